@@ -1,0 +1,223 @@
+//! Categorical attributes of persons and households, each one byte.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! byte_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:expr => $text:expr),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[repr(u8)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant = $value),+
+        }
+
+        impl $name {
+            /// Every value, in code order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name used in files (CSV, TOML, JSON).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the name used in files; `None` if it is not one of them.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The list of accepted names, for error messages.
+            pub fn expected() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+byte_enum!(
+    /// Sex of a person.
+    Sex {
+        /// Male.
+        Male = 0 => "male",
+        /// Female.
+        Female = 1 => "female",
+    }
+);
+
+byte_enum!(
+    /// Household registration (户口) type.
+    Hukou {
+        /// Agricultural (rural) hukou.
+        Rural = 0 => "rural",
+        /// Non-agricultural (urban) hukou.
+        Urban = 1 => "urban",
+    }
+);
+
+byte_enum!(
+    /// Highest level of education completed, a proxy for skill.
+    Education {
+        /// Primary school or less (小学及以下).
+        PrimaryOrLess = 0 => "primary_or_less",
+        /// Junior secondary (初中).
+        JuniorSecondary = 1 => "junior_secondary",
+        /// Senior secondary or vocational (高中/中专).
+        SeniorSecondary = 2 => "senior_secondary",
+        /// College or university (大专及以上).
+        Tertiary = 3 => "tertiary",
+    }
+);
+
+byte_enum!(
+    /// Disability and its grade. "Severe" is grades 1–2 of the disability certificate
+    /// (重度残疾), which the nursing subsidy and single-person dibao use.
+    Disability {
+        /// No certified disability.
+        None = 0 => "none",
+        /// Certified disability, grades 3–4.
+        Moderate = 1 => "moderate",
+        /// Certified severe disability, grades 1–2.
+        Severe = 2 => "severe",
+    }
+);
+
+byte_enum!(
+    /// Main activity in the year.
+    Employment {
+        /// Employee working locally (本地务工), including short spells away.
+        LocalEmployee = 0 => "local_employee",
+        /// Migrant worker away from home for less than six months: still a household
+        /// member, so the wage is wage income.
+        MigrantShortTerm = 1 => "migrant_short_term",
+        /// Farmer or herder on own account (operating income).
+        FarmerHerder = 2 => "farmer_herder",
+        /// Non-farm self-employed or small business (operating income).
+        SelfEmployed = 3 => "self_employed",
+        /// Holder of a public-welfare post (公益性岗位).
+        PublicWelfarePost = 4 => "public_welfare_post",
+        /// Civil servant or public-institution employee, including teachers and doctors.
+        PublicSector = 5 => "public_sector",
+        /// Unemployed and looking for work.
+        Unemployed = 6 => "unemployed",
+        /// Retired from an employer pension scheme (drawing a retiree pension).
+        Retired = 7 => "retired",
+        /// In school or university.
+        Student = 8 => "student",
+        /// Not in the labour force (young children, carers, the elderly without a job).
+        NotInLabourForce = 9 => "not_in_labour_force",
+    }
+);
+
+impl Employment {
+    /// Earns a wage (wage income).
+    pub fn earns_wage(self) -> bool {
+        matches!(
+            self,
+            Employment::LocalEmployee
+                | Employment::MigrantShortTerm
+                | Employment::PublicWelfarePost
+                | Employment::PublicSector
+        )
+    }
+
+    /// Works on own account (operating income).
+    pub fn earns_operating(self) -> bool {
+        matches!(self, Employment::FarmerHerder | Employment::SelfEmployed)
+    }
+
+    /// Has paid work of any kind.
+    pub fn is_working(self) -> bool {
+        self.earns_wage() || self.earns_operating()
+    }
+}
+
+byte_enum!(
+    /// Occupation group, where a lever needs it.
+    Occupation {
+        /// No occupation a lever targets.
+        Other = 0 => "other",
+        /// Teacher (rural teachers' living allowance, teacher pay parity).
+        Teacher = 1 => "teacher",
+        /// Village doctor (村医补助).
+        VillageDoctor = 2 => "village_doctor",
+        /// Civil servant (机关).
+        CivilServant = 3 => "civil_servant",
+    }
+);
+
+byte_enum!(
+    /// Residence (常住) of a household: where it lives, not its hukou.
+    Residence {
+        /// Lives in a town or city.
+        Urban = 0 => "urban",
+        /// Lives in a village.
+        Rural = 1 => "rural",
+    }
+);
+
+impl Residence {
+    /// Both residences, urban first.
+    pub const BOTH: [Residence; 2] = [Residence::Urban, Residence::Rural];
+
+    /// 0 for urban, 1 for rural: an index into per-residence arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Household status flags, one bit each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct HouseholdFlags(pub u8);
+
+impl HouseholdFlags {
+    /// Receives dibao (最低生活保障) this year.
+    pub const DIBAO: u8 = 1 << 0;
+    /// Receives extreme-poverty support (特困人员救助供养).
+    pub const EXTREME_POVERTY_SUPPORT: u8 = 1 << 1;
+    /// Formerly registered poor, lifted out of poverty (脱贫户).
+    pub const FORMERLY_POOR: u8 = 1 << 2;
+    /// Under poverty-return monitoring (监测户).
+    pub const MONITORED: u8 = 1 << 3;
+    /// Relocated from inhospitable areas (易地扶贫搬迁).
+    pub const RELOCATED: u8 = 1 << 4;
+    /// Member of a village collective economic organisation (集体经济组织成员).
+    pub const COLLECTIVE_MEMBER: u8 = 1 << 5;
+    /// In the low-income edge group (低保边缘) this year.
+    pub const LOW_INCOME_EDGE: u8 = 1 << 6;
+    /// Received dibao last year (for grace periods and tapers).
+    pub const DIBAO_LAST_YEAR: u8 = 1 << 7;
+
+    /// Whether a flag is set.
+    #[inline]
+    pub fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// Sets or clears a flag.
+    #[inline]
+    pub fn set(&mut self, flag: u8, on: bool) {
+        if on {
+            self.0 |= flag;
+        } else {
+            self.0 &= !flag;
+        }
+    }
+
+    /// The names of the flags, in bit order, as used in files.
+    pub const NAMES: [(&'static str, u8); 8] = [
+        ("dibao", Self::DIBAO),
+        ("extreme_poverty_support", Self::EXTREME_POVERTY_SUPPORT),
+        ("formerly_poor", Self::FORMERLY_POOR),
+        ("monitored", Self::MONITORED),
+        ("relocated", Self::RELOCATED),
+        ("collective_member", Self::COLLECTIVE_MEMBER),
+        ("low_income_edge", Self::LOW_INCOME_EDGE),
+        ("dibao_last_year", Self::DIBAO_LAST_YEAR),
+    ];
+}

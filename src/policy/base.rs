@@ -1,0 +1,94 @@
+//! The base-year rules of a region: the levers every population carries, built from
+//! a profile's `[rules]`.
+
+use super::allowances::{DisabilityAllowances, OldAgeAllowance};
+use super::dibao::{Dibao, ExtremePovertySupport};
+use super::pension::ResidentPension;
+use super::tax::{IncomeTax, SocialContributions};
+use super::{Dated, LeverSet};
+use crate::error::Result;
+use crate::region::Profile;
+
+/// Contribution-base floor, yuan per year. Assumed: 60% of an urban average wage of
+/// about 67,000 (the profile's wage per earner is not known before calibration).
+pub const CONTRIBUTION_BASE_MIN: f64 = 40_000.0;
+/// Contribution-base ceiling, yuan per year. Assumed: 300% of about 100,000.
+pub const CONTRIBUTION_BASE_MAX: f64 = 300_000.0;
+/// Wages below this are treated as informal and uncovered. Assumed.
+pub const INFORMAL_WAGE_BELOW: f64 = 30_000.0;
+/// Employee contribution rate: pension 8% + medical 2% + unemployment 0.5%
+/// (lever_parameters.md, "Employee social insurance").
+pub const EMPLOYEE_CONTRIBUTION_RATE: f64 = 0.105;
+/// Share of households with no working-age member that have no legal supporter and so
+/// qualify for extreme-poverty support. Assumed.
+pub const NO_SUPPORTER_SHARE: f64 = 0.15;
+
+/// The assumptions the base rules make beyond the profile, as `(name, reason)`, for
+/// every report that depends on them.
+pub fn base_rule_assumptions() -> Vec<(String, String)> {
+    vec![
+        (
+            "rules.contribution_base_min".into(),
+            format!("{CONTRIBUTION_BASE_MIN} yuan/yr: 60% of an assumed urban average wage; provinces publish their own"),
+        ),
+        (
+            "rules.contribution_base_max".into(),
+            format!("{CONTRIBUTION_BASE_MAX} yuan/yr: 300% of an assumed average wage"),
+        ),
+        (
+            "rules.informal_wage_below".into(),
+            format!("{INFORMAL_WAGE_BELOW} yuan/yr: wages below this are taken to be informal and uncovered; no published figure"),
+        ),
+        (
+            "rules.no_supporter_share".into(),
+            format!("{NO_SUPPORTER_SHARE}: share of households without working-age members that have no legal supporter (特困 eligibility); no published figure"),
+        ),
+        (
+            "rules.special_additional_deductions".into(),
+            "income tax ignores the special additional deductions (children, housing, elderly care): no data on who claims them".into(),
+        ),
+    ]
+}
+
+/// The base-year rule set of a profile: contributions, income tax, resident pension,
+/// old-age and disability allowances, extreme-poverty support and dibao with the given
+/// take-up rates (`[urban, rural]`).
+///
+/// # Errors
+/// An [`crate::Error::InvalidLever`] if a profile value is out of range.
+pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
+    let r = &profile.rules;
+    let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
+    let mut dibao = Dibao::new(
+        [
+            tiers(&r.dibao_threshold_urban_per_month.value),
+            tiers(&r.dibao_threshold_rural_per_month.value),
+        ],
+        take_up,
+    )?;
+    dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
+    let extreme = ExtremePovertySupport {
+        dibao: dibao.clone(),
+        standard_multiple: r.extreme_poverty_support_multiple.value,
+        no_supporter_share: NO_SUPPORTER_SHARE,
+    };
+    Ok(LeverSet::new()
+        .with(Box::new(SocialContributions::new(
+            EMPLOYEE_CONTRIBUTION_RATE,
+            CONTRIBUTION_BASE_MIN,
+            CONTRIBUTION_BASE_MAX,
+            INFORMAL_WAGE_BELOW,
+        )?))
+        .with(Box::new(IncomeTax::default()))
+        .with(Box::new(ResidentPension::new(Dated::constant(r.basic_pension_per_month.value))?))
+        .with(Box::new(OldAgeAllowance::new(
+            Dated::constant(r.old_age_allowance_80_per_month.value),
+            Dated::constant(0.0),
+        )?))
+        .with(Box::new(DisabilityAllowances::new(
+            Dated::constant(r.severe_disability_nursing_per_month.value),
+            Dated::constant(r.poor_disability_living_per_month.value),
+        )?))
+        .with(Box::new(extreme))
+        .with(Box::new(dibao)))
+}

@@ -1,0 +1,76 @@
+//! The book a lever writes its payments into.
+
+use crate::model::{Accounts, IncomePart};
+
+/// Records a lever's payments: every amount goes both to the household's accounts and
+/// to the lever's own column, so what the lever reports equals what households got.
+#[derive(Debug)]
+pub struct Book<'a> {
+    accounts: &'a mut Accounts,
+    paid: &'a mut [f64],
+    earlier_names: &'a [&'a str],
+    earlier: &'a [Vec<f64>],
+}
+
+impl<'a> Book<'a> {
+    /// A book over a chunk's accounts and the lever's column of amounts (one per
+    /// household, zeroed by the caller).
+    pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
+        debug_assert_eq!(accounts.len(), paid.len());
+        Book {
+            accounts,
+            paid,
+            earlier_names: &[],
+            earlier: &[],
+        }
+    }
+
+    /// A book that can also read the amounts of the levers applied before this one
+    /// (a means test that disregards the basic pension reads the pension's column).
+    pub fn with_earlier(
+        accounts: &'a mut Accounts,
+        paid: &'a mut [f64],
+        earlier_names: &'a [&'a str],
+        earlier: &'a [Vec<f64>],
+    ) -> Self {
+        Book {
+            accounts,
+            paid,
+            earlier_names,
+            earlier,
+        }
+    }
+
+    /// The amounts per household paid this year by an earlier lever of the set, if
+    /// that lever is in the set and ran before this one.
+    pub fn earlier(&self, lever: &str) -> Option<&[f64]> {
+        self.earlier_names
+            .iter()
+            .position(|n| *n == lever)
+            .and_then(|i| self.earlier.get(i))
+            .map(|v| v.as_slice())
+    }
+
+    /// The accounts as they stand (everything paid before this lever, and what this
+    /// lever has paid so far).
+    #[inline]
+    pub fn accounts(&self) -> &Accounts {
+        self.accounts
+    }
+
+    /// Pays `amount` into one income part of household `h`. A transfer paid by the
+    /// household (tax, contributions) is a positive amount in
+    /// [`IncomePart::TransfersPaid`]; a lever that lowers an income (a farmer who
+    /// leaves the land) pays a negative amount into that part.
+    #[inline]
+    pub fn pay(&mut self, h: usize, part: IncomePart, amount: f64) {
+        self.accounts.add(h, part, amount);
+        self.paid[h] += amount;
+    }
+
+    /// What this lever has paid household `h` so far this year (net over parts).
+    #[inline]
+    pub fn paid(&self, h: usize) -> f64 {
+        self.paid[h]
+    }
+}

@@ -1,0 +1,98 @@
+//! What each lever did: paid to households by group, recipients, fiscal cost.
+
+use serde::Serialize;
+
+use crate::model::{HouseholdFlags, Population};
+
+/// One lever's record for one year (grossed up with household weights).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LeverRecord {
+    /// Lever name.
+    pub lever: String,
+    /// Paid to households, yuan, all households (net over income parts).
+    pub paid_to_households: f64,
+    /// Paid to urban households, yuan.
+    pub paid_urban: f64,
+    /// Paid to rural households, yuan.
+    pub paid_rural: f64,
+    /// Paid to formerly poor households, yuan.
+    pub paid_formerly_poor: f64,
+    /// Households with a non-zero amount (weighted).
+    pub recipient_households: f64,
+    /// Persons in those households (weighted).
+    pub recipient_persons: f64,
+    /// Fiscal cost: paid to households plus any cost no household receives, yuan.
+    pub fiscal_cost: f64,
+}
+
+impl LeverRecord {
+    /// Adds one household's amount.
+    #[inline]
+    pub fn add_household(&mut self, amount: f64, weight: f64, size: f64, urban: bool, formerly_poor: bool) {
+        if amount == 0.0 {
+            return;
+        }
+        let w = amount * weight;
+        self.paid_to_households += w;
+        if urban {
+            self.paid_urban += w;
+        } else {
+            self.paid_rural += w;
+        }
+        if formerly_poor {
+            self.paid_formerly_poor += w;
+        }
+        self.recipient_households += weight;
+        self.recipient_persons += weight * size;
+    }
+
+    /// Adds another record of the same lever (another chunk), in order.
+    pub fn merge(&mut self, other: &LeverRecord) {
+        self.paid_to_households += other.paid_to_households;
+        self.paid_urban += other.paid_urban;
+        self.paid_rural += other.paid_rural;
+        self.paid_formerly_poor += other.paid_formerly_poor;
+        self.recipient_households += other.recipient_households;
+        self.recipient_persons += other.recipient_persons;
+        self.fiscal_cost += other.fiscal_cost;
+    }
+}
+
+/// The records of every lever of a set for one year, in the set's order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ledger {
+    /// One record per lever.
+    pub records: Vec<LeverRecord>,
+}
+
+impl Ledger {
+    /// Accumulates one lever's column of amounts for a chunk.
+    pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
+        let hh = &pop.households;
+        for (h, &amount) in paid.iter().enumerate() {
+            record.add_household(
+                amount,
+                hh.weight[h] as f64,
+                hh.size[h] as f64,
+                hh.residence[h] == crate::model::Residence::Urban,
+                hh.flags[h].has(HouseholdFlags::FORMERLY_POOR),
+            );
+        }
+    }
+
+    /// Adds the ledger of another chunk, lever by lever.
+    pub fn merge(&mut self, other: &Ledger) {
+        if self.records.is_empty() {
+            self.records = other.records.clone();
+            return;
+        }
+        for (a, b) in self.records.iter_mut().zip(&other.records) {
+            a.merge(b);
+        }
+    }
+
+    /// The record of a lever by name.
+    pub fn get(&self, lever: &str) -> Option<&LeverRecord> {
+        self.records.iter().find(|r| r.lever == lever)
+    }
+}

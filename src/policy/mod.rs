@@ -1,0 +1,115 @@
+//! Policy levers and the base rules every population carries.
+//!
+//! A [`Lever`] is a rule with dated parameters. Each year, for a chunk of households,
+//! it reads person and household fields and the income accounts built so far, and
+//! pays money into one of the income parts (or changes someone's employment, or
+//! both) through a [`Book`], which records every yuan both in the household's
+//! [`Accounts`](crate::model::Accounts) and in the lever's own column of amounts. What a
+//! lever reports as paid is therefore, by construction, what households received.
+//!
+//! Levers compose in a [`LeverSet`], applied in [`Stage`] order: market incomes, then
+//! employment levers, then taxes and contributions, then pensions and allowances,
+//! then means-tested benefits, which read everything before them.
+
+mod book;
+pub mod dated;
+mod ledger;
+mod set;
+
+pub mod allowances;
+pub mod base;
+pub mod dibao;
+pub mod pension;
+pub mod tax;
+
+pub use book::Book;
+pub use dated::{Dated, YearMonth};
+pub use ledger::{Ledger, LeverRecord};
+pub use set::{market_accounts, LeverColumns, LeverSet};
+
+use crate::model::Population;
+use crate::random::{Purpose, StreamRng};
+
+/// When in the year a lever runs. Levers run in this order; within a stage, in the
+/// order they were added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Market incomes: wages, farm and business income, property income.
+    MarketIncome,
+    /// Employment levers that move people between activities (posts, transfer,
+    /// training, start-ups).
+    Employment,
+    /// Income tax and social insurance contributions.
+    TaxesContributions,
+    /// Pensions and categorical allowances.
+    PensionsAllowances,
+    /// Means-tested benefits (dibao, edge group, extreme-poverty support, temporary
+    /// assistance), which read all income before them.
+    MeansTested,
+}
+
+/// What a lever knows about the year it runs in.
+#[derive(Debug, Clone)]
+pub struct YearContext {
+    /// Calendar year.
+    pub year: u16,
+    /// Base year of the population.
+    pub base_year: u16,
+    /// Seed of the run; with household id, year and purpose it keys every draw.
+    pub seed: u64,
+    /// Consumer price index relative to the base year (1.0 in the base year).
+    pub price_index: f64,
+    /// Mean per-capita disposable income growth factor since the base year, by
+    /// residence (urban, rural), for levers indexed to incomes.
+    pub income_index: [f64; 2],
+}
+
+impl YearContext {
+    /// The context of the base year itself.
+    pub fn base(year: u16, seed: u64) -> Self {
+        YearContext {
+            year,
+            base_year: year,
+            seed,
+            price_index: 1.0,
+            income_index: [1.0, 1.0],
+        }
+    }
+
+    /// The random stream of one household for one purpose this year.
+    #[inline]
+    pub fn rng(&self, household_id: u64, purpose: Purpose) -> StreamRng {
+        StreamRng::new(self.seed, household_id, self.year, purpose)
+    }
+
+    /// A stream that stays the same every year (a household's persistent trait, such
+    /// as its propensity to take up a benefit).
+    #[inline]
+    pub fn persistent_rng(&self, household_id: u64, purpose: Purpose) -> StreamRng {
+        StreamRng::new(self.seed, household_id, 0, purpose)
+    }
+}
+
+/// A policy rule: applies to a chunk of households in a year and records what it paid.
+///
+/// Implementations are immutable and `Sync`: randomness comes from the context's
+/// keyed streams, so applying a lever to a chunk gives the same result whatever the
+/// thread or chunk boundaries.
+pub trait Lever: Send + Sync + std::fmt::Debug {
+    /// The registry name, e.g. `dibao`.
+    fn name(&self) -> &str;
+
+    /// When in the year it runs.
+    fn stage(&self) -> Stage;
+
+    /// Applies the lever to every household of `pop` for the year of `ctx`, paying
+    /// through `book`.
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>);
+
+    /// Fiscal cost beyond what households receive (a firm's award, the non-wage part
+    /// of an investment, an interest subsidy), yuan, given what this lever paid to
+    /// households this year (weighted total) and its number of weighted recipients.
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid_to_households: f64, _recipients: f64) -> f64 {
+        0.0
+    }
+}
