@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod generate;
+pub mod microdata;
 pub mod model;
 pub mod policy;
 pub mod random;

@@ -173,25 +173,85 @@ impl Residence {
 
 /// Household status flags, one bit each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub struct HouseholdFlags(pub u8);
+pub struct HouseholdFlags(pub u16);
 
 impl HouseholdFlags {
     /// Receives dibao (最低生活保障) this year.
-    pub const DIBAO: u8 = 1 << 0;
+    pub const DIBAO: u16 = 1 << 0;
     /// Receives extreme-poverty support (特困人员救助供养).
-    pub const EXTREME_POVERTY_SUPPORT: u8 = 1 << 1;
+    pub const EXTREME_POVERTY_SUPPORT: u16 = 1 << 1;
     /// Formerly registered poor, lifted out of poverty (脱贫户).
-    pub const FORMERLY_POOR: u8 = 1 << 2;
+    pub const FORMERLY_POOR: u16 = 1 << 2;
     /// Under poverty-return monitoring (监测户).
-    pub const MONITORED: u8 = 1 << 3;
+    pub const MONITORED: u16 = 1 << 3;
     /// Relocated from inhospitable areas (易地扶贫搬迁).
-    pub const RELOCATED: u8 = 1 << 4;
+    pub const RELOCATED: u16 = 1 << 4;
     /// Member of a village collective economic organisation (集体经济组织成员).
-    pub const COLLECTIVE_MEMBER: u8 = 1 << 5;
+    pub const COLLECTIVE_MEMBER: u16 = 1 << 5;
     /// In the low-income edge group (低保边缘) this year.
-    pub const LOW_INCOME_EDGE: u8 = 1 << 6;
+    pub const LOW_INCOME_EDGE: u16 = 1 << 6;
     /// Received dibao last year (for grace periods and tapers).
-    pub const DIBAO_LAST_YEAR: u8 = 1 << 7;
+    pub const DIBAO_LAST_YEAR: u16 = 1 << 7;
+    /// Linked to a leading enterprise or cooperative (利益联结).
+    pub const LINKED_TO_ENTERPRISE: u16 = 1 << 8;
+    /// Holds land or collective shares after the shareholding reform (三变改革).
+    pub const SHAREHOLDER: u16 = 1 << 9;
+    /// Received extreme-poverty support last year.
+    pub const EXTREME_POVERTY_LAST_YEAR: u16 = 1 << 10;
+
+    /// Whether a flag is set.
+    #[inline]
+    pub fn has(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+
+    /// Sets or clears a flag.
+    #[inline]
+    pub fn set(&mut self, flag: u16, on: bool) {
+        if on {
+            self.0 |= flag;
+        } else {
+            self.0 &= !flag;
+        }
+    }
+
+    /// The names of the flags, in bit order, as used in files.
+    pub const NAMES: [(&'static str, u16); 11] = [
+        ("dibao", Self::DIBAO),
+        ("extreme_poverty_support", Self::EXTREME_POVERTY_SUPPORT),
+        ("formerly_poor", Self::FORMERLY_POOR),
+        ("monitored", Self::MONITORED),
+        ("relocated", Self::RELOCATED),
+        ("collective_member", Self::COLLECTIVE_MEMBER),
+        ("low_income_edge", Self::LOW_INCOME_EDGE),
+        ("dibao_last_year", Self::DIBAO_LAST_YEAR),
+        ("linked_to_enterprise", Self::LINKED_TO_ENTERPRISE),
+        ("shareholder", Self::SHAREHOLDER),
+        ("extreme_poverty_last_year", Self::EXTREME_POVERTY_LAST_YEAR),
+    ];
+}
+
+/// Person status flags, one bit each (the refusal count uses two bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct PersonFlags(pub u8);
+
+impl PersonFlags {
+    /// Has completed subsidised skills training (职业技能培训).
+    pub const TRAINED: u8 = 1 << 0;
+    /// Holds a skill certificate (证书).
+    pub const CERTIFIED: u8 = 1 << 1;
+    /// Started a business with start-up support.
+    pub const STARTED_BUSINESS: u8 = 1 << 2;
+    /// Moved into off-farm or migrant work by organised labour transfer.
+    pub const TRANSFERRED: u8 = 1 << 3;
+    /// Dibao cut or stopped after refusing job offers.
+    pub const SANCTIONED: u8 = 1 << 4;
+    /// Found a job this year (for the dibao grace period).
+    pub const NEW_JOB_THIS_YEAR: u8 = 1 << 5;
+    /// Mask of the two bits that count refused suitable job offers (0–3).
+    pub const REFUSALS_MASK: u8 = 0b1100_0000;
+    /// Shift of the refusal count.
+    pub const REFUSALS_SHIFT: u8 = 6;
 
     /// Whether a flag is set.
     #[inline]
@@ -209,15 +269,25 @@ impl HouseholdFlags {
         }
     }
 
-    /// The names of the flags, in bit order, as used in files.
-    pub const NAMES: [(&'static str, u8); 8] = [
-        ("dibao", Self::DIBAO),
-        ("extreme_poverty_support", Self::EXTREME_POVERTY_SUPPORT),
-        ("formerly_poor", Self::FORMERLY_POOR),
-        ("monitored", Self::MONITORED),
-        ("relocated", Self::RELOCATED),
-        ("collective_member", Self::COLLECTIVE_MEMBER),
-        ("low_income_edge", Self::LOW_INCOME_EDGE),
-        ("dibao_last_year", Self::DIBAO_LAST_YEAR),
+    /// Number of suitable job offers refused (0–3).
+    #[inline]
+    pub fn refusals(self) -> u8 {
+        (self.0 & Self::REFUSALS_MASK) >> Self::REFUSALS_SHIFT
+    }
+
+    /// Sets the number of refused offers (capped at 3).
+    #[inline]
+    pub fn set_refusals(&mut self, n: u8) {
+        self.0 = (self.0 & !Self::REFUSALS_MASK) | (n.min(3) << Self::REFUSALS_SHIFT);
+    }
+
+    /// The names of the single-bit flags, as used in files.
+    pub const NAMES: [(&'static str, u8); 6] = [
+        ("trained", Self::TRAINED),
+        ("certified", Self::CERTIFIED),
+        ("started_business", Self::STARTED_BUSINESS),
+        ("transferred", Self::TRANSFERRED),
+        ("sanctioned", Self::SANCTIONED),
+        ("new_job_this_year", Self::NEW_JOB_THIS_YEAR),
     ];
 }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::attributes::{Disability, Education, Employment, Hukou, HouseholdFlags, Occupation, Residence, Sex};
+use super::attributes::{Disability, Education, Employment, Hukou, HouseholdFlags, Occupation, PersonFlags, Residence, Sex};
 
 /// Person columns. All vectors have the same length; index = person.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,6 +26,8 @@ pub struct Persons {
     pub months_in_job: Vec<u8>,
     /// Occupation group, where a lever needs it.
     pub occupation: Vec<Occupation>,
+    /// Status flags (trained, started a business, sanctioned, refused offers …).
+    pub flags: Vec<PersonFlags>,
     /// Wage income, yuan per year (gross of tax and contributions).
     pub wage: Vec<f32>,
     /// Net operating income, yuan per year (may be negative after a bad year).
@@ -70,6 +72,9 @@ pub struct Households {
     /// Other private and public transfers not modelled by a rule (gifts, in-kind
     /// imputed, reimbursements), yuan per year.
     pub other_transfers: Vec<f32>,
+    /// Income from poverty-relief projects (资产收益扶贫: dividends of project assets),
+    /// yuan per year; counted as net property income.
+    pub poverty_project_income: Vec<f32>,
 }
 
 /// A contiguous range of households and their persons, as columns.
@@ -108,6 +113,7 @@ impl Persons {
         self.employment.reserve(n);
         self.months_in_job.reserve(n);
         self.occupation.reserve(n);
+        self.flags.reserve(n);
         self.wage.reserve(n);
         self.operating.reserve(n);
         self.property.reserve(n);
@@ -127,6 +133,7 @@ impl Persons {
         self.employment.push(p.employment);
         self.months_in_job.push(p.months_in_job);
         self.occupation.push(p.occupation);
+        self.flags.push(p.flags);
         self.wage.push(p.wage);
         self.operating.push(p.operating);
         self.property.push(p.property);
@@ -147,6 +154,7 @@ impl Persons {
             employment: self.employment[i],
             months_in_job: self.months_in_job[i],
             occupation: self.occupation[i],
+            flags: self.flags[i],
             wage: self.wage[i],
             operating: self.operating[i],
             property: self.property[i],
@@ -178,6 +186,8 @@ pub struct PersonRecord {
     pub months_in_job: u8,
     /// Occupation group.
     pub occupation: Occupation,
+    /// Status flags.
+    pub flags: PersonFlags,
     /// Wage income, yuan per year.
     pub wage: f32,
     /// Net operating income, yuan per year.
@@ -204,6 +214,7 @@ impl Default for PersonRecord {
             employment: Employment::NotInLabourForce,
             months_in_job: 0,
             occupation: Occupation::Other,
+            flags: PersonFlags::default(),
             wage: 0.0,
             operating: 0.0,
             property: 0.0,
@@ -237,6 +248,8 @@ pub struct HouseholdRecord {
     pub remittances: f32,
     /// Other transfers received, yuan per year.
     pub other_transfers: f32,
+    /// Poverty-relief project income, yuan per year.
+    pub poverty_project_income: f32,
 }
 
 impl Default for HouseholdRecord {
@@ -252,6 +265,7 @@ impl Default for HouseholdRecord {
             rigid_expenses: 0.0,
             remittances: 0.0,
             other_transfers: 0.0,
+            poverty_project_income: 0.0,
         }
     }
 }
@@ -280,6 +294,7 @@ impl Households {
             rigid_expenses: self.rigid_expenses[h],
             remittances: self.remittances[h],
             other_transfers: self.other_transfers[h],
+            poverty_project_income: self.poverty_project_income[h],
         }
     }
 
@@ -297,6 +312,7 @@ impl Households {
         self.rigid_expenses.reserve(n);
         self.remittances.reserve(n);
         self.other_transfers.reserve(n);
+        self.poverty_project_income.reserve(n);
     }
 }
 
@@ -354,6 +370,7 @@ impl Population {
         hh.rigid_expenses.push(household.rigid_expenses);
         hh.remittances.push(household.remittances);
         hh.other_transfers.push(household.other_transfers);
+        hh.poverty_project_income.push(household.poverty_project_income);
         for m in members.iter().take(u8::MAX as usize) {
             self.persons.push(m);
         }
@@ -374,6 +391,7 @@ impl Population {
         p.employment.extend(persons.employment);
         p.months_in_job.extend(persons.months_in_job);
         p.occupation.extend(persons.occupation);
+        p.flags.extend(persons.flags);
         p.wage.extend(persons.wage);
         p.operating.extend(persons.operating);
         p.property.extend(persons.property);
@@ -393,6 +411,7 @@ impl Population {
         h.rigid_expenses.extend(households.rigid_expenses);
         h.remittances.extend(households.remittances);
         h.other_transfers.extend(households.other_transfers);
+        h.poverty_project_income.extend(households.poverty_project_income);
     }
 
     /// Weighted number of persons (grossed up), summed in household order.
@@ -418,6 +437,7 @@ impl Population {
             + p.employment.capacity()
             + p.months_in_job.capacity()
             + p.occupation.capacity()
+            + p.flags.capacity()
             + 4 * (p.wage.capacity()
                 + p.operating.capacity()
                 + p.property.capacity()
@@ -428,12 +448,13 @@ impl Population {
             + h.size.capacity()
             + h.residence.capacity()
             + h.tier.capacity()
-            + h.flags.capacity()
+            + 2 * h.flags.capacity()
             + 4 * (h.land_mu.capacity()
                 + h.grassland_mu.capacity()
                 + h.land_rented_out_mu.capacity()
                 + h.rigid_expenses.capacity()
                 + h.remittances.capacity()
-                + h.other_transfers.capacity())
+                + h.other_transfers.capacity()
+                + h.poverty_project_income.capacity())
     }
 }

@@ -104,7 +104,7 @@ impl Lever for DisabilityAllowances {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let nursing = self.severe_nursing_per_month.annual(ctx.year);
         let living = self.poor_living_per_month.annual(ctx.year);
-        let low_income = HouseholdFlags::DIBAO | HouseholdFlags::LOW_INCOME_EDGE | HouseholdFlags::DIBAO_LAST_YEAR;
+        let low_income: u16 = HouseholdFlags::DIBAO | HouseholdFlags::LOW_INCOME_EDGE | HouseholdFlags::DIBAO_LAST_YEAR;
         for h in 0..pop.household_count() {
             let poor = pop.households.flags[h].0 & low_income != 0;
             let mut total = 0.0;

@@ -17,10 +17,19 @@ mod ledger;
 mod set;
 
 pub mod allowances;
+pub mod assistance;
 pub mod base;
 pub mod dibao;
+pub mod employment;
+pub mod farm;
 pub mod pension;
+pub mod property;
+pub mod rationing;
+pub mod registry;
+pub mod retiree;
+pub mod subsidies;
 pub mod tax;
+pub mod wages;
 
 pub use book::Book;
 pub use dated::{Dated, YearMonth};

@@ -123,7 +123,7 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
         }
         accounts.wage[h] = wage;
         accounts.operating[h] = operating;
-        accounts.property[h] = property;
+        accounts.property[h] = property + hh.poverty_project_income[h] as f64;
         accounts.transfers_received[h] = pension + hh.remittances[h] as f64 + hh.other_transfers[h] as f64;
     }
 }

@@ -1,0 +1,1 @@
+//! Exporting one row per household (and optionally per person) to CSV.

@@ -1,0 +1,1 @@
+//! Loading persons and households from CSV files.

@@ -1,0 +1,3 @@
+//! Household microdata: loading survey data from CSV and exporting simulated households.
+mod export;
+mod load;

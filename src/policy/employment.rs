@@ -1,0 +1,1 @@
+//! Employment levers: labour transfer, public-welfare posts, skills training, start-up support.

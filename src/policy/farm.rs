@@ -1,0 +1,1 @@
+//! Operating-income levers: farm productivity, specialty industries, enterprise linkage.

@@ -1,0 +1,1 @@
+//! Property-income levers: land transfer and shareholding, collective dividends, household property income.

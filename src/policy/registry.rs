@@ -1,0 +1,1 @@
+//! The lever registry: every lever's name, parameters, units, defaults and sources.

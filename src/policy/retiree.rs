@@ -1,0 +1,1 @@
+//! Retiree pension adjustment for enterprise and public-institution retirees.

@@ -1,0 +1,1 @@
+//! Farm subsidies: farmland protection, grassland rewards, producer subsidies.
