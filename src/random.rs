@@ -71,9 +71,7 @@ impl StreamRng {
     #[inline]
     pub fn with_sub(seed: u64, household: u64, year: u16, purpose: Purpose, sub: u64) -> Self {
         let base = Self::new(seed, household, year, purpose).state;
-        StreamRng {
-            state: mix64(base ^ mix64(sub.wrapping_add(GOLDEN))),
-        }
+        StreamRng { state: mix64(base ^ mix64(sub.wrapping_add(GOLDEN))) }
     }
 
     /// The next raw 64-bit output.

@@ -9,6 +9,8 @@ mod attributes;
 mod income;
 mod population;
 
-pub use attributes::{Disability, Education, Employment, Hukou, HouseholdFlags, Occupation, PersonFlags, Residence, Sex};
+pub use attributes::{
+    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonFlags, Residence, Sex,
+};
 pub use income::{Accounts, IncomePart, IncomeParts};
 pub use population::{HouseholdRecord, Households, PersonRecord, Persons, Population};

@@ -2,7 +2,9 @@
 
 use std::ops::Range;
 
-use super::attributes::{Disability, Education, Employment, Hukou, HouseholdFlags, Occupation, PersonFlags, Residence, Sex};
+use super::attributes::{
+    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonFlags, Residence, Sex,
+};
 
 /// Person columns. All vectors have the same length; index = person.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -319,10 +321,7 @@ impl Households {
 impl Population {
     /// An empty population whose first household will have global id `first_id`.
     pub fn empty(first_id: u64) -> Self {
-        Population {
-            first_id,
-            ..Default::default()
-        }
+        Population { first_id, ..Default::default() }
     }
 
     /// Number of households.
@@ -416,12 +415,7 @@ impl Population {
 
     /// Weighted number of persons (grossed up), summed in household order.
     pub fn weighted_persons(&self) -> f64 {
-        self.households
-            .weight
-            .iter()
-            .zip(&self.households.size)
-            .map(|(&w, &s)| w as f64 * s as f64)
-            .sum()
+        self.households.weight.iter().zip(&self.households.size).map(|(&w, &s)| w as f64 * s as f64).sum()
     }
 
     /// Bytes held by the columns (capacity, not length), for memory reports.

@@ -20,18 +20,14 @@ impl OldAgeAllowance {
     /// # Errors
     /// [`crate::Error::InvalidLever`] for a negative amount.
     pub fn new(amount_per_month: Dated<f64>, working_supplement_per_month: Dated<f64>) -> Result<Self> {
-        for (f, d) in [
-            ("amount_per_month", &amount_per_month),
-            ("working_supplement_per_month", &working_supplement_per_month),
-        ] {
+        for (f, d) in
+            [("amount_per_month", &amount_per_month), ("working_supplement_per_month", &working_supplement_per_month)]
+        {
             for (_, x) in d.steps() {
                 super::tax::check_money("old_age_allowance", f, *x)?;
             }
         }
-        Ok(OldAgeAllowance {
-            amount_per_month,
-            working_supplement_per_month,
-        })
+        Ok(OldAgeAllowance { amount_per_month, working_supplement_per_month })
     }
 }
 
@@ -79,18 +75,14 @@ impl DisabilityAllowances {
     /// # Errors
     /// [`crate::Error::InvalidLever`] for a negative amount.
     pub fn new(severe_nursing_per_month: Dated<f64>, poor_living_per_month: Dated<f64>) -> Result<Self> {
-        for (f, d) in [
-            ("severe_nursing_per_month", &severe_nursing_per_month),
-            ("poor_living_per_month", &poor_living_per_month),
-        ] {
+        for (f, d) in
+            [("severe_nursing_per_month", &severe_nursing_per_month), ("poor_living_per_month", &poor_living_per_month)]
+        {
             for (_, x) in d.steps() {
                 super::tax::check_money("disability_allowances", f, *x)?;
             }
         }
-        Ok(DisabilityAllowances {
-            severe_nursing_per_month,
-            poor_living_per_month,
-        })
+        Ok(DisabilityAllowances { severe_nursing_per_month, poor_living_per_month })
     }
 }
 

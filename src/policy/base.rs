@@ -60,10 +60,7 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
     let r = &profile.rules;
     let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
     let mut dibao = Dibao::new(
-        [
-            tiers(&r.dibao_threshold_urban_per_month.value),
-            tiers(&r.dibao_threshold_rural_per_month.value),
-        ],
+        [tiers(&r.dibao_threshold_urban_per_month.value), tiers(&r.dibao_threshold_rural_per_month.value)],
         take_up,
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);

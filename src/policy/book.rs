@@ -17,12 +17,7 @@ impl<'a> Book<'a> {
     /// household, zeroed by the caller).
     pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
         debug_assert_eq!(accounts.len(), paid.len());
-        Book {
-            accounts,
-            paid,
-            earlier_names: &[],
-            earlier: &[],
-        }
+        Book { accounts, paid, earlier_names: &[], earlier: &[] }
     }
 
     /// A book that can also read the amounts of the levers applied before this one
@@ -33,22 +28,13 @@ impl<'a> Book<'a> {
         earlier_names: &'a [&'a str],
         earlier: &'a [Vec<f64>],
     ) -> Self {
-        Book {
-            accounts,
-            paid,
-            earlier_names,
-            earlier,
-        }
+        Book { accounts, paid, earlier_names, earlier }
     }
 
     /// The amounts per household paid this year by an earlier lever of the set, if
     /// that lever is in the set and ran before this one.
     pub fn earlier(&self, lever: &str) -> Option<&[f64]> {
-        self.earlier_names
-            .iter()
-            .position(|n| *n == lever)
-            .and_then(|i| self.earlier.get(i))
-            .map(|v| v.as_slice())
+        self.earlier_names.iter().position(|n| *n == lever).and_then(|i| self.earlier.get(i)).map(|v| v.as_slice())
     }
 
     /// The accounts as they stand (everything paid before this lever, and what this

@@ -44,9 +44,7 @@ pub struct Dated<T> {
 impl<T: Clone> Dated<T> {
     /// A value that never changes.
     pub fn constant(value: T) -> Self {
-        Dated {
-            steps: vec![(YearMonth { year: 0, month: 1 }, value)],
-        }
+        Dated { steps: vec![(YearMonth { year: 0, month: 1 }, value)] }
     }
 
     /// Values with effective months. Returns `None` if empty or not in increasing order.
@@ -89,9 +87,7 @@ impl Dated<f64> {
     /// inclusive range): an annual amount paid pro rata to the months in force and
     /// the months eligible.
     pub fn sum_over(&self, year: u16, first_month: u8, last_month: u8) -> f64 {
-        (first_month.max(1)..=last_month.min(12))
-            .map(|m| *self.at(YearMonth { year, month: m }))
-            .sum()
+        (first_month.max(1)..=last_month.min(12)).map(|m| *self.at(YearMonth { year, month: m })).sum()
     }
 
     /// Sum of the monthly values over the whole of `year`.
@@ -107,11 +103,9 @@ mod tests {
     #[test]
     fn pension_rise_in_july_is_paid_pro_rata() {
         // 88 a month until June 2020, 93 from July: 6*88 + 6*93 = 528 + 558 = 1,086.
-        let p = Dated::new(vec![
-            (YearMonth { year: 2018, month: 1 }, 88.0),
-            (YearMonth { year: 2020, month: 7 }, 93.0),
-        ])
-        .expect("ordered steps");
+        let p =
+            Dated::new(vec![(YearMonth { year: 2018, month: 1 }, 88.0), (YearMonth { year: 2020, month: 7 }, 93.0)])
+                .expect("ordered steps");
         assert_eq!(p.annual(2020), 1086.0);
         assert_eq!(p.annual(2019), 12.0 * 88.0);
         assert_eq!(p.annual(2021), 12.0 * 93.0);
@@ -121,7 +115,10 @@ mod tests {
 
     #[test]
     fn out_of_order_steps_are_rejected() {
-        assert!(Dated::new(vec![(YearMonth { year: 2020, month: 7 }, 1.0), (YearMonth { year: 2020, month: 1 }, 2.0)]).is_none());
+        assert!(
+            Dated::new(vec![(YearMonth { year: 2020, month: 7 }, 1.0), (YearMonth { year: 2020, month: 1 }, 2.0)])
+                .is_none()
+        );
         assert!(Dated::<f64>::new(vec![]).is_none());
         assert_eq!(YearMonth::parse("2020-07"), Some(YearMonth { year: 2020, month: 7 }));
         assert_eq!(YearMonth::parse("2020-13"), None);

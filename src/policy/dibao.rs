@@ -123,9 +123,8 @@ impl Lever for Dibao {
             let assessed = self.assessed_income(ctx.year, pop, h, book.accounts(), book);
             let per_capita = assessed / size;
             if per_capita < threshold {
-                let takes_up = ctx
-                    .persistent_rng(pop.household_id(h), Purpose::TakeUp)
-                    .bernoulli(self.take_up[residence.index()]);
+                let takes_up =
+                    ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(self.take_up[residence.index()]);
                 if takes_up {
                     book.pay(h, IncomePart::TransfersReceived, (threshold - per_capita) * size);
                     flags.set(HouseholdFlags::DIBAO, true);
@@ -184,9 +183,7 @@ impl Lever for ExtremePovertySupport {
                 let alone = rng.uniform() < self.no_supporter_share;
                 if take && alone {
                     let standard = self.standard_multiple
-                        * self
-                            .dibao
-                            .annual_threshold(ctx.year, pop.households.residence[h], pop.households.tier[h]);
+                        * self.dibao.annual_threshold(ctx.year, pop.households.residence[h], pop.households.tier[h]);
                     let per_capita = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book) / size;
                     if per_capita < standard {
                         book.pay(h, IncomePart::TransfersReceived, (standard - per_capita) * size);

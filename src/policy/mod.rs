@@ -34,7 +34,7 @@ pub mod wages;
 pub use book::Book;
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
-pub use set::{market_accounts, LeverColumns, LeverSet};
+pub use set::{LeverColumns, LeverSet, market_accounts};
 
 use crate::model::Population;
 use crate::random::{Purpose, StreamRng};
@@ -76,13 +76,7 @@ pub struct YearContext {
 impl YearContext {
     /// The context of the base year itself.
     pub fn base(year: u16, seed: u64) -> Self {
-        YearContext {
-            year,
-            base_year: year,
-            seed,
-            price_index: 1.0,
-            income_index: [1.0, 1.0],
-        }
+        YearContext { year, base_year: year, seed, price_index: 1.0, income_index: [1.0, 1.0] }
     }
 
     /// The random stream of one household for one purpose this year.

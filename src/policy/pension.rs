@@ -24,20 +24,13 @@ impl ResidentPension {
         for (_, x) in amount_per_month.steps() {
             super::tax::check_money("resident_pension", "amount_per_month", *x)?;
         }
-        Ok(ResidentPension {
-            amount_per_month,
-            min_age: 60,
-        })
+        Ok(ResidentPension { amount_per_month, min_age: 60 })
     }
 
     /// The year's amount for one person.
     #[inline]
     pub fn for_person(&self, year: u16, age: u8, retiree_pension: f32) -> f64 {
-        if age >= self.min_age && retiree_pension <= 0.0 {
-            self.amount_per_month.annual(year)
-        } else {
-            0.0
-        }
+        if age >= self.min_age && retiree_pension <= 0.0 { self.amount_per_month.annual(year) } else { 0.0 }
     }
 }
 
@@ -55,10 +48,7 @@ impl Lever for ResidentPension {
         }
         let p = &pop.persons;
         for h in 0..pop.household_count() {
-            let n = pop
-                .members(h)
-                .filter(|&i| p.age[i] >= self.min_age && p.retiree_pension[i] <= 0.0)
-                .count();
+            let n = pop.members(h).filter(|&i| p.age[i] >= self.min_age && p.retiree_pension[i] <= 0.0).count();
             if n > 0 {
                 book.pay(h, IncomePart::TransfersReceived, annual * n as f64);
             }

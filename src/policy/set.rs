@@ -1,6 +1,6 @@
 //! A set of levers applied in stage order.
 
-use super::{Book, Lever, Ledger, LeverRecord, YearContext};
+use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::{Accounts, Population};
 
 /// Levers applied together in [`Stage`](super::Stage) order; within a stage, in the
@@ -82,9 +82,7 @@ impl LeverSet {
         market_accounts(pop, accounts);
         let n = pop.household_count();
         columns.paid.resize_with(self.levers.len(), Vec::new);
-        let mut ledger = Ledger {
-            records: Vec::with_capacity(self.levers.len()),
-        };
+        let mut ledger = Ledger { records: Vec::with_capacity(self.levers.len()) };
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         for (i, lever) in self.levers.iter().enumerate() {
             let (earlier, rest) = columns.paid.split_at_mut(i);
@@ -92,10 +90,7 @@ impl LeverSet {
             paid.clear();
             paid.resize(n, 0.0);
             lever.apply(ctx, pop, &mut Book::with_earlier(accounts, paid, &names[..i], earlier));
-            let mut record = LeverRecord {
-                lever: lever.name().to_string(),
-                ..Default::default()
-            };
+            let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             Ledger::record_column(&mut record, pop, paid);
             record.fiscal_cost = record.paid_to_households
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);

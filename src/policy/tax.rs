@@ -39,12 +39,7 @@ impl SocialContributions {
                 problem: format!("must not exceed base_max ({base_max})"),
             });
         }
-        Ok(SocialContributions {
-            employee_rate,
-            base_min,
-            base_max,
-            informal_below,
-        })
+        Ok(SocialContributions { employee_rate, base_min, base_max, informal_below })
     }
 
     /// Contributions on one person's wage.
@@ -122,11 +117,8 @@ impl IncomeTax {
         if taxable <= 0.0 {
             return 0.0;
         }
-        let &(_, rate, quick) = self
-            .brackets
-            .iter()
-            .find(|(upper, _, _)| taxable <= *upper)
-            .unwrap_or(&(f64::INFINITY, 0.45, 181_920.0));
+        let &(_, rate, quick) =
+            self.brackets.iter().find(|(upper, _, _)| taxable <= *upper).unwrap_or(&(f64::INFINITY, 0.45, 181_920.0));
         (taxable * rate - quick).max(0.0)
     }
 }

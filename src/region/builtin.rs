@@ -1,9 +1,7 @@
 //! The profiles embedded in the binary.
 
 /// `(id, TOML text)` of every built-in profile.
-const BUILTIN: &[(&str, &str)] = &[
-    ("national-2022", include_str!("../../data/profiles/national-2022.toml")),
-];
+const BUILTIN: &[(&str, &str)] = &[("national-2022", include_str!("../../data/profiles/national-2022.toml"))];
 
 /// Ids of the built-in profiles, in listing order.
 pub fn builtin_ids() -> Vec<&'static str> {

@@ -271,10 +271,8 @@ impl Profile {
     /// [`Error::UnknownRegion`] for an id that is not built in; a parse or validation
     /// error if the built-in file is broken (a bug the tests catch).
     pub fn builtin(id: &str) -> Result<Profile> {
-        let text = builtin_source(id).ok_or_else(|| Error::UnknownRegion {
-            id: id.to_string(),
-            known: builtin_ids().join(", "),
-        })?;
+        let text = builtin_source(id)
+            .ok_or_else(|| Error::UnknownRegion { id: id.to_string(), known: builtin_ids().join(", ") })?;
         Self::from_toml_str(text, &format!("profile {id}"), None)
     }
 
@@ -290,10 +288,7 @@ impl Profile {
         if path.extension().is_some_and(|e| e == "toml") || path.exists() {
             return Self::from_file(path);
         }
-        Err(Error::UnknownRegion {
-            id: id_or_path.to_string(),
-            known: builtin_ids().join(", "),
-        })
+        Err(Error::UnknownRegion { id: id_or_path.to_string(), known: builtin_ids().join(", ") })
     }
 
     /// Reads a profile from a TOML file. `extends` names a built-in profile or a file
@@ -303,10 +298,7 @@ impl Profile {
     /// [`Error::Io`] if the file cannot be read; [`Error::Parse`] or
     /// [`Error::InvalidValue`] if it is malformed or a value is out of range.
     pub fn from_file(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         Self::from_toml_str(&text, &path.display().to_string(), path.parent())
     }
 
@@ -319,10 +311,7 @@ impl Profile {
         let table = resolve_extends(text, origin, dir, 0)?;
         let profile: Profile = toml::Value::Table(table)
             .try_into()
-            .map_err(|e: toml::de::Error| Error::Parse {
-                origin: origin.to_string(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e: toml::de::Error| Error::Parse { origin: origin.to_string(), message: e.to_string() })?;
         profile.validate(origin)?;
         Ok(profile)
     }
@@ -387,10 +376,7 @@ impl Profile {
     }
 
     fn validate(&self, origin: &str) -> Result<()> {
-        let mut v = Validator {
-            origin,
-            problems: Vec::new(),
-        };
+        let mut v = Validator { origin, problems: Vec::new() };
         v.positive("population.resident_persons", self.population.resident_persons.value);
         v.share("population.urban_share", self.population.urban_share.value);
         for (i, band) in self.population.age_bands.iter().enumerate() {
@@ -559,10 +545,8 @@ impl Validator<'_> {
 const MAX_EXTENDS_DEPTH: usize = 8;
 
 fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -> Result<toml::Table> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e: toml::de::Error| Error::Parse {
-        origin: origin.to_string(),
-        message: e.to_string(),
-    })?;
+    let mut table: toml::Table = toml::from_str(text)
+        .map_err(|e: toml::de::Error| Error::Parse { origin: origin.to_string(), message: e.to_string() })?;
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
     };
