@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod generate;
+pub mod indicators;
 pub mod microdata;
 pub mod model;
 pub mod policy;

@@ -1,0 +1,165 @@
+//! Constants the generator takes from a profile's shape: what calibration leaves alone.
+
+use crate::model::{Employment, Residence};
+use crate::region::{AreaShape, Profile};
+
+/// Tilt of each activity's share with the household's latent income rank `u`: the
+/// share is multiplied by `exp(tilt × (u − 0.5))` and renormalised. Assumed: richer
+/// households hold more public-sector and employee jobs, poorer ones more farming,
+/// unemployment and inactivity.
+const ACTIVITY_TILT: [(Employment, f64); 9] = [
+    (Employment::LocalEmployee, 0.8),
+    (Employment::MigrantShortTerm, 0.0),
+    (Employment::FarmerHerder, -0.8),
+    (Employment::SelfEmployed, 0.5),
+    (Employment::PublicSector, 2.0),
+    (Employment::PublicWelfarePost, -1.5),
+    (Employment::Unemployed, -1.5),
+    (Employment::Student, 0.0),
+    (Employment::NotInLabourForce, -0.8),
+];
+
+/// Shape constants of one residence.
+#[derive(Debug, Clone)]
+pub struct AreaBlueprint {
+    /// The profile's shape values.
+    pub shape: AreaShape,
+    /// Activities of persons aged 16–59 with their shares and tilts.
+    pub activities: Vec<(Employment, f64, f64)>,
+    /// Cumulative shares of county tiers.
+    pub tier_cdf: Vec<f64>,
+    /// Cumulative education shares of adults.
+    pub education_cdf: [f64; 4],
+    /// Annual mean retiree pension (profile value × 12).
+    pub retiree_pension_mean: f64,
+}
+
+/// Shape constants of a profile.
+#[derive(Debug, Clone)]
+pub struct Blueprint {
+    /// Urban, rural.
+    pub areas: [AreaBlueprint; 2],
+    /// Age bands of the profile `(min, max)`, for raking.
+    pub age_bands: Vec<(u8, u8)>,
+}
+
+fn cumulative(shares: &[f64]) -> Vec<f64> {
+    let total: f64 = shares.iter().sum();
+    let mut acc = 0.0;
+    let mut out: Vec<f64> = shares
+        .iter()
+        .map(|s| {
+            acc += s / total;
+            acc
+        })
+        .collect();
+    if let Some(last) = out.last_mut() {
+        *last = 1.0;
+    }
+    out
+}
+
+impl Blueprint {
+    /// The constants of a profile.
+    pub fn new(profile: &Profile) -> Self {
+        let area = |residence: Residence| {
+            let shape = profile.shape(residence).clone();
+            let activities = shape
+                .employment_16_59
+                .value
+                .pairs()
+                .iter()
+                .map(|(e, s)| {
+                    let tilt = ACTIVITY_TILT.iter().find(|(a, _)| a == e).map(|(_, t)| *t).unwrap_or(0.0);
+                    (*e, *s, tilt)
+                })
+                .collect();
+            let ed = cumulative(&shape.education_shares_adults.value);
+            let education_cdf = [
+                ed.first().copied().unwrap_or(1.0),
+                ed.get(1).copied().unwrap_or(1.0),
+                ed.get(2).copied().unwrap_or(1.0),
+                1.0,
+            ];
+            AreaBlueprint {
+                retiree_pension_mean: shape.retiree_pension_per_month.value * 12.0,
+                activities,
+                tier_cdf: cumulative(&profile.tier_shares(residence)),
+                education_cdf,
+                shape,
+            }
+        };
+        Blueprint {
+            areas: [area(Residence::Urban), area(Residence::Rural)],
+            age_bands: profile.population.age_bands.iter().map(|b| (b.min_age, b.max_age)).collect(),
+        }
+    }
+}
+
+/// Single-year age distribution (0..=100) that matches the profile's age bands.
+///
+/// Bands may overlap (60+ and 65+): they are turned into a partition of disjoint
+/// intervals; the density within an interval is flat, except beyond 60 where it
+/// declines geometrically (survival) so the oldest ages are rare.
+pub fn age_density(profile: &Profile) -> Vec<f64> {
+    let mut cuts: Vec<u16> = vec![0, 101];
+    for b in &profile.population.age_bands {
+        cuts.push(b.min_age as u16);
+        cuts.push((b.max_age as u16 + 1).min(101));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    // Share of each elementary interval: solve from the bands by peeling. An interval's
+    // share is the band share minus the shares of nested bands inside it.
+    let intervals: Vec<(u16, u16)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let mut share = vec![f64::NAN; intervals.len()];
+    // Bands sorted by length, shortest first: each band's remaining interval(s) get
+    // what the band's share leaves after the intervals already set.
+    let mut bands: Vec<_> = profile.population.age_bands.iter().collect();
+    bands.sort_by_key(|b| b.max_age as i32 - b.min_age as i32);
+    for b in bands {
+        let lo = b.min_age as u16;
+        let hi = (b.max_age as u16 + 1).min(101);
+        let inside: Vec<usize> =
+            (0..intervals.len()).filter(|&i| intervals[i].0 >= lo && intervals[i].1 <= hi).collect();
+        let known: f64 = inside.iter().filter(|&&i| !share[i].is_nan()).map(|&i| share[i]).sum();
+        let unknown: Vec<usize> = inside.iter().copied().filter(|&i| share[i].is_nan()).collect();
+        let len: f64 = unknown.iter().map(|&i| (intervals[i].1 - intervals[i].0) as f64).sum();
+        for &i in &unknown {
+            share[i] = ((b.share.value - known).max(0.0)) * (intervals[i].1 - intervals[i].0) as f64 / len.max(1.0);
+        }
+    }
+    // Intervals no band covers share what is left, by length.
+    let known: f64 = share.iter().filter(|s| !s.is_nan()).sum();
+    let free_len: f64 =
+        intervals.iter().zip(&share).filter(|(_, s)| s.is_nan()).map(|((a, b), _)| (*b - *a) as f64).sum();
+    for (i, s) in share.iter_mut().enumerate() {
+        if s.is_nan() {
+            *s = (1.0 - known).max(0.0) * (intervals[i].1 - intervals[i].0) as f64 / free_len.max(1.0);
+        }
+    }
+    let mut density = vec![0.0; 101];
+    for (&(lo, hi), &s) in intervals.iter().zip(&share) {
+        // Survival-shaped weights within the interval beyond 60.
+        let weights: Vec<f64> = (lo..hi).map(|a| if a >= 60 { 0.93f64.powi(a as i32 - 60) } else { 1.0 }).collect();
+        let total: f64 = weights.iter().sum();
+        for (a, w) in (lo..hi).zip(weights) {
+            density[a as usize] = s * w / total.max(1e-12);
+        }
+    }
+    density
+}
+
+/// Splits an age density into heads (18+) and other members so that, with one head per
+/// household and `mean_size` persons per household, all persons follow `density`.
+pub fn head_and_member_cdfs(density: &[f64], mean_size: f64) -> (Vec<f64>, Vec<f64>) {
+    let head_share = 1.0 / mean_size;
+    let adult_total: f64 = density.iter().skip(18).sum();
+    let head: Vec<f64> = density.iter().enumerate().map(|(a, d)| if a >= 18 { d / adult_total } else { 0.0 }).collect();
+    let member: Vec<f64> = density
+        .iter()
+        .zip(&head)
+        .map(|(d, h)| ((d - head_share * h) / (1.0 - head_share).max(1e-9)).max(0.0))
+        .collect();
+    (cumulative(&head), cumulative(&member))
+}

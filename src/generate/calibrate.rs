@@ -1,0 +1,375 @@
+//! Calibration: moment matching of incomes and raking of weights on a fixed sample.
+
+use rayon::prelude::*;
+
+use super::blueprint::{Blueprint, age_density, head_and_member_cdfs};
+use super::params::{AreaParams, DRAWN_PARTS, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
+use super::{Generator, apply_base_rules, household, weights};
+use crate::error::{Error, Result};
+use crate::indicators::{HouseholdIncome, household_quintile_groups};
+use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::policy::base::base_rule_set;
+use crate::region::Profile;
+
+/// Ids of calibration-sample households start here, apart from any population's ids.
+const CALIBRATION_ID_BASE: u64 = 1 << 60;
+/// Rank from which the income level follows a Pareto tail (assumed).
+const TAIL_START: f64 = 0.95;
+/// Pareto index of the top tail (assumed: survey-corrected estimates for China lie
+/// around 2–3; 3 keeps the sample mean stable).
+const TAIL_ALPHA: f64 = 3.0;
+
+/// Options of the calibration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CalibrationOptions {
+    /// Households in the calibration sample.
+    pub sample_households: usize,
+    /// Most iterations of the moment-matching loop.
+    pub max_iterations: usize,
+    /// Stop when every matched moment is within this relative error.
+    pub tolerance: f64,
+}
+
+impl Default for CalibrationOptions {
+    fn default() -> Self {
+        CalibrationOptions { sample_households: 64_000, max_iterations: 25, tolerance: 0.004 }
+    }
+}
+
+/// Assumed shape of each drawn part across the five latent quintile knots (the seed
+/// matrix of the IPF loop): transfers weigh more at the bottom, property at the top.
+fn part_tilt(part: usize, residence: Residence) -> [f64; 5] {
+    match (part, residence) {
+        (WAGE, _) => [0.8, 0.95, 1.0, 1.05, 1.05],
+        (OPERATING, Residence::Rural) => [1.2, 1.1, 1.0, 0.95, 0.95],
+        (OPERATING, Residence::Urban) => [0.9, 1.0, 1.0, 1.0, 1.05],
+        (PROPERTY, _) => [0.4, 0.6, 0.8, 1.1, 1.6],
+        _ => [1.5, 1.2, 1.0, 0.9, 0.8],
+    }
+}
+
+/// Log-standard deviation of a lognormal whose top-to-bottom quintile mean ratio is `ratio`.
+fn sigma_for_ratio(ratio: f64) -> f64 {
+    let group_mean = |sigma: f64, g: usize| {
+        let n = 400;
+        (0..n)
+            .map(|i| {
+                let u = (g as f64 + (i as f64 + 0.5) / n as f64) / 5.0;
+                (sigma * super::params::inverse_normal_cdf(u)).exp()
+            })
+            .sum::<f64>()
+    };
+    let mut best = (f64::INFINITY, 0.7);
+    for k in 20..160 {
+        let s = k as f64 * 0.01;
+        let r = group_mean(s, 4) / group_mean(s, 0);
+        let e = (r.ln() - ratio.ln()).abs();
+        if e < best.0 {
+            best = (e, s);
+        }
+    }
+    best.1
+}
+
+fn initial_area(profile: &Profile, residence: Residence, density: &[f64]) -> AreaParams {
+    let t = profile.area(residence);
+    let d = t.disposable.value;
+    let ratio = t.quintile_means.as_ref().map(|q| q.value[4] / q.value[0]).unwrap_or(6.0);
+    let sigma = sigma_for_ratio(ratio);
+    let shares = [
+        t.wage.value / d,
+        t.operating.value / d,
+        t.property.value / d,
+        (0.5 * t.net_transfer.value.max(0.0) / d).max(0.01),
+    ];
+    let mut part_factors = [[0.0; 5]; DRAWN_PARTS];
+    for (p, row) in part_factors.iter_mut().enumerate() {
+        let tilt = part_tilt(p, residence);
+        for k in 0..5 {
+            row[k] = shares[p] * tilt[k];
+        }
+    }
+    let m = t.household_size.value;
+    let (head, member) = head_and_member_cdfs(density, m);
+    AreaParams {
+        residence,
+        size_lambda: (m - 1.0).max(0.05),
+        size_gradient: 0.4,
+        level_mu: d.ln() - 0.5 * sigma * sigma,
+        level_sigma: sigma,
+        tail_start: TAIL_START,
+        tail_alpha: TAIL_ALPHA,
+        knot_log_factors: [0.0; 5],
+        part_factors,
+        pension_factor: 1.0,
+        head_age_cdf: head,
+        member_age_cdf: member,
+        take_up: 0.5,
+    }
+}
+
+/// What the sample shows for one residence.
+#[derive(Debug, Default, Clone)]
+struct AreaMeasure {
+    persons: f64,
+    households_base: f64,
+    persons_base: f64,
+    wage: f64,
+    operating: f64,
+    property: f64,
+    net_transfer: f64,
+    private: f64,
+    dibao_persons: f64,
+    quintiles: [f64; 5],
+    quintile_persons: [f64; 5],
+}
+
+fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [AreaMeasure; 2] {
+    let mut m = [AreaMeasure::default(), AreaMeasure::default()];
+    let mut items: [Vec<HouseholdIncome>; 2] = [Vec::new(), Vec::new()];
+    let hh = &pop.households;
+    for h in 0..pop.household_count() {
+        let a = hh.residence[h].index();
+        let w = hh.weight[h] as f64;
+        let size = hh.size[h] as f64;
+        let parts = accounts.parts(h);
+        let pensions: f64 = pop.members(h).map(|i| pop.persons.retiree_pension[i] as f64).sum();
+        let x = &mut m[a];
+        x.persons += w * size;
+        x.households_base += base_weights[h];
+        x.persons_base += base_weights[h] * size;
+        x.wage += w * parts.wage;
+        x.operating += w * parts.operating;
+        x.property += w * parts.property;
+        x.net_transfer += w * parts.net_transfer();
+        x.private += w * (pensions + hh.remittances[h] as f64 + hh.other_transfers[h] as f64);
+        if hh.flags[h].has(HouseholdFlags::DIBAO) {
+            x.dibao_persons += w * size;
+        }
+        items[a].push(HouseholdIncome { per_capita: parts.disposable() / size.max(1.0), weight: w, size });
+    }
+    for a in 0..2 {
+        let p = m[a].persons.max(1e-12);
+        m[a].wage /= p;
+        m[a].operating /= p;
+        m[a].property /= p;
+        m[a].net_transfer /= p;
+        m[a].private /= p;
+        let (q, qp) = household_quintile_groups(&mut items[a]);
+        m[a].quintiles = q;
+        m[a].quintile_persons = qp;
+    }
+    m
+}
+
+fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet, n: usize) -> (Population, Accounts) {
+    const TASK: usize = 4096;
+    let starts: Vec<usize> = (0..n).step_by(TASK).collect();
+    let parts: Vec<(Population, Accounts)> = starts
+        .par_iter()
+        .map(|&s| {
+            let count = TASK.min(n - s);
+            let first = CALIBRATION_ID_BASE + s as u64;
+            let mut pop = Population::empty(first);
+            let mut members = Vec::new();
+            for id in first..first + count as u64 {
+                let r = household::draw_household(gp, &bp.areas, id, &mut members);
+                pop.push_household(&r, &members);
+            }
+            let acc = apply_base_rules(rules, &mut pop, gp.base_year, gp.seed);
+            (pop, acc)
+        })
+        .collect();
+    let mut pop = Population::empty(CALIBRATION_ID_BASE);
+    let mut accounts = Accounts::default();
+    for (p, a) in parts {
+        pop.append(p);
+        accounts.wage.extend(a.wage);
+        accounts.operating.extend(a.operating);
+        accounts.property.extend(a.property);
+        accounts.transfers_received.extend(a.transfers_received);
+        accounts.transfers_paid.extend(a.transfers_paid);
+    }
+    (pop, accounts)
+}
+
+/// Projects the knot factors so the income level stays increasing in the latent rank
+/// (at least 5% up from one knot to the next): a level that fell with the rank would
+/// make the latent groups and the realised quintile groups drift apart.
+fn keep_level_increasing(p: &mut AreaParams) {
+    for k in 1..5 {
+        let u0 = super::params::KNOTS[k - 1];
+        let u1 = super::params::KNOTS[k];
+        let base_step = p.level_sigma * (super::params::inverse_normal_cdf(u1) - super::params::inverse_normal_cdf(u0));
+        let min = p.knot_log_factors[k - 1] - base_step + 0.05;
+        if p.knot_log_factors[k] < min {
+            p.knot_log_factors[k] = min;
+        }
+    }
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    if b.abs() < 1e-9 { a - b } else { a / b - 1.0 }
+}
+
+pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptions) -> Result<Generator> {
+    if options.sample_households < 1000 {
+        return Err(Error::InvalidRequest("the calibration sample needs at least 1,000 households".into()));
+    }
+    let blueprint = Blueprint::new(profile);
+    let density = age_density(profile);
+    let sizes = [profile.urban.household_size.value, profile.rural.household_size.value];
+    let persons = [profile.resident_persons(Residence::Urban), profile.resident_persons(Residence::Rural)];
+    let households = [persons[0] / sizes[0], persons[1] / sizes[1]];
+    let urban_household_share = households[0] / (households[0] + households[1]);
+    let mut gp = GeneratorParams {
+        profile: profile.id.clone(),
+        base_year: profile.base_year,
+        seed,
+        urban_household_share,
+        areas: [initial_area(profile, Residence::Urban, &density), initial_area(profile, Residence::Rural, &density)],
+        raking_lambda: Vec::new(),
+        base_weight_total: households,
+    };
+    let n = options.sample_households;
+    let total_persons = profile.population.resident_persons.value;
+    let mut rules = base_rule_set(profile, [gp.areas[0].take_up, gp.areas[1].take_up])?;
+    let mut iterations = 0;
+    let mut last_error = f64::INFINITY;
+    for iter in 0..options.max_iterations {
+        iterations = iter + 1;
+        let (mut pop, accounts) = sample(&gp, &blueprint, &rules, n);
+        // Base weights, then the raking factor of the current weight model.
+        let share = [urban_household_share, 1.0 - urban_household_share];
+        let mut base_weights = Vec::with_capacity(pop.household_count());
+        let mut xs = Vec::with_capacity(pop.household_count());
+        for h in 0..pop.household_count() {
+            let a = pop.households.residence[h].index();
+            let base = households[a] / (n as f64 * share[a]);
+            let mut x = Vec::new();
+            weights::household_vector(&pop, h, &blueprint.age_bands, &mut x);
+            pop.households.weight[h] = (base * weights::raking_factor(&x, &gp.raking_lambda)) as f32;
+            base_weights.push(base);
+            xs.push(x);
+        }
+        let m = measure(&pop, &accounts, &base_weights);
+
+        // Errors and updates, area by area.
+        let mut worst: f64 = 0.0;
+        for r in Residence::BOTH {
+            let a = r.index();
+            let t = profile.area(r);
+            let p = &mut gp.areas[a];
+            let x = &m[a];
+            // Household size from base weights (raking then fine-tunes).
+            let size_now = x.persons_base / x.households_base.max(1e-12);
+            worst = worst.max(rel(size_now, sizes[a]).abs());
+            p.size_lambda *= ((sizes[a] - 1.0) / (size_now - 1.0).max(0.01)).clamp(0.8, 1.25);
+            // Parts.
+            for (k, achieved, target) in [
+                (WAGE, x.wage, t.wage.value),
+                (OPERATING, x.operating, t.operating.value),
+                (PROPERTY, x.property, t.property.value),
+            ] {
+                worst = worst.max((achieved - target).abs() / t.disposable.value);
+                let ratio = if achieved > 0.0 { (target / achieved).clamp(0.5, 2.0) } else { 1.5 };
+                for f in p.part_factors[k].iter_mut() {
+                    *f *= ratio;
+                }
+            }
+            worst = worst.max((x.net_transfer - t.net_transfer.value).abs() / t.disposable.value);
+            let rules_net = x.net_transfer - x.private;
+            let desired = t.net_transfer.value - rules_net;
+            let ratio = if x.private > 0.0 { (desired / x.private).clamp(0.3, 2.0) } else { 1.5 };
+            for f in p.part_factors[PRIVATE_TRANSFERS].iter_mut() {
+                *f *= ratio;
+            }
+            p.pension_factor *= ratio;
+            // Quintile groups and the size gradient.
+            if let Some(q) = &t.quintile_means {
+                let mut qerr: f64 = 0.0;
+                for k in 0..5 {
+                    qerr = qerr.max(rel(x.quintiles[k], q.value[k]).abs());
+                    if x.quintiles[k] > 0.0 {
+                        p.knot_log_factors[k] += (1.2 * (q.value[k] / x.quintiles[k]).ln()).clamp(-0.25, 0.25);
+                    }
+                }
+                // The overall level is the part factors' job: keep the knots centred.
+                let centre = p.knot_log_factors.iter().sum::<f64>() / 5.0;
+                for f in p.knot_log_factors.iter_mut() {
+                    *f -= centre;
+                }
+                worst = worst.max(qerr * 0.25);
+                // The top group's distance from the fourth is the Pareto tail's job.
+                let top = (x.quintiles[4] / x.quintiles[3]) / (q.value[4] / q.value[3]);
+                if top.is_finite() && top > 0.0 {
+                    p.tail_alpha = (p.tail_alpha * top.powi(2)).clamp(1.5, 12.0);
+                }
+                // The spread of the middle groups is the lognormal body's job.
+                let spread = (q.value[3] / q.value[1]).ln() / (x.quintiles[3] / x.quintiles[1]).ln();
+                if spread.is_finite() && spread > 0.0 {
+                    p.level_sigma = (p.level_sigma * spread.clamp(0.95, 1.05)).clamp(0.15, 2.0);
+                }
+                keep_level_increasing(p);
+                let implied: f64 = (0..5).map(|k| x.quintile_persons[k] * q.value[k]).sum::<f64>()
+                    / x.quintile_persons.iter().sum::<f64>().max(1e-12);
+                let e = rel(implied, t.disposable.value);
+                worst = worst.max(e.abs());
+                p.size_gradient = (p.size_gradient + 2.0 * e).clamp(-1.0, 3.0);
+            }
+            // Take-up against the caseload.
+            if let Some(d) = &t.dibao_recipients {
+                if x.dibao_persons > 0.0 {
+                    worst = worst.max(rel(x.dibao_persons, d.value).abs() * 0.1);
+                    p.take_up = (p.take_up * (d.value / x.dibao_persons).sqrt()).clamp(0.001, 1.0);
+                } else {
+                    p.take_up = (p.take_up * 2.0).min(1.0);
+                }
+            }
+        }
+        rules = base_rule_set(profile, [gp.areas[0].take_up, gp.areas[1].take_up])?;
+        if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
+            for a in 0..2 {
+                let x = &m[a];
+                let p = &gp.areas[a];
+                eprintln!(
+                    "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} pension {:.3}",
+                    x.persons_base / x.households_base,
+                    x.wage,
+                    x.operating,
+                    x.property,
+                    x.net_transfer,
+                    x.private,
+                    x.quintiles.map(|v| v.round()),
+                    x.dibao_persons,
+                    p.size_lambda,
+                    p.size_gradient,
+                    p.knot_log_factors.map(|v| (v * 1000.0).round() / 1000.0),
+                    p.take_up,
+                    p.pension_factor
+                );
+            }
+        }
+
+        // Raking of the weight model on this sample.
+        let mut targets: Vec<Option<f64>> =
+            vec![Some(households[0]), Some(households[1]), Some(persons[0]), Some(persons[1])];
+        for band in &profile.population.age_bands {
+            targets.push(Some(band.share.value * total_persons));
+        }
+        // Dibao recipients are matched by take-up, not by weights.
+        targets.push(None);
+        targets.push(None);
+        if iter >= 2 {
+            gp.raking_lambda = weights::rake(&xs, &base_weights, &targets, 30);
+        }
+        last_error = worst;
+        if iter >= 4 && worst < options.tolerance {
+            break;
+        }
+    }
+    if !last_error.is_finite() {
+        return Err(Error::Calibration { profile: profile.id.clone(), problem: "no finite fit".into() });
+    }
+    Ok(Generator { profile: profile.clone(), params: gp, blueprint, rules, iterations })
+}

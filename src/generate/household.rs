@@ -1,0 +1,307 @@
+//! Drawing one household: structure, persons, incomes and flags, all from streams
+//! keyed by the household's id.
+
+use super::blueprint::AreaBlueprint;
+use super::params::{AreaParams, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE, interpolate};
+use crate::model::{
+    Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
+};
+use crate::random::{Purpose, StreamRng, mix64};
+
+/// Largest household the generator draws.
+pub const MAX_SIZE: usize = 10;
+/// Standard deviation of the log of the transitory noise on each drawn income part.
+/// Assumed: survey incomes vary widely within a rank; 0.25 keeps the ranking close to
+/// the latent rank while spreading each part.
+const PART_NOISE_SIGMA: f64 = 0.25;
+/// Share of the operating component a household without a farmer or self-employed
+/// member still receives as sideline income (assumed).
+const SIDELINE_SHARE: f64 = 0.3;
+/// Relative earnings by education (primary, junior, senior, tertiary): returns to
+/// schooling of about 6% a year (lever_parameters: Wang, Cai & Zhang 2010) over the
+/// years between levels.
+const EDUCATION_EARNINGS: [f64; 4] = [1.0, 1.2, 1.45, 1.95];
+
+/// Whether a household is urban: a low-discrepancy sequence over ids, so any range of
+/// ids holds the urban share to within one household.
+#[inline]
+pub fn is_urban(seed: u64, id: u64, urban_share: f64) -> bool {
+    // The golden-ratio Weyl sequence in 64-bit fixed point: exact for any id.
+    const PHI_FIXED: u64 = 0x9e37_79b9_7f4a_7c15;
+    let offset = mix64(seed ^ 0xa076_1d64_78bd_642f);
+    let x = id.wrapping_mul(PHI_FIXED).wrapping_add(offset);
+    ((x >> 11) as f64) * (1.0 / (1u64 << 53) as f64) < urban_share
+}
+
+#[inline]
+fn mean_one_noise(rng: &mut StreamRng, sigma: f64) -> f64 {
+    (sigma * rng.normal() - 0.5 * sigma * sigma).exp()
+}
+
+#[inline]
+fn draw_age(rng: &mut StreamRng, cdf: &[f64]) -> u8 {
+    let u = rng.uniform();
+    cdf.partition_point(|&c| c < u).min(100) as u8
+}
+
+/// Draws household `id` into `members` (cleared first) and returns its own fields.
+/// Weight is left at 1; the caller sets it from the weight model.
+pub fn draw_household(
+    gp: &GeneratorParams,
+    areas: &[AreaBlueprint; 2],
+    id: u64,
+    members: &mut Vec<PersonRecord>,
+) -> HouseholdRecord {
+    members.clear();
+    let seed = gp.seed;
+    let residence = if is_urban(seed, id, gp.urban_household_share) { Residence::Urban } else { Residence::Rural };
+    let p: &AreaParams = &gp.areas[residence.index()];
+    let bp = &areas[residence.index()];
+    let shape = &bp.shape;
+
+    // Structure: latent rank, size, ages, sex.
+    let mut rs = StreamRng::new(seed, id, 0, Purpose::Structure);
+    let u = rs.uniform();
+    let lambda = p.size_lambda * (p.size_gradient * (0.5 - u)).exp();
+    let size = 1 + truncated_poisson(&mut rs, lambda, MAX_SIZE - 1);
+    for m in 0..size {
+        let age = draw_age(&mut rs, if m == 0 { &p.head_age_cdf } else { &p.member_age_cdf });
+        let sex = if rs.bernoulli(0.512) { Sex::Male } else { Sex::Female };
+        members.push(PersonRecord { age, sex, ..Default::default() });
+    }
+
+    // Persons: education, disability, hukou, activity, occupation.
+    let mut rp = StreamRng::new(seed, id, 0, Purpose::Persons);
+    let shape_hukou = shape.urban_hukou_share.value;
+    let household_hukou = if rp.bernoulli(shape_hukou) { Hukou::Urban } else { Hukou::Rural };
+    let disability_share = shape.disability_share.value;
+    let severe = shape.severe_share_of_disabled.value;
+    let mut weights = [0.0f64; 9];
+    let tilt_total: f64 = bp
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(k, (_, s, t))| {
+            weights[k] = s * (t * (u - 0.5)).exp();
+            weights[k]
+        })
+        .sum();
+    for person in members.iter_mut() {
+        person.hukou = household_hukou;
+        let age = person.age;
+        person.education = draw_education(&mut rp, bp, age);
+        let age_factor = if age < 16 {
+            0.25
+        } else if age < 60 {
+            0.75
+        } else {
+            2.2
+        };
+        person.disability = if rp.bernoulli(disability_share * age_factor) {
+            if rp.bernoulli(severe) { Disability::Severe } else { Disability::Moderate }
+        } else {
+            Disability::None
+        };
+        person.able_to_work = (16..=64).contains(&age) && person.disability != Disability::Severe;
+        person.employment = if age < 6 {
+            Employment::NotInLabourForce
+        } else if age < 16 {
+            Employment::Student
+        } else if age < 60 {
+            let mut x = rp.uniform() * tilt_total;
+            let mut chosen = Employment::NotInLabourForce;
+            for (k, (e, _, _)) in bp.activities.iter().enumerate() {
+                if x < weights[k] {
+                    chosen = *e;
+                    break;
+                }
+                x -= weights[k];
+            }
+            // Urban women may retire from 50.
+            if residence == Residence::Urban
+                && person.sex == Sex::Female
+                && age >= 50
+                && rp.bernoulli(0.8 * shape.retiree_share_60_plus.value)
+            {
+                Employment::Retired
+            } else {
+                chosen
+            }
+        } else {
+            let x = rp.uniform();
+            let retired = shape.retiree_share_60_plus.value;
+            let working = shape.working_share_60_plus.value * if age >= 75 { 0.4 } else { 1.0 };
+            if x < retired {
+                Employment::Retired
+            } else if x < retired + working {
+                if residence == Residence::Rural { Employment::FarmerHerder } else { Employment::SelfEmployed }
+            } else {
+                Employment::NotInLabourForce
+            }
+        };
+        if person.disability == Disability::Severe && person.employment.is_working() {
+            person.employment = Employment::NotInLabourForce;
+        }
+        person.months_in_job = if person.employment.is_working() { 12 } else { 0 };
+        person.occupation = match person.employment {
+            Employment::PublicSector if rp.bernoulli(shape.teacher_share_of_public_sector.value) => Occupation::Teacher,
+            Employment::PublicSector => Occupation::CivilServant,
+            Employment::LocalEmployee
+                if residence == Residence::Rural
+                    && (25..60).contains(&age)
+                    && rp.bernoulli(shape.village_doctors_per_1000.value / 1000.0 / 0.2) =>
+            {
+                Occupation::VillageDoctor
+            }
+            _ => Occupation::Other,
+        };
+    }
+
+    // Incomes: each drawn part in proportion to the level at rank u.
+    let mut ri = StreamRng::new(seed, id, 0, Purpose::Incomes);
+    let level = p.level(u) * size as f64;
+    let part = |k: usize, rng: &mut StreamRng| {
+        level * interpolate(&p.part_factors[k], u) * mean_one_noise(rng, PART_NOISE_SIGMA)
+    };
+    let wage_total = part(WAGE, &mut ri);
+    let operating_total = part(OPERATING, &mut ri);
+    let property_total = part(PROPERTY, &mut ri);
+    let private_total = part(PRIVATE_TRANSFERS, &mut ri);
+
+    // A part with no member to earn it moves to a part the household has, so that the
+    // household's income tracks its rank: wages without a wage earner go to operating
+    // income (or, with no one working, to transfers from relatives); operating income
+    // without a farmer or self-employed member stays as sideline income in part and
+    // goes to wages or transfers for the rest.
+    let earner_weight = |m: &PersonRecord| {
+        EDUCATION_EARNINGS[m.education as usize] * if m.employment == Employment::PublicSector { 1.2 } else { 1.0 }
+    };
+    let wage_weights: f64 = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
+    let op_weight = |m: &PersonRecord| match m.employment {
+        Employment::SelfEmployed => 2.0,
+        Employment::FarmerHerder => 1.0,
+        _ => 0.0,
+    };
+    let op_weights: f64 = members.iter().map(op_weight).sum();
+    let (mut wage_total, mut operating_total, mut private_total) = (wage_total, operating_total, private_total);
+    let mut sideline = 0.0;
+    if op_weights == 0.0 {
+        sideline = operating_total * SIDELINE_SHARE;
+        let rest = operating_total - sideline;
+        operating_total = 0.0;
+        if wage_weights > 0.0 { wage_total += rest } else { private_total += rest }
+    }
+    if wage_weights == 0.0 {
+        if op_weights > 0.0 {
+            operating_total += wage_total
+        } else {
+            private_total += wage_total
+        }
+        wage_total = 0.0;
+    }
+    for m in members.iter_mut() {
+        if m.employment.earns_wage() && wage_weights > 0.0 {
+            m.wage = round_yuan(wage_total * earner_weight(m) / wage_weights);
+        }
+        if op_weights > 0.0 {
+            m.operating = round_yuan(operating_total * op_weight(m) / op_weights);
+        }
+        if m.employment == Employment::Retired {
+            let pension = bp.retiree_pension_mean * p.pension_factor * (0.6 + 0.8 * u) * mean_one_noise(&mut ri, 0.25);
+            m.retiree_pension = round_yuan(pension);
+        }
+    }
+    if let Some(head) = members.first_mut() {
+        head.operating += round_yuan(sideline);
+        let has_property = match residence {
+            Residence::Urban => 0.5 + 0.4 * u,
+            Residence::Rural => 0.25 + 0.4 * u,
+        };
+        if ri.bernoulli(has_property) {
+            head.property = round_yuan(property_total / has_property);
+        }
+    }
+
+    // Flags, land, transfers.
+    let mut rf = StreamRng::new(seed, id, 0, Purpose::Flags);
+    let mut flags = HouseholdFlags::default();
+    let poor_tilt = 2.0 * (1.0 - u);
+    let formerly_poor = rf.bernoulli((shape.formerly_poor_share.value * poor_tilt).min(1.0));
+    flags.set(HouseholdFlags::FORMERLY_POOR, formerly_poor);
+    let monitored_p = (shape.monitored_share.value * 3.0 * (1.0 - u).powi(2)).min(1.0);
+    flags.set(HouseholdFlags::MONITORED, rf.bernoulli(monitored_p));
+    flags.set(HouseholdFlags::RELOCATED, rf.bernoulli((shape.relocated_share.value * poor_tilt).min(1.0)));
+    flags.set(HouseholdFlags::COLLECTIVE_MEMBER, rf.bernoulli(shape.collective_member_share.value));
+    let land_mu = shape.land_mu_per_household.value * mean_one_noise(&mut rf, 0.8);
+    let grassland_mu = shape.grassland_mu_per_household.value * mean_one_noise(&mut rf, 1.0);
+    let land_rented_out_mu = if rf.bernoulli(shape.land_rented_out_share.value) { land_mu } else { 0.0 };
+    let rigid_expenses = if rf.bernoulli(shape.rigid_expense_household_share.value) {
+        shape.rigid_expense_mean.value * mean_one_noise(&mut rf, 0.8)
+    } else {
+        0.0
+    };
+    let remits = rf.bernoulli(shape.remittance_household_share.value);
+    // Remittance households get a remittance on top of the other private transfers
+    // everyone has; calibration scales both.
+    let (remittances, other_transfers) =
+        if remits { (1.5 * private_total, 0.5 * private_total) } else { (0.0, 0.5 * private_total) };
+    let tier = rf.categorical(&bp.tier_cdf) as u8;
+
+    HouseholdRecord {
+        weight: 1.0,
+        residence,
+        tier,
+        flags,
+        land_mu: (land_mu * 10.0).round() as f32 / 10.0,
+        grassland_mu: (grassland_mu * 10.0).round() as f32 / 10.0,
+        land_rented_out_mu: (land_rented_out_mu * 10.0).round() as f32 / 10.0,
+        rigid_expenses: round_yuan(rigid_expenses),
+        remittances: round_yuan(remittances),
+        other_transfers: round_yuan(other_transfers),
+        poverty_project_income: 0.0,
+    }
+}
+
+#[inline]
+fn round_yuan(x: f64) -> f32 {
+    x.max(0.0).round() as f32
+}
+
+fn draw_education(rng: &mut StreamRng, bp: &AreaBlueprint, age: u8) -> Education {
+    const LEVELS: [Education; 4] =
+        [Education::PrimaryOrLess, Education::JuniorSecondary, Education::SeniorSecondary, Education::Tertiary];
+    if age < 12 {
+        return Education::PrimaryOrLess;
+    }
+    if age < 16 {
+        return Education::JuniorSecondary;
+    }
+    let u = rng.uniform();
+    // Younger cohorts are better educated: shift the draw up for the young and down
+    // for the old (assumed shape).
+    let shift = if age < 35 {
+        0.15
+    } else if age >= 60 {
+        -0.2
+    } else {
+        0.0
+    };
+    let x = (u + shift).clamp(0.0, 0.999_999);
+    let k = bp.education_cdf.iter().position(|&c| x < c).unwrap_or(3);
+    let k = if age < 19 { k.min(2) } else { k };
+    LEVELS[k]
+}
+
+/// A Poisson draw by inversion, truncated at `max`.
+fn truncated_poisson(rng: &mut StreamRng, lambda: f64, max: usize) -> usize {
+    let u = rng.uniform();
+    let mut p = (-lambda).exp();
+    let mut cdf = p;
+    let mut k = 0;
+    while u > cdf && k < max {
+        k += 1;
+        p *= lambda / k as f64;
+        cdf += p;
+    }
+    k
+}
