@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::indicators::{HouseholdIncome, household_quintile_means, person_weighted_median};
+use crate::indicators::{household_median, household_quintile_means, HouseholdIncome};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
 use crate::region::{Profile, Sourced, Status};
 
@@ -183,7 +183,7 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         targets.push(check(format!("{r} mean net transfer income"), &t.net_transfer, parts[a][4] / p, true));
         all_items.extend_from_slice(&items[a]);
         if let Some(m) = &t.median {
-            let sim = person_weighted_median(&mut items[a]);
+            let sim = household_median(&mut items[a]);
             targets.push(check(format!("{r} median disposable income"), m, sim, false));
         }
         if let Some(q) = &t.quintile_means {
@@ -210,12 +210,7 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
             targets.push(check("all mean disposable income".into(), d, total / total_persons.max(1e-12), false));
         }
         if let Some(m) = &all.median {
-            targets.push(check(
-                "all median disposable income".into(),
-                m,
-                person_weighted_median(&mut all_items),
-                false,
-            ));
+            targets.push(check("all median disposable income".into(), m, household_median(&mut all_items), false));
         }
     }
     let mut assumptions = profile.assumptions();

@@ -4,5 +4,6 @@
 mod stats;
 
 pub use stats::{
-    HouseholdIncome, household_quintile_groups, household_quintile_means, person_weighted_median, weighted_gini,
+    HouseholdIncome, household_median, household_quintile_groups, household_quintile_means, person_weighted_median,
+    weighted_gini,
 };

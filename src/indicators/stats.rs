@@ -50,13 +50,29 @@ pub fn household_quintile_groups(items: &mut [HouseholdIncome]) -> ([f64; 5], [f
 }
 
 /// Median of per-capita income over persons (each household counts its weight times
-/// its size). Sorts `items`.
+/// its size). Sorts `items`. NBS's published median is [`household_median`].
 pub fn person_weighted_median(items: &mut [HouseholdIncome]) -> f64 {
     sort_by_income(items);
     let total: f64 = items.iter().map(|h| h.weight * h.size).sum();
     let mut cum = 0.0;
     for h in items.iter() {
         cum += h.weight * h.size;
+        if cum >= total / 2.0 {
+            return h.per_capita;
+        }
+    }
+    items.last().map(|h| h.per_capita).unwrap_or(0.0)
+}
+
+/// The NBS median (人均可支配收入中位数): households ranked by per-capita income, the
+/// per-capita income of the household in the middle (each household counts its
+/// weight), as for the quintile groups. Sorts `items`.
+pub fn household_median(items: &mut [HouseholdIncome]) -> f64 {
+    sort_by_income(items);
+    let total: f64 = items.iter().map(|h| h.weight).sum();
+    let mut cum = 0.0;
+    for h in items.iter() {
+        cum += h.weight;
         if cum >= total / 2.0 {
             return h.per_capita;
         }
