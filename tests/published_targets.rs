@@ -88,9 +88,8 @@ fn load_table(cache: &mut BTreeMap<String, Table>, file: &str) -> Result<(), Str
 fn lookup(cache: &mut BTreeMap<String, Table>, r: &Reference) -> Result<Vec<f64>, String> {
     load_table(cache, &r.file)?;
     let t = &cache[&r.file];
-    let col = |name: &str| {
-        t.header.iter().position(|h| h == name).ok_or_else(|| format!("{}: no column {name}", r.file))
-    };
+    let col =
+        |name: &str| t.header.iter().position(|h| h == name).ok_or_else(|| format!("{}: no column {name}", r.file));
     let cols: Vec<usize> = match r.column.split_once("..") {
         Some((a, b)) => {
             let (a, b) = (col(a)?, col(b)?);
@@ -248,9 +247,10 @@ fn references_parse() {
         .expect("a reference")
         .expect("well formed");
     assert_eq!(lookup(&mut cache, &q).expect("found"), vec![3086.0, 7221.0, 10311.0, 14537.0, 26014.0]);
-    let d = parse_reference("[dibao_national.csv: reference_date=2023-01, column=rural_standard_yuan_per_year, divide=12]")
-        .expect("a reference")
-        .expect("well formed");
+    let d =
+        parse_reference("[dibao_national.csv: reference_date=2023-01, column=rural_standard_yuan_per_year, divide=12]")
+            .expect("a reference")
+            .expect("well formed");
     assert_eq!(lookup(&mut cache, &d).expect("found"), vec![582.0]);
 }
 
