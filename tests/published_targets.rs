@@ -1,0 +1,264 @@
+//! Every value a built-in profile marks `published` must be the figure in `data/published/`.
+//!
+//! A published value's `source` ends with a reference in square brackets:
+//! `[national_income.csv: year=2022, group=urban, column=wage]`. Keys other than `column`,
+//! `factor` and `divide` select exactly one row by exact match; `column` names the column
+//! (`a..b` for a run of columns, for list values); `factor` multiplies and `divide` divides the
+//! file's figure before comparing. A published value without such a reference cites a
+//! publication that is not in our files: its source must then name that publication.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use incomesim::region::{Profile, builtin_ids};
+
+/// One `[file: key=value, ...]` reference parsed from a source string.
+#[derive(Debug)]
+struct Reference {
+    file: String,
+    filters: Vec<(String, String)>,
+    column: String,
+    factor: f64,
+    divide: f64,
+}
+
+fn published_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("published")
+}
+
+/// The bracketed reference at the end of a source, if any.
+fn parse_reference(source: &str) -> Option<Result<Reference, String>> {
+    let start = source.rfind('[')?;
+    let end = source[start..].find(']')? + start;
+    let inner = &source[start + 1..end];
+    let (file, rest) = inner.split_once(':')?;
+    let file = file.trim();
+    if !file.ends_with(".csv") {
+        return None;
+    }
+    let mut r =
+        Reference { file: file.to_string(), filters: Vec::new(), column: String::new(), factor: 1.0, divide: 1.0 };
+    for part in rest.split(',') {
+        let Some((k, v)) = part.split_once('=') else {
+            return Some(Err(format!("'{part}' is not key=value in {inner}")));
+        };
+        let (k, v) = (k.trim(), v.trim());
+        match k {
+            "column" => r.column = v.to_string(),
+            "factor" => match v.parse() {
+                Ok(x) => r.factor = x,
+                Err(_) => return Some(Err(format!("bad factor {v}"))),
+            },
+            "divide" => match v.parse() {
+                Ok(x) => r.divide = x,
+                Err(_) => return Some(Err(format!("bad divide {v}"))),
+            },
+            _ => r.filters.push((k.to_string(), v.to_string())),
+        }
+    }
+    if r.column.is_empty() {
+        r.column = "value".into();
+    }
+    Some(Ok(r))
+}
+
+/// A CSV file as header plus rows.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn load_table(cache: &mut BTreeMap<String, Table>, file: &str) -> Result<(), String> {
+    if cache.contains_key(file) {
+        return Ok(());
+    }
+    let path = published_dir().join(file);
+    let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let header = rdr.headers().map_err(|e| e.to_string())?.iter().map(str::to_string).collect();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("{file}: {e}"))?;
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    cache.insert(file.to_string(), Table { header, rows });
+    Ok(())
+}
+
+/// The figures a reference points at (one, or several for a column range).
+fn lookup(cache: &mut BTreeMap<String, Table>, r: &Reference) -> Result<Vec<f64>, String> {
+    load_table(cache, &r.file)?;
+    let t = &cache[&r.file];
+    let col =
+        |name: &str| t.header.iter().position(|h| h == name).ok_or_else(|| format!("{}: no column {name}", r.file));
+    let cols: Vec<usize> = match r.column.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (col(a)?, col(b)?);
+            if a > b {
+                return Err(format!("{}: column range {} runs backwards", r.file, r.column));
+            }
+            (a..=b).collect()
+        }
+        None => vec![col(&r.column)?],
+    };
+    let mut filters = Vec::new();
+    for (k, v) in &r.filters {
+        filters.push((col(k)?, v.as_str()));
+    }
+    let matching: Vec<&Vec<String>> =
+        t.rows.iter().filter(|row| filters.iter().all(|(i, v)| row.get(*i).map(String::as_str) == Some(*v))).collect();
+    if matching.len() != 1 {
+        return Err(format!("{}: {:?} selects {} rows, not one", r.file, r.filters, matching.len()));
+    }
+    cols.iter()
+        .map(|i| {
+            let cell = &matching[0][*i];
+            cell.parse::<f64>()
+                .map(|x| x * r.factor / r.divide)
+                .map_err(|_| format!("{}: '{cell}' in column {} is not a number", r.file, t.header[*i]))
+        })
+        .collect()
+}
+
+/// Every `(path, value, status, source)` leaf of a profile.
+fn sourced_leaves(p: &Profile) -> Vec<(String, toml::Value, String, String)> {
+    fn walk(v: &toml::Value, path: String, out: &mut Vec<(String, toml::Value, String, String)>) {
+        match v {
+            toml::Value::Table(t) => {
+                if let (Some(value), Some(status)) = (t.get("value"), t.get("status").and_then(|s| s.as_str())) {
+                    let source = t.get("source").and_then(|s| s.as_str()).unwrap_or("").to_string();
+                    out.push((path, value.clone(), status.to_string(), source));
+                    return;
+                }
+                for (k, x) in t {
+                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    walk(x, p, out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let v = toml::Value::try_from(p).expect("profile serialises");
+    walk(&v, String::new(), &mut out);
+    out
+}
+
+fn numbers(v: &toml::Value) -> Option<Vec<f64>> {
+    match v {
+        toml::Value::Float(x) => Some(vec![*x]),
+        toml::Value::Integer(i) => Some(vec![*i as f64]),
+        toml::Value::Array(a) => a.iter().map(|x| numbers(x).and_then(|v| v.first().copied())).collect(),
+        _ => None,
+    }
+}
+
+/// Words that show a source names a publication (for published values outside our files).
+const PUBLICATION_WORDS: &[&str] = &[
+    "survey",
+    "bulletin",
+    "communiqué",
+    "census",
+    "yearbook",
+    "release",
+    "notice",
+    "announcement",
+    "plan",
+    "statistics",
+    "〔",
+    "report",
+];
+
+const PUBLISHED_FILES: &[&str] = &[
+    "national_income.csv",
+    "national_quintiles.csv",
+    "dibao_national.csv",
+    "pensions.csv",
+    "demography.csv",
+    "migrant_workers.csv",
+    "local.csv",
+    "lever_parameters.csv",
+];
+
+#[test]
+fn published_values_match_the_published_files() {
+    let mut cache = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for id in builtin_ids() {
+        let p = Profile::builtin(id).unwrap_or_else(|e| panic!("{id}: {e}"));
+        for (path, value, status, source) in sourced_leaves(&p) {
+            if status != "published" {
+                continue;
+            }
+            let here = format!("{id}: {path}");
+            match parse_reference(&source) {
+                Some(Ok(r)) => {
+                    let Some(have) = numbers(&value) else {
+                        problems.push(format!("{here}: value is not a number or list of numbers"));
+                        continue;
+                    };
+                    match lookup(&mut cache, &r) {
+                        Ok(want) => {
+                            let same = have.len() == want.len()
+                                && have.iter().zip(&want).all(|(a, b)| (a - b).abs() <= 1e-9 * b.abs().max(1.0));
+                            if same {
+                                checked += 1;
+                            } else {
+                                problems.push(format!("{here}: profile has {have:?}, {} has {want:?}", r.file));
+                            }
+                        }
+                        Err(e) => problems.push(format!("{here}: {e}")),
+                    }
+                }
+                Some(Err(e)) => problems.push(format!("{here}: bad reference: {e}")),
+                None => {
+                    if let Some(f) = PUBLISHED_FILES.iter().find(|f| source.contains(*f)) {
+                        problems.push(format!("{here}: cites {f} but has no [file: ...] reference"));
+                    } else if source.trim().is_empty() {
+                        problems.push(format!("{here}: published value with an empty source"));
+                    } else if !PUBLICATION_WORDS.iter().any(|w| source.to_lowercase().contains(w)) {
+                        problems.push(format!("{here}: published value whose source names no publication: {source}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(checked > 40, "only {checked} published values were checked against the files");
+}
+
+#[test]
+fn references_parse() {
+    let r = parse_reference("NBS 2022 [national_income.csv: year=2022, group=urban, column=wage]")
+        .expect("a reference")
+        .expect("well formed");
+    assert_eq!(r.file, "national_income.csv");
+    assert_eq!(r.column, "wage");
+    assert_eq!(r.filters.len(), 2);
+    assert!(parse_reference("no reference here").is_none());
+    assert!(parse_reference("a note [not a file]").is_none());
+    let mut cache = BTreeMap::new();
+    let q = parse_reference("[national_quintiles.csv: year=2015, group=rural, column=q1_low..q5_high]")
+        .expect("a reference")
+        .expect("well formed");
+    assert_eq!(lookup(&mut cache, &q).expect("found"), vec![3086.0, 7221.0, 10311.0, 14537.0, 26014.0]);
+    let d =
+        parse_reference("[dibao_national.csv: reference_date=2023-01, column=rural_standard_yuan_per_year, divide=12]")
+            .expect("a reference")
+            .expect("well formed");
+    assert_eq!(lookup(&mut cache, &d).expect("found"), vec![582.0]);
+}
+
+#[test]
+fn every_published_file_is_documented() {
+    let readme = std::fs::read_to_string(published_dir().join("README.md")).expect("README");
+    for f in PUBLISHED_FILES {
+        assert!(readme.contains(f), "data/published/README.md does not describe {f}");
+        assert!(published_dir().join(f).exists(), "{f} missing");
+    }
+}
