@@ -437,3 +437,28 @@ proptest! {
         let _ = microdata::read_csv(&h[..], Path::new("h"), &p[..], Path::new("p"), &LoadOptions::default());
     }
 }
+
+/// The CSV examples in `docs/microdata.md` load (households block first, persons second).
+#[test]
+fn documented_example_loads() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/microdata.md")).unwrap();
+    let blocks: Vec<&str> =
+        doc.split("```csv\n").skip(1).map(|rest| rest.split("```").next().unwrap_or_default()).collect();
+    assert_eq!(blocks.len(), 2);
+    let pop = read(blocks[0], blocks[1], &LoadOptions::default()).unwrap();
+    assert_eq!(pop.households.size, vec![2, 2]);
+    let second = pop.persons.record(1);
+    assert_eq!((second.age, second.wage, second.able_to_work, second.months_in_job), (40, 54000.0, true, 12));
+}
+
+#[test]
+fn declared_size_is_checked() {
+    let got = problems(read(
+        "household_id,weight,residence,size\n1,1,urban,2\n",
+        "household_id,age,sex,hukou,education,employment\n1,30,male,urban,tertiary,student\n",
+        &LoadOptions::default(),
+    ));
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].1, got[0].2.as_str()), (2, "size"));
+    assert!(got[0].3.contains("size is 2 but persons.csv lists 1"), "{got:?}");
+}

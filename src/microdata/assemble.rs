@@ -171,3 +171,42 @@ impl Assembler {
         Ok(pop)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(age: u8) -> PersonRecord {
+        PersonRecord { age, ..PersonRecord::default() }
+    }
+
+    #[test]
+    fn groups_persons_in_household_order() {
+        let mut problems = Problems::new(10);
+        let mut a = Assembler::new("h".into(), "p".into());
+        a.add_household("x", 2, HouseholdRecord::default(), None, &mut problems);
+        a.add_household("y", 3, HouseholdRecord { tier: 1, ..HouseholdRecord::default() }, Some(2), &mut problems);
+        for (id, age) in [("y", 1), ("x", 2), ("y", 3), ("x", 4), ("x", 5)] {
+            a.add_person(id, 0, person(age), &mut problems);
+        }
+        let pop = a.finish(7, problems).unwrap();
+        assert_eq!(pop.first_id, 7);
+        assert_eq!(pop.households.size, vec![3, 2]);
+        assert_eq!(pop.households.tier, vec![0, 1]);
+        assert_eq!(pop.persons.age, vec![2, 4, 5, 1, 3]);
+    }
+
+    #[test]
+    fn reports_duplicates_unknown_ids_and_empty_households() {
+        let mut problems = Problems::new(10);
+        let mut a = Assembler::new("h".into(), "p".into());
+        a.add_household("x", 2, HouseholdRecord::default(), None, &mut problems);
+        a.add_household("x", 3, HouseholdRecord::default(), None, &mut problems);
+        a.add_household("z", 4, HouseholdRecord::default(), None, &mut problems);
+        a.add_person("x", 2, person(1), &mut problems);
+        a.add_person("q", 3, person(1), &mut problems);
+        let Err(crate::Error::Microdata { problems }) = a.finish(0, problems) else { panic!("expected problems") };
+        let rows: Vec<(u64, &str)> = problems.iter().map(|p| (p.row, p.file.to_str().unwrap_or(""))).collect();
+        assert_eq!(rows, vec![(3, "h"), (3, "p"), (4, "h")]);
+    }
+}

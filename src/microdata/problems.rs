@@ -69,3 +69,23 @@ impl Problems {
         Some(Error::Microdata { problems })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_the_list_and_counts_the_rest() {
+        let mut p = Problems::new(2);
+        assert!(p.is_empty());
+        for row in 2..7 {
+            p.push(Path::new("f"), row, "c", "bad");
+        }
+        assert_eq!(p.count(), 5);
+        let Some(Error::Microdata { problems }) = p.into_error() else { panic!("expected an error") };
+        assert_eq!(problems.len(), 3);
+        assert_eq!(problems[2].row, 4);
+        assert_eq!(problems[2].problem, "3 more problem(s) not listed");
+        assert!(Problems::new(5).into_error().is_none());
+    }
+}
