@@ -245,7 +245,8 @@ fn read_header(
             problems.push(file, 1, &format!("#{}", i + 1), "column name is not valid UTF-8");
             continue;
         };
-        let name = text.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
+        let original = text.trim_start_matches('\u{feff}').trim();
+        let name = original.to_ascii_lowercase();
         if let Some(&k) = known.iter().find(|k| **k == name) {
             if let Some(first) = index.insert(k, i) {
                 problems.push(file, 1, k, format!("column appears twice (columns {} and {})", first + 1, i + 1));
@@ -258,7 +259,7 @@ fn read_header(
             problems.push(
                 file,
                 1,
-                &name,
+                original,
                 format!("unknown column{hint} (set ignore_unknown_columns to skip unknown columns)"),
             );
         }
