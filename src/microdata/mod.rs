@@ -1,3 +1,22 @@
 //! Household microdata: loading survey data from CSV and exporting simulated households.
+//!
+//! * [`load_csv`] / [`read_csv`] read `households.csv` and `persons.csv` (layout in
+//!   `docs/microdata.md`) into a [`Population`](crate::Population), reporting every bad
+//!   cell at once in [`Error::Microdata`](crate::Error::Microdata).
+//! * [`Assembler`] is the format-independent core of the loader: any front end that
+//!   can produce [`HouseholdRecord`](crate::model::HouseholdRecord)s and
+//!   [`PersonRecord`](crate::model::PersonRecord)s keyed by household id can use it.
+//! * [`Exporter`] writes one row per household (and optionally per person) for a year,
+//!   chunk by chunk; [`FileExporter`] does so to paths atomically.
+mod assemble;
 mod export;
 mod load;
+mod problems;
+
+pub use assemble::{Assembler, MAX_MEMBERS};
+pub use export::{Exporter, FileExporter, lever_names};
+pub use load::{
+    EXPORT_ONLY, EXPORT_ONLY_PREFIXES, HOUSEHOLD_OPTIONAL, HOUSEHOLD_REQUIRED, LoadOptions, MAX_AGE, PERSON_OPTIONAL,
+    PERSON_REQUIRED, default_able_to_work, default_months_in_job, load_csv, read_csv,
+};
+pub use problems::{DEFAULT_MAX_PROBLEMS, Problems};

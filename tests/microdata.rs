@@ -1,0 +1,464 @@
+//! Integration tests of microdata loading and export.
+
+use std::path::{Path, PathBuf};
+
+use incomesim::Error;
+use incomesim::microdata::{self, Exporter, FileExporter, LoadOptions};
+use incomesim::model::{
+    Accounts, Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonFlags,
+    PersonRecord, Population, Residence, Sex,
+};
+use incomesim::policy::{LeverColumns, market_accounts};
+use proptest::prelude::*;
+
+fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/microdata").join(path)
+}
+
+fn load(dir: &str) -> incomesim::Result<Population> {
+    microdata::load_csv(
+        &data(&format!("{dir}/households.csv")),
+        &data(&format!("{dir}/persons.csv")),
+        &LoadOptions::default(),
+    )
+}
+
+fn read(households: &str, persons: &str, options: &LoadOptions) -> incomesim::Result<Population> {
+    microdata::read_csv(
+        households.as_bytes(),
+        Path::new("households.csv"),
+        persons.as_bytes(),
+        Path::new("persons.csv"),
+        options,
+    )
+}
+
+fn problems(result: incomesim::Result<Population>) -> Vec<(String, u64, String, String)> {
+    match result {
+        Err(Error::Microdata { problems }) => problems
+            .into_iter()
+            .map(|p| {
+                let file = p.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                (file, p.row, p.column, p.problem)
+            })
+            .collect(),
+        other => panic!("expected microdata problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn valid_example_loads_with_right_values() {
+    let pop = load("valid").unwrap();
+    assert_eq!(pop.household_count(), 6);
+    assert_eq!(pop.person_count(), 13);
+    assert_eq!(pop.households.size, vec![3, 3, 2, 2, 2, 1]);
+    // Persons are grouped by household in the households' order, keeping their order.
+    let ages: Vec<Vec<u8>> = (0..6).map(|h| pop.members(h).map(|i| pop.persons.age[i]).collect()).collect();
+    assert_eq!(ages, vec![vec![42, 40, 12], vec![51, 48, 76], vec![67, 64], vec![63, 60], vec![35, 38], vec![58]]);
+
+    let h1 = pop.households.record(0);
+    assert_eq!(h1.weight, 1250.5);
+    assert_eq!(h1.residence, Residence::Urban);
+    assert_eq!(h1.other_transfers, 1200.0);
+    let h2 = pop.households.record(1);
+    assert_eq!((h2.tier, h2.land_mu, h2.land_rented_out_mu), (1, 6.5, 2.0));
+    assert_eq!((h2.rigid_expenses, h2.remittances), (3000.0, 8000.0));
+    let on = |h: &HouseholdRecord, bit| h.flags.has(bit);
+    assert!(on(&h2, HouseholdFlags::DIBAO) && on(&h2, HouseholdFlags::FORMERLY_POOR));
+    assert!(on(&h2, HouseholdFlags::COLLECTIVE_MEMBER) && !on(&h2, HouseholdFlags::MONITORED));
+    let h3 = pop.households.record(2);
+    assert_eq!((h3.tier, h3.grassland_mu, h3.poverty_project_income), (2, 120.0, 1500.0));
+    assert!(!on(&h3, HouseholdFlags::DIBAO) && on(&h3, HouseholdFlags::MONITORED));
+    assert!(on(&h3, HouseholdFlags::FORMERLY_POOR) && on(&h3, HouseholdFlags::COLLECTIVE_MEMBER));
+    assert_eq!(pop.households.weight[4], 760.25);
+    assert!(pop.households.record(4).flags.has(HouseholdFlags::RELOCATED));
+    assert!(pop.households.record(5).flags.has(HouseholdFlags::DIBAO));
+
+    let teacher = pop.persons.record(0);
+    assert_eq!(teacher.occupation, Occupation::Teacher);
+    assert_eq!(teacher.employment, Employment::PublicSector);
+    assert_eq!(teacher.education, Education::Tertiary);
+    assert_eq!((teacher.wage, teacher.property), (96000.0, 3500.0));
+    let migrant = pop.persons.record(4);
+    assert_eq!((migrant.employment, migrant.months_in_job, migrant.wage), (Employment::MigrantShortTerm, 5, 15000.0));
+    let grandmother = pop.persons.record(5);
+    assert_eq!((grandmother.disability, grandmother.able_to_work), (Disability::Severe, false));
+    let retiree = pop.persons.record(8);
+    assert_eq!((retiree.retiree_pension, retiree.property), (48000.0, 1200.0));
+    let self_employed = pop.persons.record(10);
+    assert_eq!(self_employed.operating, -1500.0);
+    // Household 6: every optional cell empty, so defaults apply.
+    let alone = pop.persons.record(12);
+    assert_eq!((alone.age, alone.sex, alone.hukou), (58, Sex::Female, Hukou::Urban));
+    assert_eq!((alone.employment, alone.months_in_job), (Employment::Unemployed, 0));
+    assert_eq!((alone.disability, alone.occupation, alone.able_to_work), (Disability::None, Occupation::Other, true));
+    assert_eq!((alone.wage, alone.operating, alone.property, alone.retiree_pension), (0.0, 0.0, 0.0, 0.0));
+}
+
+#[test]
+fn bad_example_lists_every_problem() {
+    let got = problems(load("bad"));
+    let expected: Vec<(&str, u64, &str, &str)> = vec![
+        ("households.csv", 1, "grassland", "did you mean `grassland_mu`?"),
+        ("households.csv", 3, "weight", "weight `0` must be > 0"),
+        ("households.csv", 4, "residence", "`suburban` is not one of: urban, rural"),
+        ("households.csv", 5, "land_mu", "`abc` is not a number"),
+        ("households.csv", 6, "rigid_expenses", "`-200` is negative"),
+        ("households.csv", 7, "household_id", "duplicated household_id `B01` (first at row 2)"),
+        ("households.csv", 8, "weight", "weight `-3` must be > 0"),
+        ("households.csv", 8, "dibao", "`yes` is not a yes/no value"),
+        ("persons.csv", 1, "ocupation", "did you mean `occupation`?"),
+        ("persons.csv", 3, "age", "age 130 is over 110"),
+        ("persons.csv", 4, "sex", "`mael` is not one of: male, female"),
+        ("persons.csv", 5, "wage", "`-10` is negative"),
+        ("persons.csv", 6, "age", "`forty` is not a number"),
+        ("persons.csv", 7, "household_id", "household_id `B99` is not in"),
+        ("households.csv", 9, "household_id", "household has 256 persons; at most 255"),
+        ("households.csv", 10, "household_id", "household has no persons"),
+    ];
+    assert_eq!(got.len(), expected.len(), "{got:#?}");
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!((g.0.as_str(), g.1, g.2.as_str()), (e.0, e.1, e.2), "{g:?}");
+        assert!(g.3.contains(e.3), "{:?} should contain {:?}", g.3, e.3);
+    }
+    // Unknown categories list the accepted values of their type.
+    let employment = problems(read(
+        "household_id,weight,residence\n1,1,urban\n",
+        "household_id,age,sex,hukou,education,employment\n1,30,male,urban,tertiary,pilot\n",
+        &LoadOptions::default(),
+    ));
+    assert_eq!(employment.len(), 1);
+    assert!(employment[0].3.contains(&Employment::expected()), "{employment:?}");
+}
+
+#[test]
+fn missing_file_names_the_path() {
+    let missing = data("valid/no-such-file.csv");
+    match microdata::load_csv(&missing, &data("valid/persons.csv"), &LoadOptions::default()) {
+        Err(e @ Error::Io { .. }) => {
+            let Error::Io { path, .. } = &e else { unreachable!() };
+            assert_eq!(path, &missing);
+            assert!(e.to_string().contains("no-such-file.csv"));
+        }
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    let missing = data("valid/nobody.csv");
+    match microdata::load_csv(&data("valid/households.csv"), &missing, &LoadOptions::default()) {
+        Err(Error::Io { path, .. }) => assert_eq!(path, missing),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+}
+
+#[test]
+fn missing_columns_and_cells_are_reported() {
+    let got = problems(read(
+        "household_id,residence\n1,urban\n2,\n",
+        "household_id,age,sex,hukou,education\n1,30,,urban,tertiary\n",
+        &LoadOptions::default(),
+    ));
+    let cells: Vec<(&str, u64, &str)> = got.iter().map(|g| (g.0.as_str(), g.1, g.2.as_str())).collect();
+    assert_eq!(
+        cells,
+        vec![
+            ("households.csv", 1, "weight"),
+            ("households.csv", 3, "residence"),
+            ("persons.csv", 1, "employment"),
+            ("persons.csv", 2, "sex"),
+            ("households.csv", 3, "household_id"),
+        ],
+        "{got:#?}"
+    );
+    assert!(got[0].3.contains("required column is missing"));
+    assert!(got[1].3.contains("missing value"));
+}
+
+#[test]
+fn unknown_columns_can_be_ignored_and_columns_come_in_any_order() {
+    let households = "Residence,province,weight,household_id\nrural,Guizhou,2,a\n";
+    let persons =
+        "sex,interviewer,employment,education,hukou,age,household_id\nfemale,7,student,primary_or_less,rural,9,a\n";
+    let strict = problems(read(households, persons, &LoadOptions::default()));
+    assert_eq!(strict.len(), 2, "{strict:?}");
+    let options = LoadOptions { ignore_unknown_columns: true, ..LoadOptions::default() };
+    let pop = read(households, persons, &options).unwrap();
+    assert_eq!(pop.households.weight, vec![2.0]);
+    assert_eq!(pop.households.residence, vec![Residence::Rural]);
+    assert_eq!((pop.persons.age[0], pop.persons.able_to_work[0]), (9, false));
+}
+
+#[test]
+fn problem_list_is_capped_with_a_count_of_the_rest() {
+    let mut persons = String::from("household_id,age,sex,hukou,education,employment\n");
+    for _ in 0..10 {
+        persons.push_str("1,999,male,urban,tertiary,student\n");
+    }
+    let options = LoadOptions { max_problems: 3, ..LoadOptions::default() };
+    let got = problems(read("household_id,weight,residence\n1,1,urban\n", &persons, &options));
+    assert_eq!(got.len(), 4);
+    assert_eq!(got[3].1, 5);
+    assert!(got[3].3.contains("7 more problem(s)"), "{got:?}");
+}
+
+#[test]
+fn garbage_never_panics() {
+    let inputs: [&[u8]; 6] =
+        [b"", b"\xff\xfe,\x00\n\"", b"household_id\n\"unterminated", b",,,,\n,,,\n", b"a,a,a\n1,2,3\n", b"\n\n\n"];
+    for h in inputs {
+        for p in inputs {
+            let result = microdata::read_csv(h, Path::new("h"), p, Path::new("p"), &LoadOptions::default());
+            assert!(matches!(result, Err(Error::Microdata { .. })), "{result:?}");
+        }
+    }
+}
+
+/// A population and accounts before and after two made-up levers.
+fn accounts_for(pop: &Population) -> (Accounts, Accounts, LeverColumns) {
+    let mut market = Accounts::default();
+    market_accounts(pop, &mut market);
+    let mut after = market.clone();
+    let n = pop.household_count();
+    let mut levers = LeverColumns { paid: vec![vec![0.0; n], vec![0.0; n]] };
+    for h in 0..n {
+        let benefit = 100.0 * pop.households.size[h] as f64;
+        let tax = 0.1 * market.wage[h];
+        after.transfers_received[h] += benefit;
+        after.transfers_paid[h] += tax;
+        levers.paid[0][h] = benefit;
+        levers.paid[1][h] = tax;
+    }
+    (market, after, levers)
+}
+
+fn export_to_strings(pop: &Population, chunks: usize) -> (String, String) {
+    let (market, after, levers) = accounts_for(pop);
+    let mut exporter = Exporter::new(Vec::new(), Path::new("h.csv"), 2024, ["dibao", "income_tax"])
+        .with_persons(Vec::new(), Path::new("p.csv"));
+    if chunks <= 1 {
+        exporter.write_chunk(pop, &market, &after, &levers).unwrap();
+    } else {
+        // The same population split into two chunks, written in order.
+        let cut = pop.household_count() / 2;
+        for range in [0..cut, cut..pop.household_count()] {
+            let (chunk, m, a, l) = slice(pop, &market, &after, &levers, range);
+            exporter.write_chunk(&chunk, &m, &a, &l).unwrap();
+        }
+    }
+    let (h, p) = exporter.finish().unwrap();
+    (String::from_utf8(h).unwrap(), String::from_utf8(p.unwrap()).unwrap())
+}
+
+fn slice(
+    pop: &Population,
+    market: &Accounts,
+    after: &Accounts,
+    levers: &LeverColumns,
+    range: std::ops::Range<usize>,
+) -> (Population, Accounts, Accounts, LeverColumns) {
+    let mut chunk = Population::empty(pop.household_id(range.start));
+    let mut m = Accounts::default();
+    let mut a = Accounts::default();
+    let mut l = LeverColumns { paid: vec![Vec::new(); levers.paid.len()] };
+    for h in range {
+        let members: Vec<PersonRecord> = pop.members(h).map(|i| pop.persons.record(i)).collect();
+        chunk.push_household(&pop.households.record(h), &members);
+        for (to, from) in [(&mut m, market), (&mut a, after)] {
+            to.wage.push(from.wage[h]);
+            to.operating.push(from.operating[h]);
+            to.property.push(from.property[h]);
+            to.transfers_received.push(from.transfers_received[h]);
+            to.transfers_paid.push(from.transfers_paid[h]);
+        }
+        for (to, from) in l.paid.iter_mut().zip(&levers.paid) {
+            to.push(from[h]);
+        }
+    }
+    (chunk, m, a, l)
+}
+
+fn load_back(households: &str, persons: &str, first_id: u64) -> Population {
+    let options = LoadOptions { first_id, ..LoadOptions::default() };
+    read(households, persons, &options).unwrap()
+}
+
+#[test]
+fn export_round_trips_through_the_loader() {
+    let pop = load("valid").unwrap();
+    let (households, persons) = export_to_strings(&pop, 1);
+    assert_eq!(load_back(&households, &persons, 0), pop);
+    let (households2, persons2) = export_to_strings(&pop, 2);
+    assert_eq!((households2, persons2), (households.clone(), persons));
+
+    // The header holds the loader's required columns, accounts, and one column per lever.
+    let header: Vec<&str> = households.lines().next().unwrap().split(',').collect();
+    for required in microdata::HOUSEHOLD_REQUIRED {
+        assert!(header.contains(&required), "{required}");
+    }
+    for column in ["size", "market_wage", "final_transfers_received", "per_capita_disposable", "lever_dibao"] {
+        assert!(header.contains(&column), "{column}");
+    }
+    assert_eq!(header.last(), Some(&"lever_income_tax"));
+    // Household 1 (three persons, wages 96,000 and 54,000, property 3,500, transfers 1,200).
+    let mut reader = csv::Reader::from_reader(households.as_bytes());
+    let heads = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[heads.iter().position(|h| h == name).unwrap()].parse::<f64>().unwrap();
+    assert_eq!(cell("market_wage"), 150_000.0);
+    assert_eq!(cell("market_disposable"), 154_700.0);
+    assert_eq!(cell("lever_dibao"), 300.0);
+    assert_eq!(cell("lever_income_tax"), 15_000.0);
+    assert_eq!(cell("final_disposable"), 154_700.0 + 300.0 - 15_000.0);
+    assert_eq!(cell("per_capita_disposable"), 140_000.0 / 3.0);
+}
+
+#[test]
+fn file_export_is_atomic() {
+    let dir = std::env::temp_dir().join(format!("incomesim-microdata-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let pop = load("valid").unwrap();
+    let (market, after, levers) = accounts_for(&pop);
+    let (h_path, p_path) = (dir.join("households.csv"), dir.join("persons.csv"));
+
+    // An error mid-way leaves nothing behind.
+    let mut exporter = FileExporter::create(&h_path, Some(&p_path), 2024, ["dibao", "income_tax"]).unwrap();
+    exporter.write_chunk(&pop, &market, &after, &levers).unwrap();
+    let wrong = LeverColumns { paid: vec![vec![0.0; 2]] };
+    assert!(matches!(exporter.write_chunk(&pop, &market, &after, &wrong), Err(Error::InvalidRequest(_))));
+    drop(exporter);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+
+    // A commit puts both files in place and nothing else.
+    let mut exporter = FileExporter::create(&h_path, Some(&p_path), 2024, ["dibao", "income_tax"]).unwrap();
+    exporter.write_chunk(&pop, &market, &after, &levers).unwrap();
+    exporter.commit().unwrap();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, vec!["households.csv", "persons.csv"]);
+    assert_eq!(microdata::load_csv(&h_path, &p_path, &LoadOptions::default()).unwrap(), pop);
+
+    // A directory that does not exist is an I/O error naming a path in it.
+    let missing = dir.join("no/such/dir/households.csv");
+    match FileExporter::create(&missing, None, 2024, Vec::<String>::new()) {
+        Err(Error::Io { path, .. }) => assert!(path.starts_with(dir.join("no/such/dir"))),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn money() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        (0u32..2_000_000).prop_map(|v| v as f32),
+        prop::num::f32::POSITIVE | prop::num::f32::NORMAL | prop::num::f32::SUBNORMAL | prop::num::f32::ZERO,
+    ]
+}
+
+fn person() -> impl Strategy<Value = PersonRecord> {
+    (
+        (0u8..=110, prop::sample::select(Sex::ALL), prop::sample::select(Hukou::ALL)),
+        (prop::sample::select(Education::ALL), any::<bool>(), prop::sample::select(Disability::ALL)),
+        (prop::sample::select(Employment::ALL), 0u8..=12, prop::sample::select(Occupation::ALL), any::<u8>()),
+        (money(), money().prop_map(|v| -v), money(), money(), money(), money()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |((age, sex, hukou), (education, able, disability), (employment, months, occupation, flags), m, neg)| {
+                PersonRecord {
+                    age,
+                    sex,
+                    hukou,
+                    education,
+                    able_to_work: able,
+                    disability,
+                    employment,
+                    months_in_job: months,
+                    occupation,
+                    flags: PersonFlags(flags),
+                    wage: m.0,
+                    operating: if neg { m.1 } else { m.2 },
+                    property: m.2,
+                    retiree_pension: m.3,
+                    income_tax: m.4,
+                    contributions: m.5,
+                }
+            },
+        )
+}
+
+fn household() -> impl Strategy<Value = (HouseholdRecord, Vec<PersonRecord>)> {
+    (
+        (money().prop_filter("weight > 0", |w| *w > 0.0), prop::sample::select(Residence::BOTH.to_vec()), 0u8..=3),
+        any::<u16>(),
+        (money(), money(), money(), money(), money(), money(), money()),
+        prop::collection::vec(person(), 1..6),
+    )
+        .prop_map(|((weight, residence, tier), flags, m, persons)| {
+            (
+                HouseholdRecord {
+                    weight,
+                    residence,
+                    tier,
+                    flags: HouseholdFlags(flags & 0x07ff),
+                    land_mu: m.0,
+                    grassland_mu: m.1,
+                    land_rented_out_mu: m.2,
+                    rigid_expenses: m.3,
+                    remittances: m.4,
+                    other_transfers: m.5,
+                    poverty_project_income: m.6,
+                },
+                persons,
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_populations_round_trip_exactly(
+        households in prop::collection::vec(household(), 1..12),
+        first_id in 0u64..1_000_000,
+    ) {
+        let mut pop = Population::empty(first_id);
+        for (h, members) in &households {
+            pop.push_household(h, members);
+        }
+        let (h_csv, p_csv) = export_to_strings(&pop, 2);
+        let back = load_back(&h_csv, &p_csv, first_id);
+        prop_assert_eq!(&back, &pop);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&back.persons.operating), bits(&pop.persons.operating));
+        prop_assert_eq!(bits(&back.households.weight), bits(&pop.households.weight));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(h in prop::collection::vec(any::<u8>(), 0..200), p in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = microdata::read_csv(&h[..], Path::new("h"), &p[..], Path::new("p"), &LoadOptions::default());
+    }
+}
+
+/// The CSV examples in `docs/microdata.md` load (households block first, persons second).
+#[test]
+fn documented_example_loads() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/microdata.md")).unwrap();
+    let blocks: Vec<&str> =
+        doc.split("```csv\n").skip(1).map(|rest| rest.split("```").next().unwrap_or_default()).collect();
+    assert_eq!(blocks.len(), 2);
+    let pop = read(blocks[0], blocks[1], &LoadOptions::default()).unwrap();
+    assert_eq!(pop.households.size, vec![2, 2]);
+    let second = pop.persons.record(1);
+    assert_eq!((second.age, second.wage, second.able_to_work, second.months_in_job), (40, 54000.0, true, 12));
+}
+
+#[test]
+fn declared_size_is_checked() {
+    let got = problems(read(
+        "household_id,weight,residence,size\n1,1,urban,2\n",
+        "household_id,age,sex,hukou,education,employment\n1,30,male,urban,tertiary,student\n",
+        &LoadOptions::default(),
+    ));
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].1, got[0].2.as_str()), (2, "size"));
+    assert!(got[0].3.contains("size is 2 but persons.csv lists 1"), "{got:?}");
+}
