@@ -9,7 +9,9 @@ use incomesim::policy::employment::{LabourTransfer, PublicWelfarePosts, SkillsTr
 use incomesim::policy::farm::{EnterpriseLinkage, FarmProductivity};
 use incomesim::policy::property::{CollectiveDividend, LandTransfer, PropertyIncomeGrowth};
 use incomesim::policy::rationing::allocate;
-use incomesim::policy::wages::{MinimumWage, PublicSectorPay, RuralDoctorTeacherAllowances, WageGuideline, WorkForRelief};
+use incomesim::policy::wages::{
+    MinimumWage, PublicSectorPay, RuralDoctorTeacherAllowances, WageGuideline, WorkForRelief,
+};
 use incomesim::policy::{Dated, Ledger, Lever, LeverColumns, LeverSet, YearContext, YearMonth, market_accounts};
 use proptest::prelude::*;
 
@@ -53,7 +55,8 @@ fn public_welfare_posts_by_priority_with_a_mid_year_pay_rise() {
     let disabled = PersonRecord { disability: Disability::Moderate, ..person(30, Employment::Unemployed) };
     pop.push_household(&rural(), &[disabled, person(40, Employment::LocalEmployee)]);
     // 3: severely disabled, not able to work: ineligible.
-    let severe = PersonRecord { disability: Disability::Severe, able_to_work: false, ..person(30, Employment::Unemployed) };
+    let severe =
+        PersonRecord { disability: Disability::Severe, able_to_work: false, ..person(30, Employment::Unemployed) };
     pop.push_household(&rural(), &[severe]);
     // Pay 500 until June 2022, 600 from July: 6*500 + 6*600 = 6,600 for a January hire.
     let pay = Dated::new(vec![(ym(2020, 1), 500.0), (ym(2022, 7), 600.0)]).expect("ordered");
@@ -170,7 +173,8 @@ fn wage_guideline_public_pay_and_rural_allowances() {
 
     let raise = Dated::new(vec![(ym(2020, 1), 0.0), (ym(2022, 7), 0.05)]).expect("ordered");
     let mut pop = Population::empty(0);
-    let teacher = PersonRecord { wage: 60_000.0, occupation: Occupation::Teacher, ..person(40, Employment::PublicSector) };
+    let teacher =
+        PersonRecord { wage: 60_000.0, occupation: Occupation::Teacher, ..person(40, Employment::PublicSector) };
     let official = PersonRecord { wage: 60_000.0, ..person(40, Employment::PublicSector) };
     pop.push_household(&urban(), &[teacher]);
     pop.push_household(&urban(), &[official]);
@@ -263,11 +267,15 @@ fn constructors_reject_bad_parameters() {
     assert!(MinimumWage::new(vec![]).is_err());
     assert!(WorkForRelief::new(Dated::constant(-5.0)).is_err());
     assert!(LandTransfer::new(Dated::constant(-400.0)).is_err());
-    assert!(FarmProductivity::new(Dated::constant(0.02), Dated::constant(0.03), Dated::constant(0.0), [0.7, 0.5, 0.0]).is_err());
+    assert!(
+        FarmProductivity::new(Dated::constant(0.02), Dated::constant(0.03), Dated::constant(0.0), [0.7, 0.5, 0.0])
+            .is_err()
+    );
     assert!(WageGuideline::new(Dated::constant(-1.5)).is_err());
     // Out-of-order steps from a deserialised Dated.
     let bad: Dated<f64> =
-        serde_json::from_str(r#"{"steps":[[{"year":2022,"month":7},1.0],[{"year":2020,"month":1},2.0]]}"#).expect("json");
+        serde_json::from_str(r#"{"steps":[[{"year":2022,"month":7},1.0],[{"year":2020,"month":1},2.0]]}"#)
+            .expect("json");
     assert!(CollectiveDividend::new(bad).is_err());
 }
 
@@ -318,7 +326,16 @@ fn arb_household() -> impl Strategy<Value = (HouseholdRecord, Vec<PersonRecord>)
     (0.2f32..4.0, any::<bool>(), 0u16..1024, 0.0f32..20.0, prop::collection::vec(arb_person(), 1..5)).prop_map(
         |(weight, is_urban, flags, land, members)| {
             let residence = if is_urban { Residence::Urban } else { Residence::Rural };
-            (HouseholdRecord { weight, residence, flags: HouseholdFlags(flags), land_mu: land, ..Default::default() }, members)
+            (
+                HouseholdRecord {
+                    weight,
+                    residence,
+                    flags: HouseholdFlags(flags),
+                    land_mu: land,
+                    ..Default::default()
+                },
+                members,
+            )
         },
     )
 }

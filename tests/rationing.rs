@@ -19,7 +19,8 @@ fn household(id: u64) -> (HouseholdRecord, Vec<PersonRecord>) {
             age: 16 + (r.uniform() * 60.0) as u8,
             sex: if r.bernoulli(0.5) { Sex::Male } else { Sex::Female },
             disability: if r.bernoulli(0.08) { Disability::Moderate } else { Disability::None },
-            employment: [Employment::Unemployed, Employment::FarmerHerder, Employment::LocalEmployee][(r.uniform() * 3.0) as usize],
+            employment: [Employment::Unemployed, Employment::FarmerHerder, Employment::LocalEmployee]
+                [(r.uniform() * 3.0) as usize],
             months_in_job: 12,
             ..Default::default()
         })

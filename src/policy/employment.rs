@@ -94,7 +94,12 @@ impl PublicWelfarePosts {
     /// # Errors
     /// [`crate::Error::InvalidLever`] for negative posts or pay, steps out of order, a
     /// quota outside 0–1 or a month outside 1–12.
-    pub fn new(posts_per_year: Dated<f64>, pay_per_month: Dated<f64>, disabled_quota: f64, hire_month: u8) -> Result<Self> {
+    pub fn new(
+        posts_per_year: Dated<f64>,
+        pay_per_month: Dated<f64>,
+        disabled_quota: f64,
+        hire_month: u8,
+    ) -> Result<Self> {
         let name = "public_welfare_posts";
         check_dated_money(name, "posts_per_year", &posts_per_year)?;
         check_dated_money(name, "pay_per_month", &pay_per_month)?;
@@ -135,7 +140,10 @@ impl Rationed for PublicWelfarePosts {
         "public_welfare_posts"
     }
     fn places(&self, ctx: &YearContext) -> Places {
-        Places { places: *self.posts_per_year.at(super::YearMonth::start_of(ctx.year)), quota_share: self.disabled_quota }
+        Places {
+            places: *self.posts_per_year.at(super::YearMonth::start_of(ctx.year)),
+            quota_share: self.disabled_quota,
+        }
     }
     fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let sub = lever_sub(self.rationed_name());
@@ -336,7 +344,8 @@ impl Rationed for LabourTransfer {
         let sub = lever_sub("labour_transfer.job");
         let months = months_from(self.start_month);
         for c in self.chosen(ctx, pop, allocation) {
-            let mut rng = StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
+            let mut rng =
+                StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
             let ratio = self.wage_ratio * (self.wage_sigma * rng.normal()).exp();
             let migrant = rng.bernoulli(self.migrant_share);
             let retained = rng.bernoulli(self.retention);
@@ -356,8 +365,11 @@ impl Rationed for LabourTransfer {
                 pop.households.remittances[c.household] += sent as f32;
                 book.pay(c.household, IncomePart::TransfersReceived, sent);
             } else {
-                let (employment, worked) =
-                    if migrant { (Employment::MigrantShortTerm, worked.min(5)) } else { (Employment::LocalEmployee, worked) };
+                let (employment, worked) = if migrant {
+                    (Employment::MigrantShortTerm, worked.min(5))
+                } else {
+                    (Employment::LocalEmployee, worked)
+                };
                 let last = self.start_month + worked - 1;
                 let wage = self.local_wage_per_month.sum_over(ctx.year, self.start_month, last) * ratio * premium;
                 start_job(pop, c.person, employment, self.start_month, PersonFlags::TRANSFERRED);
@@ -474,7 +486,8 @@ impl Rationed for SkillsTraining {
         for h in 0..pop.household_count() {
             let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
-                let excluded = matches!(p.employment[i], Employment::Student | Employment::Retired | Employment::PublicSector);
+                let excluded =
+                    matches!(p.employment[i], Employment::Student | Employment::Retired | Employment::PublicSector);
                 if !p.able_to_work[i] || !working_age(p.age[i]) || excluded || p.flags[i].has(PersonFlags::TRAINED) {
                     continue;
                 }
@@ -505,7 +518,8 @@ impl Rationed for SkillsTraining {
         let after = self.training_month.saturating_add(1);
         let months_after = 12u8.saturating_sub(self.training_month);
         for c in self.chosen(ctx, pop, allocation) {
-            let mut rng = StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
+            let mut rng =
+                StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
             let i = c.person;
             pop.persons.flags[i].set(PersonFlags::TRAINED, true);
             let mut transfer = self.living_allowance;
@@ -623,9 +637,11 @@ impl StartUpSupport {
             super::tax::check_money(n, f, x)?;
         }
         check_non_negative(n, "jobs_per_start_up", self.jobs_per_start_up)?;
-        for (f, x) in
-            [("farm_share", self.farm_share), ("loan_take_up", self.loan_take_up), ("interest_subsidy_rate", self.interest_subsidy_rate)]
-        {
+        for (f, x) in [
+            ("farm_share", self.farm_share),
+            ("loan_take_up", self.loan_take_up),
+            ("interest_subsidy_rate", self.interest_subsidy_rate),
+        ] {
             super::tax::check_share(n, f, x)?;
         }
         check_month(n, "start_month", self.start_month)?;
@@ -666,7 +682,8 @@ impl Rationed for StartUpSupport {
                 if p.flags[i].has(PersonFlags::STARTED_BUSINESS) {
                     continue;
                 }
-                let class = if p.employment[i] == Employment::Unemployed || p.disability[i] != Disability::None || poor {
+                let class = if p.employment[i] == Employment::Unemployed || p.disability[i] != Disability::None || poor
+                {
                     0
                 } else if p.employment[i] == Employment::MigrantShortTerm {
                     1
@@ -691,7 +708,8 @@ impl Rationed for StartUpSupport {
         let months = months_from(self.start_month);
         for c in self.chosen(ctx, pop, allocation) {
             let i = c.person;
-            let mut rng = StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
+            let mut rng =
+                StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
             let grant = if rng.bernoulli(self.farm_share) { self.farm_grant } else { self.grant };
             leave_farm(pop, c.household, i, self.start_month, book);
             // A wage earner gives up the wage of the months in business.

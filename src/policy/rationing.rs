@@ -440,7 +440,9 @@ pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&P
         }
         allocator.finish_pass(merged);
     }
-    allocator.allocation().ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))
+    allocator
+        .allocation()
+        .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))
 }
 
 /// Allocates over one population by itself and applies: what a rationed lever does
@@ -536,7 +538,12 @@ mod tests {
     fn fills_by_class_then_key_within_half_a_household() {
         // Weights 3, 3, 3 in class 0 and 5 in class 1; 7 places: class 0 gives 3 + 3 = 6,
         // the third (6 + 3/2 = 7.5 > 7) is not taken; class 1 is not reached.
-        let cs = [cand(1, 0, 10, 3.0, false), cand(2, 0, 20, 3.0, false), cand(3, 0, 30, 3.0, false), cand(4, 1, 5, 5.0, false)];
+        let cs = [
+            cand(1, 0, 10, 3.0, false),
+            cand(2, 0, 20, 3.0, false),
+            cand(3, 0, 30, 3.0, false),
+            cand(4, 1, 5, 5.0, false),
+        ];
         let a = run(&cs, 7.0, 0.0);
         let chosen: Vec<bool> = cs.iter().map(|c| a.selects(c)).collect();
         assert_eq!(chosen, [true, true, false, false]);

@@ -7,8 +7,8 @@
 //! in July has 6 months, July–December), which is how dated amounts are summed.
 
 use super::rationing::{
-    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate,
-    check_non_negative, lever_sub, tie_break_key,
+    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
+    lever_sub, tie_break_key,
 };
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -103,7 +103,8 @@ impl Lever for MinimumWage {
                 if wage >= owed {
                     continue;
                 }
-                let mut yearly = crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
+                let mut yearly =
+                    crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
                 let relative = if wage > 0.0 { (owed - wage) / wage } else { 1.0 };
                 if self.job_loss_per_raise > 0.0 && yearly.bernoulli(self.job_loss_per_raise * relative) {
                     pop.persons.employment[i] = Employment::Unemployed;
