@@ -85,6 +85,9 @@ impl Lever for MinimumWage {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let sub = lever_sub("minimum_wage");
+        if self.floor_per_month.is_empty() {
+            return;
+        }
         for h in 0..pop.household_count() {
             let tiers = &self.floor_per_month;
             let floor = &tiers[(pop.households.tier[h] as usize).min(tiers.len() - 1)];
