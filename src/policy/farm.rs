@@ -1,1 +1,210 @@
-//! Operating-income levers: farm productivity, specialty industries, enterprise linkage.
+//! Operating-income levers: farm productivity and specialty industries, and
+//! enterprise linkage.
+
+use super::rationing::{
+    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, lever_sub,
+    tie_break_key,
+};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use crate::error::Result;
+use crate::model::{Employment, HouseholdFlags, IncomePart, Population, Residence};
+
+/// Farm productivity and specialty industries (粮油单产提升, 特色产业): growth of net farm
+/// income per unit this year, as a blend of product groups.
+///
+/// Every farmer/herder with positive operating income gets
+/// `operating × Σ share_k × growth_k` more (Operating); the person's column is raised
+/// too, so the gain persists into later years. The model has no product breakdown per
+/// farm, so the shares are the region's (parameters).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FarmProductivity {
+    /// Growth of grain income per unit: 0.02 (Liupanshui 2022 plan, clause 10, grain
+    /// yield +2%, as restated in LEVERS.md lever 8).
+    pub grain_growth: Dated<f64>,
+    /// Growth of oilseed income per unit: 0.03 (same clause, oilseed +3%).
+    pub oilseed_growth: Dated<f64>,
+    /// Growth of specialty-industry income (Wuzhong "六特" industries). Default 0
+    /// (the Wuzhong plan states a share target, not a growth rate).
+    pub specialty_growth: Dated<f64>,
+    /// Shares of farm income from `[grain, oilseed, specialty]`; the rest does not
+    /// grow. Default `[0.5, 0.1, 0.2]` (assumption; no published split).
+    pub shares: [f64; 3],
+}
+
+impl FarmProductivity {
+    /// Liupanshui's rates with the default shares.
+    ///
+    /// # Errors
+    /// Never for these values.
+    pub fn liupanshui() -> Result<Self> {
+        Self::new(Dated::constant(0.02), Dated::constant(0.03), Dated::constant(0.0), [0.5, 0.1, 0.2])
+    }
+
+    /// Farm productivity growth with the given rates and shares.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a rate at or below -1, steps out of order,
+    /// a share outside 0–1 or shares summing above 1.
+    pub fn new(
+        grain_growth: Dated<f64>,
+        oilseed_growth: Dated<f64>,
+        specialty_growth: Dated<f64>,
+        shares: [f64; 3],
+    ) -> Result<Self> {
+        let n = "farm_productivity";
+        check_dated_rate(n, "grain_growth", &grain_growth)?;
+        check_dated_rate(n, "oilseed_growth", &oilseed_growth)?;
+        check_dated_rate(n, "specialty_growth", &specialty_growth)?;
+        for s in shares {
+            super::tax::check_share(n, "shares", s)?;
+        }
+        super::tax::check_share(n, "shares (sum)", shares.iter().sum())?;
+        Ok(FarmProductivity { grain_growth, oilseed_growth, specialty_growth, shares })
+    }
+
+    /// The blended growth of farm income in a year (rates in force in January).
+    pub fn growth(&self, year: u16) -> f64 {
+        let at = YearMonth::start_of(year);
+        self.shares[0] * self.grain_growth.at(at)
+            + self.shares[1] * self.oilseed_growth.at(at)
+            + self.shares[2] * self.specialty_growth.at(at)
+    }
+}
+
+impl Lever for FarmProductivity {
+    fn name(&self) -> &str {
+        "farm_productivity"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MarketIncome
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let g = self.growth(ctx.year);
+        for h in 0..pop.household_count() {
+            for i in pop.members(h) {
+                let op = pop.persons.operating[i] as f64;
+                if pop.persons.employment[i] == Employment::FarmerHerder && op > 0.0 {
+                    let gain = op * g;
+                    pop.persons.operating[i] += gain as f32;
+                    book.pay(h, IncomePart::Operating, gain);
+                }
+            }
+        }
+    }
+}
+
+/// Enterprise linkage (龙头企业+合作社+农户, 利益联结): a number of rural farming households
+/// linked to a leading enterprise or cooperative each year, whose farm operating income
+/// rises by `uplift` (a share). Awards to firms are a fiscal cost no household receives:
+/// `award_per_household` per newly linked household.
+///
+/// Eligible: rural households not yet linked with at least one farmer/herder with
+/// positive operating income; one candidate per household (weight = households).
+/// Priority: 0 formerly poor or monitored; 1 others (Liupanshui clause 15 asks linkage
+/// to reach the formerly poor first). Already-linked households keep the flag; their
+/// uplift is assumed to be in their operating income already.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnterpriseLinkage {
+    /// Households newly linked per year. No default in the plans (Bayannur targets a
+    /// 70% linkage rate by 2020).
+    pub households_per_year: Dated<f64>,
+    /// Uplift of the household's farm operating income, share. Default 0.10
+    /// (assumption; no published figure).
+    pub uplift: f64,
+    /// Award per linked household, yuan: 1,000 (Liupanshui 2022 plan, clause 15:
+    /// 500,000 yuan per firm linking 500 households, 200,000 per firm linking 200).
+    pub award_per_household: f64,
+}
+
+impl EnterpriseLinkage {
+    /// Linkage with the given households per year and the defaults above.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a negative number or steps out of order.
+    pub fn new(households_per_year: Dated<f64>) -> Result<Self> {
+        EnterpriseLinkage { households_per_year, uplift: 0.10, award_per_household: 1000.0 }.validated()
+    }
+
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] naming the first bad field.
+    pub fn validated(self) -> Result<Self> {
+        let n = "enterprise_linkage";
+        check_dated_money(n, "households_per_year", &self.households_per_year)?;
+        super::rationing::check_non_negative(n, "uplift", self.uplift)?;
+        super::tax::check_money(n, "award_per_household", self.award_per_household)?;
+        Ok(self)
+    }
+
+    fn farm_income(pop: &Population, h: usize) -> f64 {
+        pop.members(h)
+            .filter(|&i| pop.persons.employment[i] == Employment::FarmerHerder)
+            .map(|i| pop.persons.operating[i].max(0.0) as f64)
+            .sum()
+    }
+}
+
+impl Rationed for EnterpriseLinkage {
+    fn rationed_name(&self) -> &str {
+        "enterprise_linkage"
+    }
+    fn places(&self, ctx: &YearContext) -> Places {
+        Places { places: *self.households_per_year.at(YearMonth::start_of(ctx.year)), quota_share: 0.0 }
+    }
+    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+        let sub = lever_sub(self.rationed_name());
+        for h in 0..pop.household_count() {
+            let flags = pop.households.flags[h];
+            if pop.households.residence[h] != Residence::Rural
+                || flags.has(HouseholdFlags::LINKED_TO_ENTERPRISE)
+                || Self::farm_income(pop, h) <= 0.0
+            {
+                continue;
+            }
+            let class = u8::from(!(flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED)));
+            let id = pop.household_id(h);
+            emit(Candidate {
+                household: h,
+                person: pop.households.first_person[h] as usize,
+                household_id: id,
+                member: 0,
+                class,
+                key: tie_break_key(ctx, id, sub, 0),
+                weight: pop.households.weight[h] as f64,
+                quota: false,
+            });
+        }
+    }
+    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+        for c in self.chosen(ctx, pop, allocation) {
+            let h = c.household;
+            pop.households.flags[h].set(HouseholdFlags::LINKED_TO_ENTERPRISE, true);
+            let mut total = 0.0;
+            for i in pop.members(h) {
+                let op = pop.persons.operating[i];
+                if pop.persons.employment[i] == Employment::FarmerHerder && op > 0.0 {
+                    let gain = op as f64 * self.uplift;
+                    pop.persons.operating[i] += gain as f32;
+                    total += gain;
+                }
+            }
+            book.pay(h, IncomePart::Operating, total);
+        }
+    }
+}
+
+impl Lever for EnterpriseLinkage {
+    fn name(&self) -> &str {
+        "enterprise_linkage"
+    }
+    fn stage(&self) -> Stage {
+        Stage::Employment
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        apply_rationed(self, ctx, pop, book);
+    }
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid: f64, recipients: f64) -> f64 {
+        recipients * self.award_per_household
+    }
+}

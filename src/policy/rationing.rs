@@ -1,1 +1,572 @@
-//! Rationed levers: filling a fixed number of places exactly and deterministically, whatever the chunking.
+//! Rationing: filling a fixed number of places exactly, by priority, in chunks.
+//!
+//! A rationed lever (1,500 public-welfare posts a year, 36,500 training places, a
+//! labour-transfer quota, 2,000 start-ups) fills the number of places the scenario
+//! gives, counted in real persons: every candidate stands for its household's weight,
+//! and the filled weight ends within half of one household's weight of the places
+//! (or is every eligible person, with the unfilled places reported).
+//!
+//! # Order of candidates
+//! Each eligible person gets a [`Candidate`] with a priority class from the lever's
+//! rule (0 first) and a 64-bit tie-break key drawn from the keyed stream
+//! `(seed, household id, year, Purpose::Lever, lever sub-stream and member)`. The order
+//! is `(class, key, household id, member)`, a total order that depends on nothing but
+//! the person, so it is the same whatever the chunks.
+//!
+//! # Passes (exact in chunks)
+//! An [`Allocator`] runs the allocation as a few passes over all chunks of the year,
+//! each producing a mergeable [`CandidateSummary`]:
+//! 1. *histogram*: the weight of candidates by `(class, key bucket)` (the top
+//!    [`KEY_BUCKET_BITS`] bits of the key), at most `classes × 65,536` entries whatever
+//!    the population. Weights are summed as integers (weight × 2²⁰), so merging is
+//!    associative and the result does not depend on the chunking or merge order.
+//!    The cut-off bucket is the first whose cumulative weight passes the places.
+//! 2. *refine*: the candidates of that one marginal bucket only (about N / 65,536 of
+//!    them), sorted by the full order; the last one taken is the one where the
+//!    cumulative weight plus half its own weight still fits in the places.
+//!
+//! This replaces the "fractional fill of the marginal bucket by a keyed draw" of the
+//! design sketch: a random fraction would fill the places only in expectation (an
+//! error of several households in a large population), while the refine pass keeps
+//! the promise "within one household's weight" at the cost of one cheap pass.
+//!
+//! A quota (at least 10% of posts to disabled people) is an allocation of its own run
+//! first within the quota group; the main allocation then fills the remaining places
+//! from everyone not already chosen. So a full run is at most four summary passes and
+//! one applying pass, with a barrier per pass: the years of all chunks must advance in
+//! lockstep (DESIGN.md, "Years in lockstep when rationing"). A lever applied to a
+//! single population without a prior pass (inside [`LeverSet::apply_year`]) runs all
+//! passes over that population itself: see [`apply_rationed`].
+//!
+//! [`LeverSet::apply_year`]: super::LeverSet::apply_year
+
+use std::collections::BTreeMap;
+
+use super::{Book, YearContext};
+use crate::error::{Error, Result};
+use crate::model::Population;
+use crate::random::{Purpose, StreamRng, mix64};
+
+/// Bits of the tie-break key kept in the histogram (65,536 buckets per class).
+pub const KEY_BUCKET_BITS: u32 = 16;
+
+/// Weights are summed as integers in units of 2⁻²⁰ of a household, so sums are exact
+/// and associative.
+const WEIGHT_SCALE: f64 = (1u64 << 20) as f64;
+
+/// A weight (real persons or households) as an exact integer.
+#[inline]
+pub fn fixed_weight(w: f64) -> u64 {
+    if w.is_finite() && w > 0.0 { (w * WEIGHT_SCALE).round() as u64 } else { 0 }
+}
+
+#[inline]
+fn from_fixed(w: u64) -> f64 {
+    w as f64 / WEIGHT_SCALE
+}
+
+/// A stable number for a lever's name, to key its own random sub-stream.
+pub fn lever_sub(name: &str) -> u64 {
+    // FNV-1a, then mixed: fixed here so keys never change between Rust versions.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix64(h)
+}
+
+/// The tie-break key of one member of one household for one lever and year.
+#[inline]
+pub fn tie_break_key(ctx: &YearContext, household_id: u64, lever: u64, member: u16) -> u64 {
+    StreamRng::with_sub(ctx.seed, household_id, ctx.year, Purpose::Lever, lever ^ mix64(member as u64 + 1)).next_raw()
+}
+
+/// One eligible person (or household) offered to a rationed lever.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Household index in the chunk.
+    pub household: usize,
+    /// Person index in the chunk (the household's first member for household-level
+    /// levers).
+    pub person: usize,
+    /// Global household id.
+    pub household_id: u64,
+    /// Member number within the household (0 for household-level levers).
+    pub member: u16,
+    /// Priority class: 0 is served first.
+    pub class: u8,
+    /// Keyed random tie-break within a class (see [`tie_break_key`]).
+    pub key: u64,
+    /// Real persons (or households) this candidate stands for: the household weight.
+    pub weight: f64,
+    /// In the quota group (e.g. disabled people for public-welfare posts).
+    pub quota: bool,
+}
+
+impl Candidate {
+    #[inline]
+    fn bucket(&self) -> u16 {
+        (self.key >> (64 - KEY_BUCKET_BITS)) as u16
+    }
+
+    #[inline]
+    fn tail(&self) -> (u64, u64, u16) {
+        (self.key, self.household_id, self.member)
+    }
+}
+
+/// Where the allocation stops: everyone before it in the order is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cutoff {
+    /// Every candidate is chosen (no more eligible than places).
+    All,
+    /// Candidates before `(class, bucket)` are chosen; within that bucket, those up to
+    /// and including `last` (key, household id, member); none if `last` is `None`.
+    Before {
+        /// Marginal priority class.
+        class: u8,
+        /// Marginal key bucket.
+        bucket: u16,
+        /// Last chosen candidate of the marginal bucket.
+        last: Option<(u64, u64, u16)>,
+    },
+}
+
+impl Cutoff {
+    /// Whether the candidate is chosen.
+    #[inline]
+    pub fn selects(&self, c: &Candidate) -> bool {
+        match *self {
+            Cutoff::All => true,
+            Cutoff::Before { class, bucket, last } => match (c.class, c.bucket()).cmp(&(class, bucket)) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => last.is_some_and(|l| c.tail() <= l),
+                std::cmp::Ordering::Greater => false,
+            },
+        }
+    }
+}
+
+/// The places of a rationed lever this year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Places {
+    /// Places to fill, real persons (or households).
+    pub places: f64,
+    /// Share of places reserved for the quota group (0 for none).
+    pub quota_share: f64,
+}
+
+/// What an allocation did, grossed up.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RationingReport {
+    /// Places to fill.
+    pub places: f64,
+    /// Weight of eligible candidates.
+    pub eligible: f64,
+    /// Weight chosen.
+    pub filled: f64,
+    /// Places reserved for the quota group.
+    pub quota_places: f64,
+    /// Weight chosen within the quota.
+    pub quota_filled: f64,
+    /// Places left empty because too few were eligible (0 when filled).
+    pub unfilled: f64,
+}
+
+/// The result of an allocation: which candidates are chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Allocation {
+    /// Cut-off within the quota group, if there is a quota.
+    pub quota: Option<Cutoff>,
+    /// Cut-off of the main allocation (among those the quota did not choose).
+    pub main: Cutoff,
+    /// What was filled.
+    pub report: RationingReport,
+}
+
+impl Allocation {
+    /// Whether the candidate is chosen.
+    #[inline]
+    pub fn selects(&self, c: &Candidate) -> bool {
+        (c.quota && self.quota.is_some_and(|q| q.selects(c))) || self.main.selects(c)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    QuotaHistogram,
+    QuotaRefine { class: u8, bucket: u16 },
+    MainHistogram,
+    MainRefine { class: u8, bucket: u16 },
+    Done,
+}
+
+/// A mergeable summary of the candidates of one pass over some chunks.
+///
+/// Get an empty one from [`Allocator::summary`], [`offer`](Self::offer) every
+/// candidate of a chunk, and [`merge`](Self::merge) chunk summaries in any order.
+#[derive(Debug, Clone)]
+pub struct CandidateSummary {
+    phase: Phase,
+    quota_cut: Option<Cutoff>,
+    histogram: BTreeMap<(u8, u16), u64>,
+    marginal: Vec<((u64, u64, u16), u64)>,
+    eligible: u64,
+}
+
+impl CandidateSummary {
+    /// Offers one candidate.
+    pub fn offer(&mut self, c: &Candidate) {
+        let w = fixed_weight(c.weight);
+        if w == 0 {
+            return;
+        }
+        let in_quota_phase = matches!(self.phase, Phase::QuotaHistogram | Phase::QuotaRefine { .. });
+        if in_quota_phase && !c.quota {
+            return;
+        }
+        if !in_quota_phase && c.quota && self.quota_cut.is_some_and(|q| q.selects(c)) {
+            return;
+        }
+        match self.phase {
+            Phase::QuotaHistogram | Phase::MainHistogram => {
+                *self.histogram.entry((c.class, c.bucket())).or_insert(0) += w;
+                self.eligible += w;
+            }
+            Phase::QuotaRefine { class, bucket } | Phase::MainRefine { class, bucket } => {
+                if (c.class, c.bucket()) == (class, bucket) {
+                    self.marginal.push((c.tail(), w));
+                }
+            }
+            Phase::Done => {}
+        }
+    }
+
+    /// Adds the summary of another chunk of the same pass.
+    pub fn merge(&mut self, other: CandidateSummary) {
+        for (k, w) in other.histogram {
+            *self.histogram.entry(k).or_insert(0) += w;
+        }
+        self.marginal.extend(other.marginal);
+        self.eligible += other.eligible;
+    }
+
+    /// Entries held (histogram cells plus marginal candidates): bounded by
+    /// `classes × 65,536` plus one bucket's candidates, not by the population.
+    pub fn len(&self) -> usize {
+        self.histogram.len() + self.marginal.len()
+    }
+
+    /// True when nothing was offered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Runs an allocation pass by pass; see the [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct Allocator {
+    places: u64,
+    quota_places: u64,
+    phase: Phase,
+    quota_cut: Option<Cutoff>,
+    quota_filled: u64,
+    main_cut: Option<Cutoff>,
+    main_filled: u64,
+    cumulative_before: u64,
+    eligible: u64,
+}
+
+impl Allocator {
+    /// An allocator for the places of a lever this year.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for negative places or a quota share outside 0–1.
+    pub fn new(lever: &str, places: Places) -> Result<Self> {
+        if !(places.places >= 0.0 && places.places.is_finite()) {
+            return Err(invalid(lever, "places", places.places, "must be a non-negative number of places"));
+        }
+        super::tax::check_share(lever, "quota_share", places.quota_share)?;
+        let total = fixed_weight(places.places);
+        let quota_places = fixed_weight(places.places * places.quota_share).min(total);
+        Ok(Allocator {
+            places: total,
+            quota_places,
+            phase: if quota_places > 0 { Phase::QuotaHistogram } else { Phase::MainHistogram },
+            quota_cut: None,
+            quota_filled: 0,
+            main_cut: None,
+            main_filled: 0,
+            cumulative_before: 0,
+            eligible: 0,
+        })
+    }
+
+    /// An empty summary for the next pass, or `None` when the allocation is complete.
+    pub fn summary(&self) -> Option<CandidateSummary> {
+        (self.phase != Phase::Done).then(|| CandidateSummary {
+            phase: self.phase,
+            quota_cut: self.quota_cut,
+            histogram: BTreeMap::new(),
+            marginal: Vec::new(),
+            eligible: 0,
+        })
+    }
+
+    /// Ends a pass with the merged summary of all chunks.
+    pub fn finish_pass(&mut self, summary: CandidateSummary) {
+        match self.phase {
+            Phase::QuotaHistogram | Phase::MainHistogram => {
+                let quota = self.phase == Phase::QuotaHistogram;
+                let target = if quota { self.quota_places } else { self.places - self.quota_filled.min(self.places) };
+                if !quota {
+                    self.eligible += summary.eligible;
+                }
+                let mut cumulative = 0u64;
+                let mut marginal = None;
+                for (&(class, bucket), &w) in &summary.histogram {
+                    if cumulative + w > target {
+                        marginal = Some((class, bucket));
+                        break;
+                    }
+                    cumulative += w;
+                }
+                match marginal {
+                    None => self.set_cut(quota, Cutoff::All, cumulative),
+                    Some((class, bucket)) => {
+                        self.cumulative_before = cumulative;
+                        self.phase = if quota {
+                            Phase::QuotaRefine { class, bucket }
+                        } else {
+                            Phase::MainRefine { class, bucket }
+                        };
+                    }
+                }
+            }
+            Phase::QuotaRefine { class, bucket } | Phase::MainRefine { class, bucket } => {
+                let quota = matches!(self.phase, Phase::QuotaRefine { .. });
+                let target = if quota { self.quota_places } else { self.places - self.quota_filled.min(self.places) };
+                let mut marginal = summary.marginal;
+                marginal.sort_unstable_by_key(|e| e.0);
+                let mut cumulative = self.cumulative_before;
+                let mut last = None;
+                for (tail, w) in marginal {
+                    // Take while the cumulative weight plus half of this candidate fits.
+                    if cumulative + w / 2 <= target {
+                        cumulative += w;
+                        last = Some(tail);
+                    } else {
+                        break;
+                    }
+                }
+                self.set_cut(quota, Cutoff::Before { class, bucket, last }, cumulative);
+            }
+            Phase::Done => {}
+        }
+    }
+
+    fn set_cut(&mut self, quota: bool, cut: Cutoff, filled: u64) {
+        if quota {
+            self.quota_cut = Some(cut);
+            self.quota_filled = filled;
+            self.phase = Phase::MainHistogram;
+        } else {
+            self.main_cut = Some(cut);
+            self.main_filled = filled;
+            self.phase = Phase::Done;
+        }
+    }
+
+    /// The allocation, once every pass is done.
+    pub fn allocation(&self) -> Option<Allocation> {
+        let main = self.main_cut?;
+        let filled = self.quota_filled + self.main_filled;
+        let eligible = self.eligible + self.quota_filled;
+        Some(Allocation {
+            quota: self.quota_cut,
+            main,
+            report: RationingReport {
+                places: from_fixed(self.places),
+                eligible: from_fixed(eligible),
+                filled: from_fixed(filled),
+                quota_places: from_fixed(self.quota_places),
+                quota_filled: from_fixed(self.quota_filled),
+                unfilled: if main == Cutoff::All { from_fixed(self.places.saturating_sub(filled)) } else { 0.0 },
+            },
+        })
+    }
+}
+
+/// A lever that fills a limited number of places.
+pub trait Rationed {
+    /// The lever's name (keys its random sub-stream and its errors).
+    fn rationed_name(&self) -> &str;
+
+    /// The places to fill this year.
+    fn places(&self, ctx: &YearContext) -> Places;
+
+    /// Emits every eligible candidate of the chunk, reading the chunk as it stands
+    /// before the lever changes anything.
+    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate));
+
+    /// Applies the lever to the chosen candidates of the chunk, paying through `book`.
+    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>);
+
+    /// The chosen candidates of the chunk, in chunk order.
+    fn chosen(&self, ctx: &YearContext, pop: &Population, allocation: &Allocation) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        self.candidates(ctx, pop, &mut |c| {
+            if allocation.selects(&c) {
+                out.push(c);
+            }
+        });
+        out
+    }
+}
+
+/// Runs every summary pass of a lever's allocation over `chunks` (all the chunks of
+/// the year, in any order) and returns the allocation.
+///
+/// # Errors
+/// [`Error::InvalidLever`] if the lever's places are invalid.
+pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&Population]) -> Result<Allocation> {
+    let mut allocator = Allocator::new(lever.rationed_name(), lever.places(ctx))?;
+    while let Some(mut merged) = allocator.summary() {
+        for pop in chunks {
+            let Some(mut part) = allocator.summary() else { break };
+            lever.candidates(ctx, pop, &mut |c| part.offer(&c));
+            merged.merge(part);
+        }
+        allocator.finish_pass(merged);
+    }
+    allocator
+        .allocation()
+        .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))
+}
+
+/// Allocates over one population by itself and applies: what a rationed lever does
+/// inside [`LeverSet::apply_year`](super::LeverSet::apply_year), where the chunk is the
+/// whole population. Returns the report. A lever with invalid places (already rejected
+/// by its constructor) does nothing.
+pub fn apply_rationed<R: Rationed + ?Sized>(
+    lever: &R,
+    ctx: &YearContext,
+    pop: &mut Population,
+    book: &mut Book<'_>,
+) -> RationingReport {
+    match allocate(lever, ctx, &[&*pop]) {
+        Ok(allocation) => {
+            lever.apply_with_cutoff(ctx, pop, &allocation, book);
+            allocation.report
+        }
+        Err(_) => RationingReport::default(),
+    }
+}
+
+pub(crate) fn invalid(lever: &str, field: &str, value: impl std::fmt::Display, problem: &str) -> Error {
+    Error::InvalidLever { lever: lever.into(), field: field.into(), value: value.to_string(), problem: problem.into() }
+}
+
+/// Checks a dated amount of money: every step non-negative and steps in order.
+pub(crate) fn check_dated_money(lever: &str, field: &str, d: &super::Dated<f64>) -> Result<()> {
+    check_dated_order(lever, field, d)?;
+    for (_, x) in d.steps() {
+        super::tax::check_money(lever, field, *x)?;
+    }
+    Ok(())
+}
+
+/// Checks a dated rate: every step finite and above -1, steps in order.
+pub(crate) fn check_dated_rate(lever: &str, field: &str, d: &super::Dated<f64>) -> Result<()> {
+    check_dated_order(lever, field, d)?;
+    for (_, x) in d.steps() {
+        if !(x.is_finite() && *x > -1.0) {
+            return Err(invalid(lever, field, x, "must be a growth rate above -1"));
+        }
+    }
+    Ok(())
+}
+
+fn check_dated_order(lever: &str, field: &str, d: &super::Dated<f64>) -> Result<()> {
+    let steps = d.steps();
+    if steps.is_empty() {
+        return Err(invalid(lever, field, "[]", "needs at least one step"));
+    }
+    if let Some(w) = steps.windows(2).find(|w| w[0].0 >= w[1].0) {
+        return Err(invalid(lever, field, w[1].0, "dated steps must be in increasing order"));
+    }
+    Ok(())
+}
+
+/// Checks a month number (1–12).
+pub(crate) fn check_month(lever: &str, field: &str, m: u8) -> Result<()> {
+    if !(1..=12).contains(&m) {
+        return Err(invalid(lever, field, m, "must be a month, 1-12"));
+    }
+    Ok(())
+}
+
+/// Checks a non-negative finite number (places, factors, hours).
+pub(crate) fn check_non_negative(lever: &str, field: &str, x: f64) -> Result<()> {
+    if !(x.is_finite() && x >= 0.0) {
+        return Err(invalid(lever, field, x, "must be a non-negative number"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(hid: u64, class: u8, key: u64, weight: f64, quota: bool) -> Candidate {
+        Candidate { household: 0, person: 0, household_id: hid, member: 0, class, key, weight, quota }
+    }
+
+    fn run(cands: &[Candidate], places: f64, quota_share: f64) -> Allocation {
+        let mut a = Allocator::new("t", Places { places, quota_share }).expect("valid");
+        while let Some(mut s) = a.summary() {
+            for c in cands {
+                s.offer(c);
+            }
+            a.finish_pass(s);
+        }
+        a.allocation().expect("done")
+    }
+
+    #[test]
+    fn fills_by_class_then_key_within_half_a_household() {
+        // Weights 3, 3, 3 in class 0 and 5 in class 1; 7 places: class 0 gives 3 + 3 = 6,
+        // the third (6 + 3/2 = 7.5 > 7) is not taken; class 1 is not reached.
+        let cs = [
+            cand(1, 0, 10, 3.0, false),
+            cand(2, 0, 20, 3.0, false),
+            cand(3, 0, 30, 3.0, false),
+            cand(4, 1, 5, 5.0, false),
+        ];
+        let a = run(&cs, 7.0, 0.0);
+        let chosen: Vec<bool> = cs.iter().map(|c| a.selects(c)).collect();
+        assert_eq!(chosen, [true, true, false, false]);
+        assert_eq!(a.report.filled, 6.0);
+        assert_eq!(a.report.unfilled, 0.0);
+    }
+
+    #[test]
+    fn quota_first_then_the_rest_and_unfilled_reported() {
+        // 10 places, quota 10% = 1 place for the quota group; the quota candidate is in
+        // class 3 and would not be reached otherwise.
+        let cs = [cand(1, 0, 1, 4.0, false), cand(2, 3, 1, 1.0, true), cand(3, 0, 2, 4.0, false)];
+        let a = run(&cs, 10.0, 0.1);
+        assert!(cs.iter().all(|c| a.selects(c)));
+        assert_eq!(a.report.quota_filled, 1.0);
+        assert_eq!(a.report.filled, 9.0);
+        assert_eq!(a.report.unfilled, 1.0);
+        assert_eq!(a.report.eligible, 9.0);
+    }
+
+    #[test]
+    fn invalid_places_are_rejected() {
+        assert!(Allocator::new("t", Places { places: -1.0, quota_share: 0.0 }).is_err());
+        assert!(Allocator::new("t", Places { places: 1.0, quota_share: 1.5 }).is_err());
+    }
+}

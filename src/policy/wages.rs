@@ -1,1 +1,404 @@
-//! Wage levers: minimum wage, public-sector and teacher pay, occupation allowances, work-for-relief.
+//! Wage levers: minimum wage, wage guideline, public-sector and teacher pay, village
+//! doctor and rural teacher allowances, and work-for-relief.
+//!
+//! Each pays into Wage through the [`Book`] and raises the person's `wage` column by
+//! the same amount, so later rules (tax, contributions) see the new wage. Jobs are taken
+//! to run over the *last* `months_in_job` months of the year (a person who found a job
+//! in July has 6 months, July–December), which is how dated amounts are summed.
+
+use super::rationing::{
+    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
+    lever_sub, tie_break_key,
+};
+use super::{Book, Dated, Lever, Stage, YearContext};
+use crate::error::Result;
+use crate::model::{Employment, IncomePart, Occupation, Population, Residence};
+use crate::random::Purpose;
+
+/// First month of a job of `months` months ending in December.
+#[inline]
+fn first_month(months: u8) -> u8 {
+    13u8.saturating_sub(months.clamp(1, 12))
+}
+
+fn raise(pop: &mut Population, h: usize, i: usize, amount: f64, book: &mut Book<'_>) {
+    if amount != 0.0 {
+        pop.persons.wage[i] += amount as f32;
+        book.pay(h, IncomePart::Wage, amount);
+    }
+}
+
+/// Minimum wage (最低工资标准): a monthly floor by county tier; covered employees paid
+/// below the floor over their months in the job are raised to it.
+///
+/// Covered: local employees (not migrants, whose floor is set elsewhere, nor public
+/// sector or post holders), each with probability `coverage` (a persistent keyed draw:
+/// informal jobs are not covered). Optional employment effect: a covered worker whose
+/// wage is raised by a share `r` loses the job with probability
+/// `job_loss_per_raise × r` (default 0: no effect assumed), losing the wage of those
+/// months (a negative Wage amount).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinimumWage {
+    /// Floor per month by tier (tier 0 first), yuan, dated. E.g. Inner Mongolia from
+    /// 2021-12: 1,980 / 1,910 / 1,850; Shanxi from 2017-10: 1,700 / 1,600 / 1,500 /
+    /// 1,400 (晋政办发〔2017〕120号); lever_parameters.md "Minimum wages".
+    pub floor_per_month: Vec<Dated<f64>>,
+    /// Share of local employees covered. Default 1.0 (assumption).
+    pub coverage: f64,
+    /// Probability of job loss per unit relative raise. Default 0 (assumption).
+    pub job_loss_per_raise: f64,
+}
+
+impl MinimumWage {
+    /// A floor by tier with full coverage and no employment effect.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for no tiers, a negative floor or steps out of order.
+    pub fn new(floor_per_month: Vec<Dated<f64>>) -> Result<Self> {
+        MinimumWage { floor_per_month, coverage: 1.0, job_loss_per_raise: 0.0 }.validated()
+    }
+
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] naming the first bad field.
+    pub fn validated(self) -> Result<Self> {
+        let n = "minimum_wage";
+        if self.floor_per_month.is_empty() {
+            return Err(super::rationing::invalid(n, "floor_per_month", "[]", "needs at least one tier"));
+        }
+        for d in &self.floor_per_month {
+            check_dated_money(n, "floor_per_month", d)?;
+        }
+        super::tax::check_share(n, "coverage", self.coverage)?;
+        check_non_negative(n, "job_loss_per_raise", self.job_loss_per_raise)?;
+        Ok(self)
+    }
+}
+
+impl Lever for MinimumWage {
+    fn name(&self) -> &str {
+        "minimum_wage"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MarketIncome
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let sub = lever_sub("minimum_wage");
+        if self.floor_per_month.is_empty() {
+            return;
+        }
+        for h in 0..pop.household_count() {
+            let tiers = &self.floor_per_month;
+            let floor = &tiers[(pop.households.tier[h] as usize).min(tiers.len() - 1)];
+            let id = pop.household_id(h);
+            for (m, i) in pop.members(h).enumerate() {
+                let months = pop.persons.months_in_job[i].min(12);
+                if pop.persons.employment[i] != Employment::LocalEmployee || months == 0 {
+                    continue;
+                }
+                let mut rng = crate::random::StreamRng::with_sub(ctx.seed, id, 0, Purpose::Lever, sub ^ m as u64);
+                if !rng.bernoulli(self.coverage) {
+                    continue;
+                }
+                let owed = floor.sum_over(ctx.year, first_month(months), 12);
+                let wage = pop.persons.wage[i] as f64;
+                if wage >= owed {
+                    continue;
+                }
+                let mut yearly =
+                    crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
+                let relative = if wage > 0.0 { (owed - wage) / wage } else { 1.0 };
+                if self.job_loss_per_raise > 0.0 && yearly.bernoulli(self.job_loss_per_raise * relative) {
+                    pop.persons.employment[i] = Employment::Unemployed;
+                    pop.persons.months_in_job[i] = 0;
+                    raise(pop, h, i, -wage, book);
+                } else {
+                    raise(pop, h, i, owed - wage, book);
+                }
+            }
+        }
+    }
+}
+
+/// Wage guideline (工资指导线): the year's baseline growth of employees' wages.
+///
+/// As a lever it raises the wage of every local employee and short-term migrant by
+/// `growth` (public-sector pay has its own lever). An engine that models wage growth
+/// in its dynamics may instead read [`WageGuideline::growth`] and leave this lever
+/// out; using both would count the growth twice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WageGuideline {
+    /// Growth rate of wages in the year, dated (the rate in force in January applies).
+    /// No default: guidelines are published yearly by each province.
+    pub growth: Dated<f64>,
+}
+
+impl WageGuideline {
+    /// A guideline with the given growth.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a rate at or below -1 or steps out of order.
+    pub fn new(growth: Dated<f64>) -> Result<Self> {
+        check_dated_rate("wage_guideline", "growth", &growth)?;
+        Ok(WageGuideline { growth })
+    }
+
+    /// The growth rate of a year.
+    pub fn growth(&self, year: u16) -> f64 {
+        *self.growth.at(super::YearMonth::start_of(year))
+    }
+}
+
+impl Lever for WageGuideline {
+    fn name(&self) -> &str {
+        "wage_guideline"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MarketIncome
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let g = self.growth(ctx.year);
+        for h in 0..pop.household_count() {
+            for i in pop.members(h) {
+                if matches!(pop.persons.employment[i], Employment::LocalEmployee | Employment::MigrantShortTerm) {
+                    let amount = pop.persons.wage[i] as f64 * g;
+                    raise(pop, h, i, amount, book);
+                }
+            }
+        }
+    }
+}
+
+/// Public-sector and teacher pay (机关事业单位工资, 教师工资不低于公务员).
+///
+/// Public-sector employees get a pay rise `raise` (a share, from the month it takes
+/// effect: the year's wage is split evenly over the months in the job). Teachers paid
+/// below `civil_servant_wage` (the local civil servants' average annual wage, prorated
+/// to months in the job) are then raised to it: the parity rule of the Teachers Law
+/// (教师法 art. 25) that all plans restate. The reference wage is a parameter, not a
+/// mean over the chunk, so the result does not depend on the chunking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicSectorPay {
+    /// Pay rise, share, dated by month of effect. No published default.
+    pub raise: Dated<f64>,
+    /// Average civil servant wage, yuan a year; `None` switches parity off.
+    pub civil_servant_wage: Option<f64>,
+}
+
+impl PublicSectorPay {
+    /// A pay rise with optional teacher parity.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a rate at or below -1, steps out of order or a
+    /// negative reference wage.
+    pub fn new(raise: Dated<f64>, civil_servant_wage: Option<f64>) -> Result<Self> {
+        check_dated_rate("public_sector_pay", "raise", &raise)?;
+        if let Some(w) = civil_servant_wage {
+            super::tax::check_money("public_sector_pay", "civil_servant_wage", w)?;
+        }
+        Ok(PublicSectorPay { raise, civil_servant_wage })
+    }
+}
+
+impl Lever for PublicSectorPay {
+    fn name(&self) -> &str {
+        "public_sector_pay"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MarketIncome
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        for h in 0..pop.household_count() {
+            for i in pop.members(h) {
+                let months = pop.persons.months_in_job[i].min(12);
+                if pop.persons.employment[i] != Employment::PublicSector || months == 0 {
+                    continue;
+                }
+                let wage = pop.persons.wage[i] as f64;
+                let monthly = wage / months as f64;
+                let rise = monthly * self.raise.sum_over(ctx.year, first_month(months), 12);
+                let mut amount = rise;
+                if let (Some(cs), Occupation::Teacher) = (self.civil_servant_wage, pop.persons.occupation[i]) {
+                    let parity = cs * months as f64 / 12.0;
+                    if wage + amount < parity {
+                        amount = parity - wage;
+                    }
+                }
+                raise(pop, h, i, amount, book);
+            }
+        }
+    }
+}
+
+/// Village doctor subsidy (村医补助) and rural teachers' living allowance (乡村教师生活补助),
+/// per month in the job, to persons of that occupation living in rural households.
+/// Counted as wage income (paid as part of their pay for public services).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuralDoctorTeacherAllowances {
+    /// Village doctor subsidy per month, yuan: at least 500 (Liupanshui 2022 plan,
+    /// clause 6, "财政定额补助每人每月不低于500元").
+    pub village_doctor_per_month: Dated<f64>,
+    /// Rural teacher living allowance per month, yuan. No published amount in the
+    /// seeds (set locally); default 0.
+    pub rural_teacher_per_month: Dated<f64>,
+}
+
+impl RuralDoctorTeacherAllowances {
+    /// Allowances with the given monthly amounts.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a negative amount or steps out of order.
+    pub fn new(village_doctor_per_month: Dated<f64>, rural_teacher_per_month: Dated<f64>) -> Result<Self> {
+        let n = "rural_doctor_teacher_allowances";
+        check_dated_money(n, "village_doctor_per_month", &village_doctor_per_month)?;
+        check_dated_money(n, "rural_teacher_per_month", &rural_teacher_per_month)?;
+        Ok(RuralDoctorTeacherAllowances { village_doctor_per_month, rural_teacher_per_month })
+    }
+}
+
+impl Lever for RuralDoctorTeacherAllowances {
+    fn name(&self) -> &str {
+        "rural_doctor_teacher_allowances"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MarketIncome
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        for h in 0..pop.household_count() {
+            if pop.households.residence[h] != Residence::Rural {
+                continue;
+            }
+            for i in pop.members(h) {
+                let months = pop.persons.months_in_job[i].min(12);
+                if months == 0 || !pop.persons.employment[i].is_working() {
+                    continue;
+                }
+                let rate = match pop.persons.occupation[i] {
+                    Occupation::VillageDoctor => &self.village_doctor_per_month,
+                    Occupation::Teacher => &self.rural_teacher_per_month,
+                    _ => continue,
+                };
+                let amount = rate.sum_over(ctx.year, first_month(months), 12);
+                raise(pop, h, i, amount, book);
+            }
+        }
+    }
+}
+
+/// Work-for-relief (以工代赈): public investment of which a labour share is paid as
+/// wages to local rural labour.
+///
+/// The wage bill `investment × labour_share` buys `wage bill / (day_wage × days)`
+/// worker places, filled by rationing among rural residents able to work and aged
+/// 16–59 who are farmers, unemployed or out of the labour force (priority: 0 formerly
+/// poor, monitored or dibao households; 1 others). Each worker earns
+/// `day_wage × days` as wage income (seasonal work: employment status unchanged).
+/// The fiscal cost is the whole investment: what workers are paid, plus the non-wage
+/// part `paid × (1 − share) / share` (proportional to what was paid, so it adds up
+/// correctly over chunks; it equals the investment when every place is filled).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkForRelief {
+    /// Investment per year, yuan (the amount in force in January).
+    pub investment: Dated<f64>,
+    /// Share of investment paid as wages: at least 0.20 (Liupanshui 2022 plan, clause 3,
+    /// "劳务报酬占项目投资的比例提高到20%以上").
+    pub labour_share: f64,
+    /// Day wage, yuan: 100 (farm-base day wage, Panzhou 2018, lever_parameters.md).
+    pub day_wage: f64,
+    /// Days worked per worker. Default 60 (assumption: one season).
+    pub days: f64,
+}
+
+impl WorkForRelief {
+    /// Work-for-relief with the given investment and the defaults above.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a negative amount, a share outside 0–1, zero
+    /// pay per worker or steps out of order.
+    pub fn new(investment: Dated<f64>) -> Result<Self> {
+        WorkForRelief { investment, labour_share: 0.2, day_wage: 100.0, days: 60.0 }.validated()
+    }
+
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] naming the first bad field.
+    pub fn validated(self) -> Result<Self> {
+        let n = "work_for_relief";
+        check_dated_money(n, "investment", &self.investment)?;
+        super::tax::check_share(n, "labour_share", self.labour_share)?;
+        if !(self.day_wage > 0.0 && self.day_wage.is_finite()) {
+            return Err(super::rationing::invalid(n, "day_wage", self.day_wage, "must be positive"));
+        }
+        if !(self.days > 0.0 && self.days.is_finite()) {
+            return Err(super::rationing::invalid(n, "days", self.days, "must be positive"));
+        }
+        Ok(self)
+    }
+
+    fn pay_per_worker(&self) -> f64 {
+        self.day_wage * self.days
+    }
+}
+
+impl Rationed for WorkForRelief {
+    fn rationed_name(&self) -> &str {
+        "work_for_relief"
+    }
+    fn places(&self, ctx: &YearContext) -> Places {
+        let bill = *self.investment.at(super::YearMonth::start_of(ctx.year)) * self.labour_share;
+        Places { places: bill / self.pay_per_worker(), quota_share: 0.0 }
+    }
+    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+        use crate::model::HouseholdFlags as F;
+        let sub = lever_sub(self.rationed_name());
+        let p = &pop.persons;
+        for h in 0..pop.household_count() {
+            if pop.households.residence[h] != Residence::Rural {
+                continue;
+            }
+            let class = u8::from(pop.households.flags[h].0 & (F::FORMERLY_POOR | F::MONITORED | F::DIBAO) == 0);
+            let id = pop.household_id(h);
+            for (m, i) in pop.members(h).enumerate() {
+                let free = matches!(
+                    p.employment[i],
+                    Employment::FarmerHerder | Employment::Unemployed | Employment::NotInLabourForce
+                );
+                if free && p.able_to_work[i] && (16..=59).contains(&p.age[i]) {
+                    emit(Candidate {
+                        household: h,
+                        person: i,
+                        household_id: id,
+                        member: m as u16,
+                        class,
+                        key: tie_break_key(ctx, id, sub, m as u16),
+                        weight: pop.households.weight[h] as f64,
+                        quota: false,
+                    });
+                }
+            }
+        }
+    }
+    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+        let pay = self.pay_per_worker();
+        for c in self.chosen(ctx, pop, allocation) {
+            raise(pop, c.household, c.person, pay, book);
+        }
+    }
+}
+
+impl Lever for WorkForRelief {
+    fn name(&self) -> &str {
+        "work_for_relief"
+    }
+    fn stage(&self) -> Stage {
+        Stage::Employment
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        apply_rationed(self, ctx, pop, book);
+    }
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, paid: f64, _recipients: f64) -> f64 {
+        if self.labour_share > 0.0 { paid * (1.0 - self.labour_share) / self.labour_share } else { 0.0 }
+    }
+}

@@ -1,0 +1,115 @@
+//! Rationing is exact and the same whatever the chunks.
+
+use incomesim::model::{Disability, Employment, HouseholdFlags, HouseholdRecord, PersonRecord, Population, Sex};
+use incomesim::policy::employment::PublicWelfarePosts;
+use incomesim::policy::rationing::{Allocator, Candidate, Rationed, allocate};
+use incomesim::policy::{Dated, YearContext};
+use incomesim::random::{Purpose, StreamRng};
+
+/// Household `id` of a synthetic population, deterministic in the id.
+fn household(id: u64) -> (HouseholdRecord, Vec<PersonRecord>) {
+    let mut r = StreamRng::new(99, id, 0, Purpose::Structure);
+    let mut flags = HouseholdFlags::default();
+    flags.set(HouseholdFlags::FORMERLY_POOR, r.bernoulli(0.2));
+    flags.set(HouseholdFlags::DIBAO, r.bernoulli(0.1));
+    let hh = HouseholdRecord { weight: 0.5 + 3.0 * r.uniform() as f32, flags, ..Default::default() };
+    let n = 1 + (r.uniform() * 4.0) as usize;
+    let members = (0..n)
+        .map(|_| PersonRecord {
+            age: 16 + (r.uniform() * 60.0) as u8,
+            sex: if r.bernoulli(0.5) { Sex::Male } else { Sex::Female },
+            disability: if r.bernoulli(0.08) { Disability::Moderate } else { Disability::None },
+            employment: [Employment::Unemployed, Employment::FarmerHerder, Employment::LocalEmployee]
+                [(r.uniform() * 3.0) as usize],
+            months_in_job: 12,
+            ..Default::default()
+        })
+        .collect();
+    (hh, members)
+}
+
+fn chunks(n: u64, k: u64) -> Vec<Population> {
+    let mut out = Vec::new();
+    let size = n.div_ceil(k);
+    let mut start = 0;
+    while start < n {
+        let end = (start + size).min(n);
+        let mut pop = Population::empty(start);
+        for id in start..end {
+            let (hh, m) = household(id);
+            pop.push_household(&hh, &m);
+        }
+        out.push(pop);
+        start = end;
+    }
+    out
+}
+
+fn chosen(lever: &PublicWelfarePosts, ctx: &YearContext, pops: &[Population]) -> (Vec<(u64, u16)>, f64, f64) {
+    let refs: Vec<&Population> = pops.iter().collect();
+    let a = allocate(lever, ctx, &refs).expect("valid");
+    let mut out = Vec::new();
+    let mut max_w: f64 = 0.0;
+    for pop in pops {
+        for c in lever.chosen(ctx, pop, &a) {
+            out.push((c.household_id, c.member));
+            max_w = max_w.max(c.weight);
+        }
+    }
+    (out, a.report.filled, max_w)
+}
+
+#[test]
+fn same_assignments_in_1_3_and_7_chunks_and_filled_within_a_household() {
+    let ctx = YearContext::base(2023, 7);
+    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let whole = chunks(1000, 1);
+    let (reference, filled, _) = chosen(&lever, &ctx, &whole);
+    assert!(!reference.is_empty());
+    // Filled weight within half of the largest household weight (≤ 3.5) of 250.
+    assert!((filled - 250.0).abs() <= 3.5 / 2.0 + 1e-9, "filled {filled}");
+    // The weights of the chosen add up to the reported fill.
+    let pop = &whole[0];
+    let sum: f64 = reference.iter().map(|(id, _)| pop.households.weight[*id as usize] as f64).sum();
+    assert!((sum - filled).abs() < 1e-3);
+    // Disabled people get at least their quota (10% of 250 = 25, within half a household).
+    let a = allocate(&lever, &ctx, &[pop]).expect("valid");
+    assert!(a.report.quota_filled >= 25.0 - 3.5 / 2.0);
+    for k in [3, 7] {
+        let (got, f, _) = chosen(&lever, &ctx, &chunks(1000, k));
+        assert_eq!(got, reference, "{k} chunks");
+        assert_eq!(f, filled);
+    }
+}
+
+#[test]
+fn summaries_merge_in_any_order() {
+    let ctx = YearContext::base(2023, 7);
+    let lever = PublicWelfarePosts::new(Dated::constant(120.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let parts = chunks(500, 7);
+    let reference = allocate(&lever, &ctx, &parts.iter().collect::<Vec<_>>()).expect("valid");
+    // Run the passes by hand, merging per-chunk summaries in reverse order.
+    let mut allocator = Allocator::new("public_welfare_posts", lever.places(&ctx)).expect("valid");
+    while let Some(mut merged) = allocator.summary() {
+        for pop in parts.iter().rev() {
+            let mut part = allocator.summary().expect("pass");
+            lever.candidates(&ctx, pop, &mut |c: Candidate| part.offer(&c));
+            merged.merge(part);
+        }
+        assert!(merged.len() < 3 * 65_536);
+        allocator.finish_pass(merged);
+    }
+    assert_eq!(allocator.allocation().expect("done"), reference);
+}
+
+#[test]
+fn too_few_eligible_fills_all_and_reports_unfilled() {
+    let ctx = YearContext::base(2023, 7);
+    let lever = PublicWelfarePosts::new(Dated::constant(1.0e6), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let pops = chunks(200, 3);
+    let refs: Vec<&Population> = pops.iter().collect();
+    let a = allocate(&lever, &ctx, &refs).expect("valid");
+    assert!(a.report.filled > 0.0);
+    assert!((a.report.filled - a.report.eligible).abs() < 1e-6);
+    assert!((a.report.unfilled - (1.0e6 - a.report.filled)).abs() < 1e-3);
+}
