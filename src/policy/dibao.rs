@@ -232,11 +232,9 @@ impl Dibao {
                 *x = x.max(anchor * index);
             }
         }
-        if residence == Residence::Rural {
-            if let Some(line) = &self.rural_poverty_line_per_year {
-                for (m, x) in t.iter_mut().enumerate() {
-                    *x = x.max(*line.at(YearMonth { year: ctx.year, month: m as u8 + 1 }) / 12.0);
-                }
+        if let (Residence::Rural, Some(line)) = (residence, &self.rural_poverty_line_per_year) {
+            for (m, x) in t.iter_mut().enumerate() {
+                *x = x.max(*line.at(YearMonth { year: ctx.year, month: m as u8 + 1 }) / 12.0);
             }
         }
         t
@@ -279,10 +277,8 @@ impl Dibao {
                 disregarded += col[h];
             }
         }
-        if self.disregard_basic_pension {
-            if let Some(col) = book.earlier("resident_pension") {
-                disregarded += col[h];
-            }
+        if let (true, Some(col)) = (self.disregard_basic_pension, book.earlier("resident_pension")) {
+            disregarded += col[h];
         }
         if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
             disregarded += pop.households.poverty_project_income[h] as f64;
@@ -343,7 +339,8 @@ impl Dibao {
                 p.flags[i] = flags;
                 continue;
             }
-            let mut rng = StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, SUB_JOB_OFFERS + (i - first) as u64);
+            let mut rng =
+                StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, SUB_JOB_OFFERS + (i - first) as u64);
             let mut refusals = flags.refusals();
             for _ in 0..s.offers_per_year {
                 let offered = rng.bernoulli(s.offer_probability);
@@ -423,7 +420,10 @@ impl Lever for Dibao {
                     book.pay(h, IncomePart::TransfersReceived, benefit);
                 }
                 flags.set(HouseholdFlags::DIBAO, true);
-            } else if benefit <= 0.0 && self.single_person && takes_up && a.assessed / size < self.edge_multiple * annual
+            } else if benefit <= 0.0
+                && self.single_person
+                && takes_up
+                && a.assessed / size < self.edge_multiple * annual
             {
                 let mut single = 0.0;
                 for i in pop.members(h) {
@@ -493,7 +493,7 @@ impl ExtremePovertySupport {
     pub fn no_able_member(pop: &Population, h: usize) -> bool {
         pop.members(h).all(|i| {
             let a = pop.persons.age[i];
-            a < 16 || a >= 60 || pop.persons.disability[i] == Disability::Severe
+            !(16..60).contains(&a) || pop.persons.disability[i] == Disability::Severe
         })
     }
 }

@@ -29,7 +29,8 @@ pub struct RetireePensionAdjustment {
 impl RetireePensionAdjustment {
     /// The national adjustments 2016–2022 (data/pensions.csv), each from January.
     pub fn national() -> Self {
-        let steps = [(2016, 0.065), (2017, 0.055), (2018, 0.05), (2019, 0.05), (2020, 0.05), (2021, 0.045), (2022, 0.04)];
+        let steps =
+            [(2016, 0.065), (2017, 0.055), (2018, 0.05), (2019, 0.05), (2020, 0.05), (2021, 0.045), (2022, 0.04)];
         RetireePensionAdjustment {
             rise: Dated::new(steps.iter().map(|&(y, r)| (YearMonth::start_of(y), r)).collect())
                 .unwrap_or_else(|| Dated::constant(0.0)),
@@ -43,7 +44,12 @@ impl RetireePensionAdjustment {
     pub fn new(rise: Dated<f64>) -> Result<Self> {
         for (when, r) in rise.steps() {
             if !(0.0..=1.0).contains(r) {
-                return Err(invalid("retiree_pension_adjustment", "rise", format!("{r} at {when}"), "must be a share 0–1"));
+                return Err(invalid(
+                    "retiree_pension_adjustment",
+                    "rise",
+                    format!("{r} at {when}"),
+                    "must be a share 0–1",
+                ));
             }
         }
         Ok(RetireePensionAdjustment { rise })

@@ -97,8 +97,7 @@ impl LeverSet {
             Ledger::record_column(&mut record, pop, paid);
             // Costs paid on behalf of households outside their income (weighted, in
             // household order).
-            let outside_cost: f64 =
-                outside.iter().zip(&pop.households.weight).map(|(&x, &w)| x * w as f64).sum();
+            let outside_cost: f64 = outside.iter().zip(&pop.households.weight).map(|(&x, &w)| x * w as f64).sum();
             record.fiscal_cost = record.paid_to_households
                 + outside_cost
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
