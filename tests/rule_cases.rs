@@ -355,7 +355,7 @@ fn run_file(text_: &str, origin: &str) -> usize {
         for (lever, want) in case.expected_fiscal_cost.iter().flatten() {
             let want = want.as_float().or_else(|| want.as_integer().map(|x| x as f64)).expect("number");
             let got = ledger.get(lever).map(|r| r.fiscal_cost).unwrap_or(f64::NAN);
-            if !((got - want).abs() <= 0.01) {
+            if got.is_nan() || (got - want).abs() > 0.01 {
                 failures.push(format!("{}: {lever} fiscal cost {got:.4}, expected {want}", case.name));
             }
         }
