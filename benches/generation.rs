@@ -1,6 +1,6 @@
 //! Generation speed: calibrated households per second (calibration excluded).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use incomesim::generate::Generator;
 use incomesim::region::Profile;
 

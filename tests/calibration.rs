@@ -2,7 +2,7 @@
 //! its targets within the tolerances of the foundation issue.
 
 use incomesim::generate::{CalibrationReport, Generator};
-use incomesim::region::{builtin_ids, Profile};
+use incomesim::region::{Profile, builtin_ids};
 
 const HOUSEHOLDS: usize = 200_000;
 
@@ -39,10 +39,8 @@ fn check_profile(id: &str) {
         if size.relative_error.abs() > 0.02 {
             failures.push(format!("{}: {:+.2}% (tolerance 2%)", size.name, 100.0 * size.relative_error));
         }
-        if let Some(d) = get("dibao recipients") {
-            if d.relative_error.abs() > 0.10 {
-                failures.push(format!("{}: {:+.2}% (tolerance 10%)", d.name, 100.0 * d.relative_error));
-            }
+        if let Some(d) = get("dibao recipients").filter(|d| d.relative_error.abs() > 0.10) {
+            failures.push(format!("{}: {:+.2}% (tolerance 10%)", d.name, 100.0 * d.relative_error));
         }
     }
     for t in r.targets.iter().filter(|t| t.name.starts_with("share aged") || t.name == "urban share of residents") {

@@ -1,9 +1,9 @@
 //! The same profile, size and seed give bit-identical populations whatever the thread
 //! count and chunk size; different seeds give different populations.
 
+use incomesim::Population;
 use incomesim::generate::{Generator, SynthesisOptions};
 use incomesim::region::Profile;
-use incomesim::Population;
 
 fn generate(threads: usize, chunk: usize, seed: u64) -> Population {
     let profile = Profile::builtin("national-2022").expect("profile");

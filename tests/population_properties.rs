@@ -4,7 +4,7 @@
 use incomesim::generate::Generator;
 use incomesim::model::Accounts;
 use incomesim::policy::{LeverColumns, YearContext};
-use incomesim::region::{builtin_ids, Profile};
+use incomesim::region::{Profile, builtin_ids};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

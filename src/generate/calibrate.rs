@@ -124,6 +124,8 @@ struct AreaMeasure {
     quintile_persons: [f64; 5],
 }
 
+// Columns are indexed by household in step; an iterator per column would obscure it.
+#[allow(clippy::needless_range_loop)]
 fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [AreaMeasure; 2] {
     let mut m = [AreaMeasure::default(), AreaMeasure::default()];
     let mut items: [Vec<HouseholdIncome>; 2] = [Vec::new(), Vec::new()];
@@ -329,9 +331,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         }
         rules = base_rule_set(profile, [gp.areas[0].take_up, gp.areas[1].take_up])?;
         if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
-            for a in 0..2 {
-                let x = &m[a];
-                let p = &gp.areas[a];
+            for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(
                     "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} pension {:.3}",
                     x.persons_base / x.households_base,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::indicators::{household_median, household_quintile_means, HouseholdIncome};
+use crate::indicators::{HouseholdIncome, household_median, household_quintile_means};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
 use crate::region::{Profile, Sourced, Status};
 

@@ -80,6 +80,7 @@ pub fn rake(xs: &[Vec<f64>], base: &[f64], targets: &[Option<f64>], iterations: 
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting (small systems).
+#[allow(clippy::needless_range_loop)]
 fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
     let n = b.len();
     for col in 0..n {
