@@ -10,8 +10,13 @@ use crate::model::{Disability, HouseholdFlags, IncomePart, Population};
 pub struct OldAgeAllowance {
     /// Amount per person aged 80+ per month.
     pub amount_per_month: Dated<f64>,
-    /// Supplement per month for ages 80–89 with wage income.
+    /// Supplement per month for ages 80–89 with wage income (50 yuan, Bayannur plan
+    /// §(二十): 80 周岁至89 周岁有工资收入的老年人每人每月增加 50 元).
     pub working_supplement_per_month: Dated<f64>,
+    /// Amount per month from age 100, replacing the 80+ amount when higher (Inner
+    /// Mongolia 2017: 600 yuan, lever_parameters.md "old-age allowance"). Default 0
+    /// (the 80+ amount applies at 100+ too).
+    pub centenarian_per_month: Dated<f64>,
 }
 
 impl OldAgeAllowance {
@@ -27,7 +32,33 @@ impl OldAgeAllowance {
                 super::tax::check_money("old_age_allowance", f, *x)?;
             }
         }
-        Ok(OldAgeAllowance { amount_per_month, working_supplement_per_month })
+        Ok(OldAgeAllowance {
+            amount_per_month,
+            working_supplement_per_month,
+            centenarian_per_month: Dated::constant(0.0),
+        })
+    }
+
+    /// Adds the 100+ rate.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a negative amount.
+    pub fn with_centenarian(mut self, per_month: Dated<f64>) -> Result<Self> {
+        super::dibao::check_dated("old_age_allowance", "centenarian_per_month", &per_month)?;
+        self.centenarian_per_month = per_month;
+        Ok(self)
+    }
+
+    /// The year's allowance of one person.
+    pub fn for_person(&self, year: u16, age: u8, wage: f32) -> f64 {
+        if age < 80 {
+            return 0.0;
+        }
+        let base = self.amount_per_month.annual(year);
+        if age >= 100 {
+            return base.max(self.centenarian_per_month.annual(year));
+        }
+        if age <= 89 && wage > 0.0 { base + self.working_supplement_per_month.annual(year) } else { base }
     }
 }
 
@@ -39,18 +70,11 @@ impl Lever for OldAgeAllowance {
         Stage::PensionsAllowances
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let base = self.amount_per_month.annual(ctx.year);
-        let supplement = self.working_supplement_per_month.annual(ctx.year);
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             let mut total = 0.0;
             for i in pop.members(h) {
-                if p.age[i] >= 80 {
-                    total += base;
-                    if p.age[i] <= 89 && p.wage[i] > 0.0 {
-                        total += supplement;
-                    }
-                }
+                total += self.for_person(ctx.year, p.age[i], p.wage[i]);
             }
             if total > 0.0 {
                 book.pay(h, IncomePart::TransfersReceived, total);
@@ -60,13 +84,21 @@ impl Lever for OldAgeAllowance {
 }
 
 /// Disability allowances (国发〔2015〕52号): a nursing subsidy for every severely disabled
-/// person and a living subsidy for disabled people in dibao or edge households.
+/// person and a living subsidy for disabled people in dibao or edge households (this
+/// year's dibao flags are set later in the year, so the living subsidy uses the flags
+/// as they stand: last year's dibao, edge group or this year's flag if already set).
+///
+/// Indexed to living costs (Bayannur plan §(二十): 适时调整, 逐步提高; Wuzhong plan §13:
+/// 两项补贴标准动态调整机制) when `indexed_to_prices` is on: each month's amount is at
+/// least the base-year average monthly amount times [`YearContext::price_index`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisabilityAllowances {
     /// Nursing subsidy (重度残疾人护理补贴) per severely disabled person per month.
     pub severe_nursing_per_month: Dated<f64>,
     /// Living subsidy (困难残疾人生活补贴) per disabled person in a low-income household per month.
     pub poor_living_per_month: Dated<f64>,
+    /// Whether amounts follow the price index (see above). Default off.
+    pub indexed_to_prices: bool,
 }
 
 impl DisabilityAllowances {
@@ -82,7 +114,17 @@ impl DisabilityAllowances {
                 super::tax::check_money("disability_allowances", f, *x)?;
             }
         }
-        Ok(DisabilityAllowances { severe_nursing_per_month, poor_living_per_month })
+        Ok(DisabilityAllowances { severe_nursing_per_month, poor_living_per_month, indexed_to_prices: false })
+    }
+
+    /// The annual amount of a dated monthly amount in the context's year, indexed when
+    /// the rule is on.
+    pub fn annual(&self, ctx: &YearContext, per_month: &Dated<f64>) -> f64 {
+        if !self.indexed_to_prices {
+            return per_month.annual(ctx.year);
+        }
+        let floor = per_month.annual(ctx.base_year) / 12.0 * ctx.price_index;
+        per_month.months(ctx.year).iter().map(|x| x.max(floor)).sum()
     }
 }
 
@@ -94,8 +136,8 @@ impl Lever for DisabilityAllowances {
         Stage::PensionsAllowances
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let nursing = self.severe_nursing_per_month.annual(ctx.year);
-        let living = self.poor_living_per_month.annual(ctx.year);
+        let nursing = self.annual(ctx, &self.severe_nursing_per_month);
+        let living = self.annual(ctx, &self.poor_living_per_month);
         let low_income: u16 = HouseholdFlags::DIBAO | HouseholdFlags::LOW_INCOME_EDGE | HouseholdFlags::DIBAO_LAST_YEAR;
         for h in 0..pop.household_count() {
             let poor = pop.households.flags[h].0 & low_income != 0;

@@ -1,1 +1,383 @@
-//! Temporary and price-linked assistance, low-income edge assistance and one-off employment transfers.
+//! Low-income edge assistance (lever 17), temporary and price-linked assistance (lever
+//! 22) and one-off employment transfers (lever 23). All are transfers received.
+
+use super::dibao::{Dibao, check_dated};
+use super::pension::invalid;
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use crate::error::Result;
+use crate::model::{Education, Employment, HouseholdFlags, IncomePart, PersonFlags, Population};
+use crate::random::{Purpose, StreamRng};
+
+/// Sub-streams of [`Purpose::Lever`] for this module's draws.
+const SUB_SHOCK: u64 = 0xa551_0001;
+const SUB_INTERN: u64 = 0xa551_1000;
+
+/// Households on dibao, extreme-poverty support or in the edge group.
+const ASSISTED: u16 = HouseholdFlags::DIBAO | HouseholdFlags::EXTREME_POVERTY_SUPPORT | HouseholdFlags::LOW_INCOME_EDGE;
+
+/// Basic-living and special assistance to the low-income edge group (低保边缘, lever 17).
+///
+/// Eligible (Wuzhong plan §13: 对扣减刚性支出后, 人均收入低于低保标准1.5倍的家庭, 纳入低保
+/// 边缘群体管理, 及时给予基本生活救助和相应的专项社会救助): not on dibao or extreme-poverty
+/// support this year, and `(assessed income − rigid expenses) / size < edge_multiple ×
+/// annual threshold` (the means test and thresholds of `dibao`). Amount: a cash
+/// amount per person per month plus a share of rigid expenses (special assistance).
+/// Must run after dibao and 特困 (add it after them; both are
+/// [`Stage::MeansTested`]). Sets the household's `LOW_INCOME_EDGE` flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeAssistance {
+    /// The dibao rule whose thresholds, edge multiple and means test are used.
+    pub dibao: Dibao,
+    /// Basic-living cash per person per month (assumption: 100 yuan; the plan gives no
+    /// amount).
+    pub cash_per_person_per_month: Dated<f64>,
+    /// Share of rigid expenses met by special assistance (assumption: 0.2).
+    pub rigid_expense_share: f64,
+}
+
+impl EdgeAssistance {
+    /// Edge assistance on the thresholds of `dibao`.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for negative money or a share outside 0–1.
+    pub fn new(dibao: Dibao, cash_per_person_per_month: Dated<f64>, rigid_expense_share: f64) -> Result<Self> {
+        dibao.validate()?;
+        check_dated("low_income_edge_assistance", "cash_per_person_per_month", &cash_per_person_per_month)?;
+        super::tax::check_share("low_income_edge_assistance", "rigid_expense_share", rigid_expense_share)?;
+        Ok(EdgeAssistance { dibao, cash_per_person_per_month, rigid_expense_share })
+    }
+}
+
+impl Lever for EdgeAssistance {
+    fn name(&self) -> &str {
+        "low_income_edge_assistance"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MeansTested
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let cash = self.cash_per_person_per_month.annual(ctx.year);
+        let dibao_paid = book.earlier("dibao").map(|c| c.to_vec());
+        for h in 0..pop.household_count() {
+            let size = pop.households.size[h] as f64;
+            let mut flags = pop.households.flags[h];
+            let on_dibao = flags.has(HouseholdFlags::DIBAO)
+                || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT)
+                || dibao_paid.as_ref().is_some_and(|c| c[h] > 0.0);
+            if size == 0.0 || on_dibao {
+                continue;
+            }
+            let t = self.dibao.threshold_for(ctx, pop.households.residence[h], pop.households.tier[h]);
+            let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
+            let rigid = pop.households.rigid_expenses[h].max(0.0) as f64;
+            let edge = (assessed - rigid) / size < self.dibao.edge_multiple * t;
+            flags.set(HouseholdFlags::LOW_INCOME_EDGE, edge);
+            pop.households.flags[h] = flags;
+            if edge {
+                let amount = cash * size + self.rigid_expense_share * rigid;
+                if amount > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, amount);
+                }
+            }
+        }
+    }
+}
+
+/// Temporary assistance (临时救助, lever 22) after a shock.
+///
+/// Each year a household has an illness or rigid-expense shock with
+/// `illness_probability`, and a household with an unemployed member a job-loss shock
+/// with `job_loss_probability` (keyed draws; assumptions, no published rates). A
+/// shocked household whose per-capita assessed income after rigid expenses is below
+/// `edge_multiple` × the dibao threshold gets `months_of_threshold` × the monthly
+/// threshold per member (temporary assistance is set in multiples of the monthly dibao
+/// standard locally; Wuzhong plan §13: 因疫、因病、因失业 … 临时救助; Baotou district
+/// §(九), §(十二)). At most one payment a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemporaryAssistance {
+    /// The dibao rule whose thresholds and means test are used.
+    pub dibao: Dibao,
+    /// Yearly probability of an illness or rigid-expense shock (assumption: 0.03).
+    pub illness_probability: f64,
+    /// Yearly probability of a job-loss shock in a household with an unemployed
+    /// member (assumption: 0.1).
+    pub job_loss_probability: f64,
+    /// Months of the per-person threshold paid per member (assumption: 3).
+    pub months_of_threshold: f64,
+}
+
+impl TemporaryAssistance {
+    /// Temporary assistance on the thresholds of `dibao`.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a probability outside 0–1 or negative months.
+    pub fn new(
+        dibao: Dibao,
+        illness_probability: f64,
+        job_loss_probability: f64,
+        months_of_threshold: f64,
+    ) -> Result<Self> {
+        dibao.validate()?;
+        super::tax::check_share("temporary_assistance", "illness_probability", illness_probability)?;
+        super::tax::check_share("temporary_assistance", "job_loss_probability", job_loss_probability)?;
+        super::tax::check_money("temporary_assistance", "months_of_threshold", months_of_threshold)?;
+        Ok(TemporaryAssistance { dibao, illness_probability, job_loss_probability, months_of_threshold })
+    }
+
+    /// Whether household `h` has a shock this year (keyed draws).
+    pub fn shocked(&self, ctx: &YearContext, pop: &Population, h: usize) -> bool {
+        let mut rng = StreamRng::with_sub(ctx.seed, pop.household_id(h), ctx.year, Purpose::Lever, SUB_SHOCK);
+        let ill = rng.bernoulli(self.illness_probability);
+        let jobless = rng.bernoulli(self.job_loss_probability);
+        let has_unemployed = pop.members(h).any(|i| pop.persons.employment[i] == Employment::Unemployed);
+        ill || (jobless && has_unemployed)
+    }
+}
+
+impl Lever for TemporaryAssistance {
+    fn name(&self) -> &str {
+        "temporary_assistance"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MeansTested
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        for h in 0..pop.household_count() {
+            let size = pop.households.size[h] as f64;
+            if size == 0.0 || !self.shocked(ctx, pop, h) {
+                continue;
+            }
+            let t = self.dibao.threshold_for(ctx, pop.households.residence[h], pop.households.tier[h]);
+            let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
+            let rigid = pop.households.rigid_expenses[h].max(0.0) as f64;
+            if (assessed - rigid) / size < self.dibao.edge_multiple * t {
+                book.pay(h, IncomePart::TransfersReceived, self.months_of_threshold * t / 12.0 * size);
+            }
+        }
+    }
+}
+
+/// Price-linked temporary subsidy (价格临时补贴, lever 22).
+///
+/// In every month whose year-on-year CPI rise (`cpi_year_on_year`, a dated monthly
+/// series given by the scenario) is at least `trigger`, each member of a household on
+/// dibao, extreme-poverty support or in the edge group gets the month's dibao
+/// threshold times the CPI rise (the share of the threshold that prices took)
+/// (社会救助和保障标准与物价上涨挂钩联动机制, Wuzhong plan §13, Bayannur §(二十); the 3.5%
+/// trigger is the national rule of 发改价格〔2016〕1835号 as commonly restated:
+/// assumption that the locality follows it). The CPI path is a parameter because
+/// [`YearContext`] carries only the index level since the base year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceLinkedSubsidy {
+    /// The dibao rule whose thresholds are used.
+    pub dibao: Dibao,
+    /// Year-on-year CPI rise by month, as a share (0.035 = 3.5%).
+    pub cpi_year_on_year: Dated<f64>,
+    /// Trigger rise (0.035, see above).
+    pub trigger: f64,
+}
+
+impl PriceLinkedSubsidy {
+    /// A price-linked subsidy.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a trigger outside 0–1 or a CPI rise below −1.
+    pub fn new(dibao: Dibao, cpi_year_on_year: Dated<f64>, trigger: f64) -> Result<Self> {
+        dibao.validate()?;
+        super::tax::check_share("price_linked_subsidy", "trigger", trigger)?;
+        for (when, x) in cpi_year_on_year.steps() {
+            if !(x.is_finite() && *x > -1.0) {
+                return Err(invalid(
+                    "price_linked_subsidy",
+                    "cpi_year_on_year",
+                    format!("{x} at {when}"),
+                    "must be above -1",
+                ));
+            }
+        }
+        Ok(PriceLinkedSubsidy { dibao, cpi_year_on_year, trigger })
+    }
+}
+
+impl Lever for PriceLinkedSubsidy {
+    fn name(&self) -> &str {
+        "price_linked_subsidy"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MeansTested
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let cpi: [f64; 12] =
+            std::array::from_fn(|m| *self.cpi_year_on_year.at(YearMonth { year: ctx.year, month: m as u8 + 1 }));
+        if cpi.iter().all(|&x| x < self.trigger) {
+            return;
+        }
+        for h in 0..pop.household_count() {
+            if pop.households.flags[h].0 & ASSISTED == 0 {
+                continue;
+            }
+            let t = self.dibao.monthly_thresholds(ctx, pop.households.residence[h], pop.households.tier[h]);
+            let per_person: f64 = t.iter().zip(&cpi).filter(|(_, c)| **c >= self.trigger).map(|(tm, c)| tm * c).sum();
+            let amount = per_person * pop.households.size[h] as f64;
+            if amount > 0.0 {
+                book.pay(h, IncomePart::TransfersReceived, amount);
+            }
+        }
+    }
+}
+
+/// One-off employment transfers (lever 23), paid to the person's household as
+/// transfers received.
+///
+/// - Job-seeking subsidy (一次性求职创业补贴, 1,000 yuan, Liupanshui plan §49) to each
+///   graduate of a household in difficulty: tertiary education, aged 18–24,
+///   unemployed or with a new job this year (the graduation year is not recorded:
+///   assumption), in a household on dibao (this year or last), 特困, the edge group,
+///   formerly poor or monitored.
+/// - One-off transport subsidy (一次性交通补贴, Liupanshui plan §24) to each member of a
+///   formerly poor or monitored household who took up migrant work this year
+///   (`MigrantShortTerm` with a new job; cross-province is not recorded: assumption).
+///   Amount: 500 yuan (assumption; the plan gives none).
+/// - Internship allowance (见习, Liupanshui plan §48: 不低于当地最低工资标准): an unemployed
+///   tertiary graduate aged 16–24 becomes an intern with `intern_probability` (keyed
+///   draw; assumption 0 by default) for `intern_months` months and is paid the larger
+///   of `intern_allowance_per_month` and the minimum wage per month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmploymentTransfers {
+    /// Job-seeking subsidy per graduate, yuan (1,000, Liupanshui §49).
+    pub job_seeking_per_graduate: Dated<f64>,
+    /// Transport subsidy per new migrant worker, yuan (assumption: 500).
+    pub transport_per_migrant: Dated<f64>,
+    /// Probability an eligible unemployed graduate takes an internship (assumption: 0).
+    pub intern_probability: f64,
+    /// Months of internship (assumption: 6; at most 12).
+    pub intern_months: u8,
+    /// Internship allowance per month, yuan (assumption: 0, so the minimum wage binds).
+    pub intern_allowance_per_month: f64,
+    /// Local minimum wage per month, yuan (Guizhou tier 1 from 2015-10: 1,600,
+    /// lever_parameters.md "Minimum wages").
+    pub minimum_wage_per_month: Dated<f64>,
+}
+
+impl Default for EmploymentTransfers {
+    fn default() -> Self {
+        EmploymentTransfers {
+            job_seeking_per_graduate: Dated::constant(1_000.0),
+            transport_per_migrant: Dated::constant(500.0),
+            intern_probability: 0.0,
+            intern_months: 6,
+            intern_allowance_per_month: 0.0,
+            minimum_wage_per_month: Dated::constant(1_600.0),
+        }
+    }
+}
+
+impl EmploymentTransfers {
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for negative money, a probability outside 0–1 or
+    /// more than 12 internship months.
+    pub fn validate(&self) -> Result<()> {
+        let l = "employment_transfers";
+        check_dated(l, "job_seeking_per_graduate", &self.job_seeking_per_graduate)?;
+        check_dated(l, "transport_per_migrant", &self.transport_per_migrant)?;
+        check_dated(l, "minimum_wage_per_month", &self.minimum_wage_per_month)?;
+        super::tax::check_money(l, "intern_allowance_per_month", self.intern_allowance_per_month)?;
+        super::tax::check_share(l, "intern_probability", self.intern_probability)?;
+        if self.intern_months > 12 {
+            return Err(invalid(l, "intern_months", self.intern_months, "must be 0–12"));
+        }
+        Ok(())
+    }
+
+    /// The transfers with every amount given.
+    ///
+    /// # Errors
+    /// See [`EmploymentTransfers::validate`].
+    pub fn new(
+        job_seeking_per_graduate: Dated<f64>,
+        transport_per_migrant: Dated<f64>,
+        intern_probability: f64,
+        intern_months: u8,
+        intern_allowance_per_month: f64,
+        minimum_wage_per_month: Dated<f64>,
+    ) -> Result<Self> {
+        let e = EmploymentTransfers {
+            job_seeking_per_graduate,
+            transport_per_migrant,
+            intern_probability,
+            intern_months,
+            intern_allowance_per_month,
+            minimum_wage_per_month,
+        };
+        e.validate()?;
+        Ok(e)
+    }
+}
+
+/// Households in difficulty for the job-seeking subsidy.
+const IN_DIFFICULTY: u16 = HouseholdFlags::DIBAO
+    | HouseholdFlags::DIBAO_LAST_YEAR
+    | HouseholdFlags::EXTREME_POVERTY_SUPPORT
+    | HouseholdFlags::EXTREME_POVERTY_LAST_YEAR
+    | HouseholdFlags::LOW_INCOME_EDGE
+    | HouseholdFlags::FORMERLY_POOR
+    | HouseholdFlags::MONITORED;
+
+impl Lever for EmploymentTransfers {
+    fn name(&self) -> &str {
+        "employment_transfers"
+    }
+    fn stage(&self) -> Stage {
+        Stage::PensionsAllowances
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        // One-off amounts: the payment date is not recorded, so the value in force in
+        // July (mid-year) is paid.
+        let mid = YearMonth { year: ctx.year, month: 7 };
+        let job_seeking = *self.job_seeking_per_graduate.at(mid);
+        let transport = *self.transport_per_migrant.at(mid);
+        let months = self.intern_months.min(12);
+        let first_month = 13 - months.max(1);
+        let intern_pay: f64 = self
+            .minimum_wage_per_month
+            .months(ctx.year)
+            .iter()
+            .skip(first_month as usize - 1)
+            .take(months as usize)
+            .map(|w| w.max(self.intern_allowance_per_month))
+            .sum();
+        let p = &pop.persons;
+        for h in 0..pop.household_count() {
+            let flags = pop.households.flags[h];
+            let difficulty = flags.0 & IN_DIFFICULTY != 0;
+            let poor = flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED);
+            let first = pop.members(h).start;
+            let mut total = 0.0;
+            for i in pop.members(h) {
+                let new_job = p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
+                let graduate = p.education[i] == Education::Tertiary;
+                let unemployed = p.employment[i] == Employment::Unemployed;
+                if difficulty && graduate && (18..=24).contains(&p.age[i]) && (unemployed || new_job) {
+                    total += job_seeking;
+                }
+                if poor && new_job && p.employment[i] == Employment::MigrantShortTerm {
+                    total += transport;
+                }
+                if self.intern_probability > 0.0 && graduate && unemployed && (16..=24).contains(&p.age[i]) {
+                    let id = pop.household_id(h);
+                    let sub = SUB_INTERN + (i - first) as u64;
+                    if StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub)
+                        .bernoulli(self.intern_probability)
+                    {
+                        total += intern_pay;
+                    }
+                }
+            }
+            if total > 0.0 {
+                book.pay(h, IncomePart::TransfersReceived, total);
+            }
+        }
+    }
+}

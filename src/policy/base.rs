@@ -17,7 +17,9 @@ pub const CONTRIBUTION_BASE_MAX: f64 = 300_000.0;
 /// Wages below this are treated as informal and uncovered. Assumed.
 pub const INFORMAL_WAGE_BELOW: f64 = 30_000.0;
 /// Employee contribution rate: pension 8% + medical 2% + unemployment 0.5%
-/// (lever_parameters.md, "Employee social insurance").
+/// (lever_parameters.md, "Employee social insurance"; unemployment is 0.2–0.5% by
+/// province, the upper end is taken). Housing fund (住房公积金) contributions are not
+/// modelled: NBS does not count them as transfers paid.
 pub const EMPLOYEE_CONTRIBUTION_RATE: f64 = 0.105;
 /// Share of households with no working-age member that have no legal supporter and so
 /// qualify for extreme-poverty support. Assumed.
@@ -54,6 +56,17 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 /// old-age and disability allowances, extreme-poverty support and dibao with the given
 /// take-up rates (`[urban, rural]`).
 ///
+/// Dibao here has only the rules every region carries (thresholds by tier, take-up,
+/// the allowance disregard and the employment-cost deduction of the profile); the
+/// plan rules of lever 16 (pension disregard, 单人保, grace, taper, sanction,
+/// indexation, 两线合一) are switched on by scenarios. Income tax checked against
+/// lever_parameters.md "Taxes and contributions" (60,000 basic deduction, seven
+/// brackets with quick deductions); the special additional deductions (children's
+/// education, continuing education, serious illness, mortgage interest or rent,
+/// elderly care, infant care) are omitted because the population records nothing
+/// about who claims them, so tax on middle and high wages is overstated; listed in
+/// [`base_rule_assumptions`].
+///
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.
 pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
@@ -64,11 +77,8 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
         take_up,
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
-    let extreme = ExtremePovertySupport {
-        dibao: dibao.clone(),
-        standard_multiple: r.extreme_poverty_support_multiple.value,
-        no_supporter_share: NO_SUPPORTER_SHARE,
-    };
+    let extreme =
+        ExtremePovertySupport::new(dibao.clone(), r.extreme_poverty_support_multiple.value, NO_SUPPORTER_SHARE)?;
     Ok(LeverSet::new()
         .with(Box::new(SocialContributions::new(
             EMPLOYEE_CONTRIBUTION_RATE,

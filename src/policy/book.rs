@@ -10,6 +10,7 @@ pub struct Book<'a> {
     paid: &'a mut [f64],
     earlier_names: &'a [&'a str],
     earlier: &'a [Vec<f64>],
+    outside: Option<&'a mut [f64]>,
 }
 
 impl<'a> Book<'a> {
@@ -17,7 +18,7 @@ impl<'a> Book<'a> {
     /// household, zeroed by the caller).
     pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
         debug_assert_eq!(accounts.len(), paid.len());
-        Book { accounts, paid, earlier_names: &[], earlier: &[] }
+        Book { accounts, paid, earlier_names: &[], earlier: &[], outside: None }
     }
 
     /// A book that can also read the amounts of the levers applied before this one
@@ -28,7 +29,7 @@ impl<'a> Book<'a> {
         earlier_names: &'a [&'a str],
         earlier: &'a [Vec<f64>],
     ) -> Self {
-        Book { accounts, paid, earlier_names, earlier }
+        Book { accounts, paid, earlier_names, earlier, outside: None }
     }
 
     /// The amounts per household paid this year by an earlier lever of the set, if
@@ -58,5 +59,24 @@ impl<'a> Book<'a> {
     #[inline]
     pub fn paid(&self, h: usize) -> f64 {
         self.paid[h]
+    }
+
+    /// Adds a column (one per household, zeroed by the caller) for costs a lever
+    /// incurs on behalf of a household that no income account receives, such as a
+    /// pension contribution the government pays into a person's pension account.
+    pub fn with_outside(mut self, outside: &'a mut [f64]) -> Self {
+        debug_assert_eq!(outside.len(), self.paid.len());
+        self.outside = Some(outside);
+        self
+    }
+
+    /// Records a fiscal cost on behalf of household `h` that is not household income
+    /// (NBS does not count it): it goes into the lever's fiscal cost, not into the
+    /// accounts or the lever's column. Ignored by a book without an outside column.
+    #[inline]
+    pub fn pay_outside(&mut self, h: usize, amount: f64) {
+        if let Some(outside) = self.outside.as_deref_mut() {
+            outside[h] += amount;
+        }
     }
 }

@@ -1,89 +1,274 @@
 //! Dibao (最低生活保障), the minimum living standard, its means test, the low-income
-//! edge group (低保边缘) and extreme-poverty support (特困人员救助供养).
+//! edge group flag (低保边缘) and extreme-poverty support (特困人员救助供养).
+//!
+//! # The means test, month by month
+//! Assessed (counted) household income `A` is disposable income before dibao, minus
+//! the allowances (never counted), minus the residents' basic pension when it is
+//! disregarded (Baotou district plan §(九)), minus poverty-project income of
+//! households that cannot work (Bayannur plan §(十一)), minus the employment-cost
+//! deduction of each worker, pro rata to the months worked (Baotou district §(九),
+//! Yangquan plan "建立低保与就业联动机制"). The threshold `T_m` of each month (residence
+//! and county tier, dated, possibly indexed or raised to the poverty line) is compared
+//! with assessed per-capita income per month `A / size / 12`; the benefit is
+//!
+//! `size × Σ_m max(0, T_m − A / size / 12)`,
+//!
+//! which equals `size × (T − A/size)` when the household is below the threshold all
+//! year, and pays only the months of eligibility when the threshold changes mid-year.
+//! So assessed per-capita income plus dibao per head is at least the annual threshold
+//! for every recipient household (before a sanction).
+//!
+//! # Rules a scenario can switch
+//! Every rule is a field of [`Dibao`]; its default (from [`Dibao::new`]) is "off"
+//! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
-use super::{Book, Dated, Lever, Stage, YearContext};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Accounts, Employment, HouseholdFlags, IncomePart, Population, Residence};
-use crate::random::Purpose;
+use crate::model::{Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence};
+use crate::random::{Purpose, StreamRng};
 
-/// Levers whose payments the means test never counts as income (allowances).
+/// Levers whose payments the means test never counts as income (allowances are
+/// excluded from household income in the dibao test by 民政部 practice; assumption
+/// that every local rule follows it).
 const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
 
-/// The dibao means test and benefit.
-///
-/// A household whose assessed per-capita income is below the threshold of its
-/// residence and county tier receives the gap times its size, if it takes the
-/// benefit up. Assessed income is disposable income before dibao, minus the
-/// allowances, minus the residents' basic pension when it is disregarded, minus an
-/// employment-cost deduction from each worker's earnings.
+/// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
+const SUB_JOB_OFFERS: u64 = 0xd1ba_0000;
+
+/// How thresholds follow prices or incomes after the base year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Indexation {
+    /// Thresholds follow their dated schedule only.
+    #[default]
+    None,
+    /// At least the base-year threshold times [`YearContext::price_index`]
+    /// (社会救助和保障标准与物价上涨挂钩, Wuzhong plan §13, Bayannur plan §(二十)).
+    Prices,
+    /// At least the base-year threshold times [`YearContext::income_index`] of the
+    /// household's residence (低保标准自然增长机制, Bayannur plan §(二十)).
+    Incomes,
+}
+
+/// The sanction after refused job offers (Yangquan plan "建立低保与就业联动机制": 无正当理由
+/// 连续3次拒绝 … 减发或停发其本人的低保金).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOfferSanction {
+    /// Suitable job offers an able-to-work unemployed member of a recipient household
+    /// can receive per year (assumption: 2; the plan gives no number).
+    pub offers_per_year: u8,
+    /// Probability that each possible offer is made (assumption: 0.5).
+    pub offer_probability: f64,
+    /// Probability that an offer made is refused without good reason (assumption: 0.2).
+    pub refusal_probability: f64,
+    /// Refusals that trigger the sanction (3, Yangquan plan).
+    pub refusals_to_sanction: u8,
+    /// Share of the sanctioned person's own part of the benefit (benefit / size) that is
+    /// withheld: 1 stops it (停发), less cuts it (减发). Default 1.
+    pub cut_share: f64,
+}
+
+impl Default for JobOfferSanction {
+    fn default() -> Self {
+        JobOfferSanction {
+            offers_per_year: 2,
+            offer_probability: 0.5,
+            refusal_probability: 0.2,
+            refusals_to_sanction: 3,
+            cut_share: 1.0,
+        }
+    }
+}
+
+/// The dibao means test and benefit. See the [module documentation](self).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dibao {
-    /// Threshold per person per month by county tier: `[urban, rural]`.
+    /// Threshold per person per month by county tier: `[urban, rural]` (profile
+    /// `[rules]`; Liupanshui urban 705 yuan/month by end-2022, Liupanshui plan §46).
     pub threshold_per_month: [Vec<Dated<f64>>; 2],
-    /// Share of eligible households that take the benefit up: `[urban, rural]`.
+    /// Share of eligible households that take the benefit up: `[urban, rural]`. The
+    /// draw is persistent per household; last year's recipients stay in.
     pub take_up: [f64; 2],
-    /// Whether the residents' basic pension is left out of assessed income.
+    /// Whether the residents' basic pension (lever `resident_pension`) is left out of
+    /// assessed income (Baotou district plan §(九)). Default off.
     pub disregard_basic_pension: bool,
-    /// Deduction from each working member's earnings, per month worked.
+    /// Deduction from each working member's earnings, per month worked, yuan (Baotou
+    /// district §(九), Yangquan). Default 0.
     pub employment_cost_deduction_per_month: Dated<f64>,
     /// Multiple of the threshold below which a non-recipient household (after rigid
-    /// expenses) is in the low-income edge group (1.5, Wuzhong plan).
+    /// expenses) is in the low-income edge group (1.5, Wuzhong plan §13); also the
+    /// "low-income household" line of single-person dibao.
     pub edge_multiple: f64,
+    /// Whether poverty-project income (`poverty_project_income`) of households with no
+    /// member able to work is left out (Bayannur plan §(十一)). Default off.
+    pub disregard_project_income_unable: bool,
+    /// Single-person dibao (单人保, Baotou district §(九)): in a household not eligible
+    /// as a whole but below `edge_multiple` × threshold, each severely disabled member
+    /// is assessed as a one-person unit on their own income. Seriously ill members are
+    /// not identified in the population; only severe disability counts. Default off.
+    pub single_person: bool,
+    /// Grace period (缓退期) in months after a member of last year's recipient
+    /// household finds a job: the pre-job benefit continues (3, Yangquan). Default 0.
+    pub grace_months: u8,
+    /// Taper (渐退, Bayannur §(十一)): after the grace period, the pre-job benefit falls in
+    /// `taper_months + 1` equal steps to the means-tested amount. Default 0.
+    pub taper_months: u8,
+    /// Sanction after refused job offers. Default none.
+    pub sanction: Option<JobOfferSanction>,
+    /// Indexation of thresholds to prices or incomes. Default none.
+    pub indexation: Indexation,
+    /// Poverty line per person per year: the rural threshold is raised to at least it
+    /// (两线合一, Yangquan plan "完善基本生活保障"). Default none.
+    pub rural_poverty_line_per_year: Option<Dated<f64>>,
+}
+
+/// What the means test found for one household.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Assessment {
+    /// Assessed household income, yuan per year.
+    pub assessed: f64,
+    /// Counted earnings (after the deduction) of members with a new job this year.
+    pub new_job_earnings: f64,
+    /// The first month (1–12) of the earliest new job, 13 if none.
+    pub new_job_start: u8,
 }
 
 impl Dibao {
-    /// A dibao rule with thresholds per tier (`[urban, rural]`) and take-up rates.
+    /// A dibao rule with thresholds per tier (`[urban, rural]`) and take-up rates; every
+    /// other rule off.
     ///
     /// # Errors
-    /// [`Error::InvalidLever`] for a negative threshold, a take-up outside 0–1 or a
-    /// negative edge multiple.
+    /// [`Error::InvalidLever`] for a missing tier, a negative threshold or a take-up
+    /// outside 0–1.
     pub fn new(threshold_per_month: [Vec<Dated<f64>>; 2], take_up: [f64; 2]) -> Result<Self> {
-        for (r, tiers) in threshold_per_month.iter().enumerate() {
-            if tiers.is_empty() {
-                return Err(Error::InvalidLever {
-                    lever: "dibao".into(),
-                    field: format!("{}_threshold_per_month", Residence::BOTH[r]),
-                    value: "[]".into(),
-                    problem: "needs at least one tier".into(),
-                });
-            }
-            for d in tiers {
-                for (_, x) in d.steps() {
-                    super::tax::check_money("dibao", &format!("{}_threshold_per_month", Residence::BOTH[r]), *x)?;
-                }
-            }
-        }
-        for (r, t) in take_up.iter().enumerate() {
-            super::tax::check_share("dibao", &format!("take_up.{}", Residence::BOTH[r]), *t)?;
-        }
-        Ok(Dibao {
+        let d = Dibao {
             threshold_per_month,
             take_up,
             disregard_basic_pension: false,
             employment_cost_deduction_per_month: Dated::constant(0.0),
             edge_multiple: 1.5,
-        })
+            disregard_project_income_unable: false,
+            single_person: false,
+            grace_months: 0,
+            taper_months: 0,
+            sanction: None,
+            indexation: Indexation::None,
+            rural_poverty_line_per_year: None,
+        };
+        d.validate()?;
+        Ok(d)
     }
 
-    /// The annual threshold per person of a household's residence and tier.
+    /// Checks every field (the fields are public; call after changing them).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] naming the first bad field.
+    pub fn validate(&self) -> Result<()> {
+        for (r, tiers) in self.threshold_per_month.iter().enumerate() {
+            let field = format!("{}_threshold_per_month", Residence::BOTH[r]);
+            if tiers.is_empty() {
+                return Err(invalid(&field, "[]", "needs at least one tier"));
+            }
+            for d in tiers {
+                check_dated("dibao", &field, d)?;
+            }
+        }
+        for (r, t) in self.take_up.iter().enumerate() {
+            super::tax::check_share("dibao", &format!("take_up.{}", Residence::BOTH[r]), *t)?;
+        }
+        check_dated("dibao", "employment_cost_deduction_per_month", &self.employment_cost_deduction_per_month)?;
+        if !(self.edge_multiple >= 1.0 && self.edge_multiple.is_finite()) {
+            return Err(invalid("edge_multiple", &self.edge_multiple.to_string(), "must be at least 1"));
+        }
+        for (f, m) in [("grace_months", self.grace_months), ("taper_months", self.taper_months)] {
+            if m > 12 {
+                return Err(invalid(f, &m.to_string(), "must be 0–12 months"));
+            }
+        }
+        if let Some(s) = &self.sanction {
+            super::tax::check_share("dibao", "sanction.offer_probability", s.offer_probability)?;
+            super::tax::check_share("dibao", "sanction.refusal_probability", s.refusal_probability)?;
+            super::tax::check_share("dibao", "sanction.cut_share", s.cut_share)?;
+            if !(1..=3).contains(&s.refusals_to_sanction) {
+                return Err(invalid(
+                    "sanction.refusals_to_sanction",
+                    &s.refusals_to_sanction.to_string(),
+                    "must be 1–3 (the refusal count has two bits)",
+                ));
+            }
+        }
+        if let Some(p) = &self.rural_poverty_line_per_year {
+            check_dated("dibao", "rural_poverty_line_per_year", p)?;
+        }
+        Ok(())
+    }
+
+    /// The annual threshold per person of a residence and tier from the dated
+    /// schedule alone (no indexation, no poverty line).
     #[inline]
     pub fn annual_threshold(&self, year: u16, residence: Residence, tier: u8) -> f64 {
-        let tiers = &self.threshold_per_month[residence.index()];
-        let t = &tiers[(tier as usize).min(tiers.len() - 1)];
-        t.annual(year)
+        self.schedule(residence, tier).annual(year)
     }
 
-    /// Assessed (counted) household income for the means test.
+    fn schedule(&self, residence: Residence, tier: u8) -> &Dated<f64> {
+        let tiers = &self.threshold_per_month[residence.index()];
+        // `validate` guarantees at least one tier.
+        &tiers[(tier as usize).min(tiers.len().saturating_sub(1))]
+    }
+
+    /// The threshold per person of each month of the context's year, with every rule
+    /// in force: the dated schedule; with indexation, at least the base-year average
+    /// monthly threshold times the index; rural, at least the poverty line / 12.
+    pub fn monthly_thresholds(&self, ctx: &YearContext, residence: Residence, tier: u8) -> [f64; 12] {
+        let schedule = self.schedule(residence, tier);
+        let mut t = schedule.months(ctx.year);
+        let index = match self.indexation {
+            Indexation::None => None,
+            Indexation::Prices => Some(ctx.price_index),
+            Indexation::Incomes => Some(ctx.income_index[residence.index()]),
+        };
+        if let Some(index) = index {
+            let anchor = schedule.annual(ctx.base_year) / 12.0;
+            for x in &mut t {
+                *x = x.max(anchor * index);
+            }
+        }
+        if let (Residence::Rural, Some(line)) = (residence, &self.rural_poverty_line_per_year) {
+            for (m, x) in t.iter_mut().enumerate() {
+                *x = x.max(*line.at(YearMonth { year: ctx.year, month: m as u8 + 1 }) / 12.0);
+            }
+        }
+        t
+    }
+
+    /// The annual threshold per person with every rule in force.
+    pub fn threshold_for(&self, ctx: &YearContext, residence: Residence, tier: u8) -> f64 {
+        self.monthly_thresholds(ctx, residence, tier).iter().sum()
+    }
+
+    /// Assessed (counted) household income for the means test, yuan per year.
     pub fn assessed_income(&self, year: u16, pop: &Population, h: usize, accounts: &Accounts, book: &Book<'_>) -> f64 {
-        let deduction_per_month = &self.employment_cost_deduction_per_month;
+        self.assess(year, pop, h, accounts, book).assessed
+    }
+
+    /// The means test of one household: assessed income and the new-job part of it.
+    pub fn assess(&self, year: u16, pop: &Population, h: usize, accounts: &Accounts, book: &Book<'_>) -> Assessment {
+        let p = &pop.persons;
         let mut deduction = 0.0;
-        if deduction_per_month.steps().iter().any(|(_, x)| *x > 0.0) {
-            for i in pop.members(h) {
-                let months = pop.persons.months_in_job[i];
-                if pop.persons.employment[i] != Employment::Retired && months > 0 {
-                    let d = deduction_per_month.sum_over(year, 13 - months.min(12), 12);
-                    deduction += d.min(pop.persons.wage[i].max(0.0) as f64);
-                }
+        let mut new_job_earnings = 0.0;
+        let mut new_job_start = 13u8;
+        for i in pop.members(h) {
+            let months = p.months_in_job[i].min(12);
+            let earnings = p.wage[i].max(0.0) as f64 + p.operating[i].max(0.0) as f64;
+            let mut d = 0.0;
+            if p.employment[i] != Employment::Retired && months > 0 {
+                // Pro rata: the deduction of the months worked (the last `months`
+                // months of the year), never more than the earnings.
+                d = self.employment_cost_deduction_per_month.sum_over(year, 13 - months, 12).min(earnings);
+                deduction += d;
+            }
+            if p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) && months > 0 {
+                new_job_earnings += p.wage[i] as f64 + p.operating[i] as f64 - d;
+                new_job_start = new_job_start.min(13 - months);
             }
         }
         let mut disregarded = 0.0;
@@ -92,13 +277,108 @@ impl Dibao {
                 disregarded += col[h];
             }
         }
-        if self.disregard_basic_pension {
-            if let Some(col) = book.earlier("resident_pension") {
-                disregarded += col[h];
-            }
+        if let (true, Some(col)) = (self.disregard_basic_pension, book.earlier("resident_pension")) {
+            disregarded += col[h];
         }
-        accounts.disposable(h) - disregarded - deduction
+        if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
+            disregarded += pop.households.poverty_project_income[h] as f64;
+        }
+        Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
     }
+
+    /// The yearly benefit of a unit of `size` persons with assessed income `assessed`
+    /// and monthly thresholds `t`: `size × Σ_m max(0, T_m − assessed / size / 12)`.
+    #[inline]
+    pub fn benefit(t: &[f64; 12], assessed: f64, size: f64) -> f64 {
+        let monthly_income = assessed / size / 12.0;
+        size * t.iter().map(|tm| (tm - monthly_income).max(0.0)).sum::<f64>()
+    }
+
+    /// The benefit of a last-year recipient household in which a member found work:
+    /// the pre-job benefit before the job, through the grace period and down the
+    /// taper, never less than the means-tested benefit of the month.
+    fn benefit_after_new_job(&self, t: &[f64; 12], a: &Assessment, size: f64) -> f64 {
+        let post = (a.assessed / size) / 12.0;
+        let pre = ((a.assessed - a.new_job_earnings) / size) / 12.0;
+        let keep_until = a.new_job_start as u16 + self.grace_months as u16; // first month after grace
+        let steps = self.taper_months as f64 + 1.0;
+        let mut total = 0.0;
+        for (m0, tm) in t.iter().enumerate() {
+            let m = m0 as u16 + 1;
+            let post_b = (tm - post).max(0.0);
+            let pre_b = (tm - pre).max(0.0);
+            let kept = if m < keep_until {
+                pre_b
+            } else if m < keep_until + self.taper_months as u16 {
+                let k = (m - keep_until + 1) as f64;
+                pre_b * (1.0 - k / steps)
+            } else {
+                0.0
+            };
+            total += post_b.max(kept);
+        }
+        size * total
+    }
+
+    /// Draws this year's job offers for the able-to-work unemployed members of a
+    /// recipient household, updates refusal counts and sanction flags, and returns the
+    /// number of sanctioned members.
+    fn sanctions(&self, ctx: &YearContext, pop: &mut Population, h: usize) -> usize {
+        let Some(s) = &self.sanction else { return 0 };
+        let id = pop.household_id(h);
+        let first = pop.members(h).start;
+        let mut sanctioned = 0;
+        for i in pop.members(h) {
+            let p = &mut pop.persons;
+            let mut flags = p.flags[i];
+            let liable = p.able_to_work[i] && p.employment[i] == Employment::Unemployed;
+            if !liable {
+                // Working, or no longer able to: the count and the sanction lapse.
+                flags.set(PersonFlags::SANCTIONED, false);
+                flags.set_refusals(0);
+                p.flags[i] = flags;
+                continue;
+            }
+            let mut rng =
+                StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, SUB_JOB_OFFERS + (i - first) as u64);
+            let mut refusals = flags.refusals();
+            for _ in 0..s.offers_per_year {
+                let offered = rng.bernoulli(s.offer_probability);
+                let refused = rng.bernoulli(s.refusal_probability);
+                if offered && refused {
+                    refusals = (refusals + 1).min(3);
+                }
+            }
+            flags.set_refusals(refusals);
+            if refusals >= s.refusals_to_sanction {
+                flags.set(PersonFlags::SANCTIONED, true);
+            }
+            if flags.has(PersonFlags::SANCTIONED) {
+                sanctioned += 1;
+            }
+            p.flags[i] = flags;
+        }
+        sanctioned
+    }
+
+    /// A person's own counted income as a one-person unit (single-person dibao): own
+    /// market income and retiree pension.
+    fn own_income(pop: &Population, i: usize) -> f64 {
+        let p = &pop.persons;
+        (p.wage[i] + p.operating[i] + p.property[i] + p.retiree_pension[i]) as f64
+    }
+}
+
+fn invalid(field: &str, value: &str, problem: &str) -> Error {
+    Error::InvalidLever { lever: "dibao".into(), field: field.into(), value: value.into(), problem: problem.into() }
+}
+
+/// Checks every step of a dated amount of money.
+pub(crate) fn check_dated(lever: &str, field: &str, d: &Dated<f64>) -> Result<()> {
+    for (_, x) in d.steps() {
+        super::tax::check_money(lever, field, *x)?;
+    }
+    Ok(())
 }
 
 impl Lever for Dibao {
@@ -119,48 +399,101 @@ impl Lever for Dibao {
                 pop.households.flags[h] = flags;
                 continue;
             }
-            let threshold = self.annual_threshold(ctx.year, residence, pop.households.tier[h]);
-            let assessed = self.assessed_income(ctx.year, pop, h, book.accounts(), book);
-            let per_capita = assessed / size;
-            if per_capita < threshold {
-                let takes_up =
-                    ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(self.take_up[residence.index()]);
-                if takes_up {
-                    book.pay(h, IncomePart::TransfersReceived, (threshold - per_capita) * size);
+            let t = self.monthly_thresholds(ctx, residence, pop.households.tier[h]);
+            let annual: f64 = t.iter().sum();
+            let a = self.assess(ctx.year, pop, h, book.accounts(), book);
+            let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
+            let mut benefit = if last_year && a.new_job_start <= 12 {
+                self.benefit_after_new_job(&t, &a, size)
+            } else {
+                Self::benefit(&t, a.assessed, size)
+            };
+            let takes_up = last_year
+                || ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(self.take_up[residence.index()]);
+            if benefit > 0.0 && takes_up {
+                let sanctioned = self.sanctions(ctx, pop, h);
+                if sanctioned > 0 {
+                    let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
+                    benefit -= benefit / size * cut * sanctioned as f64;
+                }
+                if benefit > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, benefit);
+                }
+                flags.set(HouseholdFlags::DIBAO, true);
+            } else if benefit <= 0.0
+                && self.single_person
+                && takes_up
+                && a.assessed / size < self.edge_multiple * annual
+            {
+                let mut single = 0.0;
+                for i in pop.members(h) {
+                    if pop.persons.disability[i] == Disability::Severe {
+                        single += Self::benefit(&t, Self::own_income(pop, i), 1.0);
+                    }
+                }
+                if single > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
             }
             if !flags.has(HouseholdFlags::DIBAO) {
-                let after_rigid = (assessed - pop.households.rigid_expenses[h] as f64) / size;
-                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * threshold);
+                let after_rigid = (a.assessed - pop.households.rigid_expenses[h] as f64) / size;
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * annual);
             }
             pop.households.flags[h] = flags;
         }
     }
 }
 
-/// Extreme-poverty support (特困): for households with no member able to work and no
-/// one legally bound to support them, a support standard above the dibao threshold.
-/// Runs before dibao; its recipients do not also get dibao.
+/// Extreme-poverty support (特困人员救助供养, lever 18).
+///
+/// Eligibility (国务院令第649号 《社会救助暂行办法》 ch. 3; Bayannur plan §(二十)): the
+/// elderly, the disabled and children under 16 who cannot work, have no income
+/// source, and have no one legally bound to support them or whose supporters cannot.
+/// Here: every member is under 16, 60 or older, or severely disabled; a persistent
+/// keyed draw with probability `no_supporter_share` says the household has no legal
+/// supporter (assumption, no published share); the take-up draw of dibao applies.
+/// Standard: `standard_multiple` × the dibao threshold of the household's residence
+/// and tier (at least 1.3, Guizhou 2017 rule under 国发〔2016〕14号,
+/// lever_parameters.md). The household gets the gap between the standard and its
+/// assessed income (the dibao means test). Runs before dibao; its recipients do not
+/// also get dibao.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtremePovertySupport {
     /// The dibao rule whose thresholds and means test it uses.
     pub dibao: Dibao,
-    /// Support standard as a multiple of the dibao threshold (at least 1.3, Guizhou
-    /// rule under 国发〔2016〕14号).
+    /// Support standard as a multiple of the dibao threshold (1.3, see above).
     pub standard_multiple: f64,
-    /// Share of households without working-age members who have no legal supporter
-    /// (assumption: most elderly have children elsewhere).
+    /// Share of households without an able member that have no legal supporter
+    /// (assumption: most elderly have children elsewhere; base rules use 0.15).
     pub no_supporter_share: f64,
 }
 
 impl ExtremePovertySupport {
+    /// Support on the thresholds of `dibao`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a multiple below 1 or a share outside 0–1.
+    pub fn new(dibao: Dibao, standard_multiple: f64, no_supporter_share: f64) -> Result<Self> {
+        dibao.validate()?;
+        if !(standard_multiple >= 1.0 && standard_multiple.is_finite()) {
+            return Err(Error::InvalidLever {
+                lever: "extreme_poverty_support".into(),
+                field: "standard_multiple".into(),
+                value: standard_multiple.to_string(),
+                problem: "must be at least 1 (the standard is not below the dibao threshold)".into(),
+            });
+        }
+        super::tax::check_share("extreme_poverty_support", "no_supporter_share", no_supporter_share)?;
+        Ok(ExtremePovertySupport { dibao, standard_multiple, no_supporter_share })
+    }
+
     /// Whether a household has no member who could support it: every member under 16,
     /// aged 60+, or severely disabled.
     pub fn no_able_member(pop: &Population, h: usize) -> bool {
         pop.members(h).all(|i| {
             let a = pop.persons.age[i];
-            a < 16 || a >= 60 || pop.persons.disability[i] == crate::model::Disability::Severe
+            !(16..60).contains(&a) || pop.persons.disability[i] == Disability::Severe
         })
     }
 }
@@ -182,11 +515,14 @@ impl Lever for ExtremePovertySupport {
                 let take = rng.uniform() < self.dibao.take_up[pop.households.residence[h].index()];
                 let alone = rng.uniform() < self.no_supporter_share;
                 if take && alone {
-                    let standard = self.standard_multiple
-                        * self.dibao.annual_threshold(ctx.year, pop.households.residence[h], pop.households.tier[h]);
-                    let per_capita = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book) / size;
-                    if per_capita < standard {
-                        book.pay(h, IncomePart::TransfersReceived, (standard - per_capita) * size);
+                    let mut t = self.dibao.monthly_thresholds(ctx, pop.households.residence[h], pop.households.tier[h]);
+                    for x in &mut t {
+                        *x *= self.standard_multiple;
+                    }
+                    let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
+                    let amount = Dibao::benefit(&t, assessed, size);
+                    if amount > 0.0 {
+                        book.pay(h, IncomePart::TransfersReceived, amount);
                         flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, true);
                     }
                 }

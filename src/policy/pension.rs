@@ -1,36 +1,74 @@
-//! The urban-rural residents' basic pension (城乡居民基础养老金).
+//! The urban-rural residents' basic pension (城乡居民基础养老金, lever 14) and the
+//! government's support of residents' contributions.
 
-use super::{Book, Dated, Lever, Stage, YearContext};
-use crate::error::Result;
-use crate::model::{IncomePart, Population};
+use super::dibao::check_dated;
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use crate::error::{Error, Result};
+use crate::model::{Disability, HouseholdFlags, IncomePart, Population};
 
-/// Monthly basic pension for residents aged `min_age`+ who draw no employer pension.
-/// Paid pro rata to the months each amount was in force.
+/// Monthly basic pension for residents aged `min_age`+ who draw no employer pension,
+/// paid pro rata to the months each amount was in force, plus an optional fixed
+/// yearly increment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResidentPension {
     /// Amount per person per month, dated (the central minimum rose to 93 in July
-    /// 2020 and 98 in July 2022: data/published/pensions.csv).
+    /// 2020 and 98 in July 2022: data/pensions.csv).
     pub amount_per_month: Dated<f64>,
     /// Age from which it is paid (60, 国发〔2014〕8号).
     pub min_age: u8,
+    /// Rise per month added once a year, yuan (Wuzhong plan §12: +5 yuan a year).
+    /// Default 0.
+    pub yearly_increment_per_month: f64,
+    /// Month of the first increment; one more each year in the same month.
+    pub increment_from: YearMonth,
 }
 
 impl ResidentPension {
-    /// A pension with the given monthly amounts, from age 60.
+    /// A pension with the given monthly amounts, from age 60, no increments.
     ///
     /// # Errors
     /// [`crate::Error::InvalidLever`] for a negative amount.
     pub fn new(amount_per_month: Dated<f64>) -> Result<Self> {
-        for (_, x) in amount_per_month.steps() {
-            super::tax::check_money("resident_pension", "amount_per_month", *x)?;
-        }
-        Ok(ResidentPension { amount_per_month, min_age: 60 })
+        check_dated("resident_pension", "amount_per_month", &amount_per_month)?;
+        Ok(ResidentPension {
+            amount_per_month,
+            min_age: 60,
+            yearly_increment_per_month: 0.0,
+            increment_from: YearMonth { year: u16::MAX, month: 12 },
+        })
     }
 
-    /// The year's amount for one person.
+    /// Adds a yearly increment of `per_month` yuan from `from` (Wuzhong: 5 a year).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a negative increment.
+    pub fn with_yearly_increment(mut self, per_month: f64, from: YearMonth) -> Result<Self> {
+        super::tax::check_money("resident_pension", "yearly_increment_per_month", per_month)?;
+        self.yearly_increment_per_month = per_month;
+        self.increment_from = from;
+        Ok(self)
+    }
+
+    /// The amount per month in force in one month, increments included.
+    pub fn monthly(&self, when: YearMonth) -> f64 {
+        let base = *self.amount_per_month.at(when);
+        let from = self.increment_from;
+        if when < from {
+            return base;
+        }
+        let steps = (when.year - from.year) as f64 + if when.month >= from.month { 1.0 } else { 0.0 };
+        base + steps * self.yearly_increment_per_month
+    }
+
+    /// The year's amount for one eligible person.
+    pub fn annual(&self, year: u16) -> f64 {
+        (1..=12).map(|month| self.monthly(YearMonth { year, month })).sum()
+    }
+
+    /// The year's amount for one person (0 under `min_age` or with a retiree pension).
     #[inline]
     pub fn for_person(&self, year: u16, age: u8, retiree_pension: f32) -> f64 {
-        if age >= self.min_age && retiree_pension <= 0.0 { self.amount_per_month.annual(year) } else { 0.0 }
+        if age >= self.min_age && retiree_pension <= 0.0 { self.annual(year) } else { 0.0 }
     }
 }
 
@@ -42,7 +80,7 @@ impl Lever for ResidentPension {
         Stage::PensionsAllowances
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let annual = self.amount_per_month.annual(ctx.year);
+        let annual = self.annual(ctx.year);
         if annual == 0.0 {
             return;
         }
@@ -54,4 +92,126 @@ impl Lever for ResidentPension {
             }
         }
     }
+}
+
+/// Government support of residents' pension contributions (lever 14).
+///
+/// The government pays the contribution of dibao recipients (100 yuan a year) and of
+/// severely disabled people (200 yuan a year) (Baotou district plan §(十一): 按照100元
+/// 标准为低保对象代缴保费; 按照200元标准为重度残疾人代缴保费), and subsidises 10% of the
+/// contribution of residents who choose a higher tier (Liupanshui plan §25).
+///
+/// **NBS income.** The money goes into the person's individual pension account, not to
+/// the household: it is not disposable income this year (NBS counts the pension when
+/// it is drawn). So this lever pays nothing into the accounts; it records the cost
+/// with [`Book::pay_outside`], which the ledger adds to its fiscal cost. Its
+/// `paid_to_households` is therefore 0.
+///
+/// Who contributes: residents aged 16–59 without an employer scheme (not wage
+/// earners in the formal sector, not retired). A person gets the paid contribution if
+/// the household is on dibao this year (the lever must run after dibao to see it; it
+/// is a [`Stage::MeansTested`] lever added after dibao) or they are severely disabled;
+/// the higher of the two applies. Others choosing a higher tier (share
+/// `higher_tier_share`, assumption) with contribution `higher_tier_contribution`
+/// get `higher_tier_subsidy_rate` of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContributionSupport {
+    /// Contribution paid for each dibao recipient, yuan per year (100, Baotou §(十一)).
+    pub dibao_contribution: f64,
+    /// Contribution paid for each severely disabled person, yuan per year (200,
+    /// Baotou §(十一)).
+    pub severe_disability_contribution: f64,
+    /// Subsidy rate on a higher-tier contribution (0.10, Liupanshui §25).
+    pub higher_tier_subsidy_rate: f64,
+    /// Contribution of a higher-tier contributor, yuan per year (assumption: 1,000,
+    /// a middle tier of the 100–2,000 range of 国发〔2014〕8号).
+    pub higher_tier_contribution: f64,
+    /// Share of other contributors choosing a higher tier (assumption: 0.1; no
+    /// published figure). Applied as an expected value (no draw).
+    pub higher_tier_share: f64,
+}
+
+impl Default for ContributionSupport {
+    fn default() -> Self {
+        ContributionSupport {
+            dibao_contribution: 100.0,
+            severe_disability_contribution: 200.0,
+            higher_tier_subsidy_rate: 0.10,
+            higher_tier_contribution: 1_000.0,
+            higher_tier_share: 0.1,
+        }
+    }
+}
+
+impl ContributionSupport {
+    /// Support with the given amounts.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for negative money or a rate or share outside 0–1.
+    pub fn new(
+        dibao_contribution: f64,
+        severe_disability_contribution: f64,
+        higher_tier_subsidy_rate: f64,
+        higher_tier_contribution: f64,
+        higher_tier_share: f64,
+    ) -> Result<Self> {
+        let l = "resident_pension_contribution_support";
+        super::tax::check_money(l, "dibao_contribution", dibao_contribution)?;
+        super::tax::check_money(l, "severe_disability_contribution", severe_disability_contribution)?;
+        super::tax::check_money(l, "higher_tier_contribution", higher_tier_contribution)?;
+        super::tax::check_share(l, "higher_tier_subsidy_rate", higher_tier_subsidy_rate)?;
+        super::tax::check_share(l, "higher_tier_share", higher_tier_share)?;
+        Ok(ContributionSupport {
+            dibao_contribution,
+            severe_disability_contribution,
+            higher_tier_subsidy_rate,
+            higher_tier_contribution,
+            higher_tier_share,
+        })
+    }
+
+    /// The cost for one person, yuan per year.
+    pub fn for_person(&self, age: u8, covered_by_employer: bool, on_dibao: bool, severe: bool) -> f64 {
+        if !(16..60).contains(&age) || covered_by_employer {
+            return 0.0;
+        }
+        let paid = match (on_dibao, severe) {
+            (_, true) => self.severe_disability_contribution.max(if on_dibao { self.dibao_contribution } else { 0.0 }),
+            (true, false) => self.dibao_contribution,
+            (false, false) => 0.0,
+        };
+        if paid > 0.0 {
+            paid
+        } else {
+            self.higher_tier_share * self.higher_tier_subsidy_rate * self.higher_tier_contribution
+        }
+    }
+}
+
+impl Lever for ContributionSupport {
+    fn name(&self) -> &str {
+        "resident_pension_contribution_support"
+    }
+    fn stage(&self) -> Stage {
+        Stage::MeansTested
+    }
+    fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let p = &pop.persons;
+        for h in 0..pop.household_count() {
+            let on_dibao = pop.households.flags[h].has(HouseholdFlags::DIBAO);
+            let mut cost = 0.0;
+            for i in pop.members(h) {
+                let covered = p.contributions[i] > 0.0 || p.retiree_pension[i] > 0.0;
+                cost += self.for_person(p.age[i], covered, on_dibao, p.disability[i] == Disability::Severe);
+            }
+            if cost > 0.0 {
+                book.pay_outside(h, cost);
+            }
+        }
+    }
+}
+
+/// An error for a lever field.
+pub(crate) fn invalid(lever: &str, field: &str, value: impl ToString, problem: &str) -> Error {
+    Error::InvalidLever { lever: lever.into(), field: field.into(), value: value.to_string(), problem: problem.into() }
 }

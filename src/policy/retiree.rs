@@ -1,1 +1,89 @@
-//! Retiree pension adjustment for enterprise and public-institution retirees.
+//! Retiree pension adjustment for enterprise and public-institution retirees
+//! (企业和机关事业单位退休人员基本养老金调整, lever 15).
+
+use super::pension::invalid;
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use crate::error::Result;
+use crate::model::{IncomePart, Population};
+
+/// A yearly percentage rise of employer-scheme pensions (`persons.retiree_pension`).
+///
+/// **No double counting.** The market accounts (built by
+/// [`market_accounts`](super::market_accounts) before any lever) already count each
+/// retiree's pension as it stands at the start of the year. This lever raises the
+/// column by the rise and pays exactly the *delta* through the book as transfers
+/// received, so the household's accounts end the year with the new pension, counted
+/// once, and the lever's cost is the rise alone. The rise is paid from the effective
+/// month (national adjustments are backdated to 1 January, so the default month is
+/// 1): the amount added this year is `old × rate × (13 − month) / 12`, and the column
+/// rises by the full-year `old × rate` so that next year starts from the new level.
+/// Apply it once per year (it changes a person column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetireePensionAdjustment {
+    /// Rise per year as a share, keyed by the month it takes effect: 2016 6.5%, 2017
+    /// 5.5%, 2018–2020 5%, 2021 4.5%, 2022 4% (data/pensions.csv, national
+    /// adjustments). Only a step dated in the year of the run applies that year.
+    pub rise: Dated<f64>,
+}
+
+impl RetireePensionAdjustment {
+    /// The national adjustments 2016–2022 (data/pensions.csv), each from January.
+    pub fn national() -> Self {
+        let steps =
+            [(2016, 0.065), (2017, 0.055), (2018, 0.05), (2019, 0.05), (2020, 0.05), (2021, 0.045), (2022, 0.04)];
+        RetireePensionAdjustment {
+            rise: Dated::new(steps.iter().map(|&(y, r)| (YearMonth::start_of(y), r)).collect())
+                .unwrap_or_else(|| Dated::constant(0.0)),
+        }
+    }
+
+    /// An adjustment with the given dated rises (shares, 0–1).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidLever`] for a rise below 0 or above 1.
+    pub fn new(rise: Dated<f64>) -> Result<Self> {
+        for (when, r) in rise.steps() {
+            if !(0.0..=1.0).contains(r) {
+                return Err(invalid(
+                    "retiree_pension_adjustment",
+                    "rise",
+                    format!("{r} at {when}"),
+                    "must be a share 0–1",
+                ));
+            }
+        }
+        Ok(RetireePensionAdjustment { rise })
+    }
+
+    /// The rise taking effect in `year` and its month, if a step is dated in it.
+    pub fn rise_in(&self, year: u16) -> Option<(f64, u8)> {
+        self.rise.steps().iter().find(|(m, _)| m.year == year).map(|(m, r)| (*r, m.month))
+    }
+}
+
+impl Lever for RetireePensionAdjustment {
+    fn name(&self) -> &str {
+        "retiree_pension_adjustment"
+    }
+    fn stage(&self) -> Stage {
+        Stage::PensionsAllowances
+    }
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let Some((rate, month)) = self.rise_in(ctx.year) else { return };
+        let months_paid = (13 - month.clamp(1, 12)) as f64 / 12.0;
+        for h in 0..pop.household_count() {
+            let mut delta = 0.0;
+            for i in pop.members(h) {
+                let old = pop.persons.retiree_pension[i];
+                if old > 0.0 {
+                    let new = old * (1.0 + rate as f32);
+                    pop.persons.retiree_pension[i] = new;
+                    delta += old as f64 * rate * months_paid;
+                }
+            }
+            if delta > 0.0 {
+                book.pay(h, IncomePart::TransfersReceived, delta);
+            }
+        }
+    }
+}

@@ -84,15 +84,22 @@ impl LeverSet {
         columns.paid.resize_with(self.levers.len(), Vec::new);
         let mut ledger = Ledger { records: Vec::with_capacity(self.levers.len()) };
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
+        let mut outside = vec![0.0; n];
         for (i, lever) in self.levers.iter().enumerate() {
             let (earlier, rest) = columns.paid.split_at_mut(i);
             let paid = &mut rest[0];
             paid.clear();
             paid.resize(n, 0.0);
-            lever.apply(ctx, pop, &mut Book::with_earlier(accounts, paid, &names[..i], earlier));
+            outside.iter_mut().for_each(|x| *x = 0.0);
+            let mut book = Book::with_earlier(accounts, paid, &names[..i], earlier).with_outside(&mut outside);
+            lever.apply(ctx, pop, &mut book);
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             Ledger::record_column(&mut record, pop, paid);
+            // Costs paid on behalf of households outside their income (weighted, in
+            // household order).
+            let outside_cost: f64 = outside.iter().zip(&pop.households.weight).map(|(&x, &w)| x * w as f64).sum();
             record.fiscal_cost = record.paid_to_households
+                + outside_cost
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
             ledger.records.push(record);
         }

@@ -82,6 +82,10 @@ impl Lever for SocialContributions {
 }
 
 /// Individual income tax on wages (综合所得), annual brackets since 2019.
+///
+/// Taxable income is wage minus the employee's social insurance contributions minus
+/// the basic deduction. The special additional deductions (专项附加扣除) are omitted
+/// (no data on who claims them; see [`super::base::base_rule_assumptions`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomeTax {
     /// Basic deduction, yuan per year (60,000 since 2019).

@@ -1,0 +1,505 @@
+//! Transfer levers on hand-built households through the real path
+//! (`Population::push_household` + `LeverSet::apply_year`), and property tests over
+//! random households: the ledger equals the columns, the columns equal the change in
+//! accounts, no benefit is negative, and dibao lifts every recipient to the threshold.
+
+use incomesim::model::{
+    Accounts, Disability, Education, Employment, HouseholdFlags, HouseholdRecord, PersonFlags, PersonRecord,
+    Population, Residence,
+};
+use incomesim::policy::allowances::{DisabilityAllowances, OldAgeAllowance};
+use incomesim::policy::assistance::{EdgeAssistance, EmploymentTransfers, PriceLinkedSubsidy, TemporaryAssistance};
+use incomesim::policy::dibao::{Dibao, ExtremePovertySupport, Indexation, JobOfferSanction};
+use incomesim::policy::pension::{ContributionSupport, ResidentPension};
+use incomesim::policy::retiree::RetireePensionAdjustment;
+use incomesim::policy::subsidies::FarmSubsidies;
+use incomesim::policy::tax::{IncomeTax, SocialContributions};
+use incomesim::policy::{Book, Dated, Lever, LeverColumns, LeverSet, YearContext, YearMonth, market_accounts};
+use proptest::prelude::*;
+
+const YEAR: u16 = 2022;
+
+fn ym(year: u16, month: u8) -> YearMonth {
+    YearMonth { year, month }
+}
+
+/// Rural threshold 500/month (6,000/yr), urban 700 (8,400/yr), full take-up.
+fn dibao() -> Dibao {
+    Dibao::new([vec![Dated::constant(700.0)], vec![Dated::constant(500.0)]], [1.0, 1.0]).expect("valid")
+}
+
+/// Dibao with every rule on except the sanction.
+fn dibao_all_rules() -> Dibao {
+    let mut d = dibao();
+    d.disregard_basic_pension = true;
+    d.employment_cost_deduction_per_month = Dated::constant(100.0);
+    d.disregard_project_income_unable = true;
+    d.single_person = true;
+    d.grace_months = 3;
+    d.taper_months = 2;
+    d.indexation = Indexation::Prices;
+    d.rural_poverty_line_per_year = Some(Dated::constant(6_500.0));
+    d.validate().expect("valid");
+    d
+}
+
+fn run(set: &LeverSet, pop: &mut Population, ctx: &YearContext) -> (Accounts, LeverColumns, incomesim::policy::Ledger) {
+    let mut accounts = Accounts::default();
+    let mut columns = LeverColumns::default();
+    let ledger = set.apply_year(ctx, pop, &mut accounts, &mut columns);
+    (accounts, columns, ledger)
+}
+
+fn one(hh: HouseholdRecord, persons: &[PersonRecord]) -> Population {
+    let mut pop = Population::empty(7);
+    pop.push_household(&hh, persons);
+    pop
+}
+
+fn amount(set: &LeverSet, pop: &mut Population, ctx: &YearContext, lever: &str) -> f64 {
+    let (_, columns, _) = run(set, pop, ctx);
+    let i = set.levers().position(|l| l.name() == lever).expect("lever in set");
+    columns.paid[i][0]
+}
+
+fn rural() -> HouseholdRecord {
+    HouseholdRecord { residence: Residence::Rural, ..HouseholdRecord::default() }
+}
+
+fn adult(age: u8) -> PersonRecord {
+    PersonRecord { age, ..PersonRecord::default() }
+}
+
+fn worker(wage: f32, months: u8) -> PersonRecord {
+    PersonRecord {
+        age: 40,
+        employment: Employment::LocalEmployee,
+        wage,
+        months_in_job: months,
+        ..PersonRecord::default()
+    }
+}
+
+// ------------------------------------------------------------------ dibao
+
+#[test]
+fn dibao_hand_cases() {
+    let ctx = YearContext::base(YEAR, 1);
+    let set = LeverSet::new().with(Box::new(dibao()));
+    // Household of one, zero income: 1 × 6,000.
+    assert_eq!(amount(&set, &mut one(rural(), &[adult(50)]), &ctx, "dibao"), 6_000.0);
+    // Exactly at the threshold: 6,000 per head: nothing.
+    assert_eq!(amount(&set, &mut one(rural(), &[worker(6_000.0, 12)]), &ctx, "dibao"), 0.0);
+    // Ineligible: 20,000 a head.
+    assert_eq!(amount(&set, &mut one(rural(), &[worker(40_000.0, 12), adult(38)]), &ctx, "dibao"), 0.0);
+    // Severely disabled member, household below the line: the household gap
+    // 3 × 6,000 − 9,000 = 9,000.
+    let severe = PersonRecord { disability: Disability::Severe, able_to_work: false, ..adult(20) };
+    assert_eq!(amount(&set, &mut one(rural(), &[worker(9_000.0, 12), adult(38), severe]), &ctx, "dibao"), 9_000.0);
+}
+
+#[test]
+fn dibao_recipient_finding_job_mid_year_keeps_benefit_through_grace() {
+    // Job from October (3 months), 3,000 earned; pc 3,000 → means-tested 500 − 250 =
+    // 250 a month; pre-job 500 a month. Months 1–9 pre (job starts month 10, grace 3
+    // runs to the end of the year): 12 × 500 = 6,000 for a household of one.
+    let ctx = YearContext::base(YEAR, 1);
+    let mut d = dibao();
+    d.grace_months = 3;
+    let set = LeverSet::new().with(Box::new(d));
+    let hh = HouseholdRecord { flags: HouseholdFlags(HouseholdFlags::DIBAO_LAST_YEAR), ..rural() };
+    let mut p = worker(3_000.0, 3);
+    p.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+    assert_eq!(amount(&set, &mut one(hh, &[p]), &ctx, "dibao"), 6_000.0);
+    // Without grace: months 1–9 pre (9 × 500 = 4,500), months 10–12 means-tested
+    // (3 × 250 = 750): 5,250.
+    let set = LeverSet::new().with(Box::new(dibao()));
+    assert_eq!(amount(&set, &mut one(hh, &[p]), &ctx, "dibao"), 5_250.0);
+}
+
+#[test]
+fn dibao_threshold_changing_mid_year_pays_months_in_force() {
+    // 500 until June, 560 from July; zero income, one person: 6 × 500 + 6 × 560 = 6,360.
+    let ctx = YearContext::base(YEAR, 1);
+    let schedule = Dated::new(vec![(ym(2020, 1), 500.0), (ym(YEAR, 7), 560.0)]).expect("ordered");
+    let d = Dibao::new([vec![Dated::constant(700.0)], vec![schedule]], [1.0, 1.0]).expect("valid");
+    let set = LeverSet::new().with(Box::new(d));
+    assert_eq!(amount(&set, &mut one(rural(), &[adult(50)]), &ctx, "dibao"), 6_360.0);
+}
+
+#[test]
+fn dibao_sanction_sets_flag_and_count() {
+    let ctx = YearContext::base(YEAR, 1);
+    let mut d = dibao();
+    d.sanction =
+        Some(JobOfferSanction { offer_probability: 1.0, refusal_probability: 1.0, ..JobOfferSanction::default() });
+    let set = LeverSet::new().with(Box::new(d));
+    let mut pop = one(rural(), &[PersonRecord { employment: Employment::Unemployed, ..adult(30) }, adult(60)]);
+    // Year 1: 2 offers refused → count 2, no sanction: 2 × 6,000 = 12,000.
+    assert_eq!(amount(&set, &mut pop, &ctx, "dibao"), 12_000.0);
+    assert_eq!(pop.persons.flags[0].refusals(), 2);
+    assert!(!pop.persons.flags[0].has(PersonFlags::SANCTIONED));
+    // Year 2: third refusal → sanctioned, own half stopped: 6,000.
+    let ctx2 = YearContext { year: YEAR + 1, ..ctx };
+    assert_eq!(amount(&set, &mut pop, &ctx2, "dibao"), 6_000.0);
+    assert!(pop.persons.flags[0].has(PersonFlags::SANCTIONED));
+}
+
+#[test]
+fn constructors_validate() {
+    assert!(Dibao::new([vec![Dated::constant(-1.0)], vec![Dated::constant(500.0)]], [1.0, 1.0]).is_err());
+    assert!(Dibao::new([vec![], vec![Dated::constant(500.0)]], [1.0, 1.0]).is_err());
+    assert!(Dibao::new([vec![Dated::constant(700.0)], vec![Dated::constant(500.0)]], [1.2, 1.0]).is_err());
+    let mut d = dibao();
+    d.grace_months = 13;
+    assert!(d.validate().is_err());
+    let mut d = dibao();
+    d.sanction = Some(JobOfferSanction { cut_share: 1.5, ..JobOfferSanction::default() });
+    assert!(d.validate().is_err());
+    assert!(ExtremePovertySupport::new(dibao(), 0.9, 0.1).is_err());
+    assert!(ResidentPension::new(Dated::constant(-5.0)).is_err());
+    assert!(
+        ResidentPension::new(Dated::constant(98.0)).expect("valid").with_yearly_increment(-5.0, ym(2023, 1)).is_err()
+    );
+    assert!(ContributionSupport::new(100.0, 200.0, 1.1, 1000.0, 0.1).is_err());
+    assert!(RetireePensionAdjustment::new(Dated::constant(-0.01)).is_err());
+    assert!(OldAgeAllowance::new(Dated::constant(-1.0), Dated::constant(0.0)).is_err());
+    assert!(DisabilityAllowances::new(Dated::constant(1.0), Dated::constant(-1.0)).is_err());
+    assert!(
+        FarmSubsidies::new(Dated::constant(1.0), Dated::constant(7.5), Dated::constant(2.5), 2.0, Dated::constant(0.0))
+            .is_err()
+    );
+    assert!(EdgeAssistance::new(dibao(), Dated::constant(-1.0), 0.2).is_err());
+    assert!(TemporaryAssistance::new(dibao(), 1.5, 0.0, 3.0).is_err());
+    assert!(PriceLinkedSubsidy::new(dibao(), Dated::constant(0.05), 1.5).is_err());
+    assert!(
+        EmploymentTransfers::new(
+            Dated::constant(1000.0),
+            Dated::constant(500.0),
+            0.0,
+            13,
+            0.0,
+            Dated::constant(1600.0)
+        )
+        .is_err()
+    );
+    // Steps out of order never make a Dated value.
+    assert!(Dated::new(vec![(ym(2022, 7), 1.0), (ym(2022, 1), 2.0)]).is_none());
+}
+
+// ------------------------------------------- the other levers' edge households
+
+/// Households every lever is tried on: (description, household, persons).
+fn edge_households() -> Vec<(&'static str, HouseholdRecord, Vec<PersonRecord>)> {
+    let mut job = worker(6_000.0, 6);
+    job.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+    vec![
+        ("one zero-income adult", rural(), vec![adult(40)]),
+        ("at the threshold", rural(), vec![worker(6_000.0, 12)]),
+        (
+            "severely disabled",
+            rural(),
+            vec![PersonRecord { disability: Disability::Severe, able_to_work: false, ..adult(40) }],
+        ),
+        (
+            "new job mid-year",
+            HouseholdRecord { flags: HouseholdFlags(HouseholdFlags::DIBAO_LAST_YEAR), ..rural() },
+            vec![job],
+        ),
+        (
+            "rich urban",
+            HouseholdRecord { residence: Residence::Urban, ..HouseholdRecord::default() },
+            vec![worker(200_000.0, 12)],
+        ),
+    ]
+}
+
+#[test]
+fn categorical_levers_on_edge_households() {
+    let ctx = YearContext::base(YEAR, 1);
+    // Expected per household, in the order of edge_households(), worked by hand:
+    // pension (age 40 everywhere: nothing), old-age (under 80: nothing), disability
+    // (nursing 100 × 12 only for the severe member, living 80 × 12 for a poor one:
+    // "severely disabled" household is not flagged poor before dibao: 1,200), farm
+    // subsidies (no land: nothing), employment transfers (no graduates or poor
+    // migrants: nothing).
+    let cases: Vec<(Box<dyn Lever>, [f64; 5])> = vec![
+        (Box::new(ResidentPension::new(Dated::constant(98.0)).expect("valid")), [0.0; 5]),
+        (Box::new(OldAgeAllowance::new(Dated::constant(100.0), Dated::constant(50.0)).expect("valid")), [0.0; 5]),
+        (
+            Box::new(DisabilityAllowances::new(Dated::constant(100.0), Dated::constant(80.0)).expect("valid")),
+            [0.0, 0.0, 1_200.0, 0.0, 0.0],
+        ),
+        (Box::new(FarmSubsidies::default()), [0.0; 5]),
+        (Box::new(EmploymentTransfers::default()), [0.0; 5]),
+    ];
+    for (lever, want) in cases {
+        let name = lever.name().to_string();
+        let set = LeverSet::new().with(lever);
+        for ((what, hh, persons), w) in edge_households().into_iter().zip(want) {
+            assert_eq!(amount(&set, &mut one(hh, &persons), &ctx, &name), w, "{name}: {what}");
+        }
+    }
+}
+
+#[test]
+fn means_tested_levers_on_edge_households() {
+    let ctx = YearContext::base(YEAR, 1);
+    // 特困: only the severely disabled adult alone qualifies: 1.3 × 6,000 = 7,800.
+    // Edge assistance (after dibao): "at the threshold" pc 6,000 < 9,000: 1,200; the
+    // new-job household (pc 6,000 but a last-year recipient whose pre-job benefit
+    // continues Jan–Jun) is on dibao: nothing; the zero-income and severe ones are on
+    // dibao: nothing.
+    // Temporary assistance (shock certain): 3 × 500 = 1,500 for every household with
+    // pc < 9,000: all but the rich one.
+    let extreme = ExtremePovertySupport::new(dibao(), 1.3, 1.0).expect("valid");
+    let edge = EdgeAssistance::new(dibao(), Dated::constant(100.0), 0.2).expect("valid");
+    let temporary = TemporaryAssistance::new(dibao(), 1.0, 0.0, 3.0).expect("valid");
+    let table: [(&str, LeverSet, [f64; 5]); 3] = [
+        ("extreme_poverty_support", LeverSet::new().with(Box::new(extreme)), [0.0, 0.0, 7_800.0, 0.0, 0.0]),
+        (
+            "low_income_edge_assistance",
+            LeverSet::new().with(Box::new(dibao())).with(Box::new(edge)),
+            [0.0, 1_200.0, 0.0, 0.0, 0.0],
+        ),
+        ("temporary_assistance", LeverSet::new().with(Box::new(temporary)), [1_500.0, 1_500.0, 1_500.0, 1_500.0, 0.0]),
+    ];
+    for (name, set, want) in table {
+        for ((what, hh, persons), w) in edge_households().into_iter().zip(want) {
+            assert_eq!(amount(&set, &mut one(hh, &persons), &ctx, name), w, "{name}: {what}");
+        }
+    }
+}
+
+#[test]
+fn pension_and_allowance_parameters_changing_mid_year() {
+    let ctx = YearContext::base(YEAR, 1);
+    // Old-age allowance 100 → 150 from October: 9 × 100 + 3 × 150 = 1,350.
+    let a = Dated::new(vec![(ym(2017, 1), 100.0), (ym(YEAR, 10), 150.0)]).expect("ordered");
+    let set = LeverSet::new().with(Box::new(OldAgeAllowance::new(a, Dated::constant(0.0)).expect("valid")));
+    assert_eq!(amount(&set, &mut one(rural(), &[adult(82)]), &ctx, "old_age_allowance"), 1_350.0);
+    // Price-linked subsidy on a dibao household: CPI 5% from April: 500 × 0.05 × 9 = 225.
+    let cpi = Dated::new(vec![(ym(YEAR, 1), 0.0), (ym(YEAR, 4), 0.05)]).expect("ordered");
+    let set = LeverSet::new()
+        .with(Box::new(dibao()))
+        .with(Box::new(PriceLinkedSubsidy::new(dibao(), cpi, 0.035).expect("valid")));
+    let got = amount(&set, &mut one(rural(), &[adult(50)]), &ctx, "price_linked_subsidy");
+    assert!((got - 225.0).abs() < 1e-9, "{got}");
+}
+
+#[test]
+fn retiree_adjustment_raises_column_and_pays_only_the_delta() {
+    let ctx = YearContext::base(YEAR, 1);
+    let rise = Dated::new(vec![(ym(YEAR, 1), 0.05)]).expect("ordered");
+    let set = LeverSet::new().with(Box::new(RetireePensionAdjustment::new(rise).expect("valid")));
+    let mut pop = one(
+        HouseholdRecord { residence: Residence::Urban, ..HouseholdRecord::default() },
+        &[PersonRecord { age: 70, employment: Employment::Retired, retiree_pension: 40_000.0, ..adult(70) }],
+    );
+    let (accounts, columns, _) = run(&set, &mut pop, &ctx);
+    // 40,000 in market accounts + 2,000 rise = 42,000 counted once.
+    assert_eq!(columns.paid[0][0], 2_000.0);
+    assert_eq!(accounts.transfers_received[0], 42_000.0);
+    assert_eq!(pop.persons.retiree_pension[0], 42_000.0);
+}
+
+// ------------------------------------------------------------ property tests
+
+/// Every lever, in stage order; `sanction` adds the job-offer sanction to dibao.
+fn full_set(sanction: bool) -> LeverSet {
+    let mut d = dibao_all_rules();
+    if sanction {
+        d.sanction = Some(JobOfferSanction::default());
+    }
+    let cpi = Dated::new(vec![(ym(YEAR, 1), 0.02), (ym(YEAR, 6), 0.04)]).expect("ordered");
+    let pension = ResidentPension::new(Dated::new(vec![(ym(2020, 1), 93.0), (ym(YEAR, 7), 98.0)]).expect("ordered"))
+        .expect("valid")
+        .with_yearly_increment(5.0, ym(YEAR, 1))
+        .expect("valid");
+    let mut disability = DisabilityAllowances::new(Dated::constant(100.0), Dated::constant(80.0)).expect("valid");
+    disability.indexed_to_prices = true;
+    LeverSet::new()
+        .with(Box::new(SocialContributions::new(0.105, 40_000.0, 300_000.0, 30_000.0).expect("valid")))
+        .with(Box::new(IncomeTax::default()))
+        .with(Box::new(
+            RetireePensionAdjustment::new(Dated::new(vec![(ym(YEAR, 1), 0.04)]).expect("ordered")).expect("valid"),
+        ))
+        .with(Box::new(pension))
+        .with(Box::new(
+            OldAgeAllowance::new(Dated::constant(100.0), Dated::constant(50.0))
+                .expect("valid")
+                .with_centenarian(Dated::constant(600.0))
+                .expect("valid"),
+        ))
+        .with(Box::new(disability))
+        .with(Box::new(FarmSubsidies::default()))
+        .with(Box::new(EmploymentTransfers { intern_probability: 0.3, ..EmploymentTransfers::default() }))
+        .with(Box::new(ExtremePovertySupport::new(d.clone(), 1.3, 0.5).expect("valid")))
+        .with(Box::new(d.clone()))
+        .with(Box::new(EdgeAssistance::new(d.clone(), Dated::constant(100.0), 0.2).expect("valid")))
+        .with(Box::new(TemporaryAssistance::new(d.clone(), 0.1, 0.3, 3.0).expect("valid")))
+        .with(Box::new(PriceLinkedSubsidy::new(d, cpi, 0.035).expect("valid")))
+        .with(Box::new(ContributionSupport { higher_tier_share: 0.2, ..ContributionSupport::default() }))
+}
+
+const EMPLOYMENTS: [Employment; 10] = [
+    Employment::LocalEmployee,
+    Employment::MigrantShortTerm,
+    Employment::FarmerHerder,
+    Employment::SelfEmployed,
+    Employment::PublicWelfarePost,
+    Employment::PublicSector,
+    Employment::Unemployed,
+    Employment::Retired,
+    Employment::Student,
+    Employment::NotInLabourForce,
+];
+
+fn person_strategy() -> impl Strategy<Value = PersonRecord> {
+    (
+        (0u8..106, 0usize..10, 0usize..3, any::<bool>(), 0u8..=12, 0u8..=3, any::<bool>()),
+        (prop_oneof![Just(0.0f32), 0.0f32..80_000.0], -2_000.0f32..20_000.0, 0.0f32..5_000.0),
+        (prop_oneof![4 => Just(0.0f32), 1 => 10_000.0f32..60_000.0], 0usize..4),
+    )
+        .prop_map(|((age, e, d, able, months, refusals, new_job), (wage, operating, property), (pension, edu))| {
+            let employment = EMPLOYMENTS[e];
+            let mut flags = PersonFlags::default();
+            flags.set_refusals(refusals);
+            flags.set(PersonFlags::NEW_JOB_THIS_YEAR, new_job);
+            PersonRecord {
+                age,
+                able_to_work: able,
+                disability: [Disability::None, Disability::Moderate, Disability::Severe][d],
+                employment,
+                months_in_job: if employment.is_working() { months.max(1) } else { 0 },
+                flags,
+                education: Education::ALL[edu],
+                wage: if employment.earns_wage() { wage } else { 0.0 },
+                operating: if employment.earns_operating() { operating } else { 0.0 },
+                property,
+                retiree_pension: pension,
+                ..PersonRecord::default()
+            }
+        })
+}
+
+fn household_strategy() -> impl Strategy<Value = (HouseholdRecord, Vec<PersonRecord>)> {
+    (
+        (0.5f32..3.0, any::<bool>(), 0u8..3, 0u16..(1 << 11)),
+        (0.0f32..30.0, prop_oneof![Just(0.0f32), 0.0f32..500.0], 0.0f32..8_000.0, 0.0f32..5_000.0, 0.0f32..3_000.0),
+        prop::collection::vec(person_strategy(), 1..6),
+    )
+        .prop_map(|((weight, urban, tier, flags), (land, grass, rigid, remit, project), persons)| {
+            // Flags from last year and history only; this year's are set by levers.
+            let keep = HouseholdFlags::DIBAO_LAST_YEAR
+                | HouseholdFlags::FORMERLY_POOR
+                | HouseholdFlags::MONITORED
+                | HouseholdFlags::EXTREME_POVERTY_LAST_YEAR;
+            let hh = HouseholdRecord {
+                weight,
+                residence: if urban { Residence::Urban } else { Residence::Rural },
+                tier,
+                flags: HouseholdFlags(flags & keep),
+                land_mu: land,
+                grassland_mu: grass,
+                land_rented_out_mu: land / 2.0,
+                rigid_expenses: rigid,
+                remittances: remit,
+                poverty_project_income: project,
+                ..HouseholdRecord::default()
+            };
+            (hh, persons)
+        })
+}
+
+fn build(households: &[(HouseholdRecord, Vec<PersonRecord>)], first_id: u64) -> Population {
+    let mut pop = Population::empty(first_id);
+    for (hh, persons) in households {
+        pop.push_household(hh, persons);
+    }
+    pop
+}
+
+fn sum_parts(a: &Accounts, h: usize) -> f64 {
+    a.wage[h] + a.operating[h] + a.property[h] + a.transfers_received[h] + a.transfers_paid[h]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn ledger_columns_and_accounts_agree(
+        households in prop::collection::vec(household_strategy(), 1..10),
+        seed in any::<u64>(),
+        sanction in any::<bool>(),
+        price_index in 1.0f64..1.3,
+    ) {
+        let set = full_set(sanction);
+        let mut ctx = YearContext::base(YEAR, seed);
+        ctx.base_year = 2020;
+        ctx.price_index = price_index;
+        let original = build(&households, seed % 1000);
+        let mut market = Accounts::default();
+        market_accounts(&original, &mut market);
+        let mut pop = original.clone();
+        let (accounts, columns, ledger) = run(&set, &mut pop, &ctx);
+        prop_assert_eq!(ledger.records.len(), set.len());
+        for (i, record) in ledger.records.iter().enumerate() {
+            let weighted: f64 = columns.paid[i].iter().zip(&pop.households.weight).map(|(x, &w)| x * w as f64).sum();
+            prop_assert!((record.paid_to_households - weighted).abs() <= 1e-6 * (1.0 + weighted.abs()),
+                "{}: ledger {} vs column {}", record.lever, record.paid_to_households, weighted);
+            prop_assert!(record.fiscal_cost >= record.paid_to_households - 1e-9);
+            for (h, &x) in columns.paid[i].iter().enumerate() {
+                prop_assert!(x >= 0.0, "{} paid {} to household {}", record.lever, x, h);
+            }
+        }
+        for h in 0..pop.household_count() {
+            let total: f64 = columns.paid.iter().map(|c| c[h]).sum();
+            let change = sum_parts(&accounts, h) - sum_parts(&market, h);
+            prop_assert!((total - change).abs() <= 1e-6 * (1.0 + change.abs()), "household {}: {} vs {}", h, total, change);
+        }
+    }
+
+    #[test]
+    fn dibao_lifts_recipients_to_the_threshold(
+        households in prop::collection::vec(household_strategy(), 1..10),
+        seed in any::<u64>(),
+        price_index in 1.0f64..1.3,
+    ) {
+        // Full take-up, no sanction (full_set(false)): every recipient's assessed
+        // per-capita income plus dibao per head reaches the annual threshold.
+        let set = full_set(false);
+        let mut ctx = YearContext::base(YEAR, seed);
+        ctx.base_year = 2020;
+        ctx.price_index = price_index;
+        let original = build(&households, seed % 1000);
+        let mut pop = original.clone();
+        let (_, columns, _) = run(&set, &mut pop, &ctx);
+        let dibao_at = set.levers().position(|l| l.name() == "dibao").expect("dibao");
+
+        // Accounts and columns just before dibao: the same set without dibao and the
+        // levers after it (keyed draws make the earlier levers pay the same).
+        let mut pre_set = full_set(false);
+        for name in ["price_linked_subsidy", "temporary_assistance", "low_income_edge_assistance",
+                     "resident_pension_contribution_support", "dibao"] {
+            pre_set.remove(name);
+        }
+        let mut pre_pop = original.clone();
+        let (mut pre_accounts, pre_columns, _) = run(&pre_set, &mut pre_pop, &ctx);
+        let names: Vec<&str> = pre_set.levers().map(|l| l.name()).collect();
+        let d = dibao_all_rules();
+        let mut scratch = vec![0.0; pre_pop.household_count()];
+        let book = Book::with_earlier(&mut pre_accounts, &mut scratch, &names, &pre_columns.paid);
+        for h in 0..pre_pop.household_count() {
+            let paid = columns.paid[dibao_at][h];
+            if paid <= 0.0 {
+                continue;
+            }
+            let size = pre_pop.households.size[h] as f64;
+            let assessed = d.assess(ctx.year, &pre_pop, h, book.accounts(), &book).assessed;
+            let t = d.threshold_for(&ctx, pre_pop.households.residence[h], pre_pop.households.tier[h]);
+            prop_assert!(assessed / size + paid / size >= t - 1e-6,
+                "household {}: assessed pc {} + dibao pc {} < threshold {}", h, assessed / size, paid / size, t);
+        }
+    }
+}
