@@ -8,11 +8,23 @@ const HOUSEHOLDS: usize = 200_000;
 
 /// Targets the generator does not reach yet, with the reason. They are printed, not
 /// asserted; each is an open item of the foundation issue, not a tolerance.
-const KNOWN_GAPS: &[(&str, &str, &str)] = &[(
-    "national-2015",
-    "urban dibao recipients",
-    "too few synthetic urban residents fall below the 2015 threshold (451 yuan/month): take-up saturates at 1",
-)];
+const KNOWN_GAPS: &[(&str, &str, &str)] = &[
+    (
+        "national-2015",
+        "urban dibao recipients",
+        "too few synthetic urban residents fall below the 2015 threshold (451 yuan/month): take-up saturates at 1",
+    ),
+    (
+        "bayannur-2016",
+        "urban dibao recipients",
+        "too few synthetic urban residents fall below the threshold (485 yuan/month): take-up saturates at 1",
+    ),
+    (
+        "yangquan-2017",
+        "urban dibao recipients",
+        "too few synthetic urban residents fall below the threshold (434 yuan/month): take-up saturates at 1",
+    ),
+];
 
 fn report(id: &str) -> CalibrationReport {
     let profile = Profile::builtin(id).expect("built-in profile");
@@ -21,7 +33,7 @@ fn report(id: &str) -> CalibrationReport {
     generator.report(&pop)
 }
 
-fn check_profile(id: &str) {
+fn check_profile(id: &str) -> Vec<String> {
     let r = report(id);
     let mut failures = Vec::new();
     for area in ["urban", "rural"] {
@@ -64,14 +76,16 @@ fn check_profile(id: &str) {
     if persons.relative_error.abs() > 1e-6 {
         failures.push(format!("weighted persons {} against {}", persons.simulated, persons.published));
     }
-    assert!(failures.is_empty(), "{id}:\n{}\n\n{}", failures.join("\n"), r.to_table());
+    if !failures.is_empty() {
+        eprintln!("{}", r.to_table());
+    }
+    failures.into_iter().map(|f| format!("{id}: {f}")).collect()
 }
 
 #[test]
 fn every_builtin_profile_reproduces_its_targets() {
-    for id in builtin_ids() {
-        check_profile(id);
-    }
+    let failures: Vec<String> = builtin_ids().into_iter().flat_map(check_profile).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
