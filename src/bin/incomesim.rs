@@ -72,9 +72,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let start = std::time::Instant::now();
             let generator = Generator::calibrate(&profile, seed)?;
             let calibrated = start.elapsed();
-            let pop = generator.generate(households)?;
+            let (pop, accounts) = generator.generate_with_accounts(households, &Default::default())?;
             let generated = start.elapsed() - calibrated;
-            let report = generator.report(&pop);
+            let report = generator.report_with_accounts(&pop, &accounts);
             match format {
                 Format::Table => {
                     print!("{}", report.to_table());

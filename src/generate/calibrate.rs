@@ -186,11 +186,7 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet,
     let mut accounts = Accounts::default();
     for (p, a) in parts {
         pop.append(p);
-        accounts.wage.extend(a.wage);
-        accounts.operating.extend(a.operating);
-        accounts.property.extend(a.property);
-        accounts.transfers_received.extend(a.transfers_received);
-        accounts.transfers_paid.extend(a.transfers_paid);
+        accounts.append(a);
     }
     (pop, accounts)
 }

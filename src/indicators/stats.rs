@@ -89,15 +89,13 @@ pub fn weighted_gini(items: &mut [HouseholdIncome]) -> f64 {
         return 0.0;
     }
     // Area under the Lorenz curve by trapezoids.
-    let (mut cum_p, mut cum_y, mut area) = (0.0, 0.0, 0.0);
+    let (mut cum_y, mut area) = (0.0, 0.0);
     for h in items.iter() {
         let p = h.weight * h.size / total_p;
         let y = h.weight * h.size * h.per_capita / total_y;
         area += p * (2.0 * cum_y + y) / 2.0;
-        cum_p += p;
         cum_y += y;
     }
-    let _ = cum_p;
     1.0 - 2.0 * area
 }
 

@@ -159,6 +159,15 @@ impl Accounts {
         }
     }
 
+    /// Appends the accounts of a later chunk.
+    pub fn append(&mut self, other: Accounts) {
+        self.wage.extend(other.wage);
+        self.operating.extend(other.operating);
+        self.property.extend(other.property);
+        self.transfers_received.extend(other.transfers_received);
+        self.transfers_paid.extend(other.transfers_paid);
+    }
+
     /// Adds `amount` to one part of household `h`.
     #[inline]
     pub fn add(&mut self, h: usize, part: IncomePart, amount: f64) {

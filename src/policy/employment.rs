@@ -13,7 +13,7 @@
 
 use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_month, check_non_negative,
-    lever_sub, tie_break_key,
+    lever_sub,
 };
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -150,7 +150,6 @@ impl Rationed for PublicWelfarePosts {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             let zero_employment = !household_has_worker(pop, h);
-            let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
                 let free = matches!(
                     p.employment[i],
@@ -160,16 +159,7 @@ impl Rationed for PublicWelfarePosts {
                     continue;
                 }
                 if let Some(class) = self.class(pop, h, i, zero_employment) {
-                    emit(Candidate {
-                        household: h,
-                        person: i,
-                        household_id: id,
-                        member: m as u16,
-                        class,
-                        key: tie_break_key(ctx, id, sub, m as u16),
-                        weight: pop.households.weight[h] as f64,
-                        quota: p.disability[i] != Disability::None,
-                    });
+                    emit(Candidate::member(ctx, pop, sub, h, m, class).in_quota(p.disability[i] != Disability::None))
                 }
             }
         }
@@ -319,23 +309,13 @@ impl Rationed for LabourTransfer {
             } else {
                 2
             };
-            let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
                 let free = matches!(
                     p.employment[i],
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
                 if p.able_to_work[i] && working_age(p.age[i]) && free && !p.flags[i].has(PersonFlags::TRANSFERRED) {
-                    emit(Candidate {
-                        household: h,
-                        person: i,
-                        household_id: id,
-                        member: m as u16,
-                        class,
-                        key: tie_break_key(ctx, id, sub, m as u16),
-                        weight: pop.households.weight[h] as f64,
-                        quota: false,
-                    });
+                    emit(Candidate::member(ctx, pop, sub, h, m, class))
                 }
             }
         }
@@ -484,7 +464,6 @@ impl Rationed for SkillsTraining {
         let p = &pop.persons;
         let poor = HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED | HouseholdFlags::DIBAO;
         for h in 0..pop.household_count() {
-            let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
                 let excluded =
                     matches!(p.employment[i], Employment::Student | Employment::Retired | Employment::PublicSector);
@@ -500,16 +479,7 @@ impl Rationed for SkillsTraining {
                 } else {
                     3
                 };
-                emit(Candidate {
-                    household: h,
-                    person: i,
-                    household_id: id,
-                    member: m as u16,
-                    class,
-                    key: tie_break_key(ctx, id, sub, m as u16),
-                    weight: pop.households.weight[h] as f64,
-                    quota: false,
-                });
+                emit(Candidate::member(ctx, pop, sub, h, m, class))
             }
         }
     }
@@ -665,7 +635,6 @@ impl Rationed for StartUpSupport {
         let sub = lever_sub(self.rationed_name());
         let p = &pop.persons;
         for h in 0..pop.household_count() {
-            let id = pop.household_id(h);
             let poor = pop.households.flags[h].0 & (HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED) != 0;
             for (m, i) in pop.members(h).enumerate() {
                 let ok = matches!(
@@ -690,16 +659,7 @@ impl Rationed for StartUpSupport {
                 } else {
                     2
                 };
-                emit(Candidate {
-                    household: h,
-                    person: i,
-                    household_id: id,
-                    member: m as u16,
-                    class,
-                    key: tie_break_key(ctx, id, sub, m as u16),
-                    weight: pop.households.weight[h] as f64,
-                    quota: false,
-                });
+                emit(Candidate::member(ctx, pop, sub, h, m, class))
             }
         }
     }

@@ -3,7 +3,6 @@
 
 use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, lever_sub,
-    tie_break_key,
 };
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
@@ -163,17 +162,7 @@ impl Rationed for EnterpriseLinkage {
                 continue;
             }
             let class = u8::from(!(flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED)));
-            let id = pop.household_id(h);
-            emit(Candidate {
-                household: h,
-                person: pop.households.first_person[h] as usize,
-                household_id: id,
-                member: 0,
-                class,
-                key: tie_break_key(ctx, id, sub, 0),
-                weight: pop.households.weight[h] as f64,
-                quota: false,
-            });
+            emit(Candidate::member(ctx, pop, sub, h, 0, class))
         }
     }
     fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {

@@ -105,6 +105,29 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// Member `m` of household `h` of `pop`, in priority `class`, with the tie-break key
+    /// of the lever `lever` (from [`lever_sub`]), its household's weight and no quota.
+    #[inline]
+    pub fn member(ctx: &YearContext, pop: &Population, lever: u64, h: usize, m: usize, class: u8) -> Self {
+        let household_id = pop.household_id(h);
+        Candidate {
+            household: h,
+            person: pop.households.first_person[h] as usize + m,
+            household_id,
+            member: m as u16,
+            class,
+            key: tie_break_key(ctx, household_id, lever, m as u16),
+            weight: pop.households.weight[h] as f64,
+            quota: false,
+        }
+    }
+
+    /// The same candidate, in the quota group or not.
+    #[inline]
+    pub fn in_quota(self, quota: bool) -> Self {
+        Candidate { quota, ..self }
+    }
+
     #[inline]
     fn bucket(&self) -> u16 {
         (self.key >> (64 - KEY_BUCKET_BITS)) as u16

@@ -8,7 +8,7 @@
 
 use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
-    lever_sub, tie_break_key,
+    lever_sub,
 };
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -359,23 +359,13 @@ impl Rationed for WorkForRelief {
                 continue;
             }
             let class = u8::from(pop.households.flags[h].0 & (F::FORMERLY_POOR | F::MONITORED | F::DIBAO) == 0);
-            let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
                 let free = matches!(
                     p.employment[i],
                     Employment::FarmerHerder | Employment::Unemployed | Employment::NotInLabourForce
                 );
                 if free && p.able_to_work[i] && (16..=59).contains(&p.age[i]) {
-                    emit(Candidate {
-                        household: h,
-                        person: i,
-                        household_id: id,
-                        member: m as u16,
-                        class,
-                        key: tie_break_key(ctx, id, sub, m as u16),
-                        weight: pop.households.weight[h] as f64,
-                        quota: false,
-                    });
+                    emit(Candidate::member(ctx, pop, sub, h, m, class))
                 }
             }
         }
