@@ -25,6 +25,12 @@ enum Format {
 enum Command {
     /// Lists the built-in region profiles.
     Regions,
+    /// Lists every policy lever with its parameters, units, defaults and sources.
+    Levers {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Synthesises a calibrated population and prints the calibration report.
     Population {
         /// Region profile id, or a path to a profile TOML file.
@@ -64,6 +70,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("{id:<22} {}", p.name);
             }
         }
+        Command::Levers { format } => print_levers(format)?,
         Command::Population { region, households, seed, threads, format } => {
             if let Some(t) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
@@ -86,6 +93,30 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     );
                 }
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_levers(format: Format) -> Result<(), Box<dyn std::error::Error>> {
+    use incomesim::policy::registry::{DefaultValue, registry};
+    let all = registry();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+        Format::Table => {
+            for spec in all {
+                println!("{}  ({})\n  {}\n  source: {}", spec.name, spec.part, spec.summary, spec.source);
+                for p in spec.parameters {
+                    let default = match p.default {
+                        DefaultValue::Number(x) => format!("{x}"),
+                        DefaultValue::Word(w) => w.to_string(),
+                        DefaultValue::Profile(f) => format!("profile: {f}"),
+                        DefaultValue::Required => "required".to_string(),
+                    };
+                    println!("    {:<34} {:<28} default {:<30} {}", p.name, p.unit, default, p.description);
+                }
+                println!();
             }
         }
     }

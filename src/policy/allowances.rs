@@ -155,3 +155,6 @@ impl Lever for DisabilityAllowances {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

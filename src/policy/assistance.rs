@@ -381,3 +381,6 @@ impl Lever for EmploymentTransfers {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

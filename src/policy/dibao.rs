@@ -531,3 +531,6 @@ impl Lever for ExtremePovertySupport {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

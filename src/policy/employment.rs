@@ -704,3 +704,6 @@ impl Lever for StartUpSupport {
         recipients * self.loan_take_up * self.loan * self.interest_subsidy_rate
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

@@ -197,3 +197,6 @@ impl Lever for EnterpriseLinkage {
         recipients * self.award_per_household
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

@@ -2,6 +2,7 @@
 //! government's support of residents' contributions.
 
 use super::dibao::check_dated;
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::{Disability, HouseholdFlags, IncomePart, Population};
@@ -214,4 +215,44 @@ impl Lever for ContributionSupport {
 /// An error for a lever field.
 pub(crate) fn invalid(lever: &str, field: &str, value: impl ToString, problem: &str) -> Error {
     Error::InvalidLever { lever: lever.into(), field: field.into(), value: value.to_string(), problem: problem.into() }
+}
+
+/// Registry entries of the pension levers (the contribution support is added with the
+/// other transfer levers' entries).
+pub const SPECS: &[LeverSpec] = &[LeverSpec {
+    name: "resident_pension",
+    summary: "Urban-rural residents' basic pension for residents aged 60+ without an employer pension",
+    part: "transfers received",
+    source: "国发〔2014〕8号; central minimum steps in data/published/pensions.csv; Wuzhong plan §12 (+5 yuan a year)",
+    parameters: &[
+        ParameterSpec {
+            name: "amount_per_month",
+            kind: Kind::DatedMoney,
+            unit: "yuan/person/month",
+            default: DefaultValue::Profile("rules.basic_pension_per_month"),
+            description: "Basic pension actually paid (central minimum plus local top-ups), dated",
+        },
+        ParameterSpec {
+            name: "yearly_increment_per_month",
+            kind: Kind::Money,
+            unit: "yuan/person/month per year",
+            default: DefaultValue::Number(0.0),
+            description: "Rise added once a year (Wuzhong plan §12: 5)",
+        },
+        ParameterSpec {
+            name: "increment_from",
+            kind: Kind::YearMonth,
+            unit: "month",
+            default: DefaultValue::Profile("January after the base year"),
+            description: "Month of the first increment; one more each year in the same month",
+        },
+    ],
+    build: build_resident_pension,
+}];
+
+fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let c = p.context();
+    let amount = p.dated_or("amount_per_month", c.profile.rules.basic_pension_per_month.value)?;
+    let from = p.year_month_or("increment_from", YearMonth { year: c.base_year + 1, month: 1 })?;
+    Ok(Box::new(ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?))
 }

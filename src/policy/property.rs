@@ -221,3 +221,6 @@ impl Lever for PropertyIncomeGrowth {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

@@ -1,1 +1,468 @@
-//! The lever registry: every lever's name, parameters, units, defaults and sources.
+//! The lever registry: every lever's name, parameters, units, defaults and sources, and
+//! the function that builds it from a table of parameters.
+//!
+//! The registry is the one list the scenario parser, `incomesim levers` and the
+//! documentation read, so they cannot drift apart. A lever is built from a TOML table
+//! of parameters by [`build`]; every parameter it reads is declared in its
+//! [`LeverSpec`], and the declared default is the default the builder uses.
+//!
+//! Parameter values in a table:
+//! - a number, a boolean or a string, as the kind says;
+//! - a dated value: a number (in force throughout) or a table of effective months to
+//!   numbers, `{ "2022-01" = 113, "2022-07" = 118 }`. Every effective month must be in or
+//!   after the base year of the population: the base data already reflect earlier
+//!   changes.
+
+use std::cell::RefCell;
+
+use serde::Serialize;
+
+use super::{Dated, Lever, YearMonth};
+use crate::error::{Error, Result};
+use crate::region::Profile;
+
+/// What kind of value a parameter takes; decides how it is read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Yuan, not negative.
+    Money,
+    /// Yuan, not negative, dated.
+    DatedMoney,
+    /// A share between 0 and 1.
+    Share,
+    /// A share between 0 and 1, dated.
+    DatedShare,
+    /// A growth rate or adjustment above −1 (0.05 = +5%).
+    Rate,
+    /// A growth rate above −1, dated.
+    DatedRate,
+    /// A count of persons, places or households, not negative, dated (per year).
+    DatedCount,
+    /// A non-negative number (a multiple, mu, hours).
+    Number,
+    /// A whole number of months, 1–12 (a month of the year) or 0–120 (a duration).
+    Months,
+    /// True or false.
+    Flag,
+    /// A list of yuan amounts (e.g. thresholds by county tier).
+    MoneyList,
+    /// One of a fixed set of words.
+    Choice(&'static [&'static str]),
+    /// A month of a year, `2023-01`.
+    YearMonth,
+}
+
+/// A parameter's default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultValue {
+    /// A number (for flags, 0 or 1).
+    Number(f64),
+    /// A word of a choice.
+    Word(&'static str),
+    /// Taken from the region profile, at the field named.
+    Profile(&'static str),
+    /// No default: the scenario must give it.
+    Required,
+}
+
+/// One parameter of a lever.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ParameterSpec {
+    /// Name in the scenario file.
+    pub name: &'static str,
+    /// Kind of value.
+    pub kind: Kind,
+    /// Unit, e.g. "yuan/person/month", "share", "persons/year".
+    pub unit: &'static str,
+    /// Default value.
+    pub default: DefaultValue,
+    /// What it means and where the default comes from (a plan clause, a publication,
+    /// or "assumption:" with the reason).
+    pub description: &'static str,
+}
+
+/// What a lever's builder knows besides its parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildContext<'a> {
+    /// Base year of the population the lever will run on.
+    pub base_year: u16,
+    /// The region profile, for defaults taken from it.
+    pub profile: &'a Profile,
+}
+
+/// A lever in the registry.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LeverSpec {
+    /// Registry name, e.g. `dibao`.
+    pub name: &'static str,
+    /// What it does, in a sentence.
+    pub summary: &'static str,
+    /// The income part(s) it pays into.
+    pub part: &'static str,
+    /// The seed plan clause(s) or publication it models.
+    pub source: &'static str,
+    /// Its parameters.
+    pub parameters: &'static [ParameterSpec],
+    /// Builds the lever from a table of parameters.
+    #[serde(skip)]
+    pub build: fn(&Params<'_>) -> Result<Box<dyn Lever>>,
+}
+
+impl LeverSpec {
+    /// The spec of one parameter.
+    pub fn parameter(&self, name: &str) -> Option<&ParameterSpec> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}
+
+/// Every lever, in listing order.
+pub fn registry() -> Vec<&'static LeverSpec> {
+    let mut all: Vec<&'static LeverSpec> = Vec::new();
+    all.extend(super::tax::SPECS);
+    all.extend(super::pension::SPECS);
+    all.extend(super::retiree::SPECS);
+    all.extend(super::allowances::SPECS);
+    all.extend(super::subsidies::SPECS);
+    all.extend(super::dibao::SPECS);
+    all.extend(super::assistance::SPECS);
+    all.extend(super::wages::SPECS);
+    all.extend(super::employment::SPECS);
+    all.extend(super::farm::SPECS);
+    all.extend(super::property::SPECS);
+    all
+}
+
+/// The spec of a lever by name.
+///
+/// # Errors
+/// [`Error::UnknownLever`] with a "did you mean" suggestion.
+pub fn find(name: &str) -> Result<&'static LeverSpec> {
+    let all = registry();
+    if let Some(spec) = all.iter().find(|s| s.name == name) {
+        return Ok(spec);
+    }
+    let names: Vec<&str> = all.iter().map(|s| s.name).collect();
+    Err(Error::UnknownLever { name: name.to_string(), suggestion: did_you_mean(name, &names) })
+}
+
+/// Builds a lever by name from a table of parameters.
+///
+/// # Errors
+/// [`Error::UnknownLever`] for a name not in the registry; [`Error::InvalidLever`]
+/// naming the lever, the field and the value for an unknown parameter, a value of the
+/// wrong kind, a negative amount, a share above 1 or an effective date before the base
+/// year.
+pub fn build(name: &str, context: BuildContext<'_>, table: &toml::Table) -> Result<Box<dyn Lever>> {
+    let spec = find(name)?;
+    let params = Params::new(spec, context, table);
+    params.check_unknown()?;
+    (spec.build)(&params)
+}
+
+/// The parameters of one lever being built: reads values by name, applies the declared
+/// default and checks the declared kind.
+#[derive(Debug)]
+pub struct Params<'a> {
+    spec: &'static LeverSpec,
+    context: BuildContext<'a>,
+    table: &'a toml::Table,
+    read: RefCell<Vec<&'static str>>,
+}
+
+impl<'a> Params<'a> {
+    /// Parameters of `spec` from `table`.
+    pub fn new(spec: &'static LeverSpec, context: BuildContext<'a>, table: &'a toml::Table) -> Self {
+        Params { spec, context, table, read: RefCell::new(Vec::new()) }
+    }
+
+    /// The build context.
+    pub fn context(&self) -> BuildContext<'a> {
+        self.context
+    }
+
+    /// The lever's name.
+    pub fn lever(&self) -> &'static str {
+        self.spec.name
+    }
+
+    /// An error about a parameter of this lever.
+    pub fn invalid(&self, field: &str, value: impl std::fmt::Display, problem: impl Into<String>) -> Error {
+        Error::InvalidLever {
+            lever: self.spec.name.to_string(),
+            field: field.to_string(),
+            value: value.to_string(),
+            problem: problem.into(),
+        }
+    }
+
+    fn check_unknown(&self) -> Result<()> {
+        let names: Vec<&str> = self.spec.parameters.iter().map(|p| p.name).collect();
+        for key in self.table.keys() {
+            if !names.contains(&key.as_str()) {
+                return Err(self.invalid(
+                    key,
+                    &self.table[key],
+                    format!("unknown parameter{}", did_you_mean(key, &names)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn spec_of(&self, name: &str) -> Result<&'static ParameterSpec> {
+        self.spec.parameters.iter().find(|p| p.name == name).ok_or_else(|| {
+            self.invalid(name, "", "the lever reads a parameter its registry entry does not declare (a bug)")
+        })
+    }
+
+    fn raw(&self, name: &'static str) -> Option<&'a toml::Value> {
+        self.read.borrow_mut().push(name);
+        self.table.get(name)
+    }
+
+    fn default_number(&self, p: &ParameterSpec) -> Result<f64> {
+        match p.default {
+            DefaultValue::Number(x) => Ok(x),
+            DefaultValue::Required => Err(self.invalid(p.name, "(missing)", "required: the scenario must give it")),
+            DefaultValue::Profile(field) => Err(self.invalid(
+                p.name,
+                "(missing)",
+                format!("the default comes from the profile field `{field}`: read it with `profile_or`"),
+            )),
+            DefaultValue::Word(w) => Err(self.invalid(p.name, w, "expected a number")),
+        }
+    }
+
+    fn check_number(&self, p: &ParameterSpec, x: f64) -> Result<f64> {
+        let ok = match p.kind {
+            Kind::Money | Kind::DatedMoney | Kind::DatedCount | Kind::Number | Kind::MoneyList => x >= 0.0,
+            Kind::Share | Kind::DatedShare => (0.0..=1.0).contains(&x),
+            Kind::Rate | Kind::DatedRate => x > -1.0,
+            Kind::Months => (0.0..=120.0).contains(&x) && x.fract() == 0.0,
+            Kind::Flag | Kind::Choice(_) | Kind::YearMonth => true,
+        };
+        if !ok || !x.is_finite() {
+            let problem = match p.kind {
+                Kind::Share | Kind::DatedShare => "must be a share between 0 and 1",
+                Kind::Rate | Kind::DatedRate => "must be a rate above -1 (0.05 = +5%)",
+                Kind::Months => "must be a whole number of months",
+                Kind::Money | Kind::DatedMoney | Kind::MoneyList => "must be a non-negative amount of money",
+                _ => "must not be negative",
+            };
+            return Err(self.invalid(p.name, x, problem));
+        }
+        Ok(x)
+    }
+
+    fn as_number(&self, p: &ParameterSpec, v: &toml::Value) -> Result<f64> {
+        match v {
+            toml::Value::Integer(i) => self.check_number(p, *i as f64),
+            toml::Value::Float(f) => self.check_number(p, *f),
+            other => Err(self.invalid(p.name, other, format!("expected a number ({})", p.unit))),
+        }
+    }
+
+    /// A plain number (money, share, rate, count, months), checked by its kind.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a value of the wrong type or out of range.
+    pub fn number(&self, name: &'static str) -> Result<f64> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            Some(v) => self.as_number(p, v),
+            None => self.default_number(p),
+        }
+    }
+
+    /// A whole number of months.
+    ///
+    /// # Errors
+    /// As [`Params::number`].
+    pub fn months(&self, name: &'static str) -> Result<u8> {
+        Ok(self.number(name)? as u8)
+    }
+
+    /// A flag.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a value that is not a boolean.
+    pub fn flag(&self, name: &'static str) -> Result<bool> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            Some(toml::Value::Boolean(b)) => Ok(*b),
+            Some(other) => Err(self.invalid(name, other, "expected true or false")),
+            None => Ok(self.default_number(p)? != 0.0),
+        }
+    }
+
+    /// A word from the parameter's choices.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a word not among the choices.
+    pub fn choice(&self, name: &'static str) -> Result<&'static str> {
+        let p = self.spec_of(name)?;
+        let choices: &[&str] = match p.kind {
+            Kind::Choice(c) => c,
+            _ => &[],
+        };
+        let word = match (self.raw(name), p.default) {
+            (Some(toml::Value::String(s)), _) => s.as_str(),
+            (Some(other), _) => {
+                return Err(self.invalid(name, other, format!("expected one of {}", choices.join(", "))));
+            }
+            (None, DefaultValue::Word(w)) => w,
+            (None, _) => return Err(self.invalid(name, "(missing)", "required")),
+        };
+        choices
+            .iter()
+            .find(|c| **c == word)
+            .copied()
+            .ok_or_else(|| self.invalid(name, word, format!("expected one of {}", choices.join(", "))))
+    }
+
+    /// A dated number: a number in force throughout, or a table of effective months.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a malformed month, a value out of range, or an
+    /// effective month before the base year.
+    pub fn dated(&self, name: &'static str) -> Result<Dated<f64>> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            None => Ok(Dated::constant(self.default_number(p)?)),
+            Some(v) => self.dated_value(p, v),
+        }
+    }
+
+    /// A dated number whose default is a value from the profile (`fallback`).
+    ///
+    /// # Errors
+    /// As [`Params::dated`].
+    pub fn dated_or(&self, name: &'static str, fallback: f64) -> Result<Dated<f64>> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            None => Ok(Dated::constant(self.check_number(p, fallback)?)),
+            Some(v) => self.dated_value(p, v),
+        }
+    }
+
+    fn dated_value(&self, p: &ParameterSpec, v: &toml::Value) -> Result<Dated<f64>> {
+        match v {
+            toml::Value::Table(t) => {
+                let mut steps = Vec::with_capacity(t.len());
+                for (month, x) in t {
+                    let when = YearMonth::parse(month).ok_or_else(|| {
+                        self.invalid(&format!("{}.{month}", p.name), month, "expected an effective month like 2022-07")
+                    })?;
+                    if when.year < self.context.base_year {
+                        return Err(self.invalid(
+                            &format!("{}.{month}", p.name),
+                            x,
+                            format!(
+                                "effective {when} is before the base year {} of the population, whose data already \
+                                 reflect it: give the value in force from {}-01 instead",
+                                self.context.base_year, self.context.base_year
+                            ),
+                        ));
+                    }
+                    steps.push((when, self.as_number(p, x)?));
+                }
+                steps.sort_by_key(|(m, _)| *m);
+                Dated::new(steps).ok_or_else(|| self.invalid(p.name, v, "needs at least one effective month"))
+            }
+            other => Ok(Dated::constant(self.as_number(p, other)?)),
+        }
+    }
+
+    /// A month of a year (`"2023-01"`), or `fallback` when not given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a malformed month or one before the base year.
+    pub fn year_month_or(&self, name: &'static str, fallback: YearMonth) -> Result<YearMonth> {
+        self.spec_of(name)?;
+        match self.raw(name) {
+            None => Ok(fallback),
+            Some(toml::Value::String(s)) => {
+                let m = YearMonth::parse(s).ok_or_else(|| self.invalid(name, s, "expected a month like 2023-01"))?;
+                if m.year < self.context.base_year {
+                    return Err(self.invalid(name, s, format!("is before the base year {}", self.context.base_year)));
+                }
+                Ok(m)
+            }
+            Some(other) => Err(self.invalid(name, other, "expected a month like \"2023-01\"")),
+        }
+    }
+
+    /// A list of amounts (thresholds by tier), or the profile's list as the default.
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for an empty list or a negative amount.
+    pub fn money_list_or(&self, name: &'static str, fallback: &[f64]) -> Result<Vec<f64>> {
+        let p = self.spec_of(name)?;
+        let values: Vec<f64> = match self.raw(name) {
+            None => fallback.to_vec(),
+            Some(toml::Value::Array(a)) => a.iter().map(|x| self.as_number(p, x)).collect::<Result<_>>()?,
+            Some(other) => vec![self.as_number(p, other)?],
+        };
+        if values.is_empty() {
+            return Err(self.invalid(name, "[]", "needs at least one amount"));
+        }
+        for x in &values {
+            self.check_number(p, *x)?;
+        }
+        Ok(values)
+    }
+}
+
+/// " (did you mean `x`?)" for the closest name within a small edit distance, or "".
+pub fn did_you_mean(word: &str, names: &[&str]) -> String {
+    let best = names.iter().map(|n| (edit_distance(word, n), *n)).min_by_key(|(d, _)| *d);
+    match best {
+        Some((d, n)) if d <= (word.len() / 3).max(2) => format!(" (did you mean `{n}`?)"),
+        _ => String::new(),
+    }
+}
+
+/// Levenshtein distance between two strings (by characters).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + usize::from(ca != *cb));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let all = registry();
+        let mut names: Vec<&str> = all.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n, "duplicate lever names");
+        for s in &all {
+            assert!(s.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{}", s.name);
+            assert!(!s.source.is_empty(), "{} has no source", s.name);
+            for p in s.parameters {
+                assert!(!p.description.is_empty(), "{}.{} has no description", s.name, p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(edit_distance("dibao", "dibaoo"), 1);
+        assert_eq!(did_you_mean("dibaoo", &["dibao", "resident_pension"]), " (did you mean `dibao`?)");
+        assert_eq!(did_you_mean("zzzzzz", &["dibao"]), "");
+    }
+}

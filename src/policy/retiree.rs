@@ -87,3 +87,6 @@ impl Lever for RetireePensionAdjustment {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

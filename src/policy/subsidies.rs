@@ -110,3 +110,6 @@ impl Lever for FarmSubsidies {
         }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

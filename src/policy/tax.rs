@@ -1,6 +1,7 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Lever, Stage, YearContext};
 use crate::error::{Error, Result};
 use crate::model::{Employment, IncomePart, Population, Residence};
@@ -171,6 +172,74 @@ pub(crate) fn check_money(lever: &str, field: &str, x: f64) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Registry entries of the base rules on taxes and contributions.
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "income_tax",
+        summary: "Individual income tax on wages after contributions (annual brackets since 2019)",
+        part: "transfers paid",
+        source: "Individual Income Tax Law as amended 2018 (lever_parameters: Taxes and contributions)",
+        parameters: &[ParameterSpec {
+            name: "basic_deduction",
+            kind: Kind::Money,
+            unit: "yuan/person/year",
+            default: DefaultValue::Number(60_000.0),
+            description: "Basic deduction: 5,000 yuan a month since 2019",
+        }],
+        build: build_income_tax,
+    },
+    LeverSpec {
+        name: "social_contributions",
+        summary: "Employees' pension, medical and unemployment contributions on covered wages",
+        part: "transfers paid",
+        source: "Employee social insurance rates (lever_parameters: pension 8%, medical 2%, unemployment 0.5%)",
+        parameters: &[
+            ParameterSpec {
+                name: "employee_rate",
+                kind: Kind::Share,
+                unit: "share of the contribution base",
+                default: DefaultValue::Number(super::base::EMPLOYEE_CONTRIBUTION_RATE),
+                description: "Employee rate: pension 8% + medical 2% + unemployment 0.5%",
+            },
+            ParameterSpec {
+                name: "base_min",
+                kind: Kind::Money,
+                unit: "yuan/year",
+                default: DefaultValue::Number(super::base::CONTRIBUTION_BASE_MIN),
+                description: "Lowest contribution base; assumption: 60% of an assumed average wage",
+            },
+            ParameterSpec {
+                name: "base_max",
+                kind: Kind::Money,
+                unit: "yuan/year",
+                default: DefaultValue::Number(super::base::CONTRIBUTION_BASE_MAX),
+                description: "Highest contribution base; assumption: 300% of an assumed average wage",
+            },
+            ParameterSpec {
+                name: "informal_below",
+                kind: Kind::Money,
+                unit: "yuan/year",
+                default: DefaultValue::Number(super::base::INFORMAL_WAGE_BELOW),
+                description: "Wages below this are informal and uncovered; assumption, no published figure",
+            },
+        ],
+        build: build_contributions,
+    },
+];
+
+fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(IncomeTax { basic_deduction: p.number("basic_deduction")?, ..IncomeTax::default() }))
+}
+
+fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(SocialContributions::new(
+        p.number("employee_rate")?,
+        p.number("base_min")?,
+        p.number("base_max")?,
+        p.number("informal_below")?,
+    )?))
 }
 
 #[cfg(test)]

@@ -392,3 +392,6 @@ impl Lever for WorkForRelief {
         if self.labour_share > 0.0 { paid * (1.0 - self.labour_share) / self.labour_share } else { 0.0 }
     }
 }
+
+/// Registry entries of this module's levers.
+pub const SPECS: &[super::registry::LeverSpec] = &[];

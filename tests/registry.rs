@@ -1,0 +1,103 @@
+//! The lever registry: every lever builds from its declared defaults for every region,
+//! and invalid parameters are rejected with the lever, the field and the value named.
+
+use incomesim::Error;
+use incomesim::policy::registry::{BuildContext, DefaultValue, Kind, build, registry};
+use incomesim::region::{Profile, builtin_ids};
+
+fn table(text: &str) -> toml::Table {
+    toml::from_str(text).expect("valid TOML")
+}
+
+/// A table giving every required parameter a harmless value.
+fn required_values(name: &str) -> toml::Table {
+    let spec = registry().into_iter().find(|s| s.name == name).expect("in registry");
+    let mut t = toml::Table::new();
+    for p in spec.parameters.iter().filter(|p| p.default == DefaultValue::Required) {
+        let v = match p.kind {
+            Kind::Flag => toml::Value::Boolean(false),
+            Kind::MoneyList => toml::Value::Array(vec![toml::Value::Float(1.0)]),
+            Kind::Choice(c) => toml::Value::String(c[0].to_string()),
+            Kind::YearMonth => toml::Value::String("2030-01".into()),
+            _ => toml::Value::Float(1.0),
+        };
+        t.insert(p.name.to_string(), v);
+    }
+    t
+}
+
+#[test]
+fn every_lever_builds_from_its_defaults_for_every_region() {
+    for id in builtin_ids() {
+        let profile = Profile::builtin(id).expect("profile");
+        let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+        for spec in registry() {
+            let lever = build(spec.name, ctx, &required_values(spec.name))
+                .unwrap_or_else(|e| panic!("{id}: {} does not build from its defaults: {e}", spec.name));
+            assert_eq!(lever.name(), spec.name, "registry name and lever name differ");
+        }
+    }
+}
+
+fn expect_invalid(lever: &str, params: &str, field: &str) {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+    match build(lever, ctx, &table(params)) {
+        Err(Error::InvalidLever { lever: l, field: f, value, problem }) => {
+            assert_eq!(l, lever);
+            assert!(f.starts_with(field), "field {f}, expected {field}");
+            assert!(!value.is_empty() && !problem.is_empty());
+        }
+        Err(other) => panic!("{lever} {params}: wrong error {other}"),
+        Ok(_) => panic!("{lever} {params}: accepted"),
+    }
+}
+
+#[test]
+fn invalid_parameters_are_named() {
+    expect_invalid("resident_pension", "amount_per_month = -5", "amount_per_month");
+    expect_invalid("resident_pension", "amount_per_month = { \"2019-07\" = 120 }", "amount_per_month.2019-07");
+    expect_invalid("resident_pension", "amount_per_month = { \"2022-13\" = 120 }", "amount_per_month.2022-13");
+    expect_invalid("resident_pension", "amount_per_month = \"lots\"", "amount_per_month");
+    expect_invalid("resident_pension", "amount_per_mnth = 120", "amount_per_mnth");
+    expect_invalid("social_contributions", "employee_rate = 1.5", "employee_rate");
+    expect_invalid("income_tax", "basic_deduction = -1", "basic_deduction");
+}
+
+#[test]
+fn dated_values_in_and_after_the_base_year_are_accepted() {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: 2021, profile: &profile };
+    build("resident_pension", ctx, &table("amount_per_month = { \"2021-01\" = 113, \"2022-07\" = 118 }"))
+        .expect("valid dated amount");
+}
+
+#[test]
+fn unknown_levers_get_a_suggestion() {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: 2021, profile: &profile };
+    match build("resident_pensoin", ctx, &toml::Table::new()) {
+        Err(Error::UnknownLever { name, suggestion }) => {
+            assert_eq!(name, "resident_pensoin");
+            assert!(suggestion.contains("resident_pension"), "{suggestion}");
+        }
+        _ => panic!("expected an unknown-lever error"),
+    }
+}
+
+#[test]
+fn the_cli_lists_the_registry() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incomesim"))
+        .args(["levers", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let listed = listed.as_array().expect("an array");
+    assert_eq!(listed.len(), registry().len());
+    for (item, spec) in listed.iter().zip(registry()) {
+        assert_eq!(item["name"], spec.name);
+        assert_eq!(item["source"], spec.source);
+        assert_eq!(item["parameters"].as_array().map(|a| a.len()), Some(spec.parameters.len()));
+    }
+}
