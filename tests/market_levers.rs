@@ -391,3 +391,24 @@ proptest! {
         prop_assert!(newly <= 3.0 + max_w / 2.0 + 1e-6);
     }
 }
+
+#[test]
+fn the_ledger_reports_places_filled_and_unfilled() {
+    // Five posts, weight 1 each household; only two people can take one (the third
+    // household's member is 70, too old): 2 filled, 3 unfilled.
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(45, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(70, Employment::NotInLabourForce)]);
+    let lever = PublicWelfarePosts::new(Dated::constant(5.0), Dated::constant(500.0), 0.0, 1).expect("valid");
+    let (ledger, _, col) = run(Box::new(lever), &mut pop, 2023);
+    let r = &ledger.records[0];
+    close(r.places, 5.0);
+    close(r.filled_places, 2.0);
+    close(r.unfilled_places, 3.0);
+    // The third household is ineligible and gets nothing.
+    close(col[2], 0.0);
+    // A lever that is not rationed reports no places.
+    let (ledger, _, _) = run(Box::new(MinimumWage::new(vec![Dated::constant(1900.0)]).expect("valid")), &mut pop, 2023);
+    close(ledger.records[0].places, 0.0);
+}

@@ -1,5 +1,6 @@
 //! The book a lever writes its payments into.
 
+use super::rationing::RationingReport;
 use crate::model::{Accounts, IncomePart};
 
 /// Records a lever's payments: every amount goes both to the household's accounts and
@@ -11,6 +12,7 @@ pub struct Book<'a> {
     earlier_names: &'a [&'a str],
     earlier: &'a [Vec<f64>],
     outside: Option<&'a mut [f64]>,
+    rationing: Option<RationingReport>,
 }
 
 impl<'a> Book<'a> {
@@ -18,7 +20,7 @@ impl<'a> Book<'a> {
     /// household, zeroed by the caller).
     pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
         debug_assert_eq!(accounts.len(), paid.len());
-        Book { accounts, paid, earlier_names: &[], earlier: &[], outside: None }
+        Book { accounts, paid, earlier_names: &[], earlier: &[], outside: None, rationing: None }
     }
 
     /// A book that can also read the amounts of the levers applied before this one
@@ -29,7 +31,7 @@ impl<'a> Book<'a> {
         earlier_names: &'a [&'a str],
         earlier: &'a [Vec<f64>],
     ) -> Self {
-        Book { accounts, paid, earlier_names, earlier, outside: None }
+        Book { accounts, paid, earlier_names, earlier, outside: None, rationing: None }
     }
 
     /// The amounts per household paid this year by an earlier lever of the set, if
@@ -53,6 +55,16 @@ impl<'a> Book<'a> {
     pub fn pay(&mut self, h: usize, part: IncomePart, amount: f64) {
         self.accounts.add(h, part, amount);
         self.paid[h] += amount;
+    }
+
+    /// Records how a rationed lever filled its places this year (for the ledger).
+    pub fn report_rationing(&mut self, report: RationingReport) {
+        self.rationing = Some(report);
+    }
+
+    /// The rationing report recorded by the lever, if it is rationed.
+    pub fn rationing(&self) -> Option<RationingReport> {
+        self.rationing
     }
 
     /// What this lever has paid household `h` so far this year (net over parts).

@@ -23,6 +23,13 @@ pub struct LeverRecord {
     pub recipient_persons: f64,
     /// Fiscal cost: paid to households plus any cost no household receives, yuan.
     pub fiscal_cost: f64,
+    /// Places a rationed lever had to fill (persons or households, weighted); 0 for a
+    /// lever that is not rationed.
+    pub places: f64,
+    /// Places filled.
+    pub filled_places: f64,
+    /// Places left empty because too few were eligible.
+    pub unfilled_places: f64,
 }
 
 impl LeverRecord {
@@ -55,6 +62,9 @@ impl LeverRecord {
         self.recipient_households += other.recipient_households;
         self.recipient_persons += other.recipient_persons;
         self.fiscal_cost += other.fiscal_cost;
+        self.places += other.places;
+        self.filled_places += other.filled_places;
+        self.unfilled_places += other.unfilled_places;
     }
 }
 

@@ -481,6 +481,7 @@ pub fn apply_rationed<R: Rationed + ?Sized>(
     match allocate(lever, ctx, &[&*pop]) {
         Ok(allocation) => {
             lever.apply_with_cutoff(ctx, pop, &allocation, book);
+            book.report_rationing(allocation.report);
             allocation.report
         }
         Err(_) => RationingReport::default(),

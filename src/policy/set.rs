@@ -93,7 +93,13 @@ impl LeverSet {
             outside.iter_mut().for_each(|x| *x = 0.0);
             let mut book = Book::with_earlier(accounts, paid, &names[..i], earlier).with_outside(&mut outside);
             lever.apply(ctx, pop, &mut book);
+            let rationing = book.rationing();
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
+            if let Some(r) = rationing {
+                record.places = r.places;
+                record.filled_places = r.filled;
+                record.unfilled_places = r.unfilled;
+            }
             Ledger::record_column(&mut record, pop, paid);
             // Costs paid on behalf of households outside their income (weighted, in
             // household order).
