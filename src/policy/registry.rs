@@ -394,6 +394,25 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// Dated amounts by county tier: an array with one dated value (a number or a table
+    /// of effective months) per tier, or a single dated value for one tier; the
+    /// profile's list (`fallback`, constant) when not given.
+    ///
+    /// # Errors
+    /// As [`Params::dated`], and for an empty list.
+    pub fn dated_list_or(&self, name: &'static str, fallback: &[f64]) -> Result<Vec<Dated<f64>>> {
+        let p = self.spec_of(name)?;
+        let list = match self.raw(name) {
+            None => fallback.iter().map(|x| self.check_number(p, *x).map(Dated::constant)).collect::<Result<Vec<_>>>()?,
+            Some(toml::Value::Array(a)) => a.iter().map(|v| self.dated_value(p, v)).collect::<Result<Vec<_>>>()?,
+            Some(v) => vec![self.dated_value(p, v)?],
+        };
+        if list.is_empty() {
+            return Err(self.invalid(name, "[]", "needs at least one tier"));
+        }
+        Ok(list)
+    }
+
     /// A list of amounts (thresholds by tier), or the profile's list as the default.
     ///
     /// # Errors
