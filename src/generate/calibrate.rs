@@ -105,6 +105,7 @@ fn initial_area(profile: &Profile, residence: Residence, density: &[f64]) -> Are
         head_age_cdf: head,
         member_age_cdf: member,
         take_up: 0.5,
+        assessment_error_sigma: 0.0,
     }
 }
 
@@ -231,7 +232,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
     };
     let n = options.sample_households;
     let total_persons = profile.population.resident_persons.value;
-    let mut rules = base_rule_set(profile, [gp.areas[0].take_up, gp.areas[1].take_up])?;
+    let mut rules = base_rule_set(
+        profile,
+        [gp.areas[0].take_up, gp.areas[1].take_up],
+        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+    )?;
     let mut iterations = 0;
     let mut last_error = f64::INFINITY;
     for iter in 0..options.max_iterations {
@@ -318,14 +323,24 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
             // Take-up against the caseload.
             if let Some(d) = &t.dibao_recipients {
                 if x.dibao_persons > 0.0 {
-                    worst = worst.max(rel(x.dibao_persons, d.value).abs() * 0.1);
+                    let e = rel(x.dibao_persons, d.value);
+                    worst = worst.max(e.abs() * 0.1);
+                    // Too few eligible even with everyone taking the benefit up: the
+                    // administered means test must be making inclusion errors.
+                    if p.take_up >= 0.98 && e < -0.05 {
+                        p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
+                    }
                     p.take_up = (p.take_up * (d.value / x.dibao_persons).sqrt()).clamp(0.001, 1.0);
                 } else {
                     p.take_up = (p.take_up * 2.0).min(1.0);
                 }
             }
         }
-        rules = base_rule_set(profile, [gp.areas[0].take_up, gp.areas[1].take_up])?;
+        rules = base_rule_set(
+            profile,
+            [gp.areas[0].take_up, gp.areas[1].take_up],
+            [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+        )?;
         if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
             for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(

@@ -178,13 +178,19 @@ impl Generator {
     pub fn report(&self, pop: &Population) -> CalibrationReport {
         let mut copy = pop.clone();
         let accounts = apply_base_rules(&self.rules, &mut copy, self.params.base_year, self.params.seed);
-        report::calibration_report(&self.profile, &copy, &accounts)
+        self.report_with_accounts(&copy, &accounts)
     }
 
     /// The calibration report of a population with its base-year accounts, as
     /// [`Generator::generate_with_accounts`] returns them.
     pub fn report_with_accounts(&self, pop: &Population, accounts: &Accounts) -> CalibrationReport {
-        report::calibration_report(&self.profile, pop, accounts)
+        let mut r = report::calibration_report(&self.profile, pop, accounts);
+        for a in &self.params.areas {
+            let area = a.residence.as_str();
+            r.calibrated.push((format!("{area} dibao take-up"), a.take_up));
+            r.calibrated.push((format!("{area} dibao means-test error (sigma)"), a.assessment_error_sigma));
+        }
+        r
     }
 }
 

@@ -51,6 +51,10 @@ pub struct AreaParams {
     pub member_age_cdf: Vec<f64>,
     /// Dibao take-up rate (calibrated to the caseload).
     pub take_up: f64,
+    /// Error of the administered dibao means test (see
+    /// [`Dibao::assessment_error_sigma`](crate::policy::dibao::Dibao::assessment_error_sigma)):
+    /// 0 unless the caseload cannot be reached with full take-up.
+    pub assessment_error_sigma: f64,
 }
 
 /// Everything needed to generate households of a profile: calibrated, immutable,

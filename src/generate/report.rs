@@ -53,6 +53,9 @@ pub struct CalibrationReport {
     pub weighted_persons: f64,
     /// Every assumed value the profile and the base rules use, `(field, reason)`.
     pub assumptions: Vec<(String, String)>,
+    /// Parameters calibration fitted that a reader should know about, `(name, value)`:
+    /// dibao take-up and the error of the administered means test, by residence.
+    pub calibrated: Vec<(String, f64)>,
 }
 
 impl CalibrationReport {
@@ -94,6 +97,12 @@ impl CalibrationReport {
                 100.0 * t.relative_error,
                 if t.calibrated { "" } else { "  (check)" }
             ));
+        }
+        if !self.calibrated.is_empty() {
+            out.push_str("\ncalibrated parameters\n");
+            for (name, value) in &self.calibrated {
+                out.push_str(&format!("  {name:<44} {value:.3}\n"));
+            }
         }
         if !self.assumptions.is_empty() {
             out.push_str(&format!("\n{} assumed values (see --format json for the reasons)\n", self.assumptions.len()));
@@ -172,6 +181,7 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         targets.push(check(label, &band.share, band_persons[b] / total_persons.max(1e-12), true));
     }
     let mut all_items = Vec::new();
+    let mut all_mean = 0.0;
     for r in Residence::BOTH {
         let a = r.index();
         let t = profile.area(r);
@@ -181,7 +191,18 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         targets.push(check(format!("{r} mean operating income"), &t.operating, parts[a][2] / p, true));
         targets.push(check(format!("{r} mean property income"), &t.property, parts[a][3] / p, true));
         targets.push(check(format!("{r} mean net transfer income"), &t.net_transfer, parts[a][4] / p, true));
-        all_items.extend_from_slice(&items[a]);
+        // All residents, each residence weighted by the survey's urban share when
+        // the profile gives one (the published all-residents figures use it).
+        let resident_share = persons[a] / total_persons.max(1e-12);
+        let survey_share = profile
+            .all
+            .as_ref()
+            .and_then(|x| x.survey_urban_share.as_ref())
+            .map(|s| if r == Residence::Urban { s.value } else { 1.0 - s.value })
+            .unwrap_or(resident_share);
+        let scale = survey_share / resident_share.max(1e-12);
+        all_items.extend(items[a].iter().map(|h| HouseholdIncome { weight: h.weight * scale, ..*h }));
+        all_mean += survey_share * parts[a][0] / p;
         if let Some(m) = &t.median {
             let sim = household_median(&mut items[a]);
             targets.push(check(format!("{r} median disposable income"), m, sim, false));
@@ -206,8 +227,7 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
     }
     if let Some(all) = &profile.all {
         if let Some(d) = &all.disposable {
-            let total: f64 = parts[0][0] + parts[1][0];
-            targets.push(check("all mean disposable income".into(), d, total / total_persons.max(1e-12), false));
+            targets.push(check("all mean disposable income".into(), d, all_mean, false));
         }
         if let Some(m) = &all.median {
             targets.push(check("all median disposable income".into(), m, household_median(&mut all_items), false));
@@ -227,5 +247,6 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         },
         weighted_persons: total_persons,
         assumptions,
+        calibrated: Vec::new(),
     }
 }

@@ -54,7 +54,7 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 
 /// The base-year rule set of a profile: contributions, income tax, resident pension,
 /// old-age and disability allowances, extreme-poverty support and dibao with the given
-/// take-up rates (`[urban, rural]`).
+/// take-up rates and means-test errors (`[urban, rural]`, both calibrated).
 ///
 /// Dibao here has only the rules every region carries (thresholds by tier, take-up,
 /// the allowance disregard and the employment-cost deduction of the profile); the
@@ -69,7 +69,7 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 ///
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.
-pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
+pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
     let r = &profile.rules;
     let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
     let mut dibao = Dibao::new(
@@ -77,6 +77,8 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2]) -> Result<LeverSet> {
         take_up,
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
+    dibao.assessment_error_sigma = assessment_error_sigma;
+    dibao.validate()?;
     let extreme =
         ExtremePovertySupport::new(dibao.clone(), r.extreme_poverty_support_multiple.value, NO_SUPPORTER_SHARE)?;
     Ok(LeverSet::new()

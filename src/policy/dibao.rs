@@ -119,6 +119,14 @@ pub struct Dibao {
     /// Poverty line per person per year: the rural threshold is raised to at least it
     /// (两线合一, Yangquan plan "完善基本生活保障"). Default none.
     pub rural_poverty_line_per_year: Option<Dated<f64>>,
+    /// Error of the administered means test, `[urban, rural]`: the income the means
+    /// test sees is the assessed income times `exp(σ z)`, `z` a persistent standard
+    /// normal draw per household. 0 (the default) is a perfect means test. Studies find
+    /// large inclusion and exclusion errors in dibao targeting (Golan, Sicular &
+    /// Umapathi 2017; Kakwani, Li, Wang & Zhu 2017: lever_parameters.md, "dibao
+    /// targeting"); the base-year rules calibrate σ where the published caseload cannot
+    /// be reached with a perfect test.
+    pub assessment_error_sigma: [f64; 2],
 }
 
 /// What the means test found for one household.
@@ -153,6 +161,7 @@ impl Dibao {
             sanction: None,
             indexation: Indexation::None,
             rural_poverty_line_per_year: None,
+            assessment_error_sigma: [0.0, 0.0],
         };
         d.validate()?;
         Ok(d)
@@ -176,6 +185,12 @@ impl Dibao {
             super::tax::check_share("dibao", &format!("take_up.{}", Residence::BOTH[r]), *t)?;
         }
         check_dated("dibao", "employment_cost_deduction_per_month", &self.employment_cost_deduction_per_month)?;
+        for (r, s) in self.assessment_error_sigma.iter().enumerate() {
+            if !(0.0..=3.0).contains(s) {
+                let field = format!("assessment_error_sigma.{}", Residence::BOTH[r]);
+                return Err(invalid(&field, &s.to_string(), "must be between 0 and 3"));
+            }
+        }
         if !(self.edge_multiple >= 1.0 && self.edge_multiple.is_finite()) {
             return Err(invalid("edge_multiple", &self.edge_multiple.to_string(), "must be at least 1"));
         }
@@ -401,7 +416,12 @@ impl Lever for Dibao {
             }
             let t = self.monthly_thresholds(ctx, residence, pop.households.tier[h]);
             let annual: f64 = t.iter().sum();
-            let a = self.assess(ctx.year, pop, h, book.accounts(), book);
+            let mut a = self.assess(ctx.year, pop, h, book.accounts(), book);
+            let sigma = self.assessment_error_sigma[residence.index()];
+            if sigma > 0.0 && a.assessed > 0.0 {
+                let z = StreamRng::with_sub(ctx.seed, pop.household_id(h), 0, Purpose::TakeUp, 1).normal();
+                a.assessed *= (sigma * z).exp();
+            }
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = if last_year && a.new_job_start <= 12 {
                 self.benefit_after_new_job(&t, &a, size)

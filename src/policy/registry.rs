@@ -403,7 +403,9 @@ impl<'a> Params<'a> {
     pub fn dated_list_or(&self, name: &'static str, fallback: &[f64]) -> Result<Vec<Dated<f64>>> {
         let p = self.spec_of(name)?;
         let list = match self.raw(name) {
-            None => fallback.iter().map(|x| self.check_number(p, *x).map(Dated::constant)).collect::<Result<Vec<_>>>()?,
+            None => {
+                fallback.iter().map(|x| self.check_number(p, *x).map(Dated::constant)).collect::<Result<Vec<_>>>()?
+            }
             Some(toml::Value::Array(a)) => a.iter().map(|v| self.dated_value(p, v)).collect::<Result<Vec<_>>>()?,
             Some(v) => vec![self.dated_value(p, v)?],
         };

@@ -133,6 +133,12 @@ pub struct AllResidentsChecks {
     /// Median per-capita disposable income of all residents.
     #[serde(default)]
     pub median: Option<Sourced<f64>>,
+    /// Urban share of persons the survey's own weights give, when the published
+    /// all-residents figures are not the resident-weighted average of the urban and
+    /// rural ones. The all-residents checks weight urban and rural persons by it; without
+    /// it they use the resident shares.
+    #[serde(default)]
+    pub survey_urban_share: Option<Sourced<f64>>,
 }
 
 /// Base-year rule parameters. Money per month where the name says so.
@@ -415,6 +421,9 @@ impl Profile {
             if let Some(d) = &a.dibao_recipients {
                 v.non_negative(&format!("{name}.dibao_recipients"), d.value);
             }
+        }
+        if let Some(s) = self.all.as_ref().and_then(|a| a.survey_urban_share.as_ref()) {
+            v.share("all.survey_urban_share", s.value);
         }
         let r = &self.rules;
         for (f, t, s) in [
