@@ -1,0 +1,173 @@
+//! Targets as the plans state them, and whether a projection meets them.
+//!
+//! A plan says "rural income grows about 12% a year" (左右: within a tolerance), "wage
+//! income at least 45% of rural income" (以上), "the urban-rural ratio 2.78 in 2022",
+//! "78,000 of the formerly poor above 10,000 yuan". Each is a [`Target`] on one
+//! indicator of one group: a level in a year, or an average yearly growth between two
+//! years, compared as *about*, *at least* or *at most*.
+
+use serde::{Deserialize, Serialize};
+
+/// How a value is compared with the target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Comparison {
+    /// 左右: within `tolerance` of the target (same unit as the target).
+    About {
+        /// Largest distance that still counts as met.
+        tolerance: f64,
+    },
+    /// 以上 / 不低于: at least the target.
+    AtLeast,
+    /// 以内 / 不高于: at most the target.
+    AtMost,
+}
+
+/// What is measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "measure")]
+pub enum Measure {
+    /// The indicator's value in a year.
+    Level {
+        /// Year.
+        year: u16,
+    },
+    /// Average yearly growth of the indicator from `from` to `to` (geometric mean, as a
+    /// fraction: 0.12 = 12% a year).
+    Growth {
+        /// First year (the base of the growth).
+        from: u16,
+        /// Last year.
+        to: u16,
+    },
+}
+
+/// A target of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// A name for reports, e.g. "rural income +12% a year 2022–2024".
+    pub name: String,
+    /// Group: `urban`, `rural`, `all`, or another group the indicators report.
+    pub group: String,
+    /// Indicator name (see the indicators module), e.g. `disposable_mean`.
+    pub indicator: String,
+    /// What is measured.
+    #[serde(flatten)]
+    pub measure: Measure,
+    /// Target value (a fraction for growth and shares).
+    pub value: f64,
+    /// How it is compared.
+    pub comparison: Comparison,
+    /// The plan clause it comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A target checked against one projection (or the mean of replications).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    /// The target's name.
+    pub name: String,
+    /// The value reached (`None` if the indicator or a year is missing).
+    pub reached: Option<f64>,
+    /// The target value.
+    pub target: f64,
+    /// Met or missed.
+    pub met: bool,
+    /// By how much: reached − target (positive is above the target).
+    pub margin: Option<f64>,
+    /// Share of replications in which the target is met (1 or 0 for a single run).
+    pub probability: f64,
+}
+
+impl Target {
+    /// The value the target measures, given a lookup of `(year, group, indicator)`.
+    pub fn measure<L: Fn(u16, &str, &str) -> Option<f64>>(&self, lookup: &L) -> Option<f64> {
+        match self.measure {
+            Measure::Level { year } => lookup(year, &self.group, &self.indicator),
+            Measure::Growth { from, to } => {
+                let a = lookup(from, &self.group, &self.indicator)?;
+                let b = lookup(to, &self.group, &self.indicator)?;
+                if to <= from || a <= 0.0 || b <= 0.0 {
+                    return None;
+                }
+                Some((b / a).powf(1.0 / (to - from) as f64) - 1.0)
+            }
+        }
+    }
+
+    /// Whether a value meets the target.
+    pub fn is_met(&self, reached: f64) -> bool {
+        match self.comparison {
+            Comparison::About { tolerance } => (reached - self.value).abs() <= tolerance,
+            Comparison::AtLeast => reached >= self.value,
+            Comparison::AtMost => reached <= self.value,
+        }
+    }
+
+    /// Checks the target in each replication (`lookups`, one per replication): the
+    /// reached value is the mean over replications, `met` refers to that mean, and the
+    /// probability is the share of replications that meet it.
+    pub fn check<L: Fn(u16, &str, &str) -> Option<f64>>(&self, lookups: &[L]) -> TargetResult {
+        let values: Vec<f64> = lookups.iter().filter_map(|l| self.measure(l)).collect();
+        let reached = if values.is_empty() { None } else { Some(values.iter().sum::<f64>() / values.len() as f64) };
+        let met_count = values.iter().filter(|v| self.is_met(**v)).count();
+        TargetResult {
+            name: self.name.clone(),
+            reached,
+            target: self.value,
+            met: reached.is_some_and(|r| self.is_met(r)),
+            margin: reached.map(|r| r - self.value),
+            probability: if lookups.is_empty() { 0.0 } else { met_count as f64 / lookups.len() as f64 },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(year: u16, group: &str, indicator: &str) -> Option<f64> {
+        match (year, group, indicator) {
+            (2021, "rural", "disposable_mean") => Some(10_000.0),
+            (2024, "rural", "disposable_mean") => Some(14_049.28), // 10,000 × 1.12^3
+            (2022, "all", "urban_rural_ratio") => Some(2.80),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn growth_about_twelve_percent() {
+        let t = Target {
+            name: "rural +12%/yr".into(),
+            group: "rural".into(),
+            indicator: "disposable_mean".into(),
+            measure: Measure::Growth { from: 2021, to: 2024 },
+            value: 0.12,
+            comparison: Comparison::About { tolerance: 0.005 },
+            source: "Liupanshui plan".into(),
+        };
+        let r = t.check(&[lookup]);
+        assert!((r.reached.expect("measured") - 0.12).abs() < 1e-9);
+        assert!(r.met);
+        assert_eq!(r.probability, 1.0);
+    }
+
+    #[test]
+    fn ratio_at_most_is_missed_by_the_margin() {
+        let t = Target {
+            name: "ratio 2.78 in 2022".into(),
+            group: "all".into(),
+            indicator: "urban_rural_ratio".into(),
+            measure: Measure::Level { year: 2022 },
+            value: 2.78,
+            comparison: Comparison::AtMost,
+            source: String::new(),
+        };
+        let r = t.check(&[lookup]);
+        assert!(!r.met);
+        assert!((r.margin.expect("margin") - 0.02).abs() < 1e-9);
+        let missing = Target { measure: Measure::Level { year: 2030 }, ..t };
+        assert_eq!(missing.check(&[lookup]).reached, None);
+    }
+}
