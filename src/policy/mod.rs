@@ -34,7 +34,7 @@ pub mod wages;
 pub use book::Book;
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
-pub use set::{LeverColumns, LeverSet, market_accounts};
+pub use set::{Chunk, LeverColumns, LeverSet, market_accounts};
 
 use crate::model::Population;
 use crate::random::{Purpose, StreamRng};
@@ -114,5 +114,11 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     /// households this year (weighted total) and its number of weighted recipients.
     fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid_to_households: f64, _recipients: f64) -> f64 {
         0.0
+    }
+
+    /// The lever as a rationed lever, if it fills a fixed number of places: a set
+    /// applied to several chunks then allocates the places over all of them at once.
+    fn as_rationed(&self) -> Option<&dyn rationing::Rationed> {
+        None
     }
 }

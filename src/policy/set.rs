@@ -1,14 +1,19 @@
 //! A set of levers applied in stage order.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::rationing::allocate;
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::{Accounts, Population};
 
 /// Levers applied together in [`Stage`](super::Stage) order; within a stage, in the
 /// order they were added. Keyed by name: adding a lever with a name already present
 /// replaces it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct LeverSet {
-    levers: Vec<Box<dyn Lever>>,
+    levers: Vec<Arc<dyn Lever>>,
 }
 
 /// Per-lever amounts for each household of a chunk, kept for the ledger and for
@@ -33,6 +38,11 @@ impl LeverSet {
 
     /// Adds a lever (replacing one of the same name), keeping stage order.
     pub fn insert(&mut self, lever: Box<dyn Lever>) {
+        self.insert_shared(Arc::from(lever));
+    }
+
+    /// Adds a lever shared with other sets (variants of a run share their levers).
+    pub fn insert_shared(&mut self, lever: Arc<dyn Lever>) {
         if let Some(i) = self.levers.iter().position(|l| l.name() == lever.name()) {
             self.levers[i] = lever;
         } else {
@@ -54,6 +64,11 @@ impl LeverSet {
         self.levers.iter().map(|l| l.as_ref())
     }
 
+    /// The levers in application order, shared.
+    pub fn shared(&self) -> impl Iterator<Item = &Arc<dyn Lever>> {
+        self.levers.iter()
+    }
+
     /// The lever of a name.
     pub fn get(&self, name: &str) -> Option<&dyn Lever> {
         self.levers.iter().find(|l| l.name() == name).map(|l| l.as_ref())
@@ -71,7 +86,8 @@ impl LeverSet {
 
     /// Builds the accounts of every household from market incomes and private
     /// transfers, then applies every lever in order. Returns the chunk's ledger;
-    /// `columns` receives each lever's amount per household.
+    /// `columns` receives each lever's amount per household. The population is treated
+    /// as a whole: a rationed lever fills its places within it.
     pub fn apply_year(
         &self,
         ctx: &YearContext,
@@ -79,37 +95,105 @@ impl LeverSet {
         accounts: &mut Accounts,
         columns: &mut LeverColumns,
     ) -> Ledger {
-        market_accounts(pop, accounts);
-        let n = pop.household_count();
-        columns.paid.resize_with(self.levers.len(), Vec::new);
-        let mut ledger = Ledger { records: Vec::with_capacity(self.levers.len()) };
+        let mut chunk = [Chunk {
+            pop: std::mem::take(pop),
+            accounts: std::mem::take(accounts),
+            columns: std::mem::take(columns),
+            ..Default::default()
+        }];
+        let ledger = self.apply_year_chunks(ctx, &mut chunk);
+        let [c] = chunk;
+        *pop = c.pop;
+        *accounts = c.accounts;
+        *columns = c.columns;
+        ledger
+    }
+
+    /// Applies every lever to all the chunks of a population for one year, chunks in
+    /// parallel, levers in order. A rationed lever allocates its places over all the
+    /// chunks at once (so the result does not depend on how households are split into
+    /// chunks); the ledger is summed chunk after chunk in household order, so its sums
+    /// do not depend on the split either.
+    pub fn apply_year_chunks(&self, ctx: &YearContext, chunks: &mut [Chunk]) -> Ledger {
+        let n_levers = self.levers.len();
+        chunks.par_iter_mut().for_each(|c| {
+            market_accounts(&c.pop, &mut c.accounts);
+            c.columns.paid.resize_with(n_levers, Vec::new);
+        });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
-        let mut outside = vec![0.0; n];
+        let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
         for (i, lever) in self.levers.iter().enumerate() {
-            let (earlier, rest) = columns.paid.split_at_mut(i);
-            let paid = &mut rest[0];
-            paid.clear();
-            paid.resize(n, 0.0);
-            outside.iter_mut().for_each(|x| *x = 0.0);
-            let mut book = Book::with_earlier(accounts, paid, &names[..i], earlier).with_outside(&mut outside);
-            lever.apply(ctx, pop, &mut book);
-            let rationing = book.rationing();
+            let allocation = lever.as_rationed().map(|r| {
+                let pops: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
+                allocate(r, ctx, &pops)
+            });
+            let names = &names[..i];
+            chunks.par_iter_mut().for_each(|c| {
+                let n = c.pop.household_count();
+                let (earlier, rest) = c.columns.paid.split_at_mut(i);
+                let paid = &mut rest[0];
+                paid.clear();
+                paid.resize(n, 0.0);
+                c.outside.clear();
+                c.outside.resize(n, 0.0);
+                let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
+                match (&allocation, lever.as_rationed()) {
+                    (Some(Ok(a)), Some(r)) => r.apply_with_cutoff(ctx, &mut c.pop, a, &mut book),
+                    // Invalid places (rejected by the constructor already): nothing.
+                    (Some(Err(_)), _) => {}
+                    _ => lever.apply(ctx, &mut c.pop, &mut book),
+                }
+                if let Some(report) = book.rationing() {
+                    c.rationing = Some(report);
+                }
+            });
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
-            if let Some(r) = rationing {
+            let mut outside_cost = 0.0;
+            for c in chunks.iter_mut() {
+                Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
+                // Costs paid on behalf of households outside their income (weighted).
+                for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
+                    outside_cost += x * w as f64;
+                }
+            }
+            let report = match &allocation {
+                Some(Ok(a)) => Some(a.report),
+                // A lever that rations inside `apply` (one chunk) reports through the book.
+                _ => chunks.iter_mut().find_map(|c| c.rationing.take()),
+            };
+            if let Some(r) = report {
                 record.places = r.places;
                 record.filled_places = r.filled;
                 record.unfilled_places = r.unfilled;
             }
-            Ledger::record_column(&mut record, pop, paid);
-            // Costs paid on behalf of households outside their income (weighted, in
-            // household order).
-            let outside_cost: f64 = outside.iter().zip(&pop.households.weight).map(|(&x, &w)| x * w as f64).sum();
             record.fiscal_cost = record.paid_to_households
                 + outside_cost
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
             ledger.records.push(record);
         }
         ledger
+    }
+}
+
+/// One chunk of a population with its accounts and lever columns for the year.
+#[derive(Debug, Default, Clone)]
+pub struct Chunk {
+    /// The households and persons.
+    pub pop: Population,
+    /// This year's accounts.
+    pub accounts: Accounts,
+    /// Each lever's amount per household this year.
+    pub columns: LeverColumns,
+    /// Scratch: costs paid on behalf of households (reused).
+    pub outside: Vec<f64>,
+    /// Scratch: the rationing report a lever recorded through the book this year.
+    pub rationing: Option<super::rationing::RationingReport>,
+}
+
+impl Chunk {
+    /// A chunk of a population, with empty accounts.
+    pub fn new(pop: Population) -> Self {
+        Chunk { pop, ..Default::default() }
     }
 }
 
