@@ -136,6 +136,7 @@ fn minimum_wage_rejects_invalid_parameters() {
 
 #[test]
 fn wage_guideline_rejects_invalid_parameters() {
+    // Its only parameter is a rate: no money or share to make negative or above 1.
     expect_invalid("wage_guideline", "growth = -1", "growth", "-1");
     expect_invalid("wage_guideline", "growth = { \"2019-01\" = 0.05 }", "growth.2019-01", "0.05");
     expect_invalid("wage_guideline", "growth = \"seven percent\"", "growth", "seven percent");
@@ -149,6 +150,8 @@ fn public_sector_pay_rejects_invalid_parameters() {
     expect_invalid("public_sector_pay", "raise = \"five percent\"", "raise", "five percent");
     expect_invalid("public_sector_pay", "raise = { \"2020-07\" = 0.05 }", "raise.2020-07", "0.05");
     expect_invalid("public_sector_pay", "raise = -1.5", "raise", "-1.5");
+    expect_invalid("public_sector_pay", "raise = 0.05\ncivil_servants_wage = 70000", "civil_servants_wage", "70000");
+    // No share parameter.
 }
 
 #[test]
@@ -166,6 +169,13 @@ fn rural_doctor_teacher_allowances_reject_invalid_parameters() {
         "200",
     );
     expect_invalid("rural_doctor_teacher_allowances", "village_doctor = 500", "village_doctor", "500");
+    expect_invalid(
+        "rural_doctor_teacher_allowances",
+        "rural_teacher_per_month = \"200 yuan\"",
+        "rural_teacher_per_month",
+        "200 yuan",
+    );
+    // No share parameter.
 }
 
 #[test]
@@ -176,6 +186,7 @@ fn work_for_relief_rejects_invalid_parameters() {
     expect_invalid("work_for_relief", "day_wage = 0", "day_wage", "0");
     expect_invalid("work_for_relief", "investment = { \"2019-01\" = 1000000 }", "investment.2019-01", "1000000");
     expect_invalid("work_for_relief", "days = true", "days", "true");
+    expect_invalid("work_for_relief", "labor_share = 0.2", "labor_share", "0.2");
 }
 
 #[test]
@@ -208,6 +219,7 @@ fn skills_training_rejects_invalid_parameters() {
     expect_invalid("skills_training", "places_per_year = { \"2020-01\" = 100 }", "places_per_year.2020-01", "100");
     expect_invalid("skills_training", "training_month = 13", "training_month", "13");
     expect_invalid("skills_training", "hourly_gain = \"1.88\"", "hourly_gain", "1.88");
+    expect_invalid("skills_training", "places = 100", "places", "100");
 }
 
 #[test]
@@ -237,6 +249,8 @@ fn farm_productivity_rejects_invalid_parameters() {
     expect_invalid("farm_productivity", "grain_growth = -1", "grain_growth", "-1");
     expect_invalid("farm_productivity", "oilseed_growth = { \"2020-01\" = 0.03 }", "oilseed_growth.2020-01", "0.03");
     expect_invalid("farm_productivity", "specialty_growth = [0.1]", "specialty_growth", "0.1");
+    expect_invalid("farm_productivity", "shares = [0.5, 0.1, 0.2]", "shares", "0.5");
+    // No money parameter.
 }
 
 #[test]
@@ -251,6 +265,7 @@ fn enterprise_linkage_rejects_invalid_parameters() {
         "5",
     );
     expect_invalid("enterprise_linkage", "household_per_year = 5", "household_per_year", "5");
+    // No share parameter: the uplift may exceed 1 (doubling farm income), only not be negative.
 }
 
 #[test]
@@ -279,6 +294,8 @@ fn collective_dividend_rejects_invalid_parameters() {
         "50",
     );
     expect_invalid("collective_dividend", "per_member_per_month = \"fifty\"", "per_member_per_month", "fifty");
+    expect_invalid("collective_dividend", "per_person_per_month = 50", "per_person_per_month", "50");
+    // No share parameter.
 }
 
 #[test]
@@ -287,6 +304,7 @@ fn property_income_growth_rejects_invalid_parameters() {
     expect_invalid("property_income_growth", "growth = false", "growth", "false");
     expect_invalid("property_income_growth", "growth = { \"2020-01\" = 0.03 }", "growth.2020-01", "0.03");
     expect_invalid("property_income_growth", "grwoth = 0.03", "grwoth", "0.03");
+    // Its only parameter is a rate: no money or share to make negative or above 1.
 }
 
 // --- Builders read their parameters -----------------------------------------------

@@ -293,7 +293,7 @@ pub const SPECS: &[LeverSpec] = &[
         name: "collective_dividend",
         summary: "Village collective economy dividend per member to households in the collective",
         part: "property",
-        source: "村集体经济分红 (village-specific; all three seed plans call for collective economy income)",
+        source: "村集体经济分红 (village-specific; no figure in the seeds)",
         parameters: &[ParameterSpec {
             name: "per_member_per_month",
             kind: Kind::DatedMoney,

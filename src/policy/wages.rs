@@ -411,7 +411,8 @@ pub const SPECS: &[LeverSpec] = &[
                 description: "Floor per month by tier (tier 0 first), each a number or a table of effective months. \
                               No default: set by each province, e.g. Inner Mongolia from 2021-12: \
                               [1980, 1910, 1850]; Shanxi from 2017-10: [1700, 1600, 1500, 1400] \
-                              (晋政办发〔2017〕120号; lever_parameters.md \"Minimum wages\")",
+                              (晋政办发〔2017〕120号); Guizhou 2015: [1600, 1500, 1400]; Ningxia 2015: \
+                              [1480, 1390, 1320] (data/published/lever_parameters.csv)",
             },
             ParameterSpec {
                 name: "coverage",
@@ -436,7 +437,7 @@ pub const SPECS: &[LeverSpec] = &[
         name: "wage_guideline",
         summary: "Raises the wages of local employees and short-term migrants by the year's guideline growth",
         part: "wage",
-        source: "工资指导线 published yearly by each province (lever_parameters: Wages)",
+        source: "工资指导线, published yearly by each province (no figure in the seeds)",
         parameters: &[ParameterSpec {
             name: "growth",
             kind: Kind::DatedRate,
