@@ -2,8 +2,8 @@
 //! over random households.
 
 use incomesim::model::{
-    Accounts, Disability, Employment, HouseholdFlags, HouseholdRecord, IncomePart, Occupation, PersonRecord,
-    Population, Residence,
+    Accounts, Disability, Employment, HouseholdFlags, HouseholdRecord, IncomePart, Occupation, PersonFlags,
+    PersonRecord, Population, Residence, Sex,
 };
 use incomesim::policy::employment::{LabourTransfer, PublicWelfarePosts, SkillsTraining, StartUpSupport};
 use incomesim::policy::farm::{EnterpriseLinkage, FarmProductivity};
@@ -411,4 +411,467 @@ fn the_ledger_reports_places_filled_and_unfilled() {
     // A lever that is not rationed reports no places.
     let (ledger, _, _) = run(Box::new(MinimumWage::new(vec![Dated::constant(1900.0)]).expect("valid")), &mut pop, 2023);
     close(ledger.records[0].places, 0.0);
+}
+
+// --- Edge cases, lever by lever -----------------------------------------------------
+//
+// Each test below covers, for one lever: an ineligible household that gets nothing,
+// income exactly at the threshold (where the lever has one), a household of one, a
+// zero-income household, a severely disabled member, a person finding a job mid-year
+// and a parameter changing mid-year. An edge case that does not apply says why.
+
+/// A severely disabled person who cannot work.
+fn severe() -> PersonRecord {
+    PersonRecord { disability: Disability::Severe, able_to_work: false, ..person(45, Employment::NotInLabourForce) }
+}
+
+fn with_household_flag(record: HouseholdRecord, flag: u16) -> HouseholdRecord {
+    let mut flags = record.flags;
+    flags.set(flag, true);
+    HouseholdRecord { flags, ..record }
+}
+
+fn with_person_flag(record: PersonRecord, flag: u8) -> PersonRecord {
+    PersonRecord { flags: PersonFlags(record.flags.0 | flag), ..record }
+}
+
+#[test]
+fn minimum_wage_edge_cases() {
+    // Floor 1,500 a month until June 2022, 1,600 from July (a parameter changing
+    // mid-year): a full year owes 6 * 1,500 + 6 * 1,600 = 18,600.
+    let floor = Dated::new(vec![(ym(2021, 1), 1500.0), (ym(2022, 7), 1600.0)]).expect("ordered");
+    let lever = MinimumWage::new(vec![floor]).expect("valid");
+    let worker = |wage: f32| PersonRecord { wage, ..person(30, Employment::LocalEmployee) };
+    let mut pop = Population::empty(0);
+    // 0: household of one paid 15,000: +3,600.
+    pop.push_household(&urban(), &[worker(15_000.0)]);
+    // 1: paid exactly the floor, 18,600: nothing.
+    pop.push_household(&urban(), &[worker(18_600.0)]);
+    // 2: ineligible: a short-term migrant (floor set elsewhere) and a farmer, both paid little.
+    let migrant = PersonRecord { wage: 5000.0, ..person(30, Employment::MigrantShortTerm) };
+    let farmer = PersonRecord { operating: 1000.0, ..person(50, Employment::FarmerHerder) };
+    pop.push_household(&rural(), &[migrant, farmer]);
+    // 3: zero-income household (one unemployed person): no job, nothing.
+    pop.push_household(&urban(), &[person(30, Employment::Unemployed)]);
+    // 4: a local employee with no recorded wage is raised to the whole floor: 18,600.
+    pop.push_household(&urban(), &[worker(0.0)]);
+    // 5: a severely disabled member who does not work gets nothing; the employee beside
+    // them is raised as anyone: +3,600 (disability is not a rule of this lever).
+    pop.push_household(&urban(), &[severe(), worker(15_000.0)]);
+    // 6: found a job in September (4 months, Sep–Dec): owed 4 * 1,600 = 6,400; paid 6,000: +400.
+    pop.push_household(&urban(), &[PersonRecord { months_in_job: 4, ..worker(6000.0) }]);
+    // 7: found a job in March (10 months): owed 4 * 1,500 + 6 * 1,600 = 15,600; paid 15,000: +600.
+    pop.push_household(&urban(), &[PersonRecord { months_in_job: 10, ..worker(15_000.0) }]);
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    assert_eq!(col, vec![3600.0, 0.0, 0.0, 0.0, 18_600.0, 3600.0, 400.0, 600.0]);
+    assert_eq!(pop.persons.wage[0], 18_600.0, "the wage column is raised too");
+}
+
+#[test]
+fn wage_guideline_edge_cases() {
+    // 5% in force from January 2022, 8% from July 2022: the rate in force in January
+    // applies to the year, so 2022 grows by 5% and 2023 by 8%.
+    let growth = Dated::new(vec![(ym(2022, 1), 0.05), (ym(2022, 7), 0.08)]).expect("ordered");
+    let lever = WageGuideline::new(growth).expect("valid");
+    let employee = |wage: f32| PersonRecord { wage, ..person(30, Employment::LocalEmployee) };
+    let build = || {
+        let mut pop = Population::empty(0);
+        // 0: household of one: 30,000 * 5% = 1,500.
+        pop.push_household(&urban(), &[employee(30_000.0)]);
+        // 1: ineligible: public sector (own lever), a retiree and a farmer: nothing.
+        let official = PersonRecord { wage: 30_000.0, ..person(40, Employment::PublicSector) };
+        let farmer = PersonRecord { operating: 9000.0, ..person(50, Employment::FarmerHerder) };
+        pop.push_household(&urban(), &[official, person(70, Employment::Retired), farmer]);
+        // 2: zero-income household: nothing to grow.
+        pop.push_household(&urban(), &[person(30, Employment::Unemployed)]);
+        // 3: a severely disabled member beside a short-term migrant paid 10,000: 500.
+        pop.push_household(
+            &rural(),
+            &[severe(), PersonRecord { wage: 10_000.0, ..person(30, Employment::MigrantShortTerm) }],
+        );
+        // 4: found a job in July (6 months) paid 15,000: the year's wage grows, 750.
+        pop.push_household(&urban(), &[PersonRecord { months_in_job: 6, ..employee(15_000.0) }]);
+        pop
+    };
+    // No income threshold: the guideline raises every covered wage, whatever its level.
+    let (_, _, col) = run(Box::new(lever.clone()), &mut build(), 2022);
+    for (got, want) in col.iter().zip([1500.0, 0.0, 0.0, 500.0, 750.0]) {
+        close(*got, want);
+    }
+    // 2023: 30,000 * 8% = 2,400.
+    let (_, _, col) = run(Box::new(lever), &mut build(), 2023);
+    close(col[0], 2400.0);
+}
+
+#[test]
+fn public_sector_pay_edge_cases() {
+    // A 4% rise from July 2022 (a parameter changing mid-year); civil servants' average 72,000.
+    let raise = Dated::new(vec![(ym(2021, 1), 0.0), (ym(2022, 7), 0.04)]).expect("ordered");
+    let lever = PublicSectorPay::new(raise, Some(72_000.0)).expect("valid");
+    let official = |wage: f32| PersonRecord { wage, ..person(40, Employment::PublicSector) };
+    let teacher = |wage: f32| PersonRecord { occupation: Occupation::Teacher, ..official(wage) };
+    let mut pop = Population::empty(0);
+    // 0: household of one, official paid 60,000: 5,000 a month * 4% * 6 = 1,200.
+    pop.push_household(&urban(), &[official(60_000.0)]);
+    // 1: teacher exactly at parity (72,000): only the rise, 6,000 * 4% * 6 = 1,440.
+    pop.push_household(&urban(), &[teacher(72_000.0)]);
+    // 2: ineligible: a teacher in a private school (local employee) below parity: nothing.
+    let private =
+        PersonRecord { wage: 30_000.0, occupation: Occupation::Teacher, ..person(40, Employment::LocalEmployee) };
+    pop.push_household(&urban(), &[private]);
+    // 3: zero-income household: nothing.
+    pop.push_household(&urban(), &[person(40, Employment::Unemployed)]);
+    // 4: a severely disabled member beside an official paid 60,000: 1,200 (no disability rule).
+    pop.push_household(&urban(), &[severe(), official(60_000.0)]);
+    // 5: teacher hired in October (3 months) paid 15,000: rise 5,000 * 4% * 3 = 600;
+    // parity 72,000 * 3/12 = 18,000 > 15,600, so raised to parity: +3,000.
+    pop.push_household(&urban(), &[PersonRecord { months_in_job: 3, ..teacher(15_000.0) }]);
+    // 6: official hired in October paid 15,000: 5,000 * 4% * 3 = 600.
+    pop.push_household(&urban(), &[PersonRecord { months_in_job: 3, ..official(15_000.0) }]);
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    for (got, want) in col.iter().zip([1200.0, 1440.0, 0.0, 0.0, 1200.0, 3000.0, 600.0]) {
+        close(*got, want);
+    }
+}
+
+#[test]
+fn rural_doctor_teacher_allowances_edge_cases() {
+    // Village doctor 500 a month, 600 from July 2022 (a parameter changing mid-year);
+    // rural teacher 200 a month.
+    let doctor_rate = Dated::new(vec![(ym(2021, 1), 500.0), (ym(2022, 7), 600.0)]).expect("ordered");
+    let lever = RuralDoctorTeacherAllowances::new(doctor_rate, Dated::constant(200.0)).expect("valid");
+    let doctor = PersonRecord { occupation: Occupation::VillageDoctor, ..person(50, Employment::SelfEmployed) };
+    let teacher = PersonRecord { occupation: Occupation::Teacher, ..person(40, Employment::PublicSector) };
+    let mut pop = Population::empty(0);
+    // 0: household of one, a doctor with no other income (zero income): 6 * 500 + 6 * 600 = 6,600.
+    pop.push_household(&rural(), &[doctor]);
+    // 1: ineligible: an urban doctor.
+    pop.push_household(&urban(), &[doctor]);
+    // 2: ineligible: a rural doctor not working, and another occupation; a zero-income household.
+    let idle_doctor = PersonRecord { occupation: Occupation::VillageDoctor, ..person(50, Employment::Unemployed) };
+    pop.push_household(&rural(), &[idle_doctor, person(30, Employment::Unemployed)]);
+    // 3: a severely disabled member beside a rural teacher: 12 * 200 = 2,400.
+    pop.push_household(&rural(), &[severe(), teacher]);
+    // 4: a doctor who started in October (3 months): 3 * 600 = 1,800.
+    pop.push_household(&rural(), &[PersonRecord { months_in_job: 3, ..doctor }]);
+    // No income threshold: the allowances are paid per month in the job, whatever the income.
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    assert_eq!(col, vec![6600.0, 0.0, 0.0, 2400.0, 1800.0]);
+}
+
+#[test]
+fn work_for_relief_edge_cases() {
+    // Investment 60,000 from January 2022, 120,000 from July 2022: the amount in force
+    // in January applies to the year (2022: 12,000 wage bill = 2 places of 6,000;
+    // 2023: 24,000 = 4 places).
+    let investment = Dated::new(vec![(ym(2022, 1), 60_000.0), (ym(2022, 7), 120_000.0)]).expect("ordered");
+    let lever = WorkForRelief::new(investment).expect("valid");
+    let mut pop = Population::empty(0);
+    // 0: household of one, aged 59 (the last eligible age), unemployed, zero income: 6,000.
+    pop.push_household(&rural(), &[person(59, Employment::Unemployed)]);
+    // 1: a severely disabled member (cannot work: not a candidate) beside a farmer: the farmer, 6,000.
+    pop.push_household(&rural(), &[severe(), person(40, Employment::FarmerHerder)]);
+    // 2: ineligible: urban.
+    pop.push_household(&urban(), &[person(40, Employment::Unemployed)]);
+    // 3: ineligible: aged 60, one year past the age limit.
+    pop.push_household(&rural(), &[person(60, Employment::Unemployed)]);
+    // 4: ineligible: found a local job in July (6 months): in work, not a candidate.
+    // (The seasonal work itself does not change anyone's employment status.)
+    pop.push_household(&rural(), &[PersonRecord { months_in_job: 6, ..person(30, Employment::LocalEmployee) }]);
+    // No income threshold: places go by status and priority, not income.
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
+    assert_eq!(col, vec![6000.0, 6000.0, 0.0, 0.0, 0.0]);
+    assert_eq!(pop.persons.employment[0], Employment::Unemployed);
+    close(ledger.records[0].fiscal_cost, 60_000.0);
+    // 2023: four places for four farmers: 24,000.
+    let mut pop = Population::empty(0);
+    for _ in 0..4 {
+        pop.push_household(&rural(), &[person(40, Employment::FarmerHerder)]);
+    }
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2023);
+    assert_eq!(col, vec![6000.0; 4]);
+}
+
+#[test]
+fn public_welfare_posts_edge_cases() {
+    // More posts (10) than candidates, so every eligible person gets one; 500 a month from January.
+    // A pay change mid-year and a July hire are in the first two tests of this file.
+    let lever = PublicWelfarePosts::new(Dated::constant(10.0), Dated::constant(500.0), 0.1, 1).expect("valid");
+    let mut pop = Population::empty(0);
+    // 0: household of one, aged 59 (the last eligible age), unemployed, zero income
+    // (a zero-employment household): 6,000.
+    pop.push_household(&rural(), &[person(59, Employment::Unemployed)]);
+    // 1: ineligible: aged 60.
+    pop.push_household(&rural(), &[person(60, Employment::Unemployed)]);
+    // 2: a woman of exactly 40 out of the labour force beside a worker ("4050" group): 6,000.
+    let woman = |age| PersonRecord { sex: Sex::Female, ..person(age, Employment::NotInLabourForce) };
+    pop.push_household(&rural(), &[woman(40), person(45, Employment::LocalEmployee)]);
+    // 3: a woman of 39 beside a worker, in no priority group: ineligible.
+    pop.push_household(&rural(), &[woman(39), person(45, Employment::LocalEmployee)]);
+    // 4: a severely disabled member who cannot work: ineligible, nothing.
+    pop.push_household(&rural(), &[severe()]);
+    // 5: found a local job in July (6 months): in work, not a candidate; the
+    // unemployed man of 30 beside them is in no priority group: nothing.
+    let found = PersonRecord { months_in_job: 6, ..person(30, Employment::LocalEmployee) };
+    pop.push_household(&rural(), &[found, person(30, Employment::Unemployed)]);
+    // No income threshold: eligibility is by status, age and priority group.
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    assert_eq!(col, vec![6000.0, 0.0, 6000.0, 0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn labour_transfer_edge_cases() {
+    // Local wage 2,500, 3,000 from July 2022 (a parameter changing mid-year); no
+    // dispersion, local jobs only, everyone retained; moved in March.
+    let wage = Dated::new(vec![(ym(2021, 1), 2500.0), (ym(2022, 7), 3000.0)]).expect("ordered");
+    let mut lever = LabourTransfer::new(Dated::constant(10.0), wage).expect("valid");
+    lever.wage_sigma = 0.0;
+    lever.migrant_share = 0.0;
+    lever.retention = 1.0;
+    let mut pop = Population::empty(0);
+    // 0: household of one, aged 59 (last eligible age), unemployed, zero income:
+    // March–December, 4 * 2,500 + 6 * 3,000 = 28,000.
+    pop.push_household(&rural(), &[person(59, Employment::Unemployed)]);
+    // 1: ineligible: aged 60 and aged 15.
+    pop.push_household(&rural(), &[person(60, Employment::Unemployed), person(15, Employment::NotInLabourForce)]);
+    // 2: ineligible: urban.
+    pop.push_household(&urban(), &[person(30, Employment::Unemployed)]);
+    // 3: ineligible: already transferred.
+    pop.push_household(&rural(), &[with_person_flag(person(30, Employment::Unemployed), PersonFlags::TRANSFERRED)]);
+    // 4: a severely disabled member (cannot work) beside a farmer earning 12,000: the
+    // farmer moves: 28,000 - 12,000 * 10/12 = 18,000.
+    let farmer = PersonRecord { operating: 12_000.0, ..person(40, Employment::FarmerHerder) };
+    pop.push_household(&rural(), &[severe(), farmer]);
+    // 5: ineligible: found a local job in July (6 months).
+    pop.push_household(&rural(), &[PersonRecord { months_in_job: 6, ..person(30, Employment::LocalEmployee) }]);
+    // No income threshold: eligibility is by residence, age and status.
+    let (_, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
+    for (got, want) in col.iter().zip([28_000.0, 0.0, 0.0, 0.0, 18_000.0, 0.0]) {
+        close(*got, want);
+    }
+    // Moved in July (finding a job mid-year): 6 * 3,000 = 18,000 over 6 months.
+    lever.start_month = 7;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    close(col[0], 18_000.0);
+    assert_eq!(pop.persons.months_in_job[0], 6);
+}
+
+#[test]
+fn skills_training_edge_cases() {
+    // New jobs pay 2,000 a month, 2,600 from July 2022 (a parameter changing mid-year);
+    // trained in March; every trainee without work finds a job; no certificates.
+    // The wage gain is 1.88 * 174 = 327.12 a month.
+    let new_wage = Dated::new(vec![(ym(2021, 1), 2000.0), (ym(2022, 7), 2600.0)]).expect("ordered");
+    let mut lever = SkillsTraining::new(Dated::constant(10.0)).expect("valid");
+    lever.employment_probability = 1.0;
+    lever.certificate_rate = 0.0;
+    lever.new_job_wage_per_month = new_wage;
+    let mut pop = Population::empty(0);
+    // 0: household of one, aged 59, unemployed, zero income: a job from April,
+    // 3 * 2,000 + 6 * 2,600 = 21,600, plus 9 * 327.12 = 2,944.08: 24,544.08.
+    pop.push_household(&rural(), &[person(59, Employment::Unemployed)]);
+    // 1: ineligible: aged 60.
+    pop.push_household(&rural(), &[PersonRecord { wage: 30_000.0, ..person(60, Employment::LocalEmployee) }]);
+    // 2: ineligible: a student, a public-sector employee and someone already trained.
+    let trained = with_person_flag(person(30, Employment::LocalEmployee), PersonFlags::TRAINED);
+    pop.push_household(&urban(), &[person(20, Employment::Student), person(40, Employment::PublicSector), trained]);
+    // 3: a severely disabled member (cannot work: not trained) beside an employee: 2,944.08.
+    pop.push_household(&rural(), &[severe(), PersonRecord { wage: 30_000.0, ..person(30, Employment::LocalEmployee) }]);
+    // 4: found a job in October (3 months): the gain for 3 months, 981.36.
+    let late = PersonRecord { wage: 6000.0, months_in_job: 3, ..person(30, Employment::LocalEmployee) };
+    pop.push_household(&rural(), &[late]);
+    // No income threshold: places go by status and priority.
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    for (got, want) in col.iter().zip([24_544.08, 0.0, 0.0, 2944.08, 981.36]) {
+        close(*got, want);
+    }
+    assert_eq!(pop.persons.employment[0], Employment::LocalEmployee);
+    assert_eq!(pop.persons.months_in_job[0], 9);
+}
+
+#[test]
+fn start_up_support_edge_cases() {
+    let mut lever = StartUpSupport::new(Dated::constant(10.0)).expect("valid");
+    lever.farm_share = 0.0;
+    let mut pop = Population::empty(0);
+    // 0: household of one, aged 18 (the youngest eligible), unemployed, zero income:
+    // 12 * 3,000 = 36,000 business income + 5,000 grant = 41,000.
+    pop.push_household(&rural(), &[person(18, Employment::Unemployed)]);
+    // 1: ineligible: aged 17.
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    // 2: ineligible: aged 60, and someone who already started a business.
+    let started = with_person_flag(person(30, Employment::Unemployed), PersonFlags::STARTED_BUSINESS);
+    pop.push_household(&rural(), &[person(60, Employment::Unemployed), started]);
+    // 3: a severely disabled member (cannot work) beside an unemployed person: 41,000.
+    pop.push_household(&rural(), &[severe(), person(30, Employment::Unemployed)]);
+    // 4: found a local job in July, paid 15,000 for 6 months; starting a business in
+    // January they give up the year's wage: 36,000 + 5,000 - 15,000 = 26,000.
+    let found = PersonRecord { wage: 15_000.0, months_in_job: 6, ..person(30, Employment::LocalEmployee) };
+    pop.push_household(&rural(), &[found]);
+    // 5: ineligible: public sector.
+    pop.push_household(&urban(), &[PersonRecord { wage: 50_000.0, ..person(30, Employment::PublicSector) }]);
+    // No income threshold.
+    let (_, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
+    assert_eq!(col, vec![41_000.0, 0.0, 0.0, 41_000.0, 26_000.0, 0.0]);
+    // A count changing mid-year: 0 start-ups until June 2022, 10 from July. The count in
+    // force in January applies to the year: nobody in 2022, one in 2023.
+    lever.start_ups_per_year = Dated::new(vec![(ym(2021, 1), 0.0), (ym(2022, 7), 10.0)]).expect("ordered");
+    let fresh = || {
+        let mut pop = Population::empty(0);
+        pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+        pop
+    };
+    assert_eq!(run(Box::new(lever.clone()), &mut fresh(), 2022).2, vec![0.0]);
+    assert_eq!(run(Box::new(lever), &mut fresh(), 2023).2, vec![41_000.0]);
+}
+
+#[test]
+fn farm_productivity_edge_cases() {
+    // Grain growth 2%, 10% from July 2022: the rate in force in January applies, so 2022
+    // grows by 0.5 * 2% + 0.1 * 3% = 1.3% and 2023 by 0.5 * 10% + 0.1 * 3% = 5.3%.
+    let grain = Dated::new(vec![(ym(2021, 1), 0.02), (ym(2022, 7), 0.10)]).expect("ordered");
+    let lever =
+        FarmProductivity::new(grain, Dated::constant(0.03), Dated::constant(0.0), [0.5, 0.1, 0.2]).expect("valid");
+    let farmer = |op: f32| PersonRecord { operating: op, ..person(45, Employment::FarmerHerder) };
+    let build = || {
+        let mut pop = Population::empty(0);
+        // 0: household of one, farm income 10,000: 130.
+        pop.push_household(&rural(), &[farmer(10_000.0)]);
+        // 1: ineligible: a self-employed shopkeeper's operating income, a farmer with no income.
+        let shop = PersonRecord { operating: 10_000.0, ..person(45, Employment::SelfEmployed) };
+        pop.push_household(&rural(), &[shop, farmer(0.0)]);
+        // 2: zero-income household.
+        pop.push_household(&rural(), &[person(45, Employment::Unemployed)]);
+        // 3: a severely disabled member beside a farmer with 10,000: 130.
+        pop.push_household(&rural(), &[severe(), farmer(10_000.0)]);
+        // 4: started farming in July (6 months) with 5,000: the year's income grows, 65.
+        pop.push_household(&rural(), &[PersonRecord { months_in_job: 6, ..farmer(5000.0) }]);
+        pop
+    };
+    // No income threshold: growth applies to any positive farm income.
+    let (_, _, col) = run(Box::new(lever.clone()), &mut build(), 2022);
+    for (got, want) in col.iter().zip([130.0, 0.0, 0.0, 130.0, 65.0]) {
+        close(*got, want);
+    }
+    let (_, _, col) = run(Box::new(lever), &mut build(), 2023);
+    close(col[0], 530.0);
+}
+
+#[test]
+fn enterprise_linkage_edge_cases() {
+    let lever = EnterpriseLinkage::new(Dated::constant(10.0)).expect("valid");
+    let farmer = |op: f32| PersonRecord { operating: op, ..person(45, Employment::FarmerHerder) };
+    let mut pop = Population::empty(0);
+    // 0: household of one farmer with 10,000: 10% = 1,000.
+    pop.push_household(&rural(), &[farmer(10_000.0)]);
+    // 1: ineligible: urban farmer; already linked; a rural shopkeeper (no farm income).
+    pop.push_household(&urban(), &[farmer(10_000.0)]);
+    pop.push_household(&with_household_flag(rural(), HouseholdFlags::LINKED_TO_ENTERPRISE), &[farmer(10_000.0)]);
+    pop.push_household(&rural(), &[PersonRecord { operating: 10_000.0, ..person(45, Employment::SelfEmployed) }]);
+    // 4: zero-income household.
+    pop.push_household(&rural(), &[person(45, Employment::Unemployed)]);
+    // 5: a severely disabled member beside a farmer with 10,000, and a shopkeeper whose
+    // income is not farm income: 1,000.
+    let shop = PersonRecord { operating: 8000.0, ..person(40, Employment::SelfEmployed) };
+    pop.push_household(&rural(), &[severe(), farmer(10_000.0), shop]);
+    // 6: started farming in July (6 months) with 5,000: 500 (the uplift is on the year's farm income).
+    pop.push_household(&rural(), &[PersonRecord { months_in_job: 6, ..farmer(5000.0) }]);
+    // No income threshold: any positive farm income.
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
+    assert_eq!(col, vec![1000.0, 0.0, 0.0, 0.0, 0.0, 1000.0, 500.0]);
+    // Awards: 3 households linked * 1,000.
+    close(ledger.records[0].fiscal_cost, 2500.0 + 3000.0);
+    assert!(pop.households.flags[0].has(HouseholdFlags::LINKED_TO_ENTERPRISE));
+    // A count changing mid-year: 0 until June 2022, 10 from July. The count in force in
+    // January applies: nobody linked in 2022.
+    let mut lever = lever;
+    lever.households_per_year = Dated::new(vec![(ym(2021, 1), 0.0), (ym(2022, 7), 10.0)]).expect("ordered");
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[farmer(10_000.0)]);
+    assert_eq!(run(Box::new(lever.clone()), &mut pop, 2022).2, vec![0.0]);
+    assert_eq!(run(Box::new(lever), &mut pop, 2023).2, vec![1000.0]);
+}
+
+#[test]
+fn land_transfer_edge_cases() {
+    // Rent 400 a mu a year, 600 from July 2022 (a parameter changing mid-year): half the
+    // unrented land moves in January; rent on 5 mu = 5 * (6 * 400 + 6 * 600) / 12 = 2,500.
+    let rent = Dated::new(vec![(ym(2021, 1), 400.0), (ym(2022, 7), 600.0)]).expect("ordered");
+    let mut lever = LandTransfer::new(rent).expect("valid");
+    lever.participation = 1.0;
+    let land = |mu: f32| HouseholdRecord { land_mu: mu, ..rural() };
+    let farmer = PersonRecord { operating: 8000.0, ..person(45, Employment::FarmerHerder) };
+    let mut pop = Population::empty(0);
+    // 0: household of one farmer, 10 mu, 8,000: 2,500 rent - 8,000 * 5/10 lost = -1,500.
+    pop.push_household(&land(10.0), &[farmer]);
+    // 1: zero-income household with 10 mu nobody farms: the rent, 2,500, nothing lost.
+    pop.push_household(&land(10.0), &[person(70, Employment::NotInLabourForce)]);
+    // 2: ineligible: urban with land.
+    pop.push_household(&HouseholdRecord { land_mu: 10.0, ..urban() }, &[farmer]);
+    // 3: at the threshold: all 10 mu already rented out, none left to farm: nothing.
+    pop.push_household(&HouseholdRecord { land_rented_out_mu: 10.0, ..land(10.0) }, &[farmer]);
+    // 4: a severely disabled member beside the farmer: -1,500 (no disability rule).
+    pop.push_household(&land(10.0), &[severe(), farmer]);
+    // A person finding a job mid-year does not apply: the lever moves land, not people;
+    // a mid-year move of land is `from_month` (land_transfer_builder_reads_its_parameters
+    // in tests/registry_market.rs).
+    let (_, accounts, col) = run(Box::new(lever), &mut pop, 2022);
+    for (got, want) in col.iter().zip([-1500.0, 2500.0, 0.0, 0.0, -1500.0]) {
+        close(*got, want);
+    }
+    close(accounts.property[0], 2500.0);
+    close(pop.households.land_rented_out_mu[0] as f64, 5.0);
+}
+
+#[test]
+fn collective_dividend_edge_cases() {
+    // 50 a member a month, 100 from July 2022 (a parameter changing mid-year):
+    // 6 * 50 + 6 * 100 = 900 a member in 2022.
+    let amount = Dated::new(vec![(ym(2021, 1), 50.0), (ym(2022, 7), 100.0)]).expect("ordered");
+    let lever = CollectiveDividend::new(amount).expect("valid");
+    let member = || with_household_flag(rural(), HouseholdFlags::COLLECTIVE_MEMBER);
+    let mut pop = Population::empty(0);
+    // 0: household of one: 900.
+    pop.push_household(&member(), &[person(40, Employment::FarmerHerder)]);
+    // 1: ineligible: not in the collective.
+    pop.push_household(&rural(), &[person(40, Employment::FarmerHerder)]);
+    // 2: zero-income household of two members: 1,800.
+    pop.push_household(&member(), &[person(40, Employment::Unemployed), person(12, Employment::Student)]);
+    // 3: a severely disabled member counts as a member like anyone: 2 * 900 = 1,800.
+    pop.push_household(&member(), &[severe(), person(40, Employment::FarmerHerder)]);
+    // No income threshold, and a job found mid-year does not apply: the dividend is per
+    // member, whatever their work or income.
+    let (_, _, col) = run(Box::new(lever), &mut pop, 2022);
+    assert_eq!(col, vec![900.0, 0.0, 1800.0, 1800.0]);
+}
+
+#[test]
+fn property_income_growth_edge_cases() {
+    // 5% from January 2022, 10% from July 2022: the rate in force in January applies.
+    let growth = Dated::new(vec![(ym(2022, 1), 0.05), (ym(2022, 7), 0.10)]).expect("ordered");
+    let lever = PropertyIncomeGrowth::new(growth).expect("valid");
+    let owner = |property: f32| PersonRecord { property, ..person(40, Employment::Retired) };
+    let build = || {
+        let mut pop = Population::empty(0);
+        // 0: household of one with 1,000: 50.
+        pop.push_household(&urban(), &[owner(1000.0)]);
+        // 1: no property income (nothing to grow) and a zero-income household: nothing.
+        pop.push_household(&urban(), &[person(40, Employment::Unemployed)]);
+        // 2: a severely disabled member with 2,000 beside a member with none: 100.
+        pop.push_household(
+            &urban(),
+            &[PersonRecord { property: 2000.0, ..severe() }, person(40, Employment::LocalEmployee)],
+        );
+        pop
+    };
+    // No income threshold, and a job found mid-year does not apply: property income
+    // grows whatever the owner's work.
+    let (_, _, col) = run(Box::new(lever.clone()), &mut build(), 2022);
+    for (got, want) in col.iter().zip([50.0, 0.0, 100.0]) {
+        close(*got, want);
+    }
+    let (_, _, col) = run(Box::new(lever), &mut build(), 2023);
+    close(col[0], 100.0);
 }

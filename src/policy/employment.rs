@@ -15,6 +15,7 @@ use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_month, check_non_negative,
     lever_sub,
 };
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence, Sex};
@@ -706,4 +707,359 @@ impl Lever for StartUpSupport {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "public_welfare_posts",
+        summary: "New public-welfare posts a year with a monthly pay, rationed by priority to the hard-to-employ",
+        part: "wage (and operating income lost by farmers who take a post)",
+        source: "公益性岗位: Wuzhong 2023–2027 plan clause 6 (1,500 posts a year, zero-employment households); \
+                 Bayannur 巴政发〔2017〕4号 (10% for disabled people); Liupanshui 2022 plan clause 35",
+        parameters: &[
+            ParameterSpec {
+                name: "posts_per_year",
+                kind: Kind::DatedCount,
+                unit: "posts/year",
+                default: DefaultValue::Number(0.0),
+                description: "New posts filled per year. Default 0: the scenario sets it (Wuzhong: 1,500 a year, \
+                              2023–2027 plan, clause 6, \"全市每年开发购买1500个公益性岗位\")",
+            },
+            ParameterSpec {
+                name: "pay_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(500.0),
+                description: "Pay per month: 500, the rural post example in lever_parameters.md (a Henan county, \
+                              2018); indexation is a dated step",
+            },
+            ParameterSpec {
+                name: "disabled_quota",
+                kind: Kind::Share,
+                unit: "share of posts",
+                default: DefaultValue::Number(0.10),
+                description: "Share of posts reserved for disabled people: 0.10 (Bayannur 2017 plan, \
+                              巴政发〔2017〕4号, \
+                              \"按不低于10%的比例安置残疾人\"; Bayannur adds 3 points: 0.13)",
+            },
+            ParameterSpec {
+                name: "hire_month",
+                kind: Kind::Months,
+                unit: "month of the year, 1-12",
+                default: DefaultValue::Number(1.0),
+                description: "Month in which the year's posts are filled; assumption: 1, the plans do not say \
+                              when posts start",
+            },
+        ],
+        build: build_public_welfare_posts,
+    },
+    LeverSpec {
+        name: "labour_transfer",
+        summary: "Moves rural working-age people off the farm or out of no work into local jobs or migrant work",
+        part: "wage, operating (farm income lost), transfers received (remittances of long-term migrants)",
+        source: "转移就业, 有组织劳务输出: Bayannur 120,000 and Wuzhong 180,000 person-times a year \
+                 (LEVERS.md lever 1); \
+                 Liupanshui 2022 plan clause 8",
+        parameters: &[
+            ParameterSpec {
+                name: "persons_per_year",
+                kind: Kind::DatedCount,
+                unit: "persons/year",
+                default: DefaultValue::Number(0.0),
+                description: "Persons moved per year. Default 0: the scenario sets it (Bayannur 120,000 \
+                              person-times a year; Wuzhong 180,000, LEVERS.md lever 1)",
+            },
+            ParameterSpec {
+                name: "local_wage_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(2500.0),
+                description: "Local monthly wage of the new job: 2,500, a farm-enterprise job in Shuicheng, \
+                              Liupanshui, 2019 (lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "wage_ratio",
+                kind: Kind::Number,
+                unit: "multiple of the local wage",
+                default: DefaultValue::Number(1.0),
+                description: "Median of the new wage relative to the local wage; assumption: 1, no published figure",
+            },
+            ParameterSpec {
+                name: "wage_sigma",
+                kind: Kind::Number,
+                unit: "standard deviation of the log wage ratio",
+                default: DefaultValue::Number(0.3),
+                description: "Dispersion of the log wage ratio; assumption: 0.3, no published figure",
+            },
+            ParameterSpec {
+                name: "migrant_share",
+                kind: Kind::Share,
+                unit: "share of persons moved",
+                default: DefaultValue::Number(0.5),
+                description: "Share of transferred people going to migrant work away from home; assumption: 0.5",
+            },
+            ParameterSpec {
+                name: "migrant_premium",
+                kind: Kind::Number,
+                unit: "multiple of the local wage",
+                default: DefaultValue::Number(1.3),
+                description: "Migrant pay relative to local pay: 5,240 / 4,026 ≈ 1.3 (NBS migrant worker \
+                              monitoring report 2022, lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "long_term_share",
+                kind: Kind::Share,
+                unit: "share of migrants hired by July",
+                default: DefaultValue::Number(0.5),
+                description: "Among migrants hired by July, the share away six months or more (no longer household \
+                              members: they send remittances); assumption: 0.5",
+            },
+            ParameterSpec {
+                name: "remittance_share",
+                kind: Kind::Share,
+                unit: "share of the wage",
+                default: DefaultValue::Number(0.3),
+                description: "Share of a long-term migrant's wage sent home; assumption: 0.3, no published figure",
+            },
+            ParameterSpec {
+                name: "retention",
+                kind: Kind::Share,
+                unit: "share of persons moved",
+                default: DefaultValue::Number(0.8),
+                description: "Share still in the job at the end of the year (the others work half the remaining \
+                              months); assumption: 0.8",
+            },
+            ParameterSpec {
+                name: "start_month",
+                kind: Kind::Months,
+                unit: "month of the year, 1-12",
+                default: DefaultValue::Number(3.0),
+                description: "Month of the move; assumption: 3, after the Spring Festival",
+            },
+        ],
+        build: build_labour_transfer,
+    },
+    LeverSpec {
+        name: "skills_training",
+        summary: "Subsidised skills training: higher wages for trainees in work, jobs for some without, allowances",
+        part: "wage, transfers received (living allowance, certificate subsidy)",
+        source: "职业技能培训: Liupanshui 2022 plan clauses 23 and 59; Bayannur; Wuzhong 2023–2027 plan clause 7; \
+                 wage gain Zhao & Geng 2020, 财经研究 46(8) (lever_parameters.md)",
+        parameters: &[
+            ParameterSpec {
+                name: "places_per_year",
+                kind: Kind::DatedCount,
+                unit: "trainees/year",
+                default: DefaultValue::Number(0.0),
+                description: "Trainees per year. Default 0: the scenario sets it (Liupanshui 36,500, 2022 plan, \
+                              clause 59, \"3.65万人次\"; Bayannur ≥ 15,000; Wuzhong 7,000, 2023–2027 plan, clause 7)",
+            },
+            ParameterSpec {
+                name: "hourly_gain",
+                kind: Kind::Money,
+                unit: "yuan/hour",
+                default: DefaultValue::Number(1.88),
+                description: "Wage gain per hour after training: 1.88 (Zhao & Geng 2020, 财经研究 46(8), \
+                              lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "hours_per_month",
+                kind: Kind::Number,
+                unit: "hours/month",
+                default: DefaultValue::Number(174.0),
+                description: "Hours worked per month: 174 = 21.75 days × 8 hours (legal monthly working days, \
+                              劳社部发〔2008〕3号); assumption that trainees work standard hours",
+            },
+            ParameterSpec {
+                name: "employment_probability",
+                kind: Kind::Share,
+                unit: "probability",
+                default: DefaultValue::Number(0.3),
+                description: "Probability that a trainee without work finds a job after training; assumption: 0.3, \
+                              no published figure",
+            },
+            ParameterSpec {
+                name: "new_job_wage_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(2500.0),
+                description: "Monthly wage of such a job: 2,500 (Shuicheng farm-enterprise job, lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "living_allowance",
+                kind: Kind::Money,
+                unit: "yuan/trainee",
+                default: DefaultValue::Number(0.0),
+                description: "Living allowance per trainee (培训生活费补助, Liupanshui clause 23; amount set \
+                              locally); assumption: 0",
+            },
+            ParameterSpec {
+                name: "certificate_subsidy",
+                kind: Kind::Money,
+                unit: "yuan/certified trainee",
+                default: DefaultValue::Number(0.0),
+                description: "Certificate subsidy per certified trainee (证书直补; amount set locally); assumption: 0",
+            },
+            ParameterSpec {
+                name: "certificate_rate",
+                kind: Kind::Share,
+                unit: "share of trainees",
+                default: DefaultValue::Number(0.5),
+                description: "Share of trainees who obtain a certificate; assumption: 0.5, no published figure",
+            },
+            ParameterSpec {
+                name: "training_month",
+                kind: Kind::Months,
+                unit: "month of the year, 1-12",
+                default: DefaultValue::Number(3.0),
+                description: "Month in which training ends (effects from the next month); assumption: 3",
+            },
+        ],
+        build: build_skills_training,
+    },
+    LeverSpec {
+        name: "start_up_support",
+        summary: "Start-ups a year with a one-off grant, business income and a guaranteed loan with interest subsidy",
+        part: "operating, transfers received (grant); wage or farm income given up",
+        source: "创业补贴, 创业担保贷款: Liupanshui 2022 plan clauses 40–41; Wuzhong plan clause 6 and \
+                 LEVERS.md lever 10",
+        parameters: &[
+            ParameterSpec {
+                name: "start_ups_per_year",
+                kind: Kind::DatedCount,
+                unit: "start-ups/year",
+                default: DefaultValue::Number(0.0),
+                description: "Start-ups per year. Default 0: the scenario sets it (Wuzhong: 2,000 a year creating \
+                              3,000 jobs, LEVERS.md lever 10)",
+            },
+            ParameterSpec {
+                name: "grant",
+                kind: Kind::Money,
+                unit: "yuan/start-up",
+                default: DefaultValue::Number(5000.0),
+                description: "One-off grant: 5,000 (Liupanshui 2022 plan, clause 40, \"给予5000元一次性创业补贴\")",
+            },
+            ParameterSpec {
+                name: "farm_grant",
+                kind: Kind::Money,
+                unit: "yuan/start-up",
+                default: DefaultValue::Number(10000.0),
+                description: "One-off grant for farm start-ups: 10,000 (same clause, \"给予1万元一次性创业补贴\")",
+            },
+            ParameterSpec {
+                name: "farm_share",
+                kind: Kind::Share,
+                unit: "share of start-ups",
+                default: DefaultValue::Number(0.3),
+                description: "Share of start-ups in farming; assumption: 0.3, no published figure",
+            },
+            ParameterSpec {
+                name: "business_income_per_month",
+                kind: Kind::Money,
+                unit: "yuan/start-up/month",
+                default: DefaultValue::Number(3000.0),
+                description: "Net business income per month; assumption: 3,000, a little above the local wage of \
+                              2,500 in lever_parameters.md",
+            },
+            ParameterSpec {
+                name: "jobs_per_start_up",
+                kind: Kind::Number,
+                unit: "jobs/start-up",
+                default: DefaultValue::Number(1.5),
+                description: "Jobs created per start-up, including the founder: 1.5 (Wuzhong 3,000 / 2,000); \
+                              reported, not given to households",
+            },
+            ParameterSpec {
+                name: "loan",
+                kind: Kind::Money,
+                unit: "yuan/start-up",
+                default: DefaultValue::Number(200_000.0),
+                description: "Guaranteed loan per start-up: 200,000 (Wuzhong clause 6, individuals up to 200,000; \
+                              300,000 for graduates)",
+            },
+            ParameterSpec {
+                name: "loan_take_up",
+                kind: Kind::Share,
+                unit: "share of start-ups",
+                default: DefaultValue::Number(0.5),
+                description: "Share of start-ups that take the loan; assumption: 0.5, no published figure",
+            },
+            ParameterSpec {
+                name: "interest_subsidy_rate",
+                kind: Kind::Share,
+                unit: "yuan per yuan of loan per year",
+                default: DefaultValue::Number(0.0365),
+                description: "Interest subsidised per yuan of loan per year (a fiscal cost); assumption: 0.0365, the \
+                              one-year loan prime rate of 2022, fully subsidised",
+            },
+            ParameterSpec {
+                name: "start_month",
+                kind: Kind::Months,
+                unit: "month of the year, 1-12",
+                default: DefaultValue::Number(1.0),
+                description: "Month the business starts; assumption: 1",
+            },
+        ],
+        build: build_start_up_support,
+    },
+];
+
+fn build_public_welfare_posts(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(PublicWelfarePosts::new(
+        p.dated("posts_per_year")?,
+        p.dated("pay_per_month")?,
+        p.number("disabled_quota")?,
+        p.months("hire_month")?,
+    )?))
+}
+
+fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        LabourTransfer {
+            persons_per_year: p.dated("persons_per_year")?,
+            local_wage_per_month: p.dated("local_wage_per_month")?,
+            wage_ratio: p.number("wage_ratio")?,
+            wage_sigma: p.number("wage_sigma")?,
+            migrant_share: p.number("migrant_share")?,
+            migrant_premium: p.number("migrant_premium")?,
+            long_term_share: p.number("long_term_share")?,
+            remittance_share: p.number("remittance_share")?,
+            retention: p.number("retention")?,
+            start_month: p.months("start_month")?,
+        }
+        .validated()?,
+    ))
+}
+
+fn build_skills_training(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        SkillsTraining {
+            places_per_year: p.dated("places_per_year")?,
+            hourly_gain: p.number("hourly_gain")?,
+            hours_per_month: p.number("hours_per_month")?,
+            employment_probability: p.number("employment_probability")?,
+            new_job_wage_per_month: p.dated("new_job_wage_per_month")?,
+            living_allowance: p.number("living_allowance")?,
+            certificate_subsidy: p.number("certificate_subsidy")?,
+            certificate_rate: p.number("certificate_rate")?,
+            training_month: p.months("training_month")?,
+        }
+        .validated()?,
+    ))
+}
+
+fn build_start_up_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        StartUpSupport {
+            start_ups_per_year: p.dated("start_ups_per_year")?,
+            grant: p.number("grant")?,
+            farm_grant: p.number("farm_grant")?,
+            farm_share: p.number("farm_share")?,
+            business_income_per_month: p.number("business_income_per_month")?,
+            jobs_per_start_up: p.number("jobs_per_start_up")?,
+            loan: p.number("loan")?,
+            loan_take_up: p.number("loan_take_up")?,
+            interest_subsidy_rate: p.number("interest_subsidy_rate")?,
+            start_month: p.months("start_month")?,
+        }
+        .validated()?,
+    ))
+}

@@ -4,6 +4,7 @@
 use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, lever_sub,
 };
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
 use crate::model::{Employment, HouseholdFlags, IncomePart, Population, Residence};
@@ -199,4 +200,122 @@ impl Lever for EnterpriseLinkage {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "farm_productivity",
+        summary: "Growth of farmers' net farm income per unit, a blend of grain, oilseed and specialty growth",
+        part: "operating",
+        source: "粮油单产提升: Liupanshui 2022 plan clause 10 (grain +2%, oilseed +3%; LEVERS.md lever 8); \
+                 特色产业: Wuzhong \"六特\" industries",
+        parameters: &[
+            ParameterSpec {
+                name: "grain_growth",
+                kind: Kind::DatedRate,
+                unit: "rate/year",
+                default: DefaultValue::Number(0.02),
+                description: "Growth of grain income per unit: 0.02 (Liupanshui 2022 plan, clause 10, grain \
+                              yield +2%, as restated in LEVERS.md lever 8)",
+            },
+            ParameterSpec {
+                name: "oilseed_growth",
+                kind: Kind::DatedRate,
+                unit: "rate/year",
+                default: DefaultValue::Number(0.03),
+                description: "Growth of oilseed income per unit: 0.03 (same clause, oilseed +3%)",
+            },
+            ParameterSpec {
+                name: "specialty_growth",
+                kind: Kind::DatedRate,
+                unit: "rate/year",
+                default: DefaultValue::Number(0.0),
+                description: "Growth of specialty-industry income (Wuzhong \"六特\" industries); assumption: 0, the \
+                              Wuzhong plan states a share target, not a growth rate",
+            },
+            ParameterSpec {
+                name: "grain_share",
+                kind: Kind::Share,
+                unit: "share of farm income",
+                default: DefaultValue::Number(0.5),
+                description: "Share of farm income from grain (the lever's `shares[0]`); the three shares sum to at \
+                              most 1 and the rest does not grow; assumption: 0.5, no published split",
+            },
+            ParameterSpec {
+                name: "oilseed_share",
+                kind: Kind::Share,
+                unit: "share of farm income",
+                default: DefaultValue::Number(0.1),
+                description: "Share of farm income from oilseeds (`shares[1]`); assumption: 0.1, no published split",
+            },
+            ParameterSpec {
+                name: "specialty_share",
+                kind: Kind::Share,
+                unit: "share of farm income",
+                default: DefaultValue::Number(0.2),
+                description: "Share of farm income from specialty industries (`shares[2]`); assumption: 0.2, no \
+                              published split",
+            },
+        ],
+        build: build_farm_productivity,
+    },
+    LeverSpec {
+        name: "enterprise_linkage",
+        summary: "Rural farming households newly linked to a leading enterprise or cooperative; farm income uplift",
+        part: "operating (awards to firms are a fiscal cost)",
+        source: "龙头企业+合作社+农户 利益联结: Liupanshui 2022 plan clause 15; Bayannur (70% linkage by 2020)",
+        parameters: &[
+            ParameterSpec {
+                name: "households_per_year",
+                kind: Kind::DatedCount,
+                unit: "households/year",
+                default: DefaultValue::Number(0.0),
+                description: "Households newly linked per year. Default 0: no figure in the plans (Bayannur targets \
+                              a 70% linkage rate by 2020); the scenario sets it",
+            },
+            ParameterSpec {
+                name: "uplift",
+                kind: Kind::Number,
+                unit: "share of farm operating income",
+                default: DefaultValue::Number(0.10),
+                description: "Uplift of the household's farm operating income; assumption: 0.10, no published figure",
+            },
+            ParameterSpec {
+                name: "award_per_household",
+                kind: Kind::Money,
+                unit: "yuan/linked household",
+                default: DefaultValue::Number(1000.0),
+                description: "Award to firms per linked household: 1,000 (Liupanshui 2022 plan, clause 15: 500,000 \
+                              yuan per firm linking 500 households, 200,000 per firm linking 200)",
+            },
+        ],
+        build: build_enterprise_linkage,
+    },
+];
+
+fn build_farm_productivity(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let shares = [p.number("grain_share")?, p.number("oilseed_share")?, p.number("specialty_share")?];
+    let sum: f64 = shares.iter().sum();
+    if sum > 1.0 + 1e-12 {
+        return Err(p.invalid(
+            "grain_share + oilseed_share + specialty_share",
+            sum,
+            "the shares of farm income must sum to at most 1",
+        ));
+    }
+    Ok(Box::new(FarmProductivity::new(
+        p.dated("grain_growth")?,
+        p.dated("oilseed_growth")?,
+        p.dated("specialty_growth")?,
+        shares,
+    )?))
+}
+
+fn build_enterprise_linkage(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        EnterpriseLinkage {
+            households_per_year: p.dated("households_per_year")?,
+            uplift: p.number("uplift")?,
+            award_per_household: p.number("award_per_household")?,
+        }
+        .validated()?,
+    ))
+}

@@ -2,6 +2,7 @@
 //! household property income growth.
 
 use super::rationing::{check_dated_money, check_dated_rate, check_month, lever_sub};
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
 use crate::model::{Employment, HouseholdFlags, IncomePart, Population, Residence};
@@ -223,4 +224,122 @@ impl Lever for PropertyIncomeGrowth {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "land_transfer",
+        summary: "Rural households rent out or pool land as shares: rent or dividends per mu, farm income lost",
+        part: "property (rent, dividends), operating (farm income lost)",
+        source: "土地流转, 三变改革, 保底分红: Liupanshui 2022 plan clause 30; rents and dividends in \
+                 lever_parameters.md",
+        parameters: &[
+            ParameterSpec {
+                name: "participation",
+                kind: Kind::Share,
+                unit: "share of rural households with unrented land, per year",
+                default: DefaultValue::Number(0.05),
+                description: "Share of rural households with unrented land that rent some out this year; \
+                              assumption: 0.05, no published figure",
+            },
+            ParameterSpec {
+                name: "transfer_share",
+                kind: Kind::Share,
+                unit: "share of unrented land",
+                default: DefaultValue::Number(0.5),
+                description: "Share of their unrented land they rent out; assumption: 0.5, no published figure",
+            },
+            ParameterSpec {
+                name: "rent_per_mu",
+                kind: Kind::DatedMoney,
+                unit: "yuan/mu/year",
+                default: DefaultValue::Number(400.0),
+                description: "Rent per mu per year: 400 (Shuicheng kiwi base, Liupanshui; lever_parameters.md \
+                              \"land transfer rent\"), 1,300 after the shareholding reform",
+            },
+            ParameterSpec {
+                name: "guaranteed_dividend_per_mu",
+                kind: Kind::DatedMoney,
+                unit: "yuan/mu/year",
+                default: DefaultValue::Number(600.0),
+                description: "Guaranteed minimum dividend per mu per year for shareholders: 600, the lower end of \
+                              \"about 600–800 yuan/mu\" (lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "profit_dividend_per_mu",
+                kind: Kind::DatedMoney,
+                unit: "yuan/mu/year",
+                default: DefaultValue::Number(0.0),
+                description: "Profit dividend per mu per year on top of the guaranteed dividend; assumption: 0, set \
+                              locally (Liupanshui clause 30, \"在保底分红基础上，每年将净收益按照一定比例分配给农民\")",
+            },
+            ParameterSpec {
+                name: "as_shares",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(0.0),
+                description: "Every participant pools land as shares (三变) and is paid as a shareholder; \
+                              assumption: false, plain rental unless the scenario says so",
+            },
+            ParameterSpec {
+                name: "from_month",
+                kind: Kind::Months,
+                unit: "month of the year, 1-12",
+                default: DefaultValue::Number(1.0),
+                description: "Month the transfer takes effect; assumption: 1",
+            },
+        ],
+        build: build_land_transfer,
+    },
+    LeverSpec {
+        name: "collective_dividend",
+        summary: "Village collective economy dividend per member to households in the collective",
+        part: "property",
+        source: "村集体经济分红 (village-specific; no figure in the seeds)",
+        parameters: &[ParameterSpec {
+            name: "per_member_per_month",
+            kind: Kind::DatedMoney,
+            unit: "yuan/member/month",
+            default: DefaultValue::Required,
+            description: "Dividend per member per month, dated and summed over the year. No published default \
+                          (village-specific): the scenario sets it",
+        }],
+        build: build_collective_dividend,
+    },
+    LeverSpec {
+        name: "property_income_growth",
+        summary: "Growth of every person's financial and rental property income (project dividends excluded)",
+        part: "property",
+        source: "理财, 住房租赁 (household property income; no plan figure)",
+        parameters: &[ParameterSpec {
+            name: "growth",
+            kind: Kind::DatedRate,
+            unit: "rate/year",
+            default: DefaultValue::Required,
+            description: "Growth rate of property income, dated (the rate in force in January). No published \
+                          default: the scenario sets it",
+        }],
+        build: build_property_income_growth,
+    },
+];
+
+fn build_land_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        LandTransfer {
+            participation: p.number("participation")?,
+            transfer_share: p.number("transfer_share")?,
+            rent_per_mu: p.dated("rent_per_mu")?,
+            guaranteed_dividend_per_mu: p.dated("guaranteed_dividend_per_mu")?,
+            profit_dividend_per_mu: p.dated("profit_dividend_per_mu")?,
+            as_shares: p.flag("as_shares")?,
+            from_month: p.months("from_month")?,
+        }
+        .validated()?,
+    ))
+}
+
+fn build_collective_dividend(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(CollectiveDividend::new(p.dated("per_member_per_month")?)?))
+}
+
+fn build_property_income_growth(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(PropertyIncomeGrowth::new(p.dated("growth")?)?))
+}

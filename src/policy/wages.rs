@@ -10,6 +10,7 @@ use super::rationing::{
     Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
     lever_sub,
 };
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{Employment, IncomePart, Occupation, Population, Residence};
@@ -394,4 +395,193 @@ impl Lever for WorkForRelief {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "minimum_wage",
+        summary: "Raises covered local employees paid below the monthly floor of their county tier to the floor",
+        part: "wage",
+        source: "最低工资规定 (劳动和社会保障部令第21号); provincial floors, e.g. 晋政办发〔2017〕120号 \
+                 (lever_parameters: Minimum wages)",
+        parameters: &[
+            ParameterSpec {
+                name: "floor_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month, by county tier",
+                default: DefaultValue::Required,
+                description: "Floor per month by tier (tier 0 first), each a number or a table of effective months. \
+                              No default: set by each province, e.g. Inner Mongolia from 2021-12: \
+                              [1980, 1910, 1850]; Shanxi from 2017-10: [1700, 1600, 1500, 1400] \
+                              (晋政办发〔2017〕120号); Guizhou 2015: [1600, 1500, 1400]; Ningxia 2015: \
+                              [1480, 1390, 1320] (data/published/lever_parameters.csv)",
+            },
+            ParameterSpec {
+                name: "coverage",
+                kind: Kind::Share,
+                unit: "share of local employees",
+                default: DefaultValue::Number(1.0),
+                description: "Share of local employees covered (a persistent draw: informal jobs are not covered); \
+                              assumption: 1, no published coverage rate",
+            },
+            ParameterSpec {
+                name: "job_loss_per_raise",
+                kind: Kind::Number,
+                unit: "probability per unit relative raise",
+                default: DefaultValue::Number(0.0),
+                description: "Probability that a covered worker loses the job per unit relative raise; \
+                              assumption: 0, no employment effect assumed",
+            },
+        ],
+        build: build_minimum_wage,
+    },
+    LeverSpec {
+        name: "wage_guideline",
+        summary: "Raises the wages of local employees and short-term migrants by the year's guideline growth",
+        part: "wage",
+        source: "工资指导线, published yearly by each province (no figure in the seeds)",
+        parameters: &[ParameterSpec {
+            name: "growth",
+            kind: Kind::DatedRate,
+            unit: "rate/year",
+            default: DefaultValue::Required,
+            description: "Growth rate of wages in the year, dated (the rate in force in January applies). \
+                          No default: guidelines are published yearly by each province",
+        }],
+        build: build_wage_guideline,
+    },
+    LeverSpec {
+        name: "public_sector_pay",
+        summary: "Pay rise for public-sector employees, and teachers raised to the civil servants' average wage",
+        part: "wage",
+        source: "机关事业单位工资调整; 教师法 art. 25 (teachers' pay not below civil servants'), restated in all plans",
+        parameters: &[
+            ParameterSpec {
+                name: "raise",
+                kind: Kind::DatedRate,
+                unit: "share of pay, from the month of effect",
+                default: DefaultValue::Required,
+                description: "Pay rise, dated by month of effect. No published default: the scenario sets it \
+                              (0 to enforce teacher parity alone)",
+            },
+            ParameterSpec {
+                name: "civil_servant_wage",
+                kind: Kind::Money,
+                unit: "yuan/person/year",
+                default: DefaultValue::Number(0.0),
+                description: "Local civil servants' average annual wage, the reference for teacher parity; \
+                              0 switches parity off. No figure in the seeds: the scenario sets it",
+            },
+        ],
+        build: build_public_sector_pay,
+    },
+    LeverSpec {
+        name: "rural_doctor_teacher_allowances",
+        summary: "Village doctor subsidy and rural teachers' living allowance per month in the job, rural residents",
+        part: "wage",
+        source: "Liupanshui 2022 plan clause 6 (村医补助); 乡村教师生活补助 (set locally)",
+        parameters: &[
+            ParameterSpec {
+                name: "village_doctor_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(500.0),
+                description: "Village doctor subsidy per month: at least 500 (Liupanshui 2022 plan, clause 6, \
+                              \"财政定额补助每人每月不低于500元\")",
+            },
+            ParameterSpec {
+                name: "rural_teacher_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(0.0),
+                description: "Rural teacher living allowance per month. No published amount in the seeds \
+                              (set locally); assumption: 0",
+            },
+        ],
+        build: build_rural_allowances,
+    },
+    LeverSpec {
+        name: "work_for_relief",
+        summary: "Public investment whose labour share pays seasonal wages to rural labour; places rationed \
+                  by priority",
+        part: "wage",
+        source: "以工代赈; Liupanshui 2022 plan clause 3 (labour share at least 20%); day wage Panzhou 2018 \
+                 (lever_parameters.md)",
+        parameters: &[
+            ParameterSpec {
+                name: "investment",
+                kind: Kind::DatedMoney,
+                unit: "yuan/year",
+                default: DefaultValue::Number(0.0),
+                description: "Investment per year (the amount in force in January). Assumption: 0, no programme \
+                              until the scenario sets the year's investment",
+            },
+            ParameterSpec {
+                name: "labour_share",
+                kind: Kind::Share,
+                unit: "share of investment",
+                default: DefaultValue::Number(0.2),
+                description: "Share of investment paid as wages: at least 0.20 (Liupanshui 2022 plan, clause 3, \
+                              \"劳务报酬占项目投资的比例提高到20%以上\")",
+            },
+            ParameterSpec {
+                name: "day_wage",
+                kind: Kind::Money,
+                unit: "yuan/day",
+                default: DefaultValue::Number(100.0),
+                description: "Day wage, positive: 100 (farm-base day wage, Panzhou 2018, lever_parameters.md)",
+            },
+            ParameterSpec {
+                name: "days",
+                kind: Kind::Number,
+                unit: "days/worker/year",
+                default: DefaultValue::Number(60.0),
+                description: "Days worked per worker, positive; assumption: 60, one season",
+            },
+        ],
+        build: build_work_for_relief,
+    },
+];
+
+fn build_minimum_wage(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let floor_per_month = p.dated_list_or("floor_per_month", &[]).map_err(|e| match e {
+        crate::Error::InvalidLever { ref value, .. } if value == "[]" => {
+            p.invalid("floor_per_month", "[]", "required: the monthly floor by county tier, e.g. [1980, 1910, 1850]")
+        }
+        other => other,
+    })?;
+    Ok(Box::new(
+        MinimumWage {
+            floor_per_month,
+            coverage: p.number("coverage")?,
+            job_loss_per_raise: p.number("job_loss_per_raise")?,
+        }
+        .validated()?,
+    ))
+}
+
+fn build_wage_guideline(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(WageGuideline::new(p.dated("growth")?)?))
+}
+
+fn build_public_sector_pay(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let civil_servant_wage = p.number("civil_servant_wage")?;
+    Ok(Box::new(PublicSectorPay::new(p.dated("raise")?, (civil_servant_wage > 0.0).then_some(civil_servant_wage))?))
+}
+
+fn build_rural_allowances(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(RuralDoctorTeacherAllowances::new(
+        p.dated("village_doctor_per_month")?,
+        p.dated("rural_teacher_per_month")?,
+    )?))
+}
+
+fn build_work_for_relief(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(
+        WorkForRelief {
+            investment: p.dated("investment")?,
+            labour_share: p.number("labour_share")?,
+            day_wage: p.number("day_wage")?,
+            days: p.number("days")?,
+        }
+        .validated()?,
+    ))
+}
