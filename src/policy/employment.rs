@@ -186,6 +186,9 @@ impl Lever for PublicWelfarePosts {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
     }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
+    }
 }
 
 /// Labour transfer and organised migrant work (转移就业, 有组织劳务输出).
@@ -372,6 +375,9 @@ impl Lever for LabourTransfer {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
     }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
+    }
 }
 
 /// Subsidised skills training (职业技能培训) with a living allowance and a certificate
@@ -528,6 +534,9 @@ impl Lever for SkillsTraining {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
+    }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
     }
 }
 
@@ -699,6 +708,9 @@ impl Lever for StartUpSupport {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
+    }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
     }
     /// The interest subsidy on guaranteed loans: recipients × take-up × loan × rate.
     fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid: f64, recipients: f64) -> f64 {

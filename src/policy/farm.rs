@@ -194,6 +194,9 @@ impl Lever for EnterpriseLinkage {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
     }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
+    }
     fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid: f64, recipients: f64) -> f64 {
         recipients * self.award_per_household
     }

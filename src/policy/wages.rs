@@ -389,6 +389,9 @@ impl Lever for WorkForRelief {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         apply_rationed(self, ctx, pop, book);
     }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        Some(self)
+    }
     fn extra_fiscal_cost(&self, _ctx: &YearContext, paid: f64, _recipients: f64) -> f64 {
         if self.labour_share > 0.0 { paid * (1.0 - self.labour_share) / self.labour_share } else { 0.0 }
     }
