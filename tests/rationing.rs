@@ -121,7 +121,7 @@ fn too_few_eligible_fills_all_and_reports_unfilled() {
 fn lever_set_over_chunks_equals_one_piece() {
     use incomesim::generate::Generator;
     use incomesim::policy::employment::{PublicWelfarePosts, SkillsTraining};
-    use incomesim::policy::{Chunk, Dated, LeverSet, YearContext};
+    use incomesim::policy::{Chunk, Dated, YearContext};
     use incomesim::region::Profile;
 
     let profile = Profile::builtin("wuzhong-2022").expect("profile");
