@@ -85,6 +85,20 @@ impl Generator {
         &self.rules
     }
 
+    /// The same calibrated generator drawing households with another seed (for
+    /// replications: the parameters stay, the draws change).
+    pub fn with_seed(&self, seed: u64) -> Generator {
+        let mut params = self.params.clone();
+        params.seed = seed;
+        Generator {
+            profile: self.profile.clone(),
+            params,
+            blueprint: self.blueprint.clone(),
+            rules: self.rules.clone(),
+            iterations: self.iterations,
+        }
+    }
+
     /// Iterations the calibration took.
     pub fn iterations(&self) -> usize {
         self.iterations

@@ -400,6 +400,9 @@ impl Lever for Dibao {
     fn name(&self) -> &str {
         "dibao"
     }
+    fn dibao_line(&self, ctx: &YearContext, residence: Residence, tier: u8) -> Option<f64> {
+        Some(self.monthly_thresholds(ctx, residence, tier).iter().sum())
+    }
     fn stage(&self) -> Stage {
         Stage::MeansTested
     }

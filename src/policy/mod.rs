@@ -121,4 +121,11 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     fn as_rationed(&self) -> Option<&dyn rationing::Rationed> {
         None
     }
+
+    /// The dibao line (threshold per person per year) this lever applies to a residence
+    /// and county tier this year, if it is the dibao lever: the poverty line the
+    /// indicators measure against.
+    fn dibao_line(&self, _ctx: &YearContext, _residence: crate::model::Residence, _tier: u8) -> Option<f64> {
+        None
+    }
 }
