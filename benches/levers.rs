@@ -1,0 +1,52 @@
+//! Applying every lever of the registry to 1,000,000 households for one year.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use incomesim::generate::Generator;
+use incomesim::policy::registry::{BuildContext, DefaultValue, Kind, build, registry};
+use incomesim::policy::{Chunk, YearContext};
+use incomesim::region::Profile;
+
+/// Values for parameters with no default, and counts that make rationed levers work.
+fn params(name: &str) -> toml::Table {
+    let spec = registry().into_iter().find(|s| s.name == name).expect("registered");
+    let mut t = toml::Table::new();
+    for p in spec.parameters {
+        let v = match (p.default, p.kind) {
+            (DefaultValue::Required, Kind::DatedMoney) if p.name.contains("floor") => toml::Value::Float(1_900.0),
+            (DefaultValue::Required, Kind::MoneyList) => toml::Value::Array(vec![toml::Value::Float(1_900.0)]),
+            (DefaultValue::Required, Kind::DatedRate | Kind::Rate) => toml::Value::Float(0.05),
+            (DefaultValue::Required, Kind::Flag) => toml::Value::Boolean(true),
+            (DefaultValue::Required, _) => toml::Value::Float(10.0),
+            (_, Kind::DatedCount) => toml::Value::Float(5_000.0),
+            _ => continue,
+        };
+        t.insert(p.name.to_string(), v);
+    }
+    t
+}
+
+fn all_levers(c: &mut Criterion) {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let generator = Generator::calibrate(&profile, 7).expect("calibrates");
+    let n = 1_000_000;
+    let mut set = generator.rules().clone();
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+    for spec in registry() {
+        set.insert(build(spec.name, ctx, &params(spec.name)).expect("builds"));
+    }
+    let chunks: Vec<Chunk> = (0..n)
+        .step_by(16_384)
+        .map(|s| Chunk::new(generator.generate_chunk(s as u64, 16_384.min(n - s), n as u64).0))
+        .collect();
+    let year = YearContext { year: profile.base_year + 1, ..YearContext::base(profile.base_year, 7) };
+    let mut group = c.benchmark_group("levers");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function(format!("all {} levers, 1,000,000 households, one year", set.len()), |b| {
+        b.iter_batched(|| chunks.clone(), |mut chunks| set.apply_year_chunks(&year, &mut chunks), BatchSize::LargeInput)
+    });
+    group.finish();
+}
+
+criterion_group!(benches, all_levers);
+criterion_main!(benches);
