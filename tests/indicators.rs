@@ -388,7 +388,11 @@ fn rows_have_stable_unique_names() {
 
 // ---------------------------------------------------------------- properties
 
-fn arb_outcome() -> impl Strategy<Value = (bool, f32, u8, f64, f64, f64, f64, bool, f64)> {
+/// Urban, weight, size, wage, transfer, dibao line, dibao, formerly poor, last year's
+/// wage as a multiple of this year's.
+type Spec = (bool, f32, u8, f64, f64, f64, f64, bool, f64);
+
+fn arb_outcome() -> impl Strategy<Value = Spec> {
     (
         any::<bool>(),
         0.1f32..200.0,
@@ -402,7 +406,7 @@ fn arb_outcome() -> impl Strategy<Value = (bool, f32, u8, f64, f64, f64, f64, bo
     )
 }
 
-fn build(spec: &[(bool, f32, u8, f64, f64, f64, f64, bool, f64)]) -> (Vec<HouseholdOutcome>, Vec<HouseholdOutcome>) {
+fn build(spec: &[Spec]) -> (Vec<HouseholdOutcome>, Vec<HouseholdOutcome>) {
     let mut now = Vec::new();
     let mut before = Vec::new();
     for (i, &(urban, w, size, wage, transfer, line, dibao, fp, change)) in spec.iter().enumerate() {
