@@ -99,7 +99,7 @@ impl PovertyLines {
     }
 }
 
-/// FGT sums against one line, person-weighted: Σ p·1[y<z], Σ p·(z−y)/z, Σ p·((z−y)/z)².
+/// FGT sums against one line, person-weighted: `Σ p·1[y<z]`, `Σ p·(z−y)/z`, `Σ p·((z−y)/z)²`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FgtSums {
     /// Persons below the line.

@@ -381,7 +381,8 @@ impl YearIndicators {
     ///
     /// Sums run over households in id order (household order), so the result does not
     /// depend on the order of `outcomes`; the quantile-type statistics sort by income
-    /// with ties broken by id.
+    /// with ties broken by id. Ids must be unique within a year (as global household
+    /// ids are); a household is matched with last year's outcome of the same id.
     pub fn compute_with(
         year: u16,
         outcomes: &[HouseholdOutcome],
