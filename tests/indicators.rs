@@ -530,3 +530,50 @@ proptest! {
         prop_assert_eq!(reference, shuffled);
     }
 }
+
+// ------------------------------------------------ agreement with the generator's report
+
+#[test]
+fn a_generated_population_agrees_with_the_calibration_report() {
+    use incomesim::generate::Generator;
+    use incomesim::indicators::{DibaoLines, outcomes_from};
+
+    let profile = Profile::builtin("liupanshui-2021").unwrap();
+    let generator = Generator::calibrate(&profile, 7).unwrap();
+    let (pop, accounts) = generator.generate_with_accounts(4_000, &Default::default()).unwrap();
+    let report = generator.report_with_accounts(&pop, &accounts);
+    let annual = |r: Residence| profile.dibao_thresholds_per_month(r).iter().map(|m| 12.0 * m).collect();
+    let lines = DibaoLines::new(annual(U), annual(R));
+    let outcomes = outcomes_from(&pop, &accounts, None, &lines).unwrap();
+    let options =
+        IndicatorOptions { lines: PovertyLines::default(), all_weighting: AllWeighting::from_profile(&profile) };
+    let y = YearIndicators::compute_with(2021, &outcomes, None, &options);
+    let same = |name: &str, value: f64| {
+        let t = report.get(name).unwrap_or_else(|| panic!("{name} not in the report"));
+        assert!(rel_close(t.simulated, value), "{name}: report {} against {value}", t.simulated);
+    };
+    for (g, r) in [(Group::Urban, "urban"), (Group::Rural, "rural")] {
+        let v = |n: &str| y.get(g, n).unwrap();
+        same(&format!("{r} mean disposable income"), v("mean_disposable"));
+        same(&format!("{r} mean wage income"), v("mean_wage"));
+        same(&format!("{r} mean operating income"), v("mean_operating"));
+        same(&format!("{r} mean property income"), v("mean_property"));
+        same(&format!("{r} mean net transfer income"), v("mean_net_transfer"));
+        if report.get(&format!("{r} median disposable income")).is_some() {
+            same(&format!("{r} median disposable income"), v("median_disposable"));
+        }
+        for k in 1..=5 {
+            if let Some(t) = report.targets.iter().find(|t| t.name.starts_with(&format!("{r} quintile {k} "))) {
+                assert!(rel_close(t.simulated, v(&format!("quintile_{k}_mean"))), "{}", t.name);
+            }
+        }
+        if report.get(&format!("{r} dibao recipients")).is_some() {
+            same(&format!("{r} dibao recipients"), v("dibao_persons"));
+        }
+    }
+    same("all mean disposable income", y.get(Group::All, "mean_disposable").unwrap());
+    same("all median disposable income", y.get(Group::All, "median_disposable").unwrap());
+    same("resident persons", y.get(Group::All, "persons").unwrap());
+    assert!(y.urban_rural_ratio > 1.0);
+    assert!(y.rows().iter().all(|r| r.value.is_finite()));
+}
