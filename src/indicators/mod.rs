@@ -1,9 +1,116 @@
 //! Income statistics: weighted means, NBS household quintile groups, medians,
-//! inequality.
+//! inequality, poverty, and the indicators of a projection year.
+//!
+//! ## The indicators of a year
+//!
+//! The engine fills one [`HouseholdOutcome`] per household per year
+//! ([`fill_outcomes`] / [`outcomes_from`]) and computes
+//! [`YearIndicators::compute`] (or [`YearIndicators::compute_with`] for options)
+//! from this year's outcomes and, to follow households, last year's. Growth needs last
+//! year's indicators and the price index: [`YearIndicators::set_growth`].
+//! [`YearIndicators::rows`] gives the long format of `indicators.csv`
+//! (`year,group,indicator,value`).
+//!
+//! ### Definitions
+//!
+//! * Per-capita income `y` of a household: disposable income over members. Persons
+//!   (weight × size) weight every mean, share, FGT measure, Gini and Theil.
+//! * The NBS median and quintile groups (五等份) rank *households* by `y`, each
+//!   counting its weight; a group's mean is its income over its members.
+//! * Poverty: a person is below line `z` when `y < z` (an income within
+//!   [`POVERTY_TOLERANCE_YUAN`] of the line counts as at it). FGT(α) is the person
+//!   mean of `1[y<z]·((z−y)/z)^α`. Lines: each household's own dibao threshold
+//!   (label `dibao`) and the fixed lines of [`PovertyLines`] (default 6,000 and
+//!   10,000 yuan per person per year, labels `6000`, `10000`).
+//! * Middle income: `y` in `[100,000/3, 500,000/3]` yuan, both bounds included
+//!   ([`MIDDLE_INCOME_LOWER_PER_CAPITA`], [`MIDDLE_INCOME_UPPER_PER_CAPITA`]).
+//! * Dibao caseload: households paid dibao this year or flagged as recipients.
+//! * The `all` group pools urban and rural households with their resident weights,
+//!   or, with [`AllWeighting::SurveyUrbanShare`], reweights urban and rural persons to
+//!   the survey's urban share for its per-capita, share and distribution figures; its
+//!   totals (`households`, `persons`, `disposable_total`, `poor_persons_*`,
+//!   `middle_income_persons`, `dibao_*`) always use the resident weights.
+//! * Following households: outcomes are matched by id. Households present this year
+//!   only are `entered`, last year only `exited`; they do not enter crossings. Each
+//!   year's income is compared with that year's line. Matched and entered households
+//!   count in this year's residence group, exited ones in last year's.
+//!
+//! ### Indicator names
+//!
+//! `<line>` is `dibao`, `6000`, `10000` (or the labels of other [`PovertyLines`]).
+//! Money is yuan per year (per person for means); persons and households are
+//! grossed up with the weights; shares and rates are fractions (0.1 = 10%).
+//!
+//! | name | meaning | unit |
+//! |---|---|---|
+//! | `households` | households | households |
+//! | `persons` | persons | persons |
+//! | `disposable_total` | total disposable income | yuan |
+//! | `mean_disposable` | mean per-capita disposable income | yuan/person |
+//! | `mean_wage` | mean per-capita wage income | yuan/person |
+//! | `mean_operating` | mean per-capita net operating income | yuan/person |
+//! | `mean_property` | mean per-capita net property income | yuan/person |
+//! | `mean_net_transfer` | mean per-capita net transfer income | yuan/person |
+//! | `median_disposable` | NBS median: per-capita income of the middle household | yuan/person |
+//! | `quintile_1_mean` … `quintile_5_mean` | NBS quintile group means, lowest first | yuan/person |
+//! | `gini` | Gini of per-capita income over persons | 0–1 |
+//! | `theil` | Theil T over persons with positive income | ≥ 0 |
+//! | `poor_persons_<line>` | persons below the line | persons |
+//! | `headcount_<line>` | FGT(0): share of persons below the line | share |
+//! | `gap_<line>` | FGT(1): poverty gap index | share |
+//! | `severity_<line>` | FGT(2): poverty severity index | share |
+//! | `middle_income_persons` | persons in the middle-income group | persons |
+//! | `middle_income_share` | share of persons in the middle-income group | share |
+//! | `dibao_households` | dibao caseload, households | households |
+//! | `dibao_persons` | dibao caseload, persons | persons |
+//! | `dibao_spending` | dibao paid | yuan |
+//! | `urban_rural_ratio` | urban over rural mean per-capita disposable income (group `all` only) | ratio |
+//! | `growth_nominal` | nominal growth of `mean_disposable` (after `set_growth`) | share |
+//! | `growth_real` | real growth: (1 + nominal) / price index ratio − 1 | share |
+//! | `median_growth_nominal` | nominal growth of `median_disposable` | share |
+//! | `median_growth_real` | real growth of `median_disposable` | share |
+//! | `matched_households` | households present last year and this year | households |
+//! | `matched_persons` | their persons this year | persons |
+//! | `entered_households` | households present this year only | households |
+//! | `entered_persons` | their persons | persons |
+//! | `exited_households` | households present last year only | households |
+//! | `exited_persons` | their persons last year | persons |
+//! | `crossed_up_<line>` | persons below the line last year, at or above it now | persons |
+//! | `crossed_down_<line>` | persons at or above the line last year, below it now | persons |
+//! | `returned_to_poverty_<line>` | persons of formerly poor households who crossed down (返贫) | persons |
+//! | `return_to_poverty_rate_<line>` | those over `formerly_poor_persons` | share |
+//! | `formerly_poor_persons` | persons of matched formerly poor households this year | persons |
+//! | `formerly_poor_income_growth` | growth of the mean per-capita income of matched formerly poor households | share |
+//!
+//! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
+//! whose previous mean or median is not positive); following rows only with a previous
+//! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
+//! poor households.
+//!
+//! ### Determinism
+//!
+//! [`YearIndicators::compute_with`] sums in id order whatever the order of its input,
+//! and sorts by income with ties broken by id, so its result does not depend on the
+//! order of the outcomes. Blocks of households can instead accumulate
+//! [`IndicatorSums`] and [`TrackingSums`] with `add` and combine them with `merge` in
+//! block order ([`YearIndicators::from_merged`]); the median, quintiles, Gini and Theil
+//! still need every household's outcome.
 
+mod outcome;
 mod stats;
+mod sums;
+mod year;
 
+pub use outcome::{DibaoLines, HouseholdOutcome, fill_outcomes, outcomes_from};
 pub use stats::{
     HouseholdIncome, household_median, household_quintile_groups, household_quintile_means, person_weighted_median,
-    weighted_gini,
+    weighted_gini, weighted_theil,
+};
+pub use sums::{
+    FgtSums, GroupSums, IndicatorSums, MIDDLE_INCOME_LOWER_PER_CAPITA, MIDDLE_INCOME_UPPER_PER_CAPITA,
+    POVERTY_TOLERANCE_YUAN, PovertyLines, TrackingGroupSums, TrackingSums, is_middle_income, is_poor,
+};
+pub use year::{
+    AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, Poverty, Tracking,
+    YearIndicators,
 };

@@ -1,0 +1,232 @@
+//! The per-household outcome of a projection year: what the indicators read.
+
+use crate::error::{Error, Result};
+use crate::model::{Accounts, HouseholdFlags, IncomeParts, Population, Residence};
+
+/// One household's outcome in one year, in 64 bytes.
+///
+/// The engine fills one per household per year (see [`fill_outcomes`]) and keeps the
+/// previous year's to follow households over time. Money stays `f64` (as in
+/// [`Accounts`]) so that the indicators' sums agree with the accounts and the ledger;
+/// the weight is the population's own `f32`; size, residence and flags are the
+/// population's bytes. Transfers received and paid are kept only as their net.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HouseholdOutcome {
+    /// Global household id (matches households across years).
+    pub id: u64,
+    /// Wage income of the household, yuan per year.
+    pub wage: f64,
+    /// Net operating income of the household, yuan per year.
+    pub operating: f64,
+    /// Net property income of the household, yuan per year.
+    pub property: f64,
+    /// Net transfer income of the household (received minus paid), yuan per year.
+    pub net_transfer: f64,
+    /// Dibao paid to the household this year, yuan per year (already inside
+    /// `net_transfer`; kept apart for caseload and spending).
+    pub dibao: f64,
+    /// The dibao threshold that applies to the household, yuan per person per year.
+    pub dibao_line: f64,
+    /// Grossing-up weight.
+    pub weight: f32,
+    /// Number of resident members.
+    pub size: u8,
+    /// Residence this year.
+    pub residence: Residence,
+    /// Status flags this year (dibao, formerly poor …).
+    pub flags: HouseholdFlags,
+}
+
+impl HouseholdOutcome {
+    /// An outcome from household totals (for tests and hand-built cases).
+    pub fn new(id: u64, residence: Residence, weight: f32, size: u8, parts: &IncomeParts) -> Self {
+        HouseholdOutcome {
+            id,
+            wage: parts.wage,
+            operating: parts.operating,
+            property: parts.property,
+            net_transfer: parts.net_transfer(),
+            dibao: 0.0,
+            dibao_line: 0.0,
+            weight,
+            size,
+            residence,
+            flags: HouseholdFlags::default(),
+        }
+    }
+
+    /// Household disposable income: the sum of the four parts, yuan per year.
+    #[inline]
+    pub fn disposable(&self) -> f64 {
+        self.wage + self.operating + self.property + self.net_transfer
+    }
+
+    /// Per-capita disposable income, yuan per person per year. A household without
+    /// members (possible only transiently) counts as one person here, as in the
+    /// calibration report.
+    #[inline]
+    pub fn per_capita(&self) -> f64 {
+        self.disposable() / self.size_f64().max(1.0)
+    }
+
+    /// Size as `f64`.
+    #[inline]
+    pub fn size_f64(&self) -> f64 {
+        self.size as f64
+    }
+
+    /// Weight as `f64`.
+    #[inline]
+    pub fn weight_f64(&self) -> f64 {
+        self.weight as f64
+    }
+
+    /// Grossed-up persons: weight × size.
+    #[inline]
+    pub fn persons(&self) -> f64 {
+        self.weight_f64() * self.size_f64()
+    }
+
+    /// Whether the household is formerly poor (脱贫户).
+    #[inline]
+    pub fn formerly_poor(&self) -> bool {
+        self.flags.has(HouseholdFlags::FORMERLY_POOR)
+    }
+
+    /// Whether the household is in the dibao caseload: it was paid dibao this year or
+    /// carries the dibao flag.
+    #[inline]
+    pub fn dibao_recipient(&self) -> bool {
+        self.dibao > 0.0 || self.flags.has(HouseholdFlags::DIBAO)
+    }
+}
+
+/// Annual dibao thresholds per person by residence and county tier, yuan per person
+/// per year, as the dibao rule computes them for the year (for example
+/// `Dibao::threshold_for`). A tier beyond the list uses the last tier; a residence
+/// without thresholds has a line of 0 (nobody is below it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DibaoLines {
+    /// Thresholds by tier, `[urban, rural]`.
+    pub per_person_per_year: [Vec<f64>; 2],
+}
+
+impl DibaoLines {
+    /// Thresholds by tier for urban and rural households.
+    pub fn new(urban: Vec<f64>, rural: Vec<f64>) -> Self {
+        DibaoLines { per_person_per_year: [urban, rural] }
+    }
+
+    /// The threshold of a residence and tier.
+    pub fn line(&self, residence: Residence, tier: u8) -> f64 {
+        let tiers = &self.per_person_per_year[residence.index()];
+        tiers.get(tier as usize).or_else(|| tiers.last()).copied().unwrap_or(0.0)
+    }
+}
+
+/// Fills `out` with the outcomes of every household of a population, in household
+/// order, reusing its buffer. `dibao` is the column of dibao paid per household this
+/// year (the dibao lever's column), or `None` when no dibao was paid.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] when the accounts or the dibao column do not have one
+/// entry per household.
+pub fn fill_outcomes(
+    out: &mut Vec<HouseholdOutcome>,
+    pop: &Population,
+    accounts: &Accounts,
+    dibao: Option<&[f64]>,
+    lines: &DibaoLines,
+) -> Result<()> {
+    let n = pop.household_count();
+    if accounts.len() != n {
+        return Err(Error::InvalidRequest(format!(
+            "indicators: accounts for {} households, population has {n}",
+            accounts.len()
+        )));
+    }
+    if let Some(d) = dibao
+        && d.len() != n
+    {
+        return Err(Error::InvalidRequest(format!(
+            "indicators: dibao column for {} households, population has {n}",
+            d.len()
+        )));
+    }
+    let hh = &pop.households;
+    out.clear();
+    out.reserve(n);
+    for h in 0..n {
+        let residence = hh.residence[h];
+        out.push(HouseholdOutcome {
+            id: pop.household_id(h),
+            wage: accounts.wage[h],
+            operating: accounts.operating[h],
+            property: accounts.property[h],
+            net_transfer: accounts.transfers_received[h] - accounts.transfers_paid[h],
+            dibao: dibao.map_or(0.0, |d| d[h]),
+            dibao_line: lines.line(residence, hh.tier[h]),
+            weight: hh.weight[h],
+            size: hh.size[h],
+            residence,
+            flags: hh.flags[h],
+        });
+    }
+    Ok(())
+}
+
+/// The outcomes of every household of a population, in household order; see
+/// [`fill_outcomes`].
+///
+/// # Errors
+/// As [`fill_outcomes`].
+pub fn outcomes_from(
+    pop: &Population,
+    accounts: &Accounts,
+    dibao: Option<&[f64]>,
+    lines: &DibaoLines,
+) -> Result<Vec<HouseholdOutcome>> {
+    let mut out = Vec::new();
+    fill_outcomes(&mut out, pop, accounts, dibao, lines)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HouseholdRecord, PersonRecord};
+
+    #[test]
+    fn an_outcome_is_small() {
+        assert!(std::mem::size_of::<HouseholdOutcome>() <= 64);
+    }
+
+    #[test]
+    fn outcomes_read_the_accounts_and_the_tiers() {
+        let mut pop = Population::empty(100);
+        let rec = HouseholdRecord { weight: 2.0, residence: Residence::Rural, tier: 1, ..Default::default() };
+        pop.push_household(&rec, &[PersonRecord::default(), PersonRecord::default()]);
+        let rec = HouseholdRecord { weight: 3.0, residence: Residence::Urban, tier: 5, ..Default::default() };
+        pop.push_household(&rec, &[PersonRecord::default()]);
+        let mut acc = Accounts::zeros(2);
+        acc.wage[0] = 1000.0;
+        acc.transfers_received[0] = 500.0;
+        acc.transfers_paid[0] = 100.0;
+        acc.operating[1] = 700.0;
+        let lines = DibaoLines::new(vec![9000.0], vec![6000.0, 5000.0]);
+        let out = outcomes_from(&pop, &acc, Some(&[300.0, 0.0]), &lines).unwrap();
+        assert_eq!(out[0].id, 100);
+        assert_eq!(out[1].id, 101);
+        // 1000 + 500 − 100 = 1400 for two persons.
+        assert_eq!(out[0].disposable(), 1400.0);
+        assert_eq!(out[0].per_capita(), 700.0);
+        assert_eq!(out[0].dibao_line, 5000.0);
+        assert_eq!(out[0].dibao, 300.0);
+        assert!(out[0].dibao_recipient());
+        // Tier 5 beyond the urban list: the last tier.
+        assert_eq!(out[1].dibao_line, 9000.0);
+        assert!(!out[1].dibao_recipient());
+        assert!(outcomes_from(&pop, &acc, Some(&[1.0]), &lines).is_err());
+        assert!(outcomes_from(&pop, &Accounts::zeros(1), None, &lines).is_err());
+    }
+}

@@ -1,0 +1,584 @@
+//! The indicators of one projection year, and their long-format rows.
+
+use serde::Serialize;
+
+use super::outcome::HouseholdOutcome;
+use super::stats::{HouseholdIncome, household_median, household_quintile_means, weighted_gini, weighted_theil};
+use super::sums::{GroupSums, IndicatorSums, PovertyLines, TrackingGroupSums, TrackingSums};
+use crate::model::Residence;
+use crate::region::Profile;
+
+/// A reporting group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// Urban residents.
+    Urban,
+    /// Rural residents.
+    Rural,
+    /// All residents.
+    All,
+}
+
+impl Group {
+    /// The three groups, in report order.
+    pub const ALL: [Group; 3] = [Group::Urban, Group::Rural, Group::All];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Urban => "urban",
+            Group::Rural => "rural",
+            Group::All => "all",
+        }
+    }
+
+    /// Index into per-group arrays: urban 0, rural 1, all 2.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How the `all` group weights urban and rural persons in its per-capita, share and
+/// distribution figures (its totals of persons, households and yuan always use the
+/// resident weights).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum AllWeighting {
+    /// The household weights as they are (resident shares). Default.
+    #[default]
+    Resident,
+    /// Urban persons reweighted to this share of all persons, rural persons to the
+    /// rest: the survey's own urban share (profile field `all.survey_urban_share`),
+    /// for comparing with published all-residents figures. Falls back to the resident
+    /// weights when a residence has no persons.
+    SurveyUrbanShare(f64),
+}
+
+impl AllWeighting {
+    /// The survey urban share of a profile when it gives one, else resident weights.
+    pub fn from_profile(profile: &Profile) -> Self {
+        profile
+            .all
+            .as_ref()
+            .and_then(|a| a.survey_urban_share.as_ref())
+            .map_or(AllWeighting::Resident, |s| AllWeighting::SurveyUrbanShare(s.value))
+    }
+
+    /// Scale factors `[urban, rural]` for the household weights given the resident
+    /// persons `[urban, rural]`.
+    pub fn scales(self, persons: [f64; 2]) -> [f64; 2] {
+        match self {
+            AllWeighting::Resident => [1.0, 1.0],
+            AllWeighting::SurveyUrbanShare(s) => {
+                let total = persons[0] + persons[1];
+                if persons[0] > 0.0 && persons[1] > 0.0 && (0.0..=1.0).contains(&s) {
+                    [s * total / persons[0], (1.0 - s) * total / persons[1]]
+                } else {
+                    [1.0, 1.0]
+                }
+            }
+        }
+    }
+}
+
+/// Options of [`YearIndicators::compute_with`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndicatorOptions {
+    /// Fixed poverty lines besides the dibao line.
+    pub lines: PovertyLines,
+    /// Weighting of the `all` group.
+    pub all_weighting: AllWeighting,
+}
+
+/// Mean per-capita income and its parts, yuan per person per year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct IncomeMeans {
+    /// Disposable income.
+    pub disposable: f64,
+    /// Wage income.
+    pub wage: f64,
+    /// Net operating income.
+    pub operating: f64,
+    /// Net property income.
+    pub property: f64,
+    /// Net transfer income.
+    pub net_transfer: f64,
+}
+
+/// Poverty against one line (FGT, person-weighted).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Poverty {
+    /// Line label: `dibao` or the line in yuan.
+    pub line: String,
+    /// Persons below the line (grossed up).
+    pub poor_persons: f64,
+    /// FGT(0): share of persons below the line.
+    pub headcount: f64,
+    /// FGT(1): mean normalised gap `(z − y)/z` over all persons (0 for the non-poor).
+    pub gap: f64,
+    /// FGT(2): mean squared normalised gap.
+    pub severity: f64,
+}
+
+/// The indicators of one group in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupIndicators {
+    /// Households (grossed up).
+    pub households: f64,
+    /// Persons (grossed up).
+    pub persons: f64,
+    /// Total disposable income, yuan per year.
+    pub disposable_total: f64,
+    /// Mean per-capita income and parts.
+    pub mean: IncomeMeans,
+    /// NBS median: per-capita income of the middle household.
+    pub median_disposable: f64,
+    /// NBS quintile group means (五等份), lowest first.
+    pub quintile_means: [f64; 5],
+    /// Gini of per-capita income over persons.
+    pub gini: f64,
+    /// Theil T of per-capita income over persons with positive income.
+    pub theil: f64,
+    /// Poverty per line, dibao first.
+    pub poverty: Vec<Poverty>,
+    /// Persons in the middle-income group (grossed up).
+    pub middle_income_persons: f64,
+    /// Share of persons in the middle-income group.
+    pub middle_income_share: f64,
+    /// Households in the dibao caseload.
+    pub dibao_households: f64,
+    /// Persons in the dibao caseload.
+    pub dibao_persons: f64,
+    /// Dibao paid, yuan per year.
+    pub dibao_spending: f64,
+}
+
+/// Growth of a group's income from the previous year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Growth {
+    /// Nominal growth of mean per-capita disposable income (0.1 = 10%).
+    pub mean_nominal: f64,
+    /// Real growth: `(1 + nominal) / price index ratio − 1`.
+    pub mean_real: f64,
+    /// Nominal growth of the median.
+    pub median_nominal: f64,
+    /// Real growth of the median.
+    pub median_real: f64,
+}
+
+/// Households followed from the previous year, for one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tracking {
+    /// Households present both years.
+    pub matched_households: f64,
+    /// Their persons this year.
+    pub matched_persons: f64,
+    /// Households present this year only.
+    pub entered_households: f64,
+    /// Their persons.
+    pub entered_persons: f64,
+    /// Households present last year only.
+    pub exited_households: f64,
+    /// Their persons last year.
+    pub exited_persons: f64,
+    /// Per line: persons who rose from below to at or above it.
+    pub crossed_up: Vec<f64>,
+    /// Per line: persons who fell from at or above to below it.
+    pub crossed_down: Vec<f64>,
+    /// Per line: persons of formerly poor households who fell below it (返贫).
+    pub returned_to_poverty: Vec<f64>,
+    /// Per line: returned persons over persons of matched formerly poor households.
+    pub return_to_poverty_rate: Vec<f64>,
+    /// Persons of matched formerly poor households this year.
+    pub formerly_poor_persons: f64,
+    /// Growth of the mean per-capita income of matched formerly poor households (each
+    /// year with its own weights and sizes); `None` without such households.
+    pub formerly_poor_income_growth: Option<f64>,
+}
+
+/// The indicators of one projection year for urban, rural and all residents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearIndicators {
+    /// The year.
+    pub year: u16,
+    /// Line labels, dibao first (the order of every per-line vector).
+    pub line_labels: Vec<String>,
+    /// By group: urban, rural, all ([`Group::index`]).
+    pub groups: [GroupIndicators; 3],
+    /// Urban mean over rural mean per-capita disposable income (0 without rural income).
+    pub urban_rural_ratio: f64,
+    /// Households followed from the previous year, by group; `None` without a
+    /// previous year.
+    pub tracking: Option<[Tracking; 3]>,
+    /// Growth from the previous year by group; set by [`YearIndicators::set_growth`].
+    pub growth: [Option<Growth>; 3],
+}
+
+/// One indicator value in long format: a row of `indicators.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorRow {
+    /// Year.
+    pub year: u16,
+    /// Group: `urban`, `rural` or `all`.
+    pub group: &'static str,
+    /// Indicator name (see the table in the module docs).
+    pub indicator: String,
+    /// Value.
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    id: u64,
+    item: HouseholdIncome,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b != 0.0 { a / b } else { 0.0 }
+}
+
+/// Median, quintile means, Gini and Theil from households sorted by per-capita
+/// income with ties broken by id, so that the input order does not matter.
+fn distribution(mut ranked: Vec<Ranked>) -> (f64, [f64; 5], f64, f64) {
+    if ranked.is_empty() {
+        return (0.0, [0.0; 5], 0.0, 0.0);
+    }
+    ranked.sort_unstable_by(|a, b| a.item.per_capita.total_cmp(&b.item.per_capita).then(a.id.cmp(&b.id)));
+    // The stats functions sort stably by income, which keeps the id tie-break.
+    let mut items: Vec<HouseholdIncome> = ranked.into_iter().map(|r| r.item).collect();
+    let median = household_median(&mut items);
+    let quintiles = household_quintile_means(&mut items);
+    let gini = weighted_gini(&mut items);
+    let theil = weighted_theil(&items);
+    (median, quintiles, gini, theil)
+}
+
+fn group_indicators(
+    sums: &GroupSums,
+    totals: &GroupSums,
+    labels: &[String],
+    dist: (f64, [f64; 5], f64, f64),
+) -> GroupIndicators {
+    let p = sums.persons;
+    GroupIndicators {
+        households: totals.households,
+        persons: totals.persons,
+        disposable_total: totals.disposable,
+        mean: IncomeMeans {
+            disposable: ratio(sums.disposable, p),
+            wage: ratio(sums.wage, p),
+            operating: ratio(sums.operating, p),
+            property: ratio(sums.property, p),
+            net_transfer: ratio(sums.net_transfer, p),
+        },
+        median_disposable: dist.0,
+        quintile_means: dist.1,
+        gini: dist.2,
+        theil: dist.3,
+        poverty: labels
+            .iter()
+            .zip(&sums.poverty)
+            .zip(&totals.poverty)
+            .map(|((l, f), t)| Poverty {
+                line: l.clone(),
+                poor_persons: t.poor_persons,
+                headcount: ratio(f.poor_persons, p),
+                gap: ratio(f.gap, p),
+                severity: ratio(f.severity, p),
+            })
+            .collect(),
+        middle_income_persons: totals.middle_income_persons,
+        middle_income_share: ratio(sums.middle_income_persons, p),
+        dibao_households: totals.dibao_households,
+        dibao_persons: totals.dibao_persons,
+        dibao_spending: totals.dibao_spending,
+    }
+}
+
+fn tracking_of(s: &TrackingGroupSums) -> Tracking {
+    let fp_now = ratio(s.formerly_poor_income, s.formerly_poor_persons);
+    let fp_before = ratio(s.formerly_poor_income_before, s.formerly_poor_persons_before);
+    Tracking {
+        matched_households: s.matched_households,
+        matched_persons: s.matched_persons,
+        entered_households: s.entered_households,
+        entered_persons: s.entered_persons,
+        exited_households: s.exited_households,
+        exited_persons: s.exited_persons,
+        crossed_up: s.crossed_up.clone(),
+        crossed_down: s.crossed_down.clone(),
+        returned_to_poverty: s.returned_to_poverty.clone(),
+        return_to_poverty_rate: s.returned_to_poverty.iter().map(|&r| ratio(r, s.formerly_poor_persons)).collect(),
+        formerly_poor_persons: s.formerly_poor_persons,
+        formerly_poor_income_growth: (s.formerly_poor_persons > 0.0 && fp_before > 0.0)
+            .then(|| fp_now / fp_before - 1.0),
+    }
+}
+
+/// Indices of `outcomes` in id order (household order for an engine's population),
+/// without sorting when they already are.
+fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    if !outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
+        order.sort_by_key(|&i| outcomes[i].id);
+    }
+    order
+}
+
+/// Follows households from `previous` to `outcomes`, both visited in id order.
+pub(crate) fn tracking_sums(
+    outcomes: &[HouseholdOutcome],
+    order: &[usize],
+    previous: &[HouseholdOutcome],
+    lines: &PovertyLines,
+) -> TrackingSums {
+    let prev_order = id_order(previous);
+    let mut sums = TrackingSums::new(lines);
+    // Merge-join of the two id-ordered sequences.
+    let (mut i, mut j) = (0, 0);
+    while i < order.len() || j < prev_order.len() {
+        let now = order.get(i).map(|&k| &outcomes[k]);
+        let before = prev_order.get(j).map(|&k| &previous[k]);
+        match (now, before) {
+            (Some(n), Some(b)) if n.id == b.id => {
+                sums.add_matched(n, b);
+                i += 1;
+                j += 1;
+            }
+            (Some(n), Some(b)) if n.id < b.id => {
+                sums.add_entered(n);
+                i += 1;
+            }
+            (Some(n), None) => {
+                sums.add_entered(n);
+                i += 1;
+            }
+            (_, Some(b)) => {
+                sums.add_exited(b);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    sums
+}
+
+impl YearIndicators {
+    /// The indicators of a year with the default options (resident weights for `all`)
+    /// and the given lines. `previous` is last year's outcomes, for following
+    /// households; growth needs last year's indicators, see [`Self::set_growth`].
+    pub fn compute(
+        year: u16,
+        outcomes: &[HouseholdOutcome],
+        previous: Option<&[HouseholdOutcome]>,
+        lines: &PovertyLines,
+    ) -> YearIndicators {
+        let options = IndicatorOptions { lines: lines.clone(), all_weighting: AllWeighting::Resident };
+        Self::compute_with(year, outcomes, previous, &options)
+    }
+
+    /// The indicators of a year with explicit options.
+    ///
+    /// Sums run over households in id order (household order), so the result does not
+    /// depend on the order of `outcomes`; the quantile-type statistics sort by income
+    /// with ties broken by id. Ids must be unique within a year (as global household
+    /// ids are); a household is matched with last year's outcome of the same id.
+    pub fn compute_with(
+        year: u16,
+        outcomes: &[HouseholdOutcome],
+        previous: Option<&[HouseholdOutcome]>,
+        options: &IndicatorOptions,
+    ) -> YearIndicators {
+        let order = id_order(outcomes);
+        let mut sums = IndicatorSums::new(&options.lines);
+        for &i in &order {
+            sums.add(&outcomes[i]);
+        }
+        let mut result = Self::from_sums(year, &sums, outcomes, &order, options.all_weighting);
+        if let Some(prev) = previous {
+            let t = tracking_sums(outcomes, &order, prev, &options.lines);
+            result.set_tracking(&t);
+        }
+        result
+    }
+
+    /// The indicators from merged partial sums (see [`IndicatorSums`]) and the full
+    /// set of outcomes for the quantile-type statistics (median, quintiles, Gini,
+    /// Theil). `order` lists the outcomes in the order to visit (id order).
+    fn from_sums(
+        year: u16,
+        sums: &IndicatorSums,
+        outcomes: &[HouseholdOutcome],
+        order: &[usize],
+        weighting: AllWeighting,
+    ) -> YearIndicators {
+        let labels = sums.lines().labels();
+        let [urban, rural] = &sums.groups;
+        let scales = weighting.scales([urban.persons, rural.persons]);
+        let mut all_totals = GroupSums::default();
+        all_totals.add_scaled(urban, 1.0);
+        all_totals.add_scaled(rural, 1.0);
+        let mut all = GroupSums::default();
+        all.add_scaled(urban, scales[0]);
+        all.add_scaled(rural, scales[1]);
+
+        let mut ranked: [Vec<Ranked>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for &i in order {
+            let o = &outcomes[i];
+            let a = o.residence.index();
+            let item = HouseholdIncome { per_capita: o.per_capita(), weight: o.weight_f64(), size: o.size_f64() };
+            ranked[a].push(Ranked { id: o.id, item });
+            ranked[2].push(Ranked { id: o.id, item: HouseholdIncome { weight: item.weight * scales[a], ..item } });
+        }
+        let [ru, rr, ra] = ranked;
+        let groups = [
+            group_indicators(urban, urban, &labels, distribution(ru)),
+            group_indicators(rural, rural, &labels, distribution(rr)),
+            group_indicators(&all, &all_totals, &labels, distribution(ra)),
+        ];
+        let urban_rural_ratio = ratio(groups[0].mean.disposable, groups[1].mean.disposable);
+        YearIndicators { year, line_labels: labels, groups, urban_rural_ratio, tracking: None, growth: [None; 3] }
+    }
+
+    /// The indicators from block-merged sums: `sums` and `tracking` are the partial
+    /// sums of every block merged in block order; `outcomes` (any order) serves the
+    /// quantile-type statistics, which need every household.
+    pub fn from_merged(
+        year: u16,
+        sums: &IndicatorSums,
+        tracking: Option<&TrackingSums>,
+        outcomes: &[HouseholdOutcome],
+        weighting: AllWeighting,
+    ) -> YearIndicators {
+        let order = id_order(outcomes);
+        let mut result = Self::from_sums(year, sums, outcomes, &order, weighting);
+        if let Some(t) = tracking {
+            result.set_tracking(t);
+        }
+        result
+    }
+
+    fn set_tracking(&mut self, t: &TrackingSums) {
+        let [u, r] = &t.groups;
+        let mut all = TrackingGroupSums::default();
+        all.add_scaled(u, 1.0);
+        all.add_scaled(r, 1.0);
+        self.tracking = Some([tracking_of(u), tracking_of(r), tracking_of(&all)]);
+    }
+
+    /// Sets the growth of every group from the previous year's indicators and the
+    /// price index ratio (CPI this year over CPI last year; 1.02 for 2% inflation).
+    /// A group whose previous mean (or median) is not positive gets no growth.
+    pub fn set_growth(&mut self, previous: &YearIndicators, price_index_ratio: f64) {
+        for g in 0..3 {
+            let (now, before) = (&self.groups[g], &previous.groups[g]);
+            let m0 = before.mean.disposable;
+            let d0 = before.median_disposable;
+            self.growth[g] = (m0 > 0.0 && d0 > 0.0 && price_index_ratio > 0.0).then(|| {
+                let mean_nominal = now.mean.disposable / m0 - 1.0;
+                let median_nominal = now.median_disposable / d0 - 1.0;
+                Growth {
+                    mean_nominal,
+                    mean_real: (1.0 + mean_nominal) / price_index_ratio - 1.0,
+                    median_nominal,
+                    median_real: (1.0 + median_nominal) / price_index_ratio - 1.0,
+                }
+            });
+        }
+    }
+
+    /// One group's indicators.
+    pub fn group(&self, group: Group) -> &GroupIndicators {
+        &self.groups[group.index()]
+    }
+
+    /// The value of an indicator by group and name, as in [`Self::rows`].
+    pub fn get(&self, group: Group, indicator: &str) -> Option<f64> {
+        self.named(group).into_iter().find(|(n, _)| n == indicator).map(|(_, v)| v)
+    }
+
+    fn named(&self, group: Group) -> Vec<(String, f64)> {
+        let g = &self.groups[group.index()];
+        let mut v: Vec<(String, f64)> = vec![
+            ("households".into(), g.households),
+            ("persons".into(), g.persons),
+            ("disposable_total".into(), g.disposable_total),
+            ("mean_disposable".into(), g.mean.disposable),
+            ("mean_wage".into(), g.mean.wage),
+            ("mean_operating".into(), g.mean.operating),
+            ("mean_property".into(), g.mean.property),
+            ("mean_net_transfer".into(), g.mean.net_transfer),
+            ("median_disposable".into(), g.median_disposable),
+        ];
+        for (k, q) in g.quintile_means.iter().enumerate() {
+            v.push((format!("quintile_{}_mean", k + 1), *q));
+        }
+        v.push(("gini".into(), g.gini));
+        v.push(("theil".into(), g.theil));
+        for p in &g.poverty {
+            v.push((format!("poor_persons_{}", p.line), p.poor_persons));
+            v.push((format!("headcount_{}", p.line), p.headcount));
+            v.push((format!("gap_{}", p.line), p.gap));
+            v.push((format!("severity_{}", p.line), p.severity));
+        }
+        v.push(("middle_income_persons".into(), g.middle_income_persons));
+        v.push(("middle_income_share".into(), g.middle_income_share));
+        v.push(("dibao_households".into(), g.dibao_households));
+        v.push(("dibao_persons".into(), g.dibao_persons));
+        v.push(("dibao_spending".into(), g.dibao_spending));
+        if group == Group::All {
+            v.push(("urban_rural_ratio".into(), self.urban_rural_ratio));
+        }
+        if let Some(gr) = &self.growth[group.index()] {
+            v.push(("growth_nominal".into(), gr.mean_nominal));
+            v.push(("growth_real".into(), gr.mean_real));
+            v.push(("median_growth_nominal".into(), gr.median_nominal));
+            v.push(("median_growth_real".into(), gr.median_real));
+        }
+        if let Some(t) = &self.tracking {
+            let t = &t[group.index()];
+            v.push(("matched_households".into(), t.matched_households));
+            v.push(("matched_persons".into(), t.matched_persons));
+            v.push(("entered_households".into(), t.entered_households));
+            v.push(("entered_persons".into(), t.entered_persons));
+            v.push(("exited_households".into(), t.exited_households));
+            v.push(("exited_persons".into(), t.exited_persons));
+            for (k, l) in self.line_labels.iter().enumerate() {
+                v.push((format!("crossed_up_{l}"), t.crossed_up[k]));
+                v.push((format!("crossed_down_{l}"), t.crossed_down[k]));
+                v.push((format!("returned_to_poverty_{l}"), t.returned_to_poverty[k]));
+                v.push((format!("return_to_poverty_rate_{l}"), t.return_to_poverty_rate[k]));
+            }
+            v.push(("formerly_poor_persons".into(), t.formerly_poor_persons));
+            if let Some(gr) = t.formerly_poor_income_growth {
+                v.push(("formerly_poor_income_growth".into(), gr));
+            }
+        }
+        v
+    }
+
+    /// Every indicator in long format, groups in the order urban, rural, all, and
+    /// indicators in a fixed order within a group (see the module docs for names).
+    pub fn rows(&self) -> Vec<IndicatorRow> {
+        Group::ALL
+            .iter()
+            .flat_map(|&g| {
+                self.named(g).into_iter().map(move |(indicator, value)| IndicatorRow {
+                    year: self.year,
+                    group: g.as_str(),
+                    indicator,
+                    value,
+                })
+            })
+            .collect()
+    }
+}
+
+impl From<Residence> for Group {
+    fn from(r: Residence) -> Self {
+        match r {
+            Residence::Urban => Group::Urban,
+            Residence::Rural => Group::Rural,
+        }
+    }
+}
