@@ -4,7 +4,8 @@
 //! Profiles are TOML files. The built-in ones live in `data/profiles/` and are
 //! embedded in the binary; users can load their own with [`Profile::from_file`]. A
 //! profile may `extends` another (a city profile usually extends a national one for
-//! the shape of its population) and override single values.
+//! the shape of its population) and override single values; its own `[all]` table of
+//! all-residents checks replaces the parent's whole.
 
 mod builtin;
 mod profile;

@@ -585,6 +585,12 @@ fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -
         })?;
         resolve_extends(&text, &path.display().to_string(), path.parent(), depth + 1)?
     };
+    // The all-residents checks belong to one place: a profile that gives its own
+    // `[all]` replaces its parent's whole (a city must not inherit the nation's survey
+    // weighting).
+    if table.contains_key("all") {
+        base.remove("all");
+    }
     merge(&mut base, table);
     Ok(base)
 }
@@ -654,6 +660,15 @@ disposable = { value = 49100, status = "assumed", source = "test" }
         assert_eq!(p.urban.disposable.value, 49100.0);
         assert_eq!(p.rural.disposable.value, 20133.0);
         assert!(p.assumptions().iter().any(|(f, _)| f == "urban.disposable"));
+    }
+
+    #[test]
+    fn a_city_does_not_inherit_the_national_survey_weighting() {
+        let p = Profile::builtin("liupanshui-2021").expect("profile");
+        let all = p.all.as_ref().expect("all-residents checks");
+        assert!(all.survey_urban_share.is_none());
+        let n = Profile::builtin("national-2022").expect("profile");
+        assert!(n.all.as_ref().and_then(|a| a.survey_urban_share.as_ref()).is_some());
     }
 
     #[test]
