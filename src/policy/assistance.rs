@@ -5,8 +5,8 @@ use super::dibao::{
     Dibao, P_DISREGARD_PENSION, P_DISREGARD_PROJECT, P_EDGE_MULTIPLE, P_EMPLOYMENT_COST, P_INDEXATION, P_POVERTY_LINE,
     P_RURAL_THRESHOLD, P_URBAN_THRESHOLD, check_dated, dibao_rule,
 };
-use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::pension::invalid;
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
 use crate::model::{Education, Employment, HouseholdFlags, IncomePart, PersonFlags, Population};
@@ -555,11 +555,7 @@ pub const SPECS: &[LeverSpec] = &[
 
 fn build_edge(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let dibao = dibao_rule(p)?;
-    Ok(Box::new(EdgeAssistance::new(
-        dibao,
-        p.dated("cash_per_person_per_month")?,
-        p.number("rigid_expense_share")?,
-    )?))
+    Ok(Box::new(EdgeAssistance::new(dibao, p.dated("cash_per_person_per_month")?, p.number("rigid_expense_share")?)?))
 }
 
 fn build_temporary(p: &Params<'_>) -> Result<Box<dyn Lever>> {
