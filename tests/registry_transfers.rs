@@ -433,7 +433,9 @@ fn edge_temporary_and_price_linked_read_their_parameters() {
     assert!((paid("low_income_edge_assistance", thr, rural, &edge_pair) - 2_400.0).abs() < 0.01);
     changes("low_income_edge_assistance", thr, &format!("{thr}\ncash_per_person_per_month = 150"), rural, &edge_pair);
     changes("low_income_edge_assistance", thr, &format!("{thr}\nedge_multiple = 1.2"), rural, &edge_pair);
-    changes("low_income_edge_assistance", thr, &thr.replace("= 500", "= 700"), rural, &edge_pair);
+    // pc 10,000: above 1.5 × 6,000, below 1.5 × 8,400.
+    let richer = [worker(40, 20_000.0), person(38)];
+    changes("low_income_edge_assistance", thr, &thr.replace("= 500", "= 700"), rural, &richer);
     let mut rigid = rural;
     rigid.rigid_expenses = 4_000.0;
     changes("low_income_edge_assistance", thr, &format!("{thr}\nrigid_expense_share = 0.5"), rigid, &edge_pair);
