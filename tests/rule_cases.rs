@@ -1,15 +1,24 @@
 //! Table-driven rule cases (in the spirit of OpenFisca's YAML tests): each case in
-//! `tests/cases/*.toml` names the levers and their parameters, builds one household,
-//! applies the levers with `LeverSet::apply_year` and checks each lever's amount.
+//! `tests/cases/*.toml` (every file of the folder is run) names the levers and their
+//! parameters, builds one household, applies the levers with `LeverSet::apply_year` and
+//! checks each lever's amount. Levers are built through the lever registry
+//! (`incomesim::policy::registry::build`), so a case's parameters are the scenario
+//! parameters `incomesim levers` lists, with the same defaults and checks.
 //!
 //! # Case format
 //! ```toml
+//! profile = "national-2022"    # optional: the built-in profile giving profile defaults
+//! [defaults.dibao]             # optional: parameters every case of the file starts from
+//! take_up_urban = 1.0          # (a case's own values win)
+//!
 //! [[case]]
 //! name = "unique_name"
-//! year = 2022                  # optional: base_year, price_index, income_index = [u, r], seed
+//! year = 2022                  # optional: base_year (default: year; dated parameters'
+//!                              # effective months must be in or after it), price_index,
+//!                              # income_index = [u, r], seed
 //! # arithmetic in a comment
-//! [case.levers.dibao]          # lever name -> parameters; levers run in stage order,
-//! rural_threshold = 500.0      # within a stage in the order written here
+//! [case.levers.dibao]          # lever name -> registry parameters; levers run in stage
+//! rural_threshold_per_month = 500.0  # order, within a stage in a fixed order (below)
 //! [case.household]             # HouseholdRecord fields; flags = ["dibao_last_year"]
 //! residence = "rural"
 //! [[case.persons]]             # PersonRecord fields; flags = ["new_job_this_year"]
@@ -20,26 +29,25 @@
 //! [case.expected_flags]        # optional: household flag name -> bool
 //! ```
 //! A dated parameter is a number (constant) or a table `{ "2022-01" = 500, "2022-07" = 550 }`.
-//! To add levers of another family, add an arm to [`build_lever`].
+//! Any registered lever can be used; no code to add for a new family.
 
 use incomesim::model::{
     Accounts, Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, PersonFlags, PersonRecord,
     Population, Residence,
 };
-use incomesim::policy::allowances::{DisabilityAllowances, OldAgeAllowance};
-use incomesim::policy::assistance::{EdgeAssistance, EmploymentTransfers, PriceLinkedSubsidy, TemporaryAssistance};
-use incomesim::policy::dibao::{Dibao, ExtremePovertySupport, Indexation, JobOfferSanction};
-use incomesim::policy::pension::{ContributionSupport, ResidentPension};
-use incomesim::policy::retiree::RetireePensionAdjustment;
-use incomesim::policy::subsidies::FarmSubsidies;
-use incomesim::policy::tax::{IncomeTax, SocialContributions};
-use incomesim::policy::{Dated, Lever, LeverColumns, LeverSet, YearContext, YearMonth};
+use incomesim::policy::registry::{BuildContext, build, registry};
+use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+use incomesim::region::Profile;
 use serde::Deserialize;
 use toml::{Table, Value};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// Built-in profile for defaults taken from a profile (default `national-2022`).
+    profile: Option<String>,
+    /// Lever name -> parameters every case starts from.
+    defaults: Option<Table>,
     case: Vec<Case>,
 }
 
@@ -64,7 +72,8 @@ struct Case {
 }
 
 /// The order levers are added in when a case gives none (it matters within a stage:
-/// 特困 before dibao, dibao before the levers that read its flags).
+/// 特困 before dibao, dibao before the levers that read its flags). Levers not listed
+/// follow in registry order.
 const CANONICAL_ORDER: [&str; 14] = [
     "social_contributions",
     "income_tax",
@@ -82,6 +91,12 @@ const CANONICAL_ORDER: [&str; 14] = [
     "resident_pension_contribution_support",
 ];
 
+fn order_key(name: &str) -> usize {
+    CANONICAL_ORDER.iter().position(|c| *c == name).unwrap_or_else(|| {
+        CANONICAL_ORDER.len() + registry().iter().position(|s| s.name == name).unwrap_or(usize::MAX / 2)
+    })
+}
+
 fn num(t: &Table, key: &str, default: f64) -> f64 {
     match t.get(key) {
         Some(Value::Float(x)) => *x,
@@ -91,175 +106,17 @@ fn num(t: &Table, key: &str, default: f64) -> f64 {
     }
 }
 
-fn boolean(t: &Table, key: &str) -> bool {
-    t.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
 fn text<'a>(t: &'a Table, key: &str, default: &'a str) -> &'a str {
     t.get(key).and_then(Value::as_str).unwrap_or(default)
 }
 
-fn dated(t: &Table, key: &str, default: f64) -> Dated<f64> {
-    match t.get(key) {
-        Some(Value::Table(steps)) => Dated::new(
-            steps
-                .iter()
-                .map(|(k, v)| {
-                    let m = YearMonth::parse(k).unwrap_or_else(|| panic!("bad month `{k}`"));
-                    (m, v.as_float().or_else(|| v.as_integer().map(|x| x as f64)).expect("number"))
-                })
-                .collect(),
-        )
-        .expect("ordered steps"),
-        _ => Dated::constant(num(t, key, default)),
+/// A lever's parameters: the file's defaults for it, overridden by the case's.
+fn parameters(defaults: Option<&Table>, case: Option<&Value>) -> Table {
+    let mut t = defaults.cloned().unwrap_or_default();
+    for (k, v) in case.and_then(Value::as_table).into_iter().flatten() {
+        t.insert(k.clone(), v.clone());
     }
-}
-
-fn dibao_from(p: &Table) -> Dibao {
-    let take_up = num(p, "take_up", 1.0);
-    let tiers = |key: &str, default: f64| -> Vec<Dated<f64>> {
-        match p.get(key) {
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|v| Dated::constant(v.as_float().or_else(|| v.as_integer().map(|x| x as f64)).expect("number")))
-                .collect(),
-            _ => vec![dated(p, key, default)],
-        }
-    };
-    let mut d = Dibao::new([tiers("urban_threshold", 700.0), tiers("rural_threshold", 500.0)], [take_up, take_up])
-        .expect("valid dibao");
-    d.disregard_basic_pension = boolean(p, "disregard_basic_pension");
-    d.employment_cost_deduction_per_month = dated(p, "employment_cost_deduction", 0.0);
-    d.edge_multiple = num(p, "edge_multiple", 1.5);
-    d.disregard_project_income_unable = boolean(p, "disregard_project_income_unable");
-    d.single_person = boolean(p, "single_person");
-    d.grace_months = num(p, "grace_months", 0.0) as u8;
-    d.taper_months = num(p, "taper_months", 0.0) as u8;
-    if p.contains_key("sanction_refusal_probability") {
-        d.sanction = Some(JobOfferSanction {
-            offers_per_year: num(p, "sanction_offers_per_year", 2.0) as u8,
-            offer_probability: num(p, "sanction_offer_probability", 1.0),
-            refusal_probability: num(p, "sanction_refusal_probability", 1.0),
-            refusals_to_sanction: num(p, "sanction_refusals", 3.0) as u8,
-            cut_share: num(p, "sanction_cut_share", 1.0),
-        });
-    }
-    d.indexation = match text(p, "indexation", "none") {
-        "prices" => Indexation::Prices,
-        "incomes" => Indexation::Incomes,
-        _ => Indexation::None,
-    };
-    if p.contains_key("rural_poverty_line") {
-        d.rural_poverty_line_per_year = Some(dated(p, "rural_poverty_line", 0.0));
-    }
-    d.validate().expect("valid dibao");
-    d
-}
-
-/// Builds a lever from its name and parameters. Add arms here for new levers.
-fn build_lever(name: &str, p: &Table) -> Box<dyn Lever> {
-    match name {
-        "dibao" => Box::new(dibao_from(p)),
-        "extreme_poverty_support" => Box::new(
-            ExtremePovertySupport::new(
-                dibao_from(p),
-                num(p, "standard_multiple", 1.3),
-                num(p, "no_supporter_share", 1.0),
-            )
-            .expect("valid"),
-        ),
-        "low_income_edge_assistance" => Box::new(
-            EdgeAssistance::new(
-                dibao_from(p),
-                dated(p, "cash_per_person_per_month", 100.0),
-                num(p, "rigid_expense_share", 0.2),
-            )
-            .expect("valid"),
-        ),
-        "temporary_assistance" => Box::new(
-            TemporaryAssistance::new(
-                dibao_from(p),
-                num(p, "illness_probability", 1.0),
-                num(p, "job_loss_probability", 0.0),
-                num(p, "months_of_threshold", 3.0),
-            )
-            .expect("valid"),
-        ),
-        "price_linked_subsidy" => Box::new(
-            PriceLinkedSubsidy::new(dibao_from(p), dated(p, "cpi_year_on_year", 0.0), num(p, "trigger", 0.035))
-                .expect("valid"),
-        ),
-        "resident_pension" => {
-            let mut r = ResidentPension::new(dated(p, "amount_per_month", 98.0)).expect("valid");
-            if let Some(from) = p.get("increment_from").and_then(Value::as_str) {
-                r = r
-                    .with_yearly_increment(
-                        num(p, "yearly_increment_per_month", 0.0),
-                        YearMonth::parse(from).expect("month"),
-                    )
-                    .expect("valid");
-            }
-            Box::new(r)
-        }
-        "resident_pension_contribution_support" => Box::new(
-            ContributionSupport::new(
-                num(p, "dibao_contribution", 100.0),
-                num(p, "severe_disability_contribution", 200.0),
-                num(p, "higher_tier_subsidy_rate", 0.1),
-                num(p, "higher_tier_contribution", 1000.0),
-                num(p, "higher_tier_share", 0.0),
-            )
-            .expect("valid"),
-        ),
-        "retiree_pension_adjustment" => Box::new(RetireePensionAdjustment::new(dated(p, "rise", 0.0)).expect("valid")),
-        "old_age_allowance" => Box::new(
-            OldAgeAllowance::new(dated(p, "amount_per_month", 100.0), dated(p, "working_supplement_per_month", 50.0))
-                .expect("valid")
-                .with_centenarian(dated(p, "centenarian_per_month", 600.0))
-                .expect("valid"),
-        ),
-        "disability_allowances" => {
-            let mut d = DisabilityAllowances::new(
-                dated(p, "severe_nursing_per_month", 100.0),
-                dated(p, "poor_living_per_month", 80.0),
-            )
-            .expect("valid");
-            d.indexed_to_prices = boolean(p, "indexed_to_prices");
-            Box::new(d)
-        }
-        "farm_subsidies" => Box::new(
-            FarmSubsidies::new(
-                dated(p, "farmland_per_mu", 100.0),
-                dated(p, "grazing_ban_per_mu", 7.5),
-                dated(p, "grass_balance_per_mu", 2.5),
-                num(p, "grazing_ban_share", 0.5),
-                dated(p, "producer_per_household", 0.0),
-            )
-            .expect("valid"),
-        ),
-        "employment_transfers" => Box::new(
-            EmploymentTransfers::new(
-                dated(p, "job_seeking_per_graduate", 1000.0),
-                dated(p, "transport_per_migrant", 500.0),
-                num(p, "intern_probability", 0.0),
-                num(p, "intern_months", 6.0) as u8,
-                num(p, "intern_allowance_per_month", 0.0),
-                dated(p, "minimum_wage_per_month", 1600.0),
-            )
-            .expect("valid"),
-        ),
-        "social_contributions" => Box::new(
-            SocialContributions::new(
-                num(p, "employee_rate", 0.105),
-                num(p, "base_min", 40_000.0),
-                num(p, "base_max", 300_000.0),
-                num(p, "informal_below", 30_000.0),
-            )
-            .expect("valid"),
-        ),
-        "income_tax" => Box::new(IncomeTax::default()),
-        other => panic!("no builder for lever `{other}`: add an arm to build_lever"),
-    }
+    t
 }
 
 fn household_flags(names: Option<&Value>) -> HouseholdFlags {
@@ -314,21 +171,30 @@ fn person(t: &Table) -> PersonRecord {
     }
 }
 
-fn run_file(text_: &str, origin: &str) -> usize {
+fn run_file(text_: &str, origin: &str, names: &mut std::collections::HashSet<String>) -> usize {
     let file: File = toml::from_str(text_).unwrap_or_else(|e| panic!("{origin}: {e}"));
-    let mut names = std::collections::HashSet::new();
+    let profile_id = file.profile.as_deref().unwrap_or("national-2022");
+    let profile = Profile::builtin(profile_id).unwrap_or_else(|e| panic!("{origin}: profile {profile_id}: {e}"));
+    let defaults = file.defaults.unwrap_or_default();
+    for name in defaults.keys() {
+        assert!(registry().iter().any(|s| s.name == name), "{origin}: defaults for unknown lever `{name}`");
+    }
     let mut failures = Vec::new();
     for case in &file.case {
-        assert!(names.insert(case.name.clone()), "duplicate case name {}", case.name);
+        assert!(names.insert(case.name.clone()), "{origin}: duplicate case name {}", case.name);
         let mut set = LeverSet::new();
         let order: Vec<String> = case.order.clone().unwrap_or_else(|| {
             let mut keys: Vec<String> = case.levers.keys().cloned().collect();
-            keys.sort_by_key(|k| CANONICAL_ORDER.iter().position(|c| c == k).unwrap_or(usize::MAX));
+            keys.sort_by_key(|k| order_key(k));
             keys
         });
+        let context = BuildContext { base_year: case.base_year.unwrap_or(case.year), profile: &profile };
         for name in &order {
-            let params = case.levers.get(name).and_then(Value::as_table).cloned().unwrap_or_default();
-            set.insert(build_lever(name, &params));
+            let params = parameters(defaults.get(name).and_then(Value::as_table), case.levers.get(name));
+            match build(name, context, &params) {
+                Ok(lever) => set.insert(lever),
+                Err(e) => panic!("{origin}: case {}: lever {name}: {e}", case.name),
+            }
         }
         let mut pop = Population::empty(case.seed.unwrap_or(1));
         let persons: Vec<PersonRecord> = case.persons.iter().map(person).collect();
@@ -373,7 +239,21 @@ fn run_file(text_: &str, origin: &str) -> usize {
 }
 
 #[test]
-fn transfer_rule_cases() {
-    let n = run_file(include_str!("cases/transfer_rules.toml"), "tests/cases/transfer_rules.toml");
-    assert!(n >= 40, "only {n} cases");
+fn rule_cases() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut names = std::collections::HashSet::new();
+    let mut counts = Vec::new();
+    for path in &files {
+        let text_ = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let origin = format!("tests/cases/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
+        counts.push((origin.clone(), run_file(&text_, &origin, &mut names)));
+    }
+    let transfers = counts.iter().find(|(o, _)| o.ends_with("transfer_rules.toml")).map_or(0, |(_, n)| *n);
+    assert!(transfers >= 40, "only {transfers} transfer cases: {counts:?}");
 }

@@ -1,5 +1,6 @@
 //! Categorical allowances: old-age allowance and disability allowances.
 
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{Disability, HouseholdFlags, IncomePart, Population};
@@ -157,4 +158,92 @@ impl Lever for DisabilityAllowances {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "old_age_allowance",
+        summary: "高龄津贴 for residents aged 80+, with a supplement for working 80–89-year-olds and a 100+ rate",
+        part: "transfers received",
+        source: "Amount from the profile (provincial standards, data/published/lever_parameters.csv); Bayannur plan \
+                 §(二十) (working supplement); Inner Mongolia 2017 (100+) (lever 19)",
+        parameters: &[
+            ParameterSpec {
+                name: "amount_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Profile("rules.old_age_allowance_80_per_month"),
+                description: "Allowance per person aged 80+; default the profile's, as in the base rules",
+            },
+            ParameterSpec {
+                name: "working_supplement_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(0.0),
+                description: "Supplement for ages 80–89 with wage income (Bayannur plan §(二十): 50); default 0, as \
+                              in the base rules (a plan rule the scenario switches on)",
+            },
+            ParameterSpec {
+                name: "centenarian_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(0.0),
+                description: "Amount from age 100 when higher than the 80+ amount (Inner Mongolia 2017: 600, \
+                              lever_parameters.md); default 0, the 80+ amount applies",
+            },
+        ],
+        build: build_old_age,
+    },
+    LeverSpec {
+        name: "disability_allowances",
+        summary: "Nursing subsidy for every severely disabled person and living subsidy for disabled people in \
+                  dibao or edge households",
+        part: "transfers received",
+        source: "国发〔2015〕52号 (两项补贴); amounts from the profile; Bayannur plan §(二十), Wuzhong plan §13 \
+                 (dynamic adjustment) (lever 20)",
+        parameters: &[
+            ParameterSpec {
+                name: "severe_nursing_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Profile("rules.severe_disability_nursing_per_month"),
+                description: "重度残疾人护理补贴 per severely disabled person; default the profile's, as in the base \
+                              rules",
+            },
+            ParameterSpec {
+                name: "poor_living_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Profile("rules.poor_disability_living_per_month"),
+                description: "困难残疾人生活补贴 per disabled person in a dibao or edge household; default the \
+                              profile's, as in the base rules",
+            },
+            ParameterSpec {
+                name: "indexed_to_prices",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(0.0),
+                description: "Each month at least the base-year amount times the price index (Bayannur §(二十) \
+                              适时调整; Wuzhong §13 动态调整机制); default off",
+            },
+        ],
+        build: build_disability,
+    },
+];
+
+fn build_old_age(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let r = &p.context().profile.rules;
+    let amount = p.dated_or("amount_per_month", r.old_age_allowance_80_per_month.value)?;
+    Ok(Box::new(
+        OldAgeAllowance::new(amount, p.dated("working_supplement_per_month")?)?
+            .with_centenarian(p.dated("centenarian_per_month")?)?,
+    ))
+}
+
+fn build_disability(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let r = &p.context().profile.rules;
+    let mut d = DisabilityAllowances::new(
+        p.dated_or("severe_nursing_per_month", r.severe_disability_nursing_per_month.value)?,
+        p.dated_or("poor_living_per_month", r.poor_disability_living_per_month.value)?,
+    )?;
+    d.indexed_to_prices = p.flag("indexed_to_prices")?;
+    Ok(Box::new(d))
+}

@@ -1,8 +1,12 @@
 //! Low-income edge assistance (lever 17), temporary and price-linked assistance (lever
 //! 22) and one-off employment transfers (lever 23). All are transfers received.
 
-use super::dibao::{Dibao, check_dated};
+use super::dibao::{
+    Dibao, P_DISREGARD_PENSION, P_DISREGARD_PROJECT, P_EDGE_MULTIPLE, P_EMPLOYMENT_COST, P_INDEXATION, P_POVERTY_LINE,
+    P_RURAL_THRESHOLD, P_URBAN_THRESHOLD, check_dated, dibao_rule,
+};
 use super::pension::invalid;
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
 use crate::model::{Education, Employment, HouseholdFlags, IncomePart, PersonFlags, Population};
@@ -383,4 +387,199 @@ impl Lever for EmploymentTransfers {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "low_income_edge_assistance",
+        summary: "Cash per person and a share of rigid expenses for households below edge_multiple × the dibao \
+                  threshold after rigid expenses, not on dibao or 特困",
+        part: "transfers received",
+        source: "Wuzhong plan §13 (低保边缘: 扣减刚性支出后人均收入低于低保标准1.5倍; 基本生活救助和专项社会救助) (lever 17)",
+        parameters: &[
+            P_URBAN_THRESHOLD,
+            P_RURAL_THRESHOLD,
+            P_DISREGARD_PENSION,
+            P_EMPLOYMENT_COST,
+            P_DISREGARD_PROJECT,
+            P_EDGE_MULTIPLE,
+            P_INDEXATION,
+            P_POVERTY_LINE,
+            ParameterSpec {
+                name: "cash_per_person_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(100.0),
+                description: "Basic-living cash; assumption: 100, the plan gives no amount",
+            },
+            ParameterSpec {
+                name: "rigid_expense_share",
+                kind: Kind::Share,
+                unit: "share of rigid expenses",
+                default: DefaultValue::Number(0.2),
+                description: "Share of rigid expenses met by special assistance; assumption: 0.2, no published \
+                              figure",
+            },
+        ],
+        build: build_edge,
+    },
+    LeverSpec {
+        name: "temporary_assistance",
+        summary: "After an illness or job-loss shock, households below edge_multiple × the dibao threshold get \
+                  months of the threshold per member",
+        part: "transfers received",
+        source: "Wuzhong plan §13 (因疫、因病、因失业 … 临时救助); Baotou district §(九), §(十二) (lever 22)",
+        parameters: &[
+            P_URBAN_THRESHOLD,
+            P_RURAL_THRESHOLD,
+            P_DISREGARD_PENSION,
+            P_EMPLOYMENT_COST,
+            P_DISREGARD_PROJECT,
+            P_EDGE_MULTIPLE,
+            P_INDEXATION,
+            P_POVERTY_LINE,
+            ParameterSpec {
+                name: "illness_probability",
+                kind: Kind::Share,
+                unit: "probability per household per year",
+                default: DefaultValue::Number(0.03),
+                description: "Yearly probability of an illness or rigid-expense shock (keyed draw); assumption: \
+                              0.03, no published rate",
+            },
+            ParameterSpec {
+                name: "job_loss_probability",
+                kind: Kind::Share,
+                unit: "probability per household per year",
+                default: DefaultValue::Number(0.1),
+                description: "Yearly probability of a job-loss shock in a household with an unemployed member; \
+                              assumption: 0.1, no published rate",
+            },
+            ParameterSpec {
+                name: "months_of_threshold",
+                kind: Kind::Number,
+                unit: "months of the monthly threshold per member",
+                default: DefaultValue::Number(3.0),
+                description: "Amount paid, in months of the per-person threshold (set locally in multiples of the \
+                              monthly standard); assumption: 3",
+            },
+        ],
+        build: build_temporary,
+    },
+    LeverSpec {
+        name: "price_linked_subsidy",
+        summary: "In months when year-on-year CPI is at least the trigger, households on dibao, 特困 or in the edge \
+                  group get the month's threshold × the CPI rise per member",
+        part: "transfers received",
+        source: "社会救助和保障标准与物价上涨挂钩联动机制: Wuzhong plan §13, Bayannur §(二十); trigger of \
+                 发改价格〔2016〕1835号 (lever 22)",
+        parameters: &[
+            P_URBAN_THRESHOLD,
+            P_RURAL_THRESHOLD,
+            P_INDEXATION,
+            P_POVERTY_LINE,
+            ParameterSpec {
+                name: "cpi_year_on_year",
+                kind: Kind::DatedRate,
+                unit: "share (0.035 = 3.5%), by month",
+                default: DefaultValue::Required,
+                description: "Year-on-year CPI rise by month; no default: the scenario gives the price path (the \
+                              year context carries only the index level)",
+            },
+            ParameterSpec {
+                name: "trigger",
+                kind: Kind::Share,
+                unit: "share",
+                default: DefaultValue::Number(0.035),
+                description: "CPI rise that triggers the subsidy; assumption: 3.5%, the national rule of \
+                              发改价格〔2016〕1835号 as commonly restated",
+            },
+        ],
+        build: build_price_linked,
+    },
+    LeverSpec {
+        name: "employment_transfers",
+        summary: "One-off job-seeking subsidy to graduates in difficulty, transport subsidy to new migrants from \
+                  poor households, internship allowance",
+        part: "transfers received",
+        source: "Liupanshui plan §24 (一次性交通补贴), §48 (见习), §49 (一次性求职创业补贴) (lever 23)",
+        parameters: &[
+            ParameterSpec {
+                name: "job_seeking_per_graduate",
+                kind: Kind::DatedMoney,
+                unit: "yuan/graduate, once",
+                default: DefaultValue::Number(1_000.0),
+                description: "Job-seeking subsidy per graduate of a household in difficulty (1,000, Liupanshui §49); \
+                              the value in force in July is paid",
+            },
+            ParameterSpec {
+                name: "transport_per_migrant",
+                kind: Kind::DatedMoney,
+                unit: "yuan/new migrant worker, once",
+                default: DefaultValue::Number(500.0),
+                description: "Transport subsidy per new migrant from a formerly poor or monitored household \
+                              (Liupanshui §24); assumption: 500, the plan gives no amount",
+            },
+            ParameterSpec {
+                name: "intern_probability",
+                kind: Kind::Share,
+                unit: "probability",
+                default: DefaultValue::Number(0.0),
+                description: "Probability an unemployed tertiary graduate aged 16–24 takes an internship (keyed \
+                              draw); assumption: 0, off unless the scenario sets it",
+            },
+            ParameterSpec {
+                name: "intern_months",
+                kind: Kind::Months,
+                unit: "months (0–12)",
+                default: DefaultValue::Number(6.0),
+                description: "Months of internship, ending in December; assumption: 6",
+            },
+            ParameterSpec {
+                name: "intern_allowance_per_month",
+                kind: Kind::Money,
+                unit: "yuan/intern/month",
+                default: DefaultValue::Number(0.0),
+                description: "Internship allowance; the minimum wage is paid when higher (Liupanshui §48: \
+                              不低于当地最低工资标准); assumption: 0, so the minimum wage binds",
+            },
+            ParameterSpec {
+                name: "minimum_wage_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/month",
+                default: DefaultValue::Number(1_600.0),
+                description: "Local minimum wage (Guizhou tier 1 from 2015-10: 1,600, lever_parameters.md \
+                              \"Minimum wages\")",
+            },
+        ],
+        build: build_employment_transfers,
+    },
+];
+
+fn build_edge(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let dibao = dibao_rule(p)?;
+    Ok(Box::new(EdgeAssistance::new(dibao, p.dated("cash_per_person_per_month")?, p.number("rigid_expense_share")?)?))
+}
+
+fn build_temporary(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let dibao = dibao_rule(p)?;
+    Ok(Box::new(TemporaryAssistance::new(
+        dibao,
+        p.number("illness_probability")?,
+        p.number("job_loss_probability")?,
+        p.number("months_of_threshold")?,
+    )?))
+}
+
+fn build_price_linked(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let dibao = dibao_rule(p)?;
+    Ok(Box::new(PriceLinkedSubsidy::new(dibao, p.dated("cpi_year_on_year")?, p.number("trigger")?)?))
+}
+
+fn build_employment_transfers(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(EmploymentTransfers::new(
+        p.dated("job_seeking_per_graduate")?,
+        p.dated("transport_per_migrant")?,
+        p.number("intern_probability")?,
+        p.months("intern_months")?,
+        p.number("intern_allowance_per_month")?,
+        p.dated("minimum_wage_per_month")?,
+    )?))
+}

@@ -22,6 +22,7 @@
 //! Every rule is a field of [`Dibao`]; its default (from [`Dibao::new`]) is "off"
 //! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::{Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence};
@@ -555,5 +556,349 @@ impl Lever for ExtremePovertySupport {
     }
 }
 
+/// Urban thresholds by county tier (shared by every lever built on a dibao rule).
+pub(crate) const P_URBAN_THRESHOLD: ParameterSpec = ParameterSpec {
+    name: "urban_threshold_per_month",
+    kind: Kind::DatedMoney,
+    unit: "yuan/person/month, by county tier",
+    default: DefaultValue::Profile("rules.dibao_threshold_urban_per_month"),
+    description: "Urban dibao threshold, one dated value per county tier (an array) or one for all; default the \
+                  profile's published thresholds (Liupanshui urban 705 by end-2022, Liupanshui plan §46)",
+};
+
+/// Rural thresholds by county tier.
+pub(crate) const P_RURAL_THRESHOLD: ParameterSpec = ParameterSpec {
+    name: "rural_threshold_per_month",
+    kind: Kind::DatedMoney,
+    unit: "yuan/person/month, by county tier",
+    default: DefaultValue::Profile("rules.dibao_threshold_rural_per_month"),
+    description: "Rural dibao threshold, one dated value per county tier (an array) or one for all; default the \
+                  profile's published thresholds",
+};
+
+/// Take-up of urban households.
+pub(crate) const P_TAKE_UP_URBAN: ParameterSpec = ParameterSpec {
+    name: "take_up_urban",
+    kind: Kind::Share,
+    unit: "share of eligible households",
+    default: DefaultValue::Required,
+    description: "Share of eligible urban households that take the benefit up (persistent draw; last year's \
+                  recipients stay in). No default: the base rules use the rate calibrated to the published \
+                  caseload, which the scenario must restate",
+};
+
+/// Take-up of rural households.
+pub(crate) const P_TAKE_UP_RURAL: ParameterSpec = ParameterSpec {
+    name: "take_up_rural",
+    kind: Kind::Share,
+    unit: "share of eligible households",
+    default: DefaultValue::Required,
+    description: "Share of eligible rural households that take the benefit up. No default: the base rules use the \
+                  rate calibrated to the published caseload, which the scenario must restate",
+};
+
+/// Whether the residents' basic pension is left out of assessed income.
+pub(crate) const P_DISREGARD_PENSION: ParameterSpec = ParameterSpec {
+    name: "disregard_basic_pension",
+    kind: Kind::Flag,
+    unit: "true/false",
+    default: DefaultValue::Number(0.0),
+    description: "Leave the residents' basic pension out of assessed income (Baotou district plan §(九)); \
+                  default off, as in the base rules",
+};
+
+/// The employment-cost deduction.
+pub(crate) const P_EMPLOYMENT_COST: ParameterSpec = ParameterSpec {
+    name: "employment_cost_deduction_per_month",
+    kind: Kind::DatedMoney,
+    unit: "yuan/worker/month worked",
+    default: DefaultValue::Profile("rules.employment_cost_deduction_per_month"),
+    description: "Deducted from each working member's earnings per month worked, never more than the earnings \
+                  (Baotou district §(九), Yangquan 低保与就业联动); default the profile's value, which the base \
+                  rules use (0 where no local rule)",
+};
+
+/// Whether poverty-project income of households unable to work is left out.
+pub(crate) const P_DISREGARD_PROJECT: ParameterSpec = ParameterSpec {
+    name: "disregard_project_income_unable",
+    kind: Kind::Flag,
+    unit: "true/false",
+    default: DefaultValue::Number(0.0),
+    description: "Leave poverty-project income out for households with no member able to work (Bayannur plan \
+                  §(十一)); default off, as in the base rules",
+};
+
+/// The edge multiple.
+pub(crate) const P_EDGE_MULTIPLE: ParameterSpec = ParameterSpec {
+    name: "edge_multiple",
+    kind: Kind::Number,
+    unit: "multiple of the threshold (at least 1)",
+    default: DefaultValue::Number(1.5),
+    description: "Per-capita income after rigid expenses below this multiple of the threshold puts a household \
+                  in the low-income edge group (1.5, Wuzhong plan §13)",
+};
+
+/// Indexation of thresholds.
+pub(crate) const P_INDEXATION: ParameterSpec = ParameterSpec {
+    name: "indexation",
+    kind: Kind::Choice(&["none", "prices", "incomes"]),
+    unit: "word",
+    default: DefaultValue::Word("none"),
+    description: "Thresholds at least the base-year threshold times the price index (prices: Wuzhong plan §13, \
+                  Bayannur §(二十) 与物价上涨挂钩) or the residence's income index (incomes: Bayannur §(二十) \
+                  自然增长机制); default none, the dated schedule only",
+};
+
+/// The rural poverty line (两线合一).
+pub(crate) const P_POVERTY_LINE: ParameterSpec = ParameterSpec {
+    name: "rural_poverty_line_per_year",
+    kind: Kind::DatedMoney,
+    unit: "yuan/person/year",
+    default: DefaultValue::Number(0.0),
+    description: "The rural threshold is raised to at least this line / 12 (两线合一, Yangquan plan \
+                  完善基本生活保障); default 0, no line (the base rules have none)",
+};
+
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "dibao",
+        summary: "Minimum living standard: tops assessed per-capita income up to the threshold, month by month; \
+                  flags the low-income edge group",
+        part: "transfers received",
+        source: "国务院令第649号 ch. 2; thresholds from the profile (MCA statistics); plan rules: Baotou district \
+                 §(九), Bayannur §(十一) §(二十), Yangquan 低保与就业联动 and 两线合一, Wuzhong §13 (lever 16)",
+        parameters: &[
+            P_URBAN_THRESHOLD,
+            P_RURAL_THRESHOLD,
+            P_TAKE_UP_URBAN,
+            P_TAKE_UP_RURAL,
+            P_DISREGARD_PENSION,
+            P_EMPLOYMENT_COST,
+            P_DISREGARD_PROJECT,
+            P_EDGE_MULTIPLE,
+            ParameterSpec {
+                name: "single_person",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(0.0),
+                description: "单人保: in a household not eligible as a whole but below edge_multiple × threshold, \
+                              each severely disabled member is assessed alone (Baotou district §(九)); default off",
+            },
+            ParameterSpec {
+                name: "grace_months",
+                kind: Kind::Months,
+                unit: "months (0–12)",
+                default: DefaultValue::Number(0.0),
+                description: "缓退期: months the pre-job benefit continues after a member of last year's \
+                              recipient household finds a job (Yangquan: 3); default 0",
+            },
+            ParameterSpec {
+                name: "taper_months",
+                kind: Kind::Months,
+                unit: "months (0–12)",
+                default: DefaultValue::Number(0.0),
+                description: "渐退: after the grace period the pre-job benefit falls in taper_months + 1 equal steps \
+                              (Bayannur §(十一)); default 0",
+            },
+            ParameterSpec {
+                name: "sanction",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(0.0),
+                description: "Sanction after refused job offers (Yangquan: 无正当理由连续3次拒绝 … 减发或停发); \
+                              default off",
+            },
+            ParameterSpec {
+                name: "sanction_offers_per_year",
+                kind: Kind::Number,
+                unit: "offers/person/year (whole)",
+                default: DefaultValue::Number(2.0),
+                description: "Suitable job offers an able unemployed member of a recipient household can receive a \
+                              year; assumption: 2, the plan gives no number",
+            },
+            ParameterSpec {
+                name: "sanction_offer_probability",
+                kind: Kind::Share,
+                unit: "probability",
+                default: DefaultValue::Number(0.5),
+                description: "Probability each possible offer is made; assumption: 0.5, no published figure",
+            },
+            ParameterSpec {
+                name: "sanction_refusal_probability",
+                kind: Kind::Share,
+                unit: "probability",
+                default: DefaultValue::Number(0.2),
+                description: "Probability an offer made is refused without good reason; assumption: 0.2, no \
+                              published figure",
+            },
+            ParameterSpec {
+                name: "sanction_refusals_to_sanction",
+                kind: Kind::Number,
+                unit: "refusals (1–3)",
+                default: DefaultValue::Number(3.0),
+                description: "Refusals that trigger the sanction (3, Yangquan plan)",
+            },
+            ParameterSpec {
+                name: "sanction_cut_share",
+                kind: Kind::Share,
+                unit: "share of the person's part of the benefit",
+                default: DefaultValue::Number(1.0),
+                description: "Share of the sanctioned person's part (benefit / size) withheld: 1 stops it (停发), \
+                              less cuts it (减发); default 1 (assumption: the plan names both)",
+            },
+            P_INDEXATION,
+            P_POVERTY_LINE,
+        ],
+        build: build_dibao,
+    },
+    LeverSpec {
+        name: "extreme_poverty_support",
+        summary: "特困人员救助供养: households with no able member and no legal supporter get the gap to a multiple \
+                  of the dibao threshold; they do not also get dibao",
+        part: "transfers received",
+        source: "国务院令第649号 ch. 3; 国发〔2016〕14号 and the Guizhou 2017 rule (1.3 × dibao); Bayannur plan §(二十) \
+                 (lever 18)",
+        parameters: &[
+            P_URBAN_THRESHOLD,
+            P_RURAL_THRESHOLD,
+            P_TAKE_UP_URBAN,
+            P_TAKE_UP_RURAL,
+            P_DISREGARD_PENSION,
+            P_EMPLOYMENT_COST,
+            P_DISREGARD_PROJECT,
+            P_INDEXATION,
+            P_POVERTY_LINE,
+            ParameterSpec {
+                name: "standard_multiple",
+                kind: Kind::Number,
+                unit: "multiple of the dibao threshold (at least 1)",
+                default: DefaultValue::Profile("rules.extreme_poverty_support_multiple"),
+                description: "Support standard as a multiple of the dibao threshold; default the profile's (at least \
+                              1.3, Guizhou 2017 rule under 国发〔2016〕14号)",
+            },
+            ParameterSpec {
+                name: "no_supporter_share",
+                kind: Kind::Share,
+                unit: "share of households without an able member",
+                default: DefaultValue::Number(super::base::NO_SUPPORTER_SHARE),
+                description: "Share with no legal supporter (persistent draw); assumption: 0.15 as in the base \
+                              rules, most elderly have children elsewhere, no published share",
+            },
+        ],
+        build: build_extreme,
+    },
+];
+
+/// Replaces the lever name of an error raised by an embedded [`Dibao`]'s checks (which
+/// name `dibao`) by the name of the lever being built.
+pub(crate) fn as_lever<T>(p: &Params<'_>, r: Result<T>) -> Result<T> {
+    r.map_err(|e| match e {
+        Error::InvalidLever { field, value, problem, .. } => {
+            Error::InvalidLever { lever: p.lever().to_string(), field, value, problem }
+        }
+        other => other,
+    })
+}
+
+/// A whole number read from a [`Kind::Number`] parameter, at most `max`.
+pub(crate) fn whole(p: &Params<'_>, name: &'static str, max: u8) -> Result<u8> {
+    let x = p.number(name)?;
+    if x.fract() != 0.0 || x > max as f64 {
+        return Err(p.invalid(name, x, format!("must be a whole number 0–{max}")));
+    }
+    Ok(x as u8)
+}
+
+/// A plain (not dated) number whose default is a value from the profile (`fallback`).
+/// `Params` has no such method; this reads it as a dated value and accepts only a
+/// value in force throughout.
+///
+/// # Errors
+/// As [`Params::dated_or`], and for a table of effective months.
+pub(crate) fn number_or(p: &Params<'_>, name: &'static str, fallback: f64) -> Result<f64> {
+    let d = p.dated_or(name, fallback)?;
+    match d.steps() {
+        [(m, x)] if m.year == 0 => Ok(*x),
+        steps => {
+            let shown: Vec<String> = steps.iter().map(|(m, x)| format!("{m} = {x}")).collect();
+            Err(p.invalid(name, shown.join(", "), "expected a number, not a table of effective months"))
+        }
+    }
+}
+
+/// The dibao rule of the lever being built: the thresholds of the profile (or the
+/// scenario's), and every other rule the lever's registry entry declares; a rule the
+/// entry does not declare keeps the default of [`Dibao::new`] (take-up, not read by
+/// the levers that do not declare it, is then 1).
+///
+/// # Errors
+/// [`Error::InvalidLever`] naming the lever being built.
+pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
+    let spec = super::registry::find(p.lever())?;
+    let has = |name: &str| spec.parameter(name).is_some();
+    let rules = &p.context().profile.rules;
+    let urban = p.dated_list_or(P_URBAN_THRESHOLD.name, &rules.dibao_threshold_urban_per_month.value)?;
+    let rural = p.dated_list_or(P_RURAL_THRESHOLD.name, &rules.dibao_threshold_rural_per_month.value)?;
+    let take_up = if has(P_TAKE_UP_URBAN.name) {
+        [p.number(P_TAKE_UP_URBAN.name)?, p.number(P_TAKE_UP_RURAL.name)?]
+    } else {
+        [1.0, 1.0]
+    };
+    let mut d = as_lever(p, Dibao::new([urban, rural], take_up))?;
+    if has(P_DISREGARD_PENSION.name) {
+        d.disregard_basic_pension = p.flag(P_DISREGARD_PENSION.name)?;
+    }
+    if has(P_EMPLOYMENT_COST.name) {
+        d.employment_cost_deduction_per_month =
+            p.dated_or(P_EMPLOYMENT_COST.name, rules.employment_cost_deduction_per_month.value)?;
+    }
+    if has(P_DISREGARD_PROJECT.name) {
+        d.disregard_project_income_unable = p.flag(P_DISREGARD_PROJECT.name)?;
+    }
+    if has(P_EDGE_MULTIPLE.name) {
+        d.edge_multiple = p.number(P_EDGE_MULTIPLE.name)?;
+    }
+    if has("single_person") {
+        d.single_person = p.flag("single_person")?;
+    }
+    if has("grace_months") {
+        d.grace_months = p.months("grace_months")?;
+        d.taper_months = p.months("taper_months")?;
+    }
+    if has("sanction") && p.flag("sanction")? {
+        d.sanction = Some(JobOfferSanction {
+            offers_per_year: whole(p, "sanction_offers_per_year", u8::MAX)?,
+            offer_probability: p.number("sanction_offer_probability")?,
+            refusal_probability: p.number("sanction_refusal_probability")?,
+            refusals_to_sanction: whole(p, "sanction_refusals_to_sanction", u8::MAX)?,
+            cut_share: p.number("sanction_cut_share")?,
+        });
+    }
+    if has(P_INDEXATION.name) {
+        d.indexation = match p.choice(P_INDEXATION.name)? {
+            "prices" => Indexation::Prices,
+            "incomes" => Indexation::Incomes,
+            _ => Indexation::None,
+        };
+    }
+    if has(P_POVERTY_LINE.name) {
+        let line = p.dated(P_POVERTY_LINE.name)?;
+        // A line of 0 throughout raises nothing: the rule is off.
+        if line.steps().iter().any(|(_, x)| *x > 0.0) {
+            d.rural_poverty_line_per_year = Some(line);
+        }
+    }
+    as_lever(p, d.validate())?;
+    Ok(d)
+}
+
+fn build_dibao(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(dibao_rule(p)?))
+}
+
+fn build_extreme(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let dibao = dibao_rule(p)?;
+    let multiple = number_or(p, "standard_multiple", p.context().profile.rules.extreme_poverty_support_multiple.value)?;
+    Ok(Box::new(ExtremePovertySupport::new(dibao, multiple, p.number("no_supporter_share")?)?))
+}

@@ -217,38 +217,97 @@ pub(crate) fn invalid(lever: &str, field: &str, value: impl ToString, problem: &
     Error::InvalidLever { lever: lever.into(), field: field.into(), value: value.to_string(), problem: problem.into() }
 }
 
-/// Registry entries of the pension levers (the contribution support is added with the
-/// other transfer levers' entries).
-pub const SPECS: &[LeverSpec] = &[LeverSpec {
-    name: "resident_pension",
-    summary: "Urban-rural residents' basic pension for residents aged 60+ without an employer pension",
-    part: "transfers received",
-    source: "国发〔2014〕8号; central minimum steps in data/published/pensions.csv; Wuzhong plan §12 (+5 yuan a year)",
-    parameters: &[
-        ParameterSpec {
-            name: "amount_per_month",
-            kind: Kind::DatedMoney,
-            unit: "yuan/person/month",
-            default: DefaultValue::Profile("rules.basic_pension_per_month"),
-            description: "Basic pension actually paid (central minimum plus local top-ups), dated",
-        },
-        ParameterSpec {
-            name: "yearly_increment_per_month",
-            kind: Kind::Money,
-            unit: "yuan/person/month per year",
-            default: DefaultValue::Number(0.0),
-            description: "Rise added once a year (Wuzhong plan §12: 5)",
-        },
-        ParameterSpec {
-            name: "increment_from",
-            kind: Kind::YearMonth,
-            unit: "month",
-            default: DefaultValue::Profile("January after the base year"),
-            description: "Month of the first increment; one more each year in the same month",
-        },
-    ],
-    build: build_resident_pension,
-}];
+/// Registry entries of the pension levers.
+pub const SPECS: &[LeverSpec] = &[
+    LeverSpec {
+        name: "resident_pension",
+        summary: "Urban-rural residents' basic pension for residents aged 60+ without an employer pension",
+        part: "transfers received",
+        source: "国发〔2014〕8号; central minimum steps in data/published/pensions.csv; Wuzhong plan §12 (+5 yuan a year)",
+        parameters: &[
+            ParameterSpec {
+                name: "amount_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Profile("rules.basic_pension_per_month"),
+                description: "Basic pension actually paid (central minimum plus local top-ups), dated",
+            },
+            ParameterSpec {
+                name: "yearly_increment_per_month",
+                kind: Kind::Money,
+                unit: "yuan/person/month per year",
+                default: DefaultValue::Number(0.0),
+                description: "Rise added once a year (Wuzhong plan §12: 5)",
+            },
+            ParameterSpec {
+                name: "increment_from",
+                kind: Kind::YearMonth,
+                unit: "month",
+                default: DefaultValue::Profile("January after the base year"),
+                description: "Month of the first increment; one more each year in the same month",
+            },
+        ],
+        build: build_resident_pension,
+    },
+    LeverSpec {
+        name: "resident_pension_contribution_support",
+        summary: "Government pays residents' pension contributions of dibao recipients and the severely disabled and \
+              subsidises higher-tier contributions (into pension accounts: a fiscal cost, not household income)",
+        part: "outside household income (fiscal cost only)",
+        source: "Baotou district plan §(十一) (按照100元/200元标准代缴保费); Liupanshui plan §25 (higher tiers); \
+             国发〔2014〕8号 (lever 14)",
+        parameters: &[
+            ParameterSpec {
+                name: "dibao_contribution",
+                kind: Kind::Money,
+                unit: "yuan/person/year",
+                default: DefaultValue::Number(100.0),
+                description: "Contribution paid for each dibao recipient aged 16–59 (100, Baotou §(十一))",
+            },
+            ParameterSpec {
+                name: "severe_disability_contribution",
+                kind: Kind::Money,
+                unit: "yuan/person/year",
+                default: DefaultValue::Number(200.0),
+                description: "Contribution paid for each severely disabled person aged 16–59 (200, Baotou §(十一))",
+            },
+            ParameterSpec {
+                name: "higher_tier_subsidy_rate",
+                kind: Kind::Share,
+                unit: "share of the contribution",
+                default: DefaultValue::Number(0.10),
+                description: "Subsidy rate on a higher-tier contribution (10%, Liupanshui §25)",
+            },
+            ParameterSpec {
+                name: "higher_tier_contribution",
+                kind: Kind::Money,
+                unit: "yuan/person/year",
+                default: DefaultValue::Number(1_000.0),
+                description: "Contribution of a higher-tier contributor; assumption: 1,000, a middle tier of the \
+                          100–2,000 range of 国发〔2014〕8号",
+            },
+            ParameterSpec {
+                name: "higher_tier_share",
+                kind: Kind::Share,
+                unit: "share of other contributors",
+                default: DefaultValue::Number(0.1),
+                description: "Share of other contributors choosing a higher tier (expected value, no draw); \
+                          assumption: 0.1, no published figure",
+            },
+        ],
+        build: build_contribution_support,
+    },
+];
+
+fn build_contribution_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(ContributionSupport::new(
+        p.number("dibao_contribution")?,
+        p.number("severe_disability_contribution")?,
+        p.number("higher_tier_subsidy_rate")?,
+        p.number("higher_tier_contribution")?,
+        p.number("higher_tier_share")?,
+    )?))
+}
 
 fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let c = p.context();

@@ -2,8 +2,9 @@
 //! (企业和机关事业单位退休人员基本养老金调整, lever 15).
 
 use super::pension::invalid;
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{IncomePart, Population};
 
 /// A yearly percentage rise of employer-scheme pensions (`persons.retiree_pension`).
@@ -89,4 +90,56 @@ impl Lever for RetireePensionAdjustment {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[LeverSpec {
+    name: "retiree_pension_adjustment",
+    summary: "Yearly percentage rise of employer-scheme pensions, paid from its effective month (the delta only)",
+    part: "transfers received",
+    source: "National adjustments of enterprise and public-institution retirees' pensions, data/published/pensions.csv \
+             (lever 15)",
+    parameters: &[ParameterSpec {
+        name: "rise",
+        kind: Kind::DatedShare,
+        unit: "share of the pension, by effective month",
+        default: DefaultValue::Profile("national adjustments in and after the base year"),
+        description: "Rise by the month it takes effect, e.g. { \"2023-01\" = 0.04 }; only a step dated in the \
+                      year of the run applies that year. Default: the national adjustments 2016 6.5%, 2017 5.5%, \
+                      2018–2020 5%, 2021 4.5%, 2022 4%, each from January (data/published/pensions.csv), those \
+                      in or after the base year (the base data reflect the earlier ones)",
+    }],
+    build: build_retiree,
+}];
+
+fn build_retiree(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    let base_year = p.context().base_year;
+    let rise = match p.dated("rise") {
+        Ok(rise) => {
+            // A value in force throughout has no effective month in any year, so it
+            // would never apply: ask for the month instead of ignoring it.
+            if let [(m, x)] = rise.steps()
+                && m.year == 0
+                && *x != 0.0
+            {
+                return Err(p.invalid(
+                    "rise",
+                    x,
+                    "give the rise by effective month, e.g. { \"2023-01\" = 0.04 }: only a step dated in the year \
+                     of the run applies",
+                ));
+            }
+            rise
+        }
+        // Not given: the declared default is not a number (see the registry entry).
+        Err(Error::InvalidLever { value, .. }) if value == "(missing)" => {
+            let steps: Vec<(YearMonth, f64)> = RetireePensionAdjustment::national()
+                .rise
+                .steps()
+                .iter()
+                .filter(|(m, _)| m.year >= base_year)
+                .copied()
+                .collect();
+            Dated::new(steps).unwrap_or_else(|| Dated::constant(0.0))
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Box::new(RetireePensionAdjustment::new(rise)?))
+}

@@ -8,6 +8,7 @@
 //! 转移净收入 includes 政策性生活补贴 and 政策性生产补贴.)
 
 use super::dibao::check_dated;
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{IncomePart, Population};
@@ -112,4 +113,63 @@ impl Lever for FarmSubsidies {
 }
 
 /// Registry entries of this module's levers.
-pub const SPECS: &[super::registry::LeverSpec] = &[];
+pub const SPECS: &[LeverSpec] = &[LeverSpec {
+    name: "farm_subsidies",
+    summary: "Farmland protection subsidy per mu of contracted land, grassland rewards per mu, producer subsidy \
+              per household with land (NBS: transfers received)",
+    part: "transfers received",
+    source: "财农〔2016〕26号 (耕地地力保护补贴); Inner Mongolia grassland policy interpretation \
+             (lever_parameters.md) (lever 21)",
+    parameters: &[
+        ParameterSpec {
+            name: "farmland_per_mu",
+            kind: Kind::DatedMoney,
+            unit: "yuan/mu/year",
+            default: DefaultValue::Number(100.0),
+            description: "Farmland protection subsidy per mu of contracted land, paid to the contract holder \
+                          even if rented out; set by each province; assumption: 100, the order of magnitude of \
+                          published provincial rates",
+        },
+        ParameterSpec {
+            name: "grazing_ban_per_mu",
+            kind: Kind::DatedMoney,
+            unit: "yuan/mu/year",
+            default: DefaultValue::Number(7.5),
+            description: "禁牧补助 per mu of banned grassland (7.5, Inner Mongolia government policy \
+                          interpretation, lever_parameters.md)",
+        },
+        ParameterSpec {
+            name: "grass_balance_per_mu",
+            kind: Kind::DatedMoney,
+            unit: "yuan/mu/year",
+            default: DefaultValue::Number(2.5),
+            description: "草畜平衡奖励 per mu (2.5, same source)",
+        },
+        ParameterSpec {
+            name: "grazing_ban_share",
+            kind: Kind::Share,
+            unit: "share of a household's grassland",
+            default: DefaultValue::Number(0.5),
+            description: "Share of grassland under the grazing ban, the rest under grass–livestock balance; \
+                          assumption: 0.5, no published household split",
+        },
+        ParameterSpec {
+            name: "producer_per_household",
+            kind: Kind::DatedMoney,
+            unit: "yuan/household/year",
+            default: DefaultValue::Number(0.0),
+            description: "生产者补贴 (e.g. maize, soybean) per household with land; default 0, set by the scenario",
+        },
+    ],
+    build: build_farm_subsidies,
+}];
+
+fn build_farm_subsidies(p: &Params<'_>) -> Result<Box<dyn Lever>> {
+    Ok(Box::new(FarmSubsidies::new(
+        p.dated("farmland_per_mu")?,
+        p.dated("grazing_ban_per_mu")?,
+        p.dated("grass_balance_per_mu")?,
+        p.number("grazing_ban_share")?,
+        p.dated("producer_per_household")?,
+    )?))
+}
