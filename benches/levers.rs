@@ -30,7 +30,7 @@ fn all_levers(c: &mut Criterion) {
     let generator = Generator::calibrate(&profile, 7).expect("calibrates");
     let n = 1_000_000;
     let mut set = generator.rules().clone();
-    let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
     for spec in registry() {
         set.insert(build(spec.name, ctx, &params(spec.name)).expect("builds"));
     }

@@ -30,7 +30,7 @@ fn required_values(name: &str) -> toml::Table {
 fn every_lever_builds_from_its_defaults_for_every_region() {
     for id in builtin_ids() {
         let profile = Profile::builtin(id).expect("profile");
-        let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+        let ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
         for spec in registry() {
             let lever = build(spec.name, ctx, &required_values(spec.name))
                 .unwrap_or_else(|e| panic!("{id}: {} does not build from its defaults: {e}", spec.name));
@@ -41,7 +41,7 @@ fn every_lever_builds_from_its_defaults_for_every_region() {
 
 fn expect_invalid(lever: &str, params: &str, field: &str) {
     let profile = Profile::builtin("liupanshui-2021").expect("profile");
-    let ctx = BuildContext { base_year: profile.base_year, profile: &profile };
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
     match build(lever, ctx, &table(params)) {
         Err(Error::InvalidLever { lever: l, field: f, value, problem }) => {
             assert_eq!(l, lever);
@@ -67,7 +67,7 @@ fn invalid_parameters_are_named() {
 #[test]
 fn dated_values_in_and_after_the_base_year_are_accepted() {
     let profile = Profile::builtin("liupanshui-2021").expect("profile");
-    let ctx = BuildContext { base_year: 2021, profile: &profile };
+    let ctx = BuildContext { base_year: 2021, profile: &profile, calibration: None };
     build("resident_pension", ctx, &table("amount_per_month = { \"2021-01\" = 113, \"2022-07\" = 118 }"))
         .expect("valid dated amount");
 }
@@ -75,7 +75,7 @@ fn dated_values_in_and_after_the_base_year_are_accepted() {
 #[test]
 fn unknown_levers_get_a_suggestion() {
     let profile = Profile::builtin("liupanshui-2021").expect("profile");
-    let ctx = BuildContext { base_year: 2021, profile: &profile };
+    let ctx = BuildContext { base_year: 2021, profile: &profile, calibration: None };
     match build("resident_pensoin", ctx, &toml::Table::new()) {
         Err(Error::UnknownLever { name, suggestion }) => {
             assert_eq!(name, "resident_pensoin");
@@ -100,4 +100,29 @@ fn the_cli_lists_the_registry() {
         assert_eq!(item["source"], spec.source);
         assert_eq!(item["parameters"].as_array().map(|a| a.len()), Some(spec.parameters.len()));
     }
+}
+
+#[test]
+fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
+    use incomesim::model::{Accounts, HouseholdRecord, PersonRecord, Population, Residence};
+    use incomesim::policy::registry::BaseCalibration;
+    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    // One urban person with no income: eligible for the full threshold.
+    let mut pop = Population::empty(0);
+    pop.push_household(
+        &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
+        &[PersonRecord::default()],
+    );
+    let paid = |calibration: Option<BaseCalibration>, params: &str| {
+        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
+        let set = LeverSet::new().with(build("dibao", ctx, &table(params)).expect("builds"));
+        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
+        set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households
+    };
+    let nobody = Some(BaseCalibration { take_up: [0.0, 0.0], assessment_error_sigma: [0.0, 0.0] });
+    assert_eq!(paid(nobody, ""), 0.0, "calibrated take-up 0: nobody takes it up");
+    assert!(paid(None, "") > 0.0, "without calibration everyone eligible takes it up");
+    assert!(paid(nobody, "take_up_urban = 1.0") > 0.0, "a restated take-up wins");
 }

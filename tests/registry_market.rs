@@ -21,7 +21,7 @@ fn table(text: &str) -> toml::Table {
 fn try_build(lever: &str, params: &str) -> incomesim::Result<Box<dyn Lever>> {
     let profile = Profile::builtin("liupanshui-2021").expect("profile");
     assert_eq!(profile.base_year, BASE_YEAR);
-    let ctx = BuildContext { base_year: BASE_YEAR, profile: &profile };
+    let ctx = BuildContext { base_year: BASE_YEAR, profile: &profile, calibration: None };
     build(lever, ctx, &table(params))
 }
 

@@ -39,7 +39,7 @@ fn table(text: &str) -> toml::Table {
 /// containing `value`.
 fn expect_invalid(lever: &str, params: &str, field: &str, value: &str) {
     let p = profile();
-    let ctx = BuildContext { base_year: 2021, profile: &p };
+    let ctx = BuildContext { base_year: 2021, profile: &p, calibration: None };
     match build(lever, ctx, &table(params)) {
         Err(Error::InvalidLever { lever: l, field: f, value: v, problem }) => {
             assert_eq!(l, lever, "{params}: wrong lever named ({f} = {v}: {problem})");
@@ -55,7 +55,7 @@ fn expect_invalid(lever: &str, params: &str, field: &str, value: &str) {
 #[test]
 fn every_transfer_lever_is_registered_under_its_own_name() {
     let p = profile();
-    let ctx = BuildContext { base_year: 2021, profile: &p };
+    let ctx = BuildContext { base_year: 2021, profile: &p, calibration: None };
     for name in LEVERS {
         let mut t = toml::Table::new();
         if matches!(name, "dibao" | "extreme_poverty_support") {
@@ -76,7 +76,8 @@ fn dibao_rejects_invalid_parameters() {
     expect_invalid(l, &format!("{tu}urban_threshold_per_month = -5"), "urban_threshold_per_month", "-5");
     expect_invalid(l, &format!("{tu}rural_threshold_per_month = [500, -1]"), "rural_threshold_per_month", "-1");
     expect_invalid(l, "take_up_urban = 1.5\ntake_up_rural = 1.0", "take_up_urban", "1.5");
-    expect_invalid(l, "take_up_urban = 1.0", "take_up_rural", "(missing)");
+    // Take-up defaults to the calibrated rate (tests/registry.rs); a bad one is named.
+    expect_invalid(l, "take_up_urban = 1.0\ntake_up_rural = 1.5", "take_up_rural", "1.5");
     expect_invalid(
         l,
         &format!("{tu}rural_threshold_per_month = {{ \"2020-01\" = 500 }}"),
@@ -105,7 +106,7 @@ fn dibao_rejects_invalid_parameters() {
 #[test]
 fn the_unknown_parameter_error_suggests_the_name() {
     let p = profile();
-    let ctx = BuildContext { base_year: 2021, profile: &p };
+    let ctx = BuildContext { base_year: 2021, profile: &p, calibration: None };
     match build("dibao", ctx, &table("take_up_urban = 1.0\ntake_up_rural = 1.0\ngrace_month = 3")) {
         Err(Error::InvalidLever { problem, .. }) => assert!(problem.contains("grace_months"), "{problem}"),
         other => panic!("expected an invalid-lever error, got {other:?}"),
@@ -242,7 +243,7 @@ fn household(residence: Residence) -> HouseholdRecord {
 /// the one household in 2022 (base year 2021), and each lever's fiscal cost.
 fn run(levers: &[(&str, &str)], hh: HouseholdRecord, persons: &[PersonRecord]) -> Vec<(f64, f64)> {
     let p = profile();
-    let ctx = BuildContext { base_year: 2021, profile: &p };
+    let ctx = BuildContext { base_year: 2021, profile: &p, calibration: None };
     let mut set = LeverSet::new();
     for (name, params) in levers {
         set.insert(build(name, ctx, &table(params)).unwrap_or_else(|e| panic!("{name} {params}: {e}")));
@@ -322,7 +323,7 @@ fn dibao_reads_every_rule() {
     // under 1.2 × 6,000.
     let edge = |params: &str| {
         let p = profile();
-        let ctx = BuildContext { base_year: 2021, profile: &p };
+        let ctx = BuildContext { base_year: 2021, profile: &p, calibration: None };
         let set = LeverSet::new().with(build("dibao", ctx, &table(params)).expect("builds"));
         let mut pop = Population::empty(7);
         pop.push_household(&rural, &[worker(40, 15_000.0), person(38)]);

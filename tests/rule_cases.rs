@@ -188,7 +188,8 @@ fn run_file(text_: &str, origin: &str, names: &mut std::collections::HashSet<Str
             keys.sort_by_key(|k| order_key(k));
             keys
         });
-        let context = BuildContext { base_year: case.base_year.unwrap_or(case.year), profile: &profile };
+        let context =
+            BuildContext { base_year: case.base_year.unwrap_or(case.year), profile: &profile, calibration: None };
         for name in &order {
             let params = parameters(defaults.get(name).and_then(Value::as_table), case.levers.get(name));
             match build(name, context, &params) {

@@ -99,6 +99,16 @@ impl Generator {
         }
     }
 
+    /// What calibration fitted for the base-year rules, for building reform levers
+    /// that keep it (see [`crate::policy::registry::BuildContext`]).
+    pub fn base_calibration(&self) -> crate::policy::registry::BaseCalibration {
+        let [u, r] = &self.params.areas;
+        crate::policy::registry::BaseCalibration {
+            take_up: [u.take_up, r.take_up],
+            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
+        }
+    }
+
     /// Iterations the calibration took.
     pub fn iterations(&self) -> usize {
         self.iterations

@@ -581,10 +581,10 @@ pub(crate) const P_TAKE_UP_URBAN: ParameterSpec = ParameterSpec {
     name: "take_up_urban",
     kind: Kind::Share,
     unit: "share of eligible households",
-    default: DefaultValue::Required,
+    default: DefaultValue::Profile("calibration: urban take-up fitted to the published caseload"),
     description: "Share of eligible urban households that take the benefit up (persistent draw; last year's \
-                  recipients stay in). No default: the base rules use the rate calibrated to the published \
-                  caseload, which the scenario must restate",
+                  recipients stay in). Default: the rate calibrated to the published caseload for the population \
+                  the lever runs on (1 when there is no calibrated population)",
 };
 
 /// Take-up of rural households.
@@ -592,9 +592,9 @@ pub(crate) const P_TAKE_UP_RURAL: ParameterSpec = ParameterSpec {
     name: "take_up_rural",
     kind: Kind::Share,
     unit: "share of eligible households",
-    default: DefaultValue::Required,
-    description: "Share of eligible rural households that take the benefit up. No default: the base rules use the \
-                  rate calibrated to the published caseload, which the scenario must restate",
+    default: DefaultValue::Profile("calibration: rural take-up fitted to the published caseload"),
+    description: "Share of eligible rural households that take the benefit up. Default: the rate calibrated to the \
+                  published caseload (1 when there is no calibrated population)",
 };
 
 /// Whether the residents' basic pension is left out of assessed income.
@@ -840,12 +840,20 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
     let rules = &p.context().profile.rules;
     let urban = p.dated_list_or(P_URBAN_THRESHOLD.name, &rules.dibao_threshold_urban_per_month.value)?;
     let rural = p.dated_list_or(P_RURAL_THRESHOLD.name, &rules.dibao_threshold_rural_per_month.value)?;
+    let calibration = p.context().calibration;
     let take_up = if has(P_TAKE_UP_URBAN.name) {
-        [p.number(P_TAKE_UP_URBAN.name)?, p.number(P_TAKE_UP_RURAL.name)?]
+        let fitted = calibration.map_or([1.0, 1.0], |c| c.take_up);
+        [number_or(p, P_TAKE_UP_URBAN.name, fitted[0])?, number_or(p, P_TAKE_UP_RURAL.name, fitted[1])?]
     } else {
         [1.0, 1.0]
     };
     let mut d = as_lever(p, Dibao::new([urban, rural], take_up))?;
+    if has(P_TAKE_UP_URBAN.name) {
+        // The population's means test keeps its calibrated error.
+        if let Some(c) = calibration {
+            d.assessment_error_sigma = c.assessment_error_sigma;
+        }
+    }
     if has(P_DISREGARD_PENSION.name) {
         d.disregard_basic_pension = p.flag(P_DISREGARD_PENSION.name)?;
     }

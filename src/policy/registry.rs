@@ -90,6 +90,27 @@ pub struct BuildContext<'a> {
     pub base_year: u16,
     /// The region profile, for defaults taken from it.
     pub profile: &'a Profile,
+    /// What calibration fitted for the base-year rules of that population, if known:
+    /// a reform dibao keeps the population's take-up and means-test error unless the
+    /// scenario restates them.
+    pub calibration: Option<BaseCalibration>,
+}
+
+/// The base-year rule parameters calibration fits, by residence `[urban, rural]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaseCalibration {
+    /// Dibao take-up.
+    pub take_up: [f64; 2],
+    /// Error of the administered means test (σ of the log).
+    pub assessment_error_sigma: [f64; 2],
+}
+
+impl<'a> BuildContext<'a> {
+    /// A context for a population of `profile` in its base year, without calibration
+    /// (take-up 1, exact means test).
+    pub fn new(profile: &'a Profile) -> Self {
+        BuildContext { base_year: profile.base_year, profile, calibration: None }
+    }
 }
 
 /// A lever in the registry.
