@@ -48,6 +48,11 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Also write the base-year household microdata (households.csv, persons.csv)
+        /// to this folder: every input the rules read, each income part before and
+        /// after the rules, and each rule's amount.
+        #[arg(long)]
+        microdata: Option<std::path::PathBuf>,
     },
 }
 
@@ -71,7 +76,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Levers { format } => print_levers(format)?,
-        Command::Population { region, households, seed, threads, format } => {
+        Command::Population { region, households, seed, threads, format, microdata } => {
             if let Some(t) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
             }
@@ -82,6 +87,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let (pop, accounts) = generator.generate_with_accounts(households, &Default::default())?;
             let generated = start.elapsed() - calibrated;
             let report = generator.report_with_accounts(&pop, &accounts);
+            if let Some(dir) = microdata {
+                write_microdata(&generator, &pop, &dir)?;
+            }
             match format {
                 Format::Table => {
                     print!("{}", report.to_table());
@@ -120,5 +128,35 @@ fn print_levers(format: Format) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    Ok(())
+}
+
+/// Writes the base-year households and persons of a population with the amounts of
+/// every base rule.
+fn write_microdata(
+    generator: &Generator,
+    pop: &incomesim::Population,
+    dir: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use incomesim::microdata::{FileExporter, lever_names};
+    use incomesim::model::Accounts;
+    use incomesim::policy::{LeverColumns, YearContext, market_accounts};
+    std::fs::create_dir_all(dir)?;
+    let rules = generator.rules();
+    let year = generator.profile().base_year;
+    let mut after_pop = pop.clone();
+    let (mut after, mut columns) = (Accounts::default(), LeverColumns::default());
+    rules.apply_year(&YearContext::base(year, generator.params().seed), &mut after_pop, &mut after, &mut columns);
+    let mut market = Accounts::default();
+    market_accounts(&after_pop, &mut market);
+    let mut out = FileExporter::create(
+        &dir.join("households.csv"),
+        Some(&dir.join("persons.csv")),
+        year as i32,
+        lever_names(rules),
+    )?;
+    out.write_chunk(&after_pop, &market, &after, &columns)?;
+    out.commit()?;
+    eprintln!("wrote {} and {}", dir.join("households.csv").display(), dir.join("persons.csv").display());
     Ok(())
 }

@@ -1,0 +1,74 @@
+//! The command line as a user runs it.
+
+use std::process::Command;
+
+fn incomesim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_incomesim")).args(args).output().expect("runs")
+}
+
+#[test]
+fn regions_lists_every_builtin_profile() {
+    let out = incomesim(&["regions"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in incomesim::region::builtin_ids() {
+        assert!(text.contains(id), "{id} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn population_json_has_the_documented_fields() {
+    let out = incomesim(&["population", "--region", "wuzhong-2022", "--households", "3000", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let targets = v["targets"].as_array().expect("targets array");
+    assert!(targets.len() > 20);
+    for t in targets {
+        for field in ["name", "status", "published", "simulated", "relative_error"] {
+            assert!(!t[field].is_null(), "{field} missing in {t}");
+        }
+    }
+    let share = targets.iter().find(|t| t["name"] == "urban share of residents").expect("urbanisation");
+    assert!(share["published"].as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)), "shares are fractions");
+}
+
+#[test]
+fn population_writes_microdata_that_loads_back() {
+    let dir = std::env::temp_dir().join(format!("incomesim-cli-microdata-{}", std::process::id()));
+    let out = incomesim(&[
+        "population",
+        "--region",
+        "bayannur-2016",
+        "--households",
+        "500",
+        "--microdata",
+        dir.to_str().expect("utf-8 path"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pop = incomesim::microdata::load_csv(
+        &dir.join("households.csv"),
+        &dir.join("persons.csv"),
+        &incomesim::microdata::LoadOptions::default(),
+    )
+    .expect("the export loads back");
+    assert_eq!(pop.household_count(), 500);
+    let header = std::fs::read_to_string(dir.join("households.csv")).expect("reads");
+    let header = header.lines().next().expect("header");
+    for column in
+        ["market_wage", "final_transfers_received", "per_capita_disposable", "lever_dibao", "lever_resident_pension"]
+    {
+        assert!(header.contains(column), "{column} missing from {header}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_requests_fail_with_a_message_not_a_panic() {
+    let out = incomesim(&["population", "--region", "atlantis-2020"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown region `atlantis-2020`") && err.contains("national-2022"), "{err}");
+    let out = incomesim(&["population", "--households", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least one household"));
+}
