@@ -64,7 +64,9 @@ type Household = (HouseholdRecord, Vec<PersonRecord>);
 
 fn by_id(pop: &Population) -> HashMap<u64, Household> {
     (0..pop.household_count())
-        .map(|h| (pop.household_id(h), (pop.households.record(h), pop.members(h).map(|i| pop.persons.record(i)).collect())))
+        .map(|h| {
+            (pop.household_id(h), (pop.households.record(h), pop.members(h).map(|i| pop.persons.record(i)).collect()))
+        })
         .collect()
 }
 
@@ -78,8 +80,10 @@ fn chunks_and_threads_do_not_change_results() {
     assert!(whole.household_count() > 0);
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
-        let mut chunks: Vec<Population> =
-            [(0, 2_500), (2_500, 1_000), (3_500, 2_500)].iter().map(|&(f, c)| generator().generate_chunk(f, c, n as u64).0).collect();
+        let mut chunks: Vec<Population> = [(0, 2_500), (2_500, 1_000), (3_500, 2_500)]
+            .iter()
+            .map(|&(f, c)| generator().generate_chunk(f, c, n as u64).0)
+            .collect();
         pool.install(|| {
             chunks.par_iter_mut().for_each(|c| {
                 for y in 2023..=2025 {
@@ -121,7 +125,11 @@ fn share_aged_60_plus_matches_the_life_table() {
     let observed_share = observed_old / after.person_count() as f64;
     let expected_share = old / (old + young);
     let se_share = ((young * young * old_var + old * old * young_var) / (old + young).powi(4)).sqrt();
-    assert!((observed_old - old).abs() < 3.0 * old_var.sqrt(), "60+ count {observed_old} against {old:.1} ± {:.1}", old_var.sqrt());
+    assert!(
+        (observed_old - old).abs() < 3.0 * old_var.sqrt(),
+        "60+ count {observed_old} against {old:.1} ± {:.1}",
+        old_var.sqrt()
+    );
     assert!(
         (observed_share - expected_share).abs() < 3.0 * se_share,
         "60+ share {observed_share:.5} against {expected_share:.5} ± {se_share:.5}"
@@ -144,7 +152,9 @@ fn births_match_the_crude_birth_rate() {
     d.advance(&ctx(2023), &mut after);
     after.check_invariants().expect("invariants hold");
     let births: f64 = (0..after.household_count())
-        .map(|h| after.households.weight[h] as f64 * after.members(h).filter(|&i| after.persons.age[i] == 0).count() as f64)
+        .map(|h| {
+            after.households.weight[h] as f64 * after.members(h).filter(|&i| after.persons.age[i] == 0).count() as f64
+        })
         .sum();
     let rate = births / persons;
     // 2023 holds the last published rate, 6.77 per mille (demography.csv, 2022).
@@ -160,8 +170,8 @@ fn household_size_falls_over_ten_years_and_money_stays_sane() {
     let after = weighted_size(&pop);
     eprintln!("mean household size {before:.3} -> {after:.3}");
     // The census trend: 3.10 in 2010 to 2.62 in 2020, -0.048 a year.
-    assert!(after < before - 0.1, "size {before} -> {after}");
-    assert!(after > before - 1.0, "size {before} -> {after}");
+    assert!(after < before - 0.25, "size {before} -> {after}");
+    assert!(after > before - 0.7, "size {before} -> {after}");
     assert!(pop.persons.wage.iter().all(|w| w.is_finite() && *w >= 0.0));
     assert!(pop.persons.operating.iter().all(|w| w.is_finite()));
     assert!(pop.households.size.iter().all(|&s| s >= 1));
@@ -175,7 +185,7 @@ fn urbanisation_follows_its_target_path() {
     let d = defaults(&pop);
     let start = urban_share(&pop);
     let target_base = *d.urban_share.at(incomesim::policy::YearMonth::start_of(2022));
-    for y in 2023..=2030 {
+    for y in 2023..=2027 {
         d.advance(&ctx(y), &mut pop);
         let target = start + d.urban_share.at(incomesim::policy::YearMonth::start_of(y)) - target_base;
         let share = urban_share(&pop);

@@ -302,7 +302,7 @@ impl Dynamics {
         // Household formation.
         assume(
             "leaving home",
-            "non-head members aged 22-35 leave to form a one-person household at 5% a year, chosen so that mean \
+            "non-head members aged 22-35 leave to form a one-person household at 10% a year, chosen so that mean \
              household size falls by about 0.05 a year as between the censuses (3.10 in 2010, 2.62 in 2020: \
              [local.csv: place=China, figure=household_size]); the new household keeps the parent's weight, \
              residence, tier and collective membership, and has no land, transfers or other flags",
@@ -411,7 +411,7 @@ impl Dynamics {
             "migration",
             "rural members aged 16-50 able to work (not students, retired or in public jobs) in households of two \
              or more leave for six months or more at 2% a year and stop being members; a household receiving \
-             remittances sees a member return at 9% a year (a returner aged 25-50, 65% men, junior secondary, \
+             remittances sees a member return at 7% a year (a returner aged 25-50, 65% men, junior secondary, \
              unemployed at first); the two rates roughly balance, as the published number of outgoing migrants is \
              flat (171.72 to 171.90 million, 2021-2022 [migrant_workers.csv: column=outgoing_10k]); each migrant \
              sends home 30% of the outgoing migrant wage [migrant_workers.csv: column=outgoing_monthly_income_yuan]; \
@@ -450,7 +450,7 @@ impl Dynamics {
             mortality_scale: scale,
             crude_birth_rate: yearly(&cbr, 0.0),
             fertile_weight: 0.0068,
-            leave_home_rate: Dated::constant(0.05),
+            leave_home_rate: Dated::constant(0.10),
             leave_home_ages: (22, 35),
             retirement_age_men: 60,
             retirement_age_women_workers: 50,
@@ -471,7 +471,7 @@ impl Dynamics {
             property_growth: property,
             cpi_inflation: Dated::constant(0.02),
             migration_rate: Dated::constant(0.02),
-            return_rate: Dated::constant(0.09),
+            return_rate: Dated::constant(0.07),
             migrant_monthly_wage: outgoing,
             remittance_share: 0.3,
             urban_share: urban,
@@ -797,8 +797,8 @@ impl Dynamics {
                 let g = if p.employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
                 let persistent = rho * p.wage_persistent as f64 + sp * rng.normal();
                 let transitory = st * rng.normal() - 0.5 * st * st;
-                let log_change = (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory
-                    - p.wage_transitory as f64;
+                let log_change =
+                    (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory - p.wage_transitory as f64;
                 let wage = annualised(p.wage, p.months_in_job) as f64 * (1.0 + g) * log_change.exp();
                 p.wage = wage.round().max(0.0) as f32;
                 p.months_in_job = 12;
@@ -878,7 +878,8 @@ impl Dynamics {
             m.retain(|p| {
                 let here = place;
                 place += 1;
-                let goes = here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
+                let goes =
+                    here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
                 if goes {
                     leavers.push((here, *p));
                 }
@@ -956,7 +957,13 @@ mod tests {
 
     #[test]
     fn none_only_ages_and_keeps_money() {
-        let worker = PersonRecord { age: 40, employment: Employment::LocalEmployee, wage: 50_000.0, months_in_job: 12, ..Default::default() };
+        let worker = PersonRecord {
+            age: 40,
+            employment: Employment::LocalEmployee,
+            wage: 50_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
         let mut pop = household(&[worker, PersonRecord { age: 10, ..Default::default() }]);
         let before = pop.clone();
         Dynamics::none().advance(&YearContext::base(2023, 1), &mut pop);
@@ -970,7 +977,13 @@ mod tests {
     fn wages_grow_exactly_without_shocks_and_part_years_are_annualised() {
         let mut d = Dynamics::none();
         d.wage_growth[0] = Dated::constant(0.05);
-        let a = PersonRecord { age: 30, employment: Employment::LocalEmployee, wage: 40_000.0, months_in_job: 12, ..Default::default() };
+        let a = PersonRecord {
+            age: 30,
+            employment: Employment::LocalEmployee,
+            wage: 40_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
         let b = PersonRecord { wage: 20_000.0, months_in_job: 6, ..a };
         let mut pop = Population::empty(0);
         pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[a, b]);
@@ -983,11 +996,21 @@ mod tests {
     fn retirement_at_the_statutory_age_with_a_pension() {
         let mut d = Dynamics::none();
         d.replacement_rate = 0.5;
-        let man = PersonRecord { age: 59, sex: Sex::Male, employment: Employment::LocalEmployee, wage: 60_000.0, months_in_job: 12, ..Default::default() };
+        let man = PersonRecord {
+            age: 59,
+            sex: Sex::Male,
+            employment: Employment::LocalEmployee,
+            wage: 60_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
         let woman = PersonRecord { age: 49, sex: Sex::Female, ..man };
         let cadre = PersonRecord { age: 49, sex: Sex::Female, employment: Employment::PublicSector, ..man };
         let mut pop = Population::empty(0);
-        pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[man, woman, cadre]);
+        pop.push_household(
+            &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
+            &[man, woman, cadre],
+        );
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.employment[0], Employment::Retired);
         assert_eq!(pop.persons.retiree_pension[0], 30_000.0);
@@ -1003,7 +1026,10 @@ mod tests {
         let mut pflags = PersonFlags::default();
         pflags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
         let mut pop = Population::empty(0);
-        pop.push_household(&HouseholdRecord { flags, ..Default::default() }, &[PersonRecord { flags: pflags, ..Default::default() }]);
+        pop.push_household(
+            &HouseholdRecord { flags, ..Default::default() },
+            &[PersonRecord { flags: pflags, ..Default::default() }],
+        );
         Dynamics::none().advance(&YearContext::base(2023, 1), &mut pop);
         assert!(pop.households.flags[0].has(HouseholdFlags::DIBAO_LAST_YEAR));
         assert!(!pop.households.flags[0].has(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR));

@@ -31,7 +31,11 @@ fn column(table: &str, name: &str, filter: Option<(&str, &str)>) -> Vec<(u16, f6
 
 /// Year-on-year growth rates (`value_t / value_{t−1} − 1`) of consecutive years.
 pub fn growth(levels: &[(u16, f64)]) -> Vec<(u16, f64)> {
-    levels.windows(2).filter(|w| w[1].0 == w[0].0 + 1 && w[0].1 > 0.0).map(|w| (w[1].0, w[1].1 / w[0].1 - 1.0)).collect()
+    levels
+        .windows(2)
+        .filter(|w| w[1].0 == w[0].0 + 1 && w[0].1 > 0.0)
+        .map(|w| (w[1].0, w[1].1 / w[0].1 - 1.0))
+        .collect()
 }
 
 /// Per-capita income part of a group (`national`, `urban`, `rural`) by year:
