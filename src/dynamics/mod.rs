@@ -556,14 +556,14 @@ impl Dynamics {
 
     fn year_values(&self, year: u16) -> Year {
         let mut dest = [[[0.0; 8]; 2]; 2];
-        for r in 0..2 {
-            for (student_allowed, cdf) in dest[r].iter_mut().enumerate() {
+        for (by_residence, shares) in dest.iter_mut().zip(&self.activity_shares) {
+            for (student_allowed, cdf) in by_residence.iter_mut().enumerate() {
                 let mut acc = 0.0;
-                for k in 0..8 {
+                for (k, c) in cdf.iter_mut().enumerate() {
                     if student_allowed == 1 || CHAIN_STATES[k] != Employment::Student {
-                        acc += self.activity_shares[r][k] * self.exit_rates[k];
+                        acc += shares[k] * self.exit_rates[k];
                     }
-                    cdf[k] = acc;
+                    *c = acc;
                 }
                 if acc > 0.0 {
                     cdf.iter_mut().for_each(|c| *c /= acc);
@@ -948,7 +948,7 @@ mod tests {
         for parent in [0u64, 1, 1 << 60, (1 << 62) + 5] {
             for year in [2023u16, 2024] {
                 let id = split_id(parent, year, 1);
-                assert!(id >= 1 << 62 && id < 1 << 63);
+                assert!((1 << 62..1 << 63).contains(&id));
                 assert_ne!(id, split_id(parent, year, 2));
                 assert_ne!(id, split_id(parent, year + 1, 1));
             }
