@@ -40,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod dynamics;
 pub mod engine;
 pub mod error;
 pub mod generate;

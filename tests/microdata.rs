@@ -380,6 +380,8 @@ fn person() -> impl Strategy<Value = PersonRecord> {
                     retiree_pension: m.3,
                     income_tax: m.4,
                     contributions: m.5,
+                    wage_persistent: 0.0,
+                    wage_transitory: 0.0,
                 }
             },
         )

@@ -42,7 +42,7 @@ pub const HOUSEHOLD_OPTIONAL: [&str; 9] = [
 pub const PERSON_REQUIRED: [&str; 6] = ["household_id", "age", "sex", "hukou", "education", "employment"];
 
 /// Optional columns of `persons.csv` other than the flags ([`PersonFlags::NAMES`]).
-pub const PERSON_OPTIONAL: [&str; 11] = [
+pub const PERSON_OPTIONAL: [&str; 13] = [
     "able_to_work",
     "disability",
     "months_in_job",
@@ -54,6 +54,8 @@ pub const PERSON_OPTIONAL: [&str; 11] = [
     "income_tax",
     "contributions",
     "refusals",
+    "wage_persistent",
+    "wage_transitory",
 ];
 
 /// Columns written by the export that the loader recognises and ignores, so an
@@ -484,6 +486,9 @@ fn parse_person(row: &mut Row<'_>) -> PersonRecord {
     p.retiree_pension = row.money("retiree_pension", false, false);
     p.income_tax = row.money("income_tax", false, false);
     p.contributions = row.money("contributions", false, false);
+    // Dynamics state (log wage shocks): optional, 0 when absent; may be negative.
+    p.wage_persistent = row.money("wage_persistent", true, false);
+    p.wage_transitory = row.money("wage_transitory", true, false);
     for (name, bit) in PersonFlags::NAMES {
         p.flags.set(bit, row.boolean(name).unwrap_or(false));
     }

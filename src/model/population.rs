@@ -43,11 +43,21 @@ pub struct Persons {
     /// Employee social insurance contributions paid, yuan per year (computed by the
     /// contributions rule).
     pub contributions: Vec<f32>,
+    /// Persistent component of the log wage shock (the AR(1) state kept by
+    /// [`crate::dynamics`]); 0 in the base year and for a new job.
+    pub wage_persistent: Vec<f32>,
+    /// Log of this year's mean-one transitory wage factor (removed again next year by
+    /// [`crate::dynamics`]); 0 in the base year and for a new job.
+    pub wage_transitory: Vec<f32>,
 }
 
 /// Household columns. All vectors have the same length; index = household.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Households {
+    /// Global id of each household, which keys all its random streams. Generated and
+    /// loaded households have `first_id + index`; households formed by
+    /// [`crate::dynamics`] have ids with bit 62 set (see [`crate::dynamics::split_id`]).
+    pub id: Vec<u64>,
     /// Grossing-up weight: how many real households this one stands for.
     pub weight: Vec<f32>,
     /// Index of the household's first person in [`Persons`].
@@ -122,6 +132,8 @@ impl Persons {
         self.retiree_pension.reserve(n);
         self.income_tax.reserve(n);
         self.contributions.reserve(n);
+        self.wage_persistent.reserve(n);
+        self.wage_transitory.reserve(n);
     }
 
     /// Appends one person.
@@ -142,6 +154,8 @@ impl Persons {
         self.retiree_pension.push(p.retiree_pension);
         self.income_tax.push(p.income_tax);
         self.contributions.push(p.contributions);
+        self.wage_persistent.push(p.wage_persistent);
+        self.wage_transitory.push(p.wage_transitory);
     }
 
     /// One person as a record (for tests, export and hand checks).
@@ -163,6 +177,8 @@ impl Persons {
             retiree_pension: self.retiree_pension[i],
             income_tax: self.income_tax[i],
             contributions: self.contributions[i],
+            wage_persistent: self.wage_persistent[i],
+            wage_transitory: self.wage_transitory[i],
         }
     }
 }
@@ -202,6 +218,10 @@ pub struct PersonRecord {
     pub income_tax: f32,
     /// Contributions paid, yuan per year.
     pub contributions: f32,
+    /// Persistent log wage shock (dynamics state).
+    pub wage_persistent: f32,
+    /// Log transitory wage factor (dynamics state).
+    pub wage_transitory: f32,
 }
 
 impl Default for PersonRecord {
@@ -223,6 +243,8 @@ impl Default for PersonRecord {
             retiree_pension: 0.0,
             income_tax: 0.0,
             contributions: 0.0,
+            wage_persistent: 0.0,
+            wage_transitory: 0.0,
         }
     }
 }
@@ -302,6 +324,7 @@ impl Households {
 
     /// Reserves room for `n` more households in every column.
     pub fn reserve(&mut self, n: usize) {
+        self.id.reserve(n);
         self.weight.reserve(n);
         self.first_person.reserve(n);
         self.size.reserve(n);
@@ -337,7 +360,7 @@ impl Population {
     /// Global id of household `h`.
     #[inline]
     pub fn household_id(&self, h: usize) -> u64 {
-        self.first_id + h as u64
+        self.households.id[h]
     }
 
     /// The persons of household `h`, as a range of person indices.
@@ -354,9 +377,17 @@ impl Population {
     /// callers that build households (generator, microdata loader) before it gets here;
     /// here the size saturates at 255.
     pub fn push_household(&mut self, household: &HouseholdRecord, members: &[PersonRecord]) -> usize {
+        let id = self.first_id + self.households.len() as u64;
+        self.push_household_with_id(id, household, members)
+    }
+
+    /// Appends a household with an explicit global id (a household formed by the
+    /// dynamics, or one carried over from a previous year). Returns its index.
+    pub fn push_household_with_id(&mut self, id: u64, household: &HouseholdRecord, members: &[PersonRecord]) -> usize {
         let h = self.households.len();
         let first = self.persons.len() as u32;
         let hh = &mut self.households;
+        hh.id.push(id);
         hh.weight.push(household.weight);
         hh.first_person.push(first);
         hh.size.push(members.len().min(u8::MAX as usize) as u8);
@@ -397,7 +428,10 @@ impl Population {
         p.retiree_pension.extend(persons.retiree_pension);
         p.income_tax.extend(persons.income_tax);
         p.contributions.extend(persons.contributions);
+        p.wage_persistent.extend(persons.wage_persistent);
+        p.wage_transitory.extend(persons.wage_transitory);
         let h = &mut self.households;
+        h.id.extend(households.id);
         h.weight.extend(households.weight);
         h.first_person.extend(households.first_person.iter().map(|f| f + offset));
         h.size.extend(households.size);
@@ -411,6 +445,208 @@ impl Population {
         h.remittances.extend(households.remittances);
         h.other_transfers.extend(households.other_transfers);
         h.poverty_project_income.extend(households.poverty_project_income);
+    }
+
+    /// Checks the structural invariants every population must keep, and returns the
+    /// first one broken: every column of the same length; household `h`'s members
+    /// start where household `h - 1`'s end and the last ends at the person count;
+    /// every size at least 1; household ids distinct; weights finite and positive;
+    /// money finite and wages, property income and pensions not negative.
+    ///
+    /// # Errors
+    /// A description of the first broken invariant.
+    pub fn check_invariants(&self) -> std::result::Result<(), String> {
+        let p = &self.persons;
+        let n = p.len();
+        let person_lens = [
+            p.sex.len(),
+            p.hukou.len(),
+            p.education.len(),
+            p.able_to_work.len(),
+            p.disability.len(),
+            p.employment.len(),
+            p.months_in_job.len(),
+            p.occupation.len(),
+            p.flags.len(),
+            p.wage.len(),
+            p.operating.len(),
+            p.property.len(),
+            p.retiree_pension.len(),
+            p.income_tax.len(),
+            p.contributions.len(),
+            p.wage_persistent.len(),
+            p.wage_transitory.len(),
+        ];
+        if person_lens.iter().any(|&l| l != n) {
+            return Err(format!("person columns of unequal length: {n} ages, others {person_lens:?}"));
+        }
+        let h = &self.households;
+        let m = h.len();
+        let household_lens = [
+            h.id.len(),
+            h.first_person.len(),
+            h.size.len(),
+            h.residence.len(),
+            h.tier.len(),
+            h.flags.len(),
+            h.land_mu.len(),
+            h.grassland_mu.len(),
+            h.land_rented_out_mu.len(),
+            h.rigid_expenses.len(),
+            h.remittances.len(),
+            h.other_transfers.len(),
+            h.poverty_project_income.len(),
+        ];
+        if household_lens.iter().any(|&l| l != m) {
+            return Err(format!("household columns of unequal length: {m} weights, others {household_lens:?}"));
+        }
+        let mut next = 0usize;
+        for k in 0..m {
+            if h.first_person[k] as usize != next {
+                return Err(format!("household {k}: first person {} where {next} was expected", h.first_person[k]));
+            }
+            if h.size[k] == 0 {
+                return Err(format!("household {k} (id {}) has no members", h.id[k]));
+            }
+            if !(h.weight[k].is_finite() && h.weight[k] > 0.0) {
+                return Err(format!("household {k}: weight {}", h.weight[k]));
+            }
+            for (name, v) in [
+                ("remittances", h.remittances[k]),
+                ("other_transfers", h.other_transfers[k]),
+                ("rigid_expenses", h.rigid_expenses[k]),
+                ("land_mu", h.land_mu[k]),
+            ] {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(format!("household {k}: {name} = {v}"));
+                }
+            }
+            next += h.size[k] as usize;
+        }
+        if next != n {
+            return Err(format!("households hold {next} persons but there are {n}"));
+        }
+        let mut ids = h.id.clone();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!("household id {} appears twice", w[0]));
+        }
+        for i in 0..n {
+            for (name, v, may_be_negative) in [
+                ("wage", p.wage[i], false),
+                ("operating", p.operating[i], true),
+                ("property", p.property[i], false),
+                ("retiree_pension", p.retiree_pension[i], false),
+                ("wage_persistent", p.wage_persistent[i], true),
+                ("wage_transitory", p.wage_transitory[i], true),
+            ] {
+                if !v.is_finite() || (!may_be_negative && v < 0.0) {
+                    return Err(format!("person {i}: {name} = {v}"));
+                }
+            }
+            if p.months_in_job[i] > 12 {
+                return Err(format!("person {i}: {} months in job", p.months_in_job[i]));
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the persons with `keep[i]` true, in order, and drops households left
+    /// without members; the other households keep their ids and order.
+    ///
+    /// # Panics
+    /// If `keep` is not one entry per person.
+    pub fn retain_persons(&mut self, keep: &[bool]) {
+        assert_eq!(keep.len(), self.person_count(), "one keep flag per person");
+        let mut out = Population::empty(self.first_id);
+        out.persons.reserve(self.person_count());
+        out.households.reserve(self.household_count());
+        let mut members = Vec::new();
+        for h in 0..self.household_count() {
+            members.clear();
+            members.extend(self.members(h).filter(|&i| keep[i]).map(|i| self.persons.record(i)));
+            if !members.is_empty() {
+                out.push_household_with_id(self.household_id(h), &self.households.record(h), &members);
+            }
+        }
+        *self = out;
+    }
+
+    /// Inserts a household immediately after household `after`, with an explicit id;
+    /// later households move down one place (their ids do not change). Returns the new
+    /// household's index.
+    ///
+    /// # Panics
+    /// If `after` is not a household of this population.
+    pub fn insert_household_after(
+        &mut self,
+        after: usize,
+        id: u64,
+        household: &HouseholdRecord,
+        members: &[PersonRecord],
+    ) -> usize {
+        assert!(after < self.household_count(), "household {after} does not exist");
+        let mut tail = self.split_off(after + 1);
+        self.push_household_with_id(id, household, members);
+        let first_id = self.first_id;
+        self.append(std::mem::take(&mut tail));
+        self.first_id = first_id;
+        after + 1
+    }
+
+    /// Splits the population at household `at`: households `at..` move to the
+    /// returned population (ids kept), this one keeps `..at`.
+    ///
+    /// # Panics
+    /// If `at` is beyond the household count.
+    pub fn split_off(&mut self, at: usize) -> Population {
+        let m = self.household_count();
+        assert!(at <= m, "split at {at} beyond {m} households");
+        let mut tail = Population::empty(self.first_id + at as u64);
+        for h in at..m {
+            let members: Vec<PersonRecord> = self.members(h).map(|i| self.persons.record(i)).collect();
+            tail.push_household_with_id(self.household_id(h), &self.households.record(h), &members);
+        }
+        let keep_persons = if at < m { self.households.first_person[at] as usize } else { self.person_count() };
+        self.truncate(at, keep_persons);
+        tail
+    }
+
+    fn truncate(&mut self, households: usize, persons: usize) {
+        let p = &mut self.persons;
+        p.age.truncate(persons);
+        p.sex.truncate(persons);
+        p.hukou.truncate(persons);
+        p.education.truncate(persons);
+        p.able_to_work.truncate(persons);
+        p.disability.truncate(persons);
+        p.employment.truncate(persons);
+        p.months_in_job.truncate(persons);
+        p.occupation.truncate(persons);
+        p.flags.truncate(persons);
+        p.wage.truncate(persons);
+        p.operating.truncate(persons);
+        p.property.truncate(persons);
+        p.retiree_pension.truncate(persons);
+        p.income_tax.truncate(persons);
+        p.contributions.truncate(persons);
+        p.wage_persistent.truncate(persons);
+        p.wage_transitory.truncate(persons);
+        let h = &mut self.households;
+        h.id.truncate(households);
+        h.weight.truncate(households);
+        h.first_person.truncate(households);
+        h.size.truncate(households);
+        h.residence.truncate(households);
+        h.tier.truncate(households);
+        h.flags.truncate(households);
+        h.land_mu.truncate(households);
+        h.grassland_mu.truncate(households);
+        h.land_rented_out_mu.truncate(households);
+        h.rigid_expenses.truncate(households);
+        h.remittances.truncate(households);
+        h.other_transfers.truncate(households);
+        h.poverty_project_income.truncate(households);
     }
 
     /// Weighted number of persons (grossed up), summed in household order.
@@ -437,7 +673,10 @@ impl Population {
                 + p.property.capacity()
                 + p.retiree_pension.capacity()
                 + p.income_tax.capacity()
-                + p.contributions.capacity())
+                + p.contributions.capacity()
+                + p.wage_persistent.capacity()
+                + p.wage_transitory.capacity())
+            + 8 * h.id.capacity()
             + 4 * (h.weight.capacity() + h.first_person.capacity())
             + h.size.capacity()
             + h.residence.capacity()

@@ -1,0 +1,1058 @@
+//! Yearly processes that move a population from year t−1 to year t.
+//!
+//! [`Dynamics::advance`] takes a chunk of households and, household by household and
+//! in this order:
+//!
+//! 1. **Bookkeeping**: `DIBAO` → `DIBAO_LAST_YEAR`, `EXTREME_POVERTY_SUPPORT` →
+//!    `EXTREME_POVERTY_LAST_YEAR`; `NEW_JOB_THIS_YEAR` cleared.
+//! 2. **Mortality and ageing**: each person dies with the life-table probability of
+//!    their age and sex ([`LifeTable`], scaled by `mortality_scale`); survivors age one
+//!    year. A dead member leaves the household; an empty household disappears. Widows'
+//!    pensions, inheritance and funeral grants are not modelled.
+//! 3. **Births**: women aged 20–44 give birth with an age schedule whose level gives
+//!    the year's crude birth rate; the baby joins the mother's household.
+//! 4. **Retirement**: covered employees reaching the statutory age retire on a pension
+//!    of a share of their wage.
+//! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59),
+//!    school entry at 6 and exits from work after 60; a new job starts mid-year with a
+//!    drawn wage.
+//! 6. **Incomes**: wages grow with a persistent AR(1) and a transitory shock in logs;
+//!    operating income grows with a shock; property income and remittances grow.
+//!    Retiree pensions are *not* raised here: the yearly retiree adjustment is a lever
+//!    (`policy::retiree`).
+//! 7. **Migration** (residence rule, 常住): a rural working-age member leaving for six
+//!    months or more is no longer a member; the household receives remittances.
+//!    Returns bring a member back.
+//! 8. **Urbanisation**: rural households become urban residents at the rate that moves
+//!    the urban share of persons along its target path.
+//! 9. **Household formation**: adult children leave to form a household of their own,
+//!    stored immediately after the parent with an id from [`split_id`].
+//!
+//! Every draw comes from a stream keyed by `(seed, household id, year,
+//! Purpose::Dynamics)` and a sub-key naming the process and the member's place in
+//! the household at that step, so the result for a household depends on nothing but
+//! that household: not on chunks, threads, or other households (common random
+//! numbers between a baseline and a reform). Processes are sequential within a chunk;
+//! an engine runs chunks in parallel.
+//!
+//! Prices (CPI) are not applied to any income here; [`Dynamics::price_index`] gives
+//! the index the engine puts in [`YearContext::price_index`].
+
+mod life_table;
+mod published;
+
+pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
+
+use crate::model::{
+    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, PersonFlags, PersonRecord, Population, Residence,
+    Sex,
+};
+use crate::policy::{Dated, YearContext, YearMonth};
+use crate::random::{Purpose, StreamRng, mix64};
+use crate::region::Profile;
+
+/// Published life expectancy at birth in 2020, years
+/// (`data/published/lever_parameters.csv`, row `life_expectancy,China,2020`).
+pub const LIFE_EXPECTANCY_2020: f64 = 77.93;
+/// Published life expectancy at birth in 2015, years
+/// (`data/published/lever_parameters.csv`, row `life_expectancy,China,2015`).
+pub const LIFE_EXPECTANCY_2015: f64 = 76.34;
+
+/// Relative fertility by single year of age 20..=44 (sums to 1): an assumed schedule
+/// peaking at 26–30, the shape of Chinese age-specific fertility in recent censuses
+/// (the census rates are not in `data/published`).
+pub const FERTILITY_SHAPE: [f64; 25] = [
+    0.020, 0.028, 0.036, 0.044, 0.052, 0.060, 0.066, 0.068, 0.068, 0.066, 0.062, 0.056, 0.050, 0.044, 0.038, 0.032,
+    0.026, 0.021, 0.017, 0.013, 0.010, 0.008, 0.006, 0.004, 0.003,
+];
+
+/// Activities the employment chain moves people between. Retirement is absorbing
+/// (step 4 moves people in) and public-welfare posts belong to their lever.
+pub const CHAIN_STATES: [Employment; 8] = [
+    Employment::LocalEmployee,
+    Employment::MigrantShortTerm,
+    Employment::FarmerHerder,
+    Employment::SelfEmployed,
+    Employment::PublicSector,
+    Employment::Unemployed,
+    Employment::Student,
+    Employment::NotInLabourForce,
+];
+
+/// Relative earnings by education (primary, junior, senior, tertiary), as the
+/// generator uses them (returns to schooling of about 6% a year).
+const EDUCATION_EARNINGS: [f64; 4] = [1.0, 1.2, 1.45, 1.95];
+
+// Sub-stream keys: process in the high bits, member place in the low 16 bits.
+const SUB_MORTALITY: u64 = 1 << 16;
+const SUB_BIRTH: u64 = 2 << 16;
+const SUB_JOBS: u64 = 3 << 16;
+const SUB_WAGES: u64 = 4 << 16;
+const SUB_OPERATING: u64 = 5 << 16;
+const SUB_MIGRATION: u64 = 6 << 16;
+const SUB_RETURN: u64 = 7 << 16;
+const SUB_URBAN: u64 = 8 << 16;
+const SUB_LEAVE: u64 = 9 << 16;
+
+/// The id of a household formed in `year` by the member at place `member` of
+/// household `parent`.
+///
+/// Bit 62 is set and the 62 bits below are a hash of `(parent, year, member)`: ids lie
+/// in `2^62 .. 2^63`, above every generated id (`0..N`) and every calibration id
+/// (`2^60 + k`), and depend only on the parent, the year and the member, never on
+/// chunking. Two hashed ids collide with probability about `n²/2^63` for `n` new
+/// households (below 10⁻⁶ for a billion).
+pub fn split_id(parent: u64, year: u16, member: usize) -> u64 {
+    let h = mix64(mix64(parent ^ 0x6a09_e667_f3bc_c908) ^ ((year as u64) << 32 | member as u64));
+    (1u64 << 62) | (h & ((1u64 << 62) - 1))
+}
+
+/// The yearly processes and their parameters. All rates are dated by year (the
+/// value in force in January of the year is used).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamics {
+    /// Base year of the population (the year whose prices have index 1).
+    pub base_year: u16,
+    /// Hazards of death at the level of 2020 (life expectancy 77.93).
+    pub life_table: LifeTable,
+    /// Multiplier of the 2020 hazards by year (0 turns mortality off).
+    pub mortality_scale: Dated<f64>,
+    /// Target crude birth rate, births per person per year.
+    pub crude_birth_rate: Dated<f64>,
+    /// Fertility-weighted women per person: Σ over women of
+    /// `FERTILITY_SHAPE[age − 20]` divided by the number of persons. The yearly birth
+    /// probability of a woman is `crude_birth_rate / fertile_weight ×
+    /// FERTILITY_SHAPE[age − 20]`. See [`Dynamics::calibrate_fertility`].
+    pub fertile_weight: f64,
+    /// Yearly probability that a non-head member in `leave_home_ages` leaves to form a
+    /// household.
+    pub leave_home_rate: Dated<f64>,
+    /// Ages (inclusive) at which adult children leave home.
+    pub leave_home_ages: (u8, u8),
+    /// Statutory retirement age of men.
+    pub retirement_age_men: u8,
+    /// Statutory retirement age of women workers (工人).
+    pub retirement_age_women_workers: u8,
+    /// Statutory retirement age of women cadres (干部: public sector).
+    pub retirement_age_women_cadres: u8,
+    /// Retiree pension as a share of the final full-year wage.
+    pub replacement_rate: f64,
+    /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
+    pub exit_rates: [f64; 8],
+    /// Base-year shares of persons aged 16–59 in each activity of [`CHAIN_STATES`],
+    /// by residence (urban, rural); the chain keeps these shares stationary.
+    pub activity_shares: [[f64; 8]; 2],
+    /// Yearly probability that a person aged 60+ still working stops.
+    pub old_age_exit_rate: f64,
+    /// Mean full-year wage of a new local job in the base year, by residence.
+    pub new_job_wage: [f64; 2],
+    /// Mean full-year operating income of a new farmer or self-employed worker in the
+    /// base year, by residence.
+    pub new_business_income: [f64; 2],
+    /// Standard deviation of the log wage of a new job.
+    pub new_job_sigma: f64,
+    /// Nominal wage growth of employees by year: urban, rural, migrant.
+    pub wage_growth: [Dated<f64>; 3],
+    /// Persistence ρ of the AR(1) log wage shock.
+    pub wage_rho: f64,
+    /// Standard deviation of the yearly innovation of the persistent log wage shock.
+    pub wage_sigma_persistent: f64,
+    /// Standard deviation of the transitory log wage shock.
+    pub wage_sigma_transitory: f64,
+    /// Nominal growth of net operating income by year.
+    pub operating_growth: Dated<f64>,
+    /// Standard deviation of the yearly log shock to operating income.
+    pub operating_sigma: f64,
+    /// Nominal growth of net property income by year.
+    pub property_growth: Dated<f64>,
+    /// Consumer price inflation by year.
+    pub cpi_inflation: Dated<f64>,
+    /// Yearly probability that an eligible rural member leaves for six months or more.
+    pub migration_rate: Dated<f64>,
+    /// Yearly probability that a rural household receiving remittances sees a member
+    /// return.
+    pub return_rate: Dated<f64>,
+    /// Monthly income of outgoing migrant workers, yuan, by year (published years;
+    /// later years grow with the migrant wage growth).
+    pub migrant_monthly_wage: Vec<(u16, f64)>,
+    /// Share of a migrant's wage sent home as remittances.
+    pub remittance_share: f64,
+    /// Target urban share of resident persons by year.
+    pub urban_share: Dated<f64>,
+    assumptions: Vec<(String, String)>,
+}
+
+fn yearly(values: &[(u16, f64)], fallback: f64) -> Dated<f64> {
+    let mut d = Dated::constant(values.first().map_or(fallback, |v| v.1));
+    for &(y, v) in values {
+        d.set_from(YearMonth::start_of(y), v);
+    }
+    d
+}
+
+fn at(d: &Dated<f64>, year: u16) -> f64 {
+    *d.at(YearMonth::start_of(year))
+}
+
+/// Growth series from published levels, extended one year past the last published
+/// year with the mean of the last three published rates (held after that).
+fn growth_series(levels: &[(u16, f64)]) -> (Dated<f64>, f64) {
+    let g = published::growth(levels);
+    let tail: Vec<f64> = g.iter().rev().take(3).map(|v| v.1).collect();
+    let mean = if tail.is_empty() { 0.0 } else { tail.iter().sum::<f64>() / tail.len() as f64 };
+    let mut series = g.clone();
+    if let Some(&(last, _)) = g.last() {
+        series.push((last + 1, mean));
+    }
+    (yearly(&series, mean), mean)
+}
+
+impl Dynamics {
+    /// Everything off: no deaths, births, moves, job changes or growth. Ageing still
+    /// happens (everyone is a year older); turn processes on by setting parameters.
+    pub fn none() -> Dynamics {
+        let zero = Dated::constant(0.0);
+        Dynamics {
+            base_year: 0,
+            life_table: LifeTable::assumed_shape(),
+            mortality_scale: zero.clone(),
+            crude_birth_rate: zero.clone(),
+            fertile_weight: 0.0068,
+            leave_home_rate: zero.clone(),
+            leave_home_ages: (22, 35),
+            retirement_age_men: 60,
+            retirement_age_women_workers: 50,
+            retirement_age_women_cadres: 55,
+            replacement_rate: 0.0,
+            exit_rates: [0.0; 8],
+            activity_shares: [[1.0 / 8.0; 8]; 2],
+            old_age_exit_rate: 0.0,
+            new_job_wage: [0.0; 2],
+            new_business_income: [0.0; 2],
+            new_job_sigma: 0.0,
+            wage_growth: [zero.clone(), zero.clone(), zero.clone()],
+            wage_rho: 0.0,
+            wage_sigma_persistent: 0.0,
+            wage_sigma_transitory: 0.0,
+            operating_growth: zero.clone(),
+            operating_sigma: 0.0,
+            property_growth: zero.clone(),
+            cpi_inflation: zero.clone(),
+            migration_rate: zero.clone(),
+            return_rate: zero,
+            migrant_monthly_wage: Vec::new(),
+            remittance_share: 0.0,
+            urban_share: Dated::constant(0.0),
+            assumptions: Vec::new(),
+        }
+    }
+
+    /// The documented defaults for a profile: published series where
+    /// `data/published` has them, stated assumptions elsewhere (listed by
+    /// [`Dynamics::assumptions`]).
+    pub fn from_profile(profile: &Profile) -> Dynamics {
+        let mut d = Dynamics::none();
+        let mut assume = |what: &str, why: &str| d.assumptions.push((what.to_string(), why.to_string()));
+        let base = profile.base_year;
+
+        // Mortality.
+        let shape = LifeTable::assumed_shape();
+        let s2020 = shape.scale_for(LIFE_EXPECTANCY_2020);
+        let s2015 = shape.scale_for(LIFE_EXPECTANCY_2015);
+        let yearly_change = (s2020 / s2015).powf(1.0 / 5.0);
+        let mut scale = Dated::constant((s2015 / s2020).max(1.0));
+        for y in 2015..=2100u16 {
+            scale.set_from(YearMonth::start_of(y), yearly_change.powi(y as i32 - 2020));
+        }
+        assume(
+            "mortality by age and sex",
+            &format!(
+                "the 2000-census age-specific death rates are not in data/published, so the shape by age is an \
+                 assumed Gompertz-Makeham hazard (LifeTable::assumed_shape) scaled proportionally to the published \
+                 life expectancy 77.93 in 2020 [lever_parameters.csv: item=life_expectancy, year=2020]: scale \
+                 {s2020:.4}; 76.34 in 2015 [lever_parameters.csv: item=life_expectancy, year=2015] needs scale \
+                 {s2015:.4}, a decline of {:.2}% a year, continued after 2020",
+                100.0 * (1.0 - yearly_change)
+            ),
+        );
+        let life_table = shape.scaled(s2020);
+
+        // Births.
+        let mut cbr: Vec<(u16, f64)> =
+            published::demography("birth_rate_per_mille").into_iter().map(|(y, v)| (y, v / 1000.0)).collect();
+        if let (Some(a), Some(b)) =
+            (cbr.iter().find(|v| v.0 == 2019).map(|v| v.1), cbr.iter().find(|v| v.0 == 2021).map(|v| v.1))
+        {
+            cbr.push((2020, 0.5 * (a + b)));
+            cbr.sort_by_key(|v| v.0);
+        }
+        assume(
+            "crude birth rate",
+            "published per year 2015-2022 [demography.csv: column=birth_rate_per_mille]; 2020 is missing and is the \
+             mean of 2019 and 2021; after 2022 the 2022 rate (6.77 per mille) holds",
+        );
+        assume(
+            "fertility schedule",
+            "women aged 20-44 with an assumed age shape peaking at 26-30 (FERTILITY_SHAPE); its level each year \
+             gives the crude birth rate on the population's own age structure (Dynamics::calibrate_fertility); \
+             without calibration, 0.0068 fertility-weighted women per person (about 17% of persons are women \
+             20-44) is assumed; at most one birth per woman a year; boys are 51.2% of births",
+        );
+
+        // Household formation.
+        assume(
+            "leaving home",
+            "non-head members aged 22-35 leave to form a one-person household at 10% a year, chosen so that mean \
+             household size falls by about 0.05 a year as between the censuses (3.10 in 2010, 2.62 in 2020: \
+             [local.csv: place=China, figure=household_size]); the new household keeps the parent's weight, \
+             residence, tier and collective membership, and has no land, transfers or other flags",
+        );
+
+        // Retirement.
+        assume(
+            "retirement",
+            "employees (local employees in urban households, public-sector staff anywhere) retire at the statutory \
+             age: men 60, women workers 50, women cadres (public sector) 55 (State Council 国发〔1978〕104号); \
+             rural local employees, migrant workers and public-welfare post holders are not covered and keep \
+             working; those already past the age in the base year keep their status",
+        );
+        assume(
+            "replacement rate",
+            "a new retiree's pension is 50% of the final full-year wage (no published replacement rate in \
+             data/published; the enterprise average pension of 2,362 yuan/month in 2016 [pensions.csv] is about \
+             half the average urban wage then)",
+        );
+
+        // Employment chain.
+        let shares = |shape: &crate::region::AreaShape| {
+            let pairs = shape.employment_16_59.value.pairs();
+            let mut out = [0.0; 8];
+            for (k, state) in CHAIN_STATES.iter().enumerate() {
+                out[k] = pairs.iter().find(|(e, _)| e == state).map_or(0.0, |p| p.1);
+            }
+            let total: f64 = out.iter().sum();
+            if total > 0.0 {
+                out.iter_mut().for_each(|s| *s /= total);
+            }
+            out
+        };
+        let activity_shares = [shares(&profile.shape.urban), shares(&profile.shape.rural)];
+        assume(
+            "employment transitions",
+            "a yearly Markov chain for ages 16-59 with assumed exit rates (local employee 10%, short-term migrant \
+             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, student 25%, not in the labour \
+             force 10%) and destinations in proportion to the base-year share times the exit rate, which keeps \
+             the profile's activity shares (shape.*.employment_16_59) stationary; transitions do not depend on \
+             education (no published rates), wages of new jobs do; students leave school by 25; children start \
+             school at 6; people 60+ who work stop at 10% a year; public-welfare posts are left to their lever",
+        );
+        let age_share = profile
+            .population
+            .age_bands
+            .iter()
+            .find(|b| b.min_age == 16 && b.max_age == 59)
+            .map_or(0.62, |b| b.share.value);
+        let area = [&profile.urban, &profile.rural];
+        let mut new_job_wage = [0.0; 2];
+        let mut new_business_income = [0.0; 2];
+        for r in 0..2 {
+            let s = &activity_shares[r];
+            let earners = age_share * (s[0] + s[1] + s[4]);
+            let own_account = age_share * (s[2] + s[3]);
+            new_job_wage[r] = if earners > 0.0 { 0.85 * area[r].wage.value / earners } else { 0.0 };
+            new_business_income[r] = if own_account > 0.0 { 0.85 * area[r].operating.value / own_account } else { 0.0 };
+        }
+        assume(
+            "wage of a new job",
+            "the residence's per-capita wage income [profile urban/rural.wage] divided by the share of persons \
+             earning a wage (16-59 share times the wage-earning activity shares), times 0.85 for an entrant, times \
+             relative earnings by education (1, 1.2, 1.45, 1.95) over their mean 1.3, with a log-normal spread \
+             of 0.4; a public-sector job pays 1.2 times; a short-term migrant job pays the published outgoing \
+             migrant wage; new own-account work earns the per-worker operating income the same way; the level \
+             grows with the residence's wage growth; starts are spread uniformly over the months",
+        );
+
+        // Incomes.
+        let (urban_wage, _) = growth_series(&published::income("urban", "wage"));
+        let (rural_wage, _) = growth_series(&published::income("rural", "wage"));
+        let (migrant_wage, _) = growth_series(&published::migrant_workers("avg_monthly_income_yuan"));
+        let (operating, _) = growth_series(&published::income("national", "operating"));
+        let (property, _) = growth_series(&published::income("national", "property"));
+        assume(
+            "wage growth",
+            "urban and rural employees' wages grow with per-capita wage income of urban and rural residents \
+             [national_income.csv: group=urban|rural, column=wage] year on year 2016-2022, migrant wages with the \
+             average monthly income of migrant workers [migrant_workers.csv: column=avg_monthly_income_yuan] \
+             2015-2022; after the last published year the mean of the last three published rates holds; \
+             per-capita wage income also moves with employment, so this is an approximation of the wage rate",
+        );
+        assume(
+            "wage shocks",
+            "log wage = level + persistent AR(1) shock (rho 0.9, innovation s.d. 0.10) + transitory shock \
+             (s.d. 0.10), mean-one in levels; no published panel estimates for China in data/published, values \
+             typical of earnings-dynamics studies; public-welfare post pay is set by its lever and not shocked",
+        );
+        assume(
+            "operating and property income",
+            "net operating income grows with national per-capita net operating income and net property income \
+             with national per-capita net property income [national_income.csv: group=national] year on year, \
+             then the mean of the last three rates; operating income gets a mean-one log shock of s.d. 0.15 \
+             (assumed); retiree pensions are not raised here (the retiree adjustment is a lever); other private \
+             transfers are not grown",
+        );
+        assume(
+            "prices",
+            "no CPI series in data/published: consumer prices rise 2% a year (close to the 2015-2022 average)",
+        );
+
+        // Migration.
+        let outgoing = published::migrant_workers("outgoing_monthly_income_yuan");
+        assume(
+            "migration",
+            "rural members aged 16-50 able to work (not students, retired or in public jobs) in households of two \
+             or more leave for six months or more at 2% a year and stop being members; a household receiving \
+             remittances sees a member return at 7% a year (a returner aged 25-50, 65% men, junior secondary, \
+             unemployed at first); the two rates roughly balance, as the published number of outgoing migrants is \
+             flat (171.72 to 171.90 million, 2021-2022 [migrant_workers.csv: column=outgoing_10k]); each migrant \
+             sends home 30% of the outgoing migrant wage [migrant_workers.csv: column=outgoing_monthly_income_yuan]; \
+             remittances grow with migrant wages",
+        );
+
+        // Urbanisation.
+        let path: Vec<(u16, f64)> =
+            published::demography("urbanization_pct").into_iter().map(|(y, v)| (y, v / 100.0)).collect();
+        let nat_at = |y: u16| -> f64 {
+            let last = path.last().copied().unwrap_or((y, 0.0));
+            let step = if path.len() >= 2 { last.1 - path[path.len() - 2].1 } else { 0.0 };
+            match path.iter().find(|v| v.0 == y) {
+                Some(v) => v.1,
+                None if y > last.0 => last.1 + step * (y - last.0) as f64,
+                None => path.first().map_or(0.0, |v| v.1),
+            }
+        };
+        let own = profile.population.urban_share.value;
+        let mut urban = Dated::constant(own);
+        for y in base..=base.saturating_add(60) {
+            let target = (own + nat_at(y) - nat_at(base)).clamp(0.0, 0.98);
+            urban.set_from(YearMonth::start_of(y), target);
+        }
+        assume(
+            "urbanisation",
+            "the urban share of persons moves from the profile's base-year share by the national change \
+             [demography.csv: column=urbanization_pct] for the years published, then by the last published \
+             yearly change (0.50 point, 2021-2022), capped at 98%; whole rural households switch to urban \
+             residence with probability (target_t - target_t-1) / (1 - target_t-1) and keep everything else",
+        );
+
+        Dynamics {
+            base_year: base,
+            life_table,
+            mortality_scale: scale,
+            crude_birth_rate: yearly(&cbr, 0.0),
+            fertile_weight: 0.0068,
+            leave_home_rate: Dated::constant(0.10),
+            leave_home_ages: (22, 35),
+            retirement_age_men: 60,
+            retirement_age_women_workers: 50,
+            retirement_age_women_cadres: 55,
+            replacement_rate: 0.5,
+            exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.25, 0.10],
+            activity_shares,
+            old_age_exit_rate: 0.10,
+            new_job_wage,
+            new_business_income,
+            new_job_sigma: 0.4,
+            wage_growth: [urban_wage, rural_wage, migrant_wage],
+            wage_rho: 0.9,
+            wage_sigma_persistent: 0.10,
+            wage_sigma_transitory: 0.10,
+            operating_growth: operating,
+            operating_sigma: 0.15,
+            property_growth: property,
+            cpi_inflation: Dated::constant(0.02),
+            migration_rate: Dated::constant(0.02),
+            return_rate: Dated::constant(0.07),
+            migrant_monthly_wage: outgoing,
+            remittance_share: 0.3,
+            urban_share: urban,
+            assumptions: d.assumptions,
+        }
+    }
+
+    /// Every assumption behind the defaults, as `(what, why)` pairs, for reports.
+    pub fn assumptions() -> Vec<(String, String)> {
+        match Profile::builtin("national-2022") {
+            Ok(p) => Dynamics::from_profile(&p).assumptions,
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The assumptions of these parameters (empty for [`Dynamics::none`]).
+    pub fn stated_assumptions(&self) -> &[(String, String)] {
+        &self.assumptions
+    }
+
+    /// Sets [`Dynamics::fertile_weight`] from a population's age structure, so that
+    /// the crude birth rate is met on it: Σ over women of the weight times
+    /// `FERTILITY_SHAPE[age + 1 − 20]` (ages one year on, when births are drawn),
+    /// over the weighted number of persons. Call it once on the whole base
+    /// population (or a fixed sample), never per chunk.
+    pub fn calibrate_fertility(&mut self, pop: &Population) {
+        let (mut women, mut persons) = (0.0f64, 0.0f64);
+        for h in 0..pop.household_count() {
+            let w = pop.households.weight[h] as f64;
+            for i in pop.members(h) {
+                persons += w;
+                let a = pop.persons.age[i] as usize + 1;
+                if pop.persons.sex[i] == Sex::Female && (20..=44).contains(&a) {
+                    women += w * FERTILITY_SHAPE[a - 20];
+                }
+            }
+        }
+        if persons > 0.0 && women > 0.0 {
+            self.fertile_weight = women / persons;
+        }
+    }
+
+    /// Consumer price index of `year` relative to the base year (1 in the base year).
+    pub fn price_index(&self, year: u16) -> f64 {
+        let mut index = 1.0;
+        for y in self.base_year.saturating_add(1)..=year {
+            index *= 1.0 + at(&self.cpi_inflation, y);
+        }
+        if year < self.base_year {
+            for y in year + 1..=self.base_year {
+                index /= 1.0 + at(&self.cpi_inflation, y);
+            }
+        }
+        index
+    }
+
+    /// Cumulative growth factor of a dated growth series from the base year to `year`.
+    fn growth_index(&self, series: &Dated<f64>, year: u16) -> f64 {
+        (self.base_year.saturating_add(1)..=year).map(|y| 1.0 + at(series, y)).product()
+    }
+
+    /// Monthly income of an outgoing migrant worker in `year`: the last published
+    /// figure at or before `year`, grown with migrant wage growth since.
+    pub fn migrant_monthly(&self, year: u16) -> f64 {
+        let Some(&(y0, v0)) =
+            self.migrant_monthly_wage.iter().rev().find(|v| v.0 <= year).or(self.migrant_monthly_wage.first())
+        else {
+            return 0.0;
+        };
+        let mut v = v0;
+        for y in y0.saturating_add(1)..=year {
+            v *= 1.0 + at(&self.wage_growth[2], y);
+        }
+        v
+    }
+
+    /// The probability that a person of `sex` aged `age` at the start of `year` dies
+    /// within it.
+    pub fn death_probability(&self, sex: Sex, age: u8, year: u16) -> f64 {
+        self.life_table.death_probability(sex, age, at(&self.mortality_scale, year))
+    }
+
+    fn year_values(&self, year: u16) -> Year {
+        let mut dest = [[[0.0; 8]; 2]; 2];
+        for (by_residence, shares) in dest.iter_mut().zip(&self.activity_shares) {
+            for (student_allowed, cdf) in by_residence.iter_mut().enumerate() {
+                let mut acc = 0.0;
+                for (k, c) in cdf.iter_mut().enumerate() {
+                    if student_allowed == 1 || CHAIN_STATES[k] != Employment::Student {
+                        acc += shares[k] * self.exit_rates[k];
+                    }
+                    *c = acc;
+                }
+                if acc > 0.0 {
+                    cdf.iter_mut().for_each(|c| *c /= acc);
+                }
+            }
+        }
+        let prev = year.saturating_sub(1);
+        let (s0, s1) = (at(&self.urban_share, prev), at(&self.urban_share, year));
+        Year {
+            mortality_scale: at(&self.mortality_scale, year),
+            birth_factor: if self.fertile_weight > 0.0 {
+                at(&self.crude_birth_rate, year) / self.fertile_weight
+            } else {
+                0.0
+            },
+            leave_home: at(&self.leave_home_rate, year),
+            dest,
+            wage_growth: [
+                at(&self.wage_growth[0], year),
+                at(&self.wage_growth[1], year),
+                at(&self.wage_growth[2], year),
+            ],
+            wage_level: [
+                self.new_job_wage[0] * self.growth_index(&self.wage_growth[0], year),
+                self.new_job_wage[1] * self.growth_index(&self.wage_growth[1], year),
+            ],
+            business_level: [
+                self.new_business_income[0] * self.growth_index(&self.operating_growth, year),
+                self.new_business_income[1] * self.growth_index(&self.operating_growth, year),
+            ],
+            migrant_annual: 12.0 * self.migrant_monthly(year),
+            operating_growth: at(&self.operating_growth, year),
+            property_growth: at(&self.property_growth, year),
+            migration: at(&self.migration_rate, year),
+            returns: at(&self.return_rate, year),
+            urbanise: if s1 > s0 && s0 < 1.0 { (s1 - s0) / (1.0 - s0) } else { 0.0 },
+        }
+    }
+
+    /// Moves the households of `pop` from year `ctx.year − 1` to `ctx.year`, in
+    /// place: households keep their order, empty ones are dropped, households formed
+    /// this year follow their parent. The result for each household depends only on
+    /// the household, the parameters and `(ctx.seed, ctx.year)`.
+    pub fn advance(&self, ctx: &YearContext, pop: &mut Population) {
+        let y = self.year_values(ctx.year);
+        let mut out = Population::empty(pop.first_id);
+        out.persons.reserve(pop.person_count() + pop.person_count() / 32);
+        out.households.reserve(pop.household_count() + pop.household_count() / 32);
+        let mut members: Vec<PersonRecord> = Vec::with_capacity(16);
+        let mut leavers: Vec<(usize, PersonRecord)> = Vec::new();
+        for h in 0..pop.household_count() {
+            let id = pop.household_id(h);
+            let mut hh = pop.households.record(h);
+            members.clear();
+            members.extend(pop.members(h).map(|i| pop.persons.record(i)));
+            leavers.clear();
+            let streams = Streams { seed: ctx.seed, id, year: ctx.year };
+            self.step(&y, &streams, &mut hh, &mut members, &mut leavers);
+            if !members.is_empty() {
+                out.push_household_with_id(id, &hh, &members);
+            }
+            for &(place, person) in &leavers {
+                let mut flags = HouseholdFlags::default();
+                flags.set(HouseholdFlags::COLLECTIVE_MEMBER, hh.flags.has(HouseholdFlags::COLLECTIVE_MEMBER));
+                let new = HouseholdRecord {
+                    weight: hh.weight,
+                    residence: hh.residence,
+                    tier: hh.tier,
+                    flags,
+                    ..HouseholdRecord::default()
+                };
+                out.push_household_with_id(split_id(id, ctx.year, place), &new, &[person]);
+            }
+        }
+        *pop = out;
+    }
+
+    fn step(
+        &self,
+        y: &Year,
+        streams: &Streams,
+        hh: &mut HouseholdRecord,
+        m: &mut Vec<PersonRecord>,
+        leavers: &mut Vec<(usize, PersonRecord)>,
+    ) {
+        // 1. Bookkeeping.
+        let f = hh.flags;
+        hh.flags.set(HouseholdFlags::DIBAO_LAST_YEAR, f.has(HouseholdFlags::DIBAO));
+        hh.flags.set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT));
+        m.iter_mut().for_each(|p| p.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, false));
+
+        // 2. Mortality and ageing.
+        if y.mortality_scale > 0.0 {
+            let mut place = 0usize;
+            m.retain(|p| {
+                let q = self.life_table.death_probability(p.sex, p.age, y.mortality_scale);
+                let dies = streams.rng(SUB_MORTALITY, place).bernoulli(q);
+                place += 1;
+                !dies
+            });
+        }
+        for p in m.iter_mut() {
+            p.age = p.age.saturating_add(1).min(MAX_AGE as u8);
+        }
+
+        // 3. Births.
+        if y.birth_factor > 0.0 {
+            let mut babies = 0usize;
+            let mut hukou = Hukou::Rural;
+            for (place, p) in m.iter().enumerate() {
+                if p.sex == Sex::Female && (20..=44).contains(&p.age) {
+                    let prob = (y.birth_factor * FERTILITY_SHAPE[p.age as usize - 20]).min(1.0);
+                    if streams.rng(SUB_BIRTH, place).bernoulli(prob) {
+                        babies += 1;
+                        hukou = p.hukou;
+                    }
+                }
+            }
+            for b in 0..babies {
+                if m.len() >= u8::MAX as usize {
+                    break;
+                }
+                let mut r = streams.rng(SUB_BIRTH | 0x8000, b);
+                let sex = if r.bernoulli(MALE_BIRTH_SHARE) { Sex::Male } else { Sex::Female };
+                m.push(PersonRecord {
+                    age: 0,
+                    sex,
+                    hukou,
+                    education: Education::PrimaryOrLess,
+                    able_to_work: false,
+                    employment: Employment::NotInLabourForce,
+                    ..PersonRecord::default()
+                });
+            }
+        }
+
+        // 4. Retirement.
+        for p in m.iter_mut() {
+            let covered = p.employment == Employment::PublicSector
+                || (p.employment == Employment::LocalEmployee && hh.residence == Residence::Urban);
+            let age = match (p.sex, p.employment) {
+                (Sex::Male, _) => self.retirement_age_men,
+                (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
+                (Sex::Female, _) => self.retirement_age_women_workers,
+            };
+            if covered && p.age == age {
+                let full_year = annualised(p.wage, p.months_in_job);
+                p.retiree_pension += (self.replacement_rate * full_year as f64) as f32;
+                p.employment = Employment::Retired;
+                clear_job(p);
+            }
+        }
+
+        // 5. Employment transitions.
+        let r = hh.residence.index();
+        for (place, p) in m.iter_mut().enumerate() {
+            let mut rng = streams.rng(SUB_JOBS, place);
+            if p.age == 16 {
+                p.able_to_work = p.disability != crate::model::Disability::Severe;
+            } else if p.age == 65 {
+                p.able_to_work = false;
+            }
+            if p.age == 6 && p.employment == Employment::NotInLabourForce {
+                p.employment = Employment::Student;
+                continue;
+            }
+            if p.age >= 60 {
+                if p.employment.is_working()
+                    && p.employment != Employment::PublicWelfarePost
+                    && rng.bernoulli(self.old_age_exit_rate)
+                {
+                    p.employment = Employment::NotInLabourForce;
+                    clear_job(p);
+                }
+                continue;
+            }
+            if p.age < 16 || p.disability == crate::model::Disability::Severe {
+                continue;
+            }
+            let Some(k) = CHAIN_STATES.iter().position(|&e| e == p.employment) else { continue };
+            let must_leave_school = p.employment == Employment::Student && p.age >= 25;
+            if !(must_leave_school || rng.bernoulli(self.exit_rates[k])) {
+                continue;
+            }
+            let cdf = &y.dest[r][usize::from(p.age < 25)];
+            let next = CHAIN_STATES[rng.categorical(cdf)];
+            if next == p.employment {
+                continue;
+            }
+            let was_wage = p.employment.earns_wage();
+            let was_own = p.employment.earns_operating();
+            p.employment = next;
+            if was_wage {
+                clear_job(p);
+            }
+            if was_own {
+                p.operating = 0.0;
+                p.months_in_job = 0;
+            }
+            if next.is_working() {
+                let months = 12 - (rng.uniform() * 12.0).floor().min(11.0) as u8;
+                p.months_in_job = months;
+                p.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+                let edu = EDUCATION_EARNINGS[p.education as usize] / 1.3;
+                let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
+                let share = months as f64 / 12.0;
+                match next {
+                    Employment::FarmerHerder | Employment::SelfEmployed => {
+                        p.operating = (y.business_level[r] * spread * share).round() as f32;
+                    }
+                    Employment::MigrantShortTerm => {
+                        p.wage = (y.migrant_annual * edu * spread * share).round().max(0.0) as f32;
+                    }
+                    _ => {
+                        let sector = if next == Employment::PublicSector { 1.2 } else { 1.0 };
+                        p.wage = (y.wage_level[r] * sector * edu * spread * share).round().max(0.0) as f32;
+                    }
+                }
+            } else {
+                p.months_in_job = 0;
+            }
+        }
+
+        // 6. Incomes.
+        let rho = self.wage_rho;
+        let (sp, st) = (self.wage_sigma_persistent, self.wage_sigma_transitory);
+        for (place, p) in m.iter_mut().enumerate() {
+            let new_job = p.flags.has(PersonFlags::NEW_JOB_THIS_YEAR);
+            if p.employment.earns_wage() && p.employment != Employment::PublicWelfarePost && !new_job && p.wage > 0.0 {
+                let mut rng = streams.rng(SUB_WAGES, place);
+                let g = if p.employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
+                let persistent = rho * p.wage_persistent as f64 + sp * rng.normal();
+                let transitory = st * rng.normal() - 0.5 * st * st;
+                let log_change =
+                    (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory - p.wage_transitory as f64;
+                let wage = annualised(p.wage, p.months_in_job) as f64 * (1.0 + g) * log_change.exp();
+                p.wage = wage.round().max(0.0) as f32;
+                p.months_in_job = 12;
+                p.wage_persistent = persistent as f32;
+                p.wage_transitory = transitory as f32;
+            }
+            if p.operating != 0.0 && !new_job {
+                let mut rng = streams.rng(SUB_OPERATING, place);
+                let sigma = self.operating_sigma;
+                let shock = (sigma * rng.normal() - 0.5 * sigma * sigma).exp();
+                p.operating = (p.operating as f64 * (1.0 + y.operating_growth) * shock).round() as f32;
+                if p.employment.earns_operating() {
+                    p.months_in_job = 12;
+                }
+            }
+            if p.property > 0.0 {
+                p.property = (p.property as f64 * (1.0 + y.property_growth)).round().max(0.0) as f32;
+            }
+        }
+        hh.remittances = (hh.remittances as f64 * (1.0 + y.wage_growth[2])).round().max(0.0) as f32;
+
+        // 7. Migration (rural households only).
+        if hh.residence == Residence::Rural {
+            let per_migrant = self.remittance_share * y.migrant_annual;
+            if hh.remittances > 0.0 && y.returns > 0.0 {
+                let mut rng = streams.rng(SUB_RETURN, 0);
+                if rng.bernoulli(y.returns) && m.len() < u8::MAX as usize {
+                    let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
+                    let sex = if rng.bernoulli(0.65) { Sex::Male } else { Sex::Female };
+                    m.push(PersonRecord {
+                        age,
+                        sex,
+                        hukou: Hukou::Rural,
+                        education: Education::JuniorSecondary,
+                        able_to_work: true,
+                        employment: Employment::Unemployed,
+                        ..PersonRecord::default()
+                    });
+                    hh.remittances = (hh.remittances as f64 - per_migrant).max(0.0).round() as f32;
+                }
+            }
+            if y.migration > 0.0 {
+                let mut place = 0usize;
+                let mut left = 0usize;
+                let n = m.len();
+                m.retain(|p| {
+                    let eligible = n - left >= 2
+                        && (16..=50).contains(&p.age)
+                        && p.able_to_work
+                        && !matches!(
+                            p.employment,
+                            Employment::Student
+                                | Employment::Retired
+                                | Employment::PublicSector
+                                | Employment::PublicWelfarePost
+                        );
+                    let goes = eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration);
+                    place += 1;
+                    if goes {
+                        left += 1;
+                    }
+                    !goes
+                });
+                hh.remittances += (left as f64 * per_migrant).round() as f32;
+            }
+        }
+
+        // 8. Urbanisation.
+        if hh.residence == Residence::Rural && y.urbanise > 0.0 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise) {
+            hh.residence = Residence::Urban;
+        }
+
+        // 9. Household formation.
+        if y.leave_home > 0.0 && m.len() >= 2 {
+            let (lo, hi) = self.leave_home_ages;
+            let mut place = 0usize;
+            m.retain(|p| {
+                let here = place;
+                place += 1;
+                let goes =
+                    here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
+                if goes {
+                    leavers.push((here, *p));
+                }
+                !goes
+            });
+        }
+    }
+}
+
+/// Full-year equivalent of a wage earned over `months` months.
+fn annualised(wage: f32, months: u8) -> f32 {
+    if months > 0 && months < 12 { wage * 12.0 / months as f32 } else { wage }
+}
+
+fn clear_job(p: &mut PersonRecord) {
+    p.wage = 0.0;
+    p.months_in_job = 0;
+    p.wage_persistent = 0.0;
+    p.wage_transitory = 0.0;
+}
+
+/// Keys of one household's streams this year.
+struct Streams {
+    seed: u64,
+    id: u64,
+    year: u16,
+}
+
+impl Streams {
+    #[inline]
+    fn rng(&self, process: u64, place: usize) -> StreamRng {
+        StreamRng::with_sub(self.seed, self.id, self.year, Purpose::Dynamics, process | (place as u64 & 0xffff))
+    }
+}
+
+/// The parameters of one year, evaluated once per chunk.
+struct Year {
+    mortality_scale: f64,
+    birth_factor: f64,
+    leave_home: f64,
+    /// Destination CDFs over [`CHAIN_STATES`]: `[residence][student allowed]`.
+    dest: [[[f64; 8]; 2]; 2],
+    wage_growth: [f64; 3],
+    wage_level: [f64; 2],
+    business_level: [f64; 2],
+    migrant_annual: f64,
+    operating_growth: f64,
+    property_growth: f64,
+    migration: f64,
+    returns: f64,
+    urbanise: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn household(members: &[PersonRecord]) -> Population {
+        let mut pop = Population::empty(0);
+        pop.push_household(&HouseholdRecord::default(), members);
+        pop
+    }
+
+    #[test]
+    fn split_ids_are_above_generated_and_calibration_ids() {
+        for parent in [0u64, 1, 1 << 60, (1 << 62) + 5] {
+            for year in [2023u16, 2024] {
+                let id = split_id(parent, year, 1);
+                assert!((1 << 62..1 << 63).contains(&id));
+                assert_ne!(id, split_id(parent, year, 2));
+                assert_ne!(id, split_id(parent, year + 1, 1));
+            }
+        }
+    }
+
+    #[test]
+    fn none_only_ages_and_keeps_money() {
+        let worker = PersonRecord {
+            age: 40,
+            employment: Employment::LocalEmployee,
+            wage: 50_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let mut pop = household(&[worker, PersonRecord { age: 10, ..Default::default() }]);
+        let before = pop.clone();
+        Dynamics::none().advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.person_count(), 2);
+        assert_eq!(pop.persons.age, vec![41, 11]);
+        assert_eq!(pop.persons.wage, before.persons.wage);
+        assert!(pop.check_invariants().is_ok());
+    }
+
+    #[test]
+    fn wages_grow_exactly_without_shocks_and_part_years_are_annualised() {
+        let mut d = Dynamics::none();
+        d.wage_growth[0] = Dated::constant(0.05);
+        let a = PersonRecord {
+            age: 30,
+            employment: Employment::LocalEmployee,
+            wage: 40_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let b = PersonRecord { wage: 20_000.0, months_in_job: 6, ..a };
+        let mut pop = Population::empty(0);
+        pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[a, b]);
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.persons.wage, vec![42_000.0, 42_000.0]);
+        assert_eq!(pop.persons.months_in_job, vec![12, 12]);
+    }
+
+    #[test]
+    fn retirement_at_the_statutory_age_with_a_pension() {
+        let mut d = Dynamics::none();
+        d.replacement_rate = 0.5;
+        let man = PersonRecord {
+            age: 59,
+            sex: Sex::Male,
+            employment: Employment::LocalEmployee,
+            wage: 60_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let woman = PersonRecord { age: 49, sex: Sex::Female, ..man };
+        let cadre = PersonRecord { age: 49, sex: Sex::Female, employment: Employment::PublicSector, ..man };
+        let mut pop = Population::empty(0);
+        pop.push_household(
+            &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
+            &[man, woman, cadre],
+        );
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.persons.employment[0], Employment::Retired);
+        assert_eq!(pop.persons.retiree_pension[0], 30_000.0);
+        assert_eq!(pop.persons.wage[0], 0.0);
+        assert_eq!(pop.persons.employment[1], Employment::Retired);
+        assert_eq!(pop.persons.employment[2], Employment::PublicSector);
+    }
+
+    #[test]
+    fn bookkeeping_moves_flags_to_last_year() {
+        let mut flags = HouseholdFlags::default();
+        flags.set(HouseholdFlags::DIBAO, true);
+        let mut pflags = PersonFlags::default();
+        pflags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+        let mut pop = Population::empty(0);
+        pop.push_household(
+            &HouseholdRecord { flags, ..Default::default() },
+            &[PersonRecord { flags: pflags, ..Default::default() }],
+        );
+        Dynamics::none().advance(&YearContext::base(2023, 1), &mut pop);
+        assert!(pop.households.flags[0].has(HouseholdFlags::DIBAO_LAST_YEAR));
+        assert!(!pop.households.flags[0].has(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR));
+        assert!(!pop.persons.flags[0].has(PersonFlags::NEW_JOB_THIS_YEAR));
+    }
+
+    #[test]
+    fn chain_destinations_keep_base_shares_stationary() {
+        let p = Profile::builtin("national-2022").expect("profile");
+        let d = Dynamics::from_profile(&p);
+        for r in 0..2 {
+            let pi = d.activity_shares[r];
+            let lam = d.exit_rates;
+            let norm: f64 = (0..8).map(|k| pi[k] * lam[k]).sum();
+            for j in 0..8 {
+                let inflow: f64 = (0..8)
+                    .map(|i| pi[i] * ((if i == j { 1.0 - lam[i] } else { 0.0 }) + lam[i] * pi[j] * lam[j] / norm))
+                    .sum();
+                assert!((inflow - pi[j]).abs() < 1e-12);
+            }
+        }
+        assert!(!d.stated_assumptions().is_empty());
+        assert!(d.price_index(d.base_year + 2) > 1.03);
+        assert!(d.migrant_monthly(2022) == 5240.0);
+    }
+}

@@ -1,0 +1,231 @@
+//! The yearly processes: determinism over chunks and threads, the life table, births,
+//! household size, urbanisation, common random numbers and sane money.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use incomesim::Population;
+use incomesim::dynamics::{Dynamics, split_id};
+use incomesim::generate::Generator;
+use incomesim::model::{Employment, HouseholdRecord, PersonRecord, Residence};
+use incomesim::policy::{Dated, YearContext};
+use incomesim::region::Profile;
+use rayon::prelude::*;
+
+const SEED: u64 = 17;
+
+fn profile() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| Profile::builtin("national-2022").expect("profile"))
+}
+
+fn generator() -> &'static Generator {
+    static G: OnceLock<Generator> = OnceLock::new();
+    G.get_or_init(|| Generator::calibrate(profile(), SEED).expect("calibrates"))
+}
+
+fn population(households: usize) -> Population {
+    generator().generate_chunk(0, households, households as u64).0
+}
+
+fn ctx(year: u16) -> YearContext {
+    let mut c = YearContext::base(year, SEED);
+    c.base_year = 2022;
+    c
+}
+
+fn run(d: &Dynamics, pop: &mut Population, years: std::ops::RangeInclusive<u16>) {
+    for y in years {
+        d.advance(&ctx(y), pop);
+        pop.check_invariants().expect("invariants hold");
+    }
+}
+
+fn defaults(pop: &Population) -> Dynamics {
+    let mut d = Dynamics::from_profile(profile());
+    d.calibrate_fertility(pop);
+    d
+}
+
+fn weighted_size(pop: &Population) -> f64 {
+    let w: f64 = pop.households.weight.iter().map(|&w| w as f64).sum();
+    pop.weighted_persons() / w
+}
+
+fn urban_share(pop: &Population) -> f64 {
+    let urban: f64 = (0..pop.household_count())
+        .filter(|&h| pop.households.residence[h] == Residence::Urban)
+        .map(|h| pop.households.weight[h] as f64 * pop.households.size[h] as f64)
+        .sum();
+    urban / pop.weighted_persons()
+}
+
+type Household = (HouseholdRecord, Vec<PersonRecord>);
+
+fn by_id(pop: &Population) -> HashMap<u64, Household> {
+    (0..pop.household_count())
+        .map(|h| {
+            (pop.household_id(h), (pop.households.record(h), pop.members(h).map(|i| pop.persons.record(i)).collect()))
+        })
+        .collect()
+}
+
+#[test]
+fn chunks_and_threads_do_not_change_results() {
+    let n = 6_000;
+    let base = population(n);
+    let d = defaults(&base);
+    let mut whole = base.clone();
+    run(&d, &mut whole, 2023..=2025);
+    assert!(whole.household_count() > 0);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        let mut chunks: Vec<Population> = [(0, 2_500), (2_500, 1_000), (3_500, 2_500)]
+            .iter()
+            .map(|&(f, c)| generator().generate_chunk(f, c, n as u64).0)
+            .collect();
+        pool.install(|| {
+            chunks.par_iter_mut().for_each(|c| {
+                for y in 2023..=2025 {
+                    d.advance(&ctx(y), c);
+                }
+            })
+        });
+        let mut joined = Population::empty(0);
+        for c in chunks {
+            joined.append(c);
+        }
+        joined.check_invariants().expect("invariants hold");
+        assert_eq!(joined, whole, "{threads} thread(s), three chunks against the whole population");
+    }
+}
+
+#[test]
+fn share_aged_60_plus_matches_the_life_table() {
+    let pop = population(40_000);
+    let mut d = Dynamics::none();
+    d.life_table = Dynamics::from_profile(profile()).life_table;
+    d.mortality_scale = Dated::constant(1.0);
+    // Expected survivors 60+ (aged 59+ now) and under 60, with Bernoulli variances.
+    let (mut old, mut old_var, mut young, mut young_var) = (0.0, 0.0, 0.0, 0.0);
+    for i in 0..pop.person_count() {
+        let q = d.death_probability(pop.persons.sex[i], pop.persons.age[i], 2023);
+        if pop.persons.age[i] >= 59 {
+            old += 1.0 - q;
+            old_var += q * (1.0 - q);
+        } else {
+            young += 1.0 - q;
+            young_var += q * (1.0 - q);
+        }
+    }
+    let mut after = pop.clone();
+    d.advance(&ctx(2023), &mut after);
+    after.check_invariants().expect("invariants hold");
+    let observed_old = after.persons.age.iter().filter(|&&a| a >= 60).count() as f64;
+    let observed_share = observed_old / after.person_count() as f64;
+    let expected_share = old / (old + young);
+    let se_share = ((young * young * old_var + old * old * young_var) / (old + young).powi(4)).sqrt();
+    assert!(
+        (observed_old - old).abs() < 3.0 * old_var.sqrt(),
+        "60+ count {observed_old} against {old:.1} ± {:.1}",
+        old_var.sqrt()
+    );
+    assert!(
+        (observed_share - expected_share).abs() < 3.0 * se_share,
+        "60+ share {observed_share:.5} against {expected_share:.5} ± {se_share:.5}"
+    );
+    // Deaths happened, at a plausible crude rate (7.37 per mille in 2022, lever_parameters.csv).
+    let deaths = pop.person_count() - after.person_count();
+    let rate = deaths as f64 / pop.person_count() as f64;
+    assert!(rate > 0.003 && rate < 0.02, "crude death rate {rate}");
+}
+
+#[test]
+fn births_match_the_crude_birth_rate() {
+    let pop = population(200_000);
+    let full = defaults(&pop);
+    let mut d = Dynamics::none();
+    d.crude_birth_rate = full.crude_birth_rate.clone();
+    d.fertile_weight = full.fertile_weight;
+    let persons = pop.weighted_persons();
+    let mut after = pop.clone();
+    d.advance(&ctx(2023), &mut after);
+    after.check_invariants().expect("invariants hold");
+    let births: f64 = (0..after.household_count())
+        .map(|h| {
+            after.households.weight[h] as f64 * after.members(h).filter(|&i| after.persons.age[i] == 0).count() as f64
+        })
+        .sum();
+    let rate = births / persons;
+    // 2023 holds the last published rate, 6.77 per mille (demography.csv, 2022).
+    assert!((rate / 0.00677 - 1.0).abs() < 0.06, "crude birth rate {rate}");
+}
+
+#[test]
+fn household_size_falls_over_ten_years_and_money_stays_sane() {
+    let mut pop = population(20_000);
+    let d = defaults(&pop);
+    let before = weighted_size(&pop);
+    run(&d, &mut pop, 2023..=2032);
+    let after = weighted_size(&pop);
+    eprintln!("mean household size {before:.3} -> {after:.3}");
+    // The census trend: 3.10 in 2010 to 2.62 in 2020, -0.048 a year.
+    assert!(after < before - 0.25, "size {before} -> {after}");
+    assert!(after > before - 0.7, "size {before} -> {after}");
+    assert!(pop.persons.wage.iter().all(|w| w.is_finite() && *w >= 0.0));
+    assert!(pop.persons.operating.iter().all(|w| w.is_finite()));
+    assert!(pop.households.size.iter().all(|&s| s >= 1));
+    let employees = pop.persons.employment.iter().filter(|e| **e == Employment::LocalEmployee).count();
+    assert!(employees > 0);
+}
+
+#[test]
+fn urbanisation_follows_its_target_path() {
+    let mut pop = population(20_000);
+    let d = defaults(&pop);
+    let start = urban_share(&pop);
+    let target_base = *d.urban_share.at(incomesim::policy::YearMonth::start_of(2022));
+    for y in 2023..=2027 {
+        d.advance(&ctx(y), &mut pop);
+        let target = start + d.urban_share.at(incomesim::policy::YearMonth::start_of(y)) - target_base;
+        let share = urban_share(&pop);
+        eprintln!("{y}: urban share {share:.4}, target {target:.4}");
+        assert!((share - target).abs() < 0.005, "{y}: urban share {share:.4} against {target:.4}");
+    }
+}
+
+#[test]
+fn one_wage_changes_no_other_household() {
+    let a0 = population(3_000);
+    let d = defaults(&a0);
+    let k = (0..a0.household_count())
+        .find(|&h| a0.members(h).any(|i| a0.persons.employment[i] == Employment::LocalEmployee))
+        .expect("an employee");
+    let i = a0.members(k).find(|&i| a0.persons.employment[i] == Employment::LocalEmployee).expect("employee");
+    let mut b0 = a0.clone();
+    b0.persons.wage[i] *= 1.5;
+    let (mut a, mut b) = (a0.clone(), b0);
+    run(&d, &mut a, 2023..=2025);
+    run(&d, &mut b, 2023..=2025);
+    let kid = a0.household_id(k);
+    let mut lineage = vec![kid];
+    for y in 2023..=2025u16 {
+        for parent in lineage.clone() {
+            lineage.extend((0..16).map(|p| split_id(parent, y, p)));
+        }
+    }
+    let (ma, mb) = (by_id(&a), by_id(&b));
+    let mut compared = 0;
+    for (id, ha) in &ma {
+        if lineage.contains(id) {
+            continue;
+        }
+        assert_eq!(Some(ha), mb.get(id), "household {id} differs");
+        compared += 1;
+    }
+    assert_eq!(compared + ma.keys().filter(|id| lineage.contains(id)).count(), ma.len());
+    assert_eq!(ma.len(), mb.len());
+    // The changed household itself sees the same deaths, births and moves.
+    let (sa, sb) = (&ma[&kid].1, &mb[&kid].1);
+    assert_eq!(sa.iter().map(|p| p.age).collect::<Vec<_>>(), sb.iter().map(|p| p.age).collect::<Vec<_>>());
+}
