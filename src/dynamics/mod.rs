@@ -823,7 +823,7 @@ impl Dynamics {
         // 7. Migration (rural households only).
         if hh.residence == Residence::Rural {
             let per_migrant = self.remittance_share * y.migrant_annual;
-            if hh.remittances > 0.0 && y.returns > 0.0 {
+            if hh.remittances > 0.0 && y.returns > 0.0 && !m.is_empty() {
                 let mut rng = streams.rng(SUB_RETURN, 0);
                 if rng.bernoulli(y.returns) && m.len() < u8::MAX as usize {
                     let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
@@ -941,6 +941,26 @@ mod tests {
         let mut pop = Population::empty(0);
         pop.push_household(&HouseholdRecord::default(), members);
         pop
+    }
+
+    #[test]
+    fn retain_and_insert_keep_ids_order_and_offsets() {
+        let p = |age| PersonRecord { age, ..Default::default() };
+        let mut pop = Population::empty(10);
+        pop.push_household(&HouseholdRecord::default(), &[p(1), p(2)]);
+        pop.push_household(&HouseholdRecord::default(), &[p(3)]);
+        pop.push_household(&HouseholdRecord::default(), &[p(4), p(5)]);
+        pop.insert_household_after(0, split_id(10, 2023, 1), &HouseholdRecord::default(), &[p(9)]);
+        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 11, 12]);
+        assert_eq!(pop.persons.age, vec![1, 2, 9, 3, 4, 5]);
+        assert!(pop.check_invariants().is_ok());
+        pop.retain_persons(&[true, false, true, false, true, true]);
+        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 12]);
+        assert_eq!(pop.persons.age, vec![1, 9, 4, 5]);
+        assert_eq!(pop.households.first_person, vec![0, 1, 2]);
+        assert!(pop.check_invariants().is_ok());
+        pop.households.size[0] = 2;
+        assert!(pop.check_invariants().is_err());
     }
 
     #[test]
