@@ -1,5 +1,9 @@
 //! The projection engine: baseline against reform, year by year, with each lever's
 //! contribution (Shapley values), targets and uncertainty.
 
+pub mod projection;
+pub mod report;
 pub mod shapley;
 pub mod targets;
+
+pub use projection::{Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};

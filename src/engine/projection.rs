@@ -11,21 +11,35 @@ use super::shapley::{self, Coalition, Contributions};
 use super::targets::{Target, TargetResult};
 use crate::dynamics::Dynamics;
 use crate::error::{Error, Result};
-use crate::generate::{Generator, BLOCK};
+use crate::generate::{BLOCK, Generator};
 use crate::indicators::{
     AllWeighting, DibaoLines, Group, HouseholdOutcome, IndicatorOptions, PovertyLines, YearIndicators,
 };
 use crate::model::{Population, Residence};
+use crate::policy::registry::{self, BuildContext};
 use crate::policy::{Chunk, Ledger, Lever, LeverSet, YearContext};
+use crate::random::{Purpose, StreamRng};
 use crate::region::Profile;
 
-/// A reform lever of a scenario: its registry name and the built lever.
-#[derive(Debug, Clone)]
+/// A reform lever of a scenario: its registry name and its parameters. It is built
+/// when the run has calibrated the population (its dibao take-up defaults to the
+/// calibrated one).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReformLever {
-    /// Name (the lever's registry name).
+    /// The lever's registry name.
     pub name: String,
-    /// The lever, shared by every variant that switches it on.
-    pub lever: Arc<dyn Lever>,
+    /// Its parameters, as in a scenario file.
+    pub params: toml::Table,
+}
+
+/// An uncertain baseline assumption: each replication after the first adds a normal
+/// draw with this standard deviation to every step of the assumption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertain {
+    /// The assumption's name (see [`crate::scenario::ASSUMPTIONS`]).
+    pub assumption: String,
+    /// Standard deviation, in the assumption's unit (0.015 = 1.5 points of growth).
+    pub sd: f64,
 }
 
 /// Everything a projection needs, validated.
@@ -51,10 +65,38 @@ pub struct Scenario {
     pub replications: usize,
     /// Whether to compute each lever's contribution by Shapley values.
     pub shapley: bool,
-    /// Random orders for sampled Shapley values (more than 8 levers).
+    /// Random orders for sampled Shapley values.
     pub shapley_permutations: usize,
+    /// Most levers for exact Shapley values; beyond, they are sampled (default
+    /// [`shapley::EXACT_MAX_LEVERS`]).
+    pub shapley_exact_max: usize,
     /// Fixed poverty lines besides the dibao line, yuan per person per year.
     pub poverty_lines: Vec<f64>,
+    /// Uncertain baseline assumptions, drawn per replication.
+    pub uncertainty: Vec<Uncertain>,
+}
+
+impl Scenario {
+    /// A scenario with no reform for a profile: 20,000 households, seed 7, three
+    /// projected years, the profile's default dynamics.
+    pub fn baseline(profile: Profile) -> Scenario {
+        Scenario {
+            name: format!("{} baseline", profile.id),
+            households: 20_000,
+            seed: 7,
+            last_year: profile.base_year + 3,
+            dynamics: Dynamics::from_profile(&profile),
+            reform: Vec::new(),
+            targets: Vec::new(),
+            replications: 1,
+            shapley: true,
+            shapley_permutations: 200,
+            shapley_exact_max: shapley::EXACT_MAX_LEVERS,
+            poverty_lines: vec![6_000.0, 10_000.0],
+            uncertainty: Vec::new(),
+            profile,
+        }
+    }
 }
 
 /// One year of one variant.
@@ -71,6 +113,10 @@ pub struct YearResult {
 pub struct VariantResult {
     /// Base year, then each projected year.
     pub years: Vec<YearResult>,
+    /// Every household's outcome in every year (base year first), when the
+    /// projection was asked to keep them ([`Projection::keep_outcomes`]).
+    #[serde(skip)]
+    pub outcomes: Vec<Vec<HouseholdOutcome>>,
 }
 
 impl VariantResult {
@@ -134,17 +180,26 @@ pub struct Outcome {
 pub struct Projection<'a> {
     scenario: &'a Scenario,
     chunk_households: usize,
+    base_rules: LeverSet,
+    keep_outcomes: bool,
 }
 
 impl<'a> Projection<'a> {
     /// A projection of a scenario with the default chunk size.
     pub fn new(scenario: &'a Scenario) -> Self {
-        Projection { scenario, chunk_households: BLOCK }
+        Projection { scenario, chunk_households: BLOCK, base_rules: LeverSet::new(), keep_outcomes: false }
     }
 
     /// Households per chunk (the unit of parallel work). Results do not depend on it.
     pub fn chunk_households(mut self, n: usize) -> Self {
         self.chunk_households = n.max(1);
+        self
+    }
+
+    /// Keeps every household's outcome in every year of every variant (for checking
+    /// households one by one; memory grows with households × years × variants).
+    pub fn keep_outcomes(mut self, keep: bool) -> Self {
+        self.keep_outcomes = keep;
         self
     }
 
@@ -168,12 +223,28 @@ impl<'a> Projection<'a> {
             return Err(Error::InvalidRequest("at most 63 reform levers".into()));
         }
         let generator = Generator::calibrate(&s.profile, s.seed)?;
+        let this = Projection { base_rules: generator.rules().clone(), ..*self };
+        this.run_with(&generator)
+    }
+
+    fn run_with(&self, generator: &Generator) -> Result<Outcome> {
+        let s = self.scenario;
         let baseline_rules = generator.rules().clone();
+        let context = BuildContext {
+            base_year: s.profile.base_year,
+            profile: &s.profile,
+            calibration: Some(generator.base_calibration()),
+        };
+        let reform: Vec<Arc<dyn Lever>> = s
+            .reform
+            .iter()
+            .map(|r| registry::build(&r.name, context, &r.params).map(Arc::from))
+            .collect::<Result<_>>()?;
         let set_for = |coalition: Coalition| {
             let mut set = baseline_rules.clone();
-            for (i, r) in s.reform.iter().enumerate() {
+            for (i, lever) in reform.iter().enumerate() {
                 if coalition & (1 << i) != 0 {
-                    set.insert_shared(r.lever.clone());
+                    set.insert_shared(lever.clone());
                 }
             }
             set
@@ -185,31 +256,39 @@ impl<'a> Projection<'a> {
         let mut contributions = None;
         for r in 0..s.replications.max(1) {
             let seed = s.seed.wrapping_add(r as u64);
-            let base = self.base_chunks(&generator, seed);
+            let base = self.base_chunks(generator, seed)?;
+            let mut dynamics = self.dynamics_for(r, seed);
+            // Fertility is calibrated on the whole base population.
+            let whole = join(&base);
+            dynamics.calibrate_fertility(&whole);
+            let dynamics = &dynamics;
             if r == 0 {
                 let mut cache: std::collections::HashMap<Coalition, VariantResult> = Default::default();
                 let mut run = |c: Coalition| -> VariantResult {
-                    cache.entry(c).or_insert_with(|| self.run_variant(&base, &set_for(c), seed)).clone()
+                    cache.entry(c).or_insert_with(|| self.run_variant(&base, &set_for(c), seed, dynamics)).clone()
                 };
                 if s.shapley && !s.reform.is_empty() {
-                    contributions = Some(shapley::contributions(s.reform.len(), s.shapley_permutations, seed, |c| {
-                        run(c).shapley_outcomes()
-                    }));
+                    let n = s.reform.len();
+                    let value = |c| run(c).shapley_outcomes();
+                    contributions = Some(if n <= s.shapley_exact_max {
+                        shapley::exact(n, value)
+                    } else {
+                        shapley::sampled(n, s.shapley_permutations, seed, value)
+                    });
                 }
                 baseline = Some(run(0));
                 replications.push(run(all));
             } else {
-                replications.push(self.run_variant(&base, &set_for(all), seed));
+                replications.push(self.run_variant(&base, &set_for(all), seed, dynamics));
             }
         }
-        let lookups: Vec<_> =
-            replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
+        let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
         let targets = s.targets.iter().map(|t| t.check(&lookups)).collect();
         let mut assumptions = s.profile.assumptions();
         assumptions.extend(crate::policy::base::base_rule_assumptions());
-        assumptions.extend(s.dynamics.assumptions());
+        assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
         Ok(Outcome {
-            baseline: baseline.unwrap_or(VariantResult { years: Vec::new() }),
+            baseline: baseline.unwrap_or(VariantResult { years: Vec::new(), outcomes: Vec::new() }),
             reform: replications[0].clone(),
             contributions,
             lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
@@ -220,42 +299,55 @@ impl<'a> Projection<'a> {
     }
 
     /// The base-year population in chunks, generated with `seed`.
-    fn base_chunks(&self, generator: &Generator, seed: u64) -> Vec<Chunk> {
-        let n = self.scenario.households;
-        let g = generator.with_seed(seed);
-        let pop = match g.generate(n) {
-            Ok(p) => p,
-            Err(_) => Population::default(),
-        };
-        split(pop, self.chunk_households)
+    fn base_chunks(&self, generator: &Generator, seed: u64) -> Result<Vec<Chunk>> {
+        let pop = generator.with_seed(seed).generate(self.scenario.households)?;
+        Ok(split(pop, self.chunk_households))
     }
 
-    /// One variant: the base year under `set`, then each projected year.
-    fn run_variant(&self, base: &[Chunk], set: &LeverSet, seed: u64) -> VariantResult {
+    /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
+    /// shifted by a keyed normal draw (none in the first replication).
+    fn dynamics_for(&self, r: usize, seed: u64) -> Dynamics {
+        let mut d = self.scenario.dynamics.clone();
+        if r == 0 {
+            return d;
+        }
+        for (k, u) in self.scenario.uncertainty.iter().enumerate() {
+            let z = StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal();
+            if let Some(slot) = crate::scenario::assumption_mut(&mut d, &u.assumption) {
+                let shifted: Vec<_> = slot.steps().iter().map(|(m, x)| (*m, x + u.sd * z)).collect();
+                if let Some(new) = crate::policy::Dated::new(shifted) {
+                    *slot = new;
+                }
+            }
+        }
+        d
+    }
+
+    /// One variant: the base year under the base rules (the same for every variant:
+    /// levers act from the first projected year), then each projected year under `set`.
+    fn run_variant(&self, base: &[Chunk], set: &LeverSet, seed: u64, dynamics: &Dynamics) -> VariantResult {
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let options = IndicatorOptions {
             lines: PovertyLines::new(s.poverty_lines.clone()).unwrap_or_default(),
             all_weighting: AllWeighting::from_profile(&s.profile),
         };
-        let dibao_index = set.levers().position(|l| l.name() == "dibao");
         let mut chunks: Vec<Chunk> = base.to_vec();
         let mut years = Vec::new();
+        let mut kept = Vec::new();
         let mut previous: Option<(Vec<HouseholdOutcome>, YearIndicators)> = None;
         let mut income_index = [1.0, 1.0];
         for year in base_year..=s.last_year {
-            let ctx = YearContext {
-                year,
-                base_year,
-                seed,
-                price_index: s.dynamics.price_index(year),
-                income_index,
+            let ctx = YearContext { year, base_year, seed, price_index: dynamics.price_index(year), income_index };
+            let active = if year > base_year {
+                chunks.par_iter_mut().for_each(|c| dynamics.advance(&ctx, &mut c.pop));
+                set
+            } else {
+                &self.base_rules
             };
-            if year > base_year {
-                chunks.par_iter_mut().for_each(|c| s.dynamics.advance(&ctx, &mut c.pop));
-            }
-            let ledger = set.apply_year_chunks(&ctx, &mut chunks);
-            let lines = dibao_lines(set, &ctx, &s.profile);
+            let dibao_index = active.levers().position(|l| l.name() == "dibao");
+            let ledger = active.apply_year_chunks(&ctx, &mut chunks);
+            let lines = dibao_lines(active, &ctx, &s.profile);
             let mut outcomes = Vec::new();
             let mut buffer = Vec::new();
             for c in &chunks {
@@ -267,7 +359,7 @@ impl<'a> Projection<'a> {
             let mut indicators =
                 YearIndicators::compute_with(year, &outcomes, previous.as_ref().map(|p| p.0.as_slice()), &options);
             if let Some((_, prev)) = &previous {
-                let ratio = s.dynamics.price_index(year) / s.dynamics.price_index(year - 1).max(1e-12);
+                let ratio = dynamics.price_index(year) / dynamics.price_index(year - 1).max(1e-12);
                 indicators.set_growth(prev, ratio);
             }
             if let Some(first) = years.first().map(|y: &YearResult| &y.indicators) {
@@ -279,10 +371,22 @@ impl<'a> Projection<'a> {
                 }
             }
             years.push(YearResult { indicators: indicators.clone(), ledger });
+            if self.keep_outcomes {
+                kept.push(outcomes.clone());
+            }
             previous = Some((outcomes, indicators));
         }
-        VariantResult { years }
+        VariantResult { years, outcomes: kept }
     }
+}
+
+/// The chunks' populations joined in order (a copy).
+fn join(chunks: &[Chunk]) -> Population {
+    let mut pop = Population::default();
+    for c in chunks {
+        pop.append(c.pop.clone());
+    }
+    pop
 }
 
 /// Splits a population into chunks of `size` households, in order.
@@ -305,11 +409,7 @@ fn dibao_lines(set: &LeverSet, ctx: &YearContext, profile: &Profile) -> DibaoLin
     let line = |r: Residence| -> Vec<f64> {
         let tiers = profile.dibao_thresholds_per_month(r);
         (0..tiers.len())
-            .map(|t| {
-                set.get("dibao")
-                    .and_then(|d| d.dibao_line(ctx, r, t as u8))
-                    .unwrap_or(tiers[t] * 12.0)
-            })
+            .map(|t| set.get("dibao").and_then(|d| d.dibao_line(ctx, r, t as u8)).unwrap_or(tiers[t] * 12.0))
             .collect()
     };
     DibaoLines::new(line(Residence::Urban), line(Residence::Rural))

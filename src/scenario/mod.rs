@@ -125,7 +125,12 @@ pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dat
 }
 
 fn invalid(origin: &str, field: &str, value: impl std::fmt::Display, problem: impl Into<String>) -> Error {
-    Error::InvalidValue { origin: origin.into(), field: field.into(), value: value.to_string(), problem: problem.into() }
+    Error::InvalidValue {
+        origin: origin.into(),
+        field: field.into(),
+        value: value.to_string(),
+        problem: problem.into(),
+    }
 }
 
 fn dated(origin: &str, field: &str, v: &toml::Value) -> Result<Dated<f64>> {
@@ -157,8 +162,7 @@ impl Scenario {
     /// syntax error; [`Error::InvalidValue`] naming the field for a bad value; an
     /// unknown region or lever.
     pub fn from_file(path: &Path) -> Result<Scenario> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         Self::from_toml_str(&text, &path.display().to_string())
     }
 
@@ -193,10 +197,7 @@ impl Scenario {
                     origin,
                     &field,
                     v,
-                    format!(
-                        "unknown assumption{}",
-                        crate::policy::registry::did_you_mean(k, &ASSUMPTIONS)
-                    ),
+                    format!("unknown assumption{}", crate::policy::registry::did_you_mean(k, &ASSUMPTIONS)),
                 )
             })?;
             *slot = value;
@@ -242,6 +243,7 @@ impl Scenario {
             replications: raw.replications,
             shapley: raw.shapley,
             shapley_permutations: raw.shapley_permutations,
+            shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
             poverty_lines: raw.poverty_lines,
             uncertainty,
         })
