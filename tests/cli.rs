@@ -72,3 +72,35 @@ fn bad_requests_fail_with_a_message_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least one household"));
 }
+
+#[test]
+fn run_prints_the_year_table_and_writes_microdata_of_a_chosen_year() {
+    let dir = std::env::temp_dir().join(format!("incomesim-cli-run-{}", std::process::id()));
+    let out = incomesim(&[
+        "run",
+        "--households",
+        "1500",
+        "--microdata",
+        dir.to_str().expect("utf-8 path"),
+        "--microdata-year",
+        "2023",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["2021", "2022", "2023", "2024", "ratio", "targets:", "contribution of each lever"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    let households = std::fs::read_to_string(dir.join("households.csv")).expect("written");
+    assert!(households.lines().nth(1).is_some_and(|l| l.starts_with("2023,")));
+    let pop = incomesim::microdata::load_csv(
+        &dir.join("households.csv"),
+        &dir.join("persons.csv"),
+        &incomesim::microdata::LoadOptions::default(),
+    )
+    .expect("loads back");
+    assert!(pop.household_count() > 1000);
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = incomesim(&["run", "--households", "500", "--microdata", "/tmp/x", "--microdata-year", "2030"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the projection"));
+}

@@ -41,6 +41,12 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Write the reform's household and person microdata of this year …
+        #[arg(long, requires = "microdata")]
+        microdata_year: Option<u16>,
+        /// … to this folder (households.csv, persons.csv; the last year by default).
+        #[arg(long)]
+        microdata: Option<std::path::PathBuf>,
     },
     /// Lists the built-in region profiles.
     Regions,
@@ -95,7 +101,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Levers { format } => print_levers(format)?,
-        Command::Run { scenario, households, seed, years, threads } => {
+        Command::Run { scenario, households, seed, years, threads, microdata_year, microdata } => {
             if let Some(t) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
             }
@@ -113,7 +119,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 s.last_year = y;
             }
             let start = std::time::Instant::now();
-            let outcome = incomesim::engine::Projection::new(&s).run()?;
+            let mut projection = incomesim::engine::Projection::new(&s);
+            if let Some(dir) = microdata {
+                projection = projection.microdata(microdata_year.unwrap_or(s.last_year), dir);
+            }
+            let outcome = projection.run()?;
             print!("{}", incomesim::engine::report::summary_table(&s, &outcome));
             eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
         }

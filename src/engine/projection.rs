@@ -182,12 +182,19 @@ pub struct Projection<'a> {
     chunk_households: usize,
     base_rules: LeverSet,
     keep_outcomes: bool,
+    microdata: Option<(u16, std::path::PathBuf)>,
 }
 
 impl<'a> Projection<'a> {
     /// A projection of a scenario with the default chunk size.
     pub fn new(scenario: &'a Scenario) -> Self {
-        Projection { scenario, chunk_households: BLOCK, base_rules: LeverSet::new(), keep_outcomes: false }
+        Projection {
+            scenario,
+            chunk_households: BLOCK,
+            base_rules: LeverSet::new(),
+            keep_outcomes: false,
+            microdata: None,
+        }
     }
 
     /// Households per chunk (the unit of parallel work). Results do not depend on it.
@@ -200,6 +207,15 @@ impl<'a> Projection<'a> {
     /// households one by one; memory grows with households × years × variants).
     pub fn keep_outcomes(mut self, keep: bool) -> Self {
         self.keep_outcomes = keep;
+        self
+    }
+
+    /// Writes the reform's household (and person) microdata of `year` to
+    /// `dir/households.csv` and `dir/persons.csv`: every input the rules read, each
+    /// income part before and after the levers, and each lever's amount. Files are
+    /// written atomically.
+    pub fn microdata(mut self, year: u16, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.microdata = Some((year, dir.into()));
         self
     }
 
@@ -223,7 +239,21 @@ impl<'a> Projection<'a> {
             return Err(Error::InvalidRequest("at most 63 reform levers".into()));
         }
         let generator = Generator::calibrate(&s.profile, s.seed)?;
-        let this = Projection { base_rules: generator.rules().clone(), ..*self };
+        if let Some((year, _)) = &self.microdata
+            && !(s.profile.base_year..=s.last_year).contains(year)
+        {
+            return Err(Error::InvalidRequest(format!(
+                "microdata year {year} is outside the projection {}–{}",
+                s.profile.base_year, s.last_year
+            )));
+        }
+        let this = Projection {
+            base_rules: generator.rules().clone(),
+            microdata: self.microdata.clone(),
+            scenario: self.scenario,
+            chunk_households: self.chunk_households,
+            keep_outcomes: self.keep_outcomes,
+        };
         this.run_with(&generator)
     }
 
@@ -282,6 +312,13 @@ impl<'a> Projection<'a> {
                 replications.push(self.run_variant(&base, &set_for(all), seed, dynamics));
             }
         }
+        if let Some(export) = &self.microdata {
+            let seed = s.seed;
+            let base = self.base_chunks(generator, seed)?;
+            let mut dynamics = self.dynamics_for(0, seed);
+            dynamics.calibrate_fertility(&join(&base));
+            self.run_variant_exporting(&base, &set_for(all), seed, &dynamics, Some(export))?;
+        }
         let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
         let targets = s.targets.iter().map(|t| t.check(&lookups)).collect();
         let mut assumptions = s.profile.assumptions();
@@ -326,6 +363,19 @@ impl<'a> Projection<'a> {
     /// One variant: the base year under the base rules (the same for every variant:
     /// levers act from the first projected year), then each projected year under `set`.
     fn run_variant(&self, base: &[Chunk], set: &LeverSet, seed: u64, dynamics: &Dynamics) -> VariantResult {
+        self.run_variant_exporting(base, set, seed, dynamics, None)
+            .unwrap_or_else(|_| VariantResult { years: Vec::new(), outcomes: Vec::new() })
+    }
+
+    /// A variant, writing its microdata of `export.0` to `export.1` on the way.
+    fn run_variant_exporting(
+        &self,
+        base: &[Chunk],
+        set: &LeverSet,
+        seed: u64,
+        dynamics: &Dynamics,
+        export: Option<&(u16, std::path::PathBuf)>,
+    ) -> Result<VariantResult> {
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let options = IndicatorOptions {
@@ -346,7 +396,22 @@ impl<'a> Projection<'a> {
                 &self.base_rules
             };
             let dibao_index = active.levers().position(|l| l.name() == "dibao");
+            let exporting = export.filter(|(y, _)| *y == year);
+            let market: Vec<crate::model::Accounts> = match exporting {
+                Some(_) => chunks
+                    .iter()
+                    .map(|c| {
+                        let mut a = crate::model::Accounts::default();
+                        crate::policy::market_accounts(&c.pop, &mut a);
+                        a
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             let ledger = active.apply_year_chunks(&ctx, &mut chunks);
+            if let Some((_, dir)) = exporting {
+                write_microdata(dir, year, active, &chunks, &market)?;
+            }
             let lines = dibao_lines(active, &ctx, &s.profile);
             let mut outcomes = Vec::new();
             let mut buffer = Vec::new();
@@ -376,8 +441,30 @@ impl<'a> Projection<'a> {
             }
             previous = Some((outcomes, indicators));
         }
-        VariantResult { years, outcomes: kept }
+        Ok(VariantResult { years, outcomes: kept })
     }
+}
+
+/// Writes one year's microdata of every chunk, in order, atomically.
+fn write_microdata(
+    dir: &std::path::Path,
+    year: u16,
+    set: &LeverSet,
+    chunks: &[Chunk],
+    market: &[crate::model::Accounts],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let mut out = crate::microdata::FileExporter::create(
+        &dir.join("households.csv"),
+        Some(&dir.join("persons.csv")),
+        year as i32,
+        crate::microdata::lever_names(set),
+    )?;
+    for (c, m) in chunks.iter().zip(market) {
+        out.write_chunk(&c.pop, m, &c.accounts, &c.columns)?;
+    }
+    out.commit()?;
+    Ok(())
 }
 
 /// The chunks' populations joined in order (a copy).

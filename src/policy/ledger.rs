@@ -23,6 +23,10 @@ pub struct LeverRecord {
     pub recipient_persons: f64,
     /// Fiscal cost: paid to households plus any cost no household receives, yuan.
     pub fiscal_cost: f64,
+    /// Paid to households in each quintile group of the year (NBS groups: equal
+    /// weighted numbers of households ranked by per-capita disposable income after
+    /// every lever, all residents), lowest first, yuan.
+    pub paid_by_quintile: [f64; 5],
     /// Places a rationed lever had to fill (persons or households, weighted); 0 for a
     /// lever that is not rationed.
     pub places: f64,
@@ -62,6 +66,9 @@ impl LeverRecord {
         self.recipient_households += other.recipient_households;
         self.recipient_persons += other.recipient_persons;
         self.fiscal_cost += other.fiscal_cost;
+        for (a, b) in self.paid_by_quintile.iter_mut().zip(&other.paid_by_quintile) {
+            *a += b;
+        }
         self.places += other.places;
         self.filled_places += other.filled_places;
         self.unfilled_places += other.unfilled_places;

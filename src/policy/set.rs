@@ -171,7 +171,46 @@ impl LeverSet {
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
             ledger.records.push(record);
         }
+        paid_by_quintile(chunks, &mut ledger);
         ledger
+    }
+}
+
+/// Fills each record's `paid_by_quintile`: households of all chunks ranked by
+/// per-capita disposable income (ties by household id, so the ranking does not depend
+/// on the chunks), split into five groups of equal weighted numbers of households; a
+/// household straddling a boundary counts in both groups by the share of its weight.
+fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) {
+    let mut ranked: Vec<(f64, u64, usize, usize)> = Vec::new();
+    let mut total = 0.0;
+    for (c, chunk) in chunks.iter().enumerate() {
+        for h in 0..chunk.pop.household_count() {
+            let size = (chunk.pop.households.size[h] as f64).max(1.0);
+            ranked.push((chunk.accounts.disposable(h) / size, chunk.pop.household_id(h), c, h));
+            total += chunk.pop.households.weight[h] as f64;
+        }
+    }
+    if total <= 0.0 {
+        return;
+    }
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut cum = 0.0;
+    for &(_, _, c, h) in &ranked {
+        let chunk = &chunks[c];
+        let w = chunk.pop.households.weight[h] as f64;
+        let (mut start, mut remaining) = (cum, w);
+        while remaining > 0.0 {
+            let g = ((start / total * 5.0).floor() as usize).min(4);
+            let end = total * (g + 1) as f64 / 5.0;
+            let take = if g == 4 { remaining } else { remaining.min(end - start) };
+            let take = if take <= 0.0 { remaining } else { take };
+            for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
+                record.paid_by_quintile[g] += take * paid[h];
+            }
+            remaining -= take;
+            start += take;
+        }
+        cum += w;
     }
 }
 
