@@ -181,3 +181,23 @@ fn the_default_scenario_runs_and_reports_targets() {
         assert!(table.contains(&y.to_string()));
     }
 }
+
+#[test]
+fn replications_with_uncertain_growth_give_intervals() {
+    let mut s = scenario("wuzhong-2022", 1_500, &[]);
+    s.shapley = false;
+    s.last_year = 2024;
+    s.replications = 5;
+    s.uncertainty = vec![incomesim::engine::Uncertain { assumption: "wage_growth_urban".into(), sd: 0.02 }];
+    let o = Projection::new(&s).run().expect("runs");
+    assert_eq!(o.replications.len(), 5);
+    let rows = o.intervals();
+    let urban_2024 = rows
+        .iter()
+        .find(|r| r.year == 2024 && r.group == "urban" && r.indicator == "mean_disposable")
+        .expect("urban mean 2024");
+    assert_eq!(urban_2024.replications, 5);
+    assert!(urban_2024.p05 < urban_2024.mean && urban_2024.mean < urban_2024.p95, "{urban_2024:?}");
+    let reform_minus_baseline = o.difference(2024, "urban", "mean_disposable").expect("difference");
+    assert_eq!(reform_minus_baseline, 0.0, "no levers: reform equals baseline");
+}

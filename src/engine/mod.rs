@@ -6,4 +6,4 @@ pub mod report;
 pub mod shapley;
 pub mod targets;
 
-pub use projection::{Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};
+pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};

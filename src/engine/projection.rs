@@ -175,6 +175,71 @@ pub struct Outcome {
     pub assumptions: Vec<(String, String)>,
 }
 
+/// The spread of one indicator across replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalRow {
+    /// Year.
+    pub year: u16,
+    /// Group.
+    pub group: &'static str,
+    /// Indicator name.
+    pub indicator: String,
+    /// Mean over replications.
+    pub mean: f64,
+    /// 5th percentile over replications (the lower end of the 90% interval).
+    pub p05: f64,
+    /// 95th percentile (the upper end of the 90% interval).
+    pub p95: f64,
+    /// Replications that have the indicator.
+    pub replications: usize,
+}
+
+/// The `q` quantile of sorted values, by linear interpolation.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+impl Outcome {
+    /// Mean and 90% interval of every indicator of the reform across replications
+    /// (with one replication the interval is the value itself).
+    pub fn intervals(&self) -> Vec<IntervalRow> {
+        let mut values: std::collections::BTreeMap<(u16, &'static str, String), Vec<f64>> = Default::default();
+        for rep in &self.replications {
+            for y in &rep.years {
+                for row in y.indicators.rows() {
+                    values.entry((row.year, row.group, row.indicator)).or_default().push(row.value);
+                }
+            }
+        }
+        values
+            .into_iter()
+            .map(|((year, group, indicator), mut v)| {
+                let mean = v.iter().sum::<f64>() / v.len() as f64;
+                v.sort_by(f64::total_cmp);
+                IntervalRow {
+                    year,
+                    group,
+                    indicator,
+                    mean,
+                    p05: quantile(&v, 0.05),
+                    p95: quantile(&v, 0.95),
+                    replications: v.len(),
+                }
+            })
+            .collect()
+    }
+
+    /// Reform minus baseline for one indicator (first replication).
+    pub fn difference(&self, year: u16, group: &str, indicator: &str) -> Option<f64> {
+        Some(self.reform.lookup(year, group, indicator)? - self.baseline.lookup(year, group, indicator)?)
+    }
+}
+
 /// Runs a scenario: `Projection::new(&scenario).chunk_households(n).run()`.
 #[derive(Debug)]
 pub struct Projection<'a> {
