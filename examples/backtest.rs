@@ -1,0 +1,57 @@
+//! The historical backtest: the national population of 2015 projected to 2022 with the
+//! published inputs of those years, against the published 2016–2022 incomes.
+//!
+//! Run with `cargo run --release --example backtest [households]` (default 20,000).
+//! Prints a markdown table: published and simulated mean per-capita disposable income
+//! (urban, rural) and the urban-rural ratio, with the errors.
+
+use incomesim::engine::{Projection, Scenario};
+use incomesim::indicators::Group;
+
+/// Published mean per-capita disposable income by year: (urban, rural), from the copy of
+/// the NBS series in `data/published/national_income.csv`.
+fn published() -> Vec<(u16, f64, f64)> {
+    let text = include_str!("../data/published/national_income.csv");
+    let mut rows: Vec<(u16, f64, f64)> = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (Ok(year), Ok(value)) = (f[0].parse::<u16>(), f[2].parse::<f64>()) else { continue };
+        let i = match rows.iter().position(|r| r.0 == year) {
+            Some(i) => i,
+            None => {
+                rows.push((year, 0.0, 0.0));
+                rows.len() - 1
+            }
+        };
+        match f[1] {
+            "urban" => rows[i].1 = value,
+            "rural" => rows[i].2 = value,
+            _ => {}
+        }
+    }
+    rows
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let households = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(20_000);
+    let mut s = Scenario::from_toml_str(include_str!("../scenarios/backtest-national-2015.toml"), "backtest")?;
+    s.households = households;
+    let outcome = Projection::new(&s).run()?;
+    println!("Backtest national-2015 → 2022, {households} households, seed {}\n", s.seed);
+    println!(
+        "| year | urban published | urban simulated | error | rural published | rural simulated | error | ratio published | ratio simulated |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (year, u, r) in published() {
+        let Some(ind) = outcome.reform.year(year) else { continue };
+        let (su, sr) = (ind.group(Group::Urban).mean.disposable, ind.group(Group::Rural).mean.disposable);
+        println!(
+            "| {year} | {u:.0} | {su:.0} | {:+.1}% | {r:.0} | {sr:.0} | {:+.1}% | {:.2} | {:.2} |",
+            100.0 * (su / u - 1.0),
+            100.0 * (sr / r - 1.0),
+            u / r,
+            su / sr
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,33 @@
+//! The historical backtest at a small size: national-2015 projected to 2022 with the
+//! published inputs, compared with the published 2016–2022 means. The full-size table
+//! is in the README (`cargo run --release --example backtest`).
+
+use incomesim::engine::{Projection, Scenario};
+use incomesim::indicators::Group;
+
+#[test]
+fn backtest_runs_and_stays_within_its_current_error_band() {
+    let mut s = Scenario::from_toml_str(include_str!("../scenarios/backtest-national-2015.toml"), "backtest")
+        .expect("scenario");
+    s.households = 4_000;
+    let o = Projection::new(&s).run().expect("runs");
+    let published = include_str!("../data/published/national_income.csv");
+    let mut checked = 0;
+    for line in published.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (Ok(year), Ok(value)) = (f[0].parse::<u16>(), f[2].parse::<f64>()) else { continue };
+        let group = match f[1] {
+            "urban" => Group::Urban,
+            "rural" => Group::Rural,
+            _ => continue,
+        };
+        let simulated = o.reform.year(year).expect("every year 2015-2022 projected").group(group).mean.disposable;
+        let error = simulated / value - 1.0;
+        println!("{year} {:?}: published {value:.0}, simulated {simulated:.0}, error {:+.1}%", group, 100.0 * error);
+        // The band documents today's accuracy (README): a change that makes the model
+        // much worse fails here. Urban growth is underpredicted (see the README).
+        assert!(error.abs() < 0.30, "{year} {group:?}: error {:+.1}%", 100.0 * error);
+        checked += 1;
+    }
+    assert_eq!(checked, 16, "urban and rural, 2015-2022");
+}
