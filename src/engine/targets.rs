@@ -32,6 +32,15 @@ pub enum Measure {
         /// Year.
         year: u16,
     },
+    /// Change of the indicator from `from` to `to` (value in `to` minus value in
+    /// `from`): "78,000 more of the formerly poor above 10,000 yuan" is a change of at
+    /// most −78,000 in `formerly_poor_below_10000`.
+    Change {
+        /// First year.
+        from: u16,
+        /// Last year.
+        to: u16,
+    },
     /// Average yearly growth of the indicator from `from` to `to` (geometric mean, as a
     /// fraction: 0.12 = 12% a year).
     Growth {
@@ -85,6 +94,9 @@ impl Target {
     pub fn measure<L: Fn(u16, &str, &str) -> Option<f64>>(&self, lookup: &L) -> Option<f64> {
         match self.measure {
             Measure::Level { year } => lookup(year, &self.group, &self.indicator),
+            Measure::Change { from, to } => {
+                Some(lookup(to, &self.group, &self.indicator)? - lookup(from, &self.group, &self.indicator)?)
+            }
             Measure::Growth { from, to } => {
                 let a = lookup(from, &self.group, &self.indicator)?;
                 let b = lookup(to, &self.group, &self.indicator)?;
@@ -151,6 +163,22 @@ mod tests {
         assert!((r.reached.expect("measured") - 0.12).abs() < 1e-9);
         assert!(r.met);
         assert_eq!(r.probability, 1.0);
+    }
+
+    #[test]
+    fn change_between_years() {
+        let t = Target {
+            name: "rural +4,049 2021-2024".into(),
+            group: "rural".into(),
+            indicator: "disposable_mean".into(),
+            measure: Measure::Change { from: 2021, to: 2024 },
+            value: 4_000.0,
+            comparison: Comparison::AtLeast,
+            source: String::new(),
+        };
+        let r = t.check(&[lookup]);
+        assert!((r.reached.expect("measured") - 4_049.28).abs() < 1e-6);
+        assert!(r.met);
     }
 
     #[test]

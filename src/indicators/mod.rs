@@ -59,6 +59,7 @@
 //! | `headcount_<line>` | FGT(0): share of persons below the line | share |
 //! | `gap_<line>` | FGT(1): poverty gap index | share |
 //! | `severity_<line>` | FGT(2): poverty severity index | share |
+//! | `formerly_poor_below_<line>` | persons of formerly poor households (脱贫户) below the line | persons |
 //! | `middle_income_persons` | persons in the middle-income group | persons |
 //! | `middle_income_share` | share of persons in the middle-income group | share |
 //! | `dibao_households` | dibao caseload, households | households |

@@ -108,6 +108,8 @@ pub struct FgtSums {
     pub gap: f64,
     /// Sum of persons × squared normalised gap.
     pub severity: f64,
+    /// Persons of formerly poor households below the line.
+    pub formerly_poor_persons: f64,
 }
 
 /// Partial sums of one residence group (weighted: every term is multiplied by the
@@ -171,6 +173,9 @@ impl GroupSums {
                 f.poor_persons += p;
                 f.gap += p * g;
                 f.severity += p * g * g;
+                if o.formerly_poor() {
+                    f.formerly_poor_persons += p;
+                }
             }
         }
     }
@@ -199,6 +204,7 @@ impl GroupSums {
             a.poor_persons += k * b.poor_persons;
             a.gap += k * b.gap;
             a.severity += k * b.severity;
+            a.formerly_poor_persons += k * b.formerly_poor_persons;
         }
     }
 }

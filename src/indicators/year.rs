@@ -118,6 +118,8 @@ pub struct Poverty {
     pub gap: f64,
     /// FGT(2): mean squared normalised gap.
     pub severity: f64,
+    /// Persons of formerly poor households (脱贫户) below the line (grossed up).
+    pub formerly_poor_below: f64,
 }
 
 /// The indicators of one group in one year.
@@ -285,6 +287,7 @@ fn group_indicators(
                 headcount: ratio(f.poor_persons, p),
                 gap: ratio(f.gap, p),
                 severity: ratio(f.severity, p),
+                formerly_poor_below: t.formerly_poor_persons,
             })
             .collect(),
         middle_income_persons: totals.middle_income_persons,
@@ -520,6 +523,7 @@ impl YearIndicators {
             v.push((format!("headcount_{}", p.line), p.headcount));
             v.push((format!("gap_{}", p.line), p.gap));
             v.push((format!("severity_{}", p.line), p.severity));
+            v.push((format!("formerly_poor_below_{}", p.line), p.formerly_poor_below));
         }
         v.push(("middle_income_persons".into(), g.middle_income_persons));
         v.push(("middle_income_share".into(), g.middle_income_share));
