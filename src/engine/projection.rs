@@ -117,6 +117,11 @@ pub struct VariantResult {
     /// projection was asked to keep them ([`Projection::keep_outcomes`]).
     #[serde(skip)]
     pub outcomes: Vec<Vec<HouseholdOutcome>>,
+    /// The income index `[urban, rural]` each year ran with (base year first): the
+    /// baseline's own, which every other variant reuses so that indexed thresholds do
+    /// not respond to the reform's own effects.
+    #[serde(skip)]
+    pub income_path: Vec<[f64; 2]>,
 }
 
 impl VariantResult {
@@ -324,7 +329,7 @@ impl<'a> Projection<'a> {
 
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
         let s = self.scenario;
-        let baseline_rules = generator.rules().clone();
+        let baseline_rules = generator.projection_rules()?;
         let context = BuildContext {
             base_year: s.profile.base_year,
             profile: &s.profile,
@@ -357,10 +362,17 @@ impl<'a> Projection<'a> {
             let whole = join(&base);
             dynamics.calibrate_fertility(&whole);
             let dynamics = &dynamics;
+            // The baseline first: its income path indexes every variant's thresholds.
+            let base_result = self.run_variant(&base, &set_for(0), seed, dynamics, None);
+            let path = base_result.income_path.clone();
             if r == 0 {
                 let mut cache: std::collections::HashMap<Coalition, VariantResult> = Default::default();
+                cache.insert(0, base_result);
                 let mut run = |c: Coalition| -> VariantResult {
-                    cache.entry(c).or_insert_with(|| self.run_variant(&base, &set_for(c), seed, dynamics)).clone()
+                    cache
+                        .entry(c)
+                        .or_insert_with(|| self.run_variant(&base, &set_for(c), seed, dynamics, Some(&path)))
+                        .clone()
                 };
                 if s.shapley && !s.reform.is_empty() {
                     let n = s.reform.len();
@@ -374,7 +386,7 @@ impl<'a> Projection<'a> {
                 baseline = Some(run(0));
                 replications.push(run(all));
             } else {
-                replications.push(self.run_variant(&base, &set_for(all), seed, dynamics));
+                replications.push(self.run_variant(&base, &set_for(all), seed, dynamics, Some(&path)));
             }
         }
         if let Some(export) = &self.microdata {
@@ -382,7 +394,8 @@ impl<'a> Projection<'a> {
             let base = self.base_chunks(generator, seed)?;
             let mut dynamics = self.dynamics_for(0, seed);
             dynamics.calibrate_fertility(&join(&base));
-            self.run_variant_exporting(&base, &set_for(all), seed, &dynamics, Some(export))?;
+            let path = self.run_variant(&base, &set_for(0), seed, &dynamics, None).income_path;
+            self.run_variant_exporting(&base, &set_for(all), seed, &dynamics, Some(&path), Some(export))?;
         }
         let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
         let targets = s.targets.iter().map(|t| t.check(&lookups)).collect();
@@ -390,7 +403,11 @@ impl<'a> Projection<'a> {
         assumptions.extend(crate::policy::base::base_rule_assumptions());
         assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
         Ok(Outcome {
-            baseline: baseline.unwrap_or(VariantResult { years: Vec::new(), outcomes: Vec::new() }),
+            baseline: baseline.unwrap_or(VariantResult {
+                years: Vec::new(),
+                outcomes: Vec::new(),
+                income_path: Vec::new(),
+            }),
             reform: replications[0].clone(),
             contributions,
             lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
@@ -427,9 +444,19 @@ impl<'a> Projection<'a> {
 
     /// One variant: the base year under the base rules (the same for every variant:
     /// levers act from the first projected year), then each projected year under `set`.
-    fn run_variant(&self, base: &[Chunk], set: &LeverSet, seed: u64, dynamics: &Dynamics) -> VariantResult {
-        self.run_variant_exporting(base, set, seed, dynamics, None)
-            .unwrap_or_else(|_| VariantResult { years: Vec::new(), outcomes: Vec::new() })
+    fn run_variant(
+        &self,
+        base: &[Chunk],
+        set: &LeverSet,
+        seed: u64,
+        dynamics: &Dynamics,
+        income_path: Option<&[[f64; 2]]>,
+    ) -> VariantResult {
+        self.run_variant_exporting(base, set, seed, dynamics, income_path, None).unwrap_or_else(|_| VariantResult {
+            years: Vec::new(),
+            outcomes: Vec::new(),
+            income_path: Vec::new(),
+        })
     }
 
     /// A variant, writing its microdata of `export.0` to `export.1` on the way.
@@ -439,6 +466,7 @@ impl<'a> Projection<'a> {
         set: &LeverSet,
         seed: u64,
         dynamics: &Dynamics,
+        income_path: Option<&[[f64; 2]]>,
         export: Option<&(u16, std::path::PathBuf)>,
     ) -> Result<VariantResult> {
         let s = self.scenario;
@@ -452,7 +480,12 @@ impl<'a> Projection<'a> {
         let mut kept = Vec::new();
         let mut previous: Option<(Vec<HouseholdOutcome>, YearIndicators)> = None;
         let mut income_index = [1.0, 1.0];
+        let mut used_path = Vec::new();
         for year in base_year..=s.last_year {
+            if let Some(path) = income_path {
+                income_index = path.get((year - base_year) as usize).copied().unwrap_or(income_index);
+            }
+            used_path.push(income_index);
             let ctx = YearContext { year, base_year, seed, price_index: dynamics.price_index(year), income_index };
             let active = if year > base_year {
                 chunks.par_iter_mut().for_each(|c| dynamics.advance(&ctx, &mut c.pop));
@@ -506,7 +539,7 @@ impl<'a> Projection<'a> {
             }
             previous = Some((outcomes, indicators));
         }
-        Ok(VariantResult { years, outcomes: kept })
+        Ok(VariantResult { years, outcomes: kept, income_path: used_path })
     }
 }
 

@@ -109,6 +109,17 @@ impl Generator {
         }
     }
 
+    /// The baseline rules of a projection from this population: the base-year rules
+    /// with their calibrated take-up, carried forward under their own indexation (see
+    /// [`crate::policy::base::projection_rule_set`]).
+    ///
+    /// # Errors
+    /// Only for an invalid profile (rejected when it was loaded).
+    pub fn projection_rules(&self) -> Result<LeverSet> {
+        let c = self.base_calibration();
+        crate::policy::base::projection_rule_set(&self.profile, c.take_up, c.assessment_error_sigma)
+    }
+
     /// Iterations the calibration took.
     pub fn iterations(&self) -> usize {
         self.iterations

@@ -2,8 +2,9 @@
 //! a profile's `[rules]`.
 
 use super::allowances::{DisabilityAllowances, OldAgeAllowance};
-use super::dibao::{Dibao, ExtremePovertySupport};
+use super::dibao::{Dibao, ExtremePovertySupport, Indexation};
 use super::pension::ResidentPension;
+use super::retiree::RetireePensionAdjustment;
 use super::tax::{IncomeTax, SocialContributions};
 use super::{Dated, LeverSet};
 use crate::error::Result;
@@ -70,6 +71,31 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.
 pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
+    rule_set(profile, take_up, assessment_error_sigma, Indexation::None)
+}
+
+/// The baseline of a projection: the base-year rules carried forward under their own
+/// indexation. Dibao and extreme-poverty thresholds rise at least with mean income of
+/// the residence (低保标准自然增长机制: thresholds nationally rose faster than prices,
+/// 451 to 752 yuan/month urban 2015–2022, data/published/dibao_national.csv), and
+/// retiree pensions rise by the yearly adjustments (data/published/pensions.csv, the
+/// last one, 4%, carried on). The residents' basic pension stays at its base-year level
+/// (its rises are discrete decisions a scenario states).
+///
+/// # Errors
+/// As [`base_rule_set`].
+pub fn projection_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
+    let mut set = rule_set(profile, take_up, assessment_error_sigma, Indexation::Incomes)?;
+    set.insert(Box::new(RetireePensionAdjustment::national()));
+    Ok(set)
+}
+
+fn rule_set(
+    profile: &Profile,
+    take_up: [f64; 2],
+    assessment_error_sigma: [f64; 2],
+    indexation: Indexation,
+) -> Result<LeverSet> {
     let r = &profile.rules;
     let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
     let mut dibao = Dibao::new(
@@ -78,6 +104,7 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
     dibao.assessment_error_sigma = assessment_error_sigma;
+    dibao.indexation = indexation;
     dibao.validate()?;
     let extreme =
         ExtremePovertySupport::new(dibao.clone(), r.extreme_poverty_support_multiple.value, NO_SUPPORTER_SHARE)?;
