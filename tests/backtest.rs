@@ -25,8 +25,8 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
         let error = simulated / value - 1.0;
         println!("{year} {:?}: published {value:.0}, simulated {simulated:.0}, error {:+.1}%", group, 100.0 * error);
         // The band documents today's accuracy (README): a change that makes the model
-        // much worse fails here. Urban growth is underpredicted (see the README).
-        assert!(error.abs() < 0.30, "{year} {group:?}: error {:+.1}%", 100.0 * error);
+        // much worse fails here. The remaining gap is mostly transfers (see the README).
+        assert!(error.abs() < 0.15, "{year} {group:?}: error {:+.1}%", 100.0 * error);
         checked += 1;
     }
     assert_eq!(checked, 16, "urban and rural, 2015-2022");

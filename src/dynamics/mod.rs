@@ -514,6 +514,15 @@ impl Dynamics {
         }
     }
 
+    /// Assumed growth in `year` of per-capita wage, operating and property income by
+    /// residence `[urban, rural][wage, operating, property]`: the targets the engine
+    /// aligns the baseline to (urban and rural wage growth; operating and property
+    /// growth, the same for both).
+    pub fn part_growth(&self, year: u16) -> [[f64; 3]; 2] {
+        let (op, pr) = (at(&self.operating_growth, year), at(&self.property_growth, year));
+        [[at(&self.wage_growth[0], year), op, pr], [at(&self.wage_growth[1], year), op, pr]]
+    }
+
     /// Consumer price index of `year` relative to the base year (1 in the base year).
     pub fn price_index(&self, year: u16) -> f64 {
         let mut index = 1.0;

@@ -117,11 +117,68 @@ pub struct VariantResult {
     /// projection was asked to keep them ([`Projection::keep_outcomes`]).
     #[serde(skip)]
     pub outcomes: Vec<Vec<HouseholdOutcome>>,
-    /// The income index `[urban, rural]` each year ran with (base year first): the
-    /// baseline's own, which every other variant reuses so that indexed thresholds do
-    /// not respond to the reform's own effects.
+    /// What the baseline fixed each year, which every other variant reuses.
     #[serde(skip)]
-    pub income_path: Vec<[f64; 2]>,
+    pub paths: BaselinePaths,
+}
+
+/// What the baseline run fixes for every variant, by year (base year first), so that
+/// a reform cannot move it: the income index of indexed thresholds, and the alignment
+/// factors of market incomes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BaselinePaths {
+    /// Income index `[urban, rural]`: mean per-capita disposable income over the base
+    /// year's.
+    pub income: Vec<[f64; 2]>,
+    /// Alignment factors `[residence][wage, operating, property]`: each year, after
+    /// the dynamics, persons' market incomes are scaled so that the baseline's
+    /// per-capita wage, operating and property income of each residence grow at the
+    /// assumed rates (`wage_growth_*`, `operating_growth`, `property_growth`): what
+    /// composition (ageing, retirement, job churn, migration, urbanisation) takes away
+    /// from individual growth is given back, as the published per-capita series count it.
+    pub alignment: Vec<[[f64; 3]; 2]>,
+}
+
+/// Weighted per-capita wage, operating and property income by residence, summed in
+/// household order.
+fn market_per_capita(chunks: &[Chunk]) -> [[f64; 3]; 2] {
+    let mut sums = [[0.0f64; 3]; 2];
+    let mut persons = [0.0f64; 2];
+    for c in chunks {
+        let (p, hh) = (&c.pop.persons, &c.pop.households);
+        for h in 0..c.pop.household_count() {
+            let (r, w) = (hh.residence[h].index(), hh.weight[h] as f64);
+            persons[r] += w * hh.size[h] as f64;
+            for i in c.pop.members(h) {
+                sums[r][0] += w * p.wage[i] as f64;
+                sums[r][1] += w * p.operating[i] as f64;
+                sums[r][2] += w * p.property[i] as f64;
+            }
+        }
+    }
+    let mut out = [[0.0; 3]; 2];
+    for r in 0..2 {
+        for k in 0..3 {
+            out[r][k] = if persons[r] > 0.0 { sums[r][k] / persons[r] } else { 0.0 };
+        }
+    }
+    out
+}
+
+/// Scales persons' market incomes by residence and part.
+fn align(chunks: &mut [Chunk], factors: &[[f64; 3]; 2]) {
+    chunks.par_iter_mut().for_each(|c| {
+        let (p, hh) = (&mut c.pop.persons, &c.pop.households);
+        for h in 0..hh.size.len() {
+            let f = &factors[hh.residence[h].index()];
+            let first = hh.first_person[h] as usize;
+            for i in first..first + hh.size[h] as usize {
+                p.wage[i] = (p.wage[i] as f64 * f[0]).round() as f32;
+                p.operating[i] = (p.operating[i] as f64 * f[1]).round() as f32;
+                p.property[i] = (p.property[i] as f64 * f[2]).round() as f32;
+            }
+        }
+    });
 }
 
 impl VariantResult {
@@ -364,7 +421,7 @@ impl<'a> Projection<'a> {
             let dynamics = &dynamics;
             // The baseline first: its income path indexes every variant's thresholds.
             let base_result = self.run_variant(&base, &set_for(0), seed, dynamics, None);
-            let path = base_result.income_path.clone();
+            let path = base_result.paths.clone();
             if r == 0 {
                 let mut cache: std::collections::HashMap<Coalition, VariantResult> = Default::default();
                 cache.insert(0, base_result);
@@ -394,7 +451,7 @@ impl<'a> Projection<'a> {
             let base = self.base_chunks(generator, seed)?;
             let mut dynamics = self.dynamics_for(0, seed);
             dynamics.calibrate_fertility(&join(&base));
-            let path = self.run_variant(&base, &set_for(0), seed, &dynamics, None).income_path;
+            let path = self.run_variant(&base, &set_for(0), seed, &dynamics, None).paths;
             self.run_variant_exporting(&base, &set_for(all), seed, &dynamics, Some(&path), Some(export))?;
         }
         let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
@@ -402,11 +459,18 @@ impl<'a> Projection<'a> {
         let mut assumptions = s.profile.assumptions();
         assumptions.extend(crate::policy::base::base_rule_assumptions());
         assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
+        assumptions.push((
+            "alignment".into(),
+            "each year the baseline's per-capita wage, operating and property income of each residence are aligned \
+             to the assumed growth (wage_growth_*, operating_growth, property_growth), as the published per-capita \
+             series grow; every variant is scaled by the baseline's factors"
+                .into(),
+        ));
         Ok(Outcome {
             baseline: baseline.unwrap_or(VariantResult {
                 years: Vec::new(),
                 outcomes: Vec::new(),
-                income_path: Vec::new(),
+                paths: BaselinePaths::default(),
             }),
             reform: replications[0].clone(),
             contributions,
@@ -450,12 +514,12 @@ impl<'a> Projection<'a> {
         set: &LeverSet,
         seed: u64,
         dynamics: &Dynamics,
-        income_path: Option<&[[f64; 2]]>,
+        paths: Option<&BaselinePaths>,
     ) -> VariantResult {
-        self.run_variant_exporting(base, set, seed, dynamics, income_path, None).unwrap_or_else(|_| VariantResult {
+        self.run_variant_exporting(base, set, seed, dynamics, paths, None).unwrap_or_else(|_| VariantResult {
             years: Vec::new(),
             outcomes: Vec::new(),
-            income_path: Vec::new(),
+            paths: BaselinePaths::default(),
         })
     }
 
@@ -466,7 +530,7 @@ impl<'a> Projection<'a> {
         set: &LeverSet,
         seed: u64,
         dynamics: &Dynamics,
-        income_path: Option<&[[f64; 2]]>,
+        paths: Option<&BaselinePaths>,
         export: Option<&(u16, std::path::PathBuf)>,
     ) -> Result<VariantResult> {
         let s = self.scenario;
@@ -480,17 +544,41 @@ impl<'a> Projection<'a> {
         let mut kept = Vec::new();
         let mut previous: Option<(Vec<HouseholdOutcome>, YearIndicators)> = None;
         let mut income_index = [1.0, 1.0];
-        let mut used_path = Vec::new();
+        let mut used = BaselinePaths::default();
+        let mut market_before = market_per_capita(&chunks);
         for year in base_year..=s.last_year {
-            if let Some(path) = income_path {
-                income_index = path.get((year - base_year) as usize).copied().unwrap_or(income_index);
+            let t = (year - base_year) as usize;
+            if let Some(p) = paths {
+                income_index = p.income.get(t).copied().unwrap_or(income_index);
             }
-            used_path.push(income_index);
+            used.income.push(income_index);
             let ctx = YearContext { year, base_year, seed, price_index: dynamics.price_index(year), income_index };
             let active = if year > base_year {
                 chunks.par_iter_mut().for_each(|c| dynamics.advance(&ctx, &mut c.pop));
+                let factors = match paths.and_then(|p| p.alignment.get(t)) {
+                    Some(f) => *f,
+                    None => {
+                        // The baseline's own: the assumed growth of each per-capita part
+                        // over what the dynamics delivered.
+                        let now = market_per_capita(&chunks);
+                        let growth = dynamics.part_growth(year);
+                        let mut f = [[1.0; 3]; 2];
+                        for r in 0..2 {
+                            for k in 0..3 {
+                                if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
+                                    f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
+                                }
+                            }
+                        }
+                        f
+                    }
+                };
+                align(&mut chunks, &factors);
+                used.alignment.push(factors);
+                market_before = market_per_capita(&chunks);
                 set
             } else {
+                used.alignment.push([[1.0; 3]; 2]);
                 &self.base_rules
             };
             let dibao_index = active.levers().position(|l| l.name() == "dibao");
@@ -539,7 +627,7 @@ impl<'a> Projection<'a> {
             }
             previous = Some((outcomes, indicators));
         }
-        Ok(VariantResult { years, outcomes: kept, income_path: used_path })
+        Ok(VariantResult { years, outcomes: kept, paths: used })
     }
 }
 
