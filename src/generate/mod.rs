@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
-use crate::policy::{LeverColumns, LeverSet, YearContext};
+use crate::policy::{LeverSet, YearContext};
 use crate::region::Profile;
 use blueprint::Blueprint;
 
@@ -235,15 +235,14 @@ impl Generator {
 pub(crate) fn apply_base_rules(rules: &LeverSet, pop: &mut Population, year: u16, seed: u64) -> Accounts {
     let ctx = YearContext::base(year, seed);
     let mut accounts = Accounts::default();
-    let mut columns = LeverColumns::default();
-    rules.apply_year(&ctx, pop, &mut accounts, &mut columns);
+    rules.apply_year_without_ledger(&ctx, pop, &mut accounts);
     for f in pop.households.flags.iter_mut() {
         let on = f.has(HouseholdFlags::DIBAO);
         f.set(HouseholdFlags::DIBAO_LAST_YEAR, on);
         let ep = f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT);
         f.set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, ep);
     }
-    rules.apply_year(&ctx, pop, &mut accounts, &mut columns);
+    rules.apply_year_without_ledger(&ctx, pop, &mut accounts);
     accounts
 }
 

@@ -115,6 +115,20 @@ impl LeverSet {
     /// chunks); the ledger is summed chunk after chunk in household order, so its sums
     /// do not depend on the split either.
     pub fn apply_year_chunks(&self, ctx: &YearContext, chunks: &mut [Chunk]) -> Ledger {
+        self.apply(ctx, chunks, true)
+    }
+
+    /// Applies every lever as [`LeverSet::apply_year`] does, without keeping a ledger
+    /// (generation applies the base rules to each chunk and needs only the accounts).
+    pub fn apply_year_without_ledger(&self, ctx: &YearContext, pop: &mut Population, accounts: &mut Accounts) {
+        let mut chunk = [Chunk { pop: std::mem::take(pop), accounts: std::mem::take(accounts), ..Default::default() }];
+        self.apply(ctx, &mut chunk, false);
+        let [c] = chunk;
+        *pop = c.pop;
+        *accounts = c.accounts;
+    }
+
+    fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], with_ledger: bool) -> Ledger {
         let n_levers = self.levers.len();
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
@@ -147,6 +161,9 @@ impl LeverSet {
                     c.rationing = Some(report);
                 }
             });
+            if !with_ledger {
+                continue;
+            }
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
@@ -171,7 +188,9 @@ impl LeverSet {
                 + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
             ledger.records.push(record);
         }
-        paid_by_quintile(chunks, &mut ledger);
+        if with_ledger {
+            paid_by_quintile(chunks, &mut ledger);
+        }
         ledger
     }
 }
