@@ -68,7 +68,6 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             100.0 * c.total[1],
             c.total[2]
         ));
-        let _ = SHAPLEY_OUTCOMES;
     }
     if !outcome.targets.is_empty() {
         out.push_str("\ntargets:\n");
