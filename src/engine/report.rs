@@ -1,6 +1,6 @@
 //! Text summaries of a projection for the terminal.
 
-use super::projection::{Outcome, SHAPLEY_OUTCOMES, Scenario};
+use super::projection::{Outcome, Scenario};
 use crate::indicators::Group;
 
 /// The year-by-year table of urban and rural income, growth and their ratio under the
