@@ -398,7 +398,8 @@ impl Dynamics {
              with national per-capita net property income [national_income.csv: group=national] year on year, \
              then the mean of the last three rates; operating income gets a mean-one log shock of s.d. 0.15 \
              (assumed); retiree pensions are not raised here (the retiree adjustment is a lever); other private \
-             transfers are not grown",
+             transfers (gifts, support from relatives) grow with the wage growth of the household's residence \
+             (assumed: no published series of private transfers)",
         );
         assume(
             "prices",
@@ -828,6 +829,9 @@ impl Dynamics {
             }
         }
         hh.remittances = (hh.remittances as f64 * (1.0 + y.wage_growth[2])).round().max(0.0) as f32;
+        // Other private transfers (gifts, support from relatives) grow with the wages of
+        // the residence that pays them (assumption, stated in `assumptions`).
+        hh.other_transfers = (hh.other_transfers as f64 * (1.0 + y.wage_growth[r])).round().max(0.0) as f32;
 
         // 7. Migration (rural households only).
         if hh.residence == Residence::Rural {
