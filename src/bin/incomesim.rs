@@ -47,6 +47,14 @@ enum Command {
         /// … to this folder (households.csv, persons.csv; the last year by default).
         #[arg(long)]
         microdata: Option<std::path::PathBuf>,
+        /// Folder for indicators.csv, targets.csv, levers.csv and summary.json.
+        #[arg(long, default_value = "out")]
+        out: std::path::PathBuf,
+    },
+    /// Validates a scenario file without running it.
+    Check {
+        /// The scenario TOML file.
+        scenario: std::path::PathBuf,
     },
     /// Lists the built-in region profiles.
     Regions,
@@ -101,13 +109,33 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Levers { format } => print_levers(format)?,
-        Command::Run { scenario, households, seed, years, threads, microdata_year, microdata } => {
+        Command::Check { scenario } => {
+            let s = incomesim::engine::Scenario::from_file(&scenario)?;
+            println!(
+                "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s)",
+                scenario.display(),
+                s.name,
+                s.profile.id,
+                s.households,
+                s.profile.base_year,
+                s.last_year,
+                s.reform.len(),
+                s.targets.len()
+            );
+        }
+        Command::Run { scenario, households, seed, years, threads, microdata_year, microdata, out } => {
             if let Some(t) = threads {
                 rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
             }
-            let mut s = match scenario {
-                Some(path) => incomesim::engine::Scenario::from_file(&path)?,
-                None => incomesim::engine::Scenario::default_scenario()?,
+            let (mut s, source, text) = match &scenario {
+                Some(path) => {
+                    (incomesim::engine::Scenario::from_file(path)?, path.display().to_string(), std::fs::read(path)?)
+                }
+                None => (
+                    incomesim::engine::Scenario::default_scenario()?,
+                    "embedded: scenarios/liupanshui-2022.toml".to_string(),
+                    incomesim::scenario::DEFAULT_SCENARIO.as_bytes().to_vec(),
+                ),
             };
             if let Some(n) = households {
                 s.households = n;
@@ -125,6 +153,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             let outcome = projection.run()?;
             print!("{}", incomesim::engine::report::summary_table(&s, &outcome));
+            let provenance = serde_json::json!({
+                "crate_version": env!("CARGO_PKG_VERSION"),
+                "scenario_file": source,
+                "scenario_fnv1a64": format!("{:016x}", fnv1a(&text)),
+                "seed": s.seed,
+                "households": s.households,
+                "region_profile": { "id": s.profile.id, "name": s.profile.name, "description": s.profile.description },
+            });
+            let files = incomesim::engine::output::write_outputs(&out, &s, &outcome, provenance)?;
+            eprintln!("wrote {} files to {}", files.len(), out.display());
             eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
         }
         Command::Population { region, households, seed, threads, format, microdata } => {
@@ -210,4 +248,9 @@ fn write_microdata(
     out.commit()?;
     eprintln!("wrote {} and {}", dir.join("households.csv").display(), dir.join("persons.csv").display());
     Ok(())
+}
+
+/// FNV-1a hash of a file's bytes, for provenance.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }

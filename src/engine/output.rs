@@ -1,0 +1,187 @@
+//! The files a run writes: `indicators.csv`, `targets.csv`, `levers.csv` and
+//! `summary.json`, each written atomically (a temporary file in the same folder, then
+//! a rename), so an interrupted run never leaves a half-written file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::projection::{Outcome, Scenario, VariantResult};
+use crate::error::{Error, Result};
+
+/// Writes `contents` to `path` atomically: a temporary file beside it, flushed to
+/// disk, then renamed over the target.
+///
+/// # Errors
+/// [`Error::Io`] naming the file; the temporary file is removed on failure.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&temp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(io)
+}
+
+fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(|e| Error::InvalidRequest(format!("writing CSV: {e}")))?;
+    }
+    w.into_inner().map_err(|e| Error::InvalidRequest(format!("writing CSV: {e}")))
+}
+
+#[derive(Serialize)]
+struct IndicatorCsv<'a> {
+    year: u16,
+    group: &'a str,
+    indicator: &'a str,
+    value: f64,
+}
+
+fn indicator_rows(v: &VariantResult) -> Vec<(u16, &'static str, String, f64)> {
+    v.years.iter().flat_map(|y| y.indicators.rows()).map(|r| (r.year, r.group, r.indicator, r.value)).collect()
+}
+
+#[derive(Serialize)]
+struct LeverCsv<'a> {
+    year: u16,
+    variant: &'a str,
+    lever: &'a str,
+    paid_to_households: f64,
+    paid_urban: f64,
+    paid_rural: f64,
+    paid_formerly_poor: f64,
+    recipient_households: f64,
+    recipient_persons: f64,
+    fiscal_cost: f64,
+    places: f64,
+    unfilled_places: f64,
+    contribution_urban_growth: Option<f64>,
+    contribution_urban_growth_se: Option<f64>,
+    contribution_rural_growth: Option<f64>,
+    contribution_rural_growth_se: Option<f64>,
+    contribution_ratio: Option<f64>,
+    contribution_ratio_se: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct TargetCsv<'a> {
+    name: &'a str,
+    met: bool,
+    reached: Option<f64>,
+    target: f64,
+    margin: Option<f64>,
+    probability: f64,
+}
+
+/// Writes the run's files into `dir` (created if needed); returns their paths.
+/// `provenance` goes into `summary.json` as is (crate version, scenario file and hash…).
+///
+/// # Errors
+/// [`Error::Io`] naming the file that could not be written.
+pub fn write_outputs(
+    dir: &Path,
+    scenario: &Scenario,
+    outcome: &Outcome,
+    provenance: serde_json::Value,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: Vec<u8>| -> Result<()> {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+        Ok(())
+    };
+
+    for (name, variant) in [("indicators.csv", &outcome.reform), ("indicators_baseline.csv", &outcome.baseline)] {
+        let rows = indicator_rows(variant);
+        let rows: Vec<IndicatorCsv> = rows
+            .iter()
+            .map(|(year, group, indicator, value)| IndicatorCsv { year: *year, group, indicator, value: *value })
+            .collect();
+        put(name, csv_bytes(&rows)?)?;
+    }
+    if outcome.replications.len() > 1 {
+        put("indicators_intervals.csv", csv_bytes(&outcome.intervals())?)?;
+    }
+
+    let targets: Vec<TargetCsv> = outcome
+        .targets
+        .iter()
+        .map(|t| TargetCsv {
+            name: &t.name,
+            met: t.met,
+            reached: t.reached,
+            target: t.target,
+            margin: t.margin,
+            probability: t.probability,
+        })
+        .collect();
+    put("targets.csv", csv_bytes(&targets)?)?;
+
+    let mut levers = Vec::new();
+    for (variant, result) in [("reform", &outcome.reform), ("baseline", &outcome.baseline)] {
+        for y in &result.years {
+            for r in &y.ledger.records {
+                let k = outcome.lever_names.iter().position(|n| *n == r.lever).filter(|_| variant == "reform");
+                let c = |o: usize| k.zip(outcome.contributions.as_ref()).map(|(k, c)| c.value[k][o]);
+                let se = |o: usize| k.zip(outcome.contributions.as_ref()).map(|(k, c)| c.standard_error[k][o]);
+                levers.push(LeverCsv {
+                    year: y.indicators.year,
+                    variant,
+                    lever: &r.lever,
+                    paid_to_households: r.paid_to_households,
+                    paid_urban: r.paid_urban,
+                    paid_rural: r.paid_rural,
+                    paid_formerly_poor: r.paid_formerly_poor,
+                    recipient_households: r.recipient_households,
+                    recipient_persons: r.recipient_persons,
+                    fiscal_cost: r.fiscal_cost,
+                    places: r.places,
+                    unfilled_places: r.unfilled_places,
+                    contribution_urban_growth: c(0),
+                    contribution_urban_growth_se: se(0),
+                    contribution_rural_growth: c(1),
+                    contribution_rural_growth_se: se(1),
+                    contribution_ratio: c(2),
+                    contribution_ratio_se: se(2),
+                });
+            }
+        }
+    }
+    put("levers.csv", csv_bytes(&levers)?)?;
+
+    let summary = serde_json::json!({
+        "provenance": provenance,
+        "scenario": {
+            "name": scenario.name,
+            "region": scenario.profile.id,
+            "households": scenario.households,
+            "seed": scenario.seed,
+            "base_year": scenario.profile.base_year,
+            "last_year": scenario.last_year,
+            "replications": scenario.replications,
+            "levers": outcome.lever_names,
+        },
+        "shapley_method": outcome.contributions.as_ref().map(|c| c.method.describe()),
+        "targets": outcome.targets,
+        "assumptions": outcome.assumptions.iter().map(|(k, v)| serde_json::json!({"name": k, "reason": v})).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::InvalidRequest(format!("summary.json: {e}")))?;
+    put("summary.json", text)?;
+    Ok(written)
+}
