@@ -112,6 +112,6 @@ pub use sums::{
     POVERTY_TOLERANCE_YUAN, PovertyLines, TrackingGroupSums, TrackingSums, is_middle_income, is_poor,
 };
 pub use year::{
-    AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, Poverty, Tracking,
-    YearIndicators,
+    AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, LORENZ_POINTS, Poverty,
+    Tracking, YearIndicators,
 };

@@ -141,6 +141,9 @@ pub struct GroupIndicators {
     pub gini: f64,
     /// Theil T of per-capita income over persons with positive income.
     pub theil: f64,
+    /// The Lorenz curve: `[population share, income share]` at population shares
+    /// 0, 0.05, …, 1 ([`LORENZ_POINTS`] points), persons ranked by per-capita income.
+    pub lorenz: Vec<[f64; 2]>,
     /// Poverty per line, dibao first.
     pub poverty: Vec<Poverty>,
     /// Persons in the middle-income group (grossed up).
@@ -241,9 +244,47 @@ fn ratio(a: f64, b: f64) -> f64 {
 
 /// Median, quintile means, Gini and Theil from households sorted by per-capita
 /// income with ties broken by id, so that the input order does not matter.
-fn distribution(mut ranked: Vec<Ranked>) -> (f64, [f64; 5], f64, f64) {
+/// Points of the Lorenz curve: population shares 0, 0.05, …, 1.
+pub const LORENZ_POINTS: usize = 21;
+
+/// The Lorenz curve of per-capita income over persons, sorted by income: at each
+/// population share `k / (LORENZ_POINTS − 1)`, the share of income held by the poorer
+/// persons (linear within a household).
+fn lorenz(items: &[HouseholdIncome]) -> Vec<[f64; 2]> {
+    let persons: f64 = items.iter().map(|h| h.weight * h.size).sum();
+    let income: f64 = items.iter().map(|h| h.weight * h.size * h.per_capita).sum();
+    let steps = (LORENZ_POINTS - 1) as f64;
+    if persons <= 0.0 || income == 0.0 {
+        return (0..LORENZ_POINTS).map(|k| [k as f64 / steps, k as f64 / steps]).collect();
+    }
+    let mut out = Vec::with_capacity(LORENZ_POINTS);
+    let (mut cum_p, mut cum_y, mut next) = (0.0f64, 0.0f64, 0usize);
+    for h in items {
+        let p = h.weight * h.size;
+        while next < LORENZ_POINTS && (next as f64 / steps) * persons <= cum_p + p {
+            let within = ((next as f64 / steps) * persons - cum_p).max(0.0);
+            out.push([next as f64 / steps, (cum_y + within * h.per_capita) / income]);
+            next += 1;
+        }
+        cum_p += p;
+        cum_y += p * h.per_capita;
+    }
+    while out.len() < LORENZ_POINTS {
+        out.push([out.len() as f64 / steps, 1.0]);
+    }
+    out
+}
+
+/// Median, quintile means, Gini, Theil and the Lorenz curve of a group.
+type Distribution = (f64, [f64; 5], f64, f64, Vec<[f64; 2]>);
+
+fn sort_stable_by_income(items: &mut [HouseholdIncome]) {
+    items.sort_by(|a, b| a.per_capita.total_cmp(&b.per_capita));
+}
+
+fn distribution(mut ranked: Vec<Ranked>) -> Distribution {
     if ranked.is_empty() {
-        return (0.0, [0.0; 5], 0.0, 0.0);
+        return (0.0, [0.0; 5], 0.0, 0.0, lorenz(&[]));
     }
     ranked.sort_unstable_by(|a, b| a.item.per_capita.total_cmp(&b.item.per_capita).then(a.id.cmp(&b.id)));
     // The stats functions sort stably by income, which keeps the id tie-break.
@@ -252,15 +293,12 @@ fn distribution(mut ranked: Vec<Ranked>) -> (f64, [f64; 5], f64, f64) {
     let quintiles = household_quintile_means(&mut items);
     let gini = weighted_gini(&mut items);
     let theil = weighted_theil(&items);
-    (median, quintiles, gini, theil)
+    sort_stable_by_income(&mut items);
+    let curve = lorenz(&items);
+    (median, quintiles, gini, theil, curve)
 }
 
-fn group_indicators(
-    sums: &GroupSums,
-    totals: &GroupSums,
-    labels: &[String],
-    dist: (f64, [f64; 5], f64, f64),
-) -> GroupIndicators {
+fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dist: Distribution) -> GroupIndicators {
     let p = sums.persons;
     GroupIndicators {
         households: totals.households,
@@ -277,6 +315,7 @@ fn group_indicators(
         quintile_means: dist.1,
         gini: dist.2,
         theil: dist.3,
+        lorenz: dist.4,
         poverty: labels
             .iter()
             .zip(&sums.poverty)
