@@ -233,3 +233,80 @@ proptest! {
         prop_assert!((pooled.median() - median).abs() <= pooled.median_bound() + 1e-9 * median.abs().max(1.0));
     }
 }
+
+// ------------------------------------------------------- the indicators of a year
+
+mod year {
+    use incomesim::indicators::{
+        AllWeighting, BinnedDistribution, HouseholdOutcome, IndicatorSums, PovertyLines, YearIndicators,
+    };
+    use incomesim::model::{IncomeParts, Residence};
+    use proptest::prelude::*;
+
+    fn outcome(i: usize, urban: bool, weight: f32, size: u8, wage: f64) -> HouseholdOutcome {
+        let parts = IncomeParts { wage, ..Default::default() };
+        let residence = if urban { Residence::Urban } else { Residence::Rural };
+        HouseholdOutcome::new(i as u64, residence, weight, size, &parts)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// From block sums alone, every row equals the exact, sort-based path except the
+        /// sketched median, quintile means and Gini, which stay within their bounds.
+        #[test]
+        fn block_sums_agree_with_the_exact_path(
+            spec in prop::collection::vec(
+                (any::<bool>(), (1u32..64 * 40).prop_map(|k| k as f32 / 64.0), 1u8..8, -20_000.0f64..500_000.0),
+                1..200,
+            ),
+            block in 1usize..64,
+        ) {
+            let outcomes: Vec<HouseholdOutcome> =
+                spec.iter().enumerate().map(|(i, &(u, w, s, wage))| outcome(i, u, w, s, wage)).collect();
+            let lines = PovertyLines::default();
+            let mut sums = IndicatorSums::new(&lines);
+            for b in outcomes.chunks(block) {
+                let mut part = IndicatorSums::new(&lines);
+                b.iter().for_each(|o| part.add(o));
+                sums.merge(&part);
+            }
+            let weighting = AllWeighting::Resident;
+            let sketched = YearIndicators::from_block_sums(2022, &sums, None, weighting);
+            let exact = YearIndicators::from_merged(2022, &sums, None, &outcomes, weighting);
+            let dists = [
+                BinnedDistribution::of(&sums.sketches[0]),
+                BinnedDistribution::of(&sums.sketches[1]),
+                BinnedDistribution::pooled(&[(&sums.sketches[0], 1.0), (&sums.sketches[1], 1.0)]),
+            ];
+            for (a, b) in sketched.rows().iter().zip(exact.rows()) {
+                prop_assert_eq!(&a.indicator, &b.indicator);
+                let g = ["urban", "rural", "all"].iter().position(|&g| g == a.group).unwrap();
+                let d = &dists[g];
+                let scale = b.value.abs().max(1.0);
+                let fixed = spec.len() as f64 / 256.0;
+                let bound = match a.indicator.as_str() {
+                    "median_disposable" => d.median_bound() + 1e-9 * scale,
+                    "gini" => d.gini_bound() + 1e-9 + 4.0 * fixed / d.income().abs(),
+                    "theil" => 1e-9 * scale,
+                    q if q.starts_with("quintile_") => {
+                        let k: usize = q[9..10].parse().unwrap();
+                        let qm = d.quintile_means();
+                        qm.bounds[k - 1] + 1e-9 * scale + fixed / qm.persons[k - 1]
+                    }
+                    _ => 0.0,
+                };
+                prop_assert!(
+                    (a.value - b.value).abs() <= bound,
+                    "{} {}: sketch {} exact {} bound {}", a.group, a.indicator, a.value, b.value, bound
+                );
+            }
+            for ((s, e), d) in sketched.groups.iter().zip(&exact.groups).zip(&dists) {
+                let bound = d.lorenz_bound() + 1e-9 + 4.0 * spec.len() as f64 / 256.0 / d.income().abs();
+                for (x, y) in s.lorenz.iter().zip(&e.lorenz) {
+                    prop_assert!((x[1] - y[1]).abs() <= bound, "lorenz {:?} exact {:?} bound {}", x, y, bound);
+                }
+            }
+        }
+    }
+}

@@ -243,8 +243,6 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b != 0.0 { a / b } else { 0.0 }
 }
 
-/// Median, quintile means, Gini and Theil from households sorted by per-capita
-/// income with ties broken by id, so that the input order does not matter.
 /// Points of the Lorenz curve: population shares 0, 0.05, …, 1.
 pub const LORENZ_POINTS: usize = 21;
 
@@ -283,6 +281,8 @@ fn sort_stable_by_income(items: &mut [HouseholdIncome]) {
     items.sort_by(|a, b| a.per_capita.total_cmp(&b.per_capita));
 }
 
+/// The exact distribution statistics from households sorted by per-capita income with
+/// ties broken by id, so that the input order does not matter.
 fn distribution(mut ranked: Vec<Ranked>) -> Distribution {
     if ranked.is_empty() {
         return (0.0, [0.0; 5], 0.0, 0.0, lorenz(&[]));
