@@ -31,21 +31,29 @@ pub fn household_quintile_groups(items: &mut [HouseholdIncome]) -> ([f64; 5], [f
     let total: f64 = items.iter().map(|h| h.weight).sum();
     let mut income = [0.0f64; 5];
     let mut persons = [0.0f64; 5];
-    let mut cum = 0.0;
+    // Group `group` ends at household weight `end(group)`; `start` is the weight before
+    // the part of the household still to place. Crossing a boundary sets `start` to it
+    // exactly, so rounding cannot put a household's remainder in the group it left.
+    let end = |g: usize| total * (g + 1) as f64 / 5.0;
+    let (mut group, mut start) = (0usize, 0.0f64);
     for h in items.iter() {
         let mut remaining = h.weight;
-        let mut start = cum;
         while remaining > 0.0 {
-            let group = ((start / total * 5.0).floor() as usize).min(4);
-            let group_end = total * (group + 1) as f64 / 5.0;
-            let take = if group == 4 { remaining } else { remaining.min(group_end - start) };
-            let take = if take <= 0.0 { remaining } else { take };
+            while group < 4 && start >= end(group) {
+                group += 1;
+            }
+            let take = if group < 4 && remaining > end(group) - start {
+                let take = end(group) - start;
+                start = end(group);
+                take
+            } else {
+                start += remaining;
+                remaining
+            };
             income[group] += take * h.size * h.per_capita;
             persons[group] += take * h.size;
             remaining -= take;
-            start += take;
         }
-        cum += h.weight;
     }
     (std::array::from_fn(|g| if persons[g] > 0.0 { income[g] / persons[g] } else { 0.0 }), persons)
 }

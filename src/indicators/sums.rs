@@ -7,6 +7,7 @@
 //! in the order threads finish.
 
 use super::outcome::HouseholdOutcome;
+use super::sketch::IncomeSketch;
 use crate::error::{Error, Result};
 
 /// Incomes this far (yuan per person per year) or less below a line count as at the
@@ -140,6 +141,13 @@ pub struct GroupSums {
     pub middle_income_persons: f64,
     /// FGT sums per line (dibao first, then the fixed lines).
     pub poverty: Vec<FgtSums>,
+    /// Persons with positive per-capita income (for the Theil index).
+    pub positive_persons: f64,
+    /// Their income: `Σ p·y` over positive `y`, yuan.
+    pub positive_income: f64,
+    /// `Σ p·y·ln y` over positive `y` (`y` in yuan): with the two sums above, the Theil
+    /// index `T = Σ p·y·ln y / Σ p·y − ln(Σ p·y / Σ p)`.
+    pub positive_income_log: f64,
 }
 
 impl GroupSums {
@@ -165,6 +173,12 @@ impl GroupSums {
         self.dibao_spending += w * o.dibao;
         if is_middle_income(y) {
             self.middle_income_persons += p;
+        }
+        if y > 0.0 {
+            let py = p * y;
+            self.positive_persons += p;
+            self.positive_income += py;
+            self.positive_income_log += py * y.ln();
         }
         for (k, f) in self.poverty.iter_mut().enumerate() {
             let z = lines.line(k, o);
@@ -197,6 +211,9 @@ impl GroupSums {
         self.dibao_persons += k * other.dibao_persons;
         self.dibao_spending += k * other.dibao_spending;
         self.middle_income_persons += k * other.middle_income_persons;
+        self.positive_persons += k * other.positive_persons;
+        self.positive_income += k * other.positive_income;
+        self.positive_income_log += k * other.positive_income_log;
         if self.poverty.len() < other.poverty.len() {
             self.poverty.resize(other.poverty.len(), FgtSums::default());
         }
@@ -207,22 +224,45 @@ impl GroupSums {
             a.formerly_poor_persons += k * b.formerly_poor_persons;
         }
     }
+
+    /// Theil T index of per-capita income over persons with positive income, exact
+    /// from the sums: `T = Σ p·y·ln y / Σ p·y − ln μ`, `μ = Σ p·y / Σ p`; 0 without such
+    /// persons.
+    pub fn theil(&self) -> f64 {
+        if self.positive_persons <= 0.0 || self.positive_income <= 0.0 {
+            return 0.0;
+        }
+        let mu = self.positive_income / self.positive_persons;
+        // The two terms are each near ln μ; their difference is not negative.
+        (self.positive_income_log / self.positive_income - mu.ln()).max(0.0)
+    }
 }
 
-/// Mergeable sums of the mean-type indicators (means, parts, totals, FGT, middle
-/// income, dibao) for urban and rural households.
+/// Mergeable sums of every indicator of a year for urban and rural households: the
+/// mean-type indicators (means, parts, totals, FGT, middle income, dibao, Theil) as
+/// sums, and the distribution (median, quintiles, Gini, Lorenz) as an
+/// [`IncomeSketch`] of each residence group.
+///
+/// A block of households needs nothing else: `add` each household, `merge` the
+/// blocks in block order, and [`super::YearIndicators::from_block_sums`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorSums {
     lines: PovertyLines,
     /// Sums by residence, `[urban, rural]`.
     pub groups: [GroupSums; 2],
+    /// Sketches of per-capita income by residence, `[urban, rural]`.
+    pub sketches: [IncomeSketch; 2],
 }
 
 impl IndicatorSums {
     /// Empty sums for a set of lines.
     pub fn new(lines: &PovertyLines) -> Self {
         let n = lines.count();
-        IndicatorSums { lines: lines.clone(), groups: [GroupSums::with_lines(n), GroupSums::with_lines(n)] }
+        IndicatorSums {
+            lines: lines.clone(),
+            groups: [GroupSums::with_lines(n), GroupSums::with_lines(n)],
+            sketches: [IncomeSketch::new(), IncomeSketch::new()],
+        }
     }
 
     /// The lines the sums are taken against.
@@ -232,12 +272,17 @@ impl IndicatorSums {
 
     /// Adds one household (call in household order).
     pub fn add(&mut self, o: &HouseholdOutcome) {
-        self.groups[o.residence.index()].add(o, &self.lines);
+        let r = o.residence.index();
+        self.groups[r].add(o, &self.lines);
+        self.sketches[r].add(o.per_capita(), o.weight_f64(), o.persons());
     }
 
     /// Adds the sums of a later block (merge blocks in block order).
     pub fn merge(&mut self, other: &IndicatorSums) {
         for (a, b) in self.groups.iter_mut().zip(&other.groups) {
+            a.merge(b);
+        }
+        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
             a.merge(b);
         }
     }
