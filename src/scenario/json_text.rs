@@ -17,7 +17,7 @@ pub fn parse(text: &str, source: Arc<SourceInfo>) -> Result<Node, Vec<Problem>> 
     let index = LineIndex::new(text, source);
     if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
         let pos = super::tree::Pos { source: index.source().clone(), line: e.line() as u32, column: e.column() as u32 };
-        return Err(vec![Problem::at(&pos, "", ProblemKind::Syntax, format!("JSON syntax: {e}"))]);
+        return Err(vec![Problem::at(&pos, "", ProblemKind::Syntax, format!("JSON syntax error: {e}"))]);
     }
     let mut walker = Walker { text, at: 0, index: &index };
     walker.value().map_err(|offset| {

@@ -20,8 +20,9 @@ pub fn parse(text: &str, source: Arc<SourceInfo>) -> Result<Node, Vec<Problem>> 
         return Err(errors
             .iter()
             .map(|e| {
-                let offset = e.span().map_or(0, |s| s.start);
-                Problem::at(&index.pos(offset), "", ProblemKind::Syntax, format!("TOML syntax: {}", e.message()))
+                let pos = index.pos(e.span().map_or(0, |s| s.start));
+                let message = format!("TOML syntax error at line {}, column {}: {}", pos.line, pos.column, e.message());
+                Problem::at(&pos, "", ProblemKind::Syntax, message)
             })
             .collect());
     }

@@ -194,6 +194,15 @@ fn microdata(node: &Node, check: &mut Check) -> Option<(MicrodataFiles, usize)> 
     let files = match &node.value {
         Value::String(s) => {
             let path = relative_to(node, s);
+            if !path.exists() {
+                let message = format!(
+                    "microdata not found: {} (expected a folder holding households.csv and persons.csv, or a \
+                     households CSV file with persons.csv beside it)",
+                    path.display()
+                );
+                check.push(&node.pos, "microdata", ProblemKind::InvalidValue, message);
+                return None;
+            }
             if path.is_dir() {
                 MicrodataFiles { households: path.join("households.csv"), persons: path.join("persons.csv") }
             } else {
