@@ -42,7 +42,8 @@ fn expectation(path: &Path) -> Expectation {
         std::fs::read_to_string(path).expect("reads")
     };
     let first = header.lines().next().expect("a first line");
-    let spec = first.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{}: first line is `# expect: ...`", path.display()));
+    let spec =
+        first.strip_prefix("# expect: ").unwrap_or_else(|| panic!("{}: first line is `# expect: ...`", path.display()));
     let mut parts = spec.split("; ");
     let needle = parts.next().expect("needle").to_string();
     let mut line = None;
@@ -78,10 +79,8 @@ fn every_bad_scenario_fails_check_and_run_with_file_line_and_field() {
         let expected = expectation(&path);
         let file = path.to_str().expect("utf-8 path");
         let located = format!("{}:{}:", expected.file, expected.line);
-        let runs = [
-            vec!["check", file],
-            vec!["run", file, "--households", "500", "--out", out_dir.to_str().expect("utf-8")],
-        ];
+        let runs =
+            [vec!["check", file], vec!["run", file, "--households", "500", "--out", out_dir.to_str().expect("utf-8")]];
         for args in runs {
             let out = incomesim(&args);
             let err = String::from_utf8_lossy(&out.stderr);

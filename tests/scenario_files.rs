@@ -166,7 +166,8 @@ fn a_scenario_can_start_from_household_microdata() {
     for f in ["households.csv", "persons.csv"] {
         std::fs::copy(data.join(f), dir.join("survey").join(f)).expect("copy");
     }
-    let text = "name = \"survey\"\nregion = \"liupanshui-2021\"\nmicrodata = \"survey\"\nlast_year = 2022\nshapley = false\n";
+    let text =
+        "name = \"survey\"\nregion = \"liupanshui-2021\"\nmicrodata = \"survey\"\nlast_year = 2022\nshapley = false\n";
     std::fs::write(dir.join("survey.toml"), text).expect("write");
     let s = scenario::load(&dir.join("survey.toml")).expect("loads");
     let files = s.microdata.clone().expect("microdata");
@@ -216,4 +217,19 @@ fn target_indicator_names_match_what_a_projection_reports() {
     for name in &known {
         assert!(reported.contains(name), "{name} is accepted in targets but never reported");
     }
+}
+
+#[test]
+fn the_examples_of_the_documentation_load() {
+    let doc = std::fs::read_to_string(root().join("docs/scenario.md")).expect("docs/scenario.md");
+    let mut loaded = 0;
+    for (fence, origin) in [("```toml\n", "docs example.toml"), ("```json\n", "docs example.json")] {
+        for block in doc.split(fence).skip(1) {
+            let text = block.split("```").next().expect("a closed block");
+            let s = scenario::parse_str(text, origin).unwrap_or_else(|e| panic!("{e}\nin:\n{text}"));
+            assert!(!s.name.is_empty());
+            loaded += 1;
+        }
+    }
+    assert_eq!(loaded, 4, "the annotated example, two variants and the JSON example");
 }

@@ -32,12 +32,8 @@ impl Check {
     pub fn unknown_fields(&mut self, node: &Node, path: &str, known: &[&str], what: &str) {
         for e in node.entries().unwrap_or_default() {
             if !known.contains(&e.key.as_str()) {
-                let message = format!(
-                    "unknown {what} `{}`{}; known: {}",
-                    e.key,
-                    did_you_mean(&e.key, known),
-                    known.join(", ")
-                );
+                let message =
+                    format!("unknown {what} `{}`{}; known: {}", e.key, did_you_mean(&e.key, known), known.join(", "));
                 self.push(&e.key_pos, &join(path, &e.key), ProblemKind::UnknownField, message);
             }
         }
@@ -62,7 +58,12 @@ impl Check {
         match &node.value {
             Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
             Value::String(_) => {
-                self.push(&node.pos, field, ProblemKind::InvalidValue, format!("expected {expected}, found an empty string"));
+                self.push(
+                    &node.pos,
+                    field,
+                    ProblemKind::InvalidValue,
+                    format!("expected {expected}, found an empty string"),
+                );
                 None
             }
             _ => {

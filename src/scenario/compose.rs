@@ -37,11 +37,7 @@ pub fn builtin_text(name: &str) -> Option<&'static str> {
 
 /// The source description of a built-in scenario.
 pub fn builtin_source(name: &str) -> Arc<SourceInfo> {
-    Arc::new(SourceInfo {
-        name: format!("scenario {name} (built-in)"),
-        dir: None,
-        identity: format!("builtin:{name}"),
-    })
+    Arc::new(SourceInfo { name: format!("scenario {name} (built-in)"), dir: None, identity: format!("builtin:{name}") })
 }
 
 /// The source description of a file.

@@ -167,7 +167,8 @@ mod tests {
 
     #[test]
     fn values_keep_their_lines() {
-        let text = "{\n  \"name\": \"a \\\"b\\\"\",\n  \"levers\": {\"dibao\": {\"x\": [1, 2.5e3, -3]}},\n  \"f\": false\n}";
+        let text =
+            "{\n  \"name\": \"a \\\"b\\\"\",\n  \"levers\": {\"dibao\": {\"x\": [1, 2.5e3, -3]}},\n  \"f\": false\n}";
         let root = parse(text, source()).expect("valid");
         assert_eq!(root.get("name").and_then(Node::as_str), Some("a \"b\""));
         let x = root.get("levers").and_then(|l| l.get("dibao")).and_then(|d| d.get("x")).expect("x");

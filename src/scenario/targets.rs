@@ -109,7 +109,13 @@ pub fn targets(
     out.into_iter().collect()
 }
 
-fn target(node: &Node, path: &str, labels: Option<&[String]>, years: Option<Years>, check: &mut Check) -> Option<Target> {
+fn target(
+    node: &Node,
+    path: &str,
+    labels: Option<&[String]>,
+    years: Option<Years>,
+    check: &mut Check,
+) -> Option<Target> {
     if node.entries().is_none() {
         let message = format!("expected a table (a `[[targets]]` entry), found {}", node.value.kind());
         check.push(&node.pos, path, ProblemKind::WrongType, message);
@@ -139,7 +145,15 @@ fn target(node: &Node, path: &str, labels: Option<&[String]>, years: Option<Year
         Some(n) => check.string(n, &join(path, "source"), "text naming the plan clause")?,
         None => String::new(),
     };
-    Some(Target { name: name?, group: group?.to_string(), indicator: indicator?, measure: measure?, value: value?, comparison: comparison?, source })
+    Some(Target {
+        name: name?,
+        group: group?.to_string(),
+        indicator: indicator?,
+        measure: measure?,
+        value: value?,
+        comparison: comparison?,
+        source,
+    })
 }
 
 fn indicator(

@@ -193,10 +193,7 @@ impl Node {
                 Some(e) => e.node.locate(rest),
                 None => &self.pos,
             },
-            Value::Array(a) => a
-                .iter()
-                .find(|n| n.get(first).is_some())
-                .map_or(&self.pos, |n| n.locate(path)),
+            Value::Array(a) => a.iter().find(|n| n.get(first).is_some()).map_or(&self.pos, |n| n.locate(path)),
             _ => &self.pos,
         }
     }
@@ -220,7 +217,7 @@ mod tests {
         assert_eq!((p.line, p.column), (2, 1));
         let x = text.find('x').expect("x");
         let p = index.pos(x);
-        assert_eq!((p.line, p.column), (2, 12));
+        assert_eq!((p.line, p.column), (2, 11));
         let p = index.pos(text.len() + 10);
         assert_eq!(p.line, 3);
     }

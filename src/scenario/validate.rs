@@ -112,7 +112,8 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         assumptions(n, dynamics.as_mut(), &mut check);
     }
     let uncertainty = root.get("uncertainty").map_or(Some(Vec::new()), |n| uncertainty(n, &mut check));
-    let reform = root.get("levers").map_or(Some(Vec::new()), |n| super::levers::levers(n, profile.as_ref(), &mut check));
+    let reform =
+        root.get("levers").map_or(Some(Vec::new()), |n| super::levers::levers(n, profile.as_ref(), &mut check));
     let labels = poverty_lines.as_ref().and_then(|l| PovertyLines::new(l.clone()).ok()).map(|l| l.labels());
     let years = profile.as_ref().zip(last_year).map(|(p, last)| Years { base: p.base_year, last });
     let targets = root
@@ -177,8 +178,10 @@ fn region(node: &Node, check: &mut Check) -> Option<Profile> {
     match loaded {
         Ok(p) => Some(p),
         Err(Error::UnknownRegion { id, known }) => {
-            let message =
-                format!("unknown region `{id}`{}; built-in regions: {known}, or a profile file", did_you_mean(&id, &ids));
+            let message = format!(
+                "unknown region `{id}`{}; built-in regions: {known}, or a profile file",
+                did_you_mean(&id, &ids)
+            );
             check.push(&node.pos, "region", ProblemKind::InvalidValue, message);
             None
         }
@@ -324,8 +327,12 @@ fn unknown_assumption(check: &mut Check, e: &super::tree::Entry, field: &str) ->
     if ASSUMPTIONS.contains(&e.key.as_str()) {
         return false;
     }
-    let message =
-        format!("unknown assumption `{}`{}; known: {}", e.key, did_you_mean(&e.key, &ASSUMPTIONS), ASSUMPTIONS.join(", "));
+    let message = format!(
+        "unknown assumption `{}`{}; known: {}",
+        e.key,
+        did_you_mean(&e.key, &ASSUMPTIONS),
+        ASSUMPTIONS.join(", ")
+    );
     check.push(&e.key_pos, field, ProblemKind::UnknownField, message);
     true
 }
