@@ -19,10 +19,21 @@ pub fn parse(text: &str, source: Arc<SourceInfo>) -> Result<Node, Vec<Problem>> 
         let pos = super::tree::Pos { source: index.source().clone(), line: e.line() as u32, column: e.column() as u32 };
         return Err(vec![Problem::at(&pos, "", ProblemKind::Syntax, format!("JSON syntax error: {e}"))]);
     }
-    let mut walker = Walker { text, at: 0, index: &index };
-    walker.value().map_err(|offset| {
+    let mut walker = Walker { text, at: 0, index: &index, nulls: Vec::new(), path: Vec::new() };
+    let root = walker.value().map_err(|offset| {
         vec![Problem::at(&index.pos(offset), "", ProblemKind::Syntax, "JSON syntax: unexpected text".to_string())]
-    })
+    })?;
+    if walker.nulls.is_empty() {
+        return Ok(root);
+    }
+    Err(walker
+        .nulls
+        .iter()
+        .map(|(pos, field)| {
+            let message = "JSON null is not a scenario value: leave the field out to get its default";
+            Problem::at(pos, field, ProblemKind::WrongType, message)
+        })
+        .collect())
 }
 
 /// A walker over valid JSON; errors are byte offsets (only reached on text that
@@ -31,6 +42,10 @@ struct Walker<'a> {
     text: &'a str,
     at: usize,
     index: &'a LineIndex<'a>,
+    /// Where `null`s are, with their field paths (not allowed: TOML has no null).
+    nulls: Vec<(super::tree::Pos, String)>,
+    /// The field path of the value being read: keys, and `[i]` for array elements.
+    path: Vec<String>,
 }
 
 impl Walker<'_> {
@@ -91,7 +106,9 @@ impl Walker<'_> {
                         let key_pos = self.index.pos(self.at);
                         let key = self.string()?;
                         self.expect(b':')?;
+                        self.path.push(key.clone());
                         let node = self.value()?;
+                        self.path.pop();
                         entries.push(Entry { key, key_pos, node });
                         self.skip_space();
                         match self.peek() {
@@ -114,7 +131,9 @@ impl Walker<'_> {
                     self.at += 1;
                 } else {
                     loop {
+                        self.path.push(format!("[{}]", items.len()));
                         items.push(self.value()?);
+                        self.path.pop();
                         self.skip_space();
                         match self.peek() {
                             Some(b',') => self.at += 1,
@@ -136,9 +155,18 @@ impl Walker<'_> {
                 match word.as_str() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
-                    // JSON null has no TOML counterpart: kept as a string the
-                    // validator reports as the wrong type.
-                    _ => Value::String("null".into()),
+                    // JSON null has no TOML counterpart: reported after the walk.
+                    _ => {
+                        let field = self.path.iter().fold(String::new(), |mut f, part| {
+                            if !f.is_empty() && !part.starts_with('[') {
+                                f.push('.');
+                            }
+                            f.push_str(part);
+                            f
+                        });
+                        self.nulls.push((pos.clone(), field));
+                        Value::Bool(false)
+                    }
                 }
             }
             _ => {
@@ -177,6 +205,13 @@ mod tests {
         assert_eq!(items.iter().map(|n| n.as_f64()).collect::<Vec<_>>(), vec![Some(1.0), Some(2500.0), Some(-3.0)]);
         assert_eq!(root.get("f").map(|n| &n.value), Some(&Value::Bool(false)));
         assert_eq!(root.entry("f").map(|e| (e.key_pos.line, e.key_pos.column)), Some((4, 3)));
+    }
+
+    #[test]
+    fn null_is_reported_at_its_line() {
+        let errors = parse("{\n \"a\": 1,\n \"b\": [{\"c\": null}]\n}", source()).expect_err("null");
+        assert_eq!((errors[0].line, errors[0].column), (Some(3), Some(14)));
+        assert_eq!(errors[0].field, "b[0].c");
     }
 
     #[test]
