@@ -46,8 +46,10 @@ fn the_default_scenario_keeps_its_levers_and_targets() {
             "dibao",
             "employment_transfers",
             "farm_productivity",
+            "labour_transfer",
             "resident_pension_contribution_support",
-            "skills_training"
+            "skills_training",
+            "start_up_support"
         ]
     );
     assert_eq!(s.targets.len(), 6);

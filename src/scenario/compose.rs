@@ -18,10 +18,14 @@ use super::tree::{Entry, Node, Pos, SourceInfo, Value};
 use crate::policy::registry::did_you_mean;
 
 /// Every file of `scenarios/`, embedded, by file stem.
-pub const BUILTIN_SCENARIOS: [(&str, &str); 4] = [
+pub const BUILTIN_SCENARIOS: [(&str, &str); 8] = [
     ("liupanshui-2022", include_str!("../../scenarios/liupanshui-2022.toml")),
     ("liupanshui-2022-no-training", include_str!("../../scenarios/liupanshui-2022-no-training.toml")),
     ("liupanshui-2022-dibao-750", include_str!("../../scenarios/liupanshui-2022-dibao-750.toml")),
+    ("bayannur-2017", include_str!("../../scenarios/bayannur-2017.toml")),
+    ("baotou-jiuyuan-2021", include_str!("../../scenarios/baotou-jiuyuan-2021.toml")),
+    ("yangquan-2018", include_str!("../../scenarios/yangquan-2018.toml")),
+    ("wuzhong-2023", include_str!("../../scenarios/wuzhong-2023.toml")),
     ("backtest-national-2015", include_str!("../../scenarios/backtest-national-2015.toml")),
 ];
 
