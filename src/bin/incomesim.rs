@@ -27,7 +27,7 @@ enum Command {
     /// prints the year-by-year paths of urban and rural income, their ratio, each
     /// lever's contribution and the plan's targets.
     Run {
-        /// A scenario TOML file.
+        /// A scenario file (TOML or JSON).
         scenario: Option<std::path::PathBuf>,
         /// Households (overrides the scenario).
         #[arg(long)]
@@ -53,7 +53,7 @@ enum Command {
     },
     /// Validates a scenario file without running it.
     Check {
-        /// The scenario TOML file.
+        /// The scenario file (TOML or JSON).
         scenario: std::path::PathBuf,
     },
     /// Lists the built-in region profiles.
@@ -110,7 +110,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Levers { format } => print_levers(format)?,
         Command::Check { scenario } => {
-            let s = incomesim::engine::Scenario::from_file(&scenario)?;
+            let s = incomesim::scenario::load(&scenario)?;
             println!(
                 "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s)",
                 scenario.display(),
@@ -128,16 +128,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
             }
             let (mut s, source, text) = match &scenario {
-                Some(path) => {
-                    (incomesim::engine::Scenario::from_file(path)?, path.display().to_string(), std::fs::read(path)?)
-                }
+                Some(path) => (incomesim::scenario::load(path)?, path.display().to_string(), std::fs::read(path)?),
                 None => (
-                    incomesim::engine::Scenario::default_scenario()?,
+                    incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME)?,
                     "embedded: scenarios/liupanshui-2022.toml".to_string(),
                     incomesim::scenario::DEFAULT_SCENARIO.as_bytes().to_vec(),
                 ),
             };
             if let Some(n) = households {
+                if s.microdata.is_some() {
+                    return Err("--households does not apply: the scenario's population is its microdata".into());
+                }
                 s.households = n;
             }
             if let Some(x) = seed {

@@ -49,8 +49,11 @@ pub struct Scenario {
     pub name: String,
     /// The region profile of the base population.
     pub profile: Profile,
-    /// Households to generate.
+    /// Households to generate (with `microdata`, the number of households loaded).
     pub households: usize,
+    /// Household microdata to start from instead of a generated population (the
+    /// profile still gives the base-year rules and calibration).
+    pub microdata: Option<crate::scenario::MicrodataFiles>,
     /// Seed of the population and of every draw.
     pub seed: u64,
     /// Last projected year (the first is the year after the profile's base year).
@@ -83,6 +86,7 @@ impl Scenario {
         Scenario {
             name: format!("{} baseline", profile.id),
             households: 20_000,
+            microdata: None,
             seed: 7,
             last_year: profile.base_year + 3,
             dynamics: Dynamics::from_profile(&profile),
@@ -481,9 +485,13 @@ impl<'a> Projection<'a> {
         })
     }
 
-    /// The base-year population in chunks, generated with `seed`.
+    /// The base-year population in chunks: the scenario's microdata, or generated with
+    /// `seed`.
     fn base_chunks(&self, generator: &Generator, seed: u64) -> Result<Vec<Chunk>> {
-        let pop = generator.with_seed(seed).generate(self.scenario.households)?;
+        let pop = match &self.scenario.microdata {
+            Some(files) => files.load()?,
+            None => generator.with_seed(seed).generate(self.scenario.households)?,
+        };
         Ok(split(pop, self.chunk_households))
     }
 

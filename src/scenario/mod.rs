@@ -1,6 +1,7 @@
-//! Scenario files: a region, a population size, a seed, the years, baseline
-//! assumptions and their uncertainty, reform levers by name with dated parameters,
-//! targets and replications.
+//! Scenario files: a region (or household microdata), a population size, a seed, the
+//! years, baseline assumptions and their uncertainty, reform levers by name with dated
+//! parameters, targets and replications. TOML or JSON; `docs/scenario.md` documents
+//! every field.
 //!
 //! ```toml
 //! name = "Liupanshui 2022 resident income plan"
@@ -29,66 +30,120 @@
 //! value = 0.12
 //! comparison = { kind = "at_least" }
 //! ```
+//!
+//! A variant extends another scenario and overrides a few values:
+//!
+//! ```toml
+//! base = "liupanshui-2022"
+//! name = "Liupanshui 2022 plan without the training places"
+//! drop_levers = ["skills_training"]
+//! ```
+//!
+//! Reading goes in three steps, each collecting every problem it finds: the text is
+//! parsed into a tree that keeps each value's file, line and column ([`tree`]); `base`
+//! is resolved and merged ([`compose`]); the tree is validated into a [`Scenario`]
+//! (fields, types, ranges, region, microdata, every lever's parameters through the
+//! registry, targets). [`ScenarioErrors`] lists the problems as
+//! `FILE:LINE:COL: field.path: message`.
 
-use std::path::Path;
+mod check;
+pub mod compose;
+mod json_text;
+mod levers;
+pub mod problem;
+mod targets;
+mod toml_text;
+pub mod tree;
+mod validate;
 
-use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use compose::{BUILTIN_SCENARIOS, builtin_names};
+pub use problem::{Problem, ProblemKind, ScenarioErrors};
+pub use targets::{GROUPS, TARGET_FIELDS, indicator_names};
+pub use validate::{
+    DEFAULT_HOUSEHOLDS, DEFAULT_POVERTY_LINES, DEFAULT_SEED, DEFAULT_SHAPLEY_PERMUTATIONS, MAX_HORIZON, TOP_FIELDS,
+};
 
 use crate::dynamics::Dynamics;
-use crate::engine::projection::{ReformLever, Scenario, Uncertain};
-use crate::engine::targets::Target;
-use crate::error::{Error, Result};
-use crate::policy::{Dated, YearMonth};
-use crate::region::Profile;
+use crate::engine::projection::Scenario;
+use crate::error::Result;
+use crate::model::Population;
+use crate::policy::Dated;
+use tree::{Node, SourceInfo};
 
 /// The embedded default scenario: the Liupanshui 2022 plan on its 2021 population.
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/liupanshui-2022.toml");
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawScenario {
-    name: String,
-    region: String,
-    #[serde(default = "default_households")]
-    households: usize,
-    #[serde(default = "default_seed")]
-    seed: u64,
-    last_year: u16,
-    #[serde(default = "default_replications")]
-    replications: usize,
-    #[serde(default = "default_true")]
-    shapley: bool,
-    #[serde(default = "default_permutations")]
-    shapley_permutations: usize,
-    #[serde(default = "default_lines")]
-    poverty_lines: Vec<f64>,
-    #[serde(default)]
-    assumptions: toml::Table,
-    #[serde(default)]
-    uncertainty: toml::Table,
-    #[serde(default)]
-    levers: toml::Table,
-    #[serde(default)]
-    targets: Vec<Target>,
+/// Name of the default scenario among the built-in ones.
+pub const DEFAULT_SCENARIO_NAME: &str = "liupanshui-2022";
+
+/// The household microdata a scenario starts from instead of a generated population:
+/// two CSV files in the format of `docs/microdata.md`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MicrodataFiles {
+    /// `households.csv`.
+    pub households: PathBuf,
+    /// `persons.csv`.
+    pub persons: PathBuf,
 }
 
-fn default_households() -> usize {
-    20_000
+impl MicrodataFiles {
+    /// Loads the population.
+    ///
+    /// # Errors
+    /// [`crate::error::Error::Io`] or [`crate::error::Error::Microdata`] from the loader.
+    pub fn load(&self) -> Result<Population> {
+        crate::microdata::load_csv(&self.households, &self.persons, &crate::microdata::LoadOptions::default())
+    }
 }
-fn default_seed() -> u64 {
-    7
+
+/// Reads a scenario file (TOML, or JSON for a `.json` name), resolves its `base` and
+/// validates it.
+///
+/// # Errors
+/// Every problem found: an unreadable file, syntax errors (line and column), or every
+/// problem of the validator, each with its file, line and field path.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioErrors> {
+    let doc = compose::read_document(path).map_err(ScenarioErrors::new)?;
+    finish(doc)
 }
-fn default_replications() -> usize {
-    1
+
+/// Parses a scenario from text; `origin` names it in problems (a name ending in
+/// `.json`, or text starting with `{`, is read as JSON). A relative `base`, region or
+/// microdata path is resolved against the working directory.
+///
+/// # Errors
+/// As [`load`].
+pub fn parse_str(text: &str, origin: &str) -> Result<Scenario, ScenarioErrors> {
+    let source = Arc::new(SourceInfo { name: origin.to_string(), dir: None, identity: format!("text:{origin}") });
+    let doc = compose::parse_document(text, source).map_err(ScenarioErrors::new)?;
+    finish(doc)
 }
-fn default_true() -> bool {
-    true
+
+/// A built-in scenario by name (a file stem of `scenarios/`).
+///
+/// # Errors
+/// A problem naming the built-in scenarios if there is none of that name; otherwise as
+/// [`load`].
+pub fn load_builtin(name: &str) -> Result<Scenario, ScenarioErrors> {
+    let Some(text) = compose::builtin_text(name) else {
+        let message = format!(
+            "no built-in scenario `{name}`{}; built-in scenarios: {}",
+            crate::policy::registry::did_you_mean(name, &builtin_names()),
+            builtin_names().join(", ")
+        );
+        return Err(ScenarioErrors::new(vec![Problem::file(name, ProblemKind::Base, message)]));
+    };
+    let doc = compose::parse_document(text, compose::builtin_source(name)).map_err(ScenarioErrors::new)?;
+    finish(doc)
 }
-fn default_permutations() -> usize {
-    200
-}
-fn default_lines() -> Vec<f64> {
-    vec![6_000.0, 10_000.0]
+
+fn finish(doc: Node) -> Result<Scenario, ScenarioErrors> {
+    let mut chain = vec![doc.pos.source.identity.clone()];
+    let doc = compose::resolve(doc, &mut chain).map_err(ScenarioErrors::new)?;
+    validate::scenario(&doc).map_err(ScenarioErrors::new)
 }
 
 /// The baseline assumptions a scenario can set, with the dynamics field each sets.
@@ -124,129 +179,22 @@ pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dat
     })
 }
 
-fn invalid(origin: &str, field: &str, value: impl std::fmt::Display, problem: impl Into<String>) -> Error {
-    Error::InvalidValue {
-        origin: origin.into(),
-        field: field.into(),
-        value: value.to_string(),
-        problem: problem.into(),
-    }
-}
-
-fn dated(origin: &str, field: &str, v: &toml::Value) -> Result<Dated<f64>> {
-    let number = |x: &toml::Value| match x {
-        toml::Value::Integer(i) => Ok(*i as f64),
-        toml::Value::Float(f) if f.is_finite() => Ok(*f),
-        other => Err(invalid(origin, field, other, "expected a number")),
-    };
-    match v {
-        toml::Value::Table(t) => {
-            let mut steps = Vec::new();
-            for (k, x) in t {
-                let m = YearMonth::parse(k)
-                    .ok_or_else(|| invalid(origin, &format!("{field}.{k}"), k, "expected a month like 2022-01"))?;
-                steps.push((m, number(x)?));
-            }
-            steps.sort_by_key(|s| s.0);
-            Dated::new(steps).ok_or_else(|| invalid(origin, field, v, "needs at least one month"))
-        }
-        other => Ok(Dated::constant(number(other)?)),
-    }
-}
-
 impl Scenario {
-    /// Reads a scenario from a TOML file.
+    /// Reads a scenario from a TOML or JSON file (see [`load`], which keeps every
+    /// problem apart).
     ///
     /// # Errors
-    /// [`Error::Io`] if it cannot be read; [`Error::Parse`] with line and column for a
-    /// syntax error; [`Error::InvalidValue`] naming the field for a bad value; an
-    /// unknown region or lever.
+    /// [`crate::error::Error::Parse`] listing every problem.
     pub fn from_file(path: &Path) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        Self::from_toml_str(&text, &path.display().to_string())
+        Ok(load(path)?)
     }
 
-    /// Parses a scenario from TOML text; `origin` names it in errors.
+    /// Parses a scenario from TOML (or JSON) text; `origin` names it in errors.
     ///
     /// # Errors
     /// As [`Scenario::from_file`].
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Scenario> {
-        let raw: RawScenario = toml::from_str(text)
-            .map_err(|e: toml::de::Error| Error::Parse { origin: origin.to_string(), message: e.to_string() })?;
-        let profile = Profile::load(&raw.region)?;
-        if raw.households == 0 {
-            return Err(invalid(origin, "households", 0, "a population needs at least one household"));
-        }
-        if raw.last_year <= profile.base_year {
-            return Err(invalid(
-                origin,
-                "last_year",
-                raw.last_year,
-                format!("must come after the base year {} of `{}`", profile.base_year, profile.id),
-            ));
-        }
-        if raw.replications == 0 {
-            return Err(invalid(origin, "replications", 0, "at least one"));
-        }
-        let mut dynamics = Dynamics::from_profile(&profile);
-        for (k, v) in &raw.assumptions {
-            let field = format!("assumptions.{k}");
-            let value = dated(origin, &field, v)?;
-            let slot = assumption_mut(&mut dynamics, k).ok_or_else(|| {
-                invalid(
-                    origin,
-                    &field,
-                    v,
-                    format!("unknown assumption{}", crate::policy::registry::did_you_mean(k, &ASSUMPTIONS)),
-                )
-            })?;
-            *slot = value;
-        }
-        let mut uncertainty = Vec::new();
-        for (k, v) in &raw.uncertainty {
-            let field = format!("uncertainty.{k}");
-            if !ASSUMPTIONS.contains(&k.as_str()) {
-                return Err(invalid(
-                    origin,
-                    &field,
-                    v,
-                    format!("unknown assumption{}", crate::policy::registry::did_you_mean(k, &ASSUMPTIONS)),
-                ));
-            }
-            let sd = v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap_or(-1.0);
-            if !(sd >= 0.0 && sd.is_finite()) {
-                return Err(invalid(origin, &field, v, "a standard deviation: a number, not negative"));
-            }
-            uncertainty.push(Uncertain { assumption: k.clone(), sd });
-        }
-        let mut reform = Vec::new();
-        for (name, params) in &raw.levers {
-            crate::policy::registry::find(name)?;
-            let params = params
-                .as_table()
-                .cloned()
-                .ok_or_else(|| invalid(origin, &format!("levers.{name}"), params, "expected a table of parameters"))?;
-            // Check the parameters now, against the profile (the calibrated take-up
-            // is filled in when the run builds the lever).
-            crate::policy::registry::build(name, crate::policy::registry::BuildContext::new(&profile), &params)?;
-            reform.push(ReformLever { name: name.clone(), params });
-        }
-        Ok(Scenario {
-            name: raw.name,
-            profile,
-            households: raw.households,
-            seed: raw.seed,
-            last_year: raw.last_year,
-            dynamics,
-            reform,
-            targets: raw.targets,
-            replications: raw.replications,
-            shapley: raw.shapley,
-            shapley_permutations: raw.shapley_permutations,
-            shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
-            poverty_lines: raw.poverty_lines,
-            uncertainty,
-        })
+        Ok(parse_str(text, origin)?)
     }
 
     /// The embedded default scenario.
@@ -254,6 +202,6 @@ impl Scenario {
     /// # Errors
     /// Only if the embedded file is broken (a test guards it).
     pub fn default_scenario() -> Result<Scenario> {
-        Self::from_toml_str(DEFAULT_SCENARIO, "scenario liupanshui-2022 (embedded)")
+        Ok(load_builtin(DEFAULT_SCENARIO_NAME)?)
     }
 }

@@ -1,0 +1,382 @@
+//! The resolved document to a [`Scenario`], reporting every problem found.
+
+use std::path::{Path, PathBuf};
+
+use super::check::{Check, join};
+use super::problem::{Problem, ProblemKind};
+use super::targets::Years;
+use super::tree::{Node, Value};
+use super::{ASSUMPTIONS, MicrodataFiles, assumption_mut};
+use crate::dynamics::Dynamics;
+use crate::engine::projection::{Scenario, Uncertain};
+use crate::error::Error;
+use crate::indicators::PovertyLines;
+use crate::policy::registry::did_you_mean;
+use crate::region::{Profile, builtin_ids};
+
+/// Fields of a scenario's top level.
+pub const TOP_FIELDS: [&str; 17] = [
+    "name",
+    "region",
+    "microdata",
+    "households",
+    "seed",
+    "last_year",
+    "replications",
+    "shapley",
+    "shapley_permutations",
+    "poverty_lines",
+    "assumptions",
+    "uncertainty",
+    "levers",
+    "targets",
+    "base",
+    "targets_extend",
+    "drop_levers",
+];
+
+/// Default number of households to generate (an assumption: enough for stable
+/// city-level means in a few seconds).
+pub const DEFAULT_HOUSEHOLDS: usize = 20_000;
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 7;
+/// Default random orders for sampled Shapley values.
+pub const DEFAULT_SHAPLEY_PERMUTATIONS: usize = 200;
+/// Default fixed poverty lines, yuan per person per year (see
+/// [`PovertyLines::default`] for their sources).
+pub const DEFAULT_POVERTY_LINES: [f64; 2] = [6_000.0, 10_000.0];
+/// Most households a scenario may generate (an assumption: beyond, memory).
+pub const MAX_HOUSEHOLDS: i64 = 100_000_000;
+/// Most years a projection may run past its base year (an assumption: the baseline
+/// assumptions are not meant for longer horizons).
+pub const MAX_HORIZON: u16 = 50;
+
+/// The accepted range of each assumption, as a test and a description.
+fn assumption_range(name: &str) -> (fn(f64) -> bool, &'static str) {
+    match name {
+        "migration_rate" | "return_rate" | "urban_share" => (|x| (0.0..=1.0).contains(&x), "a share from 0 to 1"),
+        "mortality_scale" => (|x| x >= 0.0, "a multiple of the 2020 death hazards, ≥ 0"),
+        "crude_birth_rate" => (|x| (0.0..=0.1).contains(&x), "births per person per year, from 0 to 0.1"),
+        _ => (|x| x > -1.0, "a yearly rate above -1 (0.05 = +5%)"),
+    }
+}
+
+/// Validates a resolved document.
+///
+/// # Errors
+/// Every problem found.
+pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
+    let mut check = Check::default();
+    if root.entries().is_none() {
+        check.push(&root.pos, "", ProblemKind::WrongType, "a scenario must be a table of fields");
+        return Err(check.problems);
+    }
+    check.unknown_fields(root, "", &TOP_FIELDS, "field");
+    for key in ["targets_extend", "drop_levers"] {
+        if let Some(e) = root.entry(key) {
+            let message = format!("`{key}` only applies to a scenario with `base`");
+            check.push(&e.key_pos, key, ProblemKind::InvalidValue, message);
+        }
+    }
+
+    let name = check
+        .required(root, "", "name", "a name for reports")
+        .and_then(|n| check.string(n, "name", "a name for reports"));
+    let profile = check
+        .required(root, "", "region", "a built-in region id (`incomesim regions`) or a profile file")
+        .and_then(|n| region(n, &mut check));
+    let microdata = root.get("microdata").and_then(|n| microdata(n, &mut check));
+    let households = households(root, microdata.as_ref(), &mut check);
+    let seed = match root.get("seed") {
+        Some(n) => check.integer(n, "seed", 0, i64::MAX, "seed").map(|s| s as u64),
+        None => Some(DEFAULT_SEED),
+    };
+    let last_year = check
+        .required(root, "", "last_year", "the last projected year")
+        .and_then(|n| last_year(n, profile.as_ref(), &mut check));
+    let replications = match root.get("replications") {
+        Some(n) => check.integer(n, "replications", 1, 10_000, "replications").map(|r| r as usize),
+        None => Some(1),
+    };
+    let shapley = root.get("shapley").map_or(Some(true), |n| check.boolean(n, "shapley"));
+    let shapley_permutations = match root.get("shapley_permutations") {
+        Some(n) => check.integer(n, "shapley_permutations", 1, 1_000_000, "random orders").map(|p| p as usize),
+        None => Some(DEFAULT_SHAPLEY_PERMUTATIONS),
+    };
+    let poverty_lines = match root.get("poverty_lines") {
+        Some(n) => poverty_lines(n, &mut check),
+        None => Some(DEFAULT_POVERTY_LINES.to_vec()),
+    };
+    let mut dynamics = profile.as_ref().map(Dynamics::from_profile);
+    if let Some(n) = root.get("assumptions") {
+        assumptions(n, dynamics.as_mut(), &mut check);
+    }
+    let uncertainty = root.get("uncertainty").map_or(Some(Vec::new()), |n| uncertainty(n, &mut check));
+    let reform =
+        root.get("levers").map_or(Some(Vec::new()), |n| super::levers::levers(n, profile.as_ref(), &mut check));
+    let labels = poverty_lines.as_ref().and_then(|l| PovertyLines::new(l.clone()).ok()).map(|l| l.labels());
+    let years = profile.as_ref().zip(last_year).map(|(p, last)| Years { base: p.base_year, last });
+    let targets = root
+        .get("targets")
+        .map_or(Some(Vec::new()), |n| super::targets::targets(n, labels.as_deref(), years, &mut check));
+
+    if !check.problems.is_empty() {
+        return Err(check.problems);
+    }
+    let missing = || vec![Problem::at(&root.pos, "", ProblemKind::InvalidValue, "invalid scenario")];
+    let (Some(name), Some(profile), Some(households), Some(seed), Some(last_year)) =
+        (name, profile, households, seed, last_year)
+    else {
+        return Err(missing());
+    };
+    let (Some(replications), Some(shapley), Some(shapley_permutations), Some(poverty_lines)) =
+        (replications, shapley, shapley_permutations, poverty_lines)
+    else {
+        return Err(missing());
+    };
+    let (Some(dynamics), Some(uncertainty), Some(reform), Some(targets)) = (dynamics, uncertainty, reform, targets)
+    else {
+        return Err(missing());
+    };
+    Ok(Scenario {
+        name,
+        profile,
+        households,
+        microdata: microdata.map(|(files, _)| files),
+        seed,
+        last_year,
+        dynamics,
+        reform,
+        targets,
+        replications,
+        shapley,
+        shapley_permutations,
+        shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
+        poverty_lines,
+        uncertainty,
+    })
+}
+
+/// A path written in a document, relative to that document's folder.
+fn relative_to(node: &Node, text: &str) -> PathBuf {
+    let path = Path::new(text);
+    match &node.pos.source.dir {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn region(node: &Node, check: &mut Check) -> Option<Profile> {
+    let text = check.string(node, "region", "a built-in region id (`incomesim regions`) or a profile file")?;
+    let ids = builtin_ids();
+    let local = relative_to(node, &text);
+    let loaded = if !ids.contains(&text.as_str()) && local.is_file() {
+        Profile::from_file(&local)
+    } else {
+        Profile::load(&text)
+    };
+    match loaded {
+        Ok(p) => Some(p),
+        Err(Error::UnknownRegion { id, known }) => {
+            let message = format!(
+                "unknown region `{id}`{}; built-in regions: {known}, or a profile file",
+                did_you_mean(&id, &ids)
+            );
+            check.push(&node.pos, "region", ProblemKind::InvalidValue, message);
+            None
+        }
+        Err(e) => {
+            check.push(&node.pos, "region", ProblemKind::InvalidValue, format!("the profile cannot be loaded: {e}"));
+            None
+        }
+    }
+}
+
+/// The microdata files and their number of households.
+fn microdata(node: &Node, check: &mut Check) -> Option<(MicrodataFiles, usize)> {
+    let files = match &node.value {
+        Value::String(s) => {
+            let path = relative_to(node, s);
+            if !path.exists() {
+                let message = format!(
+                    "microdata not found: {} (expected a folder holding households.csv and persons.csv, or a \
+                     households CSV file with persons.csv beside it)",
+                    path.display()
+                );
+                check.push(&node.pos, "microdata", ProblemKind::InvalidValue, message);
+                return None;
+            }
+            if path.is_dir() {
+                MicrodataFiles { households: path.join("households.csv"), persons: path.join("persons.csv") }
+            } else {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                MicrodataFiles { households: path, persons: dir.join("persons.csv") }
+            }
+        }
+        Value::Table(_) => {
+            check.unknown_fields(node, "microdata", &["households", "persons"], "microdata field");
+            let mut file = |key: &str| {
+                let field = join("microdata", key);
+                let n = check.required(node, "microdata", key, "the path of a CSV file")?;
+                check.string(n, &field, "the path of a CSV file").map(|s| relative_to(n, &s))
+            };
+            let (households, persons) = (file("households"), file("persons"));
+            MicrodataFiles { households: households?, persons: persons? }
+        }
+        other => {
+            let message = format!(
+                "expected a folder holding households.csv and persons.csv, a households CSV file, or a table \
+                 {{ households = \"...\", persons = \"...\" }}; found {}",
+                other.kind()
+            );
+            check.push(&node.pos, "microdata", ProblemKind::WrongType, message);
+            return None;
+        }
+    };
+    let mut fine = true;
+    for path in [&files.households, &files.persons] {
+        if !path.is_file() {
+            let message = format!("microdata file not found: {}", path.display());
+            check.push(&node.pos, "microdata", ProblemKind::InvalidValue, message);
+            fine = false;
+        }
+    }
+    if !fine {
+        return None;
+    }
+    match files.load() {
+        Ok(pop) if pop.household_count() > 0 => {
+            let n = pop.household_count();
+            Some((files, n))
+        }
+        Ok(_) => {
+            check.push(&node.pos, "microdata", ProblemKind::InvalidValue, "the microdata have no households");
+            None
+        }
+        Err(Error::Microdata { problems }) => {
+            let shown: Vec<String> = problems.iter().take(5).map(|p| p.to_string()).collect();
+            let more = problems.len().saturating_sub(shown.len());
+            let tail = if more > 0 { format!("; and {more} more") } else { String::new() };
+            let message = format!("{} problem(s) in the microdata: {}{tail}", problems.len(), shown.join("; "));
+            check.push(&node.pos, "microdata", ProblemKind::InvalidValue, message);
+            None
+        }
+        Err(e) => {
+            check.push(&node.pos, "microdata", ProblemKind::InvalidValue, e.to_string());
+            None
+        }
+    }
+}
+
+fn households(root: &Node, microdata: Option<&(MicrodataFiles, usize)>, check: &mut Check) -> Option<usize> {
+    let given = root.get("households");
+    if let (Some(n), Some(_)) = (given, root.get("microdata")) {
+        let message = "not used with `microdata`: the population is the households of the microdata; remove one";
+        check.push(&n.pos, "households", ProblemKind::InvalidValue, message);
+        return None;
+    }
+    if let Some((_, count)) = microdata {
+        return Some(*count);
+    }
+    match given {
+        Some(n) => check.integer(n, "households", 1, MAX_HOUSEHOLDS, "households").map(|h| h as usize),
+        None => Some(DEFAULT_HOUSEHOLDS),
+    }
+}
+
+fn last_year(node: &Node, profile: Option<&Profile>, check: &mut Check) -> Option<u16> {
+    let Some(p) = profile else {
+        return check.integer(node, "last_year", 1901, 2200, "a year").map(|y| y as u16);
+    };
+    let (first, last) = (i64::from(p.base_year) + 1, i64::from(p.base_year + MAX_HORIZON));
+    let Some(y) = node.as_f64().filter(|y| y.fract() == 0.0).map(|y| y as i64) else {
+        return check.integer(node, "last_year", first, last, "a year").map(|y| y as u16);
+    };
+    if y <= i64::from(p.base_year) {
+        let message = format!(
+            "years out of order: the last year {y} must come after the base year {} of `{}`",
+            p.base_year, p.id
+        );
+        check.push(&node.pos, "last_year", ProblemKind::InvalidValue, message);
+        return None;
+    }
+    check.integer(node, "last_year", first, last, "a year").map(|y| y as u16)
+}
+
+fn poverty_lines(node: &Node, check: &mut Check) -> Option<Vec<f64>> {
+    let expected = "an array of poverty lines in yuan per person per year, each > 0";
+    let Value::Array(items) = &node.value else {
+        let message = format!("expected {expected}, found {}", node.value.kind());
+        check.push(&node.pos, "poverty_lines", ProblemKind::WrongType, message);
+        return None;
+    };
+    let mut lines = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("poverty_lines[{i}]");
+        let z = check.number(item, &field, |x| x > 0.0, "yuan per person per year, > 0")?;
+        if lines.contains(&z) {
+            check.push(&item.pos, &field, ProblemKind::InvalidValue, format!("poverty line {z} given twice"));
+            return None;
+        }
+        lines.push(z);
+    }
+    Some(lines)
+}
+
+fn unknown_assumption(check: &mut Check, e: &super::tree::Entry, field: &str) -> bool {
+    if ASSUMPTIONS.contains(&e.key.as_str()) {
+        return false;
+    }
+    let message = format!(
+        "unknown assumption `{}`{}; known: {}",
+        e.key,
+        did_you_mean(&e.key, &ASSUMPTIONS),
+        ASSUMPTIONS.join(", ")
+    );
+    check.push(&e.key_pos, field, ProblemKind::UnknownField, message);
+    true
+}
+
+fn assumptions(node: &Node, mut dynamics: Option<&mut Dynamics>, check: &mut Check) {
+    let Some(entries) = node.entries() else {
+        let message = format!("expected a table of assumptions, found {}", node.value.kind());
+        check.push(&node.pos, "assumptions", ProblemKind::WrongType, message);
+        return;
+    };
+    for e in entries {
+        let field = join("assumptions", &e.key);
+        if unknown_assumption(check, e, &field) {
+            continue;
+        }
+        let (ok, expected) = assumption_range(&e.key);
+        let value = check.dated(&e.node, &field, ok, expected);
+        if let (Some(value), Some(d)) = (value, dynamics.as_deref_mut())
+            && let Some(slot) = assumption_mut(d, &e.key)
+        {
+            *slot = value;
+        }
+    }
+}
+
+fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
+    let Some(entries) = node.entries() else {
+        let message = format!("expected a table of standard deviations by assumption, found {}", node.value.kind());
+        check.push(&node.pos, "uncertainty", ProblemKind::WrongType, message);
+        return None;
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    let before = check.problems.len();
+    for e in entries {
+        let field = join("uncertainty", &e.key);
+        if unknown_assumption(check, e, &field) {
+            continue;
+        }
+        let expected = "a standard deviation in the assumption's unit, ≥ 0";
+        if let Some(sd) = check.number(&e.node, &field, |x| x >= 0.0, expected) {
+            out.push(Uncertain { assumption: e.key.clone(), sd });
+        }
+    }
+    // Name order: each assumption's index keys its random draws.
+    out.sort_by(|a, b| a.assumption.cmp(&b.assumption));
+    (check.problems.len() == before).then_some(out)
+}
