@@ -302,6 +302,34 @@ impl Outcome {
     }
 }
 
+/// How far a projection has got, as [`Projection::on_progress`] reports it: `done` of
+/// `total` steps, a step being one year of one variant (baseline, a coalition of
+/// levers, a replication or the microdata export). With sampled Shapley values
+/// `total` is an upper bound: the last report has `done == total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Steps done.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What is running: `calibrating`, `projecting`, `microdata` (the export's run) or `done`.
+    pub stage: &'static str,
+}
+
+/// The progress callback and its step counter.
+#[derive(Clone)]
+struct ProgressHook {
+    report: Arc<dyn Fn(Progress) + Send + Sync>,
+    done: Arc<std::sync::atomic::AtomicUsize>,
+    total: usize,
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgressHook").field("total", &self.total).finish_non_exhaustive()
+    }
+}
+
 /// Runs a scenario: `Projection::new(&scenario).chunk_households(n).run()`.
 #[derive(Debug)]
 pub struct Projection<'a> {
@@ -310,6 +338,7 @@ pub struct Projection<'a> {
     base_rules: LeverSet,
     keep_outcomes: bool,
     microdata: Option<(u16, std::path::PathBuf)>,
+    progress: Option<ProgressHook>,
 }
 
 impl<'a> Projection<'a> {
@@ -321,6 +350,39 @@ impl<'a> Projection<'a> {
             base_rules: LeverSet::new(),
             keep_outcomes: false,
             microdata: None,
+            progress: None,
+        }
+    }
+
+    /// Calls `f` as the projection goes: once before calibration, after each year of
+    /// each variant, and once at the end. Results do not depend on it.
+    pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        let s = self.scenario;
+        let years = (s.last_year.saturating_sub(s.profile.base_year) as usize) + 1;
+        let n = s.reform.len().min(63);
+        let exact = 1usize << n.min(20);
+        let coalitions = if s.shapley && n > 0 {
+            if n <= s.shapley_exact_max { exact } else { exact.min(s.shapley_permutations * n + 2) }
+        } else if n > 0 {
+            2
+        } else {
+            1
+        };
+        let variants = coalitions + s.replications.max(1) - 1 + if self.microdata.is_some() { 2 } else { 0 };
+        self.progress = Some(ProgressHook {
+            report: Arc::new(f),
+            done: Arc::default(),
+            total: variants * years,
+        });
+        self
+    }
+
+    /// Reports one more step done (or none with `step == 0`) at `stage`.
+    fn tick(&self, step: usize, stage: &'static str) {
+        if let Some(p) = &self.progress {
+            let done = p.done.fetch_add(step, std::sync::atomic::Ordering::Relaxed) + step;
+            let done = if stage == "done" { p.total } else { done.min(p.total) };
+            (p.report)(Progress { done, total: p.total, stage });
         }
     }
 
@@ -365,6 +427,7 @@ impl<'a> Projection<'a> {
         if s.reform.len() > 63 {
             return Err(Error::InvalidRequest("at most 63 reform levers".into()));
         }
+        self.tick(0, "calibrating");
         let generator = Generator::calibrate(&s.profile, s.seed)?;
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
@@ -380,8 +443,11 @@ impl<'a> Projection<'a> {
             scenario: self.scenario,
             chunk_households: self.chunk_households,
             keep_outcomes: self.keep_outcomes,
+            progress: self.progress.clone(),
         };
-        this.run_with(&generator)
+        let outcome = this.run_with(&generator)?;
+        self.tick(0, "done");
+        Ok(outcome)
     }
 
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
@@ -626,6 +692,7 @@ impl<'a> Projection<'a> {
                 kept.push(outcomes.clone());
             }
             previous = Some((outcomes, indicators));
+            self.tick(1, if export.is_some() { "microdata" } else { "projecting" });
         }
         Ok(VariantResult { years, outcomes: kept, paths: used })
     }
