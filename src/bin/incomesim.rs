@@ -139,10 +139,10 @@ enum Failure {
     #[error("{0}")]
     Model(incomesim::Error),
     /// An output could not be written.
-    #[error("{0}")]
+    #[error("cannot write output: {0}")]
     Output(incomesim::Error),
     /// Standard output could not be written.
-    #[error("standard output: {0}")]
+    #[error("cannot write output: standard output: {0}")]
     Stdout(std::io::Error),
     /// The worker pool could not be built.
     #[error("--threads: {0}")]
@@ -268,9 +268,9 @@ fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
     let bar = ProgressBar::new(0).with_style(style).with_prefix(label.to_string());
     let hook = bar.clone();
     let projection = projection.on_progress(move |p: Progress| {
+        hook.set_message(p.stage);
         hook.set_length(p.total as u64);
         hook.set_position(p.done as u64);
-        hook.set_message(p.stage);
     });
     let outcome = projection.run();
     bar.finish_and_clear();
