@@ -32,13 +32,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("B: basic pension disregarded, thresholds indexed to residents' incomes\n");
     println!(
         "{:<6} {:>11} {:>11} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7} {:>7}",
-        "year", "caseload A", "caseload B", "cost A", "cost B", "<dibao A", "<dibao B", "<6000 A", "<6000 B", "ratio A",
+        "year",
+        "caseload A",
+        "caseload B",
+        "cost A",
+        "cost B",
+        "<dibao A",
+        "<dibao B",
+        "<6000 A",
+        "<6000 B",
+        "ratio A",
         "ratio B"
     );
     for (ya, yb) in a.reform.years.iter().zip(&b.reform.years) {
-        let cost = |y: &incomesim::engine::projection::YearResult| {
-            y.ledger.get("dibao").map_or(0.0, |r| r.fiscal_cost) / 1e6
-        };
+        let cost =
+            |y: &incomesim::engine::projection::YearResult| y.ledger.get("dibao").map_or(0.0, |r| r.fiscal_cost) / 1e6;
         let (ia, ib) = (&ya.indicators, &yb.indicators);
         let (ga, gb) = (ia.group(Group::All), ib.group(Group::All));
         let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.2}%", 100.0 * v));

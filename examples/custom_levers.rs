@@ -27,7 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (name, text) in reform {
         let params: toml::Table = toml::from_str(text)?;
         // Building the lever checks every parameter (name, kind, range) before the run.
-        let context = BuildContext { base_year: scenario.profile.base_year, profile: &scenario.profile, calibration: None };
+        let context =
+            BuildContext { base_year: scenario.profile.base_year, profile: &scenario.profile, calibration: None };
         let lever = registry::build(name, context, &params)?;
         println!("built {:<22} {}", lever.name(), text.replace('\n', ", "));
         scenario.reform.push(ReformLever { name: name.to_string(), params });
@@ -45,7 +46,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scenario.last_year,
         c.method.describe()
     );
-    println!("{:<24} {:>16} {:>16} {:>14} {:>16}", "lever", "urban growth pp", "rural growth pp", "ratio", "cost, million");
+    println!(
+        "{:<24} {:>16} {:>16} {:>14} {:>16}",
+        "lever", "urban growth pp", "rural growth pp", "ratio", "cost, million"
+    );
     let last = outcome.reform.years.last().ok_or("no years")?;
     for (k, name) in outcome.lever_names.iter().enumerate() {
         let cost = last.ledger.get(name).map_or(0.0, |r| r.fiscal_cost);

@@ -43,8 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for threshold in (400..=1000).step_by(50) {
         let params: toml::Table = toml::from_str(&format!("rural_threshold_per_month = {threshold}"))?;
-        let context =
-            BuildContext { base_year: profile.base_year, profile: &profile, calibration: Some(generator.base_calibration()) };
+        let context = BuildContext {
+            base_year: profile.base_year,
+            profile: &profile,
+            calibration: Some(generator.base_calibration()),
+        };
         let mut rules = generator.rules().clone();
         rules.insert(registry::build("dibao", context, &params)?);
         let dibao = rules.levers().position(|l| l.name() == "dibao").ok_or("no dibao lever")?;

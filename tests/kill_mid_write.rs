@@ -76,36 +76,49 @@ fn a_killed_run_leaves_only_complete_files() {
     }
     assert!(!names.iter().any(|n| is_temporary(n)), "a finished run leaves no temporary file: {names:?}");
 
-    // Kill runs once they have started writing, a little later each time.
+    // Kill runs at moments of the writing, from the first temporary file to the last
+    // output file: each moment is a state of the folders, polled every millisecond.
+    type Moment = fn(&[String]) -> bool;
+    let finals = |names: &[String], sub: &str| names.iter().filter(|n| n.starts_with(sub) && !is_temporary(n)).count();
+    let moments: [(&str, Moment); 9] = [
+        ("the first temporary file", |n| !n.is_empty()),
+        ("the first microdata file in place", |n| n.iter().any(|x| x.starts_with("micro/") && !is_temporary(x))),
+        ("both microdata files in place", |n| {
+            n.iter().filter(|x| x.starts_with("micro/") && !is_temporary(x)).count() == 2
+        }),
+        ("the first output file begun", |n| n.iter().any(|x| x.starts_with("out/"))),
+        ("one output file in place", |n| n.iter().filter(|x| x.starts_with("out/") && !is_temporary(x)).count() >= 1),
+        ("two output files in place", |n| n.iter().filter(|x| x.starts_with("out/") && !is_temporary(x)).count() >= 2),
+        ("three output files in place", |n| {
+            n.iter().filter(|x| x.starts_with("out/") && !is_temporary(x)).count() >= 3
+        }),
+        ("four output files in place", |n| n.iter().filter(|x| x.starts_with("out/") && !is_temporary(x)).count() >= 4),
+        ("a temporary output file", |n| n.iter().any(|x| x.starts_with("out/") && is_temporary(x))),
+    ];
     let mut killed_mid_write = 0;
     let mut partial_runs = 0;
-    for attempt in 0..8u64 {
+    for (attempt, (moment, reached)) in moments.iter().enumerate() {
         let dir = scratch(&format!("attempt-{attempt}"));
         let mut child = start(&scenario, &dir);
-        let mut writing = false;
-        loop {
-            if child.try_wait().expect("polls").is_some() {
-                break;
-            }
-            let now = entries(&dir);
-            if !now.is_empty() {
-                if !writing {
-                    writing = true;
-                    std::thread::sleep(Duration::from_millis(attempt * attempt * 8));
-                    continue;
-                }
-                if now.iter().any(|(n, _)| is_temporary(n)) {
+        while child.try_wait().expect("polls").is_none() {
+            let names: Vec<String> = entries(&dir).into_iter().map(|(n, _)| n).collect();
+            if reached(&names) {
+                child.kill().expect("SIGKILL");
+                if names.iter().any(|n| is_temporary(n)) {
                     killed_mid_write += 1;
                 }
-                child.kill().expect("SIGKILL");
                 break;
             }
             std::thread::sleep(Duration::from_millis(1));
         }
         let status = child.wait().expect("reaped");
-        if !status.success() {
-            partial_runs += 1;
-        }
+        partial_runs += usize::from(!status.success());
+        let left: Vec<String> = entries(&dir).into_iter().map(|(n, _)| n).collect();
+        println!(
+            "killed at {moment}: {status}, left {left:?} ({} of {} final files)",
+            finals(&left, "out/") + finals(&left, "micro/"),
+            reference.len()
+        );
 
         for (name, path) in entries(&dir) {
             if is_temporary(&name) {
@@ -114,12 +127,12 @@ fn a_killed_run_leaves_only_complete_files() {
             let (_, complete) = reference
                 .iter()
                 .find(|(n, _)| *n == name)
-                .unwrap_or_else(|| panic!("attempt {attempt}: unexpected file {name}"));
+                .unwrap_or_else(|| panic!("killed at {moment}: unexpected file {name}"));
             let got = std::fs::read(&path).expect("reads");
             let want = std::fs::read(complete).expect("reads");
             assert!(
                 got == want,
-                "attempt {attempt}: {name} is not the complete file ({} of {} bytes)",
+                "killed at {moment}: {name} is not the complete file ({} of {} bytes)",
                 got.len(),
                 want.len()
             );

@@ -372,7 +372,10 @@ fn levers(format: Format) -> Result<(), Failure> {
         Format::Table => {
             let mut text = String::new();
             for spec in all {
-                text.push_str(&format!("{}  ({})\n  {}\n  source: {}\n", spec.name, spec.part, spec.summary, spec.source));
+                text.push_str(&format!(
+                    "{}  ({})\n  {}\n  source: {}\n",
+                    spec.name, spec.part, spec.summary, spec.source
+                ));
                 for p in spec.parameters {
                     let default = match p.default {
                         DefaultValue::Number(x) => format!("{x}"),

@@ -369,11 +369,7 @@ impl<'a> Projection<'a> {
             1
         };
         let variants = coalitions + s.replications.max(1) - 1 + if self.microdata.is_some() { 2 } else { 0 };
-        self.progress = Some(ProgressHook {
-            report: Arc::new(f),
-            done: Arc::default(),
-            total: variants * years,
-        });
+        self.progress = Some(ProgressHook { report: Arc::new(f), done: Arc::default(), total: variants * years });
         self
     }
 
