@@ -631,3 +631,37 @@ mod comparison {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_of_a_run_map_to_their_exit_codes() {
+        let calibration = incomesim::Error::Calibration { profile: "x".into(), problem: "no fit".into() };
+        assert_eq!(Failure::from_run(calibration).exit_code(), 1);
+        let io = incomesim::Error::Io { path: "out/x.csv".into(), source: std::io::Error::other("disk full") };
+        assert_eq!(Failure::from_run(io).exit_code(), 4);
+        assert_eq!(Failure::from_run(incomesim::Error::InvalidRequest("no households".into())).exit_code(), 2);
+        assert_eq!(Failure::TargetsMissed { missed: 1, total: 2 }.exit_code(), 3);
+        for code in 0..=4 {
+            assert!(EXIT_CODES.contains(&format!("\n  {code}  ")), "code {code} undocumented");
+        }
+    }
+
+    #[test]
+    fn compare_rows_join_both_scenarios_and_take_differences() {
+        let row = comparison::Row { year: 2022, group: "all".into(), indicator: "gini".into(), a: Some(0.4), b: None };
+        assert_eq!(row.difference(), None);
+        let row = comparison::Row { b: Some(0.35), ..row };
+        assert!((row.difference().expect("both sides") + 0.05).abs() < 1e-12);
+        let csv = String::from_utf8(comparison::csv(&[row])).expect("utf-8");
+        assert_eq!(csv.lines().nth(1), Some(format!("2022,all,gini,0.4,0.35,{}", 0.35 - 0.4).as_str()));
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
