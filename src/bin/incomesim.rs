@@ -68,6 +68,7 @@ enum Command {
     /// prints the year-by-year paths of urban and rural income, their ratio, each
     /// lever's contribution and the plan's targets; writes indicators.csv,
     /// indicators_baseline.csv, targets.csv, levers.csv and summary.json to --out.
+    #[command(after_help = EXIT_CODES)]
     Run {
         /// A scenario TOML file (default: the embedded scenarios/liupanshui-2022.toml).
         scenario: Option<PathBuf>,
@@ -83,6 +84,7 @@ enum Command {
     /// Runs two scenarios and prints them side by side per year (urban, rural and all
     /// mean income, ratio, Gini, dibao caseload and headcount, programme cost) with
     /// the differences B − A, and each one's targets; writes compare.csv to --out.
+    #[command(after_help = EXIT_CODES)]
     Compare {
         /// Scenario A (TOML file).
         a: PathBuf,
@@ -92,6 +94,7 @@ enum Command {
         options: RunOptions,
     },
     /// Validates a scenario file without running it.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// The scenario TOML file.
         scenario: PathBuf,
@@ -615,6 +618,10 @@ mod comparison {
             }
         }
         for (tag, o) in [("A", oa), ("B", ob)] {
+            if o.targets.is_empty() {
+                out.push_str(&format!("\ntargets of {tag}: none\n"));
+                continue;
+            }
             let met = o.targets.iter().filter(|t| t.met).count();
             out.push_str(&format!("\ntargets of {tag}: {met} of {} met\n", o.targets.len()));
             for t in &o.targets {
