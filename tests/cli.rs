@@ -353,3 +353,39 @@ fn years_sets_the_last_year_and_threads_do_not_change_results() {
     assert_eq!(years.into_iter().collect::<Vec<_>>(), ["2021", "2022", "2023"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The hook behind the progress bar: counts every year of every variant, in order.
+#[test]
+fn projection_progress_counts_every_year_of_every_variant() {
+    use std::sync::{Arc, Mutex};
+    let profile = incomesim::region::Profile::builtin("wuzhong-2022").expect("profile");
+    let mut scenario = incomesim::engine::Scenario::baseline(profile);
+    scenario.households = 800;
+    scenario.last_year = scenario.profile.base_year + 2;
+    for (name, params) in [("resident_pension", "yearly_increment_per_month = 5"), ("dibao", "indexation = \"prices\"")]
+    {
+        scenario.reform.push(incomesim::engine::ReformLever {
+            name: name.into(),
+            params: toml::from_str(params).expect("params"),
+        });
+    }
+    let seen: Arc<Mutex<Vec<incomesim::engine::projection::Progress>>> = Arc::default();
+    let sink = seen.clone();
+    let with_hook = incomesim::engine::Projection::new(&scenario)
+        .on_progress(move |p| sink.lock().expect("lock").push(p))
+        .run()
+        .expect("runs");
+    let seen = seen.lock().expect("lock").clone();
+    // Exact Shapley values over 2 levers: 4 coalitions × 3 years.
+    assert!(seen.iter().all(|p| p.total == 12), "{seen:?}");
+    assert_eq!(seen.first().map(|p| (p.done, p.stage)), Some((0, "calibrating")));
+    assert_eq!(seen.last().map(|p| (p.done, p.stage)), Some((12, "done")));
+    let steps: Vec<usize> = seen.iter().filter(|p| p.stage == "projecting").map(|p| p.done).collect();
+    assert_eq!(steps, (1..=12).collect::<Vec<_>>());
+    // Watching a run does not change it.
+    let without = incomesim::engine::Projection::new(&scenario).run().expect("runs");
+    assert_eq!(
+        format!("{:?}", with_hook.reform.years.last().map(|y| &y.indicators)),
+        format!("{:?}", without.reform.years.last().map(|y| &y.indicators))
+    );
+}

@@ -321,12 +321,11 @@ pub struct Progress {
 struct ProgressHook {
     report: Arc<dyn Fn(Progress) + Send + Sync>,
     done: Arc<std::sync::atomic::AtomicUsize>,
-    total: usize,
 }
 
 impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProgressHook").field("total", &self.total).finish_non_exhaustive()
+        f.debug_struct("ProgressHook").field("done", &self.done).finish_non_exhaustive()
     }
 }
 
@@ -357,51 +356,40 @@ impl<'a> Projection<'a> {
     /// Calls `f` as the projection goes: once before calibration, after each year of
     /// each variant, and once at the end. Results do not depend on it.
     pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(ProgressHook { report: Arc::new(f), done: Arc::default() });
+        self
+    }
+
+    /// Steps of the whole run: years × variants (every coalition the Shapley values
+    /// need, at most, the other replications and the two runs of a microdata export).
+    fn progress_total(&self) -> usize {
         let s = self.scenario;
         let years = (s.last_year.saturating_sub(s.profile.base_year) as usize) + 1;
         let n = s.reform.len().min(63);
-        let exact = 1usize << n.min(20);
-        let coalitions = if s.shapley && n > 0 {
-            if n <= s.shapley_exact_max { exact } else { exact.min(s.shapley_permutations * n + 2) }
-        } else if n > 0 {
-            2
-        } else {
-            1
+        let every = 1usize << n.min(20);
+        let coalitions = match (n, s.shapley) {
+            (0, _) => 1,
+            (_, false) => 2,
+            _ if n <= s.shapley_exact_max => every,
+            _ => every.min(s.shapley_permutations.saturating_mul(n).saturating_add(2)),
         };
-        let variants = coalitions + s.replications.max(1) - 1 + if self.microdata.is_some() { 2 } else { 0 };
-        self.progress = Some(ProgressHook { report: Arc::new(f), done: Arc::default(), total: variants * years });
-        self
+        let exports = if self.microdata.is_some() { 2 } else { 0 };
+        (coalitions + s.replications.max(1) - 1 + exports) * years
     }
 
-    /// Reports one more step done (or none with `step == 0`) at `stage`.
+    /// Reports `step` more steps done at `stage` (`calibrating` starts the count anew,
+    /// `done` ends it).
     fn tick(&self, step: usize, stage: &'static str) {
+        use std::sync::atomic::Ordering;
         if let Some(p) = &self.progress {
-            let done = p.done.fetch_add(step, std::sync::atomic::Ordering::Relaxed) + step;
-            let done = if stage == "done" { p.total } else { done.min(p.total) };
-            (p.report)(Progress { done, total: p.total, stage });
+            if stage == "calibrating" {
+                p.done.store(0, Ordering::Relaxed);
+            }
+            let total = self.progress_total();
+            let done = p.done.fetch_add(step, Ordering::Relaxed) + step;
+            let done = if stage == "done" { total } else { done.min(total) };
+            (p.report)(Progress { done, total, stage });
         }
-    }
-
-    /// Households per chunk (the unit of parallel work). Results do not depend on it.
-    pub fn chunk_households(mut self, n: usize) -> Self {
-        self.chunk_households = n.max(1);
-        self
-    }
-
-    /// Keeps every household's outcome in every year of every variant (for checking
-    /// households one by one; memory grows with households × years × variants).
-    pub fn keep_outcomes(mut self, keep: bool) -> Self {
-        self.keep_outcomes = keep;
-        self
-    }
-
-    /// Writes the reform's household (and person) microdata of `year` to
-    /// `dir/households.csv` and `dir/persons.csv`: every input the rules read, each
-    /// income part before and after the levers, and each lever's amount. Files are
-    /// written atomically.
-    pub fn microdata(mut self, year: u16, dir: impl Into<std::path::PathBuf>) -> Self {
-        self.microdata = Some((year, dir.into()));
-        self
     }
 
     /// Runs the baseline, the reform, the Shapley coalitions and the replications.
