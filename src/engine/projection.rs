@@ -353,6 +353,28 @@ impl<'a> Projection<'a> {
         }
     }
 
+    /// Households per chunk (the unit of parallel work). Results do not depend on it.
+    pub fn chunk_households(mut self, n: usize) -> Self {
+        self.chunk_households = n.max(1);
+        self
+    }
+
+    /// Keeps every household's outcome in every year of every variant (for checking
+    /// households one by one; memory grows with households × years × variants).
+    pub fn keep_outcomes(mut self, keep: bool) -> Self {
+        self.keep_outcomes = keep;
+        self
+    }
+
+    /// Writes the reform's household (and person) microdata of `year` to
+    /// `dir/households.csv` and `dir/persons.csv`: every input the rules read, each
+    /// income part before and after the levers, and each lever's amount. Files are
+    /// written atomically.
+    pub fn microdata(mut self, year: u16, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.microdata = Some((year, dir.into()));
+        self
+    }
+
     /// Calls `f` as the projection goes: once before calibration, after each year of
     /// each variant, and once at the end. Results do not depend on it.
     pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
