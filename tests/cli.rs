@@ -171,3 +171,221 @@ fn check_accepts_the_shipped_scenarios_and_names_bad_fields() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("incomesim-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// A quick scenario: Liupanshui 2021–2022, no Shapley values, a dibao rule and one
+/// target on rural growth (`at_least` the given value).
+fn quick_scenario(dir: &std::path::Path, name: &str, rural_threshold: u32, rural_growth_target: f64) -> String {
+    let text = format!(
+        "name = \"{name}\"\nregion = \"liupanshui-2021\"\nhouseholds = 1500\nlast_year = 2022\nshapley = false\n\
+         [levers.dibao]\nrural_threshold_per_month = {rural_threshold}\n\
+         [[targets]]\nname = \"rural growth\"\ngroup = \"rural\"\nindicator = \"mean_disposable\"\nmeasure = \"growth\"\n\
+         from = 2021\nto = 2022\nvalue = {rural_growth_target}\ncomparison = {{ kind = \"at_least\" }}\n"
+    );
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).expect("scenario written");
+    path.to_str().expect("utf-8 path").to_string()
+}
+
+fn no_temporary_files(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).expect("dir").flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+}
+
+#[test]
+fn compare_prints_both_scenarios_side_by_side_and_writes_compare_csv() {
+    let dir = scratch("compare");
+    let a = quick_scenario(&dir, "low", 408, -1.0);
+    let b = quick_scenario(&dir, "high", 700, 0.9);
+    let out_dir = dir.join("out");
+    let out = incomesim(&["compare", &a, &b, "--out", out_dir.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "A: low",
+        "B: high",
+        "B − A",
+        "urban mean income",
+        "rural mean income",
+        "all mean income",
+        "urban-rural ratio",
+        "Gini (all)",
+        "dibao households",
+        "below dibao line",
+        "programme cost",
+        "targets of A: 1 of 1 met",
+        "targets of B: 0 of 1 met",
+        "MISSED",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert!(text.contains("\n2021 ") && text.contains("\n2022 "), "{text}");
+
+    let csv = std::fs::read_to_string(out_dir.join("compare.csv")).expect("compare.csv");
+    assert!(csv.starts_with("year,group,indicator,a,b,difference\n"), "{csv}");
+    let cell = |year: &str, group: &str, indicator: &str| -> (f64, f64, f64) {
+        let line = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{year},{group},{indicator},")))
+            .unwrap_or_else(|| panic!("{year},{group},{indicator} missing"));
+        let v: Vec<f64> = line.split(',').skip(3).map(|x| x.parse().expect("a number")).collect();
+        (v[0], v[1], v[2])
+    };
+    for (group, indicator) in [
+        ("urban", "mean_disposable"),
+        ("rural", "mean_disposable"),
+        ("all", "mean_disposable"),
+        ("all", "urban_rural_ratio"),
+        ("all", "gini"),
+        ("all", "dibao_households"),
+        ("all", "programme_cost"),
+        ("levers", "fiscal_cost_dibao"),
+    ] {
+        let (a, b, d) = cell("2022", group, indicator);
+        assert!((d - (b - a)).abs() <= 1e-9 * b.abs().max(1.0), "{group} {indicator}: {a} {b} {d}");
+    }
+    // The same base year (levers act from the first projected year), then a higher
+    // rural threshold takes more households in and costs more.
+    let (a21, b21, _) = cell("2021", "all", "dibao_households");
+    assert_eq!(a21, b21);
+    let (a22, b22, _) = cell("2022", "all", "dibao_households");
+    assert!(b22 > a22, "{a22} {b22}");
+    let (ca, cb, _) = cell("2022", "all", "programme_cost");
+    assert!(cb > ca && ca > 0.0, "{ca} {cb}");
+    assert!(no_temporary_files(&out_dir));
+
+    // Either scenario missing a target fails the comparison when asked to.
+    let out = incomesim(&["compare", &a, &b, "--out", out_dir.to_str().expect("utf-8"), "--fail-on-missed-targets"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exit_codes_are_the_documented_ones() {
+    let dir = scratch("exit");
+    let help = String::from_utf8_lossy(&incomesim(&["--help"]).stdout).to_string();
+    for line in
+        ["Exit codes:", "0  success", "1  the simulation failed", "2  invalid input", "3  a target", "4  an output"]
+    {
+        assert!(help.contains(line), "{line} missing from --help:\n{help}");
+    }
+    let met = quick_scenario(&dir, "met", 408, -1.0);
+    let missed = quick_scenario(&dir, "missed", 408, 0.9);
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.to_str().expect("utf-8");
+
+    // 0: success, a target met or (without the flag) missed.
+    assert_eq!(incomesim(&["run", &met, "--out", out_arg, "--fail-on-missed-targets"]).status.code(), Some(0));
+    assert_eq!(incomesim(&["run", &missed, "--out", out_arg]).status.code(), Some(0));
+
+    // 3: a target missed with --fail-on-missed-targets, every file still written.
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = incomesim(&["run", &missed, "--out", out_arg, "--fail-on-missed-targets"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 1 target(s) missed"));
+    let targets = std::fs::read_to_string(out_dir.join("targets.csv")).expect("targets.csv written");
+    assert!(targets.lines().nth(1).is_some_and(|l| l.starts_with("rural growth,false,")), "{targets}");
+    assert!(out_dir.join("summary.json").exists());
+
+    // 2: invalid input — arguments (clap's own usage errors), a missing or bad
+    // scenario, a year range that makes no sense.
+    for args in [
+        vec!["run", "--bogus"],
+        vec!["run", "--threads", "0"],
+        vec!["compare", &met],
+        vec!["run", "/nonexistent/scenario.toml"],
+        vec!["run", &met, "--years", "2021", "--out", out_arg],
+        vec!["run", &met, "--households", "0", "--out", out_arg],
+    ] {
+        let out = incomesim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{args:?}");
+    }
+
+    // 4: the output folder cannot be made (a file stands in its way).
+    let blocker = dir.join("blocker");
+    std::fs::write(&blocker, "a file, not a folder").expect("write");
+    let blocked = blocker.join("out");
+    for args in [
+        vec!["run", &met, "--out", blocked.to_str().expect("utf-8")],
+        vec!["compare", &met, &missed, "--out", blocked.to_str().expect("utf-8")],
+    ] {
+        let out = incomesim(&args);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write output"), "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn years_sets_the_last_year_and_threads_do_not_change_results() {
+    let dir = scratch("threads");
+    let scenario = quick_scenario(&dir, "threads", 408, 0.05);
+    let mut files = Vec::new();
+    for threads in ["1", "2"] {
+        let out_dir = dir.join(format!("out-{threads}"));
+        let out = incomesim(&[
+            "run",
+            &scenario,
+            "--years",
+            "2023",
+            "--threads",
+            threads,
+            "--seed",
+            "3",
+            "--out",
+            out_dir.to_str().expect("utf-8"),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // No progress bar when stderr is not a terminal.
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("variant-years"));
+        files.push(std::fs::read_to_string(out_dir.join("indicators.csv")).expect("indicators.csv"));
+    }
+    assert_eq!(files[0], files[1], "indicators differ between 1 and 2 threads");
+    let years: std::collections::BTreeSet<&str> =
+        files[0].lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+    assert_eq!(years.into_iter().collect::<Vec<_>>(), ["2021", "2022", "2023"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The hook behind the progress bar: counts every year of every variant, in order.
+#[test]
+fn projection_progress_counts_every_year_of_every_variant() {
+    use std::sync::{Arc, Mutex};
+    let profile = incomesim::region::Profile::builtin("wuzhong-2022").expect("profile");
+    let mut scenario = incomesim::engine::Scenario::baseline(profile);
+    scenario.households = 800;
+    scenario.last_year = scenario.profile.base_year + 2;
+    for (name, params) in [("resident_pension", "yearly_increment_per_month = 5"), ("dibao", "indexation = \"prices\"")]
+    {
+        scenario.reform.push(incomesim::engine::ReformLever {
+            name: name.into(),
+            params: toml::from_str(params).expect("params"),
+        });
+    }
+    let seen: Arc<Mutex<Vec<incomesim::engine::projection::Progress>>> = Arc::default();
+    let sink = seen.clone();
+    let with_hook = incomesim::engine::Projection::new(&scenario)
+        .on_progress(move |p| sink.lock().expect("lock").push(p))
+        .run()
+        .expect("runs");
+    let seen = seen.lock().expect("lock").clone();
+    // Exact Shapley values over 2 levers: 4 coalitions × 3 years.
+    assert!(seen.iter().all(|p| p.total == 12), "{seen:?}");
+    assert_eq!(seen.first().map(|p| (p.done, p.stage)), Some((0, "calibrating")));
+    assert_eq!(seen.last().map(|p| (p.done, p.stage)), Some((12, "done")));
+    let steps: Vec<usize> = seen.iter().filter(|p| p.stage == "projecting").map(|p| p.done).collect();
+    assert_eq!(steps, (1..=12).collect::<Vec<_>>());
+    // Watching a run does not change it.
+    let without = incomesim::engine::Projection::new(&scenario).run().expect("runs");
+    assert_eq!(
+        format!("{:?}", with_hook.reform.years.last().map(|y| &y.indicators)),
+        format!("{:?}", without.reform.years.last().map(|y| &y.indicators))
+    );
+}

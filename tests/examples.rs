@@ -9,17 +9,27 @@ fn examples_dir() -> PathBuf {
     exe.parent().and_then(|p| p.parent()).expect("target profile dir").join("examples")
 }
 
-fn run(name: &str, args: &[&str]) -> String {
-    let path = examples_dir().join(name);
-    if !path.exists() {
-        // `cargo test` builds the examples; a filtered run (`--test examples`) does not.
-        let status = Command::new(env!("CARGO"))
+/// Builds the examples once, in the profile of this test binary (`test`: the crate
+/// optimised, as the statistical tests are; `release` under `cargo test --release`),
+/// so that they are current and quick whether or not `cargo test` built them.
+fn build_examples() {
+    static BUILT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = BUILT.get_or_init(|| {
+        let release = examples_dir().parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release");
+        let profile = if release { ["--profile", "release"] } else { ["--profile", "test"] };
+        Command::new(env!("CARGO"))
             .args(["build", "--examples"])
+            .args(profile)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the examples failed");
-    }
+            .is_ok_and(|s| s.success())
+    });
+    assert!(*ok, "building the examples failed");
+}
+
+fn run(name: &str, args: &[&str]) -> String {
+    build_examples();
+    let path = examples_dir().join(name);
     let out = Command::new(&path).args(args).output().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(out.status.success(), "{name} failed: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -27,20 +37,65 @@ fn run(name: &str, args: &[&str]) -> String {
     text
 }
 
+/// The arguments each example runs with here: a small population so the test stays fast.
+fn arguments(name: &str) -> &'static [&'static str] {
+    match name {
+        "calibrate_region" => &["liupanshui-2021", "20000"],
+        "backtest" | "run_scenario" | "custom_levers" | "compare_dibao_rules" => &["2000"],
+        "dibao_sweep" => &["3000"],
+        _ => &[],
+    }
+}
+
+/// Examples run by their own tests below, which also check what they print.
+const CHECKED_APART: [&str; 2] = ["dibao_sweep", "compare_dibao_rules"];
+
 #[test]
 fn every_example_runs() {
     let listed: Vec<String> = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples"))
         .expect("examples dir")
         .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
         .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().to_string()))
         .collect();
-    for name in &listed {
-        let args: &[&str] = match name.as_str() {
-            "calibrate_region" => &["liupanshui-2021", "20000"],
-            _ => &[],
-        };
-        let text = run(name, args);
+    for name in listed.iter().filter(|n| !CHECKED_APART.contains(&n.as_str())) {
+        let text = run(name, arguments(name));
         println!("{name}:\n{text}");
     }
-    assert!(listed.len() >= 2);
+    for required in ["run_scenario", "custom_levers", "compare_dibao_rules", "dibao_sweep", "load_microdata"] {
+        assert!(listed.iter().any(|n| n == required), "examples/{required}.rs is missing");
+    }
+}
+
+/// The numbers of a printed table row, in order (percent signs dropped).
+fn numbers(line: &str) -> Vec<f64> {
+    line.split_whitespace().filter_map(|w| w.trim_end_matches('%').parse().ok()).collect()
+}
+
+#[test]
+fn dibao_sweep_costs_more_and_leaves_no_more_poverty_as_the_threshold_rises() {
+    let text = run("dibao_sweep", arguments("dibao_sweep"));
+    let rows: Vec<Vec<f64>> =
+        text.lines().map(numbers).filter(|n| n.len() == 9 && n[0] >= 400.0 && n[0] <= 1000.0).collect();
+    let thresholds: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(thresholds, (0..13).map(|k| 400.0 + 50.0 * k as f64).collect::<Vec<_>>(), "{text}");
+    for pair in rows.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(b[1] >= a[1] && b[3] > a[3], "caseload and cost rise with the threshold:\n{text}");
+        assert!(b[4] <= a[4] && b[5] <= a[5] && b[6] <= a[6] && b[7] <= a[7], "poverty never rises:\n{text}");
+    }
+    let (first, last) = (&rows[0], &rows[rows.len() - 1]);
+    assert!(last[7] < first[7], "a higher threshold closes part of the gap below 10,000 yuan:\n{text}");
+}
+
+#[test]
+fn compare_dibao_rules_prints_every_year_for_both_rules() {
+    let text = run("compare_dibao_rules", arguments("compare_dibao_rules"));
+    let rows: Vec<Vec<f64>> = text.lines().map(numbers).filter(|n| n.len() == 11).collect();
+    let years: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(years, [2021.0, 2022.0, 2023.0, 2024.0], "{text}");
+    // Same base year under both rules: levers act from the first projected year.
+    assert_eq!(rows[0][1], rows[0][2]);
+    // Disregarding the basic pension and indexing the thresholds widens the caseload.
+    assert!(rows[3][2] > rows[3][1] && rows[3][4] > rows[3][3], "{text}");
 }

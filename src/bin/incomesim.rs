@@ -1,15 +1,32 @@
-//! The `incomesim` command line.
+//! The `incomesim` command line: one handler function per subcommand, every failure
+//! mapped to a documented exit code ([`EXIT_CODES`]).
 
+use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 
+use incomesim::engine::projection::Progress;
+use incomesim::engine::{Outcome, Projection, Scenario};
 use incomesim::generate::Generator;
+use incomesim::indicators::Group;
 use incomesim::region::{Profile, builtin_ids};
+
+/// The exit codes, as `incomesim --help` and the README list them.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (targets met or missed, unless --fail-on-missed-targets)
+  1  the simulation failed (calibration could not reach its targets, an internal error)
+  2  invalid input: arguments, scenario, region profile or microdata (a missing input file too)
+  3  a target was missed and --fail-on-missed-targets was given (every output is still written)
+  4  an output could not be written (folder, file or standard output)";
 
 /// Household income microsimulation for Chinese cities and regions.
 #[derive(Debug, Parser)]
-#[command(name = "incomesim", version, about)]
+#[command(name = "incomesim", version, about, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,40 +38,66 @@ enum Format {
     Json,
 }
 
+/// Options shared by `run` and `compare`: they override the scenario files.
+#[derive(Debug, Args)]
+struct RunOptions {
+    /// Households to generate (overrides the scenario's `households`).
+    #[arg(long)]
+    households: Option<usize>,
+    /// Seed of the population and every draw (overrides the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The last projected year, e.g. 2024 (overrides the scenario's `last_year`); the
+    /// projection runs from the region's base year to this year.
+    #[arg(long, value_name = "LAST_YEAR")]
+    years: Option<u16>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+    /// Folder for the output files (created if needed).
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Exit with code 3 when a target is missed (outputs are written first).
+    #[arg(long)]
+    fail_on_missed_targets: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs a scenario (the embedded Liupanshui 2022 plan when none is given) and
     /// prints the year-by-year paths of urban and rural income, their ratio, each
-    /// lever's contribution and the plan's targets.
+    /// lever's contribution and the plan's targets; writes indicators.csv,
+    /// indicators_baseline.csv, targets.csv, levers.csv and summary.json to --out.
+    #[command(after_help = EXIT_CODES)]
     Run {
-        /// A scenario file (TOML or JSON).
-        scenario: Option<std::path::PathBuf>,
-        /// Households (overrides the scenario).
-        #[arg(long)]
-        households: Option<usize>,
-        /// Seed (overrides the scenario).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Last projected year (overrides the scenario).
-        #[arg(long)]
-        years: Option<u16>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        options: RunOptions,
         /// Write the reform's household and person microdata of this year …
         #[arg(long, requires = "microdata")]
         microdata_year: Option<u16>,
         /// … to this folder (households.csv, persons.csv; the last year by default).
         #[arg(long)]
-        microdata: Option<std::path::PathBuf>,
-        /// Folder for indicators.csv, targets.csv, levers.csv and summary.json.
-        #[arg(long, default_value = "out")]
-        out: std::path::PathBuf,
+        microdata: Option<PathBuf>,
+    },
+    /// Runs two scenarios and prints them side by side per year (urban, rural and all
+    /// mean income, ratio, Gini, dibao caseload and headcount, programme cost) with
+    /// the differences B − A, and each one's targets; writes compare.csv to --out.
+    #[command(after_help = EXIT_CODES)]
+    Compare {
+        /// Scenario A (TOML file).
+        a: PathBuf,
+        /// Scenario B (TOML file).
+        b: PathBuf,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Validates a scenario file without running it.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// The scenario file (TOML or JSON).
-        scenario: std::path::PathBuf,
+        scenario: PathBuf,
     },
     /// Lists the built-in region profiles.
     Regions,
@@ -77,7 +120,7 @@ enum Command {
         seed: u64,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
-        threads: Option<usize>,
+        threads: Option<NonZeroUsize>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -85,126 +128,263 @@ enum Command {
         /// to this folder: every input the rules read, each income part before and
         /// after the rules, and each rule's amount.
         #[arg(long)]
-        microdata: Option<std::path::PathBuf>,
+        microdata: Option<PathBuf>,
     },
+}
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// Bad input: a scenario, profile, microdata file or a request that makes no sense.
+    #[error("{0}")]
+    Input(incomesim::Error),
+    /// The simulation itself failed.
+    #[error("{0}")]
+    Model(incomesim::Error),
+    /// An output could not be written.
+    #[error("cannot write output: {0}")]
+    Output(incomesim::Error),
+    /// Standard output could not be written.
+    #[error("cannot write output: standard output: {0}")]
+    Stdout(std::io::Error),
+    /// The worker pool could not be built.
+    #[error("--threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// Serialising a report failed.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Targets were missed and `--fail-on-missed-targets` was given.
+    #[error("{missed} of {total} target(s) missed (--fail-on-missed-targets)")]
+    TargetsMissed {
+        /// Targets missed.
+        missed: usize,
+        /// Targets checked.
+        total: usize,
+    },
+}
+
+impl Failure {
+    /// The documented exit code ([`EXIT_CODES`]).
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Model(_) | Failure::Threads(_) | Failure::Json(_) => 1,
+            Failure::Input(_) => 2,
+            Failure::TargetsMissed { .. } => 3,
+            Failure::Output(_) | Failure::Stdout(_) => 4,
+        }
+    }
+
+    /// An error of the simulation: writing (microdata) is output, calibration is the
+    /// model, anything else is the request.
+    fn from_run(e: incomesim::Error) -> Failure {
+        match e {
+            incomesim::Error::Io { .. } => Failure::Output(e),
+            incomesim::Error::Calibration { .. } => Failure::Model(e),
+            _ => Failure::Input(e),
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = match cli.command {
+        Command::Run { scenario, options, microdata_year, microdata } => {
+            run(scenario.as_deref(), &options, microdata_year, microdata)
+        }
+        Command::Compare { a, b, options } => compare(&a, &b, &options),
+        Command::Check { scenario } => check(&scenario),
+        Command::Regions => regions(),
+        Command::Levers { format } => levers(format),
+        Command::Population { region, households, seed, threads, format, microdata } => {
+            population(&region, households, seed, threads, format, microdata.as_deref())
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match cli.command {
-        Command::Regions => {
-            for id in builtin_ids() {
-                let p = Profile::builtin(id)?;
-                println!("{id:<22} {}", p.name);
-            }
-        }
-        Command::Levers { format } => print_levers(format)?,
-        Command::Check { scenario } => {
-            let s = incomesim::scenario::load(&scenario)?;
-            println!(
-                "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s)",
-                scenario.display(),
-                s.name,
-                s.profile.id,
-                s.households,
-                s.profile.base_year,
-                s.last_year,
-                s.reform.len(),
-                s.targets.len()
-            );
-        }
-        Command::Run { scenario, households, seed, years, threads, microdata_year, microdata, out } => {
-            if let Some(t) = threads {
-                rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
-            }
-            let (mut s, source, text) = match &scenario {
-                Some(path) => (incomesim::scenario::load(path)?, path.display().to_string(), std::fs::read(path)?),
-                None => (
-                    incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME)?,
-                    "embedded: scenarios/liupanshui-2022.toml".to_string(),
-                    incomesim::scenario::DEFAULT_SCENARIO.as_bytes().to_vec(),
-                ),
-            };
-            if let Some(n) = households {
-                if s.microdata.is_some() {
-                    return Err("--households does not apply: the scenario's population is its microdata".into());
-                }
-                s.households = n;
-            }
-            if let Some(x) = seed {
-                s.seed = x;
-            }
-            if let Some(y) = years {
-                s.last_year = y;
-            }
-            let start = std::time::Instant::now();
-            let mut projection = incomesim::engine::Projection::new(&s);
-            if let Some(dir) = microdata {
-                projection = projection.microdata(microdata_year.unwrap_or(s.last_year), dir);
-            }
-            let outcome = projection.run()?;
-            print!("{}", incomesim::engine::report::summary_table(&s, &outcome));
-            let provenance = serde_json::json!({
-                "crate_version": env!("CARGO_PKG_VERSION"),
-                "scenario_file": source,
-                "scenario_fnv1a64": format!("{:016x}", fnv1a(&text)),
-                "seed": s.seed,
-                "households": s.households,
-                "region_profile": { "id": s.profile.id, "name": s.profile.name, "description": s.profile.description },
-            });
-            let files = incomesim::engine::output::write_outputs(&out, &s, &outcome, provenance)?;
-            eprintln!("wrote {} files to {}", files.len(), out.display());
-            eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
-        }
-        Command::Population { region, households, seed, threads, format, microdata } => {
-            if let Some(t) = threads {
-                rayon::ThreadPoolBuilder::new().num_threads(t).build_global()?;
-            }
-            let profile = Profile::load(&region)?;
-            let start = std::time::Instant::now();
-            let generator = Generator::calibrate(&profile, seed)?;
-            let calibrated = start.elapsed();
-            let (pop, accounts) = generator.generate_with_accounts(households, &Default::default())?;
-            let generated = start.elapsed() - calibrated;
-            let report = generator.report_with_accounts(&pop, &accounts);
-            if let Some(dir) = microdata {
-                write_microdata(&generator, &pop, &dir)?;
-            }
-            match format {
-                Format::Table => {
-                    print!("{}", report.to_table());
-                    eprintln!(
-                        "calibration {:.2}s ({} iterations), generation {:.2}s",
-                        calibrated.as_secs_f64(),
-                        generator.iterations(),
-                        generated.as_secs_f64()
-                    );
-                }
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-            }
-        }
+/// Writes text to standard output (a closed pipe ends the command quietly).
+fn say(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Failure::Stdout)
+}
+
+/// Builds the global worker pool.
+fn use_threads(threads: Option<NonZeroUsize>) -> Result<(), Failure> {
+    if let Some(t) = threads {
+        rayon::ThreadPoolBuilder::new().num_threads(t.get()).build_global()?;
     }
     Ok(())
 }
 
-fn print_levers(format: Format) -> Result<(), Box<dyn std::error::Error>> {
+/// A scenario as loaded, with what provenance needs.
+struct Loaded {
+    scenario: Scenario,
+    /// The file, or the embedded default.
+    source: String,
+    /// The file's bytes, for its hash.
+    text: Vec<u8>,
+}
+
+/// Loads a scenario file (or the embedded default) and applies the command-line
+/// overrides.
+fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Failure> {
+    let mut loaded = match path {
+        Some(path) => Loaded {
+            scenario: incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?,
+            source: path.display().to_string(),
+            text: std::fs::read(path)
+                .map_err(|source| Failure::Input(incomesim::Error::Io { path: path.to_path_buf(), source }))?,
+        },
+        None => Loaded {
+            scenario: incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME)
+                .map_err(|e| Failure::Input(e.into()))?,
+            source: "embedded: scenarios/liupanshui-2022.toml".to_string(),
+            text: incomesim::scenario::DEFAULT_SCENARIO.as_bytes().to_vec(),
+        },
+    };
+    let s = &mut loaded.scenario;
+    if let Some(n) = options.households {
+        if s.microdata.is_some() {
+            return Err(Failure::Input(incomesim::Error::InvalidRequest(
+                "--households does not apply: the scenario's population is its microdata".into(),
+            )));
+        }
+        s.households = n;
+    }
+    if let Some(x) = options.seed {
+        s.seed = x;
+    }
+    if let Some(y) = options.years {
+        s.last_year = y;
+    }
+    Ok(loaded)
+}
+
+/// Runs a projection, with a progress bar on stderr when stderr is a terminal.
+fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
+    if !std::io::stderr().is_terminal() {
+        return projection.run().map_err(Failure::from_run);
+    }
+    let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len} variant-years, {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let bar = ProgressBar::new(0).with_style(style).with_prefix(label.to_string());
+    let hook = bar.clone();
+    let projection = projection.on_progress(move |p: Progress| {
+        hook.set_message(p.stage);
+        hook.set_length(p.total as u64);
+        hook.set_position(p.done as u64);
+    });
+    let outcome = projection.run();
+    bar.finish_and_clear();
+    outcome.map_err(Failure::from_run)
+}
+
+/// Fails with exit code 3 if asked to and a target is missed.
+fn check_targets(outcomes: &[&Outcome], options: &RunOptions) -> Result<(), Failure> {
+    let total: usize = outcomes.iter().map(|o| o.targets.len()).sum();
+    let missed = outcomes.iter().flat_map(|o| &o.targets).filter(|t| !t.met).count();
+    if options.fail_on_missed_targets && missed > 0 {
+        return Err(Failure::TargetsMissed { missed, total });
+    }
+    Ok(())
+}
+
+/// `incomesim run`.
+fn run(
+    path: Option<&Path>,
+    options: &RunOptions,
+    microdata_year: Option<u16>,
+    microdata: Option<PathBuf>,
+) -> Result<(), Failure> {
+    use_threads(options.threads)?;
+    let Loaded { scenario: s, source, text } = load_scenario(path, options)?;
+    let start = std::time::Instant::now();
+    let mut projection = Projection::new(&s);
+    if let Some(dir) = microdata {
+        projection = projection.microdata(microdata_year.unwrap_or(s.last_year), dir);
+    }
+    let outcome = project(projection, "run")?;
+    say(&incomesim::engine::report::summary_table(&s, &outcome))?;
+    let provenance = serde_json::json!({
+        "crate_version": env!("CARGO_PKG_VERSION"),
+        "scenario_file": source,
+        "scenario_fnv1a64": format!("{:016x}", fnv1a(&text)),
+        "seed": s.seed,
+        "households": s.households,
+        "region_profile": { "id": s.profile.id, "name": s.profile.name, "description": s.profile.description },
+    });
+    let files =
+        incomesim::engine::output::write_outputs(&options.out, &s, &outcome, provenance).map_err(Failure::Output)?;
+    eprintln!("wrote {} files to {}", files.len(), options.out.display());
+    eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
+    check_targets(&[&outcome], options)
+}
+
+/// `incomesim compare`.
+fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
+    use_threads(options.threads)?;
+    let sa = load_scenario(Some(a), options)?.scenario;
+    let sb = load_scenario(Some(b), options)?.scenario;
+    let start = std::time::Instant::now();
+    let oa = project(Projection::new(&sa), "A")?;
+    let ob = project(Projection::new(&sb), "B")?;
+    let rows = comparison::rows(&oa, &ob);
+    say(&comparison::table(a, b, (&sa, &oa), (&sb, &ob), &rows))?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
+    let path = options.out.join("compare.csv");
+    incomesim::engine::output::write_atomic(&path, &comparison::csv(&rows)).map_err(Failure::Output)?;
+    eprintln!("wrote {}", path.display());
+    eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
+    check_targets(&[&oa, &ob], options)
+}
+
+/// `incomesim check`.
+fn check(path: &Path) -> Result<(), Failure> {
+    let s = incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?;
+    say(&format!(
+        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s)\n",
+        path.display(),
+        s.name,
+        s.profile.id,
+        s.households,
+        s.profile.base_year,
+        s.last_year,
+        s.reform.len(),
+        s.targets.len()
+    ))
+}
+
+/// `incomesim regions`.
+fn regions() -> Result<(), Failure> {
+    let mut text = String::new();
+    for id in builtin_ids() {
+        let p = Profile::builtin(id).map_err(Failure::Input)?;
+        text.push_str(&format!("{id:<22} {}\n", p.name));
+    }
+    say(&text)
+}
+
+/// `incomesim levers`.
+fn levers(format: Format) -> Result<(), Failure> {
     use incomesim::policy::registry::{DefaultValue, registry};
     let all = registry();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+        Format::Json => say(&format!("{}\n", serde_json::to_string_pretty(&all)?)),
         Format::Table => {
+            let mut text = String::new();
             for spec in all {
-                println!("{}  ({})\n  {}\n  source: {}", spec.name, spec.part, spec.summary, spec.source);
+                text.push_str(&format!(
+                    "{}  ({})\n  {}\n  source: {}\n",
+                    spec.name, spec.part, spec.summary, spec.source
+                ));
                 for p in spec.parameters {
                     let default = match p.default {
                         DefaultValue::Number(x) => format!("{x}"),
@@ -212,26 +392,61 @@ fn print_levers(format: Format) -> Result<(), Box<dyn std::error::Error>> {
                         DefaultValue::Profile(f) => format!("profile: {f}"),
                         DefaultValue::Required => "required".to_string(),
                     };
-                    println!("    {:<34} {:<28} default {:<30} {}", p.name, p.unit, default, p.description);
+                    text.push_str(&format!(
+                        "    {:<34} {:<28} default {:<30} {}\n",
+                        p.name, p.unit, default, p.description
+                    ));
                 }
-                println!();
+                text.push('\n');
             }
+            say(&text)
         }
     }
-    Ok(())
+}
+
+/// `incomesim population`.
+fn population(
+    region: &str,
+    households: usize,
+    seed: u64,
+    threads: Option<NonZeroUsize>,
+    format: Format,
+    microdata: Option<&Path>,
+) -> Result<(), Failure> {
+    use_threads(threads)?;
+    let profile = Profile::load(region).map_err(Failure::Input)?;
+    let start = std::time::Instant::now();
+    let generator = Generator::calibrate(&profile, seed).map_err(Failure::from_run)?;
+    let calibrated = start.elapsed();
+    let (pop, accounts) =
+        generator.generate_with_accounts(households, &Default::default()).map_err(Failure::from_run)?;
+    let generated = start.elapsed() - calibrated;
+    let report = generator.report_with_accounts(&pop, &accounts);
+    if let Some(dir) = microdata {
+        write_microdata(&generator, &pop, dir).map_err(Failure::from_run)?;
+    }
+    match format {
+        Format::Table => {
+            say(&report.to_table())?;
+            eprintln!(
+                "calibration {:.2}s ({} iterations), generation {:.2}s",
+                calibrated.as_secs_f64(),
+                generator.iterations(),
+                generated.as_secs_f64()
+            );
+            Ok(())
+        }
+        Format::Json => say(&format!("{}\n", serde_json::to_string_pretty(&report)?)),
+    }
 }
 
 /// Writes the base-year households and persons of a population with the amounts of
 /// every base rule.
-fn write_microdata(
-    generator: &Generator,
-    pop: &incomesim::Population,
-    dir: &std::path::Path,
-) -> Result<(), Box<dyn std::error::Error>> {
+fn write_microdata(generator: &Generator, pop: &incomesim::Population, dir: &Path) -> incomesim::Result<()> {
     use incomesim::microdata::{FileExporter, lever_names};
     use incomesim::model::Accounts;
     use incomesim::policy::{LeverColumns, YearContext, market_accounts};
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(dir).map_err(|source| incomesim::Error::Io { path: dir.to_path_buf(), source })?;
     let rules = generator.rules();
     let year = generator.profile().base_year;
     let mut after_pop = pop.clone();
@@ -254,4 +469,212 @@ fn write_microdata(
 /// FNV-1a hash of a file's bytes, for provenance.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// Two scenarios side by side: the rows of `compare.csv` and the printed table.
+mod comparison {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    use super::{Group, Outcome, Scenario};
+
+    /// One row of `compare.csv`: an indicator of a group in a year under A and B.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Row {
+        /// Year.
+        pub year: u16,
+        /// Group: `urban`, `rural`, `all`, or `levers` for a lever's fiscal cost.
+        pub group: String,
+        /// Indicator name (as in `indicators.csv`; `fiscal_cost_<lever>` and
+        /// `programme_cost` for costs).
+        pub indicator: String,
+        /// Value under A (`None` if A does not have it).
+        pub a: Option<f64>,
+        /// Value under B.
+        pub b: Option<f64>,
+    }
+
+    impl Row {
+        /// B − A, when both have the indicator.
+        pub fn difference(&self) -> Option<f64> {
+            Some(self.b? - self.a?)
+        }
+    }
+
+    /// The fiscal cost of each lever each year, and the programme cost: the cost of
+    /// the levers either scenario sets (as each scenario runs them, a base rule of the
+    /// same name included), yuan per year.
+    fn costs(outcome: &Outcome, programme: &[String]) -> Vec<(u16, String, String, f64)> {
+        let mut out = Vec::new();
+        for y in &outcome.reform.years {
+            let year = y.indicators.year;
+            for r in &y.ledger.records {
+                out.push((year, "levers".to_string(), format!("fiscal_cost_{}", r.lever), r.fiscal_cost));
+            }
+            let total = y.ledger.records.iter().filter(|r| programme.contains(&r.lever)).map(|r| r.fiscal_cost).sum();
+            out.push((year, "all".to_string(), "programme_cost".to_string(), total));
+        }
+        out
+    }
+
+    /// The reform's indicators and costs of A and B, joined on (year, group,
+    /// indicator) in A's order, then what only B has.
+    pub fn rows(a: &Outcome, b: &Outcome) -> Vec<Row> {
+        let mut programme: Vec<String> = a.lever_names.clone();
+        programme.extend(b.lever_names.iter().filter(|n| !a.lever_names.contains(n)).cloned());
+        let values = |o: &Outcome| {
+            let mut v: Vec<(u16, String, String, f64)> = o
+                .reform
+                .years
+                .iter()
+                .flat_map(|y| y.indicators.rows())
+                .map(|r| (r.year, r.group.to_string(), r.indicator, r.value))
+                .collect();
+            v.extend(costs(o, &programme));
+            v.sort_by_key(|(year, ..)| *year);
+            v
+        };
+        let mut rows: Vec<Row> = Vec::new();
+        let mut index: HashMap<(u16, String, String), usize> = HashMap::new();
+        for (side, list) in [(0, values(a)), (1, values(b))] {
+            for (year, group, indicator, value) in list {
+                let key = (year, group.clone(), indicator.clone());
+                let k = *index.entry(key).or_insert_with(|| {
+                    rows.push(Row { year, group, indicator, a: None, b: None });
+                    rows.len() - 1
+                });
+                if side == 0 {
+                    rows[k].a = Some(value);
+                } else {
+                    rows[k].b = Some(value);
+                }
+            }
+        }
+        rows.sort_by_key(|r| r.year);
+        rows
+    }
+
+    /// `compare.csv`: `year,group,indicator,a,b,difference`, empty cells where a side
+    /// lacks the indicator.
+    pub fn csv(rows: &[Row]) -> Vec<u8> {
+        let cell = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        let mut text = String::from("year,group,indicator,a,b,difference\n");
+        for r in rows {
+            text.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                r.year,
+                r.group,
+                r.indicator,
+                cell(r.a),
+                cell(r.b),
+                cell(r.difference())
+            ));
+        }
+        text.into_bytes()
+    }
+
+    /// The printed comparison: per year the headline indicators of A and B and B − A,
+    /// then each scenario's targets.
+    pub fn table(
+        path_a: &Path,
+        path_b: &Path,
+        (sa, oa): (&Scenario, &Outcome),
+        (sb, ob): (&Scenario, &Outcome),
+        rows: &[Row],
+    ) -> String {
+        let find = |year: u16, group: &str, indicator: &str| {
+            rows.iter().find(|r| r.year == year && r.group == group && r.indicator == indicator)
+        };
+        let mut out = String::new();
+        for (tag, path, s) in [("A", path_a, sa), ("B", path_b, sb)] {
+            out.push_str(&format!(
+                "{tag}: {} — {} ({}, {} households, seed {}, {}–{})\n",
+                s.name,
+                s.profile.name,
+                path.display(),
+                s.households,
+                s.seed,
+                s.profile.base_year,
+                s.last_year
+            ));
+        }
+        out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
+        let headline: [(&str, Group, &str, f64, usize); 9] = [
+            ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
+            ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
+            ("all mean income", Group::All, "mean_disposable", 1.0, 0),
+            ("urban-rural ratio", Group::All, "urban_rural_ratio", 1.0, 3),
+            ("Gini (all)", Group::All, "gini", 1.0, 4),
+            ("dibao households", Group::All, "dibao_households", 1.0, 0),
+            ("dibao persons", Group::All, "dibao_persons", 1.0, 0),
+            ("below dibao line, % persons", Group::All, "headcount_dibao", 100.0, 2),
+            ("programme cost, million yuan", Group::All, "programme_cost", 1e-6, 1),
+        ];
+        let mut years: Vec<u16> = rows.iter().map(|r| r.year).collect();
+        years.dedup();
+        for year in years {
+            out.push_str(&format!("\n{year:<32} {:>14} {:>14} {:>14}\n", "A", "B", "B − A"));
+            for (label, group, indicator, scale, digits) in headline {
+                let Some(r) = find(year, group.as_str(), indicator) else {
+                    continue;
+                };
+                let cell = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{:.*}", digits, v * scale));
+                let diff = r.difference().map_or("—".to_string(), |v| format!("{:+.*}", digits, v * scale));
+                out.push_str(&format!("  {label:<30} {:>14} {:>14} {:>14}\n", cell(r.a), cell(r.b), diff));
+            }
+        }
+        for (tag, o) in [("A", oa), ("B", ob)] {
+            if o.targets.is_empty() {
+                out.push_str(&format!("\ntargets of {tag}: none\n"));
+                continue;
+            }
+            let met = o.targets.iter().filter(|t| t.met).count();
+            out.push_str(&format!("\ntargets of {tag}: {met} of {} met\n", o.targets.len()));
+            for t in &o.targets {
+                let reached = t.reached.map_or("n/a".to_string(), |x| format!("{x:.4}"));
+                out.push_str(&format!(
+                    "  {:<8} {:<56} reached {:>10}  target {:>8.4}\n",
+                    if t.met { "MET" } else { "MISSED" },
+                    t.name,
+                    reached,
+                    t.target
+                ));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_of_a_run_map_to_their_exit_codes() {
+        let calibration = incomesim::Error::Calibration { profile: "x".into(), problem: "no fit".into() };
+        assert_eq!(Failure::from_run(calibration).exit_code(), 1);
+        let io = incomesim::Error::Io { path: "out/x.csv".into(), source: std::io::Error::other("disk full") };
+        assert_eq!(Failure::from_run(io).exit_code(), 4);
+        assert_eq!(Failure::from_run(incomesim::Error::InvalidRequest("no households".into())).exit_code(), 2);
+        assert_eq!(Failure::TargetsMissed { missed: 1, total: 2 }.exit_code(), 3);
+        for code in 0..=4 {
+            assert!(EXIT_CODES.contains(&format!("\n  {code}  ")), "code {code} undocumented");
+        }
+    }
+
+    #[test]
+    fn compare_rows_join_both_scenarios_and_take_differences() {
+        let row = comparison::Row { year: 2022, group: "all".into(), indicator: "gini".into(), a: Some(0.4), b: None };
+        assert_eq!(row.difference(), None);
+        let row = comparison::Row { b: Some(0.35), ..row };
+        assert!((row.difference().expect("both sides") + 0.05).abs() < 1e-12);
+        let csv = String::from_utf8(comparison::csv(&[row])).expect("utf-8");
+        assert_eq!(csv.lines().nth(1), Some(format!("2022,all,gini,0.4,0.35,{}", 0.35 - 0.4).as_str()));
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

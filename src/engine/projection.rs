@@ -306,6 +306,33 @@ impl Outcome {
     }
 }
 
+/// How far a projection has got, as [`Projection::on_progress`] reports it: `done` of
+/// `total` steps, a step being one year of one variant (baseline, a coalition of
+/// levers, a replication or the microdata export). With sampled Shapley values
+/// `total` is an upper bound: the last report has `done == total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Steps done.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What is running: `calibrating`, `projecting`, `microdata` (the export's run) or `done`.
+    pub stage: &'static str,
+}
+
+/// The progress callback and its step counter.
+#[derive(Clone)]
+struct ProgressHook {
+    report: Arc<dyn Fn(Progress) + Send + Sync>,
+    done: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgressHook").field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
 /// Runs a scenario: `Projection::new(&scenario).chunk_households(n).run()`.
 #[derive(Debug)]
 pub struct Projection<'a> {
@@ -314,6 +341,7 @@ pub struct Projection<'a> {
     base_rules: LeverSet,
     keep_outcomes: bool,
     microdata: Option<(u16, std::path::PathBuf)>,
+    progress: Option<ProgressHook>,
 }
 
 impl<'a> Projection<'a> {
@@ -325,6 +353,7 @@ impl<'a> Projection<'a> {
             base_rules: LeverSet::new(),
             keep_outcomes: false,
             microdata: None,
+            progress: None,
         }
     }
 
@@ -350,6 +379,45 @@ impl<'a> Projection<'a> {
         self
     }
 
+    /// Calls `f` as the projection goes: once before calibration, after each year of
+    /// each variant, and once at the end. Results do not depend on it.
+    pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(ProgressHook { report: Arc::new(f), done: Arc::default() });
+        self
+    }
+
+    /// Steps of the whole run: years × variants (every coalition the Shapley values
+    /// need, at most, the other replications and the two runs of a microdata export).
+    fn progress_total(&self) -> usize {
+        let s = self.scenario;
+        let years = (s.last_year.saturating_sub(s.profile.base_year) as usize) + 1;
+        let n = s.reform.len().min(63);
+        let every = 1usize << n.min(20);
+        let coalitions = match (n, s.shapley) {
+            (0, _) => 1,
+            (_, false) => 2,
+            _ if n <= s.shapley_exact_max => every,
+            _ => every.min(s.shapley_permutations.saturating_mul(n).saturating_add(2)),
+        };
+        let exports = if self.microdata.is_some() { 2 } else { 0 };
+        (coalitions + s.replications.max(1) - 1 + exports) * years
+    }
+
+    /// Reports `step` more steps done at `stage` (`calibrating` starts the count anew,
+    /// `done` ends it).
+    fn tick(&self, step: usize, stage: &'static str) {
+        use std::sync::atomic::Ordering;
+        if let Some(p) = &self.progress {
+            if stage == "calibrating" {
+                p.done.store(0, Ordering::Relaxed);
+            }
+            let total = self.progress_total();
+            let done = p.done.fetch_add(step, Ordering::Relaxed) + step;
+            let done = if stage == "done" { total } else { done.min(total) };
+            (p.report)(Progress { done, total, stage });
+        }
+    }
+
     /// Runs the baseline, the reform, the Shapley coalitions and the replications.
     ///
     /// # Errors
@@ -369,6 +437,7 @@ impl<'a> Projection<'a> {
         if s.reform.len() > 63 {
             return Err(Error::InvalidRequest("at most 63 reform levers".into()));
         }
+        self.tick(0, "calibrating");
         let generator = Generator::calibrate(&s.profile, s.seed)?;
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
@@ -384,8 +453,11 @@ impl<'a> Projection<'a> {
             scenario: self.scenario,
             chunk_households: self.chunk_households,
             keep_outcomes: self.keep_outcomes,
+            progress: self.progress.clone(),
         };
-        this.run_with(&generator)
+        let outcome = this.run_with(&generator)?;
+        self.tick(0, "done");
+        Ok(outcome)
     }
 
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
@@ -634,6 +706,7 @@ impl<'a> Projection<'a> {
                 kept.push(outcomes.clone());
             }
             previous = Some((outcomes, indicators));
+            self.tick(1, if export.is_some() { "microdata" } else { "projecting" });
         }
         Ok(VariantResult { years, outcomes: kept, paths: used })
     }
