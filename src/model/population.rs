@@ -136,6 +136,28 @@ impl Persons {
         self.wage_transitory.reserve(n);
     }
 
+    /// Reserves room for exactly `n` more persons in every column.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.age.reserve_exact(n);
+        self.sex.reserve_exact(n);
+        self.hukou.reserve_exact(n);
+        self.education.reserve_exact(n);
+        self.able_to_work.reserve_exact(n);
+        self.disability.reserve_exact(n);
+        self.employment.reserve_exact(n);
+        self.months_in_job.reserve_exact(n);
+        self.occupation.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.wage.reserve_exact(n);
+        self.operating.reserve_exact(n);
+        self.property.reserve_exact(n);
+        self.retiree_pension.reserve_exact(n);
+        self.income_tax.reserve_exact(n);
+        self.contributions.reserve_exact(n);
+        self.wage_persistent.reserve_exact(n);
+        self.wage_transitory.reserve_exact(n);
+    }
+
     /// Appends one person.
     pub fn push(&mut self, p: &PersonRecord) {
         self.age.push(p.age);
@@ -338,6 +360,24 @@ impl Households {
         self.remittances.reserve(n);
         self.other_transfers.reserve(n);
         self.poverty_project_income.reserve(n);
+    }
+
+    /// Reserves room for exactly `n` more households in every column.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.weight.reserve_exact(n);
+        self.first_person.reserve_exact(n);
+        self.size.reserve_exact(n);
+        self.residence.reserve_exact(n);
+        self.tier.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.land_mu.reserve_exact(n);
+        self.grassland_mu.reserve_exact(n);
+        self.land_rented_out_mu.reserve_exact(n);
+        self.rigid_expenses.reserve_exact(n);
+        self.remittances.reserve_exact(n);
+        self.other_transfers.reserve_exact(n);
+        self.poverty_project_income.reserve_exact(n);
     }
 }
 
@@ -602,51 +642,86 @@ impl Population {
     pub fn split_off(&mut self, at: usize) -> Population {
         let m = self.household_count();
         assert!(at <= m, "split at {at} beyond {m} households");
-        let mut tail = Population::empty(self.first_id + at as u64);
-        for h in at..m {
-            let members: Vec<PersonRecord> = self.members(h).map(|i| self.persons.record(i)).collect();
-            tail.push_household_with_id(self.household_id(h), &self.households.record(h), &members);
-        }
         let keep_persons = if at < m { self.households.first_person[at] as usize } else { self.person_count() };
-        self.truncate(at, keep_persons);
-        tail
+        // Column by column: each tail column is moved out in one copy.
+        let p = &mut self.persons;
+        let persons = Persons {
+            age: p.age.split_off(keep_persons),
+            sex: p.sex.split_off(keep_persons),
+            hukou: p.hukou.split_off(keep_persons),
+            education: p.education.split_off(keep_persons),
+            able_to_work: p.able_to_work.split_off(keep_persons),
+            disability: p.disability.split_off(keep_persons),
+            employment: p.employment.split_off(keep_persons),
+            months_in_job: p.months_in_job.split_off(keep_persons),
+            occupation: p.occupation.split_off(keep_persons),
+            flags: p.flags.split_off(keep_persons),
+            wage: p.wage.split_off(keep_persons),
+            operating: p.operating.split_off(keep_persons),
+            property: p.property.split_off(keep_persons),
+            retiree_pension: p.retiree_pension.split_off(keep_persons),
+            income_tax: p.income_tax.split_off(keep_persons),
+            contributions: p.contributions.split_off(keep_persons),
+            wage_persistent: p.wage_persistent.split_off(keep_persons),
+            wage_transitory: p.wage_transitory.split_off(keep_persons),
+        };
+        let h = &mut self.households;
+        let offset = keep_persons as u32;
+        let households = Households {
+            id: h.id.split_off(at),
+            weight: h.weight.split_off(at),
+            first_person: h.first_person.split_off(at).into_iter().map(|f| f - offset).collect(),
+            size: h.size.split_off(at),
+            residence: h.residence.split_off(at),
+            tier: h.tier.split_off(at),
+            flags: h.flags.split_off(at),
+            land_mu: h.land_mu.split_off(at),
+            grassland_mu: h.grassland_mu.split_off(at),
+            land_rented_out_mu: h.land_rented_out_mu.split_off(at),
+            rigid_expenses: h.rigid_expenses.split_off(at),
+            remittances: h.remittances.split_off(at),
+            other_transfers: h.other_transfers.split_off(at),
+            poverty_project_income: h.poverty_project_income.split_off(at),
+        };
+        Population { first_id: self.first_id + at as u64, persons, households }
     }
 
-    fn truncate(&mut self, households: usize, persons: usize) {
+    /// Releases the capacity every column holds beyond its length.
+    pub fn shrink_to_fit(&mut self) {
         let p = &mut self.persons;
-        p.age.truncate(persons);
-        p.sex.truncate(persons);
-        p.hukou.truncate(persons);
-        p.education.truncate(persons);
-        p.able_to_work.truncate(persons);
-        p.disability.truncate(persons);
-        p.employment.truncate(persons);
-        p.months_in_job.truncate(persons);
-        p.occupation.truncate(persons);
-        p.flags.truncate(persons);
-        p.wage.truncate(persons);
-        p.operating.truncate(persons);
-        p.property.truncate(persons);
-        p.retiree_pension.truncate(persons);
-        p.income_tax.truncate(persons);
-        p.contributions.truncate(persons);
-        p.wage_persistent.truncate(persons);
-        p.wage_transitory.truncate(persons);
+        p.age.shrink_to_fit();
+        p.sex.shrink_to_fit();
+        p.hukou.shrink_to_fit();
+        p.education.shrink_to_fit();
+        p.able_to_work.shrink_to_fit();
+        p.disability.shrink_to_fit();
+        p.employment.shrink_to_fit();
+        p.months_in_job.shrink_to_fit();
+        p.occupation.shrink_to_fit();
+        p.flags.shrink_to_fit();
+        p.wage.shrink_to_fit();
+        p.operating.shrink_to_fit();
+        p.property.shrink_to_fit();
+        p.retiree_pension.shrink_to_fit();
+        p.income_tax.shrink_to_fit();
+        p.contributions.shrink_to_fit();
+        p.wage_persistent.shrink_to_fit();
+        p.wage_transitory.shrink_to_fit();
         let h = &mut self.households;
-        h.id.truncate(households);
-        h.weight.truncate(households);
-        h.first_person.truncate(households);
-        h.size.truncate(households);
-        h.residence.truncate(households);
-        h.tier.truncate(households);
-        h.flags.truncate(households);
-        h.land_mu.truncate(households);
-        h.grassland_mu.truncate(households);
-        h.land_rented_out_mu.truncate(households);
-        h.rigid_expenses.truncate(households);
-        h.remittances.truncate(households);
-        h.other_transfers.truncate(households);
-        h.poverty_project_income.truncate(households);
+        h.id.shrink_to_fit();
+        h.weight.shrink_to_fit();
+        h.first_person.shrink_to_fit();
+        h.size.shrink_to_fit();
+        h.residence.shrink_to_fit();
+        h.tier.shrink_to_fit();
+        h.flags.shrink_to_fit();
+        h.land_mu.shrink_to_fit();
+        h.grassland_mu.shrink_to_fit();
+        h.land_rented_out_mu.shrink_to_fit();
+        h.rigid_expenses.shrink_to_fit();
+        h.remittances.shrink_to_fit();
+        h.other_transfers.shrink_to_fit();
+        h.poverty_project_income.shrink_to_fit();
     }
 
     /// Weighted number of persons (grossed up), summed in household order.
