@@ -56,13 +56,21 @@ fn all_levers(c: &mut Criterion) {
     each.throughput(Throughput::Elements(n as u64));
     let empty = LeverSet::new();
     each.bench_function("(none)", |b| {
-        b.iter_batched(|| chunks.clone(), |mut chunks| empty.apply_year_chunks(&year, &mut chunks), BatchSize::LargeInput)
+        b.iter_batched(
+            || chunks.clone(),
+            |mut chunks| empty.apply_year_chunks(&year, &mut chunks),
+            BatchSize::LargeInput,
+        )
     });
     for lever in set.shared() {
         let mut alone = LeverSet::new();
         alone.insert_shared(lever.clone());
         each.bench_function(lever.name(), |b| {
-            b.iter_batched(|| chunks.clone(), |mut chunks| alone.apply_year_chunks(&year, &mut chunks), BatchSize::LargeInput)
+            b.iter_batched(
+                || chunks.clone(),
+                |mut chunks| alone.apply_year_chunks(&year, &mut chunks),
+                BatchSize::LargeInput,
+            )
         });
     }
     each.finish();

@@ -44,8 +44,8 @@ mod published;
 pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 
 use crate::model::{
-    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, PersonFlags, PersonRecord, Population, Residence,
-    Sex,
+    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord, Population,
+    Residence, Sex,
 };
 use crate::policy::{Dated, YearContext, YearMonth};
 use crate::random::{Purpose, StreamKey, StreamRng, mix64};
@@ -809,8 +809,10 @@ impl Dynamics {
             if p.employment.earns_wage() && p.employment != Employment::PublicWelfarePost && !new_job && p.wage > 0.0 {
                 let mut rng = streams.rng(SUB_WAGES, place);
                 let g = if p.employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
-                let persistent = rho * p.wage_persistent as f64 + sp * rng.normal();
-                let transitory = st * rng.normal() - 0.5 * st * st;
+                // Rounded as the population stores them, so next year removes exactly
+                // what this year used.
+                let persistent = LogShock::round(rho * p.wage_persistent as f64 + sp * rng.normal());
+                let transitory = LogShock::round(st * rng.normal() - 0.5 * st * st);
                 let log_change =
                     (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory - p.wage_transitory as f64;
                 let wage = annualised(p.wage, p.months_in_job) as f64 * (1.0 + g) * log_change.exp();
@@ -972,11 +974,11 @@ mod tests {
         pop.push_household(&HouseholdRecord::default(), &[p(3)]);
         pop.push_household(&HouseholdRecord::default(), &[p(4), p(5)]);
         pop.insert_household_after(0, split_id(10, 2023, 1), &HouseholdRecord::default(), &[p(9)]);
-        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 11, 12]);
+        assert_eq!(pop.households.id.to_vec(), vec![10, split_id(10, 2023, 1), 11, 12]);
         assert_eq!(pop.persons.age, vec![1, 2, 9, 3, 4, 5]);
         assert!(pop.check_invariants().is_ok());
         pop.retain_persons(&[true, false, true, false, true, true]);
-        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 12]);
+        assert_eq!(pop.households.id.to_vec(), vec![10, split_id(10, 2023, 1), 12]);
         assert_eq!(pop.persons.age, vec![1, 9, 4, 5]);
         assert_eq!(pop.households.first_person, vec![0, 1, 2]);
         assert!(pop.check_invariants().is_ok());

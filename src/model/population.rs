@@ -44,11 +44,45 @@ pub struct Persons {
     /// contributions rule).
     pub contributions: Vec<f32>,
     /// Persistent component of the log wage shock (the AR(1) state kept by
-    /// [`crate::dynamics`]); 0 in the base year and for a new job.
-    pub wage_persistent: Vec<f32>,
+    /// [`crate::dynamics`]); 0 in the base year and for a new job. Stored as a
+    /// [`LogShock`] (two bytes); read it with [`Persons::wage_persistent`].
+    pub wage_persistent: Vec<LogShock>,
     /// Log of this year's mean-one transitory wage factor (removed again next year by
-    /// [`crate::dynamics`]); 0 in the base year and for a new job.
-    pub wage_transitory: Vec<f32>,
+    /// [`crate::dynamics`]); 0 in the base year and for a new job. Stored as a
+    /// [`LogShock`]; read it with [`Persons::wage_transitory`].
+    pub wage_transitory: Vec<LogShock>,
+}
+
+/// A log wage shock in two bytes: fixed point in steps of 1/4096 (0.024% of a wage),
+/// bounded to ±7.99 (a factor of about 3,000 either way, far beyond any drawn shock).
+/// [`crate::dynamics`] rounds its draws with [`LogShock::round`] before using them,
+/// so the state it keeps is exactly the one it used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogShock(i16);
+
+impl LogShock {
+    /// Steps per unit of log.
+    pub const STEPS: f64 = 4096.0;
+
+    /// The nearest stored value to `x` (bounded).
+    #[inline]
+    pub fn new(x: f64) -> Self {
+        let steps = (x * Self::STEPS).round().clamp(-(i16::MAX as f64), i16::MAX as f64);
+        // A NaN (never drawn) stores as 0.
+        LogShock(if steps.is_nan() { 0 } else { steps as i16 })
+    }
+
+    /// `x` rounded to a stored value.
+    #[inline]
+    pub fn round(x: f64) -> f64 {
+        Self::new(x).get()
+    }
+
+    /// The value.
+    #[inline]
+    pub fn get(self) -> f64 {
+        self.0 as f64 / Self::STEPS
+    }
 }
 
 /// Household columns. All vectors have the same length; index = household.
@@ -57,7 +91,8 @@ pub struct Households {
     /// Global id of each household, which keys all its random streams. Generated and
     /// loaded households have `first_id + index`; households formed by
     /// [`crate::dynamics`] have ids with bit 62 set (see [`crate::dynamics::split_id`]).
-    pub id: Vec<u64>,
+    /// Stored compactly (see [`HouseholdIds`]); read with [`Population::household_id`].
+    pub id: HouseholdIds,
     /// Grossing-up weight: how many real households this one stands for.
     pub weight: Vec<f32>,
     /// Index of the household's first person in [`Persons`].
@@ -87,6 +122,96 @@ pub struct Households {
     /// Income from poverty-relief projects (资产收益扶贫: dividends of project assets),
     /// yuan per year; counted as net property income.
     pub poverty_project_income: Vec<f32>,
+}
+
+/// Household ids in four bytes each: an id below 2^31 (every generated or loaded
+/// household of a population under two billion) is stored as it is; a larger one (a
+/// household formed by the dynamics, a calibration household) is stored in a side
+/// list, in household order, and the four bytes point to it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HouseholdIds {
+    /// The id, or [`HouseholdIds::WIDE`] plus the place of the id in `wide`.
+    small: Vec<u32>,
+    /// Ids of 2^31 and above, in household order.
+    wide: Vec<u64>,
+}
+
+impl HouseholdIds {
+    /// Marks a stored value that points into the side list.
+    const WIDE: u32 = 1 << 31;
+
+    /// Number of households.
+    pub fn len(&self) -> usize {
+        self.small.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.small.is_empty()
+    }
+
+    /// The id of household `h`.
+    #[inline]
+    pub fn get(&self, h: usize) -> u64 {
+        let v = self.small[h];
+        if v < Self::WIDE { v as u64 } else { self.wide[(v - Self::WIDE) as usize] }
+    }
+
+    /// Appends an id.
+    #[inline]
+    pub fn push(&mut self, id: u64) {
+        if id < Self::WIDE as u64 {
+            self.small.push(id as u32);
+        } else {
+            self.small.push(Self::WIDE + self.wide.len() as u32);
+            self.wide.push(id);
+        }
+    }
+
+    /// Every id, in household order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|h| self.get(h))
+    }
+
+    /// Every id, in household order, as a vector.
+    pub fn to_vec(&self) -> Vec<u64> {
+        self.iter().collect()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.small.reserve(n);
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        self.small.reserve_exact(n);
+    }
+
+    fn extend(&mut self, other: HouseholdIds) {
+        let shift = self.wide.len() as u32;
+        self.small.extend(other.small.iter().map(|&v| if v < Self::WIDE { v } else { v + shift }));
+        self.wide.extend(other.wide);
+    }
+
+    fn split_off(&mut self, at: usize) -> HouseholdIds {
+        let small = self.small.split_off(at);
+        // Wide ids are listed in household order: the tail's are the end of the list.
+        let first_wide =
+            small.iter().find(|&&v| v >= Self::WIDE).map_or(self.wide.len(), |&v| (v - Self::WIDE) as usize);
+        let wide = self.wide.split_off(first_wide);
+        let shift = first_wide as u32;
+        let small = small.into_iter().map(|v| if v < Self::WIDE { v } else { v - shift }).collect();
+        HouseholdIds { small, wide }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.small.shrink_to_fit();
+        self.wide.shrink_to_fit();
+    }
+
+    /// Bytes held (capacity).
+    fn heap_bytes(&self) -> usize {
+        4 * self.small.capacity() + 8 * self.wide.capacity()
+    }
 }
 
 /// A contiguous range of households and their persons, as columns.
@@ -176,8 +301,20 @@ impl Persons {
         self.retiree_pension.push(p.retiree_pension);
         self.income_tax.push(p.income_tax);
         self.contributions.push(p.contributions);
-        self.wage_persistent.push(p.wage_persistent);
-        self.wage_transitory.push(p.wage_transitory);
+        self.wage_persistent.push(LogShock::new(p.wage_persistent as f64));
+        self.wage_transitory.push(LogShock::new(p.wage_transitory as f64));
+    }
+
+    /// Persistent log wage shock of person `i`.
+    #[inline]
+    pub fn wage_persistent(&self, i: usize) -> f32 {
+        self.wage_persistent[i].get() as f32
+    }
+
+    /// Log transitory wage factor of person `i`.
+    #[inline]
+    pub fn wage_transitory(&self, i: usize) -> f32 {
+        self.wage_transitory[i].get() as f32
     }
 
     /// One person as a record (for tests, export and hand checks).
@@ -199,8 +336,8 @@ impl Persons {
             retiree_pension: self.retiree_pension[i],
             income_tax: self.income_tax[i],
             contributions: self.contributions[i],
-            wage_persistent: self.wage_persistent[i],
-            wage_transitory: self.wage_transitory[i],
+            wage_persistent: self.wage_persistent(i),
+            wage_transitory: self.wage_transitory(i),
         }
     }
 }
@@ -240,9 +377,9 @@ pub struct PersonRecord {
     pub income_tax: f32,
     /// Contributions paid, yuan per year.
     pub contributions: f32,
-    /// Persistent log wage shock (dynamics state).
+    /// Persistent log wage shock (dynamics state; stored rounded to a [`LogShock`]).
     pub wage_persistent: f32,
-    /// Log transitory wage factor (dynamics state).
+    /// Log transitory wage factor (dynamics state; stored rounded to a [`LogShock`]).
     pub wage_transitory: f32,
 }
 
@@ -400,7 +537,7 @@ impl Population {
     /// Global id of household `h`.
     #[inline]
     pub fn household_id(&self, h: usize) -> u64 {
-        self.households.id[h]
+        self.households.id.get(h)
     }
 
     /// The persons of household `h`, as a range of person indices.
@@ -546,7 +683,7 @@ impl Population {
                 return Err(format!("household {k}: first person {} where {next} was expected", h.first_person[k]));
             }
             if h.size[k] == 0 {
-                return Err(format!("household {k} (id {}) has no members", h.id[k]));
+                return Err(format!("household {k} (id {}) has no members", h.id.get(k)));
             }
             if !(h.weight[k].is_finite() && h.weight[k] > 0.0) {
                 return Err(format!("household {k}: weight {}", h.weight[k]));
@@ -566,7 +703,7 @@ impl Population {
         if next != n {
             return Err(format!("households hold {next} persons but there are {n}"));
         }
-        let mut ids = h.id.clone();
+        let mut ids = h.id.to_vec();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!("household id {} appears twice", w[0]));
@@ -577,8 +714,6 @@ impl Population {
                 ("operating", p.operating[i], true),
                 ("property", p.property[i], false),
                 ("retiree_pension", p.retiree_pension[i], false),
-                ("wage_persistent", p.wage_persistent[i], true),
-                ("wage_transitory", p.wage_transitory[i], true),
             ] {
                 if !v.is_finite() || (!may_be_negative && v < 0.0) {
                     return Err(format!("person {i}: {name} = {v}"));
@@ -729,7 +864,14 @@ impl Population {
         self.households.weight.iter().zip(&self.households.size).map(|(&w, &s)| w as f64 * s as f64).sum()
     }
 
-    /// Bytes held by the columns (capacity, not length), for memory reports.
+    /// Bytes held by the columns (capacity, not length), for memory reports. A person
+    /// takes 38 bytes (six money columns of four bytes, two [`LogShock`]s of two, ten
+    /// one-byte attributes); a household 45 (id, weight and first person, four bytes
+    /// each; size, residence and tier, one; flags, two; seven amounts of four) plus
+    /// eight for an id kept in the side list of [`HouseholdIds`]. A generated
+    /// Liupanshui population (2.9 persons per household) holds 155.5 bytes per
+    /// household; its accounts (40 bytes per household) and lever columns (eight per
+    /// lever) live beside it.
     pub fn heap_bytes(&self) -> usize {
         let p = &self.persons;
         let h = &self.households;
@@ -748,10 +890,9 @@ impl Population {
                 + p.property.capacity()
                 + p.retiree_pension.capacity()
                 + p.income_tax.capacity()
-                + p.contributions.capacity()
-                + p.wage_persistent.capacity()
-                + p.wage_transitory.capacity())
-            + 8 * h.id.capacity()
+                + p.contributions.capacity())
+            + 2 * (p.wage_persistent.capacity() + p.wage_transitory.capacity())
+            + h.id.heap_bytes()
             + 4 * (h.weight.capacity() + h.first_person.capacity())
             + h.size.capacity()
             + h.residence.capacity()
