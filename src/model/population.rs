@@ -54,7 +54,8 @@ pub struct Persons {
 }
 
 /// A log wage shock in two bytes: fixed point in steps of 1/4096 (0.024% of a wage),
-/// bounded to ±7.99 (a factor of about 3,000 either way, far beyond any drawn shock).
+/// bounded to −8 … +7.9998 (a factor of about 3,000 either way, far beyond any drawn
+/// shock).
 /// [`crate::dynamics`] rounds its draws with [`LogShock::round`] before using them,
 /// so the state it keeps is exactly the one it used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,12 +65,13 @@ impl LogShock {
     /// Steps per unit of log.
     pub const STEPS: f64 = 4096.0;
 
-    /// The nearest stored value to `x` (bounded).
+    /// The nearest stored value to `x` (halves away from zero), bounded; a NaN (never
+    /// drawn) stores as 0.
     #[inline]
     pub fn new(x: f64) -> Self {
-        let steps = (x * Self::STEPS).round().clamp(-(i16::MAX as f64), i16::MAX as f64);
-        // A NaN (never drawn) stores as 0.
-        LogShock(if steps.is_nan() { 0 } else { steps as i16 })
+        let steps = x * Self::STEPS;
+        // `as` truncates toward zero, saturates and maps NaN to 0; no call to `round`.
+        LogShock((steps + 0.5f64.copysign(steps)) as i16)
     }
 
     /// `x` rounded to a stored value.
@@ -315,6 +317,28 @@ impl Persons {
     #[inline]
     pub fn wage_transitory(&self, i: usize) -> f32 {
         self.wage_transitory[i].get() as f32
+    }
+
+    /// Appends persons, column by column (cheaper than one push per person).
+    pub fn extend(&mut self, persons: &[PersonRecord]) {
+        self.age.extend(persons.iter().map(|p| p.age));
+        self.sex.extend(persons.iter().map(|p| p.sex));
+        self.hukou.extend(persons.iter().map(|p| p.hukou));
+        self.education.extend(persons.iter().map(|p| p.education));
+        self.able_to_work.extend(persons.iter().map(|p| p.able_to_work));
+        self.disability.extend(persons.iter().map(|p| p.disability));
+        self.employment.extend(persons.iter().map(|p| p.employment));
+        self.months_in_job.extend(persons.iter().map(|p| p.months_in_job));
+        self.occupation.extend(persons.iter().map(|p| p.occupation));
+        self.flags.extend(persons.iter().map(|p| p.flags));
+        self.wage.extend(persons.iter().map(|p| p.wage));
+        self.operating.extend(persons.iter().map(|p| p.operating));
+        self.property.extend(persons.iter().map(|p| p.property));
+        self.retiree_pension.extend(persons.iter().map(|p| p.retiree_pension));
+        self.income_tax.extend(persons.iter().map(|p| p.income_tax));
+        self.contributions.extend(persons.iter().map(|p| p.contributions));
+        self.wage_persistent.extend(persons.iter().map(|p| LogShock::new(p.wage_persistent as f64)));
+        self.wage_transitory.extend(persons.iter().map(|p| LogShock::new(p.wage_transitory as f64)));
     }
 
     /// One person as a record (for tests, export and hand checks).
@@ -578,9 +602,7 @@ impl Population {
         hh.remittances.push(household.remittances);
         hh.other_transfers.push(household.other_transfers);
         hh.poverty_project_income.push(household.poverty_project_income);
-        for m in members.iter().take(u8::MAX as usize) {
-            self.persons.push(m);
-        }
+        self.persons.extend(&members[..members.len().min(u8::MAX as usize)]);
         h
     }
 
@@ -905,5 +927,49 @@ impl Population {
                 + h.remittances.capacity()
                 + h.other_transfers.capacity()
                 + h.poverty_project_income.capacity())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_shocks_round_to_the_nearest_step_and_keep_rounded_values() {
+        assert_eq!(LogShock::new(0.0).get(), 0.0);
+        assert_eq!(LogShock::new(1.0 / 4096.0).get(), 1.0 / 4096.0);
+        assert_eq!(LogShock::new(0.4 / 4096.0).get(), 0.0);
+        assert_eq!(LogShock::new(0.6 / 4096.0).get(), 1.0 / 4096.0);
+        assert_eq!(LogShock::new(-0.6 / 4096.0).get(), -1.0 / 4096.0);
+        assert_eq!(LogShock::new(100.0).get(), i16::MAX as f64 / 4096.0);
+        assert_eq!(LogShock::new(-100.0).get(), -8.0);
+        assert_eq!(LogShock::new(f64::NAN).get(), 0.0);
+        for k in 0..2000 {
+            let x = (k as f64 - 1000.0) * 0.00731;
+            let r = LogShock::round(x);
+            assert!((r - x).abs() <= 0.5 / 4096.0 + 1e-15);
+            assert_eq!(LogShock::round(r), r);
+            assert_eq!(LogShock::round(r as f32 as f64), r);
+        }
+    }
+
+    #[test]
+    fn ids_keep_their_values_through_push_append_and_split() {
+        let wide = |k: u64| (1u64 << 62) + k * 7;
+        let mut ids = HouseholdIds::default();
+        let all: Vec<u64> = (0..40).map(|k| if k % 3 == 0 { wide(k) } else { k }).collect();
+        all[..25].iter().for_each(|&id| ids.push(id));
+        let mut more = HouseholdIds::default();
+        all[25..].iter().for_each(|&id| more.push(id));
+        ids.extend(more);
+        assert_eq!(ids.to_vec(), all);
+        for at in [0, 1, 3, 4, 20, 39, 40] {
+            let mut head = ids.clone();
+            let tail = head.split_off(at);
+            assert_eq!(head.to_vec(), all[..at]);
+            assert_eq!(tail.to_vec(), all[at..]);
+            head.extend(tail);
+            assert_eq!(head.to_vec(), all);
+        }
     }
 }
