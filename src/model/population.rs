@@ -319,28 +319,6 @@ impl Persons {
         self.wage_transitory[i].get() as f32
     }
 
-    /// Appends persons, column by column (cheaper than one push per person).
-    pub fn extend(&mut self, persons: &[PersonRecord]) {
-        self.age.extend(persons.iter().map(|p| p.age));
-        self.sex.extend(persons.iter().map(|p| p.sex));
-        self.hukou.extend(persons.iter().map(|p| p.hukou));
-        self.education.extend(persons.iter().map(|p| p.education));
-        self.able_to_work.extend(persons.iter().map(|p| p.able_to_work));
-        self.disability.extend(persons.iter().map(|p| p.disability));
-        self.employment.extend(persons.iter().map(|p| p.employment));
-        self.months_in_job.extend(persons.iter().map(|p| p.months_in_job));
-        self.occupation.extend(persons.iter().map(|p| p.occupation));
-        self.flags.extend(persons.iter().map(|p| p.flags));
-        self.wage.extend(persons.iter().map(|p| p.wage));
-        self.operating.extend(persons.iter().map(|p| p.operating));
-        self.property.extend(persons.iter().map(|p| p.property));
-        self.retiree_pension.extend(persons.iter().map(|p| p.retiree_pension));
-        self.income_tax.extend(persons.iter().map(|p| p.income_tax));
-        self.contributions.extend(persons.iter().map(|p| p.contributions));
-        self.wage_persistent.extend(persons.iter().map(|p| LogShock::new(p.wage_persistent as f64)));
-        self.wage_transitory.extend(persons.iter().map(|p| LogShock::new(p.wage_transitory as f64)));
-    }
-
     /// One person as a record (for tests, export and hand checks).
     pub fn record(&self, i: usize) -> PersonRecord {
         PersonRecord {
@@ -602,7 +580,9 @@ impl Population {
         hh.remittances.push(household.remittances);
         hh.other_transfers.push(household.other_transfers);
         hh.poverty_project_income.push(household.poverty_project_income);
-        self.persons.extend(&members[..members.len().min(u8::MAX as usize)]);
+        for m in members.iter().take(u8::MAX as usize) {
+            self.persons.push(m);
+        }
         h
     }
 
