@@ -70,7 +70,7 @@ impl StreamRng {
     /// replication number).
     #[inline]
     pub fn with_sub(seed: u64, household: u64, year: u16, purpose: Purpose, sub: u64) -> Self {
-        StreamKey::new(seed, household, year, purpose).sub(sub)
+        StreamKey::new(seed, household, year, purpose).sub_stream(sub)
     }
 
     /// The next raw 64-bit output.
@@ -130,7 +130,7 @@ impl StreamKey {
 
     /// A numbered sub-stream (as [`StreamRng::with_sub`]).
     #[inline]
-    pub fn sub(self, sub: u64) -> StreamRng {
+    pub fn sub_stream(self, sub: u64) -> StreamRng {
         StreamRng { state: mix64(self.0 ^ mix64(sub.wrapping_add(GOLDEN))) }
     }
 }
@@ -201,7 +201,7 @@ mod tests {
             let mut b = StreamRng::new(seed, household, year, Purpose::Dynamics);
             assert_eq!(a.next_raw(), b.next_raw());
             for sub in [0u64, 1, 5 << 16 | 3, u64::MAX] {
-                let mut c = key.sub(sub);
+                let mut c = key.sub_stream(sub);
                 let mut d = StreamRng::with_sub(seed, household, year, Purpose::Dynamics, sub);
                 assert_eq!(c.next_raw(), d.next_raw());
             }

@@ -932,7 +932,7 @@ impl Streams {
 
     #[inline]
     fn rng(&self, process: u64, place: usize) -> StreamRng {
-        self.key.sub(process | (place as u64 & 0xffff))
+        self.key.sub_stream(process | (place as u64 & 0xffff))
     }
 }
 
