@@ -3,7 +3,7 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use incomesim::generate::Generator;
 use incomesim::policy::registry::{BuildContext, DefaultValue, Kind, build, registry};
-use incomesim::policy::{Chunk, YearContext};
+use incomesim::policy::{Chunk, LeverSet, YearContext};
 use incomesim::region::Profile;
 
 /// Values for parameters with no default, and counts that make rationed levers work.
@@ -46,6 +46,34 @@ fn all_levers(c: &mut Criterion) {
         b.iter_batched(|| chunks.clone(), |mut chunks| set.apply_year_chunks(&year, &mut chunks), BatchSize::LargeInput)
     });
     group.finish();
+
+    // Each lever alone (with the accounts and the ledger every set builds), and the
+    // empty set for that overhead: where the time goes.
+    let mut each = c.benchmark_group("lever");
+    each.sample_size(10);
+    each.warm_up_time(std::time::Duration::from_millis(500));
+    each.measurement_time(std::time::Duration::from_secs(2));
+    each.throughput(Throughput::Elements(n as u64));
+    let empty = LeverSet::new();
+    each.bench_function("(none)", |b| {
+        b.iter_batched(
+            || chunks.clone(),
+            |mut chunks| empty.apply_year_chunks(&year, &mut chunks),
+            BatchSize::LargeInput,
+        )
+    });
+    for lever in set.shared() {
+        let mut alone = LeverSet::new();
+        alone.insert_shared(lever.clone());
+        each.bench_function(lever.name(), |b| {
+            b.iter_batched(
+                || chunks.clone(),
+                |mut chunks| alone.apply_year_chunks(&year, &mut chunks),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    each.finish();
 }
 
 criterion_group!(benches, all_levers);

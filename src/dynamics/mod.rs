@@ -44,11 +44,11 @@ mod published;
 pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 
 use crate::model::{
-    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, PersonFlags, PersonRecord, Population, Residence,
-    Sex,
+    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord, Population,
+    Residence, Sex,
 };
 use crate::policy::{Dated, YearContext, YearMonth};
-use crate::random::{Purpose, StreamRng, mix64};
+use crate::random::{Purpose, StreamKey, StreamRng, mix64};
 use crate::region::Profile;
 
 /// Published life expectancy at birth in 2020, years
@@ -582,8 +582,12 @@ impl Dynamics {
         }
         let prev = year.saturating_sub(1);
         let (s0, s1) = (at(&self.urban_share, prev), at(&self.urban_share, year));
+        let mortality_scale = at(&self.mortality_scale, year);
+        let death_probability = [Sex::Male, Sex::Female]
+            .map(|sex| std::array::from_fn(|age| self.life_table.death_probability(sex, age as u8, mortality_scale)));
         Year {
-            mortality_scale: at(&self.mortality_scale, year),
+            mortality_scale,
+            death_probability,
             birth_factor: if self.fertile_weight > 0.0 {
                 at(&self.crude_birth_rate, year) / self.fertile_weight
             } else {
@@ -630,7 +634,7 @@ impl Dynamics {
             members.clear();
             members.extend(pop.members(h).map(|i| pop.persons.record(i)));
             leavers.clear();
-            let streams = Streams { seed: ctx.seed, id, year: ctx.year };
+            let streams = Streams::new(ctx.seed, id, ctx.year);
             self.step(&y, &streams, &mut hh, &mut members, &mut leavers);
             if !members.is_empty() {
                 out.push_household_with_id(id, &hh, &members);
@@ -669,7 +673,7 @@ impl Dynamics {
         if y.mortality_scale > 0.0 {
             let mut place = 0usize;
             m.retain(|p| {
-                let q = self.life_table.death_probability(p.sex, p.age, y.mortality_scale);
+                let q = y.death_probability[p.sex as usize][(p.age as usize).min(MAX_AGE)];
                 let dies = streams.rng(SUB_MORTALITY, place).bernoulli(q);
                 place += 1;
                 !dies
@@ -805,8 +809,10 @@ impl Dynamics {
             if p.employment.earns_wage() && p.employment != Employment::PublicWelfarePost && !new_job && p.wage > 0.0 {
                 let mut rng = streams.rng(SUB_WAGES, place);
                 let g = if p.employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
-                let persistent = rho * p.wage_persistent as f64 + sp * rng.normal();
-                let transitory = st * rng.normal() - 0.5 * st * st;
+                // Rounded as the population stores them, so next year removes exactly
+                // what this year used.
+                let persistent = LogShock::round(rho * p.wage_persistent as f64 + sp * rng.normal());
+                let transitory = LogShock::round(st * rng.normal() - 0.5 * st * st);
                 let log_change =
                     (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory - p.wage_transitory as f64;
                 let wage = annualised(p.wage, p.months_in_job) as f64 * (1.0 + g) * log_change.exp();
@@ -914,23 +920,27 @@ fn clear_job(p: &mut PersonRecord) {
     p.wage_transitory = 0.0;
 }
 
-/// Keys of one household's streams this year.
+/// The key of one household's dynamics streams this year, hashed once per household.
 struct Streams {
-    seed: u64,
-    id: u64,
-    year: u16,
+    key: StreamKey,
 }
 
 impl Streams {
+    fn new(seed: u64, id: u64, year: u16) -> Self {
+        Streams { key: StreamKey::new(seed, id, year, Purpose::Dynamics) }
+    }
+
     #[inline]
     fn rng(&self, process: u64, place: usize) -> StreamRng {
-        StreamRng::with_sub(self.seed, self.id, self.year, Purpose::Dynamics, process | (place as u64 & 0xffff))
+        self.key.sub_stream(process | (place as u64 & 0xffff))
     }
 }
 
 /// The parameters of one year, evaluated once per chunk.
 struct Year {
     mortality_scale: f64,
+    /// [`LifeTable::death_probability`] of this year by sex and age.
+    death_probability: [[f64; MAX_AGE + 1]; 2],
     birth_factor: f64,
     leave_home: f64,
     /// Destination CDFs over [`CHAIN_STATES`]: `[residence][student allowed]`.
@@ -964,11 +974,11 @@ mod tests {
         pop.push_household(&HouseholdRecord::default(), &[p(3)]);
         pop.push_household(&HouseholdRecord::default(), &[p(4), p(5)]);
         pop.insert_household_after(0, split_id(10, 2023, 1), &HouseholdRecord::default(), &[p(9)]);
-        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 11, 12]);
+        assert_eq!(pop.households.id.to_vec(), vec![10, split_id(10, 2023, 1), 11, 12]);
         assert_eq!(pop.persons.age, vec![1, 2, 9, 3, 4, 5]);
         assert!(pop.check_invariants().is_ok());
         pop.retain_persons(&[true, false, true, false, true, true]);
-        assert_eq!(pop.households.id, vec![10, split_id(10, 2023, 1), 12]);
+        assert_eq!(pop.households.id.to_vec(), vec![10, split_id(10, 2023, 1), 12]);
         assert_eq!(pop.persons.age, vec![1, 9, 4, 5]);
         assert_eq!(pop.households.first_person, vec![0, 1, 2]);
         assert!(pop.check_invariants().is_ok());

@@ -743,17 +743,19 @@ fn join(chunks: &[Chunk]) -> Population {
     pop
 }
 
-/// Splits a population into chunks of `size` households, in order.
+/// Splits a population into chunks of `size` households, in order. Chunks are cut
+/// from the end, so every household is copied once.
 fn split(pop: Population, size: usize) -> Vec<Chunk> {
     let n = pop.household_count();
+    let size = size.max(1);
     let mut rest = pop;
-    let mut chunks = Vec::with_capacity(n.div_ceil(size.max(1)));
-    while rest.household_count() > size {
-        let tail = rest.split_off(size);
-        chunks.push(Chunk::new(rest));
-        rest = tail;
+    let mut chunks = Vec::with_capacity(n.div_ceil(size));
+    for start in (size..n).step_by(size).rev() {
+        chunks.push(Chunk::new(rest.split_off(start)));
     }
+    rest.shrink_to_fit();
     chunks.push(Chunk::new(rest));
+    chunks.reverse();
     chunks
 }
 

@@ -198,7 +198,10 @@ impl Generator {
             .collect();
         let mut pop = Population::empty(0);
         let mut accounts = Accounts::default();
-        pop.households.reserve(households);
+        // Exactly the room needed, so a materialised population holds no slack.
+        pop.households.reserve_exact(households);
+        pop.persons.reserve_exact(chunks.iter().map(|(c, _)| c.person_count()).sum());
+        accounts.reserve_exact(households);
         for (c, a) in chunks {
             pop.append(c);
             accounts.append(a);

@@ -159,6 +159,15 @@ impl Accounts {
         }
     }
 
+    /// Reserves room for exactly `n` more households in every column.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.wage.reserve_exact(n);
+        self.operating.reserve_exact(n);
+        self.property.reserve_exact(n);
+        self.transfers_received.reserve_exact(n);
+        self.transfers_paid.reserve_exact(n);
+    }
+
     /// Appends the accounts of a later chunk.
     pub fn append(&mut self, other: Accounts) {
         self.wage.extend(other.wage);

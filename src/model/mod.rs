@@ -13,4 +13,4 @@ pub use attributes::{
     Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonFlags, Residence, Sex,
 };
 pub use income::{Accounts, IncomePart, IncomeParts};
-pub use population::{HouseholdRecord, Households, PersonRecord, Persons, Population};
+pub use population::{HouseholdIds, HouseholdRecord, Households, LogShock, PersonRecord, Persons, Population};

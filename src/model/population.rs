@@ -44,11 +44,47 @@ pub struct Persons {
     /// contributions rule).
     pub contributions: Vec<f32>,
     /// Persistent component of the log wage shock (the AR(1) state kept by
-    /// [`crate::dynamics`]); 0 in the base year and for a new job.
-    pub wage_persistent: Vec<f32>,
+    /// [`crate::dynamics`]); 0 in the base year and for a new job. Stored as a
+    /// [`LogShock`] (two bytes); read it with [`Persons::wage_persistent`].
+    pub wage_persistent: Vec<LogShock>,
     /// Log of this year's mean-one transitory wage factor (removed again next year by
-    /// [`crate::dynamics`]); 0 in the base year and for a new job.
-    pub wage_transitory: Vec<f32>,
+    /// [`crate::dynamics`]); 0 in the base year and for a new job. Stored as a
+    /// [`LogShock`]; read it with [`Persons::wage_transitory`].
+    pub wage_transitory: Vec<LogShock>,
+}
+
+/// A log wage shock in two bytes: fixed point in steps of 1/4096 (0.024% of a wage),
+/// bounded to −8 … +7.9998 (a factor of about 3,000 either way, far beyond any drawn
+/// shock).
+/// [`crate::dynamics`] rounds its draws with [`LogShock::round`] before using them,
+/// so the state it keeps is exactly the one it used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LogShock(i16);
+
+impl LogShock {
+    /// Steps per unit of log.
+    pub const STEPS: f64 = 4096.0;
+
+    /// The nearest stored value to `x` (halves away from zero), bounded; a NaN (never
+    /// drawn) stores as 0.
+    #[inline]
+    pub fn new(x: f64) -> Self {
+        let steps = x * Self::STEPS;
+        // `as` truncates toward zero, saturates and maps NaN to 0; no call to `round`.
+        LogShock((steps + 0.5f64.copysign(steps)) as i16)
+    }
+
+    /// `x` rounded to a stored value.
+    #[inline]
+    pub fn round(x: f64) -> f64 {
+        Self::new(x).get()
+    }
+
+    /// The value.
+    #[inline]
+    pub fn get(self) -> f64 {
+        self.0 as f64 / Self::STEPS
+    }
 }
 
 /// Household columns. All vectors have the same length; index = household.
@@ -57,7 +93,8 @@ pub struct Households {
     /// Global id of each household, which keys all its random streams. Generated and
     /// loaded households have `first_id + index`; households formed by
     /// [`crate::dynamics`] have ids with bit 62 set (see [`crate::dynamics::split_id`]).
-    pub id: Vec<u64>,
+    /// Stored compactly (see [`HouseholdIds`]); read with [`Population::household_id`].
+    pub id: HouseholdIds,
     /// Grossing-up weight: how many real households this one stands for.
     pub weight: Vec<f32>,
     /// Index of the household's first person in [`Persons`].
@@ -87,6 +124,96 @@ pub struct Households {
     /// Income from poverty-relief projects (资产收益扶贫: dividends of project assets),
     /// yuan per year; counted as net property income.
     pub poverty_project_income: Vec<f32>,
+}
+
+/// Household ids in four bytes each: an id below 2^31 (every generated or loaded
+/// household of a population under two billion) is stored as it is; a larger one (a
+/// household formed by the dynamics, a calibration household) is stored in a side
+/// list, in household order, and the four bytes point to it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HouseholdIds {
+    /// The id, or [`HouseholdIds::WIDE`] plus the place of the id in `wide`.
+    small: Vec<u32>,
+    /// Ids of 2^31 and above, in household order.
+    wide: Vec<u64>,
+}
+
+impl HouseholdIds {
+    /// Marks a stored value that points into the side list.
+    const WIDE: u32 = 1 << 31;
+
+    /// Number of households.
+    pub fn len(&self) -> usize {
+        self.small.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.small.is_empty()
+    }
+
+    /// The id of household `h`.
+    #[inline]
+    pub fn get(&self, h: usize) -> u64 {
+        let v = self.small[h];
+        if v < Self::WIDE { v as u64 } else { self.wide[(v - Self::WIDE) as usize] }
+    }
+
+    /// Appends an id.
+    #[inline]
+    pub fn push(&mut self, id: u64) {
+        if id < Self::WIDE as u64 {
+            self.small.push(id as u32);
+        } else {
+            self.small.push(Self::WIDE + self.wide.len() as u32);
+            self.wide.push(id);
+        }
+    }
+
+    /// Every id, in household order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|h| self.get(h))
+    }
+
+    /// Every id, in household order, as a vector.
+    pub fn to_vec(&self) -> Vec<u64> {
+        self.iter().collect()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.small.reserve(n);
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        self.small.reserve_exact(n);
+    }
+
+    fn extend(&mut self, other: HouseholdIds) {
+        let shift = self.wide.len() as u32;
+        self.small.extend(other.small.iter().map(|&v| if v < Self::WIDE { v } else { v + shift }));
+        self.wide.extend(other.wide);
+    }
+
+    fn split_off(&mut self, at: usize) -> HouseholdIds {
+        let small = self.small.split_off(at);
+        // Wide ids are listed in household order: the tail's are the end of the list.
+        let first_wide =
+            small.iter().find(|&&v| v >= Self::WIDE).map_or(self.wide.len(), |&v| (v - Self::WIDE) as usize);
+        let wide = self.wide.split_off(first_wide);
+        let shift = first_wide as u32;
+        let small = small.into_iter().map(|v| if v < Self::WIDE { v } else { v - shift }).collect();
+        HouseholdIds { small, wide }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.small.shrink_to_fit();
+        self.wide.shrink_to_fit();
+    }
+
+    /// Bytes held (capacity).
+    fn heap_bytes(&self) -> usize {
+        4 * self.small.capacity() + 8 * self.wide.capacity()
+    }
 }
 
 /// A contiguous range of households and their persons, as columns.
@@ -136,6 +263,28 @@ impl Persons {
         self.wage_transitory.reserve(n);
     }
 
+    /// Reserves room for exactly `n` more persons in every column.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.age.reserve_exact(n);
+        self.sex.reserve_exact(n);
+        self.hukou.reserve_exact(n);
+        self.education.reserve_exact(n);
+        self.able_to_work.reserve_exact(n);
+        self.disability.reserve_exact(n);
+        self.employment.reserve_exact(n);
+        self.months_in_job.reserve_exact(n);
+        self.occupation.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.wage.reserve_exact(n);
+        self.operating.reserve_exact(n);
+        self.property.reserve_exact(n);
+        self.retiree_pension.reserve_exact(n);
+        self.income_tax.reserve_exact(n);
+        self.contributions.reserve_exact(n);
+        self.wage_persistent.reserve_exact(n);
+        self.wage_transitory.reserve_exact(n);
+    }
+
     /// Appends one person.
     pub fn push(&mut self, p: &PersonRecord) {
         self.age.push(p.age);
@@ -154,8 +303,20 @@ impl Persons {
         self.retiree_pension.push(p.retiree_pension);
         self.income_tax.push(p.income_tax);
         self.contributions.push(p.contributions);
-        self.wage_persistent.push(p.wage_persistent);
-        self.wage_transitory.push(p.wage_transitory);
+        self.wage_persistent.push(LogShock::new(p.wage_persistent as f64));
+        self.wage_transitory.push(LogShock::new(p.wage_transitory as f64));
+    }
+
+    /// Persistent log wage shock of person `i`.
+    #[inline]
+    pub fn wage_persistent(&self, i: usize) -> f32 {
+        self.wage_persistent[i].get() as f32
+    }
+
+    /// Log transitory wage factor of person `i`.
+    #[inline]
+    pub fn wage_transitory(&self, i: usize) -> f32 {
+        self.wage_transitory[i].get() as f32
     }
 
     /// One person as a record (for tests, export and hand checks).
@@ -177,8 +338,8 @@ impl Persons {
             retiree_pension: self.retiree_pension[i],
             income_tax: self.income_tax[i],
             contributions: self.contributions[i],
-            wage_persistent: self.wage_persistent[i],
-            wage_transitory: self.wage_transitory[i],
+            wage_persistent: self.wage_persistent(i),
+            wage_transitory: self.wage_transitory(i),
         }
     }
 }
@@ -218,9 +379,9 @@ pub struct PersonRecord {
     pub income_tax: f32,
     /// Contributions paid, yuan per year.
     pub contributions: f32,
-    /// Persistent log wage shock (dynamics state).
+    /// Persistent log wage shock (dynamics state; stored rounded to a [`LogShock`]).
     pub wage_persistent: f32,
-    /// Log transitory wage factor (dynamics state).
+    /// Log transitory wage factor (dynamics state; stored rounded to a [`LogShock`]).
     pub wage_transitory: f32,
 }
 
@@ -339,6 +500,24 @@ impl Households {
         self.other_transfers.reserve(n);
         self.poverty_project_income.reserve(n);
     }
+
+    /// Reserves room for exactly `n` more households in every column.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.id.reserve_exact(n);
+        self.weight.reserve_exact(n);
+        self.first_person.reserve_exact(n);
+        self.size.reserve_exact(n);
+        self.residence.reserve_exact(n);
+        self.tier.reserve_exact(n);
+        self.flags.reserve_exact(n);
+        self.land_mu.reserve_exact(n);
+        self.grassland_mu.reserve_exact(n);
+        self.land_rented_out_mu.reserve_exact(n);
+        self.rigid_expenses.reserve_exact(n);
+        self.remittances.reserve_exact(n);
+        self.other_transfers.reserve_exact(n);
+        self.poverty_project_income.reserve_exact(n);
+    }
 }
 
 impl Population {
@@ -360,7 +539,7 @@ impl Population {
     /// Global id of household `h`.
     #[inline]
     pub fn household_id(&self, h: usize) -> u64 {
-        self.households.id[h]
+        self.households.id.get(h)
     }
 
     /// The persons of household `h`, as a range of person indices.
@@ -506,7 +685,7 @@ impl Population {
                 return Err(format!("household {k}: first person {} where {next} was expected", h.first_person[k]));
             }
             if h.size[k] == 0 {
-                return Err(format!("household {k} (id {}) has no members", h.id[k]));
+                return Err(format!("household {k} (id {}) has no members", h.id.get(k)));
             }
             if !(h.weight[k].is_finite() && h.weight[k] > 0.0) {
                 return Err(format!("household {k}: weight {}", h.weight[k]));
@@ -526,7 +705,7 @@ impl Population {
         if next != n {
             return Err(format!("households hold {next} persons but there are {n}"));
         }
-        let mut ids = h.id.clone();
+        let mut ids = h.id.to_vec();
         ids.sort_unstable();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!("household id {} appears twice", w[0]));
@@ -537,8 +716,6 @@ impl Population {
                 ("operating", p.operating[i], true),
                 ("property", p.property[i], false),
                 ("retiree_pension", p.retiree_pension[i], false),
-                ("wage_persistent", p.wage_persistent[i], true),
-                ("wage_transitory", p.wage_transitory[i], true),
             ] {
                 if !v.is_finite() || (!may_be_negative && v < 0.0) {
                     return Err(format!("person {i}: {name} = {v}"));
@@ -602,51 +779,86 @@ impl Population {
     pub fn split_off(&mut self, at: usize) -> Population {
         let m = self.household_count();
         assert!(at <= m, "split at {at} beyond {m} households");
-        let mut tail = Population::empty(self.first_id + at as u64);
-        for h in at..m {
-            let members: Vec<PersonRecord> = self.members(h).map(|i| self.persons.record(i)).collect();
-            tail.push_household_with_id(self.household_id(h), &self.households.record(h), &members);
-        }
         let keep_persons = if at < m { self.households.first_person[at] as usize } else { self.person_count() };
-        self.truncate(at, keep_persons);
-        tail
+        // Column by column: each tail column is moved out in one copy.
+        let p = &mut self.persons;
+        let persons = Persons {
+            age: p.age.split_off(keep_persons),
+            sex: p.sex.split_off(keep_persons),
+            hukou: p.hukou.split_off(keep_persons),
+            education: p.education.split_off(keep_persons),
+            able_to_work: p.able_to_work.split_off(keep_persons),
+            disability: p.disability.split_off(keep_persons),
+            employment: p.employment.split_off(keep_persons),
+            months_in_job: p.months_in_job.split_off(keep_persons),
+            occupation: p.occupation.split_off(keep_persons),
+            flags: p.flags.split_off(keep_persons),
+            wage: p.wage.split_off(keep_persons),
+            operating: p.operating.split_off(keep_persons),
+            property: p.property.split_off(keep_persons),
+            retiree_pension: p.retiree_pension.split_off(keep_persons),
+            income_tax: p.income_tax.split_off(keep_persons),
+            contributions: p.contributions.split_off(keep_persons),
+            wage_persistent: p.wage_persistent.split_off(keep_persons),
+            wage_transitory: p.wage_transitory.split_off(keep_persons),
+        };
+        let h = &mut self.households;
+        let offset = keep_persons as u32;
+        let households = Households {
+            id: h.id.split_off(at),
+            weight: h.weight.split_off(at),
+            first_person: h.first_person.split_off(at).into_iter().map(|f| f - offset).collect(),
+            size: h.size.split_off(at),
+            residence: h.residence.split_off(at),
+            tier: h.tier.split_off(at),
+            flags: h.flags.split_off(at),
+            land_mu: h.land_mu.split_off(at),
+            grassland_mu: h.grassland_mu.split_off(at),
+            land_rented_out_mu: h.land_rented_out_mu.split_off(at),
+            rigid_expenses: h.rigid_expenses.split_off(at),
+            remittances: h.remittances.split_off(at),
+            other_transfers: h.other_transfers.split_off(at),
+            poverty_project_income: h.poverty_project_income.split_off(at),
+        };
+        Population { first_id: self.first_id + at as u64, persons, households }
     }
 
-    fn truncate(&mut self, households: usize, persons: usize) {
+    /// Releases the capacity every column holds beyond its length.
+    pub fn shrink_to_fit(&mut self) {
         let p = &mut self.persons;
-        p.age.truncate(persons);
-        p.sex.truncate(persons);
-        p.hukou.truncate(persons);
-        p.education.truncate(persons);
-        p.able_to_work.truncate(persons);
-        p.disability.truncate(persons);
-        p.employment.truncate(persons);
-        p.months_in_job.truncate(persons);
-        p.occupation.truncate(persons);
-        p.flags.truncate(persons);
-        p.wage.truncate(persons);
-        p.operating.truncate(persons);
-        p.property.truncate(persons);
-        p.retiree_pension.truncate(persons);
-        p.income_tax.truncate(persons);
-        p.contributions.truncate(persons);
-        p.wage_persistent.truncate(persons);
-        p.wage_transitory.truncate(persons);
+        p.age.shrink_to_fit();
+        p.sex.shrink_to_fit();
+        p.hukou.shrink_to_fit();
+        p.education.shrink_to_fit();
+        p.able_to_work.shrink_to_fit();
+        p.disability.shrink_to_fit();
+        p.employment.shrink_to_fit();
+        p.months_in_job.shrink_to_fit();
+        p.occupation.shrink_to_fit();
+        p.flags.shrink_to_fit();
+        p.wage.shrink_to_fit();
+        p.operating.shrink_to_fit();
+        p.property.shrink_to_fit();
+        p.retiree_pension.shrink_to_fit();
+        p.income_tax.shrink_to_fit();
+        p.contributions.shrink_to_fit();
+        p.wage_persistent.shrink_to_fit();
+        p.wage_transitory.shrink_to_fit();
         let h = &mut self.households;
-        h.id.truncate(households);
-        h.weight.truncate(households);
-        h.first_person.truncate(households);
-        h.size.truncate(households);
-        h.residence.truncate(households);
-        h.tier.truncate(households);
-        h.flags.truncate(households);
-        h.land_mu.truncate(households);
-        h.grassland_mu.truncate(households);
-        h.land_rented_out_mu.truncate(households);
-        h.rigid_expenses.truncate(households);
-        h.remittances.truncate(households);
-        h.other_transfers.truncate(households);
-        h.poverty_project_income.truncate(households);
+        h.id.shrink_to_fit();
+        h.weight.shrink_to_fit();
+        h.first_person.shrink_to_fit();
+        h.size.shrink_to_fit();
+        h.residence.shrink_to_fit();
+        h.tier.shrink_to_fit();
+        h.flags.shrink_to_fit();
+        h.land_mu.shrink_to_fit();
+        h.grassland_mu.shrink_to_fit();
+        h.land_rented_out_mu.shrink_to_fit();
+        h.rigid_expenses.shrink_to_fit();
+        h.remittances.shrink_to_fit();
+        h.other_transfers.shrink_to_fit();
+        h.poverty_project_income.shrink_to_fit();
     }
 
     /// Weighted number of persons (grossed up), summed in household order.
@@ -654,7 +866,14 @@ impl Population {
         self.households.weight.iter().zip(&self.households.size).map(|(&w, &s)| w as f64 * s as f64).sum()
     }
 
-    /// Bytes held by the columns (capacity, not length), for memory reports.
+    /// Bytes held by the columns (capacity, not length), for memory reports. A person
+    /// takes 38 bytes (six money columns of four bytes, two [`LogShock`]s of two, ten
+    /// one-byte attributes); a household 45 (id, weight and first person, four bytes
+    /// each; size, residence and tier, one; flags, two; seven amounts of four) plus
+    /// eight for an id kept in the side list of [`HouseholdIds`]. A generated
+    /// Liupanshui population (2.9 persons per household) holds 155.5 bytes per
+    /// household; its accounts (40 bytes per household) and lever columns (eight per
+    /// lever) live beside it.
     pub fn heap_bytes(&self) -> usize {
         let p = &self.persons;
         let h = &self.households;
@@ -673,10 +892,9 @@ impl Population {
                 + p.property.capacity()
                 + p.retiree_pension.capacity()
                 + p.income_tax.capacity()
-                + p.contributions.capacity()
-                + p.wage_persistent.capacity()
-                + p.wage_transitory.capacity())
-            + 8 * h.id.capacity()
+                + p.contributions.capacity())
+            + 2 * (p.wage_persistent.capacity() + p.wage_transitory.capacity())
+            + h.id.heap_bytes()
             + 4 * (h.weight.capacity() + h.first_person.capacity())
             + h.size.capacity()
             + h.residence.capacity()
@@ -689,5 +907,49 @@ impl Population {
                 + h.remittances.capacity()
                 + h.other_transfers.capacity()
                 + h.poverty_project_income.capacity())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_shocks_round_to_the_nearest_step_and_keep_rounded_values() {
+        assert_eq!(LogShock::new(0.0).get(), 0.0);
+        assert_eq!(LogShock::new(1.0 / 4096.0).get(), 1.0 / 4096.0);
+        assert_eq!(LogShock::new(0.4 / 4096.0).get(), 0.0);
+        assert_eq!(LogShock::new(0.6 / 4096.0).get(), 1.0 / 4096.0);
+        assert_eq!(LogShock::new(-0.6 / 4096.0).get(), -1.0 / 4096.0);
+        assert_eq!(LogShock::new(100.0).get(), i16::MAX as f64 / 4096.0);
+        assert_eq!(LogShock::new(-100.0).get(), -8.0);
+        assert_eq!(LogShock::new(f64::NAN).get(), 0.0);
+        for k in 0..2000 {
+            let x = (k as f64 - 1000.0) * 0.00731;
+            let r = LogShock::round(x);
+            assert!((r - x).abs() <= 0.5 / 4096.0 + 1e-15);
+            assert_eq!(LogShock::round(r), r);
+            assert_eq!(LogShock::round(r as f32 as f64), r);
+        }
+    }
+
+    #[test]
+    fn ids_keep_their_values_through_push_append_and_split() {
+        let wide = |k: u64| (1u64 << 62) + k * 7;
+        let mut ids = HouseholdIds::default();
+        let all: Vec<u64> = (0..40).map(|k| if k % 3 == 0 { wide(k) } else { k }).collect();
+        all[..25].iter().for_each(|&id| ids.push(id));
+        let mut more = HouseholdIds::default();
+        all[25..].iter().for_each(|&id| more.push(id));
+        ids.extend(more);
+        assert_eq!(ids.to_vec(), all);
+        for at in [0, 1, 3, 4, 20, 39, 40] {
+            let mut head = ids.clone();
+            let tail = head.split_off(at);
+            assert_eq!(head.to_vec(), all[..at]);
+            assert_eq!(tail.to_vec(), all[at..]);
+            head.extend(tail);
+            assert_eq!(head.to_vec(), all);
+        }
     }
 }

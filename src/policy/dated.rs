@@ -68,7 +68,15 @@ impl<T: Clone> Dated<T> {
 
     /// The value in force in each month of `year`, January first.
     pub fn months(&self, year: u16) -> [T; 12] {
-        std::array::from_fn(|m| self.at(YearMonth { year, month: m as u8 + 1 }).clone())
+        let mut walk = self.walk(YearMonth::start_of(year));
+        std::array::from_fn(|m| walk.at(YearMonth { year, month: m as u8 + 1 }).clone())
+    }
+
+    /// A cursor over the steps for months visited in increasing order, starting at
+    /// `from`: each month costs a step forward instead of a search, with the same
+    /// values as [`Dated::at`].
+    fn walk(&self, from: YearMonth) -> Walk<'_, T> {
+        Walk { steps: &self.steps, next: self.steps.partition_point(|(m, _)| *m <= from) }
     }
 
     /// Adds a step (replacing one at the same month).
@@ -82,12 +90,37 @@ impl<T: Clone> Dated<T> {
     }
 }
 
+/// A cursor over a [`Dated`]'s steps for months in increasing order.
+struct Walk<'a, T> {
+    steps: &'a [(YearMonth, T)],
+    /// Index of the first step after the last month asked for.
+    next: usize,
+}
+
+impl<'a, T> Walk<'a, T> {
+    /// The value in force in `when`, which must not come before the previous month
+    /// asked for.
+    #[inline]
+    fn at(&mut self, when: YearMonth) -> &'a T {
+        while self.next < self.steps.len() && self.steps[self.next].0 <= when {
+            self.next += 1;
+        }
+        &self.steps[self.next.saturating_sub(1)].1
+    }
+}
+
 impl Dated<f64> {
     /// Sum of the monthly values over the months of `year` in `months` (1-based,
     /// inclusive range): an annual amount paid pro rata to the months in force and
     /// the months eligible.
     pub fn sum_over(&self, year: u16, first_month: u8, last_month: u8) -> f64 {
-        (first_month.max(1)..=last_month.min(12)).map(|m| *self.at(YearMonth { year, month: m })).sum()
+        let first = first_month.max(1);
+        if let [(_, value)] = self.steps.as_slice() {
+            // One value throughout: the same sum, added month by month in order.
+            return (first..=last_month.min(12)).map(|_| *value).sum();
+        }
+        let mut walk = self.walk(YearMonth { year, month: first });
+        (first..=last_month.min(12)).map(|m| *walk.at(YearMonth { year, month: m })).sum()
     }
 
     /// Sum of the monthly values over the whole of `year`.
@@ -111,6 +144,25 @@ mod tests {
         assert_eq!(p.annual(2021), 12.0 * 93.0);
         // Eligible from October only: 3 * 93.
         assert_eq!(p.sum_over(2020, 10, 12), 279.0);
+    }
+
+    #[test]
+    fn months_and_sums_agree_with_the_value_of_each_month() {
+        let ym = |year, month| YearMonth { year, month };
+        let d = Dated::new(vec![(ym(2019, 3), 1.1), (ym(2020, 2), 2.3), (ym(2020, 7), 3.7), (ym(2020, 8), 0.1)])
+            .expect("ordered steps");
+        for year in 2018..=2021 {
+            let each: Vec<f64> = (1..=12).map(|m| *d.at(ym(year, m))).collect();
+            assert_eq!(d.months(year).to_vec(), each);
+            for first in 0..=13u8 {
+                for last in 0..=13u8 {
+                    let by_month: f64 = (first.max(1)..=last.min(12)).map(|m| *d.at(ym(year, m))).sum();
+                    assert_eq!(d.sum_over(year, first, last).to_bits(), by_month.to_bits());
+                }
+            }
+        }
+        let c = Dated::constant(0.1);
+        assert_eq!(c.sum_over(2020, 3, 12).to_bits(), (3..=12).map(|_| 0.1f64).sum::<f64>().to_bits());
     }
 
     #[test]

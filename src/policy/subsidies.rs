@@ -82,13 +82,40 @@ impl FarmSubsidies {
     /// The year's subsidies of a household with `land_mu` contracted farmland and
     /// `grassland_mu` grassland.
     pub fn for_household(&self, year: u16, land_mu: f64, grassland_mu: f64) -> f64 {
+        self.rates(year).for_household(land_mu, grassland_mu)
+    }
+
+    /// The year's rates, evaluated once for every household.
+    fn rates(&self, year: u16) -> YearRates {
+        YearRates {
+            farmland: Self::year_rate(&self.farmland_per_mu, year),
+            grazing_ban: Self::year_rate(&self.grazing_ban_per_mu, year),
+            grass_balance: Self::year_rate(&self.grass_balance_per_mu, year),
+            grazing_ban_share: self.grazing_ban_share,
+            producer: Self::year_rate(&self.producer_per_household, year),
+        }
+    }
+}
+
+/// The rates of [`FarmSubsidies`] in one year.
+struct YearRates {
+    farmland: f64,
+    grazing_ban: f64,
+    grass_balance: f64,
+    grazing_ban_share: f64,
+    producer: f64,
+}
+
+impl YearRates {
+    #[inline]
+    fn for_household(&self, land_mu: f64, grassland_mu: f64) -> f64 {
         let land = land_mu.max(0.0);
         let grass = grassland_mu.max(0.0);
-        let mut total = land * Self::year_rate(&self.farmland_per_mu, year)
-            + grass * self.grazing_ban_share * Self::year_rate(&self.grazing_ban_per_mu, year)
-            + grass * (1.0 - self.grazing_ban_share) * Self::year_rate(&self.grass_balance_per_mu, year);
+        let mut total = land * self.farmland
+            + grass * self.grazing_ban_share * self.grazing_ban
+            + grass * (1.0 - self.grazing_ban_share) * self.grass_balance;
         if land + grass > 0.0 {
-            total += Self::year_rate(&self.producer_per_household, year);
+            total += self.producer;
         }
         total
     }
@@ -103,8 +130,9 @@ impl Lever for FarmSubsidies {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let hh = &pop.households;
+        let rates = self.rates(ctx.year);
         for h in 0..pop.household_count() {
-            let amount = self.for_household(ctx.year, hh.land_mu[h] as f64, hh.grassland_mu[h] as f64);
+            let amount = rates.for_household(hh.land_mu[h] as f64, hh.grassland_mu[h] as f64);
             if amount > 0.0 {
                 book.pay(h, IncomePart::TransfersReceived, amount);
             }
