@@ -50,6 +50,19 @@ pub enum Indexation {
     Incomes,
 }
 
+/// What the employment-cost deduction is taken from (it is never more than this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeductionBase {
+    /// Wage plus operating income of the worker (Baotou district §(九): the deduction
+    /// is of earnings from work). The default.
+    #[default]
+    Earnings,
+    /// Wage income only: own-account operating income is counted in full. The peers'
+    /// rule set of the performance benchmark (assumption for the benchmark,
+    /// `docs/peers.md`: `min(wage, 12 × 300)` for employed members).
+    Wage,
+}
+
 /// The sanction after refused job offers (Yangquan plan "建立低保与就业联动机制": 无正当理由
 /// 连续3次拒绝 … 减发或停发其本人的低保金).
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +108,9 @@ pub struct Dibao {
     /// Deduction from each working member's earnings, per month worked, yuan (Baotou
     /// district §(九), Yangquan). Default 0.
     pub employment_cost_deduction_per_month: Dated<f64>,
+    /// What the employment-cost deduction is capped by: earnings (wage plus operating
+    /// income, the default) or wage income only.
+    pub employment_cost_deduction_base: DeductionBase,
     /// Multiple of the threshold below which a non-recipient household (after rigid
     /// expenses) is in the low-income edge group (1.5, Wuzhong plan §13); also the
     /// "low-income household" line of single-person dibao.
@@ -141,6 +157,61 @@ pub struct Assessment {
     pub new_job_start: u8,
 }
 
+/// The means test of one year, prepared for a chunk by [`Dibao::means_test`].
+#[derive(Debug, Clone)]
+pub struct MeansTest<'a> {
+    /// Employment-cost deduction of a worker by months worked (0–12, the last months of
+    /// the year), yuan.
+    deduction_by_months: [f64; 13],
+    /// What the deduction is capped by.
+    base: DeductionBase,
+    /// Columns of the earlier levers left out of assessed income: the allowances
+    /// (always) and the basic pension (when disregarded), in that order.
+    disregarded: [Option<&'a [f64]>; 3],
+    /// Whether project income of households with no able member is left out.
+    disregard_project_income_unable: bool,
+}
+
+impl MeansTest<'_> {
+    /// The means test of household `h` (see the [module documentation](self)).
+    #[inline]
+    pub fn assess(&self, pop: &Population, h: usize, accounts: &Accounts) -> Assessment {
+        let p = &pop.persons;
+        let mut deduction = 0.0;
+        let mut new_job_earnings = 0.0;
+        let mut new_job_start = 13u8;
+        for i in pop.members(h) {
+            let months = p.months_in_job[i].min(12);
+            if months == 0 {
+                continue;
+            }
+            let mut d = 0.0;
+            if p.employment[i] != Employment::Retired {
+                // Pro rata: the deduction of the months worked (the last `months`
+                // months of the year), never more than the earnings.
+                let earnings = match self.base {
+                    DeductionBase::Earnings => p.wage[i].max(0.0) as f64 + p.operating[i].max(0.0) as f64,
+                    DeductionBase::Wage => p.wage[i].max(0.0) as f64,
+                };
+                d = self.deduction_by_months[months as usize].min(earnings);
+                deduction += d;
+            }
+            if p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) {
+                new_job_earnings += p.wage[i] as f64 + p.operating[i] as f64 - d;
+                new_job_start = new_job_start.min(13 - months);
+            }
+        }
+        let mut disregarded = 0.0;
+        for col in self.disregarded.iter().flatten() {
+            disregarded += col[h];
+        }
+        if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
+            disregarded += pop.households.poverty_project_income[h] as f64;
+        }
+        Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
+    }
+}
+
 impl Dibao {
     /// A dibao rule with thresholds per tier (`[urban, rural]`) and take-up rates; every
     /// other rule off.
@@ -154,6 +225,7 @@ impl Dibao {
             take_up,
             disregard_basic_pension: false,
             employment_cost_deduction_per_month: Dated::constant(0.0),
+            employment_cost_deduction_base: DeductionBase::Earnings,
             edge_multiple: 1.5,
             disregard_project_income_unable: false,
             single_person: false,
@@ -268,38 +340,28 @@ impl Dibao {
 
     /// The means test of one household: assessed income and the new-job part of it.
     pub fn assess(&self, year: u16, pop: &Population, h: usize, accounts: &Accounts, book: &Book<'_>) -> Assessment {
-        let p = &pop.persons;
-        let mut deduction = 0.0;
-        let mut new_job_earnings = 0.0;
-        let mut new_job_start = 13u8;
-        for i in pop.members(h) {
-            let months = p.months_in_job[i].min(12);
-            let earnings = p.wage[i].max(0.0) as f64 + p.operating[i].max(0.0) as f64;
-            let mut d = 0.0;
-            if p.employment[i] != Employment::Retired && months > 0 {
-                // Pro rata: the deduction of the months worked (the last `months`
-                // months of the year), never more than the earnings.
-                d = self.employment_cost_deduction_per_month.sum_over(year, 13 - months, 12).min(earnings);
-                deduction += d;
+        self.means_test(year, book).assess(pop, h, accounts)
+    }
+
+    /// The means test of `year` prepared once for a chunk: the deduction per number of
+    /// months worked and the columns of the earlier levers it disregards. Levers that
+    /// test every household of a chunk prepare it once and call
+    /// [`MeansTest::assess`] per household.
+    pub fn means_test<'a>(&self, year: u16, book: &Book<'a>) -> MeansTest<'a> {
+        let deduction_by_months = std::array::from_fn(|months| {
+            if months == 0 {
+                0.0
+            } else {
+                self.employment_cost_deduction_per_month.sum_over(year, 13 - months as u8, 12)
             }
-            if p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) && months > 0 {
-                new_job_earnings += p.wage[i] as f64 + p.operating[i] as f64 - d;
-                new_job_start = new_job_start.min(13 - months);
-            }
+        });
+        let pension = if self.disregard_basic_pension { book.earlier("resident_pension") } else { None };
+        MeansTest {
+            deduction_by_months,
+            base: self.employment_cost_deduction_base,
+            disregarded: [book.earlier(ALWAYS_DISREGARDED[0]), book.earlier(ALWAYS_DISREGARDED[1]), pension],
+            disregard_project_income_unable: self.disregard_project_income_unable,
         }
-        let mut disregarded = 0.0;
-        for lever in ALWAYS_DISREGARDED {
-            if let Some(col) = book.earlier(lever) {
-                disregarded += col[h];
-            }
-        }
-        if let (true, Some(col)) = (self.disregard_basic_pension, book.earlier("resident_pension")) {
-            disregarded += col[h];
-        }
-        if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
-            disregarded += pop.households.poverty_project_income[h] as f64;
-        }
-        Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
     }
 
     /// The yearly benefit of a unit of `size` persons with assessed income `assessed`
@@ -408,6 +470,8 @@ impl Lever for Dibao {
         Stage::MeansTested
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let thresholds = self.thresholds(ctx);
+        let test = self.means_test(ctx.year, book);
         for h in 0..pop.household_count() {
             let residence = pop.households.residence[h];
             let size = pop.households.size[h] as f64;
@@ -418,9 +482,9 @@ impl Lever for Dibao {
                 pop.households.flags[h] = flags;
                 continue;
             }
-            let t = self.monthly_thresholds(ctx, residence, pop.households.tier[h]);
-            let annual: f64 = t.iter().sum();
-            let mut a = self.assess(ctx.year, pop, h, book.accounts(), book);
+            let year_t = thresholds.get(residence, pop.households.tier[h]);
+            let (t, annual) = (&year_t.monthly, year_t.annual);
+            let mut a = test.assess(pop, h, book.accounts());
             let sigma = self.assessment_error_sigma[residence.index()];
             if sigma > 0.0 && a.assessed > 0.0 {
                 let z = StreamRng::with_sub(ctx.seed, pop.household_id(h), 0, Purpose::TakeUp, 1).normal();
@@ -428,13 +492,22 @@ impl Lever for Dibao {
             }
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = if last_year && a.new_job_start <= 12 {
-                self.benefit_after_new_job(&t, &a, size)
+                self.benefit_after_new_job(t, &a, size)
+            } else if a.assessed / size / 12.0 >= year_t.highest {
+                // Above the threshold every month: every month's top-up is 0.
+                0.0
             } else {
-                Self::benefit(&t, a.assessed, size)
+                Self::benefit(t, a.assessed, size)
             };
-            let takes_up = last_year
-                || ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(self.take_up[residence.index()]);
-            if benefit > 0.0 && takes_up {
+            // The take-up draw is keyed, so drawing it only when it matters changes
+            // nothing; a rate of 1 always takes up (uniform draws are below 1).
+            let take_up = self.take_up[residence.index()];
+            let takes_up = || {
+                last_year
+                    || take_up >= 1.0
+                    || ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(take_up)
+            };
+            if benefit > 0.0 && takes_up() {
                 let sanctioned = self.sanctions(ctx, pop, h);
                 if sanctioned > 0 {
                     let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
@@ -446,13 +519,13 @@ impl Lever for Dibao {
                 flags.set(HouseholdFlags::DIBAO, true);
             } else if benefit <= 0.0
                 && self.single_person
-                && takes_up
                 && a.assessed / size < self.edge_multiple * annual
+                && takes_up()
             {
                 let mut single = 0.0;
                 for i in pop.members(h) {
                     if pop.persons.disability[i] == Disability::Severe {
-                        single += Self::benefit(&t, Self::own_income(pop, i), 1.0);
+                        single += Self::benefit(t, Self::own_income(pop, i), 1.0);
                     }
                 }
                 if single > 0.0 {
@@ -466,6 +539,54 @@ impl Lever for Dibao {
             }
             pop.households.flags[h] = flags;
         }
+    }
+}
+
+/// One residence and tier's thresholds for a year, per person.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearThreshold {
+    /// Threshold of each month, January first ([`Dibao::monthly_thresholds`]).
+    pub monthly: [f64; 12],
+    /// Their sum: the annual threshold ([`Dibao::threshold_for`]).
+    pub annual: f64,
+    /// The highest monthly threshold.
+    pub highest: f64,
+}
+
+/// The thresholds of every residence and county tier for one year, computed once per
+/// chunk by [`Dibao::thresholds`] instead of once per household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearThresholds {
+    by_residence: [Vec<YearThreshold>; 2],
+}
+
+impl YearThresholds {
+    /// The thresholds of a residence and tier (a tier past the last uses the last, as
+    /// [`Dibao::monthly_thresholds`] does).
+    #[inline]
+    pub fn get(&self, residence: Residence, tier: u8) -> &YearThreshold {
+        let tiers = &self.by_residence[residence.index()];
+        // `Dibao::validate` guarantees at least one tier.
+        &tiers[(tier as usize).min(tiers.len().saturating_sub(1))]
+    }
+}
+
+impl Dibao {
+    /// The thresholds of every residence and tier in the context's year.
+    pub fn thresholds(&self, ctx: &YearContext) -> YearThresholds {
+        let by_residence = Residence::BOTH.map(|r| {
+            (0..self.threshold_per_month[r.index()].len())
+                .map(|tier| {
+                    let monthly = self.monthly_thresholds(ctx, r, tier as u8);
+                    YearThreshold {
+                        monthly,
+                        annual: monthly.iter().sum(),
+                        highest: monthly.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    }
+                })
+                .collect()
+        });
+        YearThresholds { by_residence }
     }
 }
 
@@ -618,6 +739,17 @@ pub(crate) const P_EMPLOYMENT_COST: ParameterSpec = ParameterSpec {
                   rules use (0 where no local rule)",
 };
 
+/// What the employment-cost deduction is capped by.
+pub(crate) const P_DEDUCTION_BASE: ParameterSpec = ParameterSpec {
+    name: "employment_cost_deduction_base",
+    kind: Kind::Choice(&["earnings", "wage"]),
+    unit: "word",
+    default: DefaultValue::Word("earnings"),
+    description: "What the employment-cost deduction is taken from and capped by: earnings (wage plus operating \
+                  income, Baotou district §(九)) or wage (wage income only; the peer rule set of the performance \
+                  benchmark, docs/peers.md: assumption for the benchmark); default earnings",
+};
+
 /// Whether poverty-project income of households unable to work is left out.
 pub(crate) const P_DISREGARD_PROJECT: ParameterSpec = ParameterSpec {
     name: "disregard_project_income_unable",
@@ -675,6 +807,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_TAKE_UP_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_EDGE_MULTIPLE,
             ParameterSpec {
@@ -766,6 +899,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_TAKE_UP_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_INDEXATION,
             P_POVERTY_LINE,
@@ -860,6 +994,12 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
     if has(P_EMPLOYMENT_COST.name) {
         d.employment_cost_deduction_per_month =
             p.dated_or(P_EMPLOYMENT_COST.name, rules.employment_cost_deduction_per_month.value)?;
+    }
+    if has(P_DEDUCTION_BASE.name) {
+        d.employment_cost_deduction_base = match p.choice(P_DEDUCTION_BASE.name)? {
+            "wage" => DeductionBase::Wage,
+            _ => DeductionBase::Earnings,
+        };
     }
     if has(P_DISREGARD_PROJECT.name) {
         d.disregard_project_income_unable = p.flag(P_DISREGARD_PROJECT.name)?;
