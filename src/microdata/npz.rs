@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 
 use super::load::{MAX_AGE, default_able_to_work};
 use crate::model::{
-    Disability, Education, Employment, HouseholdFlags, Households, Hukou, Occupation, PersonFlags, Persons,
-    Population, Residence, Sex,
+    Disability, Education, Employment, HouseholdFlags, Households, Hukou, Occupation, PersonFlags, Persons, Population,
+    Residence, Sex,
 };
 
 /// What can go wrong reading a peers' `.npz` file.

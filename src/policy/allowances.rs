@@ -95,13 +95,15 @@ impl Lever for OldAgeAllowance {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let amounts = self.annual_amounts(ctx.year);
-        let p = &pop.persons;
-        for h in 0..pop.household_count() {
+        let (ages, wages) = (pop.persons.age.as_slice(), pop.persons.wage.as_slice());
+        let hh = &pop.households;
+        for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
+            let m = first as usize..first as usize + size as usize;
             let mut total = 0.0;
-            for i in pop.members(h) {
+            for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
                 // Under 80 nothing is due; adding 0 would not change the total.
-                if p.age[i] >= 80 {
-                    total += amounts.for_person(p.age[i], p.wage[i]);
+                if age >= 80 {
+                    total += amounts.for_person(age, wage);
                 }
             }
             if total > 0.0 {

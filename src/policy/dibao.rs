@@ -25,7 +25,9 @@
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence};
+use crate::model::{
+    Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence,
+};
 use crate::random::{Purpose, StreamRng};
 
 /// Levers whose payments the means test never counts as income (allowances are
@@ -172,32 +174,91 @@ pub struct MeansTest<'a> {
     disregard_project_income_unable: bool,
 }
 
+/// The person and household columns the means test reads, sliced once for a chunk
+/// (every person column to the same length, so one range check covers them all).
+#[derive(Debug, Clone, Copy)]
+pub struct TestColumns<'p> {
+    first_person: &'p [u32],
+    size: &'p [u8],
+    poverty_project_income: &'p [f32],
+    months_in_job: &'p [u8],
+    employment: &'p [Employment],
+    flags: &'p [PersonFlags],
+    wage: &'p [f32],
+    operating: &'p [f32],
+    able_to_work: &'p [bool],
+}
+
+impl<'p> TestColumns<'p> {
+    /// The columns of a population.
+    pub fn of(pop: &'p Population) -> Self {
+        Self::new(
+            &pop.persons,
+            &pop.households.first_person,
+            &pop.households.size,
+            &pop.households.poverty_project_income,
+        )
+    }
+
+    /// The columns of persons and of the households' members and project income (for
+    /// a lever that changes other household columns meanwhile).
+    pub fn new(
+        persons: &'p Persons,
+        first_person: &'p [u32],
+        size: &'p [u8],
+        poverty_project_income: &'p [f32],
+    ) -> Self {
+        let np = persons.len();
+        let n = first_person.len();
+        TestColumns {
+            first_person,
+            size: &size[..n.min(size.len())],
+            poverty_project_income,
+            months_in_job: &persons.months_in_job[..np],
+            employment: &persons.employment[..np],
+            flags: &persons.flags[..np],
+            wage: &persons.wage[..np],
+            operating: &persons.operating[..np],
+            able_to_work: &persons.able_to_work[..np],
+        }
+    }
+}
+
 impl MeansTest<'_> {
     /// The means test of household `h` (see the [module documentation](self)).
     #[inline]
     pub fn assess(&self, pop: &Population, h: usize, accounts: &Accounts) -> Assessment {
-        let p = &pop.persons;
+        self.assess_in(&TestColumns::of(pop), h, accounts)
+    }
+
+    /// The means test of household `h` of `columns`.
+    #[inline(always)]
+    pub fn assess_in(&self, columns: &TestColumns<'_>, h: usize, accounts: &Accounts) -> Assessment {
+        let c = columns;
+        let first = c.first_person[h] as usize;
+        let m = first..first + c.size[h] as usize;
         let mut deduction = 0.0;
         let mut new_job_earnings = 0.0;
         let mut new_job_start = 13u8;
-        for i in pop.members(h) {
-            let months = p.months_in_job[i].min(12);
+        for i in m.clone() {
+            let months = c.months_in_job[i].min(12);
             if months == 0 {
                 continue;
             }
+            let (wage, operating) = (c.wage[i], c.operating[i]);
             let mut d = 0.0;
-            if p.employment[i] != Employment::Retired {
+            if c.employment[i] != Employment::Retired {
                 // Pro rata: the deduction of the months worked (the last `months`
                 // months of the year), never more than the earnings.
                 let earnings = match self.base {
-                    DeductionBase::Earnings => p.wage[i].max(0.0) as f64 + p.operating[i].max(0.0) as f64,
-                    DeductionBase::Wage => p.wage[i].max(0.0) as f64,
+                    DeductionBase::Earnings => wage.max(0.0) as f64 + operating.max(0.0) as f64,
+                    DeductionBase::Wage => wage.max(0.0) as f64,
                 };
                 d = self.deduction_by_months[months as usize].min(earnings);
                 deduction += d;
             }
-            if p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) {
-                new_job_earnings += p.wage[i] as f64 + p.operating[i] as f64 - d;
+            if c.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) {
+                new_job_earnings += wage as f64 + operating as f64 - d;
                 new_job_start = new_job_start.min(13 - months);
             }
         }
@@ -205,8 +266,8 @@ impl MeansTest<'_> {
         for col in self.disregarded.iter().flatten() {
             disregarded += col[h];
         }
-        if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
-            disregarded += pop.households.poverty_project_income[h] as f64;
+        if self.disregard_project_income_unable && !c.able_to_work[m].iter().any(|&able| able) {
+            disregarded += c.poverty_project_income[h] as f64;
         }
         Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
     }
@@ -441,8 +502,7 @@ impl Dibao {
 
     /// A person's own counted income as a one-person unit (single-person dibao): own
     /// market income and retiree pension.
-    fn own_income(pop: &Population, i: usize) -> f64 {
-        let p = &pop.persons;
+    fn own_income(p: &Persons, i: usize) -> f64 {
         (p.wage[i] + p.operating[i] + p.property[i] + p.retiree_pension[i]) as f64
     }
 }
@@ -470,6 +530,63 @@ impl Lever for Dibao {
         Stage::MeansTested
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        if self.sanction.is_some() {
+            self.apply_with_sanctions(ctx, pop, book);
+            return;
+        }
+        // Without sanctions no person changes: the person columns are read through
+        // slices taken once, and only the household flags are written.
+        let thresholds = self.thresholds(ctx);
+        let test = self.means_test(ctx.year, book);
+        let Population { persons, households: hh, .. } = pop;
+        let n = hh.len();
+        let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
+        let (residence, tier, ids, rigid) = (&hh.residence[..n], &hh.tier[..n], &hh.id[..n], &hh.rigid_expenses[..n]);
+        let sizes = &hh.size[..n];
+        let flag_column = &mut hh.flags[..n];
+        for h in 0..n {
+            let size = sizes[h] as f64;
+            let mut flags = flag_column[h];
+            flags.set(HouseholdFlags::DIBAO, false);
+            flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
+            if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+                flag_column[h] = flags;
+                continue;
+            }
+            let year_t = thresholds.get(residence[h], tier[h]);
+            let mut a = test.assess_in(&columns, h, book.accounts());
+            self.assessment_error(ctx, ids[h], residence[h], &mut a);
+            let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
+            let benefit = self.household_benefit(year_t, &a, size, last_year);
+            let takes_up = || self.takes_up(ctx, ids[h], residence[h], last_year);
+            if benefit > 0.0 && takes_up() {
+                book.pay(h, IncomePart::TransfersReceived, benefit);
+                flags.set(HouseholdFlags::DIBAO, true);
+            } else if benefit <= 0.0
+                && self.single_person
+                && a.assessed / size < self.edge_multiple * year_t.annual
+                && takes_up()
+            {
+                let first = columns.first_person[h] as usize;
+                let single = self.single_person_benefit(persons, first..first + sizes[h] as usize, &year_t.monthly);
+                if single > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, single);
+                    flags.set(HouseholdFlags::DIBAO, true);
+                }
+            }
+            if !flags.has(HouseholdFlags::DIBAO) {
+                let after_rigid = (a.assessed - rigid[h] as f64) / size;
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
+            }
+            flag_column[h] = flags;
+        }
+    }
+}
+
+impl Dibao {
+    /// [`Lever::apply`] with the job-offer sanction, which changes persons' flags
+    /// household by household.
+    fn apply_with_sanctions(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let thresholds = self.thresholds(ctx);
         let test = self.means_test(ctx.year, book);
         for h in 0..pop.household_count() {
@@ -483,30 +600,12 @@ impl Lever for Dibao {
                 continue;
             }
             let year_t = thresholds.get(residence, pop.households.tier[h]);
-            let (t, annual) = (&year_t.monthly, year_t.annual);
             let mut a = test.assess(pop, h, book.accounts());
-            let sigma = self.assessment_error_sigma[residence.index()];
-            if sigma > 0.0 && a.assessed > 0.0 {
-                let z = StreamRng::with_sub(ctx.seed, pop.household_id(h), 0, Purpose::TakeUp, 1).normal();
-                a.assessed *= (sigma * z).exp();
-            }
+            self.assessment_error(ctx, pop.household_id(h), residence, &mut a);
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
-            let mut benefit = if last_year && a.new_job_start <= 12 {
-                self.benefit_after_new_job(t, &a, size)
-            } else if a.assessed / size / 12.0 >= year_t.highest {
-                // Above the threshold every month: every month's top-up is 0.
-                0.0
-            } else {
-                Self::benefit(t, a.assessed, size)
-            };
-            // The take-up draw is keyed, so drawing it only when it matters changes
-            // nothing; a rate of 1 always takes up (uniform draws are below 1).
-            let take_up = self.take_up[residence.index()];
-            let takes_up = || {
-                last_year
-                    || take_up >= 1.0
-                    || ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(take_up)
-            };
+            let mut benefit = self.household_benefit(year_t, &a, size, last_year);
+            let id = pop.household_id(h);
+            let takes_up = || self.takes_up(ctx, id, residence, last_year);
             if benefit > 0.0 && takes_up() {
                 let sanctioned = self.sanctions(ctx, pop, h);
                 if sanctioned > 0 {
@@ -519,15 +618,10 @@ impl Lever for Dibao {
                 flags.set(HouseholdFlags::DIBAO, true);
             } else if benefit <= 0.0
                 && self.single_person
-                && a.assessed / size < self.edge_multiple * annual
+                && a.assessed / size < self.edge_multiple * year_t.annual
                 && takes_up()
             {
-                let mut single = 0.0;
-                for i in pop.members(h) {
-                    if pop.persons.disability[i] == Disability::Severe {
-                        single += Self::benefit(t, Self::own_income(pop, i), 1.0);
-                    }
-                }
+                let single = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
                 if single > 0.0 {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO, true);
@@ -535,10 +629,54 @@ impl Lever for Dibao {
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - pop.households.rigid_expenses[h] as f64) / size;
-                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * annual);
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
             }
             pop.households.flags[h] = flags;
         }
+    }
+
+    /// Applies the administered means test's error to an assessment (a persistent
+    /// keyed draw per household; none when σ is 0).
+    #[inline(always)]
+    fn assessment_error(&self, ctx: &YearContext, id: u64, residence: Residence, a: &mut Assessment) {
+        let sigma = self.assessment_error_sigma[residence.index()];
+        if sigma > 0.0 && a.assessed > 0.0 {
+            let z = StreamRng::with_sub(ctx.seed, id, 0, Purpose::TakeUp, 1).normal();
+            a.assessed *= (sigma * z).exp();
+        }
+    }
+
+    /// The household's benefit before take-up and sanctions.
+    #[inline(always)]
+    fn household_benefit(&self, year_t: &YearThreshold, a: &Assessment, size: f64, last_year: bool) -> f64 {
+        if last_year && a.new_job_start <= 12 {
+            self.benefit_after_new_job(&year_t.monthly, a, size)
+        } else if a.assessed / size / 12.0 >= year_t.highest {
+            // Above the threshold every month: every month's top-up is 0.
+            0.0
+        } else {
+            Self::benefit(&year_t.monthly, a.assessed, size)
+        }
+    }
+
+    /// Whether the household takes the benefit up: last year's recipients do; others
+    /// by a persistent keyed draw. The draw is keyed, so drawing it only when it
+    /// matters changes nothing; a rate of 1 always takes up (uniform draws are below 1).
+    #[inline]
+    fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool) -> bool {
+        let take_up = self.take_up[residence.index()];
+        last_year || take_up >= 1.0 || ctx.persistent_rng(id, Purpose::TakeUp).bernoulli(take_up)
+    }
+
+    /// Single-person dibao of the severely disabled members `members`.
+    fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> f64 {
+        let mut single = 0.0;
+        for i in members {
+            if persons.disability[i] == Disability::Severe {
+                single += Self::benefit(t, Self::own_income(persons, i), 1.0);
+            }
+        }
+        single
     }
 }
 

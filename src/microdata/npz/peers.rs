@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::model::{Accounts, HouseholdFlags, IncomeParts, Population, Residence};
 use crate::policy::registry::{BuildContext, build};
 use crate::policy::{Book, Lever, LeverSet, YearContext, market_accounts};
 use crate::region::Profile;
@@ -45,9 +45,13 @@ pub const SUM_BLOCK: usize = 4096;
 ///   calibration); the basic pension disregarded (the allowances always are); an
 ///   employment-cost deduction of 300 a month for employed members, taken from wage
 ///   income only; edge multiple 1.5.
-/// - `low_income_edge_assistance`: the same means test and thresholds; households not
-///   on dibao below 1.5 × the threshold are flagged; it pays nothing (cash 0, no rigid
-///   expenses share), as the peers' edge rule is a flag.
+/// - the low-income edge flag: the dibao lever itself flags households not on dibao
+///   whose assessed per-capita income (after rigid expenses, none here) is below
+///   `edge_multiple` × the threshold, exactly the peers' edge rule ([`EdgeRule::DibaoFlag`],
+///   the default). [`EdgeRule::EdgeLever`] also runs `low_income_edge_assistance` with
+///   the same means test and thresholds, paying nothing (cash 0, no rigid-expense
+///   share), which sets the same flag again: a fourth pass over the households, for
+///   comparison.
 pub const PEER_LEVERS: &str = r#"
 [resident_pension]
 amount_per_month = 200.0
@@ -80,6 +84,16 @@ rigid_expense_share = 0.0
 /// The profile whose values stand behind any parameter [`PEER_LEVERS`] does not set
 /// (none of the peers' rules reads one).
 pub const PEER_PROFILE: &str = "national-2022";
+
+/// Which lever gives the peers' low-income edge flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EdgeRule {
+    /// The dibao lever's own edge flag (`edge_multiple`): three levers in all.
+    #[default]
+    DibaoFlag,
+    /// Also the `low_income_edge_assistance` lever, paying nothing: four levers.
+    EdgeLever,
+}
 
 /// The peers' aggregate outputs, with the peers' names (`peer_common.aggregates`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -157,18 +171,23 @@ pub struct PeerRules {
 }
 
 impl PeerRules {
-    /// Builds the four levers of [`PEER_LEVERS`] from the registry, for [`PEER_YEAR`].
+    /// Builds the levers of [`PEER_LEVERS`] from the registry, for [`PEER_YEAR`]; `edge`
+    /// says whether the edge lever runs too.
     ///
     /// # Errors
     /// An error of the registry (none for the built-in parameters).
-    pub fn new() -> Result<Self> {
+    pub fn new(edge: EdgeRule) -> Result<Self> {
         let profile = Profile::builtin(PEER_PROFILE)?;
         let context = BuildContext { base_year: PEER_YEAR, profile: &profile, calibration: None };
         let tables: toml::Table = toml::from_str(PEER_LEVERS)
             .map_err(|e| Error::Parse { origin: "PEER_LEVERS".into(), message: e.to_string() })?;
         let mut set = LeverSet::new();
         // In the peers' order (the set keeps stage order; dibao must precede the edge rule).
-        for name in ["resident_pension", "old_age_allowance", "dibao", "low_income_edge_assistance"] {
+        let mut names = vec!["resident_pension", "old_age_allowance", "dibao"];
+        if edge == EdgeRule::EdgeLever {
+            names.push("low_income_edge_assistance");
+        }
+        for name in names {
             let table = tables.get(name).and_then(|t| t.as_table()).cloned().unwrap_or_default();
             set.insert(build(name, context, &table)?);
         }
@@ -195,7 +214,7 @@ impl PeerRules {
         self.levers.iter().map(|l| l.as_ref())
     }
 
-    /// Runs the four rules over every chunk (in parallel) and returns the aggregates.
+    /// Runs the rules over every chunk (in parallel) and returns the aggregates.
     /// Chunks are changed only in their household flags (dibao and edge group), which
     /// every run sets afresh.
     pub fn run(&self, chunks: &mut [Population]) -> PeerAggregates {
@@ -245,7 +264,7 @@ impl PeerRules {
         }
     }
 
-    /// Runs the four rules over one population and returns each household's results
+    /// Runs the rules over one population and returns each household's results
     /// (for hand checks; allocates).
     pub fn households(&self, pop: &mut Population) -> Vec<PeerHousehold> {
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
@@ -270,8 +289,8 @@ impl PeerRules {
         for (i, lever) in self.levers.iter().enumerate() {
             let (earlier, rest) = s.paid.split_at_mut(i);
             let paid = &mut rest[0];
-            paid.clear();
             paid.resize(n, 0.0);
+            paid.fill(0.0);
             let mut book = Book::with_earlier(&mut s.accounts, paid, &names[..i], earlier);
             lever.apply(&self.ctx, pop, &mut book);
         }
@@ -281,20 +300,35 @@ impl PeerRules {
     fn sum_blocks(&self, pop: &Population, s: &Scratch, out: &mut [BlockSums]) {
         let hh = &pop.households;
         let a = &s.accounts;
-        let (pension, allowance, dibao) = (&s.paid[self.pension], &s.paid[self.allowance], &s.paid[self.dibao]);
         let n = pop.household_count();
         for (b, sums) in out.iter_mut().enumerate() {
+            let r = b * SUM_BLOCK..((b + 1) * SUM_BLOCK).min(n);
+            let households = hh.residence[r.clone()].iter().zip(&hh.size[r.clone()]).zip(&hh.flags[r.clone()]);
+            let paid = s.paid[self.pension][r.clone()]
+                .iter()
+                .zip(&s.paid[self.allowance][r.clone()])
+                .zip(&s.paid[self.dibao][r.clone()]);
+            let accounts = a.wage[r.clone()]
+                .iter()
+                .zip(&a.operating[r.clone()])
+                .zip(&a.property[r.clone()])
+                .zip(a.transfers_received[r.clone()].iter().zip(&a.transfers_paid[r]));
             let mut x = BlockSums::default();
-            for h in b * SUM_BLOCK..((b + 1) * SUM_BLOCK).min(n) {
-                let r = (hh.residence[h] == Residence::Rural) as usize;
-                x.persons[r] += hh.size[h] as u64;
-                x.disposable[r] += a.disposable(h);
-                let d = dibao[h];
-                x.dibao_households += (d > 0.0) as u64;
-                x.dibao += d;
-                x.edge_households += hh.flags[h].has(HouseholdFlags::LOW_INCOME_EDGE) as u64;
-                x.basic_pension += pension[h];
-                x.elderly_allowance += allowance[h];
+            for (((&residence, &size), &flags), (((&pension, &allowance), &dibao), parts)) in
+                households.zip(paid.zip(accounts))
+            {
+                let (((&wage, &operating), &property), (&received, &paid)) = parts;
+                let disposable =
+                    IncomeParts { wage, operating, property, transfers_received: received, transfers_paid: paid }
+                        .disposable();
+                let r = (residence == Residence::Rural) as usize;
+                x.persons[r] += size as u64;
+                x.disposable[r] += disposable;
+                x.dibao_households += (dibao > 0.0) as u64;
+                x.dibao += dibao;
+                x.edge_households += flags.has(HouseholdFlags::LOW_INCOME_EDGE) as u64;
+                x.basic_pension += pension;
+                x.elderly_allowance += allowance;
             }
             *sums = x;
         }
