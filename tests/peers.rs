@@ -199,10 +199,7 @@ fn bad_files_give_clear_errors() {
     assert!(e.to_string().contains("`age`"), "{e}");
 
     let e = error_of("wage_float64.npz");
-    assert!(
-        matches!(&e, NpzError::WrongDtype { array, found, .. } if array == "wage_income" && found == "<f8"),
-        "{e}"
-    );
+    assert!(matches!(&e, NpzError::WrongDtype { array, found, .. } if array == "wage_income" && found == "<f8"), "{e}");
     assert!(e.to_string().contains("<f4"), "{e}");
 
     let e = error_of("person_hh_unsorted.npz");

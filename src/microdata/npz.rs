@@ -530,20 +530,28 @@ fn build(a: &PeerArrays, start: usize, end: usize, p0: usize, first_id: u64) -> 
     let np: usize = sizes.iter().map(|&s| s as usize).sum();
     let p1 = (p0 + np).min(a.person_count());
     let ps = p0..p1;
-
-    let mut persons = Persons::default();
-    persons.age = a.age[ps.clone()].to_vec();
-    persons.sex = vec![Sex::Male; np];
-    persons.education = vec![Education::JuniorSecondary; np];
-    persons.occupation = vec![Occupation::Other; np];
-    persons.flags = vec![PersonFlags::default(); np];
-    persons.disability = a.severely_disabled[ps.clone()]
+    let n = sizes.len();
+    let residence: Vec<Residence> =
+        a.hh_urban[start..end].iter().map(|&u| if u { Residence::Urban } else { Residence::Rural }).collect();
+    let mut first_person = Vec::with_capacity(n);
+    let mut poverty_project_income = Vec::with_capacity(n);
+    let mut hukou = Vec::with_capacity(np);
+    let mut first = 0u32;
+    for (&size, &r) in sizes.iter().zip(&residence) {
+        first_person.push(first);
+        let members = p0 + first as usize..p0 + first as usize + size as usize;
+        poverty_project_income.push(a.poverty_project_income[members].iter().sum::<f32>());
+        let h = if r == Residence::Urban { Hukou::Urban } else { Hukou::Rural };
+        hukou.extend(std::iter::repeat_n(h, size as usize));
+        first += size as u32;
+    }
+    let disability: Vec<Disability> = a.severely_disabled[ps.clone()]
         .iter()
         .map(|&s| if s { Disability::Severe } else { Disability::None })
         .collect();
-    persons.able_to_work =
-        persons.age.iter().zip(&persons.disability).map(|(&age, &d)| default_able_to_work(age, d)).collect();
-    persons.employment = a.employed[ps.clone()]
+    let age = a.age[ps.clone()].to_vec();
+    let able_to_work = age.iter().zip(&disability).map(|(&age, &d)| default_able_to_work(age, d)).collect();
+    let employment = a.employed[ps.clone()]
         .iter()
         .zip(&a.retiree_pension[ps.clone()])
         .map(|(&e, &r)| {
@@ -556,45 +564,42 @@ fn build(a: &PeerArrays, start: usize, end: usize, p0: usize, first_id: u64) -> 
             }
         })
         .collect();
-    persons.months_in_job = a.employed[ps.clone()].iter().map(|&e| if e { 12 } else { 0 }).collect();
-    persons.wage = a.wage_income[ps.clone()].to_vec();
-    persons.operating = a.operating_income[ps.clone()].to_vec();
-    persons.property = a.property_income[ps.clone()].to_vec();
-    persons.retiree_pension = a.retiree_pension[ps.clone()].to_vec();
-    persons.income_tax = vec![0.0; np];
-    persons.contributions = vec![0.0; np];
-    persons.wage_persistent = vec![0.0; np];
-    persons.wage_transitory = vec![0.0; np];
-
-    let n = sizes.len();
-    let mut households = Households::default();
-    households.id = (0..n as u64).map(|h| first_id + start as u64 + h).collect();
-    households.weight = vec![1.0; n];
-    households.size = sizes.to_vec();
-    households.residence =
-        a.hh_urban[start..end].iter().map(|&u| if u { Residence::Urban } else { Residence::Rural }).collect();
-    households.tier = vec![0; n];
-    households.flags = vec![HouseholdFlags::default(); n];
-    households.land_mu = vec![0.0; n];
-    households.grassland_mu = vec![0.0; n];
-    households.land_rented_out_mu = vec![0.0; n];
-    households.rigid_expenses = vec![0.0; n];
-    households.remittances = vec![0.0; n];
-    households.other_transfers = vec![0.0; n];
-    households.first_person = Vec::with_capacity(n);
-    households.poverty_project_income = Vec::with_capacity(n);
-    let mut hukou = Vec::with_capacity(np);
-    let mut first = 0u32;
-    for (&size, &residence) in sizes.iter().zip(&households.residence) {
-        households.first_person.push(first);
-        let members = p0 + first as usize..p0 + first as usize + size as usize;
-        let project: f32 = a.poverty_project_income[members].iter().sum();
-        households.poverty_project_income.push(project);
-        let h = if residence == Residence::Urban { Hukou::Urban } else { Hukou::Rural };
-        hukou.extend(std::iter::repeat_n(h, size as usize));
-        first += size as u32;
-    }
-    persons.hukou = hukou;
+    let persons = Persons {
+        age,
+        sex: vec![Sex::Male; np],
+        hukou,
+        education: vec![Education::JuniorSecondary; np],
+        able_to_work,
+        disability,
+        employment,
+        months_in_job: a.employed[ps.clone()].iter().map(|&e| if e { 12 } else { 0 }).collect(),
+        occupation: vec![Occupation::Other; np],
+        flags: vec![PersonFlags::default(); np],
+        wage: a.wage_income[ps.clone()].to_vec(),
+        operating: a.operating_income[ps.clone()].to_vec(),
+        property: a.property_income[ps.clone()].to_vec(),
+        retiree_pension: a.retiree_pension[ps].to_vec(),
+        income_tax: vec![0.0; np],
+        contributions: vec![0.0; np],
+        wage_persistent: vec![0.0; np],
+        wage_transitory: vec![0.0; np],
+    };
+    let households = Households {
+        id: (0..n as u64).map(|h| first_id + start as u64 + h).collect(),
+        weight: vec![1.0; n],
+        first_person,
+        size: sizes.to_vec(),
+        residence,
+        tier: vec![0; n],
+        flags: vec![HouseholdFlags::default(); n],
+        land_mu: vec![0.0; n],
+        grassland_mu: vec![0.0; n],
+        land_rented_out_mu: vec![0.0; n],
+        rigid_expenses: vec![0.0; n],
+        remittances: vec![0.0; n],
+        other_transfers: vec![0.0; n],
+        poverty_project_income,
+    };
     Population { first_id: first_id + start as u64, persons, households }
 }
 
