@@ -8,9 +8,12 @@
 //!   [`PersonRecord`](crate::model::PersonRecord)s keyed by household id can use it.
 //! * [`Exporter`] writes one row per household (and optionally per person) for a year,
 //!   chunk by chunk; [`FileExporter`] does so to paths atomically.
+//! * [`npz`] reads the performance peers' `.npz` population layout (`docs/peers.md`)
+//!   and runs their four benefit rules with the project's own levers.
 mod assemble;
 mod export;
 mod load;
+pub mod npz;
 mod problems;
 
 pub use assemble::{Assembler, MAX_MEMBERS};

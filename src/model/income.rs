@@ -154,8 +154,9 @@ impl Accounts {
             &mut self.transfers_received,
             &mut self.transfers_paid,
         ] {
-            column.clear();
+            // `fill` compiles to a memset; `clear` then `resize` writes element by element.
             column.resize(n, 0.0);
+            column.fill(0.0);
         }
     }
 

@@ -52,14 +52,37 @@ impl OldAgeAllowance {
 
     /// The year's allowance of one person.
     pub fn for_person(&self, year: u16, age: u8, wage: f32) -> f64 {
+        self.annual_amounts(year).for_person(age, wage)
+    }
+
+    /// The year's amounts, computed once for a whole chunk.
+    fn annual_amounts(&self, year: u16) -> AnnualOldAge {
+        AnnualOldAge {
+            base: self.amount_per_month.annual(year),
+            working_supplement: self.working_supplement_per_month.annual(year),
+            centenarian: self.centenarian_per_month.annual(year),
+        }
+    }
+}
+
+/// The old-age allowance's annual amounts of one year.
+#[derive(Debug, Clone, Copy)]
+struct AnnualOldAge {
+    base: f64,
+    working_supplement: f64,
+    centenarian: f64,
+}
+
+impl AnnualOldAge {
+    #[inline]
+    fn for_person(&self, age: u8, wage: f32) -> f64 {
         if age < 80 {
             return 0.0;
         }
-        let base = self.amount_per_month.annual(year);
         if age >= 100 {
-            return base.max(self.centenarian_per_month.annual(year));
+            return self.base.max(self.centenarian);
         }
-        if age <= 89 && wage > 0.0 { base + self.working_supplement_per_month.annual(year) } else { base }
+        if age <= 89 && wage > 0.0 { self.base + self.working_supplement } else { self.base }
     }
 }
 
@@ -71,11 +94,17 @@ impl Lever for OldAgeAllowance {
         Stage::PensionsAllowances
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let p = &pop.persons;
-        for h in 0..pop.household_count() {
+        let amounts = self.annual_amounts(ctx.year);
+        let (ages, wages) = (pop.persons.age.as_slice(), pop.persons.wage.as_slice());
+        let hh = &pop.households;
+        for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
+            let m = first as usize..first as usize + size as usize;
             let mut total = 0.0;
-            for i in pop.members(h) {
-                total += self.for_person(ctx.year, p.age[i], p.wage[i]);
+            for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
+                // Under 80 nothing is due; adding 0 would not change the total.
+                if age >= 80 {
+                    total += amounts.for_person(age, wage);
+                }
             }
             if total > 0.0 {
                 book.pay(h, IncomePart::TransfersReceived, total);

@@ -2,8 +2,8 @@
 //! 22) and one-off employment transfers (lever 23). All are transfers received.
 
 use super::dibao::{
-    Dibao, P_DISREGARD_PENSION, P_DISREGARD_PROJECT, P_EDGE_MULTIPLE, P_EMPLOYMENT_COST, P_INDEXATION, P_POVERTY_LINE,
-    P_RURAL_THRESHOLD, P_URBAN_THRESHOLD, check_dated, dibao_rule,
+    Dibao, P_DEDUCTION_BASE, P_DISREGARD_PENSION, P_DISREGARD_PROJECT, P_EDGE_MULTIPLE, P_EMPLOYMENT_COST,
+    P_INDEXATION, P_POVERTY_LINE, P_RURAL_THRESHOLD, P_URBAN_THRESHOLD, TestColumns, check_dated, dibao_rule,
 };
 use super::pension::invalid;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
@@ -61,22 +61,30 @@ impl Lever for EdgeAssistance {
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let cash = self.cash_per_person_per_month.annual(ctx.year);
-        let dibao_paid = book.earlier("dibao").map(|c| c.to_vec());
-        for h in 0..pop.household_count() {
-            let size = pop.households.size[h] as f64;
-            let mut flags = pop.households.flags[h];
+        let dibao_paid = book.earlier("dibao");
+        let thresholds = self.dibao.thresholds(ctx);
+        let test = self.dibao.means_test(ctx.year, book);
+        let Population { persons, households: hh, .. } = pop;
+        let n = hh.len();
+        let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
+        let (sizes, residence, tier, rigid) =
+            (&hh.size[..n], &hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n]);
+        let flag_column = &mut hh.flags[..n];
+        for h in 0..n {
+            let size = sizes[h] as f64;
+            let mut flags = flag_column[h];
             let on_dibao = flags.has(HouseholdFlags::DIBAO)
                 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT)
-                || dibao_paid.as_ref().is_some_and(|c| c[h] > 0.0);
+                || dibao_paid.is_some_and(|c| c[h] > 0.0);
             if size == 0.0 || on_dibao {
                 continue;
             }
-            let t = self.dibao.threshold_for(ctx, pop.households.residence[h], pop.households.tier[h]);
-            let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
-            let rigid = pop.households.rigid_expenses[h].max(0.0) as f64;
+            let t = thresholds.get(residence[h], tier[h]).annual;
+            let assessed = test.assess_in(&columns, h, book.accounts()).assessed;
+            let rigid = rigid[h].max(0.0) as f64;
             let edge = (assessed - rigid) / size < self.dibao.edge_multiple * t;
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, edge);
-            pop.households.flags[h] = flags;
+            flag_column[h] = flags;
             if edge {
                 let amount = cash * size + self.rigid_expense_share * rigid;
                 if amount > 0.0 {
@@ -399,6 +407,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_RURAL_THRESHOLD,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_EDGE_MULTIPLE,
             P_INDEXATION,
@@ -432,6 +441,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_RURAL_THRESHOLD,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_EDGE_MULTIPLE,
             P_INDEXATION,

@@ -36,7 +36,7 @@ impl<'a> Book<'a> {
 
     /// The amounts per household paid this year by an earlier lever of the set, if
     /// that lever is in the set and ran before this one.
-    pub fn earlier(&self, lever: &str) -> Option<&[f64]> {
+    pub fn earlier(&self, lever: &str) -> Option<&'a [f64]> {
         self.earlier_names.iter().position(|n| *n == lever).and_then(|i| self.earlier.get(i)).map(|v| v.as_slice())
     }
 

@@ -25,7 +25,9 @@
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence};
+use crate::model::{
+    Accounts, Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence,
+};
 use crate::random::{Purpose, StreamRng};
 
 /// Levers whose payments the means test never counts as income (allowances are
@@ -48,6 +50,19 @@ pub enum Indexation {
     /// At least the base-year threshold times [`YearContext::income_index`] of the
     /// household's residence (低保标准自然增长机制, Bayannur plan §(二十)).
     Incomes,
+}
+
+/// What the employment-cost deduction is taken from (it is never more than this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeductionBase {
+    /// Wage plus operating income of the worker (Baotou district §(九): the deduction
+    /// is of earnings from work). The default.
+    #[default]
+    Earnings,
+    /// Wage income only: own-account operating income is counted in full. The peers'
+    /// rule set of the performance benchmark (assumption for the benchmark,
+    /// `docs/peers.md`: `min(wage, 12 × 300)` for employed members).
+    Wage,
 }
 
 /// The sanction after refused job offers (Yangquan plan "建立低保与就业联动机制": 无正当理由
@@ -95,6 +110,9 @@ pub struct Dibao {
     /// Deduction from each working member's earnings, per month worked, yuan (Baotou
     /// district §(九), Yangquan). Default 0.
     pub employment_cost_deduction_per_month: Dated<f64>,
+    /// What the employment-cost deduction is capped by: earnings (wage plus operating
+    /// income, the default) or wage income only.
+    pub employment_cost_deduction_base: DeductionBase,
     /// Multiple of the threshold below which a non-recipient household (after rigid
     /// expenses) is in the low-income edge group (1.5, Wuzhong plan §13); also the
     /// "low-income household" line of single-person dibao.
@@ -141,6 +159,120 @@ pub struct Assessment {
     pub new_job_start: u8,
 }
 
+/// The means test of one year, prepared for a chunk by [`Dibao::means_test`].
+#[derive(Debug, Clone)]
+pub struct MeansTest<'a> {
+    /// Employment-cost deduction of a worker by months worked (0–12, the last months of
+    /// the year), yuan.
+    deduction_by_months: [f64; 13],
+    /// What the deduction is capped by.
+    base: DeductionBase,
+    /// Columns of the earlier levers left out of assessed income: the allowances
+    /// (always) and the basic pension (when disregarded), in that order.
+    disregarded: [Option<&'a [f64]>; 3],
+    /// Whether project income of households with no able member is left out.
+    disregard_project_income_unable: bool,
+}
+
+/// The person and household columns the means test reads, sliced once for a chunk
+/// (every person column to the same length, so one range check covers them all).
+#[derive(Debug, Clone, Copy)]
+pub struct TestColumns<'p> {
+    first_person: &'p [u32],
+    size: &'p [u8],
+    poverty_project_income: &'p [f32],
+    months_in_job: &'p [u8],
+    employment: &'p [Employment],
+    flags: &'p [PersonFlags],
+    wage: &'p [f32],
+    operating: &'p [f32],
+    able_to_work: &'p [bool],
+}
+
+impl<'p> TestColumns<'p> {
+    /// The columns of a population.
+    pub fn of(pop: &'p Population) -> Self {
+        Self::new(
+            &pop.persons,
+            &pop.households.first_person,
+            &pop.households.size,
+            &pop.households.poverty_project_income,
+        )
+    }
+
+    /// The columns of persons and of the households' members and project income (for
+    /// a lever that changes other household columns meanwhile).
+    pub fn new(
+        persons: &'p Persons,
+        first_person: &'p [u32],
+        size: &'p [u8],
+        poverty_project_income: &'p [f32],
+    ) -> Self {
+        let np = persons.len();
+        let n = first_person.len();
+        TestColumns {
+            first_person,
+            size: &size[..n.min(size.len())],
+            poverty_project_income,
+            months_in_job: &persons.months_in_job[..np],
+            employment: &persons.employment[..np],
+            flags: &persons.flags[..np],
+            wage: &persons.wage[..np],
+            operating: &persons.operating[..np],
+            able_to_work: &persons.able_to_work[..np],
+        }
+    }
+}
+
+impl MeansTest<'_> {
+    /// The means test of household `h` (see the [module documentation](self)).
+    #[inline]
+    pub fn assess(&self, pop: &Population, h: usize, accounts: &Accounts) -> Assessment {
+        self.assess_in(&TestColumns::of(pop), h, accounts)
+    }
+
+    /// The means test of household `h` of `columns`.
+    #[inline(always)]
+    pub fn assess_in(&self, columns: &TestColumns<'_>, h: usize, accounts: &Accounts) -> Assessment {
+        let c = columns;
+        let first = c.first_person[h] as usize;
+        let m = first..first + c.size[h] as usize;
+        let mut deduction = 0.0;
+        let mut new_job_earnings = 0.0;
+        let mut new_job_start = 13u8;
+        for i in m.clone() {
+            let months = c.months_in_job[i].min(12);
+            if months == 0 {
+                continue;
+            }
+            let (wage, operating) = (c.wage[i], c.operating[i]);
+            let mut d = 0.0;
+            if c.employment[i] != Employment::Retired {
+                // Pro rata: the deduction of the months worked (the last `months`
+                // months of the year), never more than the earnings.
+                let earnings = match self.base {
+                    DeductionBase::Earnings => wage.max(0.0) as f64 + operating.max(0.0) as f64,
+                    DeductionBase::Wage => wage.max(0.0) as f64,
+                };
+                d = self.deduction_by_months[months as usize].min(earnings);
+                deduction += d;
+            }
+            if c.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) {
+                new_job_earnings += wage as f64 + operating as f64 - d;
+                new_job_start = new_job_start.min(13 - months);
+            }
+        }
+        let mut disregarded = 0.0;
+        for col in self.disregarded.iter().flatten() {
+            disregarded += col[h];
+        }
+        if self.disregard_project_income_unable && !c.able_to_work[m].iter().any(|&able| able) {
+            disregarded += c.poverty_project_income[h] as f64;
+        }
+        Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
+    }
+}
+
 impl Dibao {
     /// A dibao rule with thresholds per tier (`[urban, rural]`) and take-up rates; every
     /// other rule off.
@@ -154,6 +286,7 @@ impl Dibao {
             take_up,
             disregard_basic_pension: false,
             employment_cost_deduction_per_month: Dated::constant(0.0),
+            employment_cost_deduction_base: DeductionBase::Earnings,
             edge_multiple: 1.5,
             disregard_project_income_unable: false,
             single_person: false,
@@ -268,38 +401,28 @@ impl Dibao {
 
     /// The means test of one household: assessed income and the new-job part of it.
     pub fn assess(&self, year: u16, pop: &Population, h: usize, accounts: &Accounts, book: &Book<'_>) -> Assessment {
-        let p = &pop.persons;
-        let mut deduction = 0.0;
-        let mut new_job_earnings = 0.0;
-        let mut new_job_start = 13u8;
-        for i in pop.members(h) {
-            let months = p.months_in_job[i].min(12);
-            let earnings = p.wage[i].max(0.0) as f64 + p.operating[i].max(0.0) as f64;
-            let mut d = 0.0;
-            if p.employment[i] != Employment::Retired && months > 0 {
-                // Pro rata: the deduction of the months worked (the last `months`
-                // months of the year), never more than the earnings.
-                d = self.employment_cost_deduction_per_month.sum_over(year, 13 - months, 12).min(earnings);
-                deduction += d;
+        self.means_test(year, book).assess(pop, h, accounts)
+    }
+
+    /// The means test of `year` prepared once for a chunk: the deduction per number of
+    /// months worked and the columns of the earlier levers it disregards. Levers that
+    /// test every household of a chunk prepare it once and call
+    /// [`MeansTest::assess`] per household.
+    pub fn means_test<'a>(&self, year: u16, book: &Book<'a>) -> MeansTest<'a> {
+        let deduction_by_months = std::array::from_fn(|months| {
+            if months == 0 {
+                0.0
+            } else {
+                self.employment_cost_deduction_per_month.sum_over(year, 13 - months as u8, 12)
             }
-            if p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR) && months > 0 {
-                new_job_earnings += p.wage[i] as f64 + p.operating[i] as f64 - d;
-                new_job_start = new_job_start.min(13 - months);
-            }
+        });
+        let pension = if self.disregard_basic_pension { book.earlier("resident_pension") } else { None };
+        MeansTest {
+            deduction_by_months,
+            base: self.employment_cost_deduction_base,
+            disregarded: [book.earlier(ALWAYS_DISREGARDED[0]), book.earlier(ALWAYS_DISREGARDED[1]), pension],
+            disregard_project_income_unable: self.disregard_project_income_unable,
         }
-        let mut disregarded = 0.0;
-        for lever in ALWAYS_DISREGARDED {
-            if let Some(col) = book.earlier(lever) {
-                disregarded += col[h];
-            }
-        }
-        if let (true, Some(col)) = (self.disregard_basic_pension, book.earlier("resident_pension")) {
-            disregarded += col[h];
-        }
-        if self.disregard_project_income_unable && !pop.members(h).any(|i| p.able_to_work[i]) {
-            disregarded += pop.households.poverty_project_income[h] as f64;
-        }
-        Assessment { assessed: accounts.disposable(h) - disregarded - deduction, new_job_earnings, new_job_start }
     }
 
     /// The yearly benefit of a unit of `size` persons with assessed income `assessed`
@@ -379,8 +502,7 @@ impl Dibao {
 
     /// A person's own counted income as a one-person unit (single-person dibao): own
     /// market income and retiree pension.
-    fn own_income(pop: &Population, i: usize) -> f64 {
-        let p = &pop.persons;
+    fn own_income(p: &Persons, i: usize) -> f64 {
         (p.wage[i] + p.operating[i] + p.property[i] + p.retiree_pension[i]) as f64
     }
 }
@@ -408,6 +530,65 @@ impl Lever for Dibao {
         Stage::MeansTested
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        if self.sanction.is_some() {
+            self.apply_with_sanctions(ctx, pop, book);
+            return;
+        }
+        // Without sanctions no person changes: the person columns are read through
+        // slices taken once, and only the household flags are written.
+        let thresholds = self.thresholds(ctx);
+        let test = self.means_test(ctx.year, book);
+        let Population { persons, households: hh, .. } = pop;
+        let n = hh.len();
+        let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
+        let (residence, tier, ids, rigid) = (&hh.residence[..n], &hh.tier[..n], &hh.id[..n], &hh.rigid_expenses[..n]);
+        let sizes = &hh.size[..n];
+        let flag_column = &mut hh.flags[..n];
+        for h in 0..n {
+            let size = sizes[h] as f64;
+            let mut flags = flag_column[h];
+            flags.set(HouseholdFlags::DIBAO, false);
+            flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
+            if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+                flag_column[h] = flags;
+                continue;
+            }
+            let year_t = thresholds.get(residence[h], tier[h]);
+            let mut a = test.assess_in(&columns, h, book.accounts());
+            self.assessment_error(ctx, ids[h], residence[h], &mut a);
+            let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
+            let benefit = self.household_benefit(year_t, &a, size, last_year);
+            let takes_up = || self.takes_up(ctx, ids[h], residence[h], last_year);
+            if benefit > 0.0 && takes_up() {
+                book.pay(h, IncomePart::TransfersReceived, benefit);
+                flags.set(HouseholdFlags::DIBAO, true);
+            } else if benefit <= 0.0
+                && self.single_person
+                && a.assessed / size < self.edge_multiple * year_t.annual
+                && takes_up()
+            {
+                let first = columns.first_person[h] as usize;
+                let single = self.single_person_benefit(persons, first..first + sizes[h] as usize, &year_t.monthly);
+                if single > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, single);
+                    flags.set(HouseholdFlags::DIBAO, true);
+                }
+            }
+            if !flags.has(HouseholdFlags::DIBAO) {
+                let after_rigid = (a.assessed - rigid[h] as f64) / size;
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
+            }
+            flag_column[h] = flags;
+        }
+    }
+}
+
+impl Dibao {
+    /// [`Lever::apply`] with the job-offer sanction, which changes persons' flags
+    /// household by household.
+    fn apply_with_sanctions(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let thresholds = self.thresholds(ctx);
+        let test = self.means_test(ctx.year, book);
         for h in 0..pop.household_count() {
             let residence = pop.households.residence[h];
             let size = pop.households.size[h] as f64;
@@ -418,23 +599,14 @@ impl Lever for Dibao {
                 pop.households.flags[h] = flags;
                 continue;
             }
-            let t = self.monthly_thresholds(ctx, residence, pop.households.tier[h]);
-            let annual: f64 = t.iter().sum();
-            let mut a = self.assess(ctx.year, pop, h, book.accounts(), book);
-            let sigma = self.assessment_error_sigma[residence.index()];
-            if sigma > 0.0 && a.assessed > 0.0 {
-                let z = StreamRng::with_sub(ctx.seed, pop.household_id(h), 0, Purpose::TakeUp, 1).normal();
-                a.assessed *= (sigma * z).exp();
-            }
+            let year_t = thresholds.get(residence, pop.households.tier[h]);
+            let mut a = test.assess(pop, h, book.accounts());
+            self.assessment_error(ctx, pop.household_id(h), residence, &mut a);
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
-            let mut benefit = if last_year && a.new_job_start <= 12 {
-                self.benefit_after_new_job(&t, &a, size)
-            } else {
-                Self::benefit(&t, a.assessed, size)
-            };
-            let takes_up = last_year
-                || ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).bernoulli(self.take_up[residence.index()]);
-            if benefit > 0.0 && takes_up {
+            let mut benefit = self.household_benefit(year_t, &a, size, last_year);
+            let id = pop.household_id(h);
+            let takes_up = || self.takes_up(ctx, id, residence, last_year);
+            if benefit > 0.0 && takes_up() {
                 let sanctioned = self.sanctions(ctx, pop, h);
                 if sanctioned > 0 {
                     let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
@@ -446,15 +618,10 @@ impl Lever for Dibao {
                 flags.set(HouseholdFlags::DIBAO, true);
             } else if benefit <= 0.0
                 && self.single_person
-                && takes_up
-                && a.assessed / size < self.edge_multiple * annual
+                && a.assessed / size < self.edge_multiple * year_t.annual
+                && takes_up()
             {
-                let mut single = 0.0;
-                for i in pop.members(h) {
-                    if pop.persons.disability[i] == Disability::Severe {
-                        single += Self::benefit(&t, Self::own_income(pop, i), 1.0);
-                    }
-                }
+                let single = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
                 if single > 0.0 {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO, true);
@@ -462,10 +629,102 @@ impl Lever for Dibao {
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - pop.households.rigid_expenses[h] as f64) / size;
-                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * annual);
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
             }
             pop.households.flags[h] = flags;
         }
+    }
+
+    /// Applies the administered means test's error to an assessment (a persistent
+    /// keyed draw per household; none when σ is 0).
+    #[inline(always)]
+    fn assessment_error(&self, ctx: &YearContext, id: u64, residence: Residence, a: &mut Assessment) {
+        let sigma = self.assessment_error_sigma[residence.index()];
+        if sigma > 0.0 && a.assessed > 0.0 {
+            let z = StreamRng::with_sub(ctx.seed, id, 0, Purpose::TakeUp, 1).normal();
+            a.assessed *= (sigma * z).exp();
+        }
+    }
+
+    /// The household's benefit before take-up and sanctions.
+    #[inline(always)]
+    fn household_benefit(&self, year_t: &YearThreshold, a: &Assessment, size: f64, last_year: bool) -> f64 {
+        if last_year && a.new_job_start <= 12 {
+            self.benefit_after_new_job(&year_t.monthly, a, size)
+        } else if a.assessed / size / 12.0 >= year_t.highest {
+            // Above the threshold every month: every month's top-up is 0.
+            0.0
+        } else {
+            Self::benefit(&year_t.monthly, a.assessed, size)
+        }
+    }
+
+    /// Whether the household takes the benefit up: last year's recipients do; others
+    /// by a persistent keyed draw. The draw is keyed, so drawing it only when it
+    /// matters changes nothing; a rate of 1 always takes up (uniform draws are below 1).
+    #[inline]
+    fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool) -> bool {
+        let take_up = self.take_up[residence.index()];
+        last_year || take_up >= 1.0 || ctx.persistent_rng(id, Purpose::TakeUp).bernoulli(take_up)
+    }
+
+    /// Single-person dibao of the severely disabled members `members`.
+    fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> f64 {
+        let mut single = 0.0;
+        for i in members {
+            if persons.disability[i] == Disability::Severe {
+                single += Self::benefit(t, Self::own_income(persons, i), 1.0);
+            }
+        }
+        single
+    }
+}
+
+/// One residence and tier's thresholds for a year, per person.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearThreshold {
+    /// Threshold of each month, January first ([`Dibao::monthly_thresholds`]).
+    pub monthly: [f64; 12],
+    /// Their sum: the annual threshold ([`Dibao::threshold_for`]).
+    pub annual: f64,
+    /// The highest monthly threshold.
+    pub highest: f64,
+}
+
+/// The thresholds of every residence and county tier for one year, computed once per
+/// chunk by [`Dibao::thresholds`] instead of once per household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearThresholds {
+    by_residence: [Vec<YearThreshold>; 2],
+}
+
+impl YearThresholds {
+    /// The thresholds of a residence and tier (a tier past the last uses the last, as
+    /// [`Dibao::monthly_thresholds`] does).
+    #[inline]
+    pub fn get(&self, residence: Residence, tier: u8) -> &YearThreshold {
+        let tiers = &self.by_residence[residence.index()];
+        // `Dibao::validate` guarantees at least one tier.
+        &tiers[(tier as usize).min(tiers.len().saturating_sub(1))]
+    }
+}
+
+impl Dibao {
+    /// The thresholds of every residence and tier in the context's year.
+    pub fn thresholds(&self, ctx: &YearContext) -> YearThresholds {
+        let by_residence = Residence::BOTH.map(|r| {
+            (0..self.threshold_per_month[r.index()].len())
+                .map(|tier| {
+                    let monthly = self.monthly_thresholds(ctx, r, tier as u8);
+                    YearThreshold {
+                        monthly,
+                        annual: monthly.iter().sum(),
+                        highest: monthly.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                    }
+                })
+                .collect()
+        });
+        YearThresholds { by_residence }
     }
 }
 
@@ -618,6 +877,17 @@ pub(crate) const P_EMPLOYMENT_COST: ParameterSpec = ParameterSpec {
                   rules use (0 where no local rule)",
 };
 
+/// What the employment-cost deduction is capped by.
+pub(crate) const P_DEDUCTION_BASE: ParameterSpec = ParameterSpec {
+    name: "employment_cost_deduction_base",
+    kind: Kind::Choice(&["earnings", "wage"]),
+    unit: "word",
+    default: DefaultValue::Word("earnings"),
+    description: "What the employment-cost deduction is taken from and capped by: earnings (wage plus operating \
+                  income, Baotou district §(九)) or wage (wage income only; the peer rule set of the performance \
+                  benchmark, docs/peers.md: assumption for the benchmark); default earnings",
+};
+
 /// Whether poverty-project income of households unable to work is left out.
 pub(crate) const P_DISREGARD_PROJECT: ParameterSpec = ParameterSpec {
     name: "disregard_project_income_unable",
@@ -675,6 +945,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_TAKE_UP_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_EDGE_MULTIPLE,
             ParameterSpec {
@@ -766,6 +1037,7 @@ pub const SPECS: &[LeverSpec] = &[
             P_TAKE_UP_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
+            P_DEDUCTION_BASE,
             P_DISREGARD_PROJECT,
             P_INDEXATION,
             P_POVERTY_LINE,
@@ -860,6 +1132,12 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
     if has(P_EMPLOYMENT_COST.name) {
         d.employment_cost_deduction_per_month =
             p.dated_or(P_EMPLOYMENT_COST.name, rules.employment_cost_deduction_per_month.value)?;
+    }
+    if has(P_DEDUCTION_BASE.name) {
+        d.employment_cost_deduction_base = match p.choice(P_DEDUCTION_BASE.name)? {
+            "wage" => DeductionBase::Wage,
+            _ => DeductionBase::Earnings,
+        };
     }
     if has(P_DISREGARD_PROJECT.name) {
         d.disregard_project_income_unable = p.flag(P_DISREGARD_PROJECT.name)?;

@@ -85,9 +85,15 @@ impl Lever for ResidentPension {
         if annual == 0.0 {
             return;
         }
-        let p = &pop.persons;
-        for h in 0..pop.household_count() {
-            let n = pop.members(h).filter(|&i| p.age[i] >= self.min_age && p.retiree_pension[i] <= 0.0).count();
+        let (age, retiree) = (pop.persons.age.as_slice(), pop.persons.retiree_pension.as_slice());
+        let hh = &pop.households;
+        for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
+            let m = first as usize..first as usize + size as usize;
+            let n = age[m.clone()]
+                .iter()
+                .zip(&retiree[m])
+                .filter(|&(&age, &retiree)| age >= self.min_age && retiree <= 0.0)
+                .count();
             if n > 0 {
                 book.pay(h, IncomePart::TransfersReceived, annual * n as f64);
             }

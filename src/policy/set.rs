@@ -262,18 +262,27 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
     let n = pop.household_count();
     accounts.reset(n);
     let p = &pop.persons;
+    let np = p.len();
+    let (wages, operatings, properties, pensions) =
+        (&p.wage[..np], &p.operating[..np], &p.property[..np], &p.retiree_pension[..np]);
     let hh = &pop.households;
+    let (first, size) = (&hh.first_person[..n], &hh.size[..n]);
+    let (project, remittances, other) =
+        (&hh.poverty_project_income[..n], &hh.remittances[..n], &hh.other_transfers[..n]);
+    let (wage_out, operating_out) = (&mut accounts.wage[..n], &mut accounts.operating[..n]);
+    let (property_out, received_out) = (&mut accounts.property[..n], &mut accounts.transfers_received[..n]);
     for h in 0..n {
         let (mut wage, mut operating, mut property, mut pension) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        for i in pop.members(h) {
-            wage += p.wage[i] as f64;
-            operating += p.operating[i] as f64;
-            property += p.property[i] as f64;
-            pension += p.retiree_pension[i] as f64;
+        let start = first[h] as usize;
+        for i in start..start + size[h] as usize {
+            wage += wages[i] as f64;
+            operating += operatings[i] as f64;
+            property += properties[i] as f64;
+            pension += pensions[i] as f64;
         }
-        accounts.wage[h] = wage;
-        accounts.operating[h] = operating;
-        accounts.property[h] = property + hh.poverty_project_income[h] as f64;
-        accounts.transfers_received[h] = pension + hh.remittances[h] as f64 + hh.other_transfers[h] as f64;
+        wage_out[h] = wage;
+        operating_out[h] = operating;
+        property_out[h] = property + project[h] as f64;
+        received_out[h] = pension + remittances[h] as f64 + other[h] as f64;
     }
 }

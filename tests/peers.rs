@@ -1,0 +1,269 @@
+//! The performance peers' layout and rules: hand-computed households from a tiny
+//! committed `.npz` (tests/data/peers/make_fixtures.py), bad files, and the
+//! `incomesim-peers` runner.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use incomesim::microdata::npz::peers::{EdgeRule, PeerRules, SUM_BLOCK};
+use incomesim::microdata::npz::{NpzError, PeerArrays, load_npz, peer_households, read_peer_arrays};
+use incomesim::model::{Accounts, Employment, Population, Residence};
+use incomesim::policy::registry::{BuildContext, build};
+use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+use incomesim::region::Profile;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/peers").join(name)
+}
+
+// Hand-computed in the peers' own test (test_peers.py), per household:
+// HH0 urban 65, nothing: basic 2400; dibao 9600; disposable 12000.
+// HH1 rural 89 casual wage 1000 (not employed: no deduction): basic 2400, allowance
+//     1200 + 600; 40 employed wage 10000: deduction 3600. Assessed 1000 + 6400 = 7400,
+//     per capita 3700 < 7200: dibao 7000; disposable 11000 + 2400 + 1800 + 7000.
+// HH2 urban 70 with retiree pension 36000: no basic pension, no dibao, not edge.
+// HH3 rural 60 employed wage 12000: basic 2400 (disregarded); assessed 8400 ≥ 7200,
+//     < 1.5 × 7200: edge; disposable 14400.
+// HH4 urban 90 employed wage 500 (deduction 500), basic 2400, allowance 1200 (no
+//     supplement at 90); 10 nothing; 45 operating 5000 + property 1000. Assessed 6000,
+//     per capita 2000: dibao 3 × 7600 = 22800; disposable 6500 + 3600 + 22800.
+// HH5 rural 80 employed wage 200 + project 1500: deduction 200, assessed 1500, dibao
+//     5700; basic 2400, allowance 1800; disposable 1700 + 2400 + 1800 + 5700.
+// HH6 rural 59 nothing: no basic pension; dibao 7200.
+const DIBAO: [f64; 7] = [9600.0, 7000.0, 0.0, 0.0, 22800.0, 5700.0, 7200.0];
+const EDGE: [bool; 7] = [false, false, false, true, false, false, false];
+const DISPOSABLE: [f64; 7] = [12000.0, 22200.0, 36000.0, 14400.0, 32900.0, 11600.0, 7200.0];
+const BASIC_PENSION: [f64; 7] = [2400.0, 2400.0, 0.0, 2400.0, 2400.0, 2400.0, 0.0];
+const ALLOWANCE: [f64; 7] = [0.0, 1800.0, 0.0, 0.0, 1200.0, 1800.0, 0.0];
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+#[test]
+fn the_fixture_maps_to_the_project_columns() {
+    let pop = load_npz(&fixture("households7.npz")).expect("fixture loads");
+    assert_eq!(pop.household_count(), 7);
+    assert_eq!(pop.person_count(), 10);
+    assert_eq!(pop.households.size, vec![1, 2, 1, 1, 3, 1, 1]);
+    assert_eq!(pop.households.residence[0], Residence::Urban);
+    assert_eq!(pop.households.residence[1], Residence::Rural);
+    assert_eq!(pop.households.poverty_project_income[5], 1500.0);
+    assert!(pop.households.weight.iter().all(|&w| w == 1.0));
+    // Person 1 (89, casual wage, not employed) has no job months; person 2 is employed.
+    assert_eq!(pop.persons.months_in_job[1], 0);
+    assert_eq!(pop.persons.employment[1], Employment::NotInLabourForce);
+    assert_eq!(pop.persons.months_in_job[2], 12);
+    assert_eq!(pop.persons.employment[2], Employment::LocalEmployee);
+    // Person 3 draws a retiree pension and has no job.
+    assert_eq!(pop.persons.employment[3], Employment::Retired);
+    assert_eq!(pop.persons.wage[1], 1000.0);
+    assert_eq!(pop.persons.operating[7], 5000.0);
+    assert_eq!(pop.persons.property[7], 1000.0);
+    assert_eq!(pop.persons.retiree_pension[3], 36000.0);
+}
+
+#[test]
+fn hand_computed_households_with_either_edge_rule() {
+    for edge in [EdgeRule::DibaoFlag, EdgeRule::EdgeLever] {
+        let rules = PeerRules::new(edge).expect("levers build");
+        let mut pop = load_npz(&fixture("households7.npz")).expect("fixture loads");
+        // Twice: a second pass (flags set by the first) gives the same.
+        for _ in 0..2 {
+            let out = rules.households(&mut pop);
+            for h in 0..7 {
+                assert!(close(out[h].dibao, DIBAO[h]), "{edge:?} household {h}: dibao {}", out[h].dibao);
+                assert_eq!(out[h].low_income_edge, EDGE[h], "{edge:?} household {h}: edge");
+                assert!(close(out[h].disposable, DISPOSABLE[h]), "household {h}: disposable {}", out[h].disposable);
+                assert!(close(out[h].basic_pension, BASIC_PENSION[h]), "household {h}: basic pension");
+                assert!(close(out[h].elderly_allowance, ALLOWANCE[h]), "household {h}: allowance");
+            }
+        }
+    }
+}
+
+#[test]
+fn hand_computed_aggregates() {
+    let rules = PeerRules::new(EdgeRule::DibaoFlag).expect("levers build");
+    let mut chunks = vec![load_npz(&fixture("households7.npz")).expect("fixture loads")];
+    let a = rules.run(&mut chunks);
+    let urban = (12000.0 + 36000.0 + 32900.0) / 5.0;
+    let rural = (22200.0 + 14400.0 + 11600.0 + 7200.0) / 5.0;
+    assert_eq!(a.households, 7);
+    assert_eq!(a.persons, 10);
+    assert_eq!(a.dibao_caseload_households, 5);
+    assert!(close(a.dibao_spending_total, DIBAO.iter().sum()));
+    assert_eq!(a.low_income_edge_households, 1);
+    assert!(close(a.urban_mean_pc_disposable, urban));
+    assert!(close(a.rural_mean_pc_disposable, rural));
+    assert!(close(a.urban_rural_ratio, urban / rural));
+    assert_eq!(a.check_basic_pension_total, 5.0 * 2400.0);
+    assert_eq!(a.check_elderly_allowance_total, 1800.0 + 1200.0 + 1800.0);
+}
+
+/// 60,000 households: the fixture's seven repeated with incomes varied, so money has
+/// fractions and per-capita dibao amounts do not come out whole.
+fn many_households() -> PeerArrays {
+    let base = read_peer_arrays(&fixture("households7.npz")).expect("fixture loads");
+    let mut a = PeerArrays::default();
+    let mut person = 0usize;
+    for k in 0..60_000usize {
+        let h = k % 7;
+        let first: usize = base.hh_size[..h].iter().map(|&s| s as usize).sum();
+        let size = base.hh_size[h] as usize;
+        a.hh_size.push(base.hh_size[h]);
+        a.hh_urban.push(base.hh_urban[h]);
+        for i in first..first + size {
+            let f = 1.0 + (k % 97) as f32 * 0.013;
+            a.person_hh.push(k as i32);
+            a.age.push(base.age[i]);
+            a.severely_disabled.push(false);
+            a.employed.push(base.employed[i]);
+            a.wage_income.push(base.wage_income[i] * f);
+            a.operating_income.push(base.operating_income[i] * f);
+            a.property_income.push(base.property_income[i] * f);
+            a.retiree_pension.push(base.retiree_pension[i] * f);
+            a.poverty_project_income.push(base.poverty_project_income[i] * f);
+            person += 1;
+        }
+    }
+    assert_eq!(a.person_hh.len(), person);
+    a
+}
+
+fn chunks_of(a: &PeerArrays, size: usize) -> Vec<Population> {
+    (0..a.household_count()).step_by(size).map(|s| peer_households(a, s..s + size, 0)).collect()
+}
+
+#[test]
+fn aggregates_do_not_depend_on_chunks_or_threads() {
+    let a = many_households();
+    let rules = PeerRules::new(EdgeRule::DibaoFlag).expect("levers build");
+    let whole = rules.run(&mut chunks_of(&a, a.household_count()));
+    assert!(whole.dibao_spending_total.fract() != 0.0, "the test needs fractional amounts");
+    for size in [SUM_BLOCK, 3 * SUM_BLOCK, 16_384] {
+        assert_eq!(rules.run(&mut chunks_of(&a, size)), whole, "chunks of {size}");
+    }
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        let got = pool.install(|| rules.run(&mut chunks_of(&a, SUM_BLOCK)));
+        assert_eq!(got, whole, "{threads} threads");
+    }
+    // The edge lever flags the same households.
+    let with_lever = PeerRules::new(EdgeRule::EdgeLever).expect("levers build");
+    assert_eq!(with_lever.run(&mut chunks_of(&a, SUM_BLOCK)), whole);
+}
+
+#[test]
+fn the_deduction_base_parameter_changes_only_what_it_should() {
+    // Household 5's employed member earns 200 in wages; give him 1,000 of farm income.
+    let mut a = read_peer_arrays(&fixture("households7.npz")).expect("fixture loads");
+    a.operating_income[8] = 1000.0;
+    let mut pop = peer_households(&a, 0..7, 0);
+    // Peers' rule (wage base): deduction min(200, 3600) = 200; assessed 200 - 200 + 1000
+    // + 1500 = 2500; dibao 7200 - 2500 = 4700.
+    let peers = PeerRules::new(EdgeRule::DibaoFlag).expect("levers build").households(&mut pop.clone());
+    assert!(close(peers[5].dibao, 4700.0), "{}", peers[5].dibao);
+    // The default (earnings base): deduction min(3600, 1200) = 1200; assessed 1500;
+    // dibao 5700.
+    let profile = Profile::builtin("national-2022").expect("profile");
+    let ctx = BuildContext { base_year: 2024, profile: &profile, calibration: None };
+    let table: toml::Table = toml::from_str(
+        "urban_threshold_per_month = 800.0\nrural_threshold_per_month = 600.0\ntake_up_urban = 1.0\n\
+         take_up_rural = 1.0\nemployment_cost_deduction_per_month = 300.0\n",
+    )
+    .expect("toml");
+    let set = LeverSet::new().with(build("dibao", ctx, &table).expect("dibao builds"));
+    let mut accounts = Accounts::default();
+    let mut columns = LeverColumns::default();
+    set.apply_year(&YearContext::base(2024, 0), &mut pop, &mut accounts, &mut columns);
+    assert!(close(columns.paid[0][5], 5700.0), "{}", columns.paid[0][5]);
+    // A word that is not a base is refused, naming the parameter.
+    let mut bad = table.clone();
+    bad.insert("employment_cost_deduction_base".into(), toml::Value::String("salary".into()));
+    let e = build("dibao", ctx, &bad).expect_err("unknown base");
+    assert!(e.to_string().contains("employment_cost_deduction_base"), "{e}");
+}
+
+fn error_of(name: &str) -> NpzError {
+    match load_npz(&fixture(name)) {
+        Ok(_) => panic!("{name} loaded"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn bad_files_give_clear_errors() {
+    let e = error_of("missing_age.npz");
+    assert!(matches!(&e, NpzError::MissingArray { array, .. } if array == "age"), "{e}");
+    assert!(e.to_string().contains("`age`"), "{e}");
+
+    let e = error_of("wage_float64.npz");
+    assert!(matches!(&e, NpzError::WrongDtype { array, found, .. } if array == "wage_income" && found == "<f8"), "{e}");
+    assert!(e.to_string().contains("<f4"), "{e}");
+
+    let e = error_of("person_hh_unsorted.npz");
+    assert!(matches!(&e, NpzError::InvalidValue { array, index: 0, .. } if array == "person_hh"), "{e}");
+
+    let e = error_of("negative_wage.npz");
+    assert!(matches!(&e, NpzError::InvalidValue { array, index: 2, .. } if array == "wage_income"), "{e}");
+
+    let e = error_of("compressed.npz");
+    assert!(matches!(&e, NpzError::Compressed { .. }), "{e}");
+
+    let e = error_of("short_data.npz");
+    assert!(matches!(&e, NpzError::Truncated { array, expected: 100, found: 7, .. } if array == "hh_size"), "{e}");
+
+    let e = error_of("no_such_file.npz");
+    assert!(matches!(&e, NpzError::Io { .. }), "{e}");
+    assert!(e.to_string().contains("no_such_file.npz"), "{e}");
+}
+
+#[test]
+fn truncated_and_foreign_files_are_errors_not_panics() {
+    let dir = std::env::temp_dir().join(format!("incomesim-peers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bytes = std::fs::read(fixture("households7.npz")).expect("fixture");
+    for cut in [0, 10, bytes.len() / 2, bytes.len() - 30, bytes.len() - 1] {
+        let path = dir.join(format!("cut_{cut}.npz"));
+        std::fs::write(&path, &bytes[..cut]).expect("write");
+        let e = load_npz(&path).expect_err("a truncated file must not load");
+        assert!(e.to_string().contains(&format!("cut_{cut}.npz")), "{e}");
+    }
+    let path = dir.join("text.npz");
+    std::fs::write(&path, "household_id,weight\n1,1\n").expect("write");
+    assert!(matches!(load_npz(&path), Err(NpzError::NotZip { .. })));
+    // The crate's error type takes it, naming the file.
+    let e: incomesim::Error = load_npz(&path).expect_err("not a zip").into();
+    assert!(e.to_string().contains("text.npz"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_runner_prints_the_protocol_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_incomesim-peers"))
+        .args(["--input", fixture("households7.npz").to_str().expect("utf-8 path"), "--repeat", "3"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let line = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).expect("a RESULT line");
+    let r: serde_json::Value = serde_json::from_str(line).expect("json");
+    let a = &r["aggregates"];
+    assert_eq!(a["dibao_caseload_households"], 5);
+    assert_eq!(a["low_income_edge_households"], 1);
+    assert_eq!(a["households"], 7);
+    assert_eq!(a["persons"], 10);
+    assert_eq!(a["check_basic_pension_total"], 12000.0);
+    for key in ["load_s", "rules_s", "engine_total_s", "rules_s_warm", "engine_total_s_warm"] {
+        assert!(r["timings"][key].as_f64().is_some_and(|x| x >= 0.0), "timings.{key}");
+    }
+
+    let out = Command::new(env!("CARGO_BIN_EXE_incomesim-peers"))
+        .args(["--input", fixture("wage_float64.npz").to_str().expect("utf-8 path")])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("wage_income") && !stderr.contains("panicked"), "{stderr}");
+}
