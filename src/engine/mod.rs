@@ -5,6 +5,7 @@ pub mod output;
 pub mod projection;
 pub mod report;
 pub mod shapley;
+pub mod stream;
 pub mod targets;
 
 pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};
