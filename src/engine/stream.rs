@@ -51,7 +51,9 @@ use crate::indicators::{
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::rationing::BlockShare;
-use crate::policy::{Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts};
+use crate::policy::{
+    Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts,
+};
 use crate::region::Profile;
 
 /// Households of the pilot by default: 64 blocks (1,048,576 households). Assumption:
@@ -98,11 +100,7 @@ impl BlockPlan {
     /// Block `b`'s place in the population, for rationed levers.
     pub fn share(&self, b: usize) -> BlockShare {
         let (first, count) = self.range(b);
-        BlockShare {
-            first_household: first as u64,
-            households: count as u64,
-            total_households: self.households as u64,
-        }
+        BlockShare { first_household: first as u64, households: count as u64, total_households: self.households as u64 }
     }
 }
 
@@ -522,11 +520,7 @@ impl ReplicationRun<'_> {
             stats.max_blocks_alive = most.load(Ordering::SeqCst);
         }
 
-        let results = variants
-            .iter()
-            .zip(pilots)
-            .map(|(spec, p)| self.finish_variant(spec, p))
-            .collect();
+        let results = variants.iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect();
         Ok((results, stats))
     }
 
