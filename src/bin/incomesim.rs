@@ -21,6 +21,15 @@ enum Format {
     Json,
 }
 
+/// Stages `incomesim bench` times.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BenchStages {
+    All,
+    Generation,
+    OneYear,
+    Full,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs a scenario (the embedded Liupanshui 2022 plan when none is given) and
@@ -50,6 +59,37 @@ enum Command {
         /// Folder for indicators.csv, targets.csv, levers.csv and summary.json.
         #[arg(long, default_value = "out")]
         out: std::path::PathBuf,
+    },
+    /// Benchmarks the engine on the default scenario with every lever of the registry
+    /// on (every dibao rule too), through the same code as `run`: household-years per
+    /// second for generation, a one-year projection and the full scenario, and the
+    /// peak memory. Household-years count each household once per projected year
+    /// (baseline and reform are both carried).
+    Bench {
+        /// Households.
+        #[arg(long, default_value_t = 1_000_000)]
+        households: usize,
+        /// Projected years of the full scenario (a count: 3 means base year + 3).
+        #[arg(long, default_value_t = 3)]
+        years: u16,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Also compute Shapley values (off: one run of baseline and reform).
+        #[arg(long)]
+        shapley: bool,
+        /// Households carried at once by the stream (default: two blocks per thread).
+        #[arg(long)]
+        chunk_households: Option<usize>,
+        /// Households of the pilot (default 1,048,576).
+        #[arg(long)]
+        pilot_households: Option<usize>,
+        /// Stages to time.
+        #[arg(long, value_enum, default_value_t = BenchStages::All)]
+        stages: BenchStages,
+        /// Output format (`json`: one JSON object).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Validates a scenario file without running it.
     Check {
@@ -109,6 +149,24 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Levers { format } => print_levers(format)?,
+        Command::Bench { households, years, threads, shapley, chunk_households, pilot_households, stages, format } => {
+            let stages = match stages {
+                BenchStages::All => incomesim::engine::bench::Stages::All,
+                BenchStages::Generation => incomesim::engine::bench::Stages::Generation,
+                BenchStages::OneYear => incomesim::engine::bench::Stages::OneYear,
+                BenchStages::Full => incomesim::engine::bench::Stages::Full,
+            };
+            let options = incomesim::engine::bench::BenchOptions {
+                households,
+                years,
+                threads,
+                shapley,
+                chunk_households,
+                pilot_households,
+                stages,
+            };
+            run_bench(&options, format)?;
+        }
         Command::Check { scenario } => {
             let s = incomesim::engine::Scenario::from_file(&scenario)?;
             println!(
@@ -192,6 +250,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
             }
         }
+    }
+    Ok(())
+}
+
+/// `incomesim bench`: runs the benchmark and prints its report.
+fn run_bench(
+    options: &incomesim::engine::bench::BenchOptions,
+    format: Format,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let report = incomesim::engine::bench::run(options)?;
+    match format {
+        Format::Table => print!("{}", report.to_table()),
+        Format::Json => println!("{}", serde_json::to_string(&report)?),
     }
     Ok(())
 }

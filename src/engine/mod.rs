@@ -1,6 +1,7 @@
 //! The projection engine: baseline against reform, year by year, with each lever's
 //! contribution (Shapley values), targets and uncertainty.
 
+pub mod bench;
 pub mod output;
 pub mod projection;
 pub mod report;

@@ -371,6 +371,32 @@ impl<'a> Projection<'a> {
     /// [`Error::InvalidRequest`] for an empty population or year range; calibration and
     /// lever errors; I/O errors writing microdata.
     pub fn run(&self) -> Result<Outcome> {
+        self.check()?;
+        let s = self.scenario;
+        let generator = Generator::calibrate(&s.profile, s.seed)?;
+        self.run_with(&generator)
+    }
+
+    /// Runs with a generator already calibrated on the scenario's profile and seed
+    /// (for timing the projection apart from the calibration).
+    ///
+    /// # Errors
+    /// As [`Projection::run`]; [`Error::InvalidRequest`] if the generator was
+    /// calibrated on another profile.
+    pub fn run_with_generator(&self, generator: &Generator) -> Result<Outcome> {
+        if generator.profile().id != self.scenario.profile.id {
+            return Err(Error::InvalidRequest(format!(
+                "the generator was calibrated on `{}`, the scenario is on `{}`",
+                generator.profile().id,
+                self.scenario.profile.id
+            )));
+        }
+        self.check()?;
+        self.run_with(generator)
+    }
+
+    /// Checks the request before anything runs.
+    fn check(&self) -> Result<()> {
         let s = self.scenario;
         if s.households == 0 {
             return Err(Error::InvalidRequest("a projection needs at least one household".into()));
@@ -392,8 +418,7 @@ impl<'a> Projection<'a> {
                 s.profile.base_year, s.last_year
             )));
         }
-        let generator = Generator::calibrate(&s.profile, s.seed)?;
-        self.run_with(&generator)
+        Ok(())
     }
 
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
