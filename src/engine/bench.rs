@@ -187,7 +187,7 @@ pub fn bench_scenario(households: usize, years: u16) -> Result<Scenario> {
                     None => continue,
                 },
                 (DefaultValue::Required, _) => toml::Value::Float(10.0),
-                (DefaultValue::Number(x), Kind::DatedCount) if x == 0.0 => toml::Value::Float(BENCH_PLACES),
+                (DefaultValue::Number(0.0), Kind::DatedCount) => toml::Value::Float(BENCH_PLACES),
                 (_, Kind::Flag) if spec.name == "dibao" => toml::Value::Boolean(true),
                 (_, Kind::Months) if spec.name == "dibao" => toml::Value::Integer(3),
                 _ => continue,

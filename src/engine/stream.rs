@@ -201,10 +201,12 @@ impl MarketSums {
         let mut out = MarketSums::default();
         for pop in pops {
             let m = MarketSums::of(pop);
-            for r in 0..2 {
-                out.persons[r] += m.persons[r];
-                for k in 0..3 {
-                    out.sums[r][k] += m.sums[r][k];
+            for (a, b) in out.persons.iter_mut().zip(m.persons) {
+                *a += b;
+            }
+            for (row, other) in out.sums.iter_mut().zip(m.sums) {
+                for (a, b) in row.iter_mut().zip(other) {
+                    *a += b;
                 }
             }
         }
@@ -214,9 +216,9 @@ impl MarketSums {
     /// Per-capita amounts `[residence][wage, operating, property]`.
     fn per_capita(&self) -> [[f64; 3]; 2] {
         let mut out = [[0.0; 3]; 2];
-        for r in 0..2 {
-            for k in 0..3 {
-                out[r][k] = if self.persons[r] > 0.0 { self.sums[r][k] / self.persons[r] } else { 0.0 };
+        for ((row, sums), persons) in out.iter_mut().zip(&self.sums).zip(self.persons) {
+            for (x, s) in row.iter_mut().zip(sums) {
+                *x = if persons > 0.0 { s / persons } else { 0.0 };
             }
         }
         out
