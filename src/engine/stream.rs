@@ -15,7 +15,7 @@
 //!    ([`BaselinePaths`]), and each year's quintile boundaries of the ledger.
 //! 2. *Stream*: the remaining blocks are generated one by one and each is carried
 //!    through every year of every variant on its own, reading only what the pilot
-//!    fixed; [`Window`] blocks run in parallel, their per-block summaries are merged
+//!    fixed; a window of blocks ([`BlockPlan::window`]) runs in parallel, their per-block summaries are merged
 //!    in block order and the blocks dropped. Memory is bounded by the pilot and the
 //!    window, not by `N`.
 //!
@@ -33,7 +33,7 @@
 //! ledger's quintile boundaries, and, until the mergeable distribution sketch of
 //! `indicators` is used here, the quantile-type statistics (median, quintile means,
 //! Gini, Theil, Lorenz curve), which are computed on the pilot's households (see
-//! [`year_indicators`]). Rationed levers fill their places block by block
+//! `year_indicators`). Rationed levers fill their places block by block
 //! ([`BlockShare`]).
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,4 +1,5 @@
-//! Rationing: filling a fixed number of places exactly, by priority, in chunks.
+//! Rationing: filling a fixed number of places exactly, by priority, in chunks or
+//! block by block.
 //!
 //! A rationed lever (1,500 public-welfare posts a year, 36,500 training places, a
 //! labour-transfer quota, 2,000 start-ups) fills the number of places the scenario
@@ -33,12 +34,23 @@
 //! A quota (at least 10% of posts to disabled people) is an allocation of its own run
 //! first within the quota group; the main allocation then fills the remaining places
 //! from everyone not already chosen. So a full run is at most four summary passes and
-//! one applying pass, with a barrier per pass: the years of all chunks must advance in
-//! lockstep (DESIGN.md, "Years in lockstep when rationing"). A lever applied to a
-//! single population without a prior pass (inside [`LeverSet::apply_year`]) runs all
-//! passes over that population itself: see [`apply_rationed`].
+//! one applying pass, with a barrier per pass: allocated over all chunks at once
+//! ([`LeverSet::apply_year_chunks`]), the years of all chunks must advance in
+//! lockstep. A lever applied to a single population without a prior pass (inside
+//! [`LeverSet::apply_year`]) runs all passes over that population itself: see
+//! [`apply_rationed`].
+//!
+//! # Block by block (streamed runs)
+//! The projection engine carries each fixed block of households through every year
+//! on its own, so it cannot hold all chunks of a year at once. There each block fills
+//! its own quota of the places, fixed by its position in the population
+//! ([`BlockShare`], [`allocate_block`], [`LeverSet::apply_year_block`]): the quotas
+//! add up to the places exactly, each block fills its quota within half of one
+//! household's weight, and priority order holds within a block.
 //!
 //! [`LeverSet::apply_year`]: super::LeverSet::apply_year
+//! [`LeverSet::apply_year_chunks`]: super::LeverSet::apply_year_chunks
+//! [`LeverSet::apply_year_block`]: super::LeverSet::apply_year_block
 
 use std::collections::BTreeMap;
 
