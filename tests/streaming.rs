@@ -54,7 +54,8 @@ fn streaming_is_exact_across_windows_and_threads_and_close_to_the_materialised_r
     assert_eq!((one.stream.blocks, one.stream.pilot_blocks, one.stream.window), (5, 2, 1));
     assert_eq!((two.stream.window, whole.stream.pilot_blocks), (3, 5));
     assert_eq!(one.stream.max_blocks_alive, 1);
-    assert!(two.stream.max_blocks_alive >= 1 && two.stream.max_blocks_alive <= 3);
+    // Each worker carries one block at a time: never more blocks than threads.
+    assert!(two.stream.max_blocks_alive >= 1 && two.stream.max_blocks_alive <= 2);
     assert_eq!(whole.stream.max_blocks_alive, 0, "a population within the pilot does not stream");
 
     // Bit-identical whatever the window and threads.

@@ -318,9 +318,12 @@ impl<'a> Projection<'a> {
         }
     }
 
-    /// Households carried at once by the stream (rounded up to whole blocks of
-    /// [`BLOCK`]; default: two blocks per worker thread). Memory grows with it; results
-    /// do not depend on it.
+    /// Households in one window of the stream (rounded up to whole blocks of [`BLOCK`];
+    /// default: two blocks per worker thread): the blocks handed to the workers together
+    /// and merged in order before the next window. Each worker generates and carries
+    /// one block at a time, so the blocks alive are at most the smaller of the window
+    /// and the threads; the window adds only its blocks' small summaries. Results do
+    /// not depend on it.
     pub fn chunk_households(mut self, n: usize) -> Self {
         self.chunk_households = Some(n.max(1));
         self

@@ -113,7 +113,8 @@ pub struct StreamStats {
     pub pilot_blocks: usize,
     /// Blocks carried at once in the stream.
     pub window: usize,
-    /// Most stream blocks alive at the same time (never above `window`).
+    /// Most stream blocks alive (generated and being carried) at the same time:
+    /// never above `window`, nor above the worker threads.
     pub max_blocks_alive: usize,
     /// Variants carried (baseline, reform, Shapley coalitions), all replications.
     pub variants: usize,
@@ -703,5 +704,26 @@ impl ReplicationRun<'_> {
             years.push(YearResult { indicators, ledger: acc.ledger });
         }
         VariantResult { years, outcomes: kept, paths: pilot.paths }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_population_once_and_the_pilot_is_whole_blocks() {
+        for (n, pilot) in [(1, 1), (BLOCK, 10), (3 * BLOCK + 5, BLOCK + 1), (10 * BLOCK, 100 * BLOCK)] {
+            let plan = BlockPlan::new(n, pilot, 0);
+            assert_eq!(plan.window, 1);
+            let covered: usize = (0..plan.blocks()).map(|b| plan.range(b).1).sum();
+            assert_eq!(covered, n);
+            assert!(plan.pilot_blocks >= 1 && plan.pilot_blocks <= plan.blocks());
+            assert_eq!(plan.pilot_blocks, pilot.min(n).div_ceil(BLOCK));
+            let last = plan.share(plan.blocks() - 1);
+            assert_eq!(last.first_household + last.households, n as u64);
+        }
+        assert!(BlockPlan::new(3 * BLOCK + 5, BLOCK + 1, 1).streams());
+        assert!(!BlockPlan::new(3 * BLOCK + 5, 4 * BLOCK, 1).streams());
     }
 }

@@ -256,7 +256,8 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     if total <= 0.0 {
         return cuts;
     }
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
+    ranked.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut cum = 0.0;
     let mut next_cut = 0;
     for &(y, _, c, h) in &ranked {
