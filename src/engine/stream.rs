@@ -197,11 +197,11 @@ impl MarketSums {
         m
     }
 
-    /// Merged over blocks in block order.
-    fn merged<'b>(pops: impl Iterator<Item = &'b Population>) -> Self {
+    /// Summed per block (in parallel) and merged in block order.
+    fn merged(chunks: &[Chunk]) -> Self {
+        let blocks: Vec<MarketSums> = chunks.par_iter().map(|c| MarketSums::of(&c.pop)).collect();
         let mut out = MarketSums::default();
-        for pop in pops {
-            let m = MarketSums::of(pop);
+        for m in blocks {
             for (a, b) in out.persons.iter_mut().zip(m.persons) {
                 *a += b;
             }
@@ -523,7 +523,7 @@ impl ReplicationRun<'_> {
             stats.max_blocks_alive = most.load(Ordering::SeqCst);
         }
 
-        let results = variants.iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect();
+        let results = variants.par_iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect();
         Ok((results, stats))
     }
 
@@ -546,7 +546,7 @@ impl ReplicationRun<'_> {
             PilotVariant { years: Vec::new(), contexts: Vec::new(), paths: BaselinePaths::default(), cuts: Vec::new() };
         let mut income_index = [1.0, 1.0];
         let mut first_means: Option<[f64; 2]> = None;
-        let mut market_before = MarketSums::merged(chunks.iter().map(|c| &c.pop)).per_capita();
+        let mut market_before = MarketSums::merged(&chunks).per_capita();
         for year in base_year..=s.last_year {
             let t = (year - base_year) as usize;
             if let Some(p) = paths {
@@ -567,7 +567,7 @@ impl ReplicationRun<'_> {
                     None => {
                         // The baseline's own: the assumed growth of each per-capita part
                         // over what the dynamics delivered.
-                        let now = MarketSums::merged(chunks.iter().map(|c| &c.pop)).per_capita();
+                        let now = MarketSums::merged(&chunks).per_capita();
                         let growth = self.dynamics.part_growth(year);
                         let mut f = [[1.0; 3]; 2];
                         for r in 0..2 {
@@ -583,7 +583,7 @@ impl ReplicationRun<'_> {
                 chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
                 out.paths.alignment.push(factors);
                 if paths.is_none() {
-                    market_before = MarketSums::merged(chunks.iter().map(|c| &c.pop)).per_capita();
+                    market_before = MarketSums::merged(&chunks).per_capita();
                 }
                 &spec.set
             } else {
@@ -690,8 +690,14 @@ impl ReplicationRun<'_> {
         let base_year = self.scenario.profile.base_year;
         let mut years: Vec<YearResult> = Vec::with_capacity(pilot.years.len());
         let mut kept = Vec::new();
-        for (mut acc, ctx) in pilot.years.into_iter().zip(&pilot.contexts) {
-            let mut indicators = year_indicators(ctx.year, &acc, self.options);
+        // The years' indicators in parallel (each needs only its own year), growth after.
+        let indicators: Vec<YearIndicators> = pilot
+            .years
+            .par_iter()
+            .zip(&pilot.contexts)
+            .map(|(acc, ctx)| year_indicators(ctx.year, acc, self.options))
+            .collect();
+        for ((mut acc, ctx), mut indicators) in pilot.years.into_iter().zip(&pilot.contexts).zip(indicators) {
             if let Some(prev) = years.last() {
                 let ratio = self.dynamics.price_index(ctx.year) / self.dynamics.price_index(ctx.year - 1).max(1e-12);
                 indicators.set_growth(&prev.indicators, ratio);
