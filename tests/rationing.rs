@@ -161,3 +161,45 @@ fn lever_set_over_chunks_equals_one_piece() {
         assert!(posts_record.filled_places > 0.0 && posts_record.places == 1_500.0);
     }
 }
+
+/// Block quotas add up to the places exactly, and allocating block by block fills
+/// each quota within half of a household's weight.
+#[test]
+fn block_quotas_add_up_and_each_block_fills_its_own() {
+    use incomesim::policy::rationing::{BlockShare, allocate_block, fixed_weight};
+
+    for (total, block) in [(1_000u64, 128u64), (997, 100), (5, 2), (16_384 * 3 + 7, 16_384)] {
+        for places in [0.0, 1.0, 250.0, 1_234.567] {
+            let amount = fixed_weight(places);
+            let mut sum = 0;
+            let mut first = 0;
+            while first < total {
+                let share = BlockShare {
+                    first_household: first,
+                    households: block.min(total - first),
+                    total_households: total,
+                };
+                sum += share.part(amount);
+                first += block;
+            }
+            assert_eq!(sum, amount, "{places} places over {total} households in blocks of {block}");
+        }
+    }
+
+    let ctx = YearContext::base(2023, 7);
+    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let pops = chunks(1000, 4);
+    let (mut places, mut filled, mut first) = (0.0, 0.0, 0u64);
+    for pop in &pops {
+        let n = pop.household_count() as u64;
+        let share = BlockShare { first_household: first, households: n, total_households: 1000 };
+        let a = allocate_block(&lever, &ctx, pop, share).expect("valid");
+        // Within half of the largest household weight (3.5) of the block's quota.
+        assert!((a.report.filled - a.report.places).abs() <= 3.5 / 2.0 + 1e-9, "{:?}", a.report);
+        places += a.report.places;
+        filled += a.report.filled;
+        first += n;
+    }
+    assert!((places - 250.0).abs() < 1e-9, "places {places}");
+    assert!((filled - 250.0).abs() <= 4.0 * 3.5 / 2.0, "filled {filled}");
+}

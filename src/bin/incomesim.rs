@@ -62,6 +62,15 @@ struct RunOptions {
     fail_on_missed_targets: bool,
 }
 
+/// Stages `incomesim bench` times.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BenchStages {
+    All,
+    Generation,
+    OneYear,
+    Full,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs a scenario (the embedded Liupanshui 2022 plan when none is given) and
@@ -92,6 +101,37 @@ enum Command {
         b: PathBuf,
         #[command(flatten)]
         options: RunOptions,
+    },
+    /// Benchmarks the engine on the default scenario with every lever of the registry
+    /// on (every dibao rule too), through the same code as `run`: household-years per
+    /// second for generation, a one-year projection and the full scenario, and the
+    /// peak memory. Household-years count each household once per projected year
+    /// (baseline and reform are both carried).
+    Bench {
+        /// Households.
+        #[arg(long, default_value_t = 1_000_000)]
+        households: usize,
+        /// Projected years of the full scenario (a count: 3 means base year + 3).
+        #[arg(long, default_value_t = 3)]
+        years: u16,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<NonZeroUsize>,
+        /// Also compute Shapley values (off: one run of baseline and reform).
+        #[arg(long)]
+        shapley: bool,
+        /// Households carried at once by the stream (default: two blocks per thread).
+        #[arg(long)]
+        chunk_households: Option<usize>,
+        /// Households of the pilot (default 1,048,576).
+        #[arg(long)]
+        pilot_households: Option<usize>,
+        /// Stages to time.
+        #[arg(long, value_enum, default_value_t = BenchStages::All)]
+        stages: BenchStages,
+        /// Output format (`json`: one JSON object).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Validates a scenario file without running it.
     #[command(after_help = EXIT_CODES)]
@@ -195,6 +235,24 @@ fn main() -> ExitCode {
         Command::Check { scenario } => check(&scenario),
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
+        Command::Bench { households, years, threads, shapley, chunk_households, pilot_households, stages, format } => {
+            let stages = match stages {
+                BenchStages::All => incomesim::engine::bench::Stages::All,
+                BenchStages::Generation => incomesim::engine::bench::Stages::Generation,
+                BenchStages::OneYear => incomesim::engine::bench::Stages::OneYear,
+                BenchStages::Full => incomesim::engine::bench::Stages::Full,
+            };
+            let options = incomesim::engine::bench::BenchOptions {
+                households,
+                years,
+                threads: threads.map(NonZeroUsize::get),
+                shapley,
+                chunk_households,
+                pilot_households,
+                stages,
+            };
+            bench(&options, format)
+        }
         Command::Population { region, households, seed, threads, format, microdata } => {
             population(&region, households, seed, threads, format, microdata.as_deref())
         }
@@ -272,7 +330,7 @@ fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
     if !std::io::stderr().is_terminal() {
         return projection.run().map_err(Failure::from_run);
     }
-    let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len} variant-years, {elapsed}")
+    let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len} ({msg}: variant-years, then blocks), {elapsed}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     let bar = ProgressBar::new(0).with_style(style).with_prefix(label.to_string());
     let hook = bar.clone();
@@ -373,6 +431,15 @@ fn regions() -> Result<(), Failure> {
 }
 
 /// `incomesim levers`.
+/// `incomesim bench`.
+fn bench(options: &incomesim::engine::bench::BenchOptions, format: Format) -> Result<(), Failure> {
+    let report = incomesim::engine::bench::run(options).map_err(Failure::from_run)?;
+    match format {
+        Format::Table => say(&report.to_table()),
+        Format::Json => say(&format!("{}\n", serde_json::to_string(&report)?)),
+    }
+}
+
 fn levers(format: Format) -> Result<(), Failure> {
     use incomesim::policy::registry::{DefaultValue, registry};
     let all = registry();

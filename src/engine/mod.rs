@@ -1,10 +1,12 @@
 //! The projection engine: baseline against reform, year by year, with each lever's
 //! contribution (Shapley values), targets and uncertainty.
 
+pub mod bench;
 pub mod output;
 pub mod projection;
 pub mod report;
 pub mod shapley;
+pub mod stream;
 pub mod targets;
 
 pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};

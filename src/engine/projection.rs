@@ -2,22 +2,20 @@
 //! rules and under the reform, with every coalition of reform levers the Shapley
 //! values need, and replications.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::shapley::{self, Coalition, Contributions};
+use super::stream::{BlockPlan, Detail, PILOT_HOUSEHOLDS, ReplicationRun, StreamStats, VariantSpec};
 use super::targets::{Target, TargetResult};
 use crate::dynamics::Dynamics;
 use crate::error::{Error, Result};
 use crate::generate::{BLOCK, Generator};
-use crate::indicators::{
-    AllWeighting, DibaoLines, Group, HouseholdOutcome, IndicatorOptions, PovertyLines, YearIndicators,
-};
-use crate::model::{Population, Residence};
+use crate::indicators::{AllWeighting, Group, HouseholdOutcome, IndicatorOptions, PovertyLines, YearIndicators};
 use crate::policy::registry::{self, BuildContext};
-use crate::policy::{Chunk, Ledger, Lever, LeverSet, YearContext};
+use crate::policy::{Ledger, Lever};
 use crate::random::{Purpose, StreamRng};
 use crate::region::Profile;
 
@@ -49,11 +47,8 @@ pub struct Scenario {
     pub name: String,
     /// The region profile of the base population.
     pub profile: Profile,
-    /// Households to generate (with `microdata`, the number of households loaded).
+    /// Households to generate.
     pub households: usize,
-    /// Household microdata to start from instead of a generated population (the
-    /// profile still gives the base-year rules and calibration).
-    pub microdata: Option<crate::scenario::MicrodataFiles>,
     /// Seed of the population and of every draw.
     pub seed: u64,
     /// Last projected year (the first is the year after the profile's base year).
@@ -77,6 +72,9 @@ pub struct Scenario {
     pub poverty_lines: Vec<f64>,
     /// Uncertain baseline assumptions, drawn per replication.
     pub uncertainty: Vec<Uncertain>,
+    /// The base population's microdata files, when the scenario reads its households
+    /// instead of generating them (then `households` is their number).
+    pub microdata: Option<crate::scenario::MicrodataFiles>,
 }
 
 impl Scenario {
@@ -86,7 +84,6 @@ impl Scenario {
         Scenario {
             name: format!("{} baseline", profile.id),
             households: 20_000,
-            microdata: None,
             seed: 7,
             last_year: profile.base_year + 3,
             dynamics: Dynamics::from_profile(&profile),
@@ -98,6 +95,7 @@ impl Scenario {
             shapley_exact_max: shapley::EXACT_MAX_LEVERS,
             poverty_lines: vec![6_000.0, 10_000.0],
             uncertainty: Vec::new(),
+            microdata: None,
             profile,
         }
     }
@@ -141,48 +139,6 @@ pub struct BaselinePaths {
     /// composition (ageing, retirement, job churn, migration, urbanisation) takes away
     /// from individual growth is given back, as the published per-capita series count it.
     pub alignment: Vec<[[f64; 3]; 2]>,
-}
-
-/// Weighted per-capita wage, operating and property income by residence, summed in
-/// household order.
-fn market_per_capita(chunks: &[Chunk]) -> [[f64; 3]; 2] {
-    let mut sums = [[0.0f64; 3]; 2];
-    let mut persons = [0.0f64; 2];
-    for c in chunks {
-        let (p, hh) = (&c.pop.persons, &c.pop.households);
-        for h in 0..c.pop.household_count() {
-            let (r, w) = (hh.residence[h].index(), hh.weight[h] as f64);
-            persons[r] += w * hh.size[h] as f64;
-            for i in c.pop.members(h) {
-                sums[r][0] += w * p.wage[i] as f64;
-                sums[r][1] += w * p.operating[i] as f64;
-                sums[r][2] += w * p.property[i] as f64;
-            }
-        }
-    }
-    let mut out = [[0.0; 3]; 2];
-    for r in 0..2 {
-        for k in 0..3 {
-            out[r][k] = if persons[r] > 0.0 { sums[r][k] / persons[r] } else { 0.0 };
-        }
-    }
-    out
-}
-
-/// Scales persons' market incomes by residence and part.
-fn align(chunks: &mut [Chunk], factors: &[[f64; 3]; 2]) {
-    chunks.par_iter_mut().for_each(|c| {
-        let (p, hh) = (&mut c.pop.persons, &c.pop.households);
-        for h in 0..hh.size.len() {
-            let f = &factors[hh.residence[h].index()];
-            let first = hh.first_person[h] as usize;
-            for i in first..first + hh.size[h] as usize {
-                p.wage[i] = (p.wage[i] as f64 * f[0]).round() as f32;
-                p.operating[i] = (p.operating[i] as f64 * f[1]).round() as f32;
-                p.property[i] = (p.property[i] as f64 * f[2]).round() as f32;
-            }
-        }
-    });
 }
 
 impl VariantResult {
@@ -239,6 +195,8 @@ pub struct Outcome {
     pub replications: Vec<VariantResult>,
     /// Every assumption the run depends on: profile, base rules, dynamics.
     pub assumptions: Vec<(String, String)>,
+    /// How the population was carried: blocks, pilot, window, variants.
+    pub stream: StreamStats,
 }
 
 /// The spread of one indicator across replications.
@@ -306,65 +264,84 @@ impl Outcome {
     }
 }
 
-/// How far a projection has got, as [`Projection::on_progress`] reports it: `done` of
-/// `total` steps, a step being one year of one variant (baseline, a coalition of
-/// levers, a replication or the microdata export). With sampled Shapley values
-/// `total` is an upper bound: the last report has `done == total`.
+/// How far a projection has got, for a progress bar: `done` of `total` steps of the
+/// current stage (`"pilot"`: variant-years of the pilot; `"stream"`: blocks after the
+/// pilot), per replication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Steps done.
     pub done: usize,
-    /// Steps in all.
+    /// Steps of the stage.
     pub total: usize,
-    /// What is running: `calibrating`, `projecting`, `microdata` (the export's run) or `done`.
+    /// The stage: `pilot` or `stream`.
     pub stage: &'static str,
 }
 
-/// The progress callback and its step counter.
-#[derive(Clone)]
-struct ProgressHook {
-    report: Arc<dyn Fn(Progress) + Send + Sync>,
-    done: Arc<std::sync::atomic::AtomicUsize>,
+/// A progress callback.
+pub type ProgressFn = dyn Fn(Progress) + Send + Sync;
+
+/// Runs a scenario: `Projection::new(&scenario).run()`.
+///
+/// The population is carried in fixed blocks of [`BLOCK`] households: a pilot of the
+/// first [`PILOT_HOUSEHOLDS`] households fixes what needs the whole population, then
+/// the other blocks stream through every year on their own, a window at a time, so
+/// memory is bounded by the pilot and the window, not by the number of households.
+/// See [`super::stream`] for what is exact and what the pilot estimates.
+pub struct Projection<'a> {
+    scenario: &'a Scenario,
+    chunk_households: Option<usize>,
+    pilot_households: usize,
+    keep_outcomes: bool,
+    microdata: Option<(u16, std::path::PathBuf)>,
+    progress: Option<Arc<ProgressFn>>,
 }
 
-impl std::fmt::Debug for ProgressHook {
+impl std::fmt::Debug for Projection<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProgressHook").field("done", &self.done).finish_non_exhaustive()
+        f.debug_struct("Projection")
+            .field("scenario", &self.scenario.name)
+            .field("chunk_households", &self.chunk_households)
+            .field("pilot_households", &self.pilot_households)
+            .field("keep_outcomes", &self.keep_outcomes)
+            .field("microdata", &self.microdata)
+            .field("progress", &self.progress.is_some())
+            .finish()
     }
 }
 
-/// Runs a scenario: `Projection::new(&scenario).chunk_households(n).run()`.
-#[derive(Debug)]
-pub struct Projection<'a> {
-    scenario: &'a Scenario,
-    chunk_households: usize,
-    base_rules: LeverSet,
-    keep_outcomes: bool,
-    microdata: Option<(u16, std::path::PathBuf)>,
-    progress: Option<ProgressHook>,
-}
-
 impl<'a> Projection<'a> {
-    /// A projection of a scenario with the default chunk size.
+    /// A projection of a scenario with the default window and pilot.
     pub fn new(scenario: &'a Scenario) -> Self {
         Projection {
             scenario,
-            chunk_households: BLOCK,
-            base_rules: LeverSet::new(),
+            chunk_households: None,
+            pilot_households: PILOT_HOUSEHOLDS,
             keep_outcomes: false,
             microdata: None,
             progress: None,
         }
     }
 
-    /// Households per chunk (the unit of parallel work). Results do not depend on it.
+    /// Households in one window of the stream (rounded up to whole blocks of [`BLOCK`];
+    /// default: two blocks per worker thread): the blocks handed to the workers together
+    /// and merged in order before the next window. Each worker generates and carries
+    /// one block at a time, so the blocks alive are at most the smaller of the window
+    /// and the threads; the window adds only its blocks' small summaries. Results do
+    /// not depend on it.
     pub fn chunk_households(mut self, n: usize) -> Self {
-        self.chunk_households = n.max(1);
+        self.chunk_households = Some(n.max(1));
         self
     }
 
-    /// Keeps every household's outcome in every year of every variant (for checking
-    /// households one by one; memory grows with households × years × variants).
+    /// Households of the pilot (rounded up to whole blocks; default
+    /// [`PILOT_HOUSEHOLDS`]). A population no larger is run entirely as the pilot.
+    pub fn pilot_households(mut self, n: usize) -> Self {
+        self.pilot_households = n.max(1);
+        self
+    }
+
+    /// Keeps every household's outcome in every year of the reported variants (for
+    /// checking households one by one; memory grows with households × years × variants).
     pub fn keep_outcomes(mut self, keep: bool) -> Self {
         self.keep_outcomes = keep;
         self
@@ -373,57 +350,60 @@ impl<'a> Projection<'a> {
     /// Writes the reform's household (and person) microdata of `year` to
     /// `dir/households.csv` and `dir/persons.csv`: every input the rules read, each
     /// income part before and after the levers, and each lever's amount. Files are
-    /// written atomically.
+    /// written block by block and committed atomically at the end.
     pub fn microdata(mut self, year: u16, dir: impl Into<std::path::PathBuf>) -> Self {
         self.microdata = Some((year, dir.into()));
         self
     }
 
-    /// Calls `f` as the projection goes: once before calibration, after each year of
-    /// each variant, and once at the end. Results do not depend on it.
+    /// Calls `f` as the run progresses: after each year of each variant of the pilot
+    /// and after each window of stream blocks (from worker-free points, in order).
     pub fn on_progress(mut self, f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(ProgressHook { report: Arc::new(f), done: Arc::default() });
+        self.progress = Some(Arc::new(f));
         self
     }
 
-    /// Steps of the whole run: years × variants (every coalition the Shapley values
-    /// need, at most, the other replications and the two runs of a microdata export).
-    fn progress_total(&self) -> usize {
-        let s = self.scenario;
-        let years = (s.last_year.saturating_sub(s.profile.base_year) as usize) + 1;
-        let n = s.reform.len().min(63);
-        let every = 1usize << n.min(20);
-        let coalitions = match (n, s.shapley) {
-            (0, _) => 1,
-            (_, false) => 2,
-            _ if n <= s.shapley_exact_max => every,
-            _ => every.min(s.shapley_permutations.saturating_mul(n).saturating_add(2)),
+    /// The blocks of the run with the current thread pool.
+    pub fn plan(&self) -> BlockPlan {
+        let window = match self.chunk_households {
+            Some(n) => n.div_ceil(BLOCK),
+            None => 2 * rayon::current_num_threads(),
         };
-        let exports = if self.microdata.is_some() { 2 } else { 0 };
-        (coalitions + s.replications.max(1) - 1 + exports) * years
-    }
-
-    /// Reports `step` more steps done at `stage` (`calibrating` starts the count anew,
-    /// `done` ends it).
-    fn tick(&self, step: usize, stage: &'static str) {
-        use std::sync::atomic::Ordering;
-        if let Some(p) = &self.progress {
-            if stage == "calibrating" {
-                p.done.store(0, Ordering::Relaxed);
-            }
-            let total = self.progress_total();
-            let done = p.done.fetch_add(step, Ordering::Relaxed) + step;
-            let done = if stage == "done" { total } else { done.min(total) };
-            (p.report)(Progress { done, total, stage });
-        }
+        BlockPlan::new(self.scenario.households, self.pilot_households, window)
     }
 
     /// Runs the baseline, the reform, the Shapley coalitions and the replications.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for an empty population or year range; calibration and
-    /// lever errors.
+    /// lever errors; I/O errors writing microdata.
     pub fn run(&self) -> Result<Outcome> {
+        self.check()?;
+        let s = self.scenario;
+        let generator = Generator::calibrate(&s.profile, s.seed)?;
+        self.run_with(&generator)
+    }
+
+    /// Runs with a generator already calibrated on the scenario's profile and seed
+    /// (for timing the projection apart from the calibration).
+    ///
+    /// # Errors
+    /// As [`Projection::run`]; [`Error::InvalidRequest`] if the generator was
+    /// calibrated on another profile.
+    pub fn run_with_generator(&self, generator: &Generator) -> Result<Outcome> {
+        if generator.profile().id != self.scenario.profile.id {
+            return Err(Error::InvalidRequest(format!(
+                "the generator was calibrated on `{}`, the scenario is on `{}`",
+                generator.profile().id,
+                self.scenario.profile.id
+            )));
+        }
+        self.check()?;
+        self.run_with(generator)
+    }
+
+    /// Checks the request before anything runs.
+    fn check(&self) -> Result<()> {
         let s = self.scenario;
         if s.households == 0 {
             return Err(Error::InvalidRequest("a projection needs at least one household".into()));
@@ -437,8 +417,6 @@ impl<'a> Projection<'a> {
         if s.reform.len() > 63 {
             return Err(Error::InvalidRequest("at most 63 reform levers".into()));
         }
-        self.tick(0, "calibrating");
-        let generator = Generator::calibrate(&s.profile, s.seed)?;
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
         {
@@ -447,21 +425,12 @@ impl<'a> Projection<'a> {
                 s.profile.base_year, s.last_year
             )));
         }
-        let this = Projection {
-            base_rules: generator.rules().clone(),
-            microdata: self.microdata.clone(),
-            scenario: self.scenario,
-            chunk_households: self.chunk_households,
-            keep_outcomes: self.keep_outcomes,
-            progress: self.progress.clone(),
-        };
-        let outcome = this.run_with(&generator)?;
-        self.tick(0, "done");
-        Ok(outcome)
+        Ok(())
     }
 
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
         let s = self.scenario;
+        let base_rules = generator.rules().clone();
         let baseline_rules = generator.projection_rules()?;
         let context = BuildContext {
             base_year: s.profile.base_year,
@@ -483,52 +452,109 @@ impl<'a> Projection<'a> {
             set
         };
         let all: Coalition = if s.reform.is_empty() { 0 } else { (1u64 << s.reform.len()) - 1 };
+        let n = s.reform.len();
+        let shapley_wanted = s.shapley && n > 0;
+        let contributions_of = |value: &mut dyn FnMut(Coalition) -> Vec<f64>| {
+            if n <= s.shapley_exact_max {
+                shapley::exact(n, value)
+            } else {
+                shapley::sampled(n, s.shapley_permutations, s.seed, value)
+            }
+        };
+        // Every coalition the Shapley values will ask for, known before any is run (the
+        // sampled orders depend only on the seed): each block carries them all.
+        let mut wanted: BTreeSet<Coalition> = [0, all].into();
+        if shapley_wanted {
+            contributions_of(&mut |c| {
+                wanted.insert(c);
+                vec![0.0; SHAPLEY_OUTCOMES.len()]
+            });
+        }
+        let options = IndicatorOptions {
+            lines: PovertyLines::new(s.poverty_lines.clone()).unwrap_or_default(),
+            all_weighting: AllWeighting::from_profile(&s.profile),
+        };
+        // A microdata population is read once and cut into blocks; a synthetic one is
+        // generated block by block.
+        let microdata = match &s.microdata {
+            Some(files) => {
+                let pop = files.load()?;
+                if pop.household_count() != s.households {
+                    return Err(Error::InvalidRequest(format!(
+                        "the microdata have {} households but the scenario says {}",
+                        pop.household_count(),
+                        s.households
+                    )));
+                }
+                Some(super::stream::into_blocks(pop))
+            }
+            None => None,
+        };
+        let plan = self.plan();
+        let mut exporter = match &self.microdata {
+            Some((year, dir)) => {
+                std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
+                let names = if *year > s.profile.base_year { set_for(all) } else { base_rules.clone() };
+                Some(crate::microdata::FileExporter::create(
+                    &dir.join("households.csv"),
+                    Some(&dir.join("persons.csv")),
+                    *year as i32,
+                    crate::microdata::lever_names(&names),
+                )?)
+            }
+            None => None,
+        };
 
         let mut replications = Vec::with_capacity(s.replications.max(1));
         let mut baseline = None;
         let mut contributions = None;
+        let mut stats = StreamStats::default();
         for r in 0..s.replications.max(1) {
             let seed = s.seed.wrapping_add(r as u64);
-            let base = self.base_chunks(generator, seed)?;
-            let mut dynamics = self.dynamics_for(r, seed);
-            // Fertility is calibrated on the whole base population.
-            let whole = join(&base);
-            dynamics.calibrate_fertility(&whole);
-            let dynamics = &dynamics;
-            // The baseline first: its income path indexes every variant's thresholds.
-            let base_result = self.run_variant(&base, &set_for(0), seed, dynamics, None);
-            let path = base_result.paths.clone();
+            let coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
+            let coalitions: Vec<Coalition> = {
+                let mut v = coalitions;
+                v.dedup();
+                v
+            };
+            let variants: Vec<VariantSpec> = coalitions
+                .iter()
+                .map(|&c| VariantSpec {
+                    set: set_for(c),
+                    detail: if (r == 0 && c == 0) || c == all { Detail::Full } else { Detail::Sums },
+                    export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
+                })
+                .collect();
+            let generator = generator.with_seed(seed);
+            let run = ReplicationRun {
+                scenario: s,
+                generator: &generator,
+                base_rules: &base_rules,
+                dynamics: self.dynamics_for(r, seed),
+                seed,
+                options: &options,
+                plan,
+                keep_outcomes: self.keep_outcomes,
+                progress: self.progress.as_deref(),
+                microdata: microdata.as_deref(),
+            };
+            let (results, st) = run.run(&variants, if r == 0 { exporter.as_mut() } else { None })?;
+            stats.add(&st);
+            let mut by_coalition: std::collections::HashMap<Coalition, VariantResult> =
+                coalitions.iter().copied().zip(results).collect();
+            let reform_result = by_coalition.get(&all).cloned().unwrap_or_else(empty_variant);
             if r == 0 {
-                let mut cache: std::collections::HashMap<Coalition, VariantResult> = Default::default();
-                cache.insert(0, base_result);
-                let mut run = |c: Coalition| -> VariantResult {
-                    cache
-                        .entry(c)
-                        .or_insert_with(|| self.run_variant(&base, &set_for(c), seed, dynamics, Some(&path)))
-                        .clone()
-                };
-                if s.shapley && !s.reform.is_empty() {
-                    let n = s.reform.len();
-                    let value = |c| run(c).shapley_outcomes();
-                    contributions = Some(if n <= s.shapley_exact_max {
-                        shapley::exact(n, value)
-                    } else {
-                        shapley::sampled(n, s.shapley_permutations, seed, value)
-                    });
+                if shapley_wanted {
+                    contributions = Some(contributions_of(&mut |c| {
+                        by_coalition.get(&c).map_or_else(|| vec![0.0; SHAPLEY_OUTCOMES.len()], |v| v.shapley_outcomes())
+                    }));
                 }
-                baseline = Some(run(0));
-                replications.push(run(all));
-            } else {
-                replications.push(self.run_variant(&base, &set_for(all), seed, dynamics, Some(&path)));
+                baseline = by_coalition.remove(&0);
             }
+            replications.push(reform_result);
         }
-        if let Some(export) = &self.microdata {
-            let seed = s.seed;
-            let base = self.base_chunks(generator, seed)?;
-            let mut dynamics = self.dynamics_for(0, seed);
-            dynamics.calibrate_fertility(&join(&base));
-            let path = self.run_variant(&base, &set_for(0), seed, &dynamics, None).paths;
-            self.run_variant_exporting(&base, &set_for(all), seed, &dynamics, Some(&path), Some(export))?;
+        if let Some(e) = exporter {
+            e.commit()?;
         }
         let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
         let targets = s.targets.iter().map(|t| t.check(&lookups)).collect();
@@ -542,29 +568,30 @@ impl<'a> Projection<'a> {
              series grow; every variant is scaled by the baseline's factors"
                 .into(),
         ));
+        if plan.streams() {
+            assumptions.push((
+                "streaming".into(),
+                format!(
+                    "{} households in {} blocks: the first {} blocks (the pilot) fix the weight normalisation, \
+                     fertility, the baseline's income index and alignment, and the ledger's quintile boundaries; \
+                     median, quintile means, Gini, Theil and Lorenz are computed on the pilot's households; rationed \
+                     levers fill their places block by block",
+                    s.households,
+                    plan.blocks(),
+                    plan.pilot_blocks
+                ),
+            ));
+        }
         Ok(Outcome {
-            baseline: baseline.unwrap_or(VariantResult {
-                years: Vec::new(),
-                outcomes: Vec::new(),
-                paths: BaselinePaths::default(),
-            }),
+            baseline: baseline.unwrap_or_else(empty_variant),
             reform: replications[0].clone(),
             contributions,
             lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
             targets,
             replications,
             assumptions,
+            stream: stats,
         })
-    }
-
-    /// The base-year population in chunks: the scenario's microdata, or generated with
-    /// `seed`.
-    fn base_chunks(&self, generator: &Generator, seed: u64) -> Result<Vec<Chunk>> {
-        let pop = match &self.scenario.microdata {
-            Some(files) => files.load()?,
-            None => generator.with_seed(seed).generate(self.scenario.households)?,
-        };
-        Ok(split(pop, self.chunk_households))
     }
 
     /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
@@ -585,188 +612,8 @@ impl<'a> Projection<'a> {
         }
         d
     }
-
-    /// One variant: the base year under the base rules (the same for every variant:
-    /// levers act from the first projected year), then each projected year under `set`.
-    fn run_variant(
-        &self,
-        base: &[Chunk],
-        set: &LeverSet,
-        seed: u64,
-        dynamics: &Dynamics,
-        paths: Option<&BaselinePaths>,
-    ) -> VariantResult {
-        self.run_variant_exporting(base, set, seed, dynamics, paths, None).unwrap_or_else(|_| VariantResult {
-            years: Vec::new(),
-            outcomes: Vec::new(),
-            paths: BaselinePaths::default(),
-        })
-    }
-
-    /// A variant, writing its microdata of `export.0` to `export.1` on the way.
-    fn run_variant_exporting(
-        &self,
-        base: &[Chunk],
-        set: &LeverSet,
-        seed: u64,
-        dynamics: &Dynamics,
-        paths: Option<&BaselinePaths>,
-        export: Option<&(u16, std::path::PathBuf)>,
-    ) -> Result<VariantResult> {
-        let s = self.scenario;
-        let base_year = s.profile.base_year;
-        let options = IndicatorOptions {
-            lines: PovertyLines::new(s.poverty_lines.clone()).unwrap_or_default(),
-            all_weighting: AllWeighting::from_profile(&s.profile),
-        };
-        let mut chunks: Vec<Chunk> = base.to_vec();
-        let mut years = Vec::new();
-        let mut kept = Vec::new();
-        let mut previous: Option<(Vec<HouseholdOutcome>, YearIndicators)> = None;
-        let mut income_index = [1.0, 1.0];
-        let mut used = BaselinePaths::default();
-        let mut market_before = market_per_capita(&chunks);
-        for year in base_year..=s.last_year {
-            let t = (year - base_year) as usize;
-            if let Some(p) = paths {
-                income_index = p.income.get(t).copied().unwrap_or(income_index);
-            }
-            used.income.push(income_index);
-            let ctx = YearContext { year, base_year, seed, price_index: dynamics.price_index(year), income_index };
-            let active = if year > base_year {
-                chunks.par_iter_mut().for_each(|c| dynamics.advance(&ctx, &mut c.pop));
-                let factors = match paths.and_then(|p| p.alignment.get(t)) {
-                    Some(f) => *f,
-                    None => {
-                        // The baseline's own: the assumed growth of each per-capita part
-                        // over what the dynamics delivered.
-                        let now = market_per_capita(&chunks);
-                        let growth = dynamics.part_growth(year);
-                        let mut f = [[1.0; 3]; 2];
-                        for r in 0..2 {
-                            for k in 0..3 {
-                                if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
-                                    f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
-                                }
-                            }
-                        }
-                        f
-                    }
-                };
-                align(&mut chunks, &factors);
-                used.alignment.push(factors);
-                market_before = market_per_capita(&chunks);
-                set
-            } else {
-                used.alignment.push([[1.0; 3]; 2]);
-                &self.base_rules
-            };
-            let dibao_index = active.levers().position(|l| l.name() == "dibao");
-            let exporting = export.filter(|(y, _)| *y == year);
-            let market: Vec<crate::model::Accounts> = match exporting {
-                Some(_) => chunks
-                    .iter()
-                    .map(|c| {
-                        let mut a = crate::model::Accounts::default();
-                        crate::policy::market_accounts(&c.pop, &mut a);
-                        a
-                    })
-                    .collect(),
-                None => Vec::new(),
-            };
-            let ledger = active.apply_year_chunks(&ctx, &mut chunks);
-            if let Some((_, dir)) = exporting {
-                write_microdata(dir, year, active, &chunks, &market)?;
-            }
-            let lines = dibao_lines(active, &ctx, &s.profile);
-            let mut outcomes = Vec::new();
-            let mut buffer = Vec::new();
-            for c in &chunks {
-                let dibao = dibao_index.map(|i| c.columns.paid[i].as_slice());
-                if crate::indicators::fill_outcomes(&mut buffer, &c.pop, &c.accounts, dibao, &lines).is_ok() {
-                    outcomes.extend_from_slice(&buffer);
-                }
-            }
-            let mut indicators =
-                YearIndicators::compute_with(year, &outcomes, previous.as_ref().map(|p| p.0.as_slice()), &options);
-            if let Some((_, prev)) = &previous {
-                let ratio = dynamics.price_index(year) / dynamics.price_index(year - 1).max(1e-12);
-                indicators.set_growth(prev, ratio);
-            }
-            if let Some(first) = years.first().map(|y: &YearResult| &y.indicators) {
-                for (k, g) in [Group::Urban, Group::Rural].into_iter().enumerate() {
-                    let m0 = first.group(g).mean.disposable;
-                    if m0 > 0.0 {
-                        income_index[k] = indicators.group(g).mean.disposable / m0;
-                    }
-                }
-            }
-            years.push(YearResult { indicators: indicators.clone(), ledger });
-            if self.keep_outcomes {
-                kept.push(outcomes.clone());
-            }
-            previous = Some((outcomes, indicators));
-            self.tick(1, if export.is_some() { "microdata" } else { "projecting" });
-        }
-        Ok(VariantResult { years, outcomes: kept, paths: used })
-    }
 }
 
-/// Writes one year's microdata of every chunk, in order, atomically.
-fn write_microdata(
-    dir: &std::path::Path,
-    year: u16,
-    set: &LeverSet,
-    chunks: &[Chunk],
-    market: &[crate::model::Accounts],
-) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
-    let mut out = crate::microdata::FileExporter::create(
-        &dir.join("households.csv"),
-        Some(&dir.join("persons.csv")),
-        year as i32,
-        crate::microdata::lever_names(set),
-    )?;
-    for (c, m) in chunks.iter().zip(market) {
-        out.write_chunk(&c.pop, m, &c.accounts, &c.columns)?;
-    }
-    out.commit()?;
-    Ok(())
-}
-
-/// The chunks' populations joined in order (a copy).
-fn join(chunks: &[Chunk]) -> Population {
-    let mut pop = Population::default();
-    for c in chunks {
-        pop.append(c.pop.clone());
-    }
-    pop
-}
-
-/// Splits a population into chunks of `size` households, in order. Chunks are cut
-/// from the end, so every household is copied once.
-fn split(pop: Population, size: usize) -> Vec<Chunk> {
-    let n = pop.household_count();
-    let size = size.max(1);
-    let mut rest = pop;
-    let mut chunks = Vec::with_capacity(n.div_ceil(size));
-    for start in (size..n).step_by(size).rev() {
-        chunks.push(Chunk::new(rest.split_off(start)));
-    }
-    rest.shrink_to_fit();
-    chunks.push(Chunk::new(rest));
-    chunks.reverse();
-    chunks
-}
-
-/// The dibao line of every residence and tier this year, from the set's dibao lever
-/// (the profile's base thresholds when the set has none).
-fn dibao_lines(set: &LeverSet, ctx: &YearContext, profile: &Profile) -> DibaoLines {
-    let line = |r: Residence| -> Vec<f64> {
-        let tiers = profile.dibao_thresholds_per_month(r);
-        (0..tiers.len())
-            .map(|t| set.get("dibao").and_then(|d| d.dibao_line(ctx, r, t as u8)).unwrap_or(tiers[t] * 12.0))
-            .collect()
-    };
-    DibaoLines::new(line(Residence::Urban), line(Residence::Rural))
+fn empty_variant() -> VariantResult {
+    VariantResult { years: Vec::new(), outcomes: Vec::new(), paths: BaselinePaths::default() }
 }

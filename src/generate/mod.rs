@@ -252,15 +252,55 @@ pub(crate) fn apply_base_rules(rules: &LeverSet, pop: &mut Population, year: u16
 /// Scales weights so weighted urban and rural persons equal the profile's resident
 /// population, summing in household order.
 fn normalise_weights(pop: &mut Population, profile: &Profile) {
-    let mut persons = [0.0f64; 2];
-    for h in 0..pop.household_count() {
-        persons[pop.households.residence[h].index()] += pop.households.weight[h] as f64 * pop.households.size[h] as f64;
+    let households = pop.household_count();
+    WeightNormalisation::from_sample(profile, &[&*pop], households).apply(pop);
+}
+
+/// The factors that scale generated weights (as [`Generator::generate_chunk`] sets
+/// them) so that weighted urban and rural persons equal the profile's resident
+/// population: one factor per residence.
+///
+/// [`Generator::generate`] takes them from the whole population, so the totals are
+/// exact. A streamed run, which never holds the whole population, takes them from
+/// its first households (the pilot sample): weighted persons then match the profile
+/// up to the sampling error of the sample's mean weighted size (households are drawn
+/// independently, so the first households are a random sample).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeightNormalisation {
+    /// Factors `[urban, rural]`.
+    pub factor: [f64; 2],
+}
+
+impl WeightNormalisation {
+    /// The factors from the first households of a population of `total_households`,
+    /// generated with that total (`sample`: the pieces in household order). Persons
+    /// are summed in household order; with the whole population as sample the totals
+    /// match the profile exactly.
+    pub fn from_sample(profile: &Profile, sample: &[&Population], total_households: usize) -> Self {
+        let mut persons = [0.0f64; 2];
+        let mut households = 0usize;
+        for pop in sample {
+            for h in 0..pop.household_count() {
+                persons[pop.households.residence[h].index()] +=
+                    pop.households.weight[h] as f64 * pop.households.size[h] as f64;
+            }
+            households += pop.household_count();
+        }
+        // 1.0 exactly when the sample is the whole population.
+        let scale = if households > 0 { total_households as f64 / households as f64 } else { 1.0 };
+        let factor = [Residence::Urban, Residence::Rural].map(|r| {
+            let p = persons[r.index()] * scale;
+            if p > 0.0 { profile.resident_persons(r) / p } else { 1.0 }
+        });
+        WeightNormalisation { factor }
     }
-    let factor = [Residence::Urban, Residence::Rural]
-        .map(|r| if persons[r.index()] > 0.0 { profile.resident_persons(r) / persons[r.index()] } else { 1.0 });
-    for h in 0..pop.household_count() {
-        let a = pop.households.residence[h].index();
-        pop.households.weight[h] = (pop.households.weight[h] as f64 * factor[a]) as f32;
+
+    /// Scales the weights of a generated piece of the population.
+    pub fn apply(&self, pop: &mut Population) {
+        for h in 0..pop.household_count() {
+            let a = pop.households.residence[h].index();
+            pop.households.weight[h] = (pop.households.weight[h] as f64 * self.factor[a]) as f32;
+        }
     }
 }
 

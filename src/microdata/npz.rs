@@ -581,8 +581,8 @@ fn build(a: &PeerArrays, start: usize, end: usize, p0: usize, first_id: u64) -> 
         retiree_pension: a.retiree_pension[ps].to_vec(),
         income_tax: vec![0.0; np],
         contributions: vec![0.0; np],
-        wage_persistent: vec![0.0; np],
-        wage_transitory: vec![0.0; np],
+        wage_persistent: vec![crate::model::LogShock::default(); np],
+        wage_transitory: vec![crate::model::LogShock::default(); np],
     };
     let households = Households {
         id: (0..n as u64).map(|h| first_id + start as u64 + h).collect(),

@@ -138,6 +138,16 @@ pub struct HouseholdIds {
     wide: Vec<u64>,
 }
 
+impl FromIterator<u64> for HouseholdIds {
+    fn from_iter<I: IntoIterator<Item = u64>>(iter: I) -> Self {
+        let mut ids = HouseholdIds::default();
+        for id in iter {
+            ids.push(id);
+        }
+        ids
+    }
+}
+
 impl HouseholdIds {
     /// Marks a stored value that points into the side list.
     const WIDE: u32 = 1 << 31;

@@ -541,7 +541,7 @@ impl Lever for Dibao {
         let Population { persons, households: hh, .. } = pop;
         let n = hh.len();
         let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
-        let (residence, tier, ids, rigid) = (&hh.residence[..n], &hh.tier[..n], &hh.id[..n], &hh.rigid_expenses[..n]);
+        let (residence, tier, ids, rigid) = (&hh.residence[..n], &hh.tier[..n], &hh.id, &hh.rigid_expenses[..n]);
         let sizes = &hh.size[..n];
         let flag_column = &mut hh.flags[..n];
         for h in 0..n {
@@ -555,10 +555,10 @@ impl Lever for Dibao {
             }
             let year_t = thresholds.get(residence[h], tier[h]);
             let mut a = test.assess_in(&columns, h, book.accounts());
-            self.assessment_error(ctx, ids[h], residence[h], &mut a);
+            self.assessment_error(ctx, ids.get(h), residence[h], &mut a);
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let benefit = self.household_benefit(year_t, &a, size, last_year);
-            let takes_up = || self.takes_up(ctx, ids[h], residence[h], last_year);
+            let takes_up = || self.takes_up(ctx, ids.get(h), residence[h], last_year);
             if benefit > 0.0 && takes_up() {
                 book.pay(h, IncomePart::TransfersReceived, benefit);
                 flags.set(HouseholdFlags::DIBAO, true);

@@ -34,7 +34,7 @@ pub mod wages;
 pub use book::Book;
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
-pub use set::{Chunk, LeverColumns, LeverSet, market_accounts};
+pub use set::{Chunk, LeverColumns, LeverSet, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts};
 
 use crate::model::Population;
 use crate::random::{Purpose, StreamRng};

@@ -1,4 +1,5 @@
-//! Rationing: filling a fixed number of places exactly, by priority, in chunks.
+//! Rationing: filling a fixed number of places exactly, by priority, in chunks or
+//! block by block.
 //!
 //! A rationed lever (1,500 public-welfare posts a year, 36,500 training places, a
 //! labour-transfer quota, 2,000 start-ups) fills the number of places the scenario
@@ -33,12 +34,23 @@
 //! A quota (at least 10% of posts to disabled people) is an allocation of its own run
 //! first within the quota group; the main allocation then fills the remaining places
 //! from everyone not already chosen. So a full run is at most four summary passes and
-//! one applying pass, with a barrier per pass: the years of all chunks must advance in
-//! lockstep (DESIGN.md, "Years in lockstep when rationing"). A lever applied to a
-//! single population without a prior pass (inside [`LeverSet::apply_year`]) runs all
-//! passes over that population itself: see [`apply_rationed`].
+//! one applying pass, with a barrier per pass: allocated over all chunks at once
+//! ([`LeverSet::apply_year_chunks`]), the years of all chunks must advance in
+//! lockstep. A lever applied to a single population without a prior pass (inside
+//! [`LeverSet::apply_year`]) runs all passes over that population itself: see
+//! [`apply_rationed`].
+//!
+//! # Block by block (streamed runs)
+//! The projection engine carries each fixed block of households through every year
+//! on its own, so it cannot hold all chunks of a year at once. There each block fills
+//! its own quota of the places, fixed by its position in the population
+//! ([`BlockShare`], [`allocate_block`], [`LeverSet::apply_year_block`]): the quotas
+//! add up to the places exactly, each block fills its quota within half of one
+//! household's weight, and priority order holds within a block.
 //!
 //! [`LeverSet::apply_year`]: super::LeverSet::apply_year
+//! [`LeverSet::apply_year_chunks`]: super::LeverSet::apply_year_chunks
+//! [`LeverSet::apply_year_block`]: super::LeverSet::apply_year_block
 
 use std::collections::BTreeMap;
 
@@ -301,18 +313,81 @@ pub struct Allocator {
     eligible: u64,
 }
 
+/// Where a block of households sits in a population, for its share of a rationed
+/// lever's places when blocks are allocated one by one (a streamed run).
+///
+/// A streamed run carries each fixed block of households through every year on its
+/// own, so a rationed lever cannot rank the candidates of the whole population at
+/// once. Block `b` fills its own quota instead: the places times the households
+/// generated in blocks `0..=b` over all households `N`, rounded down in units of 2⁻²⁰
+/// of a person, minus the same for blocks `0..b` (cumulative rounding by block
+/// position). So:
+///
+/// * the quotas of all blocks add up to the places exactly (and the quota group's
+///   places likewise), and depend only on the block's position and `N`, never on how
+///   many blocks run together or on threads;
+/// * within its block a lever fills its quota in priority order as [`allocate`] does,
+///   within half of one household's weight, or takes every eligible candidate of the
+///   block and reports the rest as unfilled;
+/// * hence over `B` blocks the filled places are within `B × w / 2` of the places, `w`
+///   the largest household weight (in practice a sum of `B` rounding errors of either
+///   sign), when every block has enough eligible candidates.
+///
+/// Households are drawn independently by id, so every block is a random sample of the
+/// population and its expected share of the eligible equals its share of households;
+/// the price is that priority order holds within a block, not across blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockShare {
+    /// Households generated before this block.
+    pub first_household: u64,
+    /// Households generated in this block.
+    pub households: u64,
+    /// Households generated in the whole population.
+    pub total_households: u64,
+}
+
+impl BlockShare {
+    /// A population allocated as one piece: it gets every place.
+    pub fn whole() -> Self {
+        BlockShare { first_household: 0, households: 1, total_households: 1 }
+    }
+
+    fn before(&self, amount: u64, households: u64) -> u64 {
+        let total = self.total_households.max(1) as u128;
+        (amount as u128 * households.min(self.total_households) as u128 / total) as u64
+    }
+
+    /// This block's part of `amount` (in fixed units, see [`fixed_weight`]): cumulative
+    /// rounding down by block position, so the parts of all blocks add up to `amount`.
+    pub fn part(&self, amount: u64) -> u64 {
+        let end = self.first_household.saturating_add(self.households);
+        self.before(amount, end) - self.before(amount, self.first_household)
+    }
+}
+
 impl Allocator {
     /// An allocator for the places of a lever this year.
     ///
     /// # Errors
     /// [`Error::InvalidLever`] for negative places or a quota share outside 0–1.
     pub fn new(lever: &str, places: Places) -> Result<Self> {
+        Self::for_block(lever, places, BlockShare::whole())
+    }
+
+    /// An allocator for one block's quota of the places of a lever this year (see
+    /// [`BlockShare`]).
+    ///
+    /// # Errors
+    /// As [`Allocator::new`].
+    pub fn for_block(lever: &str, places: Places, share: BlockShare) -> Result<Self> {
         if !(places.places >= 0.0 && places.places.is_finite()) {
             return Err(invalid(lever, "places", places.places, "must be a non-negative number of places"));
         }
         super::tax::check_share(lever, "quota_share", places.quota_share)?;
-        let total = fixed_weight(places.places);
-        let quota_places = fixed_weight(places.places * places.quota_share).min(total);
+        let all_places = fixed_weight(places.places);
+        let all_quota = fixed_weight(places.places * places.quota_share).min(all_places);
+        let total = share.part(all_places);
+        let quota_places = share.part(all_quota).min(total);
         Ok(Allocator {
             places: total,
             quota_places,
@@ -462,6 +537,27 @@ pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&P
             merged.merge(part);
         }
         allocator.finish_pass(merged);
+    }
+    allocator
+        .allocation()
+        .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))
+}
+
+/// Runs every summary pass of a lever's allocation of one block's quota (see
+/// [`BlockShare`]) over the block alone and returns the allocation.
+///
+/// # Errors
+/// [`Error::InvalidLever`] if the lever's places are invalid.
+pub fn allocate_block<R: Rationed + ?Sized>(
+    lever: &R,
+    ctx: &YearContext,
+    pop: &Population,
+    share: BlockShare,
+) -> Result<Allocation> {
+    let mut allocator = Allocator::for_block(lever.rationed_name(), lever.places(ctx), share)?;
+    while let Some(mut summary) = allocator.summary() {
+        lever.candidates(ctx, pop, &mut |c| summary.offer(&c));
+        allocator.finish_pass(summary);
     }
     allocator
         .allocation()

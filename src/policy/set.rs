@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::rationing::allocate;
+use super::rationing::{BlockShare, allocate, allocate_block};
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::{Accounts, Population};
 
@@ -115,20 +115,40 @@ impl LeverSet {
     /// chunks); the ledger is summed chunk after chunk in household order, so its sums
     /// do not depend on the split either.
     pub fn apply_year_chunks(&self, ctx: &YearContext, chunks: &mut [Chunk]) -> Ledger {
-        self.apply(ctx, chunks, true)
+        self.apply(ctx, chunks, Rationing::Global, true)
+    }
+
+    /// Applies every lever to one block of a population for one year, as a streamed run
+    /// does: a rationed lever fills the block's own quota of its places (see
+    /// [`BlockShare`]), so the block needs no other block. The ledger is the block's:
+    /// merge the ledgers of all blocks in block order, then call
+    /// [`LeverSet::finish_block_ledger`]. Until then `fiscal_cost` holds what was paid
+    /// to and on behalf of households only, and `paid_by_quintile` is empty (the quintile
+    /// groups need the whole population: see [`paid_by_quintile_with_cuts`]).
+    pub fn apply_year_block(&self, ctx: &YearContext, chunk: &mut Chunk, share: BlockShare) -> Ledger {
+        self.apply(ctx, std::slice::from_mut(chunk), Rationing::Block(share), true)
+    }
+
+    /// Completes a ledger merged from [`LeverSet::apply_year_block`] over every block:
+    /// adds each lever's fiscal cost beyond what households receive, which depends on
+    /// the totals (the set must be the one that made the ledger).
+    pub fn finish_block_ledger(&self, ctx: &YearContext, ledger: &mut Ledger) {
+        for (record, lever) in ledger.records.iter_mut().zip(&self.levers) {
+            record.fiscal_cost += lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
+        }
     }
 
     /// Applies every lever as [`LeverSet::apply_year`] does, without keeping a ledger
     /// (generation applies the base rules to each chunk and needs only the accounts).
     pub fn apply_year_without_ledger(&self, ctx: &YearContext, pop: &mut Population, accounts: &mut Accounts) {
         let mut chunk = [Chunk { pop: std::mem::take(pop), accounts: std::mem::take(accounts), ..Default::default() }];
-        self.apply(ctx, &mut chunk, false);
+        self.apply(ctx, &mut chunk, Rationing::Global, false);
         let [c] = chunk;
         *pop = c.pop;
         *accounts = c.accounts;
     }
 
-    fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], with_ledger: bool) -> Ledger {
+    fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], rationing: Rationing, with_ledger: bool) -> Ledger {
         let n_levers = self.levers.len();
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
@@ -137,9 +157,12 @@ impl LeverSet {
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
         for (i, lever) in self.levers.iter().enumerate() {
-            let allocation = lever.as_rationed().map(|r| {
-                let pops: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
-                allocate(r, ctx, &pops)
+            let allocation = lever.as_rationed().map(|r| match (rationing, &*chunks) {
+                (Rationing::Block(share), [c]) => allocate_block(r, ctx, &c.pop, share),
+                _ => {
+                    let pops: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
+                    allocate(r, ctx, &pops)
+                }
             });
             let names = &names[..i];
             chunks.par_iter_mut().for_each(|c| {
@@ -183,23 +206,43 @@ impl LeverSet {
                 record.filled_places = r.filled;
                 record.unfilled_places = r.unfilled;
             }
-            record.fiscal_cost = record.paid_to_households
-                + outside_cost
-                + lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
+            record.fiscal_cost = record.paid_to_households + outside_cost;
+            if let Rationing::Global = rationing {
+                record.fiscal_cost +=
+                    lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
+            }
             ledger.records.push(record);
         }
-        if with_ledger {
+        if with_ledger && rationing == Rationing::Global {
             paid_by_quintile(chunks, &mut ledger);
         }
         ledger
     }
 }
 
+/// How rationed levers allocate their places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rationing {
+    /// Over all the chunks at once.
+    Global,
+    /// Within one block, its quota of the places.
+    Block(BlockShare),
+}
+
+/// Per-capita disposable income of a chunk's household (a household without members
+/// counts as one person).
+#[inline]
+fn per_capita(chunk: &Chunk, h: usize) -> f64 {
+    chunk.accounts.disposable(h) / (chunk.pop.households.size[h] as f64).max(1.0)
+}
+
 /// Fills each record's `paid_by_quintile`: households of all chunks ranked by
 /// per-capita disposable income (ties by household id, so the ranking does not depend
 /// on the chunks), split into five groups of equal weighted numbers of households; a
 /// household straddling a boundary counts in both groups by the share of its weight.
-fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) {
+/// Returns the per-capita incomes at the four boundaries (see
+/// [`paid_by_quintile_with_cuts`]), all 0 for a population without weight.
+pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     let mut ranked: Vec<(f64, u64, usize, usize)> = Vec::new();
     let mut total = 0.0;
     for (c, chunk) in chunks.iter().enumerate() {
@@ -209,14 +252,23 @@ fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) {
             total += chunk.pop.households.weight[h] as f64;
         }
     }
+    let mut cuts = [0.0; 4];
     if total <= 0.0 {
-        return;
+        return cuts;
     }
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
+    ranked.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut cum = 0.0;
-    for &(_, _, c, h) in &ranked {
+    let mut next_cut = 0;
+    for &(y, _, c, h) in &ranked {
         let chunk = &chunks[c];
         let w = chunk.pop.households.weight[h] as f64;
+        // The household in which the cumulative weight passes k/5 of the total marks
+        // boundary k.
+        while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
+            cuts[next_cut] = y;
+            next_cut += 1;
+        }
         let (mut start, mut remaining) = (cum, w);
         while remaining > 0.0 {
             let g = ((start / total * 5.0).floor() as usize).min(4);
@@ -230,6 +282,28 @@ fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) {
             start += take;
         }
         cum += w;
+    }
+    for cut in cuts.iter_mut().skip(next_cut) {
+        *cut = ranked.last().map_or(0.0, |r| r.0);
+    }
+    cuts
+}
+
+/// Adds one chunk's payments to each record's `paid_by_quintile` with fixed quintile
+/// boundaries (per-capita disposable income, yuan per person per year, as
+/// [`paid_by_quintile`] returns them for a sample of the same population): a household
+/// with income below `cuts[0]` is in the lowest group, at or above `cuts[3]` in the
+/// highest. A streamed run, which never holds the whole population, fixes the
+/// boundaries on its pilot sample; the groups then hold equal weights only up to the
+/// sampling error of the boundaries.
+pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
+    for h in 0..chunk.pop.household_count() {
+        let y = per_capita(chunk, h);
+        let g = cuts.partition_point(|&c| c <= y);
+        let w = chunk.pop.households.weight[h] as f64;
+        for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
+            record.paid_by_quintile[g] += w * paid[h];
+        }
     }
 }
 

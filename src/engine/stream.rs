@@ -1,0 +1,749 @@
+//! Carrying a population through a projection in fixed blocks, in bounded memory.
+//!
+//! # Blocks
+//! The unit of work is the fixed block of [`BLOCK`] households (ids `b × BLOCK ..`, as
+//! [`Generator::generate_chunk`] draws them). Every sum is taken per block in household
+//! order and blocks are merged in block order, so results never depend on how many
+//! blocks run together or on the number of threads.
+//!
+//! # Two passes
+//! 1. *Pilot*: the first `min(N, pilot)` households (whole blocks) are generated and
+//!    carried through the years in lockstep, all blocks of a year together, every
+//!    variant in turn (the baseline first). The pilot fixes every quantity that needs
+//!    the whole population at once: the weight normalisation, the fertility
+//!    calibration, the baseline's income index and alignment factors
+//!    ([`BaselinePaths`]), and each year's quintile boundaries of the ledger.
+//! 2. *Stream*: the remaining blocks are generated one by one and each is carried
+//!    through every year of every variant on its own, reading only what the pilot
+//!    fixed; a window of blocks ([`BlockPlan::window`]) runs in parallel, their per-block summaries are merged
+//!    in block order and the blocks dropped. Memory is bounded by the pilot and the
+//!    window, not by `N`.
+//!
+//! When `N` fits in the pilot there is no stream: the pilot is the run, and the
+//! ledger's quintile groups are exact (a global ranking). The pilot's blocks are
+//! computed exactly as the stream computes them (same weights, same rationing quotas,
+//! same paths), so a streamed run is the pilot's blocks followed by the others.
+//!
+//! # What is exact and what is estimated when `N` exceeds the pilot
+//! Sums and counts (means, income parts, totals, poverty FGT, dibao caseload, the
+//! ledger, households followed between years) are exact over all `N` households for
+//! the paths the pilot fixed. Estimated from the pilot's households: the weight
+//! normalisation (weighted persons match the profile up to the pilot's sampling
+//! error), the baseline's income index and alignment factors, the fertility rate, the
+//! ledger's quintile boundaries, and, until the mergeable distribution sketch of
+//! `indicators` is used here, the quantile-type statistics (median, quintile means,
+//! Gini, Theil, Lorenz curve), which are computed on the pilot's households (see
+//! `year_indicators`). Rationed levers fill their places block by block
+//! ([`BlockShare`]).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
+use crate::dynamics::Dynamics;
+use crate::error::Result;
+use crate::generate::{BLOCK, Generator, WeightNormalisation};
+use crate::indicators::{
+    DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
+};
+use crate::microdata::FileExporter;
+use crate::model::{Accounts, Population, Residence};
+use crate::policy::rationing::BlockShare;
+use crate::policy::{
+    Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts,
+};
+use crate::region::Profile;
+
+/// Households of the pilot by default: 64 blocks (1,048,576 households). Assumption:
+/// large enough that the pilot's estimates (weight normalisation, income index,
+/// alignment, quintile boundaries) are within about 0.1% of the whole population's,
+/// small enough to hold materialised with every variant (about 1 GB).
+pub const PILOT_HOUSEHOLDS: usize = 64 * BLOCK;
+
+/// How a run is cut into blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BlockPlan {
+    /// Households of the whole population.
+    pub households: usize,
+    /// Blocks of the pilot: the first ones.
+    pub pilot_blocks: usize,
+    /// Blocks carried at once in the stream (in parallel), at least 1.
+    pub window: usize,
+}
+
+impl BlockPlan {
+    /// The plan of `households` households with a pilot of at least `pilot_households`
+    /// (whole blocks, at most the population) and a window of `window` blocks.
+    pub fn new(households: usize, pilot_households: usize, window: usize) -> Self {
+        let pilot = pilot_households.clamp(1, households.max(1));
+        BlockPlan { households, pilot_blocks: pilot.div_ceil(BLOCK), window: window.max(1) }
+    }
+
+    /// Blocks of the whole population.
+    pub fn blocks(&self) -> usize {
+        self.households.div_ceil(BLOCK)
+    }
+
+    /// Whether blocks remain after the pilot.
+    pub fn streams(&self) -> bool {
+        self.blocks() > self.pilot_blocks
+    }
+
+    /// First household and number of households of block `b`.
+    pub fn range(&self, b: usize) -> (usize, usize) {
+        let first = b * BLOCK;
+        (first, BLOCK.min(self.households.saturating_sub(first)))
+    }
+
+    /// Block `b`'s place in the population, for rationed levers.
+    pub fn share(&self, b: usize) -> BlockShare {
+        let (first, count) = self.range(b);
+        BlockShare { first_household: first as u64, households: count as u64, total_households: self.households as u64 }
+    }
+}
+
+/// What the stream did, for checking that memory stayed bounded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StreamStats {
+    /// Blocks of the population.
+    pub blocks: usize,
+    /// Blocks of the pilot.
+    pub pilot_blocks: usize,
+    /// Blocks carried at once in the stream.
+    pub window: usize,
+    /// Most stream blocks alive (generated and being carried) at the same time:
+    /// never above `window`, nor above the worker threads.
+    pub max_blocks_alive: usize,
+    /// Variants carried (baseline, reform, Shapley coalitions), all replications.
+    pub variants: usize,
+}
+
+impl StreamStats {
+    /// Adds the figures of another replication.
+    pub(crate) fn add(&mut self, other: &StreamStats) {
+        self.blocks = other.blocks;
+        self.pilot_blocks = other.pilot_blocks;
+        self.window = other.window;
+        self.max_blocks_alive = self.max_blocks_alive.max(other.max_blocks_alive);
+        self.variants += other.variants;
+    }
+}
+
+/// How much of a variant is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// Every indicator and the ledger's quintile groups (reported variants).
+    Full,
+    /// The sums only (Shapley coalitions, whose means are all that is read).
+    Sums,
+}
+
+/// One variant of a replication: the levers of its projected years.
+#[derive(Debug)]
+pub(crate) struct VariantSpec {
+    /// Levers of the projected years (the base year runs the base rules).
+    pub set: LeverSet,
+    /// What is kept.
+    pub detail: Detail,
+    /// Writes its microdata of this year.
+    pub export: Option<u16>,
+}
+
+/// Everything one replication's pass reads.
+pub(crate) struct ReplicationRun<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The calibrated generator, with this replication's seed.
+    pub generator: &'a Generator,
+    /// The base-year rules.
+    pub base_rules: &'a LeverSet,
+    /// The replication's dynamics (fertility not yet calibrated).
+    pub dynamics: Dynamics,
+    /// The replication's seed.
+    pub seed: u64,
+    /// Indicator options.
+    pub options: &'a IndicatorOptions,
+    /// Blocks.
+    pub plan: BlockPlan,
+    /// Keeps every household's outcome of full variants.
+    pub keep_outcomes: bool,
+    /// Progress reports.
+    pub progress: Option<&'a ProgressFn>,
+    /// The scenario's microdata population cut into blocks, when it has one (then
+    /// blocks are taken from it instead of generated).
+    pub microdata: Option<&'a [Population]>,
+}
+
+/// Cuts a population into blocks of [`BLOCK`] households, in order (from the end, so
+/// each household is moved once).
+pub(crate) fn into_blocks(pop: Population) -> Vec<Population> {
+    let n = pop.household_count();
+    let mut rest = pop;
+    let mut blocks = Vec::with_capacity(n.div_ceil(BLOCK));
+    let mut cut = n.div_ceil(BLOCK).saturating_sub(1) * BLOCK;
+    while cut > 0 {
+        blocks.push(rest.split_off(cut));
+        cut -= BLOCK;
+    }
+    blocks.push(rest);
+    blocks.reverse();
+    blocks
+}
+
+/// Weighted market income sums of some households, for the alignment factors.
+#[derive(Debug, Clone, Copy, Default)]
+struct MarketSums {
+    sums: [[f64; 3]; 2],
+    persons: [f64; 2],
+}
+
+impl MarketSums {
+    /// Wage, operating and property income by residence, summed in household order.
+    fn of(pop: &Population) -> Self {
+        let mut m = MarketSums::default();
+        let (p, hh) = (&pop.persons, &pop.households);
+        for h in 0..pop.household_count() {
+            let (r, w) = (hh.residence[h].index(), hh.weight[h] as f64);
+            m.persons[r] += w * hh.size[h] as f64;
+            for i in pop.members(h) {
+                m.sums[r][0] += w * p.wage[i] as f64;
+                m.sums[r][1] += w * p.operating[i] as f64;
+                m.sums[r][2] += w * p.property[i] as f64;
+            }
+        }
+        m
+    }
+
+    /// Summed per block (in parallel) and merged in block order.
+    fn merged(chunks: &[Chunk]) -> Self {
+        let blocks: Vec<MarketSums> = chunks.par_iter().map(|c| MarketSums::of(&c.pop)).collect();
+        let mut out = MarketSums::default();
+        for m in blocks {
+            for (a, b) in out.persons.iter_mut().zip(m.persons) {
+                *a += b;
+            }
+            for (row, other) in out.sums.iter_mut().zip(m.sums) {
+                for (a, b) in row.iter_mut().zip(other) {
+                    *a += b;
+                }
+            }
+        }
+        out
+    }
+
+    /// Per-capita amounts `[residence][wage, operating, property]`.
+    fn per_capita(&self) -> [[f64; 3]; 2] {
+        let mut out = [[0.0; 3]; 2];
+        for ((row, sums), persons) in out.iter_mut().zip(&self.sums).zip(self.persons) {
+            for (x, s) in row.iter_mut().zip(sums) {
+                *x = if persons > 0.0 { s / persons } else { 0.0 };
+            }
+        }
+        out
+    }
+}
+
+/// Scales persons' market incomes by residence and part.
+fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
+    let (p, hh) = (&mut pop.persons, &pop.households);
+    for h in 0..hh.size.len() {
+        let f = &factors[hh.residence[h].index()];
+        let first = hh.first_person[h] as usize;
+        for i in first..first + hh.size[h] as usize {
+            p.wage[i] = (p.wage[i] as f64 * f[0]).round() as f32;
+            p.operating[i] = (p.operating[i] as f64 * f[1]).round() as f32;
+            p.property[i] = (p.property[i] as f64 * f[2]).round() as f32;
+        }
+    }
+}
+
+/// One block's microdata of the export year.
+#[derive(Debug)]
+struct ExportPiece {
+    pop: Population,
+    market: Accounts,
+    accounts: Accounts,
+    columns: crate::policy::LeverColumns,
+}
+
+/// One block's summary of one year of one variant.
+#[derive(Debug)]
+struct BlockYear {
+    sums: IndicatorSums,
+    tracking: Option<TrackingSums>,
+    ledger: Ledger,
+    outcomes: Option<Vec<HouseholdOutcome>>,
+    export: Option<ExportPiece>,
+}
+
+/// A block's outcomes last year and this year (buffers reused from year to year).
+#[derive(Debug, Default, Clone)]
+struct Track {
+    now: Vec<HouseholdOutcome>,
+    before: Vec<HouseholdOutcome>,
+    has_before: bool,
+}
+
+/// Follows households from last year's outcomes to this year's by id (ids are unique
+/// and households never leave their block).
+fn follow(now: &[HouseholdOutcome], before: &[HouseholdOutcome], options: &IndicatorOptions) -> TrackingSums {
+    let by_id = |v: &[HouseholdOutcome]| {
+        let mut order: Vec<u32> = (0..v.len() as u32).collect();
+        if !v.windows(2).all(|w| w[0].id <= w[1].id) {
+            order.sort_unstable_by_key(|&i| v[i as usize].id);
+        }
+        order
+    };
+    let (a, b) = (by_id(now), by_id(before));
+    let mut sums = TrackingSums::new(&options.lines);
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i).map(|&k| &now[k as usize]), b.get(j).map(|&k| &before[k as usize])) {
+            (Some(n), Some(o)) if n.id == o.id => {
+                sums.add_matched(n, o);
+                i += 1;
+                j += 1;
+            }
+            (Some(n), Some(o)) if n.id < o.id => {
+                sums.add_entered(n);
+                i += 1;
+            }
+            (Some(n), None) => {
+                sums.add_entered(n);
+                i += 1;
+            }
+            (_, Some(o)) => {
+                sums.add_exited(o);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    sums
+}
+
+/// The dibao line of every residence and tier this year, from the set's dibao lever
+/// (the profile's base thresholds when the set has none).
+fn dibao_lines(set: &LeverSet, ctx: &YearContext, profile: &Profile) -> DibaoLines {
+    let line = |r: Residence| -> Vec<f64> {
+        let tiers = profile.dibao_thresholds_per_month(r);
+        (0..tiers.len())
+            .map(|t| set.get("dibao").and_then(|d| d.dibao_line(ctx, r, t as u8)).unwrap_or(tiers[t] * 12.0))
+            .collect()
+    };
+    DibaoLines::new(line(Residence::Urban), line(Residence::Rural))
+}
+
+/// What one block-year computation reads besides the block.
+struct YearStep<'b> {
+    ctx: &'b YearContext,
+    active: &'b LeverSet,
+    lines: &'b DibaoLines,
+    options: &'b IndicatorOptions,
+    keep: bool,
+    export: bool,
+}
+
+/// Applies the year's levers to a block (its dynamics and alignment done) and
+/// summarises it.
+fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &YearStep<'_>) -> Result<BlockYear> {
+    let market = step.export.then(|| {
+        let mut a = Accounts::default();
+        market_accounts(&chunk.pop, &mut a);
+        a
+    });
+    let ledger = step.active.apply_year_block(step.ctx, chunk, share);
+    let dibao = step.active.levers().position(|l| l.name() == "dibao").map(|i| chunk.columns.paid[i].as_slice());
+    fill_outcomes(&mut track.now, &chunk.pop, &chunk.accounts, dibao, step.lines)?;
+    let mut sums = IndicatorSums::new(&step.options.lines);
+    for o in &track.now {
+        sums.add(o);
+    }
+    let tracking = track.has_before.then(|| follow(&track.now, &track.before, step.options));
+    std::mem::swap(&mut track.now, &mut track.before);
+    track.has_before = true;
+    Ok(BlockYear {
+        sums,
+        tracking,
+        ledger,
+        outcomes: step.keep.then(|| track.before.clone()),
+        export: market.map(|market| ExportPiece {
+            pop: chunk.pop.clone(),
+            market,
+            accounts: chunk.accounts.clone(),
+            columns: chunk.columns.clone(),
+        }),
+    })
+}
+
+/// The merged summary of one year of one variant.
+#[derive(Debug)]
+struct YearAcc {
+    sums: IndicatorSums,
+    tracking: Option<TrackingSums>,
+    ledger: Ledger,
+    /// Outcomes kept, in block order (only when the projection keeps outcomes).
+    outcomes: Vec<HouseholdOutcome>,
+}
+
+impl YearAcc {
+    fn new(options: &IndicatorOptions) -> Self {
+        YearAcc {
+            sums: IndicatorSums::new(&options.lines),
+            tracking: None,
+            ledger: Ledger::default(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Adds the next block (in block order).
+    fn merge(&mut self, block: BlockYear, exporter: &mut Option<&mut FileExporter>) -> Result<()> {
+        self.sums.merge(&block.sums);
+        if let Some(t) = &block.tracking {
+            match &mut self.tracking {
+                Some(acc) => acc.merge(t),
+                None => self.tracking = Some(t.clone()),
+            }
+        }
+        self.ledger.merge(&block.ledger);
+        if let Some(o) = block.outcomes {
+            self.outcomes.extend_from_slice(&o);
+        }
+        if let (Some(piece), Some(out)) = (block.export, exporter.as_deref_mut()) {
+            out.write_chunk(&piece.pop, &piece.market, &piece.accounts, &piece.columns)?;
+        }
+        Ok(())
+    }
+
+    /// Mean per-capita disposable income `[urban, rural]`, as the indicators compute it.
+    fn means(&self) -> [f64; 2] {
+        let g = &self.sums.groups;
+        [0, 1].map(|r| if g[r].persons != 0.0 { g[r].disposable / g[r].persons } else { 0.0 })
+    }
+}
+
+/// The indicators of a merged year, from the block sums alone: means, parts and
+/// poverty are exact sums; median, quintile means, Gini and Lorenz come from the
+/// mergeable income sketch (see [`crate::indicators::IncomeSketch`] for the bounds),
+/// Theil from exact sums. Nothing depends on keeping households' outcomes.
+fn year_indicators(year: u16, acc: &YearAcc, options: &IndicatorOptions) -> YearIndicators {
+    YearIndicators::from_block_sums(year, &acc.sums, acc.tracking.as_ref(), options.all_weighting)
+}
+
+/// What the pilot fixed for one variant, which its stream blocks read.
+#[derive(Debug)]
+struct PilotVariant {
+    years: Vec<YearAcc>,
+    contexts: Vec<YearContext>,
+    paths: BaselinePaths,
+    cuts: Vec<[f64; 4]>,
+}
+
+impl ReplicationRun<'_> {
+    fn report(&self, done: usize, total: usize, stage: &'static str) {
+        if let Some(f) = self.progress {
+            f(Progress { done, total, stage });
+        }
+    }
+
+    fn years(&self) -> usize {
+        (self.scenario.last_year - self.scenario.profile.base_year) as usize + 1
+    }
+
+    /// Generates block `b` with the run's weights.
+    fn generate_block(&self, b: usize, normalisation: Option<&WeightNormalisation>) -> Population {
+        if let Some(block) = self.microdata.and_then(|m| m.get(b)) {
+            // Microdata carry their own weights.
+            return block.clone();
+        }
+        let (first, count) = self.plan.range(b);
+        let (mut pop, _) = self.generator.generate_chunk(first as u64, count, self.plan.households as u64);
+        if let Some(n) = normalisation {
+            n.apply(&mut pop);
+        }
+        pop
+    }
+
+    /// Runs every variant (the baseline, coalition 0, first) over the whole population
+    /// and returns their results in the order given, with the stream's figures.
+    pub(crate) fn run(
+        mut self,
+        variants: &[VariantSpec],
+        mut exporter: Option<&mut FileExporter>,
+    ) -> Result<(Vec<VariantResult>, StreamStats)> {
+        // The pilot's households, with the normalisation they fix.
+        let mut pilot: Vec<Population> =
+            (0..self.plan.pilot_blocks).into_par_iter().map(|b| self.generate_block(b, None)).collect();
+        let refs: Vec<&Population> = pilot.iter().collect();
+        let normalisation = WeightNormalisation::from_sample(&self.scenario.profile, &refs, self.plan.households);
+        if self.microdata.is_none() {
+            pilot.par_iter_mut().for_each(|p| normalisation.apply(p));
+        }
+        // Fertility is calibrated on the pilot's base population, in household order.
+        let mut whole = Population::default();
+        for p in &pilot {
+            whole.append(p.clone());
+        }
+        self.dynamics.calibrate_fertility(&whole);
+        drop(whole);
+
+        let total_steps = variants.len() * self.years();
+        let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
+        for (v, spec) in variants.iter().enumerate() {
+            let paths = pilots.first().map(|p| &p.paths);
+            let result = self.pilot_variant(&pilot, spec, paths, &mut exporter, v * self.years(), total_steps)?;
+            pilots.push(result);
+        }
+        drop(pilot);
+
+        let mut stats = StreamStats {
+            blocks: self.plan.blocks(),
+            pilot_blocks: self.plan.pilot_blocks,
+            window: self.plan.window,
+            max_blocks_alive: 0,
+            variants: variants.len(),
+        };
+        if self.plan.streams() {
+            let alive = AtomicUsize::new(0);
+            let most = AtomicUsize::new(0);
+            let blocks: Vec<usize> = (self.plan.pilot_blocks..self.plan.blocks()).collect();
+            let total = blocks.len();
+            let mut done = 0;
+            for window in blocks.chunks(self.plan.window) {
+                let results: Vec<Vec<Vec<BlockYear>>> = window
+                    .par_iter()
+                    .map(|&b| {
+                        let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        let r = self.stream_block(b, variants, &pilots, normalisation);
+                        alive.fetch_sub(1, Ordering::SeqCst);
+                        r
+                    })
+                    .collect::<Result<_>>()?;
+                let mut none = None;
+                for block in results {
+                    for (v, years) in block.into_iter().enumerate() {
+                        let out = if variants[v].export.is_some() { &mut exporter } else { &mut none };
+                        for (acc, by) in pilots[v].years.iter_mut().zip(years) {
+                            acc.merge(by, out)?;
+                        }
+                    }
+                }
+                done += window.len();
+                self.report(done, total, "stream");
+            }
+            stats.max_blocks_alive = most.load(Ordering::SeqCst);
+        }
+
+        let results = variants.par_iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect();
+        Ok((results, stats))
+    }
+
+    /// The pilot of one variant: every pilot block, year by year in lockstep.
+    fn pilot_variant(
+        &self,
+        base: &[Population],
+        spec: &VariantSpec,
+        paths: Option<&BaselinePaths>,
+        exporter: &mut Option<&mut FileExporter>,
+        steps_before: usize,
+        total_steps: usize,
+    ) -> Result<PilotVariant> {
+        let s = self.scenario;
+        let base_year = s.profile.base_year;
+        let streams = self.plan.streams();
+        let mut chunks: Vec<Chunk> = base.iter().map(|p| Chunk::new(p.clone())).collect();
+        let mut tracks: Vec<Track> = vec![Track::default(); chunks.len()];
+        let mut out =
+            PilotVariant { years: Vec::new(), contexts: Vec::new(), paths: BaselinePaths::default(), cuts: Vec::new() };
+        let mut income_index = [1.0, 1.0];
+        let mut first_means: Option<[f64; 2]> = None;
+        let mut market_before = MarketSums::merged(&chunks).per_capita();
+        for year in base_year..=s.last_year {
+            let t = (year - base_year) as usize;
+            if let Some(p) = paths {
+                income_index = p.income.get(t).copied().unwrap_or(income_index);
+            }
+            out.paths.income.push(income_index);
+            let ctx = YearContext {
+                year,
+                base_year,
+                seed: self.seed,
+                price_index: self.dynamics.price_index(year),
+                income_index,
+            };
+            let active = if year > base_year {
+                chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop));
+                let factors = match paths.and_then(|p| p.alignment.get(t)) {
+                    Some(f) => *f,
+                    None => {
+                        // The baseline's own: the assumed growth of each per-capita part
+                        // over what the dynamics delivered.
+                        let now = MarketSums::merged(&chunks).per_capita();
+                        let growth = self.dynamics.part_growth(year);
+                        let mut f = [[1.0; 3]; 2];
+                        for r in 0..2 {
+                            for k in 0..3 {
+                                if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
+                                    f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
+                                }
+                            }
+                        }
+                        f
+                    }
+                };
+                chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
+                out.paths.alignment.push(factors);
+                if paths.is_none() {
+                    market_before = MarketSums::merged(&chunks).per_capita();
+                }
+                &spec.set
+            } else {
+                out.paths.alignment.push([[1.0; 3]; 2]);
+                self.base_rules
+            };
+            let lines = dibao_lines(active, &ctx, &s.profile);
+            let step = YearStep {
+                ctx: &ctx,
+                active,
+                lines: &lines,
+                options: self.options,
+                keep: self.keep_outcomes && spec.detail == Detail::Full,
+                export: spec.export == Some(year) && exporter.is_some(),
+            };
+            let mut blocks: Vec<BlockYear> = chunks
+                .par_iter_mut()
+                .zip(tracks.par_iter_mut())
+                .enumerate()
+                .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
+                .collect::<Result<_>>()?;
+            let mut acc = YearAcc::new(self.options);
+            if spec.detail == Detail::Full && streams {
+                // Quintile boundaries from the pilot, applied block by block as the stream does.
+                let cuts = paid_by_quintile(&chunks, &mut Ledger::default());
+                for (c, by) in chunks.iter().zip(&mut blocks) {
+                    paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger);
+                }
+                out.cuts.push(cuts);
+            }
+            for by in blocks {
+                acc.merge(by, exporter)?;
+            }
+            if spec.detail == Detail::Full && !streams {
+                // The pilot is the population: exact quintile groups.
+                paid_by_quintile(&chunks, &mut acc.ledger);
+            }
+            if paths.is_none() {
+                let means = acc.means();
+                match first_means {
+                    None => first_means = Some(means),
+                    Some(m0) => {
+                        for k in 0..2 {
+                            if m0[k] > 0.0 {
+                                income_index[k] = means[k] / m0[k];
+                            }
+                        }
+                    }
+                }
+            }
+            out.years.push(acc);
+            out.contexts.push(ctx);
+            self.report(steps_before + t + 1, total_steps, "pilot");
+        }
+        Ok(out)
+    }
+
+    /// One stream block carried through every year of every variant.
+    fn stream_block(
+        &self,
+        b: usize,
+        variants: &[VariantSpec],
+        pilots: &[PilotVariant],
+        normalisation: WeightNormalisation,
+    ) -> Result<Vec<Vec<BlockYear>>> {
+        let base = self.generate_block(b, Some(&normalisation));
+        let share = self.plan.share(b);
+        let base_year = self.scenario.profile.base_year;
+        let mut out = Vec::with_capacity(variants.len());
+        for (spec, pilot) in variants.iter().zip(pilots) {
+            let mut chunk = Chunk::new(base.clone());
+            let mut track = Track::default();
+            let mut years = Vec::with_capacity(pilot.contexts.len());
+            for (t, ctx) in pilot.contexts.iter().enumerate() {
+                let active = if ctx.year > base_year {
+                    self.dynamics.advance(ctx, &mut chunk.pop);
+                    align(&mut chunk.pop, &pilot.paths.alignment[t]);
+                    &spec.set
+                } else {
+                    self.base_rules
+                };
+                let lines = dibao_lines(active, ctx, &self.scenario.profile);
+                let step = YearStep {
+                    ctx,
+                    active,
+                    lines: &lines,
+                    options: self.options,
+                    keep: self.keep_outcomes && spec.detail == Detail::Full,
+                    export: spec.export == Some(ctx.year),
+                };
+                let mut by = block_year(&mut chunk, &mut track, share, &step)?;
+                if let Some(cuts) = pilot.cuts.get(t) {
+                    paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);
+                }
+                years.push(by);
+            }
+            out.push(years);
+        }
+        Ok(out)
+    }
+
+    /// The results of a variant from its merged years.
+    fn finish_variant(&self, spec: &VariantSpec, pilot: PilotVariant) -> VariantResult {
+        let base_year = self.scenario.profile.base_year;
+        let mut years: Vec<YearResult> = Vec::with_capacity(pilot.years.len());
+        let mut kept = Vec::new();
+        // The years' indicators in parallel (each needs only its own year), growth after.
+        let indicators: Vec<YearIndicators> = pilot
+            .years
+            .par_iter()
+            .zip(&pilot.contexts)
+            .map(|(acc, ctx)| year_indicators(ctx.year, acc, self.options))
+            .collect();
+        for ((mut acc, ctx), mut indicators) in pilot.years.into_iter().zip(&pilot.contexts).zip(indicators) {
+            if let Some(prev) = years.last() {
+                let ratio = self.dynamics.price_index(ctx.year) / self.dynamics.price_index(ctx.year - 1).max(1e-12);
+                indicators.set_growth(&prev.indicators, ratio);
+            }
+            let active = if ctx.year > base_year { &spec.set } else { self.base_rules };
+            active.finish_block_ledger(ctx, &mut acc.ledger);
+            if self.keep_outcomes && spec.detail == Detail::Full {
+                kept.push(std::mem::take(&mut acc.outcomes));
+            }
+            years.push(YearResult { indicators, ledger: acc.ledger });
+        }
+        VariantResult { years, outcomes: kept, paths: pilot.paths }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cover_the_population_once_and_the_pilot_is_whole_blocks() {
+        for (n, pilot) in [(1, 1), (BLOCK, 10), (3 * BLOCK + 5, BLOCK + 1), (10 * BLOCK, 100 * BLOCK)] {
+            let plan = BlockPlan::new(n, pilot, 0);
+            assert_eq!(plan.window, 1);
+            let covered: usize = (0..plan.blocks()).map(|b| plan.range(b).1).sum();
+            assert_eq!(covered, n);
+            assert!(plan.pilot_blocks >= 1 && plan.pilot_blocks <= plan.blocks());
+            assert_eq!(plan.pilot_blocks, pilot.min(n).div_ceil(BLOCK));
+            let last = plan.share(plan.blocks() - 1);
+            assert_eq!(last.first_household + last.households, n as u64);
+        }
+        assert!(BlockPlan::new(3 * BLOCK + 5, BLOCK + 1, 1).streams());
+        assert!(!BlockPlan::new(3 * BLOCK + 5, 4 * BLOCK, 1).streams());
+    }
+}

@@ -1,0 +1,119 @@
+//! Streaming: a population larger than the pilot is carried block by block through
+//! every year; results do not depend on the window or the threads, stay close to a
+//! run that holds the whole population, fill rationed places, and keep at most a
+//! window of blocks alive.
+
+use incomesim::engine::{Outcome, Projection, ReformLever, Scenario};
+use incomesim::generate::BLOCK;
+use incomesim::indicators::Group;
+use incomesim::region::Profile;
+
+/// Four full blocks and a partial one.
+const HOUSEHOLDS: usize = 4 * BLOCK + 500;
+/// Two blocks of pilot: three blocks stream.
+const PILOT: usize = 2 * BLOCK;
+const TRAINING_PLACES: f64 = 7_000.0;
+
+fn scenario() -> Scenario {
+    let mut s = Scenario::baseline(Profile::builtin("wuzhong-2022").expect("profile"));
+    s.households = HOUSEHOLDS;
+    s.last_year = s.profile.base_year + 2;
+    s.shapley = false;
+    s.reform =
+        [("skills_training", format!("places_per_year = {TRAINING_PLACES}")), ("dibao", "grace_months = 3".into())]
+            .into_iter()
+            .map(|(name, params)| ReformLever { name: name.into(), params: toml::from_str(&params).expect("toml") })
+            .collect();
+    s
+}
+
+fn run(s: &Scenario, threads: usize, configure: impl FnOnce(Projection<'_>) -> Projection<'_> + Send) -> Outcome {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+    pool.install(|| configure(Projection::new(s)).run().expect("runs"))
+}
+
+fn json<T: serde::Serialize>(x: &T) -> String {
+    serde_json::to_string(x).expect("serialises")
+}
+
+fn relative(a: f64, b: f64) -> f64 {
+    (a / b - 1.0).abs()
+}
+
+#[test]
+fn streaming_is_exact_across_windows_and_threads_and_close_to_the_materialised_run() {
+    let s = scenario();
+    let dir = std::env::temp_dir().join(format!("incomesim-streaming-{}", std::process::id()));
+    let export_year = s.profile.base_year + 1;
+    let one =
+        run(&s, 1, |p| p.pilot_households(PILOT).chunk_households(1).keep_outcomes(true).microdata(export_year, &dir));
+    let two = run(&s, 2, |p| p.pilot_households(PILOT).chunk_households(3 * BLOCK));
+    let whole = run(&s, 2, |p| p.pilot_households(HOUSEHOLDS));
+
+    // The stream ran, with the windows asked for, never holding more blocks.
+    assert_eq!((one.stream.blocks, one.stream.pilot_blocks, one.stream.window), (5, 2, 1));
+    assert_eq!((two.stream.window, whole.stream.pilot_blocks), (3, 5));
+    assert_eq!(one.stream.max_blocks_alive, 1);
+    // Each worker carries one block at a time: never more blocks than threads.
+    assert!(two.stream.max_blocks_alive >= 1 && two.stream.max_blocks_alive <= 2);
+    assert_eq!(whole.stream.max_blocks_alive, 0, "a population within the pilot does not stream");
+
+    // Bit-identical whatever the window and threads.
+    assert_eq!(json(&one.reform), json(&two.reform), "window 1 on 1 thread against window 3 on 2 threads");
+    assert_eq!(json(&one.baseline), json(&two.baseline));
+
+    // Every household is counted: the kept outcomes cover all blocks, and the microdata
+    // of the export year has one row per household of that year.
+    let t = (export_year - s.profile.base_year) as usize;
+    assert_eq!(one.reform.outcomes[0].len(), HOUSEHOLDS);
+    let rows = std::fs::read_to_string(dir.join("households.csv")).expect("microdata").lines().count() - 1;
+    assert_eq!(rows, one.reform.outcomes[t].len());
+    std::fs::remove_dir_all(&dir).ok();
+
+    // Close to the run that holds the whole population (whose pilot is exact).
+    for year in s.profile.base_year..=s.last_year {
+        let (a, b) = (one.reform.year(year).expect("year"), whole.reform.year(year).expect("year"));
+        for g in [Group::Urban, Group::Rural, Group::All] {
+            let (x, y) = (a.group(g), b.group(g));
+            assert!(relative(x.mean.disposable, y.mean.disposable) < 0.005, "{year} {g:?} mean");
+            assert!(relative(x.persons, y.persons) < 0.01, "{year} {g:?} persons");
+            // Quantile-type statistics from the pilot's households alone: a sample of 32,768.
+            assert!(relative(x.median_disposable, y.median_disposable) < 0.03, "{year} {g:?} median");
+            assert!((x.gini - y.gini).abs() < 0.02, "{year} {g:?} gini");
+        }
+        // Dibao caseload: a rare status, so a looser bound.
+        let (x, y) = (a.group(Group::All).dibao_persons, b.group(Group::All).dibao_persons);
+        assert!(relative(x, y) < 0.05, "{year} dibao persons {x} against {y}");
+    }
+    // The ledger's quintile groups still add up to what was paid.
+    for y in &one.reform.years {
+        for r in &y.ledger.records {
+            let sum: f64 = r.paid_by_quintile.iter().sum();
+            assert!((sum - r.paid_to_households).abs() <= 1e-6 * (1.0 + r.paid_to_households.abs()), "{}", r.lever);
+        }
+    }
+}
+
+#[test]
+fn rationed_places_add_up_block_by_block() {
+    let mut s = scenario();
+    s.reform.truncate(1);
+    s.last_year = s.profile.base_year + 1;
+    let o = run(&s, 2, |p| p.pilot_households(PILOT).chunk_households(2 * BLOCK).keep_outcomes(true));
+    assert_eq!(o.stream.blocks, 5);
+    let t = o.reform.years.len() - 1;
+    let year = &o.reform.years[t];
+    let r = year.ledger.get("skills_training").expect("training in the ledger");
+    // The block quotas add up to the places.
+    assert!((r.places - TRAINING_PLACES).abs() < 1e-6, "places {}", r.places);
+    // Each block fills its quota within half of its largest household weight.
+    let max_weight = o.reform.outcomes[t].iter().map(|h| h.weight as f64).fold(0.0, f64::max);
+    let bound = o.stream.blocks as f64 * max_weight / 2.0;
+    assert_eq!(r.unfilled_places, 0.0, "enough eligible in every block");
+    assert!(
+        (r.filled_places - TRAINING_PLACES).abs() <= bound + 1e-6,
+        "filled {} of {TRAINING_PLACES} places (bound {bound})",
+        r.filled_places
+    );
+    assert!(r.filled_places > 0.0 && r.paid_to_households > 0.0);
+}
