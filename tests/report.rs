@@ -11,15 +11,17 @@ use incomesim::region::Profile;
 use incomesim::report::chart::{SeriesStyle, XAxis};
 use incomesim::report::{self, RenderedChart, figures, font, html};
 
-/// A small run: 2,000 households of Liupanshui, three projected years, two levers,
-/// three targets (a growth, a level and an "about" level target), a name that needs
-/// escaping.
+/// A small run: 2,000 households of Liupanshui, three projected years, two levers
+/// with sampled Shapley values (standard errors for the error bars), three targets (a
+/// growth, a level and an "about" level target), a name that needs escaping.
 fn run() -> &'static (Scenario, Outcome) {
     static RUN: OnceLock<(Scenario, Outcome)> = OnceLock::new();
     RUN.get_or_init(|| {
         let mut s = Scenario::baseline(Profile::builtin("liupanshui-2021").expect("profile"));
         s.name = "Test <plan> & \"quotes\" 六盘水".into();
         s.households = 2_000;
+        s.shapley_exact_max = 1;
+        s.shapley_permutations = 16;
         s.reform = [("skills_training", "places_per_year = 36500"), ("farm_productivity", "grain_growth = 0.02")]
             .iter()
             .map(|(name, params)| ReformLever { name: name.to_string(), params: toml::from_str(params).expect("toml") })
@@ -130,6 +132,11 @@ fn every_chart_is_made_and_every_path_has_one_point_per_projected_year() {
         assert_eq!(p.len(), o.lever_names.len() + 2, "{}", w.stem);
         let steps: f64 = p[1..p.len() - 1].iter().map(|q| q.1).sum();
         assert!((p[0].1 + steps - p[p.len() - 1].1).abs() < 1e-9, "{}: the steps add up", w.stem);
+    }
+    let c = o.contributions.as_ref().expect("contributions");
+    for (w, k) in [(&charts[3], 1), (&charts[4], 2)] {
+        let se: Vec<f64> = c.standard_error.iter().map(|e| e[k]).collect();
+        assert_eq!(w.series[0].errors[1..=se.len()], se[..], "{}: error bars are the standard errors", w.stem);
     }
     assert_eq!(charts[5].series[0].points.len(), o.lever_names.len());
     assert_eq!(charts[5].series[0].labels, o.lever_names);

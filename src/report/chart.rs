@@ -258,11 +258,7 @@ mod tests {
 
     #[test]
     fn waterfall_steps_run_from_the_running_total() {
-        let s = Series::new(
-            "ratio",
-            SeriesStyle::Waterfall,
-            vec![(0.0, 2.9), (1.0, -0.05), (2.0, 0.01), (3.0, 2.86)],
-        );
+        let s = Series::new("ratio", SeriesStyle::Waterfall, vec![(0.0, 2.9), (1.0, -0.05), (2.0, 0.01), (3.0, 2.86)]);
         let bars = waterfall_bars(&s);
         assert_eq!(bars[0], (2.9, 2.9));
         assert!((bars[1].0 - 2.9).abs() < 1e-12 && (bars[1].1 - 2.85).abs() < 1e-12);

@@ -54,10 +54,9 @@ fn target_series(scenario: &Scenario, outcome: &Outcome, indicator: &str) -> Vec
         let (points, joined) = match t.measure {
             Measure::Level { year } => (vec![(year as f64, t.value)], false),
             Measure::Growth { from, to } => match at(from) {
-                Some(base) if to > from => (
-                    (from..=to).map(|y| (y as f64, base * (1.0 + t.value).powi((y - from) as i32))).collect(),
-                    true,
-                ),
+                Some(base) if to > from => {
+                    ((from..=to).map(|y| (y as f64, base * (1.0 + t.value).powi((y - from) as i32))).collect(), true)
+                }
                 _ => continue,
             },
             Measure::Change { from, to } => match at(from) {
@@ -187,28 +186,32 @@ fn mean_growth(v: &VariantResult, g: Group) -> Option<f64> {
     (a > 0.0).then(|| (b / a).powf(1.0 / span) - 1.0)
 }
 
-/// A waterfall from the baseline's value through each lever's contribution to the
-/// reform's value of Shapley outcome `o`.
-#[allow(clippy::too_many_arguments)]
-fn waterfall(
-    outcome: &Outcome,
-    o: usize,
-    baseline_value: f64,
-    reform_value: f64,
-    stem: &str,
-    title: String,
-    y_label: &str,
+/// What a waterfall shows: one Shapley outcome from the baseline's value to the
+/// reform's, and how its levels and steps print.
+struct WaterfallSpec {
+    /// Index of the outcome in the contributions.
+    outcome: usize,
+    /// The baseline's value.
+    baseline: f64,
+    /// The reform's value.
+    reform: f64,
+    /// How levels print.
     level: NumberFormat,
+    /// How steps print.
     step: NumberFormat,
-    caption: String,
-) -> Option<Chart> {
+}
+
+/// A waterfall from the baseline's value through each lever's contribution to the
+/// reform's value: the category axis and the series.
+fn waterfall(outcome: &Outcome, spec: &WaterfallSpec) -> Option<(XAxis, Series)> {
     let c = outcome.contributions.as_ref()?;
     if outcome.lever_names.is_empty() {
         return None;
     }
+    let (o, level, step) = (spec.outcome, spec.level, spec.step);
     let mut categories = vec!["Baseline 基准".to_string()];
-    let mut points = vec![(0.0, baseline_value)];
-    let mut labels = vec![level.format(baseline_value)];
+    let mut points = vec![(0.0, spec.baseline)];
+    let mut labels = vec![level.format(spec.baseline)];
     let mut errors = vec![0.0];
     for (k, name) in outcome.lever_names.iter().enumerate() {
         let (v, se) = (c.value[k][o], c.standard_error[k][o]);
@@ -219,8 +222,8 @@ fn waterfall(
         errors.push(if se.is_finite() { se } else { 0.0 });
     }
     categories.push("Reform 改革".to_string());
-    points.push(((outcome.lever_names.len() + 1) as f64, reform_value));
-    labels.push(level.format(reform_value));
+    points.push(((outcome.lever_names.len() + 1) as f64, spec.reform));
+    labels.push(level.format(spec.reform));
     errors.push(0.0);
     let series = Series {
         name: "Contribution 贡献 (Shapley value)".into(),
@@ -229,17 +232,7 @@ fn waterfall(
         labels,
         errors,
     };
-    Some(Chart {
-        stem: stem.into(),
-        title,
-        x_label: "Lever 政策措施".into(),
-        y_label: y_label.into(),
-        x_axis: XAxis::Categories(categories),
-        x_format: NumberFormat::Decimals(0),
-        y_format: level,
-        series: vec![series],
-        caption,
-    })
+    Some((XAxis::Categories(categories), series))
 }
 
 /// A number's text with a `+` in front when it is positive and has no sign yet.
@@ -250,48 +243,61 @@ fn signed(text: String, value: f64) -> String {
 /// Each lever's contribution to the average yearly growth of rural income.
 fn rural_growth_waterfall(outcome: &Outcome) -> Option<Chart> {
     let c = outcome.contributions.as_ref()?;
-    let base = mean_growth(&outcome.baseline, Group::Rural)?;
-    let reform = mean_growth(&outcome.reform, Group::Rural)?;
-    waterfall(
-        outcome,
-        RURAL_GROWTH,
-        base,
-        reform,
-        "contributions_rural_growth",
-        format!("Rural income growth 农村居民收入增长: contribution of each lever, {}", years_span(&outcome.reform)),
-        "Average yearly growth 年均增长",
-        NumberFormat::Percent(2),
-        NumberFormat::Points(2),
-        format!(
+    let spec = WaterfallSpec {
+        outcome: RURAL_GROWTH,
+        baseline: mean_growth(&outcome.baseline, Group::Rural)?,
+        reform: mean_growth(&outcome.reform, Group::Rural)?,
+        level: NumberFormat::Percent(2),
+        step: NumberFormat::Points(2),
+    };
+    let (x_axis, series) = waterfall(outcome, &spec)?;
+    Some(Chart {
+        stem: "contributions_rural_growth".into(),
+        title: format!(
+            "Rural income growth 农村居民收入增长: contribution of each lever, {}",
+            years_span(&outcome.reform)
+        ),
+        x_label: "Lever 政策措施".into(),
+        y_label: "Average yearly growth 年均增长".into(),
+        x_axis,
+        x_format: NumberFormat::Decimals(0),
+        y_format: spec.level,
+        series: vec![series],
+        caption: format!(
             "From the baseline's average yearly growth of rural mean per-capita disposable income to the reform's, \
              each lever's share of the difference ({}); error bars are ± one standard error where sampled.",
             c.method.describe()
         ),
-    )
+    })
 }
 
 /// Each lever's contribution to the urban-rural ratio in the last year.
 fn ratio_waterfall(outcome: &Outcome) -> Option<Chart> {
     let c = outcome.contributions.as_ref()?;
-    let base = outcome.baseline.years.last()?.indicators.urban_rural_ratio;
-    let reform = outcome.reform.years.last()?.indicators.urban_rural_ratio;
     let last = outcome.reform.years.last()?.indicators.year;
-    waterfall(
-        outcome,
-        RATIO,
-        base,
-        reform,
-        "contributions_ratio",
-        format!("Urban-rural income ratio 城乡收入比 in {last}: contribution of each lever"),
-        "Urban mean / rural mean",
-        NumberFormat::Decimals(3),
-        NumberFormat::Decimals(4),
-        format!(
+    let spec = WaterfallSpec {
+        outcome: RATIO,
+        baseline: outcome.baseline.years.last()?.indicators.urban_rural_ratio,
+        reform: outcome.reform.years.last()?.indicators.urban_rural_ratio,
+        level: NumberFormat::Decimals(3),
+        step: NumberFormat::Decimals(4),
+    };
+    let (x_axis, series) = waterfall(outcome, &spec)?;
+    Some(Chart {
+        stem: "contributions_ratio".into(),
+        title: format!("Urban-rural income ratio 城乡收入比 in {last}: contribution of each lever"),
+        x_label: "Lever 政策措施".into(),
+        y_label: "Urban mean / rural mean".into(),
+        x_axis,
+        x_format: NumberFormat::Decimals(0),
+        y_format: spec.level,
+        series: vec![series],
+        caption: format!(
             "From the baseline's urban-rural ratio in {last} to the reform's, each lever's share of the difference \
              ({}); a negative step narrows the gap. Error bars are ± one standard error where sampled.",
             c.method.describe()
         ),
-    )
+    })
 }
 
 /// A lever's extra fiscal cost over the projected years: its ledger line under the
@@ -317,7 +323,11 @@ fn cost_effect(outcome: &Outcome) -> Option<Chart> {
     for (k, name) in outcome.lever_names.iter().enumerate() {
         s.points.push((extra_fiscal_cost(outcome, name) / YI, c.value[k][RURAL_GROWTH]));
         s.labels.push(name.clone());
-        s.errors.push(if c.standard_error[k][RURAL_GROWTH].is_finite() { c.standard_error[k][RURAL_GROWTH] } else { 0.0 });
+        s.errors.push(if c.standard_error[k][RURAL_GROWTH].is_finite() {
+            c.standard_error[k][RURAL_GROWTH]
+        } else {
+            0.0
+        });
     }
     Some(Chart {
         stem: "cost_effect".into(),
@@ -325,7 +335,7 @@ fn cost_effect(outcome: &Outcome) -> Option<Chart> {
         x_label: format!("Extra fiscal cost over the baseline, {span} total, 100 million yuan 亿元"),
         y_label: "Contribution to rural growth, pp a year".into(),
         x_axis: XAxis::Continuous,
-        x_format: NumberFormat::Decimals(2),
+        x_format: NumberFormat::Decimals(1),
         y_format: NumberFormat::Points(2),
         series: vec![s],
         caption: format!(
@@ -341,9 +351,8 @@ fn cost_effect(outcome: &Outcome) -> Option<Chart> {
 fn lorenz(outcome: &Outcome) -> Option<Chart> {
     let first = outcome.reform.years.first()?.indicators.clone();
     let last = outcome.reform.years.last()?.indicators.clone();
-    let curve = |y: &YearIndicators| -> Vec<(f64, f64)> {
-        y.group(Group::All).lorenz.iter().map(|p| (p[0], p[1])).collect()
-    };
+    let curve =
+        |y: &YearIndicators| -> Vec<(f64, f64)> { y.group(Group::All).lorenz.iter().map(|p| (p[0], p[1])).collect() };
     let gini = |y: &YearIndicators| y.group(Group::All).gini;
     let mut series = vec![
         Series::new("Perfect equality", SeriesStyle::Reference, vec![(0.0, 0.0), (1.0, 1.0)]),

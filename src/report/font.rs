@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn the_font_has_latin_and_the_key_chinese_terms() {
         assert!(register().is_ok());
-        assert_eq!(missing_glyphs("Urban-rural ratio 城乡收入比 人均可支配收入 城镇 农村 基尼系数 0-9 ±–"), Vec::<char>::new());
+        assert_eq!(
+            missing_glyphs("Urban-rural ratio 城乡收入比 人均可支配收入 城镇 农村 基尼系数 0-9 ±–"),
+            Vec::<char>::new()
+        );
         // A character no label uses is not in the subset.
         assert_eq!(missing_glyphs("龘"), vec!['龘']);
     }

@@ -4,10 +4,10 @@
 
 use base64::Engine as _;
 
+use super::RenderedChart;
 use super::chart::{NumberFormat, thousands};
 use super::figures::extra_fiscal_cost;
 use super::font;
-use super::RenderedChart;
 use crate::engine::targets::{Measure, Target};
 use crate::engine::{Outcome, Scenario, VariantResult};
 use crate::indicators::Group;
@@ -117,9 +117,7 @@ fn year_table(id: &str, v: &VariantResult) -> String {
     let labels = v.years.first().map(|y| y.indicators.line_labels.clone()).unwrap_or_default();
     let poverty_heads: Vec<String> = labels
         .iter()
-        .map(|l| {
-            if l == "dibao" { "Below the dibao line 低保线以下".to_string() } else { format!("Below {l} yuan") }
-        })
+        .map(|l| if l == "dibao" { "Below the dibao line 低保线以下".to_string() } else { format!("Below {l} yuan") })
         .collect();
     let mut heads = vec![
         "Year 年份",
@@ -135,7 +133,8 @@ fn year_table(id: &str, v: &VariantResult) -> String {
     let mut out = format!("<table id=\"{}\">\n{}", escape(id), header(&heads));
     for y in v.years.iter().map(|y| &y.indicators) {
         let growth = |g: Group| {
-            y.growth[g.index()].map_or(String::new(), |gr| NumberFormat::Points(1).format(gr.mean_nominal).replace(" pp", "%"))
+            y.growth[g.index()]
+                .map_or(String::new(), |gr| NumberFormat::Points(1).format(gr.mean_nominal).replace(" pp", "%"))
         };
         out.push_str("<tr>");
         out.push_str(&cell(&y.year.to_string()));

@@ -15,9 +15,9 @@ const PLOT_HEIGHT: u32 = 500;
 /// Height of one legend row, pixels.
 const LEGEND_ROW: u32 = 22;
 /// Font sizes (plotters' size; the SVG writes `size / 1.24` as the CSS size).
-const TITLE_SIZE: f64 = 22.0;
-const TEXT_SIZE: f64 = 16.0;
-const SMALL_SIZE: f64 = 15.0;
+const TITLE_SIZE: f64 = 24.0;
+const TEXT_SIZE: f64 = 17.0;
+const SMALL_SIZE: f64 = 16.0;
 
 /// The colour of a tone; the baseline variant is a lighter shade.
 fn colour(tone: Tone, baseline: bool) -> RGBColor {
@@ -148,7 +148,11 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
             (a - 0.3, b + 0.3)
         }
         XAxis::Continuous if lorenz => (0.0, 1.0),
-        XAxis::Continuous => padded(with_zero(chart.x_extent().unwrap_or((0.0, 1.0))).0, chart.x_extent().map_or(1.0, |e| e.1.max(0.0)), 0.12),
+        XAxis::Continuous => {
+            let (a, b) = with_zero(chart.x_extent().unwrap_or((0.0, 1.0)));
+            let (pa, pb) = padded(a, b, 0.1);
+            (if a >= 0.0 { 0.0 } else { pa }, pb)
+        }
     };
     let y_extent = chart.y_extent().unwrap_or((0.0, 1.0));
     let (y0, y1) = if lorenz {
@@ -224,7 +228,8 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                         c.draw_series(LineSeries::new([(x, y - e), (x, y + e)], col.stroke_width(2)))?;
                         for end in [y - e, y + e] {
                             c.draw_series(std::iter::once(
-                                EmptyElement::at((x, end)) + PathElement::new(vec![(-5, 0), (5, 0)], col.stroke_width(2)),
+                                EmptyElement::at((x, end))
+                                    + PathElement::new(vec![(-5, 0), (5, 0)], col.stroke_width(2)),
                             ))?;
                         }
                     }
@@ -260,8 +265,13 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                     let label = s.labels.get(k).map_or("", String::as_str);
                     let (w, h) = area.estimate_text_size(label, &text(SMALL_SIZE))?;
                     let (w, h) = (w as i32, h as i32 + 2);
-                    let (x, mut y) = (px + 9, py);
-                    while placed.iter().any(|&(ax, ay, aw, ah)| x < ax + aw && ax < x + w && (y - ay).abs() < (h + ah) / 2) {
+                    // Left of the point when the label would run past the plot.
+                    let right = c.plotting_area().get_pixel_range().0.end;
+                    let (x, mut y) = (if px + 9 + w > right { px - 9 - w } else { px + 9 }, py);
+                    while placed
+                        .iter()
+                        .any(|&(ax, ay, aw, ah)| x < ax + aw && ax < x + w && (y - ay).abs() < (h + ah) / 2)
+                    {
                         y += h;
                     }
                     placed.push((x, y, w, h));
@@ -368,7 +378,10 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart)
                 if joined {
                     area.draw(&PathElement::new(vec![(x, y), (x + 30, y)], col.stroke_width(1)))?;
                 }
-                area.draw(&Polygon::new(vec![(x + 15, y - 6), (x + 21, y), (x + 15, y + 6), (x + 9, y)], col.filled()))?;
+                area.draw(&Polygon::new(
+                    vec![(x + 15, y - 6), (x + 21, y), (x + 15, y + 6), (x + 9, y)],
+                    col.filled(),
+                ))?;
             }
             SeriesStyle::Reference => {
                 area.draw(&PathElement::new(vec![(x, y), (x + 30, y)], colour(Tone::Neutral, false).stroke_width(1)))?;
