@@ -90,6 +90,11 @@ impl Series {
         matches!(self.style, SeriesStyle::Path { .. } | SeriesStyle::Labelled)
     }
 
+    /// The points with finite coordinates, the ones drawn.
+    pub fn finite_points(&self) -> impl Iterator<Item = (f64, f64)> + Clone + '_ {
+        self.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite())
+    }
+
     /// Whether this series is a projected path (one point per year on a year axis).
     pub fn is_path(&self) -> bool {
         matches!(self.style, SeriesStyle::Path { .. })
@@ -121,10 +126,11 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// The number of circle markers the chart draws: one per point of every path and
-    /// labelled series (the legend draws none).
+    /// The number of circle markers the chart draws: one per finite point of every
+    /// path and labelled series (the legend draws none; a point that is not a number
+    /// is not drawn).
     pub fn circle_markers(&self) -> usize {
-        self.series.iter().filter(|s| s.has_circle_markers()).map(|s| s.points.len()).sum()
+        self.series.iter().filter(|s| s.has_circle_markers()).map(|s| s.finite_points().count()).sum()
     }
 
     /// Every piece of text the chart draws, for checking the embedded font covers it.

@@ -211,11 +211,11 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                 let col = colour(tone, baseline);
                 let line = col.stroke_width(if baseline { 2 } else { 3 });
                 if baseline {
-                    c.draw_series(DashedLineSeries::new(s.points.iter().copied(), 9, 6, line))?;
+                    c.draw_series(DashedLineSeries::new(s.finite_points(), 9, 6, line))?;
                 } else {
-                    c.draw_series(LineSeries::new(s.points.iter().copied(), line))?;
+                    c.draw_series(LineSeries::new(s.finite_points(), line))?;
                 }
-                c.draw_series(s.points.iter().map(|p| Circle::new(*p, 4, col.filled())))?;
+                c.draw_series(s.finite_points().map(|p| Circle::new(p, 4, col.filled())))?;
             }
             SeriesStyle::Target { joined } => {
                 let col = colour(Tone::Target, false);
@@ -252,15 +252,15 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
             SeriesStyle::Labelled => {
                 for (k, &(x, y)) in s.points.iter().enumerate() {
                     let e = s.errors.get(k).copied().unwrap_or(0.0);
-                    if e > 0.0 {
+                    if e > 0.0 && x.is_finite() && y.is_finite() {
                         c.draw_series(LineSeries::new([(x, y - e), (x, y + e)], INK.stroke_width(1)))?;
                     }
                 }
                 let col = colour(Tone::Rural, false);
-                c.draw_series(s.points.iter().map(|p| Circle::new(*p, 5, col.filled())))?;
+                c.draw_series(s.finite_points().map(|p| Circle::new(p, 5, col.filled())))?;
                 // Labels right of their points, moved down past labels already placed.
                 let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
-                for (k, p) in s.points.iter().enumerate() {
+                for (k, p) in s.points.iter().enumerate().filter(|(_, p)| p.0.is_finite() && p.1.is_finite()) {
                     let (px, py) = c.backend_coord(p);
                     let label = s.labels.get(k).map_or("", String::as_str);
                     let (w, h) = area.estimate_text_size(label, &text(SMALL_SIZE))?;
@@ -297,7 +297,9 @@ fn draw_waterfall<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Cha
     let n = s.points.len();
     let bars = waterfall_bars(s);
     let (lo, hi) = chart.y_extent().unwrap_or((0.0, 1.0));
-    let (x0, x1) = (lo - 0.6 * (hi - lo).max(lo.abs() * 1e-3), hi + 0.45 * (hi - lo).max(hi.abs() * 1e-3));
+    // A range even when every bar has the same value (no lever changed anything).
+    let span = (hi - lo).max(lo.abs().max(hi.abs()) * 1e-3).max(1e-9);
+    let (x0, x1) = (lo - 0.6 * span, hi + 0.45 * span);
     let widest = names
         .iter()
         .map(|t| area.estimate_text_size(t, &text(TEXT_SIZE)).map(|(w, _)| w))
@@ -394,4 +396,50 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart)
         area.draw_text(&s.name, &text(TEXT_SIZE).pos(Pos::new(HPos::Left, VPos::Center)), (x + 40, y))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::chart::NumberFormat;
+
+    fn chart(x_axis: XAxis, series: Vec<Series>) -> Chart {
+        Chart {
+            stem: "edge".into(),
+            title: "Edge 城乡收入比".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            x_axis,
+            x_format: NumberFormat::Decimals(1),
+            y_format: NumberFormat::Decimals(2),
+            series,
+            caption: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_point_that_is_not_a_number_is_left_out_not_drawn_at_the_corner() {
+        let path = Series::new(
+            "ratio",
+            SeriesStyle::Path { tone: Tone::All, baseline: false },
+            vec![(2021.0, 2.9), (2022.0, f64::NAN), (2023.0, 2.8)],
+        );
+        let c = chart(XAxis::Years, vec![path]);
+        assert_eq!(c.circle_markers(), 2);
+        let svg = svg(&c).expect("draws");
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(!svg.contains("NaN"));
+        assert!(png(&c).expect("draws").len() > 1_000);
+    }
+
+    #[test]
+    fn a_flat_waterfall_and_an_empty_chart_still_draw() {
+        let mut flat = Series::new("none", SeriesStyle::Waterfall, vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]);
+        flat.labels = vec!["0".into(); 3];
+        let names = XAxis::Categories(vec!["Baseline 基准".into(), "lever".into(), "Reform 改革".into()]);
+        for c in [chart(names, vec![flat]), chart(XAxis::Continuous, Vec::new())] {
+            assert!(svg(&c).is_ok_and(|s| s.starts_with("<svg")));
+            assert!(png(&c).is_ok());
+        }
+    }
 }
