@@ -50,6 +50,7 @@ pub mod model;
 pub mod policy;
 pub mod random;
 pub mod region;
+pub mod report;
 pub mod scenario;
 
 pub use error::{Error, Result};

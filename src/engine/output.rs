@@ -1,6 +1,7 @@
-//! The files a run writes: `indicators.csv`, `targets.csv`, `levers.csv` and
-//! `summary.json`, each written atomically (a temporary file in the same folder, then
-//! a rename), so an interrupted run never leaves a half-written file.
+//! The files a run writes: `indicators.csv`, `targets.csv`, `levers.csv`,
+//! `summary.json`, the charts (`charts/*.svg`, `charts/*.png`) and `report.html`, each
+//! written atomically (a temporary file in the same folder, then a rename), so an
+//! interrupted run never leaves a half-written file.
 
 use std::path::{Path, PathBuf};
 
@@ -87,11 +88,14 @@ struct TargetCsv<'a> {
     probability: f64,
 }
 
-/// Writes the run's files into `dir` (created if needed); returns their paths.
-/// `provenance` goes into `summary.json` as is (crate version, scenario file and hash…).
+/// Writes the run's files into `dir` (created if needed): the CSV files, `summary.json`,
+/// the charts and `report.html` ([`crate::report::write_report`]); returns their paths.
+/// `provenance` goes into `summary.json` and the report as is (crate version, scenario
+/// file and hash…).
 ///
 /// # Errors
-/// [`Error::Io`] naming the file that could not be written.
+/// [`Error::Io`] naming the file that could not be written; [`Error::InvalidRequest`]
+/// naming a chart that could not be drawn.
 pub fn write_outputs(
     dir: &Path,
     scenario: &Scenario,
@@ -166,7 +170,7 @@ pub fn write_outputs(
     put("levers.csv", csv_bytes(&levers)?)?;
 
     let summary = serde_json::json!({
-        "provenance": provenance,
+        "provenance": &provenance,
         "scenario": {
             "name": scenario.name,
             "region": scenario.profile.id,
@@ -183,5 +187,6 @@ pub fn write_outputs(
     });
     let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::InvalidRequest(format!("summary.json: {e}")))?;
     put("summary.json", text)?;
+    written.extend(crate::report::write_report(dir, scenario, outcome, &provenance)?);
     Ok(written)
 }

@@ -1,0 +1,350 @@
+//! `report.html`: one self-contained page for a person to read — the run, the year
+//! tables, targets, levers, the charts inline as SVG and every assumption. Inline CSS,
+//! the chart font embedded as base64, no scripts and no external resources.
+
+use base64::Engine as _;
+
+use super::RenderedChart;
+use super::chart::{NumberFormat, thousands};
+use super::figures::extra_fiscal_cost;
+use super::font;
+use crate::engine::targets::{Measure, Target};
+use crate::engine::{Outcome, Scenario, VariantResult};
+use crate::indicators::Group;
+
+/// The id of the element that closes the report; a browser that shows it has read the
+/// whole page (CI looks for it in the headless browser's DOM).
+pub const END_MARKER: &str = "incomesim-report-end";
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "
+body { font-family: FONTS; color: #222; margin: 0 auto; max-width: 1040px; padding: 24px; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { border-bottom: 2px solid #1f5fa8; padding-bottom: 4px; margin-top: 2em; }
+h3 { margin-bottom: 0.3em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; }
+th, td { border: 1px solid #d0d4da; padding: 4px 8px; vertical-align: top; }
+th { background: #eef2f7; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr:nth-child(even) td { background: #fafbfc; }
+.met { color: #1b7a2f; font-weight: bold; }
+.missed { color: #b3261e; font-weight: bold; }
+figure { margin: 1.5em 0; page-break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; border: 1px solid #e3e6ea; }
+figcaption { font-size: 0.9em; color: #555; }
+.note { color: #555; font-size: 0.9em; }
+code { font-size: 0.95em; }
+";
+
+fn cell(text: &str) -> String {
+    format!("<td>{}</td>", escape(text))
+}
+
+fn num(text: &str) -> String {
+    format!("<td class=\"n\">{}</td>", escape(text))
+}
+
+fn header(cells: &[&str]) -> String {
+    let mut out = String::from("<tr>");
+    for c in cells {
+        out.push_str(&format!("<th>{}</th>", escape(c)));
+    }
+    out.push_str("</tr>\n");
+    out
+}
+
+/// Provenance as `key: value` rows, nested objects flattened with dots.
+fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, v, rows);
+            }
+        }
+        serde_json::Value::String(s) => rows.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => {}
+        other => rows.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+fn run_table(scenario: &Scenario, outcome: &Outcome, provenance: &serde_json::Value, run_date: &str) -> String {
+    let p = &scenario.profile;
+    let mut rows = vec![
+        ("Scenario".to_string(), scenario.name.clone()),
+        ("Region".to_string(), format!("{} — {}", p.id, p.name)),
+        ("Years".to_string(), format!("{} (base year) to {}", p.base_year, scenario.last_year)),
+        ("Households simulated".to_string(), thousands(scenario.households as f64)),
+        ("Seed".to_string(), scenario.seed.to_string()),
+        ("Replications".to_string(), scenario.replications.max(1).to_string()),
+        (
+            "Reform levers".to_string(),
+            if outcome.lever_names.is_empty() { "none".into() } else { outcome.lever_names.join(", ") },
+        ),
+        (
+            "Contributions".to_string(),
+            outcome.contributions.as_ref().map_or("not computed".into(), |c| c.method.describe()),
+        ),
+        ("Run date".to_string(), run_date.to_string()),
+    ];
+    let mut prov = Vec::new();
+    flatten("", provenance, &mut prov);
+    rows.extend(prov.into_iter().map(|(k, v)| (format!("provenance: {k}"), v)));
+    let mut out = String::from("<table id=\"run\">\n");
+    for (k, v) in rows {
+        out.push_str(&format!("<tr><th>{}</th>{}</tr>\n", escape(&k), cell(&v)));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn year_table(id: &str, v: &VariantResult) -> String {
+    let labels = v.years.first().map(|y| y.indicators.line_labels.clone()).unwrap_or_default();
+    let poverty_heads: Vec<String> = labels
+        .iter()
+        .map(|l| if l == "dibao" { "Below the dibao line 低保线以下".to_string() } else { format!("Below {l} yuan") })
+        .collect();
+    let mut heads = vec![
+        "Year 年份",
+        "Urban 城镇, yuan",
+        "Urban growth",
+        "Rural 农村, yuan",
+        "Rural growth",
+        "All residents 全体居民, yuan",
+        "Ratio 城乡收入比",
+        "Gini 基尼系数 (all)",
+    ];
+    heads.extend(poverty_heads.iter().map(String::as_str));
+    let mut out = format!("<table id=\"{}\">\n{}", escape(id), header(&heads));
+    for y in v.years.iter().map(|y| &y.indicators) {
+        let growth = |g: Group| {
+            y.growth[g.index()]
+                .map_or(String::new(), |gr| NumberFormat::Points(1).format(gr.mean_nominal).replace(" pp", "%"))
+        };
+        out.push_str("<tr>");
+        out.push_str(&cell(&y.year.to_string()));
+        out.push_str(&num(&thousands(y.group(Group::Urban).mean.disposable)));
+        out.push_str(&num(&growth(Group::Urban)));
+        out.push_str(&num(&thousands(y.group(Group::Rural).mean.disposable)));
+        out.push_str(&num(&growth(Group::Rural)));
+        out.push_str(&num(&thousands(y.group(Group::All).mean.disposable)));
+        out.push_str(&num(&format!("{:.3}", y.urban_rural_ratio)));
+        out.push_str(&num(&format!("{:.3}", y.group(Group::All).gini)));
+        for p in &y.group(Group::All).poverty {
+            out.push_str(&num(&NumberFormat::Percent(1).format(p.headcount)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// How a target's values print: growth and shares as percentages, the ratio with
+/// three decimals, counts and yuan with thousands separators.
+fn target_format(t: Option<&Target>) -> NumberFormat {
+    let Some(t) = t else { return NumberFormat::Decimals(3) };
+    let i = t.indicator.as_str();
+    if matches!(t.measure, Measure::Growth { .. })
+        || ["share", "headcount", "rate", "growth", "gap", "severity"].iter().any(|k| i.contains(k))
+    {
+        NumberFormat::Percent(2)
+    } else if i.contains("ratio") || i == "gini" || i == "theil" {
+        NumberFormat::Decimals(3)
+    } else {
+        NumberFormat::Yuan
+    }
+}
+
+fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
+    if outcome.targets.is_empty() {
+        return "<p class=\"note\">The scenario sets no targets.</p>\n".into();
+    }
+    let many = outcome.replications.len() > 1;
+    let mut heads = vec!["Target 目标", "Result", "Reached", "Target value", "Margin"];
+    if many {
+        heads.push("Share of replications met");
+    }
+    heads.push("Source");
+    let mut out = format!("<table id=\"targets\">\n{}", header(&heads));
+    for (k, r) in outcome.targets.iter().enumerate() {
+        let def = scenario.targets.get(k).filter(|t| t.name == r.name);
+        let f = target_format(def);
+        let show = |x: Option<f64>| x.map_or("n/a".to_string(), |x| f.format(x));
+        let margin = r.margin.map_or("n/a".to_string(), |m| {
+            let s = f.format(m);
+            if m >= 0.0 && !s.starts_with('+') { format!("+{s}") } else { s }
+        });
+        out.push_str("<tr>");
+        out.push_str(&cell(&r.name));
+        out.push_str(if r.met {
+            "<td class=\"met\">met 达到</td>"
+        } else {
+            "<td class=\"missed\">missed 未达到</td>"
+        });
+        out.push_str(&num(&show(r.reached)));
+        out.push_str(&num(&f.format(r.target)));
+        out.push_str(&num(&margin));
+        if many {
+            out.push_str(&num(&NumberFormat::Percent(0).format(r.probability)));
+        }
+        out.push_str(&cell(def.map_or("", |d| d.source.as_str())));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn levers_table(outcome: &Outcome) -> String {
+    if outcome.lever_names.is_empty() {
+        return "<p class=\"note\">The scenario has no reform levers: the reform is the baseline.</p>\n".into();
+    }
+    let last = outcome.reform.years.last();
+    let last_year = last.map_or(String::new(), |y| y.indicators.year.to_string());
+    let cost_last = format!("Fiscal cost {last_year}, 亿元");
+    let recipients = format!("Recipient households {last_year}");
+    let mut out = format!(
+        "<table id=\"levers\">\n{}",
+        header(&[
+            "Lever 政策措施",
+            "Extra fiscal cost over the baseline, projected years, 亿元",
+            &cost_last,
+            &recipients,
+            "Urban growth, pp a year",
+            "Rural growth, pp a year",
+            "Ratio 城乡收入比, last year",
+        ])
+    );
+    let c = outcome.contributions.as_ref();
+    let contribution = |k: usize, o: usize| -> String {
+        let Some(c) = c else { return "—".into() };
+        let (scale, digits) = if o == 2 { (1.0, 4) } else { (100.0, 2) };
+        let (v, se) = (c.value[k][o] * scale, c.standard_error[k][o] * scale);
+        if se > 0.0 { format!("{v:+.digits$} ± {se:.digits$}") } else { format!("{v:+.digits$}") }
+    };
+    for (k, name) in outcome.lever_names.iter().enumerate() {
+        let record = last.and_then(|y| y.ledger.get(name));
+        out.push_str("<tr>");
+        out.push_str(&cell(name));
+        out.push_str(&num(&format!("{:.2}", extra_fiscal_cost(outcome, name) / 1e8)));
+        out.push_str(&num(&record.map_or("—".into(), |r| format!("{:.2}", r.fiscal_cost / 1e8))));
+        out.push_str(&num(&record.map_or("—".into(), |r| thousands(r.recipient_households))));
+        for o in 0..3 {
+            out.push_str(&num(&contribution(k, o)));
+        }
+        out.push_str("</tr>\n");
+    }
+    if let Some(c) = c {
+        out.push_str("<tr><th>Total (reform − baseline)</th><td></td><td></td><td></td>");
+        out.push_str(&num(&format!("{:+.2}", 100.0 * c.total[0])));
+        out.push_str(&num(&format!("{:+.2}", 100.0 * c.total[1])));
+        out.push_str(&num(&format!("{:+.4}", c.total[2])));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn assumptions_table(outcome: &Outcome) -> String {
+    if outcome.assumptions.is_empty() {
+        return "<p class=\"note\">No assumptions recorded.</p>\n".into();
+    }
+    let mut out = format!("<table id=\"assumptions\">\n{}", header(&["Assumption", "Value and reason"]));
+    for (name, reason) in &outcome.assumptions {
+        out.push_str(&format!("<tr>{}{}</tr>\n", cell(name), cell(reason)));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// The report page. `run_date` is printed as given (e.g. `2026-11-22 02:31 UTC`).
+pub fn report(
+    scenario: &Scenario,
+    outcome: &Outcome,
+    provenance: &serde_json::Value,
+    charts: &[RenderedChart],
+    run_date: &str,
+) -> String {
+    let font_data = base64::engine::general_purpose::STANDARD.encode(font::FONT);
+    let title = format!("{} — incomesim report", scenario.name);
+    let mut h = String::with_capacity(font_data.len() + charts.iter().map(|c| c.svg.len()).sum::<usize>() + 65_536);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str(&format!("<title>{}</title>\n<style>\n", escape(&title)));
+    h.push_str(&format!(
+        "@font-face {{ font-family: {}; src: url(data:font/otf;base64,{font_data}) format(\"opentype\"); }}\n",
+        font::CSS_NAME
+    ));
+    h.push_str(&STYLE.replace("FONTS", font::FAMILY));
+    h.push_str("</style>\n</head>\n<body>\n<main id=\"incomesim-report\">\n");
+    h.push_str(&format!("<h1>{}</h1>\n", escape(&scenario.name)));
+    h.push_str(&format!(
+        "<p>{} — {}. Per-capita disposable income 人均可支配收入 in yuan per person per year, nominal; \
+         the reform is the baseline plus the scenario's levers.</p>\n",
+        escape(&scenario.profile.name),
+        escape(&scenario.profile.description)
+    ));
+    h.push_str("<h2 id=\"run-section\">Run</h2>\n");
+    h.push_str(&run_table(scenario, outcome, provenance, run_date));
+    h.push_str("<h2>Year by year: reform 改革</h2>\n");
+    h.push_str(&year_table("years-reform", &outcome.reform));
+    if !outcome.baseline.years.is_empty() {
+        h.push_str("<h2>Year by year: baseline 基准</h2>\n");
+        h.push_str(&year_table("years-baseline", &outcome.baseline));
+    }
+    h.push_str(
+        "<p class=\"note\">Growth is nominal, on the previous year. The ratio is the urban mean over the rural mean. \
+         Gini and poverty shares are over persons of all residents.</p>\n",
+    );
+    h.push_str("<h2>Targets 目标</h2>\n");
+    h.push_str(&targets_table(scenario, outcome));
+    h.push_str("<h2>Levers 政策措施</h2>\n");
+    h.push_str(&levers_table(outcome));
+    h.push_str(
+        "<p class=\"note\">Contributions are Shapley values: each lever's share of the reform's difference from the \
+         baseline in the average yearly growth of urban and rural income (percentage points) and in the last year's \
+         ratio; ± is one standard error where they are sampled. 1 亿元 = 100 million yuan.</p>\n",
+    );
+    h.push_str("<h2>Charts</h2>\n");
+    for c in charts {
+        let stem = escape(&c.chart.stem);
+        h.push_str(&format!("<figure id=\"chart-{stem}\">\n"));
+        h.push_str(&c.svg);
+        h.push_str(&format!(
+            "\n<figcaption>{} Files: <code>charts/{stem}.svg</code>, <code>charts/{stem}.png</code>.</figcaption>\n</figure>\n",
+            escape(&c.chart.caption)
+        ));
+    }
+    h.push_str("<h2>Assumptions</h2>\n<p class=\"note\">Every assumption the run depends on: region profile, base-year rules and dynamics.</p>\n");
+    h.push_str(&assumptions_table(outcome));
+    h.push_str(&format!(
+        "</main>\n<footer id=\"{END_MARKER}\" class=\"note\">incomesim {} — end of report.</footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(escape("a<b>&\"c\"'d'"), "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;");
+        assert_eq!(escape("城乡收入比 2.78"), "城乡收入比 2.78");
+    }
+}
