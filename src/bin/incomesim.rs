@@ -330,7 +330,7 @@ fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
     if !std::io::stderr().is_terminal() {
         return projection.run().map_err(Failure::from_run);
     }
-    let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len} ({msg}: variant-years, then blocks), {elapsed}")
+    let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len}, {elapsed}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     let bar = ProgressBar::new(0).with_style(style).with_prefix(label.to_string());
     let hook = bar.clone();
