@@ -2,26 +2,17 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use incomesim::generate::Generator;
-use incomesim::policy::registry::{BuildContext, DefaultValue, Kind, build, registry};
+use incomesim::engine::bench::fill_bench_params;
+use incomesim::policy::registry::{BuildContext, build, registry};
 use incomesim::policy::{Chunk, LeverSet, YearContext};
 use incomesim::region::Profile;
 
-/// Values for parameters with no default, and counts that make rationed levers work.
+/// The parameters `incomesim bench` runs the lever with (every required value set,
+/// places for rationed levers, every dibao rule on).
 fn params(name: &str) -> toml::Table {
     let spec = registry().into_iter().find(|s| s.name == name).expect("registered");
     let mut t = toml::Table::new();
-    for p in spec.parameters {
-        let v = match (p.default, p.kind) {
-            (DefaultValue::Required, Kind::DatedMoney) if p.name.contains("floor") => toml::Value::Float(1_900.0),
-            (DefaultValue::Required, Kind::MoneyList) => toml::Value::Array(vec![toml::Value::Float(1_900.0)]),
-            (DefaultValue::Required, Kind::DatedRate | Kind::Rate) => toml::Value::Float(0.05),
-            (DefaultValue::Required, Kind::Flag) => toml::Value::Boolean(true),
-            (DefaultValue::Required, _) => toml::Value::Float(10.0),
-            (_, Kind::DatedCount) => toml::Value::Float(5_000.0),
-            _ => continue,
-        };
-        t.insert(p.name.to_string(), v);
-    }
+    fill_bench_params(spec, &mut t);
     t
 }
 

@@ -15,7 +15,7 @@ use super::projection::{Projection, ReformLever, Scenario};
 use super::stream::BlockPlan;
 use crate::error::{Error, Result};
 use crate::generate::{BLOCK, Generator};
-use crate::policy::registry::{DefaultValue, Kind, registry};
+use crate::policy::registry::{DefaultValue, Kind, LeverSpec, registry};
 
 /// Places a year given to a rationed lever whose default is none, so that it works.
 /// Assumption for benchmarking only.
@@ -172,30 +172,37 @@ pub fn bench_scenario(households: usize, years: u16) -> Result<Scenario> {
                 s.reform.len() - 1
             }
         };
-        let params = &mut s.reform[at].params;
-        for p in spec.parameters {
-            if params.contains_key(p.name) {
-                continue;
-            }
-            let value = match (p.default, p.kind) {
-                (DefaultValue::Required, Kind::DatedMoney) if p.name.contains("floor") => toml::Value::Float(1_900.0),
-                (DefaultValue::Required, Kind::MoneyList) => toml::Value::Array(vec![toml::Value::Float(1_900.0)]),
-                (DefaultValue::Required, Kind::DatedRate | Kind::Rate) => toml::Value::Float(0.05),
-                (DefaultValue::Required, Kind::Flag) => toml::Value::Boolean(true),
-                (DefaultValue::Required, Kind::Choice(words)) => match words.first() {
-                    Some(w) => toml::Value::String(w.to_string()),
-                    None => continue,
-                },
-                (DefaultValue::Required, _) => toml::Value::Float(10.0),
-                (DefaultValue::Number(0.0), Kind::DatedCount) => toml::Value::Float(BENCH_PLACES),
-                (_, Kind::Flag) if spec.name == "dibao" => toml::Value::Boolean(true),
-                (_, Kind::Months) if spec.name == "dibao" => toml::Value::Integer(3),
-                _ => continue,
-            };
-            params.insert(p.name.to_string(), value);
-        }
+        fill_bench_params(spec, &mut s.reform[at].params);
     }
     Ok(s)
+}
+
+/// Fills the parameters of `spec` that `params` does not set, as the benchmark runs
+/// them: a value for every required parameter, [`BENCH_PLACES`] places for rationed
+/// levers whose default is none, and every dibao rule on (flags true, 3 months).
+/// Parameters with a usable default are left to it.
+pub fn fill_bench_params(spec: &LeverSpec, params: &mut toml::Table) {
+    for p in spec.parameters {
+        if params.contains_key(p.name) {
+            continue;
+        }
+        let value = match (p.default, p.kind) {
+            (DefaultValue::Required, Kind::DatedMoney) if p.name.contains("floor") => toml::Value::Float(1_900.0),
+            (DefaultValue::Required, Kind::MoneyList) => toml::Value::Array(vec![toml::Value::Float(1_900.0)]),
+            (DefaultValue::Required, Kind::DatedRate | Kind::Rate) => toml::Value::Float(0.05),
+            (DefaultValue::Required, Kind::Flag) => toml::Value::Boolean(true),
+            (DefaultValue::Required, Kind::Choice(words)) => match words.first() {
+                Some(w) => toml::Value::String(w.to_string()),
+                None => continue,
+            },
+            (DefaultValue::Required, _) => toml::Value::Float(10.0),
+            (DefaultValue::Number(0.0), Kind::DatedCount) => toml::Value::Float(BENCH_PLACES),
+            (_, Kind::Flag) if spec.name == "dibao" => toml::Value::Boolean(true),
+            (_, Kind::Months) if spec.name == "dibao" => toml::Value::Integer(3),
+            _ => continue,
+        };
+        params.insert(p.name.to_string(), value);
+    }
 }
 
 /// Peak resident memory of this process, bytes: `VmHWM` of `/proc/self/status` on
