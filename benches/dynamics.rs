@@ -4,8 +4,8 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use incomesim::dynamics::Dynamics;
-use incomesim::generate::{BLOCK, Generator};
 use incomesim::engine::bench::fill_bench_params;
+use incomesim::generate::{BLOCK, Generator};
 use incomesim::policy::registry::{BuildContext, build, registry};
 use incomesim::policy::{Chunk, LeverSet, YearContext};
 use incomesim::region::Profile;

@@ -1,8 +1,8 @@
 //! Applying every lever of the registry to 1,000,000 households for one year.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use incomesim::generate::Generator;
 use incomesim::engine::bench::fill_bench_params;
+use incomesim::generate::Generator;
 use incomesim::policy::registry::{BuildContext, build, registry};
 use incomesim::policy::{Chunk, LeverSet, YearContext};
 use incomesim::region::Profile;

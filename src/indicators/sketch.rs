@@ -60,6 +60,7 @@
 //! The Theil index is not taken from the sketch: it is exact from sums
 //! (`Σ p·y·ln y` over positive incomes, see [`super::GroupSums`]).
 
+use super::stats::QuintileSplitter;
 use std::fmt;
 
 /// Mantissa bits of `|y|` that pick a bin within an octave: 2⁸ = 256 bins per octave.
@@ -444,31 +445,15 @@ impl BinnedDistribution {
         let mut split: [Vec<&IncomeBin>; 5] = Default::default();
         let mut range = [(f64::INFINITY, f64::NEG_INFINITY); 5];
         if total > 0.0 {
-            // Group `group` ends at household weight `end(group)`; `start` is the weight
-            // before the part of the bin still to place.
-            let end = |g: usize| total * (g + 1) as f64 / 5.0;
-            let (mut group, mut start) = (0usize, 0.0f64);
+            let mut groups = QuintileSplitter::new(total);
             for b in self.bins.iter().filter(|b| b.households > 0.0) {
-                let mut remaining = b.households;
                 let mut touched = [false; 5];
-                while remaining > 0.0 {
-                    while group < 4 && start >= end(group) {
-                        group += 1;
-                    }
-                    let take = if group < 4 && remaining > end(group) - start {
-                        let take = end(group) - start;
-                        start = end(group);
-                        take
-                    } else {
-                        start += remaining;
-                        remaining
-                    };
+                groups.place(b.households, |group, take| {
                     income[group] += b.income * take / b.households;
                     persons[group] += b.persons * take / b.households;
                     range[group] = (range[group].0.min(b.lo), range[group].1.max(b.hi));
                     touched[group] = true;
-                    remaining -= take;
-                }
+                });
                 if touched.iter().filter(|&&t| t).count() == 1 {
                     let g = touched.iter().position(|&t| t).unwrap_or(0);
                     inner[g].0 += b.persons;

@@ -24,6 +24,48 @@ pub fn household_quintile_means(items: &mut [HouseholdIncome]) -> [f64; 5] {
     household_quintile_groups(items).0
 }
 
+/// Places weights, taken in income order, into five groups of equal total weight; a
+/// weight across a boundary is split between the groups. Group `g` ends at weight
+/// `total·(g+1)/5`; crossing a boundary sets the running start to it exactly, so
+/// rounding cannot put a remainder in the group it left.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuintileSplitter {
+    total: f64,
+    group: usize,
+    start: f64,
+}
+
+impl QuintileSplitter {
+    /// A splitter over `total` weight.
+    pub(crate) fn new(total: f64) -> Self {
+        QuintileSplitter { total, group: 0, start: 0.0 }
+    }
+
+    fn end(&self, g: usize) -> f64 {
+        self.total * (g + 1) as f64 / 5.0
+    }
+
+    /// Places the next `weight`, calling `part(group, weight_in_group)` for each piece.
+    pub(crate) fn place(&mut self, weight: f64, mut part: impl FnMut(usize, f64)) {
+        let mut remaining = weight;
+        while remaining > 0.0 {
+            while self.group < 4 && self.start >= self.end(self.group) {
+                self.group += 1;
+            }
+            let take = if self.group < 4 && remaining > self.end(self.group) - self.start {
+                let take = self.end(self.group) - self.start;
+                self.start = self.end(self.group);
+                take
+            } else {
+                self.start += remaining;
+                remaining
+            };
+            part(self.group, take);
+            remaining -= take;
+        }
+    }
+}
+
 /// Quintile group means as [`household_quintile_means`], with the (weighted) persons in
 /// each group. Sorts `items`.
 pub fn household_quintile_groups(items: &mut [HouseholdIncome]) -> ([f64; 5], [f64; 5]) {
@@ -31,29 +73,12 @@ pub fn household_quintile_groups(items: &mut [HouseholdIncome]) -> ([f64; 5], [f
     let total: f64 = items.iter().map(|h| h.weight).sum();
     let mut income = [0.0f64; 5];
     let mut persons = [0.0f64; 5];
-    // Group `group` ends at household weight `end(group)`; `start` is the weight before
-    // the part of the household still to place. Crossing a boundary sets `start` to it
-    // exactly, so rounding cannot put a household's remainder in the group it left.
-    let end = |g: usize| total * (g + 1) as f64 / 5.0;
-    let (mut group, mut start) = (0usize, 0.0f64);
+    let mut groups = QuintileSplitter::new(total);
     for h in items.iter() {
-        let mut remaining = h.weight;
-        while remaining > 0.0 {
-            while group < 4 && start >= end(group) {
-                group += 1;
-            }
-            let take = if group < 4 && remaining > end(group) - start {
-                let take = end(group) - start;
-                start = end(group);
-                take
-            } else {
-                start += remaining;
-                remaining
-            };
+        groups.place(h.weight, |group, take| {
             income[group] += take * h.size * h.per_capita;
             persons[group] += take * h.size;
-            remaining -= take;
-        }
+        });
     }
     (std::array::from_fn(|g| if persons[g] > 0.0 { income[g] / persons[g] } else { 0.0 }), persons)
 }
