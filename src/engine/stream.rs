@@ -47,6 +47,7 @@ use crate::error::Result;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
     DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
+    follow_households,
 };
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
@@ -286,44 +287,6 @@ struct Track {
     has_before: bool,
 }
 
-/// Follows households from last year's outcomes to this year's by id (ids are unique
-/// and households never leave their block).
-fn follow(now: &[HouseholdOutcome], before: &[HouseholdOutcome], options: &IndicatorOptions) -> TrackingSums {
-    let by_id = |v: &[HouseholdOutcome]| {
-        let mut order: Vec<u32> = (0..v.len() as u32).collect();
-        if !v.windows(2).all(|w| w[0].id <= w[1].id) {
-            order.sort_unstable_by_key(|&i| v[i as usize].id);
-        }
-        order
-    };
-    let (a, b) = (by_id(now), by_id(before));
-    let mut sums = TrackingSums::new(&options.lines);
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        match (a.get(i).map(|&k| &now[k as usize]), b.get(j).map(|&k| &before[k as usize])) {
-            (Some(n), Some(o)) if n.id == o.id => {
-                sums.add_matched(n, o);
-                i += 1;
-                j += 1;
-            }
-            (Some(n), Some(o)) if n.id < o.id => {
-                sums.add_entered(n);
-                i += 1;
-            }
-            (Some(n), None) => {
-                sums.add_entered(n);
-                i += 1;
-            }
-            (_, Some(o)) => {
-                sums.add_exited(o);
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    sums
-}
-
 /// The dibao line of every residence and tier this year, from the set's dibao lever
 /// (the profile's base thresholds when the set has none).
 fn dibao_lines(set: &LeverSet, ctx: &YearContext, profile: &Profile) -> DibaoLines {
@@ -361,7 +324,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     for o in &track.now {
         sums.add(o);
     }
-    let tracking = track.has_before.then(|| follow(&track.now, &track.before, step.options));
+    let tracking = track.has_before.then(|| follow_households(&track.now, &track.before, &step.options.lines));
     std::mem::swap(&mut track.now, &mut track.before);
     track.has_before = true;
     Ok(BlockYear {

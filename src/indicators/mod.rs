@@ -124,5 +124,5 @@ pub use sums::{
 };
 pub use year::{
     AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, LORENZ_POINTS, Poverty,
-    Tracking, YearIndicators,
+    Tracking, YearIndicators, follow_households,
 };

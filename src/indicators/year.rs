@@ -368,6 +368,17 @@ fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
     order
 }
 
+/// Follows households from last year's outcomes (`previous`) to this year's by id:
+/// matched, entered and exited households (ids are unique within a year; either list
+/// may be in any order).
+pub fn follow_households(
+    outcomes: &[HouseholdOutcome],
+    previous: &[HouseholdOutcome],
+    lines: &PovertyLines,
+) -> TrackingSums {
+    tracking_sums(outcomes, &id_order(outcomes), previous, lines)
+}
+
 /// Follows households from `previous` to `outcomes`, both visited in id order.
 pub(crate) fn tracking_sums(
     outcomes: &[HouseholdOutcome],
