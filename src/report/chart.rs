@@ -221,6 +221,17 @@ pub enum NumberFormat {
 }
 
 impl NumberFormat {
+    /// The same format with one more decimal (for standard errors, often smaller than
+    /// the values they go with).
+    pub fn finer(self) -> NumberFormat {
+        match self {
+            NumberFormat::Yuan => NumberFormat::Yuan,
+            NumberFormat::Decimals(d) => NumberFormat::Decimals(d + 1),
+            NumberFormat::Percent(d) => NumberFormat::Percent(d + 1),
+            NumberFormat::Points(d) => NumberFormat::Points(d + 1),
+        }
+    }
+
     /// The number as text.
     pub fn format(self, x: f64) -> String {
         match self {

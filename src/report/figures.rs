@@ -218,7 +218,8 @@ fn waterfall(outcome: &Outcome, spec: &WaterfallSpec) -> Option<(XAxis, Series)>
         categories.push(name.clone());
         points.push(((k + 1) as f64, v));
         let shown = signed(step.format(v), v);
-        labels.push(if se > 0.0 { format!("{shown} ± {}", step.format(se).trim_start_matches('+')) } else { shown });
+        let se_shown = step.finer().format(se);
+        labels.push(if se > 0.0 { format!("{shown} ± {}", se_shown.trim_start_matches('+')) } else { shown });
         errors.push(if se.is_finite() { se } else { 0.0 });
     }
     categories.push("Reform 改革".to_string());

@@ -267,7 +267,8 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                     let (w, h) = (w as i32, h as i32 + 2);
                     // Left of the point when the label would run past the plot.
                     let right = c.plotting_area().get_pixel_range().0.end;
-                    let (x, mut y) = (if px + 9 + w > right { px - 9 - w } else { px + 9 }, py);
+                    let left = px + 9 + w > right;
+                    let (x, mut y) = (if left { px - 9 - w } else { px + 9 }, py);
                     while placed
                         .iter()
                         .any(|&(ax, ay, aw, ah)| x < ax + aw && ax < x + w && (y - ay).abs() < (h + ah) / 2)
@@ -275,7 +276,10 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                         y += h;
                     }
                     placed.push((x, y, w, h));
-                    area.draw_text(label, &text(SMALL_SIZE).pos(Pos::new(HPos::Left, VPos::Center)), (x, y))?;
+                    // Anchored at the side next to the point, so that a browser's wider or
+                    // narrower font never runs the label into it.
+                    let (anchor, at) = if left { (HPos::Right, px - 9) } else { (HPos::Left, x) };
+                    area.draw_text(label, &text(SMALL_SIZE).pos(Pos::new(anchor, VPos::Center)), (at, y))?;
                 }
             }
             SeriesStyle::Waterfall => {}
