@@ -15,8 +15,11 @@ use crate::error::{Error, Result};
 use crate::model::{Accounts, HouseholdFlags, IncomePart, PersonFlags, Population};
 use crate::policy::{LeverColumns, LeverSet};
 
-/// Person columns written, in order, before the flags.
-const PERSON_COLUMNS: [&str; 17] = [
+/// Person columns written, in order, before the flags. `contributions` are this year's,
+/// from the accounts after levers (0 when the contributions rule did not run); income
+/// tax is not kept per person (its household total is the `lever_income_tax` column of
+/// the household file).
+const PERSON_COLUMNS: [&str; 16] = [
     "year",
     "household_id",
     "age",
@@ -32,7 +35,6 @@ const PERSON_COLUMNS: [&str; 17] = [
     "operating",
     "property",
     "retiree_pension",
-    "income_tax",
     "contributions",
 ];
 
@@ -226,21 +228,14 @@ impl<W: Write> Exporter<W> {
                     line.push(id);
                     line.push(p.age[i]);
                     line.push(p.sex[i]);
-                    line.push(p.hukou[i]);
-                    line.push(p.education[i]);
+                    line.push(p.hukou(i));
+                    line.push(p.education(i));
                     line.flag(p.able_to_work[i]);
-                    line.push(p.disability[i]);
+                    line.push(p.disability(i));
                     line.push(p.employment[i]);
                     line.push(p.months_in_job[i]);
-                    line.push(p.occupation[i]);
-                    for v in [
-                        p.wage[i],
-                        p.operating[i],
-                        p.property[i],
-                        p.retiree_pension[i],
-                        p.income_tax[i],
-                        p.contributions[i],
-                    ] {
+                    line.push(p.occupation(i));
+                    for v in [p.wage[i], p.operating[i], p.property[i], p.retiree_pension[i], after.contribution(i)] {
                         line.push(v);
                     }
                     for (_, bit) in PersonFlags::NAMES {

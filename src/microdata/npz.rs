@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 
 use super::load::{MAX_AGE, default_able_to_work};
 use crate::model::{
-    Disability, Education, Employment, HouseholdFlags, Households, Hukou, Occupation, PersonFlags, Persons, Population,
-    Residence, Sex,
+    Disability, Education, Employment, HouseholdFlags, Households, Hukou, Occupation, PersonAttributes, PersonFlags,
+    Persons, Population, Residence, Sex,
 };
 
 /// What can go wrong reading a peers' `.npz` file.
@@ -567,20 +567,19 @@ fn build(a: &PeerArrays, start: usize, end: usize, p0: usize, first_id: u64) -> 
     let persons = Persons {
         age,
         sex: vec![Sex::Male; np],
-        hukou,
-        education: vec![Education::JuniorSecondary; np],
+        attributes: hukou
+            .iter()
+            .zip(&disability)
+            .map(|(&h, &d)| PersonAttributes::new(h, Education::JuniorSecondary, d, Occupation::Other))
+            .collect(),
         able_to_work,
-        disability,
         employment,
         months_in_job: a.employed[ps.clone()].iter().map(|&e| if e { 12 } else { 0 }).collect(),
-        occupation: vec![Occupation::Other; np],
         flags: vec![PersonFlags::default(); np],
         wage: a.wage_income[ps.clone()].to_vec(),
         operating: a.operating_income[ps.clone()].to_vec(),
         property: a.property_income[ps.clone()].to_vec(),
         retiree_pension: a.retiree_pension[ps].to_vec(),
-        income_tax: vec![0.0; np],
-        contributions: vec![0.0; np],
         wage_persistent: vec![crate::model::LogShock::default(); np],
         wage_transitory: vec![crate::model::LogShock::default(); np],
     };

@@ -291,3 +291,113 @@ impl PersonFlags {
         ("new_job_this_year", Self::NEW_JOB_THIS_YEAR),
     ];
 }
+
+/// A person's hukou, education, disability and occupation group packed in one byte:
+/// hukou in bit 0, education in bits 1–2, disability in bits 3–4, occupation in bits
+/// 5–6 (each its code, the enum's value). Bit 7 is free. Built only by
+/// [`PersonAttributes::new`] and the `with_*` methods, so every field holds a valid code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonAttributes(u8);
+
+impl Default for PersonAttributes {
+    /// The defaults of [`PersonRecord`](super::PersonRecord): rural hukou, junior
+    /// secondary education, no disability, no targeted occupation.
+    fn default() -> Self {
+        PersonAttributes::new(Hukou::Rural, Education::JuniorSecondary, Disability::None, Occupation::Other)
+    }
+}
+
+impl PersonAttributes {
+    const HUKOU_SHIFT: u8 = 0;
+    const EDUCATION_SHIFT: u8 = 1;
+    const DISABILITY_SHIFT: u8 = 3;
+    const OCCUPATION_SHIFT: u8 = 5;
+    const TWO_BITS: u8 = 0b11;
+
+    /// The four attributes in one byte.
+    #[inline]
+    pub fn new(hukou: Hukou, education: Education, disability: Disability, occupation: Occupation) -> Self {
+        PersonAttributes(
+            (hukou as u8) << Self::HUKOU_SHIFT
+                | (education as u8) << Self::EDUCATION_SHIFT
+                | (disability as u8) << Self::DISABILITY_SHIFT
+                | (occupation as u8) << Self::OCCUPATION_SHIFT,
+        )
+    }
+
+    /// The packed byte.
+    #[inline]
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    #[inline]
+    fn field(self, shift: u8) -> usize {
+        ((self.0 >> shift) & Self::TWO_BITS) as usize
+    }
+
+    /// Hukou type.
+    #[inline]
+    pub fn hukou(self) -> Hukou {
+        Hukou::ALL[self.field(Self::HUKOU_SHIFT) & 1]
+    }
+
+    /// Education.
+    #[inline]
+    pub fn education(self) -> Education {
+        Education::ALL[self.field(Self::EDUCATION_SHIFT)]
+    }
+
+    /// Disability grade.
+    #[inline]
+    pub fn disability(self) -> Disability {
+        // Codes are 0–2 by construction; 3 would read as severe, never panic.
+        Disability::ALL[self.field(Self::DISABILITY_SHIFT).min(Disability::ALL.len() - 1)]
+    }
+
+    /// Occupation group.
+    #[inline]
+    pub fn occupation(self) -> Occupation {
+        Occupation::ALL[self.field(Self::OCCUPATION_SHIFT)]
+    }
+
+    /// The same attributes with another disability grade.
+    #[inline]
+    pub fn with_disability(self, disability: Disability) -> Self {
+        PersonAttributes::new(self.hukou(), self.education(), disability, self.occupation())
+    }
+
+    /// The same attributes with another occupation group.
+    #[inline]
+    pub fn with_occupation(self, occupation: Occupation) -> Self {
+        PersonAttributes::new(self.hukou(), self.education(), self.disability(), occupation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_attributes_give_back_every_combination() {
+        for &hukou in Hukou::ALL {
+            for &education in Education::ALL {
+                for &disability in Disability::ALL {
+                    for &occupation in Occupation::ALL {
+                        let a = PersonAttributes::new(hukou, education, disability, occupation);
+                        assert_eq!(
+                            (a.hukou(), a.education(), a.disability(), a.occupation()),
+                            (hukou, education, disability, occupation)
+                        );
+                        assert_eq!(a.bits() & 0x80, 0);
+                        let b = a.with_disability(Disability::Severe).with_occupation(Occupation::Teacher);
+                        assert_eq!(
+                            (b.hukou(), b.education(), b.disability(), b.occupation()),
+                            (hukou, education, Disability::Severe, Occupation::Teacher)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -109,6 +109,11 @@ impl IncomeParts {
 /// household's private transfers, then every rule and lever adds to them through
 /// [`Accounts::add`]. They live beside a [`Population`](super::Population), not in it,
 /// and are reused from year to year.
+///
+/// They also hold one per-person column for the year: each person's employees' social
+/// insurance contributions, which the contributions rule writes and the income tax
+/// (which deducts them) and the resident-pension contribution support (which asks
+/// whether someone pays into an employee scheme) read later in the same year.
 #[derive(Debug, Clone, Default)]
 pub struct Accounts {
     /// Wage income per household.
@@ -121,6 +126,10 @@ pub struct Accounts {
     pub transfers_received: Vec<f64>,
     /// Transfers paid per household.
     pub transfers_paid: Vec<f64>,
+    /// Employees' social insurance contributions of each person this year, yuan per
+    /// year (index = person of the chunk's population); empty until the contributions
+    /// rule has run this year. Read with [`Accounts::contribution`].
+    pub contributions: Vec<f32>,
 }
 
 impl Accounts {
@@ -132,6 +141,7 @@ impl Accounts {
             property: vec![0.0; n],
             transfers_received: vec![0.0; n],
             transfers_paid: vec![0.0; n],
+            contributions: Vec::new(),
         }
     }
 
@@ -145,8 +155,10 @@ impl Accounts {
         self.wage.is_empty()
     }
 
-    /// Resizes to `n` households and sets every amount to zero, keeping the buffers.
+    /// Resizes to `n` households and sets every amount to zero, keeping the buffers;
+    /// empties the persons' contributions (the rule writes them again).
     pub fn reset(&mut self, n: usize) {
+        self.contributions.clear();
         for column in [
             &mut self.wage,
             &mut self.operating,
@@ -169,13 +181,43 @@ impl Accounts {
         self.transfers_paid.reserve_exact(n);
     }
 
-    /// Appends the accounts of a later chunk.
+    /// Appends the accounts of a later chunk. The persons' contributions are kept
+    /// only when both chunks have them (or this one has no households yet); otherwise
+    /// they are emptied, as before the contributions rule runs.
     pub fn append(&mut self, other: Accounts) {
+        if other.contributions.is_empty() || (!self.is_empty() && self.contributions.is_empty()) {
+            self.contributions = Vec::new();
+        } else {
+            self.contributions.extend(other.contributions);
+        }
         self.wage.extend(other.wage);
         self.operating.extend(other.operating);
         self.property.extend(other.property);
         self.transfers_received.extend(other.transfers_received);
         self.transfers_paid.extend(other.transfers_paid);
+    }
+
+    /// Sets every person's contributions to zero for a population of `persons`
+    /// persons: the contributions rule calls it before [`Accounts::set_contribution`].
+    pub fn reset_contributions(&mut self, persons: usize) {
+        self.contributions.resize(persons, 0.0);
+        self.contributions.fill(0.0);
+    }
+
+    /// Records the contributions of person `i` this year, yuan per year.
+    ///
+    /// # Panics
+    /// If `i` is beyond the persons given to [`Accounts::reset_contributions`].
+    #[inline]
+    pub fn set_contribution(&mut self, i: usize, amount: f32) {
+        self.contributions[i] = amount;
+    }
+
+    /// Employees' social insurance contributions of person `i` this year, yuan per
+    /// year: 0 until the contributions rule has run this year.
+    #[inline]
+    pub fn contribution(&self, i: usize) -> f32 {
+        self.contributions.get(i).copied().unwrap_or(0.0)
     }
 
     /// Adds `amount` to one part of household `h`.

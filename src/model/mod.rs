@@ -10,7 +10,7 @@ mod income;
 mod population;
 
 pub use attributes::{
-    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonFlags, Residence, Sex,
+    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonAttributes, PersonFlags, Residence, Sex,
 };
 pub use income::{Accounts, IncomePart, IncomeParts};
 pub use population::{HouseholdIds, HouseholdRecord, Households, LogShock, PersonRecord, Persons, Population};

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::attributes::{
-    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonFlags, Residence, Sex,
+    Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonAttributes, PersonFlags, Residence, Sex,
 };
 
 /// Person columns. All vectors have the same length; index = person.
@@ -13,21 +13,17 @@ pub struct Persons {
     pub age: Vec<u8>,
     /// Sex.
     pub sex: Vec<Sex>,
-    /// Hukou (registration) type.
-    pub hukou: Vec<Hukou>,
-    /// Education, a proxy for skill.
-    pub education: Vec<Education>,
+    /// Hukou (registration) type, education, disability and occupation group, packed
+    /// in one byte each (see [`PersonAttributes`]); read them with [`Persons::hukou`],
+    /// [`Persons::education`], [`Persons::disability`] and [`Persons::occupation`].
+    pub attributes: Vec<PersonAttributes>,
     /// Able to work (劳动能力): working age and not prevented by disability or illness.
     pub able_to_work: Vec<bool>,
-    /// Disability and its grade.
-    pub disability: Vec<Disability>,
     /// Main activity this year.
     pub employment: Vec<Employment>,
     /// Months of the year in the current job (12 for a full year; fewer after a
     /// mid-year start; 0 for those without a job).
     pub months_in_job: Vec<u8>,
-    /// Occupation group, where a lever needs it.
-    pub occupation: Vec<Occupation>,
     /// Status flags (trained, started a business, sanctioned, refused offers …).
     pub flags: Vec<PersonFlags>,
     /// Wage income, yuan per year (gross of tax and contributions).
@@ -38,11 +34,6 @@ pub struct Persons {
     pub property: Vec<f32>,
     /// Employer-scheme retiree pension (enterprise or public institution), yuan per year.
     pub retiree_pension: Vec<f32>,
-    /// Personal income tax paid, yuan per year (computed by the tax rule).
-    pub income_tax: Vec<f32>,
-    /// Employee social insurance contributions paid, yuan per year (computed by the
-    /// contributions rule).
-    pub contributions: Vec<f32>,
     /// Persistent component of the log wage shock (the AR(1) state kept by
     /// [`crate::dynamics`]); 0 in the base year and for a new job. Stored as a
     /// [`LogShock`] (two bytes); read it with [`Persons::wage_persistent`].
@@ -255,20 +246,15 @@ impl Persons {
     pub fn reserve(&mut self, n: usize) {
         self.age.reserve(n);
         self.sex.reserve(n);
-        self.hukou.reserve(n);
-        self.education.reserve(n);
+        self.attributes.reserve(n);
         self.able_to_work.reserve(n);
-        self.disability.reserve(n);
         self.employment.reserve(n);
         self.months_in_job.reserve(n);
-        self.occupation.reserve(n);
         self.flags.reserve(n);
         self.wage.reserve(n);
         self.operating.reserve(n);
         self.property.reserve(n);
         self.retiree_pension.reserve(n);
-        self.income_tax.reserve(n);
-        self.contributions.reserve(n);
         self.wage_persistent.reserve(n);
         self.wage_transitory.reserve(n);
     }
@@ -277,20 +263,15 @@ impl Persons {
     pub fn reserve_exact(&mut self, n: usize) {
         self.age.reserve_exact(n);
         self.sex.reserve_exact(n);
-        self.hukou.reserve_exact(n);
-        self.education.reserve_exact(n);
+        self.attributes.reserve_exact(n);
         self.able_to_work.reserve_exact(n);
-        self.disability.reserve_exact(n);
         self.employment.reserve_exact(n);
         self.months_in_job.reserve_exact(n);
-        self.occupation.reserve_exact(n);
         self.flags.reserve_exact(n);
         self.wage.reserve_exact(n);
         self.operating.reserve_exact(n);
         self.property.reserve_exact(n);
         self.retiree_pension.reserve_exact(n);
-        self.income_tax.reserve_exact(n);
-        self.contributions.reserve_exact(n);
         self.wage_persistent.reserve_exact(n);
         self.wage_transitory.reserve_exact(n);
     }
@@ -299,22 +280,41 @@ impl Persons {
     pub fn push(&mut self, p: &PersonRecord) {
         self.age.push(p.age);
         self.sex.push(p.sex);
-        self.hukou.push(p.hukou);
-        self.education.push(p.education);
+        self.attributes.push(PersonAttributes::new(p.hukou, p.education, p.disability, p.occupation));
         self.able_to_work.push(p.able_to_work);
-        self.disability.push(p.disability);
         self.employment.push(p.employment);
         self.months_in_job.push(p.months_in_job);
-        self.occupation.push(p.occupation);
         self.flags.push(p.flags);
         self.wage.push(p.wage);
         self.operating.push(p.operating);
         self.property.push(p.property);
         self.retiree_pension.push(p.retiree_pension);
-        self.income_tax.push(p.income_tax);
-        self.contributions.push(p.contributions);
         self.wage_persistent.push(LogShock::new(p.wage_persistent as f64));
         self.wage_transitory.push(LogShock::new(p.wage_transitory as f64));
+    }
+
+    /// Hukou type of person `i`.
+    #[inline]
+    pub fn hukou(&self, i: usize) -> Hukou {
+        self.attributes[i].hukou()
+    }
+
+    /// Education of person `i`.
+    #[inline]
+    pub fn education(&self, i: usize) -> Education {
+        self.attributes[i].education()
+    }
+
+    /// Disability grade of person `i`.
+    #[inline]
+    pub fn disability(&self, i: usize) -> Disability {
+        self.attributes[i].disability()
+    }
+
+    /// Occupation group of person `i`.
+    #[inline]
+    pub fn occupation(&self, i: usize) -> Occupation {
+        self.attributes[i].occupation()
     }
 
     /// Persistent log wage shock of person `i`.
@@ -334,20 +334,20 @@ impl Persons {
         PersonRecord {
             age: self.age[i],
             sex: self.sex[i],
-            hukou: self.hukou[i],
-            education: self.education[i],
+            hukou: self.hukou(i),
+            education: self.education(i),
             able_to_work: self.able_to_work[i],
-            disability: self.disability[i],
+            disability: self.disability(i),
             employment: self.employment[i],
             months_in_job: self.months_in_job[i],
-            occupation: self.occupation[i],
+            occupation: self.occupation(i),
             flags: self.flags[i],
             wage: self.wage[i],
             operating: self.operating[i],
             property: self.property[i],
             retiree_pension: self.retiree_pension[i],
-            income_tax: self.income_tax[i],
-            contributions: self.contributions[i],
+            income_tax: 0.0,
+            contributions: 0.0,
             wage_persistent: self.wage_persistent(i),
             wage_transitory: self.wage_transitory(i),
         }
@@ -385,9 +385,15 @@ pub struct PersonRecord {
     pub property: f32,
     /// Retiree pension, yuan per year.
     pub retiree_pension: f32,
-    /// Income tax paid, yuan per year.
+    /// Income tax paid, yuan per year, as a microdata file gives it. Not kept in a
+    /// [`Population`]: the tax rule recomputes it every year and pays it into the
+    /// household's accounts; [`Persons::record`] gives 0.
     pub income_tax: f32,
-    /// Contributions paid, yuan per year.
+    /// Employees' social insurance contributions paid, yuan per year, as a microdata
+    /// file gives it. Not kept in a [`Population`]: the contributions rule recomputes
+    /// them every year into the year's accounts (see
+    /// [`Accounts::contribution`](super::Accounts::contribution)); [`Persons::record`]
+    /// gives 0.
     pub contributions: f32,
     /// Persistent log wage shock (dynamics state; stored rounded to a [`LogShock`]).
     pub wage_persistent: f32,
@@ -603,20 +609,15 @@ impl Population {
         let p = &mut self.persons;
         p.age.extend(persons.age);
         p.sex.extend(persons.sex);
-        p.hukou.extend(persons.hukou);
-        p.education.extend(persons.education);
+        p.attributes.extend(persons.attributes);
         p.able_to_work.extend(persons.able_to_work);
-        p.disability.extend(persons.disability);
         p.employment.extend(persons.employment);
         p.months_in_job.extend(persons.months_in_job);
-        p.occupation.extend(persons.occupation);
         p.flags.extend(persons.flags);
         p.wage.extend(persons.wage);
         p.operating.extend(persons.operating);
         p.property.extend(persons.property);
         p.retiree_pension.extend(persons.retiree_pension);
-        p.income_tax.extend(persons.income_tax);
-        p.contributions.extend(persons.contributions);
         p.wage_persistent.extend(persons.wage_persistent);
         p.wage_transitory.extend(persons.wage_transitory);
         let h = &mut self.households;
@@ -649,20 +650,15 @@ impl Population {
         let n = p.len();
         let person_lens = [
             p.sex.len(),
-            p.hukou.len(),
-            p.education.len(),
+            p.attributes.len(),
             p.able_to_work.len(),
-            p.disability.len(),
             p.employment.len(),
             p.months_in_job.len(),
-            p.occupation.len(),
             p.flags.len(),
             p.wage.len(),
             p.operating.len(),
             p.property.len(),
             p.retiree_pension.len(),
-            p.income_tax.len(),
-            p.contributions.len(),
             p.wage_persistent.len(),
             p.wage_transitory.len(),
         ];
@@ -795,20 +791,15 @@ impl Population {
         let persons = Persons {
             age: p.age.split_off(keep_persons),
             sex: p.sex.split_off(keep_persons),
-            hukou: p.hukou.split_off(keep_persons),
-            education: p.education.split_off(keep_persons),
+            attributes: p.attributes.split_off(keep_persons),
             able_to_work: p.able_to_work.split_off(keep_persons),
-            disability: p.disability.split_off(keep_persons),
             employment: p.employment.split_off(keep_persons),
             months_in_job: p.months_in_job.split_off(keep_persons),
-            occupation: p.occupation.split_off(keep_persons),
             flags: p.flags.split_off(keep_persons),
             wage: p.wage.split_off(keep_persons),
             operating: p.operating.split_off(keep_persons),
             property: p.property.split_off(keep_persons),
             retiree_pension: p.retiree_pension.split_off(keep_persons),
-            income_tax: p.income_tax.split_off(keep_persons),
-            contributions: p.contributions.split_off(keep_persons),
             wage_persistent: p.wage_persistent.split_off(keep_persons),
             wage_transitory: p.wage_transitory.split_off(keep_persons),
         };
@@ -838,20 +829,15 @@ impl Population {
         let p = &mut self.persons;
         p.age.shrink_to_fit();
         p.sex.shrink_to_fit();
-        p.hukou.shrink_to_fit();
-        p.education.shrink_to_fit();
+        p.attributes.shrink_to_fit();
         p.able_to_work.shrink_to_fit();
-        p.disability.shrink_to_fit();
         p.employment.shrink_to_fit();
         p.months_in_job.shrink_to_fit();
-        p.occupation.shrink_to_fit();
         p.flags.shrink_to_fit();
         p.wage.shrink_to_fit();
         p.operating.shrink_to_fit();
         p.property.shrink_to_fit();
         p.retiree_pension.shrink_to_fit();
-        p.income_tax.shrink_to_fit();
-        p.contributions.shrink_to_fit();
         p.wage_persistent.shrink_to_fit();
         p.wage_transitory.shrink_to_fit();
         let h = &mut self.households;
@@ -877,32 +863,26 @@ impl Population {
     }
 
     /// Bytes held by the columns (capacity, not length), for memory reports. A person
-    /// takes 38 bytes (six money columns of four bytes, two [`LogShock`]s of two, ten
-    /// one-byte attributes); a household 45 (id, weight and first person, four bytes
+    /// takes 27 bytes (four money columns of four bytes, two [`LogShock`]s of two, seven
+    /// one-byte columns: age, sex, [`PersonAttributes`], able to work, employment,
+    /// months in job, flags); a household 45 (id, weight and first person, four bytes
     /// each; size, residence and tier, one; flags, two; seven amounts of four) plus
     /// eight for an id kept in the side list of [`HouseholdIds`]. A generated
-    /// Liupanshui population (2.9 persons per household) holds 155.5 bytes per
-    /// household; its accounts (40 bytes per household) and lever columns (eight per
-    /// lever) live beside it.
+    /// Liupanshui population (2.9 persons per household) holds about 124 bytes per
+    /// household. The year's [`Accounts`](super::Accounts) (40 bytes per household,
+    /// plus four per person for the contributions the tax rule deducts) and lever
+    /// columns (eight bytes per household per lever) live beside it.
     pub fn heap_bytes(&self) -> usize {
         let p = &self.persons;
         let h = &self.households;
         p.age.capacity()
             + p.sex.capacity()
-            + p.hukou.capacity()
-            + p.education.capacity()
+            + p.attributes.capacity()
             + p.able_to_work.capacity()
-            + p.disability.capacity()
             + p.employment.capacity()
             + p.months_in_job.capacity()
-            + p.occupation.capacity()
             + p.flags.capacity()
-            + 4 * (p.wage.capacity()
-                + p.operating.capacity()
-                + p.property.capacity()
-                + p.retiree_pension.capacity()
-                + p.income_tax.capacity()
-                + p.contributions.capacity())
+            + 4 * (p.wage.capacity() + p.operating.capacity() + p.property.capacity() + p.retiree_pension.capacity())
             + 2 * (p.wage_persistent.capacity() + p.wage_transitory.capacity())
             + h.id.heap_bytes()
             + 4 * (h.weight.capacity() + h.first_person.capacity())

@@ -173,7 +173,7 @@ impl Lever for DisabilityAllowances {
             let poor = pop.households.flags[h].0 & low_income != 0;
             let mut total = 0.0;
             for i in pop.members(h) {
-                match pop.persons.disability[i] {
+                match pop.persons.disability(i) {
                     Disability::Severe => total += nursing + if poor { living } else { 0.0 },
                     Disability::Moderate if poor => total += living,
                     _ => {}

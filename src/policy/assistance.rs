@@ -369,7 +369,7 @@ impl Lever for EmploymentTransfers {
             let mut total = 0.0;
             for i in pop.members(h) {
                 let new_job = p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
-                let graduate = p.education[i] == Education::Tertiary;
+                let graduate = p.education(i) == Education::Tertiary;
                 let unemployed = p.employment[i] == Employment::Unemployed;
                 if difficulty && graduate && (18..=24).contains(&p.age[i]) && (unemployed || new_job) {
                     total += job_seeking;

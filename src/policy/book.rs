@@ -57,6 +57,20 @@ impl<'a> Book<'a> {
         self.paid[h] += amount;
     }
 
+    /// Sets every person's contributions this year to zero, for a population of
+    /// `persons` persons (see [`Accounts::reset_contributions`]).
+    pub fn reset_contributions(&mut self, persons: usize) {
+        self.accounts.reset_contributions(persons);
+    }
+
+    /// Records the employees' contributions of person `i` this year, which later rules
+    /// read through [`Accounts::contribution`]. They are not a payment: pay the
+    /// household's total with [`Book::pay`].
+    #[inline]
+    pub fn set_contribution(&mut self, i: usize, amount: f32) {
+        self.accounts.set_contribution(i, amount);
+    }
+
     /// Records how a rationed lever filled its places this year (for the ledger).
     pub fn report_rationing(&mut self, report: RationingReport) {
         self.rationing = Some(report);

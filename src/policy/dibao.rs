@@ -672,7 +672,7 @@ impl Dibao {
     fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> f64 {
         let mut single = 0.0;
         for i in members {
-            if persons.disability[i] == Disability::Severe {
+            if persons.disability(i) == Disability::Severe {
                 single += Self::benefit(t, Self::own_income(persons, i), 1.0);
             }
         }
@@ -776,7 +776,7 @@ impl ExtremePovertySupport {
     pub fn no_able_member(pop: &Population, h: usize) -> bool {
         pop.members(h).all(|i| {
             let a = pop.persons.age[i];
-            !(16..60).contains(&a) || pop.persons.disability[i] == Disability::Severe
+            !(16..60).contains(&a) || pop.persons.disability(i) == Disability::Severe
         })
     }
 }

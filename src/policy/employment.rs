@@ -122,7 +122,7 @@ impl PublicWelfarePosts {
         let flags = pop.households.flags[h];
         if zero_employment {
             Some(0)
-        } else if p.disability[i] != Disability::None {
+        } else if p.disability(i) != Disability::None {
             Some(1)
         } else if (p.sex[i] == Sex::Female && p.age[i] >= 40) || (p.sex[i] == Sex::Male && p.age[i] >= 50) {
             Some(2)
@@ -160,7 +160,7 @@ impl Rationed for PublicWelfarePosts {
                     continue;
                 }
                 if let Some(class) = self.class(pop, h, i, zero_employment) {
-                    emit(Candidate::member(ctx, pop, sub, h, m, class).in_quota(p.disability[i] != Disability::None))
+                    emit(Candidate::member(ctx, pop, sub, h, m, class).in_quota(p.disability(i) != Disability::None))
                 }
             }
         }
@@ -661,7 +661,7 @@ impl Rationed for StartUpSupport {
                 if p.flags[i].has(PersonFlags::STARTED_BUSINESS) {
                     continue;
                 }
-                let class = if p.employment[i] == Employment::Unemployed || p.disability[i] != Disability::None || poor
+                let class = if p.employment[i] == Employment::Unemployed || p.disability(i) != Disability::None || poor
                 {
                     0
                 } else if p.employment[i] == Employment::MigrantShortTerm {

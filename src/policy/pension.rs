@@ -208,8 +208,8 @@ impl Lever for ContributionSupport {
             let on_dibao = pop.households.flags[h].has(HouseholdFlags::DIBAO);
             let mut cost = 0.0;
             for i in pop.members(h) {
-                let covered = p.contributions[i] > 0.0 || p.retiree_pension[i] > 0.0;
-                cost += self.for_person(p.age[i], covered, on_dibao, p.disability[i] == Disability::Severe);
+                let covered = book.accounts().contribution(i) > 0.0 || p.retiree_pension[i] > 0.0;
+                cost += self.for_person(p.age[i], covered, on_dibao, p.disability(i) == Disability::Severe);
             }
             if cost > 0.0 {
                 book.pay_outside(h, cost);

@@ -67,12 +67,13 @@ impl Lever for SocialContributions {
         Stage::TaxesContributions
     }
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        book.reset_contributions(pop.person_count());
         for h in 0..pop.household_count() {
             let residence = pop.households.residence[h];
             let mut total = 0.0;
             for i in pop.members(h) {
                 let c = self.on_wage(pop.persons.wage[i] as f64, pop.persons.employment[i], residence);
-                pop.persons.contributions[i] = c as f32;
+                book.set_contribution(i, c as f32);
                 total += c;
             }
             if total > 0.0 {
@@ -139,8 +140,7 @@ impl Lever for IncomeTax {
         for h in 0..pop.household_count() {
             let mut total = 0.0;
             for i in pop.members(h) {
-                let t = self.on(pop.persons.wage[i] as f64, pop.persons.contributions[i] as f64);
-                pop.persons.income_tax[i] = t as f32;
+                let t = self.on(pop.persons.wage[i] as f64, book.accounts().contribution(i) as f64);
                 total += t;
             }
             if total > 0.0 {

@@ -220,7 +220,7 @@ impl Lever for PublicSectorPay {
                 let monthly = wage / months as f64;
                 let rise = monthly * self.raise.sum_over(ctx.year, first_month(months), 12);
                 let mut amount = rise;
-                if let (Some(cs), Occupation::Teacher) = (self.civil_servant_wage, pop.persons.occupation[i]) {
+                if let (Some(cs), Occupation::Teacher) = (self.civil_servant_wage, pop.persons.occupation(i)) {
                     let parity = cs * months as f64 / 12.0;
                     if wage + amount < parity {
                         amount = parity - wage;
@@ -275,7 +275,7 @@ impl Lever for RuralDoctorTeacherAllowances {
                 if months == 0 || !pop.persons.employment[i].is_working() {
                     continue;
                 }
-                let rate = match pop.persons.occupation[i] {
+                let rate = match pop.persons.occupation(i) {
                     Occupation::VillageDoctor => &self.village_doctor_per_month,
                     Occupation::Teacher => &self.rural_teacher_per_month,
                     _ => continue,
