@@ -94,6 +94,13 @@ impl StreamRng {
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
 
+    /// A mean-one log-normal factor `exp(sigma * z - sigma^2 / 2)` with `z` standard
+    /// normal.
+    #[inline]
+    pub fn mean_one_lognormal(&mut self, sigma: f64) -> f64 {
+        (sigma * self.normal() - 0.5 * sigma * sigma).exp()
+    }
+
     /// True with probability `p`.
     #[inline]
     pub fn bernoulli(&mut self, p: f64) -> bool {

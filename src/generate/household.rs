@@ -2,6 +2,7 @@
 //! keyed by the household's id.
 
 use super::blueprint::AreaBlueprint;
+use super::rounding::round;
 use super::params::{AreaParams, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE, interpolate};
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
@@ -35,7 +36,7 @@ pub fn is_urban(seed: u64, id: u64, urban_share: f64) -> bool {
 
 #[inline]
 fn mean_one_noise(rng: &mut StreamRng, sigma: f64) -> f64 {
-    (sigma * rng.normal() - 0.5 * sigma * sigma).exp()
+    rng.mean_one_lognormal(sigma)
 }
 
 #[inline]
@@ -77,12 +78,28 @@ pub fn draw_household(
     let disability_share = shape.disability_share.value;
     let severe = shape.severe_share_of_disabled.value;
     let mut weights = [0.0f64; 9];
+    // exp(t (u − 0.5)) once per distinct tilt (several activities share one; a zero
+    // tilt gives exactly 1): the same values as one exp per activity.
+    let mut tilt_factors = [(0.0f64, 1.0f64); 9];
+    let mut distinct = 0;
     let tilt_total: f64 = bp
         .activities
         .iter()
         .enumerate()
-        .map(|(k, (_, s, t))| {
-            weights[k] = s * (t * (u - 0.5)).exp();
+        .map(|(k, &(_, s, t))| {
+            let factor = if t == 0.0 {
+                1.0
+            } else if let Some(&(_, f)) = tilt_factors[..distinct].iter().find(|(tt, _)| *tt == t) {
+                f
+            } else {
+                let f = (t * (u - 0.5)).exp();
+                if distinct < tilt_factors.len() {
+                    tilt_factors[distinct] = (t, f);
+                    distinct += 1;
+                }
+                f
+            };
+            weights[k] = s * factor;
             weights[k]
         })
         .sum();
@@ -252,9 +269,9 @@ pub fn draw_household(
         residence,
         tier,
         flags,
-        land_mu: (land_mu * 10.0).round() as f32 / 10.0,
-        grassland_mu: (grassland_mu * 10.0).round() as f32 / 10.0,
-        land_rented_out_mu: (land_rented_out_mu * 10.0).round() as f32 / 10.0,
+        land_mu: round(land_mu * 10.0) as f32 / 10.0,
+        grassland_mu: round(grassland_mu * 10.0) as f32 / 10.0,
+        land_rented_out_mu: round(land_rented_out_mu * 10.0) as f32 / 10.0,
         rigid_expenses: round_yuan(rigid_expenses),
         remittances: round_yuan(remittances),
         other_transfers: round_yuan(other_transfers),
@@ -264,7 +281,7 @@ pub fn draw_household(
 
 #[inline]
 fn round_yuan(x: f64) -> f32 {
-    x.max(0.0).round() as f32
+    round(x.max(0.0)) as f32
 }
 
 fn draw_education(rng: &mut StreamRng, bp: &AreaBlueprint, age: u8) -> Education {

@@ -10,6 +10,7 @@
 mod blueprint;
 mod calibrate;
 mod household;
+pub(crate) mod rounding;
 pub mod params;
 mod report;
 mod weights;
