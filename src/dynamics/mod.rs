@@ -47,7 +47,7 @@ pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 
 use crate::model::{Employment, Population, Sex};
 use crate::policy::{Dated, YearContext, YearMonth};
-use crate::random::{Purpose, StreamKey, StreamRng, mix64};
+use crate::random::{Purpose, StreamKey, StreamRng, mix_sub, mix64};
 use crate::region::Profile;
 
 /// Published life expectancy at birth in 2020, years
@@ -637,6 +637,28 @@ impl Dynamics {
     }
 }
 
+/// Member places whose mixed sub-stream numbers are tabulated (larger households,
+/// which are rare, mix theirs on the fly).
+const TABULATED_PLACES: usize = 32;
+
+/// `mix_sub(process | place)` for every process `SUB_*` (by `process >> 16`) and
+/// place below [`TABULATED_PLACES`], computed at compile time.
+static SUB_MIX: [[u64; TABULATED_PLACES]; 10] = sub_mix_table();
+
+const fn sub_mix_table() -> [[u64; TABULATED_PLACES]; 10] {
+    let mut table = [[0u64; TABULATED_PLACES]; 10];
+    let mut p = 0;
+    while p < table.len() {
+        let mut place = 0;
+        while place < TABULATED_PLACES {
+            table[p][place] = mix_sub((p as u64) << 16 | place as u64);
+            place += 1;
+        }
+        p += 1;
+    }
+    table
+}
+
 /// The key of one household's dynamics streams this year, hashed once per household.
 struct Streams {
     key: StreamKey,
@@ -647,9 +669,15 @@ impl Streams {
         Streams { key: StreamKey::new(seed, id, year, Purpose::Dynamics) }
     }
 
+    /// The stream of a process (`SUB_*`) for the member at `place`.
     #[inline]
     fn rng(&self, process: u64, place: usize) -> StreamRng {
-        self.key.sub_stream(process | (place as u64 & 0xffff))
+        let p = (process >> 16) as usize;
+        if process & 0xffff == 0 && p < SUB_MIX.len() && place < TABULATED_PLACES {
+            self.key.sub_stream_mixed(SUB_MIX[p][place])
+        } else {
+            self.key.sub_stream(process | (place as u64 & 0xffff))
+        }
     }
 }
 

@@ -182,3 +182,46 @@ fn extend_households(dst: &mut Households, src: &Households, r: Range<usize>, of
     dst.other_transfers.extend_from_slice(&other_transfers[r.clone()]);
     dst.poverty_project_income.extend_from_slice(&poverty_project_income[r]);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::dynamics::Dynamics;
+    use crate::generate::Generator;
+    use crate::model::Population;
+    use crate::policy::YearContext;
+    use crate::region::Profile;
+
+    #[test]
+    fn a_chunk_moves_on_as_its_households_would_alone() {
+        let profile = Profile::builtin("liupanshui-2021").expect("profile");
+        let generator = Generator::calibrate(&profile, 11).expect("calibrates");
+        let n = 3_000;
+        let (base, _) = generator.generate_chunk(0, n, n as u64);
+        let mut d = Dynamics::from_profile(&profile);
+        d.calibrate_fertility(&base);
+        let years = [profile.base_year + 1, profile.base_year + 2];
+        let ctx = |year: u16| YearContext { year, ..YearContext::base(profile.base_year, 11) };
+
+        let mut whole = base.clone();
+        for &y in &years {
+            d.advance(&ctx(y), &mut whole);
+        }
+        whole.check_invariants().expect("invariants hold");
+        // Both paths were taken: some households changed members, most did not.
+        let moved = base.households.size.iter().zip(&whole.households.size).filter(|(a, b)| a != b).count();
+        assert!(moved > 30 && moved < n / 2, "{moved} households changed size or place");
+        assert_ne!(whole.household_count(), base.household_count());
+
+        let mut joined = Population::empty(0);
+        for h in 0..base.household_count() {
+            let members: Vec<_> = base.members(h).map(|i| base.persons.record(i)).collect();
+            let mut one = Population::empty(base.household_id(h));
+            one.push_household_with_id(base.household_id(h), &base.households.record(h), &members);
+            for &y in &years {
+                d.advance(&ctx(y), &mut one);
+            }
+            joined.append(one);
+        }
+        assert_eq!(joined, whole);
+    }
+}

@@ -14,8 +14,8 @@
 
 use super::rebuild::Rebuild;
 use super::{
-    Dynamics, EDUCATION_EARNINGS, FERTILITY_SHAPE, MAX_AGE, MALE_BIRTH_SHARE, SUB_BIRTH, SUB_JOBS, SUB_LEAVE,
-    SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams, Year, CHAIN_STATES,
+    CHAIN_STATES, Dynamics, EDUCATION_EARNINGS, FERTILITY_SHAPE, MALE_BIRTH_SHARE, MAX_AGE, SUB_BIRTH, SUB_JOBS,
+    SUB_LEAVE, SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams, Year,
 };
 use crate::generate::rounding::{floor, round};
 use crate::model::{
@@ -225,7 +225,8 @@ impl Dynamics {
                 // what this year used.
                 let persistent = LogShock::new(rho * old_persistent + sp * rng.normal());
                 let transitory = LogShock::new(st * rng.normal() - 0.5 * st * st);
-                let log_change = (persistent.get() - old_persistent) - 0.5 * sp * sp + transitory.get() - old_transitory;
+                let log_change =
+                    (persistent.get() - old_persistent) - 0.5 * sp * sp + transitory.get() - old_transitory;
                 let wage = annualised(ps.wage[i], ps.months_in_job[i]) as f64 * (1.0 + g) * log_change.exp();
                 ps.wage[i] = round(wage).max(0.0) as f32;
                 ps.months_in_job[i] = 12;

@@ -2,8 +2,8 @@
 //! keyed by the household's id.
 
 use super::blueprint::AreaBlueprint;
+use super::params::{AreaParams, GeneratorParams, KnotPoint, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
 use super::rounding::round;
-use super::params::{AreaParams, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE, interpolate};
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
 };
@@ -80,29 +80,15 @@ pub fn draw_household(
     let mut weights = [0.0f64; 9];
     // exp(t (u − 0.5)) once per distinct tilt (several activities share one; a zero
     // tilt gives exactly 1): the same values as one exp per activity.
-    let mut tilt_factors = [(0.0f64, 1.0f64); 9];
-    let mut distinct = 0;
-    let tilt_total: f64 = bp
-        .activities
-        .iter()
-        .enumerate()
-        .map(|(k, &(_, s, t))| {
-            let factor = if t == 0.0 {
-                1.0
-            } else if let Some(&(_, f)) = tilt_factors[..distinct].iter().find(|(tt, _)| *tt == t) {
-                f
-            } else {
-                let f = (t * (u - 0.5)).exp();
-                if distinct < tilt_factors.len() {
-                    tilt_factors[distinct] = (t, f);
-                    distinct += 1;
-                }
-                f
-            };
-            weights[k] = s * factor;
-            weights[k]
-        })
-        .sum();
+    let mut tilt_factors = [1.0f64; 9];
+    for (f, &t) in tilt_factors.iter_mut().zip(&bp.distinct_tilts) {
+        *f = (t * (u - 0.5)).exp();
+    }
+    let mut tilt_total = 0.0;
+    for ((w, &(_, s, _)), place) in weights.iter_mut().zip(&bp.activities).zip(&bp.tilt_place) {
+        *w = s * place.map_or(1.0, |k| tilt_factors[k]);
+        tilt_total += *w;
+    }
     for person in members.iter_mut() {
         person.hukou = household_hukou;
         let age = person.age;
@@ -177,8 +163,9 @@ pub fn draw_household(
     // Incomes: each drawn part in proportion to the level at rank u.
     let mut ri = StreamRng::new(seed, id, 0, Purpose::Incomes);
     let level = p.level(u) * size as f64;
+    let at_rank = KnotPoint::new(u);
     let part = |k: usize, rng: &mut StreamRng| {
-        level * interpolate(&p.part_factors[k], u) * mean_one_noise(rng, PART_NOISE_SIGMA)
+        level * at_rank.value(&p.part_factors[k]) * mean_one_noise(rng, PART_NOISE_SIGMA)
     };
     let wage_total = part(WAGE, &mut ri);
     let operating_total = part(OPERATING, &mut ri);

@@ -10,9 +10,9 @@
 mod blueprint;
 mod calibrate;
 mod household;
-pub(crate) mod rounding;
 pub mod params;
 mod report;
+pub(crate) mod rounding;
 mod weights;
 
 pub use calibrate::CalibrationOptions;
