@@ -208,8 +208,13 @@ mod tests {
         }
         whole.check_invariants().expect("invariants hold");
         // Both paths were taken: some households changed members, most did not.
-        let moved = base.households.size.iter().zip(&whole.households.size).filter(|(a, b)| a != b).count();
-        assert!(moved > 30 && moved < n / 2, "{moved} households changed size or place");
+        let kept = (0..whole.household_count())
+            .filter(|&h| {
+                let id = whole.household_id(h);
+                id < n as u64 && whole.households.size[h] == base.households.size[id as usize]
+            })
+            .count();
+        assert!(kept > n / 2 && kept < n - 30, "{kept} of {n} households kept their size");
         assert_ne!(whole.household_count(), base.household_count());
 
         let mut joined = Population::empty(0);
