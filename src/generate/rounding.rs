@@ -12,7 +12,7 @@ const INTEGRAL: f64 = 4_503_599_627_370_496.0; // 2^52
 /// and NaN included).
 #[inline]
 pub fn round(x: f64) -> f64 {
-    if !(x.abs() < INTEGRAL) {
+    if x.is_nan() || x.abs() >= INTEGRAL {
         return x;
     }
     // Truncation toward zero; below 2^52 both it and the difference are exact.
@@ -31,7 +31,7 @@ pub fn round(x: f64) -> f64 {
 /// included).
 #[inline]
 pub fn floor(x: f64) -> f64 {
-    if !(x.abs() < INTEGRAL) {
+    if x.is_nan() || x.abs() >= INTEGRAL {
         return x;
     }
     let t = (x as i64 as f64).copysign(x);
