@@ -40,15 +40,14 @@
 
 mod life_table;
 mod published;
+mod rebuild;
+mod step;
 
 pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 
-use crate::model::{
-    Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord, Population,
-    Residence, Sex,
-};
+use crate::model::{Employment, Population, Sex};
 use crate::policy::{Dated, YearContext, YearMonth};
-use crate::random::{Purpose, StreamKey, StreamRng, mix64};
+use crate::random::{Purpose, StreamKey, StreamRng, mix_sub, mix64};
 use crate::region::Profile;
 
 /// Published life expectancy at birth in 2020, years
@@ -621,303 +620,43 @@ impl Dynamics {
     /// place: households keep their order, empty ones are dropped, households formed
     /// this year follow their parent. The result for each household depends only on
     /// the household, the parameters and `(ctx.seed, ctx.year)`.
+    ///
+    /// Households whose members stay the same are moved on in their columns; the
+    /// columns are rebuilt (in one pass) only when some household's members changed.
     pub fn advance(&self, ctx: &YearContext, pop: &mut Population) {
         let y = self.year_values(ctx.year);
-        let mut out = Population::empty(pop.first_id);
-        out.persons.reserve(pop.person_count() + pop.person_count() / 32);
-        out.households.reserve(pop.household_count() + pop.household_count() / 32);
-        let mut members: Vec<PersonRecord> = Vec::with_capacity(16);
-        let mut leavers: Vec<(usize, PersonRecord)> = Vec::new();
+        let mut scratch = step::Scratch::default();
+        let mut rebuild = rebuild::Rebuild::default();
         for h in 0..pop.household_count() {
-            let id = pop.household_id(h);
-            let mut hh = pop.households.record(h);
-            members.clear();
-            members.extend(pop.members(h).map(|i| pop.persons.record(i)));
-            leavers.clear();
-            let streams = Streams::new(ctx.seed, id, ctx.year);
-            self.step(&y, &streams, &mut hh, &mut members, &mut leavers);
-            if !members.is_empty() {
-                out.push_household_with_id(id, &hh, &members);
-            }
-            for &(place, person) in &leavers {
-                let mut flags = HouseholdFlags::default();
-                flags.set(HouseholdFlags::COLLECTIVE_MEMBER, hh.flags.has(HouseholdFlags::COLLECTIVE_MEMBER));
-                let new = HouseholdRecord {
-                    weight: hh.weight,
-                    residence: hh.residence,
-                    tier: hh.tier,
-                    flags,
-                    ..HouseholdRecord::default()
-                };
-                out.push_household_with_id(split_id(id, ctx.year, place), &new, &[person]);
-            }
+            let streams = Streams::new(ctx.seed, pop.household_id(h), ctx.year);
+            self.step_household(&y, &streams, pop, h, &mut scratch, &mut rebuild);
         }
-        *pop = out;
-    }
-
-    fn step(
-        &self,
-        y: &Year,
-        streams: &Streams,
-        hh: &mut HouseholdRecord,
-        m: &mut Vec<PersonRecord>,
-        leavers: &mut Vec<(usize, PersonRecord)>,
-    ) {
-        // 1. Bookkeeping.
-        let f = hh.flags;
-        hh.flags.set(HouseholdFlags::DIBAO_LAST_YEAR, f.has(HouseholdFlags::DIBAO));
-        hh.flags.set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT));
-        m.iter_mut().for_each(|p| p.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, false));
-
-        // 2. Mortality and ageing.
-        if y.mortality_scale > 0.0 {
-            let mut place = 0usize;
-            m.retain(|p| {
-                let q = y.death_probability[p.sex as usize][(p.age as usize).min(MAX_AGE)];
-                let dies = streams.rng(SUB_MORTALITY, place).bernoulli(q);
-                place += 1;
-                !dies
-            });
-        }
-        for p in m.iter_mut() {
-            p.age = p.age.saturating_add(1).min(MAX_AGE as u8);
-        }
-
-        // 3. Births.
-        if y.birth_factor > 0.0 {
-            let mut babies = 0usize;
-            let mut hukou = Hukou::Rural;
-            for (place, p) in m.iter().enumerate() {
-                if p.sex == Sex::Female && (20..=44).contains(&p.age) {
-                    let prob = (y.birth_factor * FERTILITY_SHAPE[p.age as usize - 20]).min(1.0);
-                    if streams.rng(SUB_BIRTH, place).bernoulli(prob) {
-                        babies += 1;
-                        hukou = p.hukou;
-                    }
-                }
-            }
-            for b in 0..babies {
-                if m.len() >= u8::MAX as usize {
-                    break;
-                }
-                let mut r = streams.rng(SUB_BIRTH | 0x8000, b);
-                let sex = if r.bernoulli(MALE_BIRTH_SHARE) { Sex::Male } else { Sex::Female };
-                m.push(PersonRecord {
-                    age: 0,
-                    sex,
-                    hukou,
-                    education: Education::PrimaryOrLess,
-                    able_to_work: false,
-                    employment: Employment::NotInLabourForce,
-                    ..PersonRecord::default()
-                });
-            }
-        }
-
-        // 4. Retirement.
-        for p in m.iter_mut() {
-            let covered = p.employment == Employment::PublicSector
-                || (p.employment == Employment::LocalEmployee && hh.residence == Residence::Urban);
-            let age = match (p.sex, p.employment) {
-                (Sex::Male, _) => self.retirement_age_men,
-                (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
-                (Sex::Female, _) => self.retirement_age_women_workers,
-            };
-            if covered && p.age == age {
-                let full_year = annualised(p.wage, p.months_in_job);
-                p.retiree_pension += (self.replacement_rate * full_year as f64) as f32;
-                p.employment = Employment::Retired;
-                clear_job(p);
-            }
-        }
-
-        // 5. Employment transitions.
-        let r = hh.residence.index();
-        for (place, p) in m.iter_mut().enumerate() {
-            let mut rng = streams.rng(SUB_JOBS, place);
-            if p.age == 16 {
-                p.able_to_work = p.disability != crate::model::Disability::Severe;
-            } else if p.age == 65 {
-                p.able_to_work = false;
-            }
-            if p.age == 6 && p.employment == Employment::NotInLabourForce {
-                p.employment = Employment::Student;
-                continue;
-            }
-            if p.age >= 60 {
-                if p.employment.is_working()
-                    && p.employment != Employment::PublicWelfarePost
-                    && rng.bernoulli(self.old_age_exit_rate)
-                {
-                    p.employment = Employment::NotInLabourForce;
-                    clear_job(p);
-                }
-                continue;
-            }
-            if p.age < 16 || p.disability == crate::model::Disability::Severe {
-                continue;
-            }
-            let Some(k) = CHAIN_STATES.iter().position(|&e| e == p.employment) else { continue };
-            let must_leave_school = p.employment == Employment::Student && p.age >= 25;
-            if !(must_leave_school || rng.bernoulli(self.exit_rates[k])) {
-                continue;
-            }
-            let cdf = &y.dest[r][usize::from(p.age < 25)];
-            let next = CHAIN_STATES[rng.categorical(cdf)];
-            if next == p.employment {
-                continue;
-            }
-            let was_wage = p.employment.earns_wage();
-            let was_own = p.employment.earns_operating();
-            p.employment = next;
-            if was_wage {
-                clear_job(p);
-            }
-            if was_own {
-                p.operating = 0.0;
-                p.months_in_job = 0;
-            }
-            if next.is_working() {
-                let months = 12 - (rng.uniform() * 12.0).floor().min(11.0) as u8;
-                p.months_in_job = months;
-                p.flags.set(PersonFlags::NEW_JOB_THIS_YEAR, true);
-                let edu = EDUCATION_EARNINGS[p.education as usize] / 1.3;
-                let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
-                let share = months as f64 / 12.0;
-                match next {
-                    Employment::FarmerHerder | Employment::SelfEmployed => {
-                        p.operating = (y.business_level[r] * spread * share).round() as f32;
-                    }
-                    Employment::MigrantShortTerm => {
-                        p.wage = (y.migrant_annual * edu * spread * share).round().max(0.0) as f32;
-                    }
-                    _ => {
-                        let sector = if next == Employment::PublicSector { 1.2 } else { 1.0 };
-                        p.wage = (y.wage_level[r] * sector * edu * spread * share).round().max(0.0) as f32;
-                    }
-                }
-            } else {
-                p.months_in_job = 0;
-            }
-        }
-
-        // 6. Incomes.
-        let rho = self.wage_rho;
-        let (sp, st) = (self.wage_sigma_persistent, self.wage_sigma_transitory);
-        for (place, p) in m.iter_mut().enumerate() {
-            let new_job = p.flags.has(PersonFlags::NEW_JOB_THIS_YEAR);
-            if p.employment.earns_wage() && p.employment != Employment::PublicWelfarePost && !new_job && p.wage > 0.0 {
-                let mut rng = streams.rng(SUB_WAGES, place);
-                let g = if p.employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
-                // Rounded as the population stores them, so next year removes exactly
-                // what this year used.
-                let persistent = LogShock::round(rho * p.wage_persistent as f64 + sp * rng.normal());
-                let transitory = LogShock::round(st * rng.normal() - 0.5 * st * st);
-                let log_change =
-                    (persistent - p.wage_persistent as f64) - 0.5 * sp * sp + transitory - p.wage_transitory as f64;
-                let wage = annualised(p.wage, p.months_in_job) as f64 * (1.0 + g) * log_change.exp();
-                p.wage = wage.round().max(0.0) as f32;
-                p.months_in_job = 12;
-                p.wage_persistent = persistent as f32;
-                p.wage_transitory = transitory as f32;
-            }
-            if p.operating != 0.0 && !new_job {
-                let mut rng = streams.rng(SUB_OPERATING, place);
-                let sigma = self.operating_sigma;
-                let shock = (sigma * rng.normal() - 0.5 * sigma * sigma).exp();
-                p.operating = (p.operating as f64 * (1.0 + y.operating_growth) * shock).round() as f32;
-                if p.employment.earns_operating() {
-                    p.months_in_job = 12;
-                }
-            }
-            if p.property > 0.0 {
-                p.property = (p.property as f64 * (1.0 + y.property_growth)).round().max(0.0) as f32;
-            }
-        }
-        hh.remittances = (hh.remittances as f64 * (1.0 + y.wage_growth[2])).round().max(0.0) as f32;
-        // Other private transfers (gifts, support from relatives) grow with the wages of
-        // the residence that pays them (assumption, stated in `assumptions`).
-        hh.other_transfers = (hh.other_transfers as f64 * (1.0 + y.wage_growth[r])).round().max(0.0) as f32;
-
-        // 7. Migration (rural households only).
-        if hh.residence == Residence::Rural {
-            let per_migrant = self.remittance_share * y.migrant_annual;
-            if hh.remittances > 0.0 && y.returns > 0.0 && !m.is_empty() {
-                let mut rng = streams.rng(SUB_RETURN, 0);
-                if rng.bernoulli(y.returns) && m.len() < u8::MAX as usize {
-                    let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
-                    let sex = if rng.bernoulli(0.65) { Sex::Male } else { Sex::Female };
-                    m.push(PersonRecord {
-                        age,
-                        sex,
-                        hukou: Hukou::Rural,
-                        education: Education::JuniorSecondary,
-                        able_to_work: true,
-                        employment: Employment::Unemployed,
-                        ..PersonRecord::default()
-                    });
-                    hh.remittances = (hh.remittances as f64 - per_migrant).max(0.0).round() as f32;
-                }
-            }
-            if y.migration > 0.0 {
-                let mut place = 0usize;
-                let mut left = 0usize;
-                let n = m.len();
-                m.retain(|p| {
-                    let eligible = n - left >= 2
-                        && (16..=50).contains(&p.age)
-                        && p.able_to_work
-                        && !matches!(
-                            p.employment,
-                            Employment::Student
-                                | Employment::Retired
-                                | Employment::PublicSector
-                                | Employment::PublicWelfarePost
-                        );
-                    let goes = eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration);
-                    place += 1;
-                    if goes {
-                        left += 1;
-                    }
-                    !goes
-                });
-                hh.remittances += (left as f64 * per_migrant).round() as f32;
-            }
-        }
-
-        // 8. Urbanisation.
-        if hh.residence == Residence::Rural && y.urbanise > 0.0 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise) {
-            hh.residence = Residence::Urban;
-        }
-
-        // 9. Household formation.
-        if y.leave_home > 0.0 && m.len() >= 2 {
-            let (lo, hi) = self.leave_home_ages;
-            let mut place = 0usize;
-            m.retain(|p| {
-                let here = place;
-                place += 1;
-                let goes =
-                    here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
-                if goes {
-                    leavers.push((here, *p));
-                }
-                !goes
-            });
+        if !rebuild.is_empty() {
+            rebuild.apply(pop, ctx.year);
         }
     }
 }
 
-/// Full-year equivalent of a wage earned over `months` months.
-fn annualised(wage: f32, months: u8) -> f32 {
-    if months > 0 && months < 12 { wage * 12.0 / months as f32 } else { wage }
-}
+/// Member places whose mixed sub-stream numbers are tabulated (larger households,
+/// which are rare, mix theirs on the fly).
+const TABULATED_PLACES: usize = 32;
 
-fn clear_job(p: &mut PersonRecord) {
-    p.wage = 0.0;
-    p.months_in_job = 0;
-    p.wage_persistent = 0.0;
-    p.wage_transitory = 0.0;
+/// `mix_sub(process | place)` for every process `SUB_*` (by `process >> 16`) and
+/// place below [`TABULATED_PLACES`], computed at compile time.
+static SUB_MIX: [[u64; TABULATED_PLACES]; 10] = sub_mix_table();
+
+const fn sub_mix_table() -> [[u64; TABULATED_PLACES]; 10] {
+    let mut table = [[0u64; TABULATED_PLACES]; 10];
+    let mut p = 0;
+    while p < table.len() {
+        let mut place = 0;
+        while place < TABULATED_PLACES {
+            table[p][place] = mix_sub((p as u64) << 16 | place as u64);
+            place += 1;
+        }
+        p += 1;
+    }
+    table
 }
 
 /// The key of one household's dynamics streams this year, hashed once per household.
@@ -930,9 +669,15 @@ impl Streams {
         Streams { key: StreamKey::new(seed, id, year, Purpose::Dynamics) }
     }
 
+    /// The stream of a process (`SUB_*`) for the member at `place`.
     #[inline]
     fn rng(&self, process: u64, place: usize) -> StreamRng {
-        self.key.sub_stream(process | (place as u64 & 0xffff))
+        let p = (process >> 16) as usize;
+        if process & 0xffff == 0 && p < SUB_MIX.len() && place < TABULATED_PLACES {
+            self.key.sub_stream_mixed(SUB_MIX[p][place])
+        } else {
+            self.key.sub_stream(process | (place as u64 & 0xffff))
+        }
     }
 }
 
@@ -959,6 +704,7 @@ struct Year {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{HouseholdFlags, HouseholdRecord, PersonFlags, PersonRecord, Residence};
 
     fn household(members: &[PersonRecord]) -> Population {
         let mut pop = Population::empty(0);

@@ -26,6 +26,12 @@ pub struct AreaBlueprint {
     pub shape: AreaShape,
     /// Activities of persons aged 16–59 with their shares and tilts.
     pub activities: Vec<(Employment, f64, f64)>,
+    /// The distinct non-zero tilts of `activities`, so a household computes
+    /// `exp(tilt × (u − 0.5))` once per distinct tilt.
+    pub distinct_tilts: Vec<f64>,
+    /// For each activity, its tilt's place in `distinct_tilts` (`None` for a zero
+    /// tilt, whose factor is exactly 1).
+    pub tilt_place: Vec<Option<usize>>,
     /// Cumulative shares of county tiers.
     pub tier_cdf: Vec<f64>,
     /// Cumulative education shares of adults.
@@ -74,6 +80,19 @@ impl Blueprint {
                     (*e, *s, tilt)
                 })
                 .collect();
+            let activities: Vec<(Employment, f64, f64)> = activities;
+            let mut distinct_tilts: Vec<f64> = Vec::new();
+            let tilt_place = activities
+                .iter()
+                .map(|&(_, _, t)| {
+                    (t != 0.0).then(|| {
+                        distinct_tilts.iter().position(|&d| d == t).unwrap_or_else(|| {
+                            distinct_tilts.push(t);
+                            distinct_tilts.len() - 1
+                        })
+                    })
+                })
+                .collect();
             let ed = cumulative(&shape.education_shares_adults.value);
             let education_cdf = [
                 ed.first().copied().unwrap_or(1.0),
@@ -84,6 +103,8 @@ impl Blueprint {
             AreaBlueprint {
                 retiree_pension_mean: shape.retiree_pension_per_month.value * 12.0,
                 activities,
+                distinct_tilts,
+                tilt_place,
                 tier_cdf: cumulative(&profile.tier_shares(residence)),
                 education_cdf,
                 shape,

@@ -2,7 +2,8 @@
 //! keyed by the household's id.
 
 use super::blueprint::AreaBlueprint;
-use super::params::{AreaParams, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE, interpolate};
+use super::params::{AreaParams, GeneratorParams, KnotPoint, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
+use super::rounding::round;
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
 };
@@ -35,7 +36,7 @@ pub fn is_urban(seed: u64, id: u64, urban_share: f64) -> bool {
 
 #[inline]
 fn mean_one_noise(rng: &mut StreamRng, sigma: f64) -> f64 {
-    (sigma * rng.normal() - 0.5 * sigma * sigma).exp()
+    rng.mean_one_lognormal(sigma)
 }
 
 #[inline]
@@ -77,15 +78,17 @@ pub fn draw_household(
     let disability_share = shape.disability_share.value;
     let severe = shape.severe_share_of_disabled.value;
     let mut weights = [0.0f64; 9];
-    let tilt_total: f64 = bp
-        .activities
-        .iter()
-        .enumerate()
-        .map(|(k, (_, s, t))| {
-            weights[k] = s * (t * (u - 0.5)).exp();
-            weights[k]
-        })
-        .sum();
+    // exp(t (u − 0.5)) once per distinct tilt (several activities share one; a zero
+    // tilt gives exactly 1): the same values as one exp per activity.
+    let mut tilt_factors = [1.0f64; 9];
+    for (f, &t) in tilt_factors.iter_mut().zip(&bp.distinct_tilts) {
+        *f = (t * (u - 0.5)).exp();
+    }
+    let mut tilt_total = 0.0;
+    for ((w, &(_, s, _)), place) in weights.iter_mut().zip(&bp.activities).zip(&bp.tilt_place) {
+        *w = s * place.map_or(1.0, |k| tilt_factors[k]);
+        tilt_total += *w;
+    }
     for person in members.iter_mut() {
         person.hukou = household_hukou;
         let age = person.age;
@@ -160,8 +163,9 @@ pub fn draw_household(
     // Incomes: each drawn part in proportion to the level at rank u.
     let mut ri = StreamRng::new(seed, id, 0, Purpose::Incomes);
     let level = p.level(u) * size as f64;
+    let at_rank = KnotPoint::new(u);
     let part = |k: usize, rng: &mut StreamRng| {
-        level * interpolate(&p.part_factors[k], u) * mean_one_noise(rng, PART_NOISE_SIGMA)
+        level * at_rank.value(&p.part_factors[k]) * mean_one_noise(rng, PART_NOISE_SIGMA)
     };
     let wage_total = part(WAGE, &mut ri);
     let operating_total = part(OPERATING, &mut ri);
@@ -252,9 +256,9 @@ pub fn draw_household(
         residence,
         tier,
         flags,
-        land_mu: (land_mu * 10.0).round() as f32 / 10.0,
-        grassland_mu: (grassland_mu * 10.0).round() as f32 / 10.0,
-        land_rented_out_mu: (land_rented_out_mu * 10.0).round() as f32 / 10.0,
+        land_mu: round(land_mu * 10.0) as f32 / 10.0,
+        grassland_mu: round(grassland_mu * 10.0) as f32 / 10.0,
+        land_rented_out_mu: round(land_rented_out_mu * 10.0) as f32 / 10.0,
         rigid_expenses: round_yuan(rigid_expenses),
         remittances: round_yuan(remittances),
         other_transfers: round_yuan(other_transfers),
@@ -264,7 +268,7 @@ pub fn draw_household(
 
 #[inline]
 fn round_yuan(x: f64) -> f32 {
-    x.max(0.0).round() as f32
+    round(x.max(0.0)) as f32
 }
 
 fn draw_education(rng: &mut StreamRng, bp: &AreaBlueprint, age: u8) -> Education {

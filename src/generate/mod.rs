@@ -12,6 +12,7 @@ mod calibrate;
 mod household;
 pub mod params;
 mod report;
+pub(crate) mod rounding;
 mod weights;
 
 pub use calibrate::CalibrationOptions;

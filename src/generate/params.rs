@@ -81,15 +81,41 @@ pub struct GeneratorParams {
 /// Piecewise-linear interpolation over the knots, constant beyond the ends.
 #[inline]
 pub fn interpolate(knots: &[f64; 5], u: f64) -> f64 {
-    if u <= KNOTS[0] {
-        return knots[0];
+    KnotPoint::new(u).value(knots)
+}
+
+/// Where a rank `u` falls among the [`KNOTS`], found once for interpolating several
+/// knot rows at the same rank (gives exactly [`interpolate`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KnotPoint {
+    /// At or beyond an end knot: that knot's value.
+    End(usize),
+    /// Between knots `i` and `i + 1`, at fraction `t`.
+    Between(usize, f64),
+}
+
+impl KnotPoint {
+    /// The place of rank `u`.
+    #[inline]
+    pub fn new(u: f64) -> Self {
+        if u <= KNOTS[0] {
+            return KnotPoint::End(0);
+        }
+        if u >= KNOTS[4] {
+            return KnotPoint::End(4);
+        }
+        let i = (super::rounding::floor((u - KNOTS[0]) / 0.2) as usize).min(3);
+        KnotPoint::Between(i, (u - KNOTS[i]) / 0.2)
     }
-    if u >= KNOTS[4] {
-        return knots[4];
+
+    /// The interpolated value of a row of knot values.
+    #[inline]
+    pub fn value(self, knots: &[f64; 5]) -> f64 {
+        match self {
+            KnotPoint::End(k) => knots[k],
+            KnotPoint::Between(i, t) => knots[i] * (1.0 - t) + knots[i + 1] * t,
+        }
     }
-    let i = (((u - KNOTS[0]) / 0.2).floor() as usize).min(3);
-    let t = (u - KNOTS[i]) / 0.2;
-    knots[i] * (1.0 - t) + knots[i + 1] * t
 }
 
 /// Inverse of the standard normal CDF (Acklam's rational approximation, relative

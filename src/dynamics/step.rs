@@ -1,0 +1,410 @@
+//! One household's year: the processes of [`Dynamics::advance`] in their order.
+//!
+//! Steps 1–6 (bookkeeping, mortality and ageing, births, retirement, jobs, incomes)
+//! run in place on the population's columns: a death only marks the member, a birth
+//! is only counted. Most households end the year with the members they started it
+//! with; for them the composition steps (return, migration, leaving home) are only
+//! drawn, urbanisation is set in place, and nothing is copied. A household with a
+//! death, a birth or a composition event is read into records once and finishes the
+//! year on them (steps 7–9), to be written back by [`super::rebuild`].
+//!
+//! Every draw uses the stream and the member place (the member's index among the
+//! living members at that step) of the record-by-record definition in the module
+//! documentation of [`crate::dynamics`], so the split changes no result.
+
+use super::rebuild::Rebuild;
+use super::{
+    CHAIN_STATES, Dynamics, EDUCATION_EARNINGS, FERTILITY_SHAPE, MALE_BIRTH_SHARE, MAX_AGE, SUB_BIRTH, SUB_JOBS,
+    SUB_LEAVE, SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams, Year,
+};
+use crate::generate::rounding::{floor, round};
+use crate::model::{
+    Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord,
+    Persons, Population, Residence, Sex,
+};
+
+/// Scratch space reused across the households of a chunk.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    /// Whether each member (by place at the start of the year) died.
+    dead: Vec<bool>,
+    /// The members of a household finishing its year on records.
+    members: Vec<PersonRecord>,
+    /// Members leaving to form a household: (place when leaving, person).
+    leavers: Vec<(usize, PersonRecord)>,
+}
+
+/// The living members of a household, in order: person indices.
+fn living(first: usize, dead: &[bool]) -> impl Iterator<Item = usize> + '_ {
+    dead.iter().enumerate().filter(|(_, d)| !**d).map(move |(k, _)| first + k)
+}
+
+/// Full-year equivalent of a wage earned over `months` months.
+pub(super) fn annualised(wage: f32, months: u8) -> f32 {
+    if months > 0 && months < 12 { wage * 12.0 / months as f32 } else { wage }
+}
+
+/// Ends person `i`'s job: no wage, months or wage shocks.
+fn clear_job(ps: &mut Persons, i: usize) {
+    ps.wage[i] = 0.0;
+    ps.months_in_job[i] = 0;
+    ps.wage_persistent[i] = LogShock::default();
+    ps.wage_transitory[i] = LogShock::default();
+}
+
+impl Dynamics {
+    /// Moves household `h` of `pop` one year on. Its columns are updated in place; if
+    /// its members change, the household is handed to `rebuild` instead (its columns
+    /// are then left as they are, to be replaced).
+    pub(super) fn step_household(
+        &self,
+        y: &Year,
+        streams: &Streams,
+        pop: &mut Population,
+        h: usize,
+        scratch: &mut Scratch,
+        rebuild: &mut Rebuild,
+    ) {
+        let range = pop.members(h);
+        let first = range.start;
+        let n = range.len();
+        let hs = &mut pop.households;
+        let ps = &mut pop.persons;
+
+        // 1. Bookkeeping.
+        let f = hs.flags[h];
+        hs.flags[h].set(HouseholdFlags::DIBAO_LAST_YEAR, f.has(HouseholdFlags::DIBAO));
+        hs.flags[h].set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT));
+        for flags in &mut ps.flags[range.clone()] {
+            flags.set(PersonFlags::NEW_JOB_THIS_YEAR, false);
+        }
+
+        // 2. Mortality (deaths are marked) and ageing.
+        let dead = &mut scratch.dead;
+        dead.clear();
+        dead.resize(n, false);
+        let mut deaths = 0usize;
+        if y.mortality_scale > 0.0 {
+            for (place, i) in range.clone().enumerate() {
+                let q = y.death_probability[ps.sex[i] as usize][(ps.age[i] as usize).min(MAX_AGE)];
+                if streams.rng(SUB_MORTALITY, place).bernoulli(q) {
+                    dead[place] = true;
+                    deaths += 1;
+                }
+            }
+        }
+        for age in &mut ps.age[range.clone()] {
+            *age = age.saturating_add(1).min(MAX_AGE as u8);
+        }
+
+        // 3. Births (counted; the babies join after step 6, which leaves them as born).
+        let mut babies = 0usize;
+        let mut baby_hukou = Hukou::Rural;
+        if y.birth_factor > 0.0 {
+            for (place, i) in living(first, dead).enumerate() {
+                let age = ps.age[i];
+                if ps.sex[i] == Sex::Female && (20..=44).contains(&age) {
+                    let prob = (y.birth_factor * FERTILITY_SHAPE[age as usize - 20]).min(1.0);
+                    if streams.rng(SUB_BIRTH, place).bernoulli(prob) {
+                        babies += 1;
+                        baby_hukou = ps.hukou[i];
+                    }
+                }
+            }
+        }
+
+        // 4. Retirement.
+        let residence = hs.residence[h];
+        for i in living(first, dead) {
+            let e = ps.employment[i];
+            let covered =
+                e == Employment::PublicSector || (e == Employment::LocalEmployee && residence == Residence::Urban);
+            if !covered {
+                continue;
+            }
+            let age = match (ps.sex[i], e) {
+                (Sex::Male, _) => self.retirement_age_men,
+                (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
+                (Sex::Female, _) => self.retirement_age_women_workers,
+            };
+            if ps.age[i] == age {
+                let full_year = annualised(ps.wage[i], ps.months_in_job[i]);
+                ps.retiree_pension[i] += (self.replacement_rate * full_year as f64) as f32;
+                ps.employment[i] = Employment::Retired;
+                clear_job(ps, i);
+            }
+        }
+
+        // 5. Employment transitions.
+        let r = residence.index();
+        for (place, i) in living(first, dead).enumerate() {
+            let age = ps.age[i];
+            if age == 16 {
+                ps.able_to_work[i] = ps.disability[i] != Disability::Severe;
+            } else if age == 65 {
+                ps.able_to_work[i] = false;
+            }
+            let employment = ps.employment[i];
+            if age == 6 && employment == Employment::NotInLabourForce {
+                ps.employment[i] = Employment::Student;
+                continue;
+            }
+            if age >= 60 {
+                if employment.is_working()
+                    && employment != Employment::PublicWelfarePost
+                    && streams.rng(SUB_JOBS, place).bernoulli(self.old_age_exit_rate)
+                {
+                    ps.employment[i] = Employment::NotInLabourForce;
+                    clear_job(ps, i);
+                }
+                continue;
+            }
+            if age < 16 || ps.disability[i] == Disability::Severe {
+                continue;
+            }
+            let Some(k) = CHAIN_STATES.iter().position(|&e| e == employment) else { continue };
+            let must_leave_school = employment == Employment::Student && age >= 25;
+            let mut rng = streams.rng(SUB_JOBS, place);
+            if !(must_leave_school || rng.bernoulli(self.exit_rates[k])) {
+                continue;
+            }
+            let cdf = &y.dest[r][usize::from(age < 25)];
+            let next = CHAIN_STATES[rng.categorical(cdf)];
+            if next == employment {
+                continue;
+            }
+            ps.employment[i] = next;
+            if employment.earns_wage() {
+                clear_job(ps, i);
+            }
+            if employment.earns_operating() {
+                ps.operating[i] = 0.0;
+                ps.months_in_job[i] = 0;
+            }
+            if next.is_working() {
+                let months = 12 - floor(rng.uniform() * 12.0).min(11.0) as u8;
+                ps.months_in_job[i] = months;
+                ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+                let edu = EDUCATION_EARNINGS[ps.education[i] as usize] / 1.3;
+                let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
+                let share = months as f64 / 12.0;
+                match next {
+                    Employment::FarmerHerder | Employment::SelfEmployed => {
+                        ps.operating[i] = round(y.business_level[r] * spread * share) as f32;
+                    }
+                    Employment::MigrantShortTerm => {
+                        ps.wage[i] = round(y.migrant_annual * edu * spread * share).max(0.0) as f32;
+                    }
+                    _ => {
+                        let sector = if next == Employment::PublicSector { 1.2 } else { 1.0 };
+                        ps.wage[i] = round(y.wage_level[r] * sector * edu * spread * share).max(0.0) as f32;
+                    }
+                }
+            } else {
+                ps.months_in_job[i] = 0;
+            }
+        }
+
+        // 6. Incomes.
+        let rho = self.wage_rho;
+        let (sp, st) = (self.wage_sigma_persistent, self.wage_sigma_transitory);
+        for (place, i) in living(first, dead).enumerate() {
+            let new_job = ps.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
+            if new_job {
+                if ps.property[i] > 0.0 {
+                    ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth)).max(0.0) as f32;
+                }
+                continue;
+            }
+            let employment = ps.employment[i];
+            if employment.earns_wage() && employment != Employment::PublicWelfarePost && ps.wage[i] > 0.0 {
+                let mut rng = streams.rng(SUB_WAGES, place);
+                let g = if employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
+                let (old_persistent, old_transitory) = (ps.wage_persistent[i].get(), ps.wage_transitory[i].get());
+                // Rounded as the population stores them, so next year removes exactly
+                // what this year used.
+                let persistent = LogShock::new(rho * old_persistent + sp * rng.normal());
+                let transitory = LogShock::new(st * rng.normal() - 0.5 * st * st);
+                let log_change =
+                    (persistent.get() - old_persistent) - 0.5 * sp * sp + transitory.get() - old_transitory;
+                let wage = annualised(ps.wage[i], ps.months_in_job[i]) as f64 * (1.0 + g) * log_change.exp();
+                ps.wage[i] = round(wage).max(0.0) as f32;
+                ps.months_in_job[i] = 12;
+                ps.wage_persistent[i] = persistent;
+                ps.wage_transitory[i] = transitory;
+            }
+            if ps.operating[i] != 0.0 {
+                let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(self.operating_sigma);
+                ps.operating[i] = round(ps.operating[i] as f64 * (1.0 + y.operating_growth) * shock) as f32;
+                if employment.earns_operating() {
+                    ps.months_in_job[i] = 12;
+                }
+            }
+            if ps.property[i] > 0.0 {
+                ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth)).max(0.0) as f32;
+            }
+        }
+        hs.remittances[h] = round(hs.remittances[h] as f64 * (1.0 + y.wage_growth[2])).max(0.0) as f32;
+        // Other private transfers (gifts, support from relatives) grow with the wages of
+        // the residence that pays them (assumption, stated in `assumptions`).
+        hs.other_transfers[h] = round(hs.other_transfers[h] as f64 * (1.0 + y.wage_growth[r])).max(0.0) as f32;
+
+        // Steps 7-9 in place when the members stay the same.
+        if deaths == 0 && babies == 0 && !self.composition_changes(y, streams, pop, h) {
+            if pop.households.residence[h] == Residence::Rural
+                && y.urbanise > 0.0
+                && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise)
+            {
+                pop.households.residence[h] = Residence::Urban;
+            }
+            return;
+        }
+
+        // Otherwise the household finishes the year on records.
+        let m = &mut scratch.members;
+        m.clear();
+        m.extend(living(first, &scratch.dead).map(|i| pop.persons.record(i)));
+        for b in 0..babies {
+            if m.len() >= u8::MAX as usize {
+                break;
+            }
+            let mut rng = streams.rng(SUB_BIRTH | 0x8000, b);
+            let sex = if rng.bernoulli(MALE_BIRTH_SHARE) { Sex::Male } else { Sex::Female };
+            m.push(PersonRecord {
+                age: 0,
+                sex,
+                hukou: baby_hukou,
+                education: Education::PrimaryOrLess,
+                able_to_work: false,
+                employment: Employment::NotInLabourForce,
+                ..PersonRecord::default()
+            });
+        }
+        let mut hh = pop.households.record(h);
+        scratch.leavers.clear();
+        self.finish_on_records(y, streams, &mut hh, m, &mut scratch.leavers);
+        rebuild.add(h, hh, m, &scratch.leavers);
+    }
+
+    /// Whether a household whose members neither died nor gave birth this year sees
+    /// a return, a departure or a member leaving home (the draws of steps 7 and 9,
+    /// without acting on them).
+    fn composition_changes(&self, y: &Year, streams: &Streams, pop: &Population, h: usize) -> bool {
+        let range = pop.members(h);
+        let n = range.len();
+        let (hs, ps) = (&pop.households, &pop.persons);
+        if hs.residence[h] == Residence::Rural {
+            if hs.remittances[h] > 0.0
+                && y.returns > 0.0
+                && n > 0
+                && n < u8::MAX as usize
+                && streams.rng(SUB_RETURN, 0).bernoulli(y.returns)
+            {
+                return true;
+            }
+            if y.migration > 0.0 && n >= 2 {
+                for (place, i) in range.clone().enumerate() {
+                    let eligible = (16..=50).contains(&ps.age[i])
+                        && ps.able_to_work[i]
+                        && !matches!(
+                            ps.employment[i],
+                            Employment::Student
+                                | Employment::Retired
+                                | Employment::PublicSector
+                                | Employment::PublicWelfarePost
+                        );
+                    if eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if y.leave_home > 0.0 && n >= 2 {
+            let (lo, hi) = self.leave_home_ages;
+            for (place, i) in range.enumerate().skip(1) {
+                if (lo..=hi).contains(&ps.age[i]) && streams.rng(SUB_LEAVE, place).bernoulli(y.leave_home) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Steps 7–9 on the records of a household whose members change: return and
+    /// migration, urbanisation, leaving home (leavers are collected with their place).
+    fn finish_on_records(
+        &self,
+        y: &Year,
+        streams: &Streams,
+        hh: &mut HouseholdRecord,
+        m: &mut Vec<PersonRecord>,
+        leavers: &mut Vec<(usize, PersonRecord)>,
+    ) {
+        // 7. Migration (rural households only).
+        if hh.residence == Residence::Rural {
+            let per_migrant = self.remittance_share * y.migrant_annual;
+            if hh.remittances > 0.0 && y.returns > 0.0 && !m.is_empty() {
+                let mut rng = streams.rng(SUB_RETURN, 0);
+                if rng.bernoulli(y.returns) && m.len() < u8::MAX as usize {
+                    let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
+                    let sex = if rng.bernoulli(0.65) { Sex::Male } else { Sex::Female };
+                    m.push(PersonRecord {
+                        age,
+                        sex,
+                        hukou: Hukou::Rural,
+                        education: Education::JuniorSecondary,
+                        able_to_work: true,
+                        employment: Employment::Unemployed,
+                        ..PersonRecord::default()
+                    });
+                    hh.remittances = (hh.remittances as f64 - per_migrant).max(0.0).round() as f32;
+                }
+            }
+            if y.migration > 0.0 {
+                let mut place = 0usize;
+                let mut left = 0usize;
+                let n = m.len();
+                m.retain(|p| {
+                    let eligible = n - left >= 2
+                        && (16..=50).contains(&p.age)
+                        && p.able_to_work
+                        && !matches!(
+                            p.employment,
+                            Employment::Student
+                                | Employment::Retired
+                                | Employment::PublicSector
+                                | Employment::PublicWelfarePost
+                        );
+                    let goes = eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration);
+                    place += 1;
+                    if goes {
+                        left += 1;
+                    }
+                    !goes
+                });
+                hh.remittances += (left as f64 * per_migrant).round() as f32;
+            }
+        }
+
+        // 8. Urbanisation.
+        if hh.residence == Residence::Rural && y.urbanise > 0.0 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise) {
+            hh.residence = Residence::Urban;
+        }
+
+        // 9. Household formation.
+        if y.leave_home > 0.0 && m.len() >= 2 {
+            let (lo, hi) = self.leave_home_ages;
+            let mut place = 0usize;
+            m.retain(|p| {
+                let here = place;
+                place += 1;
+                let goes =
+                    here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
+                if goes {
+                    leavers.push((here, *p));
+                }
+                !goes
+            });
+        }
+    }
+}
