@@ -112,39 +112,29 @@ fn extend_persons(dst: &mut Persons, src: &Persons, r: Range<usize>) {
     let Persons {
         age,
         sex,
-        hukou,
-        education,
+        attributes,
         able_to_work,
-        disability,
         employment,
         months_in_job,
-        occupation,
         flags,
         wage,
         operating,
         property,
         retiree_pension,
-        income_tax,
-        contributions,
         wage_persistent,
         wage_transitory,
     } = src;
     dst.age.extend_from_slice(&age[r.clone()]);
     dst.sex.extend_from_slice(&sex[r.clone()]);
-    dst.hukou.extend_from_slice(&hukou[r.clone()]);
-    dst.education.extend_from_slice(&education[r.clone()]);
+    dst.attributes.extend_from_slice(&attributes[r.clone()]);
     dst.able_to_work.extend_from_slice(&able_to_work[r.clone()]);
-    dst.disability.extend_from_slice(&disability[r.clone()]);
     dst.employment.extend_from_slice(&employment[r.clone()]);
     dst.months_in_job.extend_from_slice(&months_in_job[r.clone()]);
-    dst.occupation.extend_from_slice(&occupation[r.clone()]);
     dst.flags.extend_from_slice(&flags[r.clone()]);
     dst.wage.extend_from_slice(&wage[r.clone()]);
     dst.operating.extend_from_slice(&operating[r.clone()]);
     dst.property.extend_from_slice(&property[r.clone()]);
     dst.retiree_pension.extend_from_slice(&retiree_pension[r.clone()]);
-    dst.income_tax.extend_from_slice(&income_tax[r.clone()]);
-    dst.contributions.extend_from_slice(&contributions[r.clone()]);
     dst.wage_persistent.extend_from_slice(&wage_persistent[r.clone()]);
     dst.wage_transitory.extend_from_slice(&wage_transitory[r]);
 }

@@ -107,7 +107,7 @@ impl Dynamics {
                     let prob = (y.birth_factor * FERTILITY_SHAPE[age as usize - 20]).min(1.0);
                     if streams.rng(SUB_BIRTH, place).bernoulli(prob) {
                         babies += 1;
-                        baby_hukou = ps.hukou[i];
+                        baby_hukou = ps.hukou(i);
                     }
                 }
             }
@@ -140,7 +140,7 @@ impl Dynamics {
         for (place, i) in living(first, dead).enumerate() {
             let age = ps.age[i];
             if age == 16 {
-                ps.able_to_work[i] = ps.disability[i] != Disability::Severe;
+                ps.able_to_work[i] = ps.disability(i) != Disability::Severe;
             } else if age == 65 {
                 ps.able_to_work[i] = false;
             }
@@ -159,7 +159,7 @@ impl Dynamics {
                 }
                 continue;
             }
-            if age < 16 || ps.disability[i] == Disability::Severe {
+            if age < 16 || ps.disability(i) == Disability::Severe {
                 continue;
             }
             let Some(k) = CHAIN_STATES.iter().position(|&e| e == employment) else { continue };
@@ -185,7 +185,7 @@ impl Dynamics {
                 let months = 12 - floor(rng.uniform() * 12.0).min(11.0) as u8;
                 ps.months_in_job[i] = months;
                 ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
-                let edu = EDUCATION_EARNINGS[ps.education[i] as usize] / 1.3;
+                let edu = EDUCATION_EARNINGS[ps.education(i) as usize] / 1.3;
                 let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
                 let share = months as f64 / 12.0;
                 match next {
