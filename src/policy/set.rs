@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::rationing::{BlockShare, allocate, allocate_block};
+use super::rationing::{BlockShare, Candidate, allocate, allocate_in_memory};
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::{Accounts, Population};
 
@@ -157,11 +157,21 @@ impl LeverSet {
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
         for (i, lever) in self.levers.iter().enumerate() {
-            let allocation = lever.as_rationed().map(|r| match (rationing, &*chunks) {
-                (Rationing::Block(share), [c]) => allocate_block(r, ctx, &c.pop, share),
-                _ => {
-                    let pops: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
-                    allocate(r, ctx, &pops)
+            // A rationed lever over one chunk (a block, or a population in one piece)
+            // allocates in memory and keeps its chosen candidates for the applying pass.
+            let mut chosen: Option<Vec<Candidate>> = None;
+            let allocation = lever.as_rationed().map(|r| {
+                let one = match (rationing, &*chunks) {
+                    (Rationing::Block(share), [c]) => Some((share, &c.pop)),
+                    (Rationing::Global, [c]) => Some((BlockShare::whole(), &c.pop)),
+                    _ => None,
+                };
+                match one {
+                    Some((share, pop)) => allocate_in_memory(r, ctx, pop, share).map(|(a, list)| {
+                        chosen = Some(list);
+                        a
+                    }),
+                    None => allocate(r, ctx, &chunks.iter().map(|c| &c.pop).collect::<Vec<_>>()),
                 }
             });
             let names = &names[..i];
@@ -175,7 +185,10 @@ impl LeverSet {
                 c.outside.resize(n, 0.0);
                 let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
                 match (&allocation, lever.as_rationed()) {
-                    (Some(Ok(a)), Some(r)) => r.apply_with_cutoff(ctx, &mut c.pop, a, &mut book),
+                    (Some(Ok(a)), Some(r)) => match &chosen {
+                        Some(list) => r.apply_chosen(ctx, &mut c.pop, list, &mut book),
+                        None => r.apply_with_cutoff(ctx, &mut c.pop, a, &mut book),
+                    },
                     // Invalid places (rejected by the constructor already): nothing.
                     (Some(Err(_)), _) => {}
                     _ => lever.apply(ctx, &mut c.pop, &mut book),

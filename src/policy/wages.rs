@@ -7,8 +7,7 @@
 //! in July has 6 months, July–December), which is how dated amounts are summed.
 
 use super::rationing::{
-    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
-    lever_sub,
+    Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative, lever_sub,
 };
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
@@ -351,9 +350,8 @@ impl Rationed for WorkForRelief {
         let bill = *self.investment.at(super::YearMonth::start_of(ctx.year)) * self.labour_share;
         Places { places: bill / self.pay_per_worker(), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         use crate::model::HouseholdFlags as F;
-        let sub = lever_sub(self.rationed_name());
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             if pop.households.residence[h] != Residence::Rural {
@@ -366,14 +364,14 @@ impl Rationed for WorkForRelief {
                     Employment::FarmerHerder | Employment::Unemployed | Employment::NotInLabourForce
                 );
                 if free && p.able_to_work[i] && (16..=59).contains(&p.age[i]) {
-                    emit(Candidate::member(ctx, pop, sub, h, m, class))
+                    emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, _ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let pay = self.pay_per_worker();
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             raise(pop, c.household, c.person, pay, book);
         }
     }
