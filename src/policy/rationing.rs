@@ -704,6 +704,11 @@ impl Pool {
     }
 }
 
+thread_local! {
+    /// Candidate lists of [`allocate_in_memory`], kept between calls on a thread.
+    static SCRATCH: std::cell::RefCell<(Vec<Candidate>, Vec<u64>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// Allocates the places (or one block's quota of them, see [`BlockShare`]) over one
 /// population held in memory, in one call of [`Rationed::eligible`], and returns the
 /// allocation with the chosen candidates in chunk order (keyed).
@@ -722,9 +727,19 @@ pub fn allocate_in_memory<R: Rationed + ?Sized>(
     share: BlockShare,
 ) -> Result<(Allocation, Vec<Candidate>)> {
     let mut allocator = Allocator::for_block(lever.rationed_name(), lever.places(ctx), share)?;
-    let mut candidates = Vec::new();
-    lever.eligible(ctx, pop, &mut |c| candidates.push(c));
-    let weights = candidates.iter().map(|c| fixed_weight(c.weight)).collect();
+    // The candidate lists of the thread's previous allocation, reused.
+    let (mut candidates, mut weights) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    candidates.clear();
+    weights.clear();
+    // Members of a household are emitted together and share its weight: convert once.
+    let mut last = (f64::NAN.to_bits(), 0u64);
+    lever.eligible(ctx, pop, &mut |c| {
+        if c.weight.to_bits() != last.0 {
+            last = (c.weight.to_bits(), fixed_weight(c.weight));
+        }
+        candidates.push(c);
+        weights.push(last.1);
+    });
     let mut pool =
         Pool { candidates, weights, keyed: [false; 256], keyer: Keyer::new(ctx, lever_sub(lever.rationed_name())) };
     if allocator.phase == Phase::QuotaHistogram {
@@ -739,17 +754,19 @@ pub fn allocate_in_memory<R: Rationed + ?Sized>(
     let allocation = allocator
         .allocation()
         .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))?;
-    let Pool { candidates, mut keyer, keyed, .. } = pool;
+    let Pool { candidates, weights, mut keyer, keyed } = pool;
     let chosen = candidates
-        .into_iter()
+        .iter()
         .filter(|c| allocation.selects(c))
-        .map(|mut c| {
+        .map(|&c| {
+            let mut c = c;
             if !keyed[c.class as usize] {
                 c.key = keyer.key(&c);
             }
             c
         })
         .collect();
+    SCRATCH.with(|s| *s.borrow_mut() = (candidates, weights));
     Ok((allocation, chosen))
 }
 

@@ -153,6 +153,10 @@ impl LeverSet {
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
+            // Zeroed once here; a lever that records outside costs has it zeroed again.
+            c.outside.clear();
+            c.outside.resize(c.pop.household_count(), 0.0);
+            c.outside_used = false;
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
@@ -181,8 +185,10 @@ impl LeverSet {
                 let paid = &mut rest[0];
                 paid.clear();
                 paid.resize(n, 0.0);
-                c.outside.clear();
-                c.outside.resize(n, 0.0);
+                if c.outside_used {
+                    c.outside.clear();
+                    c.outside.resize(n, 0.0);
+                }
                 let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
                 match (&allocation, lever.as_rationed()) {
                     (Some(Ok(a)), Some(r)) => match &chosen {
@@ -196,6 +202,8 @@ impl LeverSet {
                 if let Some(report) = book.rationing() {
                     c.rationing = Some(report);
                 }
+                c.paid_used = book.paid_any();
+                c.outside_used = book.outside_any();
             });
             if !with_ledger {
                 continue;
@@ -203,10 +211,15 @@ impl LeverSet {
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
-                Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
+                // A column nothing was paid into is all zeros and adds nothing.
+                if c.paid_used {
+                    Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
+                }
                 // Costs paid on behalf of households outside their income (weighted).
-                for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
-                    outside_cost += x * w as f64;
+                if c.outside_used {
+                    for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
+                        outside_cost += x * w as f64;
+                    }
                 }
             }
             let report = match &allocation {
@@ -333,6 +346,11 @@ pub struct Chunk {
     pub outside: Vec<f64>,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
+    /// Scratch: whether the last lever applied paid anything into its column.
+    pub paid_used: bool,
+    /// Scratch: whether the last lever applied recorded costs in `outside` (which is
+    /// then zeroed again before the next lever).
+    pub outside_used: bool,
 }
 
 impl Chunk {
@@ -358,15 +376,14 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
         (&hh.poverty_project_income[..n], &hh.remittances[..n], &hh.other_transfers[..n]);
     let (wage_out, operating_out) = (&mut accounts.wage[..n], &mut accounts.operating[..n]);
     let (property_out, received_out) = (&mut accounts.property[..n], &mut accounts.transfers_received[..n]);
+    // Sums in member order from 0.0, column by column (one bounds check per household).
+    let sum = |column: &[f32]| column.iter().fold(0.0f64, |a, &x| a + x as f64);
     for h in 0..n {
-        let (mut wage, mut operating, mut property, mut pension) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-        let start = first[h] as usize;
-        for i in start..start + size[h] as usize {
-            wage += wages[i] as f64;
-            operating += operatings[i] as f64;
-            property += properties[i] as f64;
-            pension += pensions[i] as f64;
-        }
+        let members = first[h] as usize..first[h] as usize + size[h] as usize;
+        let wage = sum(&wages[members.clone()]);
+        let operating = sum(&operatings[members.clone()]);
+        let property = sum(&properties[members.clone()]);
+        let pension = sum(&pensions[members]);
         wage_out[h] = wage;
         operating_out[h] = operating;
         property_out[h] = property + project[h] as f64;

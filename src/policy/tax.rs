@@ -67,12 +67,17 @@ impl Lever for SocialContributions {
         Stage::TaxesContributions
     }
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        for h in 0..pop.household_count() {
-            let residence = pop.households.residence[h];
+        let (hh, p) = (&pop.households, &mut pop.persons);
+        let (wages, employment, contributions) = (&p.wage[..], &p.employment[..], &mut p.contributions[..]);
+        for h in 0..hh.len() {
+            let residence = hh.residence[h];
+            let members = hh.first_person[h] as usize..hh.first_person[h] as usize + hh.size[h] as usize;
             let mut total = 0.0;
-            for i in pop.members(h) {
-                let c = self.on_wage(pop.persons.wage[i] as f64, pop.persons.employment[i], residence);
-                pop.persons.contributions[i] = c as f32;
+            for ((&wage, &e), out) in
+                wages[members.clone()].iter().zip(&employment[members.clone()]).zip(&mut contributions[members])
+            {
+                let c = self.on_wage(wage as f64, e, residence);
+                *out = c as f32;
                 total += c;
             }
             if total > 0.0 {
@@ -136,11 +141,16 @@ impl Lever for IncomeTax {
         Stage::TaxesContributions
     }
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        for h in 0..pop.household_count() {
+        let (hh, p) = (&pop.households, &mut pop.persons);
+        let (wages, contributions, taxes) = (&p.wage[..], &p.contributions[..], &mut p.income_tax[..]);
+        for h in 0..hh.len() {
+            let members = hh.first_person[h] as usize..hh.first_person[h] as usize + hh.size[h] as usize;
             let mut total = 0.0;
-            for i in pop.members(h) {
-                let t = self.on(pop.persons.wage[i] as f64, pop.persons.contributions[i] as f64);
-                pop.persons.income_tax[i] = t as f32;
+            for ((&wage, &c), out) in
+                wages[members.clone()].iter().zip(&contributions[members.clone()]).zip(&mut taxes[members])
+            {
+                let t = self.on(wage as f64, c as f64);
+                *out = t as f32;
                 total += t;
             }
             if total > 0.0 {
