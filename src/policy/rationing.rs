@@ -960,7 +960,7 @@ mod tests {
                     1 => 2.0,
                     _ => 0.5 + 3.0 * rng.uniform(),
                 };
-                let quota = rng.next_raw() % 7 == 0;
+                let quota = rng.next_raw().is_multiple_of(7);
                 list.push(Candidate {
                     household: hid as usize,
                     person: 0,
