@@ -406,14 +406,15 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
         (&hh.poverty_project_income[..n], &hh.remittances[..n], &hh.other_transfers[..n]);
     let (wage_out, operating_out) = (&mut accounts.wage[..n], &mut accounts.operating[..n]);
     let (property_out, received_out) = (&mut accounts.property[..n], &mut accounts.transfers_received[..n]);
-    // Sums in member order from 0.0, column by column (one bounds check per household).
-    let sum = |column: &[f32]| column.iter().fold(0.0f64, |a, &x| a + x as f64);
     for h in 0..n {
-        let members = first[h] as usize..first[h] as usize + size[h] as usize;
-        let wage = sum(&wages[members.clone()]);
-        let operating = sum(&operatings[members.clone()]);
-        let property = sum(&properties[members.clone()]);
-        let pension = sum(&pensions[members]);
+        let (mut wage, mut operating, mut property, mut pension) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        let start = first[h] as usize;
+        for i in start..start + size[h] as usize {
+            wage += wages[i] as f64;
+            operating += operatings[i] as f64;
+            property += properties[i] as f64;
+            pension += pensions[i] as f64;
+        }
         wage_out[h] = wage;
         operating_out[h] = operating;
         property_out[h] = property + project[h] as f64;
