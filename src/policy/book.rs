@@ -13,6 +13,8 @@ pub struct Book<'a> {
     earlier: &'a [Vec<f64>],
     outside: Option<&'a mut [f64]>,
     rationing: Option<RationingReport>,
+    paid_any: bool,
+    outside_any: bool,
 }
 
 impl<'a> Book<'a> {
@@ -20,7 +22,16 @@ impl<'a> Book<'a> {
     /// household, zeroed by the caller).
     pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
         debug_assert_eq!(accounts.len(), paid.len());
-        Book { accounts, paid, earlier_names: &[], earlier: &[], outside: None, rationing: None }
+        Book {
+            accounts,
+            paid,
+            earlier_names: &[],
+            earlier: &[],
+            outside: None,
+            rationing: None,
+            paid_any: false,
+            outside_any: false,
+        }
     }
 
     /// A book that can also read the amounts of the levers applied before this one
@@ -31,7 +42,16 @@ impl<'a> Book<'a> {
         earlier_names: &'a [&'a str],
         earlier: &'a [Vec<f64>],
     ) -> Self {
-        Book { accounts, paid, earlier_names, earlier, outside: None, rationing: None }
+        Book {
+            accounts,
+            paid,
+            earlier_names,
+            earlier,
+            outside: None,
+            rationing: None,
+            paid_any: false,
+            outside_any: false,
+        }
     }
 
     /// The amounts per household paid this year by an earlier lever of the set, if
@@ -55,6 +75,21 @@ impl<'a> Book<'a> {
     pub fn pay(&mut self, h: usize, part: IncomePart, amount: f64) {
         self.accounts.add(h, part, amount);
         self.paid[h] += amount;
+        self.paid_any = true;
+    }
+
+    /// Whether the lever has paid anything through this book (if not, its column is
+    /// still as the caller zeroed it).
+    #[inline]
+    pub fn paid_any(&self) -> bool {
+        self.paid_any
+    }
+
+    /// Whether the lever has recorded any cost outside the accounts (if not, the
+    /// outside column is still as the caller zeroed it).
+    #[inline]
+    pub fn outside_any(&self) -> bool {
+        self.outside_any
     }
 
     /// Sets every person's contributions this year to zero, for a population of
@@ -103,6 +138,7 @@ impl<'a> Book<'a> {
     pub fn pay_outside(&mut self, h: usize, amount: f64) {
         if let Some(outside) = self.outside.as_deref_mut() {
             outside[h] += amount;
+            self.outside_any = true;
         }
     }
 }

@@ -12,8 +12,7 @@
 //!   the year; no published split).
 
 use super::rationing::{
-    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_month, check_non_negative,
-    lever_sub,
+    Candidate, Places, Rationed, apply_rationed, check_dated_money, check_month, check_non_negative, lever_sub,
 };
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
@@ -146,8 +145,7 @@ impl Rationed for PublicWelfarePosts {
             quota_share: self.disabled_quota,
         }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
-        let sub = lever_sub(self.rationed_name());
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             let zero_employment = !household_has_worker(pop, h);
@@ -160,14 +158,14 @@ impl Rationed for PublicWelfarePosts {
                     continue;
                 }
                 if let Some(class) = self.class(pop, h, i, zero_employment) {
-                    emit(Candidate::member(ctx, pop, sub, h, m, class).in_quota(p.disability(i) != Disability::None))
+                    emit(Candidate::unkeyed(pop, h, m, class).in_quota(p.disability(i) != Disability::None))
                 }
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let pay = self.pay_per_month.sum_over(ctx.year, self.hire_month, 12);
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             leave_farm(pop, c.household, c.person, self.hire_month, book);
             start_job(pop, c.person, Employment::PublicWelfarePost, self.hire_month, 0);
             pop.persons.wage[c.person] += pay as f32;
@@ -298,8 +296,7 @@ impl Rationed for LabourTransfer {
     fn places(&self, ctx: &YearContext) -> Places {
         Places { places: *self.persons_per_year.at(super::YearMonth::start_of(ctx.year)), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
-        let sub = lever_sub(self.rationed_name());
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             if pop.households.residence[h] != Residence::Rural {
@@ -319,15 +316,15 @@ impl Rationed for LabourTransfer {
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
                 if p.able_to_work[i] && working_age(p.age[i]) && free && !p.flags[i].has(PersonFlags::TRANSFERRED) {
-                    emit(Candidate::member(ctx, pop, sub, h, m, class))
+                    emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let sub = lever_sub("labour_transfer.job");
         let months = months_from(self.start_month);
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             let mut rng =
                 StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
             let ratio = self.wage_ratio * (self.wage_sigma * rng.normal()).exp();
@@ -466,8 +463,7 @@ impl Rationed for SkillsTraining {
     fn places(&self, ctx: &YearContext) -> Places {
         Places { places: *self.places_per_year.at(super::YearMonth::start_of(ctx.year)), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
-        let sub = lever_sub(self.rationed_name());
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let p = &pop.persons;
         let poor = HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED | HouseholdFlags::DIBAO;
         for h in 0..pop.household_count() {
@@ -486,15 +482,15 @@ impl Rationed for SkillsTraining {
                 } else {
                     3
                 };
-                emit(Candidate::member(ctx, pop, sub, h, m, class))
+                emit(Candidate::unkeyed(pop, h, m, class))
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let sub = lever_sub("skills_training.effect");
         let after = self.training_month.saturating_add(1);
         let months_after = 12u8.saturating_sub(self.training_month);
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             let mut rng =
                 StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
             let i = c.person;
@@ -641,8 +637,7 @@ impl Rationed for StartUpSupport {
     fn places(&self, ctx: &YearContext) -> Places {
         Places { places: *self.start_ups_per_year.at(super::YearMonth::start_of(ctx.year)), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
-        let sub = lever_sub(self.rationed_name());
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             let poor = pop.households.flags[h].0 & (HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED) != 0;
@@ -669,14 +664,14 @@ impl Rationed for StartUpSupport {
                 } else {
                     2
                 };
-                emit(Candidate::member(ctx, pop, sub, h, m, class))
+                emit(Candidate::unkeyed(pop, h, m, class))
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let sub = lever_sub("start_up_support.kind");
         let months = months_from(self.start_month);
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             let i = c.person;
             let mut rng =
                 StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);

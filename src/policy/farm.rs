@@ -1,9 +1,7 @@
 //! Operating-income levers: farm productivity and specialty industries, and
 //! enterprise linkage.
 
-use super::rationing::{
-    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, lever_sub,
-};
+use super::rationing::{Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
@@ -152,8 +150,7 @@ impl Rationed for EnterpriseLinkage {
     fn places(&self, ctx: &YearContext) -> Places {
         Places { places: *self.households_per_year.at(YearMonth::start_of(ctx.year)), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
-        let sub = lever_sub(self.rationed_name());
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         for h in 0..pop.household_count() {
             let flags = pop.households.flags[h];
             if pop.households.residence[h] != Residence::Rural
@@ -163,11 +160,11 @@ impl Rationed for EnterpriseLinkage {
                 continue;
             }
             let class = u8::from(!(flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED)));
-            emit(Candidate::member(ctx, pop, sub, h, 0, class))
+            emit(Candidate::unkeyed(pop, h, 0, class))
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
-        for c in self.chosen(ctx, pop, allocation) {
+    fn apply_chosen(&self, _ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
+        for c in chosen {
             let h = c.household;
             pop.households.flags[h].set(HouseholdFlags::LINKED_TO_ENTERPRISE, true);
             let mut total = 0.0;

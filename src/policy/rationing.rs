@@ -57,7 +57,7 @@ use std::collections::BTreeMap;
 use super::{Book, YearContext};
 use crate::error::{Error, Result};
 use crate::model::Population;
-use crate::random::{Purpose, StreamRng, mix64};
+use crate::random::{Purpose, StreamKey, mix64};
 
 /// Bits of the tie-break key kept in the histogram (65,536 buckets per class).
 pub const KEY_BUCKET_BITS: u32 = 16;
@@ -91,7 +91,14 @@ pub fn lever_sub(name: &str) -> u64 {
 /// The tie-break key of one member of one household for one lever and year.
 #[inline]
 pub fn tie_break_key(ctx: &YearContext, household_id: u64, lever: u64, member: u16) -> u64 {
-    StreamRng::with_sub(ctx.seed, household_id, ctx.year, Purpose::Lever, lever ^ mix64(member as u64 + 1)).next_raw()
+    member_key(StreamKey::new(ctx.seed, household_id, ctx.year, Purpose::Lever), lever, member)
+}
+
+/// The tie-break key of a member from its household's stream key for the year (the
+/// same as [`tie_break_key`], without mixing the household's key again).
+#[inline]
+fn member_key(household: StreamKey, lever: u64, member: u16) -> u64 {
+    household.sub_stream(lever ^ mix64(member as u64 + 1)).next_raw()
 }
 
 /// One eligible person (or household) offered to a rationed lever.
@@ -129,6 +136,24 @@ impl Candidate {
             member: m as u16,
             class,
             key: tie_break_key(ctx, household_id, lever, m as u16),
+            weight: pop.households.weight[h] as f64,
+            quota: false,
+        }
+    }
+
+    /// Member `m` of household `h` of `pop`, in priority `class`, with its household's
+    /// weight, no quota and no tie-break key yet (`key` 0): what
+    /// [`Rationed::eligible`] emits. The allocation computes keys only for the classes
+    /// where the order within the class matters.
+    #[inline]
+    pub fn unkeyed(pop: &Population, h: usize, m: usize, class: u8) -> Self {
+        Candidate {
+            household: h,
+            person: pop.households.first_person[h] as usize + m,
+            household_id: pop.household_id(h),
+            member: m as u16,
+            class,
+            key: 0,
             weight: pop.households.weight[h] as f64,
             quota: false,
         }
@@ -504,12 +529,31 @@ pub trait Rationed {
     /// The places to fill this year.
     fn places(&self, ctx: &YearContext) -> Places;
 
-    /// Emits every eligible candidate of the chunk, reading the chunk as it stands
-    /// before the lever changes anything.
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate));
+    /// Emits every eligible candidate of the chunk without its tie-break key (see
+    /// [`Candidate::unkeyed`]), reading the chunk as it stands before the lever changes
+    /// anything. The key of a candidate is [`tie_break_key`] of its household id and
+    /// member for [`lever_sub`] of the lever's name.
+    fn eligible(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate));
 
-    /// Applies the lever to the chosen candidates of the chunk, paying through `book`.
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>);
+    /// Applies the lever to the chosen candidates of the chunk (in chunk order), paying
+    /// through `book`.
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>);
+
+    /// Emits every eligible candidate of the chunk with its tie-break key.
+    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+        let lever = lever_sub(self.rationed_name());
+        let mut keyer = Keyer::new(ctx, lever);
+        self.eligible(ctx, pop, &mut |mut c| {
+            c.key = keyer.key(&c);
+            emit(c)
+        });
+    }
+
+    /// Applies the lever to the candidates an allocation chooses in the chunk.
+    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+        let chosen = self.chosen(ctx, pop, allocation);
+        self.apply_chosen(ctx, pop, &chosen, book);
+    }
 
     /// The chosen candidates of the chunk, in chunk order.
     fn chosen(&self, ctx: &YearContext, pop: &Population, allocation: &Allocation) -> Vec<Candidate> {
@@ -523,12 +567,219 @@ pub trait Rationed {
     }
 }
 
+/// Computes tie-break keys, mixing each household's stream key once for consecutive
+/// members of the same household.
+struct Keyer {
+    seed: u64,
+    year: u16,
+    lever: u64,
+    household_id: u64,
+    household: StreamKey,
+}
+
+impl Keyer {
+    fn new(ctx: &YearContext, lever: u64) -> Self {
+        Keyer {
+            seed: ctx.seed,
+            year: ctx.year,
+            lever,
+            household_id: 0,
+            household: StreamKey::new(ctx.seed, 0, ctx.year, Purpose::Lever),
+        }
+    }
+
+    /// The candidate's key, as [`tie_break_key`].
+    #[inline]
+    fn key(&mut self, c: &Candidate) -> u64 {
+        if c.household_id != self.household_id {
+            self.household_id = c.household_id;
+            self.household = StreamKey::new(self.seed, c.household_id, self.year, Purpose::Lever);
+        }
+        member_key(self.household, self.lever, c.member)
+    }
+}
+
+/// Key-bucket bits of the coarse histogram of the in-memory allocation: its buckets
+/// hold whole fine buckets (the top [`KEY_BUCKET_BITS`] bits), so the cut-off is the
+/// same as the passes find.
+const COARSE_BITS: u32 = 8;
+
+/// Candidates of one population held in memory with their fixed weights: the
+/// allocation of [`allocate_in_memory`] reads them a few times instead of asking the
+/// lever for them once per pass, and keys only the classes where the cut falls.
+struct Pool {
+    candidates: Vec<Candidate>,
+    weights: Vec<u64>,
+    keyed: [bool; 256],
+    keyer: Keyer,
+}
+
+impl Pool {
+    /// Gives keys to every candidate of `class` (once).
+    fn key_class(&mut self, class: u8) {
+        if std::mem::replace(&mut self.keyed[class as usize], true) {
+            return;
+        }
+        for c in self.candidates.iter_mut().filter(|c| c.class == class) {
+            c.key = self.keyer.key(c);
+        }
+    }
+
+    /// Finds the cut-off of one allocation (the quota's or the main one) among the
+    /// candidates `take` admits, filling `target`: as the histogram and refine passes
+    /// of [`Allocator`] do, with class sums, a coarse key histogram within the marginal
+    /// class and a sort of its marginal coarse bucket only. Returns the cut-off, the
+    /// weight it fills and the weight of the admitted candidates.
+    fn cut(&mut self, target: u64, take: impl Fn(&Candidate) -> bool) -> (Cutoff, u64, u64) {
+        let mut by_class = [0u64; 256];
+        let mut eligible = 0u64;
+        for (c, &w) in self.candidates.iter().zip(&self.weights) {
+            if w > 0 && take(c) {
+                by_class[c.class as usize] += w;
+                eligible += w;
+            }
+        }
+        let mut cumulative = 0u64;
+        let Some(class) = by_class.iter().position(|&w| {
+            let over = cumulative + w > target;
+            if !over {
+                cumulative += w;
+            }
+            over
+        }) else {
+            return (Cutoff::All, cumulative, eligible);
+        };
+        let class = class as u8;
+        self.key_class(class);
+        let coarse_of = |key: u64| (key >> (64 - COARSE_BITS)) as usize;
+        let mut by_coarse = [0u64; 1 << COARSE_BITS];
+        for (c, &w) in self.candidates.iter().zip(&self.weights) {
+            if c.class == class && w > 0 && take(c) {
+                by_coarse[coarse_of(c.key)] += w;
+            }
+        }
+        let coarse = by_coarse
+            .iter()
+            .position(|&w| {
+                let over = cumulative + w > target;
+                if !over {
+                    cumulative += w;
+                }
+                over
+            })
+            .unwrap_or(by_coarse.len());
+        let mut marginal: Vec<((u64, u64, u16), u64)> = self
+            .candidates
+            .iter()
+            .zip(&self.weights)
+            .filter(|&(c, &w)| c.class == class && w > 0 && coarse_of(c.key) == coarse && take(c))
+            .map(|(c, &w)| (c.tail(), w))
+            .collect();
+        marginal.sort_unstable_by_key(|e| e.0);
+        let bucket_of = |tail: &(u64, u64, u16)| (tail.0 >> (64 - KEY_BUCKET_BITS)) as u16;
+        let mut start = 0;
+        while start < marginal.len() {
+            let bucket = bucket_of(&marginal[start].0);
+            let end = start + marginal[start..].iter().take_while(|e| bucket_of(&e.0) == bucket).count();
+            let group: u64 = marginal[start..end].iter().map(|e| e.1).sum();
+            if cumulative + group > target {
+                let mut last = None;
+                for &(tail, w) in &marginal[start..end] {
+                    // Take while the cumulative weight plus half of this candidate fits.
+                    if cumulative + w / 2 <= target {
+                        cumulative += w;
+                        last = Some(tail);
+                    } else {
+                        break;
+                    }
+                }
+                return (Cutoff::Before { class, bucket, last }, cumulative, eligible);
+            }
+            cumulative += group;
+            start = end;
+        }
+        // Unreachable for consistent sums (the marginal class passes the target);
+        // everything admitted fits.
+        (Cutoff::All, cumulative, eligible)
+    }
+}
+
+thread_local! {
+    /// Candidate lists of [`allocate_in_memory`], kept between calls on a thread.
+    static SCRATCH: std::cell::RefCell<(Vec<Candidate>, Vec<u64>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Allocates the places (or one block's quota of them, see [`BlockShare`]) over one
+/// population held in memory, in one call of [`Rationed::eligible`], and returns the
+/// allocation with the chosen candidates in chunk order (keyed).
+///
+/// The allocation equals what the summary passes of [`allocate`] and
+/// [`allocate_block`] find: the same order `(class, key, household id, member)`, the
+/// same histogram buckets and the same rule at the marginal bucket. Tie-break keys are
+/// computed only for the classes in which a cut falls and for the chosen.
+///
+/// # Errors
+/// [`Error::InvalidLever`] if the lever's places are invalid.
+pub fn allocate_in_memory<R: Rationed + ?Sized>(
+    lever: &R,
+    ctx: &YearContext,
+    pop: &Population,
+    share: BlockShare,
+) -> Result<(Allocation, Vec<Candidate>)> {
+    let mut allocator = Allocator::for_block(lever.rationed_name(), lever.places(ctx), share)?;
+    // The candidate lists of the thread's previous allocation, reused.
+    let (mut candidates, mut weights) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    candidates.clear();
+    weights.clear();
+    // Members of a household are emitted together and share its weight: convert once.
+    let mut last = (f64::NAN.to_bits(), 0u64);
+    lever.eligible(ctx, pop, &mut |c| {
+        if c.weight.to_bits() != last.0 {
+            last = (c.weight.to_bits(), fixed_weight(c.weight));
+        }
+        candidates.push(c);
+        weights.push(last.1);
+    });
+    let mut pool =
+        Pool { candidates, weights, keyed: [false; 256], keyer: Keyer::new(ctx, lever_sub(lever.rationed_name())) };
+    if allocator.phase == Phase::QuotaHistogram {
+        let (cut, filled, _) = pool.cut(allocator.quota_places, |c| c.quota);
+        allocator.set_cut(true, cut, filled);
+    }
+    let quota_cut = allocator.quota_cut;
+    let target = allocator.places - allocator.quota_filled.min(allocator.places);
+    let (cut, filled, eligible) = pool.cut(target, |c| !(c.quota && quota_cut.is_some_and(|q| q.selects(c))));
+    allocator.eligible += eligible;
+    allocator.set_cut(false, cut, filled);
+    let allocation = allocator
+        .allocation()
+        .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))?;
+    let Pool { candidates, weights, mut keyer, keyed } = pool;
+    let chosen = candidates
+        .iter()
+        .filter(|c| allocation.selects(c))
+        .map(|&c| {
+            let mut c = c;
+            if !keyed[c.class as usize] {
+                c.key = keyer.key(&c);
+            }
+            c
+        })
+        .collect();
+    SCRATCH.with(|s| *s.borrow_mut() = (candidates, weights));
+    Ok((allocation, chosen))
+}
+
 /// Runs every summary pass of a lever's allocation over `chunks` (all the chunks of
-/// the year, in any order) and returns the allocation.
+/// the year, in any order) and returns the allocation. A single chunk is allocated in
+/// memory ([`allocate_in_memory`]), with the same result.
 ///
 /// # Errors
 /// [`Error::InvalidLever`] if the lever's places are invalid.
 pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&Population]) -> Result<Allocation> {
+    if let [pop] = chunks {
+        return allocate_in_memory(lever, ctx, pop, BlockShare::whole()).map(|(a, _)| a);
+    }
     let mut allocator = Allocator::new(lever.rationed_name(), lever.places(ctx))?;
     while let Some(mut merged) = allocator.summary() {
         for pop in chunks {
@@ -544,7 +795,8 @@ pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&P
 }
 
 /// Runs every summary pass of a lever's allocation of one block's quota (see
-/// [`BlockShare`]) over the block alone and returns the allocation.
+/// [`BlockShare`]) over the block alone and returns the allocation (in memory: see
+/// [`allocate_in_memory`]).
 ///
 /// # Errors
 /// [`Error::InvalidLever`] if the lever's places are invalid.
@@ -554,14 +806,7 @@ pub fn allocate_block<R: Rationed + ?Sized>(
     pop: &Population,
     share: BlockShare,
 ) -> Result<Allocation> {
-    let mut allocator = Allocator::for_block(lever.rationed_name(), lever.places(ctx), share)?;
-    while let Some(mut summary) = allocator.summary() {
-        lever.candidates(ctx, pop, &mut |c| summary.offer(&c));
-        allocator.finish_pass(summary);
-    }
-    allocator
-        .allocation()
-        .ok_or_else(|| Error::InvalidRequest(format!("{}: allocation incomplete", lever.rationed_name())))
+    allocate_in_memory(lever, ctx, pop, share).map(|(a, _)| a)
 }
 
 /// Allocates over one population by itself and applies: what a rationed lever does
@@ -574,9 +819,9 @@ pub fn apply_rationed<R: Rationed + ?Sized>(
     pop: &mut Population,
     book: &mut Book<'_>,
 ) -> RationingReport {
-    match allocate(lever, ctx, &[&*pop]) {
-        Ok(allocation) => {
-            lever.apply_with_cutoff(ctx, pop, &allocation, book);
+    match allocate_in_memory(lever, ctx, pop, BlockShare::whole()) {
+        Ok((allocation, chosen)) => {
+            lever.apply_chosen(ctx, pop, &chosen, book);
             book.report_rationing(allocation.report);
             allocation.report
         }
@@ -682,6 +927,75 @@ mod tests {
         assert_eq!(a.report.filled, 9.0);
         assert_eq!(a.report.unfilled, 1.0);
         assert_eq!(a.report.eligible, 9.0);
+    }
+
+    /// A lever offering a fixed list of candidates, whatever the population.
+    struct Listed(Vec<Candidate>, Places);
+
+    impl Rationed for Listed {
+        fn rationed_name(&self) -> &str {
+            "listed"
+        }
+        fn places(&self, _ctx: &YearContext) -> Places {
+            self.1
+        }
+        fn eligible(&self, _ctx: &YearContext, _pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+            self.0.iter().for_each(|c| emit(*c));
+        }
+        fn apply_chosen(&self, _: &YearContext, _: &mut Population, _: &[Candidate], _: &mut Book<'_>) {}
+    }
+
+    #[test]
+    fn in_memory_allocation_equals_the_summary_passes() {
+        let ctx = YearContext::base(2024, 11);
+        let mut rng = StreamKey::new(5, 0, 0, Purpose::Lever).stream();
+        // 150,000 candidates in 4 classes: several share each fine bucket of the big
+        // classes, so the marginal bucket has groups; some weights are zero or tied.
+        let mut list = Vec::new();
+        for hid in 0..60_000u64 {
+            for m in 0..(rng.next_raw() % 5) as u16 {
+                let class = [0u8, 1, 1, 3][(rng.next_raw() % 4) as usize];
+                let weight = match rng.next_raw() % 10 {
+                    0 => 0.0,
+                    1 => 2.0,
+                    _ => 0.5 + 3.0 * rng.uniform(),
+                };
+                let quota = rng.next_raw().is_multiple_of(7);
+                list.push(Candidate {
+                    household: hid as usize,
+                    person: 0,
+                    household_id: hid * 3 + 1,
+                    member: m,
+                    class,
+                    key: 0,
+                    weight,
+                    quota,
+                });
+            }
+        }
+        assert!(list.len() > 100_000);
+        let total: f64 = list.iter().map(|c| c.weight).sum();
+        let pop = Population::empty(0);
+        for places in [0.0, 1.0, 777.25, 0.3 * total, 0.61 * total, total - 1.0, total * 2.0] {
+            for quota_share in [0.0, 0.1, 0.9] {
+                let lever = Listed(list.clone(), Places { places, quota_share });
+                let mut allocator = Allocator::new("listed", lever.places(&ctx)).expect("valid");
+                while let Some(mut s) = allocator.summary() {
+                    lever.candidates(&ctx, &pop, &mut |c| s.offer(&c));
+                    allocator.finish_pass(s);
+                }
+                let passes = allocator.allocation().expect("done");
+                let (in_memory, chosen) = allocate_in_memory(&lever, &ctx, &pop, BlockShare::whole()).expect("valid");
+                assert_eq!(in_memory, passes, "{places} places, quota {quota_share}");
+                let mut by_passes = Vec::new();
+                lever.candidates(&ctx, &pop, &mut |c| {
+                    if passes.selects(&c) {
+                        by_passes.push(c)
+                    }
+                });
+                assert_eq!(chosen, by_passes, "{places} places, quota {quota_share}");
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::rationing::{BlockShare, allocate, allocate_block};
+use super::rationing::{BlockShare, Candidate, allocate, allocate_in_memory};
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::{Accounts, Population};
 
@@ -153,15 +153,29 @@ impl LeverSet {
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
+            // Zeroed once here; a lever that records outside costs has it zeroed again.
+            c.outside.clear();
+            c.outside.resize(c.pop.household_count(), 0.0);
+            c.outside_used = false;
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
         for (i, lever) in self.levers.iter().enumerate() {
-            let allocation = lever.as_rationed().map(|r| match (rationing, &*chunks) {
-                (Rationing::Block(share), [c]) => allocate_block(r, ctx, &c.pop, share),
-                _ => {
-                    let pops: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
-                    allocate(r, ctx, &pops)
+            // A rationed lever over one chunk (a block, or a population in one piece)
+            // allocates in memory and keeps its chosen candidates for the applying pass.
+            let mut chosen: Option<Vec<Candidate>> = None;
+            let allocation = lever.as_rationed().map(|r| {
+                let one = match (rationing, &*chunks) {
+                    (Rationing::Block(share), [c]) => Some((share, &c.pop)),
+                    (Rationing::Global, [c]) => Some((BlockShare::whole(), &c.pop)),
+                    _ => None,
+                };
+                match one {
+                    Some((share, pop)) => allocate_in_memory(r, ctx, pop, share).map(|(a, list)| {
+                        chosen = Some(list);
+                        a
+                    }),
+                    None => allocate(r, ctx, &chunks.iter().map(|c| &c.pop).collect::<Vec<_>>()),
                 }
             });
             let names = &names[..i];
@@ -171,11 +185,16 @@ impl LeverSet {
                 let paid = &mut rest[0];
                 paid.clear();
                 paid.resize(n, 0.0);
-                c.outside.clear();
-                c.outside.resize(n, 0.0);
+                if c.outside_used {
+                    c.outside.clear();
+                    c.outside.resize(n, 0.0);
+                }
                 let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
                 match (&allocation, lever.as_rationed()) {
-                    (Some(Ok(a)), Some(r)) => r.apply_with_cutoff(ctx, &mut c.pop, a, &mut book),
+                    (Some(Ok(a)), Some(r)) => match &chosen {
+                        Some(list) => r.apply_chosen(ctx, &mut c.pop, list, &mut book),
+                        None => r.apply_with_cutoff(ctx, &mut c.pop, a, &mut book),
+                    },
                     // Invalid places (rejected by the constructor already): nothing.
                     (Some(Err(_)), _) => {}
                     _ => lever.apply(ctx, &mut c.pop, &mut book),
@@ -183,6 +202,8 @@ impl LeverSet {
                 if let Some(report) = book.rationing() {
                     c.rationing = Some(report);
                 }
+                c.paid_used = book.paid_any();
+                c.outside_used = book.outside_any();
             });
             if !with_ledger {
                 continue;
@@ -190,10 +211,15 @@ impl LeverSet {
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
-                Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
+                // A column nothing was paid into is all zeros and adds nothing.
+                if c.paid_used {
+                    Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
+                }
                 // Costs paid on behalf of households outside their income (weighted).
-                for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
-                    outside_cost += x * w as f64;
+                if c.outside_used {
+                    for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
+                        outside_cost += x * w as f64;
+                    }
                 }
             }
             let report = match &allocation {
@@ -258,11 +284,14 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     }
     // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
     ranked.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Each household's group and the weight it counts there, in household order; a
+    // household straddling a boundary has its further pieces in `extra`.
+    let mut first: Vec<Vec<(usize, f64)>> = chunks.iter().map(|c| vec![(0, 0.0); c.pop.household_count()]).collect();
+    let mut extra: Vec<(usize, usize, usize, f64)> = Vec::new();
     let mut cum = 0.0;
     let mut next_cut = 0;
     for &(y, _, c, h) in &ranked {
-        let chunk = &chunks[c];
-        let w = chunk.pop.households.weight[h] as f64;
+        let w = chunks[c].pop.households.weight[h] as f64;
         // The household in which the cumulative weight passes k/5 of the total marks
         // boundary k.
         while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
@@ -270,14 +299,18 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
             next_cut += 1;
         }
         let (mut start, mut remaining) = (cum, w);
+        let mut piece = 0;
         while remaining > 0.0 {
             let g = ((start / total * 5.0).floor() as usize).min(4);
             let end = total * (g + 1) as f64 / 5.0;
             let take = if g == 4 { remaining } else { remaining.min(end - start) };
             let take = if take <= 0.0 { remaining } else { take };
-            for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-                record.paid_by_quintile[g] += take * paid[h];
+            if piece == 0 {
+                first[c][h] = (g, take);
+            } else {
+                extra.push((c, h, g, take));
             }
+            piece += 1;
             remaining -= take;
             start += take;
         }
@@ -285,6 +318,23 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     }
     for cut in cuts.iter_mut().skip(next_cut) {
         *cut = ranked.last().map_or(0.0, |r| r.0);
+    }
+    // Lever by lever, households in order (columns read in sequence); a lever that paid
+    // nothing in a chunk adds nothing there.
+    for (l, record) in ledger.records.iter_mut().enumerate() {
+        for (chunk, groups) in chunks.iter().zip(&first) {
+            let Some(paid) = chunk.columns.paid.get(l).filter(|p| p.iter().any(|&x| x != 0.0)) else { continue };
+            for (&x, &(g, take)) in paid.iter().zip(groups) {
+                if x != 0.0 {
+                    record.paid_by_quintile[g] += take * x;
+                }
+            }
+        }
+        for &(c, h, g, take) in &extra {
+            if let Some(paid) = chunks[c].columns.paid.get(l) {
+                record.paid_by_quintile[g] += take * paid[h];
+            }
+        }
     }
     cuts
 }
@@ -297,12 +347,18 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
 /// boundaries on its pilot sample; the groups then hold equal weights only up to the
 /// sampling error of the boundaries.
 pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
-    for h in 0..chunk.pop.household_count() {
-        let y = per_capita(chunk, h);
-        let g = cuts.partition_point(|&c| c <= y);
-        let w = chunk.pop.households.weight[h] as f64;
-        for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-            record.paid_by_quintile[g] += w * paid[h];
+    let groups: Vec<(usize, f64)> = (0..chunk.pop.household_count())
+        .map(|h| (cuts.partition_point(|&c| c <= per_capita(chunk, h)), chunk.pop.households.weight[h] as f64))
+        .collect();
+    // Lever by lever, households in order; a lever that paid nothing adds nothing.
+    for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
+        if paid.iter().all(|&x| x == 0.0) {
+            continue;
+        }
+        for (&x, &(g, w)) in paid.iter().zip(&groups) {
+            if x != 0.0 {
+                record.paid_by_quintile[g] += w * x;
+            }
         }
     }
 }
@@ -320,6 +376,11 @@ pub struct Chunk {
     pub outside: Vec<f64>,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
+    /// Scratch: whether the last lever applied paid anything into its column.
+    pub paid_used: bool,
+    /// Scratch: whether the last lever applied recorded costs in `outside` (which is
+    /// then zeroed again before the next lever).
+    pub outside_used: bool,
 }
 
 impl Chunk {

@@ -7,8 +7,7 @@
 //! in July has 6 months, July–December), which is how dated amounts are summed.
 
 use super::rationing::{
-    Allocation, Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative,
-    lever_sub,
+    Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative, lever_sub,
 };
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
@@ -20,6 +19,13 @@ use crate::random::Purpose;
 #[inline]
 fn first_month(months: u8) -> u8 {
     13u8.saturating_sub(months.clamp(1, 12))
+}
+
+/// A dated monthly amount summed over the last `months` months of `year`, for each
+/// number of months 0-12 (entry 0 as for one month, as [`first_month`] clamps): computed
+/// once a year instead of once a person.
+fn months_table(d: &Dated<f64>, year: u16) -> [f64; 13] {
+    std::array::from_fn(|months| d.sum_over(year, first_month(months as u8), 12))
 }
 
 fn raise(pop: &mut Population, h: usize, i: usize, amount: f64, book: &mut Book<'_>) {
@@ -89,23 +95,29 @@ impl Lever for MinimumWage {
         if self.floor_per_month.is_empty() {
             return;
         }
+        // What the floor owes for each number of months in the job (1-12), by tier.
+        let owed_by_tier: Vec<[f64; 13]> =
+            self.floor_per_month.iter().map(|floor| months_table(floor, ctx.year)).collect();
+        let last_tier = owed_by_tier.len() - 1;
         for h in 0..pop.household_count() {
-            let tiers = &self.floor_per_month;
-            let floor = &tiers[(pop.households.tier[h] as usize).min(tiers.len() - 1)];
+            let owed_by_months = &owed_by_tier[(pop.households.tier[h] as usize).min(last_tier)];
             let id = pop.household_id(h);
             for (m, i) in pop.members(h).enumerate() {
                 let months = pop.persons.months_in_job[i].min(12);
                 if pop.persons.employment[i] != Employment::LocalEmployee || months == 0 {
                     continue;
                 }
-                let mut rng = crate::random::StreamRng::with_sub(ctx.seed, id, 0, Purpose::Lever, sub ^ m as u64);
-                if !rng.bernoulli(self.coverage) {
-                    continue;
-                }
-                let owed = floor.sum_over(ctx.year, first_month(months), 12);
+                let owed = owed_by_months[months as usize];
                 let wage = pop.persons.wage[i] as f64;
                 if wage >= owed {
                     continue;
+                }
+                // Coverage is a persistent draw; with full coverage every draw passes.
+                if self.coverage < 1.0 {
+                    let mut rng = crate::random::StreamRng::with_sub(ctx.seed, id, 0, Purpose::Lever, sub ^ m as u64);
+                    if !rng.bernoulli(self.coverage) {
+                        continue;
+                    }
                 }
                 let mut yearly =
                     crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
@@ -210,6 +222,7 @@ impl Lever for PublicSectorPay {
         Stage::MarketIncome
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let rise_by_months = months_table(&self.raise, ctx.year);
         for h in 0..pop.household_count() {
             for i in pop.members(h) {
                 let months = pop.persons.months_in_job[i].min(12);
@@ -218,7 +231,7 @@ impl Lever for PublicSectorPay {
                 }
                 let wage = pop.persons.wage[i] as f64;
                 let monthly = wage / months as f64;
-                let rise = monthly * self.raise.sum_over(ctx.year, first_month(months), 12);
+                let rise = monthly * rise_by_months[months as usize];
                 let mut amount = rise;
                 if let (Some(cs), Occupation::Teacher) = (self.civil_servant_wage, pop.persons.occupation(i)) {
                     let parity = cs * months as f64 / 12.0;
@@ -266,6 +279,8 @@ impl Lever for RuralDoctorTeacherAllowances {
         Stage::MarketIncome
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let doctor = months_table(&self.village_doctor_per_month, ctx.year);
+        let teacher = months_table(&self.rural_teacher_per_month, ctx.year);
         for h in 0..pop.household_count() {
             if pop.households.residence[h] != Residence::Rural {
                 continue;
@@ -275,12 +290,12 @@ impl Lever for RuralDoctorTeacherAllowances {
                 if months == 0 || !pop.persons.employment[i].is_working() {
                     continue;
                 }
-                let rate = match pop.persons.occupation(i) {
-                    Occupation::VillageDoctor => &self.village_doctor_per_month,
-                    Occupation::Teacher => &self.rural_teacher_per_month,
+                let by_months = match pop.persons.occupation(i) {
+                    Occupation::VillageDoctor => &doctor,
+                    Occupation::Teacher => &teacher,
                     _ => continue,
                 };
-                let amount = rate.sum_over(ctx.year, first_month(months), 12);
+                let amount = by_months[months as usize];
                 raise(pop, h, i, amount, book);
             }
         }
@@ -351,9 +366,8 @@ impl Rationed for WorkForRelief {
         let bill = *self.investment.at(super::YearMonth::start_of(ctx.year)) * self.labour_share;
         Places { places: bill / self.pay_per_worker(), quota_share: 0.0 }
     }
-    fn candidates(&self, ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         use crate::model::HouseholdFlags as F;
-        let sub = lever_sub(self.rationed_name());
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             if pop.households.residence[h] != Residence::Rural {
@@ -366,14 +380,14 @@ impl Rationed for WorkForRelief {
                     Employment::FarmerHerder | Employment::Unemployed | Employment::NotInLabourForce
                 );
                 if free && p.able_to_work[i] && (16..=59).contains(&p.age[i]) {
-                    emit(Candidate::member(ctx, pop, sub, h, m, class))
+                    emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
         }
     }
-    fn apply_with_cutoff(&self, ctx: &YearContext, pop: &mut Population, allocation: &Allocation, book: &mut Book<'_>) {
+    fn apply_chosen(&self, _ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let pay = self.pay_per_worker();
-        for c in self.chosen(ctx, pop, allocation) {
+        for c in chosen {
             raise(pop, c.household, c.person, pay, book);
         }
     }
