@@ -87,6 +87,10 @@ impl Lever for ResidentPension {
         }
         let (age, retiree) = (pop.persons.age.as_slice(), pop.persons.retiree_pension.as_slice());
         let hh = &pop.households;
+        if age.iter().copied().max().is_none_or(|oldest| oldest < self.min_age) {
+            // Nobody in the chunk is old enough: nothing to pay.
+            return;
+        }
         for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
             let m = first as usize..first as usize + size as usize;
             let n = age[m.clone()]
