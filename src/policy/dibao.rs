@@ -22,6 +22,7 @@
 //! Every rule is a field of [`Dibao`]; its default (from [`Dibao::new`]) is "off"
 //! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
+use super::members::{keep, member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -34,6 +35,11 @@ use crate::random::{Purpose, StreamRng};
 /// excluded from household income in the dibao test by 民政部 practice; assumption
 /// that every local rule follows it).
 const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
+
+thread_local! {
+    /// Per-household deductions of the plain path, reused from chunk to chunk.
+    static DEDUCTIONS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
 const SUB_JOB_OFFERS: u64 = 0xd1ba_0000;
@@ -225,6 +231,27 @@ impl<'p> TestColumns<'p> {
 }
 
 impl MeansTest<'_> {
+    /// Every household's employment-cost deduction, summed person by person into
+    /// `out` (the sums [`MeansTest::assess_plain`] takes member by member, the same
+    /// additions in the same order); false when the persons are not stored household
+    /// after household (see [`member_sums`]).
+    fn deductions<const WAGE_ONLY: bool>(&self, columns: &TestColumns<'_>, persons: usize, out: &mut Vec<f64>) -> bool {
+        let c = columns;
+        let (months_in_job, employment) = (&c.months_in_job[..persons], &c.employment[..persons]);
+        let (wage, operating) = (&c.wage[..persons], &c.operating[..persons]);
+        let deduction = |i: usize| {
+            let months = months_in_job[i].min(12);
+            let earnings = if WAGE_ONLY {
+                wage[i].max(0.0) as f64
+            } else {
+                wage[i].max(0.0) as f64 + operating[i].max(0.0) as f64
+            };
+            let d = self.deduction_by_months[months as usize].min(earnings);
+            keep(d, (months != 0) & (employment[i] != Employment::Retired))
+        };
+        member_sums(c.first_person, c.size, persons, deduction, out)
+    }
+
     /// Assessed income of household `h` of `columns` as [`MeansTest::assess_in`]
     /// computes it, for a household none of whose members has a new job that matters
     /// and without the project-income disregard (the plain path of
@@ -693,10 +720,23 @@ impl Dibao {
         let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
         let (residence, tier, rigid, sizes) = (&hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n], &hh.size[..n]);
         let flag_column = &mut hh.flags[..n];
+        DEDUCTIONS.with(|deductions| {
+            let mut deductions = deductions.borrow_mut();
+            let by_person = test.deductions::<WAGE_ONLY>(&columns, persons.len(), &mut deductions);
+            let deductions = if by_person { &deductions[..n] } else { &[][..] };
+            let disregarded: Vec<&[f64]> = test.disregarded.iter().flatten().map(|col| &col[..n]).collect();
         for h in 0..n {
             let size = sizes[h] as f64;
             let [monthly, _, edge_line] = plain.get(residence[h], tier[h]);
-            let assessed = test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts());
+            let assessed = if by_person {
+                let mut left_out = 0.0;
+                for col in &disregarded {
+                    left_out += col[h];
+                }
+                book.accounts().disposable(h) - left_out - deductions[h]
+            } else {
+                test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())
+            };
             // `Dibao::benefit` with twelve equal months: the same twelve terms, added
             // in the same order (0 when assessed income reaches the threshold).
             let term = (monthly - assessed / size / 12.0).max(0.0);
@@ -713,6 +753,7 @@ impl Dibao {
                 (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),
             );
         }
+        });
     }
 
     /// [`Lever::apply`] with the job-offer sanction, which changes persons' flags
