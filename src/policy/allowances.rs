@@ -106,23 +106,29 @@ impl Lever for OldAgeAllowance {
         // the few households with one loop over their members, as before.
         let persons = ages.len().min(wages.len());
         let (ages, wages) = (&ages[..persons], &wages[..persons]);
-        count_members(&hh.first_person, &hh.size, persons, |i| ages[i] >= 80, |h, old| {
-            if old == 0 {
-                return;
-            }
-            let first = hh.first_person[h] as usize;
-            let m = first..first + hh.size[h] as usize;
-            let mut total = 0.0;
-            for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
-                // Under 80 nothing is due; adding 0 would not change the total.
-                if age >= 80 {
-                    total += amounts.for_person(age, wage);
+        count_members(
+            &hh.first_person,
+            &hh.size,
+            persons,
+            |i| ages[i] >= 80,
+            |h, old| {
+                if old == 0 {
+                    return;
                 }
-            }
-            if total > 0.0 {
-                book.pay(h, IncomePart::TransfersReceived, total);
-            }
-        });
+                let first = hh.first_person[h] as usize;
+                let m = first..first + hh.size[h] as usize;
+                let mut total = 0.0;
+                for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
+                    // Under 80 nothing is due; adding 0 would not change the total.
+                    if age >= 80 {
+                        total += amounts.for_person(age, wage);
+                    }
+                }
+                if total > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, total);
+                }
+            },
+        );
     }
 }
 

@@ -22,7 +22,7 @@
 //! Every rule is a field of [`Dibao`]; its default (from [`Dibao::new`]) is "off"
 //! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
-use super::members::{keep, member_sums};
+use super::members::{keep, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -37,8 +37,8 @@ use crate::random::{Purpose, StreamRng};
 const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
 
 thread_local! {
-    /// Per-household deductions of the plain path, reused from chunk to chunk.
-    static DEDUCTIONS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-household assessed income of the plain path, reused from chunk to chunk.
+    static ASSESSED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
@@ -231,25 +231,59 @@ impl<'p> TestColumns<'p> {
 }
 
 impl MeansTest<'_> {
-    /// Every household's employment-cost deduction, summed person by person into
-    /// `out` (the sums [`MeansTest::assess_plain`] takes member by member, the same
-    /// additions in the same order); false when the persons are not stored household
-    /// after household (see [`member_sums`]).
-    fn deductions<const WAGE_ONLY: bool>(&self, columns: &TestColumns<'_>, persons: usize, out: &mut Vec<f64>) -> bool {
+    /// Every household's assessed income as [`MeansTest::assess_plain`] computes it,
+    /// into `out`, without a loop per household: the deductions summed person by person
+    /// (the same additions in the same order as the member loop, see
+    /// [`with_household_index`]), then assessed income household by household, the same
+    /// expression. False, `out` unspecified, when the persons are not stored household
+    /// after household.
+    fn assessed_all<const WAGE_ONLY: bool>(
+        &self,
+        columns: &TestColumns<'_>,
+        persons: usize,
+        accounts: &Accounts,
+        out: &mut Vec<f64>,
+    ) -> bool {
         let c = columns;
+        let n = c.first_person.len().min(c.size.len());
         let (months_in_job, employment) = (&c.months_in_job[..persons], &c.employment[..persons]);
         let (wage, operating) = (&c.wage[..persons], &c.operating[..persons]);
-        let deduction = |i: usize| {
-            let months = months_in_job[i].min(12);
-            let earnings = if WAGE_ONLY {
-                wage[i].max(0.0) as f64
-            } else {
-                wage[i].max(0.0) as f64 + operating[i].max(0.0) as f64
-            };
-            let d = self.deduction_by_months[months as usize].min(earnings);
-            keep(d, (months != 0) & (employment[i] != Employment::Retired))
-        };
-        member_sums(c.first_person, c.size, persons, deduction, out)
+        let deduction_by_months = &self.deduction_by_months;
+        let summed = with_household_index(&c.first_person[..n], &c.size[..n], persons, |index| {
+            out.clear();
+            out.resize(n, 0.0);
+            let sums = &mut out[..n];
+            let members = index.iter().zip(months_in_job).zip(employment).zip(wage.iter().zip(operating));
+            for (((&h, &months), &employment), (&wage, &operating)) in members {
+                let months = months.min(12);
+                let earnings =
+                    if WAGE_ONLY { wage.max(0.0) as f64 } else { wage.max(0.0) as f64 + operating.max(0.0) as f64 };
+                let d = deduction_by_months[months as usize].min(earnings);
+                let h = h as usize;
+                if h < n {
+                    sums[h] += keep(d, (months != 0) & (employment != Employment::Retired));
+                }
+            }
+        });
+        if summed.is_none() || accounts.len() < n {
+            return false;
+        }
+        let disregarded: Vec<&[f64]> = self.disregarded.iter().flatten().map(|col| &col[..n]).collect();
+        let a = accounts;
+        let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
+        let transfers = a.transfers_received[..n].iter().zip(&a.transfers_paid[..n]);
+        for (h, ((out, ((&wage, &operating), &property)), (&received, &paid))) in
+            out[..n].iter_mut().zip(parts).zip(transfers).enumerate()
+        {
+            let mut left_out = 0.0;
+            for col in &disregarded {
+                left_out += col[h];
+            }
+            // `Accounts::disposable`, then `assess_in`'s subtraction, in their order.
+            let disposable = wage + operating + property + (received - paid);
+            *out = disposable - left_out - *out;
+        }
+        true
     }
 
     /// Assessed income of household `h` of `columns` as [`MeansTest::assess_in`]
@@ -664,6 +698,16 @@ impl PlainYear {
         let tiers = &self.by_residence[residence.index()];
         tiers[(tier as usize).min(tiers.len().saturating_sub(1))]
     }
+
+    /// The thresholds by residence when each residence has one tier (the tier column
+    /// then need not be read).
+    #[inline]
+    fn single_tier(&self) -> Option<[[f64; 3]; 2]> {
+        match &self.by_residence {
+            [urban, rural] if urban.len() == 1 && rural.len() == 1 => Some([urban[0], rural[0]]),
+            _ => None,
+        }
+    }
 }
 
 /// Whether a chunk has only households the plain path handles as the general one does:
@@ -718,41 +762,41 @@ impl Dibao {
         let Population { persons, households: hh, .. } = pop;
         let n = hh.len();
         let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
-        let (residence, tier, rigid, sizes) = (&hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n], &hh.size[..n]);
+        let (residence, tier, rigid, sizes) =
+            (&hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n], &hh.size[..n]);
         let flag_column = &mut hh.flags[..n];
-        DEDUCTIONS.with(|deductions| {
-            let mut deductions = deductions.borrow_mut();
-            let by_person = test.deductions::<WAGE_ONLY>(&columns, persons.len(), &mut deductions);
-            let deductions = if by_person { &deductions[..n] } else { &[][..] };
-            let disregarded: Vec<&[f64]> = test.disregarded.iter().flatten().map(|col| &col[..n]).collect();
-        for h in 0..n {
-            let size = sizes[h] as f64;
-            let [monthly, _, edge_line] = plain.get(residence[h], tier[h]);
-            let assessed = if by_person {
-                let mut left_out = 0.0;
-                for col in &disregarded {
-                    left_out += col[h];
+        ASSESSED.with(|assessed_all| {
+            let mut assessed_all = assessed_all.borrow_mut();
+            let by_person = test.assessed_all::<WAGE_ONLY>(&columns, persons.len(), book.accounts(), &mut assessed_all);
+            let assessed_all = if by_person { &assessed_all[..n] } else { &[][..] };
+            let single = plain.single_tier();
+            for h in 0..n {
+                let size = sizes[h] as f64;
+                let [monthly, _, edge_line] = match single {
+                    Some(by_residence) => by_residence[residence[h].index()],
+                    None => plain.get(residence[h], tier[h]),
+                };
+                let assessed = if by_person {
+                    assessed_all[h]
+                } else {
+                    test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())
+                };
+                // `Dibao::benefit` with twelve equal months: the same twelve terms, added
+                // in the same order (0 when assessed income reaches the threshold).
+                let term = (monthly - assessed / size / 12.0).max(0.0);
+                let mut months = 0.0;
+                for _ in 0..12 {
+                    months += term;
                 }
-                book.accounts().disposable(h) - left_out - deductions[h]
-            } else {
-                test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())
-            };
-            // `Dibao::benefit` with twelve equal months: the same twelve terms, added
-            // in the same order (0 when assessed income reaches the threshold).
-            let term = (monthly - assessed / size / 12.0).max(0.0);
-            let mut months = 0.0;
-            for _ in 0..12 {
-                months += term;
+                let benefit = size * months;
+                let on = benefit > 0.0;
+                book.pay(h, IncomePart::TransfersReceived, if on { benefit } else { 0.0 });
+                let after_rigid = (assessed - rigid[h] as f64) / size;
+                let edge = !on & (after_rigid < edge_line);
+                flag_column[h] = HouseholdFlags(
+                    (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),
+                );
             }
-            let benefit = size * months;
-            let on = benefit > 0.0;
-            book.pay(h, IncomePart::TransfersReceived, if on { benefit } else { 0.0 });
-            let after_rigid = (assessed - rigid[h] as f64) / size;
-            let edge = !on & (after_rigid < edge_line);
-            flag_column[h] = HouseholdFlags(
-                (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),
-            );
-        }
         });
     }
 

@@ -105,33 +105,6 @@ pub(crate) fn with_household_index<R>(
     }))
 }
 
-/// Sets `sums[h]` to the sum of `value(i)` over the members `i` of household `h`,
-/// added in member order from +0, as a loop over the members would (see
-/// [`with_household_index`]; false, `sums` unchanged, when the persons are not
-/// contiguous).
-#[inline]
-pub(crate) fn member_sums(
-    first: &[u32],
-    size: &[u8],
-    persons: usize,
-    value: impl Fn(usize) -> f64,
-    sums: &mut Vec<f64>,
-) -> bool {
-    let n = first.len().min(size.len());
-    with_household_index(&first[..n], &size[..n], persons, |index| {
-        sums.clear();
-        sums.resize(n, 0.0);
-        let sums = &mut sums[..n];
-        for (i, &h) in index.iter().enumerate() {
-            let h = h as usize;
-            if h < n {
-                sums[h] += value(i);
-            }
-        }
-    })
-    .is_some()
-}
-
 /// `x` when `on`, ±0 otherwise (`x` × 1 or `x` × 0), for a finite `x`, without a
 /// branch: adding ±0 to a sum that started at +0 changes nothing. (A select or a bit mask
 /// is turned back into a branch by the compiler; the product is not.)
@@ -155,9 +128,6 @@ mod tests {
         assert_eq!(counts, vec![(0, 1), (1, 0), (2, 2), (3, 1), (4, 0)]);
         let index = with_household_index(&first, &size, 6, |index| index.to_vec());
         assert_eq!(index, Some(vec![0, 0, 2, 2, 2, 3]));
-        let mut sums = Vec::new();
-        assert!(member_sums(&first, &size, 6, |i| i as f64 + 0.5, &mut sums));
-        assert_eq!(sums, vec![0.5 + 1.5, 0.0, 2.5 + 3.5 + 4.5, 5.5, 0.0]);
     }
 
     #[test]
@@ -167,9 +137,6 @@ mod tests {
         assert!(with_household_index(&[1], &[1], 2, |_| calls += 1).is_none());
         assert!(with_household_index(&[0], &[1], 2, |_| calls += 1).is_none());
         assert_eq!(calls, 0);
-        let mut sums = vec![7.0];
-        assert!(!member_sums(&[0, 3], &[2, 1], 4, |_| 1.0, &mut sums));
-        assert_eq!(sums, vec![7.0]);
     }
 
     #[test]

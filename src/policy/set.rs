@@ -336,7 +336,8 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
     let n = pop.household_count();
     // Every household's wage, operating, property and transfers received are written
     // below, so only transfers paid needs zeros (one write per amount, not two).
-    for column in [&mut accounts.wage, &mut accounts.operating, &mut accounts.property, &mut accounts.transfers_received]
+    for column in
+        [&mut accounts.wage, &mut accounts.operating, &mut accounts.property, &mut accounts.transfers_received]
     {
         column.resize(n, 0.0);
     }
@@ -374,7 +375,8 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
             }
         }
         let households = property_out.iter_mut().zip(received_out.iter_mut()).zip(project);
-        for (((property, received), &project), (&remittances, &other)) in households.zip(remittances.iter().zip(other)) {
+        for (((property, received), &project), (&remittances, &other)) in households.zip(remittances.iter().zip(other))
+        {
             *property += project as f64;
             *received = *received + remittances as f64 + other as f64;
         }
