@@ -7,7 +7,7 @@ use std::process::Command;
 
 use incomesim::microdata::npz::peers::{EdgeRule, PeerRules, SUM_BLOCK};
 use incomesim::microdata::npz::{NpzError, PeerArrays, load_npz, peer_households, read_peer_arrays};
-use incomesim::model::{Accounts, Employment, Population, Residence};
+use incomesim::model::{Accounts, Employment, HouseholdFlags, Population, Residence};
 use incomesim::policy::registry::{BuildContext, build};
 use incomesim::policy::{LeverColumns, LeverSet, YearContext};
 use incomesim::region::Profile;
@@ -152,6 +152,40 @@ fn aggregates_do_not_depend_on_chunks_or_threads() {
     // The edge lever flags the same households.
     let with_lever = PeerRules::new(EdgeRule::EdgeLever).expect("levers build");
     assert_eq!(with_lever.run(&mut chunks_of(&a, SUM_BLOCK)), whole);
+}
+
+/// The levers' fast paths (members summed and counted person by person, dibao's plain
+/// path for constant thresholds) against their general paths, bit for bit: a person
+/// stored after the last household makes the persons non-contiguous (market accounts
+/// and the dibao means test loop over each household's members), and a last-year
+/// recipient in the chunk sends dibao down its general path (nobody has a new job, so
+/// being a last-year recipient changes nothing for that household).
+#[test]
+fn fast_paths_give_the_general_paths_results_bit_for_bit() {
+    let a = many_households();
+    let rules = PeerRules::new(EdgeRule::DibaoFlag).expect("levers build");
+    let fast_pop = chunks_of(&a, a.household_count()).remove(0);
+    let mut gap = fast_pop.clone();
+    let stray = gap.persons.record(0);
+    gap.persons.push(&stray);
+    let mut last_year = fast_pop.clone();
+    last_year.households.flags[5].set(HouseholdFlags::DIBAO_LAST_YEAR, true);
+    let mut fast_pop = fast_pop;
+    let fast = rules.households(&mut fast_pop);
+    assert!(fast.iter().any(|h| h.dibao > 0.0 && h.dibao.fract() != 0.0), "the test needs fractional dibao");
+    for (name, mut pop) in [("persons with a gap", gap), ("a last-year recipient", last_year)] {
+        let general = rules.households(&mut pop);
+        assert_eq!(general.len(), fast.len());
+        for (h, (f, g)) in fast.iter().zip(&general).enumerate() {
+            let bits = |x: &incomesim::microdata::npz::peers::PeerHousehold| {
+                [x.basic_pension, x.elderly_allowance, x.dibao, x.disposable].map(f64::to_bits)
+            };
+            assert_eq!(bits(f), bits(g), "{name}: household {h}");
+            assert_eq!(f.low_income_edge, g.low_income_edge, "{name}: household {h}");
+            let mask = !HouseholdFlags::DIBAO_LAST_YEAR;
+            assert_eq!(fast_pop.households.flags[h].0 & mask, pop.households.flags[h].0 & mask, "{name}: {h}");
+        }
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Categorical allowances: old-age allowance and disability allowances.
 
+use super::members::count_members;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -96,20 +97,38 @@ impl Lever for OldAgeAllowance {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let amounts = self.annual_amounts(ctx.year);
         let (ages, wages) = (pop.persons.age.as_slice(), pop.persons.wage.as_slice());
-        let hh = &pop.households;
-        for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
-            let m = first as usize..first as usize + size as usize;
-            let mut total = 0.0;
-            for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
-                // Under 80 nothing is due; adding 0 would not change the total.
-                if age >= 80 {
-                    total += amounts.for_person(age, wage);
-                }
-            }
-            if total > 0.0 {
-                book.pay(h, IncomePart::TransfersReceived, total);
-            }
+        if ages.iter().copied().max().is_none_or(|oldest| oldest < 80) {
+            // Nobody in the chunk is 80 or older: nothing to pay.
+            return;
         }
+        let hh = &pop.households;
+        // Members of 80 and over counted person by person (no loop per household); only
+        // the few households with one loop over their members, as before.
+        let persons = ages.len().min(wages.len());
+        let (ages, wages) = (&ages[..persons], &wages[..persons]);
+        count_members(
+            &hh.first_person,
+            &hh.size,
+            persons,
+            |i| ages[i] >= 80,
+            |h, old| {
+                if old == 0 {
+                    return;
+                }
+                let first = hh.first_person[h] as usize;
+                let m = first..first + hh.size[h] as usize;
+                let mut total = 0.0;
+                for (&age, &wage) in ages[m.clone()].iter().zip(&wages[m]) {
+                    // Under 80 nothing is due; adding 0 would not change the total.
+                    if age >= 80 {
+                        total += amounts.for_person(age, wage);
+                    }
+                }
+                if total > 0.0 {
+                    book.pay(h, IncomePart::TransfersReceived, total);
+                }
+            },
+        );
     }
 }
 

@@ -22,6 +22,7 @@
 //! Every rule is a field of [`Dibao`]; its default (from [`Dibao::new`]) is "off"
 //! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
+use super::members::{keep, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -34,6 +35,11 @@ use crate::random::{Purpose, StreamRng};
 /// excluded from household income in the dibao test by 民政部 practice; assumption
 /// that every local rule follows it).
 const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
+
+thread_local! {
+    /// Per-household assessed income of the plain path, reused from chunk to chunk.
+    static ASSESSED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
 const SUB_JOB_OFFERS: u64 = 0xd1ba_0000;
@@ -225,6 +231,91 @@ impl<'p> TestColumns<'p> {
 }
 
 impl MeansTest<'_> {
+    /// Every household's assessed income as [`MeansTest::assess_plain`] computes it,
+    /// into `out`, without a loop per household: the deductions summed person by person
+    /// (the same additions in the same order as the member loop, see
+    /// [`with_household_index`]), then assessed income household by household, the same
+    /// expression. False, `out` unspecified, when the persons are not stored household
+    /// after household.
+    fn assessed_all<const WAGE_ONLY: bool>(
+        &self,
+        columns: &TestColumns<'_>,
+        persons: usize,
+        accounts: &Accounts,
+        out: &mut Vec<f64>,
+    ) -> bool {
+        let c = columns;
+        let n = c.first_person.len().min(c.size.len());
+        let (months_in_job, employment) = (&c.months_in_job[..persons], &c.employment[..persons]);
+        let (wage, operating) = (&c.wage[..persons], &c.operating[..persons]);
+        let deduction_by_months = &self.deduction_by_months;
+        let summed = with_household_index(&c.first_person[..n], &c.size[..n], persons, |index| {
+            out.clear();
+            out.resize(n, 0.0);
+            let sums = &mut out[..n];
+            let members = index.iter().zip(months_in_job).zip(employment).zip(wage.iter().zip(operating));
+            for (((&h, &months), &employment), (&wage, &operating)) in members {
+                let months = months.min(12);
+                let earnings =
+                    if WAGE_ONLY { wage.max(0.0) as f64 } else { wage.max(0.0) as f64 + operating.max(0.0) as f64 };
+                let d = deduction_by_months[months as usize].min(earnings);
+                let h = h as usize;
+                if h < n {
+                    sums[h] += keep(d, (months != 0) & (employment != Employment::Retired));
+                }
+            }
+        });
+        if summed.is_none() || accounts.len() < n {
+            return false;
+        }
+        let disregarded: Vec<&[f64]> = self.disregarded.iter().flatten().map(|col| &col[..n]).collect();
+        let a = accounts;
+        let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
+        let transfers = a.transfers_received[..n].iter().zip(&a.transfers_paid[..n]);
+        for (h, ((out, ((&wage, &operating), &property)), (&received, &paid))) in
+            out[..n].iter_mut().zip(parts).zip(transfers).enumerate()
+        {
+            let mut left_out = 0.0;
+            for col in &disregarded {
+                left_out += col[h];
+            }
+            // `Accounts::disposable`, then `assess_in`'s subtraction, in their order.
+            let disposable = wage + operating + property + (received - paid);
+            *out = disposable - left_out - *out;
+        }
+        true
+    }
+
+    /// Assessed income of household `h` of `columns` as [`MeansTest::assess_in`]
+    /// computes it, for a household none of whose members has a new job that matters
+    /// and without the project-income disregard (the plain path of
+    /// [`Dibao`]): the member loop has no data-dependent branch (a member without a
+    /// deduction adds +0, which changes nothing).
+    #[inline(always)]
+    fn assess_plain<const WAGE_ONLY: bool>(&self, columns: &TestColumns<'_>, h: usize, accounts: &Accounts) -> f64 {
+        let c = columns;
+        let first = c.first_person[h] as usize;
+        let m = first..first + c.size[h] as usize;
+        let mut deduction = 0.0;
+        for (((&months, &employment), &wage), &operating) in
+            c.months_in_job[m.clone()].iter().zip(&c.employment[m.clone()]).zip(&c.wage[m.clone()]).zip(&c.operating[m])
+        {
+            let months = months.min(12);
+            // `WAGE_ONLY` is `self.base == DeductionBase::Wage`, fixed for the chunk.
+            let earnings =
+                if WAGE_ONLY { wage.max(0.0) as f64 } else { wage.max(0.0) as f64 + operating.max(0.0) as f64 };
+            let d = self.deduction_by_months[months as usize].min(earnings);
+            // d × 1 is d and d × 0 is +0 (d is finite and not negative).
+            let counts = (months != 0) & (employment != Employment::Retired);
+            deduction += d * f64::from(u8::from(counts));
+        }
+        let mut disregarded = 0.0;
+        for col in self.disregarded.iter().flatten() {
+            disregarded += col[h];
+        }
+        accounts.disposable(h) - disregarded - deduction
+    }
+
     /// The means test of household `h` (see the [module documentation](self)).
     #[inline]
     pub fn assess(&self, pop: &Population, h: usize, accounts: &Accounts) -> Assessment {
@@ -538,6 +629,15 @@ impl Lever for Dibao {
         // slices taken once, and only the household flags are written.
         let thresholds = self.thresholds(ctx);
         let test = self.means_test(ctx.year, book);
+        if let Some(plain) = self.plain_year(&thresholds)
+            && plain_chunk(&pop.households.flags, &pop.households.size)
+        {
+            match test.base {
+                DeductionBase::Wage => self.apply_plain::<true>(&plain, &test, pop, book),
+                DeductionBase::Earnings => self.apply_plain::<false>(&plain, &test, pop, book),
+            }
+            return;
+        }
         let Population { persons, households: hh, .. } = pop;
         let n = hh.len();
         let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
@@ -583,7 +683,123 @@ impl Lever for Dibao {
     }
 }
 
+/// One year's thresholds when each is the same in every month of the year, per
+/// residence and county tier: the monthly threshold, the annual one (the months' sum)
+/// and the edge line (`edge_multiple` × the annual threshold), all per person.
+#[derive(Debug, Clone)]
+struct PlainYear {
+    by_residence: [Vec<[f64; 3]>; 2],
+}
+
+impl PlainYear {
+    /// The thresholds of a residence and tier (a tier past the last uses the last).
+    #[inline(always)]
+    fn get(&self, residence: Residence, tier: u8) -> [f64; 3] {
+        let tiers = &self.by_residence[residence.index()];
+        tiers[(tier as usize).min(tiers.len().saturating_sub(1))]
+    }
+
+    /// The thresholds by residence when each residence has one tier (the tier column
+    /// then need not be read).
+    #[inline]
+    fn single_tier(&self) -> Option<[[f64; 3]; 2]> {
+        match &self.by_residence {
+            [urban, rural] if urban.len() == 1 && rural.len() == 1 => Some([urban[0], rural[0]]),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a chunk has only households the plain path handles as the general one does:
+/// none was on dibao last year (so no grace period, taper or take-up carried over), none
+/// is on extreme-poverty support, none is empty. One pass over two small columns.
+fn plain_chunk(flags: &[HouseholdFlags], sizes: &[u8]) -> bool {
+    let any_flag = flags.iter().fold(0u16, |a, f| a | f.0);
+    let smallest = sizes.iter().copied().fold(u8::MAX, u8::min);
+    any_flag & (HouseholdFlags::DIBAO_LAST_YEAR | HouseholdFlags::EXTREME_POVERTY_SUPPORT) == 0 && smallest > 0
+}
+
 impl Dibao {
+    /// The year's plain rule when the rules that act on few households are all off (no
+    /// sanction, no single-person dibao, no assessment error, no project-income
+    /// disregard, full take-up) and every threshold is the same all year; `None`
+    /// otherwise. With it, [`Dibao::apply_plain`] gives the general path's results bit
+    /// for bit on a chunk that [`plain_chunk`] accepts.
+    fn plain_year(&self, thresholds: &YearThresholds) -> Option<PlainYear> {
+        let rules_off = self.sanction.is_none()
+            && !self.single_person
+            && self.assessment_error_sigma == [0.0, 0.0]
+            && !self.disregard_project_income_unable
+            && self.take_up.iter().all(|&t| t >= 1.0);
+        if !rules_off {
+            return None;
+        }
+        let mut by_residence: [Vec<[f64; 3]>; 2] = [Vec::new(), Vec::new()];
+        for (out, tiers) in by_residence.iter_mut().zip(&thresholds.by_residence) {
+            for t in tiers {
+                if t.monthly.iter().any(|&m| m != t.monthly[0]) {
+                    return None;
+                }
+                out.push([t.monthly[0], t.annual, self.edge_multiple * t.annual]);
+            }
+        }
+        Some(PlainYear { by_residence })
+    }
+
+    /// [`Lever::apply`] on a chunk of the plain rule ([`Dibao::plain_year`],
+    /// [`plain_chunk`]): the same arithmetic in the same order as the general path, with
+    /// the member loop and the household's decisions free of data-dependent branches.
+    /// Paying 0 adds +0 to an account, which changes nothing.
+    fn apply_plain<const WAGE_ONLY: bool>(
+        &self,
+        plain: &PlainYear,
+        test: &MeansTest<'_>,
+        pop: &mut Population,
+        book: &mut Book<'_>,
+    ) {
+        const DIBAO: u16 = HouseholdFlags::DIBAO;
+        const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
+        let Population { persons, households: hh, .. } = pop;
+        let n = hh.len();
+        let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
+        let (residence, tier, rigid, sizes) =
+            (&hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n], &hh.size[..n]);
+        let flag_column = &mut hh.flags[..n];
+        ASSESSED.with(|assessed_all| {
+            let mut assessed_all = assessed_all.borrow_mut();
+            let by_person = test.assessed_all::<WAGE_ONLY>(&columns, persons.len(), book.accounts(), &mut assessed_all);
+            let assessed_all = if by_person { &assessed_all[..n] } else { &[][..] };
+            let single = plain.single_tier();
+            for h in 0..n {
+                let size = sizes[h] as f64;
+                let [monthly, _, edge_line] = match single {
+                    Some(by_residence) => by_residence[residence[h].index()],
+                    None => plain.get(residence[h], tier[h]),
+                };
+                let assessed = if by_person {
+                    assessed_all[h]
+                } else {
+                    test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())
+                };
+                // `Dibao::benefit` with twelve equal months: the same twelve terms, added
+                // in the same order (0 when assessed income reaches the threshold).
+                let term = (monthly - assessed / size / 12.0).max(0.0);
+                let mut months = 0.0;
+                for _ in 0..12 {
+                    months += term;
+                }
+                let benefit = size * months;
+                let on = benefit > 0.0;
+                book.pay(h, IncomePart::TransfersReceived, if on { benefit } else { 0.0 });
+                let after_rigid = (assessed - rigid[h] as f64) / size;
+                let edge = !on & (after_rigid < edge_line);
+                flag_column[h] = HouseholdFlags(
+                    (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),
+                );
+            }
+        });
+    }
+
     /// [`Lever::apply`] with the job-offer sanction, which changes persons' flags
     /// household by household.
     fn apply_with_sanctions(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {

@@ -14,6 +14,7 @@
 mod book;
 pub mod dated;
 mod ledger;
+mod members;
 mod set;
 
 pub mod allowances;

@@ -2,6 +2,7 @@
 //! government's support of residents' contributions.
 
 use super::dibao::check_dated;
+use super::members::count_members;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -85,19 +86,20 @@ impl Lever for ResidentPension {
         if annual == 0.0 {
             return;
         }
-        let (age, retiree) = (pop.persons.age.as_slice(), pop.persons.retiree_pension.as_slice());
+        let persons = pop.persons.len();
+        let (age, retiree) = (&pop.persons.age[..persons], &pop.persons.retiree_pension[..persons]);
         let hh = &pop.households;
-        for (h, (&first, &size)) in hh.first_person.iter().zip(&hh.size).enumerate() {
-            let m = first as usize..first as usize + size as usize;
-            let n = age[m.clone()]
-                .iter()
-                .zip(&retiree[m])
-                .filter(|&(&age, &retiree)| age >= self.min_age && retiree <= 0.0)
-                .count();
-            if n > 0 {
-                book.pay(h, IncomePart::TransfersReceived, annual * n as f64);
-            }
+        if age.iter().copied().max().is_none_or(|oldest| oldest < self.min_age) {
+            // Nobody in the chunk is old enough: nothing to pay.
+            return;
         }
+        // Eligible members counted person by person (no loop per household); a
+        // household with nobody eligible is paid 0, which adds +0 to its accounts and
+        // changes nothing.
+        let eligible = |i: usize| (age[i] >= self.min_age) & (retiree[i] <= 0.0);
+        count_members(&hh.first_person, &hh.size, persons, eligible, |h, n| {
+            book.pay(h, IncomePart::TransfersReceived, annual * n as f64)
+        });
     }
 }
 

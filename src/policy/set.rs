@@ -395,7 +395,15 @@ impl Chunk {
 /// received. Nothing paid yet.
 pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
     let n = pop.household_count();
-    accounts.reset(n);
+    // Every household's wage, operating, property and transfers received are written
+    // below, so only transfers paid needs zeros (one write per amount, not two).
+    for column in
+        [&mut accounts.wage, &mut accounts.operating, &mut accounts.property, &mut accounts.transfers_received]
+    {
+        column.resize(n, 0.0);
+    }
+    accounts.transfers_paid.resize(n, 0.0);
+    accounts.transfers_paid.fill(0.0);
     let p = &pop.persons;
     let np = p.len();
     let (wages, operatings, properties, pensions) =
@@ -406,6 +414,37 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
         (&hh.poverty_project_income[..n], &hh.remittances[..n], &hh.other_transfers[..n]);
     let (wage_out, operating_out) = (&mut accounts.wage[..n], &mut accounts.operating[..n]);
     let (property_out, received_out) = (&mut accounts.property[..n], &mut accounts.transfers_received[..n]);
+    // Person by person into the households' sums (members in order from +0, as the
+    // loop below adds them), without a loop per household, when persons are stored
+    // household after household.
+    let by_person = super::members::with_household_index(first, size, np, |index| {
+        // Local slices of a known length: one range check per person.
+        let n = wage_out.len();
+        let (wage_out, operating_out) = (&mut wage_out[..n], &mut operating_out[..n]);
+        let (property_out, received_out) = (&mut property_out[..n], &mut received_out[..n]);
+        for column in [&mut *wage_out, &mut *operating_out, &mut *property_out, &mut *received_out] {
+            column.fill(0.0);
+        }
+        let persons = index.iter().zip(wages).zip(operatings).zip(properties.iter().zip(pensions));
+        for (((&h, &wage), &operating), (&property, &pension)) in persons {
+            let h = h as usize;
+            if h < n {
+                wage_out[h] += wage as f64;
+                operating_out[h] += operating as f64;
+                property_out[h] += property as f64;
+                received_out[h] += pension as f64;
+            }
+        }
+        let households = property_out.iter_mut().zip(received_out.iter_mut()).zip(project);
+        for (((property, received), &project), (&remittances, &other)) in households.zip(remittances.iter().zip(other))
+        {
+            *property += project as f64;
+            *received = *received + remittances as f64 + other as f64;
+        }
+    });
+    if by_person.is_some() {
+        return;
+    }
     for h in 0..n {
         let (mut wage, mut operating, mut property, mut pension) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         let start = first[h] as usize;

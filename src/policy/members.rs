@@ -1,0 +1,149 @@
+//! Per-person quantities gathered per household without a loop over each household's
+//! members.
+//!
+//! A loop whose length is the household's size (1 to 6 and more, in no order) leaves its
+//! last iteration about once a household where the processor did not expect it, which
+//! costs more than the few additions inside. The levers that sum or count over members
+//! therefore work person by person over a whole chunk instead:
+//!
+//! - [`count_members`]: prefix counts over the chunk's persons give each household's
+//!   count as the difference of two entries (exact: whole numbers).
+//! - [`with_household_index`]: a person → household index lets a per-person amount be added
+//!   into its household's entry, members in order. These are the same additions, in the
+//!   same order, as the loop over the members, so the sums are the same bit for bit.
+//!
+//! The scratch buffers are per thread and reused: no allocation once warm.
+
+use std::cell::RefCell;
+
+thread_local! {
+    /// Prefix counts (persons + 1 entries), reused by [`count_members`].
+    static PREFIX: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// The household of each person, reused by [`with_household_index`].
+    static HOUSEHOLD_OF: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `each(h, count)` for every household `h` in order, `count` being the number of
+/// its members `i` (persons `first[h] .. first[h] + size[h]`) for which `counted(i)` is
+/// true. `counted` is called once for every person `0 .. persons`, in order.
+///
+/// # Panics
+/// Never for a population whose households' members lie within `0 .. persons` (the
+/// population's own invariant); a member range past `persons` would index out of range.
+#[inline]
+pub(crate) fn count_members(
+    first: &[u32],
+    size: &[u8],
+    persons: usize,
+    counted: impl Fn(usize) -> bool,
+    mut each: impl FnMut(usize, u32),
+) {
+    PREFIX.with(|prefix| {
+        let mut prefix = prefix.borrow_mut();
+        prefix.resize(persons + 1, 0);
+        let prefix = &mut prefix[..persons + 1];
+        let mut running = 0u32;
+        prefix[0] = 0;
+        for (i, slot) in prefix[1..].iter_mut().enumerate() {
+            running += u32::from(counted(i));
+            *slot = running;
+        }
+        for (h, (&first, &size)) in first.iter().zip(size).enumerate() {
+            let start = first as usize;
+            each(h, prefix[start + size as usize] - prefix[start]);
+        }
+    });
+}
+
+/// Whether household `h`'s members are persons `first[h] .. first[h] + size[h]`
+/// stored one household after the other from person 0 to person `persons - 1`, with no
+/// gap: the layout [`for_each_member`] needs.
+fn contiguous(first: &[u32], size: &[u8], persons: usize) -> bool {
+    let mut next = 0usize;
+    let mut ok = true;
+    for (&first, &size) in first.iter().zip(size) {
+        ok &= first as usize == next;
+        next = first as usize + size as usize;
+    }
+    ok && next == persons
+}
+
+/// Calls `f` with the household of every person (`index[i]` is person `i`'s household)
+/// and returns its result, when the persons are stored household after household from
+/// person 0 without gaps ([`contiguous`]); `None`, calling nothing, otherwise (the caller
+/// then loops over members itself). Going over the persons in order with this index
+/// visits households in order and each one's members in order, without a loop per
+/// household: a sum taken that way makes the same additions in the same order as a loop
+/// over each household's members.
+#[inline]
+pub(crate) fn with_household_index<R>(
+    first: &[u32],
+    size: &[u8],
+    persons: usize,
+    f: impl FnOnce(&[u32]) -> R,
+) -> Option<R> {
+    if !contiguous(first, size, persons) {
+        return None;
+    }
+    Some(HOUSEHOLD_OF.with(|index| {
+        let mut index = index.borrow_mut();
+        // Marks: one at the first person of every household but the first (several at
+        // one person when empty households precede it); their running sum over persons
+        // is the person's household.
+        index.clear();
+        index.resize(persons + 1, 0);
+        for &first in first.iter().skip(1) {
+            index[first as usize] += 1;
+        }
+        let index = &mut index[..persons];
+        let mut running = 0u32;
+        for slot in index.iter_mut() {
+            running += *slot;
+            *slot = running;
+        }
+        f(index)
+    }))
+}
+
+/// `x` when `on`, ±0 otherwise (`x` × 1 or `x` × 0), for a finite `x`, without a
+/// branch: adding ±0 to a sum that started at +0 changes nothing. (A select or a bit mask
+/// is turned back into a branch by the compiler; the product is not.)
+#[inline(always)]
+pub(crate) fn keep(x: f64, on: bool) -> f64 {
+    x * f64::from(u8::from(on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_visits_match_a_loop_over_members() {
+        // Sizes 2, 0, 3, 1, 0 (empty households in the middle and at the end).
+        let size = [2u8, 0, 3, 1, 0];
+        let first = [0u32, 2, 2, 5, 6];
+        let flag = [true, false, true, true, false, true];
+        let mut counts = Vec::new();
+        count_members(&first, &size, 6, |i| flag[i], |h, c| counts.push((h, c)));
+        assert_eq!(counts, vec![(0, 1), (1, 0), (2, 2), (3, 1), (4, 0)]);
+        let index = with_household_index(&first, &size, 6, |index| index.to_vec());
+        assert_eq!(index, Some(vec![0, 0, 2, 2, 2, 3]));
+    }
+
+    #[test]
+    fn a_gap_between_households_is_refused() {
+        let mut calls = 0;
+        assert!(with_household_index(&[0, 3], &[2, 1], 4, |_| calls += 1).is_none());
+        assert!(with_household_index(&[1], &[1], 2, |_| calls += 1).is_none());
+        assert!(with_household_index(&[0], &[1], 2, |_| calls += 1).is_none());
+        assert_eq!(calls, 0);
+    }
+
+    #[test]
+    fn keep_gives_the_value_or_zero() {
+        assert_eq!(keep(-3.5, true), -3.5);
+        assert_eq!(keep(3.5, false).to_bits(), 0.0f64.to_bits());
+        assert_eq!(keep(-3.5, false), 0.0);
+        assert_eq!(1.25 + keep(-3.5, false), 1.25);
+    }
+}
