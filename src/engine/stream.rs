@@ -164,9 +164,12 @@ pub struct PhaseTime {
 /// `pilot_generation` (generating and weighting the pilot), `weight_normalisation`,
 /// `fertility_calibration`, `pilot_copy` (each variant's copy of the pilot),
 /// `dynamics`, `alignment` (market sums and scaling), `levers_and_sums` (levers,
-/// outcomes, indicator sums and following households, block by block), `quintiles`
-/// (the ledger's quintile groups), `merge` (block sums merged in order), `stream`
-/// (blocks after the pilot, merges included), `finish` (year indicators, ledgers).
+/// outcomes, indicator sums and following households, block by block), the ledger's
+/// quintile groups (`quintile_ranking`: incomes and the sort; `quintile_split`: the
+/// pass that splits weights into groups; `quintile_sums`: each lever's payments by
+/// group), `merge` (block sums merged in order), `pilot_drop` (freeing the pilot),
+/// `stream` (blocks after the pilot, merges included), `finish` (year indicators,
+/// ledgers).
 /// For finding the serial parts of a run; results never depend on it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PhaseTimings {
