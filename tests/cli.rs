@@ -389,3 +389,27 @@ fn projection_progress_counts_every_year_of_every_variant() {
         format!("{:?}", without.reform.years.last().map(|y| &y.indicators))
     );
 }
+
+#[test]
+fn no_shapley_drops_the_contributions_but_keeps_the_levers_and_reports_its_figures() {
+    let with = scratch("shapley-on");
+    let without = scratch("shapley-off");
+    let args = ["run", "--households", "800", "--years", "2022", "--out"];
+    let on = incomesim(&[&args[..], &[with.to_str().expect("utf-8")]].concat());
+    let off = incomesim(&[&args[..], &[without.to_str().expect("utf-8"), "--no-shapley"]].concat());
+    assert!(on.status.success() && off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
+    let summary = |dir: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary")).expect("json")
+    };
+    assert!(!summary(&with)["shapley_method"].is_null());
+    assert!(summary(&without)["shapley_method"].is_null());
+    // The projection itself is the same: identical indicators either way.
+    let indicators = |dir: &std::path::Path| std::fs::read_to_string(dir.join("indicators.csv")).expect("csv");
+    assert_eq!(indicators(&with), indicators(&without));
+    let stderr = String::from_utf8_lossy(&off.stderr);
+    let figures = stderr.lines().find(|l| l.starts_with("ran in")).expect("a figures line");
+    assert!(figures.contains("800 households x 1 years, 2 variants"), "{figures}");
+    assert!(figures.contains("household-years/s"), "{figures}");
+    let _ = std::fs::remove_dir_all(&with);
+    let _ = std::fs::remove_dir_all(&without);
+}

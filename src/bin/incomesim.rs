@@ -60,6 +60,11 @@ struct RunOptions {
     /// Exit with code 3 when a target is missed (outputs are written first).
     #[arg(long)]
     fail_on_missed_targets: bool,
+    /// Skip the levers' Shapley contributions (overrides the scenario's `shapley`): the
+    /// reform and the baseline are still projected, so each lever's total effect is still
+    /// reported, but not its share.
+    #[arg(long)]
+    no_shapley: bool,
 }
 
 /// Stages `incomesim bench` times.
@@ -322,6 +327,9 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
     if let Some(y) = options.years {
         s.last_year = y;
     }
+    if options.no_shapley {
+        s.shapley = false;
+    }
     Ok(loaded)
 }
 
@@ -381,8 +389,26 @@ fn run(
     let files =
         incomesim::engine::output::write_outputs(&options.out, &s, &outcome, provenance).map_err(Failure::Output)?;
     eprintln!("wrote {} files to {}", files.len(), options.out.display());
-    eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
+    eprintln!("{}", run_figures(&s, &outcome, start.elapsed().as_secs_f64()));
     check_targets(&[&outcome], options)
+}
+
+/// The run's own figures: wall time, household-years per second over every variant
+/// carried, and the process's peak resident memory.
+fn run_figures(s: &Scenario, outcome: &Outcome, seconds: f64) -> String {
+    let memory = incomesim::engine::bench::peak_memory_bytes()
+        .map_or_else(String::new, |b| format!(", peak memory {:.0} MiB", b as f64 / 1048576.0));
+    if s.microdata.is_some() {
+        return format!("ran in {seconds:.1}s{memory}");
+    }
+    let years = s.last_year.saturating_sub(s.profile.base_year);
+    let household_years = s.households as f64 * f64::from(years);
+    format!(
+        "ran in {seconds:.1}s: {} households x {years} years, {} variants, {:.0} household-years/s{memory}",
+        s.households,
+        outcome.stream.variants,
+        household_years / seconds.max(1e-9),
+    )
 }
 
 /// `incomesim compare`.
