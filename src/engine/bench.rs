@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::projection::{Projection, ReformLever, Scenario};
-use super::stream::BlockPlan;
+use super::stream::{BlockPlan, PhaseTimings};
 use crate::error::{Error, Result};
 use crate::generate::{BLOCK, Generator};
 use crate::policy::registry::{DefaultValue, Kind, LeverSpec, registry};
@@ -149,6 +149,34 @@ pub struct BenchReport {
     pub last_year_means: Option<[f64; 2]>,
     /// Peak resident memory of the process (Linux `VmHWM`), bytes.
     pub peak_memory_bytes: Option<u64>,
+    /// Where the full scenario spent its time, phase by phase, with the CPU seconds of
+    /// its serial phases and of the others (the serial part bounds the speed-up from
+    /// threads).
+    pub timings: Option<BenchTimings>,
+}
+
+/// The phases of the full scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchTimings {
+    /// CPU seconds of the phases that run on one thread.
+    pub serial_cpu_seconds: Option<f64>,
+    /// CPU seconds of the phases that run on every thread.
+    pub parallel_cpu_seconds: Option<f64>,
+    /// The phases, in the order they first ran.
+    #[serde(flatten)]
+    pub phases: PhaseTimings,
+}
+
+impl BenchTimings {
+    fn of(phases: PhaseTimings) -> Self {
+        let known = phases.phases.iter().all(|p| p.cpu_seconds.is_some());
+        let (serial, parallel) = phases.serial_and_parallel_cpu_seconds();
+        BenchTimings {
+            serial_cpu_seconds: known.then_some(serial),
+            parallel_cpu_seconds: known.then_some(parallel),
+            phases,
+        }
+    }
 }
 
 /// The benchmark scenario: the default scenario with every lever of the registry on
@@ -284,11 +312,13 @@ fn run_in_pool(options: &BenchOptions) -> Result<BenchReport> {
 
     let mut last_year_means = None;
     let mut variants = 2;
+    let mut timings = None;
     let full_scenario = if wants(Stages::Full) {
         let clock = Clock::start();
         let outcome = configure(&scenario, options).run_with_generator(&generator)?;
         let timing = clock.stop(n * options.years as f64);
         variants = outcome.stream.variants;
+        timings = Some(BenchTimings::of(outcome.timings.clone()));
         last_year_means = outcome.reform.years.last().map(|y| {
             [
                 y.indicators.group(crate::indicators::Group::Urban).mean.disposable,
@@ -314,6 +344,7 @@ fn run_in_pool(options: &BenchOptions) -> Result<BenchReport> {
         full_scenario,
         last_year_means,
         peak_memory_bytes: peak_memory_bytes(),
+        timings,
     })
 }
 
@@ -345,6 +376,19 @@ impl BenchReport {
                     s.cpu_seconds.unwrap_or(f64::NAN),
                     s.household_years,
                     s.household_years_per_second
+                ));
+            }
+        }
+        if let Some(t) = &self.timings {
+            out.push_str("full scenario by phase:\n");
+            for p in &t.phases.phases {
+                out.push_str(&format!(
+                    "  {:<22} {:>9.2}s (cpu {:>8.2}s) {:>5} calls{}\n",
+                    p.phase,
+                    p.seconds,
+                    p.cpu_seconds.unwrap_or(f64::NAN),
+                    p.calls,
+                    if p.serial { "  serial" } else { "" }
                 ));
             }
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::shapley::{self, Coalition, Contributions};
-use super::stream::{BlockPlan, Detail, PILOT_HOUSEHOLDS, ReplicationRun, StreamStats, VariantSpec};
+use super::stream::{BlockPlan, Detail, PILOT_HOUSEHOLDS, PhaseTimings, ReplicationRun, StreamStats, VariantSpec};
 use super::targets::{Target, TargetResult};
 use crate::dynamics::Dynamics;
 use crate::error::{Error, Result};
@@ -197,6 +197,10 @@ pub struct Outcome {
     pub assumptions: Vec<(String, String)>,
     /// How the population was carried: blocks, pilot, window, variants.
     pub stream: StreamStats,
+    /// Where the run spent its time, phase by phase, all replications (not part of
+    /// the results: it differs from run to run).
+    #[serde(skip)]
+    pub timings: PhaseTimings,
 }
 
 /// The spread of one indicator across replications.
@@ -509,6 +513,7 @@ impl<'a> Projection<'a> {
         let mut baseline = None;
         let mut contributions = None;
         let mut stats = StreamStats::default();
+        let mut timings = PhaseTimings::default();
         for r in 0..s.replications.max(1) {
             let seed = s.seed.wrapping_add(r as u64);
             let coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
@@ -538,8 +543,9 @@ impl<'a> Projection<'a> {
                 progress: self.progress.as_deref(),
                 microdata: microdata.as_deref(),
             };
-            let (results, st) = run.run(&variants, if r == 0 { exporter.as_mut() } else { None })?;
+            let (results, st, phases) = run.run(&variants, if r == 0 { exporter.as_mut() } else { None })?;
             stats.add(&st);
+            timings.add(&phases);
             let mut by_coalition: std::collections::HashMap<Coalition, VariantResult> =
                 coalitions.iter().copied().zip(results).collect();
             let reform_result = by_coalition.get(&all).cloned().unwrap_or_else(empty_variant);
@@ -591,6 +597,7 @@ impl<'a> Projection<'a> {
             replications,
             assumptions,
             stream: stats,
+            timings,
         })
     }
 

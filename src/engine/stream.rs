@@ -52,9 +52,7 @@ use crate::indicators::{
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::rationing::BlockShare;
-use crate::policy::{
-    Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts,
-};
+use crate::policy::{Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile_with_cuts};
 use crate::region::Profile;
 
 /// Households of the pilot by default: 64 blocks (1,048,576 households). Assumption:
@@ -129,6 +127,93 @@ impl StreamStats {
         self.window = other.window;
         self.max_blocks_alive = self.max_blocks_alive.max(other.max_blocks_alive);
         self.variants += other.variants;
+    }
+}
+
+/// CPU time of this process, all threads, seconds: the sum of every thread's time on a
+/// CPU (`/proc/self/task/*/schedstat`, nanoseconds) on Linux; `None` elsewhere. Threads
+/// that have ended no longer count, so only differences taken while the same worker
+/// threads live (within one run) are meaningful.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let mut ns: u64 = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let path = task.ok()?.path().join("schedstat");
+        // A thread may end between listing and reading: it then counts for nothing.
+        let Ok(stat) = std::fs::read_to_string(path) else { continue };
+        ns += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(ns as f64 * 1e-9)
+}
+
+/// Wall-clock and CPU seconds spent in one phase of a run, over all its calls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseTime {
+    /// The phase (see [`PhaseTimings`]).
+    pub phase: &'static str,
+    /// Whether the phase runs on one thread (its time does not shrink with threads).
+    pub serial: bool,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// CPU seconds of the process, all threads ([`thread_cpu_seconds`]); `None` off Linux.
+    pub cpu_seconds: Option<f64>,
+    /// Times the phase ran.
+    pub calls: usize,
+}
+
+/// Where a run spends its time, phase by phase, in the order the phases first ran:
+/// `pilot_generation` (generating and weighting the pilot), `weight_normalisation`,
+/// `fertility_calibration`, `pilot_copy` (each variant's copy of the pilot),
+/// `dynamics`, `alignment` (market sums and scaling), `levers_and_sums` (levers,
+/// outcomes, indicator sums and following households, block by block), the ledger's
+/// quintile groups (`quintile_ranking`: incomes and the sort; `quintile_split`: the
+/// pass that splits weights into groups; `quintile_sums`: each lever's payments by
+/// group), `merge` (block sums merged in order), `pilot_drop` (freeing the pilot),
+/// `stream` (blocks after the pilot, merges included), `finish` (year indicators,
+/// ledgers).
+/// For finding the serial parts of a run; results never depend on it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PhaseTimings {
+    /// The phases.
+    pub phases: Vec<PhaseTime>,
+}
+
+impl PhaseTimings {
+    /// Runs `f` as phase `phase` and adds its time.
+    pub(crate) fn time<T>(&mut self, phase: &'static str, serial: bool, f: impl FnOnce() -> T) -> T {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+        let out = f();
+        let seconds = wall.elapsed().as_secs_f64();
+        let cpu = thread_cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+        match self.phases.iter_mut().find(|p| p.phase == phase) {
+            Some(p) => {
+                p.seconds += seconds;
+                p.cpu_seconds = p.cpu_seconds.zip(cpu).map(|(a, b)| a + b);
+                p.calls += 1;
+            }
+            None => self.phases.push(PhaseTime { phase, serial, seconds, cpu_seconds: cpu, calls: 1 }),
+        }
+        out
+    }
+
+    /// Adds the phases of another replication.
+    pub(crate) fn add(&mut self, other: &PhaseTimings) {
+        for o in &other.phases {
+            match self.phases.iter_mut().find(|p| p.phase == o.phase) {
+                Some(p) => {
+                    p.seconds += o.seconds;
+                    p.cpu_seconds = p.cpu_seconds.zip(o.cpu_seconds).map(|(a, b)| a + b);
+                    p.calls += o.calls;
+                }
+                None => self.phases.push(o.clone()),
+            }
+        }
+    }
+
+    /// CPU seconds of the serial phases and of the others.
+    pub fn serial_and_parallel_cpu_seconds(&self) -> (f64, f64) {
+        let sum =
+            |serial: bool| self.phases.iter().filter(|p| p.serial == serial).filter_map(|p| p.cpu_seconds).sum::<f64>();
+        (sum(true), sum(false))
     }
 }
 
@@ -258,6 +343,120 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
             p.property[i] = (p.property[i] as f64 * f[2]).round() as f32;
         }
     }
+}
+
+/// A household's place in the ranking by per-capita disposable income.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    per_capita: f64,
+    id: u64,
+    chunk: u32,
+    household: u32,
+    weight: f32,
+}
+
+/// A share of a household's weight in one quintile group (a household across a
+/// boundary has two or more).
+#[derive(Debug, Clone, Copy)]
+struct GroupShare {
+    chunk: u32,
+    household: u32,
+    group: u8,
+    weight: f64,
+}
+
+/// [`paid_by_quintile`] computed in parallel, bit for bit the same: every record's
+/// `paid_by_quintile` gets the same terms added in the same order (households ranked by
+/// per-capita disposable income, ties by id), and the same boundaries are returned. The
+/// ranking is built per block in parallel, the split of weights into groups is one
+/// pass over the ranking that touches no lever column, and each lever's column is then
+/// read by its own task in ranked order (one column at a time instead of every lever's
+/// column at each household: the reference's scattered reads over all levers were
+/// most of the serial time of a run). With `ledger` holding no records only the
+/// boundaries are computed.
+fn quintile_groups(chunks: &[Chunk], ledger: &mut Ledger, timings: &mut PhaseTimings) -> [f64; 4] {
+    let ranking = timings.time("quintile_ranking", false, || {
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(c, chunk)| {
+                let hh = &chunk.pop.households;
+                (0..chunk.pop.household_count())
+                    .map(|h| Ranked {
+                        per_capita: chunk.accounts.disposable(h) / (hh.size[h] as f64).max(1.0),
+                        id: chunk.pop.household_id(h),
+                        chunk: c as u32,
+                        household: h as u32,
+                        weight: hh.weight[h],
+                    })
+                    .collect::<Vec<Ranked>>()
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut ranked: Vec<Ranked> = Vec::with_capacity(ranking.iter().map(Vec::len).sum());
+    let total = timings.time("quintile_split", true, || {
+        let mut total = 0.0;
+        for block in ranking {
+            // In household order, as the reference sums it.
+            for r in &block {
+                total += r.weight as f64;
+            }
+            ranked.extend(block);
+        }
+        total
+    });
+    if total <= 0.0 {
+        return [0.0; 4];
+    }
+    // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
+    timings.time("quintile_ranking", false, || {
+        ranked.par_sort_unstable_by(|a, b| a.per_capita.total_cmp(&b.per_capita).then(a.id.cmp(&b.id)))
+    });
+    let wants_shares = !ledger.records.is_empty();
+    let split = timings.time("quintile_split", true, || {
+        let mut cuts = [0.0; 4];
+        let mut shares: Vec<GroupShare> = Vec::with_capacity(if wants_shares { ranked.len() + 4 } else { 0 });
+        let mut cum = 0.0;
+        let mut next_cut = 0;
+        for r in &ranked {
+            let w = r.weight as f64;
+            // The household in which the cumulative weight passes k/5 of the total marks
+            // boundary k.
+            while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
+                cuts[next_cut] = r.per_capita;
+                next_cut += 1;
+            }
+            if wants_shares {
+                let (mut start, mut remaining) = (cum, w);
+                while remaining > 0.0 {
+                    let g = ((start / total * 5.0).floor() as usize).min(4);
+                    let end = total * (g + 1) as f64 / 5.0;
+                    let take = if g == 4 { remaining } else { remaining.min(end - start) };
+                    let take = if take <= 0.0 { remaining } else { take };
+                    shares.push(GroupShare { chunk: r.chunk, household: r.household, group: g as u8, weight: take });
+                    remaining -= take;
+                    start += take;
+                }
+            }
+            cum += w;
+        }
+        for cut in cuts.iter_mut().skip(next_cut) {
+            *cut = ranked.last().map_or(0.0, |r| r.per_capita);
+        }
+        (cuts, shares)
+    });
+    let (cuts, shares) = split;
+    timings.time("quintile_sums", false, || {
+        ledger.records.par_iter_mut().enumerate().for_each(|(lever, record)| {
+            for s in &shares {
+                // A chunk without this lever's column adds nothing, as the reference's zip.
+                if let Some(paid) = chunks[s.chunk as usize].columns.paid.get(lever) {
+                    record.paid_by_quintile[s.group as usize] += s.weight * paid[s.household as usize];
+                }
+            }
+        })
+    });
+    cuts
 }
 
 /// One block's microdata of the export year.
@@ -435,31 +634,37 @@ impl ReplicationRun<'_> {
         mut self,
         variants: &[VariantSpec],
         mut exporter: Option<&mut FileExporter>,
-    ) -> Result<(Vec<VariantResult>, StreamStats)> {
+    ) -> Result<(Vec<VariantResult>, StreamStats, PhaseTimings)> {
+        let mut timings = PhaseTimings::default();
         // The pilot's households, with the normalisation they fix.
-        let mut pilot: Vec<Population> =
-            (0..self.plan.pilot_blocks).into_par_iter().map(|b| self.generate_block(b, None)).collect();
-        let refs: Vec<&Population> = pilot.iter().collect();
-        let normalisation = WeightNormalisation::from_sample(&self.scenario.profile, &refs, self.plan.households);
+        let mut pilot: Vec<Population> = timings.time("pilot_generation", false, || {
+            (0..self.plan.pilot_blocks).into_par_iter().map(|b| self.generate_block(b, None)).collect()
+        });
+        let normalisation = timings.time("weight_normalisation", true, || {
+            let refs: Vec<&Population> = pilot.iter().collect();
+            WeightNormalisation::from_sample(&self.scenario.profile, &refs, self.plan.households)
+        });
         if self.microdata.is_none() {
-            pilot.par_iter_mut().for_each(|p| normalisation.apply(p));
+            timings.time("pilot_generation", false, || pilot.par_iter_mut().for_each(|p| normalisation.apply(p)));
         }
         // Fertility is calibrated on the pilot's base population, in household order.
-        let mut whole = Population::default();
-        for p in &pilot {
-            whole.append(p.clone());
-        }
-        self.dynamics.calibrate_fertility(&whole);
-        drop(whole);
+        timings.time("fertility_calibration", true, || {
+            let mut whole = Population::default();
+            for p in &pilot {
+                whole.append(p.clone());
+            }
+            self.dynamics.calibrate_fertility(&whole);
+        });
 
         let total_steps = variants.len() * self.years();
         let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
         for (v, spec) in variants.iter().enumerate() {
             let paths = pilots.first().map(|p| &p.paths);
-            let result = self.pilot_variant(&pilot, spec, paths, &mut exporter, v * self.years(), total_steps)?;
+            let steps = (v * self.years(), total_steps);
+            let result = self.pilot_variant(&pilot, spec, paths, &mut exporter, steps, &mut timings)?;
             pilots.push(result);
         }
-        drop(pilot);
+        timings.time("pilot_drop", true, || drop(pilot));
 
         let mut stats = StreamStats {
             blocks: self.plan.blocks(),
@@ -469,39 +674,45 @@ impl ReplicationRun<'_> {
             variants: variants.len(),
         };
         if self.plan.streams() {
-            let alive = AtomicUsize::new(0);
-            let most = AtomicUsize::new(0);
-            let blocks: Vec<usize> = (self.plan.pilot_blocks..self.plan.blocks()).collect();
-            let total = blocks.len();
-            let mut done = 0;
-            for window in blocks.chunks(self.plan.window) {
-                let results: Vec<Vec<Vec<BlockYear>>> = window
-                    .par_iter()
-                    .map(|&b| {
-                        let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(now, Ordering::SeqCst);
-                        let r = self.stream_block(b, variants, &pilots, normalisation);
-                        alive.fetch_sub(1, Ordering::SeqCst);
-                        r
-                    })
-                    .collect::<Result<_>>()?;
-                let mut none = None;
-                for block in results {
-                    for (v, years) in block.into_iter().enumerate() {
-                        let out = if variants[v].export.is_some() { &mut exporter } else { &mut none };
-                        for (acc, by) in pilots[v].years.iter_mut().zip(years) {
-                            acc.merge(by, out)?;
+            let mut stream = || -> Result<()> {
+                let alive = AtomicUsize::new(0);
+                let most = AtomicUsize::new(0);
+                let blocks: Vec<usize> = (self.plan.pilot_blocks..self.plan.blocks()).collect();
+                let total = blocks.len();
+                let mut done = 0;
+                for window in blocks.chunks(self.plan.window) {
+                    let results: Vec<Vec<Vec<BlockYear>>> = window
+                        .par_iter()
+                        .map(|&b| {
+                            let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            let r = self.stream_block(b, variants, &pilots, normalisation);
+                            alive.fetch_sub(1, Ordering::SeqCst);
+                            r
+                        })
+                        .collect::<Result<_>>()?;
+                    let mut none = None;
+                    for block in results {
+                        for (v, years) in block.into_iter().enumerate() {
+                            let out = if variants[v].export.is_some() { &mut exporter } else { &mut none };
+                            for (acc, by) in pilots[v].years.iter_mut().zip(years) {
+                                acc.merge(by, out)?;
+                            }
                         }
                     }
+                    done += window.len();
+                    self.report(done, total, "stream");
                 }
-                done += window.len();
-                self.report(done, total, "stream");
-            }
-            stats.max_blocks_alive = most.load(Ordering::SeqCst);
+                stats.max_blocks_alive = most.load(Ordering::SeqCst);
+                Ok(())
+            };
+            timings.time("stream", false, &mut stream)?;
         }
 
-        let results = variants.par_iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect();
-        Ok((results, stats))
+        let results = timings.time("finish", false, || {
+            variants.par_iter().zip(pilots).map(|(spec, p)| self.finish_variant(spec, p)).collect()
+        });
+        Ok((results, stats, timings))
     }
 
     /// The pilot of one variant: every pilot block, year by year in lockstep.
@@ -511,19 +722,20 @@ impl ReplicationRun<'_> {
         spec: &VariantSpec,
         paths: Option<&BaselinePaths>,
         exporter: &mut Option<&mut FileExporter>,
-        steps_before: usize,
-        total_steps: usize,
+        (steps_before, total_steps): (usize, usize),
+        timings: &mut PhaseTimings,
     ) -> Result<PilotVariant> {
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let streams = self.plan.streams();
-        let mut chunks: Vec<Chunk> = base.iter().map(|p| Chunk::new(p.clone())).collect();
+        let mut chunks: Vec<Chunk> =
+            timings.time("pilot_copy", false, || base.par_iter().map(|p| Chunk::new(p.clone())).collect());
         let mut tracks: Vec<Track> = vec![Track::default(); chunks.len()];
         let mut out =
             PilotVariant { years: Vec::new(), contexts: Vec::new(), paths: BaselinePaths::default(), cuts: Vec::new() };
         let mut income_index = [1.0, 1.0];
         let mut first_means: Option<[f64; 2]> = None;
-        let mut market_before = MarketSums::merged(&chunks).per_capita();
+        let mut market_before = timings.time("alignment", false, || MarketSums::merged(&chunks).per_capita());
         for year in base_year..=s.last_year {
             let t = (year - base_year) as usize;
             if let Some(p) = paths {
@@ -538,8 +750,10 @@ impl ReplicationRun<'_> {
                 income_index,
             };
             let active = if year > base_year {
-                chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop));
-                let factors = match paths.and_then(|p| p.alignment.get(t)) {
+                timings.time("dynamics", false, || {
+                    chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop))
+                });
+                let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
                     Some(f) => *f,
                     None => {
                         // The baseline's own: the assumed growth of each per-capita part
@@ -556,12 +770,14 @@ impl ReplicationRun<'_> {
                         }
                         f
                     }
-                };
-                chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
+                });
+                timings.time("alignment", false, || {
+                    chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
+                    if paths.is_none() {
+                        market_before = MarketSums::merged(&chunks).per_capita();
+                    }
+                });
                 out.paths.alignment.push(factors);
-                if paths.is_none() {
-                    market_before = MarketSums::merged(&chunks).per_capita();
-                }
                 &spec.set
             } else {
                 out.paths.alignment.push([[1.0; 3]; 2]);
@@ -576,27 +792,35 @@ impl ReplicationRun<'_> {
                 keep: self.keep_outcomes && spec.detail == Detail::Full,
                 export: spec.export == Some(year) && exporter.is_some(),
             };
-            let mut blocks: Vec<BlockYear> = chunks
-                .par_iter_mut()
-                .zip(tracks.par_iter_mut())
-                .enumerate()
-                .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
-                .collect::<Result<_>>()?;
+            let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
+                chunks
+                    .par_iter_mut()
+                    .zip(tracks.par_iter_mut())
+                    .enumerate()
+                    .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
+                    .collect::<Result<_>>()
+            })?;
             let mut acc = YearAcc::new(self.options);
             if spec.detail == Detail::Full && streams {
                 // Quintile boundaries from the pilot, applied block by block as the stream does.
-                let cuts = paid_by_quintile(&chunks, &mut Ledger::default());
-                for (c, by) in chunks.iter().zip(&mut blocks) {
-                    paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger);
-                }
+                let cuts = quintile_groups(&chunks, &mut Ledger::default(), timings);
+                timings.time("quintile_sums", false, || {
+                    chunks
+                        .par_iter()
+                        .zip(blocks.par_iter_mut())
+                        .for_each(|(c, by)| paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger))
+                });
                 out.cuts.push(cuts);
             }
-            for by in blocks {
-                acc.merge(by, exporter)?;
-            }
+            timings.time("merge", true, || -> Result<()> {
+                for by in blocks {
+                    acc.merge(by, exporter)?;
+                }
+                Ok(())
+            })?;
             if spec.detail == Detail::Full && !streams {
                 // The pilot is the population: exact quintile groups.
-                paid_by_quintile(&chunks, &mut acc.ledger);
+                quintile_groups(&chunks, &mut acc.ledger, timings);
             }
             if paths.is_none() {
                 let means = acc.means();
@@ -615,6 +839,7 @@ impl ReplicationRun<'_> {
             out.contexts.push(ctx);
             self.report(steps_before + t + 1, total_steps, "pilot");
         }
+        timings.time("pilot_drop", true, || drop(chunks));
         Ok(out)
     }
 
@@ -708,5 +933,42 @@ mod tests {
         }
         assert!(BlockPlan::new(3 * BLOCK + 5, BLOCK + 1, 1).streams());
         assert!(!BlockPlan::new(3 * BLOCK + 5, 4 * BLOCK, 1).streams());
+    }
+
+    #[test]
+    fn quintile_groups_match_the_reference_bit_for_bit() {
+        let profile = Profile::builtin("liupanshui-2021").expect("profile");
+        let g = Generator::calibrate(&profile, 3).expect("calibrates");
+        let rules = g.rules();
+        let ctx = YearContext::base(2021, 3);
+        let (n, sizes) = (9_000u64, [4_000usize, 3_000, 2_000]);
+        let mut first = 0u64;
+        let mut template = Ledger::default();
+        let mut chunks: Vec<Chunk> = sizes
+            .iter()
+            .map(|&count| {
+                let (pop, _) = g.generate_chunk(first, count, n);
+                let share = BlockShare { first_household: first, households: count as u64, total_households: n };
+                first += count as u64;
+                let mut chunk = Chunk::new(pop);
+                template = rules.apply_year_block(&ctx, &mut chunk, share);
+                chunk
+            })
+            .collect();
+        // A household of no weight gives empty shares.
+        chunks[2].pop.households.weight[7] = 0.0;
+        assert!(!template.records.is_empty());
+
+        let mut reference = template.clone();
+        let mut ours = template.clone();
+        let expected = crate::policy::paid_by_quintile(&chunks, &mut reference);
+        let got = quintile_groups(&chunks, &mut ours, &mut PhaseTimings::default());
+        assert_eq!(got.map(f64::to_bits), expected.map(f64::to_bits));
+        for (a, b) in ours.records.iter().zip(&reference.records) {
+            assert_eq!(a.paid_by_quintile.map(f64::to_bits), b.paid_by_quintile.map(f64::to_bits), "{}", a.lever);
+        }
+        assert!(reference.records.iter().any(|r| r.paid_by_quintile.iter().any(|&x| x != 0.0)));
+        // Boundaries only, with an empty ledger.
+        assert_eq!(quintile_groups(&chunks, &mut Ledger::default(), &mut PhaseTimings::default()), expected);
     }
 }
