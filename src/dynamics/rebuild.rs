@@ -61,10 +61,14 @@ impl Rebuild {
     /// leavers form one-person households after their parent, with ids from
     /// [`split_id`] for `year`.
     pub(super) fn apply(&self, pop: &mut Population, year: u16) {
-        let added_persons = self.members.len() + self.leavers.len();
+        // Exact sizes, so the columns hold no slack: the changed households' old
+        // members and the households left without members go, their records and the
+        // leavers' households come.
+        let old_members: usize = self.changed.iter().map(|c| pop.households.size[c.household] as usize).sum();
+        let emptied = self.changed.iter().filter(|c| c.members.is_empty()).count();
         let mut out = Population::empty(pop.first_id);
-        out.persons.reserve_exact(pop.person_count() + added_persons);
-        out.households.reserve_exact(pop.household_count() + self.leavers.len());
+        out.persons.reserve_exact(pop.person_count() - old_members + self.members.len() + self.leavers.len());
+        out.households.reserve_exact(pop.household_count() - emptied + self.leavers.len());
         let mut next = 0;
         for c in &self.changed {
             copy_households(&mut out, pop, next..c.household);

@@ -51,6 +51,7 @@ use crate::indicators::{
 };
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
+use crate::policy::quintiles;
 use crate::policy::rationing::BlockShare;
 use crate::policy::{Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile_with_cuts};
 use crate::region::Profile;
@@ -345,116 +346,31 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
     }
 }
 
-/// A household's place in the ranking by per-capita disposable income.
-#[derive(Debug, Clone, Copy)]
-struct Ranked {
-    per_capita: f64,
-    id: u64,
-    chunk: u32,
-    household: u32,
-    weight: f32,
-}
-
-/// A share of a household's weight in one quintile group (a household across a
-/// boundary has two or more).
-#[derive(Debug, Clone, Copy)]
-struct GroupShare {
-    chunk: u32,
-    household: u32,
-    group: u8,
-    weight: f64,
-}
-
-/// [`paid_by_quintile`] computed in parallel, bit for bit the same: every record's
-/// `paid_by_quintile` gets the same terms added in the same order (households ranked by
-/// per-capita disposable income, ties by id), and the same boundaries are returned. The
-/// ranking is built per block in parallel, the split of weights into groups is one
-/// pass over the ranking that touches no lever column, and each lever's column is then
-/// read by its own task in ranked order (one column at a time instead of every lever's
-/// column at each household: the reference's scattered reads over all levers were
-/// most of the serial time of a run). With `ledger` holding no records only the
-/// boundaries are computed.
+/// [`crate::policy::paid_by_quintile`] with its phases timed: the same steps
+/// ([`quintiles`]), so bit for bit the same boundaries and sums. The ranking is built
+/// per block in parallel and sorted in parallel, the split of weights into groups is one
+/// serial pass over the ranking that touches no lever column, and each lever's sums are
+/// their own task.
 fn quintile_groups(chunks: &[Chunk], ledger: &mut Ledger, timings: &mut PhaseTimings) -> [f64; 4] {
-    let ranking = timings.time("quintile_ranking", false, || {
-        chunks
-            .par_iter()
-            .enumerate()
-            .map(|(c, chunk)| {
-                let hh = &chunk.pop.households;
-                (0..chunk.pop.household_count())
-                    .map(|h| Ranked {
-                        per_capita: chunk.accounts.disposable(h) / (hh.size[h] as f64).max(1.0),
-                        id: chunk.pop.household_id(h),
-                        chunk: c as u32,
-                        household: h as u32,
-                        weight: hh.weight[h],
-                    })
-                    .collect::<Vec<Ranked>>()
-            })
-            .collect::<Vec<_>>()
+    let blocks = timings.time("quintile_ranking", false, || {
+        chunks.par_iter().enumerate().map(|(c, chunk)| quintiles::rank_chunk(c, chunk)).collect::<Vec<_>>()
     });
-    let mut ranked: Vec<Ranked> = Vec::with_capacity(ranking.iter().map(Vec::len).sum());
-    let total = timings.time("quintile_split", true, || {
-        let mut total = 0.0;
-        for block in ranking {
-            // In household order, as the reference sums it.
-            for r in &block {
-                total += r.weight as f64;
-            }
-            ranked.extend(block);
-        }
-        total
-    });
+    let (mut ranked, total) = timings.time("quintile_split", true, || quintiles::join(blocks));
     if total <= 0.0 {
         return [0.0; 4];
     }
-    // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
-    timings.time("quintile_ranking", false, || {
-        ranked.par_sort_unstable_by(|a, b| a.per_capita.total_cmp(&b.per_capita).then(a.id.cmp(&b.id)))
-    });
+    timings.time("quintile_ranking", false, || quintiles::sort(&mut ranked));
+    let households: Vec<usize> = chunks.iter().map(|c| c.pop.household_count()).collect();
     let wants_shares = !ledger.records.is_empty();
-    let split = timings.time("quintile_split", true, || {
-        let mut cuts = [0.0; 4];
-        let mut shares: Vec<GroupShare> = Vec::with_capacity(if wants_shares { ranked.len() + 4 } else { 0 });
-        let mut cum = 0.0;
-        let mut next_cut = 0;
-        for r in &ranked {
-            let w = r.weight as f64;
-            // The household in which the cumulative weight passes k/5 of the total marks
-            // boundary k.
-            while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
-                cuts[next_cut] = r.per_capita;
-                next_cut += 1;
-            }
-            if wants_shares {
-                let (mut start, mut remaining) = (cum, w);
-                while remaining > 0.0 {
-                    let g = ((start / total * 5.0).floor() as usize).min(4);
-                    let end = total * (g + 1) as f64 / 5.0;
-                    let take = if g == 4 { remaining } else { remaining.min(end - start) };
-                    let take = if take <= 0.0 { remaining } else { take };
-                    shares.push(GroupShare { chunk: r.chunk, household: r.household, group: g as u8, weight: take });
-                    remaining -= take;
-                    start += take;
-                }
-            }
-            cum += w;
-        }
-        for cut in cuts.iter_mut().skip(next_cut) {
-            *cut = ranked.last().map_or(0.0, |r| r.per_capita);
-        }
-        (cuts, shares)
-    });
-    let (cuts, shares) = split;
+    let (cuts, shares) =
+        timings.time("quintile_split", true, || quintiles::split(&ranked, total, &households, wants_shares));
+    drop(ranked);
     timings.time("quintile_sums", false, || {
-        ledger.records.par_iter_mut().enumerate().for_each(|(lever, record)| {
-            for s in &shares {
-                // A chunk without this lever's column adds nothing, as the reference's zip.
-                if let Some(paid) = chunks[s.chunk as usize].columns.paid.get(lever) {
-                    record.paid_by_quintile[s.group as usize] += s.weight * paid[s.household as usize];
-                }
-            }
-        })
+        ledger
+            .records
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(lever, record)| quintiles::add_paid(record, lever, chunks, &shares))
     });
     cuts
 }

@@ -15,6 +15,7 @@ mod book;
 pub mod dated;
 mod ledger;
 mod members;
+pub(crate) mod quintiles;
 mod set;
 
 pub mod allowances;
@@ -35,7 +36,8 @@ pub mod wages;
 pub use book::Book;
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
-pub use set::{Chunk, LeverColumns, LeverSet, market_accounts, paid_by_quintile, paid_by_quintile_with_cuts};
+pub use quintiles::{paid_by_quintile, paid_by_quintile_with_cuts};
+pub use set::{Chunk, LeverColumns, LeverSet, market_accounts};
 
 use crate::model::Population;
 use crate::random::{Purpose, StreamRng};

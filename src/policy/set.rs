@@ -240,7 +240,7 @@ impl LeverSet {
             ledger.records.push(record);
         }
         if with_ledger && rationing == Rationing::Global {
-            paid_by_quintile(chunks, &mut ledger);
+            super::paid_by_quintile(chunks, &mut ledger);
         }
         ledger
     }
@@ -253,114 +253,6 @@ enum Rationing {
     Global,
     /// Within one block, its quota of the places.
     Block(BlockShare),
-}
-
-/// Per-capita disposable income of a chunk's household (a household without members
-/// counts as one person).
-#[inline]
-fn per_capita(chunk: &Chunk, h: usize) -> f64 {
-    chunk.accounts.disposable(h) / (chunk.pop.households.size[h] as f64).max(1.0)
-}
-
-/// Fills each record's `paid_by_quintile`: households of all chunks ranked by
-/// per-capita disposable income (ties by household id, so the ranking does not depend
-/// on the chunks), split into five groups of equal weighted numbers of households; a
-/// household straddling a boundary counts in both groups by the share of its weight.
-/// Returns the per-capita incomes at the four boundaries (see
-/// [`paid_by_quintile_with_cuts`]), all 0 for a population without weight.
-pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
-    let mut ranked: Vec<(f64, u64, usize, usize)> = Vec::new();
-    let mut total = 0.0;
-    for (c, chunk) in chunks.iter().enumerate() {
-        for h in 0..chunk.pop.household_count() {
-            let size = (chunk.pop.households.size[h] as f64).max(1.0);
-            ranked.push((chunk.accounts.disposable(h) / size, chunk.pop.household_id(h), c, h));
-            total += chunk.pop.households.weight[h] as f64;
-        }
-    }
-    let mut cuts = [0.0; 4];
-    if total <= 0.0 {
-        return cuts;
-    }
-    // Ids are unique, so the order is total and an unstable parallel sort is deterministic.
-    ranked.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    // Each household's group and the weight it counts there, in household order; a
-    // household straddling a boundary has its further pieces in `extra`.
-    let mut first: Vec<Vec<(usize, f64)>> = chunks.iter().map(|c| vec![(0, 0.0); c.pop.household_count()]).collect();
-    let mut extra: Vec<(usize, usize, usize, f64)> = Vec::new();
-    let mut cum = 0.0;
-    let mut next_cut = 0;
-    for &(y, _, c, h) in &ranked {
-        let w = chunks[c].pop.households.weight[h] as f64;
-        // The household in which the cumulative weight passes k/5 of the total marks
-        // boundary k.
-        while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
-            cuts[next_cut] = y;
-            next_cut += 1;
-        }
-        let (mut start, mut remaining) = (cum, w);
-        let mut piece = 0;
-        while remaining > 0.0 {
-            let g = ((start / total * 5.0).floor() as usize).min(4);
-            let end = total * (g + 1) as f64 / 5.0;
-            let take = if g == 4 { remaining } else { remaining.min(end - start) };
-            let take = if take <= 0.0 { remaining } else { take };
-            if piece == 0 {
-                first[c][h] = (g, take);
-            } else {
-                extra.push((c, h, g, take));
-            }
-            piece += 1;
-            remaining -= take;
-            start += take;
-        }
-        cum += w;
-    }
-    for cut in cuts.iter_mut().skip(next_cut) {
-        *cut = ranked.last().map_or(0.0, |r| r.0);
-    }
-    // Lever by lever, households in order (columns read in sequence); a lever that paid
-    // nothing in a chunk adds nothing there.
-    for (l, record) in ledger.records.iter_mut().enumerate() {
-        for (chunk, groups) in chunks.iter().zip(&first) {
-            let Some(paid) = chunk.columns.paid.get(l).filter(|p| p.iter().any(|&x| x != 0.0)) else { continue };
-            for (&x, &(g, take)) in paid.iter().zip(groups) {
-                if x != 0.0 {
-                    record.paid_by_quintile[g] += take * x;
-                }
-            }
-        }
-        for &(c, h, g, take) in &extra {
-            if let Some(paid) = chunks[c].columns.paid.get(l) {
-                record.paid_by_quintile[g] += take * paid[h];
-            }
-        }
-    }
-    cuts
-}
-
-/// Adds one chunk's payments to each record's `paid_by_quintile` with fixed quintile
-/// boundaries (per-capita disposable income, yuan per person per year, as
-/// [`paid_by_quintile`] returns them for a sample of the same population): a household
-/// with income below `cuts[0]` is in the lowest group, at or above `cuts[3]` in the
-/// highest. A streamed run, which never holds the whole population, fixes the
-/// boundaries on its pilot sample; the groups then hold equal weights only up to the
-/// sampling error of the boundaries.
-pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
-    let groups: Vec<(usize, f64)> = (0..chunk.pop.household_count())
-        .map(|h| (cuts.partition_point(|&c| c <= per_capita(chunk, h)), chunk.pop.households.weight[h] as f64))
-        .collect();
-    // Lever by lever, households in order; a lever that paid nothing adds nothing.
-    for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-        if paid.iter().all(|&x| x == 0.0) {
-            continue;
-        }
-        for (&x, &(g, w)) in paid.iter().zip(&groups) {
-            if x != 0.0 {
-                record.paid_by_quintile[g] += w * x;
-            }
-        }
-    }
 }
 
 /// One chunk of a population with its accounts and lever columns for the year.
