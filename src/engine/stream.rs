@@ -27,14 +27,14 @@
 //! # What is exact and what is estimated when `N` exceeds the pilot
 //! Sums and counts (means, income parts, totals, poverty FGT, dibao caseload, the
 //! ledger, households followed between years) are exact over all `N` households for
-//! the paths the pilot fixed. Estimated from the pilot's households: the weight
-//! normalisation (weighted persons match the profile up to the pilot's sampling
-//! error), the baseline's income index and alignment factors, the fertility rate, the
-//! ledger's quintile boundaries, and, until the mergeable distribution sketch of
-//! `indicators` is used here, the quantile-type statistics (median, quintile means,
-//! Gini, Theil, Lorenz curve), which are computed on the pilot's households (see
-//! `year_indicators`). Rationed levers fill their places block by block
-//! ([`BlockShare`]).
+//! the paths the pilot fixed, and so is Theil (from sums). Median, quintile means, Gini
+//! and the Lorenz curve come from a mergeable income sketch over all `N` households
+//! ([`crate::indicators::IncomeSketch`], with documented bounds; merged per block in
+//! block order, so bit-identical whatever the threads). Estimated from the pilot's
+//! households: the weight normalisation (weighted persons match the profile up to the
+//! pilot's sampling error), the baseline's income index and alignment factors, the
+//! fertility rate and the ledger's quintile boundaries. Rationed levers fill their
+//! places block by block ([`BlockShare`]).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
