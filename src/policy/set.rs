@@ -124,7 +124,7 @@ impl LeverSet {
     /// merge the ledgers of all blocks in block order, then call
     /// [`LeverSet::finish_block_ledger`]. Until then `fiscal_cost` holds what was paid
     /// to and on behalf of households only, and `paid_by_quintile` is empty (the quintile
-    /// groups need the whole population: see [`paid_by_quintile_with_cuts`]).
+    /// groups need the whole population: see [`paid_by_quintile_with_cuts`](super::paid_by_quintile_with_cuts)).
     pub fn apply_year_block(&self, ctx: &YearContext, chunk: &mut Chunk, share: BlockShare) -> Ledger {
         self.apply(ctx, std::slice::from_mut(chunk), Rationing::Block(share), true)
     }
