@@ -1,6 +1,6 @@
 //! The performance peers' rules (docs/peers.md) on 1,000,000 households, as the
 //! `incomesim-peers` runner applies them: three levers (edge flag from dibao) and four
-//! (with the edge lever), chunks of 16,384 households in parallel.
+//! (with the edge lever), chunks of 4,096 households in parallel.
 //!
 //! The population is synthetic and made here, roughly in the peers' proportions (size
 //! 1–6, 60% urban, employment by age, lognormal wages, rural farm income, urban retiree
@@ -14,7 +14,7 @@ use incomesim::model::Population;
 use incomesim::random::{Purpose, StreamRng};
 
 const HOUSEHOLDS: usize = 1_000_000;
-const CHUNK: usize = 16_384;
+const CHUNK: usize = 4_096;
 
 fn synthetic(n: usize) -> PeerArrays {
     let mut a = PeerArrays::default();

@@ -37,8 +37,9 @@ struct Cli {
     #[arg(long)]
     threads: Option<usize>,
     /// Households per chunk, rounded up to a multiple of 4,096. Results do not depend
-    /// on it.
-    #[arg(long, default_value_t = 16_384)]
+    /// on it; 4,096 keeps a chunk's columns in a core's cache (about 6% faster than
+    /// 16,384 on 10M households, 2026-12-02).
+    #[arg(long, default_value_t = 4_096)]
     chunk: usize,
     /// Also run the `low_income_edge_assistance` lever (paying nothing) for the edge
     /// flag, which the dibao lever already sets: four levers instead of three.
