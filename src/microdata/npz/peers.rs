@@ -26,6 +26,12 @@ use crate::error::{Error, Result};
 use crate::model::{Accounts, HouseholdFlags, IncomeParts, Population, Residence};
 use crate::policy::registry::{BuildContext, build};
 use crate::policy::{Book, Lever, LeverSet, YearContext, market_accounts};
+
+/// `x` when `on`, ±0 otherwise, without a branch (see the sums of [`PeerRules::run`]).
+#[inline(always)]
+fn keep(x: f64, on: bool) -> f64 {
+    x * f64::from(u8::from(on))
+}
 use crate::region::Profile;
 
 /// The year the peers' rules are for.
@@ -313,7 +319,13 @@ impl PeerRules {
                 .zip(&a.operating[r.clone()])
                 .zip(&a.property[r.clone()])
                 .zip(a.transfers_received[r.clone()].iter().zip(&a.transfers_paid[r]));
+            // One accumulator per residence in registers, each household adding its
+            // amount to its own and ±0 to the other (which changes no sum that starts at
+            // +0): the same sums, bit for bit, as adding to the residence's entry, without
+            // a chain through memory from one household to the next.
             let mut x = BlockSums::default();
+            let (mut urban, mut rural) = (0.0f64, 0.0f64);
+            let (mut urban_persons, mut rural_persons) = (0u64, 0u64);
             for (((&residence, &size), &flags), (((&pension, &allowance), &dibao), parts)) in
                 households.zip(paid.zip(accounts))
             {
@@ -321,15 +333,19 @@ impl PeerRules {
                 let disposable =
                     IncomeParts { wage, operating, property, transfers_received: received, transfers_paid: paid }
                         .disposable();
-                let r = (residence == Residence::Rural) as usize;
-                x.persons[r] += size as u64;
-                x.disposable[r] += disposable;
+                let is_rural = residence == Residence::Rural;
+                urban += keep(disposable, !is_rural);
+                rural += keep(disposable, is_rural);
+                urban_persons += u64::from(size) * u64::from(!is_rural);
+                rural_persons += u64::from(size) * u64::from(is_rural);
                 x.dibao_households += (dibao > 0.0) as u64;
                 x.dibao += dibao;
                 x.edge_households += flags.has(HouseholdFlags::LOW_INCOME_EDGE) as u64;
                 x.basic_pension += pension;
                 x.elderly_allowance += allowance;
             }
+            x.disposable = [urban, rural];
+            x.persons = [urban_persons, rural_persons];
             *sums = x;
         }
     }
