@@ -42,7 +42,7 @@ fn reports_every_stage_with_household_years_and_peak_memory() {
         assert!(peak > 1_000_000, "peak memory {peak} bytes");
     }
     let timings = report.timings.as_ref().expect("phases of the full scenario");
-    let phases: Vec<&str> = timings.phases.phases.iter().map(|p| &*p.phase).collect();
+    let phases: Vec<&str> = timings.phases.phases.iter().map(|p| p.phase).collect();
     for phase in ["pilot_generation", "levers_and_sums", "dynamics"] {
         assert!(phases.contains(&phase), "{phase} missing from {phases:?}");
     }
