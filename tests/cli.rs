@@ -125,6 +125,10 @@ fn run_writes_indicators_targets_levers_and_summary() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary.json")).expect("json");
     assert_eq!(summary["provenance"]["crate_version"], env!("CARGO_PKG_VERSION"));
+    for hash in ["scenario_fnv1a64", "scenario_resolved_fnv1a64"] {
+        let hex = summary["provenance"][hash].as_str().unwrap_or_default();
+        assert!(hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit()), "{hash}: {hex:?}");
+    }
     assert!(summary["assumptions"].as_array().is_some_and(|a| !a.is_empty()));
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)

@@ -235,3 +235,30 @@ fn the_examples_of_the_documentation_load() {
     }
     assert_eq!(loaded, 4, "the annotated example, two variants and the JSON example");
 }
+
+#[test]
+fn the_fingerprint_covers_the_base_a_child_names_and_nothing_else() {
+    let dir = temp_dir("fingerprint");
+    let base = |threshold: u32| {
+        format!(
+            "name = \"base\"\nregion = \"liupanshui-2021\"\nhouseholds = 1000\nlast_year = 2024\n\
+             [levers.dibao]\nurban_threshold_per_month = {threshold}\n"
+        )
+    };
+    let child = "base = \"base.toml\"\nname = \"child\"\nseed = 9\n";
+    std::fs::write(dir.join("child.toml"), child).expect("write");
+    std::fs::write(dir.join("base.toml"), base(700)).expect("write");
+    let first = scenario::load(&dir.join("child.toml")).expect("child");
+    let again = scenario::load(&dir.join("child.toml")).expect("child");
+    assert_eq!(first.fingerprint(), again.fingerprint(), "the same files, the same fingerprint");
+    // The child's bytes do not change; its base does: the run does, and so does the fingerprint.
+    std::fs::write(dir.join("base.toml"), base(750)).expect("write");
+    let changed = scenario::load(&dir.join("child.toml")).expect("child");
+    assert_eq!(std::fs::read_to_string(dir.join("child.toml")).expect("read"), child);
+    assert_ne!(first.fingerprint(), changed.fingerprint());
+    // An override applied after loading (as `--households` does) changes it too.
+    let mut bigger = first.clone();
+    bigger.households += 1;
+    assert_ne!(first.fingerprint(), bigger.fingerprint());
+    let _ = std::fs::remove_dir_all(&dir);
+}

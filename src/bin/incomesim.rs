@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use incomesim::engine::output::fnv1a64;
 use incomesim::engine::projection::Progress;
 use incomesim::engine::{Outcome, Projection, Scenario};
 use incomesim::generate::Generator;
@@ -381,7 +382,8 @@ fn run(
     let provenance = serde_json::json!({
         "crate_version": env!("CARGO_PKG_VERSION"),
         "scenario_file": source,
-        "scenario_fnv1a64": format!("{:016x}", fnv1a(&text)),
+        "scenario_fnv1a64": format!("{:016x}", fnv1a64(&text)),
+        "scenario_resolved_fnv1a64": format!("{:016x}", s.fingerprint()),
         "seed": s.seed,
         "households": s.households,
         "region_profile": { "id": s.profile.id, "name": s.profile.name, "description": s.profile.description },
@@ -557,11 +559,6 @@ fn write_microdata(generator: &Generator, pop: &incomesim::Population, dir: &Pat
     out.commit()?;
     eprintln!("wrote {} and {}", dir.join("households.csv").display(), dir.join("persons.csv").display());
     Ok(())
-}
-
-/// FNV-1a hash of a file's bytes, for provenance.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// Two scenarios side by side: the rows of `compare.csv` and the printed table.

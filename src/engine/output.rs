@@ -190,3 +190,10 @@ pub fn write_outputs(
     written.extend(crate::report::write_report(dir, scenario, outcome, &provenance)?);
     Ok(written)
 }
+
+/// FNV-1a, 64 bits, of `bytes`: the hashes of `summary.json`'s provenance (a scenario
+/// file's bytes, [`Scenario::fingerprint`]). Not cryptographic: it tells versions of an
+/// input apart, it does not authenticate them.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}

@@ -78,6 +78,16 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// A fingerprint of the scenario as it runs: every field after its `base` is
+    /// resolved, its region profile loaded and any command-line override applied
+    /// (FNV-1a 64 of its `Debug` form, [`crate::engine::output::fnv1a64`]). The hash of
+    /// a scenario file covers only that file's bytes, not a `base` it names; this one
+    /// covers what the run reads. It is stable for one crate version (a new field or
+    /// default changes it).
+    pub fn fingerprint(&self) -> u64 {
+        crate::engine::output::fnv1a64(format!("{self:?}").as_bytes())
+    }
+
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
     /// projected years, the profile's default dynamics.
     pub fn baseline(profile: Profile) -> Scenario {
