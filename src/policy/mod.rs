@@ -15,6 +15,7 @@ mod book;
 pub mod dated;
 mod ledger;
 mod members;
+pub(crate) use members::keep;
 pub(crate) mod quintiles;
 mod set;
 

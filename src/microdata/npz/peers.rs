@@ -25,13 +25,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::model::{Accounts, HouseholdFlags, IncomeParts, Population, Residence};
 use crate::policy::registry::{BuildContext, build};
-use crate::policy::{Book, Lever, LeverSet, YearContext, market_accounts};
-
-/// `x` when `on`, ±0 otherwise, without a branch (see the sums of [`PeerRules::run`]).
-#[inline(always)]
-fn keep(x: f64, on: bool) -> f64 {
-    x * f64::from(u8::from(on))
-}
+use crate::policy::{Book, Lever, LeverSet, YearContext, keep, market_accounts};
 use crate::region::Profile;
 
 /// The year the peers' rules are for.
