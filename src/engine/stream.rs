@@ -167,7 +167,7 @@ pub struct PhaseTime {
 /// `dynamics`, `alignment` (market sums and scaling), `levers_and_sums` (levers,
 /// outcomes, indicator sums and following households, block by block), the ledger's
 /// quintile groups (`quintile_ranking`: incomes and the sort; `quintile_split`: the
-/// pass that splits weights into groups; `quintile_sums`: each lever's payments by
+/// serial pass over the ranking and each block's groups; `quintile_sums`: each lever's payments by
 /// group), `merge` (block sums merged in order), `pilot_drop` (freeing the pilot),
 /// `stream` (blocks after the pilot, merges included), `finish` (year indicators,
 /// ledgers).
@@ -348,22 +348,18 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
 
 /// [`crate::policy::paid_by_quintile`] with its phases timed: the same steps
 /// ([`quintiles`]), so bit for bit the same boundaries and sums. The ranking is built
-/// per block in parallel and sorted in parallel, the split of weights into groups is one
-/// serial pass over the ranking that touches no lever column, and each lever's sums are
-/// their own task.
+/// per block in parallel and sorted in parallel; the split of weights into groups is one
+/// serial pass that only reads the ranking, then each block's groups written in
+/// parallel; each lever's sums are their own task.
 fn quintile_groups(chunks: &[Chunk], ledger: &mut Ledger, timings: &mut PhaseTimings) -> [f64; 4] {
-    let blocks = timings.time("quintile_ranking", false, || {
-        chunks.par_iter().enumerate().map(|(c, chunk)| quintiles::rank_chunk(c, chunk)).collect::<Vec<_>>()
-    });
-    let (mut ranked, total) = timings.time("quintile_split", true, || quintiles::join(blocks));
+    let (mut ranked, total) = timings.time("quintile_ranking", false, || quintiles::rank_all(chunks));
     if total <= 0.0 {
         return [0.0; 4];
     }
     timings.time("quintile_ranking", false, || quintiles::sort(&mut ranked));
-    let households: Vec<usize> = chunks.iter().map(|c| c.pop.household_count()).collect();
     let wants_shares = !ledger.records.is_empty();
     let (cuts, shares) =
-        timings.time("quintile_split", true, || quintiles::split(&ranked, total, &households, wants_shares));
+        timings.time("quintile_split", false, || quintiles::split(&ranked, total, chunks, wants_shares));
     drop(ranked);
     timings.time("quintile_sums", false, || {
         ledger

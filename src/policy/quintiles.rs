@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::{Chunk, Ledger, LeverRecord};
 
 /// A household's place in the ranking by per-capita disposable income.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Ranked {
     /// Per-capita disposable income, yuan per person per year.
     pub per_capita: f64,
@@ -44,30 +44,37 @@ pub(crate) fn per_capita(chunk: &Chunk, h: usize) -> f64 {
     chunk.accounts.disposable(h) / (chunk.pop.households.size[h] as f64).max(1.0)
 }
 
-/// The households of one chunk in household order, unsorted.
-pub(crate) fn rank_chunk(c: usize, chunk: &Chunk) -> Vec<Ranked> {
-    (0..chunk.pop.household_count())
-        .map(|h| Ranked {
-            per_capita: per_capita(chunk, h),
-            id: chunk.pop.household_id(h),
-            chunk: c as u32,
-            household: h as u32,
-            weight: chunk.pop.households.weight[h],
-        })
-        .collect()
-}
-
-/// Joins the chunks' unsorted rankings in chunk order and returns them with the total
-/// weight (summed in household order).
-pub(crate) fn join(blocks: Vec<Vec<Ranked>>) -> (Vec<Ranked>, f64) {
-    let mut ranked = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+/// Every chunk's households, unsorted, in chunk order, with the total weight (summed
+/// in household order). The ranking is allocated and written in parallel, chunk by
+/// chunk into its own part.
+pub(crate) fn rank_all(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
     let mut total = 0.0;
-    for block in blocks {
-        for r in &block {
-            total += r.weight as f64;
+    for chunk in chunks {
+        for &w in &chunk.pop.households.weight[..chunk.pop.household_count()] {
+            total += w as f64;
         }
-        ranked.extend(block);
     }
+    let n = chunks.iter().map(|c| c.pop.household_count()).sum();
+    let mut ranked = Vec::with_capacity(n);
+    ranked.par_extend(rayon::iter::repeat_n(Ranked::default(), n));
+    let mut parts = Vec::with_capacity(chunks.len());
+    let mut rest = ranked.as_mut_slice();
+    for chunk in chunks {
+        let (head, tail) = rest.split_at_mut(chunk.pop.household_count());
+        parts.push(head);
+        rest = tail;
+    }
+    chunks.par_iter().zip(parts).enumerate().for_each(|(c, (chunk, part))| {
+        for (h, r) in part.iter_mut().enumerate() {
+            *r = Ranked {
+                per_capita: per_capita(chunk, h),
+                id: chunk.pop.household_id(h),
+                chunk: c as u32,
+                household: h as u32,
+                weight: chunk.pop.households.weight[h],
+            };
+        }
+    });
     (ranked, total)
 }
 
@@ -79,53 +86,127 @@ pub(crate) fn sort(ranked: &mut [Ranked]) {
 
 /// The ranking of all chunks, sorted, with the total weight.
 pub(crate) fn rank(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
-    let (mut ranked, total) = join(chunks.par_iter().enumerate().map(|(c, chunk)| rank_chunk(c, chunk)).collect());
+    let (mut ranked, total) = rank_all(chunks);
     sort(&mut ranked);
     (ranked, total)
+}
+
+/// What one serial pass over a sorted ranking finds: the four boundaries, the key of
+/// the first household whose weight starts in each group above the lowest, and the
+/// pieces of the households whose weight is cut by a boundary.
+#[derive(Debug, Default)]
+pub(crate) struct Boundaries {
+    /// Per-capita income of the household in which the cumulative weight passes k/5.
+    pub cuts: [f64; 4],
+    /// `(per_capita, id)` of the first household (of positive weight) whose weight
+    /// starts in group 1, 2, 3, 4, as far as such households exist.
+    pub starts: Vec<(f64, u64)>,
+    /// `(chunk, household, group, weight)`: the first piece of each household cut by a
+    /// boundary, in ranked order.
+    pub cut_first: Vec<(u32, u32, u8, f64)>,
+    /// `(chunk, household, group, weight)`: the further pieces, in ranked order.
+    pub extra: Vec<(u32, u32, u8, f64)>,
+}
+
+/// The upper end of group `g` (0–3) of a total weight `total`: `total × (g + 1) / 5`.
+#[inline]
+fn group_end(g: usize, total: f64) -> f64 {
+    total * (g + 1) as f64 / 5.0
+}
+
+/// The piece of a household's weight that starts at cumulative weight `start` of
+/// `total` with `remaining` weight left: its group (the number of group ends at or
+/// below `start`) and the weight it takes there (up to the group's end; the highest
+/// group takes all that is left). The group's end is above `start`, so a piece is
+/// never empty.
+#[inline]
+fn piece(start: f64, remaining: f64, total: f64) -> (usize, f64) {
+    let g = (0..4).filter(|&k| start >= group_end(k, total)).count();
+    if g == 4 { (4, remaining) } else { (g, remaining.min(group_end(g, total) - start)) }
+}
+
+/// One serial pass over a sorted ranking of total weight `total` (> 0): the
+/// boundaries, and with `shares` the group starts and the cut households' pieces. It
+/// reads the ranking in order and writes only for the few households a boundary cuts.
+pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundaries {
+    let mut out = Boundaries::default();
+    let mut cum = 0.0;
+    let mut next_cut = 0;
+    for r in ranked {
+        let w = r.weight as f64;
+        while next_cut < 4 && cum + w > group_end(next_cut, total) {
+            out.cuts[next_cut] = r.per_capita;
+            next_cut += 1;
+        }
+        if shares && w > 0.0 {
+            let (g, take) = piece(cum, w, total);
+            while out.starts.len() < g {
+                out.starts.push((r.per_capita, r.id));
+            }
+            if take != w {
+                out.cut_first.push((r.chunk, r.household, g as u8, take));
+                let (mut start, mut remaining) = (cum + take, w - take);
+                while remaining > 0.0 {
+                    let (g, take) = piece(start, remaining, total);
+                    out.extra.push((r.chunk, r.household, g as u8, take));
+                    remaining -= take;
+                    start += take;
+                }
+            }
+        }
+        cum += w;
+    }
+    for cut in out.cuts.iter_mut().skip(next_cut) {
+        *cut = ranked.last().map_or(0.0, |r| r.per_capita);
+    }
+    out
+}
+
+/// The group and weight of the first piece of a household not cut by a boundary, from
+/// its key `(per_capita, id)` and weight: its group is the number of group starts at
+/// or before it in the ranking (a household without weight has the empty piece
+/// `(0, 0)`).
+#[inline]
+pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64, u64)]) -> (u8, f64) {
+    let w = weight as f64;
+    if !(w > 0.0) {
+        return (0, 0.0);
+    }
+    let at_or_after = |&(p, i): &(f64, u64)| p.total_cmp(&per_capita).then(i.cmp(&id)).is_le();
+    (starts.iter().filter(|s| at_or_after(s)).count() as u8, w)
 }
 
 /// Splits a sorted ranking of total weight `total` (> 0) into the five groups:
 /// the four boundaries (the per-capita income of the household in which the
 /// cumulative weight passes k/5 of the total) and, when `shares` is asked for, each
-/// household's pieces. `households[c]` is the number of households of chunk `c`.
-pub(crate) fn split(ranked: &[Ranked], total: f64, households: &[usize], shares: bool) -> ([f64; 4], GroupShares) {
-    let mut cuts = [0.0; 4];
+/// household's pieces.
+///
+/// A household's weight runs from the cumulative weight before it to the cumulative
+/// weight after it, and lies in the group of its start unless a boundary cuts it. The
+/// serial pass ([`boundaries`]) only reads the ranking; the groups are then written
+/// chunk by chunk in household order, in parallel, from each household's key
+/// ([`uncut_piece`]), and the few cut households are set last. Weights are finite and
+/// not negative (the population's invariant), so the cumulative weight never
+/// decreases and each group is one run of the ranking.
+pub(crate) fn split(ranked: &[Ranked], total: f64, chunks: &[Chunk], shares: bool) -> ([f64; 4], GroupShares) {
+    let b = boundaries(ranked, total, shares);
     let mut out = GroupShares::default();
     if shares {
-        out.first = households.iter().map(|&n| vec![(0, 0.0); n]).collect();
-    }
-    let mut cum = 0.0;
-    let mut next_cut = 0;
-    for r in ranked {
-        let w = r.weight as f64;
-        while next_cut < 4 && cum + w > total * (next_cut + 1) as f64 / 5.0 {
-            cuts[next_cut] = r.per_capita;
-            next_cut += 1;
+        out.first = chunks
+            .par_iter()
+            .map(|chunk| {
+                let hh = &chunk.pop.households;
+                (0..chunk.pop.household_count())
+                    .map(|h| uncut_piece(per_capita(chunk, h), chunk.pop.household_id(h), hh.weight[h], &b.starts))
+                    .collect()
+            })
+            .collect();
+        for &(c, h, g, take) in &b.cut_first {
+            out.first[c as usize][h as usize] = (g, take);
         }
-        if shares {
-            let (mut start, mut remaining) = (cum, w);
-            let mut piece = 0;
-            while remaining > 0.0 {
-                let g = ((start / total * 5.0).floor() as usize).min(4);
-                let end = total * (g + 1) as f64 / 5.0;
-                let take = if g == 4 { remaining } else { remaining.min(end - start) };
-                let take = if take <= 0.0 { remaining } else { take };
-                if piece == 0 {
-                    out.first[r.chunk as usize][r.household as usize] = (g as u8, take);
-                } else {
-                    out.extra.push((r.chunk, r.household, g as u8, take));
-                }
-                piece += 1;
-                remaining -= take;
-                start += take;
-            }
-        }
-        cum += w;
+        out.extra = b.extra;
     }
-    for cut in cuts.iter_mut().skip(next_cut) {
-        *cut = ranked.last().map_or(0.0, |r| r.per_capita);
-    }
-    (cuts, out)
+    (b.cuts, out)
 }
 
 /// Adds lever `lever`'s payments to its record's `paid_by_quintile`: chunk by chunk,
@@ -155,8 +236,7 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     if total <= 0.0 {
         return [0.0; 4];
     }
-    let households: Vec<usize> = chunks.iter().map(|c| c.pop.household_count()).collect();
-    let (cuts, shares) = split(&ranked, total, &households, !ledger.records.is_empty());
+    let (cuts, shares) = split(&ranked, total, chunks, !ledger.records.is_empty());
     drop(ranked);
     ledger.records.par_iter_mut().enumerate().for_each(|(l, record)| add_paid(record, l, chunks, &shares));
     cuts
@@ -181,6 +261,112 @@ pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut L
         for (&x, &(g, w)) in paid.iter().zip(&groups) {
             if x != 0.0 {
                 record.paid_by_quintile[g] += w * x;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The split household by household, piece by piece, written straight into each
+    /// household's place: what [`split`] must reproduce bit for bit.
+    fn split_household_by_household(ranked: &[Ranked], total: f64, households: &[usize]) -> GroupShares {
+        let mut out = GroupShares { first: households.iter().map(|&n| vec![(0, 0.0); n]).collect(), extra: Vec::new() };
+        let mut cum = 0.0;
+        for r in ranked {
+            let w = r.weight as f64;
+            let (mut start, mut remaining) = (cum, w);
+            let mut pieces = 0;
+            while remaining > 0.0 {
+                let (g, take) = piece(start, remaining, total);
+                if pieces == 0 {
+                    out.first[r.chunk as usize][r.household as usize] = (g as u8, take);
+                } else {
+                    out.extra.push((r.chunk, r.household, g as u8, take));
+                }
+                pieces += 1;
+                remaining -= take;
+                start += take;
+            }
+            cum += w;
+        }
+        out
+    }
+
+    /// Households `(per_capita, weight)` of each chunk: a coarse income grid gives
+    /// ties (broken by id), and equal weights make boundaries fall exactly between
+    /// households as well as inside them.
+    fn chunks_strategy() -> impl Strategy<Value = Vec<Vec<(f64, f32)>>> {
+        let household = (0u32..40, prop_oneof![Just(1.0f32), Just(2.5f32), 0.01f32..300.0]);
+        prop::collection::vec(prop::collection::vec(household.prop_map(|(p, w)| (p as f64 * 250.0, w)), 0..60), 1..6)
+    }
+
+    proptest! {
+        #[test]
+        fn split_writes_the_pieces_of_the_definition(chunks in chunks_strategy()) {
+            let mut ranked = Vec::new();
+            let mut total = 0.0;
+            for (c, hh) in chunks.iter().enumerate() {
+                for (h, &(per_capita, weight)) in hh.iter().enumerate() {
+                    let id = (c * 1000 + h) as u64 * 7919 % 100_003;
+                    ranked.push(Ranked { per_capita, id, chunk: c as u32, household: h as u32, weight });
+                    total += weight as f64;
+                }
+            }
+            prop_assume!(total > 0.0);
+            sort(&mut ranked);
+            let households: Vec<usize> = chunks.iter().map(Vec::len).collect();
+            let expected = split_household_by_household(&ranked, total, &households);
+            let b = boundaries(&ranked, total, true);
+            let mut first: Vec<Vec<(u8, f64)>> = chunks
+                .iter()
+                .enumerate()
+                .map(|(c, hh)| {
+                    hh.iter()
+                        .enumerate()
+                        .map(|(h, &(p, w))| uncut_piece(p, (c * 1000 + h) as u64 * 7919 % 100_003, w, &b.starts))
+                        .collect()
+                })
+                .collect();
+            for &(c, h, g, take) in &b.cut_first {
+                first[c as usize][h as usize] = (g, take);
+            }
+            let bits = |v: &Vec<Vec<(u8, f64)>>| -> Vec<Vec<(u8, u64)>> {
+                v.iter().map(|c| c.iter().map(|&(g, t)| (g, t.to_bits())).collect()).collect()
+            };
+            prop_assert_eq!(bits(&first), bits(&expected.first));
+            let extra = |v: &[(u32, u32, u8, f64)]| -> Vec<(u32, u32, u8, u64)> {
+                v.iter().map(|&(c, h, g, t)| (c, h, g, t.to_bits())).collect()
+            };
+            prop_assert_eq!(extra(&b.extra), extra(&expected.extra));
+            // The groups hold a fifth of the weight each, and each household's pieces
+            // are where its stretch of the cumulative weight meets each group's.
+            let mut groups = [0.0f64; 5];
+            let mut by_household: Vec<Vec<[f64; 5]>> = households.iter().map(|&n| vec![[0.0; 5]; n]).collect();
+            let pieces = first.iter().enumerate().flat_map(|(c, v)| {
+                v.iter().enumerate().map(move |(h, &(g, t))| (c as u32, h as u32, g, t))
+            });
+            for (c, h, g, t) in pieces.chain(b.extra.iter().copied()) {
+                groups[g as usize] += t;
+                by_household[c as usize][h as usize][g as usize] += t;
+            }
+            for g in groups {
+                prop_assert!((g - total / 5.0).abs() <= 1e-9 * total, "{groups:?} of {total}");
+            }
+            let mut cum = 0.0;
+            for r in &ranked {
+                let (start, end) = (cum, cum + r.weight as f64);
+                for (g, &got) in by_household[r.chunk as usize][r.household as usize].iter().enumerate() {
+                    let lo = if g == 0 { f64::NEG_INFINITY } else { total * g as f64 / 5.0 };
+                    let hi = if g == 4 { f64::INFINITY } else { total * (g + 1) as f64 / 5.0 };
+                    let want = (end.min(hi) - start.max(lo)).max(0.0);
+                    prop_assert!((got - want).abs() <= 1e-9 * total, "group {g}: {got} against {want}");
+                }
+                cum = end;
             }
         }
     }
