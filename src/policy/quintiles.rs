@@ -169,7 +169,7 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
 #[inline]
 pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64, u64)]) -> (u8, f64) {
     let w = weight as f64;
-    if !(w > 0.0) {
+    if w.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return (0, 0.0);
     }
     let at_or_after = |&(p, i): &(f64, u64)| p.total_cmp(&per_capita).then(i.cmp(&id)).is_le();
