@@ -122,6 +122,20 @@ fn run_writes_indicators_targets_levers_and_summary() {
     assert!(
         levers.lines().next().is_some_and(|h| h.contains("fiscal_cost") && h.contains("contribution_rural_growth_se"))
     );
+    // What each lever paid, by quintile group, adds up to what it paid to households.
+    let mut rows = levers.lines();
+    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{name} missing"));
+    let paid = col("paid_to_households");
+    let quintiles: Vec<usize> = (1..=5).map(|q| col(&format!("paid_quintile_{q}"))).collect();
+    let mut with_payments = 0;
+    for row in rows {
+        let v: Vec<f64> = row.split(',').map(|x| x.parse().unwrap_or(f64::NAN)).collect();
+        let by_quintile: f64 = quintiles.iter().map(|&q| v[q]).sum();
+        assert!((by_quintile - v[paid]).abs() <= 1e-6 * v[paid].abs().max(1.0), "{row}");
+        with_payments += usize::from(v[paid] != 0.0 && quintiles.iter().filter(|&&q| v[q] != 0.0).count() >= 2);
+    }
+    assert!(with_payments > 0, "some lever pays into more than one quintile group");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary.json")).expect("json");
     assert_eq!(summary["provenance"]["crate_version"], env!("CARGO_PKG_VERSION"));

@@ -229,9 +229,24 @@ fn the_report_page_is_self_contained_and_escaped() {
     assert!(page.contains(&format!("id=\"{}\"", html::END_MARKER)));
     // Every chart inline, every table present.
     assert_eq!(page.matches("<svg").count(), rendered().len());
-    for id in ["run", "years-reform", "years-baseline", "targets", "levers", "assumptions"] {
+    for id in ["run", "years-reform", "years-baseline", "targets", "levers", "incidence", "assumptions"] {
         assert!(page.contains(&format!("<table id=\"{id}\">")), "table {id}");
     }
+    // Each row of the incidence table splits 100% over the five groups.
+    let incidence =
+        page.split("<table id=\"incidence\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");
+    let mut rows = 0;
+    for row in incidence.lines().filter(|l| l.starts_with("<tr><td>")) {
+        let shares: Vec<f64> = row
+            .split("<td class=\"n\">")
+            .filter_map(|c| c.split('%').next().filter(|_| c.contains('%')))
+            .map(|x| x.parse().expect("share"))
+            .collect();
+        assert_eq!(shares.len(), 5, "{row}");
+        assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.3, "{row}");
+        rows += 1;
+    }
+    assert!(rows > 0, "some lever paid something");
     // Nothing to fetch, nothing to run.
     for banned in ["<script", "<link", "<img", "<iframe", "src=\"http", "url(http", "@import"] {
         assert!(!page.contains(banned), "{banned}");

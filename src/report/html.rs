@@ -259,6 +259,44 @@ fn levers_table(outcome: &Outcome) -> String {
     out
 }
 
+/// Who received each reform lever's payments in the last year: the share of what it
+/// paid to households (or, for a lever that takes income, took from them) that went to
+/// each quintile group; levers that moved nothing are left out.
+fn incidence_table(outcome: &Outcome) -> String {
+    let Some(last) = outcome.reform.years.last() else { return String::new() };
+    let year = last.indicators.year;
+    let mut out = format!(
+        "<table id=\"incidence\">\n{}",
+        header(&[
+            "Lever 政策措施",
+            &format!("Paid to households {year}, 亿元"),
+            "Lowest 20% 低收入组",
+            "Lower middle 中等偏下",
+            "Middle 中等收入组",
+            "Upper middle 中等偏上",
+            "Highest 20% 高收入组",
+        ])
+    );
+    let mut rows = 0;
+    for name in &outcome.lever_names {
+        let Some(r) = last.ledger.get(name) else { continue };
+        let total: f64 = r.paid_by_quintile.iter().sum();
+        if total == 0.0 || r.paid_to_households == 0.0 {
+            continue;
+        }
+        rows += 1;
+        out.push_str("<tr>");
+        out.push_str(&cell(name));
+        out.push_str(&num(&format!("{:.2}", r.paid_to_households / 1e8)));
+        for q in r.paid_by_quintile {
+            out.push_str(&num(&format!("{:.1}%", 100.0 * q / total)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    if rows == 0 { String::new() } else { out }
+}
+
 fn assumptions_table(outcome: &Outcome) -> String {
     if outcome.assumptions.is_empty() {
         return "<p class=\"note\">No assumptions recorded.</p>\n".into();
@@ -319,6 +357,17 @@ pub fn report(
          baseline in the average yearly growth of urban and rural income (percentage points) and in the last year's \
          ratio; ± is one standard error where they are sampled. 1 亿元 = 100 million yuan.</p>\n",
     );
+    let incidence = incidence_table(outcome);
+    if !incidence.is_empty() {
+        h.push_str("<h2>Who receives each lever's payments 受益分布</h2>\n");
+        h.push_str(&incidence);
+        h.push_str(
+            "<p class=\"note\">Share of what each lever paid to households in the last year that went to each \
+             quintile group (五等份: all residents ranked by per-capita disposable income after every lever, five \
+             groups of equal numbers of households). For a lever that takes income (social contributions, income \
+             tax) the amounts are what households paid.</p>\n",
+        );
+    }
     h.push_str("<h2>Charts</h2>\n");
     for c in charts {
         let stem = escape(&c.chart.stem);
