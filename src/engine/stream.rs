@@ -352,15 +352,31 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
 /// serial pass that only reads the ranking, then each block's groups written in
 /// parallel; each lever's sums are their own task.
 fn quintile_groups(chunks: &[Chunk], ledger: &mut Ledger, timings: &mut PhaseTimings) -> [f64; 4] {
-    let (mut ranked, total) = timings.time("quintile_ranking", false, || quintiles::rank_all(chunks));
+    thread_local! {
+        /// The ranking's memory, kept from year to year (a fresh one is paged in anew).
+        static RANKING: std::cell::RefCell<Vec<quintiles::Ranked>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut ranked = RANKING.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    let total = timings.time("quintile_ranking", false, || quintiles::rank_all_into(chunks, &mut ranked));
+    let cuts = quintile_groups_of(chunks, &mut ranked, total, ledger, timings);
+    RANKING.with(|r| *r.borrow_mut() = ranked);
+    cuts
+}
+
+/// [`quintile_groups`] from the unsorted ranking and its total weight.
+fn quintile_groups_of(
+    chunks: &[Chunk],
+    ranked: &mut [quintiles::Ranked],
+    total: f64,
+    ledger: &mut Ledger,
+    timings: &mut PhaseTimings,
+) -> [f64; 4] {
     if total <= 0.0 {
         return [0.0; 4];
     }
-    timings.time("quintile_ranking", false, || quintiles::sort(&mut ranked));
+    timings.time("quintile_ranking", false, || quintiles::sort(ranked));
     let wants_shares = !ledger.records.is_empty();
-    let (cuts, shares) =
-        timings.time("quintile_split", false, || quintiles::split(&ranked, total, chunks, wants_shares));
-    drop(ranked);
+    let (cuts, shares) = timings.time("quintile_split", false, || quintiles::split(ranked, total, chunks, wants_shares));
     timings.time("quintile_sums", false, || {
         ledger
             .records

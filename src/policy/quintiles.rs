@@ -48,6 +48,14 @@ pub(crate) fn per_capita(chunk: &Chunk, h: usize) -> f64 {
 /// in household order). The ranking is allocated and written in parallel, chunk by
 /// chunk into its own part.
 pub(crate) fn rank_all(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
+    let mut ranked = Vec::new();
+    let total = rank_all_into(chunks, &mut ranked);
+    (ranked, total)
+}
+
+/// [`rank_all`] into `ranked` (cleared first; its memory is reused), returning the
+/// total weight.
+pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     let mut total = 0.0;
     for chunk in chunks {
         for &w in &chunk.pop.households.weight[..chunk.pop.household_count()] {
@@ -55,7 +63,7 @@ pub(crate) fn rank_all(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
         }
     }
     let n = chunks.iter().map(|c| c.pop.household_count()).sum();
-    let mut ranked = Vec::with_capacity(n);
+    ranked.clear();
     ranked.par_extend(rayon::iter::repeat_n(Ranked::default(), n));
     let mut parts = Vec::with_capacity(chunks.len());
     let mut rest = ranked.as_mut_slice();
@@ -75,7 +83,7 @@ pub(crate) fn rank_all(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
             };
         }
     });
-    (ranked, total)
+    total
 }
 
 /// Sorts a ranking by per-capita income, ties by id. Ids are unique, so the order is
