@@ -376,7 +376,8 @@ fn quintile_groups_of(
     }
     timings.time("quintile_ranking", false, || quintiles::sort(ranked));
     let wants_shares = !ledger.records.is_empty();
-    let (cuts, shares) = timings.time("quintile_split", false, || quintiles::split(ranked, total, chunks, wants_shares));
+    let (cuts, shares) =
+        timings.time("quintile_split", false, || quintiles::split(ranked, total, chunks, wants_shares));
     timings.time("quintile_sums", false, || {
         ledger
             .records
