@@ -498,14 +498,23 @@ impl Dynamics {
     /// over the weighted number of persons. Call it once on the whole base
     /// population (or a fixed sample), never per chunk.
     pub fn calibrate_fertility(&mut self, pop: &Population) {
+        self.calibrate_fertility_on(std::slice::from_ref(pop));
+    }
+
+    /// [`Dynamics::calibrate_fertility`] on a population cut into blocks, in block
+    /// order: the same sums, bit for bit, as on the blocks appended into one, without
+    /// the copy.
+    pub fn calibrate_fertility_on(&mut self, blocks: &[Population]) {
         let (mut women, mut persons) = (0.0f64, 0.0f64);
-        for h in 0..pop.household_count() {
-            let w = pop.households.weight[h] as f64;
-            for i in pop.members(h) {
-                persons += w;
-                let a = pop.persons.age[i] as usize + 1;
-                if pop.persons.sex[i] == Sex::Female && (20..=44).contains(&a) {
-                    women += w * FERTILITY_SHAPE[a - 20];
+        for pop in blocks {
+            for h in 0..pop.household_count() {
+                let w = pop.households.weight[h] as f64;
+                for i in pop.members(h) {
+                    persons += w;
+                    let a = pop.persons.age[i] as usize + 1;
+                    if pop.persons.sex[i] == Sex::Female && (20..=44).contains(&a) {
+                        women += w * FERTILITY_SHAPE[a - 20];
+                    }
                 }
             }
         }

@@ -577,13 +577,7 @@ impl ReplicationRun<'_> {
             timings.time("pilot_generation", false, || pilot.par_iter_mut().for_each(|p| normalisation.apply(p)));
         }
         // Fertility is calibrated on the pilot's base population, in household order.
-        timings.time("fertility_calibration", true, || {
-            let mut whole = Population::default();
-            for p in &pilot {
-                whole.append(p.clone());
-            }
-            self.dynamics.calibrate_fertility(&whole);
-        });
+        timings.time("fertility_calibration", true, || self.dynamics.calibrate_fertility_on(&pilot));
 
         let total_steps = variants.len() * self.years();
         let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
