@@ -431,3 +431,33 @@ fn no_shapley_drops_the_contributions_but_keeps_the_levers_and_reports_its_figur
     let _ = std::fs::remove_dir_all(&with);
     let _ = std::fs::remove_dir_all(&without);
 }
+
+#[test]
+fn run_takes_the_pilot_and_the_window_and_records_the_pilot() {
+    let base = std::env::temp_dir().join(format!("incomesim-cli-pilot-{}", std::process::id()));
+    let run = |name: &str, extra: &[&str]| -> (String, serde_json::Value) {
+        let dir = base.join(name);
+        let mut args = vec!["run", "--households", "50000", "--no-shapley", "--out", dir.to_str().expect("utf-8")];
+        args.extend_from_slice(extra);
+        let out = incomesim(&args);
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let indicators = std::fs::read_to_string(dir.join("indicators.csv")).expect("indicators.csv");
+        let summary = std::fs::read_to_string(dir.join("summary.json")).expect("summary.json");
+        (indicators, serde_json::from_str(&summary).expect("json"))
+    };
+    // 50,000 households: a pilot of two blocks, then a stream.
+    let (small_window, s1) = run("w1", &["--pilot-households", "20000", "--chunk-households", "16384"]);
+    let (wide_window, s2) = run("w4", &["--pilot-households", "20000", "--chunk-households", "65536"]);
+    assert_eq!(small_window, wide_window, "the window does not change results");
+    assert_eq!(s1["provenance"]["pilot_households"], 32768, "two whole blocks");
+    assert_eq!(s2["provenance"]["pilot_households"], 32768);
+    let (whole, s3) = run("whole", &[]);
+    assert_eq!(s3["provenance"]["pilot_households"], 50000, "the default pilot holds the whole population");
+    assert_ne!(whole, small_window, "a smaller pilot estimates the alignment on fewer households");
+    // Zero is refused with the flag named, before any work.
+    let out = incomesim(&["run", "--pilot-households", "0", "--out", base.join("zero").to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--pilot-households"));
+    assert!(!base.join("zero").exists());
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -128,12 +128,22 @@ fn a_child_merges_lever_parameters_and_replaces_or_extends_targets() {
          [levers.dibao]\nurban_threshold_per_month = 750\n{target2}"
     );
     std::fs::write(dir.join("child.toml"), child).expect("write");
-    std::fs::write(dir.join("extend.toml"), format!("base = \"child.toml\"\ntargets_extend = true\n{target2}"))
+    let target3 = target2.replace("\"t2\"", "\"t3\"");
+    std::fs::write(dir.join("extend.toml"), format!("base = \"child.toml\"\ntargets_extend = true\n{target3}"))
+        .expect("write");
+    // Appending a target of a name already used is refused, at the appended target's name.
+    std::fs::write(dir.join("twice.toml"), format!("base = \"child.toml\"\ntargets_extend = true\n{target2}"))
         .expect("write");
     let b = scenario::load(&dir.join("base.toml")).expect("base");
     let c = scenario::load(&dir.join("child.toml")).expect("child");
     let e = scenario::load(&dir.join("extend.toml")).expect("grandchild");
+    let twice = scenario::load(&dir.join("twice.toml")).expect_err("a second t2");
     let _ = std::fs::remove_dir_all(&dir);
+    let problems = twice.problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "targets[1].name");
+    assert!(problems[0].file.ends_with("twice.toml") && problems[0].line == Some(4), "{:?}", problems[0]);
+    assert!(problems[0].message.contains("targets[0]"), "{}", problems[0].message);
 
     assert_eq!((c.name.as_str(), c.seed, c.households), ("child", 9, 1000));
     let dibao = c.reform.iter().find(|r| r.name == "dibao").expect("dibao");
@@ -147,7 +157,7 @@ fn a_child_merges_lever_parameters_and_replaces_or_extends_targets() {
     assert_eq!(*b.dynamics.cpi_inflation.at(y), 0.02);
     // The child's targets replace the base's; targets_extend appends.
     assert_eq!(c.targets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["t2"]);
-    assert_eq!(e.targets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["t2", "t2"]);
+    assert_eq!(e.targets.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["t2", "t3"]);
     assert_eq!(e.name, "child", "the name is inherited");
 }
 

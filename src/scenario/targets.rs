@@ -103,6 +103,19 @@ pub fn targets(
     let before = check.problems.len();
     let out: Vec<Option<Target>> =
         items.iter().enumerate().map(|(i, t)| target(t, &format!("targets[{i}]"), line_labels, years, check)).collect();
+    // A name identifies a target's row in targets.csv, summary.json and the report.
+    for (i, item) in items.iter().enumerate() {
+        let Some(name) = item.get("name") else { continue };
+        let Value::String(text) = &name.value else { continue };
+        let earlier = items[..i]
+            .iter()
+            .position(|other| other.get("name").is_some_and(|n| matches!(&n.value, Value::String(t) if t == text)));
+        if let Some(j) = earlier {
+            let message =
+                format!("the name {text:?} is already the name of targets[{j}]; each target needs its own name");
+            check.push(&name.pos, &format!("targets[{i}].name"), ProblemKind::InvalidValue, message);
+        }
+    }
     if check.problems.len() > before {
         return None;
     }
