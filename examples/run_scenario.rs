@@ -1,4 +1,5 @@
-//! Run a scenario from Rust code and print the year table and the targets.
+//! Run a scenario from Rust code and print the year table, the targets and who
+//! receives each lever's payments (shares by quintile group of the last year).
 //!
 //! Run with `cargo run --release --example run_scenario [SCENARIO.toml] [HOUSEHOLDS]`;
 //! without a file it runs the embedded default scenario (the Liupanshui 2022 plan), and a
@@ -55,6 +56,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             t.name,
             t.target
         );
+    }
+    if let Some(last) = outcome.reform.years.last() {
+        println!(
+            "\nwho receives each lever's payments in {}: share by quintile group, lowest first",
+            last.indicators.year
+        );
+        println!(
+            "  {:<38} {:>12} {:>6} {:>6} {:>6} {:>6} {:>6}",
+            "lever", "million yuan", "Q1", "Q2", "Q3", "Q4", "Q5"
+        );
+        for name in &outcome.lever_names {
+            let Some(r) = last.ledger.get(name) else { continue };
+            let total: f64 = r.paid_by_quintile.iter().sum();
+            if total == 0.0 {
+                continue;
+            }
+            let shares: Vec<String> =
+                r.paid_by_quintile.iter().map(|q| format!("{:>5.1}%", 100.0 * q / total)).collect();
+            println!("  {:<38} {:>12.1} {}", name, r.paid_to_households / 1e6, shares.join(" "));
+        }
     }
     Ok(())
 }

@@ -364,8 +364,10 @@ pub fn report(
         h.push_str(
             "<p class=\"note\">Share of what each lever paid to households in the last year that went to each \
              quintile group (五等份: all residents ranked by per-capita disposable income after every lever, five \
-             groups of equal numbers of households). For a lever that takes income (social contributions, income \
-             tax) the amounts are what households paid.</p>\n",
+             groups of equal numbers of households). Amounts are net over the income parts: for a lever that takes \
+             income (social contributions, income tax) they are what households paid, and a negative share is a \
+             group whose income the lever lowered on balance (start-up support: a wage given up for a first \
+             year in business).</p>\n",
         );
     }
     h.push_str("<h2>Charts</h2>\n");
