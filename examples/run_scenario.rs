@@ -68,12 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         for name in &outcome.lever_names {
             let Some(r) = last.ledger.get(name) else { continue };
-            let total: f64 = r.paid_by_quintile.iter().sum();
-            if total == 0.0 {
-                continue;
-            }
-            let shares: Vec<String> =
-                r.paid_by_quintile.iter().map(|q| format!("{:>5.1}%", 100.0 * q / total)).collect();
+            let Some(shares) = r.quintile_shares() else { continue };
+            let shares: Vec<String> = shares.iter().map(|s| format!("{:>5.1}%", 100.0 * s)).collect();
             println!("  {:<38} {:>12.1} {}", name, r.paid_to_households / 1e6, shares.join(" "));
         }
     }

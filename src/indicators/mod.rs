@@ -114,6 +114,7 @@ pub use outcome::{DibaoLines, HouseholdOutcome, fill_outcomes, outcomes_from};
 pub use sketch::{
     BinnedDistribution, IncomeBin, IncomeSketch, MANTISSA_BITS, OCTAVES, PAGE_BINS, QuintileMeans, RELATIVE_WIDTH,
 };
+pub(crate) use stats::QuintileSplitter;
 pub use stats::{
     HouseholdIncome, household_median, household_quintile_groups, household_quintile_means, person_weighted_median,
     weighted_gini, weighted_theil,

@@ -57,6 +57,15 @@ impl LeverRecord {
         self.recipient_persons += weight * size;
     }
 
+    /// Each quintile group's share of what the lever paid by group
+    /// ([`LeverRecord::paid_by_quintile`]), lowest first, as fractions; `None` when
+    /// nothing was paid. Amounts are net over the income parts, so a share can be
+    /// negative (a group whose income the lever lowered on balance).
+    pub fn quintile_shares(&self) -> Option<[f64; 5]> {
+        let total: f64 = self.paid_by_quintile.iter().sum();
+        (total != 0.0).then(|| self.paid_by_quintile.map(|q| q / total))
+    }
+
     /// Adds another record of the same lever (another chunk), in order.
     pub fn merge(&mut self, other: &LeverRecord) {
         self.paid_to_households += other.paid_to_households;

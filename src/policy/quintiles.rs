@@ -11,6 +11,7 @@
 use rayon::prelude::*;
 
 use super::{Chunk, Ledger, LeverRecord};
+use crate::indicators::QuintileSplitter;
 
 /// A household's place in the ranking by per-capita disposable income.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,17 +45,9 @@ pub(crate) fn per_capita(chunk: &Chunk, h: usize) -> f64 {
     chunk.accounts.disposable(h) / (chunk.pop.households.size[h] as f64).max(1.0)
 }
 
-/// Every chunk's households, unsorted, in chunk order, with the total weight (summed
-/// in household order). The ranking is allocated and written in parallel, chunk by
-/// chunk into its own part.
-pub(crate) fn rank_all(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
-    let mut ranked = Vec::new();
-    let total = rank_all_into(chunks, &mut ranked);
-    (ranked, total)
-}
-
-/// [`rank_all`] into `ranked` (cleared first; its memory is reused), returning the
-/// total weight.
+/// Every chunk's households, unsorted, in chunk order, into `ranked` (cleared first;
+/// its memory is reused), returning the total weight (summed in household order). The
+/// ranking is written in parallel, chunk by chunk into its own part.
 pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     let mut total = 0.0;
     for chunk in chunks {
@@ -86,15 +79,23 @@ pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     total
 }
 
-/// Sorts a ranking by per-capita income, ties by id. Ids are unique, so the order is
-/// total and the unstable parallel sort is deterministic.
+/// The ranking's order of two households' keys `(per_capita, id)`: by per-capita
+/// income, ties by id.
+#[inline]
+fn key_order(a: (f64, u64), b: (f64, u64)) -> std::cmp::Ordering {
+    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+}
+
+/// Sorts a ranking by [`key_order`]. Ids are unique, so the order is total and the
+/// unstable parallel sort is deterministic.
 pub(crate) fn sort(ranked: &mut [Ranked]) {
-    ranked.par_sort_unstable_by(|a, b| a.per_capita.total_cmp(&b.per_capita).then(a.id.cmp(&b.id)));
+    ranked.par_sort_unstable_by(|a, b| key_order((a.per_capita, a.id), (b.per_capita, b.id)));
 }
 
 /// The ranking of all chunks, sorted, with the total weight.
 pub(crate) fn rank(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
-    let (mut ranked, total) = rank_all(chunks);
+    let mut ranked = Vec::new();
+    let total = rank_all_into(chunks, &mut ranked);
     sort(&mut ranked);
     (ranked, total)
 }
@@ -122,22 +123,12 @@ fn group_end(g: usize, total: f64) -> f64 {
     total * (g + 1) as f64 / 5.0
 }
 
-/// The piece of a household's weight that starts at cumulative weight `start` of
-/// `total` with `remaining` weight left: its group (the number of group ends at or
-/// below `start`) and the weight it takes there (up to the group's end; the highest
-/// group takes all that is left). The group's end is above `start`, so a piece is
-/// never empty.
-#[inline]
-fn piece(start: f64, remaining: f64, total: f64) -> (usize, f64) {
-    let g = (0..4).filter(|&k| start >= group_end(k, total)).count();
-    if g == 4 { (4, remaining) } else { (g, remaining.min(group_end(g, total) - start)) }
-}
-
 /// One serial pass over a sorted ranking of total weight `total` (> 0): the
 /// boundaries, and with `shares` the group starts and the cut households' pieces. It
 /// reads the ranking in order and writes only for the few households a boundary cuts.
 pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundaries {
     let mut out = Boundaries::default();
+    let mut splitter = QuintileSplitter::new(total);
     let mut cum = 0.0;
     let mut next_cut = 0;
     for r in ranked {
@@ -146,20 +137,22 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
             out.cuts[next_cut] = r.per_capita;
             next_cut += 1;
         }
-        if shares && w > 0.0 {
-            let (g, take) = piece(cum, w, total);
-            while out.starts.len() < g {
+        if shares {
+            // The indicators' splitter, so the ledger's groups are the quintile means'.
+            let (mut pieces, mut first) = (0, (0u8, 0.0));
+            splitter.place(w, |g, take| {
+                if pieces == 0 {
+                    first = (g as u8, take);
+                } else {
+                    out.extra.push((r.chunk, r.household, g as u8, take));
+                }
+                pieces += 1;
+            });
+            while pieces > 0 && out.starts.len() < first.0 as usize {
                 out.starts.push((r.per_capita, r.id));
             }
-            if take != w {
-                out.cut_first.push((r.chunk, r.household, g as u8, take));
-                let (mut start, mut remaining) = (cum + take, w - take);
-                while remaining > 0.0 {
-                    let (g, take) = piece(start, remaining, total);
-                    out.extra.push((r.chunk, r.household, g as u8, take));
-                    remaining -= take;
-                    start += take;
-                }
+            if pieces > 1 {
+                out.cut_first.push((r.chunk, r.household, first.0, first.1));
             }
         }
         cum += w;
@@ -180,8 +173,7 @@ pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64,
     if w.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return (0, 0.0);
     }
-    let at_or_after = |&(p, i): &(f64, u64)| p.total_cmp(&per_capita).then(i.cmp(&id)).is_le();
-    (starts.iter().filter(|s| at_or_after(s)).count() as u8, w)
+    (starts.iter().filter(|&&start| key_order(start, (per_capita, id)).is_le()).count() as u8, w)
 }
 
 /// Splits a sorted ranking of total weight `total` (> 0) into the five groups:
@@ -189,9 +181,9 @@ pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64,
 /// cumulative weight passes k/5 of the total) and, when `shares` is asked for, each
 /// household's pieces.
 ///
-/// A household's weight runs from the cumulative weight before it to the cumulative
-/// weight after it, and lies in the group of its start unless a boundary cuts it. The
-/// serial pass ([`boundaries`]) only reads the ranking; the groups are then written
+/// Households are placed in ranked order by [`QuintileSplitter`], the rule of the
+/// indicators' quintile groups: a household lies in one group unless a boundary cuts
+/// it. The serial pass ([`boundaries`]) only reads the ranking; the groups are then written
 /// chunk by chunk in household order, in parallel, from each household's key
 /// ([`uncut_piece`]), and the few cut households are set last. Weights are finite and
 /// not negative (the population's invariant), so the cumulative weight never
@@ -284,23 +276,17 @@ mod tests {
     /// household's place: what [`split`] must reproduce bit for bit.
     fn split_household_by_household(ranked: &[Ranked], total: f64, households: &[usize]) -> GroupShares {
         let mut out = GroupShares { first: households.iter().map(|&n| vec![(0, 0.0); n]).collect(), extra: Vec::new() };
-        let mut cum = 0.0;
+        let mut splitter = QuintileSplitter::new(total);
         for r in ranked {
-            let w = r.weight as f64;
-            let (mut start, mut remaining) = (cum, w);
             let mut pieces = 0;
-            while remaining > 0.0 {
-                let (g, take) = piece(start, remaining, total);
+            splitter.place(r.weight as f64, |g, take| {
                 if pieces == 0 {
                     out.first[r.chunk as usize][r.household as usize] = (g as u8, take);
                 } else {
                     out.extra.push((r.chunk, r.household, g as u8, take));
                 }
                 pieces += 1;
-                remaining -= take;
-                start += take;
-            }
-            cum += w;
+            });
         }
         out
     }

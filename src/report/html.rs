@@ -279,17 +279,14 @@ fn incidence_table(outcome: &Outcome) -> String {
     );
     let mut rows = 0;
     for name in &outcome.lever_names {
-        let Some(r) = last.ledger.get(name) else { continue };
-        let total: f64 = r.paid_by_quintile.iter().sum();
-        if total == 0.0 || r.paid_to_households == 0.0 {
-            continue;
-        }
+        let Some(r) = last.ledger.get(name).filter(|r| r.paid_to_households != 0.0) else { continue };
+        let Some(shares) = r.quintile_shares() else { continue };
         rows += 1;
         out.push_str("<tr>");
         out.push_str(&cell(name));
         out.push_str(&num(&format!("{:.2}", r.paid_to_households / 1e8)));
-        for q in r.paid_by_quintile {
-            out.push_str(&num(&format!("{:.1}%", 100.0 * q / total)));
+        for share in shares {
+            out.push_str(&num(&format!("{:.1}%", 100.0 * share)));
         }
         out.push_str("</tr>\n");
     }
