@@ -44,14 +44,23 @@ fn start(scenario: &Path, dir: &Path) -> Child {
 fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
     for sub in ["out", "micro"] {
-        if let Ok(list) = std::fs::read_dir(dir.join(sub)) {
-            for e in list.flatten() {
-                found.push((format!("{sub}/{}", e.file_name().to_string_lossy()), e.path()));
-            }
-        }
+        files_under(&dir.join(sub), sub, &mut found);
     }
     found.sort();
     found
+}
+
+/// The files under `dir` (subfolders such as `out/charts` included), named from `prefix`.
+fn files_under(dir: &Path, prefix: &str, found: &mut Vec<(String, PathBuf)>) {
+    let Ok(list) = std::fs::read_dir(dir) else { return };
+    for e in list.flatten() {
+        let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
+        if e.path().is_dir() {
+            files_under(&e.path(), &name, found);
+        } else {
+            found.push((name, e.path()));
+        }
+    }
 }
 
 fn is_temporary(name: &str) -> bool {
