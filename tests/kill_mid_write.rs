@@ -1,6 +1,7 @@
 //! A run killed at any moment (SIGKILL: no clean-up code runs) never leaves a partial
 //! output file: every file under its final name is complete, byte for byte the file a
-//! finished run writes, and what is left over is only a hidden temporary file.
+//! finished run writes, and what is left over is only a hidden temporary file, which
+//! the next run into the folder removes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,6 +35,9 @@ fn start(scenario: &Path, dir: &Path) -> Child {
         .arg(dir.join("out"))
         .arg("--microdata")
         .arg(dir.join("micro"))
+        // A fixed run date: the report of every run is then byte for byte the reference's,
+        // even when the runs fall in different minutes.
+        .env("SOURCE_DATE_EPOCH", "1767225600")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -106,6 +110,7 @@ fn a_killed_run_leaves_only_complete_files() {
     ];
     let mut killed_mid_write = 0;
     let mut partial_runs = 0;
+    let mut rerun_cleaned = false;
     for (attempt, (moment, reached)) in moments.iter().enumerate() {
         let dir = scratch(&format!("attempt-{attempt}"));
         let mut child = start(&scenario, &dir);
@@ -146,8 +151,23 @@ fn a_killed_run_leaves_only_complete_files() {
                 want.len()
             );
         }
+        // The first folder a kill left a temporary file in is run into again: the new
+        // run removes the dead run's temporary files and writes the complete set.
+        if left.iter().any(|n| is_temporary(n)) && !rerun_cleaned {
+            assert!(start(&scenario, &dir).wait().expect("waits").success());
+            let after = entries(&dir);
+            let names: Vec<&str> = after.iter().map(|(n, _)| n.as_str()).collect();
+            assert!(!names.iter().any(|n| is_temporary(n)), "a rerun leaves no temporary file: {names:?}");
+            assert_eq!(after.len(), reference.len(), "a rerun writes every file: {names:?}");
+            for (name, path) in &after {
+                let (_, complete) = reference.iter().find(|(n, _)| n == name).expect("a reference file");
+                assert!(std::fs::read(path).expect("reads") == std::fs::read(complete).expect("reads"), "{name}");
+            }
+            rerun_cleaned = true;
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
+    assert!(rerun_cleaned, "no kill left a temporary file to clean up");
     assert!(partial_runs > 0, "no run was killed before it finished");
     assert!(killed_mid_write > 0, "no run was killed while a file was being written");
     let _ = std::fs::remove_dir_all(&root);

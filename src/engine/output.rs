@@ -1,7 +1,9 @@
 //! The files a run writes: `indicators.csv`, `targets.csv`, `levers.csv`,
 //! `summary.json`, the charts (`charts/*.svg`, `charts/*.png`) and `report.html`, each
 //! written atomically (a temporary file in the same folder, then a rename), so an
-//! interrupted run never leaves a half-written file.
+//! interrupted run never leaves a half-written file. A run killed outright (SIGKILL,
+//! power loss) can leave its hidden temporary file behind; the next write of the same
+//! file removes it ([`remove_stale_temporaries`]).
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    remove_stale_temporaries(&dir, &name);
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&temp)?;
@@ -34,6 +37,47 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(io)
+}
+
+/// Removes the temporary files of `file_name` in `dir` that a killed process left:
+/// hidden files named `.{file_name}.{pid}.tmp` or `.{file_name}.{pid}.{nanos}.tmp` (the
+/// names [`write_atomic`] and the microdata exporter use) whose process is no longer
+/// running. Returns the files removed. Other files are never touched, nor are those of
+/// a running process (two runs writing into one folder keep their own), and where
+/// process liveness cannot be told (no `/proc`) nothing is removed. Best effort: a
+/// file that cannot be removed stays, and the write goes on.
+pub fn remove_stale_temporaries(dir: &Path, file_name: &str) -> Vec<PathBuf> {
+    let proc_root = Path::new("/proc/self");
+    if file_name.is_empty() || !proc_root.exists() {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let prefix = format!(".{file_name}.");
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| temporary_pid(n, &prefix)) else { continue };
+        let running = pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists();
+        if !running && entry.file_type().is_ok_and(|t| t.is_file()) && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
+/// The process id in a temporary file's name `{prefix}{pid}.tmp` or
+/// `{prefix}{pid}.{digits}.tmp`; `None` for any other name.
+fn temporary_pid(name: &str, prefix: &str) -> Option<u32> {
+    let middle = name.strip_prefix(prefix)?.strip_suffix(".tmp")?;
+    let (pid, rest) = match middle.split_once('.') {
+        Some((pid, rest)) => (pid, Some(rest)),
+        None => (middle, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(pid) || rest.is_some_and(|r| !digits(r)) {
+        return None;
+    }
+    pid.parse().ok()
 }
 
 fn csv_bytes<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
@@ -208,4 +252,56 @@ pub fn write_outputs(
 /// input apart, it does not authenticate them.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        let p = ".levers.csv.";
+        assert_eq!(temporary_pid(".levers.csv.123.tmp", p), Some(123));
+        assert_eq!(temporary_pid(".levers.csv.123.456789.tmp", p), Some(123));
+        for other in [
+            "levers.csv",
+            ".levers.csv.tmp",
+            ".levers.csv..tmp",
+            ".levers.csv.12a.tmp",
+            ".levers.csv.123.4x.tmp",
+            ".levers.csv.123.456.789.tmp",
+            ".levers.csv.123.tmp.bak",
+            ".targets.csv.123.tmp",
+        ] {
+            assert_eq!(temporary_pid(other, p), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_dead_process_temporary_is_removed_and_others_are_kept() {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("incomesim-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creates");
+        // Above any pid_max Linux allows (2^22), so never a running process.
+        let dead = dir.join(".levers.csv.999999999.tmp");
+        let dead_export = dir.join(".levers.csv.999999998.12345.tmp");
+        let mine = dir.join(format!(".levers.csv.{}.tmp", std::process::id()));
+        let other_file = dir.join(".targets.csv.999999999.tmp");
+        let user_file = dir.join(".levers.csv.notes");
+        for f in [&dead, &dead_export, &mine, &other_file, &user_file] {
+            std::fs::write(f, b"x").expect("writes");
+        }
+        let mut removed = remove_stale_temporaries(&dir, "levers.csv");
+        removed.sort();
+        assert_eq!(removed, vec![dead_export.clone(), dead.clone()]);
+        assert!(!dead.exists() && !dead_export.exists());
+        assert!(mine.exists() && other_file.exists() && user_file.exists());
+
+        write_atomic(&dir.join("targets.csv"), b"name\n").expect("writes");
+        assert!(!other_file.exists(), "writing a file removes its own stale temporaries");
+        assert_eq!(std::fs::read(dir.join("targets.csv")).expect("reads"), b"name\n");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -296,6 +296,7 @@ impl Target {
             _ => PathBuf::from("."),
         };
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::engine::output::remove_stale_temporaries(&dir, &file_name);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let temp = dir.join(format!(".{file_name}.{}.{nanos}.tmp", std::process::id()));
         let file = OpenOptions::new()

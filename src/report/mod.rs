@@ -77,9 +77,15 @@ pub fn write_report(
     Ok(written)
 }
 
-/// The current time as `YYYY-MM-DD HH:MM UTC` (the report's run date).
+/// The report's run date as `YYYY-MM-DD HH:MM UTC`: the current time, or the time in
+/// the `SOURCE_DATE_EPOCH` environment variable (seconds since 1970, the
+/// reproducible-builds convention) when it is set to a number, so that two runs of
+/// one scenario and seed can write byte-identical reports.
 pub fn utc_now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let fixed = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let secs = fixed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    });
     utc_date(secs)
 }
 
