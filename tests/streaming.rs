@@ -94,6 +94,44 @@ fn streaming_is_exact_across_windows_and_threads_and_close_to_the_materialised_r
     }
 }
 
+/// Every variant goes on from one shared base year (and the dynamics into the first
+/// projected year), computed with whatever any variant keeps of it: what a variant
+/// gets must not depend on the variants run with it. The Shapley coalitions keep sums
+/// only; the reform keeps outcomes and writes the base year's microdata.
+#[test]
+fn a_variant_gets_the_same_results_whatever_variants_run_with_it() {
+    let s = scenario();
+    let mut with_coalitions = s.clone();
+    with_coalitions.shapley = true;
+    let base_year = s.profile.base_year;
+    let years = (s.last_year - base_year) as usize + 1;
+    for pilot in [PILOT, HOUSEHOLDS] {
+        let dir = std::env::temp_dir().join(format!("incomesim-shared-start-{}-{pilot}", std::process::id()));
+        let alone = run(&s, 2, |p| p.pilot_households(pilot).keep_outcomes(true));
+        let shared =
+            run(&with_coalitions, 2, |p| p.pilot_households(pilot).keep_outcomes(true).microdata(base_year, &dir));
+        assert!(alone.contributions.is_none() && shared.contributions.is_some());
+        assert_eq!(json(&alone.reform), json(&shared.reform), "pilot {pilot}: reform");
+        assert_eq!(json(&alone.baseline), json(&shared.baseline), "pilot {pilot}: baseline");
+        for (a, b) in [(&alone.reform, &shared.reform), (&alone.baseline, &shared.baseline)] {
+            assert_eq!(a.outcomes.len(), years);
+            assert!(a.outcomes.iter().all(|o| o.len() >= HOUSEHOLDS), "every household kept every year");
+            assert_eq!(format!("{:?}", a.outcomes), format!("{:?}", b.outcomes), "pilot {pilot}: outcomes");
+        }
+        // The base year is the same for every variant, and its quintile groups add up.
+        assert_eq!(json(&shared.reform.years[0]), json(&shared.baseline.years[0]));
+        for r in &shared.reform.years[0].ledger.records {
+            let sum: f64 = r.paid_by_quintile.iter().sum();
+            assert!((sum - r.paid_to_households).abs() <= 1e-6 * (1.0 + r.paid_to_households.abs()), "{}", r.lever);
+        }
+        assert!(shared.reform.years[0].ledger.records.iter().any(|r| r.paid_to_households > 0.0));
+        // The base year's microdata were written once, a row per household.
+        let rows = std::fs::read_to_string(dir.join("households.csv")).expect("microdata").lines().count() - 1;
+        assert_eq!(rows, HOUSEHOLDS);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
 #[test]
 fn rationed_places_add_up_block_by_block() {
     let mut s = scenario();

@@ -19,6 +19,16 @@
 //!    in block order and the blocks dropped. Memory is bounded by the pilot and the
 //!    window, not by `N`.
 //!
+//! # A shared start
+//! Every variant runs the base rules in the base year, and its levers act from the
+//! first projected year on; the dynamics and alignment into that year read only the
+//! base year's households (and the baseline's alignment factors, which every variant
+//! takes). So the base year and the dynamics into the first projected year are
+//! computed once per block, with whatever any variant keeps of the base year
+//! (quintile groups, outcomes, microdata), and every variant goes on from a copy: each
+//! gets bit for bit what its own base year would have given, and a run of `V`
+//! variants over `Y` years does `V × (Y − 1) + 1` levers passes instead of `V × Y`.
+//!
 //! When `N` fits in the pilot there is no stream: the pilot is the run, and the
 //! ledger's quintile groups are exact (a global ranking). The pilot's blocks are
 //! computed exactly as the stream computes them (same weights, same rationing quotas,
@@ -470,7 +480,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
 }
 
 /// The merged summary of one year of one variant.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct YearAcc {
     sums: IndicatorSums,
     tracking: Option<TrackingSums>,
@@ -524,12 +534,90 @@ fn year_indicators(year: u16, acc: &YearAcc, options: &IndicatorOptions) -> Year
 }
 
 /// What the pilot fixed for one variant, which its stream blocks read.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PilotVariant {
     years: Vec<YearAcc>,
     contexts: Vec<YearContext>,
     paths: BaselinePaths,
     cuts: Vec<[f64; 4]>,
+}
+
+/// What a variant keeps of a year beyond its sums and ledger.
+#[derive(Debug, Clone, Copy)]
+struct Wants {
+    /// The ledger's quintile groups ([`Detail::Full`]).
+    full: bool,
+    /// Every household's outcome.
+    keep: bool,
+    /// The microdata of the year.
+    export: bool,
+}
+
+/// A variant's pilot part way through its years: the blocks, their outcome tracks and
+/// what the years so far left (the baseline also carries its income index, its first
+/// year's means and its market sums, from which it sets its own paths).
+#[derive(Debug)]
+struct PilotState {
+    chunks: Vec<Chunk>,
+    tracks: Vec<Track>,
+    out: PilotVariant,
+    income_index: [f64; 2],
+    first_means: Option<[f64; 2]>,
+    market_before: [[f64; 3]; 2],
+    /// The context of a year whose dynamics and alignment are done and whose levers
+    /// are not.
+    pending: Option<YearContext>,
+}
+
+impl PilotState {
+    /// A copy for another variant (the blocks copied in parallel).
+    fn copy(&self) -> PilotState {
+        PilotState {
+            chunks: self.chunks.par_iter().cloned().collect(),
+            tracks: self.tracks.par_iter().cloned().collect(),
+            out: self.out.clone(),
+            income_index: self.income_index,
+            first_means: self.first_means,
+            market_before: self.market_before,
+            pending: self.pending.clone(),
+        }
+    }
+}
+
+impl YearAcc {
+    /// Drops what a variant that does not want it would not have: the ledger's
+    /// quintile groups (left at zero, as never added) and the kept outcomes.
+    fn keep_only(&mut self, wants: Wants) {
+        if !wants.full {
+            for r in &mut self.ledger.records {
+                r.paid_by_quintile = [0.0; 5];
+            }
+        }
+        if !wants.keep {
+            self.outcomes = Vec::new();
+        }
+    }
+}
+
+impl BlockYear {
+    /// This block-year as a variant that wants `wants` would have computed it: a copy
+    /// without the quintile groups or outcomes it does not want; the microdata piece
+    /// is moved to the variant that exports it.
+    fn for_variant(&mut self, wants: Wants) -> BlockYear {
+        let mut ledger = self.ledger.clone();
+        if !wants.full {
+            for r in &mut ledger.records {
+                r.paid_by_quintile = [0.0; 5];
+            }
+        }
+        BlockYear {
+            sums: self.sums.clone(),
+            tracking: self.tracking.clone(),
+            ledger,
+            outcomes: if wants.keep { self.outcomes.clone() } else { None },
+            export: if wants.export { self.export.take() } else { None },
+        }
+    }
 }
 
 impl ReplicationRun<'_> {
@@ -580,14 +668,22 @@ impl ReplicationRun<'_> {
         timings.time("fertility_calibration", true, || self.dynamics.calibrate_fertility_on(&pilot));
 
         let total_steps = variants.len() * self.years();
+        let wants = self.shared_wants(variants, exporter.is_some());
+        let mut start = Some(self.pilot_start(pilot, wants, &mut exporter, total_steps, &mut timings)?);
         let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
         for (v, spec) in variants.iter().enumerate() {
+            // The last variant takes the shared start; the others copy it.
+            let st = if v + 1 == variants.len() {
+                start.take()
+            } else {
+                timings.time("pilot_copy", false, || start.as_ref().map(PilotState::copy))
+            };
+            let Some(st) = st else { break };
             let paths = pilots.first().map(|p| &p.paths);
             let steps = (v * self.years(), total_steps);
-            let result = self.pilot_variant(&pilot, spec, paths, &mut exporter, steps, &mut timings)?;
+            let result = self.pilot_variant(st, spec, paths, &mut exporter, steps, &mut timings)?;
             pilots.push(result);
         }
-        timings.time("pilot_drop", true, || drop(pilot));
 
         let mut stats = StreamStats {
             blocks: self.plan.blocks(),
@@ -638,10 +734,73 @@ impl ReplicationRun<'_> {
         Ok((results, stats, timings))
     }
 
-    /// The pilot of one variant: every pilot block, year by year in lockstep.
+    /// What the shared start of every variant keeps: the union of what the variants
+    /// want of the base year (all run the base rules on the same population then).
+    fn shared_wants(&self, variants: &[VariantSpec], exporting: bool) -> Wants {
+        let base_year = self.scenario.profile.base_year;
+        Wants {
+            full: variants.iter().any(|v| v.detail == Detail::Full),
+            keep: variants.iter().any(|v| self.wants(v, base_year, exporting).keep),
+            export: variants.iter().any(|v| self.wants(v, base_year, exporting).export),
+        }
+    }
+
+    /// What a variant keeps of `year`.
+    fn wants(&self, spec: &VariantSpec, year: u16, exporting: bool) -> Wants {
+        let full = spec.detail == Detail::Full;
+        Wants { full, keep: self.keep_outcomes && full, export: spec.export == Some(year) && exporting }
+    }
+
+    /// The start every variant shares: the pilot's base year under the base rules and
+    /// the dynamics and alignment into the first projected year, which read nothing a
+    /// variant sets (its levers act from the first projected year on). Computed once
+    /// as the baseline computes it; the variants then go on from copies of it
+    /// ([`ReplicationRun::pilot_variant`]), which gives each the results it would get
+    /// from its own base year, bit for bit.
+    fn pilot_start(
+        &self,
+        base: Vec<Population>,
+        wants: Wants,
+        exporter: &mut Option<&mut FileExporter>,
+        total_steps: usize,
+        timings: &mut PhaseTimings,
+    ) -> Result<PilotState> {
+        let s = self.scenario;
+        let base_year = s.profile.base_year;
+        let chunks: Vec<Chunk> = base.into_iter().map(Chunk::new).collect();
+        let mut st = PilotState {
+            tracks: vec![Track::default(); chunks.len()],
+            market_before: timings.time("alignment", false, || MarketSums::merged(&chunks).per_capita()),
+            chunks,
+            out: PilotVariant {
+                years: Vec::new(),
+                contexts: Vec::new(),
+                paths: BaselinePaths::default(),
+                cuts: Vec::new(),
+            },
+            income_index: [1.0, 1.0],
+            first_means: None,
+            pending: None,
+        };
+        let ctx = self.begin_year(&mut st, base_year, None, timings);
+        self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
+        self.report(1, total_steps, "pilot");
+        if base_year < s.last_year {
+            st.pending = Some(self.begin_year(&mut st, base_year + 1, None, timings));
+        }
+        // This year's accounts and lever columns are rebuilt next year: the copies for
+        // the variants carry only the households.
+        for c in &mut st.chunks {
+            *c = Chunk::new(std::mem::take(&mut c.pop));
+        }
+        Ok(st)
+    }
+
+    /// The pilot of one variant: from the shared start ([`ReplicationRun::pilot_start`]),
+    /// every pilot block, year by year in lockstep.
     fn pilot_variant(
         &self,
-        base: &[Population],
+        mut st: PilotState,
         spec: &VariantSpec,
         paths: Option<&BaselinePaths>,
         exporter: &mut Option<&mut FileExporter>,
@@ -650,123 +809,165 @@ impl ReplicationRun<'_> {
     ) -> Result<PilotVariant> {
         let s = self.scenario;
         let base_year = s.profile.base_year;
-        let streams = self.plan.streams();
-        let mut chunks: Vec<Chunk> =
-            timings.time("pilot_copy", false, || base.par_iter().map(|p| Chunk::new(p.clone())).collect());
-        let mut tracks: Vec<Track> = vec![Track::default(); chunks.len()];
-        let mut out =
-            PilotVariant { years: Vec::new(), contexts: Vec::new(), paths: BaselinePaths::default(), cuts: Vec::new() };
-        let mut income_index = [1.0, 1.0];
-        let mut first_means: Option<[f64; 2]> = None;
-        let mut market_before = timings.time("alignment", false, || MarketSums::merged(&chunks).per_capita());
-        for year in base_year..=s.last_year {
+        let exporting = exporter.is_some();
+        st.out.years[0].keep_only(self.wants(spec, base_year, exporting));
+        if steps_before > 0 {
+            // Its base year, done in the shared start.
+            self.report(steps_before + 1, total_steps, "pilot");
+        }
+        if spec.detail != Detail::Full {
+            st.out.cuts.clear();
+        }
+        let mut ctx = st.pending.take();
+        for year in base_year + 1..=s.last_year {
+            let ctx = match ctx.take() {
+                Some(c) => c,
+                None => self.begin_year(&mut st, year, paths, timings),
+            };
+            let wants = self.wants(spec, year, exporting);
+            self.finish_year(&mut st, ctx, &spec.set, wants, paths, exporter, timings)?;
             let t = (year - base_year) as usize;
-            if let Some(p) = paths {
-                income_index = p.income.get(t).copied().unwrap_or(income_index);
-            }
-            out.paths.income.push(income_index);
-            let ctx = YearContext {
-                year,
-                base_year,
-                seed: self.seed,
-                price_index: self.dynamics.price_index(year),
-                income_index,
-            };
-            let active = if year > base_year {
-                timings.time("dynamics", false, || {
-                    chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop))
-                });
-                let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
-                    Some(f) => *f,
-                    None => {
-                        // The baseline's own: the assumed growth of each per-capita part
-                        // over what the dynamics delivered.
-                        let now = MarketSums::merged(&chunks).per_capita();
-                        let growth = self.dynamics.part_growth(year);
-                        let mut f = [[1.0; 3]; 2];
-                        for r in 0..2 {
-                            for k in 0..3 {
-                                if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
-                                    f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
-                                }
-                            }
-                        }
-                        f
-                    }
-                });
-                timings.time("alignment", false, || {
-                    chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
-                    if paths.is_none() {
-                        market_before = MarketSums::merged(&chunks).per_capita();
-                    }
-                });
-                out.paths.alignment.push(factors);
-                &spec.set
-            } else {
-                out.paths.alignment.push([[1.0; 3]; 2]);
-                self.base_rules
-            };
-            let lines = dibao_lines(active, &ctx, &s.profile);
-            let step = YearStep {
-                ctx: &ctx,
-                active,
-                lines: &lines,
-                options: self.options,
-                keep: self.keep_outcomes && spec.detail == Detail::Full,
-                export: spec.export == Some(year) && exporter.is_some(),
-            };
-            let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
-                chunks
-                    .par_iter_mut()
-                    .zip(tracks.par_iter_mut())
-                    .enumerate()
-                    .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
-                    .collect::<Result<_>>()
-            })?;
-            let mut acc = YearAcc::new(self.options);
-            if spec.detail == Detail::Full && streams {
-                // Quintile boundaries from the pilot, applied block by block as the stream does.
-                let cuts = quintile_groups(&chunks, &mut Ledger::default(), timings);
-                timings.time("quintile_sums", false, || {
-                    chunks
-                        .par_iter()
-                        .zip(blocks.par_iter_mut())
-                        .for_each(|(c, by)| paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger))
-                });
-                out.cuts.push(cuts);
-            }
-            timings.time("merge", true, || -> Result<()> {
-                for by in blocks {
-                    acc.merge(by, exporter)?;
-                }
-                Ok(())
-            })?;
-            if spec.detail == Detail::Full && !streams {
-                // The pilot is the population: exact quintile groups.
-                quintile_groups(&chunks, &mut acc.ledger, timings);
-            }
-            if paths.is_none() {
-                let means = acc.means();
-                match first_means {
-                    None => first_means = Some(means),
-                    Some(m0) => {
-                        for k in 0..2 {
-                            if m0[k] > 0.0 {
-                                income_index[k] = means[k] / m0[k];
-                            }
-                        }
-                    }
-                }
-            }
-            out.years.push(acc);
-            out.contexts.push(ctx);
             self.report(steps_before + t + 1, total_steps, "pilot");
         }
-        timings.time("pilot_drop", true, || drop(chunks));
-        Ok(out)
+        timings.time("pilot_drop", true, || drop(st.chunks));
+        Ok(st.out)
     }
 
-    /// One stream block carried through every year of every variant.
+    /// The start of a pilot year: its context, and after the base year the dynamics
+    /// and the alignment of market incomes (the baseline's own factors when `paths` is
+    /// `None`, else the baseline's).
+    fn begin_year(
+        &self,
+        st: &mut PilotState,
+        year: u16,
+        paths: Option<&BaselinePaths>,
+        timings: &mut PhaseTimings,
+    ) -> YearContext {
+        let base_year = self.scenario.profile.base_year;
+        let t = (year - base_year) as usize;
+        if let Some(p) = paths {
+            st.income_index = p.income.get(t).copied().unwrap_or(st.income_index);
+        }
+        st.out.paths.income.push(st.income_index);
+        let ctx = YearContext {
+            year,
+            base_year,
+            seed: self.seed,
+            price_index: self.dynamics.price_index(year),
+            income_index: st.income_index,
+        };
+        if year == base_year {
+            st.out.paths.alignment.push([[1.0; 3]; 2]);
+            return ctx;
+        }
+        let chunks = &mut st.chunks;
+        timings.time("dynamics", false, || chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop)));
+        let market_before = st.market_before;
+        let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
+            Some(f) => *f,
+            None => {
+                // The baseline's own: the assumed growth of each per-capita part
+                // over what the dynamics delivered.
+                let now = MarketSums::merged(chunks).per_capita();
+                let growth = self.dynamics.part_growth(year);
+                let mut f = [[1.0; 3]; 2];
+                for r in 0..2 {
+                    for k in 0..3 {
+                        if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
+                            f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
+                        }
+                    }
+                }
+                f
+            }
+        });
+        timings.time("alignment", false, || {
+            chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
+            if paths.is_none() {
+                st.market_before = MarketSums::merged(chunks).per_capita();
+            }
+        });
+        st.out.paths.alignment.push(factors);
+        ctx
+    }
+
+    /// The rest of a pilot year: the levers of `active`, the sums of every block and
+    /// what `wants` asks for (quintile groups, outcomes, microdata), merged in block
+    /// order; without `paths` (the baseline) the income index moves with the means.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_year(
+        &self,
+        st: &mut PilotState,
+        ctx: YearContext,
+        active: &LeverSet,
+        wants: Wants,
+        paths: Option<&BaselinePaths>,
+        exporter: &mut Option<&mut FileExporter>,
+        timings: &mut PhaseTimings,
+    ) -> Result<()> {
+        let s = self.scenario;
+        let streams = self.plan.streams();
+        let lines = dibao_lines(active, &ctx, &s.profile);
+        let step = YearStep {
+            ctx: &ctx,
+            active,
+            lines: &lines,
+            options: self.options,
+            keep: wants.keep,
+            export: wants.export,
+        };
+        let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
+        let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
+            chunks
+                .par_iter_mut()
+                .zip(tracks.par_iter_mut())
+                .enumerate()
+                .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
+                .collect::<Result<_>>()
+        })?;
+        let mut acc = YearAcc::new(self.options);
+        if wants.full && streams {
+            // Quintile boundaries from the pilot, applied block by block as the stream does.
+            let cuts = quintile_groups(chunks, &mut Ledger::default(), timings);
+            timings.time("quintile_sums", false, || {
+                chunks
+                    .par_iter()
+                    .zip(blocks.par_iter_mut())
+                    .for_each(|(c, by)| paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger))
+            });
+            st.out.cuts.push(cuts);
+        }
+        timings.time("merge", true, || -> Result<()> {
+            for by in blocks {
+                acc.merge(by, exporter)?;
+            }
+            Ok(())
+        })?;
+        if wants.full && !streams {
+            // The pilot is the population: exact quintile groups.
+            quintile_groups(chunks, &mut acc.ledger, timings);
+        }
+        if paths.is_none() {
+            let means = acc.means();
+            match st.first_means {
+                None => st.first_means = Some(means),
+                Some(m0) => {
+                    for k in 0..2 {
+                        if m0[k] > 0.0 {
+                            st.income_index[k] = means[k] / m0[k];
+                        }
+                    }
+                }
+            }
+        }
+        st.out.years.push(acc);
+        st.out.contexts.push(ctx);
+        Ok(())
+    }
+
+    /// One stream block carried through every year of every variant: the base year and
+    /// the dynamics into the first projected year once (as the pilot's shared start),
+    /// then each variant from a copy.
     fn stream_block(
         &self,
         b: usize,
@@ -774,30 +975,56 @@ impl ReplicationRun<'_> {
         pilots: &[PilotVariant],
         normalisation: WeightNormalisation,
     ) -> Result<Vec<Vec<BlockYear>>> {
-        let base = self.generate_block(b, Some(&normalisation));
+        let (Some(first), Some(ctx0)) = (pilots.first(), pilots.first().and_then(|p| p.contexts.first())) else {
+            return Ok(Vec::new());
+        };
         let share = self.plan.share(b);
-        let base_year = self.scenario.profile.base_year;
+        let mut chunk = Chunk::new(self.generate_block(b, Some(&normalisation)));
+        let mut track = Track::default();
+        let wants = self.shared_wants(variants, true);
+        let lines = dibao_lines(self.base_rules, ctx0, &self.scenario.profile);
+        let step = YearStep {
+            ctx: ctx0,
+            active: self.base_rules,
+            lines: &lines,
+            options: self.options,
+            keep: wants.keep,
+            export: wants.export,
+        };
+        let mut base_by = block_year(&mut chunk, &mut track, share, &step)?;
+        // Every full variant's pilot found the same base-year boundaries.
+        let cuts =
+            variants.iter().zip(pilots).find(|(v, _)| v.detail == Detail::Full).and_then(|(_, p)| p.cuts.first());
+        if let Some(cuts) = cuts {
+            paid_by_quintile_with_cuts(&chunk, cuts, &mut base_by.ledger);
+        }
+        if let Some(ctx1) = first.contexts.get(1) {
+            self.dynamics.advance(ctx1, &mut chunk.pop);
+            align(&mut chunk.pop, &first.paths.alignment[1]);
+        }
+        let mut shared = Some((Chunk::new(chunk.pop), track));
         let mut out = Vec::with_capacity(variants.len());
-        for (spec, pilot) in variants.iter().zip(pilots) {
-            let mut chunk = Chunk::new(base.clone());
-            let mut track = Track::default();
+        for (v, (spec, pilot)) in variants.iter().zip(pilots).enumerate() {
+            let Some((mut chunk, mut track)) = (if v + 1 == variants.len() { shared.take() } else { shared.clone() })
+            else {
+                break;
+            };
             let mut years = Vec::with_capacity(pilot.contexts.len());
-            for (t, ctx) in pilot.contexts.iter().enumerate() {
-                let active = if ctx.year > base_year {
+            years.push(base_by.for_variant(self.wants(spec, ctx0.year, true)));
+            for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
+                if t > 1 {
                     self.dynamics.advance(ctx, &mut chunk.pop);
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
-                    &spec.set
-                } else {
-                    self.base_rules
-                };
-                let lines = dibao_lines(active, ctx, &self.scenario.profile);
+                }
+                let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
+                let wants = self.wants(spec, ctx.year, true);
                 let step = YearStep {
                     ctx,
-                    active,
+                    active: &spec.set,
                     lines: &lines,
                     options: self.options,
-                    keep: self.keep_outcomes && spec.detail == Detail::Full,
-                    export: spec.export == Some(ctx.year),
+                    keep: wants.keep,
+                    export: wants.export,
                 };
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {

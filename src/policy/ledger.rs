@@ -37,24 +37,21 @@ pub struct LeverRecord {
 }
 
 impl LeverRecord {
-    /// Adds one household's amount.
+    /// Adds one household's amount (nothing for an amount of 0).
+    ///
+    /// Without branches on the data: a household that is not urban, not formerly poor
+    /// or paid nothing adds zeros, which leave a sum as it was (a sum started at +0 is
+    /// never −0), so the result is bit for bit that of adding only where it applies.
     #[inline]
     pub fn add_household(&mut self, amount: f64, weight: f64, size: f64, urban: bool, formerly_poor: bool) {
-        if amount == 0.0 {
-            return;
-        }
         let w = amount * weight;
+        let paid = amount != 0.0;
         self.paid_to_households += w;
-        if urban {
-            self.paid_urban += w;
-        } else {
-            self.paid_rural += w;
-        }
-        if formerly_poor {
-            self.paid_formerly_poor += w;
-        }
-        self.recipient_households += weight;
-        self.recipient_persons += weight * size;
+        self.paid_urban += if urban { w } else { 0.0 };
+        self.paid_rural += if urban { 0.0 } else { w };
+        self.paid_formerly_poor += if formerly_poor { w } else { 0.0 };
+        self.recipient_households += if paid { weight } else { 0.0 };
+        self.recipient_persons += if paid { weight * size } else { 0.0 };
     }
 
     /// Each quintile group's share of what the lever paid by group
