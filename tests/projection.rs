@@ -201,3 +201,42 @@ fn replications_with_uncertain_growth_give_intervals() {
     let reform_minus_baseline = o.difference(2024, "urban", "mean_disposable").expect("difference");
     assert_eq!(reform_minus_baseline, 0.0, "no levers: reform equals baseline");
 }
+
+/// Replications of a city too small to keep every thread busy (one block) run side by
+/// side; the results are those of running them one after the other, in order, and the
+/// progress hook counts the replications finished.
+#[test]
+fn replications_side_by_side_give_the_results_of_one_after_the_other() {
+    use std::sync::{Arc, Mutex};
+    let mut s = scenario("wuzhong-2022", 1_500, &[("dibao", "grace_months = 3")]);
+    s.shapley = false;
+    s.last_year = 2023;
+    s.replications = 7;
+    s.uncertainty = vec![incomesim::engine::Uncertain { assumption: "wage_growth_urban".into(), sd: 0.02 }];
+    let on = |threads: usize, hook: Option<Arc<Mutex<Vec<incomesim::engine::projection::Progress>>>>| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| {
+            let p = Projection::new(&s);
+            let p = match hook {
+                Some(seen) => p.on_progress(move |x| seen.lock().expect("lock").push(x)),
+                None => p,
+            };
+            p.run().expect("runs")
+        })
+    };
+    let one_after_the_other = on(1, None);
+    let seen: Arc<Mutex<Vec<incomesim::engine::projection::Progress>>> = Arc::default();
+    let side_by_side = on(3, Some(seen.clone()));
+    assert_eq!(one_after_the_other.replications.len(), 7);
+    assert_eq!(json(&one_after_the_other.replications), json(&side_by_side.replications));
+    assert_eq!(json(&one_after_the_other.baseline), json(&side_by_side.baseline));
+    assert_eq!(json(&one_after_the_other.targets), json(&side_by_side.targets));
+    // The replications differ from one another (their own seeds and growth draws).
+    let urban = |v: &incomesim::engine::VariantResult| v.lookup(2023, "urban", "mean_disposable");
+    assert_ne!(urban(&side_by_side.replications[1]), urban(&side_by_side.replications[2]));
+    let seen = seen.lock().expect("lock").clone();
+    let mut done: Vec<usize> = seen.iter().filter(|p| p.stage == "replications").map(|p| p.done).collect();
+    done.sort_unstable();
+    assert_eq!(done, (2..=7).collect::<Vec<_>>(), "{seen:?}");
+    assert!(seen.iter().filter(|p| p.stage == "replications").all(|p| p.total == 7));
+}

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::shapley::{self, Coalition, Contributions};
@@ -287,7 +288,8 @@ pub struct Progress {
     pub done: usize,
     /// Steps of the stage.
     pub total: usize,
-    /// The stage: `pilot` or `stream`.
+    /// The stage: `pilot` or `stream` (within a replication), or `replications`
+    /// (replications finished, when replications after the first run side by side).
     pub stage: &'static str,
 }
 
@@ -519,19 +521,15 @@ impl<'a> Projection<'a> {
             None => None,
         };
 
-        let mut replications = Vec::with_capacity(s.replications.max(1));
-        let mut baseline = None;
-        let mut contributions = None;
-        let mut stats = StreamStats::default();
-        let mut timings = PhaseTimings::default();
-        for r in 0..s.replications.max(1) {
+        // One replication: its coalitions' results, with the stream's figures. The first
+        // carries the Shapley coalitions and writes the microdata; the others run the
+        // baseline and the reform only.
+        let replicate = |r: usize,
+                         progress: Option<&ProgressFn>,
+                         exporter: Option<&mut crate::microdata::FileExporter>| {
             let seed = s.seed.wrapping_add(r as u64);
-            let coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
-            let coalitions: Vec<Coalition> = {
-                let mut v = coalitions;
-                v.dedup();
-                v
-            };
+            let mut coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
+            coalitions.dedup();
             let variants: Vec<VariantSpec> = coalitions
                 .iter()
                 .map(|&c| VariantSpec {
@@ -550,24 +548,58 @@ impl<'a> Projection<'a> {
                 options: &options,
                 plan,
                 keep_outcomes: self.keep_outcomes,
-                progress: self.progress.as_deref(),
+                progress,
                 microdata: microdata.as_deref(),
             };
-            let (results, st, phases) = run.run(&variants, if r == 0 { exporter.as_mut() } else { None })?;
-            stats.add(&st);
-            timings.add(&phases);
-            let mut by_coalition: std::collections::HashMap<Coalition, VariantResult> =
+            let (results, st, phases) = run.run(&variants, exporter)?;
+            let by_coalition: std::collections::HashMap<Coalition, VariantResult> =
                 coalitions.iter().copied().zip(results).collect();
-            let reform_result = by_coalition.get(&all).cloned().unwrap_or_else(empty_variant);
-            if r == 0 {
-                if shapley_wanted {
-                    contributions = Some(contributions_of(&mut |c| {
-                        by_coalition.get(&c).map_or_else(|| vec![0.0; SHAPLEY_OUTCOMES.len()], |v| v.shapley_outcomes())
-                    }));
-                }
-                baseline = by_coalition.remove(&0);
+            Ok::<_, Error>((by_coalition, st, phases))
+        };
+
+        let (mut by_coalition, mut stats, mut timings) = replicate(0, self.progress.as_deref(), exporter.as_mut())?;
+        let mut replications = Vec::with_capacity(s.replications.max(1));
+        replications.push(by_coalition.get(&all).cloned().unwrap_or_else(empty_variant));
+        let contributions = shapley_wanted.then(|| {
+            contributions_of(&mut |c| {
+                by_coalition.get(&c).map_or_else(|| vec![0.0; SHAPLEY_OUTCOMES.len()], |v| v.shapley_outcomes())
+            })
+        });
+        let baseline = by_coalition.remove(&0);
+        drop(by_coalition);
+        // The other replications, in order. Each is independent (its own seed), so when
+        // one replication cannot keep every thread busy (fewer blocks than threads: a
+        // city) they run side by side, as many at a time as there are threads; results
+        // are the same either way.
+        let others: Vec<usize> = (1..s.replications.max(1)).collect();
+        let threads = rayon::current_num_threads();
+        let side_by_side = plan.blocks() < threads && !others.is_empty();
+        let reform_of = |r: usize, progress: Option<&ProgressFn>| {
+            replicate(r, progress, None)
+                .map(|(mut by, st, phases)| (by.remove(&all).unwrap_or_else(empty_variant), st, phases))
+        };
+        let finished = std::sync::atomic::AtomicUsize::new(1);
+        for window in others.chunks(if side_by_side { threads } else { 1 }) {
+            let results: Vec<_> = if side_by_side {
+                window
+                    .par_iter()
+                    .map(|&r| {
+                        let out = reform_of(r, None);
+                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        if let Some(f) = self.progress.as_deref() {
+                            f(Progress { done, total: s.replications, stage: "replications" });
+                        }
+                        out
+                    })
+                    .collect::<Result<_>>()?
+            } else {
+                window.iter().map(|&r| reform_of(r, self.progress.as_deref())).collect::<Result<_>>()?
+            };
+            for (reform_result, st, phases) in results {
+                stats.add(&st);
+                timings.add(&phases);
+                replications.push(reform_result);
             }
-            replications.push(reform_result);
         }
         if let Some(e) = exporter {
             e.commit()?;
