@@ -240,3 +240,41 @@ fn replications_side_by_side_give_the_results_of_one_after_the_other() {
     assert_eq!(done, (2..=7).collect::<Vec<_>>(), "{seen:?}");
     assert!(seen.iter().filter(|p| p.stage == "replications").all(|p| p.total == 7));
 }
+
+/// A city's Shapley coalitions run side by side after the baseline (one block, fewer
+/// than the threads); the reform writes its microdata on its own. Everything is as
+/// when they run one after the other.
+#[test]
+fn coalitions_side_by_side_give_the_results_of_one_after_the_other() {
+    let mut s = scenario(
+        "wuzhong-2022",
+        2_000,
+        &[
+            ("resident_pension", "yearly_increment_per_month = 5"),
+            ("dibao", "grace_months = 3"),
+            ("skills_training", "places_per_year = 3000"),
+        ],
+    );
+    s.last_year = 2023;
+    let dir =
+        |threads: usize| std::env::temp_dir().join(format!("incomesim-coalitions-{}-{threads}", std::process::id()));
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| Projection::new(&s).keep_outcomes(true).microdata(2022, dir(threads)).run().expect("runs"))
+    };
+    let (one, three) = (on(1), on(3));
+    let contributions = three.contributions.as_ref().expect("contributions");
+    assert_eq!(json(&one.contributions), json(&three.contributions));
+    assert!(contributions.value.iter().any(|v| v[1] != 0.0), "the coalitions differ");
+    assert_eq!(json(&one.reform), json(&three.reform));
+    assert_eq!(json(&one.baseline), json(&three.baseline));
+    assert_eq!(format!("{:?}", one.reform.outcomes), format!("{:?}", three.reform.outcomes));
+    for file in ["households.csv", "persons.csv"] {
+        let a = std::fs::read(dir(1).join(file)).expect("microdata");
+        assert!(a == std::fs::read(dir(3).join(file)).expect("microdata"), "{file}");
+        assert!(a.len() > 1000);
+    }
+    for t in [1, 3] {
+        std::fs::remove_dir_all(dir(t)).ok();
+    }
+}

@@ -620,7 +620,21 @@ impl BlockYear {
     }
 }
 
+/// The pilot's variant-years done and to do, for the progress hook (counted across
+/// variants running side by side).
+#[derive(Debug)]
+struct Steps {
+    done: AtomicUsize,
+    total: usize,
+}
+
 impl ReplicationRun<'_> {
+    /// Counts one variant-year of the pilot done and reports it.
+    fn step(&self, steps: &Steps) {
+        let done = steps.done.fetch_add(1, Ordering::SeqCst) + 1;
+        self.report(done, steps.total, "pilot");
+    }
+
     fn report(&self, done: usize, total: usize, stage: &'static str) {
         if let Some(f) = self.progress {
             f(Progress { done, total, stage });
@@ -667,23 +681,10 @@ impl ReplicationRun<'_> {
         // Fertility is calibrated on the pilot's base population, in household order.
         timings.time("fertility_calibration", true, || self.dynamics.calibrate_fertility_on(&pilot));
 
-        let total_steps = variants.len() * self.years();
+        let steps = Steps { done: AtomicUsize::new(0), total: variants.len() * self.years() };
         let wants = self.shared_wants(variants, exporter.is_some());
-        let mut start = Some(self.pilot_start(pilot, wants, &mut exporter, total_steps, &mut timings)?);
-        let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
-        for (v, spec) in variants.iter().enumerate() {
-            // The last variant takes the shared start; the others copy it.
-            let st = if v + 1 == variants.len() {
-                start.take()
-            } else {
-                timings.time("pilot_copy", false, || start.as_ref().map(PilotState::copy))
-            };
-            let Some(st) = st else { break };
-            let paths = pilots.first().map(|p| &p.paths);
-            let steps = (v * self.years(), total_steps);
-            let result = self.pilot_variant(st, spec, paths, &mut exporter, steps, &mut timings)?;
-            pilots.push(result);
-        }
+        let start = self.pilot_start(pilot, wants, &mut exporter, &steps, &mut timings)?;
+        let mut pilots = self.pilot_variants(variants, start, &mut exporter, &steps, &mut timings)?;
 
         let mut stats = StreamStats {
             blocks: self.plan.blocks(),
@@ -762,7 +763,7 @@ impl ReplicationRun<'_> {
         base: Vec<Population>,
         wants: Wants,
         exporter: &mut Option<&mut FileExporter>,
-        total_steps: usize,
+        steps: &Steps,
         timings: &mut PhaseTimings,
     ) -> Result<PilotState> {
         let s = self.scenario;
@@ -784,7 +785,7 @@ impl ReplicationRun<'_> {
         };
         let ctx = self.begin_year(&mut st, base_year, None, timings);
         self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
-        self.report(1, total_steps, "pilot");
+        self.step(steps);
         if base_year < s.last_year {
             st.pending = Some(self.begin_year(&mut st, base_year + 1, None, timings));
         }
@@ -796,6 +797,75 @@ impl ReplicationRun<'_> {
         Ok(st)
     }
 
+    /// Every variant's pilot from the shared start, in variant order. The baseline runs
+    /// first (the others read its paths). When the pilot has fewer blocks than there
+    /// are threads (a city), the other variants run side by side, as many at a time as
+    /// there are threads, each from its own copy of the start (the one that writes
+    /// microdata on its own, as the file is one); otherwise one after the other, the
+    /// last taking the start itself. Results are the same either way.
+    fn pilot_variants(
+        &self,
+        variants: &[VariantSpec],
+        start: PilotState,
+        exporter: &mut Option<&mut FileExporter>,
+        steps: &Steps,
+        timings: &mut PhaseTimings,
+    ) -> Result<Vec<PilotVariant>> {
+        let threads = rayon::current_num_threads();
+        let side_by_side = self.plan.pilot_blocks < threads && variants.len() > 2;
+        let mut start = Some(start);
+        let mut pilots: Vec<PilotVariant> = Vec::with_capacity(variants.len());
+        if !side_by_side {
+            for (v, spec) in variants.iter().enumerate() {
+                // The last variant takes the shared start; the others copy it.
+                let st = if v + 1 == variants.len() {
+                    start.take()
+                } else {
+                    timings.time("pilot_copy", false, || start.as_ref().map(PilotState::copy))
+                };
+                let Some(st) = st else { break };
+                let paths = pilots.first().map(|p| &p.paths);
+                pilots.push(self.pilot_variant(st, spec, paths, exporter, steps, timings)?);
+            }
+            return Ok(pilots);
+        }
+        let Some(start) = start else { return Ok(pilots) };
+        let copy = |timings: &mut PhaseTimings| timings.time("pilot_copy", false, || start.copy());
+        let baseline = self.pilot_variant(copy(timings), &variants[0], None, exporter, steps, timings)?;
+        let paths = baseline.paths.clone();
+        let mut done: Vec<Option<PilotVariant>> = variants.iter().map(|_| None).collect();
+        done[0] = Some(baseline);
+        let writer = variants.iter().skip(1).position(|v| v.export.is_some()).map(|i| i + 1);
+        if let Some(w) = writer {
+            done[w] = Some(self.pilot_variant(copy(timings), &variants[w], Some(&paths), exporter, steps, timings)?);
+        }
+        let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer).collect();
+        for window in others.chunks(threads) {
+            let results: Vec<(usize, PilotVariant, PhaseTimings)> = window
+                .par_iter()
+                .map(|&v| {
+                    let mut own = PhaseTimings::default();
+                    let st = copy(&mut own);
+                    let r = self.pilot_variant(st, &variants[v], Some(&paths), &mut None, steps, &mut own)?;
+                    Ok((v, r, own))
+                })
+                .collect::<Result<_>>()?;
+            for (v, r, own) in results {
+                timings.add(&own);
+                done[v] = Some(r);
+            }
+        }
+        pilots.extend(done.into_iter().flatten());
+        if pilots.len() != variants.len() {
+            return Err(crate::error::Error::InvalidRequest(format!(
+                "internal: {} of {} variants ran",
+                pilots.len(),
+                variants.len()
+            )));
+        }
+        Ok(pilots)
+    }
+
     /// The pilot of one variant: from the shared start ([`ReplicationRun::pilot_start`]),
     /// every pilot block, year by year in lockstep.
     fn pilot_variant(
@@ -804,16 +874,16 @@ impl ReplicationRun<'_> {
         spec: &VariantSpec,
         paths: Option<&BaselinePaths>,
         exporter: &mut Option<&mut FileExporter>,
-        (steps_before, total_steps): (usize, usize),
+        steps: &Steps,
         timings: &mut PhaseTimings,
     ) -> Result<PilotVariant> {
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let exporting = exporter.is_some();
         st.out.years[0].keep_only(self.wants(spec, base_year, exporting));
-        if steps_before > 0 {
-            // Its base year, done in the shared start.
-            self.report(steps_before + 1, total_steps, "pilot");
+        if paths.is_some() {
+            // Its base year, done in the shared start (which counted the baseline's).
+            self.step(steps);
         }
         if spec.detail != Detail::Full {
             st.out.cuts.clear();
@@ -826,8 +896,7 @@ impl ReplicationRun<'_> {
             };
             let wants = self.wants(spec, year, exporting);
             self.finish_year(&mut st, ctx, &spec.set, wants, paths, exporter, timings)?;
-            let t = (year - base_year) as usize;
-            self.report(steps_before + t + 1, total_steps, "pilot");
+            self.step(steps);
         }
         timings.time("pilot_drop", true, || drop(st.chunks));
         Ok(st.out)
