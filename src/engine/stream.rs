@@ -443,14 +443,14 @@ struct YearStep<'b> {
     active: &'b LeverSet,
     lines: &'b DibaoLines,
     options: &'b IndicatorOptions,
-    keep: bool,
-    export: bool,
+    /// What is kept of the year beyond sums and ledger.
+    wants: Wants,
 }
 
 /// Applies the year's levers to a block (its dynamics and alignment done) and
 /// summarises it.
 fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &YearStep<'_>) -> Result<BlockYear> {
-    let market = step.export.then(|| {
+    let market = step.wants.export.then(|| {
         let mut a = Accounts::default();
         market_accounts(&chunk.pop, &mut a);
         a
@@ -469,7 +469,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         sums,
         tracking,
         ledger,
-        outcomes: step.keep.then(|| track.before.clone()),
+        outcomes: step.wants.keep.then(|| track.before.clone()),
         export: market.map(|market| ExportPiece {
             pop: chunk.pop.clone(),
             market,
@@ -553,6 +553,16 @@ struct Wants {
     export: bool,
 }
 
+impl Wants {
+    /// Sums and ledger only.
+    const NOTHING: Wants = Wants { full: false, keep: false, export: false };
+
+    /// What either wants.
+    fn or(self, other: Wants) -> Wants {
+        Wants { full: self.full || other.full, keep: self.keep || other.keep, export: self.export || other.export }
+    }
+}
+
 /// A variant's pilot part way through its years: the blocks, their outcome tracks and
 /// what the years so far left (the baseline also carries its income index, its first
 /// year's means and its market sums, from which it sets its own paths).
@@ -589,9 +599,7 @@ impl YearAcc {
     /// quintile groups (left at zero, as never added) and the kept outcomes.
     fn keep_only(&mut self, wants: Wants) {
         if !wants.full {
-            for r in &mut self.ledger.records {
-                r.paid_by_quintile = [0.0; 5];
-            }
+            self.ledger.clear_quintile_groups();
         }
         if !wants.keep {
             self.outcomes = Vec::new();
@@ -606,9 +614,7 @@ impl BlockYear {
     fn for_variant(&mut self, wants: Wants) -> BlockYear {
         let mut ledger = self.ledger.clone();
         if !wants.full {
-            for r in &mut ledger.records {
-                r.paid_by_quintile = [0.0; 5];
-            }
+            ledger.clear_quintile_groups();
         }
         BlockYear {
             sums: self.sums.clone(),
@@ -739,11 +745,7 @@ impl ReplicationRun<'_> {
     /// want of the base year (all run the base rules on the same population then).
     fn shared_wants(&self, variants: &[VariantSpec], exporting: bool) -> Wants {
         let base_year = self.scenario.profile.base_year;
-        Wants {
-            full: variants.iter().any(|v| v.detail == Detail::Full),
-            keep: variants.iter().any(|v| self.wants(v, base_year, exporting).keep),
-            export: variants.iter().any(|v| self.wants(v, base_year, exporting).export),
-        }
+        variants.iter().map(|v| self.wants(v, base_year, exporting)).fold(Wants::NOTHING, Wants::or)
     }
 
     /// What a variant keeps of `year`.
@@ -977,14 +979,7 @@ impl ReplicationRun<'_> {
         let s = self.scenario;
         let streams = self.plan.streams();
         let lines = dibao_lines(active, &ctx, &s.profile);
-        let step = YearStep {
-            ctx: &ctx,
-            active,
-            lines: &lines,
-            options: self.options,
-            keep: wants.keep,
-            export: wants.export,
-        };
+        let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants };
         let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
         let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
             chunks
@@ -1044,22 +1039,14 @@ impl ReplicationRun<'_> {
         pilots: &[PilotVariant],
         normalisation: WeightNormalisation,
     ) -> Result<Vec<Vec<BlockYear>>> {
-        let (Some(first), Some(ctx0)) = (pilots.first(), pilots.first().and_then(|p| p.contexts.first())) else {
-            return Ok(Vec::new());
-        };
+        let Some(first) = pilots.first() else { return Ok(Vec::new()) };
+        let Some(ctx0) = first.contexts.first() else { return Ok(Vec::new()) };
         let share = self.plan.share(b);
         let mut chunk = Chunk::new(self.generate_block(b, Some(&normalisation)));
         let mut track = Track::default();
         let wants = self.shared_wants(variants, true);
         let lines = dibao_lines(self.base_rules, ctx0, &self.scenario.profile);
-        let step = YearStep {
-            ctx: ctx0,
-            active: self.base_rules,
-            lines: &lines,
-            options: self.options,
-            keep: wants.keep,
-            export: wants.export,
-        };
+        let step = YearStep { ctx: ctx0, active: self.base_rules, lines: &lines, options: self.options, wants };
         let mut base_by = block_year(&mut chunk, &mut track, share, &step)?;
         // Every full variant's pilot found the same base-year boundaries.
         let cuts =
@@ -1087,14 +1074,7 @@ impl ReplicationRun<'_> {
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
                 let wants = self.wants(spec, ctx.year, true);
-                let step = YearStep {
-                    ctx,
-                    active: &spec.set,
-                    lines: &lines,
-                    options: self.options,
-                    keep: wants.keep,
-                    export: wants.export,
-                };
+                let step = YearStep { ctx, active: &spec.set, lines: &lines, options: self.options, wants };
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {
                     paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);

@@ -114,6 +114,14 @@ impl Ledger {
         }
     }
 
+    /// Sets every record's quintile groups ([`LeverRecord::paid_by_quintile`]) back to
+    /// zero, as if they had never been added.
+    pub fn clear_quintile_groups(&mut self) {
+        for r in &mut self.records {
+            r.paid_by_quintile = [0.0; 5];
+        }
+    }
+
     /// The record of a lever by name.
     pub fn get(&self, lever: &str) -> Option<&LeverRecord> {
         self.records.iter().find(|r| r.lever == lever)
