@@ -232,6 +232,18 @@ impl Accounts {
         }
     }
 
+    /// The column of one income part, one amount per household.
+    #[inline]
+    pub fn column_mut(&mut self, part: IncomePart) -> &mut [f64] {
+        match part {
+            IncomePart::Wage => &mut self.wage,
+            IncomePart::Operating => &mut self.operating,
+            IncomePart::Property => &mut self.property,
+            IncomePart::TransfersReceived => &mut self.transfers_received,
+            IncomePart::TransfersPaid => &mut self.transfers_paid,
+        }
+    }
+
     /// The parts of household `h`.
     #[inline]
     pub fn parts(&self, h: usize) -> IncomeParts {

@@ -37,8 +37,10 @@ use crate::random::{Purpose, StreamRng};
 const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
 
 thread_local! {
-    /// Per-household assessed income of the plain path, reused from chunk to chunk.
-    static ASSESSED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per-household assessed income and benefit of the plain path, reused from chunk to
+    /// chunk.
+    static PLAIN_SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
@@ -719,6 +721,24 @@ fn plain_chunk(flags: &[HouseholdFlags], sizes: &[u8]) -> bool {
     any_flag & (HouseholdFlags::DIBAO_LAST_YEAR | HouseholdFlags::EXTREME_POVERTY_SUPPORT) == 0 && smallest > 0
 }
 
+/// The plain path's dibao of every household into `out`: `Dibao::benefit` with twelve
+/// equal months (the same twelve terms, added in the same order; 0 when assessed income
+/// reaches the threshold), `monthly(h)` being household `h`'s monthly threshold per
+/// person. A loop of arithmetic only, over columns, which the compiler can vectorise.
+#[inline(always)]
+fn plain_benefits(out: &mut [f64], assessed: &[f64], sizes: &[u8], monthly: impl Fn(usize) -> f64) {
+    for (h, ((out, &assessed), &size)) in out.iter_mut().zip(assessed).zip(sizes).enumerate() {
+        let size = size as f64;
+        let term = (monthly(h) - assessed / size / 12.0).max(0.0);
+        let mut months = 0.0;
+        for _ in 0..12 {
+            months += term;
+        }
+        let benefit = size * months;
+        *out = if benefit > 0.0 { benefit } else { 0.0 };
+    }
+}
+
 impl Dibao {
     /// The year's plain rule when the rules that act on few households are all off (no
     /// sanction, no single-person dibao, no assessment error, no project-income
@@ -765,33 +785,35 @@ impl Dibao {
         let (residence, tier, rigid, sizes) =
             (&hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n], &hh.size[..n]);
         let flag_column = &mut hh.flags[..n];
-        ASSESSED.with(|assessed_all| {
-            let mut assessed_all = assessed_all.borrow_mut();
-            let by_person = test.assessed_all::<WAGE_ONLY>(&columns, persons.len(), book.accounts(), &mut assessed_all);
-            let assessed_all = if by_person { &assessed_all[..n] } else { &[][..] };
+        PLAIN_SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (assessed, benefits) = &mut *scratch;
+            // Every household's assessed income first (a household's test reads only its
+            // own accounts, which no payment below has changed yet).
+            if !test.assessed_all::<WAGE_ONLY>(&columns, persons.len(), book.accounts(), assessed) {
+                assessed.clear();
+                assessed.extend((0..n).map(|h| test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())));
+            }
+            let assessed = &assessed[..n];
+            benefits.clear();
+            benefits.resize(n, 0.0);
+            let benefits = &mut benefits[..n];
             let single = plain.single_tier();
+            match single {
+                Some([urban, rural]) => {
+                    let monthly = [urban[0], rural[0]];
+                    plain_benefits(benefits, assessed, sizes, |h| monthly[residence[h].index()]);
+                }
+                None => plain_benefits(benefits, assessed, sizes, |h| plain.get(residence[h], tier[h])[0]),
+            }
+            book.pay_each(IncomePart::TransfersReceived, benefits);
             for h in 0..n {
-                let size = sizes[h] as f64;
-                let [monthly, _, edge_line] = match single {
+                let [_, _, edge_line] = match single {
                     Some(by_residence) => by_residence[residence[h].index()],
                     None => plain.get(residence[h], tier[h]),
                 };
-                let assessed = if by_person {
-                    assessed_all[h]
-                } else {
-                    test.assess_plain::<WAGE_ONLY>(&columns, h, book.accounts())
-                };
-                // `Dibao::benefit` with twelve equal months: the same twelve terms, added
-                // in the same order (0 when assessed income reaches the threshold).
-                let term = (monthly - assessed / size / 12.0).max(0.0);
-                let mut months = 0.0;
-                for _ in 0..12 {
-                    months += term;
-                }
-                let benefit = size * months;
-                let on = benefit > 0.0;
-                book.pay(h, IncomePart::TransfersReceived, if on { benefit } else { 0.0 });
-                let after_rigid = (assessed - rigid[h] as f64) / size;
+                let on = benefits[h] > 0.0;
+                let after_rigid = (assessed[h] - rigid[h] as f64) / sizes[h] as f64;
                 let edge = !on & (after_rigid < edge_line);
                 flag_column[h] = HouseholdFlags(
                     (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),

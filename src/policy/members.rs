@@ -19,8 +19,9 @@ use std::cell::RefCell;
 thread_local! {
     /// Prefix counts (persons + 1 entries), reused by [`count_members`].
     static PREFIX: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
-    /// The household of each person, reused by [`with_household_index`].
-    static HOUSEHOLD_OF: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// The household of each person, reused by [`with_household_index`], and what it was
+    /// built from.
+    static HOUSEHOLD_OF: RefCell<HouseholdIndex> = const { RefCell::new(HouseholdIndex::new()) };
 }
 
 /// Calls `each(h, count)` for every household `h` in order, `count` being the number of
@@ -87,22 +88,54 @@ pub(crate) fn with_household_index<R>(
     }
     Some(HOUSEHOLD_OF.with(|index| {
         let mut index = index.borrow_mut();
-        // Marks: one at the first person of every household but the first (several at
-        // one person when empty households precede it); their running sum over persons
-        // is the person's household.
-        index.clear();
-        index.resize(persons + 1, 0);
-        for &first in first.iter().skip(1) {
-            index[first as usize] += 1;
-        }
-        let index = &mut index[..persons];
-        let mut running = 0u32;
-        for slot in index.iter_mut() {
-            running += *slot;
-            *slot = running;
-        }
-        f(index)
+        f(index.of(first, persons))
     }))
+}
+
+/// A person → household index and the first persons it was built from: the index
+/// depends only on them (and the number of persons), so the levers of one chunk's year,
+/// which share one layout, build it once and reuse it.
+#[derive(Debug)]
+struct HouseholdIndex {
+    /// `first_person` of the households the index was built for.
+    first: Vec<u32>,
+    /// The number of persons it was built for.
+    persons: usize,
+    /// The household of each person.
+    index: Vec<u32>,
+}
+
+impl HouseholdIndex {
+    const fn new() -> Self {
+        HouseholdIndex { first: Vec::new(), persons: 0, index: Vec::new() }
+    }
+
+    /// The index of households whose members start at `first` (stored contiguously, see
+    /// [`contiguous`]), `persons` persons in all: the one built last when `first` and
+    /// `persons` are the same (compared in full), else built afresh.
+    fn of(&mut self, first: &[u32], persons: usize) -> &[u32] {
+        if self.persons != persons || self.first.as_slice() != first || self.index.len() != persons {
+            self.first.clear();
+            self.first.extend_from_slice(first);
+            self.persons = persons;
+            // Marks: one at the first person of every household but the first (several
+            // at one person when empty households precede it); their running sum over
+            // persons is the person's household.
+            let index = &mut self.index;
+            index.clear();
+            index.resize(persons + 1, 0);
+            for &first in first.iter().skip(1) {
+                index[first as usize] += 1;
+            }
+            index.truncate(persons);
+            let mut running = 0u32;
+            for slot in index.iter_mut() {
+                running += *slot;
+                *slot = running;
+            }
+        }
+        &self.index[..persons]
+    }
 }
 
 /// `x` when `on`, ±0 otherwise (`x` × 1 or `x` × 0), for a finite `x`, without a
@@ -128,6 +161,21 @@ mod tests {
         assert_eq!(counts, vec![(0, 1), (1, 0), (2, 2), (3, 1), (4, 0)]);
         let index = with_household_index(&first, &size, 6, |index| index.to_vec());
         assert_eq!(index, Some(vec![0, 0, 2, 2, 2, 3]));
+    }
+
+    #[test]
+    fn the_reused_index_follows_every_change_of_layout() {
+        let index = |first: &[u32], size: &[u8], persons| with_household_index(first, size, persons, <[u32]>::to_vec);
+        assert_eq!(index(&[0, 2, 3], &[2, 1, 2], 5), Some(vec![0, 0, 1, 2, 2]));
+        // The same layout again: the same index.
+        assert_eq!(index(&[0, 2, 3], &[2, 1, 2], 5), Some(vec![0, 0, 1, 2, 2]));
+        // As many households and persons, other members: built afresh.
+        assert_eq!(index(&[0, 1, 3], &[1, 2, 2], 5), Some(vec![0, 1, 1, 2, 2]));
+        // One person more in the last household.
+        assert_eq!(index(&[0, 1, 3], &[1, 2, 3], 6), Some(vec![0, 1, 1, 2, 2, 2]));
+        // Fewer households.
+        assert_eq!(index(&[0, 1], &[1, 5], 6), Some(vec![0, 1, 1, 1, 1, 1]));
+        assert_eq!(index(&[0, 2, 3], &[2, 1, 2], 5), Some(vec![0, 0, 1, 2, 2]));
     }
 
     #[test]
