@@ -232,6 +232,22 @@ impl<'p> TestColumns<'p> {
     }
 }
 
+/// Turns each household's summed deductions in `out` into its assessed income:
+/// `Accounts::disposable`, less the disregarded amounts (`left_out(h)`), less the
+/// deductions, in `assess_in`'s order.
+#[inline(always)]
+fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_out: impl Fn(usize) -> f64) {
+    let a = accounts;
+    let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
+    let transfers = a.transfers_received[..n].iter().zip(&a.transfers_paid[..n]);
+    for (h, ((out, ((&wage, &operating), &property)), (&received, &paid))) in
+        out[..n].iter_mut().zip(parts).zip(transfers).enumerate()
+    {
+        let disposable = wage + operating + property + (received - paid);
+        *out = disposable - left_out(h) - *out;
+    }
+}
+
 impl MeansTest<'_> {
     /// Every household's assessed income as [`MeansTest::assess_plain`] computes it,
     /// into `out`, without a loop per household: the deductions summed person by person
@@ -270,20 +286,14 @@ impl MeansTest<'_> {
         if summed.is_none() || accounts.len() < n {
             return false;
         }
-        let disregarded: Vec<&[f64]> = self.disregarded.iter().flatten().map(|col| &col[..n]).collect();
-        let a = accounts;
-        let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
-        let transfers = a.transfers_received[..n].iter().zip(&a.transfers_paid[..n]);
-        for (h, ((out, ((&wage, &operating), &property)), (&received, &paid))) in
-            out[..n].iter_mut().zip(parts).zip(transfers).enumerate()
-        {
-            let mut left_out = 0.0;
-            for col in &disregarded {
-                left_out += col[h];
-            }
-            // `Accounts::disposable`, then `assess_in`'s subtraction, in their order.
-            let disposable = wage + operating + property + (received - paid);
-            *out = disposable - left_out - *out;
+        // The disregarded columns, summed in their order from +0 (the same sum as the
+        // loop over them in `assess_plain`); a loop of fixed shape for each count.
+        let mut disregarded = self.disregarded.iter().flatten().map(|col| &col[..n]);
+        match (disregarded.next(), disregarded.next(), disregarded.next()) {
+            (None, _, _) => assessed_from_accounts(out, accounts, n, |_| 0.0),
+            (Some(a), None, _) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h]),
+            (Some(a), Some(b), None) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h]),
+            (Some(a), Some(b), Some(c)) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h] + c[h]),
         }
         true
     }
