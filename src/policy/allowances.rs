@@ -1,6 +1,6 @@
 //! Categorical allowances: old-age allowance and disability allowances.
 
-use super::members::count_members;
+use super::members::{count_members, pay_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -188,6 +188,21 @@ impl Lever for DisabilityAllowances {
         let nursing = self.annual(ctx, &self.severe_nursing_per_month);
         let living = self.annual(ctx, &self.poor_living_per_month);
         let low_income: u16 = HouseholdFlags::DIBAO | HouseholdFlags::LOW_INCOME_EDGE | HouseholdFlags::DIBAO_LAST_YEAR;
+        let (p, hh) = (&pop.persons, &pop.households);
+        let flags = hh.flags.as_slice();
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), p.len());
+        // Person by person (a member who gets nothing adds +0 to the household's total).
+        let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, h| {
+            let poor = flags[h].0 & low_income != 0;
+            match p.disability(i) {
+                Disability::Severe => nursing + if poor { living } else { 0.0 },
+                Disability::Moderate if poor => living,
+                _ => 0.0,
+            }
+        });
+        if paid {
+            return;
+        }
         for h in 0..pop.household_count() {
             let poor = pop.households.flags[h].0 & low_income != 0;
             let mut total = 0.0;

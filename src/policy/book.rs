@@ -82,18 +82,22 @@ impl<'a> Book<'a> {
     /// household of the chunk at once: the same additions, household by household in
     /// order, as [`Book::pay`] for each (an amount of +0 changes nothing), in two loops
     /// over columns without a call or a branch per household. `amounts` holds one
-    /// amount per household (a shorter slice pays the households it covers).
+    /// amount per household (a shorter slice pays the households it covers). Counts as
+    /// having paid ([`Book::paid_any`]) when some amount is not zero: a column of zeros
+    /// paid changes nothing.
     pub fn pay_each(&mut self, part: IncomePart, amounts: &[f64]) {
         let n = amounts.len().min(self.paid.len());
         let (amounts, paid) = (&amounts[..n], &mut self.paid[..n]);
+        let mut any = false;
         for (paid, &amount) in paid.iter_mut().zip(amounts) {
             *paid += amount;
+            any |= amount != 0.0;
         }
         let account = &mut self.accounts.column_mut(part)[..n];
         for (account, &amount) in account.iter_mut().zip(amounts) {
             *account += amount;
         }
-        self.paid_any |= n > 0;
+        self.paid_any |= any;
     }
 
     /// Whether the lever has paid anything through this book (if not, its column is
@@ -186,5 +190,11 @@ mod tests {
         assert_eq!(bits(&paid_all), bits(&paid_one));
         assert_eq!(bits(&at_once.transfers_received), bits(&one_by_one.transfers_received));
         assert_eq!(bits(&at_once.wage), bits(&one_by_one.wage));
+        // Zeros pay nothing.
+        let mut accounts = Accounts::zeros(3);
+        let mut paid = vec![0.0; 3];
+        let mut book = Book::new(&mut accounts, &mut paid);
+        book.pay_each(IncomePart::TransfersPaid, &[0.0, 0.0, 0.0]);
+        assert!(!book.paid_any());
     }
 }

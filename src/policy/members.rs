@@ -16,9 +16,14 @@
 
 use std::cell::RefCell;
 
+use super::Book;
+use crate::model::IncomePart;
+
 thread_local! {
     /// Prefix counts (persons + 1 entries), reused by [`count_members`].
     static PREFIX: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// One total per household, reused by [`pay_member_sums`].
+    static TOTALS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
     /// The household of each person, reused by [`with_household_index`], and what it was
     /// built from.
     static HOUSEHOLD_OF: RefCell<HouseholdIndex> = const { RefCell::new(HouseholdIndex::new()) };
@@ -54,6 +59,42 @@ pub(crate) fn count_members(
             each(h, prefix[start + size as usize] - prefix[start]);
         }
     });
+}
+
+/// Pays every household the sum of `amount(book, i, h)` over its members `i`, members
+/// in order from +0, into one income part, going person by person over the household
+/// index (no loop per household); `amount` is called once for every person, in order,
+/// with its household `h`. The same sums and payments as a loop over each household's
+/// members paying its total (a total of +0 paid changes nothing). False, calling and
+/// paying nothing, when the persons are not stored household after household (see
+/// [`with_household_index`]): the caller then loops over members itself. `amount` must
+/// return finite amounts.
+#[inline]
+pub(crate) fn pay_member_sums<'a>(
+    book: &mut Book<'a>,
+    part: IncomePart,
+    (first, size, persons): (&[u32], &[u8], usize),
+    mut amount: impl FnMut(&mut Book<'a>, usize, usize) -> f64,
+) -> bool {
+    TOTALS.with(|totals| {
+        let mut totals = totals.borrow_mut();
+        let n = first.len().min(size.len());
+        totals.clear();
+        totals.resize(n, 0.0);
+        let totals = &mut totals[..n];
+        let summed = with_household_index(&first[..n], &size[..n], persons, |index| {
+            for (i, &h) in index.iter().enumerate() {
+                let h = h as usize;
+                if h < n {
+                    totals[h] += amount(book, i, h);
+                }
+            }
+        });
+        if summed.is_some() {
+            book.pay_each(part, totals);
+        }
+        summed.is_some()
+    })
 }
 
 /// Whether household `h`'s members are persons `first[h] .. first[h] + size[h]`

@@ -1,6 +1,7 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
+use super::members::pay_member_sums;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Lever, Stage, YearContext};
 use crate::error::{Error, Result};
@@ -67,7 +68,19 @@ impl Lever for SocialContributions {
         Stage::TaxesContributions
     }
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        book.reset_contributions(pop.person_count());
+        let persons = pop.person_count();
+        book.reset_contributions(persons);
+        let (p, hh) = (&pop.persons, &pop.households);
+        let (wage, employment, residence) = (&p.wage[..persons], &p.employment[..persons], &hh.residence);
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
+        let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
+            let c = self.on_wage(wage[i] as f64, employment[i], residence[h]);
+            book.set_contribution(i, c as f32);
+            c
+        });
+        if paid {
+            return;
+        }
         for h in 0..pop.household_count() {
             let residence = pop.households.residence[h];
             let mut total = 0.0;
@@ -137,6 +150,15 @@ impl Lever for IncomeTax {
         Stage::TaxesContributions
     }
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let persons = pop.person_count();
+        let (wage, hh) = (&pop.persons.wage[..persons], &pop.households);
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
+        let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
+            self.on(wage[i] as f64, book.accounts().contribution(i) as f64)
+        });
+        if paid {
+            return;
+        }
         for h in 0..pop.household_count() {
             let mut total = 0.0;
             for i in pop.members(h) {
