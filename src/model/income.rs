@@ -223,13 +223,7 @@ impl Accounts {
     /// Adds `amount` to one part of household `h`.
     #[inline]
     pub fn add(&mut self, h: usize, part: IncomePart, amount: f64) {
-        match part {
-            IncomePart::Wage => self.wage[h] += amount,
-            IncomePart::Operating => self.operating[h] += amount,
-            IncomePart::Property => self.property[h] += amount,
-            IncomePart::TransfersReceived => self.transfers_received[h] += amount,
-            IncomePart::TransfersPaid => self.transfers_paid[h] += amount,
-        }
+        self.column_mut(part)[h] += amount;
     }
 
     /// The column of one income part, one amount per household.

@@ -78,23 +78,41 @@ pub(crate) fn pay_member_sums<'a>(
 ) -> bool {
     TOTALS.with(|totals| {
         let mut totals = totals.borrow_mut();
-        let n = first.len().min(size.len());
-        totals.clear();
-        totals.resize(n, 0.0);
-        let totals = &mut totals[..n];
-        let summed = with_household_index(&first[..n], &size[..n], persons, |index| {
-            for (i, &h) in index.iter().enumerate() {
-                let h = h as usize;
-                if h < n {
-                    totals[h] += amount(book, i, h);
-                }
-            }
-        });
-        if summed.is_some() {
-            book.pay_each(part, totals);
+        let summed = sum_members_into(first, size, persons, &mut totals, |i, h| amount(book, i, h));
+        if summed {
+            book.pay_each(part, &totals);
         }
-        summed.is_some()
+        summed
     })
+}
+
+/// Sums `amount(i, h)` over every household's members `i` into `out` (one total per
+/// household, members in order from +0), going person by person over the household
+/// index; `amount` is called once for every person, in order, with its household `h`.
+/// The same additions in the same order as a loop over each household's members. False,
+/// calling nothing and `out` unspecified, when the persons are not stored household after
+/// household (see [`with_household_index`]).
+#[inline]
+pub(crate) fn sum_members_into(
+    first: &[u32],
+    size: &[u8],
+    persons: usize,
+    out: &mut Vec<f64>,
+    mut amount: impl FnMut(usize, usize) -> f64,
+) -> bool {
+    let n = first.len().min(size.len());
+    with_household_index(&first[..n], &size[..n], persons, |index| {
+        out.clear();
+        out.resize(n, 0.0);
+        let sums = &mut out[..n];
+        for (i, &h) in index.iter().enumerate() {
+            let h = h as usize;
+            if h < n {
+                sums[h] += amount(i, h);
+            }
+        }
+    })
+    .is_some()
 }
 
 /// Whether household `h`'s members are persons `first[h] .. first[h] + size[h]`
@@ -140,25 +158,22 @@ pub(crate) fn with_household_index<R>(
 struct HouseholdIndex {
     /// `first_person` of the households the index was built for.
     first: Vec<u32>,
-    /// The number of persons it was built for.
-    persons: usize,
-    /// The household of each person.
+    /// The household of each person (as many entries as persons it was built for).
     index: Vec<u32>,
 }
 
 impl HouseholdIndex {
     const fn new() -> Self {
-        HouseholdIndex { first: Vec::new(), persons: 0, index: Vec::new() }
+        HouseholdIndex { first: Vec::new(), index: Vec::new() }
     }
 
     /// The index of households whose members start at `first` (stored contiguously, see
     /// [`contiguous`]), `persons` persons in all: the one built last when `first` and
     /// `persons` are the same (compared in full), else built afresh.
     fn of(&mut self, first: &[u32], persons: usize) -> &[u32] {
-        if self.persons != persons || self.first.as_slice() != first || self.index.len() != persons {
+        if self.index.len() != persons || self.first.as_slice() != first {
             self.first.clear();
             self.first.extend_from_slice(first);
-            self.persons = persons;
             // Marks: one at the first person of every household but the first (several
             // at one person when empty households precede it); their running sum over
             // persons is the person's household.
