@@ -110,7 +110,11 @@ impl Lever for OldAgeAllowance {
             &hh.first_person,
             &hh.size,
             persons,
-            |i| ages[i] >= 80,
+            |marks| {
+                for (mark, &age) in marks.iter_mut().zip(ages) {
+                    *mark = u8::from(age >= 80);
+                }
+            },
             |h, old| {
                 if old == 0 {
                     return;

@@ -6,8 +6,8 @@
 //! costs more than the few additions inside. The levers that sum or count over members
 //! therefore work person by person over a whole chunk instead:
 //!
-//! - [`count_members`]: prefix counts over the chunk's persons give each household's
-//!   count as the difference of two entries (exact: whole numbers).
+//! - [`count_members`]: one byte per person (counted or not), a household's eight bytes
+//!   from its first member's read as one word and added up with one multiplication.
 //! - [`with_household_index`]: a person → household index lets a per-person amount be added
 //!   into its household's entry, members in order. These are the same additions, in the
 //!   same order, as the loop over the members, so the sums are the same bit for bit.
@@ -20,8 +20,8 @@ use super::Book;
 use crate::model::IncomePart;
 
 thread_local! {
-    /// Prefix counts (persons + 1 entries), reused by [`count_members`].
-    static PREFIX: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    /// One byte per person (and [`WINDOW`] more), reused by [`count_members`].
+    static COUNTED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// One total per household, reused by [`pay_member_sums`].
     static TOTALS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
     /// The household of each person, reused by [`with_household_index`], and what it was
@@ -30,8 +30,14 @@ thread_local! {
 }
 
 /// Calls `each(h, count)` for every household `h` in order, `count` being the number of
-/// its members `i` (persons `first[h] .. first[h] + size[h]`) for which `counted(i)` is
-/// true. `counted` is called once for every person `0 .. persons`, in order.
+/// its members (persons `first[h] .. first[h] + size[h]`) marked by `mark`, which is
+/// given one byte per person `0 .. persons`, all 0, to set to 1 for the persons counted
+/// (a loop over zipped columns there, which the compiler can vectorise).
+///
+/// A household of up to 8 members reads the 8 bytes from its first member's at once,
+/// keeps its own `size` bytes and adds them up with one multiplication: no loop whose
+/// length is the household's size (see the module documentation). Larger households
+/// loop over their bytes. Households need not be stored one after the other.
 ///
 /// # Panics
 /// Never for a population whose households' members lie within `0 .. persons` (the
@@ -41,24 +47,51 @@ pub(crate) fn count_members(
     first: &[u32],
     size: &[u8],
     persons: usize,
-    counted: impl Fn(usize) -> bool,
+    mark: impl FnOnce(&mut [u8]),
     mut each: impl FnMut(usize, u32),
 ) {
-    PREFIX.with(|prefix| {
-        let mut prefix = prefix.borrow_mut();
-        prefix.resize(persons + 1, 0);
-        let prefix = &mut prefix[..persons + 1];
-        let mut running = 0u32;
-        prefix[0] = 0;
-        for (i, slot) in prefix[1..].iter_mut().enumerate() {
-            running += u32::from(counted(i));
-            *slot = running;
+    COUNTED.with(|bytes| {
+        let mut bytes = bytes.borrow_mut();
+        // Eight bytes of zeros after the last person: a window may start at any person.
+        bytes.clear();
+        bytes.resize(persons + WINDOW, 0);
+        mark(&mut bytes[..persons]);
+        for byte in &mut bytes[..persons] {
+            // Any mark other than 0 counts once.
+            *byte = u8::from(*byte != 0);
         }
+        let bytes = &bytes[..];
         for (h, (&first, &size)) in first.iter().zip(size).enumerate() {
             let start = first as usize;
-            each(h, prefix[start + size as usize] - prefix[start]);
+            let count = match bytes.get(start..start + WINDOW) {
+                Some(window) if usize::from(size) <= WINDOW => {
+                    let mut word = [0u8; WINDOW];
+                    word.copy_from_slice(window);
+                    byte_sum(u64::from_le_bytes(word) & low_bytes(size))
+                }
+                _ => bytes[start..start + usize::from(size)].iter().map(|&b| u32::from(b)).sum(),
+            };
+            each(h, count);
         }
     });
+}
+
+/// Persons read at once by [`count_members`].
+const WINDOW: usize = 8;
+
+/// A mask of the low `size` bytes of a word (`size` ≤ 8), without a branch: two shifts
+/// of 4 × `size` bits, since one shift of 64 bits is not defined.
+#[inline(always)]
+fn low_bytes(size: u8) -> u64 {
+    let half = 4 * u32::from(size);
+    !((u64::MAX << half) << half)
+}
+
+/// The sum of a word's eight bytes when each is 0 or 1 (at most 8: no carry from one byte
+/// into the next): the top byte of the word times 0x0101…01.
+#[inline(always)]
+fn byte_sum(word: u64) -> u32 {
+    (word.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
 /// Pays every household the sum of `amount(book, i, h)` over its members `i`, members
@@ -213,10 +246,34 @@ mod tests {
         let first = [0u32, 2, 2, 5, 6];
         let flag = [true, false, true, true, false, true];
         let mut counts = Vec::new();
-        count_members(&first, &size, 6, |i| flag[i], |h, c| counts.push((h, c)));
+        let mark = |marks: &mut [u8]| {
+            for (m, &f) in marks.iter_mut().zip(&flag) {
+                *m = u8::from(f);
+            }
+        };
+        count_members(&first, &size, 6, mark, |h, c| counts.push((h, c)));
         assert_eq!(counts, vec![(0, 1), (1, 0), (2, 2), (3, 1), (4, 0)]);
         let index = with_household_index(&first, &size, 6, |index| index.to_vec());
         assert_eq!(index, Some(vec![0, 0, 2, 2, 2, 3]));
+    }
+
+    #[test]
+    fn counts_of_large_households_and_of_windows_past_the_last_person_match_a_loop() {
+        // Sizes 9 and 12 (past the 8-byte window), 8 (exactly), 1 at the very end, and
+        // households out of storage order; marks other than 1 count once.
+        let size = [9u8, 8, 12, 1, 3];
+        let first = [0u32, 9, 17, 29, 26];
+        let persons = 30;
+        let marks: Vec<u8> = (0..persons).map(|i| [0u8, 1, 7, 0, 255][i % 5]).collect();
+        let mut counts = Vec::new();
+        count_members(&first, &size, persons, |m| m.copy_from_slice(&marks), |_, c| counts.push(c));
+        let expected: Vec<u32> = first
+            .iter()
+            .zip(&size)
+            .map(|(&f, &s)| marks[f as usize..f as usize + s as usize].iter().filter(|&&m| m != 0).count() as u32)
+            .collect();
+        assert_eq!(counts, expected);
+        assert_eq!(counts, vec![5, 5, 7, 1, 2]);
     }
 
     #[test]

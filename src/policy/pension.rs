@@ -96,7 +96,12 @@ impl Lever for ResidentPension {
         // Eligible members counted person by person (no loop per household); a
         // household with nobody eligible is paid 0, which adds +0 to its accounts and
         // changes nothing.
-        let eligible = |i: usize| (age[i] >= self.min_age) & (retiree[i] <= 0.0);
+        let min_age = self.min_age;
+        let eligible = |marks: &mut [u8]| {
+            for ((mark, &age), &retiree) in marks.iter_mut().zip(age).zip(retiree) {
+                *mark = u8::from(age >= min_age) & u8::from(retiree <= 0.0);
+            }
+        };
         count_members(&hh.first_person, &hh.size, persons, eligible, |h, n| {
             book.pay(h, IncomePart::TransfersReceived, annual * n as f64)
         });
