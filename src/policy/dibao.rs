@@ -752,6 +752,32 @@ fn plain_benefits(out: &mut [f64], assessed: &[f64], sizes: &[u8], monthly: impl
     }
 }
 
+/// The columns [`plain_flags`] reads, one entry per household.
+struct PlainFlagColumns<'a> {
+    benefits: &'a [f64],
+    assessed: &'a [f64],
+    rigid: &'a [f32],
+    sizes: &'a [u8],
+}
+
+/// The plain path's flags of every household: on dibao when its benefit is positive, in
+/// the low-income edge group when not on dibao and its assessed income after rigid
+/// expenses per person is below `edge_line(h)`; the household's other flags kept. A loop
+/// over columns without a branch.
+#[inline(always)]
+fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
+    const DIBAO: u16 = HouseholdFlags::DIBAO;
+    const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
+    let c = columns;
+    let households = c.benefits.iter().zip(c.assessed).zip(c.rigid.iter().zip(c.sizes));
+    for (h, (flags, ((&benefit, &assessed), (&rigid, &size)))) in flags.iter_mut().zip(households).enumerate() {
+        let on = benefit > 0.0;
+        let after_rigid = (assessed - rigid as f64) / size as f64;
+        let edge = !on & (after_rigid < edge_line(h));
+        *flags = HouseholdFlags((flags.0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
+    }
+}
+
 impl Dibao {
     /// The year's plain rule when the rules that act on few households are all off (no
     /// sanction, no single-person dibao, no assessment error, no project-income
@@ -790,8 +816,6 @@ impl Dibao {
         pop: &mut Population,
         book: &mut Book<'_>,
     ) {
-        const DIBAO: u16 = HouseholdFlags::DIBAO;
-        const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
         let Population { persons, households: hh, .. } = pop;
         let n = hh.len();
         let columns = TestColumns::new(persons, &hh.first_person[..n], &hh.size[..n], &hh.poverty_project_income[..n]);
@@ -820,17 +844,13 @@ impl Dibao {
                 None => plain_benefits(benefits, assessed, sizes, |h| plain.get(residence[h], tier[h])[0]),
             }
             book.pay_each(IncomePart::TransfersReceived, benefits);
-            for h in 0..n {
-                let [_, _, edge_line] = match single {
-                    Some(by_residence) => by_residence[residence[h].index()],
-                    None => plain.get(residence[h], tier[h]),
-                };
-                let on = benefits[h] > 0.0;
-                let after_rigid = (assessed[h] - rigid[h] as f64) / sizes[h] as f64;
-                let edge = !on & (after_rigid < edge_line);
-                flag_column[h] = HouseholdFlags(
-                    (flag_column[h].0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE),
-                );
+            let columns = PlainFlagColumns { benefits, assessed, rigid, sizes };
+            match single {
+                Some([urban, rural]) => {
+                    let edge_lines = [urban[2], rural[2]];
+                    plain_flags(flag_column, &columns, |h| edge_lines[residence[h].index()]);
+                }
+                None => plain_flags(flag_column, &columns, |h| plain.get(residence[h], tier[h])[2]),
             }
         });
     }

@@ -152,13 +152,20 @@ pub(crate) fn sum_members_into(
 /// stored one household after the other from person 0 to person `persons - 1`, with no
 /// gap: the layout [`for_each_member`] needs.
 fn contiguous(first: &[u32], size: &[u8], persons: usize) -> bool {
-    let mut next = 0usize;
-    let mut ok = true;
-    for (&first, &size) in first.iter().zip(size) {
-        ok &= first as usize == next;
-        next = first as usize + size as usize;
-    }
-    ok && next == persons
+    let n = first.len().min(size.len());
+    let (Some(&start), Some(&last_first), Some(&last_size)) = (first.first(), first[..n].last(), size[..n].last())
+    else {
+        return persons == 0;
+    };
+    // Each household starts where the one before it ends: a check over whole columns
+    // (no exit in the loop), which the compiler vectorises.
+    let (first, size) = (&first[..n], &size[..n]);
+    let linked = first[1..]
+        .iter()
+        .zip(&first[..n - 1])
+        .zip(&size[..n - 1])
+        .fold(true, |ok, ((&next, &first), &size)| ok & (u64::from(next) == u64::from(first) + u64::from(size)));
+    start == 0 && linked && last_first as usize + last_size as usize == persons
 }
 
 /// Calls `f` with the household of every person (`index[i]` is person `i`'s household)
@@ -298,6 +305,42 @@ mod tests {
         assert!(with_household_index(&[1], &[1], 2, |_| calls += 1).is_none());
         assert!(with_household_index(&[0], &[1], 2, |_| calls += 1).is_none());
         assert_eq!(calls, 0);
+    }
+
+    /// The layout check as a plain loop over households, for comparison.
+    fn contiguous_by_loop(first: &[u32], size: &[u8], persons: usize) -> bool {
+        let mut next = 0usize;
+        let mut ok = true;
+        for (&first, &size) in first.iter().zip(size) {
+            ok &= first as usize == next;
+            next = first as usize + size as usize;
+        }
+        ok && next == persons
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_layout_check_agrees_with_a_loop_over_households(
+            sizes in proptest::collection::vec(0u8..5, 0..40),
+            nudge in proptest::option::of((0usize..40, 0u32..3)),
+            extra in 0usize..2,
+            drop_size in proptest::bool::ANY,
+        ) {
+            let mut first = Vec::with_capacity(sizes.len());
+            let mut next = 0u32;
+            for &s in &sizes {
+                first.push(next);
+                next += u32::from(s);
+            }
+            // Now and then a household moved (a gap or an overlap), a person more than
+            // the households hold, or one size missing.
+            if let Some((h, by)) = nudge && h < first.len() {
+                first[h] += by;
+            }
+            let persons = next as usize + extra;
+            let size = if drop_size && !sizes.is_empty() { &sizes[..sizes.len() - 1] } else { &sizes[..] };
+            proptest::prop_assert_eq!(contiguous(&first, size, persons), contiguous_by_loop(&first, size, persons));
+        }
     }
 
     #[test]
