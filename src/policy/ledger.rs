@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::{HouseholdFlags, Population};
+use super::keep;
+use crate::model::{HouseholdFlags, Population, Residence};
 
 /// One lever's record for one year (grossed up with household weights).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -89,18 +90,43 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Accumulates one lever's column of amounts for a chunk.
+    /// Accumulates one lever's column of amounts for a chunk: the same additions, in
+    /// household order, as [`LeverRecord::add_household`] for each household, with the
+    /// sums kept in registers and without branches on the data (a household outside a
+    /// group adds ±0 to its sum, which changes nothing: the sums start at +0).
     pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
         let hh = &pop.households;
-        for (h, &amount) in paid.iter().enumerate() {
-            record.add_household(
-                amount,
-                hh.weight[h] as f64,
-                hh.size[h] as f64,
-                hh.residence[h] == crate::model::Residence::Urban,
-                hh.flags[h].has(HouseholdFlags::FORMERLY_POOR),
-            );
+        let n = paid.len().min(hh.len());
+        let households = hh.weight[..n].iter().zip(&hh.size[..n]).zip(hh.residence[..n].iter().zip(&hh.flags[..n]));
+        let r = &mut *record;
+        let [mut all, mut urban_sum, mut rural_sum, mut formerly_poor_sum, mut households_paid, mut persons_paid] = [
+            r.paid_to_households,
+            r.paid_urban,
+            r.paid_rural,
+            r.paid_formerly_poor,
+            r.recipient_households,
+            r.recipient_persons,
+        ];
+        for (&amount, ((&weight, &size), (&residence, &flags))) in paid[..n].iter().zip(households) {
+            let weight = weight as f64;
+            let w = amount * weight;
+            let paid = amount != 0.0;
+            let urban = residence == Residence::Urban;
+            all += w;
+            urban_sum += keep(w, urban);
+            rural_sum += keep(w, !urban);
+            formerly_poor_sum += keep(w, flags.has(HouseholdFlags::FORMERLY_POOR));
+            households_paid += keep(weight, paid);
+            persons_paid += keep(weight * size as f64, paid);
         }
+        [
+            r.paid_to_households,
+            r.paid_urban,
+            r.paid_rural,
+            r.paid_formerly_poor,
+            r.recipient_households,
+            r.recipient_persons,
+        ] = [all, urban_sum, rural_sum, formerly_poor_sum, households_paid, persons_paid];
     }
 
     /// Adds the ledger of another chunk, lever by lever.
@@ -125,5 +151,57 @@ impl Ledger {
     /// The record of a lever by name.
     pub fn get(&self, lever: &str) -> Option<&LeverRecord> {
         self.records.iter().find(|r| r.lever == lever)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{HouseholdRecord, PersonRecord};
+
+    #[test]
+    fn a_column_is_recorded_as_household_after_household() {
+        let mut pop = Population::empty(0);
+        let amounts = [0.0, 1200.5, -37.25, 1e9 / 7.0, 0.0, 3.0, -0.0, 88.125];
+        for h in 0..amounts.len() {
+            let mut household = HouseholdRecord {
+                weight: [1.0, 2.5, 0.3, 17.0][h % 4],
+                residence: if h % 3 == 0 { Residence::Urban } else { Residence::Rural },
+                ..HouseholdRecord::default()
+            };
+            household.flags.set(HouseholdFlags::FORMERLY_POOR, h % 2 == 1);
+            pop.push_household(&household, &vec![PersonRecord::default(); 1 + h % 4]);
+        }
+        // Two chunks' worth into one record, as the set adds them.
+        let start = LeverRecord { lever: "x".into(), paid_rural: 5.5, ..LeverRecord::default() };
+        let (mut by_column, mut by_household) = (start.clone(), start);
+        for _ in 0..2 {
+            Ledger::record_column(&mut by_column, &pop, &amounts);
+            let hh = &pop.households;
+            for (h, &amount) in amounts.iter().enumerate() {
+                by_household.add_household(
+                    amount,
+                    hh.weight[h] as f64,
+                    hh.size[h] as f64,
+                    hh.residence[h] == Residence::Urban,
+                    hh.flags[h].has(HouseholdFlags::FORMERLY_POOR),
+                );
+            }
+        }
+        let bits = |r: &LeverRecord| {
+            [
+                r.paid_to_households,
+                r.paid_urban,
+                r.paid_rural,
+                r.paid_formerly_poor,
+                r.recipient_households,
+                r.recipient_persons,
+            ]
+            .map(f64::to_bits)
+        };
+        assert_eq!(bits(&by_column), bits(&by_household));
+        assert!(by_column.paid_urban != 0.0 && by_column.paid_formerly_poor != 0.0);
+        let weights = [2.5, f64::from(0.3f32), 17.0, 2.5, 17.0];
+        assert_eq!(by_column.recipient_households, weights.iter().chain(&weights).fold(0.0, |s, w| s + w));
     }
 }
