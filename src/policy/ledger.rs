@@ -45,14 +45,9 @@ impl LeverRecord {
     /// never −0), so the result is bit for bit that of adding only where it applies.
     #[inline]
     pub fn add_household(&mut self, amount: f64, weight: f64, size: f64, urban: bool, formerly_poor: bool) {
-        let w = amount * weight;
-        let paid = amount != 0.0;
-        self.paid_to_households += w;
-        self.paid_urban += if urban { w } else { 0.0 };
-        self.paid_rural += if urban { 0.0 } else { w };
-        self.paid_formerly_poor += if formerly_poor { w } else { 0.0 };
-        self.recipient_households += if paid { weight } else { 0.0 };
-        self.recipient_persons += if paid { weight * size } else { 0.0 };
+        let mut sums = HouseholdSums::of(self);
+        sums.add(amount, weight, size, urban, formerly_poor);
+        sums.store(self);
     }
 
     /// Each quintile group's share of what the lever paid by group
@@ -82,6 +77,55 @@ impl LeverRecord {
     }
 }
 
+/// The sums of a [`LeverRecord`] that households add to, carried apart from the record
+/// (in registers over a column of households).
+#[derive(Debug, Clone, Copy)]
+struct HouseholdSums {
+    all: f64,
+    urban: f64,
+    rural: f64,
+    formerly_poor: f64,
+    households: f64,
+    persons: f64,
+}
+
+impl HouseholdSums {
+    /// The record's sums as they stand.
+    fn of(r: &LeverRecord) -> Self {
+        HouseholdSums {
+            all: r.paid_to_households,
+            urban: r.paid_urban,
+            rural: r.paid_rural,
+            formerly_poor: r.paid_formerly_poor,
+            households: r.recipient_households,
+            persons: r.recipient_persons,
+        }
+    }
+
+    /// Writes the sums back into the record.
+    fn store(self, r: &mut LeverRecord) {
+        r.paid_to_households = self.all;
+        r.paid_urban = self.urban;
+        r.paid_rural = self.rural;
+        r.paid_formerly_poor = self.formerly_poor;
+        r.recipient_households = self.households;
+        r.recipient_persons = self.persons;
+    }
+
+    /// Adds one household (see [`LeverRecord::add_household`]).
+    #[inline(always)]
+    fn add(&mut self, amount: f64, weight: f64, size: f64, urban: bool, formerly_poor: bool) {
+        let w = amount * weight;
+        let paid = amount != 0.0;
+        self.all += w;
+        self.urban += keep(w, urban);
+        self.rural += keep(w, !urban);
+        self.formerly_poor += keep(w, formerly_poor);
+        self.households += keep(weight, paid);
+        self.persons += keep(weight * size, paid);
+    }
+}
+
 /// The records of every lever of a set for one year, in the set's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ledger {
@@ -92,41 +136,17 @@ pub struct Ledger {
 impl Ledger {
     /// Accumulates one lever's column of amounts for a chunk: the same additions, in
     /// household order, as [`LeverRecord::add_household`] for each household, with the
-    /// sums kept in registers and without branches on the data (a household outside a
-    /// group adds ±0 to its sum, which changes nothing: the sums start at +0).
+    /// sums kept in registers (not stored back into the record at every household).
     pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
         let hh = &pop.households;
         let n = paid.len().min(hh.len());
         let households = hh.weight[..n].iter().zip(&hh.size[..n]).zip(hh.residence[..n].iter().zip(&hh.flags[..n]));
-        let r = &mut *record;
-        let [mut all, mut urban_sum, mut rural_sum, mut formerly_poor_sum, mut households_paid, mut persons_paid] = [
-            r.paid_to_households,
-            r.paid_urban,
-            r.paid_rural,
-            r.paid_formerly_poor,
-            r.recipient_households,
-            r.recipient_persons,
-        ];
+        let mut sums = HouseholdSums::of(record);
         for (&amount, ((&weight, &size), (&residence, &flags))) in paid[..n].iter().zip(households) {
-            let weight = weight as f64;
-            let w = amount * weight;
-            let paid = amount != 0.0;
             let urban = residence == Residence::Urban;
-            all += w;
-            urban_sum += keep(w, urban);
-            rural_sum += keep(w, !urban);
-            formerly_poor_sum += keep(w, flags.has(HouseholdFlags::FORMERLY_POOR));
-            households_paid += keep(weight, paid);
-            persons_paid += keep(weight * size as f64, paid);
+            sums.add(amount, weight as f64, size as f64, urban, flags.has(HouseholdFlags::FORMERLY_POOR));
         }
-        [
-            r.paid_to_households,
-            r.paid_urban,
-            r.paid_rural,
-            r.paid_formerly_poor,
-            r.recipient_households,
-            r.recipient_persons,
-        ] = [all, urban_sum, rural_sum, formerly_poor_sum, households_paid, persons_paid];
+        sums.store(record);
     }
 
     /// Adds the ledger of another chunk, lever by lever.
