@@ -28,13 +28,29 @@ pub struct CalibrationOptions {
     pub max_iterations: usize,
     /// Stop when every matched moment is within this relative error.
     pub tolerance: f64,
+    /// Households in the larger sample on which the dibao take-up is fitted to the
+    /// published caseload once the loop has ended (0: no such step; the loop's own
+    /// fit stands). The caseload is a small group (1–3% of residents), so on the loop's
+    /// sample its count moves by several percent from one draw of households to
+    /// another; four times the households halve that.
+    pub caseload_sample_households: usize,
 }
 
 impl Default for CalibrationOptions {
     fn default() -> Self {
-        CalibrationOptions { sample_households: 64_000, max_iterations: 25, tolerance: 0.004 }
+        CalibrationOptions {
+            sample_households: 64_000,
+            max_iterations: 25,
+            tolerance: 0.004,
+            caseload_sample_households: 256_000,
+        }
     }
 }
+
+/// Most rounds of the take-up fit on the caseload sample.
+const CASELOAD_ROUNDS: usize = 4;
+/// The take-up fit stops when both caseloads are within this relative error.
+const CASELOAD_TOLERANCE: f64 = 0.002;
 
 /// Assumed shape of each drawn part across the five latent quintile knots (the seed
 /// matrix of the IPF loop): transfers weigh more at the bottom, property at the top.
@@ -165,10 +181,14 @@ fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [Area
     m
 }
 
-fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet, n: usize) -> (Population, Accounts) {
-    const TASK: usize = 4096;
+/// Households per task of the calibration samples.
+const TASK: usize = 4096;
+
+/// Draws the calibration sample's first `n` households (ids from
+/// [`CALIBRATION_ID_BASE`]), in tasks of [`TASK`] households, in id order.
+fn draw_sample(gp: &GeneratorParams, bp: &Blueprint, n: usize) -> Vec<Population> {
     let starts: Vec<usize> = (0..n).step_by(TASK).collect();
-    let parts: Vec<(Population, Accounts)> = starts
+    starts
         .par_iter()
         .map(|&s| {
             let count = TASK.min(n - s);
@@ -179,6 +199,15 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet,
                 let r = household::draw_household(gp, &bp.areas, id, &mut members);
                 pop.push_household(&r, &members);
             }
+            pop
+        })
+        .collect()
+}
+
+fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet, n: usize) -> (Population, Accounts) {
+    let parts: Vec<(Population, Accounts)> = draw_sample(gp, bp, n)
+        .into_par_iter()
+        .map(|mut pop| {
             let acc = apply_base_rules(rules, &mut pop, gp.base_year, gp.seed);
             (pop, acc)
         })
@@ -190,6 +219,105 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet,
         accounts.append(a);
     }
     (pop, accounts)
+}
+
+/// Sets a sample's weights (the base weight of its residence times the raking factor
+/// of `lambda`) and returns the base weights and each household's raking vector.
+fn weigh(pop: &mut Population, bp: &Blueprint, base: [f64; 2], lambda: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let mut base_weights = Vec::with_capacity(pop.household_count());
+    let mut xs = Vec::with_capacity(pop.household_count());
+    for h in 0..pop.household_count() {
+        let b = base[pop.households.residence[h].index()];
+        let mut x = Vec::new();
+        weights::household_vector(pop, h, &bp.age_bands, &mut x);
+        pop.households.weight[h] = (b * weights::raking_factor(&x, lambda)) as f32;
+        base_weights.push(b);
+        xs.push(x);
+    }
+    (base_weights, xs)
+}
+
+/// Weighted persons in households on dibao, urban and rural.
+fn dibao_persons(pop: &Population) -> [f64; 2] {
+    let hh = &pop.households;
+    let mut persons = [0.0; 2];
+    for h in 0..pop.household_count() {
+        if hh.flags[h].has(HouseholdFlags::DIBAO) {
+            persons[hh.residence[h].index()] += hh.weight[h] as f64 * hh.size[h] as f64;
+        }
+    }
+    persons
+}
+
+/// Fits each residence's dibao take-up to its published caseload on a sample of
+/// `options.caseload_sample_households` households drawn with the fitted parameters:
+/// the take-up is scaled by published / simulated recipients until both are within
+/// [`CASELOAD_TOLERANCE`] (at most [`CASELOAD_ROUNDS`] rounds). Households are drawn
+/// once; every round applies the base rules afresh to a copy, in tasks, and sums in
+/// task order (the same result on any number of threads).
+fn fit_take_up(
+    profile: &Profile,
+    gp: &mut GeneratorParams,
+    bp: &Blueprint,
+    households: [f64; 2],
+    options: &CalibrationOptions,
+) -> Result<()> {
+    let targets = Residence::BOTH.map(|r| profile.area(r).dibao_recipients.as_ref().map(|d| d.value));
+    let n = options.caseload_sample_households;
+    if n == 0 || targets.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let share = [gp.urban_household_share, 1.0 - gp.urban_household_share];
+    let base = [0, 1].map(|a| households[a] / (n as f64 * share[a]));
+    let mut chunks = draw_sample(gp, bp, n);
+    for pop in &mut chunks {
+        weigh(pop, bp, base, &gp.raking_lambda);
+    }
+    // Weighted persons to the profile's residents, as a generated population's are.
+    let sample: Vec<&Population> = chunks.iter().collect();
+    let normalisation = super::WeightNormalisation::from_sample(profile, &sample, n);
+    for pop in &mut chunks {
+        normalisation.apply(pop);
+    }
+    for _ in 0..CASELOAD_ROUNDS {
+        let rules = base_rule_set(
+            profile,
+            [gp.areas[0].take_up, gp.areas[1].take_up],
+            [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+        )?;
+        let per_task: Vec<[f64; 2]> = chunks
+            .par_iter()
+            .map(|pop| {
+                let mut pop = pop.clone();
+                apply_base_rules(&rules, &mut pop, gp.base_year, gp.seed);
+                dibao_persons(&pop)
+            })
+            .collect();
+        let mut simulated = [0.0; 2];
+        for t in &per_task {
+            simulated[0] += t[0];
+            simulated[1] += t[1];
+        }
+        let mut within = true;
+        for a in 0..2 {
+            let Some(target) = targets[a] else { continue };
+            let p = &mut gp.areas[a];
+            if simulated[a] <= 0.0 {
+                within &= target <= 0.0 || p.take_up >= 1.0;
+                p.take_up = (p.take_up * 2.0).min(1.0);
+                continue;
+            }
+            let e = rel(simulated[a], target);
+            if e.abs() > CASELOAD_TOLERANCE && !(p.take_up >= 1.0 && e < 0.0) {
+                within = false;
+                p.take_up = (p.take_up * target / simulated[a]).clamp(0.001, 1.0);
+            }
+        }
+        if within {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Projects the knot factors so the income level stays increasing in the latent rank
@@ -244,17 +372,8 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         let (mut pop, accounts) = sample(&gp, &blueprint, &rules, n);
         // Base weights, then the raking factor of the current weight model.
         let share = [urban_household_share, 1.0 - urban_household_share];
-        let mut base_weights = Vec::with_capacity(pop.household_count());
-        let mut xs = Vec::with_capacity(pop.household_count());
-        for h in 0..pop.household_count() {
-            let a = pop.households.residence[h].index();
-            let base = households[a] / (n as f64 * share[a]);
-            let mut x = Vec::new();
-            weights::household_vector(&pop, h, &blueprint.age_bands, &mut x);
-            pop.households.weight[h] = (base * weights::raking_factor(&x, &gp.raking_lambda)) as f32;
-            base_weights.push(base);
-            xs.push(x);
-        }
+        let base = [0, 1].map(|a| households[a] / (n as f64 * share[a]));
+        let (base_weights, xs) = weigh(&mut pop, &blueprint, base, &gp.raking_lambda);
         let m = measure(&pop, &accounts, &base_weights);
 
         // Errors and updates, area by area.
@@ -382,5 +501,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
     if !last_error.is_finite() {
         return Err(Error::Calibration { profile: profile.id.clone(), problem: "no finite fit".into() });
     }
+    fit_take_up(profile, &mut gp, &blueprint, households, options)?;
+    let rules = base_rule_set(
+        profile,
+        [gp.areas[0].take_up, gp.areas[1].take_up],
+        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+    )?;
     Ok(Generator { profile: profile.clone(), params: gp, blueprint, rules, iterations })
 }

@@ -4,7 +4,9 @@
 //! fixed size: income levels and part factors by moment matching (an IPF-style loop
 //! over the four income parts and the five household quintile groups), household size
 //! and its income gradient, dibao take-up against the caseload, and a raking weight
-//! model. The calibrated generator then draws any number of households, in any
+//! model; then the take-up once more on a sample four times as large (the caseload is
+//! a small group, whose count on the loop's sample moves by several percent from one
+//! draw to another). The calibrated generator then draws any number of households, in any
 //! chunks: household `id` depends only on the parameters, the seed and `id`.
 
 mod blueprint;
