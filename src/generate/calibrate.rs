@@ -203,8 +203,6 @@ fn draw_sample(gp: &GeneratorParams, bp: &Blueprint, n: usize) -> Vec<Population
             let count = TASK.min(n - s);
             let first = CALIBRATION_ID_BASE + s as u64;
             let mut pop = Population::empty(first);
-            pop.households.reserve_exact(count);
-            pop.persons.reserve(count * 4);
             let mut members = Vec::new();
             for id in first..first + count as u64 {
                 let r = household::draw_household(gp, &bp.areas, id, &mut members);
@@ -234,24 +232,14 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet,
 
 /// Sets a sample's weights (the base weight of its residence times the raking factor
 /// of `lambda`) and returns the base weights and each household's raking vector.
-/// Households are weighed in parallel, each on its own: the same weights on any
-/// number of threads.
 fn weigh(pop: &mut Population, bp: &Blueprint, base: [f64; 2], lambda: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
-    let households = &*pop;
-    let rows: Vec<(f64, Vec<f64>, f32)> = (0..households.household_count())
-        .into_par_iter()
-        .map(|h| {
-            let b = base[households.households.residence[h].index()];
-            let mut x = Vec::new();
-            weights::household_vector(households, h, &bp.age_bands, &mut x);
-            let w = (b * weights::raking_factor(&x, lambda)) as f32;
-            (b, x, w)
-        })
-        .collect();
-    let mut base_weights = Vec::with_capacity(rows.len());
-    let mut xs = Vec::with_capacity(rows.len());
-    for ((b, x, w), weight) in rows.into_iter().zip(pop.households.weight.iter_mut()) {
-        *weight = w;
+    let mut base_weights = Vec::with_capacity(pop.household_count());
+    let mut xs = Vec::with_capacity(pop.household_count());
+    for h in 0..pop.household_count() {
+        let b = base[pop.households.residence[h].index()];
+        let mut x = Vec::new();
+        weights::household_vector(pop, h, &bp.age_bands, &mut x);
+        pop.households.weight[h] = (b * weights::raking_factor(&x, lambda)) as f32;
         base_weights.push(b);
         xs.push(x);
     }
