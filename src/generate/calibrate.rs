@@ -8,6 +8,7 @@ use super::{Generator, apply_base_rules, household, weights};
 use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::policy::LeverSet;
 use crate::policy::base::base_rule_set;
 use crate::region::Profile;
 
@@ -55,6 +56,19 @@ const STALL_TOLERANCE_FACTOR: f64 = 2.5;
 const STALL_GAIN: f64 = 0.05;
 /// See [`STALL_TOLERANCE_FACTOR`]: three iterations.
 const STALL_WINDOW: usize = 3;
+
+/// Whether a fit whose worst errors by iteration are `errors` (the last one now) has
+/// settled just above the tolerance (one moment the model's shape cannot bring closer,
+/// such as a quintile group 1.6% off), so that more iterations would not change it.
+fn settled(errors: &[f64], tolerance: f64) -> bool {
+    let Some(&worst) = errors.last() else { return false };
+    if errors.len() <= STALL_WINDOW + 1 || worst >= STALL_TOLERANCE_FACTOR * tolerance {
+        return false;
+    }
+    let (before, recent) = errors.split_at(errors.len() - STALL_WINDOW);
+    let best = |e: &[f64]| e.iter().fold(f64::INFINITY, |m, &x| m.min(x));
+    best(recent) > (1.0 - STALL_GAIN) * best(before)
+}
 
 /// Most rounds of the take-up fit on the caseload sample.
 const CASELOAD_ROUNDS: usize = 4;
@@ -214,7 +228,7 @@ fn draw_sample(gp: &GeneratorParams, bp: &Blueprint, n: usize) -> Vec<Population
         .collect()
 }
 
-fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet, n: usize) -> (Population, Accounts) {
+fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &LeverSet, n: usize) -> (Population, Accounts) {
     let parts: Vec<(Population, Accounts)> = draw_sample(gp, bp, n)
         .into_par_iter()
         .map(|mut pop| {
@@ -229,6 +243,22 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &crate::policy::LeverSet,
         accounts.append(a);
     }
     (pop, accounts)
+}
+
+/// The base-year rules with the take-up and means-test error `gp` has reached.
+fn rules_for(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
+    base_rule_set(
+        profile,
+        [gp.areas[0].take_up, gp.areas[1].take_up],
+        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+    )
+}
+
+/// Each residence's base weight in a sample of `n` households: its households in the
+/// profile over its expected households in the sample.
+fn base_weights_for(households: [f64; 2], urban_household_share: f64, n: usize) -> [f64; 2] {
+    let share = [urban_household_share, 1.0 - urban_household_share];
+    [0, 1].map(|a| households[a] / (n as f64 * share[a]))
 }
 
 /// Sets a sample's weights (the base weight of its residence times the raking factor
@@ -277,8 +307,7 @@ fn fit_take_up(
     if n == 0 || targets.iter().all(Option::is_none) {
         return Ok(());
     }
-    let share = [gp.urban_household_share, 1.0 - gp.urban_household_share];
-    let base = [0, 1].map(|a| households[a] / (n as f64 * share[a]));
+    let base = base_weights_for(households, gp.urban_household_share, n);
     let mut chunks = draw_sample(gp, bp, n);
     for pop in &mut chunks {
         weigh(pop, bp, base, &gp.raking_lambda);
@@ -290,11 +319,7 @@ fn fit_take_up(
         normalisation.apply(pop);
     }
     for _ in 0..CASELOAD_ROUNDS {
-        let rules = base_rule_set(
-            profile,
-            [gp.areas[0].take_up, gp.areas[1].take_up],
-            [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
-        )?;
+        let rules = rules_for(profile, gp)?;
         let per_task: Vec<[f64; 2]> = chunks
             .par_iter()
             .map(|pop| {
@@ -370,20 +395,24 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
     };
     let n = options.sample_households;
     let total_persons = profile.population.resident_persons.value;
-    let mut rules = base_rule_set(
-        profile,
-        [gp.areas[0].take_up, gp.areas[1].take_up],
-        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
-    )?;
+    let base = base_weights_for(households, urban_household_share, n);
+    // The raking targets of the weight model.
+    let mut targets: Vec<Option<f64>> =
+        vec![Some(households[0]), Some(households[1]), Some(persons[0]), Some(persons[1])];
+    for band in &profile.population.age_bands {
+        targets.push(Some(band.share.value * total_persons));
+    }
+    // Dibao recipients are matched by take-up, not by weights.
+    targets.push(None);
+    targets.push(None);
     let mut iterations = 0;
-    let mut last_error = f64::INFINITY;
+    // The worst error of each iteration.
     let mut errors: Vec<f64> = Vec::with_capacity(options.max_iterations);
     for iter in 0..options.max_iterations {
         iterations = iter + 1;
+        let rules = rules_for(profile, &gp)?;
         let (mut pop, accounts) = sample(&gp, &blueprint, &rules, n);
         // Base weights, then the raking factor of the current weight model.
-        let share = [urban_household_share, 1.0 - urban_household_share];
-        let base = [0, 1].map(|a| households[a] / (n as f64 * share[a]));
         let (base_weights, xs) = weigh(&mut pop, &blueprint, base, &gp.raking_lambda);
         let m = measure(&pop, &accounts, &base_weights);
 
@@ -466,11 +495,6 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                 }
             }
         }
-        rules = base_rule_set(
-            profile,
-            [gp.areas[0].take_up, gp.areas[1].take_up],
-            [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
-        )?;
         if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
             for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(
@@ -493,44 +517,18 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         }
 
         // Raking of the weight model on this sample.
-        let mut targets: Vec<Option<f64>> =
-            vec![Some(households[0]), Some(households[1]), Some(persons[0]), Some(persons[1])];
-        for band in &profile.population.age_bands {
-            targets.push(Some(band.share.value * total_persons));
-        }
-        // Dibao recipients are matched by take-up, not by weights.
-        targets.push(None);
-        targets.push(None);
         if iter >= 2 {
             gp.raking_lambda = weights::rake(&xs, &base_weights, &targets, 30);
         }
-        last_error = worst;
-        if iter >= 4 && worst < options.tolerance {
-            break;
-        }
-        // A fit that has settled just above the tolerance (one moment the model's
-        // shape cannot bring closer, such as a quintile group 1.6% off) stops instead
-        // of running out its iterations without changing: the best error of the last
-        // iterations is no better, by STALL_GAIN, than the best before them.
-        let settled = errors.len() > STALL_WINDOW && worst < STALL_TOLERANCE_FACTOR * options.tolerance && {
-            let (before, recent) = errors.split_at(errors.len() + 1 - STALL_WINDOW);
-            let best_recent = recent.iter().fold(worst, |m, &e| m.min(e));
-            let best_before = before.iter().fold(f64::INFINITY, |m, &e| m.min(e));
-            best_recent > (1.0 - STALL_GAIN) * best_before
-        };
-        if iter >= 4 && settled {
-            break;
-        }
         errors.push(worst);
+        if iter >= 4 && (worst < options.tolerance || settled(&errors, options.tolerance)) {
+            break;
+        }
     }
-    if !last_error.is_finite() {
+    if !errors.last().is_some_and(|e| e.is_finite()) {
         return Err(Error::Calibration { profile: profile.id.clone(), problem: "no finite fit".into() });
     }
     fit_take_up(profile, &mut gp, &blueprint, households, options)?;
-    let rules = base_rule_set(
-        profile,
-        [gp.areas[0].take_up, gp.areas[1].take_up],
-        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
-    )?;
+    let rules = rules_for(profile, &gp)?;
     Ok(Generator { profile: profile.clone(), params: gp, blueprint, rules, iterations })
 }

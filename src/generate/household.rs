@@ -35,28 +35,25 @@ fn weyl_point(seed: u64, id: u64) -> f64 {
     ((x >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Whether a household is urban: the household's point of a low-discrepancy sequence
-/// over ids below the urban share, so any range of ids holds the urban share to
-/// within one household.
+/// A household's residence and latent income rank in (0, 1), both from its point of
+/// the Weyl sequence: urban when the point lies below the urban share, so any range of
+/// ids holds the urban share to within one household; the rank is where the point lies
+/// within its residence's interval. Within each residence the ranks of any range of
+/// ids are then spread as evenly as the urban share itself, instead of clustering by
+/// chance as independent draws do: the groups a small share of households falls into
+/// (the bottom of the distribution, a dibao caseload of 1% of residents) are held to
+/// within a few households of their expected size, where independent draws miss them
+/// by several percent at 200,000 households. Every other draw of the household stays
+/// independent.
 #[inline]
-pub fn is_urban(seed: u64, id: u64, urban_share: f64) -> bool {
-    weyl_point(seed, id) < urban_share
-}
-
-/// The household's latent income rank in (0, 1): where its point of the sequence that
-/// set its residence lies within that residence's interval (below the urban share for
-/// urban households, above it for rural ones). Within each residence the ranks of any
-/// range of ids are then spread as evenly as the urban share itself, instead of
-/// clustering by chance as independent draws do: the groups a small share of
-/// households falls into (the bottom of the distribution, a dibao caseload of 1% of
-/// residents) are held to within a few households of their expected size, where
-/// independent draws miss them by several percent at 200,000 households. Every other
-/// draw of the household stays independent.
-#[inline]
-pub fn latent_rank(seed: u64, id: u64, urban_share: f64) -> f64 {
+pub fn residence_and_rank(seed: u64, id: u64, urban_share: f64) -> (Residence, f64) {
     let x = weyl_point(seed, id);
-    let u = if x < urban_share { x / urban_share } else { (x - urban_share) / (1.0 - urban_share) };
-    u.clamp(f64::EPSILON, 1.0 - f64::EPSILON)
+    let (residence, u) = if x < urban_share {
+        (Residence::Urban, x / urban_share)
+    } else {
+        (Residence::Rural, (x - urban_share) / (1.0 - urban_share))
+    };
+    (residence, u.clamp(f64::EPSILON, 1.0 - f64::EPSILON))
 }
 
 #[inline]
@@ -80,14 +77,13 @@ pub fn draw_household(
 ) -> HouseholdRecord {
     members.clear();
     let seed = gp.seed;
-    let residence = if is_urban(seed, id, gp.urban_household_share) { Residence::Urban } else { Residence::Rural };
+    let (residence, u) = residence_and_rank(seed, id, gp.urban_household_share);
     let p: &AreaParams = &gp.areas[residence.index()];
     let bp = &areas[residence.index()];
     let shape = &bp.shape;
 
-    // Structure: latent rank, size, ages, sex.
+    // Structure: size, ages, sex (the latent rank `u` came with the residence).
     let mut rs = StreamRng::new(seed, id, 0, Purpose::Structure);
-    let u = latent_rank(seed, id, gp.urban_household_share);
     let lambda = p.size_lambda * (p.size_gradient * (0.5 - u)).exp();
     let size = 1 + truncated_poisson(&mut rs, lambda, MAX_SIZE - 1);
     for m in 0..size {
@@ -341,7 +337,11 @@ mod tests {
 
     /// Households of `ids` that are urban (or rural) with a latent rank below `below`.
     fn count(ids: std::ops::Range<u64>, seed: u64, share: f64, urban: bool, below: f64) -> usize {
-        ids.filter(|&id| is_urban(seed, id, share) == urban && latent_rank(seed, id, share) < below).count()
+        ids.filter(|&id| {
+            let (residence, rank) = residence_and_rank(seed, id, share);
+            (residence == Residence::Urban) == urban && rank < below
+        })
+        .count()
     }
 
     #[test]
@@ -367,9 +367,9 @@ mod tests {
     #[test]
     fn latent_ranks_stay_inside_the_open_interval() {
         for id in 0..100_000u64 {
-            let u = latent_rank(3, id, 0.5);
+            let u = residence_and_rank(3, id, 0.5).1;
             assert!(u > 0.0 && u < 1.0, "id {id}: {u}");
         }
-        assert!((0..1000).all(|id| latent_rank(3, id, 1.0) < 1.0 && latent_rank(3, id, 0.0) > 0.0));
+        assert!((0..1000).all(|id| residence_and_rank(3, id, 1.0).1 < 1.0 && residence_and_rank(3, id, 0.0).1 > 0.0));
     }
 }
