@@ -103,8 +103,11 @@ const SUB_LEAVE: u64 = 9 << 16;
 /// households (below 10⁻⁶ for a billion).
 pub fn split_id(parent: u64, year: u16, member: usize) -> u64 {
     let h = mix64(mix64(parent ^ 0x6a09_e667_f3bc_c908) ^ ((year as u64) << 32 | member as u64));
-    (1u64 << 62) | (h & ((1u64 << 62) - 1))
+    FORMED_ID_BASE | (h & (FORMED_ID_BASE - 1))
 }
+
+/// The lowest id of a household formed during a projection ([`split_id`]): `2^62`.
+pub const FORMED_ID_BASE: u64 = 1 << 62;
 
 /// The yearly processes and their parameters. All rates are dated by year (the
 /// value in force in January of the year is used).

@@ -6,6 +6,7 @@ use super::outcome::HouseholdOutcome;
 use super::sketch::BinnedDistribution;
 use super::stats::{HouseholdIncome, household_median, household_quintile_means, weighted_gini, weighted_theil};
 use super::sums::{GroupSums, IndicatorSums, PovertyLines, TrackingGroupSums, TrackingSums};
+use crate::dynamics::FORMED_ID_BASE;
 use crate::model::Residence;
 use crate::region::Profile;
 
@@ -358,12 +359,24 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
     }
 }
 
-/// Indices of `outcomes` in id order (household order for an engine's population),
-/// without sorting when they already are.
+/// Indices of `outcomes` in id order.
+///
+/// An engine's population holds its generated households in id order, with the
+/// households formed during the projection (ids at or above
+/// [`FORMED_ID_BASE`], hashed) each after the household it left. So the indices are
+/// split at that base, the ids below first; each part is sorted only when it is not
+/// in order already (the formed households are a few in a hundred). Ids are unique,
+/// so this is the one id order, whatever the outcomes' order.
 fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..outcomes.len()).collect();
-    if !outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
-        order.sort_by_key(|&i| outcomes[i].id);
+    let mut order: Vec<usize> = Vec::with_capacity(outcomes.len());
+    order.extend((0..outcomes.len()).filter(|&i| outcomes[i].id < FORMED_ID_BASE));
+    let generated = order.len();
+    order.extend((0..outcomes.len()).filter(|&i| outcomes[i].id >= FORMED_ID_BASE));
+    let (low, high) = order.split_at_mut(generated);
+    for part in [low, high] {
+        if !part.windows(2).all(|w| outcomes[w[0]].id <= outcomes[w[1]].id) {
+            part.sort_unstable_by_key(|&i| outcomes[i].id);
+        }
     }
     order
 }

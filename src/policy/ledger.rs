@@ -126,6 +126,10 @@ impl HouseholdSums {
     }
 }
 
+/// Households checked together for payments before their sums are added: a run in
+/// which every amount is 0 adds nothing (most levers pay few households).
+pub(crate) const UNPAID_RUN: usize = 16;
+
 /// The records of every lever of a set for one year, in the set's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ledger {
@@ -137,14 +141,25 @@ impl Ledger {
     /// Accumulates one lever's column of amounts for a chunk: the same additions, in
     /// household order, as [`LeverRecord::add_household`] for each household, with the
     /// sums kept in registers (not stored back into the record at every household).
+    ///
+    /// A run of [`UNPAID_RUN`] households paid nothing is skipped whole: each of them
+    /// would add ±0 to sums that started at +0, which changes none of them.
     pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
         let hh = &pop.households;
         let n = paid.len().min(hh.len());
-        let households = hh.weight[..n].iter().zip(&hh.size[..n]).zip(hh.residence[..n].iter().zip(&hh.flags[..n]));
+        let (paid, weight, size) = (&paid[..n], &hh.weight[..n], &hh.size[..n]);
+        let (residence, flags) = (&hh.residence[..n], &hh.flags[..n]);
         let mut sums = HouseholdSums::of(record);
-        for (&amount, ((&weight, &size), (&residence, &flags))) in paid[..n].iter().zip(households) {
-            let urban = residence == Residence::Urban;
-            sums.add(amount, weight as f64, size as f64, urban, flags.has(HouseholdFlags::FORMERLY_POOR));
+        for start in (0..n).step_by(UNPAID_RUN) {
+            let end = (start + UNPAID_RUN).min(n);
+            if paid[start..end].iter().all(|&x| x == 0.0) {
+                continue;
+            }
+            for h in start..end {
+                let urban = residence[h] == Residence::Urban;
+                let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
+                sums.add(paid[h], weight[h] as f64, size[h] as f64, urban, formerly_poor);
+            }
         }
         sums.store(record);
     }
