@@ -622,8 +622,9 @@ impl<'a> Projection<'a> {
                 format!(
                     "{} households in {} blocks: the first {} blocks (the pilot) fix the weight normalisation, \
                      fertility, the baseline's income index and alignment, and the ledger's quintile boundaries; \
-                     median, quintile means, Gini, Theil and Lorenz are computed on the pilot's households; rationed \
-                     levers fill their places block by block",
+                     means, totals, poverty, Theil and caseloads are exact sums over every household; median, \
+                     quintile means, Gini and Lorenz come from a binned income sketch of every household (each bin \
+                     within 0.39% of income); rationed levers fill their places block by block",
                     s.households,
                     plan.blocks(),
                     plan.pilot_blocks

@@ -360,25 +360,38 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
 }
 
 /// Indices of `outcomes` in id order.
+fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
+    let mut order = Vec::new();
+    id_order_into(outcomes, &mut order);
+    order
+}
+
+/// Writes the indices of `outcomes` in id order into `order` (cleared first; its
+/// memory is reused).
 ///
 /// An engine's population holds its generated households in id order, with the
-/// households formed during the projection (ids at or above
-/// [`FORMED_ID_BASE`], hashed) each after the household it left. So the indices are
-/// split at that base, the ids below first; each part is sorted only when it is not
-/// in order already (the formed households are a few in a hundred). Ids are unique,
-/// so this is the one id order, whatever the outcomes' order.
-fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
-    let mut order: Vec<usize> = Vec::with_capacity(outcomes.len());
-    order.extend((0..outcomes.len()).filter(|&i| outcomes[i].id < FORMED_ID_BASE));
+/// households formed during the projection (ids at or above [`FORMED_ID_BASE`],
+/// hashed) each after the household it left. So outcomes already in id order are
+/// taken as they are; otherwise the indices are split at that base, the ids below
+/// first, and each part is sorted only when it is not in order already (the formed
+/// households are a few in a hundred). Ids are unique, so this is the one id order,
+/// whatever the outcomes' order.
+pub(crate) fn id_order_into(outcomes: &[HouseholdOutcome], order: &mut Vec<usize>) {
+    order.clear();
+    order.reserve(outcomes.len());
+    if outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
+        order.extend(0..outcomes.len());
+        return;
+    }
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id < FORMED_ID_BASE).map(|(i, _)| i));
     let generated = order.len();
-    order.extend((0..outcomes.len()).filter(|&i| outcomes[i].id >= FORMED_ID_BASE));
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id >= FORMED_ID_BASE).map(|(i, _)| i));
     let (low, high) = order.split_at_mut(generated);
     for part in [low, high] {
         if !part.windows(2).all(|w| outcomes[w[0]].id <= outcomes[w[1]].id) {
             part.sort_unstable_by_key(|&i| outcomes[i].id);
         }
     }
-    order
 }
 
 /// Follows households from last year's outcomes (`previous`) to this year's by id:
@@ -389,17 +402,18 @@ pub fn follow_households(
     previous: &[HouseholdOutcome],
     lines: &PovertyLines,
 ) -> TrackingSums {
-    tracking_sums(outcomes, &id_order(outcomes), previous, lines)
+    tracking_sums(outcomes, &id_order(outcomes), previous, &id_order(previous), lines)
 }
 
 /// Follows households from `previous` to `outcomes`, both visited in id order.
+/// `order` and `prev_order` are their indices in id order ([`id_order_into`]).
 pub(crate) fn tracking_sums(
     outcomes: &[HouseholdOutcome],
     order: &[usize],
     previous: &[HouseholdOutcome],
+    prev_order: &[usize],
     lines: &PovertyLines,
 ) -> TrackingSums {
-    let prev_order = id_order(previous);
     let mut sums = TrackingSums::new(lines);
     // Merge-join of the two id-ordered sequences.
     let (mut i, mut j) = (0, 0);
@@ -465,7 +479,7 @@ impl YearIndicators {
         }
         let mut result = Self::from_block_sums(year, &sums, None, options.all_weighting);
         if let Some(prev) = previous {
-            let t = tracking_sums(outcomes, &order, prev, &options.lines);
+            let t = tracking_sums(outcomes, &order, prev, &id_order(prev), &options.lines);
             result.set_tracking(&t);
         }
         result
@@ -683,6 +697,71 @@ impl From<Residence> for Group {
         match r {
             Residence::Urban => Group::Urban,
             Residence::Rural => Group::Rural,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::IncomeParts;
+
+    fn outcome(id: u64) -> HouseholdOutcome {
+        HouseholdOutcome::new(id, Residence::Urban, 1.0, 1, &IncomeParts::default())
+    }
+
+    /// Ids as a projection leaves them: generated ids in order (some gone), each
+    /// followed by the hashed ids of the households formed from it.
+    fn projected_ids() -> impl Strategy<Value = Vec<u64>> {
+        proptest::collection::vec((any::<bool>(), 0usize..3, any::<u64>()), 0..200).prop_map(|rows| {
+            let mut ids = Vec::new();
+            for (k, (kept, formed, hash)) in rows.into_iter().enumerate() {
+                if kept {
+                    ids.push(k as u64);
+                }
+                for f in 0..formed {
+                    ids.push(FORMED_ID_BASE | (hash.rotate_left(f as u32 * 7) & (FORMED_ID_BASE - 1)));
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+    }
+
+    proptest! {
+        /// The id order is the sorted order of the ids, whatever order the outcomes
+        /// come in: as a projection leaves them, shuffled, or reversed.
+        #[test]
+        fn id_order_is_the_sorted_order(ids in projected_ids(), shuffle in any::<u64>()) {
+            // The projection's order: each formed household after a generated one.
+            let (low, high): (Vec<u64>, Vec<u64>) = ids.iter().partition(|&&id| id < FORMED_ID_BASE);
+            let mut projected = Vec::new();
+            let mut formed = high.iter();
+            for id in &low {
+                projected.push(*id);
+                if id % 3 == 0 {
+                    projected.extend(formed.next());
+                }
+            }
+            projected.extend(formed);
+            let mut shuffled = ids.clone();
+            let mut state = shuffle | 1;
+            for i in (1..shuffled.len()).rev() {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                shuffled.swap(i, (state >> 33) as usize % (i + 1));
+            }
+            let reversed: Vec<u64> = ids.iter().rev().copied().collect();
+            let mut order = vec![7usize; 3];
+            for case in [&ids, &projected, &shuffled, &reversed] {
+                let outcomes: Vec<HouseholdOutcome> = case.iter().map(|&id| outcome(id)).collect();
+                id_order_into(&outcomes, &mut order);
+                let visited: Vec<u64> = order.iter().map(|&i| outcomes[i].id).collect();
+                prop_assert_eq!(&visited, &ids);
+                prop_assert_eq!(id_order(&outcomes), order.clone());
+            }
         }
     }
 }
