@@ -316,9 +316,6 @@ mod tests {
         out
     }
 
-    /// Households `(per_capita, weight)` of each chunk: a coarse income grid gives
-    /// ties (broken by id), and equal weights make boundaries fall exactly between
-    /// households as well as inside them.
     proptest! {
         #[test]
         fn total_order_bits_order_as_total_cmp(a in proptest::num::f64::ANY, b in proptest::num::f64::ANY) {
@@ -327,6 +324,9 @@ mod tests {
         }
     }
 
+    /// Households `(per_capita, weight)` of each chunk: a coarse income grid gives
+    /// ties (broken by id), and equal weights make boundaries fall exactly between
+    /// households as well as inside them.
     fn chunks_strategy() -> impl Strategy<Value = Vec<Vec<(f64, f32)>>> {
         let household = (0u32..40, prop_oneof![Just(1.0f32), Just(2.5f32), 0.01f32..300.0]);
         prop::collection::vec(prop::collection::vec(household.prop_map(|(p, w)| (p as f64 * 250.0, w)), 0..60), 1..6)
