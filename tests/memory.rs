@@ -45,4 +45,9 @@ fn a_generated_population_holds_at_most_the_documented_bytes_per_household() {
     assert!(pop.check_invariants().is_ok());
     let advanced = bytes_per_household(&pop);
     assert!(advanced <= MAX_BYTES_PER_HOUSEHOLD, "{advanced:.1} bytes per household after a year");
+    // The figures docs/scale.md reports (`cargo test --release --test memory -- --nocapture`).
+    eprintln!(
+        "{persons:.2} persons per household; {generated:.1} bytes per household generated ({exact:.1} \
+         needed), {advanced:.1} after a projected year"
+    );
 }
