@@ -31,12 +31,63 @@ pub(crate) struct Ranked {
 
 /// Each household's quintile group and the weight it counts there, in household order
 /// per chunk, with the further pieces of households straddling a boundary.
+///
+/// A household not cut by a boundary counts its whole weight in one group (none when
+/// its weight is not positive), so only its group is stored, one byte; the few cut
+/// households carry [`GroupShares::CUT`] and the weight of their first piece apart.
 #[derive(Debug, Default)]
 pub(crate) struct GroupShares {
-    /// `first[chunk][household]`: the group of the household's first piece and its weight.
-    pub first: Vec<Vec<(u8, f64)>>,
+    /// `group[chunk][household]`: the group of the household's first piece, with
+    /// [`GroupShares::CUT`] set when a boundary cuts the household.
+    pub group: Vec<Vec<u8>>,
+    /// `(chunk, household, weight)` of the first piece of each cut household.
+    pub cut_first: Vec<(u32, u32, f64)>,
     /// `(chunk, household, group, weight)` of the further pieces, in ranked order.
     pub extra: Vec<(u32, u32, u8, f64)>,
+}
+
+impl GroupShares {
+    /// The mark of a household cut by a boundary in [`GroupShares::group`].
+    pub const CUT: u8 = 0x80;
+
+    /// The shares from each household's group (by [`uncut_piece`]) and the
+    /// boundaries' cut households.
+    fn new(mut group: Vec<Vec<u8>>, b: Boundaries) -> Self {
+        for &(c, h, g, _) in &b.cut_first {
+            group[c as usize][h as usize] = g | Self::CUT;
+        }
+        let cut_first = b.cut_first.iter().map(|&(c, h, _, take)| (c, h, take)).collect();
+        GroupShares { group, cut_first, extra: b.extra }
+    }
+
+    /// The group and weight of the first piece of household `h` of chunk `c`, whose
+    /// group byte is `g` and weight `weight` (as [`uncut_piece`] gives them for a
+    /// household no boundary cuts).
+    #[inline(always)]
+    fn piece(&self, c: usize, h: usize, g: u8, weight: f32) -> (u8, f64) {
+        (g & !Self::CUT, if g & Self::CUT == 0 { uncut_weight(weight) } else { self.cut_weight(c, h) })
+    }
+
+    /// [`GroupShares::piece`] of household `h` of chunk `c`.
+    #[cfg(test)]
+    fn first_piece(&self, c: usize, h: usize, weight: f32) -> (u8, f64) {
+        self.piece(c, h, self.group[c][h], weight)
+    }
+
+    /// The weight of the first piece of a cut household (0 for one not listed).
+    #[cold]
+    fn cut_weight(&self, c: usize, h: usize) -> f64 {
+        let key = (c as u32, h as u32);
+        self.cut_first.iter().find(|&&(cc, hh, _)| (cc, hh) == key).map_or(0.0, |&(_, _, take)| take)
+    }
+}
+
+/// The weight a household no boundary cuts counts in its group: its weight when
+/// positive, else none (as [`uncut_piece`]).
+#[inline(always)]
+fn uncut_weight(weight: f32) -> f64 {
+    let w = weight as f64;
+    if w > 0.0 { w } else { 0.0 }
 }
 
 /// Per-capita disposable income of a chunk's household (a household without members
@@ -203,23 +254,20 @@ pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64,
 /// decreases and each group is one run of the ranking.
 pub(crate) fn split(ranked: &[Ranked], total: f64, chunks: &[Chunk], shares: bool) -> ([f64; 4], GroupShares) {
     let b = boundaries(ranked, total, shares);
-    let mut out = GroupShares::default();
-    if shares {
-        out.first = chunks
-            .par_iter()
-            .map(|chunk| {
-                let hh = &chunk.pop.households;
-                (0..chunk.pop.household_count())
-                    .map(|h| uncut_piece(per_capita(chunk, h), chunk.pop.household_id(h), hh.weight[h], &b.starts))
-                    .collect()
-            })
-            .collect();
-        for &(c, h, g, take) in &b.cut_first {
-            out.first[c as usize][h as usize] = (g, take);
-        }
-        out.extra = b.extra;
+    let cuts = b.cuts;
+    if !shares {
+        return (cuts, GroupShares::default());
     }
-    (b.cuts, out)
+    let group = chunks
+        .par_iter()
+        .map(|chunk| {
+            let hh = &chunk.pop.households;
+            (0..chunk.pop.household_count())
+                .map(|h| uncut_piece(per_capita(chunk, h), chunk.pop.household_id(h), hh.weight[h], &b.starts).0)
+                .collect()
+        })
+        .collect();
+    (cuts, GroupShares::new(group, b))
 }
 
 /// Adds lever `lever`'s payments to its record's `paid_by_quintile`: chunk by chunk,
@@ -229,17 +277,19 @@ pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk],
     // The groups' sums in a local array (stored back once): the same additions in the
     // same order; runs of households paid nothing are passed over whole.
     let mut by_group = record.paid_by_quintile;
-    for (chunk, groups) in chunks.iter().zip(&shares.first) {
+    for (c, (chunk, groups)) in chunks.iter().zip(&shares.group).enumerate() {
         let Some(paid) = chunk.columns.paid.get(lever) else { continue };
-        let n = paid.len().min(groups.len());
-        let (paid, groups) = (&paid[..n], &groups[..n]);
+        let n = paid.len().min(groups.len()).min(chunk.pop.households.weight.len());
+        let (paid, groups, weights) = (&paid[..n], &groups[..n], &chunk.pop.households.weight[..n]);
         for start in (0..n).step_by(UNPAID_RUN) {
             let end = (start + UNPAID_RUN).min(n);
             if paid[start..end].iter().all(|&x| x == 0.0) {
                 continue;
             }
-            for (&x, &(g, take)) in paid[start..end].iter().zip(&groups[start..end]) {
+            for h in start..end {
+                let x = paid[h];
                 if x != 0.0 {
+                    let (g, take) = shares.piece(c, h, groups[h], weights[h]);
                     by_group[g as usize] += take * x;
                 }
             }
@@ -275,19 +325,27 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
 /// boundaries on its pilot sample; the groups then hold equal weights only up to the
 /// sampling error of the boundaries.
 pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
-    let groups: Vec<(usize, f64)> = (0..chunk.pop.household_count())
-        .map(|h| (cuts.partition_point(|&c| c <= per_capita(chunk, h)), chunk.pop.households.weight[h] as f64))
-        .collect();
-    // Lever by lever, households in order; a lever that paid nothing adds nothing.
+    let weights = &chunk.pop.households.weight[..chunk.pop.household_count()];
+    let groups: Vec<u8> =
+        (0..weights.len()).map(|h| cuts.partition_point(|&c| c <= per_capita(chunk, h)) as u8).collect();
+    // Lever by lever, households in order, the groups' sums in a local array; runs of
+    // households paid nothing add nothing and are passed over whole.
     for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-        if paid.iter().all(|&x| x == 0.0) {
-            continue;
-        }
-        for (&x, &(g, w)) in paid.iter().zip(&groups) {
-            if x != 0.0 {
-                record.paid_by_quintile[g] += w * x;
+        let n = paid.len().min(groups.len());
+        let mut by_group = record.paid_by_quintile;
+        for start in (0..n).step_by(UNPAID_RUN) {
+            let end = (start + UNPAID_RUN).min(n);
+            if paid[start..end].iter().all(|&x| x == 0.0) {
+                continue;
+            }
+            for h in start..end {
+                let x = paid[h];
+                if x != 0.0 {
+                    by_group[groups[h] as usize] += weights[h] as f64 * x;
+                }
             }
         }
+        record.paid_by_quintile = by_group;
     }
 }
 
@@ -297,10 +355,16 @@ mod tests {
 
     use super::*;
 
+    /// Every household's first piece `(group, weight)` and the further pieces.
+    struct Pieces {
+        first: Vec<Vec<(u8, f64)>>,
+        extra: Vec<(u32, u32, u8, f64)>,
+    }
+
     /// The split household by household, piece by piece, written straight into each
     /// household's place: what [`split`] must reproduce bit for bit.
-    fn split_household_by_household(ranked: &[Ranked], total: f64, households: &[usize]) -> GroupShares {
-        let mut out = GroupShares { first: households.iter().map(|&n| vec![(0, 0.0); n]).collect(), extra: Vec::new() };
+    fn split_household_by_household(ranked: &[Ranked], total: f64, households: &[usize]) -> Pieces {
+        let mut out = Pieces { first: households.iter().map(|&n| vec![(0, 0.0); n]).collect(), extra: Vec::new() };
         let mut splitter = QuintileSplitter::new(total);
         for r in ranked {
             let mut pieces = 0;
@@ -349,19 +413,23 @@ mod tests {
             let households: Vec<usize> = chunks.iter().map(Vec::len).collect();
             let expected = split_household_by_household(&ranked, total, &households);
             let b = boundaries(&ranked, total, true);
-            let mut first: Vec<Vec<(u8, f64)>> = chunks
+            // The groups as `split` writes them, then each household's first piece.
+            let group = chunks
                 .iter()
                 .enumerate()
                 .map(|(c, hh)| {
                     hh.iter()
                         .enumerate()
-                        .map(|(h, &(p, w))| uncut_piece(p, (c * 1000 + h) as u64 * 7919 % 100_003, w, &b.starts))
+                        .map(|(h, &(p, w))| uncut_piece(p, (c * 1000 + h) as u64 * 7919 % 100_003, w, &b.starts).0)
                         .collect()
                 })
                 .collect();
-            for &(c, h, g, take) in &b.cut_first {
-                first[c as usize][h as usize] = (g, take);
-            }
+            let shares = GroupShares::new(group, b);
+            let first: Vec<Vec<(u8, f64)>> = chunks
+                .iter()
+                .enumerate()
+                .map(|(c, hh)| hh.iter().enumerate().map(|(h, &(_, w))| shares.first_piece(c, h, w)).collect())
+                .collect();
             let bits = |v: &Vec<Vec<(u8, f64)>>| -> Vec<Vec<(u8, u64)>> {
                 v.iter().map(|c| c.iter().map(|&(g, t)| (g, t.to_bits())).collect()).collect()
             };
@@ -369,7 +437,7 @@ mod tests {
             let extra = |v: &[(u32, u32, u8, f64)]| -> Vec<(u32, u32, u8, u64)> {
                 v.iter().map(|&(c, h, g, t)| (c, h, g, t.to_bits())).collect()
             };
-            prop_assert_eq!(extra(&b.extra), extra(&expected.extra));
+            prop_assert_eq!(extra(&shares.extra), extra(&expected.extra));
             // The groups hold a fifth of the weight each, and each household's pieces
             // are where its stretch of the cumulative weight meets each group's.
             let mut groups = [0.0f64; 5];
@@ -377,7 +445,7 @@ mod tests {
             let pieces = first.iter().enumerate().flat_map(|(c, v)| {
                 v.iter().enumerate().map(move |(h, &(g, t))| (c as u32, h as u32, g, t))
             });
-            for (c, h, g, t) in pieces.chain(b.extra.iter().copied()) {
+            for (c, h, g, t) in pieces.chain(shares.extra.iter().copied()) {
                 groups[g as usize] += t;
                 by_household[c as usize][h as usize][g as usize] += t;
             }
