@@ -98,7 +98,11 @@ fn check_bounds(items: &[HouseholdIncome]) -> Result<(), TestCaseError> {
 
     let lorenz = exact_lorenz(&mut v, 21);
     for (a, b) in d.lorenz(21).iter().zip(&lorenz) {
-        prop_assert!((a[1] - b[1]).abs() <= d.lorenz_bound() + share_slack, "lorenz {a:?} exact {b:?}");
+        // A share is a cumulative income over the total: the rounding of the total moves
+        // it in proportion to the share itself, which is large (and of either sign) when
+        // negative incomes bring the total near zero; hence the factor, as for the Gini.
+        let slack = share_slack * (1.0 + b[1].abs());
+        prop_assert!((a[1] - b[1]).abs() <= d.lorenz_bound() + slack, "lorenz {a:?} exact {b:?}");
     }
     Ok(())
 }
