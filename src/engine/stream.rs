@@ -57,8 +57,8 @@ use crate::error::Result;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
     DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
+    follow_households,
 };
-use crate::indicators::{id_order_into, tracking_sums};
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::quintiles;
@@ -422,11 +422,6 @@ struct BlockYear {
 struct Track {
     now: Vec<HouseholdOutcome>,
     before: Vec<HouseholdOutcome>,
-    /// `now`'s indices in id order (computed once a year, and read again next year
-    /// as `before_order`).
-    now_order: Vec<usize>,
-    /// `before`'s indices in id order.
-    before_order: Vec<usize>,
     has_before: bool,
 }
 
@@ -467,12 +462,8 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     for o in &track.now {
         sums.add(o);
     }
-    id_order_into(&track.now, &mut track.now_order);
-    let tracking = track
-        .has_before
-        .then(|| tracking_sums(&track.now, &track.now_order, &track.before, &track.before_order, &step.options.lines));
+    let tracking = track.has_before.then(|| follow_households(&track.now, &track.before, &step.options.lines));
     std::mem::swap(&mut track.now, &mut track.before);
-    std::mem::swap(&mut track.now_order, &mut track.before_order);
     track.has_before = true;
     Ok(BlockYear {
         sums,
