@@ -360,14 +360,6 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
 }
 
 /// Indices of `outcomes` in id order.
-fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
-    let mut order = Vec::new();
-    id_order_into(outcomes, &mut order);
-    order
-}
-
-/// Writes the indices of `outcomes` in id order into `order` (cleared first; its
-/// memory is reused).
 ///
 /// An engine's population holds its generated households in id order, with the
 /// households formed during the projection (ids at or above [`FORMED_ID_BASE`],
@@ -376,13 +368,11 @@ fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
 /// first, and each part is sorted only when it is not in order already (the formed
 /// households are a few in a hundred). Ids are unique, so this is the one id order,
 /// whatever the outcomes' order.
-pub(crate) fn id_order_into(outcomes: &[HouseholdOutcome], order: &mut Vec<usize>) {
-    order.clear();
-    order.reserve(outcomes.len());
+fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
     if outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
-        order.extend(0..outcomes.len());
-        return;
+        return (0..outcomes.len()).collect();
     }
+    let mut order = Vec::with_capacity(outcomes.len());
     order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id < FORMED_ID_BASE).map(|(i, _)| i));
     let generated = order.len();
     order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id >= FORMED_ID_BASE).map(|(i, _)| i));
@@ -392,6 +382,7 @@ pub(crate) fn id_order_into(outcomes: &[HouseholdOutcome], order: &mut Vec<usize
             part.sort_unstable_by_key(|&i| outcomes[i].id);
         }
     }
+    order
 }
 
 /// Follows households from last year's outcomes (`previous`) to this year's by id:
@@ -402,18 +393,18 @@ pub fn follow_households(
     previous: &[HouseholdOutcome],
     lines: &PovertyLines,
 ) -> TrackingSums {
-    tracking_sums(outcomes, &id_order(outcomes), previous, &id_order(previous), lines)
+    tracking_sums(outcomes, &id_order(outcomes), previous, lines)
 }
 
-/// Follows households from `previous` to `outcomes`, both visited in id order.
-/// `order` and `prev_order` are their indices in id order ([`id_order_into`]).
+/// Follows households from `previous` to `outcomes`, both visited in id order
+/// (`order`: the indices of `outcomes` in id order).
 pub(crate) fn tracking_sums(
     outcomes: &[HouseholdOutcome],
     order: &[usize],
     previous: &[HouseholdOutcome],
-    prev_order: &[usize],
     lines: &PovertyLines,
 ) -> TrackingSums {
+    let prev_order = id_order(previous);
     let mut sums = TrackingSums::new(lines);
     // Merge-join of the two id-ordered sequences.
     let (mut i, mut j) = (0, 0);
@@ -479,7 +470,7 @@ impl YearIndicators {
         }
         let mut result = Self::from_block_sums(year, &sums, None, options.all_weighting);
         if let Some(prev) = previous {
-            let t = tracking_sums(outcomes, &order, prev, &id_order(prev), &options.lines);
+            let t = tracking_sums(outcomes, &order, prev, &options.lines);
             result.set_tracking(&t);
         }
         result
@@ -754,13 +745,10 @@ mod tests {
                 shuffled.swap(i, (state >> 33) as usize % (i + 1));
             }
             let reversed: Vec<u64> = ids.iter().rev().copied().collect();
-            let mut order = vec![7usize; 3];
             for case in [&ids, &projected, &shuffled, &reversed] {
                 let outcomes: Vec<HouseholdOutcome> = case.iter().map(|&id| outcome(id)).collect();
-                id_order_into(&outcomes, &mut order);
-                let visited: Vec<u64> = order.iter().map(|&i| outcomes[i].id).collect();
+                let visited: Vec<u64> = id_order(&outcomes).iter().map(|&i| outcomes[i].id).collect();
                 prop_assert_eq!(&visited, &ids);
-                prop_assert_eq!(id_order(&outcomes), order.clone());
             }
         }
     }

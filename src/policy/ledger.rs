@@ -128,7 +128,17 @@ impl HouseholdSums {
 
 /// Households checked together for payments before their sums are added: a run in
 /// which every amount is 0 adds nothing (most levers pay few households).
-pub(crate) const UNPAID_RUN: usize = 16;
+const UNPAID_RUN: usize = 16;
+
+/// The runs of [`UNPAID_RUN`] households of a column of amounts in which some
+/// household was paid, in order: the runs a sum over households needs to visit when
+/// an amount of ±0 would add nothing to it.
+pub(crate) fn paid_runs(paid: &[f64]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    (0..paid.len())
+        .step_by(UNPAID_RUN)
+        .map(|start| start..(start + UNPAID_RUN).min(paid.len()))
+        .filter(|run| paid[run.clone()].iter().any(|&x| x != 0.0))
+}
 
 /// The records of every lever of a set for one year, in the set's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -150,12 +160,8 @@ impl Ledger {
         let (paid, weight, size) = (&paid[..n], &hh.weight[..n], &hh.size[..n]);
         let (residence, flags) = (&hh.residence[..n], &hh.flags[..n]);
         let mut sums = HouseholdSums::of(record);
-        for start in (0..n).step_by(UNPAID_RUN) {
-            let end = (start + UNPAID_RUN).min(n);
-            if paid[start..end].iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            for h in start..end {
+        for run in paid_runs(paid) {
+            for h in run {
                 let urban = residence[h] == Residence::Urban;
                 let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
                 sums.add(paid[h], weight[h] as f64, size[h] as f64, urban, formerly_poor);

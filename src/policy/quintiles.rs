@@ -10,7 +10,7 @@
 
 use rayon::prelude::*;
 
-use super::ledger::UNPAID_RUN;
+use super::ledger::paid_runs;
 use super::{Chunk, Ledger, LeverRecord};
 use crate::indicators::QuintileSplitter;
 
@@ -281,12 +281,8 @@ pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk],
         let Some(paid) = chunk.columns.paid.get(lever) else { continue };
         let n = paid.len().min(groups.len()).min(chunk.pop.households.weight.len());
         let (paid, groups, weights) = (&paid[..n], &groups[..n], &chunk.pop.households.weight[..n]);
-        for start in (0..n).step_by(UNPAID_RUN) {
-            let end = (start + UNPAID_RUN).min(n);
-            if paid[start..end].iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            for h in start..end {
+        for run in paid_runs(paid) {
+            for h in run {
                 let x = paid[h];
                 if x != 0.0 {
                     let (g, take) = shares.piece(c, h, groups[h], weights[h]);
@@ -331,14 +327,10 @@ pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut L
     // Lever by lever, households in order, the groups' sums in a local array; runs of
     // households paid nothing add nothing and are passed over whole.
     for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-        let n = paid.len().min(groups.len());
+        let paid = &paid[..paid.len().min(groups.len())];
         let mut by_group = record.paid_by_quintile;
-        for start in (0..n).step_by(UNPAID_RUN) {
-            let end = (start + UNPAID_RUN).min(n);
-            if paid[start..end].iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            for h in start..end {
+        for run in paid_runs(paid) {
+            for h in run {
                 let x = paid[h];
                 if x != 0.0 {
                     by_group[groups[h] as usize] += weights[h] as f64 * x;
