@@ -203,3 +203,33 @@ fn block_quotas_add_up_and_each_block_fills_its_own() {
     assert!((places - 250.0).abs() < 1e-9, "places {places}");
     assert!((filled - 250.0).abs() <= 4.0 * 3.5 / 2.0, "filled {filled}");
 }
+
+/// The summary passes over several chunks run in parallel: the allocation is the same
+/// on any number of threads, and every chosen candidate carries its tie-break key
+/// (computed only where the allocation reads it, and for the chosen).
+#[test]
+fn allocation_over_chunks_is_the_same_on_any_threads_and_the_chosen_carry_their_keys() {
+    use incomesim::policy::rationing::{lever_sub, tie_break_key};
+    let ctx = YearContext::base(2023, 7);
+    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let parts = chunks(3_000, 7);
+    let refs: Vec<&Population> = parts.iter().collect();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| allocate(&lever, &ctx, &refs).expect("valid"))
+    };
+    let one = on(1);
+    assert!(matches!(one.main, incomesim::policy::rationing::Cutoff::Before { .. }), "the places cut a class");
+    for threads in [2, 3, 5] {
+        assert_eq!(on(threads), one, "{threads} threads");
+    }
+    let sub = lever_sub("public_welfare_posts");
+    let mut chosen = 0;
+    for pop in &parts {
+        for c in lever.chosen(&ctx, pop, &one) {
+            assert_eq!(c.key, tie_break_key(&ctx, c.household_id, sub, c.member));
+            chosen += 1;
+        }
+    }
+    assert!(chosen > 0);
+}

@@ -19,8 +19,10 @@
 //! each producing a mergeable [`CandidateSummary`]:
 //! 1. *histogram*: the weight of candidates by `(class, key bucket)` (the top
 //!    [`KEY_BUCKET_BITS`] bits of the key), at most `classes × 65,536` entries whatever
-//!    the population. Weights are summed as integers (weight × 2²⁰), so merging is
-//!    associative and the result does not depend on the chunking or merge order.
+//!    the population (one dense row per class, so offering a candidate is one
+//!    addition). Weights are summed as integers (weight × 2²⁰), so merging is
+//!    associative and the result does not depend on the chunking or merge order:
+//!    [`allocate`] runs each pass over the chunks in parallel.
 //!    The cut-off bucket is the first whose cumulative weight passes the places.
 //! 2. *refine*: the candidates of that one marginal bucket only (about N / 65,536 of
 //!    them), sorted by the full order; the last one taken is the one where the
@@ -52,7 +54,7 @@
 //! [`LeverSet::apply_year_chunks`]: super::LeverSet::apply_year_chunks
 //! [`LeverSet::apply_year_block`]: super::LeverSet::apply_year_block
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 use super::{Book, YearContext};
 use crate::error::{Error, Result};
@@ -194,6 +196,13 @@ pub enum Cutoff {
 }
 
 impl Cutoff {
+    /// Whether the cut-off falls within class `class` (so the order within the class,
+    /// by key, decides there).
+    #[inline]
+    fn cuts_class(&self, class: u8) -> bool {
+        matches!(*self, Cutoff::Before { class: cut, .. } if cut == class)
+    }
+
     /// Whether the candidate is chosen.
     #[inline]
     pub fn selects(&self, c: &Candidate) -> bool {
@@ -251,6 +260,13 @@ impl Allocation {
     pub fn selects(&self, c: &Candidate) -> bool {
         (c.quota && self.quota.is_some_and(|q| q.selects(c))) || self.main.selects(c)
     }
+
+    /// Whether [`Allocation::selects`] reads the candidate's key: only in the class of a
+    /// cut-off that applies to it (elsewhere its class alone decides).
+    #[inline]
+    fn reads_key(&self, c: &Candidate) -> bool {
+        (c.quota && self.quota.is_some_and(|q| q.cuts_class(c.class))) || self.main.cuts_class(c.class)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -270,9 +286,62 @@ enum Phase {
 pub struct CandidateSummary {
     phase: Phase,
     quota_cut: Option<Cutoff>,
-    histogram: BTreeMap<(u8, u16), u64>,
+    histogram: KeyHistogram,
     marginal: Vec<((u64, u64, u16), u64)>,
     eligible: u64,
+}
+
+/// Candidate weight by `(class, key bucket)`: one dense row of 65,536 buckets per class
+/// that has a candidate (512 KiB each), so offering a candidate is one addition.
+#[derive(Clone, Default)]
+struct KeyHistogram {
+    /// `rows[class][bucket]`; `None` for a class without candidates.
+    rows: Vec<Option<Box<[u64]>>>,
+}
+
+impl KeyHistogram {
+    /// Adds `w` to the cell of `(class, bucket)`.
+    #[inline]
+    fn add(&mut self, class: u8, bucket: u16, w: u64) {
+        let class = class as usize;
+        if self.rows.len() <= class {
+            self.rows.resize_with(class + 1, || None);
+        }
+        let row = self.rows[class].get_or_insert_with(|| vec![0u64; 1 << KEY_BUCKET_BITS].into_boxed_slice());
+        row[bucket as usize] += w;
+    }
+
+    /// Adds every cell of another histogram.
+    fn merge(&mut self, other: KeyHistogram) {
+        for (class, row) in other.rows.into_iter().enumerate() {
+            let Some(row) = row else { continue };
+            if self.rows.len() <= class {
+                self.rows.resize_with(class + 1, || None);
+            }
+            match &mut self.rows[class] {
+                Some(mine) => mine.iter_mut().zip(row.iter()).for_each(|(a, b)| *a += b),
+                empty => *empty = Some(row),
+            }
+        }
+    }
+
+    /// The cells holding weight, `((class, bucket), weight)`, in `(class, bucket)` order.
+    fn cells(&self) -> impl Iterator<Item = ((u8, u16), u64)> + '_ {
+        self.rows.iter().enumerate().flat_map(|(class, row)| {
+            row.iter().flat_map(move |row| {
+                row.iter()
+                    .enumerate()
+                    .filter(|&(_, &w)| w > 0)
+                    .map(move |(bucket, &w)| ((class as u8, bucket as u16), w))
+            })
+        })
+    }
+}
+
+impl std::fmt::Debug for KeyHistogram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.cells()).finish()
+    }
 }
 
 impl CandidateSummary {
@@ -291,7 +360,7 @@ impl CandidateSummary {
         }
         match self.phase {
             Phase::QuotaHistogram | Phase::MainHistogram => {
-                *self.histogram.entry((c.class, c.bucket())).or_insert(0) += w;
+                self.histogram.add(c.class, c.bucket(), w);
                 self.eligible += w;
             }
             Phase::QuotaRefine { class, bucket } | Phase::MainRefine { class, bucket } => {
@@ -305,9 +374,7 @@ impl CandidateSummary {
 
     /// Adds the summary of another chunk of the same pass.
     pub fn merge(&mut self, other: CandidateSummary) {
-        for (k, w) in other.histogram {
-            *self.histogram.entry(k).or_insert(0) += w;
-        }
+        self.histogram.merge(other.histogram);
         self.marginal.extend(other.marginal);
         self.eligible += other.eligible;
     }
@@ -315,7 +382,7 @@ impl CandidateSummary {
     /// Entries held (histogram cells plus marginal candidates): bounded by
     /// `classes × 65,536` plus one bucket's candidates, not by the population.
     pub fn len(&self) -> usize {
-        self.histogram.len() + self.marginal.len()
+        self.histogram.cells().count() + self.marginal.len()
     }
 
     /// True when nothing was offered.
@@ -431,7 +498,7 @@ impl Allocator {
         (self.phase != Phase::Done).then(|| CandidateSummary {
             phase: self.phase,
             quota_cut: self.quota_cut,
-            histogram: BTreeMap::new(),
+            histogram: KeyHistogram::default(),
             marginal: Vec::new(),
             eligible: 0,
         })
@@ -448,7 +515,7 @@ impl Allocator {
                 }
                 let mut cumulative = 0u64;
                 let mut marginal = None;
-                for (&(class, bucket), &w) in &summary.histogram {
+                for ((class, bucket), w) in summary.histogram.cells() {
                     if cumulative + w > target {
                         marginal = Some((class, bucket));
                         break;
@@ -521,8 +588,9 @@ impl Allocator {
     }
 }
 
-/// A lever that fills a limited number of places.
-pub trait Rationed {
+/// A lever that fills a limited number of places. `Sync`: the summary passes of an
+/// allocation over several chunks run on the chunks in parallel.
+pub trait Rationed: Sync {
     /// The lever's name (keys its random sub-stream and its errors).
     fn rationed_name(&self) -> &str;
 
@@ -555,11 +623,21 @@ pub trait Rationed {
         self.apply_chosen(ctx, pop, &chosen, book);
     }
 
-    /// The chosen candidates of the chunk, in chunk order.
+    /// The chosen candidates of the chunk, in chunk order, with their keys. A key is
+    /// computed only where the allocation reads it (the class of a cut-off) and for
+    /// the chosen: elsewhere the class alone decides.
     fn chosen(&self, ctx: &YearContext, pop: &Population, allocation: &Allocation) -> Vec<Candidate> {
+        let mut keyer = Keyer::new(ctx, lever_sub(self.rationed_name()));
         let mut out = Vec::new();
-        self.candidates(ctx, pop, &mut |c| {
+        self.eligible(ctx, pop, &mut |mut c| {
+            let keyed = allocation.reads_key(&c);
+            if keyed {
+                c.key = keyer.key(&c);
+            }
             if allocation.selects(&c) {
+                if !keyed {
+                    c.key = keyer.key(&c);
+                }
                 out.push(c);
             }
         });
@@ -781,12 +859,26 @@ pub fn allocate<R: Rationed + ?Sized>(lever: &R, ctx: &YearContext, chunks: &[&P
         return allocate_in_memory(lever, ctx, pop, BlockShare::whole()).map(|(a, _)| a);
     }
     let mut allocator = Allocator::new(lever.rationed_name(), lever.places(ctx))?;
-    while let Some(mut merged) = allocator.summary() {
-        for pop in chunks {
-            let Some(mut part) = allocator.summary() else { break };
-            lever.candidates(ctx, pop, &mut |c| part.offer(&c));
-            merged.merge(part);
-        }
+    while let Some(empty) = allocator.summary() {
+        // Chunks in parallel, each thread summing into its own summary: histogram cells
+        // and counts are integers and the marginal candidates are sorted by their total
+        // order before use, so the merged summary does not depend on the merge order.
+        let merged = chunks
+            .par_iter()
+            .fold(
+                || empty.clone(),
+                |mut part, pop| {
+                    lever.candidates(ctx, pop, &mut |c| part.offer(&c));
+                    part
+                },
+            )
+            .reduce(
+                || empty.clone(),
+                |mut a, b| {
+                    a.merge(b);
+                    a
+                },
+            );
         allocator.finish_pass(merged);
     }
     allocator
