@@ -152,7 +152,7 @@ impl Ledger {
     /// household order, as [`LeverRecord::add_household`] for each household, with the
     /// sums kept in registers (not stored back into the record at every household).
     ///
-    /// A run of [`UNPAID_RUN`] households paid nothing is skipped whole: each of them
+    /// A run of 16 households paid nothing (`UNPAID_RUN`) is skipped whole: each of them
     /// would add ±0 to sums that started at +0, which changes none of them.
     pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
         let hh = &pop.households;
