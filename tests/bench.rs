@@ -76,6 +76,7 @@ fn zero_households_years_or_threads_are_refused() {
         BenchOptions { households: 0, ..Default::default() },
         BenchOptions { years: 0, ..Default::default() },
         BenchOptions { threads: Some(0), ..Default::default() },
+        BenchOptions { runs: 0, ..Default::default() },
     ] {
         let err = run(&options).expect_err("refused").to_string();
         assert!(err.contains("bench:"), "{err}");
@@ -99,4 +100,31 @@ fn the_command_prints_json_or_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "invalid input exits with 2");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("households"), "{err}");
+}
+
+/// `runs`: every stage asked for runs that many times, lists each run's speed and
+/// reports its run of median time; every run gives the same results.
+#[test]
+fn repeated_runs_report_the_median_run_and_every_speed() {
+    let options = BenchOptions {
+        households: 5_000,
+        years: 1,
+        threads: Some(2),
+        stages: Stages::Full,
+        runs: 4,
+        ..Default::default()
+    };
+    let report = run(&options).expect("runs");
+    assert_eq!(report.runs, 4);
+    let speeds = &report.runs_household_years_per_second;
+    assert!(speeds.generation.is_empty() && speeds.one_year.is_empty(), "only the full scenario was asked");
+    assert_eq!(speeds.full_scenario.len(), 4);
+    // Of 4 runs, the faster of the two middle ones: the second fastest.
+    let mut sorted = speeds.full_scenario.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(report.household_years_per_second, Some(sorted[1]));
+    let once = run(&BenchOptions { runs: 1, ..options }).expect("runs");
+    assert_eq!(once.runs_household_years_per_second.full_scenario.len(), 1);
+    let means = report.last_year_means.expect("means").map(f64::to_bits);
+    assert_eq!(means, once.last_year_means.expect("means").map(f64::to_bits));
 }

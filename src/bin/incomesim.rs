@@ -160,6 +160,10 @@ enum Command {
         /// Stages to time.
         #[arg(long, value_enum, default_value_t = BenchStages::All)]
         stages: BenchStages,
+        /// Times to run each stage in this process: each stage reports its run of median
+        /// wall-clock time and lists the speed of every run (the "median of 5": `--runs 5`).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
         /// Output format (`json`: one JSON object).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -266,7 +270,17 @@ fn main() -> ExitCode {
         Command::Check { scenario } => check(&scenario),
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
-        Command::Bench { households, years, threads, shapley, chunk_households, pilot_households, stages, format } => {
+        Command::Bench {
+            households,
+            years,
+            threads,
+            shapley,
+            chunk_households,
+            pilot_households,
+            stages,
+            runs,
+            format,
+        } => {
             let stages = match stages {
                 BenchStages::All => incomesim::engine::bench::Stages::All,
                 BenchStages::Generation => incomesim::engine::bench::Stages::Generation,
@@ -281,6 +295,7 @@ fn main() -> ExitCode {
                 chunk_households,
                 pilot_households,
                 stages,
+                runs: runs as usize,
             };
             bench(&options, format)
         }

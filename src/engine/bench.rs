@@ -52,6 +52,9 @@ pub struct BenchOptions {
     pub pilot_households: Option<usize>,
     /// Stages to time.
     pub stages: Stages,
+    /// Times each stage is run (at least 1); each stage reports the run of median
+    /// wall-clock time and lists every run's speed.
+    pub runs: usize,
 }
 
 impl Default for BenchOptions {
@@ -64,6 +67,7 @@ impl Default for BenchOptions {
             chunk_households: None,
             pilot_households: None,
             stages: Stages::All,
+            runs: 1,
         }
     }
 }
@@ -142,6 +146,11 @@ pub struct BenchReport {
     pub one_year: Option<StageTiming>,
     /// The full scenario.
     pub full_scenario: Option<StageTiming>,
+    /// Times each stage ran; the stages above are each one's run of median wall-clock
+    /// time (of an even count, the faster of the two middle runs).
+    pub runs: usize,
+    /// Household-years per second of every run of each stage, in the order they ran.
+    pub runs_household_years_per_second: StageRuns,
     /// Household-years per second of the full scenario.
     pub household_years_per_second: Option<f64>,
     /// Mean per-capita disposable income of the reform in the last year, urban and
@@ -153,6 +162,30 @@ pub struct BenchReport {
     /// its serial phases and of the others (the serial part bounds the speed-up from
     /// threads).
     pub timings: Option<BenchTimings>,
+}
+
+/// Household-years per second of every run of each stage (empty for a stage not timed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StageRuns {
+    /// Generation.
+    pub generation: Vec<f64>,
+    /// One projected year.
+    pub one_year: Vec<f64>,
+    /// The full scenario.
+    pub full_scenario: Vec<f64>,
+}
+
+/// The run of median wall-clock time of `runs` (of an even count, the faster of the
+/// two middle runs), with its index.
+fn median_run<T>(runs: &[(StageTiming, T)]) -> Option<usize> {
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by(|&a, &b| runs[a].0.seconds.total_cmp(&runs[b].0.seconds));
+    order.get(runs.len().saturating_sub(1) / 2).copied()
+}
+
+/// Household-years per second of each run.
+fn speeds<T>(runs: &[(StageTiming, T)]) -> Vec<f64> {
+    runs.iter().map(|(t, _)| t.household_years_per_second).collect()
 }
 
 /// The phases of the full scenario.
@@ -245,11 +278,14 @@ pub fn peak_memory_bytes() -> Option<u64> {
 /// Runs the benchmark.
 ///
 /// # Errors
-/// [`Error::InvalidRequest`] for zero households or years or an unusable thread
-/// count; scenario, calibration and lever errors.
+/// [`Error::InvalidRequest`] for zero households, years or runs or an unusable
+/// thread count; scenario, calibration and lever errors.
 pub fn run(options: &BenchOptions) -> Result<BenchReport> {
     if options.households == 0 || options.years == 0 {
         return Err(Error::InvalidRequest("bench: households and years must be at least 1".into()));
+    }
+    if options.runs == 0 {
+        return Err(Error::InvalidRequest("bench: runs must be at least 1".into()));
     }
     let pool = match options.threads {
         Some(0) => return Err(Error::InvalidRequest("bench: threads must be at least 1".into())),
@@ -286,49 +322,61 @@ fn run_in_pool(options: &BenchOptions) -> Result<BenchReport> {
     let n = options.households as f64;
     let wants = |stage: Stages| options.stages == Stages::All || options.stages == stage;
 
-    let generation = wants(Stages::Generation).then(|| {
-        let clock = Clock::start();
-        let blocks = options.households.div_ceil(BLOCK);
-        let persons: usize = (0..blocks)
-            .into_par_iter()
-            .map(|b| {
-                let count = BLOCK.min(options.households - b * BLOCK);
-                generator.generate_chunk((b * BLOCK) as u64, count, options.households as u64).0.person_count()
-            })
-            .sum();
-        std::hint::black_box(persons);
-        clock.stop(n)
-    });
+    let mut runs = StageRuns::default();
 
-    let one_year = if wants(Stages::OneYear) {
+    let mut timed = Vec::new();
+    if wants(Stages::Generation) {
+        for _ in 0..options.runs {
+            let clock = Clock::start();
+            let blocks = options.households.div_ceil(BLOCK);
+            let persons: usize = (0..blocks)
+                .into_par_iter()
+                .map(|b| {
+                    let count = BLOCK.min(options.households - b * BLOCK);
+                    generator.generate_chunk((b * BLOCK) as u64, count, options.households as u64).0.person_count()
+                })
+                .sum();
+            std::hint::black_box(persons);
+            timed.push((clock.stop(n), ()));
+        }
+    }
+    runs.generation = speeds(&timed);
+    let generation = median_run(&timed).map(|i| timed[i].0);
+
+    let mut timed = Vec::new();
+    if wants(Stages::OneYear) {
         let mut one = scenario.clone();
         one.last_year = one.profile.base_year + 1;
-        let clock = Clock::start();
-        configure(&one, options).run_with_generator(&generator)?;
-        Some(clock.stop(n))
-    } else {
-        None
-    };
+        for _ in 0..options.runs {
+            let clock = Clock::start();
+            configure(&one, options).run_with_generator(&generator)?;
+            timed.push((clock.stop(n), ()));
+        }
+    }
+    runs.one_year = speeds(&timed);
+    let one_year = median_run(&timed).map(|i| timed[i].0);
 
-    let mut last_year_means = None;
-    let mut variants = 2;
-    let mut timings = None;
-    let full_scenario = if wants(Stages::Full) {
-        let clock = Clock::start();
-        let outcome = configure(&scenario, options).run_with_generator(&generator)?;
-        let timing = clock.stop(n * options.years as f64);
-        variants = outcome.stream.variants;
-        timings = Some(BenchTimings::of(outcome.timings.clone()));
-        last_year_means = outcome.reform.years.last().map(|y| {
+    let mut timed = Vec::new();
+    if wants(Stages::Full) {
+        for _ in 0..options.runs {
+            let clock = Clock::start();
+            let outcome = configure(&scenario, options).run_with_generator(&generator)?;
+            timed.push((clock.stop(n * options.years as f64), outcome));
+        }
+    }
+    runs.full_scenario = speeds(&timed);
+    let median = median_run(&timed).map(|i| &timed[i]);
+    let full_scenario = median.map(|(t, _)| *t);
+    let variants = median.map_or(2, |(_, outcome)| outcome.stream.variants);
+    let timings = median.map(|(_, outcome)| BenchTimings::of(outcome.timings.clone()));
+    let last_year_means = median.and_then(|(_, outcome)| {
+        outcome.reform.years.last().map(|y| {
             [
                 y.indicators.group(crate::indicators::Group::Urban).mean.disposable,
                 y.indicators.group(crate::indicators::Group::Rural).mean.disposable,
             ]
-        });
-        Some(timing)
-    } else {
-        None
-    };
+        })
+    });
     Ok(BenchReport {
         scenario: scenario.name.clone(),
         households: options.households,
@@ -342,6 +390,8 @@ fn run_in_pool(options: &BenchOptions) -> Result<BenchReport> {
         one_year,
         household_years_per_second: full_scenario.map(|f| f.household_years_per_second),
         full_scenario,
+        runs: options.runs,
+        runs_household_years_per_second: runs,
         last_year_means,
         peak_memory_bytes: peak_memory_bytes(),
         timings,
@@ -364,10 +414,11 @@ impl BenchReport {
             self.plan.window,
             self.calibration_seconds
         );
-        for (name, stage) in [
-            ("generation", self.generation),
-            ("one-year projection", self.one_year),
-            ("full scenario", self.full_scenario),
+        let r = &self.runs_household_years_per_second;
+        for (name, stage, speeds) in [
+            ("generation", self.generation, &r.generation),
+            ("one-year projection", self.one_year, &r.one_year),
+            ("full scenario", self.full_scenario, &r.full_scenario),
         ] {
             if let Some(s) = stage {
                 out.push_str(&format!(
@@ -377,10 +428,23 @@ impl BenchReport {
                     s.household_years,
                     s.household_years_per_second
                 ));
+                if speeds.len() > 1 {
+                    let list: Vec<String> = speeds.iter().map(|x| format!("{x:.0}")).collect();
+                    out.push_str(&format!(
+                        "{:<22} median of {} runs; household-years/s of each: {}\n",
+                        "",
+                        speeds.len(),
+                        list.join(" · ")
+                    ));
+                }
             }
         }
         if let Some(t) = &self.timings {
-            out.push_str("full scenario by phase:\n");
+            out.push_str(if self.runs > 1 {
+                "full scenario by phase (its median run):\n"
+            } else {
+                "full scenario by phase:\n"
+            });
             for p in &t.phases.phases {
                 out.push_str(&format!(
                     "  {:<22} {:>9.2}s (cpu {:>8.2}s) {:>5} calls{}\n",
