@@ -357,7 +357,7 @@ impl Dynamics {
                         employment: Employment::Unemployed,
                         ..PersonRecord::default()
                     });
-                    hh.remittances = (hh.remittances as f64 - per_migrant).max(0.0).round() as f32;
+                    hh.remittances = round((hh.remittances as f64 - per_migrant).max(0.0)) as f32;
                 }
             }
             if y.migration > 0.0 {
@@ -382,7 +382,7 @@ impl Dynamics {
                     }
                     !goes
                 });
-                hh.remittances += (left as f64 * per_migrant).round() as f32;
+                hh.remittances += round(left as f64 * per_migrant) as f32;
             }
         }
 

@@ -54,6 +54,7 @@ use serde::Serialize;
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
 use crate::dynamics::Dynamics;
 use crate::error::Result;
+use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
     DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
@@ -349,9 +350,10 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
         let f = &factors[hh.residence[h].index()];
         let first = hh.first_person[h] as usize;
         for i in first..first + hh.size[h] as usize {
-            p.wage[i] = (p.wage[i] as f64 * f[0]).round() as f32;
-            p.operating[i] = (p.operating[i] as f64 * f[1]).round() as f32;
-            p.property[i] = (p.property[i] as f64 * f[2]).round() as f32;
+            // The inline `round` (the same bits as `f64::round`, without a library call).
+            p.wage[i] = round(p.wage[i] as f64 * f[0]) as f32;
+            p.operating[i] = round(p.operating[i] as f64 * f[1]) as f32;
+            p.property[i] = round(p.property[i] as f64 * f[2]) as f32;
         }
     }
 }

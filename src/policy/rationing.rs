@@ -71,7 +71,8 @@ const WEIGHT_SCALE: f64 = (1u64 << 20) as f64;
 /// A weight (real persons or households) as an exact integer.
 #[inline]
 pub fn fixed_weight(w: f64) -> u64 {
-    if w.is_finite() && w > 0.0 { (w * WEIGHT_SCALE).round() as u64 } else { 0 }
+    // The inline `round`: the same bits as `f64::round`, without a library call.
+    if w.is_finite() && w > 0.0 { crate::generate::rounding::round(w * WEIGHT_SCALE) as u64 } else { 0 }
 }
 
 #[inline]
