@@ -17,7 +17,7 @@ const INTEGRAL: f64 = 4_503_599_627_370_496.0; // 2^52
 /// call where the library has a fast one).
 #[inline]
 pub fn round(x: f64) -> f64 {
-    if !(x.abs() < INTEGRAL) {
+    if x.is_nan() || x.abs() >= INTEGRAL {
         // NaN, infinities and every magnitude from 2^52 up: already integral.
         return x;
     }
@@ -32,7 +32,7 @@ pub fn round(x: f64) -> f64 {
 /// included), without a data-dependent branch (see [`round`]).
 #[inline]
 pub fn floor(x: f64) -> f64 {
-    if !(x.abs() < INTEGRAL) {
+    if x.is_nan() || x.abs() >= INTEGRAL {
         return x;
     }
     let t = (x as i64 as f64).copysign(x);
