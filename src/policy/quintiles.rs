@@ -282,12 +282,12 @@ pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk],
         let n = paid.len().min(groups.len()).min(chunk.pop.households.weight.len());
         let (paid, groups, weights) = (&paid[..n], &groups[..n], &chunk.pop.households.weight[..n]);
         for run in paid_runs(paid) {
+            // Every household of the run, paid or not, without a branch on the amount:
+            // an amount of ±0 adds ±0, which changes no sum (a sum started at +0 is never
+            // −0: round-to-nearest cancels to +0).
             for h in run {
-                let x = paid[h];
-                if x != 0.0 {
-                    let (g, take) = shares.piece(c, h, groups[h], weights[h]);
-                    by_group[g as usize] += take * x;
-                }
+                let (g, take) = shares.piece(c, h, groups[h], weights[h]);
+                by_group[g as usize] += take * paid[h];
             }
         }
     }
@@ -330,11 +330,9 @@ pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut L
         let paid = &paid[..paid.len().min(groups.len())];
         let mut by_group = record.paid_by_quintile;
         for run in paid_runs(paid) {
+            // Without a branch on the amount: ±0 changes no sum (as in `add_paid`).
             for h in run {
-                let x = paid[h];
-                if x != 0.0 {
-                    by_group[groups[h] as usize] += weights[h] as f64 * x;
-                }
+                by_group[groups[h] as usize] += weights[h] as f64 * paid[h];
             }
         }
         record.paid_by_quintile = by_group;
