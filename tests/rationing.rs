@@ -45,6 +45,11 @@ fn chunks(n: u64, k: u64) -> Vec<Population> {
     out
 }
 
+/// Public-welfare posts with `places` a year, 500 yuan a month, 10% for disabled people.
+fn posts(places: f64) -> PublicWelfarePosts {
+    PublicWelfarePosts::new(Dated::constant(places), Dated::constant(500.0), 0.10, 1).expect("valid")
+}
+
 fn chosen(lever: &PublicWelfarePosts, ctx: &YearContext, pops: &[Population]) -> (Vec<(u64, u16)>, f64, f64) {
     let refs: Vec<&Population> = pops.iter().collect();
     let a = allocate(lever, ctx, &refs).expect("valid");
@@ -62,7 +67,7 @@ fn chosen(lever: &PublicWelfarePosts, ctx: &YearContext, pops: &[Population]) ->
 #[test]
 fn same_assignments_in_1_3_and_7_chunks_and_filled_within_a_household() {
     let ctx = YearContext::base(2023, 7);
-    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let lever = posts(250.0);
     let whole = chunks(1000, 1);
     let (reference, filled, _) = chosen(&lever, &ctx, &whole);
     assert!(!reference.is_empty());
@@ -85,7 +90,7 @@ fn same_assignments_in_1_3_and_7_chunks_and_filled_within_a_household() {
 #[test]
 fn summaries_merge_in_any_order() {
     let ctx = YearContext::base(2023, 7);
-    let lever = PublicWelfarePosts::new(Dated::constant(120.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let lever = posts(120.0);
     let parts = chunks(500, 7);
     let reference = allocate(&lever, &ctx, &parts.iter().collect::<Vec<_>>()).expect("valid");
     // Run the passes by hand, merging per-chunk summaries in reverse order.
@@ -105,7 +110,7 @@ fn summaries_merge_in_any_order() {
 #[test]
 fn too_few_eligible_fills_all_and_reports_unfilled() {
     let ctx = YearContext::base(2023, 7);
-    let lever = PublicWelfarePosts::new(Dated::constant(1.0e6), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let lever = posts(1.0e6);
     let pops = chunks(200, 3);
     let refs: Vec<&Population> = pops.iter().collect();
     let a = allocate(&lever, &ctx, &refs).expect("valid");
@@ -187,7 +192,7 @@ fn block_quotas_add_up_and_each_block_fills_its_own() {
     }
 
     let ctx = YearContext::base(2023, 7);
-    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let lever = posts(250.0);
     let pops = chunks(1000, 4);
     let (mut places, mut filled, mut first) = (0.0, 0.0, 0u64);
     for pop in &pops {
@@ -211,7 +216,7 @@ fn block_quotas_add_up_and_each_block_fills_its_own() {
 fn allocation_over_chunks_is_the_same_on_any_threads_and_the_chosen_carry_their_keys() {
     use incomesim::policy::rationing::{lever_sub, tie_break_key};
     let ctx = YearContext::base(2023, 7);
-    let lever = PublicWelfarePosts::new(Dated::constant(250.0), Dated::constant(500.0), 0.10, 1).expect("valid");
+    let lever = posts(250.0);
     let parts = chunks(3_000, 7);
     let refs: Vec<&Population> = parts.iter().collect();
     let on = |threads: usize| {

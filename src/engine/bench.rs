@@ -175,12 +175,29 @@ pub struct StageRuns {
     pub full_scenario: Vec<f64>,
 }
 
-/// The run of median wall-clock time of `runs` (of an even count, the faster of the
-/// two middle runs), with its index.
+/// The index of the run of median wall-clock time of `runs` (of an even count, the
+/// faster of the two middle runs).
 fn median_run<T>(runs: &[(StageTiming, T)]) -> Option<usize> {
     let mut order: Vec<usize> = (0..runs.len()).collect();
     order.sort_by(|&a, &b| runs[a].0.seconds.total_cmp(&runs[b].0.seconds));
     order.get(runs.len().saturating_sub(1) / 2).copied()
+}
+
+/// Runs `work` `times` times (none when the stage is not `wanted`), each timed as
+/// `household_years`, with what each run returned.
+fn timed_runs<T>(
+    wanted: bool,
+    times: usize,
+    household_years: f64,
+    mut work: impl FnMut() -> Result<T>,
+) -> Result<Vec<(StageTiming, T)>> {
+    let mut runs = Vec::new();
+    for _ in 0..if wanted { times } else { 0 } {
+        let clock = Clock::start();
+        let out = work()?;
+        runs.push((clock.stop(household_years), out));
+    }
+    Ok(runs)
 }
 
 /// Household-years per second of each run.
@@ -324,46 +341,32 @@ fn run_in_pool(options: &BenchOptions) -> Result<BenchReport> {
 
     let mut runs = StageRuns::default();
 
-    let mut timed = Vec::new();
-    if wants(Stages::Generation) {
-        for _ in 0..options.runs {
-            let clock = Clock::start();
-            let blocks = options.households.div_ceil(BLOCK);
-            let persons: usize = (0..blocks)
-                .into_par_iter()
-                .map(|b| {
-                    let count = BLOCK.min(options.households - b * BLOCK);
-                    generator.generate_chunk((b * BLOCK) as u64, count, options.households as u64).0.person_count()
-                })
-                .sum();
-            std::hint::black_box(persons);
-            timed.push((clock.stop(n), ()));
-        }
-    }
+    let timed = timed_runs(wants(Stages::Generation), options.runs, n, || {
+        let blocks = options.households.div_ceil(BLOCK);
+        let persons: usize = (0..blocks)
+            .into_par_iter()
+            .map(|b| {
+                let count = BLOCK.min(options.households - b * BLOCK);
+                generator.generate_chunk((b * BLOCK) as u64, count, options.households as u64).0.person_count()
+            })
+            .sum();
+        std::hint::black_box(persons);
+        Ok(())
+    })?;
     runs.generation = speeds(&timed);
     let generation = median_run(&timed).map(|i| timed[i].0);
 
-    let mut timed = Vec::new();
-    if wants(Stages::OneYear) {
-        let mut one = scenario.clone();
-        one.last_year = one.profile.base_year + 1;
-        for _ in 0..options.runs {
-            let clock = Clock::start();
-            configure(&one, options).run_with_generator(&generator)?;
-            timed.push((clock.stop(n), ()));
-        }
-    }
+    let mut one = scenario.clone();
+    one.last_year = one.profile.base_year + 1;
+    let timed = timed_runs(wants(Stages::OneYear), options.runs, n, || {
+        configure(&one, options).run_with_generator(&generator).map(drop)
+    })?;
     runs.one_year = speeds(&timed);
     let one_year = median_run(&timed).map(|i| timed[i].0);
 
-    let mut timed = Vec::new();
-    if wants(Stages::Full) {
-        for _ in 0..options.runs {
-            let clock = Clock::start();
-            let outcome = configure(&scenario, options).run_with_generator(&generator)?;
-            timed.push((clock.stop(n * options.years as f64), outcome));
-        }
-    }
+    let timed = timed_runs(wants(Stages::Full), options.runs, n * options.years as f64, || {
+        configure(&scenario, options).run_with_generator(&generator)
+    })?;
     runs.full_scenario = speeds(&timed);
     let median = median_run(&timed).map(|i| &timed[i]);
     let full_scenario = median.map(|(t, _)| *t);

@@ -301,14 +301,19 @@ struct KeyHistogram {
 }
 
 impl KeyHistogram {
-    /// Adds `w` to the cell of `(class, bucket)`.
+    /// The slot of a class's row (`None` until the class has a candidate).
     #[inline]
-    fn add(&mut self, class: u8, bucket: u16, w: u64) {
-        let class = class as usize;
+    fn slot(&mut self, class: usize) -> &mut Option<Box<[u64]>> {
         if self.rows.len() <= class {
             self.rows.resize_with(class + 1, || None);
         }
-        let row = self.rows[class].get_or_insert_with(|| vec![0u64; 1 << KEY_BUCKET_BITS].into_boxed_slice());
+        &mut self.rows[class]
+    }
+
+    /// Adds `w` to the cell of `(class, bucket)`.
+    #[inline]
+    fn add(&mut self, class: u8, bucket: u16, w: u64) {
+        let row = self.slot(class as usize).get_or_insert_with(|| vec![0u64; 1 << KEY_BUCKET_BITS].into_boxed_slice());
         row[bucket as usize] += w;
     }
 
@@ -316,10 +321,7 @@ impl KeyHistogram {
     fn merge(&mut self, other: KeyHistogram) {
         for (class, row) in other.rows.into_iter().enumerate() {
             let Some(row) = row else { continue };
-            if self.rows.len() <= class {
-                self.rows.resize_with(class + 1, || None);
-            }
-            match &mut self.rows[class] {
+            match self.slot(class) {
                 Some(mine) => mine.iter_mut().zip(row.iter()).for_each(|(a, b)| *a += b),
                 empty => *empty = Some(row),
             }
