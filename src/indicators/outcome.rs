@@ -154,8 +154,7 @@ pub fn fill_outcomes(
         )));
     }
     let hh = &pop.households;
-    out.clear();
-    out.reserve(n);
+    crate::model::columns::clear_with_room(out, n);
     for h in 0..n {
         let residence = hh.residence[h];
         out.push(HouseholdOutcome {

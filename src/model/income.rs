@@ -200,8 +200,7 @@ impl Accounts {
     /// Sets every person's contributions to zero for a population of `persons`
     /// persons: the contributions rule calls it before [`Accounts::set_contribution`].
     pub fn reset_contributions(&mut self, persons: usize) {
-        self.contributions.resize(persons, 0.0);
-        self.contributions.fill(0.0);
+        super::columns::refill(&mut self.contributions, persons, 0.0);
     }
 
     /// Records the contributions of person `i` this year, yuan per year.

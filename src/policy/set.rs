@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::rationing::{BlockShare, Candidate, allocate, allocate_in_memory};
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
+use crate::model::columns::{refill, resize_for_overwrite};
 use crate::model::{Accounts, Population};
 
 /// Levers applied together in [`Stage`](super::Stage) order; within a stage, in the
@@ -154,8 +155,7 @@ impl LeverSet {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
             // Zeroed once here; a lever that records outside costs has it zeroed again.
-            c.outside.clear();
-            c.outside.resize(c.pop.household_count(), 0.0);
+            refill(&mut c.outside, c.pop.household_count(), 0.0);
             c.outside_used = false;
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
@@ -183,11 +183,9 @@ impl LeverSet {
                 let n = c.pop.household_count();
                 let (earlier, rest) = c.columns.paid.split_at_mut(i);
                 let paid = &mut rest[0];
-                paid.clear();
-                paid.resize(n, 0.0);
+                refill(paid, n, 0.0);
                 if c.outside_used {
-                    c.outside.clear();
-                    c.outside.resize(n, 0.0);
+                    refill(&mut c.outside, n, 0.0);
                 }
                 let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
                 match (&allocation, lever.as_rationed()) {
@@ -292,10 +290,9 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
     for column in
         [&mut accounts.wage, &mut accounts.operating, &mut accounts.property, &mut accounts.transfers_received]
     {
-        column.resize(n, 0.0);
+        resize_for_overwrite(column, n, 0.0);
     }
-    accounts.transfers_paid.resize(n, 0.0);
-    accounts.transfers_paid.fill(0.0);
+    refill(&mut accounts.transfers_paid, n, 0.0);
     let p = &pop.persons;
     let np = p.len();
     let (wages, operatings, properties, pensions) =
