@@ -66,8 +66,7 @@ impl Rebuild {
         // leavers' households come.
         let old_members: usize = self.changed.iter().map(|c| pop.households.size[c.household] as usize).sum();
         let emptied = self.changed.iter().filter(|c| c.members.is_empty()).count();
-        let mut out = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
-        out.clear(pop.first_id);
+        let mut out = Population::empty(pop.first_id);
         out.persons.reserve_exact(pop.person_count() - old_members + self.members.len() + self.leavers.len());
         out.households.reserve_exact(pop.household_count() - emptied + self.leavers.len());
         let mut next = 0;
@@ -92,23 +91,8 @@ impl Rebuild {
             next = c.household + 1;
         }
         copy_households(&mut out, pop, next..pop.household_count());
-        std::mem::swap(pop, &mut out);
-        // The chunk's old columns are the next rebuild's (a block's, not a whole
-        // population's: a large one is freed).
-        if out.household_count() <= SPARE_MAX_HOUSEHOLDS {
-            SPARE.with(|s| *s.borrow_mut() = out);
-        }
+        *pop = out;
     }
-}
-
-/// The most households whose columns a thread keeps for its next rebuild: four blocks.
-const SPARE_MAX_HOUSEHOLDS: usize = 4 * crate::generate::BLOCK;
-
-thread_local! {
-    /// Columns kept from the thread's last rebuild, into which the next one writes: a
-    /// chunk rebuilt every year is then not paged in anew (fresh memory costs the
-    /// kernel a page fault and a zeroed page for every 4 KiB written).
-    static SPARE: std::cell::RefCell<Population> = std::cell::RefCell::new(Population::default());
 }
 
 /// Appends households `range` of `src`, with their members, to `dst`.

@@ -189,11 +189,6 @@ impl HouseholdIds {
         self.small.reserve_exact(n);
     }
 
-    fn clear(&mut self) {
-        self.small.clear();
-        self.wide.clear();
-    }
-
     fn extend(&mut self, other: HouseholdIds) {
         let shift = self.wide.len() as u32;
         self.small.extend(other.small.iter().map(|&v| if v < Self::WIDE { v } else { v + shift }));
@@ -279,38 +274,6 @@ impl Persons {
         self.retiree_pension.reserve_exact(n);
         self.wage_persistent.reserve_exact(n);
         self.wage_transitory.reserve_exact(n);
-    }
-
-    /// Removes every person, keeping the columns' memory for the persons pushed next.
-    pub fn clear(&mut self) {
-        let Persons {
-            age,
-            sex,
-            attributes,
-            able_to_work,
-            employment,
-            months_in_job,
-            flags,
-            wage,
-            operating,
-            property,
-            retiree_pension,
-            wage_persistent,
-            wage_transitory,
-        } = self;
-        age.clear();
-        sex.clear();
-        attributes.clear();
-        able_to_work.clear();
-        employment.clear();
-        months_in_job.clear();
-        flags.clear();
-        wage.clear();
-        operating.clear();
-        property.clear();
-        retiree_pension.clear();
-        wage_persistent.clear();
-        wage_transitory.clear();
     }
 
     /// Appends one person.
@@ -571,54 +534,12 @@ impl Households {
         self.other_transfers.reserve_exact(n);
         self.poverty_project_income.reserve_exact(n);
     }
-
-    /// Removes every household, keeping the columns' memory for the households pushed next.
-    pub fn clear(&mut self) {
-        let Households {
-            id,
-            weight,
-            first_person,
-            size,
-            residence,
-            tier,
-            flags,
-            land_mu,
-            grassland_mu,
-            land_rented_out_mu,
-            rigid_expenses,
-            remittances,
-            other_transfers,
-            poverty_project_income,
-        } = self;
-        id.clear();
-        weight.clear();
-        first_person.clear();
-        size.clear();
-        residence.clear();
-        tier.clear();
-        flags.clear();
-        land_mu.clear();
-        grassland_mu.clear();
-        land_rented_out_mu.clear();
-        rigid_expenses.clear();
-        remittances.clear();
-        other_transfers.clear();
-        poverty_project_income.clear();
-    }
 }
 
 impl Population {
     /// An empty population whose first household will have global id `first_id`.
     pub fn empty(first_id: u64) -> Self {
         Population { first_id, ..Default::default() }
-    }
-
-    /// Removes every household and person and sets the first id, keeping the columns'
-    /// memory: a population rebuilt every year into the same columns is not paged in anew.
-    pub fn clear(&mut self, first_id: u64) {
-        self.first_id = first_id;
-        self.persons.clear();
-        self.households.clear();
     }
 
     /// Number of households.
