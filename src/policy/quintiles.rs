@@ -17,16 +17,36 @@ use crate::indicators::QuintileSplitter;
 /// A household's place in the ranking by per-capita disposable income.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Ranked {
-    /// Per-capita disposable income, yuan per person per year.
-    pub per_capita: f64,
-    /// Household id (breaks ties).
-    pub id: u64,
+    /// The sort key: per-capita disposable income in [`f64::total_cmp`]'s order (high
+    /// 64 bits, [`total_order_bits`]) and the household id, which breaks ties (low 64
+    /// bits). One integer, computed once, compared without a branch.
+    key: u128,
     /// Chunk index.
     pub chunk: u32,
     /// Household index within its chunk.
     pub household: u32,
     /// Household weight.
     pub weight: f32,
+}
+
+impl Ranked {
+    /// A household of per-capita income `per_capita` (yuan per person per year) and
+    /// id `id`.
+    pub(crate) fn new(per_capita: f64, id: u64, chunk: u32, household: u32, weight: f32) -> Self {
+        Ranked { key: (total_order_bits(per_capita) as u128) << 64 | id as u128, chunk, household, weight }
+    }
+
+    /// Per-capita disposable income, yuan per person per year (the very bits given).
+    #[inline]
+    pub(crate) fn per_capita(&self) -> f64 {
+        from_total_order_bits((self.key >> 64) as u64)
+    }
+
+    /// Household id.
+    #[inline]
+    pub(crate) fn id(&self) -> u64 {
+        self.key as u64
+    }
 }
 
 /// Each household's quintile group and the weight it counts there, in household order
@@ -119,13 +139,13 @@ pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     }
     chunks.par_iter().zip(parts).enumerate().for_each(|(c, (chunk, part))| {
         for (h, r) in part.iter_mut().enumerate() {
-            *r = Ranked {
-                per_capita: per_capita(chunk, h),
-                id: chunk.pop.household_id(h),
-                chunk: c as u32,
-                household: h as u32,
-                weight: chunk.pop.households.weight[h],
-            };
+            *r = Ranked::new(
+                per_capita(chunk, h),
+                chunk.pop.household_id(h),
+                c as u32,
+                h as u32,
+                chunk.pop.households.weight[h],
+            );
         }
     });
     total
@@ -144,7 +164,7 @@ fn key_order(a: (f64, u64), b: (f64, u64)) -> std::cmp::Ordering {
 /// The comparison is on integers: the per-capita income's bits mapped to an unsigned
 /// key in [`f64::total_cmp`]'s order, then the id.
 pub(crate) fn sort(ranked: &mut [Ranked]) {
-    ranked.par_sort_unstable_by_key(|r| (total_order_bits(r.per_capita), r.id));
+    ranked.par_sort_unstable_by_key(|r| r.key);
 }
 
 /// An unsigned key in [`f64::total_cmp`]'s order: `a.total_cmp(&b)` is
@@ -154,6 +174,14 @@ fn total_order_bits(x: f64) -> u64 {
     let bits = x.to_bits();
     // Negative numbers: every bit flipped (larger magnitudes first); others: the sign bit set.
     bits ^ (((bits as i64 >> 63) as u64) | (1 << 63))
+}
+
+/// The `f64` whose [`total_order_bits`] are `key` (its inverse: every bit given back).
+#[inline]
+fn from_total_order_bits(key: u64) -> f64 {
+    // Keys with the top bit set came from non-negative numbers (sign bit flipped);
+    // the others from negative ones (every bit flipped).
+    f64::from_bits(if key >> 63 == 1 { key ^ (1 << 63) } else { !key })
 }
 
 /// The ranking of all chunks, sorted, with the total weight.
@@ -198,7 +226,7 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
     for r in ranked {
         let w = r.weight as f64;
         while next_cut < 4 && cum + w > group_end(next_cut, total) {
-            out.cuts[next_cut] = r.per_capita;
+            out.cuts[next_cut] = r.per_capita();
             next_cut += 1;
         }
         if shares {
@@ -213,7 +241,7 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
                 pieces += 1;
             });
             while pieces > 0 && out.starts.len() < first.0 as usize {
-                out.starts.push((r.per_capita, r.id));
+                out.starts.push((r.per_capita(), r.id()));
             }
             if pieces > 1 {
                 out.cut_first.push((r.chunk, r.household, first.0, first.1));
@@ -222,7 +250,7 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
         cum += w;
     }
     for cut in out.cuts.iter_mut().skip(next_cut) {
-        *cut = ranked.last().map_or(0.0, |r| r.per_capita);
+        *cut = ranked.last().map_or(0.0, |r| r.per_capita());
     }
     out
 }
@@ -376,6 +404,41 @@ mod tests {
             prop_assert_eq!(total_order_bits(a).cmp(&total_order_bits(b)), a.total_cmp(&b));
             prop_assert_eq!(total_order_bits(a).cmp(&total_order_bits(-0.0)), a.total_cmp(&-0.0));
         }
+
+        /// A ranked household gives back the very bits of its income and its id, and
+        /// ranked households sort as `(income by total_cmp, id)`.
+        #[test]
+        fn a_ranked_household_keeps_its_income_and_id(
+            a in proptest::num::f64::ANY,
+            b in proptest::num::f64::ANY,
+            ids in (any::<u64>(), any::<u64>()),
+        ) {
+            let (ra, rb) = (Ranked::new(a, ids.0, 1, 2, 3.0), Ranked::new(b, ids.1, 0, 0, 0.0));
+            prop_assert_eq!(ra.per_capita().to_bits(), a.to_bits());
+            prop_assert_eq!(ra.id(), ids.0);
+            prop_assert_eq!(ra.key.cmp(&rb.key), a.total_cmp(&b).then(ids.0.cmp(&ids.1)));
+        }
+    }
+
+    #[test]
+    fn ranked_incomes_keep_their_bits_at_the_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            12_345.678,
+        ] {
+            assert_eq!(Ranked::new(x, 7, 0, 0, 1.0).per_capita().to_bits(), x.to_bits(), "{x}");
+        }
     }
 
     /// Households `(per_capita, weight)` of each chunk: a coarse income grid gives
@@ -394,7 +457,7 @@ mod tests {
             for (c, hh) in chunks.iter().enumerate() {
                 for (h, &(per_capita, weight)) in hh.iter().enumerate() {
                     let id = (c * 1000 + h) as u64 * 7919 % 100_003;
-                    ranked.push(Ranked { per_capita, id, chunk: c as u32, household: h as u32, weight });
+                    ranked.push(Ranked::new(per_capita, id, c as u32, h as u32, weight));
                     total += weight as f64;
                 }
             }
