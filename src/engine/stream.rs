@@ -58,7 +58,7 @@ use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
     DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
-    follow_households,
+    id_order, tracking_sums,
 };
 use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
@@ -424,6 +424,8 @@ struct BlockYear {
 struct Track {
     now: Vec<HouseholdOutcome>,
     before: Vec<HouseholdOutcome>,
+    /// The indices of `before` in id order (computed when it was this year's).
+    order_before: Vec<usize>,
     has_before: bool,
 }
 
@@ -464,8 +466,13 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     for o in &track.now {
         sums.add(o);
     }
-    let tracking = track.has_before.then(|| follow_households(&track.now, &track.before, &step.options.lines));
+    // This year's id order, kept as next year's order of last year's outcomes.
+    let order = id_order(&track.now);
+    let tracking = track
+        .has_before
+        .then(|| tracking_sums(&track.now, &order, &track.before, &track.order_before, &step.options.lines));
     std::mem::swap(&mut track.now, &mut track.before);
+    track.order_before = order;
     track.has_before = true;
     Ok(BlockYear {
         sums,

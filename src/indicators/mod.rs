@@ -127,3 +127,4 @@ pub use year::{
     AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, LORENZ_POINTS, Poverty,
     Tracking, YearIndicators, follow_households,
 };
+pub(crate) use year::{id_order, tracking_sums};

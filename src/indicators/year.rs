@@ -368,7 +368,7 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
 /// first, and each part is sorted only when it is not in order already (the formed
 /// households are a few in a hundred). Ids are unique, so this is the one id order,
 /// whatever the outcomes' order.
-fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
+pub(crate) fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
     if outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
         return (0..outcomes.len()).collect();
     }
@@ -393,18 +393,19 @@ pub fn follow_households(
     previous: &[HouseholdOutcome],
     lines: &PovertyLines,
 ) -> TrackingSums {
-    tracking_sums(outcomes, &id_order(outcomes), previous, lines)
+    tracking_sums(outcomes, &id_order(outcomes), previous, &id_order(previous), lines)
 }
 
 /// Follows households from `previous` to `outcomes`, both visited in id order
-/// (`order`: the indices of `outcomes` in id order).
+/// (`order` and `prev_order`: the indices of `outcomes` and of `previous` in id order,
+/// as [`id_order`] gives them).
 pub(crate) fn tracking_sums(
     outcomes: &[HouseholdOutcome],
     order: &[usize],
     previous: &[HouseholdOutcome],
+    prev_order: &[usize],
     lines: &PovertyLines,
 ) -> TrackingSums {
-    let prev_order = id_order(previous);
     let mut sums = TrackingSums::new(lines);
     // Merge-join of the two id-ordered sequences.
     let (mut i, mut j) = (0, 0);
@@ -470,7 +471,7 @@ impl YearIndicators {
         }
         let mut result = Self::from_block_sums(year, &sums, None, options.all_weighting);
         if let Some(prev) = previous {
-            let t = tracking_sums(outcomes, &order, prev, &options.lines);
+            let t = tracking_sums(outcomes, &order, prev, &id_order(prev), &options.lines);
             result.set_tracking(&t);
         }
         result
