@@ -23,8 +23,7 @@ pub(crate) fn refill<T: Copy>(column: &mut Vec<T>, n: usize, value: T) {
 /// copied.
 pub(crate) fn resize_for_overwrite<T: Copy>(column: &mut Vec<T>, n: usize, value: T) {
     if column.capacity() < n {
-        column.clear();
-        reserve_with_headroom(column, n);
+        clear_with_room(column, n);
     }
     column.resize(n, value);
 }

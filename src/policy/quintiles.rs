@@ -17,9 +17,7 @@ use crate::indicators::QuintileSplitter;
 /// A household's place in the ranking by per-capita disposable income.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Ranked {
-    /// The sort key: per-capita disposable income in [`f64::total_cmp`]'s order (high
-    /// 64 bits, [`total_order_bits`]) and the household id, which breaks ties (low 64
-    /// bits). One integer, computed once, compared without a branch.
+    /// The sort key ([`rank_key`]), computed once.
     key: u128,
     /// Chunk index.
     pub chunk: u32,
@@ -33,7 +31,7 @@ impl Ranked {
     /// A household of per-capita income `per_capita` (yuan per person per year) and
     /// id `id`.
     pub(crate) fn new(per_capita: f64, id: u64, chunk: u32, household: u32, weight: f32) -> Self {
-        Ranked { key: (total_order_bits(per_capita) as u128) << 64 | id as u128, chunk, household, weight }
+        Ranked { key: rank_key(per_capita, id), chunk, household, weight }
     }
 
     /// Per-capita disposable income, yuan per person per year (the very bits given).
@@ -43,10 +41,18 @@ impl Ranked {
     }
 
     /// Household id.
-    #[inline]
-    pub(crate) fn id(&self) -> u64 {
+    #[cfg(test)]
+    fn id(&self) -> u64 {
         self.key as u64
     }
+}
+
+/// The ranking's order of households as one integer: per-capita income in
+/// [`f64::total_cmp`]'s order ([`total_order_bits`], the high 64 bits), ties by id (the
+/// low 64 bits). Compared without a branch.
+#[inline]
+fn rank_key(per_capita: f64, id: u64) -> u128 {
+    (total_order_bits(per_capita) as u128) << 64 | id as u128
 }
 
 /// Each household's quintile group and the weight it counts there, in household order
@@ -151,18 +157,8 @@ pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     total
 }
 
-/// The ranking's order of two households' keys `(per_capita, id)`: by per-capita
-/// income, ties by id.
-#[inline]
-fn key_order(a: (f64, u64), b: (f64, u64)) -> std::cmp::Ordering {
-    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-}
-
-/// Sorts a ranking by [`key_order`]. Ids are unique, so the order is total and the
+/// Sorts a ranking by [`rank_key`]. Ids are unique, so the order is total and the
 /// unstable parallel sort is deterministic.
-///
-/// The comparison is on integers: the per-capita income's bits mapped to an unsigned
-/// key in [`f64::total_cmp`]'s order, then the id.
 pub(crate) fn sort(ranked: &mut [Ranked]) {
     ranked.par_sort_unstable_by_key(|r| r.key);
 }
@@ -199,9 +195,9 @@ pub(crate) fn rank(chunks: &[Chunk]) -> (Vec<Ranked>, f64) {
 pub(crate) struct Boundaries {
     /// Per-capita income of the household in which the cumulative weight passes k/5.
     pub cuts: [f64; 4],
-    /// `(per_capita, id)` of the first household (of positive weight) whose weight
+    /// The [`rank_key`] of the first household (of positive weight) whose weight
     /// starts in group 1, 2, 3, 4, as far as such households exist.
-    pub starts: Vec<(f64, u64)>,
+    pub starts: Vec<u128>,
     /// `(chunk, household, group, weight)`: the first piece of each household cut by a
     /// boundary, in ranked order.
     pub cut_first: Vec<(u32, u32, u8, f64)>,
@@ -241,7 +237,7 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
                 pieces += 1;
             });
             while pieces > 0 && out.starts.len() < first.0 as usize {
-                out.starts.push((r.per_capita(), r.id()));
+                out.starts.push(r.key);
             }
             if pieces > 1 {
                 out.cut_first.push((r.chunk, r.household, first.0, first.1));
@@ -260,12 +256,13 @@ pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundar
 /// or before it in the ranking (a household without weight has the empty piece
 /// `(0, 0)`).
 #[inline]
-pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[(f64, u64)]) -> (u8, f64) {
+pub(crate) fn uncut_piece(per_capita: f64, id: u64, weight: f32, starts: &[u128]) -> (u8, f64) {
     let w = weight as f64;
     if w.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
         return (0, 0.0);
     }
-    (starts.iter().filter(|&&start| key_order(start, (per_capita, id)).is_le()).count() as u8, w)
+    let key = rank_key(per_capita, id);
+    (starts.iter().filter(|&&start| start <= key).count() as u8, w)
 }
 
 /// Splits a sorted ranking of total weight `total` (> 0) into the five groups:
