@@ -64,7 +64,7 @@ use crate::microdata::FileExporter;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::quintiles;
 use crate::policy::rationing::BlockShare;
-use crate::policy::{Chunk, Ledger, LeverSet, YearContext, market_accounts, paid_by_quintile_with_cuts};
+use crate::policy::{Chunk, Ledger, LeverColumns, LeverSet, YearContext, market_accounts, paid_by_quintile_with_cuts};
 use crate::region::Profile;
 
 /// Households of the pilot by default: 64 blocks (1,048,576 households). Assumption:
@@ -406,7 +406,7 @@ struct ExportPiece {
     pop: Population,
     market: Accounts,
     accounts: Accounts,
-    columns: crate::policy::LeverColumns,
+    columns: LeverColumns,
 }
 
 /// One block's summary of one year of one variant.
@@ -459,9 +459,13 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         market_accounts(&chunk.pop, &mut a);
         a
     });
+    borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
     let dibao = step.active.levers().position(|l| l.name() == "dibao").map(|i| chunk.columns.paid[i].as_slice());
-    fill_outcomes(&mut track.now, &chunk.pop, &chunk.accounts, dibao, step.lines)?;
+    let filled = fill_outcomes(&mut track.now, &chunk.pop, &chunk.accounts, dibao, step.lines);
+    let export_columns = market.is_some().then(|| chunk.columns.clone());
+    give_back_lever_columns(chunk);
+    filled?;
     let mut sums = IndicatorSums::new(&step.options.lines);
     for o in &track.now {
         sums.add(o);
@@ -483,9 +487,42 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
             pop: chunk.pop.clone(),
             market,
             accounts: chunk.accounts.clone(),
-            columns: chunk.columns.clone(),
+            columns: export_columns.unwrap_or_default(),
         }),
     })
+}
+
+thread_local! {
+    /// Lever columns (one amount per household for every lever) between two block-years
+    /// run on this thread, every entry +0. A block borrows them for its year's levers
+    /// and gives them back zeroed through its lists of households paid, which is all it
+    /// keeps of them: blocks do not each hold 8 bytes per household for every lever, and
+    /// the columns are written in memory already paged in.
+    static SPARE_LEVER_COLUMNS: std::cell::RefCell<Vec<LeverColumns>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Lends a block this thread's spare lever columns, if it has some (else the block's
+/// levers size its own).
+fn borrow_lever_columns(chunk: &mut Chunk) {
+    if let Some(columns) = SPARE_LEVER_COLUMNS.with(|s| s.borrow_mut().pop()) {
+        chunk.columns = columns;
+        chunk.columns_are_zero = true;
+    }
+}
+
+/// Takes a block's lever columns back after its levers and outcomes, zeroing each
+/// column's entries through the block's list of households paid, and keeps them for
+/// the thread's next block (columns without a list for each are dropped instead).
+fn give_back_lever_columns(chunk: &mut Chunk) {
+    let mut columns = std::mem::take(&mut chunk.columns);
+    chunk.columns_are_zero = false;
+    if columns.paid.len() != chunk.paid.len() {
+        return;
+    }
+    for (column, paid) in columns.paid.iter_mut().zip(&chunk.paid) {
+        paid.zero_in(column);
+    }
+    SPARE_LEVER_COLUMNS.with(|s| s.borrow_mut().push(columns));
 }
 
 /// The merged summary of one year of one variant.
@@ -1141,6 +1178,45 @@ mod tests {
         }
         assert!(BlockPlan::new(3 * BLOCK + 5, BLOCK + 1, 1).streams());
         assert!(!BlockPlan::new(3 * BLOCK + 5, 4 * BLOCK, 1).streams());
+    }
+
+    #[test]
+    fn lever_columns_go_back_zeroed_and_the_next_block_gets_the_same_results() {
+        let profile = Profile::builtin("liupanshui-2021").expect("profile");
+        let g = Generator::calibrate(&profile, 5).expect("calibrates");
+        let rules = g.rules();
+        let ctx = YearContext::base(2021, 5);
+        let n = 6_000u64;
+        let block = |first: u64, count: usize| {
+            let (pop, _) = g.generate_chunk(first, count, n);
+            (Chunk::new(pop), BlockShare { first_household: first, households: count as u64, total_households: n })
+        };
+        SPARE_LEVER_COLUMNS.with(|s| s.borrow_mut().clear());
+        // A block on its own, with columns of its own: the reference.
+        let (mut alone, share_b) = block(3_000, 3_000);
+        let expected = rules.apply_year_block(&ctx, &mut alone, share_b);
+        // The first block gives back its (paid into) columns; the second borrows them.
+        let (mut a, share_a) = block(0, 3_000);
+        rules.apply_year_block(&ctx, &mut a, share_a);
+        assert!(a.paid.iter().any(|p| !p.is_empty()));
+        give_back_lever_columns(&mut a);
+        assert!(a.columns.paid.is_empty());
+        let spare = SPARE_LEVER_COLUMNS.with(|s| s.borrow().clone());
+        assert_eq!(spare.len(), 1);
+        assert!(spare[0].paid.iter().flatten().all(|x| x.to_bits() == 0), "columns given back are all +0");
+        let (mut b, _) = block(3_000, 3_000);
+        borrow_lever_columns(&mut b);
+        assert!(b.columns_are_zero && !b.columns.paid.is_empty());
+        let got = rules.apply_year_block(&ctx, &mut b, share_b);
+        assert_eq!(got, expected);
+        assert_eq!(b.paid, alone.paid);
+        for (x, y) in b.columns.paid.iter().zip(&alone.columns.paid) {
+            assert_eq!(
+                x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                y.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+        SPARE_LEVER_COLUMNS.with(|s| s.borrow_mut().clear());
     }
 
     #[test]

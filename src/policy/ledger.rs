@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::keep;
+use super::paid::PaidList;
 use crate::model::{HouseholdFlags, Population, Residence};
 
 /// One lever's record for one year (grossed up with household weights).
@@ -170,6 +171,23 @@ impl Ledger {
         sums.store(record);
     }
 
+    /// Accumulates one lever's households paid in a chunk: the sums
+    /// [`Ledger::record_column`] gives for the column the list was taken from, bit for
+    /// bit (the households it leaves out would each add ±0). Households past the
+    /// population's are left out.
+    pub fn record_paid(record: &mut LeverRecord, pop: &Population, paid: &PaidList) {
+        let hh = &pop.households;
+        let n = hh.len();
+        let (weight, size, residence, flags) = (&hh.weight[..n], &hh.size[..n], &hh.residence[..n], &hh.flags[..n]);
+        let mut sums = HouseholdSums::of(record);
+        for (h, amount) in paid.iter().take_while(|&(h, _)| h < n) {
+            let urban = residence[h] == Residence::Urban;
+            let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
+            sums.add(amount, weight[h] as f64, size[h] as f64, urban, formerly_poor);
+        }
+        sums.store(record);
+    }
+
     /// Adds the ledger of another chunk, lever by lever.
     pub fn merge(&mut self, other: &Ledger) {
         if self.records.is_empty() {
@@ -216,8 +234,12 @@ mod tests {
         // Two chunks' worth into one record, as the set adds them.
         let start = LeverRecord { lever: "x".into(), paid_rural: 5.5, ..LeverRecord::default() };
         let (mut by_column, mut by_household) = (start.clone(), start);
+        let mut by_list = by_column.clone();
+        let mut list = PaidList::default();
+        list.fill_from(&amounts);
         for _ in 0..2 {
             Ledger::record_column(&mut by_column, &pop, &amounts);
+            Ledger::record_paid(&mut by_list, &pop, &list);
             let hh = &pop.households;
             for (h, &amount) in amounts.iter().enumerate() {
                 by_household.add_household(
@@ -241,6 +263,7 @@ mod tests {
             .map(f64::to_bits)
         };
         assert_eq!(bits(&by_column), bits(&by_household));
+        assert_eq!(bits(&by_list), bits(&by_household));
         assert!(by_column.paid_urban != 0.0 && by_column.paid_formerly_poor != 0.0);
         let weights = [2.5, f64::from(0.3f32), 17.0, 2.5, 17.0];
         assert_eq!(by_column.recipient_households, weights.iter().chain(&weights).fold(0.0, |s, w| s + w));

@@ -15,6 +15,7 @@ mod book;
 pub mod dated;
 mod ledger;
 mod members;
+mod paid;
 pub(crate) use members::keep;
 pub(crate) mod quintiles;
 mod set;
@@ -37,6 +38,7 @@ pub mod wages;
 pub use book::Book;
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
+pub use paid::PaidList;
 pub use quintiles::{paid_by_quintile, paid_by_quintile_with_cuts};
 pub use set::{Chunk, LeverColumns, LeverSet, market_accounts};
 

@@ -10,7 +10,6 @@
 
 use rayon::prelude::*;
 
-use super::ledger::paid_runs;
 use super::{Chunk, Ledger, LeverRecord};
 use crate::indicators::QuintileSplitter;
 
@@ -296,30 +295,26 @@ pub(crate) fn split(ranked: &[Ranked], total: f64, chunks: &[Chunk], shares: boo
 }
 
 /// Adds lever `lever`'s payments to its record's `paid_by_quintile`: chunk by chunk,
-/// households in order (a chunk where the lever paid nothing adds nothing), then the
-/// further pieces of households straddling a boundary.
+/// the households it paid in order (each chunk's [`Chunk::paid`]; the households it did
+/// not pay would each add ±0, which changes no sum), then the further pieces of
+/// households straddling a boundary.
 pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk], shares: &GroupShares) {
     // The groups' sums in a local array (stored back once): the same additions in the
-    // same order; runs of households paid nothing are passed over whole.
+    // same order.
     let mut by_group = record.paid_by_quintile;
     for (c, (chunk, groups)) in chunks.iter().zip(&shares.group).enumerate() {
-        let Some(paid) = chunk.columns.paid.get(lever) else { continue };
-        let n = paid.len().min(groups.len()).min(chunk.pop.households.weight.len());
-        let (paid, groups, weights) = (&paid[..n], &groups[..n], &chunk.pop.households.weight[..n]);
-        for run in paid_runs(paid) {
-            // Every household of the run, paid or not, without a branch on the amount:
-            // an amount of ±0 adds ±0, which changes no sum (a sum started at +0 is never
-            // −0: round-to-nearest cancels to +0).
-            for h in run {
-                let (g, take) = shares.piece(c, h, groups[h], weights[h]);
-                by_group[g as usize] += take * paid[h];
-            }
+        let Some(paid) = chunk.paid.get(lever) else { continue };
+        let n = groups.len().min(chunk.pop.households.weight.len());
+        let (groups, weights) = (&groups[..n], &chunk.pop.households.weight[..n]);
+        for (h, amount) in paid.iter().take_while(|&(h, _)| h < n) {
+            let (g, take) = shares.piece(c, h, groups[h], weights[h]);
+            by_group[g as usize] += take * amount;
         }
     }
     record.paid_by_quintile = by_group;
     for &(c, h, g, take) in &shares.extra {
-        if let Some(paid) = chunks[c as usize].columns.paid.get(lever) {
-            record.paid_by_quintile[g as usize] += take * paid[h as usize];
+        if let Some(paid) = chunks[c as usize].paid.get(lever) {
+            record.paid_by_quintile[g as usize] += take * paid.amount(h as usize);
         }
     }
 }
@@ -349,16 +344,12 @@ pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut L
     let weights = &chunk.pop.households.weight[..chunk.pop.household_count()];
     let groups: Vec<u8> =
         (0..weights.len()).map(|h| cuts.partition_point(|&c| c <= per_capita(chunk, h)) as u8).collect();
-    // Lever by lever, households in order, the groups' sums in a local array; runs of
-    // households paid nothing add nothing and are passed over whole.
-    for (record, paid) in ledger.records.iter_mut().zip(&chunk.columns.paid) {
-        let paid = &paid[..paid.len().min(groups.len())];
+    // Lever by lever, the households paid in order, the groups' sums in a local array
+    // (the households not paid would each add ±0, which changes no sum).
+    for (record, paid) in ledger.records.iter_mut().zip(&chunk.paid) {
         let mut by_group = record.paid_by_quintile;
-        for run in paid_runs(paid) {
-            // Without a branch on the amount: ±0 changes no sum (as in `add_paid`).
-            for h in run {
-                by_group[groups[h] as usize] += weights[h] as f64 * paid[h];
-            }
+        for (h, amount) in paid.iter().take_while(|&(h, _)| h < groups.len()) {
+            by_group[groups[h] as usize] += weights[h] as f64 * amount;
         }
         record.paid_by_quintile = by_group;
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::paid::PaidList;
 use super::rationing::{BlockShare, Candidate, allocate, allocate_in_memory};
 use super::{Book, Ledger, Lever, LeverRecord, YearContext};
 use crate::model::columns::{refill, resize_for_overwrite};
@@ -154,6 +155,7 @@ impl LeverSet {
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
+            c.paid.resize_with(n_levers, PaidList::default);
             // Zeroed once here; a lever that records outside costs has it zeroed again.
             refill(&mut c.outside, c.pop.household_count(), 0.0);
             c.outside_used = false;
@@ -183,7 +185,12 @@ impl LeverSet {
                 let n = c.pop.household_count();
                 let (earlier, rest) = c.columns.paid.split_at_mut(i);
                 let paid = &mut rest[0];
-                refill(paid, n, 0.0);
+                if c.columns_are_zero {
+                    // All +0 already: entries kept are +0, new ones are written +0.
+                    resize_for_overwrite(paid, n, 0.0);
+                } else {
+                    refill(paid, n, 0.0);
+                }
                 if c.outside_used {
                     refill(&mut c.outside, n, 0.0);
                 }
@@ -202,6 +209,14 @@ impl LeverSet {
                 }
                 c.paid_used = book.paid_any();
                 c.outside_used = book.outside_any();
+                if with_ledger {
+                    // A column nothing was paid into is all zeros.
+                    if c.paid_used {
+                        c.paid[i].fill_from(&c.columns.paid[i]);
+                    } else {
+                        c.paid[i].clear();
+                    }
+                }
             });
             if !with_ledger {
                 continue;
@@ -209,10 +224,7 @@ impl LeverSet {
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
-                // A column nothing was paid into is all zeros and adds nothing.
-                if c.paid_used {
-                    Ledger::record_column(&mut record, &c.pop, &c.columns.paid[i]);
-                }
+                Ledger::record_paid(&mut record, &c.pop, &c.paid[i]);
                 // Costs paid on behalf of households outside their income (weighted).
                 if c.outside_used {
                     for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
@@ -236,6 +248,12 @@ impl LeverSet {
                     lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
             }
             ledger.records.push(record);
+        }
+        for c in chunks.iter_mut() {
+            c.columns_are_zero = false;
+            if !with_ledger {
+                c.paid.clear();
+            }
         }
         if with_ledger && rationing == Rationing::Global {
             super::paid_by_quintile(chunks, &mut ledger);
@@ -262,6 +280,14 @@ pub struct Chunk {
     pub accounts: Accounts,
     /// Each lever's amount per household this year.
     pub columns: LeverColumns,
+    /// Each lever's households paid this year: the nonzero entries of `columns`, in
+    /// household order, taken when the lever has been applied (with a ledger). The
+    /// ledger and the quintile groups are summed from them.
+    pub paid: Vec<PaidList>,
+    /// Whether every entry of every column of `columns` is +0, so that the next
+    /// year's levers need not zero them (set by whoever zeroed them, as the engine
+    /// does when it hands a block columns another block used; cleared by the levers).
+    pub columns_are_zero: bool,
     /// Scratch: costs paid on behalf of households (reused).
     pub outside: Vec<f64>,
     /// Scratch: the rationing report a lever recorded through the book this year.
