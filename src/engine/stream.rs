@@ -57,10 +57,11 @@ use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
-    DibaoLines, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators, fill_outcomes,
-    id_order, tracking_sums,
+    DibaoLines, FollowedHousehold, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators,
+    for_each_outcome, id_order, tracking_sums,
 };
 use crate::microdata::FileExporter;
+use crate::model::columns::clear_with_room;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::quintiles;
 use crate::policy::rationing::BlockShare;
@@ -419,11 +420,12 @@ struct BlockYear {
     export: Option<ExportPiece>,
 }
 
-/// A block's outcomes last year and this year (buffers reused from year to year).
+/// What following a block's households reads of their outcomes last year and this
+/// year (buffers reused from year to year).
 #[derive(Debug, Default, Clone)]
 struct Track {
-    now: Vec<HouseholdOutcome>,
-    before: Vec<HouseholdOutcome>,
+    now: Vec<FollowedHousehold>,
+    before: Vec<FollowedHousehold>,
     /// The indices of `before` in id order (computed when it was this year's).
     order_before: Vec<usize>,
     has_before: bool,
@@ -462,14 +464,22 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
     let dibao = step.active.levers().position(|l| l.name() == "dibao").map(|i| chunk.columns.paid[i].as_slice());
-    let filled = fill_outcomes(&mut track.now, &chunk.pop, &chunk.accounts, dibao, step.lines);
+    // Each household's outcome summed and kept for following as it comes (the whole
+    // outcomes only when they are wanted).
+    let mut sums = IndicatorSums::new(&step.options.lines);
+    let n = chunk.pop.household_count();
+    clear_with_room(&mut track.now, n);
+    let mut kept = step.wants.keep.then(|| Vec::with_capacity(n));
+    let summed = for_each_outcome(&chunk.pop, &chunk.accounts, dibao, step.lines, |o| {
+        sums.add(o);
+        track.now.push(FollowedHousehold::of(o));
+        if let Some(k) = kept.as_mut() {
+            k.push(*o);
+        }
+    });
     let export_columns = market.is_some().then(|| chunk.columns.clone());
     give_back_lever_columns(chunk);
-    filled?;
-    let mut sums = IndicatorSums::new(&step.options.lines);
-    for o in &track.now {
-        sums.add(o);
-    }
+    summed?;
     // This year's id order, kept as next year's order of last year's outcomes.
     let order = id_order(&track.now);
     let tracking = track
@@ -482,7 +492,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         sums,
         tracking,
         ledger,
-        outcomes: step.wants.keep.then(|| track.before.clone()),
+        outcomes: kept,
         export: market.map(|market| ExportPiece {
             pop: chunk.pop.clone(),
             market,

@@ -110,7 +110,8 @@ mod stats;
 mod sums;
 mod year;
 
-pub use outcome::{DibaoLines, HouseholdOutcome, fill_outcomes, outcomes_from};
+pub(crate) use outcome::for_each_outcome;
+pub use outcome::{DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, fill_outcomes, outcomes_from};
 pub use sketch::{
     BinnedDistribution, IncomeBin, IncomeSketch, MANTISSA_BITS, OCTAVES, PAGE_BINS, QuintileMeans, RELATIVE_WIDTH,
 };

@@ -138,6 +138,13 @@ pub fn fill_outcomes(
     dibao: Option<&[f64]>,
     lines: &DibaoLines,
 ) -> Result<()> {
+    check_outcome_inputs(pop, accounts, dibao)?;
+    crate::model::columns::clear_with_room(out, pop.household_count());
+    for_each_outcome(pop, accounts, dibao, lines, |o| out.push(*o))
+}
+
+/// Whether the accounts and the dibao column have one entry per household.
+fn check_outcome_inputs(pop: &Population, accounts: &Accounts, dibao: Option<&[f64]>) -> Result<()> {
     let n = pop.household_count();
     if accounts.len() != n {
         return Err(Error::InvalidRequest(format!(
@@ -153,11 +160,27 @@ pub fn fill_outcomes(
             d.len()
         )));
     }
+    Ok(())
+}
+
+/// Calls `each` with the outcome of every household of a population, in household
+/// order, as [`fill_outcomes`] writes them, without keeping them (the engine sums and
+/// follows them as they come).
+///
+/// # Errors
+/// As [`fill_outcomes`].
+pub(crate) fn for_each_outcome(
+    pop: &Population,
+    accounts: &Accounts,
+    dibao: Option<&[f64]>,
+    lines: &DibaoLines,
+    mut each: impl FnMut(&HouseholdOutcome),
+) -> Result<()> {
+    check_outcome_inputs(pop, accounts, dibao)?;
     let hh = &pop.households;
-    crate::model::columns::clear_with_room(out, n);
-    for h in 0..n {
+    for h in 0..pop.household_count() {
         let residence = hh.residence[h];
-        out.push(HouseholdOutcome {
+        each(&HouseholdOutcome {
             id: pop.household_id(h),
             wage: accounts.wage[h],
             operating: accounts.operating[h],
@@ -172,6 +195,168 @@ pub fn fill_outcomes(
         });
     }
     Ok(())
+}
+
+/// What following a household from one year to the next reads of its outcome (see
+/// [`follow_households`](super::follow_households)): a [`HouseholdOutcome`], or the
+/// 32 bytes of it the engine keeps from year to year ([`FollowedHousehold`]).
+pub trait Followed {
+    /// Global household id.
+    fn id(&self) -> u64;
+    /// Disposable income, yuan per year ([`HouseholdOutcome::disposable`]).
+    fn disposable(&self) -> f64;
+    /// The household's dibao line, yuan per person per year.
+    fn dibao_line(&self) -> f64;
+    /// Weight as `f64`.
+    fn weight_f64(&self) -> f64;
+    /// Size as `f64`.
+    fn size_f64(&self) -> f64;
+    /// Urban or rural.
+    fn residence(&self) -> Residence;
+    /// Whether the household is formerly poor.
+    fn formerly_poor(&self) -> bool;
+
+    /// Per-capita disposable income, as [`HouseholdOutcome::per_capita`].
+    #[inline]
+    fn per_capita(&self) -> f64 {
+        self.disposable() / self.size_f64().max(1.0)
+    }
+
+    /// Grossed-up persons: weight × size.
+    #[inline]
+    fn persons(&self) -> f64 {
+        self.weight_f64() * self.size_f64()
+    }
+}
+
+impl<T: Followed + ?Sized> Followed for &T {
+    #[inline]
+    fn id(&self) -> u64 {
+        (**self).id()
+    }
+    #[inline]
+    fn disposable(&self) -> f64 {
+        (**self).disposable()
+    }
+    #[inline]
+    fn dibao_line(&self) -> f64 {
+        (**self).dibao_line()
+    }
+    #[inline]
+    fn weight_f64(&self) -> f64 {
+        (**self).weight_f64()
+    }
+    #[inline]
+    fn size_f64(&self) -> f64 {
+        (**self).size_f64()
+    }
+    #[inline]
+    fn residence(&self) -> Residence {
+        (**self).residence()
+    }
+    #[inline]
+    fn formerly_poor(&self) -> bool {
+        (**self).formerly_poor()
+    }
+}
+
+impl Followed for HouseholdOutcome {
+    #[inline]
+    fn id(&self) -> u64 {
+        self.id
+    }
+    #[inline]
+    fn disposable(&self) -> f64 {
+        HouseholdOutcome::disposable(self)
+    }
+    #[inline]
+    fn dibao_line(&self) -> f64 {
+        self.dibao_line
+    }
+    #[inline]
+    fn weight_f64(&self) -> f64 {
+        HouseholdOutcome::weight_f64(self)
+    }
+    #[inline]
+    fn size_f64(&self) -> f64 {
+        HouseholdOutcome::size_f64(self)
+    }
+    #[inline]
+    fn residence(&self) -> Residence {
+        self.residence
+    }
+    #[inline]
+    fn formerly_poor(&self) -> bool {
+        HouseholdOutcome::formerly_poor(self)
+    }
+}
+
+/// The part of a [`HouseholdOutcome`] that following households reads, in 32 bytes:
+/// what the engine keeps of last year's outcomes. Its per-capita income and persons
+/// are those of the outcome it was taken from, bit for bit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FollowedHousehold {
+    /// Global household id.
+    pub id: u64,
+    /// Disposable income, yuan per year.
+    pub disposable: f64,
+    /// The dibao line, yuan per person per year.
+    pub dibao_line: f64,
+    /// Weight.
+    pub weight: f32,
+    /// Members.
+    pub size: u8,
+    /// Urban or rural.
+    pub residence: Residence,
+    /// Formerly poor.
+    pub formerly_poor: bool,
+}
+
+impl FollowedHousehold {
+    /// What following reads of an outcome.
+    #[inline]
+    pub fn of(o: &HouseholdOutcome) -> Self {
+        FollowedHousehold {
+            id: o.id,
+            disposable: o.disposable(),
+            dibao_line: o.dibao_line,
+            weight: o.weight,
+            size: o.size,
+            residence: o.residence,
+            formerly_poor: o.formerly_poor(),
+        }
+    }
+}
+
+impl Followed for FollowedHousehold {
+    #[inline]
+    fn id(&self) -> u64 {
+        self.id
+    }
+    #[inline]
+    fn disposable(&self) -> f64 {
+        self.disposable
+    }
+    #[inline]
+    fn dibao_line(&self) -> f64 {
+        self.dibao_line
+    }
+    #[inline]
+    fn weight_f64(&self) -> f64 {
+        self.weight as f64
+    }
+    #[inline]
+    fn size_f64(&self) -> f64 {
+        self.size as f64
+    }
+    #[inline]
+    fn residence(&self) -> Residence {
+        self.residence
+    }
+    #[inline]
+    fn formerly_poor(&self) -> bool {
+        self.formerly_poor
+    }
 }
 
 /// The outcomes of every household of a population, in household order; see

@@ -6,7 +6,7 @@
 //! additions, whatever the number of threads: blocks are merged in index order, never
 //! in the order threads finish.
 
-use super::outcome::HouseholdOutcome;
+use super::outcome::{Followed, HouseholdOutcome};
 use super::sketch::IncomeSketch;
 use crate::error::{Error, Result};
 
@@ -96,7 +96,13 @@ impl PovertyLines {
     /// Line `k` for a household: its dibao line for `k = 0`, else fixed line `k − 1`.
     #[inline]
     pub fn line(&self, k: usize, outcome: &HouseholdOutcome) -> f64 {
-        if k == 0 { outcome.dibao_line } else { self.absolute[k - 1] }
+        self.line_with(k, outcome.dibao_line)
+    }
+
+    /// Line `k` for a household whose dibao line is `dibao_line`.
+    #[inline]
+    fn line_with(&self, k: usize, dibao_line: f64) -> f64 {
+        if k == 0 { dibao_line } else { self.absolute[k - 1] }
     }
 }
 
@@ -378,15 +384,15 @@ impl TrackingSums {
 
     /// Adds a household present both years (grouped by this year's residence). Each
     /// year's income is compared with that year's line.
-    pub fn add_matched(&mut self, now: &HouseholdOutcome, before: &HouseholdOutcome) {
-        let g = &mut self.groups[now.residence.index()];
+    pub fn add_matched(&mut self, now: &impl Followed, before: &impl Followed) {
+        let g = &mut self.groups[now.residence().index()];
         let p = now.persons();
         g.matched_households += now.weight_f64();
         g.matched_persons += p;
         let (y, y0) = (now.per_capita(), before.per_capita());
         for k in 0..self.lines.count() {
-            let poor_now = is_poor(y, self.lines.line(k, now));
-            let poor_before = is_poor(y0, self.lines.line(k, before));
+            let poor_now = is_poor(y, self.lines.line_with(k, now.dibao_line()));
+            let poor_before = is_poor(y0, self.lines.line_with(k, before.dibao_line()));
             if poor_before && !poor_now {
                 g.crossed_up[k] += p;
             }
@@ -406,15 +412,15 @@ impl TrackingSums {
     }
 
     /// Adds a household present this year only.
-    pub fn add_entered(&mut self, now: &HouseholdOutcome) {
-        let g = &mut self.groups[now.residence.index()];
+    pub fn add_entered(&mut self, now: &impl Followed) {
+        let g = &mut self.groups[now.residence().index()];
         g.entered_households += now.weight_f64();
         g.entered_persons += now.persons();
     }
 
     /// Adds a household present last year only (grouped by last year's residence).
-    pub fn add_exited(&mut self, before: &HouseholdOutcome) {
-        let g = &mut self.groups[before.residence.index()];
+    pub fn add_exited(&mut self, before: &impl Followed) {
+        let g = &mut self.groups[before.residence().index()];
         g.exited_households += before.weight_f64();
         g.exited_persons += before.persons();
     }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::outcome::HouseholdOutcome;
+use super::outcome::{Followed, HouseholdOutcome};
 use super::sketch::BinnedDistribution;
 use super::stats::{HouseholdIncome, household_median, household_quintile_means, weighted_gini, weighted_theil};
 use super::sums::{GroupSums, IndicatorSums, PovertyLines, TrackingGroupSums, TrackingSums};
@@ -368,18 +368,18 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
 /// first, and each part is sorted only when it is not in order already (the formed
 /// households are a few in a hundred). Ids are unique, so this is the one id order,
 /// whatever the outcomes' order.
-pub(crate) fn id_order(outcomes: &[HouseholdOutcome]) -> Vec<usize> {
-    if outcomes.windows(2).all(|w| w[0].id <= w[1].id) {
+pub(crate) fn id_order<T: Followed>(outcomes: &[T]) -> Vec<usize> {
+    if outcomes.windows(2).all(|w| w[0].id() <= w[1].id()) {
         return (0..outcomes.len()).collect();
     }
     let mut order = Vec::with_capacity(outcomes.len());
-    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id < FORMED_ID_BASE).map(|(i, _)| i));
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() < FORMED_ID_BASE).map(|(i, _)| i));
     let generated = order.len();
-    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id >= FORMED_ID_BASE).map(|(i, _)| i));
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() >= FORMED_ID_BASE).map(|(i, _)| i));
     let (low, high) = order.split_at_mut(generated);
     for part in [low, high] {
-        if !part.windows(2).all(|w| outcomes[w[0]].id <= outcomes[w[1]].id) {
-            part.sort_unstable_by_key(|&i| outcomes[i].id);
+        if !part.windows(2).all(|w| outcomes[w[0]].id() <= outcomes[w[1]].id()) {
+            part.sort_unstable_by_key(|&i| outcomes[i].id());
         }
     }
     order
@@ -399,10 +399,10 @@ pub fn follow_households(
 /// Follows households from `previous` to `outcomes`, both visited in id order
 /// (`order` and `prev_order`: the indices of `outcomes` and of `previous` in id order,
 /// as [`id_order`] gives them).
-pub(crate) fn tracking_sums(
-    outcomes: &[HouseholdOutcome],
+pub(crate) fn tracking_sums<N: Followed, B: Followed>(
+    outcomes: &[N],
     order: &[usize],
-    previous: &[HouseholdOutcome],
+    previous: &[B],
     prev_order: &[usize],
     lines: &PovertyLines,
 ) -> TrackingSums {
@@ -413,12 +413,12 @@ pub(crate) fn tracking_sums(
         let now = order.get(i).map(|&k| &outcomes[k]);
         let before = prev_order.get(j).map(|&k| &previous[k]);
         match (now, before) {
-            (Some(n), Some(b)) if n.id == b.id => {
+            (Some(n), Some(b)) if n.id() == b.id() => {
                 sums.add_matched(n, b);
                 i += 1;
                 j += 1;
             }
-            (Some(n), Some(b)) if n.id < b.id => {
+            (Some(n), Some(b)) if n.id() < b.id() => {
                 sums.add_entered(n);
                 i += 1;
             }
@@ -698,6 +698,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::indicators::FollowedHousehold;
     use crate::model::IncomeParts;
 
     fn outcome(id: u64) -> HouseholdOutcome {
@@ -750,6 +751,43 @@ mod tests {
                 let outcomes: Vec<HouseholdOutcome> = case.iter().map(|&id| outcome(id)).collect();
                 let visited: Vec<u64> = id_order(&outcomes).iter().map(|&i| outcomes[i].id).collect();
                 prop_assert_eq!(&visited, &ids);
+            }
+        }
+
+        /// Following households through the 32 bytes the engine keeps of each outcome
+        /// gives the sums of following the whole outcomes, bit for bit.
+        #[test]
+        fn following_the_kept_part_is_following_the_outcomes(
+            rows in proptest::collection::vec(
+                (0u64..60, any::<bool>(), 0u8..6, 0.0f32..3.0, -2e4f64..9e4, -3e3f64..6e3, 0.0f64..8e3, any::<bool>()),
+                0..80,
+            ),
+            cut in 0usize..80,
+        ) {
+            let lines = PovertyLines::new(vec![2_300.0, 6_000.0]).expect("lines");
+            let mut outcomes: Vec<HouseholdOutcome> = rows
+                .iter()
+                .map(|&(id, urban, size, weight, wage, transfer, line, poor)| {
+                    let residence = if urban { Residence::Urban } else { Residence::Rural };
+                    let parts = IncomeParts { wage, operating: wage / 7.0, property: 3.0, transfers_received: transfer.max(0.0), transfers_paid: (-transfer).max(0.0) };
+                    let mut o = HouseholdOutcome::new(id, residence, weight, size, &parts);
+                    o.dibao_line = line;
+                    o.flags.set(crate::model::HouseholdFlags::FORMERLY_POOR, poor);
+                    o
+                })
+                .collect();
+            outcomes.sort_by_key(|o| o.id);
+            outcomes.dedup_by_key(|o| o.id);
+            let (before, now) = outcomes.split_at(cut.min(outcomes.len()) / 2);
+            let now: Vec<HouseholdOutcome> = now.iter().chain(before.iter().take(before.len() / 2)).copied().collect();
+            let kept = |v: &[HouseholdOutcome]| v.iter().map(FollowedHousehold::of).collect::<Vec<_>>();
+            let (now_kept, before_kept) = (kept(&now), kept(before));
+            let whole = tracking_sums(&now, &id_order(&now), before, &id_order(before), &lines);
+            let part = tracking_sums(&now_kept, &id_order(&now_kept), &before_kept, &id_order(&before_kept), &lines);
+            prop_assert_eq!(format!("{:?}", part.groups), format!("{:?}", whole.groups));
+            for (o, k) in now.iter().zip(&now_kept) {
+                prop_assert_eq!(Followed::per_capita(k).to_bits(), o.per_capita().to_bits());
+                prop_assert_eq!(Followed::persons(k).to_bits(), o.persons().to_bits());
             }
         }
     }
