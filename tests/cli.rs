@@ -464,3 +464,28 @@ fn run_takes_the_pilot_and_the_window_and_records_the_pilot() {
     assert!(!base.join("zero").exists());
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn the_run_figures_count_every_replication() {
+    let dir = std::env::temp_dir().join(format!("incomesim-cli-replications-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let text = include_str!("../scenarios/liupanshui-2022.toml");
+    let scenario: String = text
+        .lines()
+        .map(|l| match l.split('=').next().map(str::trim) {
+            Some("households") => "households = 300".to_string(),
+            Some("replications") => "replications = 3".to_string(),
+            Some("shapley") => "shapley = false".to_string(),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let file = dir.join("reps.toml");
+    std::fs::write(&file, scenario).expect("scenario written");
+    let out = incomesim(&["run", file.to_str().expect("utf-8"), "--out", dir.join("out").to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let figures = stderr.lines().find(|l| l.starts_with("ran in")).expect("a figures line");
+    assert!(figures.contains("300 households x 3 years x 3 replications, 6 variants"), "{figures}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

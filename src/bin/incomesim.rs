@@ -437,8 +437,9 @@ fn run(
     check_targets(&[&outcome], options)
 }
 
-/// The run's own figures: wall time, household-years per second over every variant
-/// carried, and the process's peak resident memory.
+/// The run's own figures: wall time, household-years per second (the reform's
+/// households × projected years in every replication; the baseline and the other
+/// variants carried alongside are not counted), and the process's peak resident memory.
 fn run_figures(s: &Scenario, outcome: &Outcome, seconds: f64) -> String {
     let memory = incomesim::engine::bench::peak_memory_bytes()
         .map_or_else(String::new, |b| format!(", peak memory {:.0} MiB", b as f64 / 1048576.0));
@@ -446,9 +447,11 @@ fn run_figures(s: &Scenario, outcome: &Outcome, seconds: f64) -> String {
         return format!("ran in {seconds:.1}s{memory}");
     }
     let years = s.last_year.saturating_sub(s.profile.base_year);
-    let household_years = s.households as f64 * f64::from(years);
+    let replications = outcome.replications.len().max(1);
+    let household_years = s.households as f64 * f64::from(years) * replications as f64;
+    let times = if replications > 1 { format!(" x {replications} replications") } else { String::new() };
     format!(
-        "ran in {seconds:.1}s: {} households x {years} years, {} variants, {:.0} household-years/s{memory}",
+        "ran in {seconds:.1}s: {} households x {years} years{times}, {} variants, {:.0} household-years/s{memory}",
         s.households,
         outcome.stream.variants,
         household_years / seconds.max(1e-9),
