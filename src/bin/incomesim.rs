@@ -68,7 +68,7 @@ struct RunOptions {
     no_shapley: bool,
     /// Households of the pilot, the first blocks carried together (default 1,048,576;
     /// rounded up to whole blocks of 16,384). The memory knob of a large run: peak memory
-    /// follows the pilot, not the population (262,144 takes about 190–230 MiB). Results of a
+    /// follows the pilot, not the population (262,144 takes about 135 MiB). Results of a
     /// population larger than the pilot depend on it slightly (the pilot fixes the weight
     /// normalisation, the alignment and the quintile boundaries).
     #[arg(long)]
