@@ -714,7 +714,7 @@ impl ReplicationRun<'_> {
             return block.clone();
         }
         let (first, count) = self.plan.range(b);
-        let (mut pop, _) = self.generator.generate_chunk(first as u64, count, self.plan.households as u64);
+        let mut pop = self.generator.generate_chunk_before_base_year(first as u64, count, self.plan.households as u64);
         if let Some(n) = normalisation {
             n.apply(&mut pop);
         }

@@ -133,6 +133,27 @@ impl Generator {
     /// final normalisation of [`Generator::generate`]). Returns the chunk and its
     /// base-year accounts.
     pub fn generate_chunk(&self, first_id: u64, count: usize, total_households: u64) -> (Population, Accounts) {
+        let mut pop = self.draw_chunk(first_id, count);
+        let accounts = apply_base_rules(&self.rules, &mut pop, self.params.base_year, self.params.seed);
+        self.set_weights(&mut pop, total_households);
+        (pop, accounts)
+    }
+
+    /// The chunk of [`Generator::generate_chunk`] as a projection's base year starts
+    /// from: households drawn, last year's dibao and extreme-poverty status set (one
+    /// pass of the base-year rules, [`set_last_year_status`]) and weights set, without
+    /// the base year's own accounts, which the projection computes itself. The
+    /// base-year rules give the same results on it as on `generate_chunk`'s (they
+    /// recompute every flag they write before reading it; tested).
+    pub fn generate_chunk_before_base_year(&self, first_id: u64, count: usize, total_households: u64) -> Population {
+        let mut pop = self.draw_chunk(first_id, count);
+        set_last_year_status(&self.rules, &mut pop, self.params.base_year, self.params.seed);
+        self.set_weights(&mut pop, total_households);
+        pop
+    }
+
+    /// Households `first_id .. first_id + count`, drawn (weights 1, no rule applied).
+    fn draw_chunk(&self, first_id: u64, count: usize) -> Population {
         let mut pop = Population::empty(first_id);
         pop.households.reserve(count);
         pop.persons.reserve(count * 3);
@@ -141,9 +162,7 @@ impl Generator {
             let record = household::draw_household(&self.params, &self.blueprint.areas, id, &mut members);
             pop.push_household(&record, &members);
         }
-        let accounts = apply_base_rules(&self.rules, &mut pop, self.params.base_year, self.params.seed);
-        self.set_weights(&mut pop, total_households);
-        (pop, accounts)
+        pop
     }
 
     fn set_weights(&self, pop: &mut Population, total_households: u64) {
@@ -239,6 +258,15 @@ impl Generator {
 /// stands in for last year's status (the disability living subsidy and grace periods
 /// read it); the second computes the base year.
 pub(crate) fn apply_base_rules(rules: &LeverSet, pop: &mut Population, year: u16, seed: u64) -> Accounts {
+    let mut accounts = set_last_year_status(rules, pop, year, seed);
+    rules.apply_year_without_ledger(&YearContext::base(year, seed), pop, &mut accounts);
+    accounts
+}
+
+/// The first pass of [`apply_base_rules`]: the base-year rules applied once, and who
+/// they put on dibao and extreme-poverty support marked as last year's status. Returns
+/// the pass's accounts (their memory reused by the second pass).
+fn set_last_year_status(rules: &LeverSet, pop: &mut Population, year: u16, seed: u64) -> Accounts {
     let ctx = YearContext::base(year, seed);
     let mut accounts = Accounts::default();
     rules.apply_year_without_ledger(&ctx, pop, &mut accounts);
@@ -248,7 +276,6 @@ pub(crate) fn apply_base_rules(rules: &LeverSet, pop: &mut Population, year: u16
         let ep = f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT);
         f.set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, ep);
     }
-    rules.apply_year_without_ledger(&ctx, pop, &mut accounts);
     accounts
 }
 
