@@ -141,7 +141,7 @@ impl Generator {
 
     /// The chunk of [`Generator::generate_chunk`] as a projection's base year starts
     /// from: households drawn, last year's dibao and extreme-poverty status set (one
-    /// pass of the base-year rules, [`set_last_year_status`]) and weights set, without
+    /// pass of the base-year rules) and weights set, without
     /// the base year's own accounts, which the projection computes itself. The
     /// base-year rules give the same results on it as on `generate_chunk`'s (they
     /// recompute every flag they write before reading it; tested).
