@@ -526,10 +526,10 @@ fn borrow_lever_columns(chunk: &mut Chunk) {
 fn give_back_lever_columns(chunk: &mut Chunk) {
     let mut columns = std::mem::take(&mut chunk.columns);
     chunk.columns_are_zero = false;
-    if columns.paid.len() != chunk.paid.len() {
+    if columns.paid.len() != chunk.paid_lists.len() {
         return;
     }
-    for (column, paid) in columns.paid.iter_mut().zip(&chunk.paid) {
+    for (column, paid) in columns.paid.iter_mut().zip(&chunk.paid_lists) {
         paid.zero_in(column);
     }
     SPARE_LEVER_COLUMNS.with(|s| s.borrow_mut().push(columns));
@@ -1208,7 +1208,7 @@ mod tests {
         // The first block gives back its (paid into) columns; the second borrows them.
         let (mut a, share_a) = block(0, 3_000);
         rules.apply_year_block(&ctx, &mut a, share_a);
-        assert!(a.paid.iter().any(|p| !p.is_empty()));
+        assert!(a.paid_lists.iter().any(|p| !p.is_empty()));
         give_back_lever_columns(&mut a);
         assert!(a.columns.paid.is_empty());
         let spare = SPARE_LEVER_COLUMNS.with(|s| s.borrow().clone());
@@ -1219,7 +1219,7 @@ mod tests {
         assert!(b.columns_are_zero && !b.columns.paid.is_empty());
         let got = rules.apply_year_block(&ctx, &mut b, share_b);
         assert_eq!(got, expected);
-        assert_eq!(b.paid, alone.paid);
+        assert_eq!(b.paid_lists, alone.paid_lists);
         for (x, y) in b.columns.paid.iter().zip(&alone.columns.paid) {
             assert_eq!(
                 x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),

@@ -22,10 +22,8 @@ const RUN: usize = 16;
 
 impl PaidList {
     /// Replaces the list with the nonzero entries of `column`, in order (its memory is
-    /// kept from year to year).
-    ///
-    /// # Panics
-    /// Never for a column of a chunk: a chunk holds fewer than 2³² households.
+    /// kept from year to year). Households are numbered in 32 bits: a chunk, held in
+    /// memory, has fewer than 2³² of them.
     pub fn fill_from(&mut self, column: &[f64]) {
         self.clear();
         for (r, run) in column.chunks(RUN).enumerate() {

@@ -295,7 +295,7 @@ pub(crate) fn split(ranked: &[Ranked], total: f64, chunks: &[Chunk], shares: boo
 }
 
 /// Adds lever `lever`'s payments to its record's `paid_by_quintile`: chunk by chunk,
-/// the households it paid in order (each chunk's [`Chunk::paid`]; the households it did
+/// the households it paid in order (each chunk's [`Chunk::paid_lists`]; the households it did
 /// not pay would each add ±0, which changes no sum), then the further pieces of
 /// households straddling a boundary.
 pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk], shares: &GroupShares) {
@@ -303,7 +303,7 @@ pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk],
     // same order.
     let mut by_group = record.paid_by_quintile;
     for (c, (chunk, groups)) in chunks.iter().zip(&shares.group).enumerate() {
-        let Some(paid) = chunk.paid.get(lever) else { continue };
+        let Some(paid) = chunk.paid_lists.get(lever) else { continue };
         let n = groups.len().min(chunk.pop.households.weight.len());
         let (groups, weights) = (&groups[..n], &chunk.pop.households.weight[..n]);
         for (h, amount) in paid.iter().take_while(|&(h, _)| h < n) {
@@ -313,7 +313,7 @@ pub(crate) fn add_paid(record: &mut LeverRecord, lever: usize, chunks: &[Chunk],
     }
     record.paid_by_quintile = by_group;
     for &(c, h, g, take) in &shares.extra {
-        if let Some(paid) = chunks[c as usize].paid.get(lever) {
+        if let Some(paid) = chunks[c as usize].paid_lists.get(lever) {
             record.paid_by_quintile[g as usize] += take * paid.amount(h as usize);
         }
     }
@@ -346,7 +346,7 @@ pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut L
         (0..weights.len()).map(|h| cuts.partition_point(|&c| c <= per_capita(chunk, h)) as u8).collect();
     // Lever by lever, the households paid in order, the groups' sums in a local array
     // (the households not paid would each add ±0, which changes no sum).
-    for (record, paid) in ledger.records.iter_mut().zip(&chunk.paid) {
+    for (record, paid) in ledger.records.iter_mut().zip(&chunk.paid_lists) {
         let mut by_group = record.paid_by_quintile;
         for (h, amount) in paid.iter().take_while(|&(h, _)| h < groups.len()) {
             by_group[groups[h] as usize] += weights[h] as f64 * amount;

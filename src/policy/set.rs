@@ -155,7 +155,7 @@ impl LeverSet {
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
-            c.paid.resize_with(n_levers, PaidList::default);
+            c.paid_lists.resize_with(n_levers, PaidList::default);
             // Zeroed once here; a lever that records outside costs has it zeroed again.
             refill(&mut c.outside, c.pop.household_count(), 0.0);
             c.outside_used = false;
@@ -212,9 +212,9 @@ impl LeverSet {
                 if with_ledger {
                     // A column nothing was paid into is all zeros.
                     if c.paid_used {
-                        c.paid[i].fill_from(&c.columns.paid[i]);
+                        c.paid_lists[i].fill_from(&c.columns.paid[i]);
                     } else {
-                        c.paid[i].clear();
+                        c.paid_lists[i].clear();
                     }
                 }
             });
@@ -224,7 +224,7 @@ impl LeverSet {
             let mut record = LeverRecord { lever: lever.name().to_string(), ..Default::default() };
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
-                Ledger::record_paid(&mut record, &c.pop, &c.paid[i]);
+                Ledger::record_paid(&mut record, &c.pop, &c.paid_lists[i]);
                 // Costs paid on behalf of households outside their income (weighted).
                 if c.outside_used {
                     for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
@@ -252,7 +252,7 @@ impl LeverSet {
         for c in chunks.iter_mut() {
             c.columns_are_zero = false;
             if !with_ledger {
-                c.paid.clear();
+                c.paid_lists.clear();
             }
         }
         if with_ledger && rationing == Rationing::Global {
@@ -283,7 +283,7 @@ pub struct Chunk {
     /// Each lever's households paid this year: the nonzero entries of `columns`, in
     /// household order, taken when the lever has been applied (with a ledger). The
     /// ledger and the quintile groups are summed from them.
-    pub paid: Vec<PaidList>,
+    pub paid_lists: Vec<PaidList>,
     /// Whether every entry of every column of `columns` is +0, so that the next
     /// year's levers need not zero them (set by whoever zeroed them, as the engine
     /// does when it hands a block columns another block used; cleared by the levers).
