@@ -66,7 +66,7 @@ impl HouseholdOutcome {
     /// calibration report.
     #[inline]
     pub fn per_capita(&self) -> f64 {
-        self.disposable() / self.size_f64().max(1.0)
+        Followed::per_capita(self)
     }
 
     /// Size as `f64`.
@@ -84,7 +84,7 @@ impl HouseholdOutcome {
     /// Grossed-up persons: weight × size.
     #[inline]
     pub fn persons(&self) -> f64 {
-        self.weight_f64() * self.size_f64()
+        Followed::persons(self)
     }
 
     /// Whether the household is formerly poor (脱贫户).
@@ -140,7 +140,8 @@ pub fn fill_outcomes(
 ) -> Result<()> {
     check_outcome_inputs(pop, accounts, dibao)?;
     crate::model::columns::clear_with_room(out, pop.household_count());
-    for_each_outcome(pop, accounts, dibao, lines, |o| out.push(*o))
+    each_outcome(pop, accounts, dibao, lines, |o| out.push(*o));
+    Ok(())
 }
 
 /// Whether the accounts and the dibao column have one entry per household.
@@ -174,9 +175,22 @@ pub(crate) fn for_each_outcome(
     accounts: &Accounts,
     dibao: Option<&[f64]>,
     lines: &DibaoLines,
-    mut each: impl FnMut(&HouseholdOutcome),
+    each: impl FnMut(&HouseholdOutcome),
 ) -> Result<()> {
     check_outcome_inputs(pop, accounts, dibao)?;
+    each_outcome(pop, accounts, dibao, lines, each);
+    Ok(())
+}
+
+/// [`for_each_outcome`] on inputs already checked.
+#[inline]
+fn each_outcome(
+    pop: &Population,
+    accounts: &Accounts,
+    dibao: Option<&[f64]>,
+    lines: &DibaoLines,
+    mut each: impl FnMut(&HouseholdOutcome),
+) {
     let hh = &pop.households;
     for h in 0..pop.household_count() {
         let residence = hh.residence[h];
@@ -194,7 +208,6 @@ pub(crate) fn for_each_outcome(
             flags: hh.flags[h],
         });
     }
-    Ok(())
 }
 
 /// What following a household from one year to the next reads of its outcome (see

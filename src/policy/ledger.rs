@@ -141,6 +141,22 @@ pub(crate) fn paid_runs(paid: &[f64]) -> impl Iterator<Item = std::ops::Range<us
         .filter(|run| paid[run.clone()].iter().any(|&x| x != 0.0))
 }
 
+/// Adds households `(index, amount)`, in the order given, to a record's sums (kept in
+/// registers, stored back once); households past the population's are left out.
+#[inline]
+fn record_households(record: &mut LeverRecord, pop: &Population, households: impl Iterator<Item = (usize, f64)>) {
+    let hh = &pop.households;
+    let n = hh.len();
+    let (weight, size, residence, flags) = (&hh.weight[..n], &hh.size[..n], &hh.residence[..n], &hh.flags[..n]);
+    let mut sums = HouseholdSums::of(record);
+    for (h, amount) in households.take_while(|&(h, _)| h < n) {
+        let urban = residence[h] == Residence::Urban;
+        let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
+        sums.add(amount, weight[h] as f64, size[h] as f64, urban, formerly_poor);
+    }
+    sums.store(record);
+}
+
 /// The records of every lever of a set for one year, in the set's order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ledger {
@@ -156,19 +172,8 @@ impl Ledger {
     /// A run of 16 households paid nothing (`UNPAID_RUN`) is skipped whole: each of them
     /// would add ±0 to sums that started at +0, which changes none of them.
     pub fn record_column(record: &mut LeverRecord, pop: &Population, paid: &[f64]) {
-        let hh = &pop.households;
-        let n = paid.len().min(hh.len());
-        let (paid, weight, size) = (&paid[..n], &hh.weight[..n], &hh.size[..n]);
-        let (residence, flags) = (&hh.residence[..n], &hh.flags[..n]);
-        let mut sums = HouseholdSums::of(record);
-        for run in paid_runs(paid) {
-            for h in run {
-                let urban = residence[h] == Residence::Urban;
-                let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
-                sums.add(paid[h], weight[h] as f64, size[h] as f64, urban, formerly_poor);
-            }
-        }
-        sums.store(record);
+        let paid = &paid[..paid.len().min(pop.households.len())];
+        record_households(record, pop, paid_runs(paid).flat_map(|run| run.map(|h| (h, paid[h]))));
     }
 
     /// Accumulates one lever's households paid in a chunk: the sums
@@ -176,16 +181,7 @@ impl Ledger {
     /// bit (the households it leaves out would each add ±0). Households past the
     /// population's are left out.
     pub fn record_paid(record: &mut LeverRecord, pop: &Population, paid: &PaidList) {
-        let hh = &pop.households;
-        let n = hh.len();
-        let (weight, size, residence, flags) = (&hh.weight[..n], &hh.size[..n], &hh.residence[..n], &hh.flags[..n]);
-        let mut sums = HouseholdSums::of(record);
-        for (h, amount) in paid.iter().take_while(|&(h, _)| h < n) {
-            let urban = residence[h] == Residence::Urban;
-            let formerly_poor = flags[h].has(HouseholdFlags::FORMERLY_POOR);
-            sums.add(amount, weight[h] as f64, size[h] as f64, urban, formerly_poor);
-        }
-        sums.store(record);
+        record_households(record, pop, paid.iter());
     }
 
     /// Adds the ledger of another chunk, lever by lever.

@@ -9,6 +9,8 @@
 //! again through the list), so a block keeps 12 bytes per household paid instead of
 //! 8 bytes per household for every lever.
 
+use super::ledger::paid_runs;
+
 /// The households of a chunk a lever paid this year (an amount other than ±0), in
 /// household order, with the amounts: the nonzero entries of its column.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -17,22 +19,16 @@ pub struct PaidList {
     amounts: Vec<f64>,
 }
 
-/// Households checked together for a payment before they are visited one by one.
-const RUN: usize = 16;
-
 impl PaidList {
     /// Replaces the list with the nonzero entries of `column`, in order (its memory is
     /// kept from year to year). Households are numbered in 32 bits: a chunk, held in
     /// memory, has fewer than 2³² of them.
     pub fn fill_from(&mut self, column: &[f64]) {
         self.clear();
-        for (r, run) in column.chunks(RUN).enumerate() {
-            if run.iter().all(|&x| x == 0.0) {
-                continue;
-            }
-            for (k, &amount) in run.iter().enumerate() {
+        for run in paid_runs(column) {
+            for (h, &amount) in run.clone().zip(&column[run]) {
                 if amount != 0.0 {
-                    self.households.push((r * RUN + k) as u32);
+                    self.households.push(h as u32);
                     self.amounts.push(amount);
                 }
             }

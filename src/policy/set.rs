@@ -207,11 +207,11 @@ impl LeverSet {
                 if let Some(report) = book.rationing() {
                     c.rationing = Some(report);
                 }
-                c.paid_used = book.paid_any();
+                let paid_any = book.paid_any();
                 c.outside_used = book.outside_any();
                 if with_ledger {
                     // A column nothing was paid into is all zeros.
-                    if c.paid_used {
+                    if paid_any {
                         c.paid_lists[i].fill_from(&c.columns.paid[i]);
                     } else {
                         c.paid_lists[i].clear();
@@ -292,8 +292,6 @@ pub struct Chunk {
     pub outside: Vec<f64>,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
-    /// Scratch: whether the last lever applied paid anything into its column.
-    pub paid_used: bool,
     /// Scratch: whether the last lever applied recorded costs in `outside` (which is
     /// then zeroed again before the next lever).
     pub outside_used: bool,
