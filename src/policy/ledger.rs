@@ -129,7 +129,7 @@ impl HouseholdSums {
 
 /// Households checked together for payments before their sums are added: a run in
 /// which every amount is 0 adds nothing (most levers pay few households).
-const UNPAID_RUN: usize = 16;
+pub(crate) const UNPAID_RUN: usize = 16;
 
 /// The runs of [`UNPAID_RUN`] households of a column of amounts in which some
 /// household was paid, in order: the runs a sum over households needs to visit when
