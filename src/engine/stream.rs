@@ -58,7 +58,7 @@ use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::{
     DibaoLines, FollowedHousehold, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators,
-    for_each_outcome, id_order, tracking_sums,
+    for_each_outcome, id_order_into, tracking_sums,
 };
 use crate::microdata::FileExporter;
 use crate::model::columns::clear_with_room;
@@ -427,7 +427,9 @@ struct Track {
     now: Vec<FollowedHousehold>,
     before: Vec<FollowedHousehold>,
     /// The indices of `before` in id order (computed when it was this year's).
-    order_before: Vec<usize>,
+    order_before: Vec<u32>,
+    /// The indices of `now` in id order (memory kept from year to year).
+    order_now: Vec<u32>,
     has_before: bool,
 }
 
@@ -481,12 +483,12 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     give_back_lever_columns(chunk);
     summed?;
     // This year's id order, kept as next year's order of last year's outcomes.
-    let order = id_order(&track.now);
+    id_order_into(&track.now, &mut track.order_now);
     let tracking = track
         .has_before
-        .then(|| tracking_sums(&track.now, &order, &track.before, &track.order_before, &step.options.lines));
+        .then(|| tracking_sums(&track.now, &track.order_now, &track.before, &track.order_before, &step.options.lines));
     std::mem::swap(&mut track.now, &mut track.before);
-    track.order_before = order;
+    std::mem::swap(&mut track.order_now, &mut track.order_before);
     track.has_before = true;
     Ok(BlockYear {
         sums,

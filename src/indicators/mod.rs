@@ -128,4 +128,4 @@ pub use year::{
     AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, LORENZ_POINTS, Poverty,
     Tracking, YearIndicators, follow_households,
 };
-pub(crate) use year::{id_order, tracking_sums};
+pub(crate) use year::{id_order_into, tracking_sums};

@@ -369,20 +369,61 @@ fn tracking_of(s: &TrackingGroupSums) -> Tracking {
 /// households are a few in a hundred). Ids are unique, so this is the one id order,
 /// whatever the outcomes' order.
 pub(crate) fn id_order<T: Followed>(outcomes: &[T]) -> Vec<usize> {
-    if outcomes.windows(2).all(|w| w[0].id() <= w[1].id()) {
-        return (0..outcomes.len()).collect();
+    let mut order = Vec::new();
+    id_order_into(outcomes, &mut order);
+    order
+}
+
+/// An index into a list of outcomes, as an id order holds them: `usize`, or `u32`
+/// for the engine's blocks (held in memory, so fewer than 2³² households), which
+/// halves the order kept for following households from one year to the next.
+pub(crate) trait OutcomeIndex: Copy {
+    /// The index `i`.
+    fn of(i: usize) -> Self;
+    /// As a `usize`.
+    fn get(self) -> usize;
+}
+
+impl OutcomeIndex for usize {
+    #[inline]
+    fn of(i: usize) -> Self {
+        i
     }
-    let mut order = Vec::with_capacity(outcomes.len());
-    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() < FORMED_ID_BASE).map(|(i, _)| i));
+    #[inline]
+    fn get(self) -> usize {
+        self
+    }
+}
+
+impl OutcomeIndex for u32 {
+    /// Blocks hold fewer than 2³² households (see [`OutcomeIndex`]).
+    #[inline]
+    fn of(i: usize) -> Self {
+        i as u32
+    }
+    #[inline]
+    fn get(self) -> usize {
+        self as usize
+    }
+}
+
+/// [`id_order`] into `order` (cleared first; its memory is reused).
+pub(crate) fn id_order_into<T: Followed, I: OutcomeIndex>(outcomes: &[T], order: &mut Vec<I>) {
+    order.clear();
+    if outcomes.windows(2).all(|w| w[0].id() <= w[1].id()) {
+        order.extend((0..outcomes.len()).map(I::of));
+        return;
+    }
+    order.reserve(outcomes.len());
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() < FORMED_ID_BASE).map(|(i, _)| I::of(i)));
     let generated = order.len();
-    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() >= FORMED_ID_BASE).map(|(i, _)| i));
+    order.extend(outcomes.iter().enumerate().filter(|(_, o)| o.id() >= FORMED_ID_BASE).map(|(i, _)| I::of(i)));
     let (low, high) = order.split_at_mut(generated);
     for part in [low, high] {
-        if !part.windows(2).all(|w| outcomes[w[0]].id() <= outcomes[w[1]].id()) {
-            part.sort_unstable_by_key(|&i| outcomes[i].id());
+        if !part.windows(2).all(|w| outcomes[w[0].get()].id() <= outcomes[w[1].get()].id()) {
+            part.sort_unstable_by_key(|&i| outcomes[i.get()].id());
         }
     }
-    order
 }
 
 /// Follows households from last year's outcomes (`previous`) to this year's by id:
@@ -399,19 +440,19 @@ pub fn follow_households(
 /// Follows households from `previous` to `outcomes`, both visited in id order
 /// (`order` and `prev_order`: the indices of `outcomes` and of `previous` in id order,
 /// as [`id_order`] gives them).
-pub(crate) fn tracking_sums<N: Followed, B: Followed>(
+pub(crate) fn tracking_sums<N: Followed, B: Followed, I: OutcomeIndex, J: OutcomeIndex>(
     outcomes: &[N],
-    order: &[usize],
+    order: &[I],
     previous: &[B],
-    prev_order: &[usize],
+    prev_order: &[J],
     lines: &PovertyLines,
 ) -> TrackingSums {
     let mut sums = TrackingSums::new(lines);
     // Merge-join of the two id-ordered sequences.
     let (mut i, mut j) = (0, 0);
     while i < order.len() || j < prev_order.len() {
-        let now = order.get(i).map(|&k| &outcomes[k]);
-        let before = prev_order.get(j).map(|&k| &previous[k]);
+        let now = order.get(i).map(|&k| &outcomes[k.get()]);
+        let before = prev_order.get(j).map(|&k| &previous[k.get()]);
         match (now, before) {
             (Some(n), Some(b)) if n.id() == b.id() => {
                 sums.add_matched(n, b);
@@ -750,6 +791,11 @@ mod tests {
             for case in [&ids, &projected, &shuffled, &reversed] {
                 let outcomes: Vec<HouseholdOutcome> = case.iter().map(|&id| outcome(id)).collect();
                 let visited: Vec<u64> = id_order(&outcomes).iter().map(|&i| outcomes[i].id).collect();
+                prop_assert_eq!(&visited, &ids);
+                // The engine's order of 32-bit indices, into a list that held another.
+                let mut order: Vec<u32> = vec![7; 3];
+                id_order_into(&outcomes, &mut order);
+                let visited: Vec<u64> = order.iter().map(|&i| outcomes[i as usize].id).collect();
                 prop_assert_eq!(&visited, &ids);
             }
         }
