@@ -122,8 +122,8 @@ pub(crate) fn per_capita(chunk: &Chunk, h: usize) -> f64 {
     chunk.accounts.disposable(h) / (chunk.pop.households.size[h] as f64).max(1.0)
 }
 
-/// Every chunk's households, unsorted, in chunk order, into `ranked` (cleared first;
-/// its memory is reused), returning the total weight (summed in household order). The
+/// Every chunk's households, unsorted, in chunk order, into `ranked` (its entries
+/// replaced; its memory is reused), returning the total weight (summed in household order). The
 /// ranking is written in parallel, chunk by chunk into its own part.
 pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     let mut total = 0.0;
@@ -133,8 +133,9 @@ pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
         }
     }
     let n = chunks.iter().map(|c| c.pop.household_count()).sum();
-    ranked.clear();
-    ranked.par_extend(rayon::iter::repeat_n(Ranked::default(), n));
+    // Every entry is written below: a ranking kept from last year is only cut or
+    // lengthened to size, not cleared and filled anew.
+    ranked.resize(n, Ranked::default());
     let mut parts = Vec::with_capacity(chunks.len());
     let mut rest = ranked.as_mut_slice();
     for chunk in chunks {
