@@ -115,11 +115,11 @@ pub use outcome::{DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, fil
 pub use sketch::{
     BinnedDistribution, IncomeBin, IncomeSketch, MANTISSA_BITS, OCTAVES, PAGE_BINS, QuintileMeans, RELATIVE_WIDTH,
 };
-pub(crate) use stats::QuintileSplitter;
 pub use stats::{
     HouseholdIncome, household_median, household_quintile_groups, household_quintile_means, person_weighted_median,
     weighted_gini, weighted_theil,
 };
+pub(crate) use stats::{QuintileSplitter, quintile_ends};
 pub use sums::{
     FgtSums, GroupSums, IndicatorSums, MIDDLE_INCOME_LOWER_PER_CAPITA, MIDDLE_INCOME_UPPER_PER_CAPITA,
     POVERTY_TOLERANCE_YUAN, PovertyLines, TrackingGroupSums, TrackingSums, is_middle_income, is_poor,

@@ -30,19 +30,28 @@ pub fn household_quintile_means(items: &mut [HouseholdIncome]) -> [f64; 5] {
 /// rounding cannot put a remainder in the group it left.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct QuintileSplitter {
-    total: f64,
+    /// The ends of groups 0–3 ([`quintile_ends`]), computed once.
+    ends: [f64; 4],
     group: usize,
     start: f64,
+}
+
+/// The weights at which groups 0–3 of `total` weight end: `total·(g+1)/5`.
+#[inline]
+pub(crate) fn quintile_ends(total: f64) -> [f64; 4] {
+    std::array::from_fn(|g| total * (g + 1) as f64 / 5.0)
 }
 
 impl QuintileSplitter {
     /// A splitter over `total` weight.
     pub(crate) fn new(total: f64) -> Self {
-        QuintileSplitter { total, group: 0, start: 0.0 }
+        QuintileSplitter { ends: quintile_ends(total), group: 0, start: 0.0 }
     }
 
+    /// The end of group `g` (< 4).
+    #[inline]
     fn end(&self, g: usize) -> f64 {
-        self.total * (g + 1) as f64 / 5.0
+        self.ends[g]
     }
 
     /// Places the next `weight`, calling `part(group, weight_in_group)` for each piece.

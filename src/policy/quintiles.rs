@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 
 use super::{Chunk, Ledger, LeverRecord};
-use crate::indicators::QuintileSplitter;
+use crate::indicators::{QuintileSplitter, quintile_ends};
 
 /// A household's place in the ranking by per-capita disposable income.
 #[derive(Debug, Clone, Copy, Default)]
@@ -205,23 +205,19 @@ pub(crate) struct Boundaries {
     pub extra: Vec<(u32, u32, u8, f64)>,
 }
 
-/// The upper end of group `g` (0–3) of a total weight `total`: `total × (g + 1) / 5`.
-#[inline]
-fn group_end(g: usize, total: f64) -> f64 {
-    total * (g + 1) as f64 / 5.0
-}
-
 /// One serial pass over a sorted ranking of total weight `total` (> 0): the
 /// boundaries, and with `shares` the group starts and the cut households' pieces. It
 /// reads the ranking in order and writes only for the few households a boundary cuts.
 pub(crate) fn boundaries(ranked: &[Ranked], total: f64, shares: bool) -> Boundaries {
     let mut out = Boundaries::default();
     let mut splitter = QuintileSplitter::new(total);
+    // The groups' upper ends, `total × (g + 1) / 5`, the splitter's.
+    let ends = quintile_ends(total);
     let mut cum = 0.0;
     let mut next_cut = 0;
     for r in ranked {
         let w = r.weight as f64;
-        while next_cut < 4 && cum + w > group_end(next_cut, total) {
+        while next_cut < 4 && cum + w > ends[next_cut] {
             out.cuts[next_cut] = r.per_capita();
             next_cut += 1;
         }
