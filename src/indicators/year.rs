@@ -399,6 +399,7 @@ impl OutcomeIndex for u32 {
     /// Blocks hold fewer than 2³² households (see [`OutcomeIndex`]).
     #[inline]
     fn of(i: usize) -> Self {
+        debug_assert!(u32::try_from(i).is_ok(), "a block of more than 2³² households");
         i as u32
     }
     #[inline]

@@ -123,8 +123,8 @@ pub(crate) fn per_capita(chunk: &Chunk, h: usize) -> f64 {
 }
 
 /// Every chunk's households, unsorted, in chunk order, into `ranked` (its entries
-/// replaced; its memory is reused), returning the total weight (summed in household order). The
-/// ranking is written in parallel, chunk by chunk into its own part.
+/// replaced, its memory reused), returning the total weight (summed in household
+/// order). The ranking is written in parallel, chunk by chunk into its own part.
 pub(crate) fn rank_all_into(chunks: &[Chunk], ranked: &mut Vec<Ranked>) -> f64 {
     let mut total = 0.0;
     for chunk in chunks {
