@@ -353,8 +353,14 @@ fn align(pop: &mut Population, factors: &[[f64; 3]; 2]) {
         for i in first..first + hh.size[h] as usize {
             // The inline `round` (the same bits as `f64::round`, without a library call).
             p.wage[i] = round(p.wage[i] as f64 * f[0]) as f32;
-            p.operating[i] = round(p.operating[i] as f64 * f[1]) as f32;
-            p.property[i] = round(p.property[i] as f64 * f[2]) as f32;
+            // Most persons have no operating or property income: ±0 scaled by a finite
+            // factor rounds to itself, so it is left as it is.
+            if p.operating[i] != 0.0 {
+                p.operating[i] = round(p.operating[i] as f64 * f[1]) as f32;
+            }
+            if p.property[i] != 0.0 {
+                p.property[i] = round(p.property[i] as f64 * f[2]) as f32;
+            }
         }
     }
 }
