@@ -72,14 +72,15 @@ fn the_full_scenario_is_the_run_engine_and_does_not_depend_on_threads() {
 
 #[test]
 fn zero_households_years_or_threads_are_refused() {
-    for options in [
-        BenchOptions { households: 0, ..Default::default() },
-        BenchOptions { years: 0, ..Default::default() },
-        BenchOptions { threads: Some(0), ..Default::default() },
-        BenchOptions { runs: 0, ..Default::default() },
+    for (field, options) in [
+        ("households", BenchOptions { households: 0, ..Default::default() }),
+        ("years", BenchOptions { years: 0, ..Default::default() }),
+        ("threads", BenchOptions { threads: Some(0), ..Default::default() }),
+        ("runs", BenchOptions { runs: 0, ..Default::default() }),
     ] {
         let err = run(&options).expect_err("refused").to_string();
-        assert!(err.contains("bench:"), "{err}");
+        // The message names the field refused.
+        assert!(err.contains(&format!("bench: {field} must be at least 1")), "{err}");
     }
 }
 

@@ -298,8 +298,11 @@ pub fn peak_memory_bytes() -> Option<u64> {
 /// [`Error::InvalidRequest`] for zero households, years or runs or an unusable
 /// thread count; scenario, calibration and lever errors.
 pub fn run(options: &BenchOptions) -> Result<BenchReport> {
-    if options.households == 0 || options.years == 0 {
-        return Err(Error::InvalidRequest("bench: households and years must be at least 1".into()));
+    if options.households == 0 {
+        return Err(Error::InvalidRequest("bench: households must be at least 1 (got 0)".into()));
+    }
+    if options.years == 0 {
+        return Err(Error::InvalidRequest("bench: years must be at least 1 (got 0)".into()));
     }
     if options.runs == 0 {
         return Err(Error::InvalidRequest("bench: runs must be at least 1".into()));
