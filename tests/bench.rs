@@ -101,6 +101,14 @@ fn the_command_prints_json_or_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "invalid input exits with 2");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("households"), "{err}");
+
+    // A pilot or chunk of no households is refused, as `run` refuses it, naming the flag.
+    for flag in ["--pilot-households", "--chunk-households"] {
+        let out = Command::new(bin).args(["bench", "--households", "3000", flag, "0"]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{flag} 0 exits with 2");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{err}");
+    }
 }
 
 /// `runs`: every stage asked for runs that many times, lists each run's speed and

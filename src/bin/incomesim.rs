@@ -153,10 +153,10 @@ enum Command {
         shapley: bool,
         /// Households carried at once by the stream (default: two blocks per thread).
         #[arg(long)]
-        chunk_households: Option<usize>,
+        chunk_households: Option<NonZeroUsize>,
         /// Households of the pilot (default 1,048,576).
         #[arg(long)]
-        pilot_households: Option<usize>,
+        pilot_households: Option<NonZeroUsize>,
         /// Stages to time.
         #[arg(long, value_enum, default_value_t = BenchStages::All)]
         stages: BenchStages,
@@ -292,8 +292,8 @@ fn main() -> ExitCode {
                 years,
                 threads: threads.map(NonZeroUsize::get),
                 shapley,
-                chunk_households,
-                pilot_households,
+                chunk_households: chunk_households.map(NonZeroUsize::get),
+                pilot_households: pilot_households.map(NonZeroUsize::get),
                 stages,
                 runs: runs as usize,
             };
