@@ -68,9 +68,13 @@ fn bad_requests_fail_with_a_message_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("unknown region `atlantis-2020`") && err.contains("national-2022"), "{err}");
-    let out = incomesim(&["population", "--households", "0"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("at least one household"));
+    // A count of no households names the field.
+    for command in ["population", "run"] {
+        let out = incomesim(&[command, "--households", "0"]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("households: a") && err.contains("at least one household"), "{command}: {err}");
+    }
 }
 
 #[test]

@@ -422,7 +422,7 @@ impl<'a> Projection<'a> {
     fn check(&self) -> Result<()> {
         let s = self.scenario;
         if s.households == 0 {
-            return Err(Error::InvalidRequest("a projection needs at least one household".into()));
+            return Err(Error::InvalidRequest("households: a projection needs at least one household (got 0)".into()));
         }
         if s.last_year <= s.profile.base_year {
             return Err(Error::InvalidRequest(format!(

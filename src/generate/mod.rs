@@ -207,7 +207,7 @@ impl Generator {
         options: &SynthesisOptions,
     ) -> Result<(Population, Accounts)> {
         if households == 0 {
-            return Err(Error::InvalidRequest("a population needs at least one household".into()));
+            return Err(Error::InvalidRequest("households: a population needs at least one household (got 0)".into()));
         }
         if options.chunk_households == 0 {
             return Err(Error::InvalidRequest("chunk size must be at least one household".into()));
