@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use proptest::prelude::*;
+
 use incomesim::microdata::npz::peers::{EdgeRule, PeerRules, SUM_BLOCK};
 use incomesim::microdata::npz::{NpzError, PeerArrays, load_npz, peer_households, read_peer_arrays};
 use incomesim::model::{Accounts, Employment, HouseholdFlags, Population, Residence};
@@ -300,4 +302,246 @@ fn the_runner_prints_the_protocol_line() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("wage_income") && !stderr.contains("panicked"), "{stderr}");
+}
+
+/// Writes `bytes` to a fresh file and loads it as peers' microdata, both ways (the
+/// whole population and in chunks of 3 households).
+fn load_bytes(bytes: &[u8], tag: &str) -> (Result<Population, NpzError>, Result<Vec<Population>, NpzError>) {
+    let dir = std::env::temp_dir().join(format!("incomesim-peers-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{tag}.npz"));
+    std::fs::write(&path, bytes).expect("write");
+    let whole = load_npz(&path);
+    let chunks = incomesim::microdata::npz::load_npz_chunks(&path, 3);
+    std::fs::remove_file(&path).ok();
+    (whole, chunks)
+}
+
+/// Shapes a mutation writes into an array's header: empty, off by one, huge, beyond
+/// 64 bits, two-dimensional, negative, not a number.
+const HOSTILE_SHAPES: &[&str] = &[
+    "()",
+    "(0,)",
+    "(6,)",
+    "(8,)",
+    "(4294967296,)",
+    "(18446744073709551615,)",
+    "(99999999999999999999999,)",
+    "(7, 2)",
+    "(-7,)",
+    "(x,)",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any bytes of the fixture overwritten, or the file cut, or an array's declared
+    /// shape replaced: the loaders return a population or an error, never panic (nor
+    /// abort on a huge allocation), and a file that loads gives the same households
+    /// whole and in chunks.
+    #[test]
+    fn mangled_npz_files_load_or_fail_without_panicking(
+        writes in prop::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+        cut in proptest::option::of(any::<usize>()),
+        shape in proptest::option::of((any::<usize>(), 0..HOSTILE_SHAPES.len())),
+    ) {
+        let mut bytes = std::fs::read(fixture("households7.npz")).expect("fixture");
+        if let Some((which, hostile)) = shape {
+            let needle = b"'shape': ";
+            let places: Vec<usize> =
+                bytes.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i + needle.len()).collect();
+            let at = places[which % places.len()];
+            let end = at + bytes[at..].iter().position(|&b| b == b')').expect("a shape ends") + 1;
+            let replacement = HOSTILE_SHAPES[hostile].as_bytes();
+            // Keep the header's length (the format pads it), so only the shape is wrong.
+            let width = end - at;
+            let mut patch = replacement.to_vec();
+            patch.resize(width.max(patch.len()), b' ');
+            bytes.splice(at..end, patch);
+        }
+        for (at, byte) in &writes {
+            let n = bytes.len();
+            bytes[at % n] = *byte;
+        }
+        if let Some(c) = cut {
+            bytes.truncate(c % (bytes.len() + 1));
+        }
+        let (whole, chunks) = load_bytes(&bytes, "mangled");
+        match (whole, chunks) {
+            (Ok(pop), Ok(parts)) => {
+                prop_assert_eq!(pop.household_count(), parts.iter().map(Population::household_count).sum::<usize>());
+                prop_assert_eq!(pop.person_count(), parts.iter().map(Population::person_count).sum::<usize>());
+            }
+            (Err(a), Err(b)) => {
+                prop_assert!(a.to_string().contains("mangled.npz"), "{}", a);
+                prop_assert_eq!(a.to_string(), b.to_string());
+            }
+            (a, b) => prop_assert!(false, "whole {:?} but chunks {:?}", a.map(|p| p.household_count()), b.map(|c| c.len())),
+        }
+    }
+}
+
+/// The members of the fixture archive: name and bytes.
+fn fixture_members() -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let file = std::fs::File::open(fixture("households7.npz")).expect("fixture");
+    let mut archive = zip::ZipArchive::new(file).expect("a zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).expect("an entry");
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).expect("readable");
+            (entry.name().expect("a name").to_string(), bytes)
+        })
+        .collect()
+}
+
+/// A stored (uncompressed) archive of `members`, as numpy's `savez` writes one.
+fn archive(members: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, bytes) in members {
+        writer.start_file(name.as_str(), options).expect("start");
+        writer.write_all(bytes).expect("write");
+    }
+    writer.finish().expect("finish").into_inner()
+}
+
+/// An `.npy` (version 1) with the header dictionary `header` and then `data`.
+fn npy(header: &str, data: &[u8]) -> Vec<u8> {
+    let mut text = header.as_bytes().to_vec();
+    let unpadded = 10 + text.len() + 1;
+    text.resize(text.len() + (64 - unpadded % 64) % 64, b' ');
+    text.push(b'\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&u16::try_from(text.len()).expect("a short header").to_le_bytes());
+    out.extend_from_slice(&text);
+    out.extend_from_slice(data);
+    out
+}
+
+/// The header dictionary and data of an `.npy` member, if it is well formed (a
+/// member an earlier change broke is not).
+fn split_npy(bytes: &[u8]) -> Option<(String, Vec<u8>)> {
+    let len = u16::from_le_bytes([*bytes.get(8)?, *bytes.get(9)?]) as usize;
+    let header = String::from_utf8(bytes.get(10..10 + len)?.to_vec()).ok()?;
+    let (header, data) = (header.trim_end().to_string(), bytes[10 + len..].to_vec());
+    ["'descr': ", "'shape': ", "'fortran_order': "].iter().all(|f| header.contains(f)).then_some((header, data))
+}
+
+/// Element types a mutation puts in a header.
+const HOSTILE_DESCRS: &[&str] = &["'<f8'", "'>i4'", "'|O'", "'<U3'", "'<i8'", "'|u1'", "'<f2'", "'x'", "3"];
+
+/// One change to one member of a well-formed archive.
+#[derive(Debug, Clone)]
+enum MemberChange {
+    Shape(usize),
+    Descr(usize),
+    FortranOrder,
+    /// Data cut to this many bytes (modulo its length).
+    CutData(usize),
+    /// Data with extra bytes.
+    ExtraData(u8),
+    /// A header that is not a dictionary.
+    HeaderText(usize),
+    /// The member left out.
+    Drop,
+    /// The member's magic bytes or version changed.
+    Magic(u8),
+}
+
+fn member_change() -> impl Strategy<Value = MemberChange> {
+    prop_oneof![
+        (0..HOSTILE_SHAPES.len()).prop_map(MemberChange::Shape),
+        (0..HOSTILE_DESCRS.len()).prop_map(MemberChange::Descr),
+        Just(MemberChange::FortranOrder),
+        any::<usize>().prop_map(MemberChange::CutData),
+        (1u8..16).prop_map(MemberChange::ExtraData),
+        (0usize..4).prop_map(MemberChange::HeaderText),
+        Just(MemberChange::Drop),
+        (0u8..3).prop_map(MemberChange::Magic),
+    ]
+}
+
+fn change_member(members: &mut Vec<(String, Vec<u8>)>, which: usize, change: &MemberChange) {
+    if members.is_empty() {
+        return;
+    }
+    let k = which % members.len();
+    let Some((header, data)) = split_npy(&members[k].1) else { return };
+    let replaced = |from: &str, to: &str| -> String {
+        let at = header.find(from).expect("a field of the header") + from.len();
+        let end = at + header[at..].find([',', '}']).expect("a field ends");
+        let end =
+            if header[at..].starts_with('(') { at + header[at..].find(')').expect("a tuple ends") + 1 } else { end };
+        format!("{}{}{}", &header[..at], to, &header[end..])
+    };
+    let bytes = match change {
+        MemberChange::Shape(s) => npy(&replaced("'shape': ", HOSTILE_SHAPES[*s]), &data),
+        MemberChange::Descr(d) => npy(&replaced("'descr': ", HOSTILE_DESCRS[*d]), &data),
+        MemberChange::FortranOrder => npy(&replaced("'fortran_order': ", "True"), &data),
+        MemberChange::CutData(c) => npy(&header, &data[..c % (data.len() + 1)]),
+        MemberChange::ExtraData(n) => npy(&header, &[data.clone(), vec![0; *n as usize]].concat()),
+        MemberChange::HeaderText(t) => npy(["", "[]", "{'descr': '<f4'}", "{{{{"][*t], &data),
+        MemberChange::Drop => {
+            members.remove(k);
+            return;
+        }
+        MemberChange::Magic(m) => {
+            let mut b = members[k].1.clone();
+            match m {
+                0 => b[0] = b'x',
+                1 => b[6] = 9,
+                _ => b.truncate(7),
+            }
+            b
+        }
+    };
+    members[k].1 = bytes;
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A well-formed archive whose arrays are wrong (shape, element type, order, data
+    /// length, header, a missing array): the loaders return an error naming the file,
+    /// or a population (the same whole and in chunks), never panic.
+    #[test]
+    fn npz_archives_with_wrong_arrays_load_or_fail_without_panicking(
+        changes in prop::collection::vec((any::<usize>(), member_change()), 1..3),
+    ) {
+        let mut members = fixture_members();
+        for (which, change) in &changes {
+            change_member(&mut members, *which, change);
+        }
+        let (whole, chunks) = load_bytes(&archive(&members), "rebuilt");
+        match (whole, chunks) {
+            (Ok(pop), Ok(parts)) => {
+                prop_assert_eq!(pop.household_count(), parts.iter().map(Population::household_count).sum::<usize>());
+            }
+            (Err(a), Err(b)) => {
+                prop_assert!(a.to_string().contains("rebuilt.npz"), "{}", a);
+                prop_assert_eq!(a.to_string(), b.to_string());
+            }
+            (a, b) => prop_assert!(false, "whole {:?} but chunks {:?}", a.map(|p| p.household_count()), b.map(|c| c.len())),
+        }
+    }
+}
+
+#[test]
+fn the_rebuilt_fixture_loads_as_the_fixture() {
+    let members = fixture_members();
+    let rebuilt: Vec<(String, Vec<u8>)> = members
+        .iter()
+        .map(|(name, bytes)| {
+            let (header, data) = split_npy(bytes).expect("a well-formed member");
+            (name.clone(), npy(&header, &data))
+        })
+        .collect();
+    let (whole, _) = load_bytes(&archive(&rebuilt), "rebuilt-same");
+    let original = load_npz(&fixture("households7.npz")).expect("fixture");
+    let pop = whole.expect("the rebuilt archive loads");
+    assert_eq!(pop.household_count(), original.household_count());
+    assert_eq!(pop.persons.wage, original.persons.wage);
 }

@@ -210,7 +210,7 @@ impl Generator {
             return Err(Error::InvalidRequest("households: a population needs at least one household (got 0)".into()));
         }
         if options.chunk_households == 0 {
-            return Err(Error::InvalidRequest("chunk size must be at least one household".into()));
+            return Err(Error::InvalidRequest("chunk_households: a chunk needs at least one household (got 0)".into()));
         }
         let chunk = options.chunk_households;
         let starts: Vec<usize> = (0..households).step_by(chunk).collect();
