@@ -187,6 +187,39 @@ fn unknown_columns_can_be_ignored_and_columns_come_in_any_order() {
 }
 
 #[test]
+fn amounts_areas_weights_and_shocks_beyond_their_bounds_are_problems() {
+    // At the bounds: loads.
+    let households = "household_id,weight,residence,land_mu,remittances\n1,1e9,rural,1e8,1e12\n";
+    let persons = "household_id,age,sex,hukou,education,employment,operating,wage_persistent\n\
+                   1,40,male,rural,tertiary,farmer_herder,-1e12,-8\n";
+    let pop = read(households, persons, &LoadOptions::default()).expect("values at the bounds load");
+    assert_eq!(pop.households.remittances[0], microdata::MAX_AMOUNT_PER_YEAR);
+    assert_eq!(pop.persons.operating[0], -microdata::MAX_AMOUNT_PER_YEAR);
+    // Beyond them (3.4e38 is still a finite f32 and overflowed in the first projected year).
+    let households = "household_id,weight,residence,land_mu,remittances\n1,1.1e9,rural,1.1e8,3.4e38\n";
+    let persons = "household_id,age,sex,hukou,education,employment,operating,wage,wage_transitory\n\
+                   1,40,male,rural,tertiary,farmer_herder,-1.1e12,2e12,9\n";
+    let got = problems(read(households, persons, &LoadOptions::default()));
+    let cells: Vec<(&str, u64, &str)> = got.iter().map(|g| (g.0.as_str(), g.1, g.2.as_str())).collect();
+    assert_eq!(
+        cells,
+        vec![
+            ("households.csv", 2, "weight"),
+            ("households.csv", 2, "land_mu"),
+            ("households.csv", 2, "remittances"),
+            ("persons.csv", 2, "wage"),
+            ("persons.csv", 2, "operating"),
+            ("persons.csv", 2, "wage_transitory"),
+        ],
+        "{got:#?}"
+    );
+    assert!(got[0].3.contains("over 1e9 households"), "{}", got[0].3);
+    assert!(got[1].3.contains("over 1e8 mu"), "{}", got[1].3);
+    assert!(got[2].3.contains("beyond ±1e12 yuan per year"), "{}", got[2].3);
+    assert!(got[5].3.contains("log wage shock"), "{}", got[5].3);
+}
+
+#[test]
 fn problem_list_is_capped_with_a_count_of_the_rest() {
     let mut persons = String::from("household_id,age,sex,hukou,education,employment\n");
     for _ in 0..10 {
@@ -346,11 +379,27 @@ fn file_export_is_atomic() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn money() -> impl Strategy<Value = f32> {
+/// Any non-negative `f32` up to `max` (larger ones scaled down by powers of two,
+/// which keeps every bit of their mantissa), or a whole amount.
+fn up_to(max: f32) -> impl Strategy<Value = f32> {
     prop_oneof![
-        (0u32..2_000_000).prop_map(|v| v as f32),
-        prop::num::f32::POSITIVE | prop::num::f32::NORMAL | prop::num::f32::SUBNORMAL | prop::num::f32::ZERO,
+        (0u32..2_000_000).prop_map(move |v| (v as f32).min(max)),
+        (prop::num::f32::POSITIVE | prop::num::f32::NORMAL | prop::num::f32::SUBNORMAL | prop::num::f32::ZERO)
+            .prop_map(move |mut v| {
+                while v > max {
+                    v *= 2f32.powi(-40);
+                }
+                v
+            }),
     ]
+}
+
+fn money() -> impl Strategy<Value = f32> {
+    up_to(microdata::MAX_AMOUNT_PER_YEAR)
+}
+
+fn area() -> impl Strategy<Value = f32> {
+    up_to(microdata::MAX_AREA_MU)
 }
 
 fn person() -> impl Strategy<Value = PersonRecord> {
@@ -389,9 +438,13 @@ fn person() -> impl Strategy<Value = PersonRecord> {
 
 fn household() -> impl Strategy<Value = (HouseholdRecord, Vec<PersonRecord>)> {
     (
-        (money().prop_filter("weight > 0", |w| *w > 0.0), prop::sample::select(Residence::BOTH.to_vec()), 0u8..=3),
+        (
+            up_to(microdata::MAX_WEIGHT).prop_filter("weight > 0", |w| *w > 0.0),
+            prop::sample::select(Residence::BOTH.to_vec()),
+            0u8..=3,
+        ),
         any::<u16>(),
-        (money(), money(), money(), money(), money(), money(), money()),
+        (area(), area(), area(), money(), money(), money(), money()),
         prop::collection::vec(person(), 1..6),
     )
         .prop_map(|((weight, residence, tier), flags, m, persons)| {
@@ -463,4 +516,152 @@ fn declared_size_is_checked() {
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].1, got[0].2.as_str()), (2, "size"));
     assert!(got[0].3.contains("size is 2 but persons.csv lists 1"), "{got:?}");
+}
+
+/// Cell values a mutation writes: empty, signs, non-finite, beyond `f32` and the
+/// integer types, not numbers, quoting and separators.
+const HOSTILE_CELLS: &[&str] = &[
+    "",
+    "-1",
+    "0",
+    "-0",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e39",
+    "-1e39",
+    "1e-45",
+    "3.4e38",
+    "99999999999999999999",
+    "255",
+    "256",
+    "65536",
+    "abc",
+    "中",
+    " 3 ",
+    "0x10",
+    "1,0",
+    "\"",
+    "\"\"",
+    "1.5",
+    "true",
+    "2",
+    "H001",
+    "urban",
+];
+
+/// One change to the valid example's CSV text: a cell replaced, a row dropped or
+/// duplicated.
+#[derive(Debug, Clone)]
+enum CsvChange {
+    Cell { persons: bool, row: usize, column: usize, value: usize },
+    DropRow { persons: bool, row: usize },
+    DuplicateRow { persons: bool, row: usize },
+}
+
+fn csv_change() -> impl Strategy<Value = CsvChange> {
+    prop_oneof![
+        6 => (any::<bool>(), any::<usize>(), any::<usize>(), 0..HOSTILE_CELLS.len())
+            .prop_map(|(persons, row, column, value)| CsvChange::Cell { persons, row, column, value }),
+        1 => (any::<bool>(), any::<usize>()).prop_map(|(persons, row)| CsvChange::DropRow { persons, row }),
+        1 => (any::<bool>(), any::<usize>()).prop_map(|(persons, row)| CsvChange::DuplicateRow { persons, row }),
+    ]
+}
+
+fn change_csv(households: &mut String, persons: &mut String, change: &CsvChange) {
+    let (is_persons, row) = match *change {
+        CsvChange::Cell { persons, row, .. }
+        | CsvChange::DropRow { persons, row }
+        | CsvChange::DuplicateRow { persons, row } => (persons, row),
+    };
+    let text = if is_persons { persons } else { households };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Row 0 is the header: a header cell changed is a column renamed.
+    let r = row % lines.len();
+    match *change {
+        CsvChange::Cell { column, value, .. } => {
+            let mut cells: Vec<String> = lines[r].split(',').map(str::to_string).collect();
+            let c = column % cells.len();
+            cells[c] = HOSTILE_CELLS[value].to_string();
+            lines[r] = cells.join(",");
+        }
+        CsvChange::DropRow { .. } => {
+            lines.remove(r);
+        }
+        CsvChange::DuplicateRow { .. } => {
+            let copy = lines[r].clone();
+            lines.insert(r, copy);
+        }
+    }
+    *text = lines.join("\n") + "\n";
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The valid example with hostile cells or rows: it loads, and then projects the
+    /// default scenario's three years with money that adds up, or it fails with
+    /// problems that each name a file, a row and a column; never a panic.
+    #[test]
+    fn hostile_cells_load_and_project_or_fail_with_located_problems(
+        changes in prop::collection::vec(csv_change(), 1..3),
+    ) {
+        let mut households = std::fs::read_to_string(data("valid/households.csv")).expect("example");
+        let mut persons = std::fs::read_to_string(data("valid/persons.csv")).expect("example");
+        for change in &changes {
+            change_csv(&mut households, &mut persons, change);
+        }
+        match read(&households, &persons, &LoadOptions::default()) {
+            Err(Error::Microdata { problems }) => {
+                prop_assert!(!problems.is_empty());
+                for p in &problems {
+                    prop_assert!(!p.problem.trim().is_empty(), "{:?}", p);
+                    prop_assert!(p.file.ends_with("households.csv") || p.file.ends_with("persons.csv"), "{:?}", p);
+                }
+            }
+            Err(other) => prop_assert!(false, "not a microdata error: {}", other),
+            Ok(pop) => {
+                for (i, &w) in pop.persons.wage.iter().enumerate() {
+                    prop_assert!(w.is_finite() && w >= 0.0, "person {} wage {}", i, w);
+                }
+                let dir = std::env::temp_dir().join(format!("incomesim-md-fuzz-{}", std::process::id()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                std::fs::write(dir.join("households.csv"), &households).expect("write");
+                std::fs::write(dir.join("persons.csv"), &persons).expect("write");
+                let mut s = incomesim::scenario::load_builtin("liupanshui-2022").expect("default");
+                s.microdata = Some(incomesim::scenario::MicrodataFiles {
+                    households: dir.join("households.csv"),
+                    persons: dir.join("persons.csv"),
+                });
+                s.households = pop.household_count();
+                s.shapley = false;
+                s.replications = 1;
+                if let Ok(outcome) = incomesim::engine::projection::Projection::new(&s).run() {
+                    for y in outcome.reform.years.iter().chain(&outcome.baseline.years) {
+                        let y = &y.indicators;
+                        prop_assert!(!y.urban_rural_ratio.is_infinite(), "{} ratio {}", y.year, y.urban_rural_ratio);
+                        for (g, name) in y.groups.iter().zip(incomesim::scenario::GROUPS) {
+                            let m = &g.mean;
+                            // A group with no households has NaN means; any other value is finite.
+                            let values = [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini, g.theil, g.dibao_spending, g.disposable_total];
+                            prop_assert!(
+                                g.households == 0.0 || values.iter().chain(&g.quintile_means).all(|v| v.is_finite()),
+                                "{} {}: not finite: {:?} {:?}", y.year, name, values, g.quintile_means
+                            );
+                            if g.households == 0.0 {
+                                continue;
+                            }
+                            let parts = m.wage + m.operating + m.property + m.net_transfer;
+                            prop_assert!(
+                                (m.disposable - parts).abs() <= 1e-6 * m.disposable.abs().max(1.0),
+                                "{} {}: disposable {} parts {}", y.year, name, m.disposable, parts
+                            );
+                        }
+                    }
+                }
+                std::fs::remove_dir_all(&dir).ok();
+            }
+        }
+    }
 }

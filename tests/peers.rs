@@ -545,3 +545,28 @@ fn the_rebuilt_fixture_loads_as_the_fixture() {
     assert_eq!(pop.household_count(), original.household_count());
     assert_eq!(pop.persons.wage, original.persons.wage);
 }
+
+#[test]
+fn amounts_beyond_the_bound_are_refused_naming_the_array_and_index() {
+    for (array, index, value) in
+        [("wage_income", 3usize, 3.0e38f32), ("operating_income", 1, -2.0e12), ("property_income", 0, 1.5e12)]
+    {
+        let mut members = fixture_members();
+        let member = members.iter_mut().find(|(name, _)| name == &format!("{array}.npy")).expect("the array");
+        let (header, mut data) = split_npy(&member.1).expect("well formed");
+        data[index * 4..index * 4 + 4].copy_from_slice(&value.to_le_bytes());
+        member.1 = npy(&header, &data);
+        let (whole, _) = load_bytes(&archive(&members), "too-much");
+        let e = whole.expect_err("an amount beyond the bound must not load");
+        assert!(matches!(&e, NpzError::InvalidValue { array: a, index: i, .. } if a == array && *i == index), "{e}");
+        assert!(e.to_string().contains("1e12"), "{e}");
+    }
+    // At the bound: loads.
+    let mut members = fixture_members();
+    let member = members.iter_mut().find(|(name, _)| name == "wage_income.npy").expect("the array");
+    let (header, mut data) = split_npy(&member.1).expect("well formed");
+    data[..4].copy_from_slice(&incomesim::microdata::MAX_AMOUNT_PER_YEAR.to_le_bytes());
+    member.1 = npy(&header, &data);
+    let (whole, _) = load_bytes(&archive(&members), "at-the-bound");
+    assert_eq!(whole.expect("loads").persons.wage[0], incomesim::microdata::MAX_AMOUNT_PER_YEAR);
+}

@@ -126,3 +126,65 @@ fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
     assert!(paid(None, "") > 0.0, "without calibration everyone eligible takes it up");
     assert!(paid(nobody, "take_up_urban = 1.0") > 0.0, "a restated take-up wins");
 }
+
+/// Every number parameter of every lever refuses 3.4e38 (a finite `f64` and `f32`
+/// that overflowed the first projected year before the bounds of
+/// `incomesim::model::bounds`), naming the lever and that parameter.
+#[test]
+fn every_number_parameter_refuses_a_value_beyond_its_bound() {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
+    let mut checked = 0;
+    let mut accepted = Vec::new();
+    for spec in registry() {
+        for p in spec.parameters {
+            let huge = match p.kind {
+                Kind::MoneyList => toml::Value::Array(vec![toml::Value::Float(3.4e38)]),
+                Kind::Money
+                | Kind::DatedMoney
+                | Kind::Rate
+                | Kind::DatedRate
+                | Kind::DatedCount
+                | Kind::Number
+                | Kind::Share
+                | Kind::DatedShare
+                | Kind::Months => toml::Value::Float(3.4e38),
+                Kind::Flag | Kind::Choice(_) | Kind::YearMonth => continue,
+            };
+            let mut params = required_values(spec.name);
+            if p.name.starts_with("sanction_") {
+                // The sanction's parameters are read only with it (a base scenario or a
+                // case file may set them for the variants that switch it on).
+                params.insert("sanction".into(), toml::Value::Boolean(true));
+            }
+            params.insert(p.name.to_string(), huge);
+            match build(spec.name, ctx, &params) {
+                Err(Error::InvalidLever { lever, field, value, problem }) => {
+                    assert_eq!(lever, spec.name);
+                    assert!(field.starts_with(p.name), "{}.{}: the error names {field}", spec.name, p.name);
+                    assert!(
+                        value.contains("3.4e38") && !problem.is_empty(),
+                        "{}.{}: {value}: {problem}",
+                        spec.name,
+                        p.name
+                    );
+                }
+                Err(other) => panic!("{}.{}: wrong error {other}", spec.name, p.name),
+                Ok(_) => accepted.push(format!("{}.{}", spec.name, p.name)),
+            }
+            checked += 1;
+        }
+    }
+    assert!(accepted.is_empty(), "3.4e38 accepted by {accepted:?}");
+    assert!(checked > 100, "only {checked} parameters checked");
+}
+
+#[test]
+fn rates_at_the_bound_build_and_beyond_it_do_not() {
+    expect_invalid("farm_productivity", "grain_growth = 1.01", "grain_growth");
+    expect_invalid("farm_productivity", "grain_growth = -1", "grain_growth");
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
+    assert!(build("farm_productivity", ctx, &table("grain_growth = 1.0")).is_ok());
+    assert!(build("farm_productivity", ctx, &table("grain_growth = -0.99")).is_ok());
+}

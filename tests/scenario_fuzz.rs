@@ -27,6 +27,9 @@ const HOSTILE_NUMBERS: &[&str] = &[
     "0.5",
     "1.0e6",
     "3",
+    "3.4e38",
+    "1e30",
+    "1e15",
 ];
 
 /// Fragments a mutation inserts.
@@ -183,8 +186,34 @@ fn read_and_maybe_run(text: &str, origin: &str, run: bool) -> Result<(), TestCas
             s.last_year = s.last_year.min(s.profile.base_year + 2);
             s.replications = s.replications.min(2);
             s.shapley = false;
-            if s.households <= 5_000 && s.last_year > s.profile.base_year {
-                let _ = Projection::new(&s).run();
+            if s.households <= 5_000
+                && s.last_year > s.profile.base_year
+                && let Ok(outcome) = Projection::new(&s).run()
+            {
+                // What reads and runs gives numbers: no infinity or NaN in a group that
+                // has households.
+                for y in outcome.reform.years.iter().chain(&outcome.baseline.years) {
+                    let y = &y.indicators;
+                    for g in y.groups.iter().filter(|g| g.households > 0.0) {
+                        let m = &g.mean;
+                        let values =
+                            [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini, g.dibao_spending];
+                        prop_assert!(values.iter().all(|v| v.is_finite()), "{} {}: {:?}", origin, y.year, values);
+                    }
+                }
+                for y in &outcome.reform.years {
+                    for r in &y.ledger.records {
+                        prop_assert!(
+                            r.paid_to_households.is_finite() && r.fiscal_cost.is_finite(),
+                            "{} {}: {} paid {} cost {}",
+                            origin,
+                            y.indicators.year,
+                            r.lever,
+                            r.paid_to_households,
+                            r.fiscal_cost
+                        );
+                    }
+                }
             }
         }
         Ok(_) => {}

@@ -645,7 +645,8 @@ impl<'a> Projection<'a> {
     }
 
     /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
-    /// shifted by a keyed normal draw (none in the first replication).
+    /// shifted by a keyed normal draw (none in the first replication) and clamped to
+    /// the assumption's range ([`crate::scenario::assumption_range`]).
     fn dynamics_for(&self, r: usize, seed: u64) -> Dynamics {
         let mut d = self.scenario.dynamics.clone();
         if r == 0 {
@@ -653,8 +654,10 @@ impl<'a> Projection<'a> {
         }
         for (k, u) in self.scenario.uncertainty.iter().enumerate() {
             let z = StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal();
-            if let Some(slot) = crate::scenario::assumption_mut(&mut d, &u.assumption) {
-                let shifted: Vec<_> = slot.steps().iter().map(|(m, x)| (*m, x + u.sd * z)).collect();
+            if let Some(slot) = crate::scenario::assumption_mut(&mut d, &u.assumption)
+                && let Some(range) = crate::scenario::assumption_range(&u.assumption)
+            {
+                let shifted: Vec<_> = slot.steps().iter().map(|(m, x)| (*m, range.clamp(x + u.sd * z))).collect();
                 if let Some(new) = crate::policy::Dated::new(shifted) {
                     *slot = new;
                 }

@@ -16,11 +16,25 @@ use super::problems::{DEFAULT_MAX_PROBLEMS, Problems};
 use crate::error::{Error, Result};
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonFlags, PersonRecord,
-    Population, Residence, Sex,
+    Population, Residence, Sex, bounds,
 };
 
 /// Oldest age accepted, in completed years.
 pub const MAX_AGE: u8 = 110;
+
+/// Largest money amount a microdata cell may hold, in yuan per year, in absolute value
+/// (operating income may be negative): [`crate::model::bounds::MAX_AMOUNT`].
+pub const MAX_AMOUNT_PER_YEAR: f32 = bounds::MAX_AMOUNT as f32;
+
+/// Largest household weight accepted: [`crate::model::bounds::MAX_WEIGHT`].
+pub const MAX_WEIGHT: f32 = bounds::MAX_WEIGHT as f32;
+
+/// Largest land or grassland area accepted, in mu: [`crate::model::bounds::MAX_AREA_MU`].
+pub const MAX_AREA_MU: f32 = bounds::MAX_AREA_MU as f32;
+
+/// Largest log wage shock accepted in absolute value (`wage_persistent`,
+/// `wage_transitory`): [`crate::model::bounds::MAX_LOG_SHOCK`].
+pub const MAX_LOG_SHOCK: f32 = bounds::MAX_LOG_SHOCK as f32;
 
 /// Columns of `households.csv` that must be present.
 pub const HOUSEHOLD_REQUIRED: [&str; 3] = ["household_id", "weight", "residence"];
@@ -353,6 +367,23 @@ impl<'a> Row<'a> {
                 self.problem(column, format!("`{text}` is negative; must be ≥ 0 yuan per year"));
                 0.0
             }
+            Some(v) if v.abs() > MAX_AMOUNT_PER_YEAR => {
+                self.problem(column, format!("`{text}` is beyond ±{MAX_AMOUNT_PER_YEAR:e} yuan per year"));
+                0.0
+            }
+            Some(v) => v,
+            None => 0.0,
+        }
+    }
+
+    /// A log wage shock: optional, 0 when absent, within ±[`MAX_LOG_SHOCK`].
+    fn log_shock(&mut self, column: &str) -> f32 {
+        let Some(text) = self.text(column) else { return 0.0 };
+        match self.number(column, text) {
+            Some(v) if v.abs() > MAX_LOG_SHOCK => {
+                self.problem(column, format!("`{text}` is beyond ±{MAX_LOG_SHOCK} (a log wage shock)"));
+                0.0
+            }
             Some(v) => v,
             None => 0.0,
         }
@@ -364,6 +395,10 @@ impl<'a> Row<'a> {
         match self.number(column, text) {
             Some(v) if v < 0.0 => {
                 self.problem(column, format!("`{text}` is negative; must be ≥ 0 {unit}"));
+                0.0
+            }
+            Some(v) if v > MAX_AREA_MU => {
+                self.problem(column, format!("`{text}` is over {MAX_AREA_MU:e} {unit}"));
                 0.0
             }
             Some(v) => v,
@@ -429,8 +464,10 @@ fn parse_household(row: &mut Row<'_>) -> (HouseholdRecord, Option<u32>) {
     if let Some(text) = row.required("weight")
         && let Some(w) = row.number("weight", text)
     {
-        if w > 0.0 {
+        if w > 0.0 && w <= MAX_WEIGHT {
             h.weight = w;
+        } else if w > MAX_WEIGHT {
+            row.problem("weight", format!("weight `{text}` is over {MAX_WEIGHT:e} households"));
         } else {
             row.problem("weight", format!("weight `{text}` must be > 0"));
         }
@@ -487,8 +524,8 @@ fn parse_person(row: &mut Row<'_>) -> PersonRecord {
     p.income_tax = row.money("income_tax", false, false);
     p.contributions = row.money("contributions", false, false);
     // Dynamics state (log wage shocks): optional, 0 when absent; may be negative.
-    p.wage_persistent = row.money("wage_persistent", true, false);
-    p.wage_transitory = row.money("wage_transitory", true, false);
+    p.wage_persistent = row.log_shock("wage_persistent");
+    p.wage_transitory = row.log_shock("wage_transitory");
     for (name, bit) in PersonFlags::NAMES {
         p.flags.set(bit, row.boolean(name).unwrap_or(false));
     }

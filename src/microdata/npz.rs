@@ -31,7 +31,7 @@ use std::io::{BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::load::{MAX_AGE, default_able_to_work};
+use super::load::{MAX_AGE, MAX_AMOUNT_PER_YEAR, default_able_to_work};
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, Households, Hukou, Occupation, PersonAttributes, PersonFlags,
     Persons, Population, Residence, Sex,
@@ -396,7 +396,8 @@ impl PeerArrays {
 /// Reads every array of the peers' layout from an `.npz` file and checks it: dtypes and
 /// lengths, `person_hh` consistent with `hh_size` (persons stored household by
 /// household, every household with at least one member), ages at most
-/// [`MAX_AGE`], money finite and, except operating income, not negative.
+/// [`MAX_AGE`], money finite, within ±[`MAX_AMOUNT_PER_YEAR`] and, except operating
+/// income, not negative.
 ///
 /// # Errors
 /// An [`NpzError`] naming the file, the array and the problem.
@@ -482,14 +483,14 @@ fn check(path: &Path, a: &PeerArrays) -> Result<(), NpzError> {
         ("poverty_project_income", &a.poverty_project_income, false),
     ];
     for (name, column, may_be_negative) in money {
-        let bad = |x: f32| !x.is_finite() || (!may_be_negative && x < 0.0);
+        let bad = |x: f32| !x.is_finite() || x.abs() > MAX_AMOUNT_PER_YEAR || (!may_be_negative && x < 0.0);
         if let Some((i, &x)) = column.iter().enumerate().find(|(_, x)| bad(**x)) {
             let problem = if may_be_negative {
-                "must be a finite amount (yuan per year)"
+                format!("must be a finite amount within ±{MAX_AMOUNT_PER_YEAR:e} (yuan per year)")
             } else {
-                "must be a finite, non-negative amount (yuan per year)"
+                format!("must be a finite, non-negative amount up to {MAX_AMOUNT_PER_YEAR:e} (yuan per year)")
             };
-            return Err(invalid(name, i, x.to_string(), problem));
+            return Err(invalid(name, i, x.to_string(), &problem));
         }
     }
     Ok(())

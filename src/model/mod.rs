@@ -6,6 +6,7 @@
 //! year, stored as `f32`; sums are taken in `f64`.
 
 mod attributes;
+pub mod bounds;
 pub(crate) mod columns;
 mod income;
 mod population;

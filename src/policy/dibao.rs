@@ -26,6 +26,7 @@ use super::members::{keep, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
+use crate::model::bounds::MAX_THRESHOLD_MULTIPLE;
 use crate::model::{
     Accounts, Disability, Employment, HouseholdFlags, IncomePart, IncomeParts, PersonFlags, Persons, Population,
     Residence,
@@ -431,8 +432,9 @@ impl Dibao {
                 return Err(invalid(&field, &s.to_string(), "must be between 0 and 3"));
             }
         }
-        if !(self.edge_multiple >= 1.0 && self.edge_multiple.is_finite()) {
-            return Err(invalid("edge_multiple", &self.edge_multiple.to_string(), "must be at least 1"));
+        if !(1.0..=MAX_THRESHOLD_MULTIPLE).contains(&self.edge_multiple) {
+            let problem = format!("must be at least 1 and at most {MAX_THRESHOLD_MULTIPLE}");
+            return Err(invalid("edge_multiple", &self.edge_multiple.to_string(), &problem));
         }
         for (f, m) in [("grace_months", self.grace_months), ("taper_months", self.taper_months)] {
             if m > 12 {
@@ -1030,12 +1032,15 @@ impl ExtremePovertySupport {
     /// [`Error::InvalidLever`] for a multiple below 1 or a share outside 0–1.
     pub fn new(dibao: Dibao, standard_multiple: f64, no_supporter_share: f64) -> Result<Self> {
         dibao.validate()?;
-        if !(standard_multiple >= 1.0 && standard_multiple.is_finite()) {
+        if !(1.0..=MAX_THRESHOLD_MULTIPLE).contains(&standard_multiple) {
             return Err(Error::InvalidLever {
                 lever: "extreme_poverty_support".into(),
                 field: "standard_multiple".into(),
                 value: standard_multiple.to_string(),
-                problem: "must be at least 1 (the standard is not below the dibao threshold)".into(),
+                problem: format!(
+                    "must be at least 1 (the standard is not below the dibao threshold) and at most \
+                     {MAX_THRESHOLD_MULTIPLE}"
+                ),
             });
         }
         super::tax::check_share("extreme_poverty_support", "no_supporter_share", no_supporter_share)?;

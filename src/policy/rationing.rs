@@ -59,6 +59,7 @@ use rayon::prelude::*;
 use super::{Book, YearContext};
 use crate::error::{Error, Result};
 use crate::model::Population;
+use crate::model::bounds::{MAX_NUMBER, MAX_RATE};
 use crate::random::{Purpose, StreamKey, mix64};
 
 /// Bits of the tie-break key kept in the histogram (65,536 buckets per class).
@@ -475,8 +476,9 @@ impl Allocator {
     /// # Errors
     /// As [`Allocator::new`].
     pub fn for_block(lever: &str, places: Places, share: BlockShare) -> Result<Self> {
-        if !(places.places >= 0.0 && places.places.is_finite()) {
-            return Err(invalid(lever, "places", places.places, "must be a non-negative number of places"));
+        if !(places.places >= 0.0 && places.places <= MAX_NUMBER) {
+            let problem = format!("must be a non-negative number of places up to {MAX_NUMBER:e}");
+            return Err(invalid(lever, "places", places.places, &problem));
         }
         super::tax::check_share(lever, "quota_share", places.quota_share)?;
         let all_places = fixed_weight(places.places);
@@ -937,13 +939,25 @@ pub(crate) fn check_dated_money(lever: &str, field: &str, d: &super::Dated<f64>)
     Ok(())
 }
 
-/// Checks a dated rate: every step finite and above -1, steps in order.
+/// Checks a dated rate: every step above -1 and at most [`MAX_RATE`], steps in order.
 pub(crate) fn check_dated_rate(lever: &str, field: &str, d: &super::Dated<f64>) -> Result<()> {
     check_dated_order(lever, field, d)?;
     for (_, x) in d.steps() {
-        if !(x.is_finite() && *x > -1.0) {
-            return Err(invalid(lever, field, x, "must be a growth rate above -1"));
-        }
+        check_rate(lever, field, *x)?;
+    }
+    Ok(())
+}
+
+/// Checks a growth rate or adjustment: above -1 (a fall of less than 100%) and at most
+/// [`MAX_RATE`] (+100%).
+pub(crate) fn check_rate(lever: &str, field: &str, x: f64) -> Result<()> {
+    if !(x > -1.0 && x <= MAX_RATE) {
+        return Err(invalid(
+            lever,
+            field,
+            x,
+            &format!("must be a growth rate above -1 and at most {MAX_RATE} (+100%)"),
+        ));
     }
     Ok(())
 }
@@ -967,10 +981,10 @@ pub(crate) fn check_month(lever: &str, field: &str, m: u8) -> Result<()> {
     Ok(())
 }
 
-/// Checks a non-negative finite number (places, factors, hours).
+/// Checks a non-negative number up to [`MAX_NUMBER`] (places, factors, hours).
 pub(crate) fn check_non_negative(lever: &str, field: &str, x: f64) -> Result<()> {
-    if !(x.is_finite() && x >= 0.0) {
-        return Err(invalid(lever, field, x, "must be a non-negative number"));
+    if !(0.0..=MAX_NUMBER).contains(&x) {
+        return Err(invalid(lever, field, x, &format!("must be a non-negative number up to {MAX_NUMBER:e}")));
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::{Dated, Lever, YearMonth};
 use crate::error::{Error, Result};
+use crate::model::bounds::{MAX_AMOUNT, MAX_NUMBER, MAX_RATE};
 use crate::region::Profile;
 
 /// What kind of value a parameter takes; decides how it is read and checked.
@@ -258,21 +259,24 @@ impl<'a> Params<'a> {
 
     fn check_number(&self, p: &ParameterSpec, x: f64) -> Result<f64> {
         let ok = match p.kind {
-            Kind::Money | Kind::DatedMoney | Kind::DatedCount | Kind::Number | Kind::MoneyList => x >= 0.0,
+            Kind::Money | Kind::DatedMoney | Kind::MoneyList => (0.0..=MAX_AMOUNT).contains(&x),
+            Kind::DatedCount | Kind::Number => (0.0..=MAX_NUMBER).contains(&x),
             Kind::Share | Kind::DatedShare => (0.0..=1.0).contains(&x),
-            Kind::Rate | Kind::DatedRate => x > -1.0,
+            Kind::Rate | Kind::DatedRate => x > -1.0 && x <= MAX_RATE,
             Kind::Months => (0.0..=120.0).contains(&x) && x.fract() == 0.0,
             Kind::Flag | Kind::Choice(_) | Kind::YearMonth => true,
         };
         if !ok || !x.is_finite() {
             let problem = match p.kind {
-                Kind::Share | Kind::DatedShare => "must be a share between 0 and 1",
-                Kind::Rate | Kind::DatedRate => "must be a rate above -1 (0.05 = +5%)",
-                Kind::Months => "must be a whole number of months",
-                Kind::Money | Kind::DatedMoney | Kind::MoneyList => "must be a non-negative amount of money",
-                _ => "must not be negative",
+                Kind::Share | Kind::DatedShare => "must be a share between 0 and 1".to_string(),
+                Kind::Rate | Kind::DatedRate => format!("must be a rate above -1 and at most {MAX_RATE} (0.05 = +5%)"),
+                Kind::Months => "must be a whole number of months".to_string(),
+                Kind::Money | Kind::DatedMoney | Kind::MoneyList => {
+                    format!("must be a non-negative amount of money up to {MAX_AMOUNT:e}")
+                }
+                _ => format!("must not be negative nor over {MAX_NUMBER:e}"),
             };
-            return Err(self.invalid(p.name, x, problem));
+            return Err(self.invalid(p.name, crate::scenario::problem::shown_number(x), problem));
         }
         Ok(x)
     }

@@ -5,6 +5,7 @@ use super::members::pay_member_sums;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Lever, Stage, YearContext};
 use crate::error::{Error, Result};
+use crate::model::bounds::MAX_AMOUNT;
 use crate::model::{Employment, IncomePart, Population, Residence};
 
 /// Employees' social insurance contributions (养老 8%, 医疗 2%, 失业 0.5%) on covered
@@ -185,12 +186,12 @@ pub(crate) fn check_share(lever: &str, field: &str, x: f64) -> Result<()> {
 }
 
 pub(crate) fn check_money(lever: &str, field: &str, x: f64) -> Result<()> {
-    if !(x >= 0.0 && x.is_finite()) {
+    if !(0.0..=MAX_AMOUNT).contains(&x) {
         return Err(Error::InvalidLever {
             lever: lever.into(),
             field: field.into(),
             value: x.to_string(),
-            problem: "must be a non-negative amount of money".into(),
+            problem: format!("must be a non-negative amount of money up to {MAX_AMOUNT:e} yuan"),
         });
     }
     Ok(())

@@ -12,6 +12,7 @@ use super::rationing::{
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
+use crate::model::bounds::MAX_AMOUNT;
 use crate::model::{Employment, IncomePart, Occupation, Population, Residence};
 use crate::random::Purpose;
 
@@ -344,11 +345,12 @@ impl WorkForRelief {
         let n = "work_for_relief";
         check_dated_money(n, "investment", &self.investment)?;
         super::tax::check_share(n, "labour_share", self.labour_share)?;
-        if !(self.day_wage > 0.0 && self.day_wage.is_finite()) {
-            return Err(super::rationing::invalid(n, "day_wage", self.day_wage, "must be positive"));
+        if !(self.day_wage > 0.0 && self.day_wage <= MAX_AMOUNT) {
+            let problem = format!("must be positive and at most {MAX_AMOUNT:e} yuan");
+            return Err(super::rationing::invalid(n, "day_wage", self.day_wage, &problem));
         }
-        if !(self.days > 0.0 && self.days.is_finite()) {
-            return Err(super::rationing::invalid(n, "days", self.days, "must be positive"));
+        if !(self.days > 0.0 && self.days <= 366.0) {
+            return Err(super::rationing::invalid(n, "days", self.days, "must be positive and at most 366"));
         }
         Ok(self)
     }

@@ -124,7 +124,12 @@ impl Check {
         if x.is_finite() && ok(x) {
             Some(x)
         } else {
-            self.push(&node.pos, field, ProblemKind::InvalidValue, format!("{x} is out of range: expected {expected}"));
+            self.push(
+                &node.pos,
+                field,
+                ProblemKind::InvalidValue,
+                format!("{} is out of range: expected {expected}", super::problem::shown_number(x)),
+            );
             None
         }
     }

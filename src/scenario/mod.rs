@@ -161,6 +161,53 @@ pub const ASSUMPTIONS: [&str; 11] = [
     "crude_birth_rate",
 ];
 
+/// The accepted values of a baseline assumption: a closed range. A scenario's value
+/// outside it is a problem; a replication's draw ([`Uncertain`]) outside it is
+/// clamped to it.
+///
+/// [`Uncertain`]: crate::engine::projection::Uncertain
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssumptionRange {
+    /// Smallest value accepted.
+    pub min: f64,
+    /// Largest value accepted.
+    pub max: f64,
+    /// The range in words, for problems and documentation.
+    pub description: &'static str,
+}
+
+impl AssumptionRange {
+    /// Whether `x` is in the range (a NaN is not).
+    pub fn contains(&self, x: f64) -> bool {
+        (self.min..=self.max).contains(&x)
+    }
+
+    /// `x` moved into the range.
+    pub fn clamp(&self, x: f64) -> f64 {
+        x.clamp(self.min, self.max)
+    }
+}
+
+/// The accepted range of an assumption of [`ASSUMPTIONS`] (`None` for another name).
+/// Growth rates stop at [`crate::model::bounds::MAX_RATE`] and −0.9 (bounds on input
+/// errors, not published figures); shares are 0–1; the mortality multiple stops at 10
+/// and the crude birth rate at 0.1 births per person.
+pub fn assumption_range(name: &str) -> Option<AssumptionRange> {
+    let (min, max, description) = match name {
+        "migration_rate" | "return_rate" | "urban_share" => (0.0, 1.0, "a share from 0 to 1"),
+        "mortality_scale" => (0.0, 10.0, "a multiple of the 2020 death hazards, from 0 to 10"),
+        "crude_birth_rate" => (0.0, 0.1, "births per person per year, from 0 to 0.1"),
+        "wage_growth_urban"
+        | "wage_growth_rural"
+        | "wage_growth_migrant"
+        | "operating_growth"
+        | "property_growth"
+        | "cpi_inflation" => (-0.9, crate::model::bounds::MAX_RATE, "a yearly rate from -0.9 to 1 (0.05 = +5%)"),
+        _ => return None,
+    };
+    Some(AssumptionRange { min, max, description })
+}
+
 /// The dated parameter of the dynamics an assumption name sets.
 pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dated<f64>> {
     Some(match name {

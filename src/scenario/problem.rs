@@ -108,6 +108,12 @@ impl From<ScenarioErrors> for crate::error::Error {
     }
 }
 
+/// A number as a problem shows it: as written up to 10¹⁵ in absolute value, in
+/// exponent notation beyond (`3.4e38`, not thirty-nine digits).
+pub fn shown_number(x: f64) -> String {
+    if x.abs() >= 1e15 { format!("{x:e}") } else { x.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +134,8 @@ mod tests {
         let all = ScenarioErrors::new(vec![p.clone(), q.clone(), p]);
         assert_eq!(all.problems.len(), 2);
         assert!(all.to_string().starts_with("2 problem(s) in scenario:\na.toml:3:5"));
+        assert_eq!(shown_number(3.4e38), "3.4e38");
+        assert_eq!(shown_number(-2e15), "-2e15");
+        assert_eq!(shown_number(705.5), "705.5");
     }
 }

@@ -6,7 +6,7 @@ use super::check::{Check, join};
 use super::problem::{Problem, ProblemKind};
 use super::targets::Years;
 use super::tree::{Node, Value};
-use super::{ASSUMPTIONS, MicrodataFiles, assumption_mut};
+use super::{ASSUMPTIONS, MicrodataFiles, assumption_mut, assumption_range};
 use crate::dynamics::Dynamics;
 use crate::engine::projection::{Scenario, Uncertain};
 use crate::error::Error;
@@ -50,16 +50,6 @@ pub const MAX_HOUSEHOLDS: i64 = 100_000_000;
 /// Most years a projection may run past its base year (an assumption: the baseline
 /// assumptions are not meant for longer horizons).
 pub const MAX_HORIZON: u16 = 50;
-
-/// The accepted range of each assumption, as a test and a description.
-fn assumption_range(name: &str) -> (fn(f64) -> bool, &'static str) {
-    match name {
-        "migration_rate" | "return_rate" | "urban_share" => (|x| (0.0..=1.0).contains(&x), "a share from 0 to 1"),
-        "mortality_scale" => (|x| x >= 0.0, "a multiple of the 2020 death hazards, ≥ 0"),
-        "crude_birth_rate" => (|x| (0.0..=0.1).contains(&x), "births per person per year, from 0 to 0.1"),
-        _ => (|x| x > -1.0, "a yearly rate above -1 (0.05 = +5%)"),
-    }
-}
 
 /// Validates a resolved document.
 ///
@@ -348,8 +338,8 @@ fn assumptions(node: &Node, mut dynamics: Option<&mut Dynamics>, check: &mut Che
         if unknown_assumption(check, e, &field) {
             continue;
         }
-        let (ok, expected) = assumption_range(&e.key);
-        let value = check.dated(&e.node, &field, ok, expected);
+        let Some(range) = assumption_range(&e.key) else { continue };
+        let value = check.dated(&e.node, &field, |x| range.contains(x), range.description);
         if let (Some(value), Some(d)) = (value, dynamics.as_deref_mut())
             && let Some(slot) = assumption_mut(d, &e.key)
         {
@@ -371,8 +361,11 @@ fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
         if unknown_assumption(check, e, &field) {
             continue;
         }
-        let expected = "a standard deviation in the assumption's unit, ≥ 0";
-        if let Some(sd) = check.number(&e.node, &field, |x| x >= 0.0, expected) {
+        let Some(range) = assumption_range(&e.key) else { continue };
+        // A larger spread would only pile the draws up at the range's ends.
+        let widest = range.max - range.min;
+        let expected = format!("a standard deviation in the assumption's unit, from 0 to {widest}");
+        if let Some(sd) = check.number(&e.node, &field, |x| (0.0..=widest).contains(&x), &expected) {
             out.push(Uncertain { assumption: e.key.clone(), sd });
         }
     }
