@@ -276,3 +276,39 @@ fn every_builtin_scenario_converts_to_json_that_reads_as_the_same_scenario() {
         assert_eq!(from_toml.fingerprint(), from_json.fingerprint(), "{name}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A region profile (the built-in ones, which carry the published targets the
+    /// population is calibrated to) with a hostile number: it is refused with an
+    /// error naming the field, or it calibrates and projects a small population with
+    /// finite results, or calibration reports it cannot reach a target; never a panic.
+    #[test]
+    fn profiles_with_a_hostile_number_are_refused_or_project_finite_results(
+        which in any::<usize>(),
+        number in any::<usize>(),
+        hostile in 0..HOSTILE_NUMBERS.len(),
+    ) {
+        let ids = incomesim::region::builtin_ids();
+        let id = ids[which % ids.len()];
+        let text = incomesim::region::builtin_source(id).expect("built in");
+        let text = apply(text, &Mutation::Number { which: number, hostile });
+        let Ok(profile) = incomesim::region::Profile::from_toml_str(&text, &format!("{id}.toml"), None) else {
+            return Ok(());
+        };
+        let mut s = incomesim::engine::projection::Scenario::baseline(profile);
+        s.households = 300;
+        s.last_year = s.profile.base_year + 2;
+        if let Ok(outcome) = Projection::new(&s).run() {
+            for y in &outcome.reform.years {
+                let y = &y.indicators;
+                for g in y.groups.iter().filter(|g| g.households > 0.0) {
+                    let m = &g.mean;
+                    let values = [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini];
+                    prop_assert!(values.iter().all(|v| v.is_finite()), "{} {}: {:?}", id, y.year, values);
+                }
+            }
+        }
+    }
+}
