@@ -112,3 +112,22 @@ fn city_profiles_keep_their_own_shape() {
     assert!(l.shape.rural.formerly_poor_share.value > n.shape.rural.formerly_poor_share.value);
     assert!((l.urban.disposable.value / l.rural.disposable.value - 2.83).abs() < 0.005);
 }
+
+/// A part of income that is NaN passed the adding-up check (a comparison with NaN is
+/// false) and amounts beyond the bounds of `incomesim::model::bounds` were accepted;
+/// each is now refused naming its field.
+#[test]
+fn non_finite_and_out_of_bound_amounts_are_refused_naming_the_field() {
+    let text = incomesim::region::builtin_source("national-2022").expect("built in");
+    for (from, to, field) in [
+        ("operating = { value = 5584,", "operating = { value = nan,", "urban.operating"),
+        ("net_transfer = { value = 4203,", "net_transfer = { value = -inf,", "rural.net_transfer"),
+        ("operating = { value = 6972,", "operating = { value = 3e38,", "rural.operating"),
+        ("disposable = { value = 49283,", "disposable = { value = 2e12,", "urban.disposable"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let e = Profile::from_toml_str(&text.replacen(from, to, 1), "mangled.toml", None)
+            .expect_err("a non-finite or out-of-bound amount must be refused");
+        assert!(e.to_string().contains(field), "{field}: {e}");
+    }
+}

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::builtin::{builtin_ids, builtin_source};
 use crate::error::{Error, Result};
 use crate::model::Residence;
+use crate::model::bounds::{MAX_AMOUNT, MAX_NUMBER};
+use crate::scenario::problem::shown_number;
 
 /// How a number in a profile is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,6 +398,8 @@ impl Profile {
             v.positive(&format!("{name}.disposable"), a.disposable.value);
             v.non_negative(&format!("{name}.wage"), a.wage.value);
             v.non_negative(&format!("{name}.property"), a.property.value);
+            v.amount(&format!("{name}.operating"), a.operating.value);
+            v.amount(&format!("{name}.net_transfer"), a.net_transfer.value);
             let sum = a.wage.value + a.operating.value + a.property.value + a.net_transfer.value;
             if (sum - a.disposable.value).abs() > 0.005 * a.disposable.value {
                 v.problem(
@@ -528,13 +532,19 @@ impl Validator<'_> {
         }
     }
     fn positive(&mut self, field: &str, x: f64) {
-        if !(x > 0.0 && x.is_finite()) {
-            self.problem(field, x, "must be positive");
+        if !(x > 0.0 && x <= MAX_NUMBER) {
+            self.problem(field, shown_number(x), &format!("must be positive and at most {MAX_NUMBER:e}"));
         }
     }
     fn non_negative(&mut self, field: &str, x: f64) {
-        if !(x >= 0.0 && x.is_finite()) {
-            self.problem(field, x, "must not be negative");
+        if !(0.0..=MAX_NUMBER).contains(&x) {
+            self.problem(field, shown_number(x), &format!("must not be negative nor over {MAX_NUMBER:e}"));
+        }
+    }
+    /// An amount that may be negative (net operating income, net transfers).
+    fn amount(&mut self, field: &str, x: f64) {
+        if !(-MAX_AMOUNT..=MAX_AMOUNT).contains(&x) {
+            self.problem(field, shown_number(x), &format!("must be a finite amount within ±{MAX_AMOUNT:e}"));
         }
     }
     fn finish(mut self) -> Result<()> {
