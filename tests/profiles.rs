@@ -124,6 +124,7 @@ fn non_finite_and_out_of_bound_amounts_are_refused_naming_the_field() {
         ("net_transfer = { value = 4203,", "net_transfer = { value = -inf,", "rural.net_transfer"),
         ("operating = { value = 6972,", "operating = { value = 3e38,", "rural.operating"),
         ("disposable = { value = 49283,", "disposable = { value = 2e12,", "urban.disposable"),
+        ("value = [0.25, 0.33, 0.22, 0.20]", "value = [nan, 0.33, 0.22, 0.20]", "shape.urban.education_shares_adults"),
     ] {
         assert!(text.contains(from), "{from}");
         let e = Profile::from_toml_str(&text.replacen(from, to, 1), "mangled.toml", None)

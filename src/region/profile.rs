@@ -444,8 +444,11 @@ impl Profile {
                 if s.value.len() != t.value.len() {
                     v.problem(f, s.value.len(), "tier shares must have one share per threshold");
                 }
+                for x in &s.value {
+                    v.share(f, *x);
+                }
                 let sum: f64 = s.value.iter().sum();
-                if (sum - 1.0).abs() > 1e-6 {
+                if !sums_to_one(sum) {
                     v.problem(f, sum, "tier shares must sum to 1");
                 }
             }
@@ -467,11 +470,11 @@ impl Profile {
                 v.share(&format!("{name}.employment_16_59.{}", act.as_str()), x);
             }
             let sum: f64 = shares.iter().map(|(_, x)| x).sum();
-            if (sum - 1.0).abs() > 1e-6 {
+            if !sums_to_one(sum) {
                 v.problem(&format!("{name}.employment_16_59"), sum, "shares must sum to 1");
             }
             let ed = &s.education_shares_adults.value;
-            if ed.len() != 4 || (ed.iter().sum::<f64>() - 1.0).abs() > 1e-6 || ed.iter().any(|x| *x < 0.0) {
+            if ed.len() != 4 || !sums_to_one(ed.iter().sum::<f64>()) || ed.iter().any(|x| !(0.0..=1.0).contains(x)) {
                 v.problem(&format!("{name}.education_shares_adults"), format!("{ed:?}"), "four shares summing to 1");
             }
             for (f, x) in [
@@ -510,6 +513,12 @@ impl Profile {
         }
         v.finish()
     }
+}
+
+/// Whether shares add up to 1 (within 10⁻⁶); false for a NaN sum, which a test
+/// `(sum - 1).abs() > 1e-6` let through.
+fn sums_to_one(sum: f64) -> bool {
+    (sum - 1.0).abs() <= 1e-6
 }
 
 struct Validator<'a> {
