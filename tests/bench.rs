@@ -82,6 +82,11 @@ fn zero_households_years_or_threads_are_refused() {
         // The message names the field refused.
         assert!(err.contains(&format!("bench: {field} must be at least 1")), "{err}");
     }
+    // Years beyond the projection horizon are refused too (they ran on before).
+    for years in [60_000, u16::MAX] {
+        let err = run(&BenchOptions { households: 100, years, ..Default::default() }).expect_err("refused");
+        assert!(err.to_string().contains("last_year: ") && err.to_string().contains("more than 50 years"), "{err}");
+    }
 }
 
 #[test]

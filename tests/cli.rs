@@ -75,6 +75,13 @@ fn bad_requests_fail_with_a_message_not_a_panic() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("households: a") && err.contains("at least one household"), "{command}: {err}");
     }
+    // A last year beyond the horizon, set on the command line, is refused before any
+    // work (`--years 65000` once ran on past 10 GB), as in a scenario file.
+    let out = incomesim(&["run", "--households", "100", "--years", "65000", "--out", "never-written"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("last_year: 65000 is more than 50 years after the base year"), "{err}");
+    assert!(!std::path::Path::new("never-written").exists());
 }
 
 #[test]

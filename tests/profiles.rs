@@ -113,11 +113,11 @@ fn city_profiles_keep_their_own_shape() {
     assert!((l.urban.disposable.value / l.rural.disposable.value - 2.83).abs() < 0.005);
 }
 
-/// A part of income that is NaN passed the adding-up check (a comparison with NaN is
-/// false) and amounts beyond the bounds of `incomesim::model::bounds` were accepted;
-/// each is now refused naming its field.
+/// A part of income or a share that is NaN passed the adding-up checks (a comparison
+/// with NaN is false); amounts beyond the bounds of `incomesim::model::bounds` and a
+/// base year at the end of `u16` were accepted; each is now refused naming its field.
 #[test]
-fn non_finite_and_out_of_bound_amounts_are_refused_naming_the_field() {
+fn non_finite_and_out_of_range_values_are_refused_naming_the_field() {
     let text = incomesim::region::builtin_source("national-2022").expect("built in");
     for (from, to, field) in [
         ("operating = { value = 5584,", "operating = { value = nan,", "urban.operating"),
@@ -125,6 +125,7 @@ fn non_finite_and_out_of_bound_amounts_are_refused_naming_the_field() {
         ("operating = { value = 6972,", "operating = { value = 3e38,", "rural.operating"),
         ("disposable = { value = 49283,", "disposable = { value = 2e12,", "urban.disposable"),
         ("value = [0.25, 0.33, 0.22, 0.20]", "value = [nan, 0.33, 0.22, 0.20]", "shape.urban.education_shares_adults"),
+        ("base_year = 2022", "base_year = 65535", "base_year"),
     ] {
         assert!(text.contains(from), "{from}");
         let e = Profile::from_toml_str(&text.replacen(from, to, 1), "mangled.toml", None)

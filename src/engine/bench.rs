@@ -240,7 +240,7 @@ pub fn bench_scenario(households: usize, years: u16) -> Result<Scenario> {
     let mut s = Scenario::default_scenario()?;
     s.name = format!("{} with every lever on (benchmark)", s.name);
     s.households = households;
-    s.last_year = s.profile.base_year + years.max(1);
+    s.last_year = s.profile.base_year.saturating_add(years.max(1));
     s.shapley = false;
     for spec in registry() {
         let at = match s.reform.iter().position(|r| r.name == spec.name) {

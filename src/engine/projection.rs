@@ -426,8 +426,20 @@ impl<'a> Projection<'a> {
         }
         if s.last_year <= s.profile.base_year {
             return Err(Error::InvalidRequest(format!(
-                "the last year ({}) must come after the base year of `{}` ({})",
+                "last_year: the last year ({}) must come after the base year of `{}` ({})",
                 s.last_year, s.profile.id, s.profile.base_year
+            )));
+        }
+        // A scenario file is held to the horizon by its validator; a last year set in
+        // code or on the command line (`--years 65000` ran on, taking 10 GB) is held here.
+        let horizon = crate::scenario::MAX_HORIZON;
+        if u32::from(s.last_year) > u32::from(s.profile.base_year) + u32::from(horizon) {
+            return Err(Error::InvalidRequest(format!(
+                "last_year: {} is more than {horizon} years after the base year of `{}` ({}): at most {}",
+                s.last_year,
+                s.profile.id,
+                s.profile.base_year,
+                u32::from(s.profile.base_year) + u32::from(horizon)
             )));
         }
         if s.reform.len() > 63 {

@@ -385,6 +385,10 @@ impl Profile {
 
     fn validate(&self, origin: &str) -> Result<()> {
         let mut v = Validator { origin, problems: Vec::new() };
+        // Years are `u16`; a base year near its end would overflow the projection's years.
+        if !(1950..=2200).contains(&self.base_year) {
+            v.problem("base_year", self.base_year, "must be a year from 1950 to 2200");
+        }
         v.positive("population.resident_persons", self.population.resident_persons.value);
         v.share("population.urban_share", self.population.urban_share.value);
         for (i, band) in self.population.age_bands.iter().enumerate() {
