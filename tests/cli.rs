@@ -82,6 +82,12 @@ fn bad_requests_fail_with_a_message_not_a_panic() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("last_year: 65000 is more than 50 years after the base year"), "{err}");
     assert!(!std::path::Path::new("never-written").exists());
+    // `population` materialises every household: a count beyond what memory can hold
+    // is refused with a message, not an allocation failure that aborts the process.
+    let out = incomesim(&["population", "--households", "4000000000"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("households: a materialised population holds at most 100000000"), "{err}");
 }
 
 #[test]
