@@ -555,6 +555,8 @@ fn population(
 ) -> Result<(), Failure> {
     use_threads(threads)?;
     let profile = Profile::load(region).map_err(Failure::Input)?;
+    // Refused before the calibration, as the generator would refuse it after.
+    incomesim::generate::check_materialised_households(households).map_err(Failure::Input)?;
     let start = std::time::Instant::now();
     let generator = Generator::calibrate(&profile, seed).map_err(Failure::from_run)?;
     let calibrated = start.elapsed();

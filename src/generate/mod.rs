@@ -38,6 +38,23 @@ pub const BLOCK: usize = 1 << 14;
 /// number of households in bounded memory.
 pub const MAX_MATERIALISED_HOUSEHOLDS: usize = 100_000_000;
 
+/// Refuses a materialised population of more than [`MAX_MATERIALISED_HOUSEHOLDS`]
+/// households, so the request fails with a message instead of an allocation failure
+/// that aborts the process.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming `households`.
+pub fn check_materialised_households(households: usize) -> Result<()> {
+    if households > MAX_MATERIALISED_HOUSEHOLDS {
+        return Err(Error::InvalidRequest(format!(
+            "households: a materialised population holds at most {MAX_MATERIALISED_HOUSEHOLDS} households (got \
+             {households}; about 124 bytes each, twice that while its chunks are joined); a projection \
+             (`incomesim run --households N`) streams any number in bounded memory"
+        )));
+    }
+    Ok(())
+}
+
 /// A calibrated generator for one profile and seed.
 #[derive(Debug)]
 pub struct Generator {
@@ -218,14 +235,7 @@ impl Generator {
         if options.chunk_households == 0 {
             return Err(Error::InvalidRequest("chunk_households: a chunk needs at least one household (got 0)".into()));
         }
-        if households > MAX_MATERIALISED_HOUSEHOLDS {
-            // Refused here, not by an allocation failure that aborts the process.
-            return Err(Error::InvalidRequest(format!(
-                "households: a materialised population holds at most {MAX_MATERIALISED_HOUSEHOLDS} households \
-                 (got {households}; about 124 bytes each, twice that while its chunks are joined); a projection \
-                 (`incomesim run --households N`) streams any number in bounded memory"
-            )));
-        }
+        check_materialised_households(households)?;
         let chunk = options.chunk_households;
         let starts: Vec<usize> = (0..households).step_by(chunk).collect();
         let chunks: Vec<(Population, Accounts)> = starts
