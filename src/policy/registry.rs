@@ -26,27 +26,29 @@ use crate::region::Profile;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// Yuan, not negative.
+    /// Yuan, from 0 to [`MAX_AMOUNT`].
     Money,
-    /// Yuan, not negative, dated.
+    /// Yuan, from 0 to [`MAX_AMOUNT`], dated.
     DatedMoney,
     /// A share between 0 and 1.
     Share,
     /// A share between 0 and 1, dated.
     DatedShare,
-    /// A growth rate or adjustment above −1 (0.05 = +5%).
+    /// A growth rate or adjustment above −1 and at most [`MAX_RATE`] (0.05 = +5%).
     Rate,
-    /// A growth rate above −1, dated.
+    /// A growth rate above −1 and at most [`MAX_RATE`], dated.
     DatedRate,
-    /// A count of persons, places or households, not negative, dated (per year).
+    /// A count of persons, places or households, from 0 to [`MAX_NUMBER`], dated (per
+    /// year).
     DatedCount,
-    /// A non-negative number (a multiple, mu, hours).
+    /// A number from 0 to [`MAX_NUMBER`] (a multiple, mu, hours).
     Number,
     /// A whole number of months, 1–12 (a month of the year) or 0–120 (a duration).
     Months,
     /// True or false.
     Flag,
-    /// A list of yuan amounts (e.g. thresholds by county tier).
+    /// A list of yuan amounts, each from 0 to [`MAX_AMOUNT`] (e.g. thresholds by county
+    /// tier).
     MoneyList,
     /// One of a fixed set of words.
     Choice(&'static [&'static str]),
