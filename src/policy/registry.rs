@@ -13,8 +13,6 @@
 //!   after the base year of the population: the base data already reflect earlier
 //!   changes.
 
-use std::cell::RefCell;
-
 use serde::Serialize;
 
 use super::{Dated, Lever, YearMonth};
@@ -192,13 +190,12 @@ pub struct Params<'a> {
     spec: &'static LeverSpec,
     context: BuildContext<'a>,
     table: &'a toml::Table,
-    read: RefCell<Vec<&'static str>>,
 }
 
 impl<'a> Params<'a> {
     /// Parameters of `spec` from `table`.
     pub fn new(spec: &'static LeverSpec, context: BuildContext<'a>, table: &'a toml::Table) -> Self {
-        Params { spec, context, table, read: RefCell::new(Vec::new()) }
+        Params { spec, context, table }
     }
 
     /// The build context.
@@ -242,7 +239,6 @@ impl<'a> Params<'a> {
     }
 
     fn raw(&self, name: &'static str) -> Option<&'a toml::Value> {
-        self.read.borrow_mut().push(name);
         self.table.get(name)
     }
 
