@@ -278,3 +278,41 @@ fn coalitions_side_by_side_give_the_results_of_one_after_the_other() {
         std::fs::remove_dir_all(dir(t)).ok();
     }
 }
+
+/// A scenario built or changed in code (not read from a file, so not validated) is
+/// checked by the projection as the validator checks a file: each refusal names the
+/// field. A NaN spread once went through the replications' clamping as NaN.
+#[test]
+fn a_scenario_changed_in_code_is_checked_naming_the_field() {
+    use incomesim::engine::projection::Uncertain;
+    let base = || {
+        let mut s = Scenario::baseline(incomesim::region::Profile::builtin("liupanshui-2021").expect("profile"));
+        s.households = 300;
+        s
+    };
+    let spread = |assumption: &str, sd: f64| vec![Uncertain { assumption: assumption.into(), sd }];
+    type Change = Box<dyn Fn(&mut Scenario)>;
+    let cases: Vec<(&str, Change)> = vec![
+        ("replications: ", Box::new(|s| s.replications = 0)),
+        (
+            "shapley_permutations: ",
+            Box::new(|s| {
+                s.shapley = true;
+                s.shapley_permutations = 0;
+                s.reform = vec![ReformLever { name: "dibao".into(), params: toml::Table::new() }];
+            }),
+        ),
+        ("poverty_lines: ", Box::new(|s| s.poverty_lines = vec![6000.0, f64::NAN])),
+        ("poverty_lines: ", Box::new(|s| s.poverty_lines = vec![-5.0])),
+        ("uncertainty.wage_growth_urban: ", Box::new(move |s| s.uncertainty = spread("wage_growth_urban", f64::NAN))),
+        ("uncertainty.migration_rate: ", Box::new(move |s| s.uncertainty = spread("migration_rate", 1e300))),
+        ("uncertainty: unknown assumption `nope`", Box::new(move |s| s.uncertainty = spread("nope", 0.1))),
+        ("last_year: ", Box::new(|s| s.last_year = 2200)),
+    ];
+    for (field, change) in cases {
+        let mut s = base();
+        change(&mut s);
+        let err = Projection::new(&s).run().expect_err(field).to_string();
+        assert!(err.contains(field), "{field}: {err}");
+    }
+}

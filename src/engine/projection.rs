@@ -443,7 +443,38 @@ impl<'a> Projection<'a> {
             )));
         }
         if s.reform.len() > 63 {
-            return Err(Error::InvalidRequest("at most 63 reform levers".into()));
+            return Err(Error::InvalidRequest("reform: at most 63 reform levers".into()));
+        }
+        // What the scenario validator checks of a file, checked again for a scenario
+        // built or changed in code.
+        if s.replications == 0 {
+            return Err(Error::InvalidRequest("replications: at least one replication (got 0)".into()));
+        }
+        if s.shapley && s.shapley_permutations == 0 {
+            return Err(Error::InvalidRequest("shapley_permutations: at least one random order (got 0)".into()));
+        }
+        if let Some(x) = s.poverty_lines.iter().find(|x| !(x.is_finite() && **x > 0.0)) {
+            return Err(Error::InvalidRequest(format!(
+                "poverty_lines: each line must be a positive amount of yuan per person per year (got {})",
+                crate::scenario::problem::shown_number(*x)
+            )));
+        }
+        for u in &s.uncertainty {
+            let Some(range) = crate::scenario::assumption_range(&u.assumption) else {
+                return Err(Error::InvalidRequest(format!(
+                    "uncertainty: unknown assumption `{}`; known: {}",
+                    u.assumption,
+                    crate::scenario::ASSUMPTIONS.join(", ")
+                )));
+            };
+            let widest = range.max - range.min;
+            if !(0.0..=widest).contains(&u.sd) {
+                return Err(Error::InvalidRequest(format!(
+                    "uncertainty.{}: a standard deviation from 0 to {widest} (got {})",
+                    u.assumption,
+                    crate::scenario::problem::shown_number(u.sd)
+                )));
+            }
         }
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
