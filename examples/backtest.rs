@@ -33,7 +33,11 @@ fn published() -> Vec<(u16, f64, f64)> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let households = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(20_000);
+    let households = std::env::args()
+        .nth(1)
+        .map(|s| s.parse().map_err(|_| format!("HOUSEHOLDS must be a whole number of households, got `{s}`")))
+        .transpose()?
+        .unwrap_or(20_000);
     let mut s = Scenario::from_toml_str(include_str!("../scenarios/backtest-national-2015.toml"), "backtest")?;
     s.households = households;
     let outcome = Projection::new(&s).run()?;

@@ -11,7 +11,11 @@ use incomesim::region::Profile;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let region = args.next().unwrap_or_else(|| "liupanshui-2021".to_string());
-    let households: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(50_000);
+    let households: usize = args
+        .next()
+        .map(|s| s.parse().map_err(|_| format!("HOUSEHOLDS must be a whole number of households, got `{s}`")))
+        .transpose()?
+        .unwrap_or(50_000);
 
     let profile = Profile::builtin(&region)?;
     let generator = Generator::calibrate(&profile, 7)?;

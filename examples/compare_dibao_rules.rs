@@ -22,7 +22,11 @@ fn run(profile: &Profile, households: usize, dibao: &str) -> Result<Outcome, Box
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let households = args.first().map(|s| s.parse()).transpose()?.unwrap_or(10_000);
+    let households = args
+        .first()
+        .map(|s| s.parse().map_err(|_| format!("HOUSEHOLDS must be a whole number of households, got `{s}`")))
+        .transpose()?
+        .unwrap_or(10_000);
     let profile = Profile::builtin(args.get(1).map_or("liupanshui-2021", String::as_str))?;
     let a = run(&profile, households, "")?;
     let b = run(&profile, households, "disregard_basic_pension = true\nindexation = \"incomes\"")?;

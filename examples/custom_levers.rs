@@ -12,7 +12,11 @@ use incomesim::policy::registry::{self, BuildContext};
 use incomesim::region::Profile;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let households = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(10_000);
+    let households = std::env::args()
+        .nth(1)
+        .map(|s| s.parse().map_err(|_| format!("HOUSEHOLDS must be a whole number of households, got `{s}`")))
+        .transpose()?
+        .unwrap_or(10_000);
     let profile = Profile::builtin("wuzhong-2022")?;
     let mut scenario = Scenario::baseline(profile);
     scenario.name = "Wuzhong: pensions, posts and an indexed dibao".into();

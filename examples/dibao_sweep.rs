@@ -17,7 +17,11 @@ use incomesim::region::Profile;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let households = args.first().map(|s| s.parse()).transpose()?.unwrap_or(20_000);
+    let households = args
+        .first()
+        .map(|s| s.parse().map_err(|_| format!("HOUSEHOLDS must be a whole number of households, got `{s}`")))
+        .transpose()?
+        .unwrap_or(20_000);
     let profile = Profile::builtin(args.get(1).map_or("liupanshui-2021", String::as_str))?;
     let generator = Generator::calibrate(&profile, 7)?;
     let population = generator.generate(households)?;
