@@ -46,6 +46,11 @@ fn problems(result: incomesim::Result<Population>) -> Vec<(String, u64, String, 
     }
 }
 
+/// File, row and column of each problem.
+fn cells(got: &[(String, u64, String, String)]) -> Vec<(&str, u64, &str)> {
+    got.iter().map(|g| (g.0.as_str(), g.1, g.2.as_str())).collect()
+}
+
 #[test]
 fn valid_example_loads_with_right_values() {
     let pop = load("valid").unwrap();
@@ -156,7 +161,7 @@ fn missing_columns_and_cells_are_reported() {
         "household_id,age,sex,hukou,education\n1,30,,urban,tertiary\n",
         &LoadOptions::default(),
     ));
-    let cells: Vec<(&str, u64, &str)> = got.iter().map(|g| (g.0.as_str(), g.1, g.2.as_str())).collect();
+    let cells = cells(&got);
     assert_eq!(
         cells,
         vec![
@@ -200,7 +205,7 @@ fn amounts_areas_weights_and_shocks_beyond_their_bounds_are_problems() {
     let persons = "household_id,age,sex,hukou,education,employment,operating,wage,wage_transitory\n\
                    1,40,male,rural,tertiary,farmer_herder,-1.1e12,2e12,9\n";
     let got = problems(read(households, persons, &LoadOptions::default()));
-    let cells: Vec<(&str, u64, &str)> = got.iter().map(|g| (g.0.as_str(), g.1, g.2.as_str())).collect();
+    let cells = cells(&got);
     assert_eq!(
         cells,
         vec![

@@ -5,7 +5,7 @@
 //! position or a file; a scenario that reads is run on a small population and gives
 //! results or an error, never a panic.
 
-use incomesim::engine::projection::Projection;
+use incomesim::engine::projection::{Projection, YearResult};
 use incomesim::scenario::{self, BUILTIN_SCENARIOS};
 use proptest::prelude::*;
 
@@ -163,6 +163,28 @@ fn as_json(toml_text: &str) -> String {
     serde_json::to_string_pretty(&table).expect("a TOML table converts to JSON")
 }
 
+/// Built-in scenario number `which` (modulo their count) as TOML or JSON text, with the
+/// origin that names it.
+fn builtin_text(which: usize, json: bool) -> (String, String) {
+    let builtins = standalone_toml();
+    let (name, toml_text) = builtins[which % builtins.len()];
+    if json { (as_json(toml_text), format!("{name}.json")) } else { (toml_text.to_string(), format!("{name}.toml")) }
+}
+
+/// What reads and runs gives numbers: no infinity or NaN in a group that has
+/// households, in any of `years`.
+fn indicators_are_finite<'a>(years: impl Iterator<Item = &'a YearResult>, label: &str) -> Result<(), TestCaseError> {
+    for y in years {
+        let y = &y.indicators;
+        for g in y.groups.iter().filter(|g| g.households > 0.0) {
+            let m = &g.mean;
+            let values = [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini, g.dibao_spending];
+            prop_assert!(values.iter().all(|v| v.is_finite()), "{} {}: {:?}", label, y.year, values);
+        }
+    }
+    Ok(())
+}
+
 /// Reads a mangled scenario; checks the problems name where they are; runs a scenario
 /// that reads on a small population.
 fn read_and_maybe_run(text: &str, origin: &str, run: bool) -> Result<(), TestCaseError> {
@@ -190,17 +212,7 @@ fn read_and_maybe_run(text: &str, origin: &str, run: bool) -> Result<(), TestCas
                 && s.last_year > s.profile.base_year
                 && let Ok(outcome) = Projection::new(&s).run()
             {
-                // What reads and runs gives numbers: no infinity or NaN in a group that
-                // has households.
-                for y in outcome.reform.years.iter().chain(&outcome.baseline.years) {
-                    let y = &y.indicators;
-                    for g in y.groups.iter().filter(|g| g.households > 0.0) {
-                        let m = &g.mean;
-                        let values =
-                            [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini, g.dibao_spending];
-                        prop_assert!(values.iter().all(|v| v.is_finite()), "{} {}: {:?}", origin, y.year, values);
-                    }
-                }
+                indicators_are_finite(outcome.reform.years.iter().chain(&outcome.baseline.years), origin)?;
                 for y in &outcome.reform.years {
                     for r in &y.ledger.records {
                         prop_assert!(
@@ -231,9 +243,7 @@ proptest! {
         second in proptest::option::of(mutation()),
         json in any::<bool>(),
     ) {
-        let builtins = standalone_toml();
-        let (name, toml_text) = builtins[which % builtins.len()];
-        let (text, origin) = if json { (as_json(toml_text), format!("{name}.json")) } else { (toml_text.to_string(), format!("{name}.toml")) };
+        let (text, origin) = builtin_text(which, json);
         let mut text = apply(&text, &first);
         if let Some(m) = &second {
             text = apply(&text, m);
@@ -252,9 +262,7 @@ proptest! {
         hostile in 0..HOSTILE_NUMBERS.len(),
         json in any::<bool>(),
     ) {
-        let builtins = standalone_toml();
-        let (name, toml_text) = builtins[which % builtins.len()];
-        let (text, origin) = if json { (as_json(toml_text), format!("{name}.json")) } else { (toml_text.to_string(), format!("{name}.toml")) };
+        let (text, origin) = builtin_text(which, json);
         let text = apply(&text, &Mutation::Number { which: number, hostile });
         read_and_maybe_run(&text, &origin, true)?;
     }
@@ -301,14 +309,7 @@ proptest! {
         s.households = 300;
         s.last_year = s.profile.base_year + 2;
         if let Ok(outcome) = Projection::new(&s).run() {
-            for y in &outcome.reform.years {
-                let y = &y.indicators;
-                for g in y.groups.iter().filter(|g| g.households > 0.0) {
-                    let m = &g.mean;
-                    let values = [m.disposable, m.wage, m.operating, m.property, m.net_transfer, g.gini];
-                    prop_assert!(values.iter().all(|v| v.is_finite()), "{} {}: {:?}", id, y.year, values);
-                }
-            }
+            indicators_are_finite(outcome.reform.years.iter(), id)?;
         }
     }
 }

@@ -467,7 +467,7 @@ impl<'a> Projection<'a> {
                     crate::scenario::ASSUMPTIONS.join(", ")
                 )));
             };
-            let widest = range.max - range.min;
+            let widest = range.widest_spread();
             if !(0.0..=widest).contains(&u.sd) {
                 return Err(Error::InvalidRequest(format!(
                     "uncertainty.{}: a standard deviation from 0 to {widest} (got {})",

@@ -464,10 +464,10 @@ fn parse_household(row: &mut Row<'_>) -> (HouseholdRecord, Option<u32>) {
     if let Some(text) = row.required("weight")
         && let Some(w) = row.number("weight", text)
     {
-        if w > 0.0 && w <= MAX_WEIGHT {
-            h.weight = w;
-        } else if w > MAX_WEIGHT {
+        if w > MAX_WEIGHT {
             row.problem("weight", format!("weight `{text}` is over {MAX_WEIGHT:e} households"));
+        } else if w > 0.0 {
+            h.weight = w;
         } else {
             row.problem("weight", format!("weight `{text}` must be > 0"));
         }

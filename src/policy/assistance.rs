@@ -198,12 +198,12 @@ impl PriceLinkedSubsidy {
         dibao.validate()?;
         super::tax::check_share("price_linked_subsidy", "trigger", trigger)?;
         for (when, x) in cpi_year_on_year.steps() {
-            if super::rationing::check_rate("price_linked_subsidy", "cpi_year_on_year", *x).is_err() {
+            if !super::rationing::is_rate(*x) {
                 return Err(invalid(
                     "price_linked_subsidy",
                     "cpi_year_on_year",
                     format!("{x} at {when}"),
-                    "must be above -1 and at most 1 (+100%)",
+                    &format!("must be above -1 and at most {} (+100%)", crate::model::bounds::MAX_RATE),
                 ));
             }
         }

@@ -948,10 +948,15 @@ pub(crate) fn check_dated_rate(lever: &str, field: &str, d: &super::Dated<f64>) 
     Ok(())
 }
 
-/// Checks a growth rate or adjustment: above -1 (a fall of less than 100%) and at most
-/// [`MAX_RATE`] (+100%).
+/// Whether `x` is a growth rate or adjustment accepted: above -1 (a fall of less than
+/// 100%) and at most [`MAX_RATE`] (+100%); a NaN is not.
+pub(crate) fn is_rate(x: f64) -> bool {
+    x > -1.0 && x <= MAX_RATE
+}
+
+/// Checks a growth rate or adjustment ([`is_rate`]).
 pub(crate) fn check_rate(lever: &str, field: &str, x: f64) -> Result<()> {
-    if !(x > -1.0 && x <= MAX_RATE) {
+    if !is_rate(x) {
         return Err(invalid(
             lever,
             field,

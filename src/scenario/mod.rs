@@ -186,6 +186,12 @@ impl AssumptionRange {
     pub fn clamp(&self, x: f64) -> f64 {
         x.clamp(self.min, self.max)
     }
+
+    /// The widest standard deviation an `uncertainty` entry may give: the range's width
+    /// (a larger spread would only pile the draws up at the range's ends).
+    pub fn widest_spread(&self) -> f64 {
+        self.max - self.min
+    }
 }
 
 /// The accepted range of an assumption of [`ASSUMPTIONS`] (`None` for another name).

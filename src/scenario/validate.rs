@@ -362,8 +362,7 @@ fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
             continue;
         }
         let Some(range) = assumption_range(&e.key) else { continue };
-        // A larger spread would only pile the draws up at the range's ends.
-        let widest = range.max - range.min;
+        let widest = range.widest_spread();
         let expected = format!("a standard deviation in the assumption's unit, from 0 to {widest}");
         if let Some(sd) = check.number(&e.node, &field, |x| (0.0..=widest).contains(&x), &expected) {
             out.push(Uncertain { assumption: e.key.clone(), sd });
