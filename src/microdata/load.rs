@@ -29,6 +29,9 @@ pub const MAX_AMOUNT_PER_YEAR: f32 = bounds::MAX_AMOUNT as f32;
 /// Largest household weight accepted: [`crate::model::bounds::MAX_WEIGHT`].
 pub const MAX_WEIGHT: f32 = bounds::MAX_WEIGHT as f32;
 
+/// Smallest household weight accepted: [`crate::model::bounds::MIN_WEIGHT`].
+pub const MIN_WEIGHT: f32 = bounds::MIN_WEIGHT as f32;
+
 /// Largest land or grassland area accepted, in mu: [`crate::model::bounds::MAX_AREA_MU`].
 pub const MAX_AREA_MU: f32 = bounds::MAX_AREA_MU as f32;
 
@@ -466,8 +469,10 @@ fn parse_household(row: &mut Row<'_>) -> (HouseholdRecord, Option<u32>) {
     {
         if w > MAX_WEIGHT {
             row.problem("weight", format!("weight `{text}` is over {MAX_WEIGHT:e} households"));
-        } else if w > 0.0 {
+        } else if w >= MIN_WEIGHT {
             h.weight = w;
+        } else if w > 0.0 {
+            row.problem("weight", format!("weight `{text}` is under {MIN_WEIGHT:e} households"));
         } else {
             row.problem("weight", format!("weight `{text}` must be > 0"));
         }

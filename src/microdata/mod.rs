@@ -20,7 +20,7 @@ pub use assemble::{Assembler, MAX_MEMBERS};
 pub use export::{Exporter, FileExporter, lever_names};
 pub use load::{
     EXPORT_ONLY, EXPORT_ONLY_PREFIXES, HOUSEHOLD_OPTIONAL, HOUSEHOLD_REQUIRED, LoadOptions, MAX_AGE,
-    MAX_AMOUNT_PER_YEAR, MAX_AREA_MU, MAX_LOG_SHOCK, MAX_WEIGHT, PERSON_OPTIONAL, PERSON_REQUIRED,
+    MAX_AMOUNT_PER_YEAR, MAX_AREA_MU, MAX_LOG_SHOCK, MAX_WEIGHT, MIN_WEIGHT, PERSON_OPTIONAL, PERSON_REQUIRED,
     default_able_to_work, default_months_in_job, load_csv, read_csv,
 };
 pub use problems::{DEFAULT_MAX_PROBLEMS, Problems};

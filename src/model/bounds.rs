@@ -29,6 +29,11 @@ pub const MAX_THRESHOLD_MULTIPLE: f64 = 100.0;
 /// million).
 pub const MAX_WEIGHT: f64 = 1.0e9;
 
+/// Smallest household weight accepted: a billionth of a household, so weights scaled to
+/// sum to 1 over a sample of up to a billion households pass. A subnormal `f32` weight
+/// (below 1.2 × 10⁻³⁸) was accepted and made the next year's rural mean NaN.
+pub const MIN_WEIGHT: f64 = 1.0e-9;
+
 /// Largest land or grassland area accepted, in mu: a hundred million mu (about 6.7
 /// million hectares, far more than any household holds).
 pub const MAX_AREA_MU: f64 = 1.0e8;
