@@ -161,6 +161,7 @@ fn run_writes_indicators_targets_levers_and_summary() {
         assert!(hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit()), "{hash}: {hex:?}");
     }
     assert!(summary["assumptions"].as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(summary["warnings"], serde_json::json!([]), "the default scenario does what it says");
     // No temporary file is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .expect("dir")
@@ -204,6 +205,42 @@ fn check_accepts_the_shipped_scenarios_and_names_bad_fields() {
         assert!(err.contains(needle), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_and_run_list_warnings_and_check_strict_fails_on_them() {
+    let dir = scratch("warnings");
+    let path = dir.join("inert.toml");
+    std::fs::write(
+        &path,
+        "name = \"x\"\nregion = \"wuzhong-2022\"\nhouseholds = 800\nlast_year = 2023\nshapley = false\n\
+         [levers.dibao]\nsanction_cut_share = 0.5\n",
+    )
+    .expect("write");
+    let file = path.to_str().expect("utf-8");
+    let out = incomesim(&["check", file]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1 warning(s)") && text.contains("warning: levers.dibao.sanction_cut_share"), "{text}");
+    let strict = incomesim(&["check", "--strict", file]);
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+    let clean =
+        incomesim(&["check", "--strict", &format!("{}/scenarios/wuzhong-2023.toml", env!("CARGO_MANIFEST_DIR"))]);
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stdout));
+
+    let out_dir = dir.join("out");
+    let run = incomesim(&["run", file, "--out", out_dir.to_str().expect("utf-8")]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("warning: levers.dibao.sanction_cut_share"));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("1 warning(s):"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).expect("summary")).expect("json");
+    assert_eq!(summary["warnings"][0]["kind"], "inert_parameter");
+    assert_eq!(summary["warnings"][0]["field"], "levers.dibao.sanction_cut_share");
+    let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report");
+    assert!(report.contains("id=\"warnings-table\"") && report.contains("levers.dibao.sanction_cut_share"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

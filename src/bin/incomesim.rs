@@ -168,11 +168,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Validates a scenario file without running it.
+    /// Validates a scenario file without running it, and lists its warnings: what it
+    /// sets that will not act as written (a parameter whose switch is off, a change
+    /// dated after the last projected year, an uncertainty with one replication).
     #[command(after_help = EXIT_CODES)]
     Check {
         /// The scenario file (TOML or JSON).
         scenario: PathBuf,
+        /// Fail (exit code 2) when the scenario has a warning.
+        #[arg(long)]
+        strict: bool,
     },
     /// Lists the built-in region profiles.
     Regions,
@@ -267,7 +272,7 @@ fn main() -> ExitCode {
             run(scenario.as_deref(), &options, microdata_year, microdata)
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
-        Command::Check { scenario } => check(&scenario),
+        Command::Check { scenario, strict } => check(&scenario, strict),
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
         Command::Bench {
@@ -412,6 +417,7 @@ fn run(
 ) -> Result<(), Failure> {
     use_threads(options.threads)?;
     let Loaded { scenario: s, source, text } = load_scenario(path, options)?;
+    warn_before_run(&s, "");
     let start = std::time::Instant::now();
     let mut projection = options.projection(&s);
     if let Some(dir) = microdata {
@@ -463,6 +469,8 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     use_threads(options.threads)?;
     let sa = load_scenario(Some(a), options)?.scenario;
     let sb = load_scenario(Some(b), options)?.scenario;
+    warn_before_run(&sa, &format!("{}: ", a.display()));
+    warn_before_run(&sb, &format!("{}: ", b.display()));
     let start = std::time::Instant::now();
     let oa = project(options.projection(&sa), "A")?;
     let ob = project(options.projection(&sb), "B")?;
@@ -478,10 +486,11 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
 }
 
 /// `incomesim check`.
-fn check(path: &Path) -> Result<(), Failure> {
+fn check(path: &Path, strict: bool) -> Result<(), Failure> {
     let s = incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?;
-    say(&format!(
-        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s)\n",
+    let warnings = s.warnings();
+    let mut text = format!(
+        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s), {} warning(s)\n",
         path.display(),
         s.name,
         s.profile.id,
@@ -489,8 +498,29 @@ fn check(path: &Path) -> Result<(), Failure> {
         s.profile.base_year,
         s.last_year,
         s.reform.len(),
-        s.targets.len()
-    ))
+        s.targets.len(),
+        warnings.len()
+    );
+    for w in &warnings {
+        text.push_str(&format!("warning: {w}\n"));
+    }
+    say(&text)?;
+    if strict && !warnings.is_empty() {
+        return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
+            "{}: {} warning(s) (--strict)",
+            path.display(),
+            warnings.len()
+        ))));
+    }
+    Ok(())
+}
+
+/// Prints a scenario's warnings on standard error before it runs (`label` names the
+/// scenario when several run).
+fn warn_before_run(s: &Scenario, label: &str) {
+    for w in s.warnings() {
+        eprintln!("warning: {label}{w}");
+    }
 }
 
 /// `incomesim regions`.
@@ -532,8 +562,10 @@ fn levers(format: Format) -> Result<(), Failure> {
                         DefaultValue::Profile(f) => format!("profile: {f}"),
                         DefaultValue::Required => "required".to_string(),
                     };
+                    let switch = spec.switches.iter().find(|w| w.parameters.contains(&p.name));
+                    let only = switch.map_or_else(String::new, |w| format!(" (acts only with {} = true)", w.flag));
                     text.push_str(&format!(
-                        "    {:<34} {:<28} default {:<30} {}\n",
+                        "    {:<34} {:<28} default {:<30} {}{only}\n",
                         p.name, p.unit, default, p.description
                     ));
                 }

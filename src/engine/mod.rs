@@ -8,5 +8,6 @@ pub mod report;
 pub mod shapley;
 pub mod stream;
 pub mod targets;
+pub mod warnings;
 
 pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};

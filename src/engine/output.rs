@@ -239,6 +239,7 @@ pub fn write_outputs(
         },
         "shapley_method": outcome.contributions.as_ref().map(|c| c.method.describe()),
         "targets": outcome.targets,
+        "warnings": outcome.warnings,
         "assumptions": outcome.assumptions.iter().map(|(k, v)| serde_json::json!({"name": k, "reason": v})).collect::<Vec<_>>(),
     });
     let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::InvalidRequest(format!("summary.json: {e}")))?;

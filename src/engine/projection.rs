@@ -206,6 +206,9 @@ pub struct Outcome {
     pub replications: Vec<VariantResult>,
     /// Every assumption the run depends on: profile, base rules, dynamics.
     pub assumptions: Vec<(String, String)>,
+    /// What the scenario sets that does not act as written, then what the results show
+    /// (places left empty, targets not evaluated): see [`super::warnings`].
+    pub warnings: Vec<super::warnings::Warning>,
     /// How the population was carried: blocks, pilot, window, variants.
     pub stream: StreamStats,
     /// Where the run spent its time, phase by phase, all replications (not part of
@@ -648,7 +651,7 @@ impl<'a> Projection<'a> {
             e.commit()?;
         }
         let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
-        let targets = s.targets.iter().map(|t| t.check(&lookups)).collect();
+        let targets: Vec<_> = s.targets.iter().map(|t| t.check(&lookups)).collect();
         let mut assumptions = s.profile.assumptions();
         assumptions.extend(crate::policy::base::base_rule_assumptions());
         assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
@@ -674,6 +677,8 @@ impl<'a> Projection<'a> {
                 ),
             ));
         }
+        let mut warnings = s.warnings();
+        warnings.extend(super::warnings::run_warnings(s, &replications[0], &targets));
         Ok(Outcome {
             baseline: baseline.unwrap_or_else(empty_variant),
             reform: replications[0].clone(),
@@ -682,6 +687,7 @@ impl<'a> Projection<'a> {
             targets,
             replications,
             assumptions,
+            warnings,
             stream: stats,
             timings,
         })

@@ -102,6 +102,12 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             }
         }
     }
+    if !outcome.warnings.is_empty() {
+        out.push_str(&format!("\n{} warning(s):\n", outcome.warnings.len()));
+        for w in &outcome.warnings {
+            out.push_str(&format!("  {w}\n"));
+        }
+    }
     out.push_str(&format!(
         "\n{} assumptions behind these figures (see the JSON output for each)\n",
         outcome.assumptions.len()

@@ -258,6 +258,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_old_age,
+        switches: &[],
     },
     LeverSpec {
         name: "disability_allowances",
@@ -293,6 +294,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_disability,
+        switches: &[],
     },
 ];
 

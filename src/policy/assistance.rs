@@ -429,6 +429,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_edge,
+        switches: &[],
     },
     LeverSpec {
         name: "temporary_assistance",
@@ -472,6 +473,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_temporary,
+        switches: &[],
     },
     LeverSpec {
         name: "price_linked_subsidy",
@@ -503,6 +505,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_price_linked,
+        switches: &[],
     },
     LeverSpec {
         name: "employment_transfers",
@@ -560,6 +563,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_employment_transfers,
+        switches: &[],
     },
 ];
 

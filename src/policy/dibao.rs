@@ -23,7 +23,7 @@
 //! except take-up, so a scenario can ask what one rule is worth by switching it on.
 
 use super::members::{keep, with_household_index};
-use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
+use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params, Switch};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::bounds::MAX_THRESHOLD_MULTIPLE;
@@ -1298,6 +1298,16 @@ pub const SPECS: &[LeverSpec] = &[
             P_POVERTY_LINE,
         ],
         build: build_dibao,
+        switches: &[Switch {
+            flag: "sanction",
+            parameters: &[
+                "sanction_offers_per_year",
+                "sanction_offer_probability",
+                "sanction_refusal_probability",
+                "sanction_refusals_to_sanction",
+                "sanction_cut_share",
+            ],
+        }],
     },
     LeverSpec {
         name: "extreme_poverty_support",
@@ -1335,6 +1345,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_extreme,
+        switches: &[],
     },
 ];
 

@@ -757,6 +757,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_public_welfare_posts,
+        switches: &[],
     },
     LeverSpec {
         name: "labour_transfer",
@@ -843,6 +844,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_labour_transfer,
+        switches: &[],
     },
     LeverSpec {
         name: "skills_training",
@@ -921,6 +923,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_skills_training,
+        switches: &[],
     },
     LeverSpec {
         name: "start_up_support",
@@ -1006,6 +1009,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_start_up_support,
+        switches: &[],
     },
 ];
 

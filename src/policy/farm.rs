@@ -256,6 +256,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_farm_productivity,
+        switches: &[],
     },
     LeverSpec {
         name: "enterprise_linkage",
@@ -288,6 +289,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_enterprise_linkage,
+        switches: &[],
     },
 ];
 

@@ -261,6 +261,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_resident_pension,
+        switches: &[],
     },
     LeverSpec {
         name: "resident_pension_contribution_support",
@@ -309,6 +310,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_contribution_support,
+        switches: &[],
     },
 ];
 

@@ -288,6 +288,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_land_transfer,
+        switches: &[],
     },
     LeverSpec {
         name: "collective_dividend",
@@ -303,6 +304,7 @@ pub const SPECS: &[LeverSpec] = &[
                           (village-specific): the scenario sets it",
         }],
         build: build_collective_dividend,
+        switches: &[],
     },
     LeverSpec {
         name: "property_income_growth",
@@ -318,6 +320,7 @@ pub const SPECS: &[LeverSpec] = &[
                           default: the scenario sets it",
         }],
         build: build_property_income_growth,
+        switches: &[],
     },
 ];
 

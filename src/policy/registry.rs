@@ -130,6 +130,42 @@ pub struct LeverSpec {
     /// Builds the lever from a table of parameters.
     #[serde(skip)]
     pub build: fn(&Params<'_>) -> Result<Box<dyn Lever>>,
+    /// Parameters that act only while a flag of the lever is on (dibao's
+    /// `sanction_*` need `sanction = true`): setting one with its flag off is
+    /// accepted, and reported as a warning ([`inert_parameters`]).
+    pub switches: &'static [Switch],
+}
+
+/// Parameters of a lever that act only while one of its flags is true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Switch {
+    /// The flag parameter ([`Kind::Flag`]).
+    pub flag: &'static str,
+    /// The parameters that do nothing while it is false.
+    pub parameters: &'static [&'static str],
+}
+
+impl Switch {
+    /// Whether the flag is on in `table` (its declared default when absent; a value
+    /// that is not a boolean is the builder's problem, not a switch's, and counts as
+    /// on).
+    pub fn is_on(&self, spec: &LeverSpec, table: &toml::Table) -> bool {
+        match table.get(self.flag) {
+            Some(toml::Value::Boolean(on)) => *on,
+            Some(_) => true,
+            None => spec.parameter(self.flag).is_some_and(|p| p.default != DefaultValue::Number(0.0)),
+        }
+    }
+}
+
+/// The parameters `table` sets that do nothing because their flag is off, each with
+/// that flag, in declaration order.
+pub fn inert_parameters(spec: &LeverSpec, table: &toml::Table) -> Vec<(&'static str, &'static str)> {
+    spec.switches
+        .iter()
+        .filter(|s| !s.is_on(spec, table))
+        .flat_map(|s| s.parameters.iter().filter(|p| table.contains_key(**p)).map(|p| (*p, s.flag)))
+        .collect()
 }
 
 impl LeverSpec {
@@ -501,6 +537,33 @@ mod tests {
                 assert!(!p.description.is_empty(), "{}.{} has no description", s.name, p.name);
             }
         }
+    }
+
+    #[test]
+    fn switches_name_a_flag_and_parameters_of_their_lever() {
+        for s in registry() {
+            for w in s.switches {
+                assert_eq!(s.parameter(w.flag).map(|p| p.kind), Some(Kind::Flag), "{}.{}", s.name, w.flag);
+                for p in w.parameters {
+                    assert!(s.parameter(p).is_some_and(|p| p.kind != Kind::Flag), "{}.{p}", s.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_switched_parameter_is_inert_only_while_its_flag_is_off() {
+        let dibao = find("dibao").expect("registered");
+        let table = |text: &str| text.parse::<toml::Table>().expect("toml");
+        let inert = |text: &str| inert_parameters(dibao, &table(text));
+        assert_eq!(inert("sanction_cut_share = 0.5"), vec![("sanction_cut_share", "sanction")]);
+        assert_eq!(
+            inert("sanction = false\nsanction_offers_per_year = 3"),
+            vec![("sanction_offers_per_year", "sanction")]
+        );
+        assert!(inert("sanction = true\nsanction_cut_share = 0.5").is_empty());
+        assert!(inert("grace_months = 3").is_empty());
+        assert!(inert_parameters(find("minimum_wage").expect("registered"), &table("x = 1")).is_empty());
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub const SPECS: &[LeverSpec] = &[LeverSpec {
                       in or after the base year (the base data reflect the earlier ones)",
     }],
     build: build_retiree,
+    switches: &[],
 }];
 
 fn build_retiree(p: &Params<'_>) -> Result<Box<dyn Lever>> {

@@ -190,6 +190,7 @@ pub const SPECS: &[LeverSpec] = &[LeverSpec {
         },
     ],
     build: build_farm_subsidies,
+    switches: &[],
 }];
 
 fn build_farm_subsidies(p: &Params<'_>) -> Result<Box<dyn Lever>> {

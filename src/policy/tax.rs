@@ -212,6 +212,7 @@ pub const SPECS: &[LeverSpec] = &[
             description: "Basic deduction: 5,000 yuan a month since 2019",
         }],
         build: build_income_tax,
+        switches: &[],
     },
     LeverSpec {
         name: "social_contributions",
@@ -249,6 +250,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_contributions,
+        switches: &[],
     },
 ];
 

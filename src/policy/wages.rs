@@ -451,6 +451,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_minimum_wage,
+        switches: &[],
     },
     LeverSpec {
         name: "wage_guideline",
@@ -466,6 +467,7 @@ pub const SPECS: &[LeverSpec] = &[
                           No default: guidelines are published yearly by each province",
         }],
         build: build_wage_guideline,
+        switches: &[],
     },
     LeverSpec {
         name: "public_sector_pay",
@@ -491,6 +493,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_public_sector_pay,
+        switches: &[],
     },
     LeverSpec {
         name: "rural_doctor_teacher_allowances",
@@ -516,6 +519,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_rural_allowances,
+        switches: &[],
     },
     LeverSpec {
         name: "work_for_relief",
@@ -557,6 +561,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
         ],
         build: build_work_for_relief,
+        switches: &[],
     },
 ];
 

@@ -306,6 +306,23 @@ fn assumptions_table(outcome: &Outcome) -> String {
     out
 }
 
+/// The run's warnings (none: nothing).
+fn warnings_section(outcome: &Outcome) -> String {
+    if outcome.warnings.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2 id=\"warnings\">Warnings</h2>\n<p class=\"note\">What the scenario sets that does not act as written, \
+         and what the results show that it may not intend.</p>\n<table id=\"warnings-table\">\n",
+    );
+    out.push_str(&header(&["Field", "Warning"]));
+    for w in &outcome.warnings {
+        out.push_str(&format!("<tr>{}{}</tr>\n", cell(&w.field), cell(&w.message)));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
 /// The report page. `run_date` is printed as given (e.g. `2026-11-22 02:31 UTC`).
 pub fn report(
     scenario: &Scenario,
@@ -335,6 +352,7 @@ pub fn report(
     ));
     h.push_str("<h2 id=\"run-section\">Run</h2>\n");
     h.push_str(&run_table(scenario, outcome, provenance, run_date));
+    h.push_str(&warnings_section(outcome));
     h.push_str("<h2>Year by year: reform 改革</h2>\n");
     h.push_str(&year_table("years-reform", &outcome.reform));
     if !outcome.baseline.years.is_empty() {

@@ -1,0 +1,229 @@
+//! Warnings: what a scenario or a run does that is allowed but probably not what the
+//! analyst meant — a parameter that acts only with a switch that is off, a dated change
+//! after the last projected year, an uncertainty with a single replication, a target
+//! outside the projected years, places a rationed lever could not fill.
+//!
+//! A warning never stops a run. The scenario's own ([`Scenario::warnings`]) are known
+//! before the run (`incomesim check` prints them); the run adds what only its results
+//! show ([`run_warnings`]). [`crate::engine::Outcome::warnings`] holds both, and
+//! `summary.json`, the report and the command line list them.
+
+use serde::Serialize;
+
+use super::projection::{Scenario, VariantResult};
+use super::targets::{Measure, Target};
+use crate::policy::YearMonth;
+use crate::policy::registry::{self, Kind};
+use crate::report::chart::thousands;
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// A lever parameter that acts only while a flag is on, set with the flag off.
+    InertParameter,
+    /// A dated lever parameter with a change after the last projected year, which
+    /// never takes effect in the projection.
+    ChangeAfterLastYear,
+    /// An `uncertainty` entry in a scenario of one replication: only replications
+    /// after the first draw the assumptions.
+    UncertaintyWithoutReplications,
+    /// A target on a year the projection does not reach (after a `--years` that
+    /// shortens it, or a scenario built in code).
+    TargetOutsideProjection,
+    /// A target whose value could not be computed from the results (a group with no
+    /// households, a growth from or to a non-positive value).
+    TargetNotEvaluated,
+    /// A rationed lever left places empty: too few were eligible.
+    PlacesUnfilled,
+}
+
+impl WarningKind {
+    /// Whether the warning is known from the scenario alone, before the run.
+    pub fn is_scenario(self) -> bool {
+        !matches!(self, WarningKind::TargetNotEvaluated | WarningKind::PlacesUnfilled)
+    }
+}
+
+/// One warning: the field it concerns and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The field path (`levers.dibao.sanction_cut_share`, `targets[2]`,
+    /// `uncertainty`).
+    pub field: String,
+    /// What happens and why.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl Scenario {
+    /// What the scenario sets that will not act as written, in field order: levers
+    /// (by name), uncertainty, targets. Empty for a scenario that does what it says.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out = Vec::new();
+        for lever in &self.reform {
+            lever_warnings(self, &lever.name, &lever.params, &mut out);
+        }
+        if self.replications <= 1 && !self.uncertainty.is_empty() {
+            let names: Vec<&str> = self.uncertainty.iter().map(|u| u.assumption.as_str()).collect();
+            out.push(Warning {
+                kind: WarningKind::UncertaintyWithoutReplications,
+                field: "uncertainty".into(),
+                message: format!(
+                    "{} has no effect with replications = 1: the first replication runs the central assumptions and \
+                     only later ones draw from the uncertainty; set replications to 2 or more",
+                    names.join(", ")
+                ),
+            });
+        }
+        for (i, t) in self.targets.iter().enumerate() {
+            let outside: Vec<u16> =
+                target_years(t).into_iter().filter(|y| *y < self.profile.base_year || *y > self.last_year).collect();
+            if let Some(year) = outside.first() {
+                out.push(Warning {
+                    kind: WarningKind::TargetOutsideProjection,
+                    field: format!("targets[{i}]"),
+                    message: format!(
+                        "target `{}` reads {year}, outside the projection ({}–{}): it cannot be met",
+                        t.name, self.profile.base_year, self.last_year
+                    ),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The years a target reads.
+fn target_years(t: &Target) -> Vec<u16> {
+    match t.measure {
+        Measure::Level { year } => vec![year],
+        Measure::Change { from, to } | Measure::Growth { from, to } => vec![from, to],
+    }
+}
+
+/// Warnings about one reform lever's parameters.
+fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<Warning>) {
+    let Ok(spec) = registry::find(name) else { return };
+    for (parameter, flag) in registry::inert_parameters(spec, params) {
+        out.push(Warning {
+            kind: WarningKind::InertParameter,
+            field: format!("levers.{name}.{parameter}"),
+            message: format!("has no effect: it acts only with `{flag} = true`, and `{flag}` is off"),
+        });
+    }
+    let last = YearMonth { year: s.last_year, month: 12 };
+    for p in spec.parameters {
+        let Some(value) = params.get(p.name) else { continue };
+        let field = format!("levers.{name}.{}", p.name);
+        if p.kind == Kind::YearMonth {
+            if let Some(month) = value.as_str().and_then(YearMonth::parse).filter(|m| *m > last) {
+                let message = format!(
+                    "is {month}, after the last projected year {}: it never takes effect in this projection",
+                    s.last_year
+                );
+                out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field, message });
+            }
+            continue;
+        }
+        // Each dated value: its first step holds from the start (a dated value takes
+        // its first value before its first month), later steps from their month.
+        let mut never: Vec<YearMonth> = Vec::new();
+        let mut first_late = None;
+        for mut months in dated_values(value) {
+            months.sort_unstable();
+            if let Some(first) = months.first().filter(|m| **m > last) {
+                first_late = first_late.or(Some(*first));
+            }
+            never.extend(months.iter().skip(1).filter(|m| **m > last));
+        }
+        never.sort_unstable();
+        never.dedup();
+        if !never.is_empty() {
+            let months: Vec<String> = never.iter().map(ToString::to_string).collect();
+            let message = format!(
+                "the change{} from {} {} after the last projected year {}: never in force in this projection",
+                if never.len() > 1 { "s" } else { "" },
+                months.join(", "),
+                if never.len() > 1 { "are" } else { "is" },
+                s.last_year
+            );
+            out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field: field.clone(), message });
+        }
+        if let Some(first) = first_late {
+            let message = format!(
+                "its first value is dated {first}, after the last projected year {}: a dated value holds its first \
+                 value before its first month, so that value is in force throughout the projection",
+                s.last_year
+            );
+            out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field, message });
+        }
+    }
+}
+
+/// The effective months of each dated value as a scenario writes it: a table of months
+/// to values is one, a list of such tables (by residence or tier) several; a plain
+/// value has none.
+fn dated_values(value: &toml::Value) -> Vec<Vec<YearMonth>> {
+    match value {
+        toml::Value::Table(t) => vec![t.keys().filter_map(|k| YearMonth::parse(k)).collect()],
+        toml::Value::Array(items) => items.iter().flat_map(dated_values).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What only the results show: rationed levers that left places empty (the reform of
+/// the first replication, every year) and targets that could not be evaluated for a
+/// reason other than their years.
+pub fn run_warnings(s: &Scenario, reform: &VariantResult, targets: &[super::targets::TargetResult]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for lever in &s.reform {
+        let short: Vec<String> = reform
+            .years
+            .iter()
+            .filter_map(|y| {
+                let r = y.ledger.records.iter().find(|r| r.lever == lever.name)?;
+                // A place is a person or household of the represented population: a
+                // shortfall under one is the rounding of weights, not a shortage.
+                (r.unfilled_places >= 1.0).then(|| {
+                    format!("{}: {} of {}", y.indicators.year, thousands(r.unfilled_places), thousands(r.places))
+                })
+            })
+            .collect();
+        if !short.is_empty() {
+            out.push(Warning {
+                kind: WarningKind::PlacesUnfilled,
+                field: format!("levers.{}", lever.name),
+                message: format!(
+                    "places left empty because too few were eligible ({}); the lever's reach is its eligible \
+                     population, not its places",
+                    short.join(", ")
+                ),
+            });
+        }
+    }
+    for (i, (t, r)) in s.targets.iter().zip(targets).enumerate() {
+        let in_projection = target_years(t).iter().all(|y| (s.profile.base_year..=s.last_year).contains(y));
+        if r.reached.is_none() && in_projection {
+            out.push(Warning {
+                kind: WarningKind::TargetNotEvaluated,
+                field: format!("targets[{i}]"),
+                message: format!(
+                    "target `{}` could not be evaluated: group `{}` has no value of `{}` in a year it reads{}",
+                    t.name,
+                    t.group,
+                    t.indicator,
+                    if matches!(t.measure, Measure::Growth { .. }) { ", or a value is not positive" } else { "" }
+                ),
+            });
+        }
+    }
+    out
+}

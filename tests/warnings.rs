@@ -1,0 +1,125 @@
+//! Warnings: what a scenario sets that will not act as written, and what a run's
+//! results show it may not intend. Each test has a scenario that does warn and its
+//! counterpart that does not.
+
+use incomesim::engine::Projection;
+use incomesim::engine::targets::{Comparison, Measure, Target};
+use incomesim::engine::warnings::{Warning, WarningKind};
+use incomesim::scenario::{builtin_names, load_builtin, parse_str};
+
+fn scenario(text: &str) -> incomesim::engine::Scenario {
+    parse_str(text, "warnings.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn kinds(warnings: &[Warning]) -> Vec<(WarningKind, String)> {
+    warnings.iter().map(|w| (w.kind, w.field.clone())).collect()
+}
+
+const HEAD: &str = "name = \"w\"\nregion = \"liupanshui-2021\"\nhouseholds = 1200\nlast_year = 2023\nshapley = false\n";
+
+#[test]
+fn the_builtin_scenarios_have_no_warnings() {
+    for name in builtin_names() {
+        let s = load_builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(s.warnings(), Vec::new(), "{name}");
+    }
+}
+
+#[test]
+fn a_switched_parameter_with_its_switch_off_is_inert() {
+    let off = scenario(&format!("{HEAD}[levers.dibao]\nsanction_cut_share = 0.5\nsanction_offers_per_year = 3\n"));
+    assert_eq!(
+        kinds(&off.warnings()),
+        vec![
+            (WarningKind::InertParameter, "levers.dibao.sanction_offers_per_year".to_string()),
+            (WarningKind::InertParameter, "levers.dibao.sanction_cut_share".to_string()),
+        ]
+    );
+    assert!(off.warnings()[0].message.contains("sanction = true"), "{}", off.warnings()[0]);
+    let on = scenario(&format!("{HEAD}[levers.dibao]\nsanction = true\nsanction_cut_share = 0.5\n"));
+    assert!(on.warnings().is_empty(), "{:?}", on.warnings());
+    // Switched off explicitly, as a child scenario turning off its base's sanction.
+    let explicit = scenario(&format!("{HEAD}[levers.dibao]\nsanction = false\nsanction_cut_share = 0.5\n"));
+    assert_eq!(explicit.warnings().len(), 1);
+}
+
+#[test]
+fn a_change_after_the_last_year_never_takes_effect() {
+    let text = format!(
+        "{HEAD}[levers.dibao]\nrural_threshold_per_month = {{ \"2022-01\" = 500, \"2024-07\" = 560, \"2025-01\" = 600 }}\n"
+    );
+    let mut s = scenario(&text);
+    let w = s.warnings();
+    assert_eq!(kinds(&w), vec![(WarningKind::ChangeAfterLastYear, "levers.dibao.rural_threshold_per_month".into())]);
+    assert!(w[0].message.contains("2024-07, 2025-01"), "{}", w[0]);
+    // Run to 2025: both changes are in force.
+    s.last_year = 2025;
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    // A dated value whose only month is after the projection holds from the start.
+    let late = scenario(&format!("{HEAD}[levers.dibao]\nrural_threshold_per_month = {{ \"2030-01\" = 600 }}\n"));
+    let w = late.warnings();
+    assert_eq!(w.len(), 1);
+    assert!(w[0].message.contains("in force throughout"), "{}", w[0]);
+    // A month parameter after the projection.
+    let month = scenario(&format!("{HEAD}[levers.resident_pension]\nincrement_from = \"2024-03\"\n"));
+    assert_eq!(
+        kinds(&month.warnings()),
+        vec![(WarningKind::ChangeAfterLastYear, "levers.resident_pension.increment_from".into())]
+    );
+    let month = scenario(&format!("{HEAD}[levers.resident_pension]\nincrement_from = \"2023-12\"\n"));
+    assert!(month.warnings().is_empty());
+}
+
+#[test]
+fn uncertainty_needs_more_than_one_replication() {
+    let one = scenario(&format!("{HEAD}[uncertainty]\nwage_growth_rural = 0.01\n"));
+    assert_eq!(kinds(&one.warnings()), vec![(WarningKind::UncertaintyWithoutReplications, "uncertainty".into())]);
+    let two = scenario(&format!("replications = 2\n{HEAD}[uncertainty]\nwage_growth_rural = 0.01\n"));
+    assert!(two.warnings().is_empty());
+}
+
+fn growth_target(name: &str, from: u16, to: u16) -> Target {
+    Target {
+        name: name.into(),
+        group: "rural".into(),
+        indicator: "mean_disposable".into(),
+        measure: Measure::Growth { from, to },
+        value: 0.05,
+        comparison: Comparison::AtLeast,
+        source: String::new(),
+    }
+}
+
+#[test]
+fn targets_outside_the_projection_or_not_evaluated_are_reported_by_the_run() {
+    let mut s = scenario(HEAD);
+    s.targets = vec![growth_target("in range", 2021, 2023), growth_target("beyond", 2021, 2025)];
+    let before = s.warnings();
+    assert_eq!(kinds(&before), vec![(WarningKind::TargetOutsideProjection, "targets[1]".into())]);
+    // A growth over no years has no value: only the run can tell.
+    s.targets.push(growth_target("no years", 2022, 2022));
+    let outcome = Projection::new(&s).run().expect("runs");
+    assert_eq!(
+        kinds(&outcome.warnings),
+        vec![
+            (WarningKind::TargetOutsideProjection, "targets[1]".into()),
+            (WarningKind::TargetNotEvaluated, "targets[2]".into()),
+        ]
+    );
+    assert!(outcome.targets[0].reached.is_some());
+    assert!(!outcome.targets[1].met && !outcome.targets[2].met);
+    assert!(outcome.warnings.iter().all(|w| w.kind.is_scenario() == (w.kind != WarningKind::TargetNotEvaluated)));
+}
+
+#[test]
+fn places_left_empty_are_reported_with_their_years() {
+    let run = |posts: u64| {
+        let s = scenario(&format!("{HEAD}[levers.public_welfare_posts]\nposts_per_year = {posts}\n"));
+        Projection::new(&s).run().expect("runs").warnings
+    };
+    let w = run(50_000_000);
+    assert_eq!(kinds(&w), vec![(WarningKind::PlacesUnfilled, "levers.public_welfare_posts".into())]);
+    assert!(w[0].message.contains("2022: ") && w[0].message.contains("2023: "), "{}", w[0]);
+    assert!(w[0].message.contains("of 50,000,000"), "{}", w[0]);
+    assert!(run(100).is_empty());
+}
