@@ -146,21 +146,6 @@ fn finish(doc: Node) -> Result<Scenario, ScenarioErrors> {
     validate::scenario(&doc).map_err(ScenarioErrors::new)
 }
 
-/// The baseline assumptions a scenario can set, with the dynamics field each sets.
-pub const ASSUMPTIONS: [&str; 11] = [
-    "wage_growth_urban",
-    "wage_growth_rural",
-    "wage_growth_migrant",
-    "operating_growth",
-    "property_growth",
-    "cpi_inflation",
-    "migration_rate",
-    "return_rate",
-    "urban_share",
-    "mortality_scale",
-    "crude_birth_rate",
-];
-
 /// The accepted values of a baseline assumption: a closed range. A scenario's value
 /// outside it is a problem; a replication's draw ([`Uncertain`]) outside it is
 /// clamped to it.
@@ -194,42 +179,82 @@ impl AssumptionRange {
     }
 }
 
+/// A baseline assumption a scenario can set: its name, its accepted range and the
+/// dated parameter of the dynamics it sets.
+#[derive(Debug, Clone, Copy)]
+pub struct Assumption {
+    /// Name in `[assumptions]` and `[uncertainty]`.
+    pub name: &'static str,
+    /// Accepted values.
+    pub range: AssumptionRange,
+    /// The dynamics field it sets.
+    pub field: fn(&mut Dynamics) -> &mut Dated<f64>,
+}
+
+/// A yearly growth rate: from −0.9 to [`crate::model::bounds::MAX_RATE`] (bounds on
+/// input errors, not published figures).
+const GROWTH: AssumptionRange = AssumptionRange {
+    min: -0.9,
+    max: crate::model::bounds::MAX_RATE,
+    description: "a yearly rate from -0.9 to 1 (0.05 = +5%)",
+};
+
+/// A share from 0 to 1.
+const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description: "a share from 0 to 1" };
+
+/// Every baseline assumption, in documentation order: growth rates stop at
+/// [`crate::model::bounds::MAX_RATE`] and −0.9; shares are 0–1; the mortality multiple
+/// stops at 10 and the crude birth rate at 0.1 births per person.
+pub const ASSUMPTION_TABLE: [Assumption; 11] = [
+    Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0] },
+    Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1] },
+    Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2] },
+    Assumption { name: "operating_growth", range: GROWTH, field: |d| &mut d.operating_growth },
+    Assumption { name: "property_growth", range: GROWTH, field: |d| &mut d.property_growth },
+    Assumption { name: "cpi_inflation", range: GROWTH, field: |d| &mut d.cpi_inflation },
+    Assumption { name: "migration_rate", range: SHARE, field: |d| &mut d.migration_rate },
+    Assumption { name: "return_rate", range: SHARE, field: |d| &mut d.return_rate },
+    Assumption { name: "urban_share", range: SHARE, field: |d| &mut d.urban_share },
+    Assumption {
+        name: "mortality_scale",
+        range: AssumptionRange {
+            min: 0.0,
+            max: 10.0,
+            description: "a multiple of the 2020 death hazards, from 0 to 10",
+        },
+        field: |d| &mut d.mortality_scale,
+    },
+    Assumption {
+        name: "crude_birth_rate",
+        range: AssumptionRange { min: 0.0, max: 0.1, description: "births per person per year, from 0 to 0.1" },
+        field: |d| &mut d.crude_birth_rate,
+    },
+];
+
+/// The names of [`ASSUMPTION_TABLE`], in its order.
+pub const ASSUMPTIONS: [&str; ASSUMPTION_TABLE.len()] = {
+    let mut names = [""; ASSUMPTION_TABLE.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ASSUMPTION_TABLE[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The assumption of [`ASSUMPTION_TABLE`] of that name.
+pub fn assumption(name: &str) -> Option<&'static Assumption> {
+    ASSUMPTION_TABLE.iter().find(|a| a.name == name)
+}
+
 /// The accepted range of an assumption of [`ASSUMPTIONS`] (`None` for another name).
-/// Growth rates stop at [`crate::model::bounds::MAX_RATE`] and −0.9 (bounds on input
-/// errors, not published figures); shares are 0–1; the mortality multiple stops at 10
-/// and the crude birth rate at 0.1 births per person.
 pub fn assumption_range(name: &str) -> Option<AssumptionRange> {
-    let (min, max, description) = match name {
-        "migration_rate" | "return_rate" | "urban_share" => (0.0, 1.0, "a share from 0 to 1"),
-        "mortality_scale" => (0.0, 10.0, "a multiple of the 2020 death hazards, from 0 to 10"),
-        "crude_birth_rate" => (0.0, 0.1, "births per person per year, from 0 to 0.1"),
-        "wage_growth_urban"
-        | "wage_growth_rural"
-        | "wage_growth_migrant"
-        | "operating_growth"
-        | "property_growth"
-        | "cpi_inflation" => (-0.9, crate::model::bounds::MAX_RATE, "a yearly rate from -0.9 to 1 (0.05 = +5%)"),
-        _ => return None,
-    };
-    Some(AssumptionRange { min, max, description })
+    assumption(name).map(|a| a.range)
 }
 
 /// The dated parameter of the dynamics an assumption name sets.
 pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dated<f64>> {
-    Some(match name {
-        "wage_growth_urban" => &mut d.wage_growth[0],
-        "wage_growth_rural" => &mut d.wage_growth[1],
-        "wage_growth_migrant" => &mut d.wage_growth[2],
-        "operating_growth" => &mut d.operating_growth,
-        "property_growth" => &mut d.property_growth,
-        "cpi_inflation" => &mut d.cpi_inflation,
-        "migration_rate" => &mut d.migration_rate,
-        "return_rate" => &mut d.return_rate,
-        "urban_share" => &mut d.urban_share,
-        "mortality_scale" => &mut d.mortality_scale,
-        "crude_birth_rate" => &mut d.crude_birth_rate,
-        _ => return None,
-    })
+    assumption(name).map(|a| (a.field)(d))
 }
 
 impl Scenario {
@@ -256,5 +281,29 @@ impl Scenario {
     /// Only if the embedded file is broken (a test guards it).
     pub fn default_scenario() -> Result<Scenario> {
         Ok(load_builtin(DEFAULT_SCENARIO_NAME)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_assumption_sets_its_own_field_and_accepts_its_range() {
+        let profile = crate::region::Profile::builtin("liupanshui-2021").expect("profile");
+        let start = Dynamics::from_profile(&profile);
+        for (i, a) in ASSUMPTION_TABLE.iter().enumerate() {
+            assert_eq!(ASSUMPTIONS[i], a.name);
+            assert!(a.range.contains(a.range.min) && a.range.contains(a.range.max) && a.range.min < a.range.max);
+            let mut d = start.clone();
+            *assumption_mut(&mut d, a.name).expect("known") = Dated::constant(0.0123);
+            // Exactly this assumption changed: every other one reads as before.
+            for b in &ASSUMPTION_TABLE {
+                let (mut x, mut y) = (start.clone(), d.clone());
+                let changed = (b.field)(&mut x) != (b.field)(&mut y);
+                assert_eq!(changed, a.name == b.name, "{} set, {} read", a.name, b.name);
+            }
+        }
+        assert!(assumption("wage_growth").is_none());
     }
 }
