@@ -71,6 +71,19 @@ fn a_change_after_the_last_year_never_takes_effect() {
 }
 
 #[test]
+fn an_assumption_changed_after_the_last_year_is_reported_and_the_profile_defaults_are_not() {
+    let late = scenario(&format!(
+        "{HEAD}[assumptions]\nwage_growth_rural = {{ \"2022-01\" = 0.07, \"2026-01\" = 0.05 }}\ncpi_inflation = 0.02\n"
+    ));
+    let w = late.warnings();
+    assert_eq!(kinds(&w), vec![(WarningKind::ChangeAfterLastYear, "assumptions.wage_growth_rural".into())]);
+    assert!(w[0].message.contains("2026-01"), "{}", w[0]);
+    let in_range =
+        scenario(&format!("{HEAD}[assumptions]\nwage_growth_rural = {{ \"2022-01\" = 0.07, \"2023-07\" = 0.05 }}\n"));
+    assert!(in_range.warnings().is_empty(), "{:?}", in_range.warnings());
+}
+
+#[test]
 fn uncertainty_needs_more_than_one_replication() {
     let one = scenario(&format!("{HEAD}[uncertainty]\nwage_growth_rural = 0.01\n"));
     assert_eq!(kinds(&one.warnings()), vec![(WarningKind::UncertaintyWithoutReplications, "uncertainty".into())]);

@@ -12,9 +12,11 @@ use serde::Serialize;
 
 use super::projection::{Scenario, VariantResult};
 use super::targets::{Measure, Target};
+use crate::dynamics::Dynamics;
 use crate::policy::YearMonth;
 use crate::policy::registry::{self, Kind};
 use crate::report::chart::thousands;
+use crate::scenario::ASSUMPTION_TABLE;
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,12 +67,13 @@ impl std::fmt::Display for Warning {
 
 impl Scenario {
     /// What the scenario sets that will not act as written, in field order: levers
-    /// (by name), uncertainty, targets. Empty for a scenario that does what it says.
+    /// (by name), assumptions, uncertainty, targets. Empty for a scenario that does what it says.
     pub fn warnings(&self) -> Vec<Warning> {
         let mut out = Vec::new();
         for lever in &self.reform {
             lever_warnings(self, &lever.name, &lever.params, &mut out);
         }
+        assumption_warnings(self, &mut out);
         if self.replications <= 1 && !self.uncertainty.is_empty() {
             let names: Vec<&str> = self.uncertainty.iter().map(|u| u.assumption.as_str()).collect();
             out.push(Warning {
@@ -133,38 +136,58 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
             }
             continue;
         }
-        // Each dated value: its first step holds from the start (a dated value takes
-        // its first value before its first month), later steps from their month.
-        let mut never: Vec<YearMonth> = Vec::new();
-        let mut first_late = None;
-        for mut months in dated_values(value) {
-            months.sort_unstable();
-            if let Some(first) = months.first().filter(|m| **m > last) {
-                first_late = first_late.or(Some(*first));
-            }
-            never.extend(months.iter().skip(1).filter(|m| **m > last));
+        late_steps(dated_values(value), s.last_year, &field, out);
+    }
+}
+
+/// Warnings about dated values (each given by its effective months) with steps after
+/// `last_year`: a later step is never in force; a first step after it holds from the
+/// start (a dated value takes its first value before its first month).
+fn late_steps(values: Vec<Vec<YearMonth>>, last_year: u16, field: &str, out: &mut Vec<Warning>) {
+    let last = YearMonth { year: last_year, month: 12 };
+    let mut never: Vec<YearMonth> = Vec::new();
+    let mut first_late = None;
+    for mut months in values {
+        months.sort_unstable();
+        if let Some(first) = months.first().filter(|m| **m > last) {
+            first_late = first_late.or(Some(*first));
         }
-        never.sort_unstable();
-        never.dedup();
-        if !never.is_empty() {
-            let months: Vec<String> = never.iter().map(ToString::to_string).collect();
-            let message = format!(
-                "the change{} from {} {} after the last projected year {}: never in force in this projection",
-                if never.len() > 1 { "s" } else { "" },
-                months.join(", "),
-                if never.len() > 1 { "are" } else { "is" },
-                s.last_year
-            );
-            out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field: field.clone(), message });
+        never.extend(months.iter().skip(1).filter(|m| **m > last));
+    }
+    never.sort_unstable();
+    never.dedup();
+    if !never.is_empty() {
+        let months: Vec<String> = never.iter().map(ToString::to_string).collect();
+        let message = format!(
+            "the change{} from {} {} after the last projected year {last_year}: never in force in this projection",
+            if never.len() > 1 { "s" } else { "" },
+            months.join(", "),
+            if never.len() > 1 { "are" } else { "is" },
+        );
+        out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field: field.to_string(), message });
+    }
+    if let Some(first) = first_late {
+        let message = format!(
+            "its first value is dated {first}, after the last projected year {last_year}: a dated value holds its \
+             first value before its first month, so that value is in force throughout the projection"
+        );
+        out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field: field.to_string(), message });
+    }
+}
+
+/// Warnings about the baseline assumptions the scenario changes from its profile's
+/// (`[assumptions]`): steps after the last projected year.
+fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
+    let defaults = Dynamics::from_profile(&s.profile);
+    for a in &ASSUMPTION_TABLE {
+        let (mut from_profile, mut in_scenario) = (defaults.clone(), s.dynamics.clone());
+        let (from_profile, in_scenario) = ((a.field)(&mut from_profile), (a.field)(&mut in_scenario));
+        if from_profile == in_scenario {
+            continue;
         }
-        if let Some(first) = first_late {
-            let message = format!(
-                "its first value is dated {first}, after the last projected year {}: a dated value holds its first \
-                 value before its first month, so that value is in force throughout the projection",
-                s.last_year
-            );
-            out.push(Warning { kind: WarningKind::ChangeAfterLastYear, field, message });
-        }
+        // A value in force throughout has month 0 (`Dated::constant`): no step to date.
+        let months: Vec<YearMonth> = in_scenario.steps().iter().map(|(m, _)| *m).filter(|m| m.year > 0).collect();
+        late_steps(vec![months], s.last_year, &format!("assumptions.{}", a.name), out);
     }
 }
 
