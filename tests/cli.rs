@@ -244,6 +244,52 @@ fn check_and_run_list_warnings_and_check_strict_fails_on_them() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn sweep_prints_a_row_per_point_writes_sweep_csv_and_refuses_bad_axes() {
+    let dir = scratch("sweep");
+    let scenario = quick_scenario(&dir, "sweep", 500, 0.5);
+    let out_dir = dir.join("out");
+    let out = incomesim(&[
+        "sweep",
+        &scenario,
+        "--vary",
+        "levers.dibao.rural_threshold_per_month=400:600:100",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rural_threshold_per_month") && text.contains("targets met at:"), "{text}");
+    // The target (rural growth of 50% in a year) is out of reach at every point.
+    assert!(text.contains("no point of the sweep meets every target"), "{text}");
+    let csv = std::fs::read_to_string(out_dir.join("sweep.csv")).expect("sweep.csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 4, "header and three points");
+    assert!(rows[1].starts_with("400,2022,") && rows[3].starts_with("600,2022,"), "{csv}");
+    assert!(no_temporary_files(&out_dir));
+    let missed = incomesim(&[
+        "sweep",
+        &scenario,
+        "--vary",
+        "levers.dibao.rural_threshold_per_month=400,500",
+        "--fail-on-missed-targets",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(missed.status.code(), Some(3), "{}", String::from_utf8_lossy(&missed.stderr));
+    for (axis, needle) in [
+        ("levers.dibao.rural_threshold_per_month=400,-1", "rural_threshold_per_month"),
+        ("levers.dibao.rural_threshold_per_month", "no `=`"),
+        ("assumptions.urban_shar=0.5", "did you mean `urban_share`"),
+    ] {
+        let bad = incomesim(&["sweep", &scenario, "--vary", axis, "--out", out_dir.to_str().expect("utf-8")]);
+        assert_eq!(bad.status.code(), Some(2), "{axis}");
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains(needle) && !err.contains("panicked"), "{axis}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("incomesim-cli-{name}-{}", std::process::id()));

@@ -133,6 +133,24 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Runs a scenario again and again with one or two values set over a grid (a
+    /// lever parameter or a baseline assumption) and prints, for each point, the last
+    /// year's urban and rural income, their ratio and growth, the Gini, the dibao
+    /// caseload, the levers' cost and the targets met; then, for each target, the
+    /// values at which it is met. Writes sweep.csv to --out. Every point runs the same
+    /// population and seed, so differences between points are the values' effect.
+    #[command(after_help = EXIT_CODES)]
+    Sweep {
+        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        scenario: Option<PathBuf>,
+        /// What to sweep: `levers.NAME.PARAMETER=START:END:STEP` or
+        /// `assumptions.NAME=V1,V2,…` (a value in force throughout). Twice for a grid of
+        /// both (at most 1,000 points).
+        #[arg(long = "vary", required = true, value_name = "PATH=VALUES")]
+        vary: Vec<String>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
     /// Benchmarks the engine on the default scenario with every lever of the registry
     /// on (every dibao rule too), through the same code as `run`: household-years per
     /// second for generation, a one-year projection and the full scenario, and the
@@ -272,6 +290,7 @@ fn main() -> ExitCode {
             run(scenario.as_deref(), &options, microdata_year, microdata)
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
+        Command::Sweep { scenario, vary, options } => sweep(scenario.as_deref(), &vary, &options),
         Command::Check { scenario, strict } => check(&scenario, strict),
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
@@ -483,6 +502,121 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     eprintln!("wrote {}", path.display());
     eprintln!("ran in {:.1}s", start.elapsed().as_secs_f64());
     check_targets(&[&oa, &ob], options)
+}
+
+/// `incomesim sweep`.
+fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(), Failure> {
+    use incomesim::engine::sweep;
+    use incomesim::report::chart::thousands;
+    if vary.len() > 2 {
+        return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
+            "--vary: {} axes; a sweep takes one or two",
+            vary.len()
+        ))));
+    }
+    use_threads(options.threads)?;
+    let axes =
+        vary.iter().map(|v| sweep::Axis::parse(v)).collect::<incomesim::Result<Vec<_>>>().map_err(Failure::Input)?;
+    let s = load_scenario(path, options)?.scenario;
+    warn_before_run(&s, "");
+    let points = sweep::scenarios(&s, &axes).map_err(Failure::Input)?;
+    let start = std::time::Instant::now();
+    let total = points.len();
+    let mut results = Vec::with_capacity(total);
+    for (i, (values, point)) in points.into_iter().enumerate() {
+        let outcome = project(options.projection(&point), &format!("point {}/{total}", i + 1))?;
+        results.push(sweep::SweepPoint { values, summary: sweep::PointSummary::of(&point, &outcome) });
+    }
+    let mut text = format!(
+        "{} — sweep of {} ({} households, seed {}, {}–{}; last year shown)\n\n",
+        s.name,
+        axes.iter().map(|a| a.field.path()).collect::<Vec<_>>().join(" × "),
+        s.households,
+        s.seed,
+        s.profile.base_year,
+        s.last_year
+    );
+    let widths: Vec<usize> = axes.iter().map(|a| short_name(&a.field.path()).len().max(10)).collect();
+    for (a, w) in axes.iter().zip(&widths) {
+        text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
+    }
+    text.push_str(&format!(
+        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8}\n",
+        "urban", "rural", "ratio", "urban/yr", "rural/yr", "Gini", "dibao hh", "cost, mln", "targets"
+    ));
+    for p in &results {
+        for (v, w) in p.values.iter().zip(&widths) {
+            text.push_str(&format!("{v:>w$} "));
+        }
+        let m = &p.summary;
+        text.push_str(&format!(
+            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>8}\n",
+            thousands(m.urban_mean),
+            thousands(m.rural_mean),
+            m.ratio,
+            100.0 * m.urban_growth,
+            100.0 * m.rural_growth,
+            m.gini,
+            thousands(m.dibao_households),
+            m.programme_cost / 1e6,
+            format!("{}/{}", m.targets_met(), m.targets.len())
+        ));
+    }
+    let ranges = sweep::met_ranges(&results);
+    if !s.targets.is_empty() {
+        text.push_str("\ntargets met at:\n");
+        for (t, r) in s.targets.iter().zip(&ranges) {
+            let points: usize = r.iter().map(|(a, b)| b - a + 1).sum();
+            let at = if r.is_empty() {
+                "no point of the sweep".to_string()
+            } else {
+                format!("{points} of {} points: ", results.len())
+                    + &r.iter()
+                        .map(|&(a, b)| {
+                            let show = |i: usize| point_values(&results[i].values);
+                            if a == b { show(a) } else { format!("{} to {}", show(a), show(b)) }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+            };
+            text.push_str(&format!("  {:<56} {at}\n", t.name));
+        }
+        let all: Vec<usize> =
+            (0..results.len()).filter(|&i| results[i].summary.targets_met() == s.targets.len()).collect();
+        text.push_str(&match all.first() {
+            Some(&i) => format!(
+                "every target is met at {} of {} points, first at {}\n",
+                all.len(),
+                results.len(),
+                point_values(&results[i].values)
+            ),
+            None => "no point of the sweep meets every target\n".to_string(),
+        });
+    }
+    say(&text)?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
+    let csv_path = options.out.join("sweep.csv");
+    let bytes = sweep::csv(&axes, &results).map_err(Failure::Output)?;
+    incomesim::engine::output::write_atomic(&csv_path, &bytes).map_err(Failure::Output)?;
+    eprintln!("wrote {}", csv_path.display());
+    eprintln!("ran {total} points in {:.1}s", start.elapsed().as_secs_f64());
+    // With --fail-on-missed-targets, a target that no point meets fails the sweep.
+    let never = ranges.iter().filter(|r| r.is_empty()).count();
+    if options.fail_on_missed_targets && never > 0 {
+        return Err(Failure::TargetsMissed { missed: never, total: s.targets.len() });
+    }
+    Ok(())
+}
+
+/// A point's values as `600` or `600, 0.05`.
+fn point_values(values: &[f64]) -> String {
+    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The last part of a field path, for a column heading.
+fn short_name(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// `incomesim check`.

@@ -7,6 +7,7 @@ pub mod projection;
 pub mod report;
 pub mod shapley;
 pub mod stream;
+pub mod sweep;
 pub mod targets;
 pub mod warnings;
 

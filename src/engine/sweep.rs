@@ -1,0 +1,464 @@
+//! Sweeps: a scenario run again with one or two of its values set over a grid — a
+//! lever parameter (`levers.dibao.rural_threshold_per_month`) or a baseline assumption
+//! (`assumptions.wage_growth_rural`) — to see what a plan's targets need: the threshold
+//! from which the rural growth target is met, what each step costs.
+//!
+//! Every point runs the scenario's population and seed, so the points differ only by
+//! the values swept (common random numbers): a difference between two points is the
+//! effect of the change, not sampling noise. Shapley values are off in a sweep.
+//!
+//! ```no_run
+//! use incomesim::engine::{Projection, sweep};
+//! let s = incomesim::engine::Scenario::default_scenario()?;
+//! let axes = [sweep::Axis::parse("levers.dibao.rural_threshold_per_month=450:650:50")?];
+//! let points = sweep::run(&s, &axes, |_, s| Projection::new(s).run())?;
+//! for p in &points {
+//!     println!("{:?}: ratio {:.3}, targets met {}", p.values, p.summary.ratio, p.summary.targets_met());
+//! }
+//! # Ok::<(), incomesim::Error>(())
+//! ```
+
+use serde::Serialize;
+
+use super::projection::{Outcome, ReformLever, Scenario};
+use super::targets::TargetResult;
+use crate::error::{Error, Result};
+use crate::policy::Dated;
+use crate::policy::registry::{self, BuildContext};
+use crate::scenario::{Assumption, assumption};
+
+/// Most points a sweep runs (every axis's values multiplied).
+pub const MAX_SWEEP_POINTS: usize = 1_000;
+
+/// What an axis sets.
+#[derive(Debug, Clone)]
+pub enum SweepField {
+    /// A parameter of a reform lever, set to a value in force throughout (replacing a
+    /// dated value); the lever is added to the reform when the scenario does not have it.
+    LeverParameter {
+        /// The lever's registry name.
+        lever: String,
+        /// The parameter's name.
+        parameter: String,
+    },
+    /// A baseline assumption, set to a value in force throughout.
+    Assumption(&'static Assumption),
+}
+
+impl SweepField {
+    /// The field path as a scenario file writes it.
+    pub fn path(&self) -> String {
+        match self {
+            SweepField::LeverParameter { lever, parameter } => format!("levers.{lever}.{parameter}"),
+            SweepField::Assumption(a) => format!("assumptions.{}", a.name),
+        }
+    }
+}
+
+/// One axis of a sweep: a field and the values it takes, in order.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// What it sets.
+    pub field: SweepField,
+    /// The values, in the order they run.
+    pub values: Vec<f64>,
+}
+
+impl Axis {
+    /// Parses `PATH=START:END:STEP` (from START to END inclusive in steps of STEP) or
+    /// `PATH=V1,V2,…`, where PATH is `levers.NAME.PARAMETER` or `assumptions.NAME`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the axis: no `=`, an unknown lever, parameter
+    /// or assumption, a value that is not a finite number, a step that is not
+    /// positive, an end before the start, more than [`MAX_SWEEP_POINTS`] values.
+    pub fn parse(spec: &str) -> Result<Axis> {
+        let bad = |problem: String| Error::InvalidRequest(format!("sweep axis `{spec}`: {problem}"));
+        let (path, values) =
+            spec.split_once('=').ok_or_else(|| bad("expected PATH=START:END:STEP or PATH=V1,V2,… (no `=`)".into()))?;
+        let field = parse_path(path.trim()).map_err(bad)?;
+        let values = parse_values(values.trim()).map_err(bad)?;
+        Ok(Axis { field, values })
+    }
+}
+
+fn parse_path(path: &str) -> std::result::Result<SweepField, String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["levers", lever, parameter] => {
+            let spec = registry::find(lever).map_err(|e| e.to_string())?;
+            if spec.parameter(parameter).is_none() {
+                let known: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
+                return Err(format!(
+                    "`{lever}` has no parameter `{parameter}`{}; its parameters: {}",
+                    registry::did_you_mean(parameter, &known),
+                    known.join(", ")
+                ));
+            }
+            Ok(SweepField::LeverParameter { lever: lever.to_string(), parameter: parameter.to_string() })
+        }
+        ["assumptions", name] => assumption(name).map(SweepField::Assumption).ok_or_else(|| {
+            format!(
+                "unknown assumption `{name}`{}; known: {}",
+                registry::did_you_mean(name, &crate::scenario::ASSUMPTIONS),
+                crate::scenario::ASSUMPTIONS.join(", ")
+            )
+        }),
+        _ => Err(format!("`{path}` is not a field a sweep can set: levers.NAME.PARAMETER or assumptions.NAME")),
+    }
+}
+
+fn number(text: &str) -> std::result::Result<f64, String> {
+    let x: f64 = text.trim().parse().map_err(|_| format!("`{}` is not a number", text.trim()))?;
+    if x.is_finite() { Ok(x) } else { Err(format!("`{}` is not a finite number", text.trim())) }
+}
+
+fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
+    let values = if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        let [start, end, step] = parts.as_slice() else {
+            return Err(format!("`{text}`: a range is START:END:STEP"));
+        };
+        let (start, end, step) = (number(start)?, number(end)?, number(step)?);
+        if step <= 0.0 {
+            return Err(format!("the step {step} must be positive"));
+        }
+        if end < start {
+            return Err(format!("the end {end} is before the start {start}"));
+        }
+        // Counted, not accumulated, so that 0.1 steps land on their decimals.
+        let count = ((end - start) / step + 1e-9).floor() + 1.0;
+        if count > MAX_SWEEP_POINTS as f64 {
+            return Err(format!("{count} values, more than the {MAX_SWEEP_POINTS} a sweep runs"));
+        }
+        (0..count as usize).map(|i| round_decimal(start + i as f64 * step)).collect()
+    } else {
+        text.split(',').map(number).collect::<std::result::Result<Vec<f64>, String>>()?
+    };
+    if values.is_empty() {
+        return Err("no values".into());
+    }
+    Ok(values)
+}
+
+/// `x` rounded to 10 significant decimals of its magnitude: `0.1 * 3` as `0.3`.
+fn round_decimal(x: f64) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let scale = 10f64.powi(9 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// Every combination of the axes' values, the first axis changing slowest.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] for no axis, or more than [`MAX_SWEEP_POINTS`] points.
+pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<f64>>> {
+    if axes.is_empty() {
+        return Err(Error::InvalidRequest("sweep: no axis to sweep".into()));
+    }
+    let points = axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len())).unwrap_or(usize::MAX);
+    if points > MAX_SWEEP_POINTS {
+        return Err(Error::InvalidRequest(format!(
+            "sweep: {points} points, more than the {MAX_SWEEP_POINTS} a sweep runs; use fewer values"
+        )));
+    }
+    let mut out = vec![Vec::new()];
+    for axis in axes {
+        out = out.into_iter().flat_map(|p| axis.values.iter().map(move |v| [p.clone(), vec![*v]].concat())).collect();
+    }
+    Ok(out)
+}
+
+/// Sets one field of a scenario to `value`, checked as a scenario file's value is.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the field for a value outside an assumption's
+/// range; [`Error::InvalidLever`] (from the registry) for a lever value it refuses.
+pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
+    match field {
+        SweepField::Assumption(a) => {
+            if !a.range.contains(value) {
+                return Err(Error::InvalidRequest(format!(
+                    "assumptions.{}: {value} is out of range: expected {}",
+                    a.name, a.range.description
+                )));
+            }
+            *(a.field)(&mut s.dynamics) = Dated::constant(value);
+        }
+        SweepField::LeverParameter { lever, parameter } => {
+            // A whole number is written as an integer: counts and months take only those.
+            let toml_value = if value.fract() == 0.0 && value.abs() < 9.0e15 {
+                toml::Value::Integer(value as i64)
+            } else {
+                toml::Value::Float(value)
+            };
+            let at = match s.reform.iter().position(|r| &r.name == lever) {
+                Some(i) => i,
+                None => {
+                    s.reform.push(ReformLever { name: lever.clone(), params: toml::Table::new() });
+                    // The reform's levers are in name order, as the scenario reader leaves them.
+                    s.reform.sort_by(|a, b| a.name.cmp(&b.name));
+                    s.reform.iter().position(|r| &r.name == lever).unwrap_or_default()
+                }
+            };
+            s.reform[at].params.insert(parameter.clone(), toml_value);
+            registry::build(lever, BuildContext::new(&s.profile), &s.reform[at].params)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a sweep reports of one point's reform, in the last projected year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointSummary {
+    /// The last projected year.
+    pub year: u16,
+    /// Urban mean per-capita disposable income, yuan.
+    pub urban_mean: f64,
+    /// Rural mean per-capita disposable income, yuan.
+    pub rural_mean: f64,
+    /// Urban-rural ratio.
+    pub ratio: f64,
+    /// Average yearly growth of the urban mean from the base year (0.05 = 5%).
+    pub urban_growth: f64,
+    /// Average yearly growth of the rural mean from the base year.
+    pub rural_growth: f64,
+    /// Gini of per-capita disposable income, all residents.
+    pub gini: f64,
+    /// Dibao households (weighted).
+    pub dibao_households: f64,
+    /// Fiscal cost of the scenario's levers in the year, yuan.
+    pub programme_cost: f64,
+    /// Each target of the scenario, checked.
+    pub targets: Vec<TargetResult>,
+}
+
+impl PointSummary {
+    /// Reads the summary off an outcome.
+    pub fn of(s: &Scenario, outcome: &Outcome) -> PointSummary {
+        let r = &outcome.reform;
+        let (base, last) = (s.profile.base_year, s.last_year);
+        let get = |year: u16, group: &str, indicator: &str| r.lookup(year, group, indicator).unwrap_or(f64::NAN);
+        let growth = |group: &str| {
+            let years = f64::from(last.saturating_sub(base).max(1));
+            (get(last, group, "mean_disposable") / get(base, group, "mean_disposable")).powf(1.0 / years) - 1.0
+        };
+        let programme_cost = r.years.iter().find(|y| y.indicators.year == last).map_or(0.0, |y| {
+            y.ledger.records.iter().filter(|l| outcome.lever_names.contains(&l.lever)).map(|l| l.fiscal_cost).sum()
+        });
+        PointSummary {
+            year: last,
+            urban_mean: get(last, "urban", "mean_disposable"),
+            rural_mean: get(last, "rural", "mean_disposable"),
+            ratio: get(last, "all", "urban_rural_ratio"),
+            urban_growth: growth("urban"),
+            rural_growth: growth("rural"),
+            gini: get(last, "all", "gini"),
+            dibao_households: get(last, "all", "dibao_households"),
+            programme_cost,
+            targets: outcome.targets.clone(),
+        }
+    }
+
+    /// Targets met.
+    pub fn targets_met(&self) -> usize {
+        self.targets.iter().filter(|t| t.met).count()
+    }
+}
+
+/// One point of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepPoint {
+    /// The value of each axis, in axis order.
+    pub values: Vec<f64>,
+    /// What the reform reached.
+    pub summary: PointSummary,
+}
+
+/// The scenario of every point, checked before any runs: each lever value is built
+/// through the registry and each assumption checked against its range, so a bad value
+/// fails at once, naming its field.
+///
+/// # Errors
+/// As [`grid`] and [`set`].
+pub fn scenarios(s: &Scenario, axes: &[Axis]) -> Result<Vec<(Vec<f64>, Scenario)>> {
+    grid(axes)?
+        .into_iter()
+        .map(|values| {
+            let mut point = s.clone();
+            point.shapley = false;
+            for (axis, v) in axes.iter().zip(&values) {
+                set(&mut point, &axis.field, *v)?;
+            }
+            Ok((values, point))
+        })
+        .collect()
+}
+
+/// Runs a sweep: every point's scenario (see [`scenarios`]) through `project`, which is
+/// given the point's index and scenario and runs it (`Projection::new(s).run()`, or
+/// with the caller's pilot, window and progress).
+///
+/// # Errors
+/// As [`scenarios`], or the first error of `project`.
+pub fn run(
+    s: &Scenario,
+    axes: &[Axis],
+    mut project: impl FnMut(usize, &Scenario) -> Result<Outcome>,
+) -> Result<Vec<SweepPoint>> {
+    let points = scenarios(s, axes)?;
+    let mut out = Vec::with_capacity(points.len());
+    for (i, (values, point)) in points.into_iter().enumerate() {
+        let outcome = project(i, &point)?;
+        out.push(SweepPoint { values, summary: PointSummary::of(&point, &outcome) });
+    }
+    Ok(out)
+}
+
+/// The sweep as CSV: a column per axis (its path), the summary's figures, then
+/// `reached` and `met` of each target (`target_N_reached`, `target_N_met`, N from 1 in
+/// the scenario's order).
+///
+/// # Errors
+/// [`Error::InvalidRequest`] if the CSV cannot be written.
+pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::InvalidRequest(format!("writing sweep.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let targets = points.first().map_or(0, |p| p.summary.targets.len());
+    let mut header: Vec<String> = axes.iter().map(|a| a.field.path()).collect();
+    for h in [
+        "year",
+        "urban_mean_disposable",
+        "rural_mean_disposable",
+        "urban_rural_ratio",
+        "urban_growth",
+        "rural_growth",
+        "gini",
+        "dibao_households",
+        "programme_cost",
+        "targets_met",
+        "targets",
+    ] {
+        header.push(h.to_string());
+    }
+    for t in 1..=targets {
+        header.push(format!("target_{t}_reached"));
+        header.push(format!("target_{t}_met"));
+    }
+    w.write_record(&header).map_err(err)?;
+    for p in points {
+        let s = &p.summary;
+        let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
+        row.push(s.year.to_string());
+        for x in [s.urban_mean, s.rural_mean, s.ratio, s.urban_growth, s.rural_growth, s.gini] {
+            row.push(x.to_string());
+        }
+        row.push(s.dibao_households.to_string());
+        row.push(s.programme_cost.to_string());
+        row.push(s.targets_met().to_string());
+        row.push(s.targets.len().to_string());
+        for t in &s.targets {
+            row.push(t.reached.map_or_else(String::new, |x| x.to_string()));
+            row.push(t.met.to_string());
+        }
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| Error::InvalidRequest(format!("writing sweep.csv: {e}")))
+}
+
+/// For each target, the points at which it is met, as ranges of consecutive points of
+/// the sweep's order (`(first, last)` indices, inclusive).
+pub fn met_ranges(points: &[SweepPoint]) -> Vec<Vec<(usize, usize)>> {
+    let targets = points.first().map_or(0, |p| p.summary.targets.len());
+    (0..targets)
+        .map(|t| {
+            let mut ranges: Vec<(usize, usize)> = Vec::new();
+            for (i, p) in points.iter().enumerate() {
+                if !p.summary.targets.get(t).is_some_and(|r| r.met) {
+                    continue;
+                }
+                match ranges.last_mut() {
+                    Some(last) if last.1 + 1 == i => last.1 = i,
+                    _ => ranges.push((i, i)),
+                }
+            }
+            ranges
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_parse_ranges_and_lists_and_name_their_problems() {
+        let a = Axis::parse("levers.dibao.rural_threshold_per_month=400:600:50").expect("parses");
+        assert_eq!(a.values, vec![400.0, 450.0, 500.0, 550.0, 600.0]);
+        assert_eq!(a.field.path(), "levers.dibao.rural_threshold_per_month");
+        let b = Axis::parse("assumptions.wage_growth_rural=0.05:0.08:0.01").expect("parses");
+        assert_eq!(b.values, vec![0.05, 0.06, 0.07, 0.08]);
+        let c = Axis::parse("levers.public_welfare_posts.posts_per_year = 0, 1500,3000").expect("parses");
+        assert_eq!(c.values, vec![0.0, 1500.0, 3000.0]);
+        for (spec, needle) in [
+            ("levers.dibao.rural_threshold_per_month", "no `=`"),
+            ("levers.dibaoo.x=1", "dibao"),
+            ("levers.dibao.rural_treshold_per_month=1", "did you mean `rural_threshold_per_month`"),
+            ("assumptions.wage_grwth_rural=1", "did you mean `wage_growth_rural`"),
+            ("seed=1", "not a field a sweep can set"),
+            ("assumptions.cpi_inflation=1:2:0", "step 0 must be positive"),
+            ("assumptions.cpi_inflation=2:1:0.5", "before the start"),
+            ("assumptions.cpi_inflation=0:1:0.0001", "more than the 1000"),
+            ("assumptions.cpi_inflation=0.1,x", "`x` is not a number"),
+            ("assumptions.cpi_inflation=nan", "not a finite number"),
+            ("assumptions.cpi_inflation=1:2", "START:END:STEP"),
+        ] {
+            let e = Axis::parse(spec).expect_err(spec).to_string();
+            assert!(e.contains(needle) && e.contains(spec.split('=').next().unwrap_or(spec)), "{spec}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_grid_runs_every_combination_first_axis_slowest() {
+        let a = Axis::parse("assumptions.cpi_inflation=0.01,0.02").expect("parses");
+        let b = Axis::parse("assumptions.wage_growth_rural=0.05,0.06,0.07").expect("parses");
+        let g = grid(&[a.clone(), b.clone()]).expect("grid");
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[0], vec![0.01, 0.05]);
+        assert_eq!(g[2], vec![0.01, 0.07]);
+        assert_eq!(g[3], vec![0.02, 0.05]);
+        assert!(grid(&[]).is_err());
+        let many = Axis::parse("assumptions.cpi_inflation=0:0.5:0.001").expect("501 values");
+        assert!(grid(&[many.clone(), many]).expect_err("too many").to_string().contains("251001 points"));
+    }
+
+    #[test]
+    fn met_ranges_join_consecutive_points() {
+        let point = |met: bool| SweepPoint {
+            values: vec![0.0],
+            summary: PointSummary {
+                year: 2024,
+                urban_mean: 0.0,
+                rural_mean: 0.0,
+                ratio: 0.0,
+                urban_growth: 0.0,
+                rural_growth: 0.0,
+                gini: 0.0,
+                dibao_households: 0.0,
+                programme_cost: 0.0,
+                targets: vec![TargetResult {
+                    name: "t".into(),
+                    reached: Some(1.0),
+                    target: 1.0,
+                    met,
+                    margin: Some(0.0),
+                    probability: f64::from(u8::from(met)),
+                }],
+            },
+        };
+        let points: Vec<SweepPoint> = [false, true, true, false, true].into_iter().map(point).collect();
+        assert_eq!(met_ranges(&points), vec![vec![(1, 2), (4, 4)]]);
+    }
+}
