@@ -84,14 +84,28 @@ fn a_bad_value_fails_before_any_point_runs() {
         ("assumptions.urban_share=0.5,1.5", "assumptions.urban_share"),
         ("levers.dibao.grace_months=0,3.5", "grace_months"),
     ] {
-        let mut ran = 0;
+        let ran = std::sync::atomic::AtomicUsize::new(0);
         let e = sweep::run(&s, &[Axis::parse(spec).expect("parses")], |_, p| {
-            ran += 1;
+            ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             Projection::new(p).run()
         })
         .expect_err(spec)
         .to_string();
         assert!(e.contains(needle), "{spec}: {e}");
-        assert_eq!(ran, 0, "{spec}: checked before running");
+        assert_eq!(ran.into_inner(), 0, "{spec}: checked before running");
     }
+}
+
+#[test]
+fn points_side_by_side_give_the_results_of_points_one_after_the_other() {
+    let s = scenario();
+    let axes = [Axis::parse("levers.dibao.rural_threshold_per_month=450,600,750").expect("axis")];
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| (sweep::side_by_side(&s), run(&s, &axes)))
+    };
+    let (one_side, one) = on(1);
+    let (two_side, two) = on(2);
+    assert!(!one_side && two_side, "2,000 households are one block: side by side on 2 threads");
+    assert_eq!(one, two);
 }

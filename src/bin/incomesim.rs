@@ -519,14 +519,25 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
         vary.iter().map(|v| sweep::Axis::parse(v)).collect::<incomesim::Result<Vec<_>>>().map_err(Failure::Input)?;
     let s = load_scenario(path, options)?.scenario;
     warn_before_run(&s, "");
-    let points = sweep::scenarios(&s, &axes).map_err(Failure::Input)?;
+    // Every value checked before the first point runs.
+    let total = sweep::scenarios(&s, &axes).map_err(Failure::Input)?.len();
     let start = std::time::Instant::now();
-    let total = points.len();
-    let mut results = Vec::with_capacity(total);
-    for (i, (values, point)) in points.into_iter().enumerate() {
-        let outcome = project(options.projection(&point), &format!("point {}/{total}", i + 1))?;
-        results.push(sweep::SweepPoint { values, summary: sweep::PointSummary::of(&point, &outcome) });
-    }
+    let bar = if std::io::stderr().is_terminal() {
+        let style = ProgressStyle::with_template("sweep [{bar:40}] {pos}/{len} points, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        ProgressBar::new(total as u64).with_style(style)
+    } else {
+        ProgressBar::hidden()
+    };
+    // Calibration reads the profile and the seed, which no point changes: once for all.
+    let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
+    let results = sweep::run(&s, &axes, |_, point| {
+        let outcome = options.projection(point).run_with_generator(&generator);
+        bar.inc(1);
+        outcome
+    })
+    .map_err(Failure::from_run)?;
+    bar.finish_and_clear();
     let mut text = format!(
         "{} — sweep of {} ({} households, seed {}, {}–{}; last year shown)\n\n",
         s.name,

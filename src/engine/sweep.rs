@@ -11,13 +11,16 @@
 //! use incomesim::engine::{Projection, sweep};
 //! let s = incomesim::engine::Scenario::default_scenario()?;
 //! let axes = [sweep::Axis::parse("levers.dibao.rural_threshold_per_month=450:650:50")?];
-//! let points = sweep::run(&s, &axes, |_, s| Projection::new(s).run())?;
+//! // Calibration reads only the profile and the seed, which no point changes: once.
+//! let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed)?;
+//! let points = sweep::run(&s, &axes, |_, s| Projection::new(s).run_with_generator(&generator))?;
 //! for p in &points {
 //!     println!("{:?}: ratio {:.3}, targets met {}", p.values, p.summary.ratio, p.summary.targets_met());
 //! }
 //! # Ok::<(), incomesim::Error>(())
 //! ```
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::projection::{Outcome, ReformLever, Scenario};
@@ -299,22 +302,34 @@ pub fn scenarios(s: &Scenario, axes: &[Axis]) -> Result<Vec<(Vec<f64>, Scenario)
 
 /// Runs a sweep: every point's scenario (see [`scenarios`]) through `project`, which is
 /// given the point's index and scenario and runs it (`Projection::new(s).run()`, or
-/// with the caller's pilot, window and progress).
+/// with the caller's pilot and window). When one point cannot keep every thread busy
+/// (a population of fewer blocks of [`crate::generate::BLOCK`] households than
+/// threads: a city) the points run side by side, as many at a time as there are
+/// threads; the results are the same either way, in point order.
 ///
 /// # Errors
-/// As [`scenarios`], or the first error of `project`.
+/// As [`scenarios`], or the error of the first point that fails.
 pub fn run(
     s: &Scenario,
     axes: &[Axis],
-    mut project: impl FnMut(usize, &Scenario) -> Result<Outcome>,
+    project: impl Fn(usize, &Scenario) -> Result<Outcome> + Sync,
 ) -> Result<Vec<SweepPoint>> {
     let points = scenarios(s, axes)?;
-    let mut out = Vec::with_capacity(points.len());
-    for (i, (values, point)) in points.into_iter().enumerate() {
-        let outcome = project(i, &point)?;
-        out.push(SweepPoint { values, summary: PointSummary::of(&point, &outcome) });
+    let one = |(i, (values, point)): (usize, &(Vec<f64>, Scenario))| {
+        project(i, point)
+            .map(|outcome| SweepPoint { values: values.clone(), summary: PointSummary::of(point, &outcome) })
+    };
+    if side_by_side(s) {
+        points.par_iter().enumerate().map(one).collect()
+    } else {
+        points.iter().enumerate().map(one).collect()
     }
-    Ok(out)
+}
+
+/// Whether the points of a sweep of `s` run side by side: its population has fewer
+/// blocks than the pool has threads.
+pub fn side_by_side(s: &Scenario) -> bool {
+    s.households.div_ceil(crate::generate::BLOCK) < rayon::current_num_threads()
 }
 
 /// The sweep as CSV: a column per axis (its path), the summary's figures, then
