@@ -74,6 +74,12 @@ fn two_axes_run_every_combination_and_an_assumption_moves_the_baseline() {
         points[0].summary.rural_mean
     );
     assert!(points[1].summary.programme_cost > points[0].summary.programme_cost, "posts cost money");
+    assert!(points.iter().all(|p| p.summary.warnings.is_empty()), "2,000 posts are filled");
+    let many =
+        run(&scenario(), &[Axis::parse("levers.public_welfare_posts.posts_per_year=1000,90000000").expect("axis")]);
+    assert!(many[0].summary.warnings.is_empty());
+    assert_eq!(many[1].summary.warnings.len(), 1, "90 million posts cannot all be filled");
+    assert_eq!(many[1].summary.warnings[0].field, "levers.public_welfare_posts");
 }
 
 #[test]

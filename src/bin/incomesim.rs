@@ -398,10 +398,16 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
     Ok(loaded)
 }
 
-/// Runs a projection, with a progress bar on stderr when stderr is a terminal.
-fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
+/// Runs a projection (with `generator` when one is already calibrated on the
+/// scenario's profile and seed), with a progress bar on stderr when stderr is a
+/// terminal.
+fn project(projection: Projection, label: &str, generator: Option<&Generator>) -> Result<Outcome, Failure> {
+    let run = |p: &Projection| match generator {
+        Some(g) => p.run_with_generator(g),
+        None => p.run(),
+    };
     if !std::io::stderr().is_terminal() {
-        return projection.run().map_err(Failure::from_run);
+        return run(&projection).map_err(Failure::from_run);
     }
     let style = ProgressStyle::with_template("{prefix} {msg:<11} [{bar:40}] {pos}/{len}, {elapsed}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
@@ -412,7 +418,7 @@ fn project(projection: Projection, label: &str) -> Result<Outcome, Failure> {
         hook.set_length(p.total as u64);
         hook.set_position(p.done as u64);
     });
-    let outcome = projection.run();
+    let outcome = run(&projection);
     bar.finish_and_clear();
     outcome.map_err(Failure::from_run)
 }
@@ -442,7 +448,7 @@ fn run(
     if let Some(dir) = microdata {
         projection = projection.microdata(microdata_year.unwrap_or(s.last_year), dir);
     }
-    let outcome = project(projection, "run")?;
+    let outcome = project(projection, "run", None)?;
     say(&incomesim::engine::report::summary_table(&s, &outcome))?;
     let provenance = serde_json::json!({
         "crate_version": env!("CARGO_PKG_VERSION"),
@@ -491,8 +497,11 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     warn_before_run(&sa, &format!("{}: ", a.display()));
     warn_before_run(&sb, &format!("{}: ", b.display()));
     let start = std::time::Instant::now();
-    let oa = project(options.projection(&sa), "A")?;
-    let ob = project(options.projection(&sb), "B")?;
+    // Calibration reads the profile and the seed: once when both scenarios share them.
+    let ga = Generator::calibrate(&sa.profile, sa.seed).map_err(Failure::from_run)?;
+    let oa = project(options.projection(&sa), "A", Some(&ga))?;
+    let shared = sb.profile == sa.profile && sb.seed == sa.seed;
+    let ob = project(options.projection(&sb), "B", shared.then_some(&ga))?;
     let rows = comparison::rows(&oa, &ob);
     say(&comparison::table(a, b, (&sa, &oa), (&sb, &ob), &rows))?;
     std::fs::create_dir_all(&options.out)
@@ -572,6 +581,15 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
             m.programme_cost / 1e6,
             format!("{}/{}", m.targets_met(), m.targets.len())
         ));
+    }
+    let warned: Vec<&sweep::SweepPoint> = results.iter().filter(|p| !p.summary.warnings.is_empty()).collect();
+    if !warned.is_empty() {
+        text.push_str(&format!("\nwarnings at {} of {} points:\n", warned.len(), results.len()));
+        for p in warned {
+            for w in &p.summary.warnings {
+                text.push_str(&format!("  {}: {w}\n", point_values(&p.values)));
+            }
+        }
     }
     let ranges = sweep::met_ranges(&results);
     if !s.targets.is_empty() {

@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use super::projection::{Outcome, ReformLever, Scenario};
 use super::targets::TargetResult;
+use super::warnings::Warning;
 use crate::error::{Error, Result};
 use crate::policy::Dated;
 use crate::policy::registry::{self, BuildContext};
@@ -236,6 +237,9 @@ pub struct PointSummary {
     pub programme_cost: f64,
     /// Each target of the scenario, checked.
     pub targets: Vec<TargetResult>,
+    /// What only this point's results show (places left empty, a target not
+    /// evaluated): the run's warnings that the scenario's own do not already give.
+    pub warnings: Vec<Warning>,
 }
 
 impl PointSummary {
@@ -262,6 +266,7 @@ impl PointSummary {
             dibao_households: get(last, "all", "dibao_households"),
             programme_cost,
             targets: outcome.targets.clone(),
+            warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }
     }
 
@@ -332,7 +337,8 @@ pub fn side_by_side(s: &Scenario) -> bool {
     s.households.div_ceil(crate::generate::BLOCK) < rayon::current_num_threads()
 }
 
-/// The sweep as CSV: a column per axis (its path), the summary's figures, then
+/// The sweep as CSV: a column per axis (its path), the summary's figures (with the
+/// number of the point's warnings), then
 /// `reached` and `met` of each target (`target_N_reached`, `target_N_met`, N from 1 in
 /// the scenario's order).
 ///
@@ -355,6 +361,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         "programme_cost",
         "targets_met",
         "targets",
+        "warnings",
     ] {
         header.push(h.to_string());
     }
@@ -374,6 +381,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         row.push(s.programme_cost.to_string());
         row.push(s.targets_met().to_string());
         row.push(s.targets.len().to_string());
+        row.push(s.warnings.len().to_string());
         for t in &s.targets {
             row.push(t.reached.map_or_else(String::new, |x| x.to_string()));
             row.push(t.met.to_string());
@@ -463,6 +471,7 @@ mod tests {
                 gini: 0.0,
                 dibao_households: 0.0,
                 programme_cost: 0.0,
+                warnings: Vec::new(),
                 targets: vec![TargetResult {
                     name: "t".into(),
                     reached: Some(1.0),
