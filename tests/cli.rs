@@ -267,6 +267,12 @@ fn sweep_prints_a_row_per_point_writes_sweep_csv_and_refuses_bad_axes() {
     assert_eq!(rows.len(), 4, "header and three points");
     assert!(rows[1].starts_with("400,2022,") && rows[3].starts_with("600,2022,"), "{csv}");
     assert!(no_temporary_files(&out_dir));
+    for chart in ["sweep_ratio", "sweep_growth", "sweep_cost"] {
+        for ext in ["svg", "png"] {
+            let path = out_dir.join("charts").join(format!("{chart}.{ext}"));
+            assert!(std::fs::metadata(&path).is_ok_and(|m| m.len() > 1000), "{}", path.display());
+        }
+    }
     let missed = incomesim(&[
         "sweep",
         &scenario,

@@ -42,6 +42,18 @@ fn a_higher_rural_threshold_reaches_more_households_at_a_higher_cost() {
         // The urban dibao is not swept: urban income barely moves (alignment is the baseline's).
         assert!((b.urban_mean / a.urban_mean - 1.0).abs() < 0.002);
     }
+    // One-axis charts: the ratio with the scenario's ratio target as a level, growth,
+    // cost; each path has a point per value.
+    let axes = [Axis::parse("levers.dibao.rural_threshold_per_month=400,550,700,850").expect("axis")];
+    let charts = incomesim::report::sweep_charts::charts(&scenario(), &axes, &points);
+    let stems: Vec<&str> = charts.iter().map(|c| c.stem.as_str()).collect();
+    assert_eq!(stems, vec!["sweep_ratio", "sweep_growth", "sweep_cost"]);
+    assert_eq!(charts[0].series.len(), 2, "the ratio and its target");
+    assert_eq!(charts[0].series[1].points, vec![(400.0, 2.6), (850.0, 2.6)]);
+    assert_eq!(charts[0].series[0].points[3], (850.0, points[3].summary.ratio));
+    assert!(charts.iter().all(|c| c.circle_markers() >= 4));
+    let two = [axes[0].clone(), Axis::parse("assumptions.cpi_inflation=0.02").expect("axis")];
+    assert!(incomesim::report::sweep_charts::charts(&scenario(), &two, &points).is_empty(), "no charts of a grid");
     let ranges = sweep::met_ranges(&points);
     assert_eq!(ranges.len(), 1);
     for (i, p) in points.iter().enumerate() {

@@ -629,6 +629,10 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     let bytes = sweep::csv(&axes, &results).map_err(Failure::Output)?;
     incomesim::engine::output::write_atomic(&csv_path, &bytes).map_err(Failure::Output)?;
     eprintln!("wrote {}", csv_path.display());
+    let charts = incomesim::report::write_sweep_charts(&options.out, &s, &axes, &results).map_err(Failure::Output)?;
+    if !charts.is_empty() {
+        eprintln!("wrote {} charts to {}", charts.len(), options.out.join("charts").display());
+    }
     eprintln!("ran {total} points in {:.1}s", start.elapsed().as_secs_f64());
     // With --fail-on-missed-targets, a target that no point meets fails the sweep.
     let never = ranges.iter().filter(|r| r.is_empty()).count();

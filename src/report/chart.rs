@@ -7,8 +7,10 @@
 pub enum XAxis {
     /// Calendar years: x values are years, labelled as integers.
     Years,
-    /// A continuous scale (population share of a Lorenz curve, fiscal cost).
+    /// A continuous scale from zero (population share of a Lorenz curve, fiscal cost).
     Continuous,
+    /// A continuous scale over its values only (the values of a sweep).
+    Span,
     /// Named categories at x = 0, 1, 2, … (quintile groups, waterfall steps).
     Categories(Vec<String>),
 }

@@ -12,6 +12,7 @@ pub mod figures;
 pub mod font;
 pub mod html;
 pub mod render;
+pub mod sweep_charts;
 
 use std::path::{Path, PathBuf};
 
@@ -39,8 +40,13 @@ pub struct RenderedChart {
 /// # Errors
 /// [`Error::InvalidRequest`] naming a chart that could not be drawn.
 pub fn render_charts(scenario: &Scenario, outcome: &Outcome) -> Result<Vec<RenderedChart>> {
+    render_all(figures::charts(scenario, outcome))
+}
+
+/// Draws charts as SVG and PNG, in parallel.
+fn render_all(charts: Vec<Chart>) -> Result<Vec<RenderedChart>> {
     font::register()?;
-    figures::charts(scenario, outcome)
+    charts
         .into_par_iter()
         .map(|chart| Ok(RenderedChart { svg: render::svg(&chart)?, png: render::png(&chart)?, chart }))
         .collect()
@@ -60,21 +66,49 @@ pub fn write_report(
     provenance: &serde_json::Value,
 ) -> Result<Vec<PathBuf>> {
     let charts = render_charts(scenario, outcome)?;
+    let mut written = write_charts(dir, &charts)?;
+    let page = html::report(scenario, outcome, provenance, &charts, &utc_now());
+    let path = dir.join("report.html");
+    write_atomic(&path, page.as_bytes())?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Writes `dir/charts/<chart>.svg` and `.png` of each chart, atomically; returns
+/// their paths.
+///
+/// # Errors
+/// [`Error::Io`] naming the folder or file that could not be written.
+fn write_charts(dir: &Path, charts: &[RenderedChart]) -> Result<Vec<PathBuf>> {
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|source| Error::Io { path: chart_dir.clone(), source })?;
     let mut written = Vec::new();
-    for c in &charts {
+    for c in charts {
         for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
             let path = chart_dir.join(format!("{}.{ext}", c.chart.stem));
             write_atomic(&path, bytes)?;
             written.push(path);
         }
     }
-    let page = html::report(scenario, outcome, provenance, &charts, &utc_now());
-    let path = dir.join("report.html");
-    write_atomic(&path, page.as_bytes())?;
-    written.push(path);
     Ok(written)
+}
+
+/// Draws the charts of a one-axis sweep ([`sweep_charts::charts`]) and writes them as
+/// `dir/charts/sweep_*.svg` and `.png`; returns their paths (none for two axes).
+///
+/// # Errors
+/// As [`write_report`].
+pub fn write_sweep_charts(
+    dir: &Path,
+    scenario: &Scenario,
+    axes: &[crate::engine::sweep::Axis],
+    points: &[crate::engine::sweep::SweepPoint],
+) -> Result<Vec<PathBuf>> {
+    let charts = sweep_charts::charts(scenario, axes, points);
+    if charts.is_empty() {
+        return Ok(Vec::new());
+    }
+    write_charts(dir, &render_all(charts)?)
 }
 
 /// The report's run date as `YYYY-MM-DD HH:MM UTC`: the current time, or the time in

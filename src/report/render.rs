@@ -148,6 +148,10 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
             (a - 0.3, b + 0.3)
         }
         XAxis::Continuous if lorenz => (0.0, 1.0),
+        XAxis::Span => {
+            let (a, b) = chart.x_extent().unwrap_or((0.0, 1.0));
+            padded(a, b, 0.04)
+        }
         XAxis::Continuous => {
             let (a, b) = with_zero(chart.x_extent().unwrap_or((0.0, 1.0)));
             let (pa, pb) = padded(a, b, 0.1);
@@ -174,7 +178,7 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
     let x_format = |x: &f64| match &chart.x_axis {
         XAxis::Years if (x - x.round()).abs() < 1e-6 => format!("{}", x.round()),
         XAxis::Years | XAxis::Categories(_) => String::new(),
-        XAxis::Continuous => chart.x_format.format(*x),
+        XAxis::Continuous | XAxis::Span => chart.x_format.format(*x),
     };
     let y_format = |y: &f64| chart.y_format.format(*y);
     let mut mesh = c.configure_mesh();
@@ -190,7 +194,7 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
     match &chart.x_axis {
         XAxis::Years => mesh.x_labels(years.min(12)),
         XAxis::Categories(_) => mesh.disable_x_mesh().x_labels(0),
-        XAxis::Continuous => mesh.x_labels(10),
+        XAxis::Continuous | XAxis::Span => mesh.x_labels(10),
     };
     mesh.draw()?;
     if (bars || labelled) && y0 < 0.0 && y1 > 0.0 {
