@@ -296,6 +296,38 @@ fn sweep_prints_a_row_per_point_writes_sweep_csv_and_refuses_bad_axes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn solve_finds_the_crossing_writes_solve_csv_and_refuses_an_unknown_target() {
+    let dir = scratch("solve");
+    // Rural growth of at least 20% in 2022: met with a high rural dibao threshold, not a low one.
+    let scenario = quick_scenario(&dir, "solve", 500, 0.2);
+    let out_dir = dir.join("out");
+    let out_arg = out_dir.to_str().expect("utf-8");
+    let args = |range: &'static str, target: &'static str| {
+        vec!["solve", scenario.as_str(), "--vary", range, "--target", target, "--out", out_arg]
+    };
+    let out = incomesim(&args("levers.dibao.rural_threshold_per_month=100:3000", "rural growth"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("is met at levers.dibao.rural_threshold_per_month = "), "{text}");
+    let csv = std::fs::read_to_string(out_dir.join("solve.csv")).expect("solve.csv");
+    let values: Vec<f64> =
+        csv.lines().skip(1).map(|l| l.split(',').next().unwrap_or("").parse().expect("value")).collect();
+    assert!(values.len() >= 3 && values.windows(2).all(|w| w[0] < w[1]), "runs by value: {values:?}");
+    assert_eq!((values[0], values[values.len() - 1]), (100.0, 3000.0));
+
+    let unknown = incomesim(&args("levers.dibao.rural_threshold_per_month=100:3000", "rural grow"));
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("`rural growth`"));
+    // A range that cannot reach it, with --fail-on-missed-targets: exit 3.
+    let mut never = args("levers.dibao.rural_threshold_per_month=0:1", "1");
+    never.push("--fail-on-missed-targets");
+    let missed = incomesim(&never);
+    assert_eq!(missed.status.code(), Some(3), "{}", String::from_utf8_lossy(&missed.stdout));
+    assert!(String::from_utf8_lossy(&missed.stdout).contains("missed at both ends"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("incomesim-cli-{name}-{}", std::process::id()));

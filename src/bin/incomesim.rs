@@ -151,6 +151,29 @@ enum Command {
         #[command(flatten)]
         options: RunOptions,
     },
+    /// Finds the value of one lever parameter or baseline assumption at which a target
+    /// of the scenario starts to be met, by bisection between two values: runs both
+    /// ends, then halves the range until it is narrower than the tolerance. Prints
+    /// every run and the crossing; writes solve.csv (the runs, by value) to --out.
+    #[command(after_help = EXIT_CODES)]
+    Solve {
+        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        scenario: Option<PathBuf>,
+        /// The value to solve for and the range to search: `levers.NAME.PARAMETER=LOW:HIGH`
+        /// or `assumptions.NAME=LOW:HIGH`.
+        #[arg(long = "vary", value_name = "PATH=LOW:HIGH")]
+        vary: String,
+        /// The target: its name or its number (from 1, in the scenario's order).
+        #[arg(long)]
+        target: String,
+        /// Stop when the crossing is bracketed this closely, in the value's unit
+        /// (default: the range / 256). Whole-number ends and a tolerance of at least 1
+        /// try whole numbers only.
+        #[arg(long)]
+        tolerance: Option<f64>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
     /// Benchmarks the engine on the default scenario with every lever of the registry
     /// on (every dibao rule too), through the same code as `run`: household-years per
     /// second for generation, a one-year projection and the full scenario, and the
@@ -291,6 +314,9 @@ fn main() -> ExitCode {
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
         Command::Sweep { scenario, vary, options } => sweep(scenario.as_deref(), &vary, &options),
+        Command::Solve { scenario, vary, target, tolerance, options } => {
+            solve(scenario.as_deref(), &vary, &target, tolerance, &options)
+        }
         Command::Check { scenario, strict } => check(&scenario, strict),
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
@@ -638,6 +664,121 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     let never = ranges.iter().filter(|r| r.is_empty()).count();
     if options.fail_on_missed_targets && never > 0 {
         return Err(Failure::TargetsMissed { missed: never, total: s.targets.len() });
+    }
+    Ok(())
+}
+
+/// `incomesim solve`.
+fn solve(
+    path: Option<&Path>,
+    vary: &str,
+    target: &str,
+    tolerance: Option<f64>,
+    options: &RunOptions,
+) -> Result<(), Failure> {
+    use incomesim::engine::solve::{Solution, SolveRequest, solve};
+    use incomesim::engine::sweep;
+    use incomesim::report::chart::thousands;
+    use_threads(options.threads)?;
+    let s = load_scenario(path, options)?.scenario;
+    let request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
+    warn_before_run(&s, "");
+    let t = &s.targets[request.target];
+    let start = std::time::Instant::now();
+    let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
+    let solved = solve(&s, &request, |point| {
+        let outcome = options.projection(point).run_with_generator(&generator);
+        if std::io::stderr().is_terminal() {
+            eprint!(".");
+        }
+        outcome
+    })
+    .map_err(Failure::from_run)?;
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+    let field = request.field.path();
+    let mut text = format!(
+        "{} — solving {field} in {}..{} for target {} `{}` ({} households, seed {}, {}–{})\n\n",
+        s.name,
+        request.low,
+        request.high,
+        request.target + 1,
+        t.name,
+        s.households,
+        s.seed,
+        s.profile.base_year,
+        s.last_year
+    );
+    let w = short_name(&field).len().max(10);
+    text.push_str(&format!(
+        "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7} {:>12}\n",
+        "run",
+        short_name(&field),
+        "reached",
+        "met",
+        "urban",
+        "rural",
+        "ratio",
+        "cost, mln"
+    ));
+    for (i, p) in solved.runs.iter().enumerate() {
+        let r = &p.summary.targets[request.target];
+        text.push_str(&format!(
+            "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7.3} {:>12.1}\n",
+            i + 1,
+            p.values[0],
+            r.reached.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}")),
+            if r.met { "yes" } else { "no" },
+            thousands(p.summary.urban_mean),
+            thousands(p.summary.rural_mean),
+            p.summary.ratio,
+            p.summary.programme_cost / 1e6
+        ));
+    }
+    let reached = |p: &sweep::SweepPoint| {
+        p.summary.targets[request.target].reached.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"))
+    };
+    text.push('\n');
+    text.push_str(&match &solved.solution {
+        Solution::Crossing { met, missed } => format!(
+            "`{}` (target {:.4}) is met at {field} = {} (reached {}) and missed at {} (reached {}): the crossing lies \
+             between them. At {}: urban {}, rural {}, ratio {:.3}, levers' cost {:.1} million yuan in {}.\n",
+            t.name,
+            t.value,
+            met.values[0],
+            reached(met),
+            missed.values[0],
+            reached(missed),
+            met.values[0],
+            thousands(met.summary.urban_mean),
+            thousands(met.summary.rural_mean),
+            met.summary.ratio,
+            met.summary.programme_cost / 1e6,
+            s.last_year
+        ),
+        Solution::MetThroughout => format!(
+            "`{}` is met at both ends ({} and {}): widen the range downwards to find where it stops being met.\n",
+            t.name, request.low, request.high
+        ),
+        Solution::MissedThroughout => format!(
+            "`{}` is missed at both ends ({} and {}): no value of {field} in this range meets it.\n",
+            t.name, request.low, request.high
+        ),
+    });
+    say(&text)?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
+    let mut by_value = solved.runs.clone();
+    by_value.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
+    let axis = sweep::Axis { field: request.field.clone(), values: by_value.iter().map(|p| p.values[0]).collect() };
+    let csv_path = options.out.join("solve.csv");
+    let bytes = sweep::csv(&[axis], &by_value).map_err(Failure::Output)?;
+    incomesim::engine::output::write_atomic(&csv_path, &bytes).map_err(Failure::Output)?;
+    eprintln!("wrote {}", csv_path.display());
+    eprintln!("ran {} projections in {:.1}s", solved.runs.len(), start.elapsed().as_secs_f64());
+    if options.fail_on_missed_targets && solved.solution == Solution::MissedThroughout {
+        return Err(Failure::TargetsMissed { missed: 1, total: 1 });
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod output;
 pub mod projection;
 pub mod report;
 pub mod shapley;
+pub mod solve;
 pub mod stream;
 pub mod sweep;
 pub mod targets;

@@ -80,13 +80,15 @@ impl Axis {
         let bad = |problem: String| Error::InvalidRequest(format!("sweep axis `{spec}`: {problem}"));
         let (path, values) =
             spec.split_once('=').ok_or_else(|| bad("expected PATH=START:END:STEP or PATH=V1,V2,… (no `=`)".into()))?;
-        let field = parse_path(path.trim()).map_err(bad)?;
+        let field = parse_field(path.trim()).map_err(bad)?;
         let values = parse_values(values.trim()).map_err(bad)?;
         Ok(Axis { field, values })
     }
 }
 
-fn parse_path(path: &str) -> std::result::Result<SweepField, String> {
+/// The field a path names (`levers.NAME.PARAMETER`, `assumptions.NAME`), or what is
+/// wrong with it.
+pub(crate) fn parse_field(path: &str) -> std::result::Result<SweepField, String> {
     let parts: Vec<&str> = path.split('.').collect();
     match parts.as_slice() {
         ["levers", lever, parameter] => {
@@ -112,7 +114,8 @@ fn parse_path(path: &str) -> std::result::Result<SweepField, String> {
     }
 }
 
-fn number(text: &str) -> std::result::Result<f64, String> {
+/// A finite number, or what is wrong with the text.
+pub(crate) fn parse_number(text: &str) -> std::result::Result<f64, String> {
     let x: f64 = text.trim().parse().map_err(|_| format!("`{}` is not a number", text.trim()))?;
     if x.is_finite() { Ok(x) } else { Err(format!("`{}` is not a finite number", text.trim())) }
 }
@@ -123,7 +126,7 @@ fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
         let [start, end, step] = parts.as_slice() else {
             return Err(format!("`{text}`: a range is START:END:STEP"));
         };
-        let (start, end, step) = (number(start)?, number(end)?, number(step)?);
+        let (start, end, step) = (parse_number(start)?, parse_number(end)?, parse_number(step)?);
         if step <= 0.0 {
             return Err(format!("the step {step} must be positive"));
         }
@@ -137,7 +140,7 @@ fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
         }
         (0..count as usize).map(|i| round_decimal(start + i as f64 * step)).collect()
     } else {
-        text.split(',').map(number).collect::<std::result::Result<Vec<f64>, String>>()?
+        text.split(',').map(parse_number).collect::<std::result::Result<Vec<f64>, String>>()?
     };
     if values.is_empty() {
         return Err("no values".into());

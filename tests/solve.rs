@@ -1,0 +1,111 @@
+//! Solving for the value at which a target starts to be met.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use incomesim::engine::solve::{MAX_SOLVE_RUNS, Solution, SolveRequest, solve};
+use incomesim::engine::{Projection, Scenario};
+use incomesim::scenario::parse_str;
+
+/// Liupanshui to 2023 with a rural dibao lever and one ratio target (at most `ratio`).
+fn scenario(ratio: f64) -> Scenario {
+    let text = format!(
+        "name = \"solve\"\nregion = \"liupanshui-2021\"\nhouseholds = 2000\nlast_year = 2023\n\
+         [levers.dibao]\nrural_threshold_per_month = 500\n\
+         [[targets]]\nname = \"ratio\"\ngroup = \"all\"\nindicator = \"urban_rural_ratio\"\n\
+         measure = \"level\"\nyear = 2023\nvalue = {ratio}\ncomparison = {{ kind = \"at_most\" }}\n"
+    );
+    parse_str(&text, "solve.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a point with the population calibrated once (every scenario here shares the
+/// profile and the seed).
+fn run(s: &Scenario) -> incomesim::Result<incomesim::engine::Outcome> {
+    static GENERATOR: std::sync::OnceLock<incomesim::generate::Generator> = std::sync::OnceLock::new();
+    let generator =
+        GENERATOR.get_or_init(|| incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates"));
+    Projection::new(s).run_with_generator(generator)
+}
+
+#[test]
+fn the_crossing_is_bracketed_within_the_tolerance_and_agrees_with_a_plain_run() {
+    // The ratio at the scenario's 500 yuan; the target asks a little less.
+    let s = scenario(2.6);
+    let plain = run(&s).expect("runs");
+    let at_500 = plain.reform.lookup(2023, "all", "urban_rural_ratio").expect("ratio");
+    let s = scenario(at_500 - 0.01);
+    let request = SolveRequest::parse(&s, "levers.dibao.rural_threshold_per_month=300:1500", "ratio", Some(1.0))
+        .expect("request");
+    let solved = solve(&s, &request, run).expect("solves");
+    let Solution::Crossing { met, missed } = &solved.solution else { panic!("{:?}", solved.solution) };
+    let (m, x) = (met.values[0], missed.values[0]);
+    assert!(m > x && m - x <= 1.0, "met at {m}, missed at {x}: a higher threshold lowers the ratio");
+    assert!(m > 500.0, "more than the scenario's own threshold is needed");
+    assert!(met.summary.targets[0].met && !missed.summary.targets[0].met);
+    assert!(met.summary.ratio <= at_500 - 0.01 && missed.summary.ratio > at_500 - 0.01);
+    assert!(solved.runs.len() <= 14, "about log2(1200) runs: {}", solved.runs.len());
+    assert!(solved.runs.iter().all(|p| p.values[0].fract() == 0.0), "whole numbers only");
+    // The same point run on its own gives the same figures.
+    let mut again = s.clone();
+    again.shapley = false;
+    incomesim::engine::sweep::set(
+        &mut again,
+        &incomesim::engine::sweep::Axis::parse("levers.dibao.rural_threshold_per_month=1").expect("axis").field,
+        m,
+    )
+    .expect("set");
+    let direct = run(&again).expect("runs");
+    assert_eq!(direct.reform.lookup(2023, "all", "urban_rural_ratio"), Some(met.summary.ratio));
+}
+
+#[test]
+fn a_target_met_or_missed_at_both_ends_says_so_after_two_runs() {
+    for (ratio, expected) in [(9.0, Solution::MetThroughout), (1.0, Solution::MissedThroughout)] {
+        let s = scenario(ratio);
+        let request =
+            SolveRequest::parse(&s, "levers.dibao.rural_threshold_per_month=300:900", "1", None).expect("request");
+        let solved = solve(&s, &request, run).expect("solves");
+        assert_eq!(solved.solution, expected);
+        assert_eq!(solved.runs.len(), 2);
+    }
+}
+
+#[test]
+fn a_rate_is_bisected_to_the_tolerance_and_the_runs_are_capped() {
+    let s = scenario(2.5);
+    let request =
+        SolveRequest::parse(&s, "assumptions.wage_growth_rural=0:0.4", "ratio", Some(0.002)).expect("request");
+    let solved = solve(&s, &request, run).expect("solves");
+    let Solution::Crossing { met, missed } = &solved.solution else { panic!("{:?}", solved.solution) };
+    assert!((met.values[0] - missed.values[0]).abs() <= 0.002);
+    assert!(met.values[0] > missed.values[0], "faster rural wage growth lowers the ratio");
+    let tiny = SolveRequest { tolerance: 1e-15, ..request };
+    assert_eq!(solve(&s, &tiny, run).expect("solves").runs.len(), MAX_SOLVE_RUNS);
+}
+
+#[test]
+fn bad_requests_are_refused_before_anything_runs() {
+    let s = scenario(2.5);
+    for (range, target, tolerance, needle) in [
+        ("levers.dibao.rural_threshold_per_month=900:300", "1", None, "above the low end"),
+        ("levers.dibao.rural_threshold_per_month=300", "1", None, "LOW:HIGH"),
+        ("levers.dibao.rural_threshold_per_month", "1", None, "no `=`"),
+        ("levers.dibao.rural_treshold_per_month=1:2", "1", None, "did you mean"),
+        ("levers.dibao.rural_threshold_per_month=300:900", "2", None, "its targets, by number from 1: `ratio`"),
+        ("levers.dibao.rural_threshold_per_month=300:900", "rati", None, "no such target"),
+        ("levers.dibao.rural_threshold_per_month=300:900", "1", Some(0.0), "--tolerance"),
+        ("levers.dibao.rural_threshold_per_month=300:900", "1", Some(f64::NAN), "--tolerance"),
+    ] {
+        let e = SolveRequest::parse(&s, range, target, tolerance).expect_err(range).to_string();
+        assert!(e.contains(needle), "{range} {target}: {e}");
+    }
+    let ran = AtomicUsize::new(0);
+    let request = SolveRequest::parse(&s, "levers.dibao.rural_threshold_per_month=-50:900", "1", None).expect("parses");
+    let e = solve(&s, &request, |p| {
+        ran.fetch_add(1, Ordering::SeqCst);
+        run(p)
+    })
+    .expect_err("a negative threshold")
+    .to_string();
+    assert!(e.contains("rural_threshold_per_month"), "{e}");
+    assert_eq!(ran.into_inner(), 0);
+}
