@@ -84,9 +84,9 @@ pub enum Solution {
     /// closest to the crossing (within the tolerance of each other).
     Crossing {
         /// The run nearest the crossing at which the target is met.
-        met: SweepPoint,
+        met: Box<SweepPoint>,
         /// The run nearest the crossing at which it is missed.
-        missed: SweepPoint,
+        missed: Box<SweepPoint>,
     },
     /// Met at both ends: the whole range meets it (as far as the ends tell).
     MetThroughout,
@@ -143,7 +143,7 @@ pub fn solve(s: &Scenario, request: &SolveRequest, project: impl Fn(&Scenario) -
                 }
             }
             let (met_point, missed) = if met(&low) { (low, high) } else { (high, low) };
-            Solution::Crossing { met: met_point, missed }
+            Solution::Crossing { met: Box::new(met_point), missed: Box::new(missed) }
         }
     };
     Ok(Solved { solution, runs })
