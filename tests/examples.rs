@@ -43,12 +43,13 @@ fn arguments(name: &str) -> &'static [&'static str] {
         "calibrate_region" => &["liupanshui-2021", "20000"],
         "backtest" | "run_scenario" | "custom_levers" | "compare_dibao_rules" => &["2000"],
         "dibao_sweep" => &["3000"],
+        "what_it_takes" => &["2000"],
         _ => &[],
     }
 }
 
 /// Examples run by their own tests below, which also check what they print.
-const CHECKED_APART: [&str; 2] = ["dibao_sweep", "compare_dibao_rules"];
+const CHECKED_APART: [&str; 3] = ["dibao_sweep", "compare_dibao_rules", "what_it_takes"];
 
 #[test]
 fn every_example_runs() {
@@ -98,4 +99,19 @@ fn compare_dibao_rules_prints_every_year_for_both_rules() {
     assert_eq!(rows[0][1], rows[0][2]);
     // Disregarding the basic pension and indexing the thresholds widens the caseload.
     assert!(rows[3][2] > rows[3][1] && rows[3][4] > rows[3][3], "{text}");
+}
+
+#[test]
+fn what_it_takes_answers_every_target_of_the_plan() {
+    let text = run("what_it_takes", arguments("what_it_takes"));
+    let scenario = incomesim::engine::Scenario::default_scenario().expect("default scenario");
+    for t in &scenario.targets {
+        let line =
+            text.lines().find(|l| l.starts_with(t.name.as_str())).unwrap_or_else(|| panic!("{}:\n{text}", t.name));
+        let answers = ["met from", "met up to", "met at any", "not within"];
+        assert!(answers.iter().any(|a| line.contains(a)), "{line}");
+    }
+    // The plan's rural growth target needs more than its own dibao threshold on its own.
+    let rural = text.lines().find(|l| l.starts_with("rural income at least +12%")).expect("rural target");
+    assert!(rural.contains("met from") || rural.contains("not within 3,000"), "{rural}");
 }
