@@ -127,3 +127,16 @@ fn points_side_by_side_give_the_results_of_points_one_after_the_other() {
     assert!(!one_side && two_side, "2,000 households are one block: side by side on 2 threads");
     assert_eq!(one, two);
 }
+
+#[test]
+fn sweeping_a_parameter_whose_switch_is_off_is_a_warning() {
+    let s = scenario();
+    let inert =
+        sweep::scenarios(&s, &[Axis::parse("levers.dibao.sanction_cut_share=0,0.5,1").expect("axis")]).expect("points");
+    let added = sweep::added_warnings(&s, inert.iter().map(|(_, p)| p));
+    assert_eq!(added.len(), 1, "once, not once per point: {added:?}");
+    assert_eq!(added[0].field, "levers.dibao.sanction_cut_share");
+    let active = sweep::scenarios(&s, &[Axis::parse("levers.dibao.rural_threshold_per_month=400,600").expect("axis")])
+        .expect("points");
+    assert!(sweep::added_warnings(&s, active.iter().map(|(_, p)| p)).is_empty());
+}

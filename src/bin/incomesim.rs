@@ -555,7 +555,12 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     let s = load_scenario(path, options)?.scenario;
     warn_before_run(&s, "");
     // Every value checked before the first point runs.
-    let total = sweep::scenarios(&s, &axes).map_err(Failure::Input)?.len();
+    let points = sweep::scenarios(&s, &axes).map_err(Failure::Input)?;
+    for w in sweep::added_warnings(&s, points.iter().map(|(_, p)| p)) {
+        eprintln!("warning: {w}");
+    }
+    let total = points.len();
+    drop(points);
     let start = std::time::Instant::now();
     let bar = if std::io::stderr().is_terminal() {
         let style = ProgressStyle::with_template("sweep [{bar:40}] {pos}/{len} points, {elapsed}")
@@ -683,6 +688,12 @@ fn solve(
     let s = load_scenario(path, options)?.scenario;
     let request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
     warn_before_run(&s, "");
+    // What setting the value adds (a parameter whose switch is off does nothing).
+    let mut at_low = s.clone();
+    sweep::set(&mut at_low, &request.field, request.low).map_err(Failure::Input)?;
+    for w in sweep::added_warnings(&s, [&at_low]) {
+        eprintln!("warning: {w}");
+    }
     let t = &s.targets[request.target];
     let start = std::time::Instant::now();
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;

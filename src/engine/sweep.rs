@@ -308,6 +308,22 @@ pub fn scenarios(s: &Scenario, axes: &[Axis]) -> Result<Vec<(Vec<f64>, Scenario)
         .collect()
 }
 
+/// The warnings the points' scenarios have and `s` has not (a swept parameter that
+/// acts only with a switch that is off), each once, in point order.
+pub fn added_warnings<'a>(s: &Scenario, points: impl IntoIterator<Item = &'a Scenario>) -> Vec<Warning> {
+    let mut seen = s.warnings();
+    let mut out = Vec::new();
+    for point in points {
+        for w in point.warnings() {
+            if !seen.contains(&w) {
+                seen.push(w.clone());
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
 /// Runs a sweep: every point's scenario (see [`scenarios`]) through `project`, which is
 /// given the point's index and scenario and runs it (`Projection::new(s).run()`, or
 /// with the caller's pilot and window). When one point cannot keep every thread busy
