@@ -542,7 +542,6 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
 /// `incomesim sweep`.
 fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(), Failure> {
     use incomesim::engine::sweep;
-    use incomesim::report::chart::thousands;
     if vary.len() > 2 {
         return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
             "--vary: {} axes; a sweep takes one or two",
@@ -578,82 +577,7 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     })
     .map_err(Failure::from_run)?;
     bar.finish_and_clear();
-    let mut text = format!(
-        "{} — sweep of {} ({} households, seed {}, {}–{}; last year shown)\n\n",
-        s.name,
-        axes.iter().map(|a| a.field.path()).collect::<Vec<_>>().join(" × "),
-        s.households,
-        s.seed,
-        s.profile.base_year,
-        s.last_year
-    );
-    let widths: Vec<usize> = axes.iter().map(|a| short_name(&a.field.path()).len().max(10)).collect();
-    for (a, w) in axes.iter().zip(&widths) {
-        text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
-    }
-    text.push_str(&format!(
-        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8}\n",
-        "urban", "rural", "ratio", "urban/yr", "rural/yr", "Gini", "dibao hh", "cost, mln", "targets"
-    ));
-    for p in &results {
-        for (v, w) in p.values.iter().zip(&widths) {
-            text.push_str(&format!("{v:>w$} "));
-        }
-        let m = &p.summary;
-        text.push_str(&format!(
-            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>8}\n",
-            thousands(m.urban_mean),
-            thousands(m.rural_mean),
-            m.ratio,
-            100.0 * m.urban_growth,
-            100.0 * m.rural_growth,
-            m.gini,
-            thousands(m.dibao_households),
-            m.programme_cost / 1e6,
-            format!("{}/{}", m.targets_met(), m.targets.len())
-        ));
-    }
-    let warned: Vec<&sweep::SweepPoint> = results.iter().filter(|p| !p.summary.warnings.is_empty()).collect();
-    if !warned.is_empty() {
-        text.push_str(&format!("\nwarnings at {} of {} points:\n", warned.len(), results.len()));
-        for p in warned {
-            for w in &p.summary.warnings {
-                text.push_str(&format!("  {}: {w}\n", point_values(&p.values)));
-            }
-        }
-    }
-    let ranges = sweep::met_ranges(&results);
-    if !s.targets.is_empty() {
-        text.push_str("\ntargets met at:\n");
-        for (t, r) in s.targets.iter().zip(&ranges) {
-            let points: usize = r.iter().map(|(a, b)| b - a + 1).sum();
-            let at = if r.is_empty() {
-                "no point of the sweep".to_string()
-            } else {
-                format!("{points} of {} points: ", results.len())
-                    + &r.iter()
-                        .map(|&(a, b)| {
-                            let show = |i: usize| point_values(&results[i].values);
-                            if a == b { show(a) } else { format!("{} to {}", show(a), show(b)) }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-            };
-            text.push_str(&format!("  {:<56} {at}\n", t.name));
-        }
-        let all: Vec<usize> =
-            (0..results.len()).filter(|&i| results[i].summary.targets_met() == s.targets.len()).collect();
-        text.push_str(&match all.first() {
-            Some(&i) => format!(
-                "every target is met at {} of {} points, first at {}\n",
-                all.len(),
-                results.len(),
-                point_values(&results[i].values)
-            ),
-            None => "no point of the sweep meets every target\n".to_string(),
-        });
-    }
-    say(&text)?;
+    say(&incomesim::engine::report::sweep_table(&s, &axes, &results))?;
     std::fs::create_dir_all(&options.out)
         .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
     let csv_path = options.out.join("sweep.csv");
@@ -666,7 +590,7 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     }
     eprintln!("ran {total} points in {:.1}s", start.elapsed().as_secs_f64());
     // With --fail-on-missed-targets, a target that no point meets fails the sweep.
-    let never = ranges.iter().filter(|r| r.is_empty()).count();
+    let never = sweep::met_ranges(&results).iter().filter(|r| r.is_empty()).count();
     if options.fail_on_missed_targets && never > 0 {
         return Err(Failure::TargetsMissed { missed: never, total: s.targets.len() });
     }
@@ -683,7 +607,6 @@ fn solve(
 ) -> Result<(), Failure> {
     use incomesim::engine::solve::{Solution, SolveRequest, solve};
     use incomesim::engine::sweep;
-    use incomesim::report::chart::thousands;
     use_threads(options.threads)?;
     let s = load_scenario(path, options)?.scenario;
     let request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
@@ -694,7 +617,6 @@ fn solve(
     for w in sweep::added_warnings(&s, [&at_low]) {
         eprintln!("warning: {w}");
     }
-    let t = &s.targets[request.target];
     let start = std::time::Instant::now();
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
     let solved = solve(&s, &request, |point| {
@@ -708,76 +630,7 @@ fn solve(
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
-    let field = request.field.path();
-    let mut text = format!(
-        "{} — solving {field} in {}..{} for target {} `{}` ({} households, seed {}, {}–{})\n\n",
-        s.name,
-        request.low,
-        request.high,
-        request.target + 1,
-        t.name,
-        s.households,
-        s.seed,
-        s.profile.base_year,
-        s.last_year
-    );
-    let w = short_name(&field).len().max(10);
-    text.push_str(&format!(
-        "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7} {:>12}\n",
-        "run",
-        short_name(&field),
-        "reached",
-        "met",
-        "urban",
-        "rural",
-        "ratio",
-        "cost, mln"
-    ));
-    for (i, p) in solved.runs.iter().enumerate() {
-        let r = &p.summary.targets[request.target];
-        text.push_str(&format!(
-            "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7.3} {:>12.1}\n",
-            i + 1,
-            p.values[0],
-            r.reached.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}")),
-            if r.met { "yes" } else { "no" },
-            thousands(p.summary.urban_mean),
-            thousands(p.summary.rural_mean),
-            p.summary.ratio,
-            p.summary.programme_cost / 1e6
-        ));
-    }
-    let reached = |p: &sweep::SweepPoint| {
-        p.summary.targets[request.target].reached.map_or_else(|| "n/a".to_string(), |x| format!("{x:.4}"))
-    };
-    text.push('\n');
-    text.push_str(&match &solved.solution {
-        Solution::Crossing { met, missed } => format!(
-            "`{}` (target {:.4}) is met at {field} = {} (reached {}) and missed at {} (reached {}): the crossing lies \
-             between them. At {}: urban {}, rural {}, ratio {:.3}, levers' cost {:.1} million yuan in {}.\n",
-            t.name,
-            t.value,
-            met.values[0],
-            reached(met),
-            missed.values[0],
-            reached(missed),
-            met.values[0],
-            thousands(met.summary.urban_mean),
-            thousands(met.summary.rural_mean),
-            met.summary.ratio,
-            met.summary.programme_cost / 1e6,
-            s.last_year
-        ),
-        Solution::MetThroughout => format!(
-            "`{}` is met at both ends ({} and {}): widen the range downwards to find where it stops being met.\n",
-            t.name, request.low, request.high
-        ),
-        Solution::MissedThroughout => format!(
-            "`{}` is missed at both ends ({} and {}): no value of {field} in this range meets it.\n",
-            t.name, request.low, request.high
-        ),
-    });
-    say(&text)?;
+    say(&incomesim::engine::report::solve_table(&s, &request, &solved))?;
     std::fs::create_dir_all(&options.out)
         .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
     let mut by_value = solved.runs.clone();
@@ -792,16 +645,6 @@ fn solve(
         return Err(Failure::TargetsMissed { missed: 1, total: 1 });
     }
     Ok(())
-}
-
-/// A point's values as `600` or `600, 0.05`.
-fn point_values(values: &[f64]) -> String {
-    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
-/// The last part of a field path, for a column heading.
-fn short_name(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
 }
 
 /// `incomesim check`.

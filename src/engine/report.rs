@@ -1,7 +1,10 @@
 //! Text summaries of a projection for the terminal.
 
 use super::projection::{Outcome, Scenario};
+use super::solve::{Solution, SolveRequest, Solved};
+use super::sweep::{self, Axis, SweepPoint};
 use crate::indicators::Group;
+use crate::report::chart::thousands;
 
 /// The year-by-year table of urban and rural income, growth and their ratio under the
 /// baseline and the reform, each lever's contribution, the targets, and what the
@@ -113,4 +116,175 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         outcome.assumptions.len()
     ));
     out
+}
+
+/// The table of a sweep: a row per point (the axes' values, the last year's urban and
+/// rural income, ratio, growth, Gini, dibao caseload, the levers' cost, targets met),
+/// the points' own warnings, and for each target the points at which it is met.
+pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> String {
+    let mut text = format!(
+        "{} — sweep of {} ({} households, seed {}, {}–{}; last year shown)\n\n",
+        s.name,
+        axes.iter().map(|a| a.field.path()).collect::<Vec<_>>().join(" × "),
+        s.households,
+        s.seed,
+        s.profile.base_year,
+        s.last_year
+    );
+    let widths: Vec<usize> = axes.iter().map(|a| short_name(&a.field.path()).len().max(10)).collect();
+    for (a, w) in axes.iter().zip(&widths) {
+        text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
+    }
+    text.push_str(&format!(
+        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8}\n",
+        "urban", "rural", "ratio", "urban/yr", "rural/yr", "Gini", "dibao hh", "cost, mln", "targets"
+    ));
+    for p in results {
+        for (v, w) in p.values.iter().zip(&widths) {
+            text.push_str(&format!("{v:>w$} "));
+        }
+        let m = &p.summary;
+        text.push_str(&format!(
+            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>8}\n",
+            thousands(m.urban_mean),
+            thousands(m.rural_mean),
+            m.ratio,
+            100.0 * m.urban_growth,
+            100.0 * m.rural_growth,
+            m.gini,
+            thousands(m.dibao_households),
+            m.programme_cost / 1e6,
+            format!("{}/{}", m.targets_met(), m.targets.len())
+        ));
+    }
+    let warned: Vec<&sweep::SweepPoint> = results.iter().filter(|p| !p.summary.warnings.is_empty()).collect();
+    if !warned.is_empty() {
+        text.push_str(&format!("\nwarnings at {} of {} points:\n", warned.len(), results.len()));
+        for p in warned {
+            for w in &p.summary.warnings {
+                text.push_str(&format!("  {}: {w}\n", point_values(&p.values)));
+            }
+        }
+    }
+    let ranges = sweep::met_ranges(results);
+    if !s.targets.is_empty() {
+        text.push_str("\ntargets met at:\n");
+        for (t, r) in s.targets.iter().zip(&ranges) {
+            let points: usize = r.iter().map(|(a, b)| b - a + 1).sum();
+            let at = if r.is_empty() {
+                "no point of the sweep".to_string()
+            } else {
+                format!("{points} of {} points: ", results.len())
+                    + &r.iter()
+                        .map(|&(a, b)| {
+                            let show = |i: usize| point_values(&results[i].values);
+                            if a == b { show(a) } else { format!("{} to {}", show(a), show(b)) }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+            };
+            text.push_str(&format!("  {:<56} {at}\n", t.name));
+        }
+        let all: Vec<usize> =
+            (0..results.len()).filter(|&i| results[i].summary.targets_met() == s.targets.len()).collect();
+        text.push_str(&match all.first() {
+            Some(&i) => format!(
+                "every target is met at {} of {} points, first at {}\n",
+                all.len(),
+                results.len(),
+                point_values(&results[i].values)
+            ),
+            None => "no point of the sweep meets every target\n".to_string(),
+        });
+    }
+    text
+}
+
+/// The table of a solve: every run (value, what the target reached, met or not,
+/// income, ratio, cost) and the answer.
+pub fn solve_table(s: &Scenario, request: &SolveRequest, solved: &Solved) -> String {
+    let Some(t) = s.targets.get(request.target) else {
+        return format!("{}: no target {} to solve for\n", s.name, request.target + 1);
+    };
+    let field = request.field.path();
+    let mut text = format!(
+        "{} — solving {field} in {}..{} for target {} `{}` ({} households, seed {}, {}–{})\n\n",
+        s.name,
+        request.low,
+        request.high,
+        request.target + 1,
+        t.name,
+        s.households,
+        s.seed,
+        s.profile.base_year,
+        s.last_year
+    );
+    let w = short_name(&field).len().max(10);
+    text.push_str(&format!(
+        "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7} {:>12}\n",
+        "run",
+        short_name(&field),
+        "reached",
+        "met",
+        "urban",
+        "rural",
+        "ratio",
+        "cost, mln"
+    ));
+    let reached = |p: &SweepPoint| {
+        let r = p.summary.targets.get(request.target);
+        r.and_then(|r| r.reached).map_or_else(|| "n/a".to_string(), |x| format!("{x:.5}"))
+    };
+    let met = |p: &SweepPoint| p.summary.targets.get(request.target).is_some_and(|r| r.met);
+    for (i, p) in solved.runs.iter().enumerate() {
+        text.push_str(&format!(
+            "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7.3} {:>12.1}\n",
+            i + 1,
+            point_values(&p.values),
+            reached(p),
+            if met(p) { "yes" } else { "no" },
+            thousands(p.summary.urban_mean),
+            thousands(p.summary.rural_mean),
+            p.summary.ratio,
+            p.summary.programme_cost / 1e6
+        ));
+    }
+    text.push('\n');
+    text.push_str(&match &solved.solution {
+        Solution::Crossing { met, missed } => format!(
+            "`{}` (target {:.5}) is met at {field} = {} (reached {}) and missed at {} (reached {}): the crossing lies \
+             between them. At {}: urban {}, rural {}, ratio {:.3}, levers' cost {:.1} million yuan in {}.\n",
+            t.name,
+            t.value,
+            point_values(&met.values),
+            reached(met),
+            point_values(&missed.values),
+            reached(missed),
+            point_values(&met.values),
+            thousands(met.summary.urban_mean),
+            thousands(met.summary.rural_mean),
+            met.summary.ratio,
+            met.summary.programme_cost / 1e6,
+            s.last_year
+        ),
+        Solution::MetThroughout => format!(
+            "`{}` is met at both ends ({} and {}): widen the range downwards to find where it stops being met.\n",
+            t.name, request.low, request.high
+        ),
+        Solution::MissedThroughout => format!(
+            "`{}` is missed at both ends ({} and {}): no value of {field} in this range meets it.\n",
+            t.name, request.low, request.high
+        ),
+    });
+    text
+}
+
+/// A point's values as `600` or `600, 0.05`.
+fn point_values(values: &[f64]) -> String {
+    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The last part of a field path, for a column heading.
+fn short_name(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
 }
