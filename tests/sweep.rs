@@ -140,3 +140,29 @@ fn sweeping_a_parameter_whose_switch_is_off_is_a_warning() {
         .expect("points");
     assert!(sweep::added_warnings(&s, active.iter().map(|(_, p)| p)).is_empty());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
+
+    /// Whatever a user types after `--vary` (or `solve --vary`/`--target`), parsing
+    /// answers with an axis or an error, never a panic; an axis it accepts has finite
+    /// values, at most the limit of a sweep.
+    #[test]
+    fn any_axis_text_parses_or_is_refused(
+        path in proptest::sample::select(vec![
+            "levers.dibao.rural_threshold_per_month", "assumptions.cpi_inflation", "levers.dibao", "x", "",
+        ]),
+        values in "[-0-9.,:eEnaif ]{0,24}",
+        target in "[0-9a-z ]{0,4}",
+    ) {
+        let spec = format!("{path}={values}");
+        if let Ok(axis) = Axis::parse(&spec) {
+            proptest::prop_assert!(!axis.values.is_empty() && axis.values.len() <= sweep::MAX_SWEEP_POINTS);
+            proptest::prop_assert!(axis.values.iter().all(|v| v.is_finite()));
+        }
+        let s = scenario();
+        if let Ok(r) = incomesim::engine::solve::SolveRequest::parse(&s, &spec, &target, None) {
+            proptest::prop_assert!(r.low < r.high && r.tolerance > 0.0 && r.target < s.targets.len());
+        }
+    }
+}

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::projection::{Outcome, Scenario};
 use super::sweep::{self, PointSummary, SweepField, SweepPoint};
 use crate::error::{Error, Result};
+use crate::scenario::problem::shown_number;
 
 /// Most projections a solve runs (both ends included).
 pub const MAX_SOLVE_RUNS: usize = 40;
@@ -51,7 +52,11 @@ impl SolveRequest {
         };
         let (low, high) = (sweep::parse_number(low).map_err(bad)?, sweep::parse_number(high).map_err(bad)?);
         if high <= low {
-            return Err(bad(format!("the high end {high} must be above the low end {low}")));
+            return Err(bad(format!(
+                "the high end {} must be above the low end {}",
+                shown_number(high),
+                shown_number(low)
+            )));
         }
         let names: Vec<String> = s.targets.iter().map(|t| format!("`{}`", t.name)).collect();
         let index = match target.trim().parse::<usize>() {

@@ -29,6 +29,7 @@ use super::warnings::Warning;
 use crate::error::{Error, Result};
 use crate::policy::Dated;
 use crate::policy::registry::{self, BuildContext};
+use crate::scenario::problem::shown_number;
 use crate::scenario::{Assumption, assumption};
 
 /// Most points a sweep runs (every axis's values multiplied).
@@ -128,15 +129,18 @@ fn parse_values(text: &str) -> std::result::Result<Vec<f64>, String> {
         };
         let (start, end, step) = (parse_number(start)?, parse_number(end)?, parse_number(step)?);
         if step <= 0.0 {
-            return Err(format!("the step {step} must be positive"));
+            return Err(format!("the step {} must be positive", shown_number(step)));
         }
         if end < start {
-            return Err(format!("the end {end} is before the start {start}"));
+            return Err(format!("the end {} is before the start {}", shown_number(end), shown_number(start)));
         }
         // Counted, not accumulated, so that 0.1 steps land on their decimals.
         let count = ((end - start) / step + 1e-9).floor() + 1.0;
         if count > MAX_SWEEP_POINTS as f64 {
-            return Err(format!("{count} values, more than the {MAX_SWEEP_POINTS} a sweep runs"));
+            return Err(format!(
+                "{} values, more than the {MAX_SWEEP_POINTS} a sweep runs",
+                if count.is_finite() { shown_number(count) } else { "countless".to_string() }
+            ));
         }
         (0..count as usize).map(|i| round_decimal(start + i as f64 * step)).collect()
     } else {
@@ -188,8 +192,10 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
         SweepField::Assumption(a) => {
             if !a.range.contains(value) {
                 return Err(Error::InvalidRequest(format!(
-                    "assumptions.{}: {value} is out of range: expected {}",
-                    a.name, a.range.description
+                    "assumptions.{}: {} is out of range: expected {}",
+                    a.name,
+                    shown_number(value),
+                    a.range.description
                 )));
             }
             *(a.field)(&mut s.dynamics) = Dated::constant(value);
@@ -453,6 +459,7 @@ mod tests {
             ("assumptions.cpi_inflation=1:2:0", "step 0 must be positive"),
             ("assumptions.cpi_inflation=2:1:0.5", "before the start"),
             ("assumptions.cpi_inflation=0:1:0.0001", "more than the 1000"),
+            ("assumptions.cpi_inflation=0:1e300:1e-300", "countless values"),
             ("assumptions.cpi_inflation=0.1,x", "`x` is not a number"),
             ("assumptions.cpi_inflation=nan", "not a finite number"),
             ("assumptions.cpi_inflation=1:2", "START:END:STEP"),
