@@ -27,6 +27,15 @@
 //!   part factors, household size, dibao take-up and a raking weight model on a fixed
 //!   sample; the generator then draws any number of households in any chunks.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.
+//! * **Projection** ([`engine`]): a [`engine::Scenario`] (region, households, seed, years,
+//!   baseline assumptions, reform levers, targets) is carried year by year under the
+//!   baseline (base-year rules carried forward) and the reform, in streamed blocks, into
+//!   an [`engine::Outcome`]: indicators by group and year, each lever's ledger and Shapley
+//!   contribution, the targets met or missed, the assumptions behind the figures, and
+//!   warnings about what the scenario sets that does not act as written
+//!   ([`engine::warnings`]). [`engine::sweep`] runs a scenario over a grid of lever
+//!   values or assumptions, and [`engine::solve`] finds by bisection the value at which
+//!   a target starts to be met, both on the same population and seed.
 //!
 //! ## Determinism
 //!
