@@ -241,6 +241,21 @@ fn check_and_run_list_warnings_and_check_strict_fails_on_them() {
     assert_eq!(summary["warnings"][0]["field"], "levers.dibao.sanction_cut_share");
     let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report");
     assert!(report.contains("id=\"warnings-table\"") && report.contains("levers.dibao.sanction_cut_share"));
+
+    // What only the results show is listed by compare under the scenario it concerns.
+    let posts = dir.join("posts.toml");
+    std::fs::write(
+        &posts,
+        "name = \"y\"\nregion = \"wuzhong-2022\"\nhouseholds = 800\nlast_year = 2023\nshapley = false\n\
+         [levers.public_welfare_posts]\nposts_per_year = 90000000\n",
+    )
+    .expect("write");
+    let compared =
+        incomesim(&["compare", file, posts.to_str().expect("utf-8"), "--out", out_dir.to_str().expect("utf-8")]);
+    assert!(compared.status.success(), "{}", String::from_utf8_lossy(&compared.stderr));
+    let text = String::from_utf8_lossy(&compared.stdout);
+    assert!(text.contains("warnings of B:\n  levers.public_welfare_posts: places left empty"), "{text}");
+    assert!(!text.contains("warnings of A:"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

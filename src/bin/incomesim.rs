@@ -972,6 +972,16 @@ mod comparison {
                 ));
             }
         }
+        for (tag, o) in [("A", oa), ("B", ob)] {
+            // The scenarios' own warnings were printed before the runs; these only the results show.
+            let found: Vec<_> = o.warnings.iter().filter(|w| !w.kind.is_scenario()).collect();
+            if !found.is_empty() {
+                out.push_str(&format!("\nwarnings of {tag}:\n"));
+                for w in found {
+                    out.push_str(&format!("  {w}\n"));
+                }
+            }
+        }
         out
     }
 }
