@@ -129,6 +129,24 @@ fn points_side_by_side_give_the_results_of_points_one_after_the_other() {
 }
 
 #[test]
+fn a_switch_sweeps_off_and_on() {
+    let s = scenario();
+    let points = sweep::scenarios(&s, &[Axis::parse("levers.dibao.disregard_basic_pension=0,1").expect("axis")])
+        .expect("points");
+    let flag = |p: &Scenario| {
+        p.reform.iter().find(|r| r.name == "dibao").and_then(|r| r.params.get("disregard_basic_pension")).cloned()
+    };
+    assert_eq!(flag(&points[0].1), Some(toml::Value::Boolean(false)));
+    assert_eq!(flag(&points[1].1), Some(toml::Value::Boolean(true)));
+    let e = sweep::scenarios(&s, &[Axis::parse("levers.dibao.disregard_basic_pension=0,2").expect("axis")])
+        .expect_err("2 is no switch value");
+    assert!(e.to_string().contains("levers.dibao.disregard_basic_pension: 2 is not a switch value"), "{e}");
+    // Disregarding the pension in the means test admits more households.
+    let run = run(&s, &[Axis::parse("levers.dibao.disregard_basic_pension=0,1").expect("axis")]);
+    assert!(run[1].summary.dibao_households > run[0].summary.dibao_households);
+}
+
+#[test]
 fn sweeping_a_parameter_whose_switch_is_off_is_a_warning() {
     let s = scenario();
     let inert =

@@ -39,7 +39,8 @@ pub const MAX_SWEEP_POINTS: usize = 1_000;
 #[derive(Debug, Clone)]
 pub enum SweepField {
     /// A parameter of a reform lever, set to a value in force throughout (replacing a
-    /// dated value); the lever is added to the reform when the scenario does not have it.
+    /// dated value; a switch takes 0 for off and 1 for on); the lever is added to the
+    /// reform when the scenario does not have it.
     LeverParameter {
         /// The lever's registry name.
         lever: String,
@@ -201,8 +202,18 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             *(a.field)(&mut s.dynamics) = Dated::constant(value);
         }
         SweepField::LeverParameter { lever, parameter } => {
-            // A whole number is written as an integer: counts and months take only those.
-            let toml_value = if value.fract() == 0.0 && value.abs() < 9.0e15 {
+            let kind = registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind);
+            // A switch takes 0 (off) and 1 (on); a whole number is written as an
+            // integer: counts and months take only those.
+            let toml_value = if kind == Some(registry::Kind::Flag) {
+                if value != 0.0 && value != 1.0 {
+                    return Err(Error::InvalidRequest(format!(
+                        "levers.{lever}.{parameter}: {} is not a switch value: 0 (off) or 1 (on)",
+                        shown_number(value)
+                    )));
+                }
+                toml::Value::Boolean(value == 1.0)
+            } else if value.fract() == 0.0 && value.abs() < 9.0e15 {
                 toml::Value::Integer(value as i64)
             } else {
                 toml::Value::Float(value)
