@@ -94,6 +94,7 @@ fn bad_requests_are_refused_before_anything_runs() {
         ("levers.dibao.rural_threshold_per_month=300:900", "rati", None, "no such target"),
         ("levers.dibao.rural_threshold_per_month=300:900", "1", Some(0.0), "--tolerance"),
         ("levers.dibao.rural_threshold_per_month=300:900", "1", Some(f64::NAN), "--tolerance"),
+        ("levers.dibao.sanction=0:1", "1", None, "is a switch"),
     ] {
         let e = SolveRequest::parse(&s, range, target, tolerance).expect_err(range).to_string();
         assert!(e.contains(needle), "{range} {target}: {e}");

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::projection::{Outcome, Scenario};
 use super::sweep::{self, PointSummary, SweepField, SweepPoint};
 use crate::error::{Error, Result};
+use crate::policy::registry;
 use crate::scenario::problem::shown_number;
 
 /// Most projections a solve runs (both ends included).
@@ -46,6 +47,15 @@ impl SolveRequest {
         let bad = |problem: String| Error::InvalidRequest(format!("solve `{range}`: {problem}"));
         let (path, values) = range.split_once('=').ok_or_else(|| bad("expected PATH=LOW:HIGH (no `=`)".into()))?;
         let field = sweep::parse_field(path.trim()).map_err(bad)?;
+        if let SweepField::LeverParameter { lever, parameter } = &field
+            && registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
+                == Some(registry::Kind::Flag)
+        {
+            return Err(bad(format!(
+                "`{parameter}` is a switch, with nothing between off and on to search: sweep it (`sweep --vary {}=0,1`)",
+                path.trim()
+            )));
+        }
         let ends: Vec<&str> = values.split(':').collect();
         let [low, high] = ends.as_slice() else {
             return Err(bad(format!("`{}`: a range to solve in is LOW:HIGH", values.trim())));
