@@ -110,3 +110,36 @@ fn bad_requests_are_refused_before_anything_runs() {
     assert!(e.contains("rural_threshold_per_month"), "{e}");
     assert_eq!(ran.into_inner(), 0);
 }
+
+#[test]
+fn a_parameter_in_months_is_searched_in_whole_months() {
+    // The month the public-welfare posts are filled: the later, the less they pay in the
+    // year. A rural income target halfway between hiring in January and in December.
+    let text = "name = \"months\"\nregion = \"liupanshui-2021\"\nhouseholds = 2000\nlast_year = 2022\nshapley = false\n\
+                [levers.public_welfare_posts]\nposts_per_year = 100000\npay_per_month = 2000\n";
+    let mut s = parse_str(text, "months.toml").unwrap_or_else(|e| panic!("{e}"));
+    let rural_at = |month: i64| {
+        let mut p = s.clone();
+        p.reform[0].params.insert("hire_month".into(), toml::Value::Integer(month));
+        run(&p).expect("runs").reform.lookup(2022, "rural", "mean_disposable").expect("rural mean")
+    };
+    let (early, late) = (rural_at(1), rural_at(12));
+    assert!(early > late, "hired in January, paid for twelve months: {early} vs {late}");
+    s.targets = vec![incomesim::engine::targets::Target {
+        name: "rural".into(),
+        group: "rural".into(),
+        indicator: "mean_disposable".into(),
+        measure: incomesim::engine::targets::Measure::Level { year: 2022 },
+        value: (early + late) / 2.0,
+        comparison: incomesim::engine::targets::Comparison::AtLeast,
+        source: String::new(),
+    }];
+    // A fractional tolerance would try fractions of a month on any other parameter.
+    let request =
+        SolveRequest::parse(&s, "levers.public_welfare_posts.hire_month=1:12", "1", Some(0.1)).expect("request");
+    let solved = solve(&s, &request, run).expect("solves, never trying a fraction of a month");
+    let tried: Vec<f64> = solved.runs.iter().map(|p| p.values[0]).collect();
+    assert!(tried.len() > 2 && tried.iter().all(|m| m.fract() == 0.0), "{tried:?}");
+    let Solution::Crossing { met, missed } = &solved.solution else { panic!("{:?}", solved.solution) };
+    assert_eq!(missed.values[0] - met.values[0], 1.0, "met up to a month, missed from the next");
+}

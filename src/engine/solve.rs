@@ -31,7 +31,8 @@ pub struct SolveRequest {
     /// Index of the target in the scenario's `targets`.
     pub target: usize,
     /// Width of the bracket at which the search stops, in the field's unit. With
-    /// whole-number ends and a tolerance of at least 1 only whole numbers are tried.
+    /// whole-number ends and a tolerance of at least 1, or for a parameter in months,
+    /// only whole numbers are tried.
     pub tolerance: f64,
 }
 
@@ -85,9 +86,17 @@ impl SolveRequest {
         Ok(SolveRequest { field, low, high, target: index, tolerance })
     }
 
-    /// Whether only whole numbers are tried.
+    /// Whether only whole numbers are tried: whole-number ends with a tolerance of at
+    /// least 1, or a parameter that takes only whole numbers (months).
     fn whole(&self) -> bool {
-        self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0
+        let months = match &self.field {
+            SweepField::LeverParameter { lever, parameter } => {
+                registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
+                    == Some(registry::Kind::Months)
+            }
+            SweepField::Assumption(_) => false,
+        };
+        months || (self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0)
     }
 }
 
