@@ -184,3 +184,60 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_scaled_field_multiplies_the_scenarios_own_schedule() {
+    let s = scenario();
+    // Factor 1 is the scenario itself.
+    let points = run(&s, &[Axis::parse("levers.dibao.rural_threshold_per_month*=1,1.5").expect("axis")]);
+    let mut plain = s.clone();
+    plain.shapley = false;
+    assert_eq!(points[0].summary, PointSummary::of(&plain, &Projection::new(&plain).run().expect("runs")));
+    assert!(points[1].summary.dibao_households > points[0].summary.dibao_households);
+    // Every step of a dated schedule, every tier of a list.
+    let dated = parse_str(
+        "name = \"d\"\nregion = \"liupanshui-2021\"\nlast_year = 2023\n[levers.dibao]\n\
+         urban_threshold_per_month = [{ \"2021-01\" = 670, \"2022-12\" = 705 }, 600]\n",
+        "d.toml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut scaled = dated.clone();
+    let axis = Axis::parse("levers.dibao.urban_threshold_per_month*=1.2").expect("axis");
+    assert_eq!(axis.field.path(), "levers.dibao.urban_threshold_per_month*");
+    sweep::set(&mut scaled, &axis.field, 1.2).expect("scales");
+    let value = scaled.reform[0].params.get("urban_threshold_per_month").expect("set").clone();
+    let expected: toml::Value =
+        toml::from_str::<toml::Table>("v = [{ \"2021-01\" = 804.0, \"2022-12\" = 846.0 }, 720.0]").expect("toml")["v"]
+            .clone();
+    let (got, want) = (numbers(&value), numbers(&expected));
+    assert!(got.len() == want.len() && got.iter().zip(&want).all(|(p, q)| (p - q).abs() < 1e-9), "{value}");
+    // An assumption's steps.
+    let mut grown = s.clone();
+    let before: Vec<f64> = grown.dynamics.wage_growth[1].steps().iter().map(|(_, x)| *x).collect();
+    sweep::set(&mut grown, &Axis::parse("assumptions.wage_growth_rural*=2").expect("axis").field, 2.0).expect("scales");
+    let after: Vec<f64> = grown.dynamics.wage_growth[1].steps().iter().map(|(_, x)| *x).collect();
+    assert_eq!(after, before.iter().map(|x| x * 2.0).collect::<Vec<_>>());
+    // What cannot be scaled is refused, naming the field.
+    for (spec, value, needle) in [
+        ("levers.dibao.edge_multiple*=1", 1.0, "does not set it"),
+        ("levers.public_welfare_posts.posts_per_year*=1", 1.0, "does not set it"),
+        ("levers.dibao.rural_threshold_per_month*=1", -1.0, "at least 0"),
+        ("assumptions.urban_share*=1", 5.0, "out of range"),
+    ] {
+        let axis = Axis::parse(spec).expect("parses");
+        let e = sweep::set(&mut s.clone(), &axis.field, value).expect_err(spec).to_string();
+        assert!(e.contains(needle) && e.contains(&axis.field.path()), "{spec}: {e}");
+    }
+    assert!(Axis::parse("levers.dibao.rural_threshold_per_month**=1").is_err());
+}
+
+/// Every number in a parameter's value, in order.
+fn numbers(v: &toml::Value) -> Vec<f64> {
+    match v {
+        toml::Value::Float(x) => vec![*x],
+        toml::Value::Integer(i) => vec![*i as f64],
+        toml::Value::Table(t) => t.iter().flat_map(|(_, v)| numbers(v)).collect(),
+        toml::Value::Array(a) => a.iter().flat_map(numbers).collect(),
+        _ => Vec::new(),
+    }
+}

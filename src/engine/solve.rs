@@ -94,7 +94,7 @@ impl SolveRequest {
                 registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
                     == Some(registry::Kind::Months)
             }
-            SweepField::Assumption(_) => false,
+            SweepField::Assumption(_) | SweepField::Scaled(_) => false,
         };
         months || (self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0)
     }

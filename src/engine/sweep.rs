@@ -49,6 +49,11 @@ pub enum SweepField {
     },
     /// A baseline assumption, set to a value in force throughout.
     Assumption(&'static Assumption),
+    /// The scenario's own value of a field (written `PATH*`) multiplied by the value
+    /// swept: every step of a dated schedule and every tier of a list, so that
+    /// `levers.dibao.rural_threshold_per_month*=0.8:1.2:0.1` moves the plan's whole
+    /// schedule by −20% to +20%. The scenario must set a lever parameter it scales.
+    Scaled(Box<SweepField>),
 }
 
 impl SweepField {
@@ -57,6 +62,7 @@ impl SweepField {
         match self {
             SweepField::LeverParameter { lever, parameter } => format!("levers.{lever}.{parameter}"),
             SweepField::Assumption(a) => format!("assumptions.{}", a.name),
+            SweepField::Scaled(inner) => format!("{}*", inner.path()),
         }
     }
 }
@@ -91,6 +97,12 @@ impl Axis {
 /// The field a path names (`levers.NAME.PARAMETER`, `assumptions.NAME`), or what is
 /// wrong with it.
 pub(crate) fn parse_field(path: &str) -> std::result::Result<SweepField, String> {
+    if let Some(scaled) = path.strip_suffix('*') {
+        return parse_field(scaled.trim_end()).and_then(|inner| match inner {
+            SweepField::Scaled(_) => Err(format!("`{path}`: one `*` scales a field")),
+            inner => Ok(SweepField::Scaled(Box::new(inner))),
+        });
+    }
     let parts: Vec<&str> = path.split('.').collect();
     match parts.as_slice() {
         ["levers", lever, parameter] => {
@@ -190,6 +202,7 @@ pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<f64>>> {
 /// range; [`Error::InvalidLever`] (from the registry) for a lever value it refuses.
 pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
     match field {
+        SweepField::Scaled(inner) => scale(s, inner, value)?,
         SweepField::Assumption(a) => {
             if !a.range.contains(value) {
                 return Err(Error::InvalidRequest(format!(
@@ -232,6 +245,70 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Multiplies the scenario's own value of `field` by `factor` (see
+/// [`SweepField::Scaled`]).
+fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
+    let bad = |problem: String| Error::InvalidRequest(format!("{}*: {problem}", field.path()));
+    if !(factor.is_finite() && factor >= 0.0) {
+        return Err(bad(format!("the factor {} must be a number of at least 0", shown_number(factor))));
+    }
+    match field {
+        SweepField::Assumption(a) => {
+            let slot = (a.field)(&mut s.dynamics);
+            let mut steps = Vec::with_capacity(slot.steps().len());
+            for (month, x) in slot.steps() {
+                let scaled = x * factor;
+                if !a.range.contains(scaled) {
+                    return Err(bad(format!(
+                        "{} × {} = {} is out of range: expected {}",
+                        shown_number(*x),
+                        shown_number(factor),
+                        shown_number(scaled),
+                        a.range.description
+                    )));
+                }
+                steps.push((*month, scaled));
+            }
+            *slot = Dated::new(steps).ok_or_else(|| bad("the assumption has no value to scale".into()))?;
+        }
+        SweepField::LeverParameter { lever, parameter } => {
+            let reform = s.reform.iter_mut().find(|r| &r.name == lever);
+            let Some(value) = reform.and_then(|r| r.params.get_mut(parameter)) else {
+                return Err(bad(
+                    "the scenario does not set it, so there is no value of its own to scale; sweep values instead"
+                        .into(),
+                ));
+            };
+            if !scale_numbers(value, factor) {
+                return Err(bad("its value is not a number, a dated value or a list of them".into()));
+            }
+            if let Some(r) = s.reform.iter().find(|r| &r.name == lever) {
+                registry::build(lever, BuildContext::new(&s.profile), &r.params)?;
+            }
+        }
+        SweepField::Scaled(_) => return Err(bad("one `*` scales a field".into())),
+    }
+    Ok(())
+}
+
+/// Multiplies every number in a parameter's value (a number, a table of effective
+/// months to numbers, a list of either) by `factor`; false if it holds anything else.
+fn scale_numbers(value: &mut toml::Value, factor: f64) -> bool {
+    match value {
+        toml::Value::Integer(i) => {
+            *value = toml::Value::Float(*i as f64 * factor);
+            true
+        }
+        toml::Value::Float(x) => {
+            *x *= factor;
+            true
+        }
+        toml::Value::Table(t) => t.iter_mut().all(|(_, v)| scale_numbers(v, factor)),
+        toml::Value::Array(items) => items.iter_mut().all(|v| scale_numbers(v, factor)),
+        _ => false,
+    }
 }
 
 /// What a sweep reports of one point's reform, in the last projected year.
