@@ -559,7 +559,6 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
         eprintln!("warning: {w}");
     }
     let total = points.len();
-    drop(points);
     let start = std::time::Instant::now();
     let bar = if std::io::stderr().is_terminal() {
         let style = ProgressStyle::with_template("sweep [{bar:40}] {pos}/{len} points, {elapsed}")
@@ -570,7 +569,7 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     };
     // Calibration reads the profile and the seed, which no point changes: once for all.
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
-    let results = sweep::run(&s, &axes, |_, point| {
+    let results = sweep::run_points(&s, &points, |_, point| {
         let outcome = options.projection(point).run_with_generator(&generator);
         bar.inc(1);
         outcome
@@ -612,8 +611,7 @@ fn solve(
     let request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
     warn_before_run(&s, "");
     // What setting the value adds (a parameter whose switch is off does nothing).
-    let mut at_low = s.clone();
-    sweep::set(&mut at_low, &request.field, request.low).map_err(Failure::Input)?;
+    let at_low = sweep::point_scenario(&s, [(&request.field, request.low)]).map_err(Failure::Input)?;
     for w in sweep::added_warnings(&s, [&at_low]) {
         eprintln!("warning: {w}");
     }

@@ -48,12 +48,10 @@ impl SolveRequest {
         let bad = |problem: String| Error::InvalidRequest(format!("solve `{range}`: {problem}"));
         let (path, values) = range.split_once('=').ok_or_else(|| bad("expected PATH=LOW:HIGH (no `=`)".into()))?;
         let field = sweep::parse_field(path.trim()).map_err(bad)?;
-        if let SweepField::LeverParameter { lever, parameter } = &field
-            && registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
-                == Some(registry::Kind::Flag)
-        {
+        if field.kind() == Some(registry::Kind::Flag) {
             return Err(bad(format!(
-                "`{parameter}` is a switch, with nothing between off and on to search: sweep it (`sweep --vary {}=0,1`)",
+                "`{}` is a switch, with nothing between off and on to search: sweep it (`sweep --vary {}=0,1`)",
+                path.trim().rsplit('.').next().unwrap_or_default(),
                 path.trim()
             )));
         }
@@ -89,14 +87,8 @@ impl SolveRequest {
     /// Whether only whole numbers are tried: whole-number ends with a tolerance of at
     /// least 1, or a parameter that takes only whole numbers (months).
     fn whole(&self) -> bool {
-        let months = match &self.field {
-            SweepField::LeverParameter { lever, parameter } => {
-                registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
-                    == Some(registry::Kind::Months)
-            }
-            SweepField::Assumption(_) | SweepField::Scaled(_) => false,
-        };
-        months || (self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0)
+        self.field.kind() == Some(registry::Kind::Months)
+            || (self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0)
     }
 }
 
@@ -135,12 +127,7 @@ pub struct Solved {
 /// A value at either end the scenario refuses (checked before anything runs, naming
 /// the field), or the first error of `project`.
 pub fn solve(s: &Scenario, request: &SolveRequest, project: impl Fn(&Scenario) -> Result<Outcome>) -> Result<Solved> {
-    let scenario_at = |value: f64| -> Result<Scenario> {
-        let mut point = s.clone();
-        point.shapley = false;
-        sweep::set(&mut point, &request.field, value)?;
-        Ok(point)
-    };
+    let scenario_at = |value: f64| sweep::point_scenario(s, [(&request.field, value)]);
     let (at_low, at_high) = (scenario_at(request.low)?, scenario_at(request.high)?);
     let run = |value: f64, point: &Scenario| -> Result<SweepPoint> {
         Ok(SweepPoint { values: vec![value], summary: PointSummary::of(point, &project(point)?) })

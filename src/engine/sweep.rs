@@ -57,6 +57,17 @@ pub enum SweepField {
 }
 
 impl SweepField {
+    /// The registry kind of a lever parameter (`None` for an assumption or a scaled
+    /// field).
+    pub fn kind(&self) -> Option<registry::Kind> {
+        match self {
+            SweepField::LeverParameter { lever, parameter } => {
+                registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
+            }
+            SweepField::Assumption(_) | SweepField::Scaled(_) => None,
+        }
+    }
+
     /// The field path as a scenario file writes it.
     pub fn path(&self) -> String {
         match self {
@@ -215,10 +226,9 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             *(a.field)(&mut s.dynamics) = Dated::constant(value);
         }
         SweepField::LeverParameter { lever, parameter } => {
-            let kind = registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind);
             // A switch takes 0 (off) and 1 (on); a whole number is written as an
             // integer: counts and months take only those.
-            let toml_value = if kind == Some(registry::Kind::Flag) {
+            let toml_value = if field.kind() == Some(registry::Kind::Flag) {
                 if value != 0.0 && value != 1.0 {
                     return Err(Error::InvalidRequest(format!(
                         "levers.{lever}.{parameter}: {} is not a switch value: 0 (off) or 1 (on)",
@@ -231,15 +241,12 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             } else {
                 toml::Value::Float(value)
             };
-            let at = match s.reform.iter().position(|r| &r.name == lever) {
-                Some(i) => i,
-                None => {
-                    s.reform.push(ReformLever { name: lever.clone(), params: toml::Table::new() });
-                    // The reform's levers are in name order, as the scenario reader leaves them.
-                    s.reform.sort_by(|a, b| a.name.cmp(&b.name));
-                    s.reform.iter().position(|r| &r.name == lever).unwrap_or_default()
-                }
-            };
+            let at = s.reform.iter().position(|r| &r.name == lever).unwrap_or_else(|| {
+                // In name order, as the scenario reader leaves the reform's levers.
+                let at = s.reform.partition_point(|r| r.name < *lever);
+                s.reform.insert(at, ReformLever { name: lever.clone(), params: toml::Table::new() });
+                at
+            });
             s.reform[at].params.insert(parameter.clone(), toml_value);
             registry::build(lever, BuildContext::new(&s.profile), &s.reform[at].params)?;
         }
@@ -275,18 +282,16 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
         }
         SweepField::LeverParameter { lever, parameter } => {
             let reform = s.reform.iter_mut().find(|r| &r.name == lever);
-            let Some(value) = reform.and_then(|r| r.params.get_mut(parameter)) else {
+            let Some(r) = reform.filter(|r| r.params.contains_key(parameter)) else {
                 return Err(bad(
                     "the scenario does not set it, so there is no value of its own to scale; sweep values instead"
                         .into(),
                 ));
             };
-            if !scale_numbers(value, factor) {
+            if !r.params.get_mut(parameter).is_some_and(|v| scale_numbers(v, factor)) {
                 return Err(bad("its value is not a number, a dated value or a list of them".into()));
             }
-            if let Some(r) = s.reform.iter().find(|r| &r.name == lever) {
-                registry::build(lever, BuildContext::new(&s.profile), &r.params)?;
-            }
+            registry::build(lever, BuildContext::new(&s.profile), &r.params)?;
         }
         SweepField::Scaled(_) => return Err(bad("one `*` scales a field".into())),
     }
@@ -392,14 +397,24 @@ pub fn scenarios(s: &Scenario, axes: &[Axis]) -> Result<Vec<(Vec<f64>, Scenario)
     grid(axes)?
         .into_iter()
         .map(|values| {
-            let mut point = s.clone();
-            point.shapley = false;
-            for (axis, v) in axes.iter().zip(&values) {
-                set(&mut point, &axis.field, *v)?;
-            }
-            Ok((values, point))
+            let fields = axes.iter().map(|a| &a.field).zip(values.iter().copied());
+            point_scenario(s, fields).map(|point| (values, point))
         })
         .collect()
+}
+
+/// `s` with each field set to its value and Shapley values off: the scenario of one
+/// point of a sweep or one run of a solve.
+///
+/// # Errors
+/// As [`set`].
+pub fn point_scenario<'f>(s: &Scenario, fields: impl IntoIterator<Item = (&'f SweepField, f64)>) -> Result<Scenario> {
+    let mut point = s.clone();
+    point.shapley = false;
+    for (field, value) in fields {
+        set(&mut point, field, value)?;
+    }
+    Ok(point)
 }
 
 /// The warnings the points' scenarios have and `s` has not (a swept parameter that
@@ -432,7 +447,19 @@ pub fn run(
     axes: &[Axis],
     project: impl Fn(usize, &Scenario) -> Result<Outcome> + Sync,
 ) -> Result<Vec<SweepPoint>> {
-    let points = scenarios(s, axes)?;
+    run_points(s, &scenarios(s, axes)?, project)
+}
+
+/// Runs points already built by [`scenarios`] (checked, and looked at for
+/// [`added_warnings`], before any runs), as [`run`] does.
+///
+/// # Errors
+/// The error of the first point that fails.
+pub fn run_points(
+    s: &Scenario,
+    points: &[(Vec<f64>, Scenario)],
+    project: impl Fn(usize, &Scenario) -> Result<Outcome> + Sync,
+) -> Result<Vec<SweepPoint>> {
     let one = |(i, (values, point)): (usize, &(Vec<f64>, Scenario))| {
         project(i, point)
             .map(|outcome| SweepPoint { values: values.clone(), summary: PointSummary::of(point, &outcome) })
