@@ -227,6 +227,97 @@ fn means_of_parts_totals_and_dibao_caseload() {
     assert_eq!(y.urban_rural_ratio, 0.0);
 }
 
+#[test]
+fn income_shares_add_up_and_follow_the_totals() {
+    // Rural household a: weight 2, 2 persons, wage 6,000, operating 3,000, property 0,
+    // received 1,000 → disposable 10,000. Household b: weight 1, 1 person, wage 0,
+    // operating 5,000, property 1,000, received 4,000, paid 0 → 10,000.
+    // Totals: disposable 2 × 10,000 + 10,000 = 30,000; wage 12,000 (0.4), operating
+    // 6,000 + 5,000 = 11,000, property 1,000, transfers 2,000 + 4,000 = 6,000.
+    let a = HouseholdOutcome::new(
+        1,
+        R,
+        2.0,
+        2,
+        &IncomeParts { wage: 6_000.0, operating: 3_000.0, transfers_received: 1_000.0, ..Default::default() },
+    );
+    let b = HouseholdOutcome::new(
+        2,
+        R,
+        1.0,
+        1,
+        &IncomeParts { operating: 5_000.0, property: 1_000.0, transfers_received: 4_000.0, ..Default::default() },
+    );
+    let y = YearIndicators::compute(2022, &[a, b], None, &PovertyLines::default());
+    let g = Group::Rural;
+    assert!(close(y.get(g, "wage_share").unwrap(), 0.4));
+    assert!(close(y.get(g, "operating_share").unwrap(), 11.0 / 30.0));
+    assert!(close(y.get(g, "property_share").unwrap(), 1.0 / 30.0));
+    assert!(close(y.get(g, "net_transfer_share").unwrap(), 0.2));
+    let s = y.group(g).shares;
+    assert!(close(s.wage + s.operating + s.property + s.net_transfer, 1.0));
+    // A group without income has shares of 0, not NaN.
+    assert_eq!(y.get(Group::Urban, "wage_share"), Some(0.0));
+}
+
+#[test]
+fn labour_force_unemployment_and_zero_employment_households() {
+    // Urban a: weight 10, labour force 2, of whom 1 unemployed. Urban b: weight 5,
+    // labour force 1, unemployed 1 (zero-employment). Urban c: weight 5, nobody in the
+    // labour force (retirees: not zero-employment). Rural d: weight 20, labour force 3,
+    // none unemployed.
+    // Urban labour force 10 × 2 + 5 × 1 = 25, unemployed 10 + 5 = 15, rate 0.6,
+    // employed 10; zero-employment households 5. All: labour force 25 + 60 = 85,
+    // unemployed 15, rate 15/85.
+    let with = |mut o: HouseholdOutcome, labour_force: u8, unemployed: u8| {
+        o.labour_force = labour_force;
+        o.unemployed = unemployed;
+        o
+    };
+    let outcomes = [
+        with(hh(1, U, 10.0, 3, 20_000.0), 2, 1),
+        with(hh(2, U, 5.0, 1, 5_000.0), 1, 1),
+        with(hh(3, U, 5.0, 2, 30_000.0), 0, 0),
+        with(hh(4, R, 20.0, 4, 9_000.0), 3, 0),
+    ];
+    assert!(outcomes[1].zero_employment() && !outcomes[0].zero_employment() && !outcomes[2].zero_employment());
+    let y = YearIndicators::compute(2022, &outcomes, None, &PovertyLines::default());
+    let u = Group::Urban;
+    assert_eq!(y.get(u, "labour_force"), Some(25.0));
+    assert_eq!(y.get(u, "unemployed_persons"), Some(15.0));
+    assert_eq!(y.get(u, "employed_persons"), Some(10.0));
+    assert!(close(y.get(u, "unemployment_rate").unwrap(), 0.6));
+    assert_eq!(y.get(u, "zero_employment_households"), Some(5.0));
+    assert_eq!(y.get(Group::Rural, "unemployment_rate"), Some(0.0));
+    assert_eq!(y.get(Group::All, "labour_force"), Some(85.0));
+    assert!(close(y.get(Group::All, "unemployment_rate").unwrap(), 15.0 / 85.0));
+}
+
+#[test]
+fn outcomes_count_the_labour_force_from_sixteen() {
+    use incomesim::indicators::{DibaoLines, LABOUR_FORCE_MIN_AGE, fill_outcomes};
+    use incomesim::model::{Accounts, Employment, HouseholdRecord, PersonRecord};
+    // One household: a 15-year-old "unemployed" (below the survey's ages), an
+    // unemployed 30-year-old, a farmer of 62, a student of 18, a retiree of 65.
+    let mut pop = incomesim::Population::default();
+    let person = |age: u8, employment: Employment| PersonRecord { age, employment, ..Default::default() };
+    pop.push_household(
+        &HouseholdRecord { weight: 1.0, ..Default::default() },
+        &[
+            person(LABOUR_FORCE_MIN_AGE - 1, Employment::Unemployed),
+            person(30, Employment::Unemployed),
+            person(62, Employment::FarmerHerder),
+            person(18, Employment::Student),
+            person(65, Employment::Retired),
+        ],
+    );
+    let accounts = Accounts::zeros(1);
+    let mut out = Vec::new();
+    fill_outcomes(&mut out, &pop, &accounts, None, &DibaoLines::default()).unwrap();
+    assert_eq!((out[0].labour_force, out[0].unemployed), (2, 1));
+    assert!(!out[0].zero_employment());
+}
+
 /// Last year and this year of six households (line 6,000; no dibao line):
 /// h1 rural, 2 persons: 5,000 → 6,500 (crosses up);
 /// h2 rural, 3 persons: 7,000 → 5,500 (crosses down, not formerly poor);

@@ -66,15 +66,15 @@ pub const FERTILITY_SHAPE: [f64; 25] = [
 ];
 
 /// Activities the employment chain moves people between. Retirement is absorbing
-/// (step 4 moves people in) and public-welfare posts belong to their lever.
-pub const CHAIN_STATES: [Employment; 8] = [
+/// (step 4 moves people in), public-welfare posts belong to their lever, and school is
+/// left at [`Dynamics::school_leaving_rate`], never re-entered.
+pub const CHAIN_STATES: [Employment; 7] = [
     Employment::LocalEmployee,
     Employment::MigrantShortTerm,
     Employment::FarmerHerder,
     Employment::SelfEmployed,
     Employment::PublicSector,
     Employment::Unemployed,
-    Employment::Student,
     Employment::NotInLabourForce,
 ];
 
@@ -140,10 +140,16 @@ pub struct Dynamics {
     /// Retiree pension as a share of the final full-year wage.
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
-    pub exit_rates: [f64; 8],
-    /// Base-year shares of persons aged 16–59 in each activity of [`CHAIN_STATES`],
-    /// by residence (urban, rural); the chain keeps these shares stationary.
-    pub activity_shares: [[f64; 8]; 2],
+    pub exit_rates: [f64; 7],
+    /// Base-year shares of persons aged 16–59 in each activity of [`CHAIN_STATES`]
+    /// among those not in school, by residence (urban, rural); the chain keeps these
+    /// shares stationary.
+    pub activity_shares: [[f64; 7]; 2],
+    /// Yearly probability that a student aged 16–24 leaves school, by residence (all
+    /// have left by [`crate::region::SCHOOL_LEAVING_AGE`]); a school leaver takes up an
+    /// activity as a person leaving one does. The generator draws students by age with
+    /// the same rule ([`crate::region::EmploymentShares::school_leaving_rate`]).
+    pub school_leaving_rate: [f64; 2],
     /// Yearly probability that a person aged 60+ still working stops.
     pub old_age_exit_rate: f64,
     /// Mean full-year wage of a new local job in the base year, by residence.
@@ -226,8 +232,9 @@ impl Dynamics {
             retirement_age_women_workers: 50,
             retirement_age_women_cadres: 55,
             replacement_rate: 0.0,
-            exit_rates: [0.0; 8],
-            activity_shares: [[1.0 / 8.0; 8]; 2],
+            exit_rates: [0.0; 7],
+            activity_shares: [[1.0 / 7.0; 7]; 2],
+            school_leaving_rate: [0.0; 2],
             old_age_exit_rate: 0.0,
             new_job_wage: [0.0; 2],
             new_business_income: [0.0; 2],
@@ -328,7 +335,7 @@ impl Dynamics {
         // Employment chain.
         let shares = |shape: &crate::region::AreaShape| {
             let pairs = shape.employment_16_59.value.pairs();
-            let mut out = [0.0; 8];
+            let mut out = [0.0; 7];
             for (k, state) in CHAIN_STATES.iter().enumerate() {
                 out[k] = pairs.iter().find(|(e, _)| e == state).map_or(0.0, |p| p.1);
             }
@@ -339,14 +346,24 @@ impl Dynamics {
             out
         };
         let activity_shares = [shares(&profile.shape.urban), shares(&profile.shape.rural)];
+        let school_leaving_rate = [&profile.shape.urban, &profile.shape.rural]
+            .map(|shape| shape.employment_16_59.value.school_leaving_rate());
         assume(
             "employment transitions",
             "a yearly Markov chain for ages 16-59 with assumed exit rates (local employee 10%, short-term migrant \
-             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, student 25%, not in the labour \
-             force 10%) and destinations in proportion to the base-year share times the exit rate, which keeps \
-             the profile's activity shares (shape.*.employment_16_59) stationary; transitions do not depend on \
-             education (no published rates), wages of new jobs do; students leave school by 25; children start \
-             school at 6; people 60+ who work stop at 10% a year; public-welfare posts are left to their lever",
+             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, not in the labour force 10%) \
+             and destinations in proportion to the base-year share times the exit rate, which keeps the \
+             profile's activity shares (shape.*.employment_16_59) stationary; transitions do not depend on \
+             education (no published rates), wages of new jobs do; people 60+ who work stop at 10% a year, the \
+             unemployed stop looking for work at 60; public-welfare posts are left to their lever",
+        );
+        assume(
+            "schooling",
+            "children start school at 6 and are students until 16; from 16 students leave school at a yearly \
+             rate set so that students make up the profile's student share of ages 16-59 (ages taken as spread \
+             evenly over 16-59), and all have left by 25; school leavers take up an activity as people leaving \
+             one do; the base population is drawn with the same rule (no published enrolment by age in \
+             data/published)",
         );
         let age_share = profile
             .population
@@ -459,8 +476,9 @@ impl Dynamics {
             retirement_age_women_workers: 50,
             retirement_age_women_cadres: 55,
             replacement_rate: 0.5,
-            exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.25, 0.10],
+            exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10],
             activity_shares,
+            school_leaving_rate,
             old_age_exit_rate: 0.10,
             new_job_wage,
             new_business_income,
@@ -576,19 +594,15 @@ impl Dynamics {
     }
 
     fn year_values(&self, year: u16) -> Year {
-        let mut dest = [[[0.0; 8]; 2]; 2];
-        for (by_residence, shares) in dest.iter_mut().zip(&self.activity_shares) {
-            for (student_allowed, cdf) in by_residence.iter_mut().enumerate() {
-                let mut acc = 0.0;
-                for (k, c) in cdf.iter_mut().enumerate() {
-                    if student_allowed == 1 || CHAIN_STATES[k] != Employment::Student {
-                        acc += shares[k] * self.exit_rates[k];
-                    }
-                    *c = acc;
-                }
-                if acc > 0.0 {
-                    cdf.iter_mut().for_each(|c| *c /= acc);
-                }
+        let mut dest = [[0.0; 7]; 2];
+        for (cdf, shares) in dest.iter_mut().zip(&self.activity_shares) {
+            let mut acc = 0.0;
+            for (k, c) in cdf.iter_mut().enumerate() {
+                acc += shares[k] * self.exit_rates[k];
+                *c = acc;
+            }
+            if acc > 0.0 {
+                cdf.iter_mut().for_each(|c| *c /= acc);
             }
         }
         let prev = year.saturating_sub(1);
@@ -700,8 +714,8 @@ struct Year {
     death_probability: [[f64; MAX_AGE + 1]; 2],
     birth_factor: f64,
     leave_home: f64,
-    /// Destination CDFs over [`CHAIN_STATES`]: `[residence][student allowed]`.
-    dest: [[[f64; 8]; 2]; 2],
+    /// Destination CDFs over [`CHAIN_STATES`] by residence.
+    dest: [[f64; 7]; 2],
     wage_growth: [f64; 3],
     wage_level: [f64; 2],
     business_level: [f64; 2],
@@ -844,9 +858,9 @@ mod tests {
         for r in 0..2 {
             let pi = d.activity_shares[r];
             let lam = d.exit_rates;
-            let norm: f64 = (0..8).map(|k| pi[k] * lam[k]).sum();
-            for j in 0..8 {
-                let inflow: f64 = (0..8)
+            let norm: f64 = (0..7).map(|k| pi[k] * lam[k]).sum();
+            for j in 0..7 {
+                let inflow: f64 = (0..7)
                     .map(|i| pi[i] * ((if i == j { 1.0 - lam[i] } else { 0.0 }) + lam[i] * pi[j] * lam[j] / norm))
                     .sum();
                 assert!((inflow - pi[j]).abs() < 1e-12);

@@ -22,6 +22,7 @@ use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord,
     Persons, Population, Residence, Sex,
 };
+use crate::region::SCHOOL_LEAVING_AGE;
 
 /// Scratch space reused across the households of a chunk.
 #[derive(Debug, Default)]
@@ -150,7 +151,9 @@ impl Dynamics {
                 continue;
             }
             if age >= 60 {
-                if employment.is_working()
+                if employment == Employment::Unemployed {
+                    ps.employment[i] = Employment::NotInLabourForce;
+                } else if employment.is_working()
                     && employment != Employment::PublicWelfarePost
                     && streams.rng(SUB_JOBS, place).bernoulli(self.old_age_exit_rate)
                 {
@@ -159,21 +162,33 @@ impl Dynamics {
                 }
                 continue;
             }
-            if age < 16 || ps.disability(i) == Disability::Severe {
+            if age < 16 {
                 continue;
             }
-            let Some(k) = CHAIN_STATES.iter().position(|&e| e == employment) else { continue };
-            let must_leave_school = employment == Employment::Student && age >= 25;
+            if ps.disability(i) == Disability::Severe {
+                // Outside the chain, but school ends for everyone.
+                if employment == Employment::Student && age >= SCHOOL_LEAVING_AGE {
+                    ps.employment[i] = Employment::NotInLabourForce;
+                }
+                continue;
+            }
+            let exit_rate = if employment == Employment::Student {
+                if age >= SCHOOL_LEAVING_AGE { 1.0 } else { self.school_leaving_rate[r] }
+            } else {
+                match CHAIN_STATES.iter().position(|&e| e == employment) {
+                    Some(k) => self.exit_rates[k],
+                    None => continue,
+                }
+            };
             let mut rng = streams.rng(SUB_JOBS, place);
-            if !(must_leave_school || rng.bernoulli(self.exit_rates[k])) {
+            if !(exit_rate >= 1.0 || rng.bernoulli(exit_rate)) {
                 continue;
             }
-            let cdf = &y.dest[r][usize::from(age < 25)];
-            let next = CHAIN_STATES[rng.categorical(cdf)];
-            if next == employment {
+            let next = self.take_up_activity(y, r, ps.education(i), &mut rng);
+            if next.employment == employment {
                 continue;
             }
-            ps.employment[i] = next;
+            ps.employment[i] = next.employment;
             if employment.earns_wage() {
                 clear_job(ps, i);
             }
@@ -181,27 +196,14 @@ impl Dynamics {
                 ps.operating[i] = 0.0;
                 ps.months_in_job[i] = 0;
             }
-            if next.is_working() {
-                let months = 12 - floor(rng.uniform() * 12.0).min(11.0) as u8;
-                ps.months_in_job[i] = months;
+            ps.months_in_job[i] = next.months_in_job;
+            if next.employment.is_working() {
                 ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
-                let edu = EDUCATION_EARNINGS[ps.education(i) as usize] / 1.3;
-                let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
-                let share = months as f64 / 12.0;
-                match next {
-                    Employment::FarmerHerder | Employment::SelfEmployed => {
-                        ps.operating[i] = round(y.business_level[r] * spread * share) as f32;
-                    }
-                    Employment::MigrantShortTerm => {
-                        ps.wage[i] = round(y.migrant_annual * edu * spread * share).max(0.0) as f32;
-                    }
-                    _ => {
-                        let sector = if next == Employment::PublicSector { 1.2 } else { 1.0 };
-                        ps.wage[i] = round(y.wage_level[r] * sector * edu * spread * share).max(0.0) as f32;
-                    }
+                if next.employment.earns_operating() {
+                    ps.operating[i] = next.operating;
+                } else {
+                    ps.wage[i] = next.wage;
                 }
-            } else {
-                ps.months_in_job[i] = 0;
             }
         }
 
@@ -330,6 +332,44 @@ impl Dynamics {
         false
     }
 
+    /// The activity a person taking one up this year (leaving another, leaving school,
+    /// returning from migrant work) draws from the chain's destinations of residence
+    /// `r`, with a new job's months and pay when it is work: it starts in a uniformly
+    /// drawn month, pays the year's entry wage of the residence times relative earnings
+    /// by education and a log-normal spread (1.2 times in the public sector; the migrant
+    /// wage for a short-term migrant job), or the entry operating income for own-account
+    /// work, for the months worked.
+    fn take_up_activity(
+        &self,
+        y: &Year,
+        r: usize,
+        education: Education,
+        rng: &mut crate::random::StreamRng,
+    ) -> NewActivity {
+        let employment = CHAIN_STATES[rng.categorical(&y.dest[r])];
+        if !employment.is_working() {
+            return NewActivity { employment, months_in_job: 0, wage: 0.0, operating: 0.0 };
+        }
+        let months = 12 - floor(rng.uniform() * 12.0).min(11.0) as u8;
+        let edu = EDUCATION_EARNINGS[education as usize] / 1.3;
+        let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
+        let share = months as f64 / 12.0;
+        let (mut wage, mut operating) = (0.0, 0.0);
+        match employment {
+            Employment::FarmerHerder | Employment::SelfEmployed => {
+                operating = round(y.business_level[r] * spread * share) as f32;
+            }
+            Employment::MigrantShortTerm => {
+                wage = round(y.migrant_annual * edu * spread * share).max(0.0) as f32;
+            }
+            _ => {
+                let sector = if employment == Employment::PublicSector { 1.2 } else { 1.0 };
+                wage = round(y.wage_level[r] * sector * edu * spread * share).max(0.0) as f32;
+            }
+        }
+        NewActivity { employment, months_in_job: months, wage, operating }
+    }
+
     /// Steps 7–9 on the records of a household whose members change: return and
     /// migration, urbanisation, leaving home (leavers are collected with their place).
     fn finish_on_records(
@@ -348,13 +388,21 @@ impl Dynamics {
                 if rng.bernoulli(y.returns) && m.len() < u8::MAX as usize {
                     let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
                     let sex = if rng.bernoulli(0.65) { Sex::Male } else { Sex::Female };
+                    let education = Education::JuniorSecondary;
+                    let activity = self.take_up_activity(y, Residence::Rural.index(), education, &mut rng);
+                    let mut flags = PersonFlags::default();
+                    flags.set(PersonFlags::NEW_JOB_THIS_YEAR, activity.employment.is_working());
                     m.push(PersonRecord {
                         age,
                         sex,
                         hukou: Hukou::Rural,
-                        education: Education::JuniorSecondary,
+                        education,
                         able_to_work: true,
-                        employment: Employment::Unemployed,
+                        employment: activity.employment,
+                        months_in_job: activity.months_in_job,
+                        flags,
+                        wage: activity.wage,
+                        operating: activity.operating,
                         ..PersonRecord::default()
                     });
                     hh.remittances = round((hh.remittances as f64 - per_migrant).max(0.0)) as f32;
@@ -407,4 +455,15 @@ impl Dynamics {
             });
         }
     }
+}
+
+/// What a person taking up an activity starts with ([`Dynamics::take_up_activity`]).
+struct NewActivity {
+    employment: Employment,
+    /// Months of the year in the new job (0 when not working).
+    months_in_job: u8,
+    /// Wage of the months worked, yuan.
+    wage: f32,
+    /// Operating income of the months worked, yuan.
+    operating: f32,
 }

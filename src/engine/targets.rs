@@ -49,6 +49,28 @@ pub enum Measure {
         /// Last year.
         to: u16,
     },
+    /// The indicator's level in every year from `from` to `to` (both included): "urban
+    /// surveyed unemployment kept within 5.5%" (控制在5.5%以内) each year of a plan. The
+    /// value reached is the year furthest from meeting it: the highest for *at most*,
+    /// the lowest for *at least*, the furthest from the target for *about*; so the
+    /// target is met when every year meets it.
+    EveryYear {
+        /// First year.
+        from: u16,
+        /// Last year.
+        to: u16,
+    },
+}
+
+impl Measure {
+    /// The years the measure reads, in order.
+    pub fn years(&self) -> Vec<u16> {
+        match *self {
+            Measure::Level { year } => vec![year],
+            Measure::Change { from, to } | Measure::Growth { from, to } => vec![from, to],
+            Measure::EveryYear { from, to } => (from..=to).collect(),
+        }
+    }
 }
 
 /// A target of a plan.
@@ -105,6 +127,29 @@ impl Target {
                 }
                 Some((b / a).powf(1.0 / (to - from) as f64) - 1.0)
             }
+            Measure::EveryYear { from, to } => {
+                let values = (from..=to).map(|y| lookup(y, &self.group, &self.indicator));
+                let mut worst: Option<f64> = None;
+                for v in values {
+                    let v = v?;
+                    worst = Some(match worst {
+                        None => v,
+                        Some(w) if self.shortfall(v) > self.shortfall(w) => v,
+                        Some(w) => w,
+                    });
+                }
+                worst
+            }
+        }
+    }
+
+    /// How far a value is from meeting the target in the comparison's direction (the
+    /// larger, the worse; negative when it meets it with room to spare).
+    fn shortfall(&self, reached: f64) -> f64 {
+        match self.comparison {
+            Comparison::About { .. } => (reached - self.value).abs(),
+            Comparison::AtLeast => self.value - reached,
+            Comparison::AtMost => reached - self.value,
         }
     }
 
@@ -163,6 +208,42 @@ mod tests {
         assert!((r.reached.expect("measured") - 0.12).abs() < 1e-9);
         assert!(r.met);
         assert_eq!(r.probability, 1.0);
+    }
+
+    #[test]
+    fn every_year_reaches_the_worst_year() {
+        // Urban unemployment 5.2%, 5.6%, 5.4% in 2023-2025.
+        let rates = |year: u16, _: &str, _: &str| match year {
+            2023 => Some(0.052),
+            2024 => Some(0.056),
+            2025 => Some(0.054),
+            _ => None,
+        };
+        let target = |comparison, value| Target {
+            name: "unemployment".into(),
+            group: "urban".into(),
+            indicator: "unemployment_rate".into(),
+            measure: Measure::EveryYear { from: 2023, to: 2025 },
+            value,
+            comparison,
+            source: String::new(),
+        };
+        // At most 5.5% every year: 2024 misses it, and is the value reached.
+        let r = target(Comparison::AtMost, 0.055).check(&[rates]);
+        assert_eq!(r.reached, Some(0.056));
+        assert!(!r.met);
+        assert!(target(Comparison::AtMost, 0.056).check(&[rates]).met);
+        // At least 5.3% every year: 2023 is the worst.
+        assert_eq!(target(Comparison::AtLeast, 0.053).check(&[rates]).reached, Some(0.052));
+        // About 5.5% ± 0.3 points: 2023 is furthest.
+        let r = target(Comparison::About { tolerance: 0.0031 }, 0.055).check(&[rates]);
+        assert_eq!(r.reached, Some(0.052));
+        assert!(r.met);
+        // A year without the indicator: not measured.
+        let mut t = target(Comparison::AtMost, 0.06);
+        t.measure = Measure::EveryYear { from: 2023, to: 2026 };
+        assert_eq!(t.check(&[rates]).reached, None);
+        assert_eq!(Measure::EveryYear { from: 2023, to: 2025 }.years(), [2023, 2024, 2025]);
     }
 
     #[test]

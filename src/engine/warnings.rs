@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::projection::{Scenario, VariantResult};
-use super::targets::{Measure, Target};
+use super::targets::Measure;
 use crate::dynamics::Dynamics;
 use crate::policy::YearMonth;
 use crate::policy::registry::{self, Kind};
@@ -88,7 +88,7 @@ impl Scenario {
         }
         for (i, t) in self.targets.iter().enumerate() {
             let outside: Vec<u16> =
-                target_years(t).into_iter().filter(|y| *y < self.profile.base_year || *y > self.last_year).collect();
+                t.measure.years().into_iter().filter(|y| *y < self.profile.base_year || *y > self.last_year).collect();
             if let Some(year) = outside.first() {
                 out.push(Warning {
                     kind: WarningKind::TargetOutsideProjection,
@@ -101,14 +101,6 @@ impl Scenario {
             }
         }
         out
-    }
-}
-
-/// The years a target reads.
-fn target_years(t: &Target) -> Vec<u16> {
-    match t.measure {
-        Measure::Level { year } => vec![year],
-        Measure::Change { from, to } | Measure::Growth { from, to } => vec![from, to],
     }
 }
 
@@ -233,7 +225,7 @@ pub fn run_warnings(s: &Scenario, reform: &VariantResult, targets: &[super::targ
         }
     }
     for (i, (t, r)) in s.targets.iter().zip(targets).enumerate() {
-        let in_projection = target_years(t).iter().all(|y| (s.profile.base_year..=s.last_year).contains(y));
+        let in_projection = t.measure.years().iter().all(|y| (s.profile.base_year..=s.last_year).contains(y));
         if r.reached.is_none() && in_projection {
             out.push(Warning {
                 kind: WarningKind::TargetNotEvaluated,

@@ -24,8 +24,12 @@ const ACTIVITY_TILT: [(Employment, f64); 9] = [
 pub struct AreaBlueprint {
     /// The profile's shape values.
     pub shape: AreaShape,
-    /// Activities of persons aged 16–59 with their shares and tilts.
+    /// Activities of persons aged 16–59 with their shares and tilts; students are
+    /// drawn by age first ([`Self::student_by_age`]), so their share here is 0.
     pub activities: Vec<(Employment, f64, f64)>,
+    /// Probability of being a student at each age from 16 to 24 (index 0 is 16), from
+    /// the profile's student share ([`crate::region::EmploymentShares::student_probability_by_age`]).
+    pub student_by_age: [f64; (crate::region::SCHOOL_LEAVING_AGE - 16) as usize],
     /// The distinct non-zero tilts of `activities`, so a household computes
     /// `exp(tilt × (u − 0.5))` once per distinct tilt.
     pub distinct_tilts: Vec<f64>,
@@ -77,7 +81,7 @@ impl Blueprint {
                 .iter()
                 .map(|(e, s)| {
                     let tilt = ACTIVITY_TILT.iter().find(|(a, _)| a == e).map(|(_, t)| *t).unwrap_or(0.0);
-                    (*e, *s, tilt)
+                    (*e, if *e == Employment::Student { 0.0 } else { *s }, tilt)
                 })
                 .collect();
             let activities: Vec<(Employment, f64, f64)> = activities;
@@ -101,6 +105,7 @@ impl Blueprint {
                 1.0,
             ];
             AreaBlueprint {
+                student_by_age: shape.employment_16_59.value.student_probability_by_age(),
                 retiree_pension_mean: shape.retiree_pension_per_month.value * 12.0,
                 activities,
                 distinct_tilts,

@@ -129,7 +129,7 @@ pub fn draw_household(
         person.able_to_work = (16..=64).contains(&age) && person.disability != Disability::Severe;
         person.employment = if age < 6 {
             Employment::NotInLabourForce
-        } else if age < 16 {
+        } else if age < 16 || bp.student_by_age.get(usize::from(age - 16)).is_some_and(|&p| rp.bernoulli(p)) {
             Employment::Student
         } else if age < 60 {
             let mut x = rp.uniform() * tilt_total;

@@ -51,6 +51,7 @@
 //! | `mean_operating` | mean per-capita net operating income | yuan/person |
 //! | `mean_property` | mean per-capita net property income | yuan/person |
 //! | `mean_net_transfer` | mean per-capita net transfer income | yuan/person |
+//! | `wage_share`, `operating_share`, `property_share`, `net_transfer_share` | the part's total over disposable income's total (they add up to 1) | share |
 //! | `median_disposable` | NBS median: per-capita income of the middle household | yuan/person |
 //! | `quintile_1_mean` … `quintile_5_mean` | NBS quintile group means, lowest first | yuan/person |
 //! | `gini` | Gini of per-capita income over persons | 0–1 |
@@ -65,6 +66,11 @@
 //! | `dibao_households` | dibao caseload, households | households |
 //! | `dibao_persons` | dibao caseload, persons | persons |
 //! | `dibao_spending` | dibao paid | yuan |
+//! | `labour_force` | persons aged 16+ working or unemployed (NBS labour force survey) | persons |
+//! | `employed_persons` | persons aged 16+ working (employees, migrant workers, farmers, self-employed, public-welfare posts, public sector) | persons |
+//! | `unemployed_persons` | persons aged 16+ unemployed and looking for work | persons |
+//! | `unemployment_rate` | `unemployed_persons` over `labour_force` (urban: the model's 城镇调查失业率) | share |
+//! | `zero_employment_households` | households with a member in the labour force and none working (零就业家庭) | households |
 //! | `urban_rural_ratio` | urban over rural mean per-capita disposable income (group `all` only) | ratio |
 //! | `growth_nominal` | nominal growth of `mean_disposable` (after `set_growth`) | share |
 //! | `growth_real` | real growth: (1 + nominal) / price index ratio − 1 | share |
@@ -111,7 +117,9 @@ mod sums;
 mod year;
 
 pub(crate) use outcome::for_each_outcome;
-pub use outcome::{DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, fill_outcomes, outcomes_from};
+pub use outcome::{
+    DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, LABOUR_FORCE_MIN_AGE, fill_outcomes, outcomes_from,
+};
 pub use sketch::{
     BinnedDistribution, IncomeBin, IncomeSketch, MANTISSA_BITS, OCTAVES, PAGE_BINS, QuintileMeans, RELATIVE_WIDTH,
 };
@@ -125,7 +133,7 @@ pub use sums::{
     POVERTY_TOLERANCE_YUAN, PovertyLines, TrackingGroupSums, TrackingSums, is_middle_income, is_poor,
 };
 pub use year::{
-    AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IndicatorOptions, IndicatorRow, LORENZ_POINTS, Poverty,
-    Tracking, YearIndicators, follow_households,
+    AllWeighting, Group, GroupIndicators, Growth, IncomeMeans, IncomeShares, IndicatorOptions, IndicatorRow,
+    LORENZ_POINTS, Labour, Poverty, Tracking, YearIndicators, follow_households,
 };
 pub(crate) use year::{id_order_into, tracking_sums};

@@ -1,15 +1,16 @@
 //! The per-household outcome of a projection year: what the indicators read.
 
 use crate::error::{Error, Result};
-use crate::model::{Accounts, HouseholdFlags, IncomeParts, Population, Residence};
+use crate::model::{Accounts, Employment, HouseholdFlags, IncomeParts, Population, Residence};
 
-/// One household's outcome in one year, in 64 bytes.
+/// One household's outcome in one year, in 72 bytes.
 ///
 /// The engine fills one per household per year (see [`fill_outcomes`]) and keeps the
 /// previous year's to follow households over time. Money stays `f64` (as in
 /// [`Accounts`]) so that the indicators' sums agree with the accounts and the ledger;
 /// the weight is the population's own `f32`; size, residence and flags are the
-/// population's bytes. Transfers received and paid are kept only as their net.
+/// population's bytes, and the labour counts bytes too. Transfers received and paid are
+/// kept only as their net.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HouseholdOutcome {
     /// Global household id (matches households across years).
@@ -35,7 +36,16 @@ pub struct HouseholdOutcome {
     pub residence: Residence,
     /// Status flags this year (dibao, formerly poor …).
     pub flags: HouseholdFlags,
+    /// Members aged [`LABOUR_FORCE_MIN_AGE`] or more in the labour force (working or
+    /// unemployed, [`Employment::in_labour_force`]).
+    pub labour_force: u8,
+    /// Members aged [`LABOUR_FORCE_MIN_AGE`] or more who are unemployed.
+    pub unemployed: u8,
 }
+
+/// The youngest age counted in the labour force, as in the NBS labour force survey
+/// behind the urban surveyed unemployment rate (城镇调查失业率: persons aged 16 and over).
+pub const LABOUR_FORCE_MIN_AGE: u8 = 16;
 
 impl HouseholdOutcome {
     /// An outcome from household totals (for tests and hand-built cases).
@@ -52,6 +62,8 @@ impl HouseholdOutcome {
             size,
             residence,
             flags: HouseholdFlags::default(),
+            labour_force: 0,
+            unemployed: 0,
         }
     }
 
@@ -91,6 +103,14 @@ impl HouseholdOutcome {
     #[inline]
     pub fn formerly_poor(&self) -> bool {
         self.flags.has(HouseholdFlags::FORMERLY_POOR)
+    }
+
+    /// Whether no member works although one is in the labour force: every member in it
+    /// is unemployed (零就业家庭: no member of working age who is able and willing to
+    /// work has a job).
+    #[inline]
+    pub fn zero_employment(&self) -> bool {
+        self.unemployed > 0 && self.unemployed == self.labour_force
     }
 
     /// Whether the household is in the dibao caseload: it was paid dibao this year or
@@ -192,8 +212,17 @@ fn each_outcome(
     mut each: impl FnMut(&HouseholdOutcome),
 ) {
     let hh = &pop.households;
+    let persons = &pop.persons;
     for h in 0..pop.household_count() {
         let residence = hh.residence[h];
+        let (mut labour_force, mut unemployed) = (0u8, 0u8);
+        for i in pop.members(h) {
+            if persons.age[i] >= LABOUR_FORCE_MIN_AGE {
+                let e = persons.employment[i];
+                labour_force += u8::from(e.in_labour_force());
+                unemployed += u8::from(e == Employment::Unemployed);
+            }
+        }
         each(&HouseholdOutcome {
             id: pop.household_id(h),
             wage: accounts.wage[h],
@@ -206,6 +235,8 @@ fn each_outcome(
             size: hh.size[h],
             residence,
             flags: hh.flags[h],
+            labour_force,
+            unemployed,
         });
     }
 }
@@ -395,7 +426,7 @@ mod tests {
 
     #[test]
     fn an_outcome_is_small() {
-        assert!(std::mem::size_of::<HouseholdOutcome>() <= 64);
+        assert!(std::mem::size_of::<HouseholdOutcome>() <= 72);
     }
 
     #[test]

@@ -145,6 +145,12 @@ pub struct GroupSums {
     pub dibao_spending: f64,
     /// Persons in the middle-income group.
     pub middle_income_persons: f64,
+    /// Persons aged 16 and over in the labour force (working or unemployed).
+    pub labour_force_persons: f64,
+    /// Persons aged 16 and over who are unemployed.
+    pub unemployed_persons: f64,
+    /// Households in which every member in the labour force is unemployed (零就业家庭).
+    pub zero_employment_households: f64,
     /// FGT sums per line (dibao first, then the fixed lines).
     pub poverty: Vec<FgtSums>,
     /// Persons with positive per-capita income (for the Theil index).
@@ -179,6 +185,11 @@ impl GroupSums {
         self.dibao_spending += w * o.dibao;
         if is_middle_income(y) {
             self.middle_income_persons += p;
+        }
+        self.labour_force_persons += w * f64::from(o.labour_force);
+        self.unemployed_persons += w * f64::from(o.unemployed);
+        if o.zero_employment() {
+            self.zero_employment_households += w;
         }
         if y > 0.0 {
             let py = p * y;
@@ -217,6 +228,9 @@ impl GroupSums {
         self.dibao_persons += k * other.dibao_persons;
         self.dibao_spending += k * other.dibao_spending;
         self.middle_income_persons += k * other.middle_income_persons;
+        self.labour_force_persons += k * other.labour_force_persons;
+        self.unemployed_persons += k * other.unemployed_persons;
+        self.zero_employment_households += k * other.zero_employment_households;
         self.positive_persons += k * other.positive_persons;
         self.positive_income += k * other.positive_income;
         self.positive_income_log += k * other.positive_income_log;

@@ -107,6 +107,41 @@ pub struct IncomeMeans {
     pub net_transfer: f64,
 }
 
+/// The parts of disposable income as shares of it (0.45 = 45%): the part's total over
+/// disposable income's total, so a group's shares add up to 1. "Wage income at least
+/// 45% of rural disposable income" (Wuzhong plan §5) is `wage ≥ 0.45` of the rural group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct IncomeShares {
+    /// Wage income over disposable income.
+    pub wage: f64,
+    /// Net operating income over disposable income.
+    pub operating: f64,
+    /// Net property income over disposable income.
+    pub property: f64,
+    /// Net transfer income over disposable income.
+    pub net_transfer: f64,
+}
+
+/// The labour market of a group (persons and households grossed up), as the NBS labour
+/// force survey counts it: persons aged 16 and over
+/// ([`LABOUR_FORCE_MIN_AGE`](super::LABOUR_FORCE_MIN_AGE)), working (employees,
+/// migrant workers, farmers, the self-employed, public-welfare post holders, the public
+/// sector) or unemployed and looking for work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Labour {
+    /// Persons in the labour force.
+    pub labour_force: f64,
+    /// Persons working.
+    pub employed: f64,
+    /// Persons unemployed.
+    pub unemployed: f64,
+    /// Unemployed over the labour force (for the urban group, the model's counterpart of
+    /// the urban surveyed unemployment rate, 城镇调查失业率); 0 without a labour force.
+    pub unemployment_rate: f64,
+    /// Households with a member in the labour force and none working (零就业家庭).
+    pub zero_employment_households: f64,
+}
+
 /// Poverty against one line (FGT, person-weighted).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Poverty {
@@ -135,6 +170,8 @@ pub struct GroupIndicators {
     pub disposable_total: f64,
     /// Mean per-capita income and parts.
     pub mean: IncomeMeans,
+    /// The parts as shares of disposable income.
+    pub shares: IncomeShares,
     /// NBS median: per-capita income of the middle household.
     pub median_disposable: f64,
     /// NBS quintile group means (五等份), lowest first.
@@ -158,6 +195,8 @@ pub struct GroupIndicators {
     pub dibao_persons: f64,
     /// Dibao paid, yuan per year.
     pub dibao_spending: f64,
+    /// Labour force, employment and unemployment.
+    pub labour: Labour,
 }
 
 /// Growth of a group's income from the previous year.
@@ -313,6 +352,12 @@ fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dis
             property: ratio(sums.property, p),
             net_transfer: ratio(sums.net_transfer, p),
         },
+        shares: IncomeShares {
+            wage: ratio(sums.wage, sums.disposable),
+            operating: ratio(sums.operating, sums.disposable),
+            property: ratio(sums.property, sums.disposable),
+            net_transfer: ratio(sums.net_transfer, sums.disposable),
+        },
         median_disposable: dist.0,
         quintile_means: dist.1,
         gini: dist.2,
@@ -336,6 +381,13 @@ fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dis
         dibao_households: totals.dibao_households,
         dibao_persons: totals.dibao_persons,
         dibao_spending: totals.dibao_spending,
+        labour: Labour {
+            labour_force: totals.labour_force_persons,
+            employed: totals.labour_force_persons - totals.unemployed_persons,
+            unemployed: totals.unemployed_persons,
+            unemployment_rate: ratio(sums.unemployed_persons, sums.labour_force_persons),
+            zero_employment_households: totals.zero_employment_households,
+        },
     }
 }
 
@@ -659,6 +711,10 @@ impl YearIndicators {
             ("mean_operating".into(), g.mean.operating),
             ("mean_property".into(), g.mean.property),
             ("mean_net_transfer".into(), g.mean.net_transfer),
+            ("wage_share".into(), g.shares.wage),
+            ("operating_share".into(), g.shares.operating),
+            ("property_share".into(), g.shares.property),
+            ("net_transfer_share".into(), g.shares.net_transfer),
             ("median_disposable".into(), g.median_disposable),
         ];
         for (k, q) in g.quintile_means.iter().enumerate() {
@@ -678,6 +734,11 @@ impl YearIndicators {
         v.push(("dibao_households".into(), g.dibao_households));
         v.push(("dibao_persons".into(), g.dibao_persons));
         v.push(("dibao_spending".into(), g.dibao_spending));
+        v.push(("labour_force".into(), g.labour.labour_force));
+        v.push(("employed_persons".into(), g.labour.employed));
+        v.push(("unemployed_persons".into(), g.labour.unemployed));
+        v.push(("unemployment_rate".into(), g.labour.unemployment_rate));
+        v.push(("zero_employment_households".into(), g.labour.zero_employment_households));
         if group == Group::All {
             v.push(("urban_rural_ratio".into(), self.urban_rural_ratio));
         }

@@ -135,6 +135,12 @@ impl Employment {
     pub fn is_working(self) -> bool {
         self.earns_wage() || self.earns_operating()
     }
+
+    /// In the labour force: working or unemployed and looking for work (the NBS labour
+    /// force survey's 就业人员 and 失业人员).
+    pub fn in_labour_force(self) -> bool {
+        self.is_working() || self == Employment::Unemployed
+    }
 }
 
 byte_enum!(

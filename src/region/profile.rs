@@ -207,7 +207,46 @@ pub struct EmploymentShares {
     pub not_in_labour_force: f64,
 }
 
+/// The age by which every student has left school: the schooling rule of the generator
+/// and the dynamics (assumption: upper secondary and most university courses end by
+/// then; the profiles' activity shares are of ages 16–59 and not by age).
+pub const SCHOOL_LEAVING_AGE: u8 = 25;
+
+/// Ages 16–59 over which the profiles' activity shares are given: 44 single years.
+const WORKING_AGES: f64 = 44.0;
+
 impl EmploymentShares {
+    /// The yearly rate `x` at which students aged 16 to 24 leave school (all have left by
+    /// [`SCHOOL_LEAVING_AGE`]): the rate at which every child in school at 15 is still
+    /// a student at age `a` with probability `(1 − x)^(a − 15)` and students make up the
+    /// `student` share of persons aged 16–59, ages assumed spread evenly over 16–59. The
+    /// generator draws students by age with [`Self::student_probability`] and the
+    /// dynamics let them leave at this rate, so the share holds from year to year. 0
+    /// (nobody leaves before 25) when the share is at or above the most the rule allows,
+    /// 9/44 (about 20%); 1 for a share of 0.
+    pub fn school_leaving_rate(&self) -> f64 {
+        let target = self.student.max(0.0) * WORKING_AGES;
+        let years = i32::from(SCHOOL_LEAVING_AGE) - 16;
+        let share_of = |x: f64| (1..=years).map(|k| (1.0 - x).powi(k)).sum::<f64>();
+        if target >= share_of(0.0) {
+            return 0.0;
+        }
+        let (mut low, mut high) = (0.0f64, 1.0f64);
+        for _ in 0..60 {
+            let mid = 0.5 * (low + high);
+            if share_of(mid) > target { low = mid } else { high = mid }
+        }
+        0.5 * (low + high)
+    }
+
+    /// The probability that a person is a student at each age from 16 to 24 (index 0
+    /// is age 16) under the schooling rule of [`Self::school_leaving_rate`]:
+    /// `(1 − x)^(age − 15)`; none is from [`SCHOOL_LEAVING_AGE`] on.
+    pub fn student_probability_by_age(&self) -> [f64; (SCHOOL_LEAVING_AGE - 16) as usize] {
+        let stay = 1.0 - self.school_leaving_rate();
+        std::array::from_fn(|k| stay.powi(k as i32 + 1))
+    }
+
     /// The shares as `(activity, share)` pairs.
     pub fn pairs(&self) -> [(crate::model::Employment, f64); 9] {
         use crate::model::Employment as E;
@@ -660,6 +699,35 @@ fn collect_assumptions(v: &toml::Value, path: String, out: &mut Vec<(String, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with_students(student: f64) -> EmploymentShares {
+        EmploymentShares {
+            local_employee: 0.5,
+            migrant_short_term: 0.1,
+            farmer_herder: 0.1,
+            self_employed: 0.1,
+            public_sector: 0.05,
+            public_welfare_post: 0.0,
+            unemployed: 0.05,
+            student,
+            not_in_labour_force: 0.1 - student,
+        }
+    }
+
+    #[test]
+    fn the_schooling_rule_gives_the_student_share() {
+        for student in [0.01, 0.03, 0.05, 0.08, 0.15] {
+            let shares = with_students(student);
+            let by_age = shares.student_probability_by_age();
+            let share: f64 = by_age.iter().sum::<f64>() / 44.0;
+            assert!((share - student).abs() < 1e-9, "{student}: {share}");
+            assert!(by_age.windows(2).all(|w| w[1] < w[0]), "fewer students at each age: {by_age:?}");
+        }
+        assert_eq!(with_students(0.0).school_leaving_rate(), 1.0);
+        assert_eq!(with_students(0.0).student_probability_by_age(), [0.0; 9]);
+        // More than every child staying in school until 25 can give.
+        assert_eq!(with_students(0.25).school_leaving_rate(), 0.0);
+    }
 
     #[test]
     fn every_builtin_profile_loads_and_validates() {

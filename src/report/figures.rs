@@ -46,7 +46,8 @@ fn path(v: &VariantResult, name: &str, tone: Tone, baseline: bool, value: impl F
 
 /// The targets on `indicator` (any group) drawn as series: a level target as a
 /// marker at its year (with its tolerance as an error bar when it is "about"), a growth target as the path it implies from the reform's
-/// value in its first year, a change target as the level it implies in its last year.
+/// value in its first year, a change target as the level it implies in its last year,
+/// an every-year target as its level over its years.
 fn target_series(scenario: &Scenario, outcome: &Outcome, indicator: &str) -> Vec<Series> {
     let mut out = Vec::new();
     for t in scenario.targets.iter().filter(|t| t.indicator == indicator) {
@@ -63,6 +64,7 @@ fn target_series(scenario: &Scenario, outcome: &Outcome, indicator: &str) -> Vec
                 Some(base) => (vec![(to as f64, base + t.value)], false),
                 None => continue,
             },
+            Measure::EveryYear { from, to } => ((from..=to).map(|y| (y as f64, t.value)).collect(), to > from),
         };
         let mut s = Series::new(format!("target 目标: {}", t.name), SeriesStyle::Target { joined }, points);
         // An "about" level target shows its tolerance as an error bar.

@@ -15,7 +15,7 @@ pub const GROUPS: [&str; 3] = ["urban", "rural", "all"];
 
 /// Indicator names that do not depend on the poverty lines (see the table of the
 /// indicators module); `urban_rural_ratio` exists for the group `all` only.
-const FIXED_INDICATORS: [&str; 34] = [
+const FIXED_INDICATORS: [&str; 43] = [
     "households",
     "persons",
     "disposable_total",
@@ -24,6 +24,10 @@ const FIXED_INDICATORS: [&str; 34] = [
     "mean_operating",
     "mean_property",
     "mean_net_transfer",
+    "wage_share",
+    "operating_share",
+    "property_share",
+    "net_transfer_share",
     "median_disposable",
     "quintile_1_mean",
     "quintile_2_mean",
@@ -37,6 +41,11 @@ const FIXED_INDICATORS: [&str; 34] = [
     "dibao_households",
     "dibao_persons",
     "dibao_spending",
+    "labour_force",
+    "employed_persons",
+    "unemployed_persons",
+    "unemployment_rate",
+    "zero_employment_households",
     "urban_rural_ratio",
     "growth_nominal",
     "growth_real",
@@ -145,8 +154,8 @@ fn target(
         .required(node, path, "indicator", "an indicator name, e.g. mean_disposable")
         .and_then(|n| indicator(n, &join(path, "indicator"), group, labels, check));
     let measure = check
-        .required(node, path, "measure", "level, change or growth")
-        .and_then(|n| check.word(n, &join(path, "measure"), &["level", "change", "growth"]));
+        .required(node, path, "measure", "level, change, growth or every_year")
+        .and_then(|n| check.word(n, &join(path, "measure"), &["level", "change", "growth", "every_year"]));
     let measure = measure.and_then(|m| measured_years(node, path, m, years, check));
     let value = check
         .required(node, path, "value", "a number")
@@ -209,7 +218,7 @@ fn measured_years(node: &Node, path: &str, measure: &str, years: Option<Years>, 
         if measure == "level" { (&["year"], &["from", "to"]) } else { (&["from", "to"], &["year"]) };
     for key in unwanted {
         if let Some(e) = node.entry(key) {
-            let message = format!("a `{measure}` target takes {}, not `{key}`", wanted.join(" and "));
+            let message = format!("`{measure}` targets take {}, not `{key}`", wanted.join(" and "));
             check.push(&e.key_pos, &join(path, key), ProblemKind::InvalidValue, message);
         }
     }
@@ -219,13 +228,18 @@ fn measured_years(node: &Node, path: &str, measure: &str, years: Option<Years>, 
     let from = year(node, path, "from", years, check);
     let to = year(node, path, "to", years, check);
     let (from, to) = (from?, to?);
-    if to <= from {
+    // Every year of a range may be a range of one year; a change or growth needs two.
+    if to < from || (to == from && measure != "every_year") {
         let pos = node.get("to").map_or(&node.pos, |n| &n.pos);
         let message = format!("years out of order: `to` ({to}) must come after `from` ({from})");
         check.push(pos, &join(path, "to"), ProblemKind::InvalidValue, message);
         return None;
     }
-    Some(if measure == "change" { Measure::Change { from, to } } else { Measure::Growth { from, to } })
+    Some(match measure {
+        "change" => Measure::Change { from, to },
+        "growth" => Measure::Growth { from, to },
+        _ => Measure::EveryYear { from, to },
+    })
 }
 
 fn comparison(node: &Node, field: &str, check: &mut Check) -> Option<Comparison> {
