@@ -229,9 +229,16 @@ fn the_report_page_is_self_contained_and_escaped() {
     assert!(page.contains(&format!("id=\"{}\"", html::END_MARKER)));
     // Every chart inline, every table present.
     assert_eq!(page.matches("<svg").count(), rendered().len());
-    for id in ["run", "years-reform", "years-baseline", "targets", "levers", "incidence", "assumptions"] {
+    for id in
+        ["run", "years-reform", "years-baseline", "sources-reform", "targets", "levers", "incidence", "assumptions"]
+    {
         assert!(page.contains(&format!("<table id=\"{id}\">")), "table {id}");
     }
+    // The income sources and work: one row per year.
+    let sources =
+        page.split("<table id=\"sources-reform\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");
+    let years = sources.lines().filter(|l| l.starts_with("<tr><td>")).count();
+    assert_eq!(years, o.reform.years.len());
     // Each row of the incidence table splits 100% over the five groups.
     let incidence =
         page.split("<table id=\"incidence\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");

@@ -13,9 +13,11 @@
 //!    the year's crude birth rate; the baby joins the mother's household.
 //! 4. **Retirement**: covered employees reaching the statutory age retire on a pension
 //!    of a share of their wage.
-//! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59),
-//!    school entry at 6 and exits from work after 60; a new job starts mid-year with a
-//!    drawn wage.
+//! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
+//!    whose destinations keep the profile's activity shares stationary; school entry at
+//!    6, school leaving from 16 at the rate the generator's students by age imply (all
+//!    by 25); exits from work after 60; a new job starts mid-year with a drawn wage.
+//!    School leavers and returning migrants take up an activity as job leavers do.
 //! 6. **Incomes**: wages grow with a persistent AR(1) and a transitory shock in logs;
 //!    operating income grows with a shock; property income and remittances grow.
 //!    Retiree pensions are *not* raised here: the yearly retiree adjustment is a lever
@@ -432,7 +434,7 @@ impl Dynamics {
             "rural members aged 16-50 able to work (not students, retired or in public jobs) in households of two \
              or more leave for six months or more at 2% a year and stop being members; a household receiving \
              remittances sees a member return at 7% a year (a returner aged 25-50, 65% men, junior secondary, \
-             unemployed at first); the two rates roughly balance, as the published number of outgoing migrants is \
+             taking up an activity as a job leaver does, so that returns keep the activity shares); the two rates roughly balance, as the published number of outgoing migrants is \
              flat (171.72 to 171.90 million, 2021-2022 [migrant_workers.csv: column=outgoing_10k]); each migrant \
              sends home 30% of the outgoing migrant wage [migrant_workers.csv: column=outgoing_monthly_income_yuan]; \
              remittances grow with migrant wages",

@@ -154,6 +154,41 @@ fn year_table(id: &str, v: &VariantResult) -> String {
     out
 }
 
+/// A variant's income shares and labour market by year: urban and rural wage,
+/// operating and transfer shares, unemployment rates and zero-employment households.
+fn sources_and_work_table(id: &str, v: &VariantResult) -> String {
+    let heads = [
+        "Year 年份",
+        "Urban wage share",
+        "Urban operating",
+        "Urban transfers",
+        "Rural wage share",
+        "Rural operating",
+        "Rural transfers",
+        "Urban unemployment",
+        "Rural unemployment",
+        "Zero-employment households (all)",
+    ];
+    let mut out = format!("<table id=\"{}\">\n{}", escape(id), header(&heads));
+    let percent = |x: f64| num(&NumberFormat::Percent(1).format(x));
+    for y in v.years.iter().map(|y| &y.indicators) {
+        let (u, r) = (y.group(Group::Urban), y.group(Group::Rural));
+        out.push_str("<tr>");
+        out.push_str(&cell(&y.year.to_string()));
+        for g in [u, r] {
+            out.push_str(&percent(g.shares.wage));
+            out.push_str(&percent(g.shares.operating));
+            out.push_str(&percent(g.shares.net_transfer));
+        }
+        out.push_str(&percent(u.labour.unemployment_rate));
+        out.push_str(&percent(r.labour.unemployment_rate));
+        out.push_str(&num(&thousands(y.group(Group::All).labour.zero_employment_households)));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
 /// How a target's values print: growth and shares as percentages, the ratio with
 /// three decimals, counts and yuan with thousands separators.
 fn target_format(t: Option<&Target>) -> NumberFormat {
@@ -362,6 +397,14 @@ pub fn report(
     h.push_str(
         "<p class=\"note\">Growth is nominal, on the previous year. The ratio is the urban mean over the rural mean. \
          Gini and poverty shares are over persons of all residents.</p>\n",
+    );
+    h.push_str("<h2>Sources of income and work: reform 收入来源与就业</h2>\n");
+    h.push_str(&sources_and_work_table("sources-reform", &outcome.reform));
+    h.push_str(
+        "<p class=\"note\">Each part's share of disposable income (the part's total over disposable income's \
+         total). Unemployment is unemployed over the labour force aged 16 and over (for urban residents, the model's \
+         城镇调查失业率); zero-employment households have a member in the labour force and none working \
+         (零就业家庭).</p>\n",
     );
     h.push_str("<h2>Targets 目标</h2>\n");
     h.push_str(&targets_table(scenario, outcome));
