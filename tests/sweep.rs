@@ -241,3 +241,34 @@ fn numbers(v: &toml::Value) -> Vec<f64> {
         _ => Vec::new(),
     }
 }
+
+#[test]
+fn points_sharing_the_baseline_give_the_results_of_their_own_runs() {
+    // Two lever axes (one adds a lever the scenario lacks) and two replications: one
+    // pass with the baseline shared gives each point's own run bit for bit.
+    let mut s = scenario();
+    s.replications = 2;
+    let axes = [
+        Axis::parse("levers.dibao.rural_threshold_per_month=450,600").expect("axis"),
+        Axis::parse("levers.resident_pension.yearly_increment_per_month=0,40").expect("axis"),
+    ];
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    assert!(sweep::share_baseline(&s, &points));
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let shared = sweep::run_shared(&Projection::new(&s), &generator, &points).expect("runs");
+    let alone = sweep::run_points(&s, &points, |_, p| Projection::new(p).run()).expect("runs");
+    assert_eq!(shared, alone);
+    assert_eq!(shared.len(), 4);
+    assert_ne!(shared[0].summary, shared[3].summary);
+}
+
+#[test]
+fn an_assumption_axis_does_not_share_the_baseline() {
+    let s = scenario();
+    let points =
+        sweep::scenarios(&s, &[Axis::parse("assumptions.wage_growth_rural=0.05,0.08").expect("axis")]).expect("points");
+    assert!(!sweep::share_baseline(&s, &points));
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let e = sweep::run_shared(&Projection::new(&s), &generator, &points).expect_err("refused");
+    assert!(e.to_string().contains("point 0"), "{e}");
+}

@@ -15,8 +15,9 @@ use crate::dynamics::Dynamics;
 use crate::error::{Error, Result};
 use crate::generate::{BLOCK, Generator};
 use crate::indicators::{AllWeighting, Group, HouseholdOutcome, IndicatorOptions, PovertyLines, YearIndicators};
+use crate::model::Population;
 use crate::policy::registry::{self, BuildContext};
-use crate::policy::{Ledger, Lever};
+use crate::policy::{Ledger, Lever, LeverSet};
 use crate::random::{Purpose, StreamRng};
 use crate::region::Profile;
 
@@ -532,26 +533,8 @@ impl<'a> Projection<'a> {
                 vec![0.0; SHAPLEY_OUTCOMES.len()]
             });
         }
-        let options = IndicatorOptions {
-            lines: PovertyLines::new(s.poverty_lines.clone()).unwrap_or_default(),
-            all_weighting: AllWeighting::from_profile(&s.profile),
-        };
-        // A microdata population is read once and cut into blocks; a synthetic one is
-        // generated block by block.
-        let microdata = match &s.microdata {
-            Some(files) => {
-                let pop = files.load()?;
-                if pop.household_count() != s.households {
-                    return Err(Error::InvalidRequest(format!(
-                        "the microdata have {} households but the scenario says {}",
-                        pop.household_count(),
-                        s.households
-                    )));
-                }
-                Some(super::stream::into_blocks(pop))
-            }
-            None => None,
-        };
+        let options = indicator_options(s);
+        let microdata = microdata_blocks(s)?;
         let plan = self.plan();
         let mut exporter = match &self.microdata {
             Some((year, dir)) => {
@@ -650,49 +633,112 @@ impl<'a> Projection<'a> {
         if let Some(e) = exporter {
             e.commit()?;
         }
-        let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
-        let targets: Vec<_> = s.targets.iter().map(|t| t.check(&lookups)).collect();
-        let mut assumptions = s.profile.assumptions();
-        assumptions.extend(crate::policy::base::base_rule_assumptions());
-        assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
-        assumptions.push((
-            "alignment".into(),
-            "each year the baseline's per-capita wage, operating and property income of each residence are aligned \
-             to the assumed growth (wage_growth_*, operating_growth, property_growth), as the published per-capita \
-             series grow; every variant is scaled by the baseline's factors"
-                .into(),
-        ));
-        if plan.streams() {
-            assumptions.push((
-                "streaming".into(),
-                format!(
-                    "{} households in {} blocks: the first {} blocks (the pilot) fix the weight normalisation, \
-                     fertility, the baseline's income index and alignment, and the ledger's quintile boundaries; \
-                     means, totals, poverty, Theil and caseloads are exact sums over every household; median, \
-                     quintile means, Gini and Lorenz come from a binned income sketch of every household (each bin \
-                     within 0.39% of income); rationed levers fill their places block by block",
-                    s.households,
-                    plan.blocks(),
-                    plan.pilot_blocks
-                ),
-            ));
-        }
-        let mut warnings = s.warnings();
-        warnings.extend(super::warnings::run_warnings(s, &replications[0], &targets));
-        Ok(Outcome {
-            baseline: baseline.unwrap_or_else(empty_variant),
-            reform: replications[0].clone(),
-            contributions,
-            lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
-            targets,
-            replications,
-            assumptions,
-            warnings,
-            stream: stats,
-            timings,
-        })
+        Ok(outcome_of(s, plan, baseline.unwrap_or_else(empty_variant), replications, contributions, stats, timings))
     }
 
+    /// Runs the baseline of the projection's scenario once and the reform of each of
+    /// `points` as a variant of the same pass: every block is generated, carried
+    /// through the base year and the step into the first projected year, and through
+    /// the baseline, once for all points (see [`super::stream`]: a variant's results do
+    /// not depend on the variants run with it). Each point's outcome is bit for bit
+    /// what [`Self::run_with_generator`] gives for that point alone, except its
+    /// `stream` and `timings`, which are the shared pass's. [`super::sweep`] runs
+    /// points that differ in reform levers only this way.
+    ///
+    /// # Errors
+    /// As [`Self::run_with_generator`]; [`Error::InvalidRequest`] when a point differs
+    /// from the projection's scenario in anything but its reform levers, or asks for
+    /// Shapley values.
+    pub fn run_points_with_generator(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
+        let s = self.scenario;
+        if generator.profile().id != s.profile.id {
+            return Err(Error::InvalidRequest(format!(
+                "the generator was calibrated on `{}`, the scenario is on `{}`",
+                generator.profile().id,
+                s.profile.id
+            )));
+        }
+        self.check()?;
+        let scenario = format!("{s:?}");
+        for (k, p) in points.iter().enumerate() {
+            if !differs_in_reform_only(s, &scenario, p) {
+                return Err(Error::InvalidRequest(format!(
+                    "point {k}: shares the baseline only when it differs from the scenario in its reform levers \
+                     and asks for no Shapley values"
+                )));
+            }
+            Projection::new(p).check()?;
+        }
+        let baseline_rules = generator.projection_rules()?;
+        let context = BuildContext {
+            base_year: s.profile.base_year,
+            profile: &s.profile,
+            calibration: Some(generator.base_calibration()),
+        };
+        let sets: Vec<LeverSet> = points
+            .iter()
+            .map(|p| {
+                let mut set = baseline_rules.clone();
+                for r in &p.reform {
+                    set.insert_shared(Arc::from(registry::build(&r.name, context, &r.params)?));
+                }
+                Ok(set)
+            })
+            .collect::<Result<_>>()?;
+        let base_rules = generator.rules().clone();
+        let options = indicator_options(s);
+        let microdata = microdata_blocks(s)?;
+        let plan = self.plan();
+        let mut baseline = None;
+        let mut replications: Vec<Vec<VariantResult>> = points.iter().map(|_| Vec::new()).collect();
+        let (mut stats, mut timings) = (StreamStats::default(), PhaseTimings::default());
+        for r in 0..s.replications.max(1) {
+            let seed = s.seed.wrapping_add(r as u64);
+            let mut variants = vec![VariantSpec {
+                set: baseline_rules.clone(),
+                detail: if r == 0 { Detail::Full } else { Detail::Sums },
+                export: None,
+            }];
+            variants.extend(sets.iter().map(|set| VariantSpec {
+                set: set.clone(),
+                detail: Detail::Full,
+                export: None,
+            }));
+            let generator = generator.with_seed(seed);
+            let run = ReplicationRun {
+                scenario: s,
+                generator: &generator,
+                base_rules: &base_rules,
+                dynamics: self.dynamics_for(r, seed),
+                seed,
+                options: &options,
+                plan,
+                keep_outcomes: self.keep_outcomes,
+                progress: if r == 0 { self.progress.as_deref() } else { None },
+                microdata: microdata.as_deref(),
+            };
+            let (results, st, phases) = run.run(&variants, None)?;
+            stats.add(&st);
+            timings.add(&phases);
+            let mut results = results.into_iter();
+            let base = results.next().unwrap_or_else(empty_variant);
+            if r == 0 {
+                baseline = Some(base);
+            }
+            for (kept, result) in replications.iter_mut().zip(results) {
+                kept.push(result);
+            }
+        }
+        let baseline = baseline.unwrap_or_else(empty_variant);
+        Ok(points
+            .iter()
+            .zip(replications)
+            .map(|(p, reps)| outcome_of(p, plan, baseline.clone(), reps, None, stats, timings.clone()))
+            .collect())
+    }
+}
+
+impl Projection<'_> {
     /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
     /// shifted by a keyed normal draw (none in the first replication) and clamped to
     /// the assumption's range ([`crate::scenario::assumption_range`]).
@@ -714,6 +760,93 @@ impl<'a> Projection<'a> {
         }
         d
     }
+}
+
+/// What the projection reports once its variants have run: the targets checked over
+/// the replications, the assumptions the run depends on and the warnings.
+fn outcome_of(
+    s: &Scenario,
+    plan: BlockPlan,
+    baseline: VariantResult,
+    replications: Vec<VariantResult>,
+    contributions: Option<Contributions>,
+    stats: StreamStats,
+    timings: PhaseTimings,
+) -> Outcome {
+    let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
+    let targets: Vec<_> = s.targets.iter().map(|t| t.check(&lookups)).collect();
+    let mut assumptions = s.profile.assumptions();
+    assumptions.extend(crate::policy::base::base_rule_assumptions());
+    assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
+    assumptions.push((
+        "alignment".into(),
+        "each year the baseline's per-capita wage, operating and property income of each residence are aligned \
+         to the assumed growth (wage_growth_*, operating_growth, property_growth), as the published per-capita \
+         series grow; every variant is scaled by the baseline's factors"
+            .into(),
+    ));
+    if plan.streams() {
+        assumptions.push((
+            "streaming".into(),
+            format!(
+                "{} households in {} blocks: the first {} blocks (the pilot) fix the weight normalisation, \
+                 fertility, the baseline's income index and alignment, and the ledger's quintile boundaries; \
+                 means, totals, poverty, Theil and caseloads are exact sums over every household; median, \
+                 quintile means, Gini and Lorenz come from a binned income sketch of every household (each bin \
+                 within 0.39% of income); rationed levers fill their places block by block",
+                s.households,
+                plan.blocks(),
+                plan.pilot_blocks
+            ),
+        ));
+    }
+    let mut warnings = s.warnings();
+    warnings.extend(super::warnings::run_warnings(s, &replications[0], &targets));
+    Outcome {
+        baseline,
+        reform: replications[0].clone(),
+        contributions,
+        lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
+        targets,
+        replications,
+        assumptions,
+        warnings,
+        stream: stats,
+        timings,
+    }
+}
+
+/// Whether a point differs from the scenario (`scenario`: its `Debug` form) in its
+/// reform levers only, so that it shares the scenario's baseline, and asks for no
+/// Shapley values.
+pub(crate) fn differs_in_reform_only(s: &Scenario, scenario: &str, point: &Scenario) -> bool {
+    let mut same = point.clone();
+    same.reform = s.reform.clone();
+    same.shapley = s.shapley;
+    !point.shapley && format!("{same:?}") == scenario
+}
+
+/// The indicators' options of a scenario: its poverty lines and the weighting of `all`.
+fn indicator_options(s: &Scenario) -> IndicatorOptions {
+    IndicatorOptions {
+        lines: PovertyLines::new(s.poverty_lines.clone()).unwrap_or_default(),
+        all_weighting: AllWeighting::from_profile(&s.profile),
+    }
+}
+
+/// A scenario's microdata population read once and cut into blocks, or `None` for a
+/// synthetic one (generated block by block).
+fn microdata_blocks(s: &Scenario) -> Result<Option<Vec<Population>>> {
+    let Some(files) = &s.microdata else { return Ok(None) };
+    let pop = files.load()?;
+    if pop.household_count() != s.households {
+        return Err(Error::InvalidRequest(format!(
+            "the microdata have {} households but the scenario says {}",
+            pop.household_count(),
+            s.households
+        )));
+    }
+    Ok(Some(super::stream::into_blocks(pop)))
 }
 
 fn empty_variant() -> VariantResult {

@@ -23,7 +23,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::projection::{Outcome, ReformLever, Scenario};
+use super::projection::{Outcome, Projection, ReformLever, Scenario};
 use super::targets::TargetResult;
 use super::warnings::Warning;
 use crate::error::{Error, Result};
@@ -469,6 +469,41 @@ pub fn run_points(
     } else {
         points.iter().enumerate().map(one).collect()
     }
+}
+
+/// Whether every point differs from `s` in its reform levers only (a sweep of lever
+/// parameters, not of assumptions), so that they share `s`'s baseline and run in one
+/// pass ([`run_shared`]).
+pub fn share_baseline(s: &Scenario, points: &[(Vec<f64>, Scenario)]) -> bool {
+    let scenario = format!("{s:?}");
+    points.iter().all(|(_, p)| super::projection::differs_in_reform_only(s, &scenario, p))
+}
+
+/// Runs points built by [`scenarios`] that [`share_baseline`] in one pass over the
+/// population ([`Projection::run_points_with_generator`]): each block is generated,
+/// carried through the base year, the step into the first projected year and the
+/// baseline once, and every point's reform goes on from there. The results are bit
+/// for bit those of [`run_points`] (each point run on its own); the work per point is
+/// its reform's projected years after the first instead of a whole run.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] when the points do not share the baseline; otherwise as
+/// the projection.
+pub fn run_shared(
+    projection: &Projection<'_>,
+    generator: &crate::generate::Generator,
+    points: &[(Vec<f64>, Scenario)],
+) -> Result<Vec<SweepPoint>> {
+    let scenarios: Vec<Scenario> = points.iter().map(|(_, p)| p.clone()).collect();
+    let outcomes = projection.run_points_with_generator(generator, &scenarios)?;
+    Ok(points
+        .iter()
+        .zip(&outcomes)
+        .map(|((values, point), outcome)| SweepPoint {
+            values: values.clone(),
+            summary: PointSummary::of(point, outcome),
+        })
+        .collect())
 }
 
 /// Whether the points of a sweep of `s` run side by side: its population has fewer
