@@ -430,6 +430,23 @@ fn compare_prints_both_scenarios_side_by_side_and_writes_compare_csv() {
     let (ca, cb, _) = cell("2022", "all", "programme_cost");
     assert!(cb > ca && ca > 0.0, "{ca} {cb}");
     assert!(no_temporary_files(&out_dir));
+    // The two reforms of one baseline ran in one pass: each scenario's column is its
+    // own run's, value for value.
+    for (column, scenario) in [(0, &a), (1, &b)] {
+        let own_dir = dir.join(format!("own{column}"));
+        let out = incomesim(&["run", scenario, "--out", own_dir.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let own = std::fs::read_to_string(own_dir.join("indicators.csv")).expect("indicators.csv");
+        let mut checked = 0;
+        for line in own.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let value: f64 = f[3].parse().expect("a number");
+            let compared = cell(f[0], f[1], f[2]);
+            assert_eq!([compared.0, compared.1][column], value, "{line}");
+            checked += 1;
+        }
+        assert!(checked > 100, "{checked} indicators");
+    }
 
     // Either scenario missing a target fails the comparison when asked to.
     let out = incomesim(&["compare", &a, &b, "--out", out_dir.to_str().expect("utf-8"), "--fail-on-missed-targets"]);

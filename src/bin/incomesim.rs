@@ -428,10 +428,18 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
 /// scenario's profile and seed), with a progress bar on stderr when stderr is a
 /// terminal.
 fn project(projection: Projection, label: &str, generator: Option<&Generator>) -> Result<Outcome, Failure> {
-    let run = |p: &Projection| match generator {
+    with_progress(projection, label, |p| match generator {
         Some(g) => p.run_with_generator(g),
         None => p.run(),
-    };
+    })
+}
+
+/// Runs `run` on a projection with a progress bar on a terminal's stderr.
+fn with_progress<T>(
+    projection: Projection,
+    label: &str,
+    run: impl FnOnce(&Projection) -> incomesim::Result<T>,
+) -> Result<T, Failure> {
     if !std::io::stderr().is_terminal() {
         return run(&projection).map_err(Failure::from_run);
     }
@@ -518,16 +526,32 @@ fn run_figures(s: &Scenario, outcome: &Outcome, seconds: f64) -> String {
 /// `incomesim compare`.
 fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     use_threads(options.threads)?;
-    let sa = load_scenario(Some(a), options)?.scenario;
-    let sb = load_scenario(Some(b), options)?.scenario;
+    let mut sa = load_scenario(Some(a), options)?.scenario;
+    let mut sb = load_scenario(Some(b), options)?.scenario;
     warn_before_run(&sa, &format!("{}: ", a.display()));
     warn_before_run(&sb, &format!("{}: ", b.display()));
+    // A comparison reports no contributions: no Shapley coalitions to run.
+    sa.shapley = false;
+    sb.shapley = false;
     let start = std::time::Instant::now();
     // Calibration reads the profile and the seed: once when both scenarios share them.
     let ga = Generator::calibrate(&sa.profile, sa.seed).map_err(Failure::from_run)?;
-    let oa = project(options.projection(&sa), "A", Some(&ga))?;
-    let shared = sb.profile == sa.profile && sb.seed == sa.seed;
-    let ob = project(options.projection(&sb), "B", shared.then_some(&ga))?;
+    let (oa, ob) = if sa.shares_baseline_with(&sb) {
+        // Two reforms of one baseline (e.g. a plan and its variant): one pass.
+        let points = [sa.clone(), sb.clone()];
+        let mut both =
+            with_progress(options.projection(&sa), "A and B", |p| p.run_points_with_generator(&ga, &points))?;
+        let ob = both.pop();
+        match (both.pop(), ob) {
+            (Some(oa), Some(ob)) => (oa, ob),
+            _ => return Err(Failure::Model(incomesim::Error::InvalidRequest("compare: two outcomes expected".into()))),
+        }
+    } else {
+        let oa = project(options.projection(&sa), "A", Some(&ga))?;
+        let shared = sb.profile == sa.profile && sb.seed == sa.seed;
+        let ob = project(options.projection(&sb), "B", shared.then_some(&ga))?;
+        (oa, ob)
+    };
     let rows = comparison::rows(&oa, &ob);
     say(&comparison::table(a, b, (&sa, &oa), (&sb, &ob), &rows))?;
     std::fs::create_dir_all(&options.out)

@@ -90,6 +90,13 @@ impl Scenario {
         crate::engine::output::fnv1a64(format!("{self:?}").as_bytes())
     }
 
+    /// Whether `other` can share this scenario's baseline in one pass
+    /// ([`Projection::run_points_with_generator`]): it differs in its reform levers,
+    /// name and targets only, and asks for no Shapley values.
+    pub fn shares_baseline_with(&self, other: &Scenario) -> bool {
+        differs_in_reform_only(self, &format!("{self:?}"), other)
+    }
+
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
     /// projected years, the profile's default dynamics.
     pub fn baseline(profile: Profile) -> Scenario {
@@ -647,8 +654,8 @@ impl<'a> Projection<'a> {
     ///
     /// # Errors
     /// As [`Self::run_with_generator`]; [`Error::InvalidRequest`] when a point differs
-    /// from the projection's scenario in anything but its reform levers, or asks for
-    /// Shapley values.
+    /// from the projection's scenario in anything but its reform levers, name and
+    /// targets, or asks for Shapley values.
     pub fn run_points_with_generator(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
         let s = self.scenario;
         if generator.profile().id != s.profile.id {
@@ -663,8 +670,8 @@ impl<'a> Projection<'a> {
         for (k, p) in points.iter().enumerate() {
             if !differs_in_reform_only(s, &scenario, p) {
                 return Err(Error::InvalidRequest(format!(
-                    "point {k}: shares the baseline only when it differs from the scenario in its reform levers \
-                     and asks for no Shapley values"
+                    "point {k}: shares the baseline only when it differs from the scenario in its reform levers, \
+                     name and targets only and asks for no Shapley values"
                 )));
             }
             Projection::new(p).check()?;
@@ -817,11 +824,13 @@ fn outcome_of(
 }
 
 /// Whether a point differs from the scenario (`scenario`: its `Debug` form) in its
-/// reform levers only, so that it shares the scenario's baseline, and asks for no
-/// Shapley values.
+/// reform levers, name and targets only, so that it shares the scenario's baseline,
+/// and asks for no Shapley values.
 pub(crate) fn differs_in_reform_only(s: &Scenario, scenario: &str, point: &Scenario) -> bool {
     let mut same = point.clone();
-    same.reform = s.reform.clone();
+    same.name.clone_from(&s.name);
+    same.reform.clone_from(&s.reform);
+    same.targets.clone_from(&s.targets);
     same.shapley = s.shapley;
     !point.shapley && format!("{same:?}") == scenario
 }
