@@ -563,7 +563,6 @@ impl<'a> Projection<'a> {
         let replicate = |r: usize,
                          progress: Option<&ProgressFn>,
                          exporter: Option<&mut crate::microdata::FileExporter>| {
-            let seed = s.seed.wrapping_add(r as u64);
             let mut coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
             coalitions.dedup();
             let variants: Vec<VariantSpec> = coalitions
@@ -574,20 +573,9 @@ impl<'a> Projection<'a> {
                     export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
                 })
                 .collect();
-            let generator = generator.with_seed(seed);
-            let run = ReplicationRun {
-                scenario: s,
-                generator: &generator,
-                base_rules: &base_rules,
-                dynamics: self.dynamics_for(r, seed),
-                seed,
-                options: &options,
-                plan,
-                keep_outcomes: self.keep_outcomes,
-                progress,
-                microdata: microdata.as_deref(),
-            };
-            let (results, st, phases) = run.run(&variants, exporter)?;
+            let pass =
+                Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
+            let (results, st, phases) = self.run_replication(&pass, r, progress, &variants, exporter)?;
             let by_coalition: std::collections::HashMap<Coalition, VariantResult> =
                 coalitions.iter().copied().zip(results).collect();
             Ok::<_, Error>((by_coalition, st, phases))
@@ -700,7 +688,6 @@ impl<'a> Projection<'a> {
         let mut replications: Vec<Vec<VariantResult>> = points.iter().map(|_| Vec::new()).collect();
         let (mut stats, mut timings) = (StreamStats::default(), PhaseTimings::default());
         for r in 0..s.replications.max(1) {
-            let seed = s.seed.wrapping_add(r as u64);
             let mut variants = vec![VariantSpec {
                 set: baseline_rules.clone(),
                 detail: if r == 0 { Detail::Full } else { Detail::Sums },
@@ -711,20 +698,10 @@ impl<'a> Projection<'a> {
                 detail: Detail::Full,
                 export: None,
             }));
-            let generator = generator.with_seed(seed);
-            let run = ReplicationRun {
-                scenario: s,
-                generator: &generator,
-                base_rules: &base_rules,
-                dynamics: self.dynamics_for(r, seed),
-                seed,
-                options: &options,
-                plan,
-                keep_outcomes: self.keep_outcomes,
-                progress: if r == 0 { self.progress.as_deref() } else { None },
-                microdata: microdata.as_deref(),
-            };
-            let (results, st, phases) = run.run(&variants, None)?;
+            let pass =
+                Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
+            let progress = if r == 0 { self.progress.as_deref() } else { None };
+            let (results, st, phases) = self.run_replication(&pass, r, progress, &variants, None)?;
             stats.add(&st);
             timings.add(&phases);
             let mut results = results.into_iter();
@@ -746,6 +723,33 @@ impl<'a> Projection<'a> {
 }
 
 impl Projection<'_> {
+    /// Runs replication `r` of the projection's scenario (seed `seed + r`, its own
+    /// dynamics) over `variants`, in one pass over the population.
+    fn run_replication(
+        &self,
+        pass: &Pass<'_>,
+        r: usize,
+        progress: Option<&ProgressFn>,
+        variants: &[VariantSpec],
+        exporter: Option<&mut crate::microdata::FileExporter>,
+    ) -> Result<(Vec<VariantResult>, StreamStats, PhaseTimings)> {
+        let seed = self.scenario.seed.wrapping_add(r as u64);
+        let generator = pass.generator.with_seed(seed);
+        let run = ReplicationRun {
+            scenario: self.scenario,
+            generator: &generator,
+            base_rules: pass.base_rules,
+            dynamics: self.dynamics_for(r, seed),
+            seed,
+            options: pass.options,
+            plan: pass.plan,
+            keep_outcomes: self.keep_outcomes,
+            progress,
+            microdata: pass.microdata,
+        };
+        run.run(variants, exporter)
+    }
+
     /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
     /// shifted by a keyed normal draw (none in the first replication) and clamped to
     /// the assumption's range ([`crate::scenario::assumption_range`]).
@@ -767,6 +771,20 @@ impl Projection<'_> {
         }
         d
     }
+}
+
+/// What every replication's pass reads besides its seed and variants.
+struct Pass<'a> {
+    /// The calibrated generator (any seed: each replication sets its own).
+    generator: &'a Generator,
+    /// The base-year rules.
+    base_rules: &'a LeverSet,
+    /// Indicator options.
+    options: &'a IndicatorOptions,
+    /// Blocks.
+    plan: BlockPlan,
+    /// The scenario's microdata population in blocks, when it has one.
+    microdata: Option<&'a [Population]>,
 }
 
 /// What the projection reports once its variants have run: the targets checked over
