@@ -61,6 +61,14 @@ fn run() -> &'static (Scenario, Outcome) {
                 2.8,
                 Comparison::About { tolerance: 0.05 },
             ),
+            target(
+                "urban unemployment within 6% every year",
+                "urban",
+                "unemployment_rate",
+                Measure::EveryYear { from: base + 1, to: base + 3 },
+                0.06,
+                Comparison::AtMost,
+            ),
         ];
         let o = Projection::new(&s).run().expect("runs");
         (s, o)
@@ -93,7 +101,8 @@ fn every_chart_is_made_and_every_path_has_one_point_per_projected_year() {
             "contributions_rural_growth",
             "contributions_ratio",
             "cost_effect",
-            "lorenz"
+            "lorenz",
+            "target_urban_unemployment_rate"
         ]
     );
     let years = years(o);
@@ -107,7 +116,13 @@ fn every_chart_is_made_and_every_path_has_one_point_per_projected_year() {
             paths += 1;
         }
     }
-    assert_eq!(paths, 6, "urban and rural income and the ratio, reform and baseline");
+    assert_eq!(paths, 8, "urban and rural income, the ratio and urban unemployment, reform and baseline");
+    // A target on another indicator gets its own chart: the group's path with the
+    // target's level over its years.
+    let unemployment = charts.iter().find(|c| c.stem == "target_urban_unemployment_rate").expect("chart");
+    let level: Vec<_> = unemployment.series.iter().filter(|x| matches!(x.style, SeriesStyle::Target { .. })).collect();
+    assert_eq!(level.len(), 1);
+    assert_eq!(level[0].points, years[1..].iter().map(|&y| (y, 0.06)).collect::<Vec<_>>());
 
     // Targets: the growth target as its implied path from the first year, the level
     // targets as one marker each at their year, the "about" one with its tolerance.
@@ -266,7 +281,7 @@ fn the_report_page_is_self_contained_and_escaped() {
     assert!(page.contains("provenance: nested.seed"));
     assert!(page.contains("2026-01-02 03:04 UTC"));
     // Targets with their result, levers with their contributions, every assumption.
-    assert_eq!(page.matches("class=\"met\"").count() + page.matches("class=\"missed\"").count(), 3);
+    assert_eq!(page.matches("class=\"met\"").count() + page.matches("class=\"missed\"").count(), o.targets.len());
     for name in &o.lever_names {
         assert!(page.contains(&format!("<td>{name}</td>")), "{name}");
     }

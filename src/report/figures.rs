@@ -24,7 +24,82 @@ pub fn charts(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
     out.extend(ratio_waterfall(outcome));
     out.extend(cost_effect(outcome));
     out.extend(lorenz(outcome));
+    out.extend(target_paths(scenario, outcome));
     out
+}
+
+/// Indicators the income and ratio charts draw with their targets.
+const DRAWN_WITH_PATHS: [&str; 2] = ["mean_disposable", "urban_rural_ratio"];
+
+/// A chart for each indicator a target is on (beyond income and the ratio, which have
+/// their own): the group's path under the reform and the baseline, with the targets on
+/// it, so every target of a plan is seen against its path.
+fn target_paths(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
+    let mut drawn: Vec<(&str, &str)> = Vec::new();
+    for t in &scenario.targets {
+        let key = (t.group.as_str(), t.indicator.as_str());
+        if !DRAWN_WITH_PATHS.contains(&key.1) && !drawn.contains(&key) {
+            drawn.push(key);
+        }
+    }
+    drawn.into_iter().map(|(group, indicator)| target_path(scenario, outcome, group, indicator)).collect()
+}
+
+/// A group's name in chart titles.
+fn group_label(group: &str) -> &'static str {
+    match group {
+        "urban" => "urban residents 城镇",
+        "rural" => "rural residents 农村",
+        _ => "all residents 全体居民",
+    }
+}
+
+/// The path of one group's indicator (see [`target_paths`]).
+fn target_path(scenario: &Scenario, outcome: &Outcome, group: &str, indicator: &str) -> Chart {
+    let tone = match group {
+        "urban" => Tone::Urban,
+        "rural" => Tone::Rural,
+        _ => Tone::All,
+    };
+    let of = |v: &VariantResult| -> Vec<(f64, f64)> {
+        indicators(v).filter_map(|y| Some((y.year as f64, v.lookup(y.year, group, indicator)?))).collect()
+    };
+    let mut series = vec![Series::new(
+        format!("{group} {indicator}, reform 改革"),
+        SeriesStyle::Path { tone, baseline: false },
+        of(&outcome.reform),
+    )];
+    if !outcome.baseline.years.is_empty() {
+        series.push(Series::new(
+            format!("{group} {indicator}, baseline 基准"),
+            SeriesStyle::Path { tone, baseline: true },
+            of(&outcome.baseline),
+        ));
+    }
+    let mut targets = target_series(scenario, outcome, indicator);
+    let names: Vec<String> = scenario
+        .targets
+        .iter()
+        .filter(|t| t.indicator == indicator && t.group == group)
+        .map(|t| format!("target 目标: {}", t.name))
+        .collect();
+    targets.retain(|s| names.contains(&s.name));
+    series.extend(targets);
+    let share = ["share", "rate", "growth", "headcount", "gap", "severity"].iter().any(|k| indicator.contains(k));
+    Chart {
+        stem: format!("target_{group}_{indicator}"),
+        title: format!("`{indicator}` of {} with its targets, {}", group_label(group), years_span(&outcome.reform)),
+        x_label: "Year 年份".into(),
+        y_label: if share { "Share (%)".into() } else { indicator.replace('_', " ") },
+        x_axis: XAxis::Years,
+        x_format: NumberFormat::Decimals(0),
+        y_format: if share { NumberFormat::Percent(1) } else { NumberFormat::Yuan },
+        series,
+        caption: format!(
+            "The indicator `{indicator}` of {group} residents under the reform (solid) and the baseline (dashed), \
+             with the plan's targets on it (diamonds; an every-year target as its level over its years)."
+        ),
+    }
 }
 
 fn indicators(v: &VariantResult) -> impl Iterator<Item = &YearIndicators> {
