@@ -244,31 +244,46 @@ fn numbers(v: &toml::Value) -> Vec<f64> {
 
 #[test]
 fn points_sharing_the_baseline_give_the_results_of_their_own_runs() {
-    // Two lever axes (one adds a lever the scenario lacks) and two replications: one
-    // pass with the baseline shared gives each point's own run bit for bit.
+    // An assumption axis and a lever axis (which adds a lever the scenario lacks), two
+    // replications: the points of each assumption value share a baseline and run in one
+    // pass, and each gets its own run's results bit for bit.
     let mut s = scenario();
     s.replications = 2;
     let axes = [
+        Axis::parse("assumptions.wage_growth_rural=0.05,0.08").expect("axis"),
         Axis::parse("levers.dibao.rural_threshold_per_month=450,600").expect("axis"),
         Axis::parse("levers.resident_pension.yearly_increment_per_month=0,40").expect("axis"),
     ];
-    let points = sweep::scenarios(&s, &axes).expect("points");
-    assert!(sweep::share_baseline(&s, &points));
+    let points = sweep::scenarios(&s, &axes[..2]).expect("points");
+    assert_eq!(sweep::baseline_groups(&points), vec![vec![0, 1], vec![2, 3]]);
     let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
-    let shared = sweep::run_shared(&Projection::new(&s), &generator, &points).expect("runs");
+    let ran = std::sync::atomic::AtomicUsize::new(0);
+    let count = |n| {
+        ran.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
+    };
+    let grouped = sweep::run_grouped(&points, &generator, Projection::new, count).expect("runs");
     let alone = sweep::run_points(&s, &points, |_, p| Projection::new(p).run()).expect("runs");
-    assert_eq!(shared, alone);
-    assert_eq!(shared.len(), 4);
-    assert_ne!(shared[0].summary, shared[3].summary);
+    assert_eq!(grouped, alone);
+    assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 4);
+    assert_ne!(grouped[0].summary, grouped[1].summary);
+    assert_ne!(grouped[0].summary, grouped[2].summary);
+    // Two lever axes: one group.
+    let points = sweep::scenarios(&s, &axes[1..]).expect("points");
+    assert_eq!(sweep::baseline_groups(&points), vec![vec![0, 1, 2, 3]]);
+    let grouped = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
+    let alone = sweep::run_points(&s, &points, |_, p| Projection::new(p).run()).expect("runs");
+    assert_eq!(grouped, alone);
 }
 
 #[test]
-fn an_assumption_axis_does_not_share_the_baseline() {
+fn an_assumption_axis_alone_shares_no_baseline() {
     let s = scenario();
     let points =
         sweep::scenarios(&s, &[Axis::parse("assumptions.wage_growth_rural=0.05,0.08").expect("axis")]).expect("points");
-    assert!(!sweep::share_baseline(&s, &points));
+    assert_eq!(sweep::baseline_groups(&points), vec![vec![0], vec![1]]);
+    // One pass cannot carry points with different baselines.
     let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
-    let e = sweep::run_shared(&Projection::new(&s), &generator, &points).expect_err("refused");
+    let scenarios: Vec<Scenario> = points.iter().map(|(_, p)| p.clone()).collect();
+    let e = Projection::new(&s).run_points_with_generator(&generator, &scenarios).expect_err("refused");
     assert!(e.to_string().contains("point 0"), "{e}");
 }

@@ -594,19 +594,9 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     // Calibration reads the profile and the seed, which no point changes: once for all.
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
     // Points that differ in lever parameters only share the baseline: one pass over the
-    // population; an assumption axis changes the baseline, so each point runs on its own.
-    let results = if sweep::share_baseline(&s, &points) {
-        let results = sweep::run_shared(&options.projection(&s), &generator, &points);
-        bar.inc(total as u64);
-        results
-    } else {
-        sweep::run_points(&s, &points, |_, point| {
-            let outcome = options.projection(point).run_with_generator(&generator);
-            bar.inc(1);
-            outcome
-        })
-    }
-    .map_err(Failure::from_run)?;
+    // population for each value of an assumption axis (or for the whole sweep).
+    let results = sweep::run_grouped(&points, &generator, |p| options.projection(p), |n| bar.inc(n as u64))
+        .map_err(Failure::from_run)?;
     bar.finish_and_clear();
     say(&incomesim::engine::report::sweep_table(&s, &axes, &results))?;
     std::fs::create_dir_all(&options.out)

@@ -94,7 +94,7 @@ impl Scenario {
     /// ([`Projection::run_points_with_generator`]): it differs in its reform levers,
     /// name and targets only, and asks for no Shapley values.
     pub fn shares_baseline_with(&self, other: &Scenario) -> bool {
-        differs_in_reform_only(self, &format!("{self:?}"), other)
+        !other.shapley && baseline_key(self) == baseline_key(other)
     }
 
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
@@ -654,9 +654,9 @@ impl<'a> Projection<'a> {
             )));
         }
         self.check()?;
-        let scenario = format!("{s:?}");
+        let key = baseline_key(s);
         for (k, p) in points.iter().enumerate() {
-            if !differs_in_reform_only(s, &scenario, p) {
+            if p.shapley || baseline_key(p) != key {
                 return Err(Error::InvalidRequest(format!(
                     "point {k}: shares the baseline only when it differs from the scenario in its reform levers, \
                      name and targets only and asks for no Shapley values"
@@ -841,16 +841,16 @@ fn outcome_of(
     }
 }
 
-/// Whether a point differs from the scenario (`scenario`: its `Debug` form) in its
-/// reform levers, name and targets only, so that it shares the scenario's baseline,
-/// and asks for no Shapley values.
-pub(crate) fn differs_in_reform_only(s: &Scenario, scenario: &str, point: &Scenario) -> bool {
-    let mut same = point.clone();
-    same.name.clone_from(&s.name);
-    same.reform.clone_from(&s.reform);
-    same.targets.clone_from(&s.targets);
-    same.shapley = s.shapley;
-    !point.shapley && format!("{same:?}") == scenario
+/// What a scenario's baseline depends on, as text: the scenario's `Debug` form with its
+/// reform levers, name and targets left out and Shapley values off. Scenarios with the
+/// same key share a baseline ([`Projection::run_points_with_generator`]).
+pub(crate) fn baseline_key(s: &Scenario) -> String {
+    let mut same = s.clone();
+    same.name.clear();
+    same.reform.clear();
+    same.targets.clear();
+    same.shapley = false;
+    format!("{same:?}")
 }
 
 /// The indicators' options of a scenario: its poverty lines and the weighting of `all`.

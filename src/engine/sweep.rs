@@ -471,39 +471,65 @@ pub fn run_points(
     }
 }
 
-/// Whether every point differs from `s` in its reform levers only (a sweep of lever
-/// parameters, not of assumptions), so that they share `s`'s baseline and run in one
-/// pass ([`run_shared`]).
-pub fn share_baseline(s: &Scenario, points: &[(Vec<f64>, Scenario)]) -> bool {
-    let scenario = format!("{s:?}");
-    points.iter().all(|(_, p)| super::projection::differs_in_reform_only(s, &scenario, p))
+/// The points of a sweep grouped by the baseline they share (indices in order of
+/// first appearance, each group in point order): points that differ in lever
+/// parameters only share one; each value of an assumption axis has its own.
+pub fn baseline_groups(points: &[(Vec<f64>, Scenario)]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, (_, p)) in points.iter().enumerate() {
+        let key = super::projection::baseline_key(p);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
 }
 
-/// Runs points built by [`scenarios`] that [`share_baseline`] in one pass over the
-/// population ([`Projection::run_points_with_generator`]): each block is generated,
-/// carried through the base year, the step into the first projected year and the
-/// baseline once, and every point's reform goes on from there. The results are bit
-/// for bit those of [`run_points`] (each point run on its own); the work per point is
-/// its reform's projected years after the first instead of a whole run.
+/// Runs points built by [`scenarios`] with the points that share a baseline
+/// ([`baseline_groups`]) in one pass over the population
+/// ([`Projection::run_points_with_generator`]): each block is generated, carried
+/// through the base year, the step into the first projected year and the baseline
+/// once per group, and every point's reform goes on from there. `projection` makes
+/// the projection of a group's first point (the run's settings: pilot, window). When
+/// no two points share a baseline (a sweep of an assumption alone), the points run as
+/// [`run_points`] runs them (side by side for a small population). The results are bit
+/// for bit those of [`run_points`]; the work per point sharing a baseline is its
+/// reform's projected years after the first instead of a whole run.
 ///
 /// # Errors
-/// [`Error::InvalidRequest`] when the points do not share the baseline; otherwise as
-/// the projection.
-pub fn run_shared(
-    projection: &Projection<'_>,
+/// The first error of a group's pass, or of a point's run.
+pub fn run_grouped<'s>(
+    points: &'s [(Vec<f64>, Scenario)],
     generator: &crate::generate::Generator,
-    points: &[(Vec<f64>, Scenario)],
+    projection: impl Fn(&'s Scenario) -> Projection<'s> + Sync,
+    progress: impl Fn(usize) + Sync,
 ) -> Result<Vec<SweepPoint>> {
-    let scenarios: Vec<Scenario> = points.iter().map(|(_, p)| p.clone()).collect();
-    let outcomes = projection.run_points_with_generator(generator, &scenarios)?;
-    Ok(points
-        .iter()
-        .zip(&outcomes)
-        .map(|((values, point), outcome)| SweepPoint {
-            values: values.clone(),
-            summary: PointSummary::of(point, outcome),
-        })
-        .collect())
+    let groups = baseline_groups(points);
+    let Some(first) = points.first() else { return Ok(Vec::new()) };
+    if groups.iter().all(|g| g.len() == 1) {
+        // `points[i]` is the point run_points hands over, with the lifetime `projection` takes.
+        return run_points(&first.1, points, |i, _| {
+            let outcome = projection(&points[i].1).run_with_generator(generator);
+            progress(1);
+            outcome
+        });
+    }
+    let mut results: Vec<Option<SweepPoint>> = vec![None; points.len()];
+    for group in groups {
+        let scenarios: Vec<Scenario> = group.iter().map(|&i| points[i].1.clone()).collect();
+        let outcomes = projection(&points[group[0]].1).run_points_with_generator(generator, &scenarios)?;
+        for (&i, outcome) in group.iter().zip(&outcomes) {
+            let (values, point) = &points[i];
+            results[i] = Some(SweepPoint { values: values.clone(), summary: PointSummary::of(point, outcome) });
+        }
+        progress(group.len());
+    }
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.ok_or_else(|| Error::InvalidRequest(format!("sweep: point {i} was not run"))))
+        .collect()
 }
 
 /// Whether the points of a sweep of `s` run side by side: its population has fewer
