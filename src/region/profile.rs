@@ -220,7 +220,7 @@ impl EmploymentShares {
     /// [`SCHOOL_LEAVING_AGE`]): the rate at which every child in school at 15 is still
     /// a student at age `a` with probability `(1 − x)^(a − 15)` and students make up the
     /// `student` share of persons aged 16–59, ages assumed spread evenly over 16–59. The
-    /// generator draws students by age with [`Self::student_probability`] and the
+    /// generator draws students by age with [`Self::student_probability_by_age`] and the
     /// dynamics let them leave at this rate, so the share holds from year to year. 0
     /// (nobody leaves before 25) when the share is at or above the most the rule allows,
     /// 9/44 (about 20%); 1 for a share of 0.
