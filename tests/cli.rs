@@ -386,6 +386,8 @@ fn compare_prints_both_scenarios_side_by_side_and_writes_compare_csv() {
         "rural mean income",
         "all mean income",
         "urban-rural ratio",
+        "rural wage share, %",
+        "urban unemployment, %",
         "Gini (all)",
         "dibao households",
         "below dibao line",

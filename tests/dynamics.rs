@@ -286,3 +286,43 @@ fn activity_shares_of_working_ages_hold_from_year_to_year() {
         }
     }
 }
+
+/// Weighted share of each activity among persons aged 60+ of one residence.
+fn old_age_shares(pop: &Population, residence: Residence) -> HashMap<Employment, f64> {
+    let (mut total, mut shares) = (0.0, HashMap::new());
+    for h in (0..pop.household_count()).filter(|&h| pop.households.residence[h] == residence) {
+        let w = pop.households.weight[h] as f64;
+        for i in pop.members(h).filter(|&i| pop.persons.age[i] >= 60) {
+            total += w;
+            *shares.entry(pop.persons.employment[i]).or_insert(0.0) += w;
+        }
+    }
+    shares.values_mut().for_each(|s| *s /= total);
+    shares
+}
+
+#[test]
+fn the_working_old_keep_their_mix() {
+    // The generator draws the working 60+ in the activities the dynamics carry past 60,
+    // in the proportions of ages 16–59: rural local wage workers among them (they were
+    // all drawn as farmers before, and the rural 60+ local employees then grew from 0 to
+    // 5% in three years as 59-year-olds carried their jobs past 60).
+    let mut pop = population(30_000);
+    let d = defaults(&pop);
+    let base = old_age_shares(&pop, Residence::Rural);
+    assert!(base.get(&Employment::LocalEmployee).copied().unwrap_or(0.0) > 0.05, "{base:?}");
+    for y in 2023..=2026 {
+        d.advance(&ctx(y), &mut pop);
+        let now = old_age_shares(&pop, Residence::Rural);
+        for e in [
+            Employment::LocalEmployee,
+            Employment::MigrantShortTerm,
+            Employment::FarmerHerder,
+            Employment::SelfEmployed,
+        ] {
+            let (b, n) = (base.get(&e).copied().unwrap_or(0.0), now.get(&e).copied().unwrap_or(0.0));
+            eprintln!("{y} rural 60+ {e:?}: {n:.4} (base {b:.4})");
+            assert!((n - b).abs() < 0.02, "{y} rural 60+ {e:?}: {n:.4} from {b:.4}");
+        }
+    }
+}

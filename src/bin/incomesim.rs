@@ -122,8 +122,9 @@ enum Command {
         microdata: Option<PathBuf>,
     },
     /// Runs two scenarios and prints them side by side per year (urban, rural and all
-    /// mean income, ratio, Gini, dibao caseload and headcount, programme cost) with
-    /// the differences B − A, and each one's targets; writes compare.csv to --out.
+    /// mean income, ratio, rural wage share, urban unemployment, Gini, dibao caseload and
+    /// headcount, programme cost) with the differences B − A, and each one's targets;
+    /// writes compare.csv to --out.
     #[command(after_help = EXIT_CODES)]
     Compare {
         /// Scenario A (TOML file).
@@ -950,11 +951,13 @@ mod comparison {
             ));
         }
         out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
-        let headline: [(&str, Group, &str, f64, usize); 9] = [
+        let headline: [(&str, Group, &str, f64, usize); 11] = [
             ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
             ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
             ("all mean income", Group::All, "mean_disposable", 1.0, 0),
             ("urban-rural ratio", Group::All, "urban_rural_ratio", 1.0, 3),
+            ("rural wage share, %", Group::Rural, "wage_share", 100.0, 2),
+            ("urban unemployment, %", Group::Urban, "unemployment_rate", 100.0, 2),
             ("Gini (all)", Group::All, "gini", 1.0, 4),
             ("dibao households", Group::All, "dibao_households", 1.0, 0),
             ("dibao persons", Group::All, "dibao_persons", 1.0, 0),

@@ -36,6 +36,12 @@ pub struct AreaBlueprint {
     /// For each activity, its tilt's place in `distinct_tilts` (`None` for a zero
     /// tilt, whose factor is exactly 1).
     pub tilt_place: Vec<Option<usize>>,
+    /// The activities of persons aged 60+ who work, with their cumulative shares: the
+    /// activities the dynamics carry past 60 in this residence (those not covered by
+    /// retirement: farming, self-employment, short-term migrant work, and local wage work
+    /// in villages), in the proportions of ages 16–59, so the working old are drawn as
+    /// the working 59-year-olds become them.
+    pub old_age_work: Vec<(Employment, f64)>,
     /// Cumulative shares of county tiers.
     pub tier_cdf: Vec<f64>,
     /// Cumulative education shares of adults.
@@ -104,7 +110,27 @@ impl Blueprint {
                 ed.get(2).copied().unwrap_or(1.0),
                 1.0,
             ];
+            let carried: &[Employment] = match residence {
+                Residence::Rural => &[
+                    Employment::LocalEmployee,
+                    Employment::MigrantShortTerm,
+                    Employment::FarmerHerder,
+                    Employment::SelfEmployed,
+                ],
+                Residence::Urban => &[Employment::MigrantShortTerm, Employment::FarmerHerder, Employment::SelfEmployed],
+            };
+            let pairs = shape.employment_16_59.value.pairs();
+            let weights: Vec<f64> =
+                carried.iter().map(|e| pairs.iter().find(|(a, _)| a == e).map_or(0.0, |p| p.1.max(0.0))).collect();
+            let old_age_work = if weights.iter().sum::<f64>() > 0.0 {
+                carried.iter().copied().zip(cumulative(&weights)).collect()
+            } else {
+                let fallback =
+                    if residence == Residence::Rural { Employment::FarmerHerder } else { Employment::SelfEmployed };
+                vec![(fallback, 1.0)]
+            };
             AreaBlueprint {
+                old_age_work,
                 student_by_age: shape.employment_16_59.value.student_probability_by_age(),
                 retiree_pension_mean: shape.retiree_pension_per_month.value * 12.0,
                 activities,

@@ -158,7 +158,12 @@ pub fn draw_household(
             if x < retired {
                 Employment::Retired
             } else if x < retired + working {
-                if residence == Residence::Rural { Employment::FarmerHerder } else { Employment::SelfEmployed }
+                let y = rp.uniform();
+                bp.old_age_work
+                    .iter()
+                    .find(|(_, c)| y < *c)
+                    .or(bp.old_age_work.last())
+                    .map_or(Employment::NotInLabourForce, |(e, _)| *e)
             } else {
                 Employment::NotInLabourForce
             }
