@@ -25,17 +25,25 @@
 //!   employment, taxes and contributions, pensions and allowances, means-tested benefits.
 //! * **Generation** ([`generate`]): [`generate::Generator::calibrate`] fits income levels,
 //!   part factors, household size, dibao take-up and a raking weight model on a fixed
-//!   sample; the generator then draws any number of households in any chunks.
+//!   sample; the generator then draws any number of households in any chunks. Activities
+//!   follow the profile's shares, students by age and the working old in the activities
+//!   the dynamics carry past 60, so the first projected year does not jump.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.
 //! * **Projection** ([`engine`]): a [`engine::Scenario`] (region, households, seed, years,
 //!   baseline assumptions, reform levers, targets) is carried year by year under the
 //!   baseline (base-year rules carried forward) and the reform, in streamed blocks, into
-//!   an [`engine::Outcome`]: indicators by group and year, each lever's ledger and Shapley
-//!   contribution, the targets met or missed, the assumptions behind the figures, and
-//!   warnings about what the scenario sets that does not act as written
-//!   ([`engine::warnings`]). [`engine::sweep`] runs a scenario over a grid of lever
-//!   values or assumptions, and [`engine::solve`] finds by bisection the value at which
-//!   a target starts to be met, both on the same population and seed.
+//!   an [`engine::Outcome`]: indicators by group and year (income and its parts and their
+//!   shares, distribution, poverty, the dibao caseload, the labour market from age 16:
+//!   [`indicators`]), each lever's ledger and Shapley contribution, the targets met or
+//!   missed (a level, a change, a growth, or a level every year), the assumptions behind
+//!   the figures, and warnings about what the scenario sets that does not act as written
+//!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
+//!   ageing, births, deaths, retirement, an employment chain that keeps the profile's
+//!   activity shares, schooling, wage and income growth, migration, urbanisation.
+//!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
+//!   that differ in levers only share one pass over the population), and
+//!   [`engine::solve`] finds by bisection the value at which a target starts to be met,
+//!   both on the same population and seed.
 //!
 //! ## Determinism
 //!
