@@ -540,13 +540,11 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     let (oa, ob) = if sa.shares_baseline_with(&sb) {
         // Two reforms of one baseline (e.g. a plan and its variant): one pass.
         let points = [sa.clone(), sb.clone()];
-        let mut both =
-            with_progress(options.projection(&sa), "A and B", |p| p.run_points_with_generator(&ga, &points))?;
-        let ob = both.pop();
-        match (both.pop(), ob) {
-            (Some(oa), Some(ob)) => (oa, ob),
-            _ => return Err(Failure::Model(incomesim::Error::InvalidRequest("compare: two outcomes expected".into()))),
-        }
+        let both = with_progress(options.projection(&sa), "A and B", |p| p.run_points_with_generator(&ga, &points))?;
+        let [oa, ob]: [Outcome; 2] = both.try_into().map_err(|_| {
+            Failure::Model(incomesim::Error::InvalidRequest("compare: one outcome per scenario expected".into()))
+        })?;
+        (oa, ob)
     } else {
         let oa = project(options.projection(&sa), "A", Some(&ga))?;
         let shared = sb.profile == sa.profile && sb.seed == sa.seed;

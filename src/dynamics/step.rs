@@ -118,9 +118,7 @@ impl Dynamics {
         let residence = hs.residence[h];
         for i in living(first, dead) {
             let e = ps.employment[i];
-            let covered =
-                e == Employment::PublicSector || (e == Employment::LocalEmployee && residence == Residence::Urban);
-            if !covered {
+            if !e.retires_at_statutory_age(residence) {
                 continue;
             }
             let age = match (ps.sex[i], e) {

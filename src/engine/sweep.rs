@@ -475,15 +475,16 @@ pub fn run_points(
 /// first appearance, each group in point order): points that differ in lever
 /// parameters only share one; each value of an assumption axis has its own.
 pub fn baseline_groups(points: &[(Vec<f64>, Scenario)]) -> Vec<Vec<usize>> {
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, (_, p)) in points.iter().enumerate() {
-        let key = super::projection::baseline_key(p);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(i),
-            None => groups.push((key, vec![i])),
+        let g = *group_of.entry(super::projection::baseline_key(p)).or_insert(groups.len());
+        if g == groups.len() {
+            groups.push(Vec::new());
         }
+        groups[g].push(i);
     }
-    groups.into_iter().map(|(_, members)| members).collect()
+    groups
 }
 
 /// Runs points built by [`scenarios`] with the points that share a baseline

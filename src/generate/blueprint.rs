@@ -110,20 +110,21 @@ impl Blueprint {
                 ed.get(2).copied().unwrap_or(1.0),
                 1.0,
             ];
-            let carried: &[Employment] = match residence {
-                Residence::Rural => &[
-                    Employment::LocalEmployee,
-                    Employment::MigrantShortTerm,
-                    Employment::FarmerHerder,
-                    Employment::SelfEmployed,
-                ],
-                Residence::Urban => &[Employment::MigrantShortTerm, Employment::FarmerHerder, Employment::SelfEmployed],
-            };
-            let pairs = shape.employment_16_59.value.pairs();
-            let weights: Vec<f64> =
-                carried.iter().map(|e| pairs.iter().find(|(a, _)| a == e).map_or(0.0, |p| p.1.max(0.0))).collect();
+            // Work the dynamics carry past 60: not covered by retirement, and not a
+            // public-welfare post (their lever's).
+            let carried: Vec<(Employment, f64)> = shape
+                .employment_16_59
+                .value
+                .pairs()
+                .into_iter()
+                .filter(|(e, _)| {
+                    e.is_working() && *e != Employment::PublicWelfarePost && !e.retires_at_statutory_age(residence)
+                })
+                .map(|(e, s)| (e, s.max(0.0)))
+                .collect();
+            let weights: Vec<f64> = carried.iter().map(|c| c.1).collect();
             let old_age_work = if weights.iter().sum::<f64>() > 0.0 {
-                carried.iter().copied().zip(cumulative(&weights)).collect()
+                carried.iter().map(|c| c.0).zip(cumulative(&weights)).collect()
             } else {
                 let fallback =
                     if residence == Residence::Rural { Employment::FarmerHerder } else { Employment::SelfEmployed };

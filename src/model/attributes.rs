@@ -136,6 +136,14 @@ impl Employment {
         self.earns_wage() || self.earns_operating()
     }
 
+    /// Whether the activity is covered by an employer pension scheme, so that the person
+    /// retires at the statutory age: public-sector staff anywhere and employees in towns
+    /// (rural local employees, migrant workers and public-welfare post holders are not
+    /// covered and keep working).
+    pub fn retires_at_statutory_age(self, residence: Residence) -> bool {
+        self == Employment::PublicSector || (self == Employment::LocalEmployee && residence == Residence::Urban)
+    }
+
     /// In the labour force: working or unemployed and looking for work (the NBS labour
     /// force survey's 就业人员 and 失业人员).
     pub fn in_labour_force(self) -> bool {

@@ -2,6 +2,9 @@
 //! points, with nothing of the drawing library in it, so that tests can inspect what
 //! is drawn and the renderer stays a thin layer.
 
+/// Yuan per 亿 (100 million), the unit of fiscal costs in the charts.
+pub const YI: f64 = 1e8;
+
 /// What the x axis shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum XAxis {

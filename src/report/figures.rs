@@ -2,7 +2,7 @@
 //! path, growth by quintile group, each lever's contribution (waterfalls), cost
 //! against effect, and the Lorenz curves.
 
-use super::chart::{Chart, NumberFormat, Series, SeriesStyle, Tone, XAxis};
+use super::chart::{Chart, NumberFormat, Series, SeriesStyle, Tone, XAxis, YI};
 use crate::engine::targets::{Comparison, Measure};
 use crate::engine::{Outcome, Scenario, VariantResult};
 use crate::indicators::{Group, YearIndicators};
@@ -12,9 +12,6 @@ use crate::indicators::{Group, YearIndicators};
 const RURAL_GROWTH: usize = 1;
 /// Index of the urban-rural ratio outcome in the contributions.
 const RATIO: usize = 2;
-
-/// Yuan per 亿 (100 million), the unit of fiscal costs in the charts.
-const YI: f64 = 1e8;
 
 /// Every chart of a run, in report order. Charts that need Shapley contributions are
 /// left out when the run has none; the Lorenz chart needs at least one year.
@@ -26,6 +23,19 @@ pub fn charts(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
     out.extend(lorenz(outcome));
     out.extend(target_paths(scenario, outcome));
     out
+}
+
+/// How an indicator's values print: shares, rates and growth as percentages, the
+/// ratio, Gini and Theil with three decimals, money and counts with thousands
+/// separators (the units of the indicators module's table).
+pub(crate) fn indicator_format(indicator: &str) -> NumberFormat {
+    if ["share", "headcount", "rate", "growth", "gap", "severity"].iter().any(|k| indicator.contains(k)) {
+        NumberFormat::Percent(2)
+    } else if indicator.contains("ratio") || indicator == "gini" || indicator == "theil" {
+        NumberFormat::Decimals(3)
+    } else {
+        NumberFormat::Yuan
+    }
 }
 
 /// Indicators the income and ratio charts draw with their targets.
@@ -85,15 +95,19 @@ fn target_path(scenario: &Scenario, outcome: &Outcome, group: &str, indicator: &
         .collect();
     targets.retain(|s| names.contains(&s.name));
     series.extend(targets);
-    let share = ["share", "rate", "growth", "headcount", "gap", "severity"].iter().any(|k| indicator.contains(k));
+    let y_format = indicator_format(indicator);
     Chart {
         stem: format!("target_{group}_{indicator}"),
         title: format!("`{indicator}` of {} with its targets, {}", group_label(group), years_span(&outcome.reform)),
         x_label: "Year 年份".into(),
-        y_label: if share { "Share (%)".into() } else { indicator.replace('_', " ") },
+        y_label: if matches!(y_format, NumberFormat::Percent(_)) {
+            "Share (%)".into()
+        } else {
+            indicator.replace('_', " ")
+        },
         x_axis: XAxis::Years,
         x_format: NumberFormat::Decimals(0),
-        y_format: if share { NumberFormat::Percent(1) } else { NumberFormat::Yuan },
+        y_format,
         series,
         caption: format!(
             "The indicator `{indicator}` of {group} residents under the reform (solid) and the baseline (dashed), \

@@ -193,15 +193,10 @@ fn sources_and_work_table(id: &str, v: &VariantResult) -> String {
 /// three decimals, counts and yuan with thousands separators.
 fn target_format(t: Option<&Target>) -> NumberFormat {
     let Some(t) = t else { return NumberFormat::Decimals(3) };
-    let i = t.indicator.as_str();
-    if matches!(t.measure, Measure::Growth { .. })
-        || ["share", "headcount", "rate", "growth", "gap", "severity"].iter().any(|k| i.contains(k))
-    {
+    if matches!(t.measure, Measure::Growth { .. }) {
         NumberFormat::Percent(2)
-    } else if i.contains("ratio") || i == "gini" || i == "theil" {
-        NumberFormat::Decimals(3)
     } else {
-        NumberFormat::Yuan
+        super::figures::indicator_format(&t.indicator)
     }
 }
 

@@ -2,13 +2,10 @@
 //! urban and rural growth and the levers' cost against the value swept, with the
 //! plan's targets on them where a target reads the same quantity.
 
-use super::chart::{Chart, NumberFormat, Series, SeriesStyle, Tone, XAxis};
+use super::chart::{Chart, NumberFormat, Series, SeriesStyle, Tone, XAxis, YI};
 use crate::engine::Scenario;
 use crate::engine::sweep::{Axis, SweepPoint};
 use crate::engine::targets::Measure;
-
-/// Yuan per 亿 (100 million), the unit of fiscal costs in the charts.
-const YI: f64 = 1e8;
 
 /// The charts of a sweep of one axis (none for two axes: a grid is read in its table
 /// and `sweep.csv`).
