@@ -12,7 +12,8 @@
 //! 3. **Births**: women aged 20–44 give birth with an age schedule whose level gives
 //!    the year's crude birth rate; the baby joins the mother's household.
 //! 4. **Retirement**: covered employees reaching the statutory age retire on a pension
-//!    of a share of their wage.
+//!    of a share of their wage; those who passed it without retiring (hired after it,
+//!    or urbanised) retire at the latest statutory age ([`Dynamics::retires_this_year`]).
 //! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
 //!    whose destinations keep the profile's activity shares stationary; school entry at
 //!    6, school leaving from 16 at the rate the generator's students by age imply (all
@@ -325,7 +326,11 @@ impl Dynamics {
             "employees (local employees in urban households, public-sector staff anywhere) retire at the statutory \
              age: men 60, women workers 50, women cadres (public sector) 55 (State Council 国发〔1978〕104号); \
              rural local employees, migrant workers and public-welfare post holders are not covered and keep \
-             working; those already past the age in the base year keep their status",
+             working; covered employees who passed their age without retiring (urban women drawn in a covered \
+             job after 50 or 55 in the base year or hired after it, rural employees whose household became \
+             urban) retire at 60, the latest statutory age, so that no covered employee works past 60, as in \
+             the base year; the gradual rise of the ages decided in 2024 (from 2025: men to 63, women to 55 and \
+             58 over 15 years) is not modelled",
         );
         assume(
             "replacement rate",
@@ -665,6 +670,30 @@ impl Dynamics {
     }
 }
 
+impl Dynamics {
+    /// The statutory retirement age of a covered employee: men's, women cadres' (public
+    /// sector) or women workers'.
+    pub fn statutory_retirement_age(&self, sex: Sex, employment: Employment) -> u8 {
+        match (sex, employment) {
+            (Sex::Male, _) => self.retirement_age_men,
+            (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
+            (Sex::Female, _) => self.retirement_age_women_workers,
+        }
+    }
+
+    /// Whether a covered employee (see [`Employment::retires_at_statutory_age`]) of
+    /// this sex and age (already aged this year) retires now: on reaching their
+    /// statutory age, or, if they passed it without retiring, on reaching the latest
+    /// statutory age (women drawn or hired into a covered job after their own age,
+    /// rural employees whose household became urban), so that no covered employee
+    /// works past it, as the generator draws none.
+    pub fn retires_this_year(&self, sex: Sex, employment: Employment, age: u8) -> bool {
+        let latest =
+            self.retirement_age_men.max(self.retirement_age_women_cadres).max(self.retirement_age_women_workers);
+        age == self.statutory_retirement_age(sex, employment) || age >= latest
+    }
+}
+
 /// Member places whose mixed sub-stream numbers are tabulated (larger households,
 /// which are rare, mix theirs on the fly).
 const TABULATED_PLACES: usize = 32;
@@ -834,6 +863,37 @@ mod tests {
         assert_eq!(pop.persons.wage[0], 0.0);
         assert_eq!(pop.persons.employment[1], Employment::Retired);
         assert_eq!(pop.persons.employment[2], Employment::PublicSector);
+    }
+
+    #[test]
+    fn covered_employees_past_their_age_retire_at_the_latest_age_and_rural_ones_keep_working() {
+        let mut d = Dynamics::none();
+        d.replacement_rate = 0.5;
+        let worker = PersonRecord {
+            age: 58,
+            sex: Sex::Female,
+            employment: Employment::LocalEmployee,
+            wage: 40_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let cadre = PersonRecord { age: 59, employment: Employment::PublicSector, ..worker };
+        let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };
+        let rural = HouseholdRecord { residence: Residence::Rural, ..Default::default() };
+        let mut pop = Population::empty(0);
+        pop.push_household(&urban, &[worker, cadre]);
+        pop.push_household(&rural, &[PersonRecord { age: 59, ..worker }]);
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        // 59 and 60: the worker (past 50) works on; the cadre (past 55) retires at 60.
+        assert_eq!(pop.persons.employment[..2], [Employment::LocalEmployee, Employment::Retired]);
+        assert_eq!(pop.persons.retiree_pension[1], 20_000.0);
+        assert_eq!(pop.persons.employment[2], Employment::LocalEmployee);
+        d.advance(&YearContext::base(2024, 1), &mut pop);
+        assert_eq!(pop.persons.employment[0], Employment::Retired);
+        assert_eq!(pop.persons.employment[2], Employment::LocalEmployee);
+        assert!(!d.retires_this_year(Sex::Female, Employment::LocalEmployee, 55));
+        assert!(d.retires_this_year(Sex::Female, Employment::PublicSector, 55));
+        assert!(d.retires_this_year(Sex::Female, Employment::LocalEmployee, 61));
     }
 
     #[test]

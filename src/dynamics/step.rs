@@ -121,12 +121,7 @@ impl Dynamics {
             if !e.retires_at_statutory_age(residence) {
                 continue;
             }
-            let age = match (ps.sex[i], e) {
-                (Sex::Male, _) => self.retirement_age_men,
-                (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
-                (Sex::Female, _) => self.retirement_age_women_workers,
-            };
-            if ps.age[i] == age {
+            if self.retires_this_year(ps.sex[i], e, ps.age[i]) {
                 let full_year = annualised(ps.wage[i], ps.months_in_job[i]);
                 ps.retiree_pension[i] += (self.replacement_rate * full_year as f64) as f32;
                 ps.employment[i] = Employment::Retired;
