@@ -38,7 +38,8 @@
 //!   missed (a level, a change, a growth, or a level every year), the assumptions behind
 //!   the figures, and warnings about what the scenario sets that does not act as written
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
-//!   ageing, births, deaths, retirement, an employment chain that keeps the profile's
+//!   ageing, births, deaths, retirement (at the statutory ages, rising by birth cohort
+//!   from 2025 as decided in 2024), an employment chain that keeps the profile's
 //!   activity shares, schooling, wage and income growth, migration, urbanisation.
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and

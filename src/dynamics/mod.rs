@@ -11,9 +11,10 @@
 //!    pensions, inheritance and funeral grants are not modelled.
 //! 3. **Births**: women aged 20–44 give birth with an age schedule whose level gives
 //!    the year's crude birth rate; the baby joins the mother's household.
-//! 4. **Retirement**: covered employees reaching the statutory age retire on a pension
-//!    of a share of their wage; those who passed it without retiring (hired after it,
-//!    or urbanised) retire at the latest statutory age ([`Dynamics::retires_this_year`]).
+//! 4. **Retirement**: covered employees reaching the statutory age of their birth
+//!    cohort (rising from 2025 by the 2024 decision, [`StatutoryRetirement`]) retire on
+//!    a pension of a share of their wage; those who passed their age without retiring
+//!    (hired after it, or urbanised) retire at men's age, the latest.
 //! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
 //!    whose destinations keep the profile's activity shares stationary; school entry at
 //!    6, school leaving from 16 at the rate the generator's students by age imply (all
@@ -44,9 +45,11 @@
 mod life_table;
 mod published;
 mod rebuild;
+mod retirement;
 mod step;
 
 pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
+pub use retirement::{RetirementGroup, RetirementHazards, RetirementRule, StatutoryRetirement};
 
 use crate::model::{Employment, Population, Sex};
 use crate::policy::{Dated, YearContext, YearMonth};
@@ -95,6 +98,7 @@ const SUB_MIGRATION: u64 = 6 << 16;
 const SUB_RETURN: u64 = 7 << 16;
 const SUB_URBAN: u64 = 8 << 16;
 const SUB_LEAVE: u64 = 9 << 16;
+const SUB_RETIRE: u64 = 10 << 16;
 
 /// The id of a household formed in `year` by the member at place `member` of
 /// household `parent`.
@@ -134,12 +138,11 @@ pub struct Dynamics {
     pub leave_home_rate: Dated<f64>,
     /// Ages (inclusive) at which adult children leave home.
     pub leave_home_ages: (u8, u8),
-    /// Statutory retirement age of men.
-    pub retirement_age_men: u8,
-    /// Statutory retirement age of women workers (工人).
-    pub retirement_age_women_workers: u8,
-    /// Statutory retirement age of women cadres (干部: public sector).
-    pub retirement_age_women_cadres: u8,
+    /// Statutory retirement ages by group and birth cohort.
+    pub retirement: StatutoryRetirement,
+    /// Share of the 2024 decision's delay of the retirement ages applied, by year (1 =
+    /// the law, 0 = the 1978 ages).
+    pub retirement_delay: Dated<f64>,
     /// Retiree pension as a share of the final full-year wage.
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
@@ -231,9 +234,8 @@ impl Dynamics {
             fertile_weight: 0.0068,
             leave_home_rate: zero.clone(),
             leave_home_ages: (22, 35),
-            retirement_age_men: 60,
-            retirement_age_women_workers: 50,
-            retirement_age_women_cadres: 55,
+            retirement: StatutoryRetirement::CHINA_2024,
+            retirement_delay: Dated::constant(1.0),
             replacement_rate: 0.0,
             exit_rates: [0.0; 7],
             activity_shares: [[1.0 / 7.0; 7]; 2],
@@ -324,13 +326,17 @@ impl Dynamics {
         assume(
             "retirement",
             "employees (local employees in urban households, public-sector staff anywhere) retire at the statutory \
-             age: men 60, women workers 50, women cadres (public sector) 55 (State Council 国发〔1978〕104号); \
-             rural local employees, migrant workers and public-welfare post holders are not covered and keep \
-             working; covered employees who passed their age without retiring (urban women drawn in a covered \
-             job after 50 or 55 in the base year or hired after it, rural employees whose household became \
-             urban) retire at 60, the latest statutory age, so that no covered employee works past 60, as in \
-             the base year; the gradual rise of the ages decided in 2024 (from 2025: men to 63, women to 55 and \
-             58 over 15 years) is not modelled",
+             age: men 60, women workers 50, women cadres (public sector) 55 (State Council 国发〔1978〕104号), \
+             rising from 2025 by birth cohort as the NPC Standing Committee decided on 2024-09-13 (men born from \
+             1965 one month per four months of birth, to 63; women of 55 from 1970, to 58; women of 50 from \
+             1975 one month per two, to 55; the decision's tables), with birth months taken as uniform over the \
+             year (the model counts whole years), unless the `retirement_delay` assumption is set below 1; \
+             flexible early or late retirement (弹性退休) is not modelled; rural local employees, migrant \
+             workers and public-welfare post holders are not covered and keep working; covered employees who \
+             passed their age without retiring (urban women drawn in a covered job after 50 or 55 in the base \
+             year or hired after it, rural employees whose household became urban) retire at men's age, the \
+             latest, so that no covered employee works past it, as the generator draws none; the generator \
+             draws the base year's activities with the 1978 ages",
         );
         assume(
             "replacement rate",
@@ -479,9 +485,8 @@ impl Dynamics {
             fertile_weight: 0.0068,
             leave_home_rate: Dated::constant(0.10),
             leave_home_ages: (22, 35),
-            retirement_age_men: 60,
-            retirement_age_women_workers: 50,
-            retirement_age_women_cadres: 55,
+            retirement: StatutoryRetirement::CHINA_2024,
+            retirement_delay: Dated::constant(1.0),
             replacement_rate: 0.5,
             exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10],
             activity_shares,
@@ -646,7 +651,14 @@ impl Dynamics {
             migration: at(&self.migration_rate, year),
             returns: at(&self.return_rate, year),
             urbanise: if s1 > s0 && s0 < 1.0 { (s1 - s0) / (1.0 - s0) } else { 0.0 },
+            retirement: self.retirement.hazards(year, at(&self.retirement_delay, year)),
         }
+    }
+
+    /// The probability that a covered employee of this sex, activity and age (reached
+    /// in `year`) who has not retired retires in `year` ([`RetirementHazards`]).
+    pub fn retirement_probability(&self, sex: Sex, employment: Employment, age: u8, year: u16) -> f64 {
+        self.retirement.hazards(year, at(&self.retirement_delay, year)).get(sex, employment, age)
     }
 
     /// Moves the households of `pop` from year `ctx.year − 1` to `ctx.year`, in
@@ -670,40 +682,16 @@ impl Dynamics {
     }
 }
 
-impl Dynamics {
-    /// The statutory retirement age of a covered employee: men's, women cadres' (public
-    /// sector) or women workers'.
-    pub fn statutory_retirement_age(&self, sex: Sex, employment: Employment) -> u8 {
-        match (sex, employment) {
-            (Sex::Male, _) => self.retirement_age_men,
-            (Sex::Female, Employment::PublicSector) => self.retirement_age_women_cadres,
-            (Sex::Female, _) => self.retirement_age_women_workers,
-        }
-    }
-
-    /// Whether a covered employee (see [`Employment::retires_at_statutory_age`]) of
-    /// this sex and age (already aged this year) retires now: on reaching their
-    /// statutory age, or, if they passed it without retiring, on reaching the latest
-    /// statutory age (women drawn or hired into a covered job after their own age,
-    /// rural employees whose household became urban), so that no covered employee
-    /// works past it, as the generator draws none.
-    pub fn retires_this_year(&self, sex: Sex, employment: Employment, age: u8) -> bool {
-        let latest =
-            self.retirement_age_men.max(self.retirement_age_women_cadres).max(self.retirement_age_women_workers);
-        age == self.statutory_retirement_age(sex, employment) || age >= latest
-    }
-}
-
 /// Member places whose mixed sub-stream numbers are tabulated (larger households,
 /// which are rare, mix theirs on the fly).
 const TABULATED_PLACES: usize = 32;
 
 /// `mix_sub(process | place)` for every process `SUB_*` (by `process >> 16`) and
 /// place below [`TABULATED_PLACES`], computed at compile time.
-static SUB_MIX: [[u64; TABULATED_PLACES]; 10] = sub_mix_table();
+static SUB_MIX: [[u64; TABULATED_PLACES]; 11] = sub_mix_table();
 
-const fn sub_mix_table() -> [[u64; TABULATED_PLACES]; 10] {
-    let mut table = [[0u64; TABULATED_PLACES]; 10];
+const fn sub_mix_table() -> [[u64; TABULATED_PLACES]; 11] {
+    let mut table = [[0u64; TABULATED_PLACES]; 11];
     let mut p = 0;
     while p < table.len() {
         let mut place = 0;
@@ -756,6 +744,8 @@ struct Year {
     migration: f64,
     returns: f64,
     urbanise: f64,
+    /// Retirement probabilities of covered employees by group and age.
+    retirement: RetirementHazards,
 }
 
 #[cfg(test)]
@@ -891,9 +881,41 @@ mod tests {
         d.advance(&YearContext::base(2024, 1), &mut pop);
         assert_eq!(pop.persons.employment[0], Employment::Retired);
         assert_eq!(pop.persons.employment[2], Employment::LocalEmployee);
-        assert!(!d.retires_this_year(Sex::Female, Employment::LocalEmployee, 55));
-        assert!(d.retires_this_year(Sex::Female, Employment::PublicSector, 55));
-        assert!(d.retires_this_year(Sex::Female, Employment::LocalEmployee, 61));
+        assert_eq!(d.retirement_probability(Sex::Female, Employment::LocalEmployee, 55, 2024), 0.0);
+        assert_eq!(d.retirement_probability(Sex::Female, Employment::PublicSector, 55, 2024), 1.0);
+        assert_eq!(d.retirement_probability(Sex::Female, Employment::LocalEmployee, 61, 2024), 1.0);
+    }
+
+    #[test]
+    fn from_2025_the_retirement_ages_rise_by_cohort_unless_the_delay_is_off() {
+        let man = PersonRecord {
+            age: 59,
+            sex: Sex::Male,
+            employment: Employment::LocalEmployee,
+            wage: 60_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };
+        let retired_at_60 = |delay: f64| {
+            let mut d = Dynamics::none();
+            d.retirement_delay = Dated::constant(delay);
+            let mut pop = Population::empty(0);
+            for _ in 0..4000 {
+                pop.push_household(&urban, &[man]);
+            }
+            d.advance(&YearContext::base(2026, 7), &mut pop);
+            let retired = pop.persons.employment.iter().filter(|&&e| e == Employment::Retired).count();
+            d.advance(&YearContext::base(2027, 7), &mut pop);
+            let all = pop.persons.employment.iter().all(|&e| e == Employment::Retired);
+            (retired as f64 / 4000.0, all)
+        };
+        // Men born 1966 retire 4-6 months after turning 60: those born January-July
+        // (4 or 5 months) in 2026, at 60; those born August-December at 61.
+        let (share, all_by_61) = retired_at_60(1.0);
+        assert!((share - 7.0 / 12.0).abs() < 0.03, "{share}");
+        assert!(all_by_61);
+        assert_eq!(retired_at_60(0.0), (1.0, true));
     }
 
     #[test]

@@ -15,7 +15,8 @@
 use super::rebuild::Rebuild;
 use super::{
     CHAIN_STATES, Dynamics, EDUCATION_EARNINGS, FERTILITY_SHAPE, MALE_BIRTH_SHARE, MAX_AGE, SUB_BIRTH, SUB_JOBS,
-    SUB_LEAVE, SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams, Year,
+    SUB_LEAVE, SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETIRE, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams,
+    Year,
 };
 use crate::generate::rounding::{floor, round};
 use crate::model::{
@@ -116,12 +117,13 @@ impl Dynamics {
 
         // 4. Retirement.
         let residence = hs.residence[h];
-        for i in living(first, dead) {
+        for (place, i) in living(first, dead).enumerate() {
             let e = ps.employment[i];
             if !e.retires_at_statutory_age(residence) {
                 continue;
             }
-            if self.retires_this_year(ps.sex[i], e, ps.age[i]) {
+            let p = y.retirement.get(ps.sex[i], e, ps.age[i]);
+            if p >= 1.0 || (p > 0.0 && streams.rng(SUB_RETIRE, place).bernoulli(p)) {
                 let full_year = annualised(ps.wage[i], ps.months_in_job[i]);
                 ps.retiree_pension[i] += (self.replacement_rate * full_year as f64) as f32;
                 ps.employment[i] = Employment::Retired;

@@ -203,9 +203,10 @@ const GROWTH: AssumptionRange = AssumptionRange {
 const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description: "a share from 0 to 1" };
 
 /// Every baseline assumption, in documentation order: growth rates stop at
-/// [`crate::model::bounds::MAX_RATE`] and −0.9; shares are 0–1; the mortality multiple
+/// [`crate::model::bounds::MAX_RATE`] and −0.9; shares (and the share of the 2024
+/// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 11] = [
+pub const ASSUMPTION_TABLE: [Assumption; 12] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0] },
     Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1] },
     Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2] },
@@ -229,6 +230,7 @@ pub const ASSUMPTION_TABLE: [Assumption; 11] = [
         range: AssumptionRange { min: 0.0, max: 0.1, description: "births per person per year, from 0 to 0.1" },
         field: |d| &mut d.crude_birth_rate,
     },
+    Assumption { name: "retirement_delay", range: SHARE, field: |d| &mut d.retirement_delay },
 ];
 
 /// The names of [`ASSUMPTION_TABLE`], in its order.
