@@ -336,7 +336,11 @@ impl Dynamics {
              passed their age without retiring (urban women drawn in a covered job after 50 or 55 in the base \
              year or hired after it, rural employees whose household became urban) retire at men's age, the \
              latest, so that no covered employee works past it, as the generator draws none; the generator \
-             draws the base year's activities with the 1978 ages",
+             draws the base year's activities with the 1978 ages; covered employees in their delay past 60 \
+             are not among the older workers who leave work each year; with the baseline's per-capita wage \
+             income aligned to the assumed growth, the delay moves income from pensions to the wages of \
+             those working longer within the same per-capita wage income (more wage income from longer \
+             working lives is for the wage-growth assumptions to carry)",
         );
         assume(
             "replacement rate",

@@ -146,6 +146,11 @@ impl Dynamics {
                 continue;
             }
             if age >= 60 {
+                if employment.retires_at_statutory_age(residence) {
+                    // Covered employees past 60 are waiting for their statutory age
+                    // (step 4), not leaving work without a pension.
+                    continue;
+                }
                 if employment == Employment::Unemployed {
                     ps.employment[i] = Employment::NotInLabourForce;
                 } else if employment.is_working()
