@@ -262,3 +262,33 @@ fn every_published_file_is_documented() {
         assert!(published_dir().join(f).exists(), "{f} missing");
     }
 }
+
+#[test]
+fn the_national_retiree_adjustments_are_the_published_ones() {
+    use incomesim::policy::retiree::RetireePensionAdjustment;
+    let text = std::fs::read_to_string(published_dir().join("pensions.csv")).expect("pensions.csv");
+    let published: Vec<(u16, f64)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("retiree_pension_adjustment,"))
+        .map(|rest| {
+            let mut f = rest.split(',');
+            let year = f.next().and_then(|y| y.parse().ok()).expect("year");
+            let percent: f64 = f.next().and_then(|v| v.parse().ok()).expect("value");
+            (year, percent / 100.0)
+        })
+        .collect();
+    let national = RetireePensionAdjustment::national();
+    let steps: Vec<(u16, f64)> = national.rise.steps().iter().map(|(m, r)| (m.year, *r)).collect();
+    assert_eq!(steps.len(), published.len());
+    for ((y, r), (py, pr)) in steps.iter().zip(&published) {
+        assert_eq!(y, py);
+        assert!((r - pr).abs() < 1e-12, "{y}: {r} against {pr}");
+    }
+    // After the last published year the last rise is carried on; before it, each year's own.
+    let (last_year, last) = *published.last().expect("rows");
+    assert_eq!(national.rise_in(last_year + 3), Some((last, 1)));
+    assert_eq!(national.rise_in(2024), Some((0.03, 1)));
+    let given = RetireePensionAdjustment::new(national.rise.clone()).expect("valid");
+    assert_eq!(given.rise_in(last_year + 1), None);
+    assert_eq!(given.carried_on().rise_in(last_year + 1), Some((last, 1)));
+}

@@ -486,6 +486,11 @@ fn pensions_allowances_and_subsidies_read_their_parameters() {
     assert!((a - 1_440.0).abs() < 0.01, "{a}");
     let b = paid("retiree_pension_adjustment", "rise = { \"2022-07\" = 0.04 }", urban, &retiree);
     assert!((b - 720.0).abs() < 0.01, "{b}");
+    // A rise given for 2021 is carried on into 2022 unless `carry_on` is off.
+    let carried = paid("retiree_pension_adjustment", "rise = { \"2021-01\" = 0.05 }", urban, &retiree);
+    assert!((carried - 1_800.0).abs() < 0.01, "{carried}");
+    let once = paid("retiree_pension_adjustment", "rise = { \"2021-01\" = 0.05 }\ncarry_on = false", urban, &retiree);
+    assert_eq!(once, 0.0);
 
     let rural = household(Residence::Rural);
     let working_85 = [worker(85, 1_000.0)];

@@ -50,6 +50,13 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
             "rules.special_additional_deductions".into(),
             "income tax ignores the special additional deductions (children, housing, elderly care): no data on who claims them".into(),
         ),
+        (
+            "rules.retiree_pension_adjustment".into(),
+            "retirees' pensions rise by the national adjustments up to 2025 (2% that year, data/published/pensions.csv) \
+             and by 2% a year after it: the last published rise carried on (the later ones not yet decided when the \
+             data were gathered)"
+                .into(),
+        ),
     ]
 }
 
@@ -79,7 +86,7 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 /// the residence (低保标准自然增长机制: thresholds nationally rose faster than prices,
 /// 451 to 752 yuan/month urban 2015–2022, data/published/dibao_national.csv), and
 /// retiree pensions rise by the yearly adjustments (data/published/pensions.csv, the
-/// last one, 4%, carried on). The residents' basic pension stays at its base-year level
+/// last one, 2% in 2025, carried on). The residents' basic pension stays at its base-year level
 /// (its rises are discrete decisions a scenario states).
 ///
 /// # Errors

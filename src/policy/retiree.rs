@@ -21,24 +21,43 @@ use crate::model::{IncomePart, Population};
 /// Apply it once per year (it changes a person column).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetireePensionAdjustment {
-    /// Rise per year as a share, keyed by the month it takes effect: 2016 6.5%, 2017
-    /// 5.5%, 2018–2020 5%, 2021 4.5%, 2022 4% (data/pensions.csv, national
-    /// adjustments). Only a step dated in the year of the run applies that year.
+    /// Rise per year as a share, keyed by the month it takes effect: the national
+    /// adjustments 2016 6.5%, 2017 5.5%, 2018–2020 5%, 2021 4.5%, 2022 4%, 2023 3.8%,
+    /// 2024 3%, 2025 2% (data/published/pensions.csv). A step dated in the year of the
+    /// run applies that year.
     pub rise: Dated<f64>,
+    /// Whether the last step's rise applies again every later year, from the same month
+    /// (the years not yet decided: pensions have risen every year since 2005).
+    pub carry_on: bool,
 }
 
+/// The national adjustments, by year (data/published/pensions.csv).
+const NATIONAL_ADJUSTMENTS: [(u16, f64); 10] = [
+    (2016, 0.065),
+    (2017, 0.055),
+    (2018, 0.05),
+    (2019, 0.05),
+    (2020, 0.05),
+    (2021, 0.045),
+    (2022, 0.04),
+    (2023, 0.038),
+    (2024, 0.03),
+    (2025, 0.02),
+];
+
 impl RetireePensionAdjustment {
-    /// The national adjustments 2016–2022 (data/pensions.csv), each from January.
+    /// The national adjustments 2016–2025 (data/published/pensions.csv), each from
+    /// January, the last (2%) carried on.
     pub fn national() -> Self {
-        let steps =
-            [(2016, 0.065), (2017, 0.055), (2018, 0.05), (2019, 0.05), (2020, 0.05), (2021, 0.045), (2022, 0.04)];
         RetireePensionAdjustment {
-            rise: Dated::new(steps.iter().map(|&(y, r)| (YearMonth::start_of(y), r)).collect())
+            rise: Dated::new(NATIONAL_ADJUSTMENTS.iter().map(|&(y, r)| (YearMonth::start_of(y), r)).collect())
                 .unwrap_or_else(|| Dated::constant(0.0)),
+            carry_on: true,
         }
     }
 
-    /// An adjustment with the given dated rises (shares, 0–1).
+    /// An adjustment with the given dated rises (shares, 0–1), each applying in its
+    /// year only (see [`RetireePensionAdjustment::carried_on`]).
     ///
     /// # Errors
     /// [`crate::Error::InvalidLever`] for a rise below 0 or above 1.
@@ -53,12 +72,25 @@ impl RetireePensionAdjustment {
                 ));
             }
         }
-        Ok(RetireePensionAdjustment { rise })
+        Ok(RetireePensionAdjustment { rise, carry_on: false })
     }
 
-    /// The rise taking effect in `year` and its month, if a step is dated in it.
+    /// The same rises, the last one applying again every later year.
+    pub fn carried_on(self) -> Self {
+        RetireePensionAdjustment { carry_on: true, ..self }
+    }
+
+    /// The rise taking effect in `year` and its month: a step dated in it, or, carried
+    /// on, the last step's when it is dated in an earlier year.
     pub fn rise_in(&self, year: u16) -> Option<(f64, u8)> {
-        self.rise.steps().iter().find(|(m, _)| m.year == year).map(|(m, r)| (*r, m.month))
+        let steps = self.rise.steps();
+        if let Some((m, r)) = steps.iter().find(|(m, _)| m.year == year) {
+            return Some((*r, m.month));
+        }
+        match steps.last() {
+            Some((m, r)) if self.carry_on && m.year > 0 && m.year < year => Some((*r, m.month)),
+            _ => None,
+        }
     }
 }
 
@@ -96,16 +128,28 @@ pub const SPECS: &[LeverSpec] = &[LeverSpec {
     part: "transfers received",
     source: "National adjustments of enterprise and public-institution retirees' pensions, data/published/pensions.csv \
              (lever 15)",
-    parameters: &[ParameterSpec {
-        name: "rise",
-        kind: Kind::DatedShare,
-        unit: "share of the pension, by effective month",
-        default: DefaultValue::Profile("national adjustments in and after the base year"),
-        description: "Rise by the month it takes effect, e.g. { \"2023-01\" = 0.04 }; only a step dated in the \
-                      year of the run applies that year. Default: the national adjustments 2016 6.5%, 2017 5.5%, \
-                      2018–2020 5%, 2021 4.5%, 2022 4%, each from January (data/published/pensions.csv), those \
-                      in or after the base year (the base data reflect the earlier ones)",
-    }],
+    parameters: &[
+        ParameterSpec {
+            name: "rise",
+            kind: Kind::DatedShare,
+            unit: "share of the pension, by effective month",
+            default: DefaultValue::Profile("national adjustments in and after the base year"),
+            description: "Rise by the month it takes effect, e.g. { \"2023-01\" = 0.04 }; a step dated in the year of \
+                      the run applies that year (and the last one in every later year with `carry_on`). Default: \
+                      the national adjustments 2016 6.5%, 2017 5.5%, 2018–2020 5%, 2021 4.5%, 2022 4%, 2023 3.8%, \
+                      2024 3%, 2025 2%, each from January (data/published/pensions.csv), those in or after the \
+                      base year (the base data reflect the earlier ones)",
+        },
+        ParameterSpec {
+            name: "carry_on",
+            kind: Kind::Flag,
+            unit: "true/false",
+            default: DefaultValue::Number(1.0),
+            description: "The last step's rise applies again every later year, from its month (an assumption for the \
+                      years not yet decided: retirees' pensions have risen every year since 2005, \
+                      data/published/pensions.csv); false: only the years given rise. Default on",
+        },
+    ],
     build: build_retiree,
     switches: &[],
 }];
@@ -131,16 +175,19 @@ fn build_retiree(p: &Params<'_>) -> Result<Box<dyn Lever>> {
         }
         // Not given: the declared default is not a number (see the registry entry).
         Err(Error::InvalidLever { value, .. }) if value == "(missing)" => {
-            let steps: Vec<(YearMonth, f64)> = RetireePensionAdjustment::national()
-                .rise
-                .steps()
+            // The last one is kept for a later base year, to be carried on.
+            let national = RetireePensionAdjustment::national();
+            let all = national.rise.steps();
+            let steps: Vec<(YearMonth, f64)> = all
                 .iter()
-                .filter(|(m, _)| m.year >= base_year)
-                .copied()
+                .enumerate()
+                .filter(|(k, (m, _))| m.year >= base_year || *k + 1 == all.len())
+                .map(|(_, step)| *step)
                 .collect();
             Dated::new(steps).unwrap_or_else(|| Dated::constant(0.0))
         }
         Err(e) => return Err(e),
     };
-    Ok(Box::new(RetireePensionAdjustment::new(rise)?))
+    let lever = RetireePensionAdjustment::new(rise)?;
+    Ok(Box::new(if p.flag("carry_on")? { lever.carried_on() } else { lever }))
 }
