@@ -292,3 +292,29 @@ fn the_national_retiree_adjustments_are_the_published_ones() {
     assert_eq!(given.rise_in(last_year + 1), None);
     assert_eq!(given.carried_on().rise_in(last_year + 1), Some((last, 1)));
 }
+
+#[test]
+fn the_central_minimum_of_the_residents_pension_is_the_published_one() {
+    use incomesim::policy::YearMonth;
+    use incomesim::policy::pension::{CENTRAL_MINIMUM_PER_MONTH, ResidentPension};
+    let text = std::fs::read_to_string(published_dir().join("pensions.csv")).expect("pensions.csv");
+    let published: Vec<(YearMonth, f64)> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("resident_basic_pension_central_minimum,"))
+        .map(|rest| {
+            let mut f = rest.split(',');
+            let when = f.next().and_then(YearMonth::parse).expect("month");
+            (when, f.next().and_then(|v| v.parse().ok()).expect("value"))
+        })
+        .collect();
+    assert_eq!(CENTRAL_MINIMUM_PER_MONTH.to_vec(), published);
+    // Liupanshui's 108 in 2021 (central 93 + 15): +5 in July 2022, +5 in 2023, +20 in 2024 and 2025.
+    let path = ResidentPension::central_path(108.0, 2021);
+    let at = |year, month| *path.at(YearMonth { year, month });
+    assert_eq!(
+        [at(2021, 12), at(2022, 6), at(2022, 7), at(2023, 1), at(2024, 1), at(2025, 1)],
+        [108.0, 108.0, 113.0, 118.0, 138.0, 158.0]
+    );
+    // A base year after the last rise keeps its level.
+    assert_eq!(ResidentPension::central_path(200.0, 2025).steps().len(), 1);
+}

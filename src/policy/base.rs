@@ -86,14 +86,20 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 /// the residence (低保标准自然增长机制: thresholds nationally rose faster than prices,
 /// 451 to 752 yuan/month urban 2015–2022, data/published/dibao_national.csv), and
 /// retiree pensions rise by the yearly adjustments (data/published/pensions.csv, the
-/// last one, 2% in 2025, carried on). The residents' basic pension stays at its base-year level
-/// (its rises are discrete decisions a scenario states).
+/// last one, 2% in 2025, carried on). The residents' basic pension rises with each
+/// published rise of the central minimum after the base year, the local top-up kept
+/// ([`ResidentPension::central_path`]); rises not yet decided, and local rises, are
+/// for a scenario to state.
 ///
 /// # Errors
 /// As [`base_rule_set`].
 pub fn projection_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
     let mut set = rule_set(profile, take_up, assessment_error_sigma, Indexation::Incomes)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
+    set.insert(Box::new(ResidentPension::new(ResidentPension::central_path(
+        profile.rules.basic_pension_per_month.value,
+        profile.base_year,
+    ))?));
     Ok(set)
 }
 

@@ -25,7 +25,40 @@ pub struct ResidentPension {
     pub increment_from: YearMonth,
 }
 
+/// The central minimum of the residents' basic pension, yuan per person per month, by
+/// the month it took effect (data/published/pensions.csv,
+/// `resident_basic_pension_central_minimum`).
+pub const CENTRAL_MINIMUM_PER_MONTH: [(YearMonth, f64); 8] = [
+    (YearMonth { year: 2009, month: 12 }, 55.0),
+    (YearMonth { year: 2014, month: 7 }, 70.0),
+    (YearMonth { year: 2018, month: 1 }, 88.0),
+    (YearMonth { year: 2020, month: 7 }, 93.0),
+    (YearMonth { year: 2022, month: 7 }, 98.0),
+    (YearMonth { year: 2023, month: 1 }, 103.0),
+    (YearMonth { year: 2024, month: 1 }, 123.0),
+    (YearMonth { year: 2025, month: 1 }, 143.0),
+];
+
 impl ResidentPension {
+    /// The amount paid where `base_level` was paid in `base_year`, raised by every rise
+    /// of the central minimum dated after the base year ([`CENTRAL_MINIMUM_PER_MONTH`]):
+    /// a local level is the central minimum plus a local top-up, and the top-up stays.
+    /// The rises within the base year are in the base year's level.
+    pub fn central_path(base_level: f64, base_year: u16) -> Dated<f64> {
+        let mut steps = vec![(YearMonth { year: 0, month: 1 }, base_level)];
+        let mut previous = None;
+        for &(when, minimum) in &CENTRAL_MINIMUM_PER_MONTH {
+            if when.year > base_year
+                && let Some(before) = previous
+            {
+                let level = steps.last().map_or(base_level, |s| s.1) + (minimum - before);
+                steps.push((when, level));
+            }
+            previous = Some(minimum);
+        }
+        Dated::new(steps).unwrap_or_else(|| Dated::constant(base_level))
+    }
+
     /// A pension with the given monthly amounts, from age 60, no increments.
     ///
     /// # Errors
@@ -242,8 +275,11 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "amount_per_month",
                 kind: Kind::DatedMoney,
                 unit: "yuan/person/month",
-                default: DefaultValue::Profile("rules.basic_pension_per_month"),
-                description: "Basic pension actually paid (central minimum plus local top-ups), dated",
+                default: DefaultValue::Profile("rules.basic_pension_per_month, raised with the central minimum"),
+                description: "Basic pension actually paid (central minimum plus local top-ups), dated. Default: the \
+                              profile's base-year level, raised by every rise of the central minimum after the \
+                              base year (88 from 2018-01, 93 from 2020-07, 98 from 2022-07, 103 from 2023-01, \
+                              123 from 2024-01, 143 from 2025-01: data/published/pensions.csv), as the baseline",
             },
             ParameterSpec {
                 name: "yearly_increment_per_month",
@@ -326,7 +362,8 @@ fn build_contribution_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 
 fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let c = p.context();
-    let amount = p.dated_or("amount_per_month", c.profile.rules.basic_pension_per_month.value)?;
+    let base_level = c.profile.rules.basic_pension_per_month.value;
+    let amount = p.dated_or_path("amount_per_month", ResidentPension::central_path(base_level, c.base_year))?;
     let from = p.year_month_or("increment_from", YearMonth { year: c.base_year + 1, month: 1 })?;
     Ok(Box::new(ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?))
 }

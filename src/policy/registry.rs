@@ -406,6 +406,24 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// A dated number whose default is a dated path from the profile (`fallback`, each
+    /// step checked by the parameter's kind).
+    ///
+    /// # Errors
+    /// As [`Params::dated`].
+    pub fn dated_or_path(&self, name: &'static str, fallback: Dated<f64>) -> Result<Dated<f64>> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            None => {
+                for (_, x) in fallback.steps() {
+                    self.check_number(p, *x)?;
+                }
+                Ok(fallback)
+            }
+            Some(v) => self.dated_value(p, v),
+        }
+    }
+
     fn dated_value(&self, p: &ParameterSpec, v: &toml::Value) -> Result<Dated<f64>> {
         match v {
             toml::Value::Table(t) => {
