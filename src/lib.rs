@@ -31,7 +31,10 @@
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.
 //! * **Projection** ([`engine`]): a [`engine::Scenario`] (region, households, seed, years,
 //!   baseline assumptions, reform levers, targets) is carried year by year under the
-//!   baseline (base-year rules carried forward) and the reform, in streamed blocks, into
+//!   baseline (base-year rules carried forward, with the national decisions already
+//!   published: retirees' pension adjustments, rises of the residents' basic pension's
+//!   central minimum, the childcare subsidy from 2025 — [`policy::base`]) and the
+//!   reform, in streamed blocks, into
 //!   an [`engine::Outcome`]: indicators by group and year (income and its parts and their
 //!   shares, distribution, poverty, the dibao caseload, the labour market from age 16:
 //!   [`indicators`]), each lever's ledger and Shapley contribution, the targets met or

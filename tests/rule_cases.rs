@@ -74,13 +74,14 @@ struct Case {
 /// The order levers are added in when a case gives none (it matters within a stage:
 /// 特困 before dibao, dibao before the levers that read its flags). Levers not listed
 /// follow in registry order.
-const CANONICAL_ORDER: [&str; 14] = [
+const CANONICAL_ORDER: [&str; 15] = [
     "social_contributions",
     "income_tax",
     "retiree_pension_adjustment",
     "resident_pension",
     "old_age_allowance",
     "disability_allowances",
+    "childcare_subsidy",
     "farm_subsidies",
     "employment_transfers",
     "extreme_poverty_support",

@@ -2,6 +2,7 @@
 //! a profile's `[rules]`.
 
 use super::allowances::{DisabilityAllowances, OldAgeAllowance};
+use super::childcare::ChildcareSubsidy;
 use super::dibao::{Dibao, ExtremePovertySupport, Indexation};
 use super::pension::ResidentPension;
 use super::retiree::RetireePensionAdjustment;
@@ -61,7 +62,8 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 }
 
 /// The base-year rule set of a profile: contributions, income tax, resident pension,
-/// old-age and disability allowances, extreme-poverty support and dibao with the given
+/// old-age and disability allowances, the childcare subsidy (nothing before 2025),
+/// extreme-poverty support and dibao with the given
 /// take-up rates and means-test errors (`[urban, rural]`, both calibrated).
 ///
 /// Dibao here has only the rules every region carries (thresholds by tier, take-up,
@@ -89,7 +91,8 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 /// last one, 2% in 2025, carried on). The residents' basic pension rises with each
 /// published rise of the central minimum after the base year, the local top-up kept
 /// ([`ResidentPension::central_path`]); rises not yet decided, and local rises, are
-/// for a scenario to state.
+/// for a scenario to state. The childcare subsidy (3,600 yuan a year per child under
+/// three from 2025, [`super::childcare`]) is a base rule in every year it is in force.
 ///
 /// # Errors
 /// As [`base_rule_set`].
@@ -134,6 +137,7 @@ fn rule_set(
             Dated::constant(r.old_age_allowance_80_per_month.value),
             Dated::constant(0.0),
         )?))
+        .with(Box::new(ChildcareSubsidy::national()))
         .with(Box::new(DisabilityAllowances::new(
             Dated::constant(r.severe_disability_nursing_per_month.value),
             Dated::constant(r.poor_disability_living_per_month.value),

@@ -3,7 +3,7 @@
 //!
 //! # The means test, month by month
 //! Assessed (counted) household income `A` is disposable income before dibao, minus
-//! the allowances (never counted), minus the residents' basic pension when it is
+//! the allowances and the childcare subsidy (never counted), minus the residents' basic pension when it is
 //! disregarded (Baotou district plan §(九)), minus poverty-project income of
 //! households that cannot work (Bayannur plan §(十一)), minus the employment-cost
 //! deduction of each worker, pro rata to the months worked (Baotou district §(九),
@@ -34,9 +34,10 @@ use crate::model::{
 use crate::random::{Purpose, StreamRng};
 
 /// Levers whose payments the means test never counts as income (allowances are
-/// excluded from household income in the dibao test by 民政部 practice; assumption
-/// that every local rule follows it).
-const ALWAYS_DISREGARDED: [&str; 2] = ["old_age_allowance", "disability_allowances"];
+/// excluded from household income in the dibao test by 民政部 practice, an assumption
+/// that every local rule follows it; the childcare subsidy by its implementation plan,
+/// [`super::childcare`]).
+const ALWAYS_DISREGARDED: [&str; 3] = ["old_age_allowance", "disability_allowances", "childcare_subsidy"];
 
 thread_local! {
     /// Per-household assessed income and benefit of the plain path, reused from chunk to
@@ -177,9 +178,10 @@ pub struct MeansTest<'a> {
     deduction_by_months: [f64; 13],
     /// What the deduction is capped by.
     base: DeductionBase,
-    /// Columns of the earlier levers left out of assessed income: the allowances
-    /// (always) and the basic pension (when disregarded), in that order.
-    disregarded: [Option<&'a [f64]>; 3],
+    /// Columns of the earlier levers left out of assessed income: the allowances and
+    /// the childcare subsidy (always) and the basic pension (when disregarded), in that
+    /// order.
+    disregarded: [Option<&'a [f64]>; 4],
     /// Whether project income of households with no able member is left out.
     disregard_project_income_unable: bool,
 }
@@ -293,11 +295,14 @@ impl MeansTest<'_> {
         // The disregarded columns, summed in their order from +0 (the same sum as the
         // loop over them in `assess_plain`); a loop of fixed shape for each count.
         let mut disregarded = self.disregarded.iter().flatten().map(|col| &col[..n]);
-        match (disregarded.next(), disregarded.next(), disregarded.next()) {
-            (None, _, _) => assessed_from_accounts(out, accounts, n, |_| 0.0),
-            (Some(a), None, _) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h]),
-            (Some(a), Some(b), None) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h]),
-            (Some(a), Some(b), Some(c)) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h] + c[h]),
+        match (disregarded.next(), disregarded.next(), disregarded.next(), disregarded.next()) {
+            (None, ..) => assessed_from_accounts(out, accounts, n, |_| 0.0),
+            (Some(a), None, ..) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h]),
+            (Some(a), Some(b), None, _) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h]),
+            (Some(a), Some(b), Some(c), None) => assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h] + c[h]),
+            (Some(a), Some(b), Some(c), Some(d)) => {
+                assessed_from_accounts(out, accounts, n, |h| 0.0 + a[h] + b[h] + c[h] + d[h])
+            }
         }
         true
     }
@@ -528,7 +533,12 @@ impl Dibao {
         MeansTest {
             deduction_by_months,
             base: self.employment_cost_deduction_base,
-            disregarded: [book.earlier(ALWAYS_DISREGARDED[0]), book.earlier(ALWAYS_DISREGARDED[1]), pension],
+            disregarded: [
+                book.earlier(ALWAYS_DISREGARDED[0]),
+                book.earlier(ALWAYS_DISREGARDED[1]),
+                book.earlier(ALWAYS_DISREGARDED[2]),
+                pension,
+            ],
             disregard_project_income_unable: self.disregard_project_income_unable,
         }
     }

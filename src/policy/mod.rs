@@ -23,6 +23,7 @@ mod set;
 pub mod allowances;
 pub mod assistance;
 pub mod base;
+pub mod childcare;
 pub mod dibao;
 pub mod employment;
 pub mod farm;

@@ -182,6 +182,7 @@ pub fn registry() -> Vec<&'static LeverSpec> {
     all.extend(super::pension::SPECS);
     all.extend(super::retiree::SPECS);
     all.extend(super::allowances::SPECS);
+    all.extend(super::childcare::SPECS);
     all.extend(super::subsidies::SPECS);
     all.extend(super::dibao::SPECS);
     all.extend(super::assistance::SPECS);
