@@ -19,6 +19,10 @@
 use super::MAX_AGE;
 use crate::model::{Employment, Sex};
 
+/// Whole years after the original age by which everyone has reached their statutory
+/// age (a delay of at most 60 months, from any birth month, ends within five).
+const LATEST_YEARS: usize = 6;
+
 /// The three groups with their own statutory retirement age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetirementGroup {
@@ -50,7 +54,8 @@ pub struct RetirementRule {
     pub first_cohort: u16,
     /// Months of birth per month of delay (4, or 2 for women workers).
     pub birth_months_per_month: u8,
-    /// The largest delay, months (36, or 60 for women workers).
+    /// The largest delay, months (36, or 60 for women workers); a larger one counts as
+    /// 60, as everyone reaches their age within five years of the original one.
     pub max_delay_months: u8,
 }
 
@@ -75,12 +80,13 @@ impl RetirementRule {
     }
 
     /// How many of the twelve birth months of a cohort retire at each whole-year age
-    /// (index = age − `original_age`, up to five years later).
-    fn months_by_age(&self, birth_year: i32, delay_share: f64) -> [u8; 6] {
-        let mut counts = [0u8; 6];
+    /// (index = age − `original_age`; a delay of at most 60 months reaches five years
+    /// later).
+    fn months_by_age(&self, birth_year: i32, delay_share: f64) -> [u8; LATEST_YEARS] {
+        let mut counts = [0u8; LATEST_YEARS];
         for month in 1..=12 {
             let late = self.retirement_year_age(birth_year, month, delay_share) - u32::from(self.original_age);
-            counts[(late as usize).min(5)] += 1;
+            counts[(late as usize).min(LATEST_YEARS - 1)] += 1;
         }
         counts
     }
@@ -115,12 +121,14 @@ impl StatutoryRetirement {
         let mut by_group = [[0.0; MAX_AGE + 1]; 3];
         let cohort_share = |rule: &RetirementRule, age: usize| -> (f64, f64) {
             // Shares of the cohort of this age retiring at it and at it or later.
-            let birth_year = i32::from(year) - age as i32;
-            let counts = rule.months_by_age(birth_year, delay_share);
             let offset = age as i64 - i64::from(rule.original_age);
             if offset < 0 {
                 return (0.0, 1.0);
             }
+            if offset as usize >= LATEST_YEARS {
+                return (0.0, 0.0);
+            }
+            let counts = rule.months_by_age(i32::from(year) - age as i32, delay_share);
             let at = counts.get(offset as usize).copied().unwrap_or(0);
             let later: u8 = counts.iter().skip(offset as usize).sum();
             (f64::from(at) / 12.0, f64::from(later) / 12.0)
