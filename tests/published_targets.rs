@@ -263,19 +263,25 @@ fn every_published_file_is_documented() {
     }
 }
 
+/// The `(effective, value)` rows of one kind of `pensions.csv`, in file order.
+fn pension_rows(kind: &str) -> Vec<(String, f64)> {
+    let text = std::fs::read_to_string(published_dir().join("pensions.csv")).expect("pensions.csv");
+    text.lines()
+        .filter_map(|l| l.strip_prefix(kind).and_then(|rest| rest.strip_prefix(',')))
+        .map(|rest| {
+            let mut f = rest.split(',');
+            let effective = f.next().expect("effective").to_string();
+            (effective, f.next().and_then(|v| v.parse().ok()).expect("value"))
+        })
+        .collect()
+}
+
 #[test]
 fn the_national_retiree_adjustments_are_the_published_ones() {
     use incomesim::policy::retiree::RetireePensionAdjustment;
-    let text = std::fs::read_to_string(published_dir().join("pensions.csv")).expect("pensions.csv");
-    let published: Vec<(u16, f64)> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("retiree_pension_adjustment,"))
-        .map(|rest| {
-            let mut f = rest.split(',');
-            let year = f.next().and_then(|y| y.parse().ok()).expect("year");
-            let percent: f64 = f.next().and_then(|v| v.parse().ok()).expect("value");
-            (year, percent / 100.0)
-        })
+    let published: Vec<(u16, f64)> = pension_rows("retiree_pension_adjustment")
+        .into_iter()
+        .map(|(year, percent)| (year.parse().expect("year"), percent / 100.0))
         .collect();
     let national = RetireePensionAdjustment::national();
     let steps: Vec<(u16, f64)> = national.rise.steps().iter().map(|(m, r)| (m.year, *r)).collect();
@@ -297,15 +303,9 @@ fn the_national_retiree_adjustments_are_the_published_ones() {
 fn the_central_minimum_of_the_residents_pension_is_the_published_one() {
     use incomesim::policy::YearMonth;
     use incomesim::policy::pension::{CENTRAL_MINIMUM_PER_MONTH, ResidentPension};
-    let text = std::fs::read_to_string(published_dir().join("pensions.csv")).expect("pensions.csv");
-    let published: Vec<(YearMonth, f64)> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("resident_basic_pension_central_minimum,"))
-        .map(|rest| {
-            let mut f = rest.split(',');
-            let when = f.next().and_then(YearMonth::parse).expect("month");
-            (when, f.next().and_then(|v| v.parse().ok()).expect("value"))
-        })
+    let published: Vec<(YearMonth, f64)> = pension_rows("resident_basic_pension_central_minimum")
+        .into_iter()
+        .map(|(month, value)| (YearMonth::parse(&month).expect("month"), value))
         .collect();
     assert_eq!(CENTRAL_MINIMUM_PER_MONTH.to_vec(), published);
     // Liupanshui's 108 in 2021 (central 93 + 15): +5 in July 2022, +5 in 2023, +20 in 2024 and 2025.

@@ -832,18 +832,16 @@ mod tests {
         assert_eq!(pop.persons.months_in_job, vec![12, 12]);
     }
 
+    /// A local employee working all year.
+    fn employee(age: u8, sex: Sex, wage: f32) -> PersonRecord {
+        PersonRecord { age, sex, employment: Employment::LocalEmployee, wage, months_in_job: 12, ..Default::default() }
+    }
+
     #[test]
     fn retirement_at_the_statutory_age_with_a_pension() {
         let mut d = Dynamics::none();
         d.replacement_rate = 0.5;
-        let man = PersonRecord {
-            age: 59,
-            sex: Sex::Male,
-            employment: Employment::LocalEmployee,
-            wage: 60_000.0,
-            months_in_job: 12,
-            ..Default::default()
-        };
+        let man = employee(59, Sex::Male, 60_000.0);
         let woman = PersonRecord { age: 49, sex: Sex::Female, ..man };
         let cadre = PersonRecord { age: 49, sex: Sex::Female, employment: Employment::PublicSector, ..man };
         let mut pop = Population::empty(0);
@@ -863,14 +861,7 @@ mod tests {
     fn covered_employees_past_their_age_retire_at_the_latest_age_and_rural_ones_keep_working() {
         let mut d = Dynamics::none();
         d.replacement_rate = 0.5;
-        let worker = PersonRecord {
-            age: 58,
-            sex: Sex::Female,
-            employment: Employment::LocalEmployee,
-            wage: 40_000.0,
-            months_in_job: 12,
-            ..Default::default()
-        };
+        let worker = employee(58, Sex::Female, 40_000.0);
         let cadre = PersonRecord { age: 59, employment: Employment::PublicSector, ..worker };
         let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };
         let rural = HouseholdRecord { residence: Residence::Rural, ..Default::default() };
@@ -892,14 +883,7 @@ mod tests {
 
     #[test]
     fn from_2025_the_retirement_ages_rise_by_cohort_unless_the_delay_is_off() {
-        let man = PersonRecord {
-            age: 59,
-            sex: Sex::Male,
-            employment: Employment::LocalEmployee,
-            wage: 60_000.0,
-            months_in_job: 12,
-            ..Default::default()
-        };
+        let man = employee(59, Sex::Male, 60_000.0);
         let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };
         let retired_at_60 = |delay: f64| {
             let mut d = Dynamics::none();
