@@ -18,7 +18,7 @@ use super::tree::{Entry, Node, Pos, SourceInfo, Value};
 use crate::policy::registry::did_you_mean;
 
 /// Every file of `scenarios/`, embedded, by file stem.
-pub const BUILTIN_SCENARIOS: [(&str, &str); 8] = [
+pub const BUILTIN_SCENARIOS: [(&str, &str); 9] = [
     ("liupanshui-2022", include_str!("../../scenarios/liupanshui-2022.toml")),
     ("liupanshui-2022-no-training", include_str!("../../scenarios/liupanshui-2022-no-training.toml")),
     ("liupanshui-2022-dibao-750", include_str!("../../scenarios/liupanshui-2022-dibao-750.toml")),
@@ -26,6 +26,7 @@ pub const BUILTIN_SCENARIOS: [(&str, &str); 8] = [
     ("baotou-jiuyuan-2021", include_str!("../../scenarios/baotou-jiuyuan-2021.toml")),
     ("yangquan-2018", include_str!("../../scenarios/yangquan-2018.toml")),
     ("wuzhong-2023", include_str!("../../scenarios/wuzhong-2023.toml")),
+    ("wuzhong-2023-retirement-1978", include_str!("../../scenarios/wuzhong-2023-retirement-1978.toml")),
     ("backtest-national-2015", include_str!("../../scenarios/backtest-national-2015.toml")),
 ];
 
