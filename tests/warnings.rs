@@ -84,6 +84,16 @@ fn an_assumption_changed_after_the_last_year_is_reported_and_the_profile_default
 }
 
 #[test]
+fn the_retirement_delay_set_in_a_projection_ending_before_2025_is_reported() {
+    let early = scenario(&format!("{HEAD}[assumptions]\nretirement_delay = 0\n"));
+    assert_eq!(kinds(&early.warnings()), vec![(WarningKind::InertAssumption, "assumptions.retirement_delay".into())]);
+    assert!(early.warnings()[0].message.contains("2025"), "{}", early.warnings()[0]);
+    let mut later = early.clone();
+    later.last_year = 2025;
+    assert!(later.warnings().is_empty(), "{:?}", later.warnings());
+}
+
+#[test]
 fn uncertainty_needs_more_than_one_replication() {
     let one = scenario(&format!("{HEAD}[uncertainty]\nwage_growth_rural = 0.01\n"));
     assert_eq!(kinds(&one.warnings()), vec![(WarningKind::UncertaintyWithoutReplications, "uncertainty".into())]);

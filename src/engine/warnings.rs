@@ -27,6 +27,9 @@ pub enum WarningKind {
     /// A dated lever parameter with a change after the last projected year, which
     /// never takes effect in the projection.
     ChangeAfterLastYear,
+    /// A baseline assumption set in a projection that ends before the first year it
+    /// can act in (`retirement_delay` before 2025).
+    InertAssumption,
     /// An `uncertainty` entry in a scenario of one replication: only replications
     /// after the first draw the assumptions.
     UncertaintyWithoutReplications,
@@ -168,7 +171,8 @@ fn late_steps(values: Vec<Vec<YearMonth>>, last_year: u16, field: &str, out: &mu
 }
 
 /// Warnings about the baseline assumptions the scenario changes from its profile's
-/// (`[assumptions]`): steps after the last projected year.
+/// (`[assumptions]`): one that acts only after the last projected year, steps after
+/// the last projected year.
 fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
     let defaults = Dynamics::from_profile(&s.profile);
     for a in &ASSUMPTION_TABLE {
@@ -176,6 +180,16 @@ fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
         let (from_profile, in_scenario) = ((a.field)(&mut from_profile), (a.field)(&mut in_scenario));
         if from_profile == in_scenario {
             continue;
+        }
+        if s.last_year < a.acts_from {
+            out.push(Warning {
+                kind: WarningKind::InertAssumption,
+                field: format!("assumptions.{}", a.name),
+                message: format!(
+                    "has no effect: it acts from {}, after the last projected year {}",
+                    a.acts_from, s.last_year
+                ),
+            });
         }
         // A value in force throughout has month 0 (`Dated::constant`): no step to date.
         let months: Vec<YearMonth> = in_scenario.steps().iter().map(|(m, _)| *m).filter(|m| m.year > 0).collect();

@@ -189,6 +189,9 @@ pub struct Assumption {
     pub range: AssumptionRange,
     /// The dynamics field it sets.
     pub field: fn(&mut Dynamics) -> &mut Dated<f64>,
+    /// The first year in which the assumption can change a result (0: any year); a
+    /// projection ending before it warns that the value set has no effect.
+    pub acts_from: u16,
 }
 
 /// A yearly growth rate: from −0.9 to [`crate::model::bounds::MAX_RATE`] (bounds on
@@ -207,15 +210,15 @@ const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description
 /// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
 pub const ASSUMPTION_TABLE: [Assumption; 12] = [
-    Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0] },
-    Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1] },
-    Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2] },
-    Assumption { name: "operating_growth", range: GROWTH, field: |d| &mut d.operating_growth },
-    Assumption { name: "property_growth", range: GROWTH, field: |d| &mut d.property_growth },
-    Assumption { name: "cpi_inflation", range: GROWTH, field: |d| &mut d.cpi_inflation },
-    Assumption { name: "migration_rate", range: SHARE, field: |d| &mut d.migration_rate },
-    Assumption { name: "return_rate", range: SHARE, field: |d| &mut d.return_rate },
-    Assumption { name: "urban_share", range: SHARE, field: |d| &mut d.urban_share },
+    Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0], acts_from: 0 },
+    Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1], acts_from: 0 },
+    Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2], acts_from: 0 },
+    Assumption { name: "operating_growth", range: GROWTH, field: |d| &mut d.operating_growth, acts_from: 0 },
+    Assumption { name: "property_growth", range: GROWTH, field: |d| &mut d.property_growth, acts_from: 0 },
+    Assumption { name: "cpi_inflation", range: GROWTH, field: |d| &mut d.cpi_inflation, acts_from: 0 },
+    Assumption { name: "migration_rate", range: SHARE, field: |d| &mut d.migration_rate, acts_from: 0 },
+    Assumption { name: "return_rate", range: SHARE, field: |d| &mut d.return_rate, acts_from: 0 },
+    Assumption { name: "urban_share", range: SHARE, field: |d| &mut d.urban_share, acts_from: 0 },
     Assumption {
         name: "mortality_scale",
         range: AssumptionRange {
@@ -224,13 +227,16 @@ pub const ASSUMPTION_TABLE: [Assumption; 12] = [
             description: "a multiple of the 2020 death hazards, from 0 to 10",
         },
         field: |d| &mut d.mortality_scale,
+        acts_from: 0,
     },
     Assumption {
         name: "crude_birth_rate",
         range: AssumptionRange { min: 0.0, max: 0.1, description: "births per person per year, from 0 to 0.1" },
         field: |d| &mut d.crude_birth_rate,
+        acts_from: 0,
     },
-    Assumption { name: "retirement_delay", range: SHARE, field: |d| &mut d.retirement_delay },
+    // The first cohorts whose ages rise reach their old ages in 2025.
+    Assumption { name: "retirement_delay", range: SHARE, field: |d| &mut d.retirement_delay, acts_from: 2025 },
 ];
 
 /// The names of [`ASSUMPTION_TABLE`], in its order.
