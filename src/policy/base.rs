@@ -52,6 +52,13 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
             "income tax ignores the special additional deductions (children, housing, elderly care): no data on who claims them".into(),
         ),
         (
+            "rules.childcare_subsidy".into(),
+            "the childcare subsidy (3,600 yuan a year per child under three from 2025) is paid for a child's expected \
+             months under three in each year, birth months taken as uniform over the year (the model counts whole \
+             years of age): 6.5 months at age 0, 12 at 1 and 2, 5.5 at 3; every eligible child is assumed claimed"
+                .into(),
+        ),
+        (
             "rules.retiree_pension_adjustment".into(),
             "retirees' pensions rise by the national adjustments up to 2025 (2% that year, data/published/pensions.csv) \
              and by 2% a year after it: the last published rise carried on (the later ones not yet decided when the \
