@@ -23,6 +23,12 @@ pub struct ResidentPension {
     pub yearly_increment_per_month: f64,
     /// Month of the first increment; one more each year in the same month.
     pub increment_from: YearMonth,
+    /// Whether employees covered by the employees' scheme (public-sector staff anywhere,
+    /// employees in urban households: [`crate::model::Employment::retires_at_statutory_age`]) are
+    /// left out while they work: the residents' scheme is for those outside it
+    /// (国发〔2014〕8号), and such an employee is 60 or older only while waiting for a
+    /// statutory age that has risen. Default on.
+    pub excludes_covered_employees: bool,
 }
 
 /// The central minimum of the residents' basic pension, yuan per person per month, by
@@ -70,6 +76,7 @@ impl ResidentPension {
             min_age: 60,
             yearly_increment_per_month: 0.0,
             increment_from: YearMonth { year: u16::MAX, month: 12 },
+            excludes_covered_employees: true,
         })
     }
 
@@ -100,7 +107,8 @@ impl ResidentPension {
         (1..=12).map(|month| self.monthly(YearMonth { year, month })).sum()
     }
 
-    /// The year's amount for one person (0 under `min_age` or with a retiree pension).
+    /// The year's amount for one person (0 under `min_age` or with a retiree pension;
+    /// the lever also leaves out covered employees, by their household's residence).
     #[inline]
     pub fn for_person(&self, year: u16, age: u8, retiree_pension: f32) -> f64 {
         if age >= self.min_age && retiree_pension <= 0.0 { self.annual(year) } else { 0.0 }
@@ -130,9 +138,23 @@ impl Lever for ResidentPension {
         // household with nobody eligible is paid 0, which adds +0 to its accounts and
         // changes nothing.
         let min_age = self.min_age;
+        let employment = &pop.persons.employment[..persons];
+        let excludes_covered = self.excludes_covered_employees;
         let eligible = |marks: &mut [u8]| {
             for ((mark, &age), &retiree) in marks.iter_mut().zip(age).zip(retiree) {
                 *mark = u8::from(age >= min_age) & u8::from(retiree <= 0.0);
+            }
+            if excludes_covered {
+                // Covered employees of 60+ are rare: look only at the marked ones.
+                for h in 0..hh.size.len() {
+                    let first = hh.first_person[h] as usize;
+                    let residence = hh.residence[h];
+                    for i in first..(first + usize::from(hh.size[h])).min(persons) {
+                        if marks[i] != 0 && employment[i].retires_at_statutory_age(residence) {
+                            marks[i] = 0;
+                        }
+                    }
+                }
             }
         };
         count_members(&hh.first_person, &hh.size, persons, eligible, |h, n| {
@@ -289,6 +311,16 @@ pub const SPECS: &[LeverSpec] = &[
                 description: "Rise added once a year (Wuzhong plan §12: 5)",
             },
             ParameterSpec {
+                name: "excludes_covered_employees",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(1.0),
+                description: "Employees in the employees' pension scheme (public-sector staff; employees in urban \
+                              households) draw no residents' pension while they work past 60, waiting for a \
+                              statutory age that has risen (国发〔2014〕8号: the residents' scheme is for those \
+                              outside the employees' scheme); default on",
+            },
+            ParameterSpec {
                 name: "increment_from",
                 kind: Kind::YearMonth,
                 unit: "month",
@@ -365,5 +397,8 @@ fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let base_level = c.profile.rules.basic_pension_per_month.value;
     let amount = p.dated_or_path("amount_per_month", ResidentPension::central_path(base_level, c.base_year))?;
     let from = p.year_month_or("increment_from", YearMonth { year: c.base_year + 1, month: 1 })?;
-    Ok(Box::new(ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?))
+    let mut pension =
+        ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?;
+    pension.excludes_covered_employees = p.flag("excludes_covered_employees")?;
+    Ok(Box::new(pension))
 }

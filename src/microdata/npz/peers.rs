@@ -55,6 +55,7 @@ pub const SUM_BLOCK: usize = 4096;
 pub const PEER_LEVERS: &str = r#"
 [resident_pension]
 amount_per_month = 200.0
+excludes_covered_employees = false
 
 [old_age_allowance]
 amount_per_month = 100.0
