@@ -94,6 +94,39 @@ fn the_retirement_delay_set_in_a_projection_ending_before_2025_is_reported() {
 }
 
 #[test]
+fn a_schedule_that_leaves_out_a_national_decision_is_reported() {
+    let kind = |text: &str| kinds(&scenario(&format!("{HEAD}{text}")).warnings());
+    // Liupanshui 2021, projected 2022-2023: the national adjustment of 2022 and 2023 and the central rises of
+    // 2022-07 and 2023-01.
+    let only_2023 = scenario(&format!("{HEAD}[levers.retiree_pension_adjustment]\nrise = {{ \"2023-01\" = 0.05 }}\n"));
+    let w = only_2023.warnings();
+    assert_eq!(
+        kinds(&w),
+        vec![(WarningKind::ReplacesNationalDecision, "levers.retiree_pension_adjustment.rise".into())]
+    );
+    assert!(w[0].message.contains("2022 (4%)") && !w[0].message.contains("2023 ("), "{}", w[0]);
+    let flat = scenario(&format!("{HEAD}[levers.resident_pension]\namount_per_month = 150\n"));
+    let w = flat.warnings();
+    assert_eq!(
+        kinds(&w),
+        vec![(WarningKind::ReplacesNationalDecision, "levers.resident_pension.amount_per_month".into())]
+    );
+    assert!(w[0].message.contains("2022-07 (+5)") && w[0].message.contains("2023-01 (+5)"), "{}", w[0]);
+    // Schedules that keep the national steps, and the defaults, say nothing.
+    assert!(
+        kind("[levers.retiree_pension_adjustment]\nrise = { \"2022-01\" = 0.04, \"2023-01\" = 0.05 }\n").is_empty()
+    );
+    assert!(
+        kind("[levers.resident_pension]\namount_per_month = { \"2021-01\" = 108, \"2022-07\" = 113, \"2023-01\" = 125 }\n")
+            .is_empty()
+    );
+    assert!(
+        kind("[levers.resident_pension]\nyearly_increment_per_month = 5\n[levers.retiree_pension_adjustment]\n")
+            .is_empty()
+    );
+}
+
+#[test]
 fn uncertainty_needs_more_than_one_replication() {
     let one = scenario(&format!("{HEAD}[uncertainty]\nwage_growth_rural = 0.01\n"));
     assert_eq!(kinds(&one.warnings()), vec![(WarningKind::UncertaintyWithoutReplications, "uncertainty".into())]);

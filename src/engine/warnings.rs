@@ -14,7 +14,9 @@ use super::projection::{Scenario, VariantResult};
 use super::targets::Measure;
 use crate::dynamics::Dynamics;
 use crate::policy::YearMonth;
+use crate::policy::pension::CENTRAL_MINIMUM_PER_MONTH;
 use crate::policy::registry::{self, Kind};
+use crate::policy::retiree::RetireePensionAdjustment;
 use crate::report::chart::thousands;
 use crate::scenario::ASSUMPTION_TABLE;
 
@@ -30,6 +32,10 @@ pub enum WarningKind {
     /// A baseline assumption set in a projection that ends before the first year it
     /// can act in (`retirement_delay` before 2025).
     InertAssumption,
+    /// A reform lever's schedule that leaves out a national decision the baseline
+    /// carries (a retirees' adjustment, a rise of the residents' pension's central
+    /// minimum) in a projected year: the reform then pays less than the baseline.
+    ReplacesNationalDecision,
     /// An `uncertainty` entry in a scenario of one replication: only replications
     /// after the first draw the assumptions.
     UncertaintyWithoutReplications,
@@ -133,6 +139,88 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
         }
         late_steps(dated_values(value), s.last_year, &field, out);
     }
+    national_decision_warnings(s, name, params, out);
+}
+
+/// Warnings about a reform lever whose given schedule replaces the national decisions
+/// the baseline carries ([`crate::policy::base::projection_rule_set`]) and leaves some
+/// out in a projected year (after the base year, when the reform's levers act).
+fn national_decision_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<Warning>) {
+    let projected = s.profile.base_year + 1..=s.last_year;
+    let (field, missing): (&str, Vec<String>) = match name {
+        "retiree_pension_adjustment" => {
+            let Some(value) = params.get("rise") else { return };
+            let given: Vec<u16> = dated_values(value).into_iter().flatten().map(|m| m.year).collect();
+            let national = RetireePensionAdjustment::national();
+            let missing = national
+                .rise
+                .steps()
+                .iter()
+                .filter(|(m, _)| projected.contains(&m.year) && !given.contains(&m.year))
+                .map(|(m, r)| format!("{} ({}%)", m.year, r * 100.0))
+                .collect();
+            ("rise", missing)
+        }
+        "resident_pension" => {
+            let Some(table) = params.get("amount_per_month").and_then(toml::Value::as_table) else {
+                // A single amount: no rise at all.
+                if params.contains_key("amount_per_month") {
+                    let missing = central_rises(&projected).iter().map(|(m, d)| format!("{m} (+{d})")).collect();
+                    push_missing(out, "resident_pension", "amount_per_month", missing);
+                }
+                return;
+            };
+            let mut steps: Vec<(YearMonth, f64)> = table
+                .iter()
+                .filter_map(|(k, v)| Some((YearMonth::parse(k)?, v.as_float().or(v.as_integer().map(|i| i as f64))?)))
+                .collect();
+            steps.sort_by_key(|s| s.0);
+            let at = |when: YearMonth| steps.iter().take_while(|(m, _)| *m <= when).last().map(|s| s.1);
+            let missing = central_rises(&projected)
+                .into_iter()
+                .filter(|(when, rise)| {
+                    let before = at(YearMonth {
+                        year: when.year - u16::from(when.month == 1),
+                        month: (when.month + 10) % 12 + 1,
+                    });
+                    match (before, at(*when)) {
+                        (Some(b), Some(a)) => a - b < rise - 1e-9,
+                        _ => true,
+                    }
+                })
+                .map(|(m, d)| format!("{m} (+{d})"))
+                .collect();
+            ("amount_per_month", missing)
+        }
+        _ => return,
+    };
+    push_missing(out, name, field, missing);
+}
+
+/// The rises of the central minimum of the residents' pension dated in `years`, yuan a
+/// month.
+fn central_rises(years: &std::ops::RangeInclusive<u16>) -> Vec<(YearMonth, f64)> {
+    CENTRAL_MINIMUM_PER_MONTH
+        .windows(2)
+        .filter(|w| years.contains(&w[1].0.year))
+        .map(|w| (w[1].0, w[1].1 - w[0].1))
+        .collect()
+}
+
+fn push_missing(out: &mut Vec<Warning>, lever: &str, field: &str, missing: Vec<String>) {
+    if missing.is_empty() {
+        return;
+    }
+    out.push(Warning {
+        kind: WarningKind::ReplacesNationalDecision,
+        field: format!("levers.{lever}.{field}"),
+        message: format!(
+            "replaces the national schedule the baseline carries, and leaves out {}: the reform pays less than the \
+             baseline there, which shows as the lever's effect; add them to the schedule to measure the plan's own \
+             change",
+            missing.join(", ")
+        ),
+    });
 }
 
 /// Warnings about dated values (each given by its effective months) with steps after
