@@ -17,7 +17,8 @@ const TRAINING_PLACES: f64 = 7_000.0;
 fn scenario() -> Scenario {
     let mut s = Scenario::baseline(Profile::builtin("wuzhong-2022").expect("profile"));
     s.households = HOUSEHOLDS;
-    s.last_year = s.profile.base_year + 2;
+    // To 2025: the retirement ages rising by cohort (keyed draws) and the childcare subsidy stream too.
+    s.last_year = s.profile.base_year + 3;
     s.shapley = false;
     s.reform =
         [("skills_training", format!("places_per_year = {TRAINING_PLACES}")), ("dibao", "grace_months = 3".into())]
