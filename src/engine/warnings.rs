@@ -13,10 +13,10 @@ use serde::Serialize;
 use super::projection::{Scenario, VariantResult};
 use super::targets::Measure;
 use crate::dynamics::Dynamics;
-use crate::policy::YearMonth;
-use crate::policy::pension::CENTRAL_MINIMUM_PER_MONTH;
+use crate::policy::pension::central_minimum_rises;
 use crate::policy::registry::{self, Kind};
 use crate::policy::retiree::RetireePensionAdjustment;
+use crate::policy::{Dated, YearMonth};
 use crate::report::chart::thousands;
 use crate::scenario::ASSUMPTION_TABLE;
 
@@ -162,32 +162,25 @@ fn national_decision_warnings(s: &Scenario, name: &str, params: &toml::Table, ou
             ("rise", missing)
         }
         "resident_pension" => {
-            let Some(table) = params.get("amount_per_month").and_then(toml::Value::as_table) else {
-                // A single amount: no rise at all.
-                if params.contains_key("amount_per_month") {
-                    let missing = central_rises(&projected).iter().map(|(m, d)| format!("{m} (+{d})")).collect();
-                    push_missing(out, "resident_pension", "amount_per_month", missing);
+            let Some(value) = params.get("amount_per_month") else { return };
+            // The given amounts by month (a single amount: one step in force throughout).
+            let given = match value.as_table() {
+                Some(table) => {
+                    let mut steps: Vec<(YearMonth, f64)> = table
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            Some((YearMonth::parse(k)?, v.as_float().or(v.as_integer().map(|i| i as f64))?))
+                        })
+                        .collect();
+                    steps.sort_by_key(|s| s.0);
+                    Dated::new(steps)
                 }
-                return;
+                None => value.as_float().or(value.as_integer().map(|i| i as f64)).map(Dated::constant),
             };
-            let mut steps: Vec<(YearMonth, f64)> = table
-                .iter()
-                .filter_map(|(k, v)| Some((YearMonth::parse(k)?, v.as_float().or(v.as_integer().map(|i| i as f64))?)))
-                .collect();
-            steps.sort_by_key(|s| s.0);
-            let at = |when: YearMonth| steps.iter().take_while(|(m, _)| *m <= when).last().map(|s| s.1);
-            let missing = central_rises(&projected)
+            let Some(given) = given else { return };
+            let missing = central_minimum_rises(projected)
                 .into_iter()
-                .filter(|(when, rise)| {
-                    let before = at(YearMonth {
-                        year: when.year - u16::from(when.month == 1),
-                        month: (when.month + 10) % 12 + 1,
-                    });
-                    match (before, at(*when)) {
-                        (Some(b), Some(a)) => a - b < rise - 1e-9,
-                        _ => true,
-                    }
-                })
+                .filter(|(when, rise)| given.at(*when) - given.at(when.previous()) < rise - 1e-9)
                 .map(|(m, d)| format!("{m} (+{d})"))
                 .collect();
             ("amount_per_month", missing)
@@ -195,16 +188,6 @@ fn national_decision_warnings(s: &Scenario, name: &str, params: &toml::Table, ou
         _ => return,
     };
     push_missing(out, name, field, missing);
-}
-
-/// The rises of the central minimum of the residents' pension dated in `years`, yuan a
-/// month.
-fn central_rises(years: &std::ops::RangeInclusive<u16>) -> Vec<(YearMonth, f64)> {
-    CENTRAL_MINIMUM_PER_MONTH
-        .windows(2)
-        .filter(|w| years.contains(&w[1].0.year))
-        .map(|w| (w[1].0, w[1].1 - w[0].1))
-        .collect()
 }
 
 fn push_missing(out: &mut Vec<Warning>, lever: &str, field: &str, missing: Vec<String>) {

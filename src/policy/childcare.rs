@@ -31,8 +31,8 @@ pub struct ChildcareSubsidy {
     pub amount_per_year: Dated<f64>,
 }
 
-/// Months of age 0 to 3 in which a child is under three (and born), as expected
-/// shares of each month of the year: `[age][month − 1]`.
+/// The expected share of a child of `age` (0–3) who is born and under three in
+/// `month` (1–12) of the year; 0 from age 4.
 fn eligible_share(age: usize, month: usize) -> f64 {
     match age {
         0 => month as f64 / 12.0,

@@ -17,6 +17,15 @@ impl YearMonth {
         YearMonth { year, month: 1 }
     }
 
+    /// The month before.
+    pub fn previous(self) -> Self {
+        if self.month <= 1 {
+            YearMonth { year: self.year.saturating_sub(1), month: 12 }
+        } else {
+            YearMonth { year: self.year, month: self.month - 1 }
+        }
+    }
+
     /// Parses `2020-07` or `2020`.
     pub fn parse(text: &str) -> Option<Self> {
         let (y, m) = match text.split_once('-') {

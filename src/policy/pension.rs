@@ -6,7 +6,7 @@ use super::members::count_members;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Disability, HouseholdFlags, IncomePart, Population};
+use crate::model::{Disability, Employment, HouseholdFlags, IncomePart, Population};
 
 /// Monthly basic pension for residents aged `min_age`+ who draw no employer pension,
 /// paid pro rata to the months each amount was in force, plus an optional fixed
@@ -24,7 +24,7 @@ pub struct ResidentPension {
     /// Month of the first increment; one more each year in the same month.
     pub increment_from: YearMonth,
     /// Whether employees covered by the employees' scheme (public-sector staff anywhere,
-    /// employees in urban households: [`crate::model::Employment::retires_at_statutory_age`]) are
+    /// employees in urban households: [`Employment::retires_at_statutory_age`]) are
     /// left out while they work: the residents' scheme is for those outside it
     /// (国发〔2014〕8号), and such an employee is 60 or older only while waiting for a
     /// statutory age that has risen. Default on.
@@ -45,22 +45,27 @@ pub const CENTRAL_MINIMUM_PER_MONTH: [(YearMonth, f64); 8] = [
     (YearMonth { year: 2025, month: 1 }, 143.0),
 ];
 
+/// The rises of the central minimum ([`CENTRAL_MINIMUM_PER_MONTH`]) dated in `years`:
+/// the month and the rise, yuan a month.
+pub fn central_minimum_rises(years: std::ops::RangeInclusive<u16>) -> Vec<(YearMonth, f64)> {
+    CENTRAL_MINIMUM_PER_MONTH
+        .windows(2)
+        .filter(|w| years.contains(&w[1].0.year))
+        .map(|w| (w[1].0, w[1].1 - w[0].1))
+        .collect()
+}
+
 impl ResidentPension {
     /// The amount paid where `base_level` was paid in `base_year`, raised by every rise
     /// of the central minimum dated after the base year ([`CENTRAL_MINIMUM_PER_MONTH`]):
     /// a local level is the central minimum plus a local top-up, and the top-up stays.
     /// The rises within the base year are in the base year's level.
     pub fn central_path(base_level: f64, base_year: u16) -> Dated<f64> {
+        let mut level = base_level;
         let mut steps = vec![(YearMonth { year: 0, month: 1 }, base_level)];
-        let mut previous = None;
-        for &(when, minimum) in &CENTRAL_MINIMUM_PER_MONTH {
-            if when.year > base_year
-                && let Some(before) = previous
-            {
-                let level = steps.last().map_or(base_level, |s| s.1) + (minimum - before);
-                steps.push((when, level));
-            }
-            previous = Some(minimum);
+        for (when, rise) in central_minimum_rises(base_year + 1..=u16::MAX) {
+            level += rise;
+            steps.push((when, level));
         }
         Dated::new(steps).unwrap_or_else(|| Dated::constant(base_level))
     }
@@ -141,11 +146,15 @@ impl Lever for ResidentPension {
         let employment = &pop.persons.employment[..persons];
         let excludes_covered = self.excludes_covered_employees;
         let eligible = |marks: &mut [u8]| {
-            for ((mark, &age), &retiree) in marks.iter_mut().zip(age).zip(retiree) {
+            // Marked employees, who may be covered: rare (only while a statutory age rises).
+            let mut employees = 0u32;
+            for (((mark, &age), &retiree), &e) in marks.iter_mut().zip(age).zip(retiree).zip(employment) {
                 *mark = u8::from(age >= min_age) & u8::from(retiree <= 0.0);
+                employees +=
+                    u32::from(*mark & u8::from(matches!(e, Employment::LocalEmployee | Employment::PublicSector)));
             }
-            if excludes_covered {
-                // Covered employees of 60+ are rare: look only at the marked ones.
+            if excludes_covered && employees > 0 {
+                // Whether an employee is covered depends on the household's residence.
                 for h in 0..hh.size.len() {
                     let first = hh.first_person[h] as usize;
                     let residence = hh.residence[h];

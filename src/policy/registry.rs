@@ -400,11 +400,7 @@ impl<'a> Params<'a> {
     /// # Errors
     /// As [`Params::dated`].
     pub fn dated_or(&self, name: &'static str, fallback: f64) -> Result<Dated<f64>> {
-        let p = self.spec_of(name)?;
-        match self.raw(name) {
-            None => Ok(Dated::constant(self.check_number(p, fallback)?)),
-            Some(v) => self.dated_value(p, v),
-        }
+        self.dated_or_path(name, Dated::constant(fallback))
     }
 
     /// A dated number whose default is a dated path from the profile (`fallback`, each

@@ -175,15 +175,12 @@ fn build_retiree(p: &Params<'_>) -> Result<Box<dyn Lever>> {
         }
         // Not given: the declared default is not a number (see the registry entry).
         Err(Error::InvalidLever { value, .. }) if value == "(missing)" => {
-            // The last one is kept for a later base year, to be carried on.
+            // Those in or after the base year; for a base year after the last, the last,
+            // to be carried on.
             let national = RetireePensionAdjustment::national();
-            let all = national.rise.steps();
-            let steps: Vec<(YearMonth, f64)> = all
-                .iter()
-                .enumerate()
-                .filter(|(k, (m, _))| m.year >= base_year || *k + 1 == all.len())
-                .map(|(_, step)| *step)
-                .collect();
+            let from = national.rise.steps().last().map_or(base_year, |(m, _)| base_year.min(m.year));
+            let steps: Vec<(YearMonth, f64)> =
+                national.rise.steps().iter().filter(|(m, _)| m.year >= from).copied().collect();
             Dated::new(steps).unwrap_or_else(|| Dated::constant(0.0))
         }
         Err(e) => return Err(e),
