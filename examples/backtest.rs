@@ -1,5 +1,5 @@
-//! The historical backtest: the national population of 2015 projected to 2022 with the
-//! published inputs of those years, against the published 2016–2022 incomes.
+//! The historical backtest: the national population of 2015 projected to 2025 with the
+//! published inputs of those years, against the published 2016–2025 incomes.
 //!
 //! Run with `cargo run --release --example backtest [households]` (default 20,000).
 //! Prints a markdown table: published and simulated mean per-capita disposable income
@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut s = Scenario::from_toml_str(include_str!("../scenarios/backtest-national-2015.toml"), "backtest")?;
     s.households = households;
     let outcome = Projection::new(&s).run()?;
-    println!("Backtest national-2015 → 2022, {households} households, seed {}\n", s.seed);
+    println!("Backtest national-2015 → 2025, {households} households, seed {}\n", s.seed);
     println!(
         "| year | urban published | urban simulated | error | rural published | rural simulated | error | ratio published | ratio simulated |"
     );

@@ -1,5 +1,5 @@
-//! The historical backtest at a small size: national-2015 projected to 2022 with the
-//! published inputs, compared with the published 2016–2022 means. The full-size table
+//! The historical backtest at a small size: national-2015 projected to 2025 with the
+//! published inputs, compared with the published 2016–2025 means. The full-size table
 //! is in the README (`cargo run --release --example backtest`).
 
 use incomesim::engine::{Projection, Scenario};
@@ -21,13 +21,14 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
             "rural" => Group::Rural,
             _ => continue,
         };
-        let simulated = o.reform.year(year).expect("every year 2015-2022 projected").group(group).mean.disposable;
+        let simulated = o.reform.year(year).expect("every year 2015-2025 projected").group(group).mean.disposable;
         let error = simulated / value - 1.0;
         println!("{year} {:?}: published {value:.0}, simulated {simulated:.0}, error {:+.1}%", group, 100.0 * error);
         // The band documents today's accuracy (README): a change that makes the model
-        // much worse fails here. The remaining gap is mostly transfers (see the README).
-        assert!(error.abs() < 0.15, "{year} {group:?}: error {:+.1}%", 100.0 * error);
+        // much worse fails here (4,000 households: the worst error is 4.0%, rural 2020).
+        // The remaining gap is mostly transfers (see the README).
+        assert!(error.abs() < 0.07, "{year} {group:?}: error {:+.1}%", 100.0 * error);
         checked += 1;
     }
-    assert_eq!(checked, 16, "urban and rural, 2015-2022");
+    assert_eq!(checked, 22, "urban and rural, 2015-2025");
 }

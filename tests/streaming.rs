@@ -76,7 +76,12 @@ fn streaming_is_exact_across_windows_and_threads_and_close_to_the_materialised_r
         let (a, b) = (one.reform.year(year).expect("year"), whole.reform.year(year).expect("year"));
         for g in [Group::Urban, Group::Rural, Group::All] {
             let (x, y) = (a.group(g), b.group(g));
-            assert!(relative(x.mean.disposable, y.mean.disposable) < 0.005, "{year} {g:?} mean");
+            // The alignment factors come from the pilot (two blocks of five here): their
+            // sampling error adds up year by year (seeds 1-4: up to 0.76% in the third
+            // projected year, either sign), so the bound grows with the years.
+            let bound = 0.004 * f64::from((year - s.profile.base_year).max(1));
+            let gap = relative(x.mean.disposable, y.mean.disposable);
+            assert!(gap < bound, "{year} {g:?} mean {} against {}", x.mean.disposable, y.mean.disposable);
             assert!(relative(x.persons, y.persons) < 0.01, "{year} {g:?} persons");
             // Quantile-type statistics from the binned income sketch of every household (bins
             // within 0.39%); the pilots differ (32,768 households against all), and the pilot

@@ -714,7 +714,6 @@ fn regions() -> Result<(), Failure> {
     say(&text)
 }
 
-/// `incomesim levers`.
 /// `incomesim bench`.
 fn bench(options: &incomesim::engine::bench::BenchOptions, format: Format) -> Result<(), Failure> {
     let report = incomesim::engine::bench::run(options).map_err(Failure::from_run)?;
@@ -724,6 +723,7 @@ fn bench(options: &incomesim::engine::bench::BenchOptions, format: Format) -> Re
     }
 }
 
+/// `incomesim levers`.
 fn levers(format: Format) -> Result<(), Failure> {
     use incomesim::policy::registry::{DefaultValue, registry};
     let all = registry();

@@ -4,6 +4,7 @@
 const NATIONAL_INCOME: &str = include_str!("../../data/published/national_income.csv");
 const DEMOGRAPHY: &str = include_str!("../../data/published/demography.csv");
 const MIGRANT_WORKERS: &str = include_str!("../../data/published/migrant_workers.csv");
+const PRICES: &str = include_str!("../../data/published/prices.csv");
 
 /// `(year, value)` pairs of one column of a CSV table, for rows whose `filter`
 /// column (if any) has the given value; empty cells and malformed rows are skipped.
@@ -44,9 +45,58 @@ pub fn income(group: &str, part: &str) -> Vec<(u16, f64)> {
     column(NATIONAL_INCOME, part, Some(("group", group)))
 }
 
+/// Year-on-year growth of a group's per-capita income part, with the years it was
+/// derived rather than read.
+///
+/// Where the group's part is published in consecutive years its growth is read from
+/// them. NBS publishes the parts of urban and rural income in its yearbook months after
+/// the January release, which gives the national parts and the urban and rural totals;
+/// for a year with the national part and the three totals (national, this group) in it
+/// and the year before, but not the group's part, the growth is derived as the national
+/// growth of the part times the group's growth of disposable income over the nation's:
+/// `(1 + g_part,national) × (1 + g_disposable,group) / (1 + g_disposable,national) − 1`.
+/// On the years where both are published (2016–2023) the derived growth of wages is
+/// within 0.7 point of the published one for urban residents and within 3.2 points for
+/// rural ones (2021, the rebound after 2020; 0.9 point on average, and the derived
+/// rate is lower in five years of eight): `tests` below.
+pub fn part_growth(group: &str, part: &str) -> PartGrowth {
+    let own = growth(&income(group, part));
+    let national = growth(&income("national", part));
+    let total = growth(&income(group, "disposable"));
+    let national_total = growth(&income("national", "disposable"));
+    let find = |g: &[(u16, f64)], y: u16| g.iter().find(|v| v.0 == y).map(|v| v.1);
+    let mut rates = own.clone();
+    let mut derived = Vec::new();
+    for &(year, n) in &national {
+        if find(&own, year).is_some() {
+            continue;
+        }
+        if let (Some(t), Some(nt)) = (find(&total, year), find(&national_total, year)) {
+            rates.push((year, (1.0 + n) * (1.0 + t) / (1.0 + nt) - 1.0));
+            derived.push(year);
+        }
+    }
+    rates.sort_by_key(|v| v.0);
+    PartGrowth { rates, derived }
+}
+
+/// The growth of an income part by year ([`part_growth`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartGrowth {
+    /// `(year, growth)` in year order.
+    pub rates: Vec<(u16, f64)>,
+    /// The years whose growth was derived from national figures.
+    pub derived: Vec<u16>,
+}
+
 /// A column of `demography.csv` by year.
 pub fn demography(name: &str) -> Vec<(u16, f64)> {
     column(DEMOGRAPHY, name, None)
+}
+
+/// Consumer price inflation by year, as a rate (`prices.csv`, `cpi_change_pct` / 100).
+pub fn consumer_price_inflation() -> Vec<(u16, f64)> {
+    column(PRICES, "cpi_change_pct", None).into_iter().map(|(y, v)| (y, v / 100.0)).collect()
 }
 
 /// A column of `migrant_workers.csv` by year.
@@ -66,8 +116,49 @@ mod tests {
         // 2020 has no birth rate in the table: skipped, not zero.
         assert!(!demography("birth_rate_per_mille").iter().any(|(y, _)| *y == 2020));
         assert!(migrant_workers("outgoing_monthly_income_yuan").contains(&(2022, 5240.0)));
+        let cpi = consumer_price_inflation();
+        assert_eq!(cpi.first().map(|v| v.0), Some(2015));
+        assert!(cpi.iter().any(|&(y, v)| y == 2024 && (v - 0.002).abs() < 1e-15));
         let g = growth(&income("urban", "wage"));
-        assert_eq!(g.len(), 7);
+        // 2016-2023: the 2024 and 2025 rows have no parts (empty cells, skipped).
+        assert_eq!(g.len(), 8);
+        assert!(income("urban", "wage").iter().all(|v| v.0 <= 2023));
+        assert!(income("urban", "disposable").contains(&(2025, 56502.0)));
         assert!((g[0].1 - (20665.0 / 19337.0 - 1.0)).abs() < 1e-12);
+    }
+
+    /// The derivation of a group's part growth from national figures, tried on every
+    /// year where the group's part is published: the error bound the wage-growth
+    /// assumption states.
+    #[test]
+    fn derived_part_growth_is_close_to_the_published_one() {
+        let find = |g: &[(u16, f64)], y: u16| g.iter().find(|v| v.0 == y).map(|v| v.1);
+        let national = growth(&income("national", "wage"));
+        let national_total = growth(&income("national", "disposable"));
+        for (group, bound, mean_bound) in [("urban", 0.007, 0.004), ("rural", 0.032, 0.010)] {
+            let (mut worst, mut sum, mut years): (f64, f64, u32) = (0.0, 0.0, 0);
+            let own = growth(&income(group, "wage"));
+            let total = growth(&income(group, "disposable"));
+            for &(year, published) in &own {
+                let (Some(n), Some(t), Some(nt)) =
+                    (find(&national, year), find(&total, year), find(&national_total, year))
+                else {
+                    continue;
+                };
+                let derived = (1.0 + n) * (1.0 + t) / (1.0 + nt) - 1.0;
+                worst = worst.max((derived - published).abs());
+                sum += (derived - published).abs();
+                years += 1;
+            }
+            assert!(years >= 8, "{group}: 2016-2023, {years} years");
+            assert!(worst < bound, "{group}: worst error {worst}");
+            assert!(sum / f64::from(years) < mean_bound, "{group}: mean error {}", sum / f64::from(years));
+        }
+        // The years without urban and rural parts are derived, the others read.
+        let urban = part_growth("urban", "wage");
+        for year in &urban.derived {
+            assert!(find(&growth(&income("urban", "wage")), *year).is_none());
+        }
+        assert_eq!(urban.rates.windows(2).filter(|w| w[1].0 != w[0].0 + 1).count(), 0, "consecutive years");
     }
 }
