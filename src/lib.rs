@@ -43,7 +43,12 @@
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
 //!   ageing, births, deaths, retirement (at the statutory ages, rising by birth cohort
 //!   from 2025 as decided in 2024), an employment chain that keeps the profile's
-//!   activity shares, schooling, wage and income growth, migration, urbanisation.
+//!   activity shares, schooling, wage and income growth, migration, urbanisation; the
+//!   baseline's per-capita wage, operating and property income of each residence is then
+//!   aligned to the assumed growth (per person, or per earner with the assumption
+//!   `alignment_per_earner`), by factors every variant applies too, so that a reform's own
+//!   effects stay. The default assumptions follow the published national series to their
+//!   last year (incomes, prices, births and urbanisation to 2025).
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and
 //!   [`engine::solve`] finds by bisection the value at which a target starts to be met,

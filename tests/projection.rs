@@ -316,3 +316,40 @@ fn a_scenario_changed_in_code_is_checked_naming_the_field() {
         assert!(err.contains(field), "{field}: {err}");
     }
 }
+
+/// The baseline's alignment per person pins per-capita wage income, so the later
+/// retirement ages move income from pensions to wages within it; per earner, the
+/// wages of those working longer add to it. Per person, per-capita wage income grows
+/// at the assumption exactly (the whole population is the pilot).
+#[test]
+fn alignment_per_earner_lets_longer_working_lives_raise_income() {
+    let urban_2027 = |per_earner: f64, delay: f64| {
+        let mut s = scenario("wuzhong-2022", 6_000, &[]);
+        s.last_year = 2027;
+        s.shapley = false;
+        *incomesim::scenario::assumption_mut(&mut s.dynamics, "alignment_per_earner").expect("known") =
+            incomesim::policy::Dated::constant(per_earner);
+        *incomesim::scenario::assumption_mut(&mut s.dynamics, "retirement_delay").expect("known") =
+            incomesim::policy::Dated::constant(delay);
+        let o = Projection::new(&s).run().expect("runs");
+        let (w26, w27) = (
+            o.baseline.year(2026).expect("2026").group(Group::Urban).mean.wage,
+            o.baseline.year(2027).expect("2027").group(Group::Urban).mean.wage,
+        );
+        let g = s.dynamics.part_growth(2027)[0][0];
+        (o.baseline.year(2027).expect("2027").group(Group::Urban).mean.disposable, w27 / w26 - 1.0 - g)
+    };
+    let (per_person_law, gap) = urban_2027(0.0, 1.0);
+    assert!(gap.abs() < 1e-4, "per person: wage growth off the assumption by {gap}");
+    let (per_person_1978, _) = urban_2027(0.0, 0.0);
+    let (per_earner_law, gap) = urban_2027(1.0, 1.0);
+    assert!(gap.abs() > 1e-4, "per earner: per-capita wages move with the earners");
+    let (per_earner_1978, _) = urban_2027(1.0, 0.0);
+    assert!(per_earner_law > per_earner_1978, "{per_earner_law} against {per_earner_1978}");
+    assert!(
+        per_earner_law - per_earner_1978 > per_person_law - per_person_1978,
+        "per earner +{:.0}, per person {:+.0}",
+        per_earner_law - per_earner_1978,
+        per_person_law - per_person_1978
+    );
+}

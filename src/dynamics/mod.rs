@@ -143,6 +143,12 @@ pub struct Dynamics {
     /// Share of the 2024 decision's delay of the retirement ages applied, by year (1 =
     /// the law, 0 = the 1978 ages).
     pub retirement_delay: Dated<f64>,
+    /// How much of the baseline's alignment of wage and operating income is per earner
+    /// rather than per person, by year: 0 (the default) aligns per-capita wage income
+    /// to the wage growth assumption, 1 the mean wage of persons with a wage (and of
+    /// operating income, of persons with some), so that a change in the share of
+    /// persons who earn (ageing, the later retirement ages) moves per-capita income.
+    pub alignment_per_earner: Dated<f64>,
     /// Retiree pension as a share of the final full-year wage.
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
@@ -244,6 +250,7 @@ impl Dynamics {
             leave_home_ages: (22, 35),
             retirement: StatutoryRetirement::CHINA_2024,
             retirement_delay: Dated::constant(1.0),
+            alignment_per_earner: Dated::constant(0.0),
             replacement_rate: 0.0,
             exit_rates: [0.0; 7],
             activity_shares: [[1.0 / 7.0; 7]; 2],
@@ -354,9 +361,9 @@ impl Dynamics {
              latest, so that no covered employee works past it, as the generator draws none; the generator \
              draws the base year's activities with the 1978 ages; covered employees in their delay past 60 \
              are not among the older workers who leave work each year; with the baseline's per-capita wage \
-             income aligned to the assumed growth, the delay moves income from pensions to the wages of \
-             those working longer within the same per-capita wage income (more wage income from longer \
-             working lives is for the wage-growth assumptions to carry)",
+             income aligned to the assumed growth (the default), the delay moves income from pensions to the \
+             wages of those working longer within the same per-capita wage income; with the alignment per \
+             earner (`alignment_per_earner` = 1) their wages add to it",
         );
         assume(
             "replacement rate",
@@ -466,6 +473,15 @@ impl Dynamics {
             ),
         );
         assume(
+            "alignment",
+            "the baseline's per-capita wage income of each residence grows each year at the wage growth \
+             assumption, and its per-capita operating and property income at theirs: the dynamics' own changes \
+             (who works, at what wage) are scaled to these totals by a factor per residence and part, which \
+             every variant applies too; the `alignment_per_earner` assumption (0, the default, to 1) makes the \
+             growth of wage and operating income per earner instead, so that a change in the share of persons \
+             who earn moves per-capita income",
+        );
+        assume(
             "wage shocks",
             "log wage = level + persistent AR(1) shock (rho 0.9, innovation s.d. 0.10) + transitory shock \
              (s.d. 0.10), mean-one in levels; no published panel estimates for China in data/published, values \
@@ -550,6 +566,7 @@ impl Dynamics {
             leave_home_ages: (22, 35),
             retirement: StatutoryRetirement::CHINA_2024,
             retirement_delay: Dated::constant(1.0),
+            alignment_per_earner: Dated::constant(0.0),
             replacement_rate: 0.5,
             exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10],
             activity_shares,
@@ -716,6 +733,12 @@ impl Dynamics {
             urbanise: if s1 > s0 && s0 < 1.0 { (s1 - s0) / (1.0 - s0) } else { 0.0 },
             retirement: self.retirement.hazards(year, at(&self.retirement_delay, year)),
         }
+    }
+
+    /// How much of the alignment of wage and operating income is per earner in `year`
+    /// (0 per person, 1 per earner: the field of the same name).
+    pub fn alignment_per_earner(&self, year: u16) -> f64 {
+        at(&self.alignment_per_earner, year)
     }
 
     /// The probability that a covered employee of this sex, activity and age (reached

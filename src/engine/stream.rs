@@ -296,10 +296,13 @@ pub(crate) fn into_blocks(pop: Population) -> Vec<Population> {
 struct MarketSums {
     sums: [[f64; 3]; 2],
     persons: [f64; 2],
+    /// Weighted persons with a wage and with operating income, by residence.
+    earners: [[f64; 2]; 2],
 }
 
 impl MarketSums {
-    /// Wage, operating and property income by residence, summed in household order.
+    /// Wage, operating and property income and their earners by residence, summed in
+    /// household order.
     fn of(pop: &Population) -> Self {
         let mut m = MarketSums::default();
         let (p, hh) = (&pop.persons, &pop.households);
@@ -310,6 +313,12 @@ impl MarketSums {
                 m.sums[r][0] += w * p.wage[i] as f64;
                 m.sums[r][1] += w * p.operating[i] as f64;
                 m.sums[r][2] += w * p.property[i] as f64;
+                if p.wage[i] > 0.0 {
+                    m.earners[r][0] += w;
+                }
+                if p.operating[i] != 0.0 {
+                    m.earners[r][1] += w;
+                }
             }
         }
         m
@@ -328,19 +337,60 @@ impl MarketSums {
                     *a += b;
                 }
             }
+            for (row, other) in out.earners.iter_mut().zip(m.earners) {
+                for (a, b) in row.iter_mut().zip(other) {
+                    *a += b;
+                }
+            }
         }
         out
     }
 
-    /// Per-capita amounts `[residence][wage, operating, property]`.
-    fn per_capita(&self) -> [[f64; 3]; 2] {
-        let mut out = [[0.0; 3]; 2];
-        for ((row, sums), persons) in out.iter_mut().zip(&self.sums).zip(self.persons) {
-            for (x, s) in row.iter_mut().zip(sums) {
-                *x = if persons > 0.0 { s / persons } else { 0.0 };
+    /// Per-capita amounts and earners per person.
+    fn per_capita(&self) -> MarketLevels {
+        let mut out = MarketLevels::default();
+        for r in 0..2 {
+            let persons = self.persons[r];
+            if persons > 0.0 {
+                for k in 0..3 {
+                    out.amounts[r][k] = self.sums[r][k] / persons;
+                }
+                for k in 0..2 {
+                    out.earners[r][k] = self.earners[r][k] / persons;
+                }
             }
         }
         out
+    }
+}
+
+/// Per-capita market incomes `[residence][wage, operating, property]` and the shares of
+/// persons with a wage and with operating income `[residence][wage, operating]`.
+#[derive(Debug, Clone, Copy, Default)]
+struct MarketLevels {
+    amounts: [[f64; 3]; 2],
+    earners: [[f64; 2]; 2],
+}
+
+impl MarketLevels {
+    /// The factors that bring `now` (after the dynamics) to `before` grown by the
+    /// assumed growth of each part, per person or, with `per_earner` = 1, per earner of
+    /// wage and operating income (the share of earners' change that moves per-capita
+    /// income: `(earners_now / earners_before)^per_earner`); property income per person.
+    fn factors(before: &MarketLevels, now: &MarketLevels, growth: &[[f64; 3]; 2], per_earner: f64) -> [[f64; 3]; 2] {
+        let mut f = [[1.0; 3]; 2];
+        for r in 0..2 {
+            for k in 0..3 {
+                if now.amounts[r][k] > 0.0 && before.amounts[r][k] > 0.0 {
+                    let mut target = before.amounts[r][k] * (1.0 + growth[r][k]);
+                    if k < 2 && per_earner > 0.0 && now.earners[r][k] > 0.0 && before.earners[r][k] > 0.0 {
+                        target *= (now.earners[r][k] / before.earners[r][k]).powf(per_earner);
+                    }
+                    f[r][k] = target / now.amounts[r][k];
+                }
+            }
+        }
+        f
     }
 }
 
@@ -637,7 +687,7 @@ struct PilotState {
     out: PilotVariant,
     income_index: [f64; 2],
     first_means: Option<[f64; 2]>,
-    market_before: [[f64; 3]; 2],
+    market_before: MarketLevels,
     /// The context of a year whose dynamics and alignment are done and whose levers
     /// are not.
     pending: Option<YearContext>,
@@ -1005,15 +1055,7 @@ impl ReplicationRun<'_> {
                 // over what the dynamics delivered.
                 let now = MarketSums::merged(chunks).per_capita();
                 let growth = self.dynamics.part_growth(year);
-                let mut f = [[1.0; 3]; 2];
-                for r in 0..2 {
-                    for k in 0..3 {
-                        if now[r][k] > 0.0 && market_before[r][k] > 0.0 {
-                            f[r][k] = market_before[r][k] * (1.0 + growth[r][k]) / now[r][k];
-                        }
-                    }
-                }
-                f
+                MarketLevels::factors(&market_before, &now, &growth, self.dynamics.alignment_per_earner(year))
             }
         });
         timings.time("alignment", false, || {
@@ -1181,6 +1223,40 @@ impl ReplicationRun<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Per person, the aligned per-capita amount grows at the assumed rate; per earner,
+    /// the aligned amount per earner does, for wages and operating income, and property
+    /// income stays per person; halfway, the earners' change counts by its square root.
+    #[test]
+    fn alignment_factors_hold_per_person_or_per_earner_growth() {
+        let before =
+            MarketLevels { amounts: [[100.0, 50.0, 20.0], [40.0, 60.0, 5.0]], earners: [[0.5, 0.1], [0.4, 0.3]] };
+        let now =
+            MarketLevels { amounts: [[98.0, 52.0, 21.0], [43.0, 55.0, 5.5]], earners: [[0.45, 0.12], [0.42, 0.27]] };
+        let growth = [[0.05, 0.04, 0.03], [0.08, 0.06, 0.02]];
+        let per_person = MarketLevels::factors(&before, &now, &growth, 0.0);
+        let per_earner = MarketLevels::factors(&before, &now, &growth, 1.0);
+        let half = MarketLevels::factors(&before, &now, &growth, 0.5);
+        for r in 0..2 {
+            for k in 0..3 {
+                let aligned = now.amounts[r][k] * per_person[r][k];
+                assert!((aligned / before.amounts[r][k] - (1.0 + growth[r][k])).abs() < 1e-12);
+                let aligned = now.amounts[r][k] * per_earner[r][k];
+                if k < 2 {
+                    let per = aligned / now.earners[r][k];
+                    let was = before.amounts[r][k] / before.earners[r][k];
+                    assert!((per / was - (1.0 + growth[r][k])).abs() < 1e-12, "{r} {k}");
+                    let ratio = now.earners[r][k] / before.earners[r][k];
+                    assert!((half[r][k] / per_person[r][k] - ratio.sqrt()).abs() < 1e-12);
+                } else {
+                    assert_eq!(per_earner[r][k], per_person[r][k]);
+                }
+            }
+        }
+        // Nothing to scale from or to: the factor is 1.
+        let empty = MarketLevels::default();
+        assert_eq!(MarketLevels::factors(&empty, &now, &growth, 1.0), [[1.0; 3]; 2]);
+    }
 
     #[test]
     fn blocks_cover_the_population_once_and_the_pilot_is_whole_blocks() {

@@ -209,7 +209,7 @@ const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description
 /// [`crate::model::bounds::MAX_RATE`] and −0.9; shares (and the share of the 2024
 /// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 12] = [
+pub const ASSUMPTION_TABLE: [Assumption; 13] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2], acts_from: 0 },
@@ -237,6 +237,7 @@ pub const ASSUMPTION_TABLE: [Assumption; 12] = [
     },
     // The first cohorts whose ages rise reach their old ages in 2025.
     Assumption { name: "retirement_delay", range: SHARE, field: |d| &mut d.retirement_delay, acts_from: 2025 },
+    Assumption { name: "alignment_per_earner", range: SHARE, field: |d| &mut d.alignment_per_earner, acts_from: 0 },
 ];
 
 /// The names of [`ASSUMPTION_TABLE`], in its order.
