@@ -473,15 +473,6 @@ impl Dynamics {
             ),
         );
         assume(
-            "alignment",
-            "the baseline's per-capita wage income of each residence grows each year at the wage growth \
-             assumption, and its per-capita operating and property income at theirs: the dynamics' own changes \
-             (who works, at what wage) are scaled to these totals by a factor per residence and part, which \
-             every variant applies too; the `alignment_per_earner` assumption (0, the default, to 1) makes the \
-             growth of wage and operating income per earner instead, so that a change in the share of persons \
-             who earn moves per-capita income",
-        );
-        assume(
             "wage shocks",
             "log wage = level + persistent AR(1) shock (rho 0.9, innovation s.d. 0.10) + transitory shock \
              (s.d. 0.10), mean-one in levels; no published panel estimates for China in data/published, values \

@@ -803,12 +803,19 @@ fn outcome_of(
     let mut assumptions = s.profile.assumptions();
     assumptions.extend(crate::policy::base::base_rule_assumptions());
     assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
+    let per_earner = if s.dynamics.alignment_per_earner == crate::policy::Dated::constant(0.0) {
+        "per person (alignment_per_earner = 0)"
+    } else {
+        "per earner for wage and operating income as far as alignment_per_earner sets (1: wholly; 0: per person), \
+         per person for property income"
+    };
     assumptions.push((
         "alignment".into(),
-        "each year the baseline's per-capita wage, operating and property income of each residence are aligned \
-         to the assumed growth (wage_growth_*, operating_growth, property_growth), as the published per-capita \
-         series grow; every variant is scaled by the baseline's factors"
-            .into(),
+        format!(
+            "each year the baseline's per-capita wage, operating and property income of each residence are aligned \
+             to the assumed growth (wage_growth_*, operating_growth, property_growth), as the published per-capita \
+             series grow, {per_earner}; every variant is scaled by the baseline's factors"
+        ),
     ));
     if plan.streams() {
         assumptions.push((
