@@ -32,3 +32,18 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
     }
     assert_eq!(checked, 22, "urban and rural, 2015-2025");
 }
+
+/// The national outlook projects the 2022 population through the years already
+/// published: its checks (the published urban and rural means of 2023 and 2025 within
+/// 2.5%, the 2025 ratio within 0.05) are met at the scenario's own size and seed.
+#[test]
+fn the_national_outlook_meets_its_checks_against_the_published_years() {
+    let s = incomesim::scenario::load_builtin("national-2022-outlook").expect("scenario");
+    assert_eq!(s.last_year, 2030);
+    let o = Projection::new(&s).run().expect("runs");
+    assert_eq!(o.targets.len(), 5);
+    for t in &o.targets {
+        println!("{}: reached {:?}, met {}", t.name, t.reached, t.met);
+        assert!(t.met, "{}: reached {:?}", t.name, t.reached);
+    }
+}

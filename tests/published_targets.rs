@@ -180,9 +180,30 @@ const PUBLISHED_FILES: &[&str] = &[
     "pensions.csv",
     "demography.csv",
     "migrant_workers.csv",
+    "prices.csv",
     "local.csv",
     "lever_parameters.csv",
 ];
+
+/// A built-in scenario's target whose source cites one figure of our files (a
+/// reference that selects one row) has that figure as its value: the outlook's checks
+/// against the published means.
+#[test]
+fn targets_citing_a_published_figure_have_its_value() {
+    let mut cache = BTreeMap::new();
+    let mut checked = 0;
+    for (name, _) in incomesim::scenario::BUILTIN_SCENARIOS {
+        let s = incomesim::scenario::load_builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for t in &s.targets {
+            let Some(Ok(r)) = parse_reference(&t.source) else { continue };
+            // A reference to several rows (a ratio of two figures) is not one figure.
+            let Ok(want) = lookup(&mut cache, &r) else { continue };
+            assert_eq!(want, vec![t.value], "{name}: target `{}`", t.name);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "the outlook's four published means: {checked} checked");
+}
 
 #[test]
 fn published_values_match_the_published_files() {

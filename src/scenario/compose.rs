@@ -18,7 +18,7 @@ use super::tree::{Entry, Node, Pos, SourceInfo, Value};
 use crate::policy::registry::did_you_mean;
 
 /// Every file of `scenarios/`, embedded, by file stem.
-pub const BUILTIN_SCENARIOS: [(&str, &str); 9] = [
+pub const BUILTIN_SCENARIOS: [(&str, &str); 10] = [
     ("liupanshui-2022", include_str!("../../scenarios/liupanshui-2022.toml")),
     ("liupanshui-2022-no-training", include_str!("../../scenarios/liupanshui-2022-no-training.toml")),
     ("liupanshui-2022-dibao-750", include_str!("../../scenarios/liupanshui-2022-dibao-750.toml")),
@@ -28,6 +28,7 @@ pub const BUILTIN_SCENARIOS: [(&str, &str); 9] = [
     ("wuzhong-2023", include_str!("../../scenarios/wuzhong-2023.toml")),
     ("wuzhong-2023-retirement-1978", include_str!("../../scenarios/wuzhong-2023-retirement-1978.toml")),
     ("backtest-national-2015", include_str!("../../scenarios/backtest-national-2015.toml")),
+    ("national-2022-outlook", include_str!("../../scenarios/national-2022-outlook.toml")),
 ];
 
 /// Names of the built-in scenarios.
