@@ -732,6 +732,11 @@ impl Dynamics {
         at(&self.alignment_per_earner, year)
     }
 
+    /// Whether any year aligns per earner (`alignment_per_earner` other than 0 throughout).
+    pub fn aligns_per_earner(&self) -> bool {
+        self.alignment_per_earner != Dated::constant(0.0)
+    }
+
     /// The probability that a covered employee of this sex, activity and age (reached
     /// in `year`) who has not retired retires in `year` ([`RetirementHazards`]).
     pub fn retirement_probability(&self, sex: Sex, employment: Employment, age: u8, year: u16) -> f64 {

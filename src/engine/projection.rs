@@ -803,7 +803,7 @@ fn outcome_of(
     let mut assumptions = s.profile.assumptions();
     assumptions.extend(crate::policy::base::base_rule_assumptions());
     assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
-    let per_earner = if s.dynamics.alignment_per_earner == crate::policy::Dated::constant(0.0) {
+    let per_earner = if !s.dynamics.aligns_per_earner() {
         "per person (alignment_per_earner = 0)"
     } else {
         "per earner for wage and operating income as far as alignment_per_earner sets (1: wholly; 0: per person), \

@@ -301,9 +301,9 @@ struct MarketSums {
 }
 
 impl MarketSums {
-    /// Wage, operating and property income and their earners by residence, summed in
-    /// household order.
-    fn of(pop: &Population) -> Self {
+    /// Wage, operating and property income by residence, and with `earners` the
+    /// persons who earn them, summed in household order.
+    fn of(pop: &Population, earners: bool) -> Self {
         let mut m = MarketSums::default();
         let (p, hh) = (&pop.persons, &pop.households);
         for h in 0..pop.household_count() {
@@ -313,20 +313,21 @@ impl MarketSums {
                 m.sums[r][0] += w * p.wage[i] as f64;
                 m.sums[r][1] += w * p.operating[i] as f64;
                 m.sums[r][2] += w * p.property[i] as f64;
-                if p.wage[i] > 0.0 {
-                    m.earners[r][0] += w;
-                }
-                if p.operating[i] != 0.0 {
-                    m.earners[r][1] += w;
+            }
+            if earners {
+                for i in pop.members(h) {
+                    m.earners[r][0] += if p.wage[i] > 0.0 { w } else { 0.0 };
+                    m.earners[r][1] += if p.operating[i] != 0.0 { w } else { 0.0 };
                 }
             }
         }
         m
     }
 
-    /// Summed per block (in parallel) and merged in block order.
-    fn merged(chunks: &[Chunk]) -> Self {
-        let blocks: Vec<MarketSums> = chunks.par_iter().map(|c| MarketSums::of(&c.pop)).collect();
+    /// Summed per block (in parallel) and merged in block order; earners counted when
+    /// `earners` (only an alignment per earner reads them).
+    fn merged(chunks: &[Chunk], earners: bool) -> Self {
+        let blocks: Vec<MarketSums> = chunks.par_iter().map(|c| MarketSums::of(&c.pop, earners)).collect();
         let mut out = MarketSums::default();
         for m in blocks {
             for (a, b) in out.persons.iter_mut().zip(m.persons) {
@@ -887,7 +888,9 @@ impl ReplicationRun<'_> {
         let chunks: Vec<Chunk> = base.into_iter().map(Chunk::new).collect();
         let mut st = PilotState {
             tracks: vec![Track::default(); chunks.len()],
-            market_before: timings.time("alignment", false, || MarketSums::merged(&chunks).per_capita()),
+            market_before: timings.time("alignment", false, || {
+                MarketSums::merged(&chunks, self.dynamics.aligns_per_earner()).per_capita()
+            }),
             chunks,
             out: PilotVariant {
                 years: Vec::new(),
@@ -1053,7 +1056,7 @@ impl ReplicationRun<'_> {
             None => {
                 // The baseline's own: the assumed growth of each per-capita part
                 // over what the dynamics delivered.
-                let now = MarketSums::merged(chunks).per_capita();
+                let now = MarketSums::merged(chunks, self.dynamics.aligns_per_earner()).per_capita();
                 let growth = self.dynamics.part_growth(year);
                 MarketLevels::factors(&market_before, &now, &growth, self.dynamics.alignment_per_earner(year))
             }
@@ -1061,7 +1064,7 @@ impl ReplicationRun<'_> {
         timings.time("alignment", false, || {
             chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
             if paths.is_none() {
-                st.market_before = MarketSums::merged(chunks).per_capita();
+                st.market_before = MarketSums::merged(chunks, self.dynamics.aligns_per_earner()).per_capita();
             }
         });
         st.out.paths.alignment.push(factors);
