@@ -188,7 +188,7 @@ fn replications_with_uncertain_growth_give_intervals() {
     s.shapley = false;
     s.last_year = 2024;
     s.replications = 5;
-    s.uncertainty = vec![incomesim::engine::Uncertain { assumption: "wage_growth_urban".into(), sd: 0.02 }];
+    s.uncertainty = vec![incomesim::engine::Uncertain::new("wage_growth_urban", 0.02)];
     let o = Projection::new(&s).run().expect("runs");
     assert_eq!(o.replications.len(), 5);
     let rows = o.intervals();
@@ -212,7 +212,7 @@ fn replications_side_by_side_give_the_results_of_one_after_the_other() {
     s.shapley = false;
     s.last_year = 2023;
     s.replications = 7;
-    s.uncertainty = vec![incomesim::engine::Uncertain { assumption: "wage_growth_urban".into(), sd: 0.02 }];
+    s.uncertainty = vec![incomesim::engine::Uncertain::new("wage_growth_urban", 0.02)];
     let on = |threads: usize, hook: Option<Arc<Mutex<Vec<incomesim::engine::projection::Progress>>>>| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
         pool.install(|| {
@@ -290,7 +290,7 @@ fn a_scenario_changed_in_code_is_checked_naming_the_field() {
         s.households = 300;
         s
     };
-    let spread = |assumption: &str, sd: f64| vec![Uncertain { assumption: assumption.into(), sd }];
+    let spread = |assumption: &str, sd: f64| vec![Uncertain::new(assumption, sd)];
     type Change = Box<dyn Fn(&mut Scenario)>;
     let cases: Vec<(&str, Change)> = vec![
         ("replications: ", Box::new(|s| s.replications = 0)),
@@ -352,4 +352,61 @@ fn alignment_per_earner_lets_longer_working_lives_raise_income() {
         per_earner_law - per_earner_1978,
         per_person_law - per_person_1978
     );
+}
+
+/// An uncertainty from a month shifts the values in force from that month and keeps
+/// the earlier ones (the published years of the defaults); without a month it shifts
+/// every step; the shifted values are clamped.
+#[test]
+fn uncertainty_from_a_month_keeps_the_earlier_values() {
+    use incomesim::engine::Uncertain;
+    use incomesim::policy::{Dated, YearMonth};
+    let ym = |year, month| YearMonth { year, month };
+    let series = Dated::new(vec![(ym(2022, 1), 0.05), (ym(2024, 1), 0.04), (ym(2026, 1), 0.03)]).expect("steps");
+    let clamp = |x: f64| x.clamp(-0.9, 0.041);
+    let same = |a: &[(YearMonth, f64)], b: &[(YearMonth, f64)]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && (x.1 - y.1).abs() < 1e-12)
+    };
+    let all = Uncertain::new("wage_growth_urban", 0.01).shifted(&series, 0.002, clamp);
+    assert!(same(all.steps(), &[(ym(2022, 1), 0.041), (ym(2024, 1), 0.041), (ym(2026, 1), 0.032)]), "{all:?}");
+    let from = |m| Uncertain { from: Some(m), ..Uncertain::new("wage_growth_urban", 0.01) };
+    // From a step's own month: the steps before it as they were.
+    let at_step = from(ym(2024, 1)).shifted(&series, -0.01, clamp);
+    assert!(same(at_step.steps(), &[(ym(2022, 1), 0.05), (ym(2024, 1), 0.03), (ym(2026, 1), 0.02)]), "{at_step:?}");
+    // From a month between steps: the value in force there starts a shifted step.
+    let between = from(ym(2025, 7)).shifted(&series, -0.01, clamp);
+    let want = [(ym(2022, 1), 0.05), (ym(2024, 1), 0.04), (ym(2025, 7), 0.03), (ym(2026, 1), 0.02)];
+    assert!(same(between.steps(), &want), "{between:?}");
+    // A constant (month 0) shifted from 2026 keeps its value before.
+    let constant = from(ym(2026, 1)).shifted(&Dated::constant(0.05), 0.01, |x| x);
+    assert_eq!(*constant.at(ym(2025, 12)), 0.05);
+    assert!((*constant.at(ym(2026, 1)) - 0.06).abs() < 1e-15);
+}
+
+/// `uncertainty` takes a standard deviation or `{ sd, from }`; every problem of the
+/// table form names its field.
+#[test]
+fn uncertainty_from_a_month_is_read_and_its_problems_named() {
+    let head = "name = \"u\"\nregion = \"liupanshui-2021\"\nhouseholds = 500\nlast_year = 2024\nreplications = 2\n[uncertainty]\n";
+    let s = incomesim::scenario::parse_str(
+        &format!("{head}wage_growth_urban = {{ sd = 0.02, from = \"2023-01\" }}\nwage_growth_rural = 0.01\n"),
+        "u.toml",
+    )
+    .expect("valid");
+    let urban = s.uncertainty.iter().find(|u| u.assumption == "wage_growth_urban").expect("urban");
+    assert_eq!((urban.sd, urban.from), (0.02, Some(incomesim::policy::YearMonth { year: 2023, month: 1 })));
+    let rural = s.uncertainty.iter().find(|u| u.assumption == "wage_growth_rural").expect("rural");
+    assert_eq!((rural.sd, rural.from), (0.01, None));
+    for (entry, field) in [
+        ("{ from = \"2023-01\" }", "uncertainty.wage_growth_urban.sd"),
+        ("{ sd = 0.02, from = \"2023-13\" }", "uncertainty.wage_growth_urban.from"),
+        ("{ sd = 0.02, from = 2023 }", "uncertainty.wage_growth_urban.from"),
+        ("{ sd = -1, from = \"2023-01\" }", "uncertainty.wage_growth_urban.sd"),
+        ("{ sd = 0.02, form = \"2023-01\" }", "uncertainty.wage_growth_urban.form"),
+    ] {
+        let err = incomesim::scenario::parse_str(&format!("{head}wage_growth_urban = {entry}\n"), "u.toml")
+            .expect_err(entry)
+            .to_string();
+        assert!(err.contains(field), "{entry}: {err}");
+    }
 }

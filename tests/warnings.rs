@@ -134,6 +134,22 @@ fn uncertainty_needs_more_than_one_replication() {
     assert!(two.warnings().is_empty());
 }
 
+#[test]
+fn uncertainty_from_after_the_last_year_draws_nothing() {
+    let late = scenario(&format!(
+        "replications = 2\n{HEAD}[uncertainty]\nwage_growth_rural = {{ sd = 0.01, from = \"2024-01\" }}\n"
+    ));
+    assert_eq!(
+        kinds(&late.warnings()),
+        vec![(WarningKind::ChangeAfterLastYear, "uncertainty.wage_growth_rural.from".into())]
+    );
+    assert!(late.warnings()[0].message.contains("2024-01"), "{}", late.warnings()[0]);
+    let within = scenario(&format!(
+        "replications = 2\n{HEAD}[uncertainty]\nwage_growth_rural = {{ sd = 0.01, from = \"2023-01\" }}\n"
+    ));
+    assert!(within.warnings().is_empty(), "{:?}", within.warnings());
+}
+
 fn growth_target(name: &str, from: u16, to: u16) -> Target {
     Target {
         name: name.into(),

@@ -17,6 +17,7 @@ use crate::generate::{BLOCK, Generator};
 use crate::indicators::{AllWeighting, Group, HouseholdOutcome, IndicatorOptions, PovertyLines, YearIndicators};
 use crate::model::Population;
 use crate::policy::registry::{self, BuildContext};
+use crate::policy::{Dated, YearMonth};
 use crate::policy::{Ledger, Lever, LeverSet};
 use crate::random::{Purpose, StreamRng};
 use crate::region::Profile;
@@ -33,13 +34,39 @@ pub struct ReformLever {
 }
 
 /// An uncertain baseline assumption: each replication after the first adds a normal
-/// draw with this standard deviation to every step of the assumption.
+/// draw with this standard deviation to every step of the assumption (from `from` on,
+/// when given: the values in force before stay as they are).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertain {
     /// The assumption's name (see [`crate::scenario::ASSUMPTIONS`]).
     pub assumption: String,
     /// Standard deviation, in the assumption's unit (0.015 = 1.5 points of growth).
     pub sd: f64,
+    /// The first month the draw shifts (`None`: every month). Years already published
+    /// (the defaults follow the published series to their last year) can so stay fixed
+    /// while the years after them vary.
+    pub from: Option<YearMonth>,
+}
+
+impl Uncertain {
+    /// An assumption uncertain in every month, with this standard deviation.
+    pub fn new(assumption: impl Into<String>, sd: f64) -> Self {
+        Uncertain { assumption: assumption.into(), sd, from: None }
+    }
+
+    /// `series` shifted by `shift` from [`Uncertain::from`] on, each value clamped by
+    /// `clamp`: steps before it keep their values, and the value in force at it starts
+    /// a shifted step there.
+    pub fn shifted(&self, series: &Dated<f64>, shift: f64, clamp: impl Fn(f64) -> f64) -> Dated<f64> {
+        let Some(from) = self.from else {
+            let steps = series.steps().iter().map(|&(m, x)| (m, clamp(x + shift))).collect();
+            return Dated::new(steps).unwrap_or_else(|| series.clone());
+        };
+        let mut steps: Vec<(YearMonth, f64)> = series.steps().iter().filter(|s| s.0 < from).copied().collect();
+        steps.push((from, clamp(*series.at(from) + shift)));
+        steps.extend(series.steps().iter().filter(|s| s.0 > from).map(|&(m, x)| (m, clamp(x + shift))));
+        Dated::new(steps).unwrap_or_else(|| series.clone())
+    }
 }
 
 /// Everything a projection needs, validated.
@@ -763,10 +790,7 @@ impl Projection<'_> {
             if let Some(slot) = crate::scenario::assumption_mut(&mut d, &u.assumption)
                 && let Some(range) = crate::scenario::assumption_range(&u.assumption)
             {
-                let shifted: Vec<_> = slot.steps().iter().map(|(m, x)| (*m, range.clamp(x + u.sd * z))).collect();
-                if let Some(new) = crate::policy::Dated::new(shifted) {
-                    *slot = new;
-                }
+                *slot = u.shifted(slot, u.sd * z, |x| range.clamp(x));
             }
         }
         d

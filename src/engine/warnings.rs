@@ -26,8 +26,9 @@ use crate::scenario::ASSUMPTION_TABLE;
 pub enum WarningKind {
     /// A lever parameter that acts only while a flag is on, set with the flag off.
     InertParameter,
-    /// A dated lever parameter with a change after the last projected year, which
-    /// never takes effect in the projection.
+    /// A dated lever parameter or assumption with a change after the last projected
+    /// year, which never takes effect in the projection (or an uncertainty from a
+    /// month after it).
     ChangeAfterLastYear,
     /// A baseline assumption set in a projection that ends before the first year it
     /// can act in (`retirement_delay` before 2025).
@@ -94,6 +95,18 @@ impl Scenario {
                     names.join(", ")
                 ),
             });
+        }
+        for u in &self.uncertainty {
+            if let Some(from) = u.from.filter(|m| m.year > self.last_year) {
+                out.push(Warning {
+                    kind: WarningKind::ChangeAfterLastYear,
+                    field: format!("uncertainty.{}.from", u.assumption),
+                    message: format!(
+                        "{from} is after the last projected year {}: no replication draws a different {}",
+                        self.last_year, u.assumption
+                    ),
+                });
+            }
         }
         for (i, t) in self.targets.iter().enumerate() {
             let outside: Vec<u16> =

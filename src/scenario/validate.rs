@@ -11,6 +11,7 @@ use crate::dynamics::Dynamics;
 use crate::engine::projection::{Scenario, Uncertain};
 use crate::error::Error;
 use crate::indicators::PovertyLines;
+use crate::policy::YearMonth;
 use crate::policy::registry::did_you_mean;
 use crate::region::{Profile, builtin_ids};
 
@@ -348,6 +349,9 @@ fn assumptions(node: &Node, mut dynamics: Option<&mut Dynamics>, check: &mut Che
     }
 }
 
+/// Fields of an uncertainty given as a table.
+const UNCERTAIN_FIELDS: [&str; 2] = ["sd", "from"];
+
 fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
     let Some(entries) = node.entries() else {
         let message = format!("expected a table of standard deviations by assumption, found {}", node.value.kind());
@@ -364,8 +368,36 @@ fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
         let Some(range) = assumption_range(&e.key) else { continue };
         let widest = range.widest_spread();
         let expected = format!("a standard deviation in the assumption's unit, from 0 to {widest}");
-        if let Some(sd) = check.number(&e.node, &field, |x| (0.0..=widest).contains(&x), &expected) {
-            out.push(Uncertain { assumption: e.key.clone(), sd });
+        let sd_in_range = |x: f64| (0.0..=widest).contains(&x);
+        if e.node.entries().is_none() {
+            if let Some(sd) = check.number(&e.node, &field, sd_in_range, &expected) {
+                out.push(Uncertain::new(e.key.clone(), sd));
+            }
+            continue;
+        }
+        // `{ sd = 0.015, from = "2026-01" }`: uncertain from a month on.
+        check.unknown_fields(&e.node, &field, &UNCERTAIN_FIELDS, "uncertainty field");
+        let sd = check
+            .required(&e.node, &field, "sd", &expected)
+            .and_then(|n| check.number(n, &join(&field, "sd"), sd_in_range, &expected));
+        let from_field = join(&field, "from");
+        let from = match e.node.get("from") {
+            None => Some(None),
+            Some(n) => {
+                let month = check.string(n, &from_field, "an effective month like \"2026-01\"");
+                match month.as_deref().map(|m| (m, YearMonth::parse(m))) {
+                    Some((_, Some(m))) => Some(Some(m)),
+                    Some((m, None)) => {
+                        let message = format!("`{m}` is not an effective month: expected one like 2026-01");
+                        check.push(&n.pos, &from_field, ProblemKind::InvalidValue, message);
+                        None
+                    }
+                    None => None,
+                }
+            }
+        };
+        if let (Some(sd), Some(from)) = (sd, from) {
+            out.push(Uncertain { assumption: e.key.clone(), sd, from });
         }
     }
     // Name order: each assumption's index keys its random draws.
