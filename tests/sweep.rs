@@ -287,3 +287,18 @@ fn an_assumption_axis_alone_shares_no_baseline() {
     let e = Projection::new(&s).run_points_with_generator(&generator, &scenarios).expect_err("refused");
     assert!(e.to_string().contains("point 0"), "{e}");
 }
+
+/// A scenario without levers costs nothing: 0, not the −0 of an empty sum (which the
+/// table would show as "-0.0").
+#[test]
+fn a_scenario_without_levers_costs_a_positive_zero() {
+    let mut s = parse_str(
+        "name = \"none\"\nregion = \"liupanshui-2021\"\nhouseholds = 600\nlast_year = 2022\nshapley = false\n",
+        "none.toml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    s.shapley = false;
+    let summary = PointSummary::of(&s, &Projection::new(&s).run().expect("runs"));
+    assert_eq!(summary.programme_cost, 0.0);
+    assert!(summary.programme_cost.is_sign_positive());
+}

@@ -861,8 +861,10 @@ mod comparison {
             for r in &y.ledger.records {
                 out.push((year, "levers".to_string(), format!("fiscal_cost_{}", r.lever), r.fiscal_cost));
             }
-            let total = y.ledger.records.iter().filter(|r| programme.contains(&r.lever)).map(|r| r.fiscal_cost).sum();
-            out.push((year, "all".to_string(), "programme_cost".to_string(), total));
+            let total: f64 =
+                y.ledger.records.iter().filter(|r| programme.contains(&r.lever)).map(|r| r.fiscal_cost).sum();
+            // `+ 0.0`: an empty sum is −0 (no levers on either side), shown as 0.
+            out.push((year, "all".to_string(), "programme_cost".to_string(), total + 0.0));
         }
         out
     }
