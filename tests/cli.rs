@@ -661,3 +661,45 @@ fn the_run_figures_count_every_replication() {
     assert!(figures.contains("300 households x 3 years x 3 replications, 6 variants"), "{figures}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `assumptions` shows the values a projection reads by year: the published years of
+/// the defaults (2023's urban wage growth is the published per-capita rate, the CPI
+/// 0.2%), the extrapolation after them, what a scenario sets (marked), and refuses
+/// years a projection cannot reach.
+#[test]
+fn assumptions_lists_the_values_by_year_and_what_the_scenario_sets() {
+    let out = incomesim(&["assumptions", "--region", "national-2022", "--to", "2030", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let named = |name: &str| {
+        v["assumptions"].as_array().expect("list").iter().find(|a| a["name"] == name).expect("named").clone()
+    };
+    let value = |a: &serde_json::Value, year: u64| {
+        a["values"].as_array().expect("values").iter().find(|x| x["year"] == year).expect("year")["value"]
+            .as_f64()
+            .expect("number")
+    };
+    let wage = named("wage_growth_urban");
+    assert_eq!(wage["values"].as_array().expect("values").len(), 8, "2023-2030");
+    assert!((value(&wage, 2023) - (31321.0 / 29578.0 - 1.0)).abs() < 1e-12);
+    // After the published years the mean of the last three holds.
+    let mean: f64 = (2023..=2025).map(|y| value(&wage, y)).sum::<f64>() / 3.0;
+    assert!((value(&wage, 2028) - mean).abs() < 1e-12);
+    let cpi = named("cpi_inflation");
+    assert!((value(&cpi, 2023) - 0.002).abs() < 1e-12 && (value(&cpi, 2027) - 0.02).abs() < 1e-12);
+    assert_eq!(cpi["rate"], true);
+    assert!(v["assumptions"].as_array().expect("list").iter().all(|a| a["set_by_scenario"] == false));
+    assert!(v["reasons"].as_array().is_some_and(|r| r.iter().any(|x| x["what"] == "prices")));
+
+    let out = incomesim(&["assumptions", "scenarios/wuzhong-2023.toml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("wage_growth_urban")).expect("row");
+    assert!(line.contains('*') && line.contains("+4.90%"), "{line}");
+    let line = text.lines().find(|l| l.starts_with("wage_growth_migrant")).expect("row");
+    assert!(!line.contains('*'), "{line}");
+
+    let out = incomesim(&["assumptions", "--region", "national-2022", "--to", "2099"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--to: 2099"));
+}

@@ -221,6 +221,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Lists the baseline assumptions of a scenario (the embedded default when none is
+    /// given) or of a region profile's defaults, by year: the values a projection reads
+    /// (published to their last year, then extrapolated), the ones the scenario sets,
+    /// and the sources and reasons behind the defaults.
+    Assumptions {
+        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        scenario: Option<PathBuf>,
+        /// Show the defaults of this region profile (id or profile file) instead of a scenario.
+        #[arg(long, conflicts_with = "scenario")]
+        region: Option<String>,
+        /// Last year shown (default: the scenario's last year; a region's base year + 8).
+        #[arg(long)]
+        to: Option<u16>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Lists the built-in region profiles.
     Regions,
     /// Lists every policy lever with its parameters, units, defaults and sources.
@@ -319,6 +336,9 @@ fn main() -> ExitCode {
             solve(scenario.as_deref(), &vary, &target, tolerance, &options)
         }
         Command::Check { scenario, strict } => check(&scenario, strict),
+        Command::Assumptions { scenario, region, to, format } => {
+            assumptions(scenario.as_deref(), region.as_deref(), to, format)
+        }
         Command::Regions => regions(),
         Command::Levers { format } => levers(format),
         Command::Bench {
@@ -720,6 +740,75 @@ fn bench(options: &incomesim::engine::bench::BenchOptions, format: Format) -> Re
     match format {
         Format::Table => say(&report.to_table()),
         Format::Json => say(&format!("{}\n", serde_json::to_string(&report)?)),
+    }
+}
+
+/// `incomesim assumptions`.
+fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, format: Format) -> Result<(), Failure> {
+    use incomesim::dynamics::Dynamics;
+    let (title, profile, dynamics, last) = match region {
+        Some(id) => {
+            let profile = Profile::load(id).map_err(Failure::Input)?;
+            let d = Dynamics::from_profile(&profile);
+            (format!("defaults of {}", profile.id), profile.clone(), d, profile.base_year.saturating_add(8))
+        }
+        None => {
+            let s = match scenario {
+                Some(path) => incomesim::scenario::load(path),
+                None => incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME),
+            }
+            .map_err(|e| Failure::Input(e.into()))?;
+            (s.name.clone(), s.profile.clone(), s.dynamics.clone(), s.last_year)
+        }
+    };
+    let last = to.unwrap_or(last);
+    let first = profile.base_year.saturating_add(1);
+    if last < first || last > profile.base_year.saturating_add(incomesim::scenario::MAX_HORIZON) {
+        return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
+            "--to: {last} is outside the years a projection from {} can reach ({first}–{})",
+            profile.base_year,
+            profile.base_year.saturating_add(incomesim::scenario::MAX_HORIZON)
+        ))));
+    }
+    let defaults = Dynamics::from_profile(&profile);
+    let paths = incomesim::scenario::assumption_paths(&dynamics, &defaults, first..=last);
+    let reasons: Vec<(String, String)> = defaults.stated_assumptions().to_vec();
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "title": title,
+                "profile": profile.id,
+                "base_year": profile.base_year,
+                "assumptions": paths,
+                "reasons": reasons.iter().map(|(what, why)| serde_json::json!({"what": what, "why": why})).collect::<Vec<_>>(),
+            });
+            say(&format!("{}\n", serde_json::to_string_pretty(&json)?))
+        }
+        Format::Table => {
+            let mut text = format!(
+                "assumptions: {title} ({}, base year {}); the value in force in January of each year, * set by the \
+                 scenario\n\n{:<24}",
+                profile.name, profile.base_year, "name"
+            );
+            for y in first..=last {
+                text.push_str(&format!("{y:>9}"));
+            }
+            text.push('\n');
+            for p in &paths {
+                let mark = if p.set_by_scenario { "*" } else { " " };
+                text.push_str(&format!("{:<23}{mark}", p.name));
+                for v in p.values.iter().map(|v| v.value) {
+                    let cell = if p.rate { format!("{:+.2}%", 100.0 * v) } else { format!("{v:.5}") };
+                    text.push_str(&format!("{cell:>9}"));
+                }
+                text.push('\n');
+            }
+            text.push_str("\nwhere the defaults come from:\n");
+            for (what, why) in &reasons {
+                text.push_str(&format!("- {what}: {why}\n"));
+            }
+            say(&text)
+        }
     }
 }
 

@@ -266,6 +266,54 @@ pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dat
     assumption(name).map(|a| (a.field)(d))
 }
 
+/// One assumption's values by year, as a projection reads them (the value in force in
+/// January of each year), and whether a scenario set it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AssumptionPath {
+    /// The assumption's name ([`ASSUMPTIONS`]).
+    pub name: &'static str,
+    /// Its accepted values, in words.
+    pub range: &'static str,
+    /// Whether it is a yearly rate (a growth rate or inflation; shown as a percentage).
+    pub rate: bool,
+    /// Whether the scenario sets it to something other than its profile's default.
+    pub set_by_scenario: bool,
+    /// The value of each year asked.
+    pub values: Vec<YearValue>,
+}
+
+/// A value of one year.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct YearValue {
+    /// The year.
+    pub year: u16,
+    /// The value in force in its January.
+    pub value: f64,
+}
+
+/// Every assumption of [`ASSUMPTION_TABLE`] in `dynamics` for `years`, each marked
+/// when it differs from `defaults` (the profile's own dynamics).
+pub fn assumption_paths(
+    dynamics: &Dynamics,
+    defaults: &Dynamics,
+    years: std::ops::RangeInclusive<u16>,
+) -> Vec<AssumptionPath> {
+    let (mut d, mut base) = (dynamics.clone(), defaults.clone());
+    ASSUMPTION_TABLE
+        .iter()
+        .map(|a| {
+            let series = (a.field)(&mut d).clone();
+            let set_by_scenario = series != *(a.field)(&mut base);
+            let values = years
+                .clone()
+                .map(|year| YearValue { year, value: *series.at(crate::policy::YearMonth::start_of(year)) })
+                .collect();
+            let rate = a.range.description == GROWTH.description;
+            AssumptionPath { name: a.name, range: a.range.description, rate, set_by_scenario, values }
+        })
+        .collect()
+}
+
 impl Scenario {
     /// Reads a scenario from a TOML or JSON file (see [`load`], which keeps every
     /// problem apart).
