@@ -112,7 +112,8 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         }
     }
     out.push_str(&format!(
-        "\n{} assumptions behind these figures (see the JSON output for each)\n",
+        "\n{} assumptions behind these figures (each in summary.json; `incomesim assumptions` shows the baseline \
+         assumptions by year)\n",
         outcome.assumptions.len()
     ));
     out
