@@ -703,3 +703,22 @@ fn assumptions_lists_the_values_by_year_and_what_the_scenario_sets() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--to: 2099"));
 }
+
+/// A built-in scenario runs by its name where no file has that name; a name that is
+/// neither fails with the built-in names and the nearest one.
+#[test]
+fn a_builtin_scenario_runs_by_name() {
+    let dir = scratch("builtin-by-name");
+    let out_dir = dir.to_str().expect("utf-8");
+    let out =
+        incomesim(&["run", "wuzhong-2023", "--households", "600", "--years", "2023", "--no-shapley", "--out", out_dir]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Wuzhong 2023-2027"));
+    let summary = std::fs::read_to_string(dir.join("summary.json")).expect("summary");
+    assert!(summary.contains("embedded: scenarios/wuzhong-2023.toml"), "the provenance names it");
+    let out = incomesim(&["check", "wuzhong-2099"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean `wuzhong-2023`") && err.contains("national-2022-outlook"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -110,7 +110,7 @@ enum Command {
     /// indicators_baseline.csv, targets.csv, levers.csv and summary.json to --out.
     #[command(after_help = EXIT_CODES)]
     Run {
-        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        /// A scenario file, TOML or JSON, or a built-in scenario by name (default: liupanshui-2022).
         scenario: Option<PathBuf>,
         #[command(flatten)]
         options: RunOptions,
@@ -127,9 +127,9 @@ enum Command {
     /// writes compare.csv to --out.
     #[command(after_help = EXIT_CODES)]
     Compare {
-        /// Scenario A (TOML file).
+        /// Scenario A (a file, or a built-in scenario by name).
         a: PathBuf,
-        /// Scenario B (TOML file).
+        /// Scenario B (a file, or a built-in scenario by name).
         b: PathBuf,
         #[command(flatten)]
         options: RunOptions,
@@ -142,7 +142,7 @@ enum Command {
     /// population and seed, so differences between points are the values' effect.
     #[command(after_help = EXIT_CODES)]
     Sweep {
-        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        /// A scenario file, TOML or JSON, or a built-in scenario by name (default: liupanshui-2022).
         scenario: Option<PathBuf>,
         /// What to sweep: `levers.NAME.PARAMETER=START:END:STEP` or
         /// `assumptions.NAME=V1,V2,…` (a value in force throughout). Twice for a grid of
@@ -158,7 +158,7 @@ enum Command {
     /// every run and the crossing; writes solve.csv (the runs, by value) to --out.
     #[command(after_help = EXIT_CODES)]
     Solve {
-        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        /// A scenario file, TOML or JSON, or a built-in scenario by name (default: liupanshui-2022).
         scenario: Option<PathBuf>,
         /// The value to solve for and the range to search: `levers.NAME.PARAMETER=LOW:HIGH`
         /// or `assumptions.NAME=LOW:HIGH`.
@@ -215,7 +215,7 @@ enum Command {
     /// dated after the last projected year, an uncertainty with one replication).
     #[command(after_help = EXIT_CODES)]
     Check {
-        /// The scenario file (TOML or JSON).
+        /// The scenario file (TOML or JSON), or a built-in scenario by name.
         scenario: PathBuf,
         /// Fail (exit code 2) when the scenario has a warning.
         #[arg(long)]
@@ -226,7 +226,7 @@ enum Command {
     /// (published to their last year, then extrapolated), the ones the scenario sets,
     /// and the sources and reasons behind the defaults.
     Assumptions {
-        /// A scenario file, TOML or JSON (default: the embedded scenarios/liupanshui-2022.toml).
+        /// A scenario file, TOML or JSON, or a built-in scenario by name (default: liupanshui-2022).
         scenario: Option<PathBuf>,
         /// Show the defaults of this region profile (id or profile file) instead of a scenario.
         #[arg(long, conflicts_with = "scenario")]
@@ -407,23 +407,49 @@ struct Loaded {
     text: Vec<u8>,
 }
 
-/// Loads a scenario file (or the embedded default) and applies the command-line
-/// overrides.
-fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Failure> {
-    let mut loaded = match path {
-        Some(path) => Loaded {
-            scenario: incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?,
-            source: path.display().to_string(),
-            text: std::fs::read(path)
-                .map_err(|source| Failure::Input(incomesim::Error::Io { path: path.to_path_buf(), source }))?,
-        },
-        None => Loaded {
-            scenario: incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME)
-                .map_err(|e| Failure::Input(e.into()))?,
-            source: "embedded: scenarios/liupanshui-2022.toml".to_string(),
-            text: incomesim::scenario::DEFAULT_SCENARIO.as_bytes().to_vec(),
-        },
+/// A scenario file, or the name of a built-in scenario (`wuzhong-2023`: the file of
+/// that name in `scenarios/`, embedded) when no file has that name; the embedded
+/// default when `path` is `None`.
+fn open_scenario(path: Option<&Path>) -> Result<Loaded, Failure> {
+    let builtin = |name: &str| -> Result<Loaded, Failure> {
+        let text = incomesim::scenario::builtin_text(name).unwrap_or_default();
+        Ok(Loaded {
+            scenario: incomesim::scenario::load_builtin(name).map_err(|e| Failure::Input(e.into()))?,
+            source: format!("embedded: scenarios/{name}.toml"),
+            text: text.as_bytes().to_vec(),
+        })
     };
+    match path {
+        None => builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME),
+        Some(path) => {
+            let name = path.to_str().filter(|n| incomesim::scenario::builtin_text(n).is_some());
+            if let (false, Some(name)) = (path.exists(), name) {
+                return builtin(name);
+            }
+            // A bare name that is neither a file nor a built-in scenario.
+            let bare = path.extension().is_none() && path.parent().is_none_or(|p| p.as_os_str().is_empty());
+            if !path.exists() && bare {
+                let names = incomesim::scenario::builtin_names();
+                let shown = path.display().to_string();
+                return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
+                    "{shown}: no such file, nor a built-in scenario{}; built-in scenarios: {}",
+                    incomesim::policy::registry::did_you_mean(&shown, &names),
+                    names.join(", ")
+                ))));
+            }
+            Ok(Loaded {
+                scenario: incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?,
+                source: path.display().to_string(),
+                text: std::fs::read(path)
+                    .map_err(|source| Failure::Input(incomesim::Error::Io { path: path.to_path_buf(), source }))?,
+            })
+        }
+    }
+}
+
+/// Loads a scenario ([`open_scenario`]) and applies the command-line overrides.
+fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Failure> {
+    let mut loaded = open_scenario(path)?;
     let s = &mut loaded.scenario;
     if let Some(n) = options.households {
         if s.microdata.is_some() {
@@ -688,7 +714,7 @@ fn solve(
 
 /// `incomesim check`.
 fn check(path: &Path, strict: bool) -> Result<(), Failure> {
-    let s = incomesim::scenario::load(path).map_err(|e| Failure::Input(e.into()))?;
+    let s = open_scenario(Some(path))?.scenario;
     let warnings = s.warnings();
     let mut text = format!(
         "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s), {} warning(s)\n",
@@ -753,11 +779,7 @@ fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, f
             (format!("defaults of {}", profile.id), profile.clone(), d, profile.base_year.saturating_add(8))
         }
         None => {
-            let s = match scenario {
-                Some(path) => incomesim::scenario::load(path),
-                None => incomesim::scenario::load_builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME),
-            }
-            .map_err(|e| Failure::Input(e.into()))?;
+            let s = open_scenario(scenario)?.scenario;
             (s.name.clone(), s.profile.clone(), s.dynamics.clone(), s.last_year)
         }
     };

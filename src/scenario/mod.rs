@@ -59,7 +59,7 @@ mod validate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use compose::{BUILTIN_SCENARIOS, builtin_names};
+pub use compose::{BUILTIN_SCENARIOS, builtin_names, builtin_text};
 pub use problem::{Problem, ProblemKind, ScenarioErrors};
 pub use targets::{GROUPS, TARGET_FIELDS, indicator_names};
 pub use validate::{
