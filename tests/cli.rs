@@ -659,6 +659,8 @@ fn the_run_figures_count_every_replication() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let figures = stderr.lines().find(|l| l.starts_with("ran in")).expect("a figures line");
     assert!(figures.contains("300 households x 3 years x 3 replications, 6 variants"), "{figures}");
+    // The year table says which run it shows.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(the first of 3 replications"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

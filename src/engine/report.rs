@@ -42,6 +42,13 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         ));
     }
     out.push_str("(城乡收入比 = urban mean / rural mean)\n");
+    if outcome.replications.len() > 1 {
+        out.push_str(&format!(
+            "(the first of {} replications, at the central assumptions; the targets are checked on the mean of all, \
+             and indicators_intervals.csv has each indicator's mean and 5-95% range)\n",
+            outcome.replications.len()
+        ));
+    }
     if let Some(c) = &outcome.contributions {
         out.push_str(&format!("\ncontribution of each lever ({}):\n", c.method.describe()));
         out.push_str(&format!(
