@@ -43,7 +43,7 @@ fn arguments(name: &str) -> &'static [&'static str] {
         "calibrate_region" => &["liupanshui-2021", "20000"],
         "backtest" | "run_scenario" | "custom_levers" | "compare_dibao_rules" => &["2000"],
         "dibao_sweep" => &["3000"],
-        "what_it_takes" => &["2000"],
+        "what_it_takes" | "outlook" => &["2000"],
         _ => &[],
     }
 }
