@@ -422,13 +422,13 @@ fn open_scenario(path: Option<&Path>) -> Result<Loaded, Failure> {
     match path {
         None => builtin(incomesim::scenario::DEFAULT_SCENARIO_NAME),
         Some(path) => {
-            let name = path.to_str().filter(|n| incomesim::scenario::builtin_text(n).is_some());
-            if let (false, Some(name)) = (path.exists(), name) {
+            let exists = path.exists();
+            if !exists && let Some(name) = path.to_str().filter(|n| incomesim::scenario::builtin_text(n).is_some()) {
                 return builtin(name);
             }
             // A bare name that is neither a file nor a built-in scenario.
             let bare = path.extension().is_none() && path.parent().is_none_or(|p| p.as_os_str().is_empty());
-            if !path.exists() && bare {
+            if bare && !exists {
                 let names = incomesim::scenario::builtin_names();
                 let shown = path.display().to_string();
                 return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
@@ -772,15 +772,16 @@ fn bench(options: &incomesim::engine::bench::BenchOptions, format: Format) -> Re
 /// `incomesim assumptions`.
 fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, format: Format) -> Result<(), Failure> {
     use incomesim::dynamics::Dynamics;
+    // The scenario's dynamics, or none: the profile's defaults.
     let (title, profile, dynamics, last) = match region {
         Some(id) => {
             let profile = Profile::load(id).map_err(Failure::Input)?;
-            let d = Dynamics::from_profile(&profile);
-            (format!("defaults of {}", profile.id), profile.clone(), d, profile.base_year.saturating_add(8))
+            let last = profile.base_year.saturating_add(8);
+            (format!("defaults of {}", profile.id), profile, None, last)
         }
         None => {
             let s = open_scenario(scenario)?.scenario;
-            (s.name.clone(), s.profile.clone(), s.dynamics.clone(), s.last_year)
+            (s.name, s.profile, Some(s.dynamics), s.last_year)
         }
     };
     let last = to.unwrap_or(last);
@@ -793,8 +794,8 @@ fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, f
         ))));
     }
     let defaults = Dynamics::from_profile(&profile);
-    let paths = incomesim::scenario::assumption_paths(&dynamics, &defaults, first..=last);
-    let reasons: Vec<(String, String)> = defaults.stated_assumptions().to_vec();
+    let paths = incomesim::scenario::assumption_paths(dynamics.as_ref().unwrap_or(&defaults), &defaults, first..=last);
+    let reasons = defaults.stated_assumptions();
     match format {
         Format::Json => {
             let json = serde_json::json!({
@@ -826,7 +827,7 @@ fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, f
                 text.push('\n');
             }
             text.push_str("\nwhere the defaults come from:\n");
-            for (what, why) in &reasons {
+            for (what, why) in reasons {
                 text.push_str(&format!("- {what}: {why}\n"));
             }
             say(&text)
@@ -972,10 +973,7 @@ mod comparison {
             for r in &y.ledger.records {
                 out.push((year, "levers".to_string(), format!("fiscal_cost_{}", r.lever), r.fiscal_cost));
             }
-            let total: f64 =
-                y.ledger.records.iter().filter(|r| programme.contains(&r.lever)).map(|r| r.fiscal_cost).sum();
-            // `+ 0.0`: an empty sum is −0 (no levers on either side), shown as 0.
-            out.push((year, "all".to_string(), "programme_cost".to_string(), total + 0.0));
+            out.push((year, "all".to_string(), "programme_cost".to_string(), y.ledger.fiscal_cost_of(programme)));
         }
         out
     }

@@ -219,20 +219,20 @@ fn at(d: &Dated<f64>, year: u16) -> f64 {
 
 /// Growth series from published levels, extended one year past the last published
 /// year with the mean of the last three published rates (held after that).
-fn growth_series(levels: &[(u16, f64)]) -> (Dated<f64>, f64) {
+fn growth_series(levels: &[(u16, f64)]) -> Dated<f64> {
     rate_series(&published::growth(levels))
 }
 
 /// Growth series from yearly rates, extended one year past the last with the mean of
 /// the last three (held after that).
-fn rate_series(g: &[(u16, f64)]) -> (Dated<f64>, f64) {
+fn rate_series(g: &[(u16, f64)]) -> Dated<f64> {
     let tail: Vec<f64> = g.iter().rev().take(3).map(|v| v.1).collect();
     let mean = if tail.is_empty() { 0.0 } else { tail.iter().sum::<f64>() / tail.len() as f64 };
     let mut series = g.to_vec();
     if let Some(&(last, _)) = g.last() {
         series.push((last + 1, mean));
     }
-    (yearly(&series, mean), mean)
+    yearly(&series, mean)
 }
 
 impl Dynamics {
@@ -434,12 +434,12 @@ impl Dynamics {
         // Incomes.
         let urban_wage_growth = published::part_growth("urban", "wage");
         let rural_wage_growth = published::part_growth("rural", "wage");
-        let (urban_wage, _) = rate_series(&urban_wage_growth.rates);
-        let (rural_wage, _) = rate_series(&rural_wage_growth.rates);
+        let urban_wage = rate_series(&urban_wage_growth.rates);
+        let rural_wage = rate_series(&rural_wage_growth.rates);
         let migrant_levels = published::migrant_workers("avg_monthly_income_yuan");
-        let (migrant_wage, _) = growth_series(&migrant_levels);
-        let (operating, _) = growth_series(&published::income("national", "operating"));
-        let (property, _) = growth_series(&published::income("national", "property"));
+        let migrant_wage = growth_series(&migrant_levels);
+        let operating = growth_series(&published::income("national", "operating"));
+        let property = growth_series(&published::income("national", "property"));
         let span = |g: &[(u16, f64)]| match (g.first(), g.last()) {
             (Some(a), Some(b)) => format!("{}-{}", a.0, b.0),
             _ => "none".to_string(),

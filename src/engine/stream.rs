@@ -888,9 +888,7 @@ impl ReplicationRun<'_> {
         let chunks: Vec<Chunk> = base.into_iter().map(Chunk::new).collect();
         let mut st = PilotState {
             tracks: vec![Track::default(); chunks.len()],
-            market_before: timings.time("alignment", false, || {
-                MarketSums::merged(&chunks, self.dynamics.aligns_per_earner()).per_capita()
-            }),
+            market_before: timings.time("alignment", false, || self.market_levels(&chunks)),
             chunks,
             out: PilotVariant {
                 years: Vec::new(),
@@ -1021,6 +1019,12 @@ impl ReplicationRun<'_> {
         Ok(st.out)
     }
 
+    /// The per-capita market incomes of the pilot's blocks, with their earners when the
+    /// alignment reads them (some year aligns per earner).
+    fn market_levels(&self, chunks: &[Chunk]) -> MarketLevels {
+        MarketSums::merged(chunks, self.dynamics.aligns_per_earner()).per_capita()
+    }
+
     /// The start of a pilot year: its context, and after the base year the dynamics
     /// and the alignment of market incomes (the baseline's own factors when `paths` is
     /// `None`, else the baseline's).
@@ -1056,7 +1060,7 @@ impl ReplicationRun<'_> {
             None => {
                 // The baseline's own: the assumed growth of each per-capita part
                 // over what the dynamics delivered.
-                let now = MarketSums::merged(chunks, self.dynamics.aligns_per_earner()).per_capita();
+                let now = self.market_levels(chunks);
                 let growth = self.dynamics.part_growth(year);
                 MarketLevels::factors(&market_before, &now, &growth, self.dynamics.alignment_per_earner(year))
             }
@@ -1064,7 +1068,7 @@ impl ReplicationRun<'_> {
         timings.time("alignment", false, || {
             chunks.par_iter_mut().for_each(|c| align(&mut c.pop, &factors));
             if paths.is_none() {
-                st.market_before = MarketSums::merged(chunks, self.dynamics.aligns_per_earner()).per_capita();
+                st.market_before = self.market_levels(chunks);
             }
         });
         st.out.paths.alignment.push(factors);

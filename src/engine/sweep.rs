@@ -354,16 +354,11 @@ impl PointSummary {
             let years = f64::from(last.saturating_sub(base).max(1));
             (get(last, group, "mean_disposable") / get(base, group, "mean_disposable")).powf(1.0 / years) - 1.0
         };
-        let programme_cost = r.years.iter().find(|y| y.indicators.year == last).map_or(0.0, |y| {
-            // `+ 0.0`: an empty sum is −0 (no levers), shown as 0.
-            y.ledger
-                .records
-                .iter()
-                .filter(|l| outcome.lever_names.contains(&l.lever))
-                .map(|l| l.fiscal_cost)
-                .sum::<f64>()
-                + 0.0
-        });
+        let programme_cost = r
+            .years
+            .iter()
+            .find(|y| y.indicators.year == last)
+            .map_or(0.0, |y| y.ledger.fiscal_cost_of(&outcome.lever_names));
         PointSummary {
             year: last,
             urban_mean: get(last, "urban", "mean_disposable"),

@@ -18,7 +18,7 @@ use crate::policy::registry::{self, Kind};
 use crate::policy::retiree::RetireePensionAdjustment;
 use crate::policy::{Dated, YearMonth};
 use crate::report::chart::thousands;
-use crate::scenario::ASSUMPTION_TABLE;
+use crate::scenario::assumption_series;
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,12 +259,8 @@ fn late_steps(values: Vec<Vec<YearMonth>>, last_year: u16, field: &str, out: &mu
 /// the last projected year.
 fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
     let defaults = Dynamics::from_profile(&s.profile);
-    for a in &ASSUMPTION_TABLE {
-        let (mut from_profile, mut in_scenario) = (defaults.clone(), s.dynamics.clone());
-        let (from_profile, in_scenario) = ((a.field)(&mut from_profile), (a.field)(&mut in_scenario));
-        if from_profile == in_scenario {
-            continue;
-        }
+    for set in assumption_series(&s.dynamics, &defaults).into_iter().filter(|a| a.set_by_scenario) {
+        let (a, in_scenario) = (set.assumption, set.series);
         if s.last_year < a.acts_from {
             out.push(Warning {
                 kind: WarningKind::InertAssumption,

@@ -207,6 +207,12 @@ impl Ledger {
     pub fn get(&self, lever: &str) -> Option<&LeverRecord> {
         self.records.iter().find(|r| r.lever == lever)
     }
+
+    /// The summed fiscal cost of the named levers, yuan: 0 (not the −0 of an empty
+    /// sum) when none of them is here.
+    pub fn fiscal_cost_of(&self, levers: &[String]) -> f64 {
+        self.records.iter().filter(|r| levers.contains(&r.lever)).map(|r| r.fiscal_cost).sum::<f64>() + 0.0
+    }
 }
 
 #[cfg(test)]

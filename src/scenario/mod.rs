@@ -291,6 +291,31 @@ pub struct YearValue {
     pub value: f64,
 }
 
+/// One assumption of [`ASSUMPTION_TABLE`] as a scenario's dynamics hold it.
+#[derive(Debug, Clone)]
+pub struct AssumptionSeries {
+    /// The assumption.
+    pub assumption: &'static Assumption,
+    /// Its dated values in the scenario's dynamics.
+    pub series: Dated<f64>,
+    /// Whether they differ from the profile's defaults.
+    pub set_by_scenario: bool,
+}
+
+/// Every assumption of [`ASSUMPTION_TABLE`] in `dynamics`, each marked when it differs
+/// from `defaults` (the profile's own dynamics).
+pub fn assumption_series(dynamics: &Dynamics, defaults: &Dynamics) -> Vec<AssumptionSeries> {
+    let (mut d, mut base) = (dynamics.clone(), defaults.clone());
+    ASSUMPTION_TABLE
+        .iter()
+        .map(|a| {
+            let series = (a.field)(&mut d).clone();
+            let set_by_scenario = series != *(a.field)(&mut base);
+            AssumptionSeries { assumption: a, series, set_by_scenario }
+        })
+        .collect()
+}
+
 /// Every assumption of [`ASSUMPTION_TABLE`] in `dynamics` for `years`, each marked
 /// when it differs from `defaults` (the profile's own dynamics).
 pub fn assumption_paths(
@@ -298,12 +323,9 @@ pub fn assumption_paths(
     defaults: &Dynamics,
     years: std::ops::RangeInclusive<u16>,
 ) -> Vec<AssumptionPath> {
-    let (mut d, mut base) = (dynamics.clone(), defaults.clone());
-    ASSUMPTION_TABLE
-        .iter()
-        .map(|a| {
-            let series = (a.field)(&mut d).clone();
-            let set_by_scenario = series != *(a.field)(&mut base);
+    assumption_series(dynamics, defaults)
+        .into_iter()
+        .map(|AssumptionSeries { assumption: a, series, set_by_scenario }| {
             let values = years
                 .clone()
                 .map(|year| YearValue { year, value: *series.at(crate::policy::YearMonth::start_of(year)) })
