@@ -49,7 +49,13 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
         ),
         (
             "rules.special_additional_deductions".into(),
-            "income tax ignores the special additional deductions (children, housing, elderly care): no data on who claims them".into(),
+            "income tax: a household's children's education and infant care deductions are claimed by its highest \
+             wage earner (the model records no parents); every wage earner aged 35-59 claims elderly support at the \
+             cap of a taxpayer with siblings (1,000 yuan a month, 1,500 from 2023: no data on parents' ages or \
+             siblings); housing (mortgage interest or rent) is 0 (no data on who has a mortgage or rents); \
+             continuing education and serious illness are not modelled; a wage is taken as paid evenly over the year \
+             (the 2011 law taxed each month)"
+                .into(),
         ),
         (
             "rules.childcare_subsidy".into(),
@@ -76,13 +82,12 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 /// Dibao here has only the rules every region carries (thresholds by tier, take-up,
 /// the allowance disregard and the employment-cost deduction of the profile); the
 /// plan rules of lever 16 (pension disregard, 单人保, grace, taper, sanction,
-/// indexation, 两线合一) are switched on by scenarios. Income tax checked against
-/// lever_parameters.md "Taxes and contributions" (60,000 basic deduction, seven
-/// brackets with quick deductions); the special additional deductions (children's
-/// education, continuing education, serious illness, mortgage interest or rent,
-/// elderly care, infant care) are omitted because the population records nothing
-/// about who claims them, so tax on middle and high wages is overstated; listed in
-/// [`base_rule_assumptions`].
+/// indexation, 两线合一) are switched on by scenarios. Income tax follows the law in
+/// force each month ([`IncomeTax`]: the 2011 law's 3,500 yuan a month and monthly
+/// brackets to 2018-09, the 2018 law's 60,000 a year and annual brackets from 2018-10,
+/// lever_parameters.md "Taxes and contributions"), with the special additional
+/// deductions for children's education, infant care and elderly support from 2019 and
+/// 2022, raised in 2023; who claims them is assumed ([`base_rule_assumptions`]).
 ///
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.

@@ -3,7 +3,7 @@
 
 use super::members::pay_member_sums;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Lever, Stage, YearContext};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::bounds::MAX_AMOUNT;
 use crate::model::{Employment, IncomePart, Population, Residence};
@@ -97,50 +97,219 @@ impl Lever for SocialContributions {
     }
 }
 
-/// Individual income tax on wages (综合所得), annual brackets since 2019.
+/// Brackets of a wage tax schedule on annual taxable income: `(upper bound, rate, quick
+/// deduction)`, ascending, the last one unbounded.
+pub type Brackets = [(f64, f64, f64); 7];
+
+/// The brackets of the law as amended in 2018 (monthly from 2018-10, annual from 2019):
+/// 3% up to 36,000, 10% to 144,000, 20% to 300,000, 25% to 420,000, 30% to 660,000,
+/// 35% to 960,000, 45% above (lever_parameters: "Taxes and contributions").
+pub const BRACKETS_2018: Brackets = [
+    (36_000.0, 0.03, 0.0),
+    (144_000.0, 0.10, 2_520.0),
+    (300_000.0, 0.20, 16_920.0),
+    (420_000.0, 0.25, 31_920.0),
+    (660_000.0, 0.30, 52_920.0),
+    (960_000.0, 0.35, 85_920.0),
+    (f64::INFINITY, 0.45, 181_920.0),
+];
+
+/// The monthly brackets of the law as amended in 2011 (in force 2011-09 to 2018-09),
+/// times twelve: 3% up to 1,500 a month, 10% to 4,500 (quick deduction 105), 20% to 9,000
+/// (555), 25% to 35,000 (1,005), 30% to 55,000 (2,755), 35% to 80,000 (5,505), 45% above
+/// (13,505) (Individual Income Tax Law as amended 2011-06-30; data/published/
+/// lever_parameters.csv). A wage paid evenly over the year pays twelve times the monthly tax.
+pub const BRACKETS_2011: Brackets = [
+    (18_000.0, 0.03, 0.0),
+    (54_000.0, 0.10, 1_260.0),
+    (108_000.0, 0.20, 6_660.0),
+    (420_000.0, 0.25, 12_060.0),
+    (660_000.0, 0.30, 33_060.0),
+    (960_000.0, 0.35, 66_060.0),
+    (f64::INFINITY, 0.45, 162_060.0),
+];
+
+/// Tax on `taxable` income under `brackets` (0 for none).
+#[inline]
+fn bracket_tax(brackets: &Brackets, taxable: f64) -> f64 {
+    if taxable <= 0.0 {
+        return 0.0;
+    }
+    let &(_, rate, quick) = brackets.iter().find(|(upper, _, _)| taxable <= *upper).unwrap_or(&brackets[6]);
+    (taxable * rate - quick).max(0.0)
+}
+
+/// The amendment of the Individual Income Tax Law whose wage brackets apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WageTaxLaw {
+    /// As amended 2011-06-30, in force 2011-09 to 2018-09: [`BRACKETS_2011`].
+    Amended2011,
+    /// As amended 2018-08-31, from 2018-10: [`BRACKETS_2018`].
+    Amended2018,
+}
+
+impl WageTaxLaw {
+    /// The law's brackets on annual taxable income.
+    pub fn brackets(self) -> &'static Brackets {
+        match self {
+            WageTaxLaw::Amended2011 => &BRACKETS_2011,
+            WageTaxLaw::Amended2018 => &BRACKETS_2018,
+        }
+    }
+}
+
+/// Individual income tax on wages (工资薪金所得 until 2018, 综合所得 since 2019), by the law
+/// in force in each month.
 ///
-/// Taxable income is wage minus the employee's social insurance contributions minus
-/// the basic deduction. The special additional deductions (专项附加扣除) are omitted
-/// (no data on who claims them; see [`super::base::base_rule_assumptions`]).
+/// Taxable income is the wage minus the employee's social insurance contributions, the
+/// basic deduction and the special additional deductions (专项附加扣除, since 2019) the
+/// person claims. A year under two laws (2018: the 2011 law to September, the 2018 law's
+/// 5,000 a month and brackets from October) pays each law's annual tax for its share of
+/// the months.
+///
+/// **Who claims.** A household's deductions for its children (education from age 3 while
+/// a child under 16 or a student; infant care under 3) and for housing are claimed by its
+/// member with the highest wage (the law lets one parent claim all; the model does not
+/// record parents, so the highest earner stands for the parent who would). The elderly
+/// support deduction is claimed by every wage earner aged
+/// [`IncomeTax::ELDERLY_SUPPORT_AGES`] at the share of a taxpayer with siblings (an
+/// assumption: the model records no parents' ages nor siblings). Continuing education and
+/// serious illness are not modelled; housing is 0 by default (no data on who has a mortgage
+/// or rents), for a scenario to set. Listed in [`super::base::base_rule_assumptions`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomeTax {
-    /// Basic deduction, yuan per year (60,000 since 2019).
-    pub basic_deduction: f64,
-    /// Brackets: (upper bound of taxable income, rate, quick deduction), ascending.
-    pub brackets: Vec<(f64, f64, f64)>,
+    /// Basic deduction, yuan per person per year: 42,000 (3,500 a month) to 2018-09,
+    /// 60,000 (5,000 a month) from 2018-10.
+    pub basic_deduction: Dated<f64>,
+    /// Which law's brackets: the 2011 law's to 2018-09, the 2018 law's from 2018-10.
+    pub law: Dated<WageTaxLaw>,
+    /// Children's education deduction, yuan per child per month: 1,000 from 2019, 2,000
+    /// from 2023.
+    pub child_education_per_month: Dated<f64>,
+    /// Infant care deduction, yuan per child under 3 per month: 1,000 from 2022, 2,000
+    /// from 2023.
+    pub infant_care_per_month: Dated<f64>,
+    /// Elderly support deduction a taxpayer with siblings may claim, yuan per month:
+    /// 1,000 from 2019, 1,500 from 2023.
+    pub elderly_support_per_month: Dated<f64>,
+    /// Mortgage interest or rent deduction per household, yuan per month (0: not modelled
+    /// by default).
+    pub housing_per_month: Dated<f64>,
+}
+
+/// The rules of one stretch of months under the same law and deductions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TaxMonths {
+    /// Share of the year (months / 12).
+    share: f64,
+    basic: f64,
+    law: WageTaxLaw,
+    child_education: f64,
+    infant_care: f64,
+    elderly_support: f64,
+    housing: f64,
+}
+
+impl TaxMonths {
+    /// Whether any special additional deduction is in force.
+    fn has_special(&self) -> bool {
+        self.child_education > 0.0 || self.infant_care > 0.0 || self.elderly_support > 0.0 || self.housing > 0.0
+    }
+}
+
+/// What a person claims beyond the basic deduction: children in education and infants
+/// (and the household's housing) when the household's claimant, elderly support by age.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Claims {
+    /// Children whose education deduction the person claims.
+    pub pupils: u32,
+    /// Children under 3 whose care deduction the person claims.
+    pub infants: u32,
+    /// Whether the person claims the household's housing deduction.
+    pub housing: bool,
+    /// Whether the person claims the elderly support deduction.
+    pub elderly_support: bool,
 }
 
 impl Default for IncomeTax {
-    /// The schedule in force since 2019 (lever_parameters: "Taxes and contributions";
-    /// Individual Income Tax Law as amended 2018).
+    /// The national law by date (lever_parameters: "Taxes and contributions"; the laws
+    /// and State Council decisions in data/published/lever_parameters.csv).
     fn default() -> Self {
+        let m = |year, month| YearMonth { year, month };
+        let steps = |v: Vec<(YearMonth, f64)>| Dated::new(v).unwrap_or_else(|| Dated::constant(0.0));
         IncomeTax {
-            basic_deduction: 60_000.0,
-            brackets: vec![
-                (36_000.0, 0.03, 0.0),
-                (144_000.0, 0.10, 2_520.0),
-                (300_000.0, 0.20, 16_920.0),
-                (420_000.0, 0.25, 31_920.0),
-                (660_000.0, 0.30, 52_920.0),
-                (960_000.0, 0.35, 85_920.0),
-                (f64::INFINITY, 0.45, 181_920.0),
-            ],
+            basic_deduction: steps(vec![(m(2011, 9), 42_000.0), (m(2018, 10), 60_000.0)]),
+            law: Dated::new(vec![(m(2011, 9), WageTaxLaw::Amended2011), (m(2018, 10), WageTaxLaw::Amended2018)])
+                .unwrap_or_else(|| Dated::constant(WageTaxLaw::Amended2018)),
+            child_education_per_month: steps(vec![(m(2011, 9), 0.0), (m(2019, 1), 1_000.0), (m(2023, 1), 2_000.0)]),
+            infant_care_per_month: steps(vec![(m(2011, 9), 0.0), (m(2022, 1), 1_000.0), (m(2023, 1), 2_000.0)]),
+            elderly_support_per_month: steps(vec![(m(2011, 9), 0.0), (m(2019, 1), 1_000.0), (m(2023, 1), 1_500.0)]),
+            housing_per_month: Dated::constant(0.0),
         }
     }
 }
 
 impl IncomeTax {
-    /// Tax on a year's wage after contributions.
-    #[inline]
-    pub fn on(&self, wage: f64, contributions: f64) -> f64 {
-        let taxable = wage - contributions - self.basic_deduction;
-        if taxable <= 0.0 {
-            return 0.0;
+    /// Ages at which a wage earner claims the elderly support deduction: a parent is
+    /// likely 60 or older and alive (assumption; the model records no parents).
+    pub const ELDERLY_SUPPORT_AGES: std::ops::RangeInclusive<u8> = 35..=59;
+
+    /// The stretches of `year` under the same rules, in order (one for most years).
+    fn months(&self, year: u16) -> Vec<TaxMonths> {
+        let basic = self.basic_deduction.months(year);
+        let law = self.law.months(year);
+        let child = self.child_education_per_month.months(year);
+        let infant = self.infant_care_per_month.months(year);
+        let elderly = self.elderly_support_per_month.months(year);
+        let housing = self.housing_per_month.months(year);
+        let mut out: Vec<TaxMonths> = Vec::with_capacity(1);
+        for k in 0..12 {
+            let rules = TaxMonths {
+                share: 1.0 / 12.0,
+                basic: basic[k],
+                law: law[k],
+                child_education: 12.0 * child[k],
+                infant_care: 12.0 * infant[k],
+                elderly_support: 12.0 * elderly[k],
+                housing: 12.0 * housing[k],
+            };
+            match out.last_mut() {
+                Some(last) if TaxMonths { share: last.share, ..rules } == *last => last.share += 1.0 / 12.0,
+                _ => out.push(rules),
+            }
         }
-        let &(_, rate, quick) =
-            self.brackets.iter().find(|(upper, _, _)| taxable <= *upper).unwrap_or(&(f64::INFINITY, 0.45, 181_920.0));
-        (taxable * rate - quick).max(0.0)
+        out
     }
+
+    /// Tax on one person's wage in `year`, after contributions and the deductions of
+    /// `claims`.
+    pub fn on(&self, year: u16, wage: f64, contributions: f64, claims: Claims) -> f64 {
+        self.months(year).iter().map(|m| m.share * tax_in(m, wage, contributions, claims)).sum()
+    }
+}
+
+/// The annual tax under one stretch's rules.
+#[inline]
+fn tax_in(m: &TaxMonths, wage: f64, contributions: f64, claims: Claims) -> f64 {
+    let mut taxable = wage - contributions - m.basic;
+    if taxable <= 0.0 {
+        return 0.0;
+    }
+    taxable -= claims.pupils as f64 * m.child_education + claims.infants as f64 * m.infant_care;
+    if claims.housing {
+        taxable -= m.housing;
+    }
+    if claims.elderly_support {
+        taxable -= m.elderly_support;
+    }
+    bracket_tax(m.law.brackets(), taxable)
+}
+
+/// Whether a person is a child whose education deduction a parent claims: from age 3
+/// while under 16 or a student (学前教育 to full-time higher education).
+#[inline]
+fn is_pupil(age: u8, employment: Employment) -> bool {
+    age >= 3 && (age < 16 || employment == Employment::Student)
 }
 
 impl Lever for IncomeTax {
@@ -150,21 +319,52 @@ impl Lever for IncomeTax {
     fn stage(&self) -> Stage {
         Stage::TaxesContributions
     }
-    fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let months = self.months(ctx.year);
+        let Some(lowest_basic) = months.iter().map(|m| m.basic).reduce(f64::min) else { return };
         let persons = pop.person_count();
-        let (wage, hh) = (&pop.persons.wage[..persons], &pop.households);
-        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
-        let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
-            self.on(wage[i] as f64, book.accounts().contribution(i) as f64)
-        });
-        if paid {
-            return;
+        let p = &pop.persons;
+        let (wage, age, employment) = (&p.wage[..persons], &p.age[..persons], &p.employment[..persons]);
+        let hh = &pop.households;
+        let tax = |wage: f64, contributions: f64, claims: Claims| -> f64 {
+            if wage - contributions <= lowest_basic {
+                return 0.0;
+            }
+            months.iter().map(|m| m.share * tax_in(m, wage, contributions, claims)).sum()
+        };
+        if !months.iter().any(TaxMonths::has_special) {
+            // Only the basic deduction: a person's tax needs nothing of the household.
+            let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
+            let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
+                tax(wage[i] as f64, book.accounts().contribution(i) as f64, Claims::default())
+            });
+            if paid {
+                return;
+            }
         }
         for h in 0..pop.household_count() {
+            let members = pop.members(h);
+            // Nobody earns above the basic deduction (most households): no tax.
+            if !members.clone().any(|i| wage[i] as f64 > lowest_basic) {
+                continue;
+            }
+            let (mut pupils, mut infants, mut claimant, mut top) = (0u32, 0u32, usize::MAX, 0.0f32);
+            for i in members.clone() {
+                pupils += u32::from(is_pupil(age[i], employment[i]));
+                infants += u32::from(age[i] < 3);
+                if wage[i] > top {
+                    (claimant, top) = (i, wage[i]);
+                }
+            }
             let mut total = 0.0;
-            for i in pop.members(h) {
-                let t = self.on(pop.persons.wage[i] as f64, book.accounts().contribution(i) as f64);
-                total += t;
+            for i in members {
+                let claims = Claims {
+                    pupils: if i == claimant { pupils } else { 0 },
+                    infants: if i == claimant { infants } else { 0 },
+                    housing: i == claimant,
+                    elderly_support: IncomeTax::ELDERLY_SUPPORT_AGES.contains(&age[i]),
+                };
+                total += tax(wage[i] as f64, book.accounts().contribution(i) as f64, claims);
             }
             if total > 0.0 {
                 book.pay(h, IncomePart::TransfersPaid, total);
@@ -201,16 +401,55 @@ pub(crate) fn check_money(lever: &str, field: &str, x: f64) -> Result<()> {
 pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "income_tax",
-        summary: "Individual income tax on wages after contributions (annual brackets since 2019)",
+        summary: "Individual income tax on wages after contributions, basic and special additional deductions, by \
+                  the law in force each month",
         part: "transfers paid",
-        source: "Individual Income Tax Law as amended 2018 (lever_parameters: Taxes and contributions)",
-        parameters: &[ParameterSpec {
-            name: "basic_deduction",
-            kind: Kind::Money,
-            unit: "yuan/person/year",
-            default: DefaultValue::Number(60_000.0),
-            description: "Basic deduction: 5,000 yuan a month since 2019",
-        }],
+        source: "Individual Income Tax Law as amended 2011 and 2018; 国发〔2018〕41号, 国发〔2022〕8号 and the State \
+                 Council notice of 2023-08-28 on the special additional deductions (lever_parameters: Taxes and \
+                 contributions)",
+        parameters: &[
+            ParameterSpec {
+                name: "basic_deduction",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/year",
+                default: DefaultValue::Profile("the law by date: 42,000 to 2018-09, 60,000 from 2018-10"),
+                description: "Basic deduction, dated: 3,500 yuan a month under the 2011 law, 5,000 from 2018-10 (the \
+                              brackets follow the law in force: monthly 2011 brackets to 2018-09, the 2018 law's after)",
+            },
+            ParameterSpec {
+                name: "child_education_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/child/month",
+                default: DefaultValue::Profile("the law by date: 1,000 from 2019-01, 2,000 from 2023-01"),
+                description: "Children's education deduction per child aged 3 or more under 16 or a student, claimed \
+                              by the household's highest wage earner (国发〔2018〕41号; 2023 notice)",
+            },
+            ParameterSpec {
+                name: "infant_care_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/child/month",
+                default: DefaultValue::Profile("the law by date: 1,000 from 2022-01, 2,000 from 2023-01"),
+                description: "Infant care deduction per child under 3, claimed by the household's highest wage \
+                              earner (国发〔2022〕8号; 2023 notice)",
+            },
+            ParameterSpec {
+                name: "elderly_support_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/taxpayer/month",
+                default: DefaultValue::Profile("the law by date: 1,000 from 2019-01, 1,500 from 2023-01"),
+                description: "Elderly support deduction, claimed by every wage earner aged 35-59 at the cap of a \
+                              taxpayer with siblings (an only child may claim 2,000, 3,000 from 2023); assumption: \
+                              no data on parents' ages or siblings",
+            },
+            ParameterSpec {
+                name: "housing_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/household/month",
+                default: DefaultValue::Number(0.0),
+                description: "Mortgage interest (1,000 a month) or rent (800-1,500) deduction, claimed by the \
+                              household's highest wage earner; 0 by default: no data on who has a mortgage or rents",
+            },
+        ],
         build: build_income_tax,
         switches: &[],
     },
@@ -255,7 +494,15 @@ pub const SPECS: &[LeverSpec] = &[
 ];
 
 fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    Ok(Box::new(IncomeTax { basic_deduction: p.number("basic_deduction")?, ..IncomeTax::default() }))
+    let law = IncomeTax::default();
+    Ok(Box::new(IncomeTax {
+        basic_deduction: p.dated_or_path("basic_deduction", law.basic_deduction)?,
+        child_education_per_month: p.dated_or_path("child_education_per_month", law.child_education_per_month)?,
+        infant_care_per_month: p.dated_or_path("infant_care_per_month", law.infant_care_per_month)?,
+        elderly_support_per_month: p.dated_or_path("elderly_support_per_month", law.elderly_support_per_month)?,
+        housing_per_month: p.dated("housing_per_month")?,
+        law: law.law,
+    }))
 }
 
 fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
@@ -271,15 +518,42 @@ fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 mod tests {
     use super::*;
 
+    fn near(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
+    }
+
     #[test]
     fn tax_brackets_by_hand() {
         let t = IncomeTax::default();
-        // 100,000 wage, 10,500 contributions: taxable 29,500 at 3% = 885.
-        assert!((t.on(100_000.0, 10_500.0) - 885.0).abs() < 1e-9);
+        let none = Claims::default();
+        // 2019, 100,000 wage, 10,500 contributions: taxable 29,500 at 3% = 885.
+        assert!(near(t.on(2019, 100_000.0, 10_500.0, none), 885.0));
         // 250,000 wage, no contributions: taxable 190,000, 20% - 16,920 = 21,080.
-        assert!((t.on(250_000.0, 0.0) - 21_080.0).abs() < 1e-9);
+        assert!(near(t.on(2019, 250_000.0, 0.0, none), 21_080.0));
         // At the deduction exactly: nothing.
-        assert_eq!(t.on(60_000.0, 0.0), 0.0);
+        assert_eq!(t.on(2019, 60_000.0, 0.0, none), 0.0);
+        // 2017, the 2011 law: 100,000 - 10,500 - 42,000 = 47,500 taxable, 10% - 1,260 =
+        // 3,490 (monthly: 3,958.33 at 10% - 105 = 290.83, times 12).
+        assert!(near(t.on(2017, 100_000.0, 10_500.0, none), 3_490.0));
+        // 2018: nine months of the 2011 law, three of the 2018 law's 60,000 and brackets.
+        assert!(near(t.on(2018, 100_000.0, 10_500.0, none), 0.75 * 3_490.0 + 0.25 * 885.0));
+    }
+
+    #[test]
+    fn special_deductions_by_year() {
+        let t = IncomeTax::default();
+        let parent = Claims { pupils: 1, infants: 1, housing: true, elderly_support: true };
+        // 200,000 wage, 20,000 contributions, 2021: 120,000 - 12,000 (one pupil) - 12,000
+        // (elderly) = 96,000 at 10% - 2,520 = 7,080; no infant care before 2022, no housing.
+        assert!(near(t.on(2021, 200_000.0, 20_000.0, parent), 7_080.0));
+        // 2022: infant care 12,000 more: 84,000 -> 5,880.
+        assert!(near(t.on(2022, 200_000.0, 20_000.0, parent), 5_880.0));
+        // 2023: 24,000 + 24,000 + 18,000: 54,000 -> 2,880.
+        assert!(near(t.on(2023, 200_000.0, 20_000.0, parent), 2_880.0));
+        // Deductions cannot make tax negative.
+        assert_eq!(t.on(2023, 70_000.0, 0.0, parent), 0.0);
+        // Before 2019 no special deduction counts.
+        assert_eq!(t.on(2017, 200_000.0, 20_000.0, parent), t.on(2017, 200_000.0, 20_000.0, Claims::default()));
     }
 
     #[test]
