@@ -327,10 +327,12 @@ fn alignment_per_earner_lets_longer_working_lives_raise_income() {
         let mut s = scenario("wuzhong-2022", 6_000, &[]);
         s.last_year = 2027;
         s.shapley = false;
-        *incomesim::scenario::assumption_mut(&mut s.dynamics, "alignment_per_earner").expect("known") =
-            incomesim::policy::Dated::constant(per_earner);
-        *incomesim::scenario::assumption_mut(&mut s.dynamics, "retirement_delay").expect("known") =
-            incomesim::policy::Dated::constant(delay);
+        let set = |s: &mut incomesim::engine::Scenario, name: &str, x: f64| {
+            let a = incomesim::scenario::assumption(name).expect("known");
+            a.set(&mut s.dynamics, &incomesim::policy::Dated::constant(x));
+        };
+        set(&mut s, "alignment_per_earner", per_earner);
+        set(&mut s, "retirement_delay", delay);
         let o = Projection::new(&s).run().expect("runs");
         let (w26, w27) = (
             o.baseline.year(2026).expect("2026").group(Group::Urban).mean.wage,

@@ -179,12 +179,12 @@ pub struct Dynamics {
     pub wage_sigma_persistent: f64,
     /// Standard deviation of the transitory log wage shock.
     pub wage_sigma_transitory: f64,
-    /// Nominal growth of net operating income by year.
-    pub operating_growth: Dated<f64>,
+    /// Nominal growth of net operating income by year, `[urban, rural]`.
+    pub operating_growth: [Dated<f64>; 2],
     /// Standard deviation of the yearly log shock to operating income.
     pub operating_sigma: f64,
-    /// Nominal growth of net property income by year.
-    pub property_growth: Dated<f64>,
+    /// Nominal growth of net property income by year, `[urban, rural]`.
+    pub property_growth: [Dated<f64>; 2],
     /// Consumer price inflation by year.
     pub cpi_inflation: Dated<f64>,
     /// Yearly probability that an eligible rural member leaves for six months or more.
@@ -263,9 +263,9 @@ impl Dynamics {
             wage_rho: 0.0,
             wage_sigma_persistent: 0.0,
             wage_sigma_transitory: 0.0,
-            operating_growth: zero.clone(),
+            operating_growth: [zero.clone(), zero.clone()],
             operating_sigma: 0.0,
-            property_growth: zero.clone(),
+            property_growth: [zero.clone(), zero.clone()],
             cpi_inflation: zero.clone(),
             migration_rate: zero.clone(),
             return_rate: zero,
@@ -438,8 +438,10 @@ impl Dynamics {
         let rural_wage = rate_series(&rural_wage_growth.rates);
         let migrant_levels = published::migrant_workers("avg_monthly_income_yuan");
         let migrant_wage = growth_series(&migrant_levels);
-        let operating = growth_series(&published::income("national", "operating"));
-        let property = growth_series(&published::income("national", "property"));
+        let operating_growth = ["urban", "rural"].map(|g| published::part_growth(g, "operating"));
+        let property_growth = ["urban", "rural"].map(|g| published::part_growth(g, "property"));
+        let operating = [0, 1].map(|r| rate_series(&operating_growth[r].rates));
+        let property = [0, 1].map(|r| rate_series(&property_growth[r].rates));
         let span = |g: &[(u16, f64)]| match (g.first(), g.last()) {
             (Some(a), Some(b)) => format!("{}-{}", a.0, b.0),
             _ => "none".to_string(),
@@ -478,14 +480,30 @@ impl Dynamics {
              (s.d. 0.10), mean-one in levels; no published panel estimates for China in data/published, values \
              typical of earnings-dynamics studies; public-welfare post pay is set by its lever and not shocked",
         );
+        let parts_derived = derived(&operating_growth[0]);
         assume(
             "operating and property income",
-            "net operating income grows with national per-capita net operating income and net property income \
-             with national per-capita net property income [national_income.csv: group=national] year on year, \
-             then the mean of the last three rates; operating income gets a mean-one log shock of s.d. 0.15 \
-             (assumed); retiree pensions are not raised here (the retiree adjustment is a lever); other private \
-             transfers (gifts, support from relatives) grow with the wage growth of the household's residence \
-             (assumed: no published series of private transfers)",
+            &format!(
+                "urban and rural net operating and net property income grow with the per-capita part of urban and \
+                 rural residents [national_income.csv: group=urban|rural, column=operating|property] year on year \
+                 {}{}, then the mean of the last three rates (the national part would add the shift of people \
+                 from rural to urban areas: in 2016-2023 national property income grew 1.0-1.3 points a year \
+                 faster than urban property income and up to 4.5 points slower than rural); operating income gets a mean-one log \
+                 shock of s.d. 0.15 (assumed); retiree pensions are not raised here (the retiree adjustment is a \
+                 lever); other private transfers (gifts, support from relatives) grow with the wage growth of the \
+                 household's residence (assumed: no published series of private transfers)",
+                span(&operating_growth[0].rates),
+                if parts_derived.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({parts_derived} derived as for wages: the national growth of the part times the \
+                         group's growth of disposable income over the nation's; in 2016-2023 within 0.5 point of \
+                         the published rate for urban property income, 2.3 for rural, 4.2 and 4.4 for urban and \
+                         rural operating income, about as close as the national rate, 3.8 and 4.4)"
+                    )
+                }
+            ),
         );
         let cpi = published::consumer_price_inflation();
         let last_cpi_year = cpi.last().map_or(base, |v| v.0);
@@ -632,8 +650,9 @@ impl Dynamics {
     /// aligns the baseline to (urban and rural wage growth; operating and property
     /// growth, the same for both).
     pub fn part_growth(&self, year: u16) -> [[f64; 3]; 2] {
-        let (op, pr) = (at(&self.operating_growth, year), at(&self.property_growth, year));
-        [[at(&self.wage_growth[0], year), op, pr], [at(&self.wage_growth[1], year), op, pr]]
+        std::array::from_fn(|r| {
+            [at(&self.wage_growth[r], year), at(&self.operating_growth[r], year), at(&self.property_growth[r], year)]
+        })
     }
 
     /// Consumer price index of `year` relative to the base year (1 in the base year).
@@ -713,12 +732,12 @@ impl Dynamics {
                 self.new_job_wage[1] * self.growth_index(&self.wage_growth[1], year),
             ],
             business_level: [
-                self.new_business_income[0] * self.growth_index(&self.operating_growth, year),
-                self.new_business_income[1] * self.growth_index(&self.operating_growth, year),
+                self.new_business_income[0] * self.growth_index(&self.operating_growth[0], year),
+                self.new_business_income[1] * self.growth_index(&self.operating_growth[1], year),
             ],
             migrant_annual: 12.0 * self.migrant_monthly(year),
-            operating_growth: at(&self.operating_growth, year),
-            property_growth: at(&self.property_growth, year),
+            operating_growth: [at(&self.operating_growth[0], year), at(&self.operating_growth[1], year)],
+            property_growth: [at(&self.property_growth[0], year), at(&self.property_growth[1], year)],
             migration: at(&self.migration_rate, year),
             returns: at(&self.return_rate, year),
             urbanise: if s1 > s0 && s0 < 1.0 { (s1 - s0) / (1.0 - s0) } else { 0.0 },
@@ -821,8 +840,8 @@ struct Year {
     wage_level: [f64; 2],
     business_level: [f64; 2],
     migrant_annual: f64,
-    operating_growth: f64,
-    property_growth: f64,
+    operating_growth: [f64; 2],
+    property_growth: [f64; 2],
     migration: f64,
     returns: f64,
     urbanise: f64,

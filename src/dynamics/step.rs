@@ -214,7 +214,7 @@ impl Dynamics {
             let new_job = ps.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
             if new_job {
                 if ps.property[i] > 0.0 {
-                    ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth)).max(0.0) as f32;
+                    ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth[r])).max(0.0) as f32;
                 }
                 continue;
             }
@@ -237,13 +237,13 @@ impl Dynamics {
             }
             if ps.operating[i] != 0.0 {
                 let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(self.operating_sigma);
-                ps.operating[i] = round(ps.operating[i] as f64 * (1.0 + y.operating_growth) * shock) as f32;
+                ps.operating[i] = round(ps.operating[i] as f64 * (1.0 + y.operating_growth[r]) * shock) as f32;
                 if employment.earns_operating() {
                     ps.months_in_job[i] = 12;
                 }
             }
             if ps.property[i] > 0.0 {
-                ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth)).max(0.0) as f32;
+                ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth[r])).max(0.0) as f32;
             }
         }
         hs.remittances[h] = round(hs.remittances[h] as f64 * (1.0 + y.wage_growth[2])).max(0.0) as f32;

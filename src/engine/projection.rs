@@ -787,10 +787,10 @@ impl Projection<'_> {
         }
         for (k, u) in self.scenario.uncertainty.iter().enumerate() {
             let z = StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal();
-            if let Some(slot) = crate::scenario::assumption_mut(&mut d, &u.assumption)
-                && let Some(range) = crate::scenario::assumption_range(&u.assumption)
-            {
-                *slot = u.shifted(slot, u.sd * z, |x| range.clamp(x));
+            if let Some(a) = crate::scenario::assumption(&u.assumption) {
+                // One draw for every series it sets (the urban and the rural one of
+                // `operating_growth`).
+                a.for_each_field(&mut d, |slot| *slot = u.shifted(slot, u.sd * z, |x| a.range.clamp(x)));
             }
         }
         d

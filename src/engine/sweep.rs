@@ -223,7 +223,7 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
                     a.range.description
                 )));
             }
-            *(a.field)(&mut s.dynamics) = Dated::constant(value);
+            a.set(&mut s.dynamics, &Dated::constant(value));
         }
         SweepField::LeverParameter { lever, parameter } => {
             // A switch takes 0 (off) and 1 (on); a whole number is written as an
@@ -263,22 +263,34 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
     }
     match field {
         SweepField::Assumption(a) => {
-            let slot = (a.field)(&mut s.dynamics);
-            let mut steps = Vec::with_capacity(slot.steps().len());
-            for (month, x) in slot.steps() {
-                let scaled = x * factor;
-                if !a.range.contains(scaled) {
-                    return Err(bad(format!(
-                        "{} × {} = {} is out of range: expected {}",
-                        shown_number(*x),
-                        shown_number(factor),
-                        shown_number(scaled),
-                        a.range.description
-                    )));
+            // Each series it sets (the urban and the rural one of `operating_growth`)
+            // scaled on its own.
+            let mut outcome = Ok(());
+            a.for_each_field(&mut s.dynamics, |slot| {
+                if outcome.is_err() {
+                    return;
                 }
-                steps.push((*month, scaled));
-            }
-            *slot = Dated::new(steps).ok_or_else(|| bad("the assumption has no value to scale".into()))?;
+                let mut steps = Vec::with_capacity(slot.steps().len());
+                for (month, x) in slot.steps() {
+                    let scaled = x * factor;
+                    if !a.range.contains(scaled) {
+                        outcome = Err(bad(format!(
+                            "{} × {} = {} is out of range: expected {}",
+                            shown_number(*x),
+                            shown_number(factor),
+                            shown_number(scaled),
+                            a.range.description
+                        )));
+                        return;
+                    }
+                    steps.push((*month, scaled));
+                }
+                match Dated::new(steps) {
+                    Some(scaled) => *slot = scaled,
+                    None => outcome = Err(bad("the assumption has no value to scale".into())),
+                }
+            });
+            outcome?;
         }
         SweepField::LeverParameter { lever, parameter } => {
             let reform = s.reform.iter_mut().find(|r| &r.name == lever);

@@ -179,16 +179,20 @@ impl AssumptionRange {
     }
 }
 
+/// The dated parameter of the dynamics an assumption sets.
+pub type AssumptionField = fn(&mut Dynamics) -> &mut Dated<f64>;
+
 /// A baseline assumption a scenario can set: its name, its accepted range and the
-/// dated parameter of the dynamics it sets.
+/// dated parameters of the dynamics it sets.
 #[derive(Debug, Clone, Copy)]
 pub struct Assumption {
     /// Name in `[assumptions]` and `[uncertainty]`.
     pub name: &'static str,
     /// Accepted values.
     pub range: AssumptionRange,
-    /// The dynamics field it sets.
-    pub field: fn(&mut Dynamics) -> &mut Dated<f64>,
+    /// The dynamics fields it sets: one, or the urban and rural series of a part at once
+    /// (`operating_growth`, `property_growth`: [`Assumption::sets_both`]).
+    pub fields: &'static [AssumptionField],
     /// The first year in which the assumption can change a result (0: any year); a
     /// projection ending before it warns that the value set has no effect.
     pub acts_from: u16,
@@ -209,16 +213,40 @@ const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description
 /// [`crate::model::bounds::MAX_RATE`] and −0.9; shares (and the share of the 2024
 /// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 13] = [
-    Assumption { name: "wage_growth_urban", range: GROWTH, field: |d| &mut d.wage_growth[0], acts_from: 0 },
-    Assumption { name: "wage_growth_rural", range: GROWTH, field: |d| &mut d.wage_growth[1], acts_from: 0 },
-    Assumption { name: "wage_growth_migrant", range: GROWTH, field: |d| &mut d.wage_growth[2], acts_from: 0 },
-    Assumption { name: "operating_growth", range: GROWTH, field: |d| &mut d.operating_growth, acts_from: 0 },
-    Assumption { name: "property_growth", range: GROWTH, field: |d| &mut d.property_growth, acts_from: 0 },
-    Assumption { name: "cpi_inflation", range: GROWTH, field: |d| &mut d.cpi_inflation, acts_from: 0 },
-    Assumption { name: "migration_rate", range: SHARE, field: |d| &mut d.migration_rate, acts_from: 0 },
-    Assumption { name: "return_rate", range: SHARE, field: |d| &mut d.return_rate, acts_from: 0 },
-    Assumption { name: "urban_share", range: SHARE, field: |d| &mut d.urban_share, acts_from: 0 },
+pub const ASSUMPTION_TABLE: [Assumption; 17] = [
+    Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
+    Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
+    Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
+    Assumption {
+        name: "operating_growth",
+        range: GROWTH,
+        fields: &[|d| &mut d.operating_growth[0], |d| &mut d.operating_growth[1]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "operating_growth_urban",
+        range: GROWTH,
+        fields: &[|d| &mut d.operating_growth[0]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "operating_growth_rural",
+        range: GROWTH,
+        fields: &[|d| &mut d.operating_growth[1]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "property_growth",
+        range: GROWTH,
+        fields: &[|d| &mut d.property_growth[0], |d| &mut d.property_growth[1]],
+        acts_from: 0,
+    },
+    Assumption { name: "property_growth_urban", range: GROWTH, fields: &[|d| &mut d.property_growth[0]], acts_from: 0 },
+    Assumption { name: "property_growth_rural", range: GROWTH, fields: &[|d| &mut d.property_growth[1]], acts_from: 0 },
+    Assumption { name: "cpi_inflation", range: GROWTH, fields: &[|d| &mut d.cpi_inflation], acts_from: 0 },
+    Assumption { name: "migration_rate", range: SHARE, fields: &[|d| &mut d.migration_rate], acts_from: 0 },
+    Assumption { name: "return_rate", range: SHARE, fields: &[|d| &mut d.return_rate], acts_from: 0 },
+    Assumption { name: "urban_share", range: SHARE, fields: &[|d| &mut d.urban_share], acts_from: 0 },
     Assumption {
         name: "mortality_scale",
         range: AssumptionRange {
@@ -226,18 +254,18 @@ pub const ASSUMPTION_TABLE: [Assumption; 13] = [
             max: 10.0,
             description: "a multiple of the 2020 death hazards, from 0 to 10",
         },
-        field: |d| &mut d.mortality_scale,
+        fields: &[|d| &mut d.mortality_scale],
         acts_from: 0,
     },
     Assumption {
         name: "crude_birth_rate",
         range: AssumptionRange { min: 0.0, max: 0.1, description: "births per person per year, from 0 to 0.1" },
-        field: |d| &mut d.crude_birth_rate,
+        fields: &[|d| &mut d.crude_birth_rate],
         acts_from: 0,
     },
     // The first cohorts whose ages rise reach their old ages in 2025.
-    Assumption { name: "retirement_delay", range: SHARE, field: |d| &mut d.retirement_delay, acts_from: 2025 },
-    Assumption { name: "alignment_per_earner", range: SHARE, field: |d| &mut d.alignment_per_earner, acts_from: 0 },
+    Assumption { name: "retirement_delay", range: SHARE, fields: &[|d| &mut d.retirement_delay], acts_from: 2025 },
+    Assumption { name: "alignment_per_earner", range: SHARE, fields: &[|d| &mut d.alignment_per_earner], acts_from: 0 },
 ];
 
 /// The names of [`ASSUMPTION_TABLE`], in its order.
@@ -261,9 +289,30 @@ pub fn assumption_range(name: &str) -> Option<AssumptionRange> {
     assumption(name).map(|a| a.range)
 }
 
-/// The dated parameter of the dynamics an assumption name sets.
-pub fn assumption_mut<'a>(d: &'a mut Dynamics, name: &str) -> Option<&'a mut Dated<f64>> {
-    assumption(name).map(|a| (a.field)(d))
+impl Assumption {
+    /// Whether it sets the urban and rural series of a part at once (each also has a
+    /// name of its own, `…_urban` and `…_rural`).
+    pub fn sets_both(&self) -> bool {
+        self.fields.len() > 1
+    }
+
+    /// Calls `f` with each dynamics field it sets, in order.
+    pub fn for_each_field(&self, d: &mut Dynamics, mut f: impl FnMut(&mut Dated<f64>)) {
+        for field in self.fields {
+            f(field(d));
+        }
+    }
+
+    /// Sets every field it sets to `value`.
+    pub fn set(&self, d: &mut Dynamics, value: &Dated<f64>) {
+        self.for_each_field(d, |slot| *slot = value.clone());
+    }
+
+    /// The series of its first field in `d` (the urban one when it sets both).
+    pub fn series(&self, d: &Dynamics) -> Dated<f64> {
+        let mut d = d.clone();
+        self.fields.first().map_or_else(|| Dated::constant(0.0), |field| field(&mut d).clone())
+    }
 }
 
 /// One assumption's values by year, as a projection reads them (the value in force in
@@ -308,10 +357,12 @@ pub fn assumption_series(dynamics: &Dynamics, defaults: &Dynamics) -> Vec<Assump
     let (mut d, mut base) = (dynamics.clone(), defaults.clone());
     ASSUMPTION_TABLE
         .iter()
-        .map(|a| {
-            let series = (a.field)(&mut d).clone();
-            let set_by_scenario = series != *(a.field)(&mut base);
-            AssumptionSeries { assumption: a, series, set_by_scenario }
+        .filter(|a| !a.sets_both())
+        .filter_map(|a| {
+            let field = a.fields.first()?;
+            let series = field(&mut d).clone();
+            let set_by_scenario = series != *field(&mut base);
+            Some(AssumptionSeries { assumption: a, series, set_by_scenario })
         })
         .collect()
 }
@@ -375,12 +426,16 @@ mod tests {
             assert_eq!(ASSUMPTIONS[i], a.name);
             assert!(a.range.contains(a.range.min) && a.range.contains(a.range.max) && a.range.min < a.range.max);
             let mut d = start.clone();
-            *assumption_mut(&mut d, a.name).expect("known") = Dated::constant(0.0123);
-            // Exactly this assumption changed: every other one reads as before.
+            assumption(a.name).expect("known").set(&mut d, &Dated::constant(0.0123));
+            // Exactly this assumption's fields changed: every other one reads as before
+            // (`operating_growth` sets the urban and the rural series, which are also
+            // `operating_growth_urban` and `operating_growth_rural`).
             for b in &ASSUMPTION_TABLE {
                 let (mut x, mut y) = (start.clone(), d.clone());
-                let changed = (b.field)(&mut x) != (b.field)(&mut y);
-                assert_eq!(changed, a.name == b.name, "{} set, {} read", a.name, b.name);
+                let changed = b.fields.iter().any(|f| f(&mut x) != f(&mut y));
+                let stem = |name: &'static str| name.trim_end_matches("_urban").trim_end_matches("_rural");
+                let shares = (a.sets_both() || b.sets_both()) && stem(a.name) == stem(b.name);
+                assert_eq!(changed, a.name == b.name || shares, "{} set, {} read", a.name, b.name);
             }
         }
         assert!(assumption("wage_growth").is_none());

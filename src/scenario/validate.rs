@@ -6,7 +6,7 @@ use super::check::{Check, join};
 use super::problem::{Problem, ProblemKind};
 use super::targets::Years;
 use super::tree::{Node, Value};
-use super::{ASSUMPTIONS, MicrodataFiles, assumption_mut, assumption_range};
+use super::{ASSUMPTIONS, MicrodataFiles, assumption, assumption_range};
 use crate::dynamics::Dynamics;
 use crate::engine::projection::{Scenario, Uncertain};
 use crate::error::Error;
@@ -334,17 +334,21 @@ fn assumptions(node: &Node, mut dynamics: Option<&mut Dynamics>, check: &mut Che
         check.push(&node.pos, "assumptions", ProblemKind::WrongType, message);
         return;
     };
-    for e in entries {
+    // An assumption that sets the urban and the rural series at once (`operating_growth`)
+    // comes first, so that `operating_growth_urban` or `_rural` given beside it wins for
+    // its own residence, whatever the order in the file.
+    let mut ordered: Vec<_> = entries.iter().collect();
+    ordered.sort_by_key(|e| !assumption(&e.key).is_some_and(|a| a.sets_both()));
+    for e in ordered {
         let field = join("assumptions", &e.key);
         if unknown_assumption(check, e, &field) {
             continue;
         }
-        let Some(range) = assumption_range(&e.key) else { continue };
+        let Some(a) = assumption(&e.key) else { continue };
+        let range = a.range;
         let value = check.dated(&e.node, &field, |x| range.contains(x), range.description);
-        if let (Some(value), Some(d)) = (value, dynamics.as_deref_mut())
-            && let Some(slot) = assumption_mut(d, &e.key)
-        {
-            *slot = value;
+        if let (Some(value), Some(d)) = (value, dynamics.as_deref_mut()) {
+            a.set(d, &value);
         }
     }
 }
