@@ -272,3 +272,45 @@ fn the_fingerprint_covers_the_base_a_child_names_and_nothing_else() {
     assert_ne!(first.fingerprint(), bigger.fingerprint());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `operating_growth` sets the urban and the rural series; `operating_growth_rural` beside
+/// it wins for rural households whichever comes first in the file; the defaults are the
+/// published urban and rural parts, not the national one.
+#[test]
+fn a_part_growth_for_both_residences_and_one_for_each() {
+    let y = incomesim::policy::YearMonth::start_of(2023);
+    let load = |assumptions: &str| {
+        let text = format!(
+            "name = \"t\"\nregion = \"national-2022\"\nhouseholds = 100\nlast_year = 2024\n[assumptions]\n{assumptions}"
+        );
+        Scenario::from_toml_str(&text, "t.toml").expect("loads")
+    };
+    for text in [
+        "operating_growth = 0.05\noperating_growth_rural = 0.08\n",
+        "operating_growth_rural = 0.08\noperating_growth = 0.05\n",
+    ] {
+        let s = load(text);
+        let [urban, rural] = &s.dynamics.operating_growth;
+        assert_eq!((*urban.at(y), *rural.at(y)), (0.05, 0.08), "{text}");
+    }
+    let s = load("property_growth = 0.04\n");
+    assert!(s.dynamics.property_growth.iter().all(|g| *g.at(y) == 0.04));
+    // Defaults: the published parts' growth in 2023 (data/published/national_income.csv:
+    // urban property income 5,238 to 5,392, rural 509 to 540; the national part grew
+    // 3,227 to 3,362).
+    let d = load("");
+    for (r, want) in [(0, 5_392.0 / 5_238.0 - 1.0), (1, 540.0 / 509.0 - 1.0)] {
+        assert!(
+            (d.dynamics.property_growth[r].at(y) - want).abs() < 1e-12,
+            "{r}: {}",
+            d.dynamics.property_growth[r].at(y)
+        );
+    }
+    // A residence's own assumption is out of range like any other.
+    let bad = Scenario::from_toml_str(
+        "name = \"t\"\nregion = \"national-2022\"\n[assumptions]\nproperty_growth_urban = 3\n",
+        "t.toml",
+    )
+    .expect_err("out of range");
+    assert!(bad.to_string().contains("assumptions.property_growth_urban"), "{bad}");
+}

@@ -499,7 +499,7 @@ impl Dynamics {
                     format!(
                         " ({parts_derived} derived as for wages: the national growth of the part times the \
                          group's growth of disposable income over the nation's; in 2016-2023 within 0.5 point of \
-                         the published rate for urban property income, 2.3 for rural, 4.2 and 4.4 for urban and \
+                         the published rate for urban property income, 2.4 for rural, 4.2 and 4.4 for urban and \
                          rural operating income, about as close as the national rate, 3.8 and 4.4)"
                     )
                 }

@@ -139,11 +139,19 @@ mod tests {
     #[test]
     fn derived_part_growth_is_close_to_the_published_one() {
         let find = |g: &[(u16, f64)], y: u16| g.iter().find(|v| v.0 == y).map(|v| v.1);
-        let national = growth(&income("national", "wage"));
         let national_total = growth(&income("national", "disposable"));
-        for (group, bound, mean_bound) in [("urban", 0.007, 0.004), ("rural", 0.032, 0.010)] {
+        // The bounds the wage, operating and property assumptions state.
+        for (part, group, bound, mean_bound) in [
+            ("wage", "urban", 0.007, 0.004),
+            ("wage", "rural", 0.032, 0.010),
+            ("property", "urban", 0.005, 0.003),
+            ("property", "rural", 0.024, 0.010),
+            ("operating", "urban", 0.042, 0.021),
+            ("operating", "rural", 0.044, 0.015),
+        ] {
+            let national = growth(&income("national", part));
             let (mut worst, mut sum, mut years): (f64, f64, u32) = (0.0, 0.0, 0);
-            let own = growth(&income(group, "wage"));
+            let own = growth(&income(group, part));
             let total = growth(&income(group, "disposable"));
             for &(year, published) in &own {
                 let (Some(n), Some(t), Some(nt)) =
@@ -156,9 +164,10 @@ mod tests {
                 sum += (derived - published).abs();
                 years += 1;
             }
-            assert!(years >= 8, "{group}: 2016-2023, {years} years");
-            assert!(worst < bound, "{group}: worst error {worst}");
-            assert!(sum / f64::from(years) < mean_bound, "{group}: mean error {}", sum / f64::from(years));
+            assert!(years >= 8, "{group} {part}: 2016-2023, {years} years");
+            assert!(worst < bound, "{group} {part}: worst error {worst}");
+            let mean = sum / f64::from(years);
+            assert!(mean < mean_bound, "{group} {part}: mean error {mean}");
         }
         // The years without urban and rural parts are derived, the others read.
         let urban = part_growth("urban", "wage");
