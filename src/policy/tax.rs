@@ -1,7 +1,9 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
-use super::members::pay_member_sums;
+use std::cell::RefCell;
+
+use super::members::{pay_member_sums, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -305,6 +307,76 @@ fn tax_in(m: &TaxMonths, wage: f64, contributions: f64, claims: Claims) -> f64 {
     bracket_tax(m.law.brackets(), taxable)
 }
 
+thread_local! {
+    /// Each household's [`Claimant`], reused by [`IncomeTax`]'s `apply`.
+    static CLAIMANTS: RefCell<Vec<Claimant>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A household's claimant of the deductions for its children and housing (its member
+/// with the highest wage, the first of equals) and its children.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Claimant {
+    /// The claimant's person index (`u32::MAX`: nobody has a wage).
+    person: u32,
+    /// The claimant's wage.
+    top: f32,
+    /// Children whose education deduction is claimed.
+    pupils: u32,
+    /// Children under 3.
+    infants: u32,
+}
+
+impl Claimant {
+    const NONE: Claimant = Claimant { person: u32::MAX, top: 0.0, pupils: 0, infants: 0 };
+
+    /// Adds member `i`, in member order.
+    #[inline]
+    fn add(&mut self, i: usize, wage: f32, age: u8, employment: Employment) {
+        self.pupils += u32::from(is_pupil(age, employment));
+        self.infants += u32::from(age < 3);
+        if wage > self.top {
+            (self.person, self.top) = (i as u32, wage);
+        }
+    }
+
+    /// What member `i`, aged `age`, claims.
+    #[inline]
+    fn claims_of(&self, i: usize, age: u8) -> Claims {
+        let claimant = self.person as usize == i;
+        Claims {
+            pupils: if claimant { self.pupils } else { 0 },
+            infants: if claimant { self.infants } else { 0 },
+            housing: claimant,
+            elderly_support: IncomeTax::ELDERLY_SUPPORT_AGES.contains(&age),
+        }
+    }
+}
+
+/// Fills [`CLAIMANTS`] with every household's claimant, person by person over the
+/// household index; false, filling nothing, when the persons are not stored household
+/// after household (the caller then loops over members).
+fn fill_claimants(
+    (first, size, persons): (&[u32], &[u8], usize),
+    wage: &[f32],
+    age: &[u8],
+    employment: &[Employment],
+) -> bool {
+    let n = first.len().min(size.len());
+    with_household_index(&first[..n], &size[..n], persons, |index| {
+        CLAIMANTS.with(|claimants| {
+            let mut claimants = claimants.borrow_mut();
+            claimants.clear();
+            claimants.resize(n, Claimant::NONE);
+            for (i, &h) in index.iter().enumerate() {
+                if let Some(c) = claimants.get_mut(h as usize) {
+                    c.add(i, wage[i], age[i], employment[i]);
+                }
+            }
+        })
+    })
+    .is_some()
+}
+
 /// Whether a person is a child whose education deduction a parent claims: from age 3
 /// while under 16 or a student (学前教育 to full-time higher education).
 #[inline]
@@ -332,11 +404,24 @@ impl Lever for IncomeTax {
             }
             months.iter().map(|m| m.share * tax_in(m, wage, contributions, claims)).sum()
         };
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
         if !months.iter().any(TaxMonths::has_special) {
             // Only the basic deduction: a person's tax needs nothing of the household.
-            let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
             let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
                 tax(wage[i] as f64, book.accounts().contribution(i) as f64, Claims::default())
+            });
+            if paid {
+                return;
+            }
+        } else if fill_claimants(members, wage, age, employment) {
+            // Each household's claimant and children, found person by person (no loop
+            // per household); then each person's tax with what they claim.
+            let paid = CLAIMANTS.with(|claimants| {
+                let claimants = claimants.borrow();
+                pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
+                    let claims = claimants.get(h).unwrap_or(&Claimant::NONE).claims_of(i, age[i]);
+                    tax(wage[i] as f64, book.accounts().contribution(i) as f64, claims)
+                })
             });
             if paid {
                 return;
@@ -348,23 +433,13 @@ impl Lever for IncomeTax {
             if !members.clone().any(|i| wage[i] as f64 > lowest_basic) {
                 continue;
             }
-            let (mut pupils, mut infants, mut claimant, mut top) = (0u32, 0u32, usize::MAX, 0.0f32);
+            let mut claimant = Claimant::NONE;
             for i in members.clone() {
-                pupils += u32::from(is_pupil(age[i], employment[i]));
-                infants += u32::from(age[i] < 3);
-                if wage[i] > top {
-                    (claimant, top) = (i, wage[i]);
-                }
+                claimant.add(i, wage[i], age[i], employment[i]);
             }
             let mut total = 0.0;
             for i in members {
-                let claims = Claims {
-                    pupils: if i == claimant { pupils } else { 0 },
-                    infants: if i == claimant { infants } else { 0 },
-                    housing: i == claimant,
-                    elderly_support: IncomeTax::ELDERLY_SUPPORT_AGES.contains(&age[i]),
-                };
-                total += tax(wage[i] as f64, book.accounts().contribution(i) as f64, claims);
+                total += tax(wage[i] as f64, book.accounts().contribution(i) as f64, claimant.claims_of(i, age[i]));
             }
             if total > 0.0 {
                 book.pay(h, IncomePart::TransfersPaid, total);
