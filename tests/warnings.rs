@@ -83,6 +83,25 @@ fn an_assumption_changed_after_the_last_year_is_reported_and_the_profile_default
     assert!(in_range.warnings().is_empty(), "{:?}", in_range.warnings());
 }
 
+/// A late step of `operating_growth` (both residences) is reported under that name; one
+/// residence's own is reported under its own.
+#[test]
+fn a_late_step_of_a_part_for_both_residences_is_named_as_written() {
+    let both =
+        scenario(&format!("{HEAD}[assumptions]\noperating_growth = {{ \"2022-01\" = 0.07, \"2026-01\" = 0.05 }}\n"));
+    assert_eq!(
+        kinds(&both.warnings()),
+        vec![(WarningKind::ChangeAfterLastYear, "assumptions.operating_growth".into())]
+    );
+    let rural = scenario(&format!(
+        "{HEAD}[assumptions]\nproperty_growth_rural = {{ \"2022-01\" = 0.07, \"2026-01\" = 0.05 }}\n"
+    ));
+    assert_eq!(
+        kinds(&rural.warnings()),
+        vec![(WarningKind::ChangeAfterLastYear, "assumptions.property_growth_rural".into())]
+    );
+}
+
 #[test]
 fn the_retirement_delay_set_in_a_projection_ending_before_2025_is_reported() {
     let early = scenario(&format!("{HEAD}[assumptions]\nretirement_delay = 0\n"));

@@ -18,7 +18,7 @@ use crate::policy::registry::{self, Kind};
 use crate::policy::retiree::RetireePensionAdjustment;
 use crate::policy::{Dated, YearMonth};
 use crate::report::chart::thousands;
-use crate::scenario::assumption_series;
+use crate::scenario::{ASSUMPTION_TABLE, AssumptionSeries, assumption_series};
 
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,7 +259,22 @@ fn late_steps(values: Vec<Vec<YearMonth>>, last_year: u16, field: &str, out: &mu
 /// the last projected year.
 fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
     let defaults = Dynamics::from_profile(&s.profile);
-    for set in assumption_series(&s.dynamics, &defaults).into_iter().filter(|a| a.set_by_scenario) {
+    let mut set: Vec<_> = assumption_series(&s.dynamics, &defaults).into_iter().filter(|a| a.set_by_scenario).collect();
+    // The urban and rural series of a part set alike are named as one scenario sets them
+    // both (`operating_growth`).
+    for both in ASSUMPTION_TABLE.iter().filter(|a| a.sets_both()) {
+        let own = |x: &AssumptionSeries| {
+            x.assumption.name.strip_suffix("_urban").or_else(|| x.assumption.name.strip_suffix("_rural"))
+                == Some(both.name)
+        };
+        let series: Vec<&Dated<f64>> = set.iter().filter(|x| own(x)).map(|x| &x.series).collect();
+        if series.len() == both.fields.len() && series.windows(2).all(|w| w[0] == w[1]) {
+            let series = series[0].clone();
+            set.retain(|x| !own(x));
+            set.push(AssumptionSeries { assumption: both, series, set_by_scenario: true });
+        }
+    }
+    for set in set {
         let (a, in_scenario) = (set.assumption, set.series);
         if s.last_year < a.acts_from {
             out.push(Warning {
