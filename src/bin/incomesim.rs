@@ -853,6 +853,7 @@ fn levers(format: Format) -> Result<(), Failure> {
                         DefaultValue::Number(x) => format!("{x}"),
                         DefaultValue::Word(w) => w.to_string(),
                         DefaultValue::Profile(f) => format!("profile: {f}"),
+                        DefaultValue::Law(l) => format!("law: {l}"),
                         DefaultValue::Required => "required".to_string(),
                     };
                     let switch = spec.switches.iter().find(|w| w.parameters.contains(&p.name));

@@ -64,6 +64,8 @@ pub enum DefaultValue {
     Word(&'static str),
     /// Taken from the region profile, at the field named.
     Profile(&'static str),
+    /// A dated schedule of national law or decisions, described (the lever builds it).
+    Law(&'static str),
     /// No default: the scenario must give it.
     Required,
 }
@@ -287,6 +289,11 @@ impl<'a> Params<'a> {
                 p.name,
                 "(missing)",
                 format!("the default comes from the profile field `{field}`: read it with `profile_or`"),
+            )),
+            DefaultValue::Law(schedule) => Err(self.invalid(
+                p.name,
+                "(missing)",
+                format!("the default is a dated schedule ({schedule}): read it with `dated_or_path`"),
             )),
             DefaultValue::Word(w) => Err(self.invalid(p.name, w, "expected a number")),
         }

@@ -133,7 +133,7 @@ pub const SPECS: &[LeverSpec] = &[LeverSpec {
             name: "rise",
             kind: Kind::DatedShare,
             unit: "share of the pension, by effective month",
-            default: DefaultValue::Profile("national adjustments in and after the base year"),
+            default: DefaultValue::Law("national adjustments in and after the base year"),
             description: "Rise by the month it takes effect, e.g. { \"2023-01\" = 0.04 }; a step dated in the year of \
                       the run applies that year (and the last one in every later year with `carry_on`). Default: \
                       the national adjustments 2016 6.5%, 2017 5.5%, 2018–2020 5%, 2021 4.5%, 2022 4%, 2023 3.8%, \

@@ -487,7 +487,7 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "basic_deduction",
                 kind: Kind::DatedMoney,
                 unit: "yuan/person/year",
-                default: DefaultValue::Profile("the law by date: 42,000 to 2018-09, 60,000 from 2018-10"),
+                default: DefaultValue::Law("42,000 to 2018-09, 60,000 from 2018-10"),
                 description: "Basic deduction, dated: 3,500 yuan a month under the 2011 law, 5,000 from 2018-10 (the \
                               brackets follow the law in force: monthly 2011 brackets to 2018-09, the 2018 law's after)",
             },
@@ -495,7 +495,7 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "child_education_per_month",
                 kind: Kind::DatedMoney,
                 unit: "yuan/child/month",
-                default: DefaultValue::Profile("the law by date: 1,000 from 2019-01, 2,000 from 2023-01"),
+                default: DefaultValue::Law("1,000 from 2019-01, 2,000 from 2023-01"),
                 description: "Children's education deduction per child aged 3 or more under 16 or a student, claimed \
                               by the household's highest wage earner (国发〔2018〕41号; 2023 notice)",
             },
@@ -503,7 +503,7 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "infant_care_per_month",
                 kind: Kind::DatedMoney,
                 unit: "yuan/child/month",
-                default: DefaultValue::Profile("the law by date: 1,000 from 2022-01, 2,000 from 2023-01"),
+                default: DefaultValue::Law("1,000 from 2022-01, 2,000 from 2023-01"),
                 description: "Infant care deduction per child under 3, claimed by the household's highest wage \
                               earner (国发〔2022〕8号; 2023 notice)",
             },
@@ -511,7 +511,7 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "elderly_support_per_month",
                 kind: Kind::DatedMoney,
                 unit: "yuan/taxpayer/month",
-                default: DefaultValue::Profile("the law by date: 1,000 from 2019-01, 1,500 from 2023-01"),
+                default: DefaultValue::Law("1,000 from 2019-01, 1,500 from 2023-01"),
                 description: "Elderly support deduction, claimed by every wage earner aged 35-59 at the cap of a \
                               taxpayer with siblings (an only child may claim 2,000, 3,000 from 2023); assumption: \
                               no data on parents' ages or siblings",
