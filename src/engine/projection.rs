@@ -910,3 +910,27 @@ fn microdata_blocks(s: &Scenario) -> Result<Option<Vec<Population>>> {
 fn empty_variant() -> VariantResult {
     VariantResult { years: Vec::new(), outcomes: Vec::new(), paths: BaselinePaths::default() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::YearMonth;
+    use crate::region::Profile;
+
+    /// An uncertainty on a part set for both residences (`property_growth`) shifts the
+    /// urban and the rural series by the same draw, and nothing else.
+    #[test]
+    fn one_draw_shifts_both_series_of_a_part_set_for_both_residences() {
+        let mut s = Scenario::baseline(Profile::builtin("liupanshui-2021").expect("profile"));
+        s.uncertainty = vec![Uncertain::new("property_growth", 0.05)];
+        s.replications = 3;
+        let p = Projection::new(&s);
+        let (d0, d1) = (p.dynamics_for(0, s.seed), p.dynamics_for(1, s.seed));
+        let y = YearMonth::start_of(2023);
+        let shift = |r: usize| d1.property_growth[r].at(y) - d0.property_growth[r].at(y);
+        assert!(shift(0).abs() > 1e-9, "replication 1 is shifted");
+        assert!((shift(0) - shift(1)).abs() < 1e-12, "{} and {}", shift(0), shift(1));
+        assert_eq!(d0.operating_growth, d1.operating_growth);
+        assert_eq!(d0.wage_growth, d1.wage_growth);
+    }
+}
