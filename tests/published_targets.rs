@@ -338,4 +338,12 @@ fn the_central_minimum_of_the_residents_pension_is_the_published_one() {
     );
     // A base year after the last rise keeps its level.
     assert_eq!(ResidentPension::central_path(200.0, 2025).steps().len(), 1);
+    // After the last decided rise (2025), the mean of the last three (5, 20, 20) each January.
+    assert_eq!(ResidentPension::assumed_yearly_rise(), (YearMonth::start_of(2026), 15.0));
+    let projected = ResidentPension::projected_path(108.0, 2021);
+    let at = |year, month| *projected.at(YearMonth { year, month });
+    assert_eq!([at(2025, 12), at(2026, 1), at(2027, 6), at(2030, 1)], [158.0, 173.0, 188.0, 233.0]);
+    // A later base year holds the rises up to it in its level: only the ones after it.
+    let later = ResidentPension::projected_path(300.0, 2030);
+    assert_eq!((*later.at(YearMonth::start_of(2030)), *later.at(YearMonth::start_of(2031))), (300.0, 315.0));
 }

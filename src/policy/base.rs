@@ -65,6 +65,21 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
                 .into(),
         ),
         (
+            "rules.resident_pension".into(),
+            {
+                let (from, rise) = ResidentPension::assumed_yearly_rise();
+                format!(
+                    "the residents' basic pension rises with each published rise of the central minimum \
+                     (data/published/pensions.csv) and, from {}, by {rise} yuan a month each January: the mean of the \
+                     last three rises carried on (the rises after 2025 not yet decided when the data were gathered; \
+                     the minimum rose in six of the eight years 2018-2025); local top-ups stay at their base-year \
+                     amount (the national average paid per recipient rose faster, 117 to 205 yuan a month 2016-2022, \
+                     with top-ups and personal accounts)",
+                    from.year
+                )
+            },
+        ),
+        (
             "rules.retiree_pension_adjustment".into(),
             "retirees' pensions rise by the national adjustments up to 2025 (2% that year, data/published/pensions.csv) \
              and by 2% a year after it: the last published rise carried on (the later ones not yet decided when the \
@@ -101,9 +116,10 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 /// 451 to 752 yuan/month urban 2015–2022, data/published/dibao_national.csv), and
 /// retiree pensions rise by the yearly adjustments (data/published/pensions.csv, the
 /// last one, 2% in 2025, carried on). The residents' basic pension rises with each
-/// published rise of the central minimum after the base year, the local top-up kept
-/// ([`ResidentPension::central_path`]); rises not yet decided, and local rises, are
-/// for a scenario to state. The childcare subsidy (3,600 yuan a year per child under
+/// published rise of the central minimum after the base year, the local top-up kept,
+/// and after the last decided rise by the mean of the last three each January (15 yuan
+/// a month from 2026: [`ResidentPension::projected_path`]); local rises are for a
+/// scenario to state. The childcare subsidy (3,600 yuan a year per child under
 /// three from 2025, [`super::childcare`]) is a base rule in every year it is in force.
 ///
 /// # Errors
@@ -111,7 +127,7 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 pub fn projection_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
     let mut set = rule_set(profile, take_up, assessment_error_sigma, Indexation::Incomes)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
-    set.insert(Box::new(ResidentPension::new(ResidentPension::central_path(
+    set.insert(Box::new(ResidentPension::new(ResidentPension::projected_path(
         profile.rules.basic_pension_per_month.value,
         profile.base_year,
     ))?));

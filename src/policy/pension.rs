@@ -70,6 +70,38 @@ impl ResidentPension {
         Dated::new(steps).unwrap_or_else(|| Dated::constant(base_level))
     }
 
+    /// The last year whose assumed rise [`ResidentPension::projected_path`] writes out (a
+    /// projection runs at most 50 years past its base year, so ends earlier).
+    pub const ASSUMED_RISES_UNTIL: u16 = 2100;
+
+    /// The rise of the central minimum assumed every January after the last decided one,
+    /// yuan a month: the mean of the last three rises (2023 +5, 2024 +20, 2025 +20: 15), as
+    /// the growth series carry on the mean of their last three rates. An assumption: the
+    /// minimum has risen in six of the eight years 2018-2025 ([`CENTRAL_MINIMUM_PER_MONTH`]).
+    pub fn assumed_yearly_rise() -> (YearMonth, f64) {
+        let rises = central_minimum_rises(0..=u16::MAX);
+        let last: Vec<f64> = rises.iter().rev().take(3).map(|r| r.1).collect();
+        let mean = if last.is_empty() { 0.0 } else { last.iter().sum::<f64>() / last.len() as f64 };
+        let after = rises.last().map_or(YearMonth::start_of(2026), |r| YearMonth::start_of(r.0.year + 1));
+        (after, mean)
+    }
+
+    /// [`ResidentPension::central_path`] with, after the last decided rise, the assumed
+    /// yearly rise ([`ResidentPension::assumed_yearly_rise`]) each January after the base
+    /// year, written out to [`ResidentPension::ASSUMED_RISES_UNTIL`]: the baseline's path and
+    /// the lever's default.
+    pub fn projected_path(base_level: f64, base_year: u16) -> Dated<f64> {
+        let central = Self::central_path(base_level, base_year);
+        let (from, rise) = Self::assumed_yearly_rise();
+        let mut steps = central.steps().to_vec();
+        let mut level = steps.last().map_or(base_level, |s| s.1);
+        for year in from.year.max(base_year.saturating_add(1))..=Self::ASSUMED_RISES_UNTIL {
+            level += rise;
+            steps.push((YearMonth::start_of(year), level));
+        }
+        Dated::new(steps).unwrap_or(central)
+    }
+
     /// A pension with the given monthly amounts, from age 60, no increments.
     ///
     /// # Errors
@@ -306,11 +338,15 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "amount_per_month",
                 kind: Kind::DatedMoney,
                 unit: "yuan/person/month",
-                default: DefaultValue::Profile("rules.basic_pension_per_month, raised with the central minimum"),
+                default: DefaultValue::Profile(
+                    "rules.basic_pension_per_month, raised with the central minimum, then 15 a year from 2026",
+                ),
                 description: "Basic pension actually paid (central minimum plus local top-ups), dated. Default: the \
                               profile's base-year level, raised by every rise of the central minimum after the \
                               base year (88 from 2018-01, 93 from 2020-07, 98 from 2022-07, 103 from 2023-01, \
-                              123 from 2024-01, 143 from 2025-01: data/published/pensions.csv), as the baseline",
+                              123 from 2024-01, 143 from 2025-01: data/published/pensions.csv) and after the last \
+                              decided rise by the mean of the last three (15 yuan each January from 2026, an \
+                              assumption: rises not yet decided), as the baseline",
             },
             ParameterSpec {
                 name: "yearly_increment_per_month",
@@ -404,7 +440,7 @@ fn build_contribution_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let c = p.context();
     let base_level = c.profile.rules.basic_pension_per_month.value;
-    let amount = p.dated_or_path("amount_per_month", ResidentPension::central_path(base_level, c.base_year))?;
+    let amount = p.dated_or_path("amount_per_month", ResidentPension::projected_path(base_level, c.base_year))?;
     let from = p.year_month_or("increment_from", YearMonth { year: c.base_year + 1, month: 1 })?;
     let mut pension =
         ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?;
