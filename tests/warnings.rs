@@ -143,6 +143,29 @@ fn a_schedule_that_leaves_out_a_national_decision_is_reported() {
         kind("[levers.resident_pension]\nyearly_increment_per_month = 5\n[levers.retiree_pension_adjustment]\n")
             .is_empty()
     );
+    // Projected to 2027, a schedule without the assumed rises after 2025 (15 a month each January) is told
+    // which it leaves out; one with them, and the default, say nothing.
+    let to_2027 = |text: &str| {
+        let mut s = scenario(&format!("{HEAD}{text}"));
+        s.last_year = 2027;
+        kinds(&s.warnings())
+    };
+    let decided = "[levers.resident_pension]\namount_per_month = { \"2021-01\" = 108, \"2022-07\" = 113, \"2023-01\" = 118, \"2024-01\" = 138, \"2025-01\" = 158";
+    let mut short = scenario(&format!("{HEAD}{decided} }}\n"));
+    short.last_year = 2027;
+    let w = short.warnings();
+    assert_eq!(
+        kinds(&w),
+        vec![(WarningKind::ReplacesNationalDecision, "levers.resident_pension.amount_per_month".into())]
+    );
+    assert!(
+        w[0].message.contains("2026-01 (+15 assumed)") && w[0].message.contains("2027-01 (+15 assumed)"),
+        "{}",
+        w[0]
+    );
+    assert!(!w[0].message.contains("2024-01"), "{}", w[0]);
+    assert!(to_2027(&format!("{decided}, \"2026-01\" = 173, \"2027-01\" = 190 }}\n")).is_empty());
+    assert!(to_2027("[levers.resident_pension]\nyearly_increment_per_month = 5\n").is_empty());
 }
 
 #[test]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::projection::{Scenario, VariantResult};
 use super::targets::Measure;
 use crate::dynamics::Dynamics;
-use crate::policy::pension::central_minimum_rises;
+use crate::policy::pension::{ResidentPension, central_minimum_rises};
 use crate::policy::registry::{self, Kind};
 use crate::policy::retiree::RetireePensionAdjustment;
 use crate::policy::{Dated, YearMonth};
@@ -191,10 +191,17 @@ fn national_decision_warnings(s: &Scenario, name: &str, params: &toml::Table, ou
                 None => value.as_float().or(value.as_integer().map(|i| i as f64)).map(Dated::constant),
             };
             let Some(given) = given else { return };
+            // The decided rises, then the assumed yearly one the baseline carries after them.
+            let (after, assumed) = ResidentPension::assumed_yearly_rise();
+            let first = *projected.start();
+            let assumed_rises =
+                (after.year.max(first)..=s.last_year).map(|y| (YearMonth::start_of(y), assumed, " assumed"));
             let missing = central_minimum_rises(projected)
                 .into_iter()
-                .filter(|(when, rise)| given.at(*when) - given.at(when.previous()) < rise - 1e-9)
-                .map(|(m, d)| format!("{m} (+{d})"))
+                .map(|(m, d)| (m, d, ""))
+                .chain(assumed_rises)
+                .filter(|(when, rise, _)| given.at(*when) - given.at(when.previous()) < rise - 1e-9)
+                .map(|(m, d, how)| format!("{m} (+{d}{how})"))
                 .collect();
             ("amount_per_month", missing)
         }
