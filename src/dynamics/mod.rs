@@ -440,8 +440,8 @@ impl Dynamics {
         let migrant_wage = growth_series(&migrant_levels);
         let operating_growth = ["urban", "rural"].map(|g| published::part_growth(g, "operating"));
         let property_growth = ["urban", "rural"].map(|g| published::part_growth(g, "property"));
-        let operating = [0, 1].map(|r| rate_series(&operating_growth[r].rates));
-        let property = [0, 1].map(|r| rate_series(&property_growth[r].rates));
+        let operating = operating_growth.each_ref().map(|g| rate_series(&g.rates));
+        let property = property_growth.each_ref().map(|g| rate_series(&g.rates));
         let span = |g: &[(u16, f64)]| match (g.first(), g.last()) {
             (Some(a), Some(b)) => format!("{}-{}", a.0, b.0),
             _ => "none".to_string(),
@@ -647,8 +647,7 @@ impl Dynamics {
 
     /// Assumed growth in `year` of per-capita wage, operating and property income by
     /// residence `[urban, rural][wage, operating, property]`: the targets the engine
-    /// aligns the baseline to (urban and rural wage growth; operating and property
-    /// growth, the same for both).
+    /// aligns the baseline to.
     pub fn part_growth(&self, year: u16) -> [[f64; 3]; 2] {
         std::array::from_fn(|r| {
             [at(&self.wage_growth[r], year), at(&self.operating_growth[r], year), at(&self.property_growth[r], year)]

@@ -265,32 +265,24 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
         SweepField::Assumption(a) => {
             // Each series it sets (the urban and the rural one of `operating_growth`)
             // scaled on its own.
-            let mut outcome = Ok(());
-            a.for_each_field(&mut s.dynamics, |slot| {
-                if outcome.is_err() {
-                    return;
-                }
+            for field in a.fields {
+                let slot = field(&mut s.dynamics);
                 let mut steps = Vec::with_capacity(slot.steps().len());
                 for (month, x) in slot.steps() {
                     let scaled = x * factor;
                     if !a.range.contains(scaled) {
-                        outcome = Err(bad(format!(
+                        return Err(bad(format!(
                             "{} × {} = {} is out of range: expected {}",
                             shown_number(*x),
                             shown_number(factor),
                             shown_number(scaled),
                             a.range.description
                         )));
-                        return;
                     }
                     steps.push((*month, scaled));
                 }
-                match Dated::new(steps) {
-                    Some(scaled) => *slot = scaled,
-                    None => outcome = Err(bad("the assumption has no value to scale".into())),
-                }
-            });
-            outcome?;
+                *slot = Dated::new(steps).ok_or_else(|| bad("the assumption has no value to scale".into()))?;
+            }
         }
         SweepField::LeverParameter { lever, parameter } => {
             let reform = s.reform.iter_mut().find(|r| &r.name == lever);

@@ -270,13 +270,14 @@ fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
     // The urban and rural series of a part set alike are named as one scenario sets them
     // both (`operating_growth`).
     for both in ASSUMPTION_TABLE.iter().filter(|a| a.sets_both()) {
-        let own = |x: &AssumptionSeries| {
-            x.assumption.name.strip_suffix("_urban").or_else(|| x.assumption.name.strip_suffix("_rural"))
-                == Some(both.name)
-        };
+        let residences = both.per_residence();
+        let own = |x: &AssumptionSeries| residences.iter().any(|r| r.name == x.assumption.name);
         let series: Vec<&Dated<f64>> = set.iter().filter(|x| own(x)).map(|x| &x.series).collect();
-        if series.len() == both.fields.len() && series.windows(2).all(|w| w[0] == w[1]) {
-            let series = series[0].clone();
+        if let Some(&first) = series.first()
+            && series.len() == residences.len()
+            && series.iter().all(|x| *x == first)
+        {
+            let series = first.clone();
             set.retain(|x| !own(x));
             set.push(AssumptionSeries { assumption: both, series, set_by_scenario: true });
         }

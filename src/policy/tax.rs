@@ -199,11 +199,9 @@ pub struct IncomeTax {
     pub housing_per_month: Dated<f64>,
 }
 
-/// The rules of one stretch of months under the same law and deductions.
+/// The law and deductions in force in a month, annual amounts.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct TaxMonths {
-    /// Share of the year (months / 12).
-    share: f64,
+struct TaxRules {
     basic: f64,
     law: WageTaxLaw,
     child_education: f64,
@@ -212,12 +210,15 @@ struct TaxMonths {
     housing: f64,
 }
 
-impl TaxMonths {
+impl TaxRules {
     /// Whether any special additional deduction is in force.
     fn has_special(&self) -> bool {
         self.child_education > 0.0 || self.infant_care > 0.0 || self.elderly_support > 0.0 || self.housing > 0.0
     }
 }
+
+/// A year as stretches of months under the same rules, in order: `(months, rules)`.
+type TaxYear = Vec<(u8, TaxRules)>;
 
 /// What a person claims beyond the basic deduction: children in education and infants
 /// (and the household's housing) when the household's claimant, elderly support by age.
@@ -257,17 +258,16 @@ impl IncomeTax {
     pub const ELDERLY_SUPPORT_AGES: std::ops::RangeInclusive<u8> = 35..=59;
 
     /// The stretches of `year` under the same rules, in order (one for most years).
-    fn months(&self, year: u16) -> Vec<TaxMonths> {
+    fn year(&self, year: u16) -> TaxYear {
         let basic = self.basic_deduction.months(year);
         let law = self.law.months(year);
         let child = self.child_education_per_month.months(year);
         let infant = self.infant_care_per_month.months(year);
         let elderly = self.elderly_support_per_month.months(year);
         let housing = self.housing_per_month.months(year);
-        let mut out: Vec<TaxMonths> = Vec::with_capacity(1);
+        let mut out: TaxYear = Vec::with_capacity(1);
         for k in 0..12 {
-            let rules = TaxMonths {
-                share: 1.0 / 12.0,
+            let rules = TaxRules {
                 basic: basic[k],
                 law: law[k],
                 child_education: 12.0 * child[k],
@@ -276,8 +276,8 @@ impl IncomeTax {
                 housing: 12.0 * housing[k],
             };
             match out.last_mut() {
-                Some(last) if TaxMonths { share: last.share, ..rules } == *last => last.share += 1.0 / 12.0,
-                _ => out.push(rules),
+                Some((months, last)) if *last == rules => *months += 1,
+                _ => out.push((1, rules)),
             }
         }
         out
@@ -286,13 +286,19 @@ impl IncomeTax {
     /// Tax on one person's wage in `year`, after contributions and the deductions of
     /// `claims`.
     pub fn on(&self, year: u16, wage: f64, contributions: f64, claims: Claims) -> f64 {
-        self.months(year).iter().map(|m| m.share * tax_in(m, wage, contributions, claims)).sum()
+        annual_tax(&self.year(year), wage, contributions, claims)
     }
+}
+
+/// The year's tax: each stretch's annual tax for its share of the months.
+#[inline]
+fn annual_tax(year: &[(u8, TaxRules)], wage: f64, contributions: f64, claims: Claims) -> f64 {
+    year.iter().map(|(months, m)| f64::from(*months) / 12.0 * tax_in(m, wage, contributions, claims)).sum()
 }
 
 /// The annual tax under one stretch's rules.
 #[inline]
-fn tax_in(m: &TaxMonths, wage: f64, contributions: f64, claims: Claims) -> f64 {
+fn tax_in(m: &TaxRules, wage: f64, contributions: f64, claims: Claims) -> f64 {
     let mut taxable = wage - contributions - m.basic;
     if taxable <= 0.0 {
         return 0.0;
@@ -392,20 +398,15 @@ impl Lever for IncomeTax {
         Stage::TaxesContributions
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let months = self.months(ctx.year);
-        let Some(lowest_basic) = months.iter().map(|m| m.basic).reduce(f64::min) else { return };
+        let year = self.year(ctx.year);
+        let lowest_basic = year.iter().map(|(_, m)| m.basic).fold(f64::INFINITY, f64::min);
         let persons = pop.person_count();
         let p = &pop.persons;
         let (wage, age, employment) = (&p.wage[..persons], &p.age[..persons], &p.employment[..persons]);
         let hh = &pop.households;
-        let tax = |wage: f64, contributions: f64, claims: Claims| -> f64 {
-            if wage - contributions <= lowest_basic {
-                return 0.0;
-            }
-            months.iter().map(|m| m.share * tax_in(m, wage, contributions, claims)).sum()
-        };
+        let tax = |wage: f64, contributions: f64, claims: Claims| annual_tax(&year, wage, contributions, claims);
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
-        if !months.iter().any(TaxMonths::has_special) {
+        if !year.iter().any(|(_, m)| m.has_special()) {
             // Only the basic deduction: a person's tax needs nothing of the household.
             let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
                 tax(wage[i] as f64, book.accounts().contribution(i) as f64, Claims::default())

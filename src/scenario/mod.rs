@@ -296,6 +296,16 @@ impl Assumption {
         self.fields.len() > 1
     }
 
+    /// The assumptions of one residence's series each that it stands for when it sets
+    /// both (`operating_growth`: `operating_growth_urban`, `operating_growth_rural`);
+    /// none otherwise.
+    pub fn per_residence(&self) -> Vec<&'static Assumption> {
+        if !self.sets_both() {
+            return Vec::new();
+        }
+        ["urban", "rural"].iter().filter_map(|r| assumption(&format!("{}_{r}", self.name))).collect()
+    }
+
     /// Calls `f` with each dynamics field it sets, in order.
     pub fn for_each_field(&self, d: &mut Dynamics, mut f: impl FnMut(&mut Dated<f64>)) {
         for field in self.fields {
@@ -306,12 +316,6 @@ impl Assumption {
     /// Sets every field it sets to `value`.
     pub fn set(&self, d: &mut Dynamics, value: &Dated<f64>) {
         self.for_each_field(d, |slot| *slot = value.clone());
-    }
-
-    /// The series of its first field in `d` (the urban one when it sets both).
-    pub fn series(&self, d: &Dynamics) -> Dated<f64> {
-        let mut d = d.clone();
-        self.fields.first().map_or_else(|| Dated::constant(0.0), |field| field(&mut d).clone())
     }
 }
 
@@ -433,8 +437,8 @@ mod tests {
             for b in &ASSUMPTION_TABLE {
                 let (mut x, mut y) = (start.clone(), d.clone());
                 let changed = b.fields.iter().any(|f| f(&mut x) != f(&mut y));
-                let stem = |name: &'static str| name.trim_end_matches("_urban").trim_end_matches("_rural");
-                let shares = (a.sets_both() || b.sets_both()) && stem(a.name) == stem(b.name);
+                let stands_for = |x: &Assumption, y: &Assumption| x.per_residence().iter().any(|o| o.name == y.name);
+                let shares = stands_for(a, b) || stands_for(b, a);
                 assert_eq!(changed, a.name == b.name || shares, "{} set, {} read", a.name, b.name);
             }
         }
