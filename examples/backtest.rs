@@ -5,9 +5,11 @@
 //! Prints a markdown table: published and simulated mean per-capita disposable income
 //! (urban, rural) and the urban-rural ratio, with the errors; then, for the last year
 //! whose urban and rural parts are published, each part beside its published value:
-//! where the gap is.
+//! where the gap is. Then the distribution: each quintile group's mean in the first and
+//! last years with published quintiles, and the dibao caseload and spending in the years
+//! the Ministry of Civil Affairs published them, beside the model's.
 
-use incomesim::engine::{Projection, Scenario};
+use incomesim::engine::{Outcome, Projection, Scenario};
 use incomesim::indicators::Group;
 
 /// Published mean per-capita disposable income by year: (urban, rural), from the copy of
@@ -56,6 +58,75 @@ fn published_parts() -> Vec<(u16, String, [f64; 4])> {
     rows
 }
 
+/// Published quintile group means by year and group (`urban`, `rural`), from the copy of
+/// the NBS series in `data/published/national_quintiles.csv`.
+fn published_quintiles() -> Vec<(u16, String, [f64; 5])> {
+    let text = include_str!("../data/published/national_quintiles.csv");
+    let mut rows = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let Ok(year) = f[0].parse::<u16>() else { continue };
+        if f.len() < 7 || !matches!(f[1], "urban" | "rural") {
+            continue;
+        }
+        let values: Vec<f64> = f[2..7].iter().filter_map(|x| x.parse().ok()).collect();
+        if let [a, b, c, d, e] = values[..] {
+            rows.push((year, f[1].to_string(), [a, b, c, d, e]));
+        }
+    }
+    rows
+}
+
+/// One row of the published dibao statistics: the year of its December, recipients
+/// (persons) and spending (yuan) of the urban and the rural dibao, where given.
+struct PublishedDibao {
+    year: u16,
+    recipients: [Option<f64>; 2],
+    spending: [Option<f64>; 2],
+}
+
+/// The year-end rows of `data/published/dibao_national.csv` (MCA bulletins): recipients
+/// in ten thousands, spending in hundred millions of yuan. A January row stands for the
+/// end of the year before (the MCA's figures for January 2023 are the last in our copy).
+fn published_dibao() -> Vec<PublishedDibao> {
+    let text = include_str!("../data/published/dibao_national.csv");
+    let mut rows = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let year = match f[0].split_once('-') {
+            Some((year, "12")) => year.parse::<u16>().ok(),
+            Some((year, "01")) => year.parse::<u16>().ok().map(|y| y - 1),
+            _ => None,
+        };
+        let Some(year) = year else { continue };
+        let number = |i: usize, factor: f64| f.get(i).and_then(|x| x.parse::<f64>().ok()).map(|x| x * factor);
+        rows.push(PublishedDibao {
+            year,
+            recipients: [number(1, 1e4), number(4, 1e4)],
+            spending: [number(7, 1e8), number(8, 1e8)],
+        });
+    }
+    rows
+}
+
+/// `simulated / published − 1` in percent, or a dash when nothing is published.
+fn error(simulated: f64, published: Option<f64>) -> String {
+    match published {
+        Some(p) if p != 0.0 => format!("{:+.0}%", 100.0 * (simulated / p - 1.0)),
+        _ => "–".into(),
+    }
+}
+
+/// A number of millions with one decimal, or a dash.
+fn millions(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |x| format!("{:.1}", x / 1e6))
+}
+
+/// A number of billions with one decimal, or a dash.
+fn billions(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |x| format!("{:.1}", x / 1e9))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let households = std::env::args()
         .nth(1)
@@ -98,5 +169,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    print_quintiles(&outcome);
+    print_dibao(&outcome);
     Ok(())
+}
+
+/// The quintile group means of the first and the last year with published quintiles.
+fn print_quintiles(outcome: &Outcome) {
+    let quintiles = published_quintiles();
+    let years: Vec<u16> = quintiles.iter().map(|r| r.0).filter(|y| outcome.reform.year(*y).is_some()).collect();
+    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else { return };
+    println!("\nQuintile group means (per-capita disposable income of each fifth of persons), {first} and {last}:\n");
+    println!(
+        "| group | quintile | {first} published | {first} simulated | {last} published | {last} simulated | error {last} |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for group in ["urban", "rural"] {
+        let g = if group == "urban" { Group::Urban } else { Group::Rural };
+        let find = |y: u16| quintiles.iter().find(|r| r.0 == y && r.1 == group).map(|r| r.2);
+        let (Some(p0), Some(p1)) = (find(first), find(last)) else { continue };
+        let (Some(s0), Some(s1)) = (outcome.reform.year(first), outcome.reform.year(last)) else { continue };
+        let (s0, s1) = (s0.group(g).quintile_means, s1.group(g).quintile_means);
+        for k in 0..5 {
+            println!(
+                "| {group} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {} |",
+                k + 1,
+                p0[k],
+                s0[k],
+                p1[k],
+                s1[k],
+                error(s1[k], Some(p1[k]))
+            );
+        }
+    }
+}
+
+/// Dibao recipients and spending in the years the MCA published them. The model's
+/// groups are by residence; the MCA's urban and rural dibao by the recipient's hukou
+/// place, so households that moved keep counting where they live here.
+fn print_dibao(outcome: &Outcome) {
+    println!(
+        "\nDibao recipients (millions of persons, at the end of the year; 2022: January 2023) and spending (billions of yuan in the year):\n"
+    );
+    println!("| year | group | recipients published | simulated | error | spending published | simulated | error |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
+    for row in published_dibao() {
+        let Some(ind) = outcome.reform.year(row.year) else { continue };
+        for (a, (group, g)) in [("urban", Group::Urban), ("rural", Group::Rural)].into_iter().enumerate() {
+            let s = ind.group(g);
+            println!(
+                "| {} | {group} | {} | {:.1} | {} | {} | {:.1} | {} |",
+                row.year,
+                millions(row.recipients[a]),
+                s.dibao_persons / 1e6,
+                error(s.dibao_persons, row.recipients[a]),
+                billions(row.spending[a]),
+                s.dibao_spending / 1e9,
+                error(s.dibao_spending, row.spending[a])
+            );
+        }
+    }
 }
