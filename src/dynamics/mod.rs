@@ -21,7 +21,8 @@
 //!    by 25); exits from work after 60; a new job starts mid-year with a drawn wage.
 //!    School leavers and returning migrants take up an activity as job leavers do.
 //! 6. **Incomes**: wages grow with a persistent AR(1) and a transitory shock in logs;
-//!    operating income grows with a shock; property income and remittances grow.
+//!    operating income grows with a shock (own-account work begun during the year
+//!    from its full-year rate, as wages are); property income and remittances grow.
 //!    Retiree pensions are *not* raised here: the yearly retiree adjustment is a lever
 //!    (`policy::retiree`).
 //! 7. **Migration** (residence rule, 常住): a rural working-age member leaving for six
@@ -489,7 +490,8 @@ impl Dynamics {
                  {}{}, then the mean of the last three rates (the national part would add the shift of people \
                  from rural to urban areas: in 2016-2023 national property income grew 1.0-1.3 points a year \
                  faster than urban property income and up to 4.5 points slower than rural); operating income gets a mean-one log \
-                 shock of s.d. 0.15 (assumed); retiree pensions are not raised here (the retiree adjustment is a \
+                 shock of s.d. 0.15 (assumed); own-account work begun during a year (farming, self-employment) grows \
+                 from its full-year rate the next year, as a wage of part of a year does; retiree pensions are not raised here (the retiree adjustment is a \
                  lever); other private transfers (gifts, support from relatives) grow with the wage growth of the \
                  household's residence (assumed: no published series of private transfers)",
                 span(&operating_growth[0].rates),
@@ -926,6 +928,38 @@ mod tests {
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.wage, vec![42_000.0, 42_000.0]);
         assert_eq!(pop.persons.months_in_job, vec![12, 12]);
+    }
+
+    #[test]
+    fn own_account_income_of_part_years_is_annualised_and_sideline_income_is_not() {
+        let mut d = Dynamics::none();
+        d.operating_growth[0] = Dated::constant(0.05);
+        let farmer = PersonRecord {
+            age: 40,
+            employment: Employment::FarmerHerder,
+            operating: 10_000.0,
+            months_in_job: 4,
+            ..Default::default()
+        };
+        let self_employed =
+            PersonRecord { employment: Employment::SelfEmployed, operating: 20_000.0, months_in_job: 12, ..farmer };
+        // An employee hired in September with a sideline business: the months are the job's.
+        let employee = PersonRecord {
+            employment: Employment::LocalEmployee,
+            wage: 10_000.0,
+            operating: 2_000.0,
+            months_in_job: 4,
+            ..farmer
+        };
+        let mut pop = Population::empty(0);
+        pop.push_household(
+            &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
+            &[farmer, self_employed, employee],
+        );
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.persons.operating, vec![31_500.0, 21_000.0, 2_100.0]);
+        assert_eq!(pop.persons.wage, vec![0.0, 0.0, 30_000.0]);
+        assert_eq!(pop.persons.months_in_job, vec![12, 12, 12]);
     }
 
     /// A local employee working all year.

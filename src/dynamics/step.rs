@@ -237,7 +237,12 @@ impl Dynamics {
             }
             if ps.operating[i] != 0.0 {
                 let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(self.operating_sigma);
-                ps.operating[i] = round(ps.operating[i] as f64 * (1.0 + y.operating_growth[r]) * shock) as f32;
+                let full_year = if employment.earns_operating() {
+                    annualised(ps.operating[i], ps.months_in_job[i])
+                } else {
+                    ps.operating[i]
+                };
+                ps.operating[i] = round(full_year as f64 * (1.0 + y.operating_growth[r]) * shock) as f32;
                 if employment.earns_operating() {
                     ps.months_in_job[i] = 12;
                 }
