@@ -39,42 +39,35 @@ fn published() -> Vec<(u16, f64, f64)> {
 /// The income parts in `national_income.csv`'s column order.
 const PARTS: [&str; 4] = ["wage", "operating", "property", "transfer"];
 
-/// Published per-capita parts by year and group (`urban`, `rural`) where all four are
-/// given: `(year, group, [wage, operating, property, net transfer])`.
-fn published_parts() -> Vec<(u16, String, [f64; 4])> {
-    let text = include_str!("../data/published/national_income.csv");
+/// Rows of one of the NBS tables in `data/published/` (`year,group,…`) for the urban and
+/// rural groups where the `N` numbers from column `first` on are all given:
+/// `(year, group, numbers)`.
+fn group_rows<const N: usize>(text: &str, first: usize) -> Vec<(u16, String, [f64; N])> {
     let mut rows = Vec::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let Ok(year) = f[0].parse::<u16>() else { continue };
-        if f.len() < 8 || !matches!(f[1], "urban" | "rural") {
+        if f.len() < first + N || !matches!(f[1], "urban" | "rural") {
             continue;
         }
-        let values: Vec<f64> = f[4..8].iter().filter_map(|x| x.parse().ok()).collect();
-        if let [w, o, p, t] = values[..] {
-            rows.push((year, f[1].to_string(), [w, o, p, t]));
+        let values: Vec<f64> = f[first..first + N].iter().filter_map(|x| x.parse().ok()).collect();
+        if let Ok(values) = <[f64; N]>::try_from(values) {
+            rows.push((year, f[1].to_string(), values));
         }
     }
     rows
 }
 
+/// Published per-capita parts by year and group (`urban`, `rural`) where all four are
+/// given: `(year, group, [wage, operating, property, net transfer])`.
+fn published_parts() -> Vec<(u16, String, [f64; 4])> {
+    group_rows(include_str!("../data/published/national_income.csv"), 4)
+}
+
 /// Published quintile group means by year and group (`urban`, `rural`), from the copy of
 /// the NBS series in `data/published/national_quintiles.csv`.
 fn published_quintiles() -> Vec<(u16, String, [f64; 5])> {
-    let text = include_str!("../data/published/national_quintiles.csv");
-    let mut rows = Vec::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let Ok(year) = f[0].parse::<u16>() else { continue };
-        if f.len() < 7 || !matches!(f[1], "urban" | "rural") {
-            continue;
-        }
-        let values: Vec<f64> = f[2..7].iter().filter_map(|x| x.parse().ok()).collect();
-        if let [a, b, c, d, e] = values[..] {
-            rows.push((year, f[1].to_string(), [a, b, c, d, e]));
-        }
-    }
-    rows
+    group_rows(include_str!("../data/published/national_quintiles.csv"), 2)
 }
 
 /// One row of the published dibao statistics: the year of its December, recipients
