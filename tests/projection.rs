@@ -356,6 +356,33 @@ fn alignment_per_earner_lets_longer_working_lives_raise_income() {
     );
 }
 
+/// The dynamics' assumed rates of leaving home and changing activity are scenario
+/// assumptions: without leaving home no household is formed, and more job changes
+/// move more households across the dibao line.
+#[test]
+fn leaving_home_and_job_changes_follow_their_assumptions() {
+    let run = |name: &str, x: f64| {
+        let mut s = scenario("liupanshui-2021", 4_000, &[]);
+        s.last_year = 2023;
+        s.shapley = false;
+        let a = incomesim::scenario::assumption(name).expect("known");
+        a.set(&mut s.dynamics, &incomesim::policy::Dated::constant(x));
+        Projection::new(&s).run().expect("runs")
+    };
+    let entered = |o: &incomesim::engine::Outcome, y: u16| o.baseline.lookup(y, "all", "entered_households");
+    let (stay, leave) = (run("leave_home_rate", 0.0), run("leave_home_rate", 0.3));
+    for y in [2022, 2023] {
+        assert_eq!(entered(&stay, y), Some(0.0), "{y}: households formed without leaving home");
+        assert!(entered(&leave, y).is_some_and(|n| n > 0.0), "{y}: none formed at 30% a year");
+    }
+    let crossings = |o: &incomesim::engine::Outcome| {
+        o.baseline.lookup(2023, "all", "crossed_down_dibao").expect("tracked")
+            + o.baseline.lookup(2023, "all", "crossed_up_dibao").expect("tracked")
+    };
+    let (still, churning) = (run("job_exit_rate_scale", 0.0), run("job_exit_rate_scale", 3.0));
+    assert!(crossings(&churning) > crossings(&still), "{} against {}", crossings(&churning), crossings(&still));
+}
+
 /// An uncertainty from a month shifts the values in force from that month and keeps
 /// the earlier ones (the published years of the defaults); without a month it shifts
 /// every step; the shifted values are clamped.

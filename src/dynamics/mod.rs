@@ -114,6 +114,13 @@ pub fn split_id(parent: u64, year: u16, member: usize) -> u64 {
     FORMED_ID_BASE | (h & (FORMED_ID_BASE - 1))
 }
 
+/// The assumed yearly probabilities of leaving each activity of [`CHAIN_STATES`] (same
+/// order): local employee 10%, short-term migrant 25%, farmer or herder 6%,
+/// self-employed 12%, public sector 3%, unemployed 50%, not in the labour force 10% (no
+/// published transition rates; stated among the assumptions of every projection and
+/// scaled by the `job_exit_rate_scale` assumption).
+pub const EXIT_RATES: [f64; 7] = [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10];
+
 /// The lowest id of a household formed during a projection ([`split_id`]): `2^62`.
 pub const FORMED_ID_BASE: u64 = 1 << 62;
 
@@ -154,6 +161,10 @@ pub struct Dynamics {
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
     pub exit_rates: [f64; 7],
+    /// Multiple of [`Self::exit_rates`] by year (1: the assumed rates; 0: nobody aged
+    /// 16–59 changes activity but for leaving school; each rate is capped at 1). The
+    /// destinations do not change with it, so the activity shares stay stationary.
+    pub job_exit_rate_scale: Dated<f64>,
     /// Base-year shares of persons aged 16–59 in each activity of [`CHAIN_STATES`]
     /// among those not in school, by residence (urban, rural); the chain keeps these
     /// shares stationary.
@@ -254,6 +265,7 @@ impl Dynamics {
             alignment_per_earner: Dated::constant(0.0),
             replacement_rate: 0.0,
             exit_rates: [0.0; 7],
+            job_exit_rate_scale: Dated::constant(1.0),
             activity_shares: [[1.0 / 7.0; 7]; 2],
             school_leaving_rate: [0.0; 2],
             old_age_exit_rate: 0.0,
@@ -340,9 +352,10 @@ impl Dynamics {
         // Household formation.
         assume(
             "leaving home",
-            "non-head members aged 22-35 leave to form a one-person household at 10% a year, chosen so that mean \
-             household size falls by about 0.05 a year as between the censuses (3.10 in 2010, 2.62 in 2020: \
-             [local.csv: place=China, figure=household_size]); the new household keeps the parent's weight, \
+            "non-head members aged 22-35 leave to form a one-person household at 10% a year (the \
+             `leave_home_rate` assumption), chosen so that mean household size falls by about 0.05 a year as \
+             between the censuses (3.10 in 2010, 2.62 in 2020: [local.csv: place=China, figure=household_size]); \
+             the new household keeps the parent's weight, \
              residence, tier and collective membership, and has no land, transfers or other flags",
         );
 
@@ -392,8 +405,8 @@ impl Dynamics {
         assume(
             "employment transitions",
             "a yearly Markov chain for ages 16-59 with assumed exit rates (local employee 10%, short-term migrant \
-             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, not in the labour force 10%) \
-             and destinations in proportion to the base-year share times the exit rate, which keeps the \
+             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, not in the labour force 10%; \
+             all scaled by the `job_exit_rate_scale` assumption, 1 by default) and destinations in proportion to the base-year share times the exit rate, which keeps the \
              profile's activity shares (shape.*.employment_16_59) stationary; transitions do not depend on \
              education (no published rates), wages of new jobs do; people 60+ who work stop at 10% a year, the \
              unemployed stop looking for work at 60; public-welfare posts are left to their lever",
@@ -579,7 +592,8 @@ impl Dynamics {
             retirement_delay: Dated::constant(1.0),
             alignment_per_earner: Dated::constant(0.0),
             replacement_rate: 0.5,
-            exit_rates: [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10],
+            exit_rates: EXIT_RATES,
+            job_exit_rate_scale: Dated::constant(1.0),
             activity_shares,
             school_leaving_rate,
             old_age_exit_rate: 0.10,
@@ -722,6 +736,10 @@ impl Dynamics {
                 0.0
             },
             leave_home: at(&self.leave_home_rate, year),
+            exit_rates: {
+                let scale = at(&self.job_exit_rate_scale, year);
+                self.exit_rates.map(|rate| (rate * scale).min(1.0))
+            },
             dest,
             wage_growth: [
                 at(&self.wage_growth[0], year),
@@ -835,6 +853,9 @@ struct Year {
     death_probability: [[f64; MAX_AGE + 1]; 2],
     birth_factor: f64,
     leave_home: f64,
+    /// [`Dynamics::exit_rates`] times this year's [`Dynamics::job_exit_rate_scale`],
+    /// each at most 1.
+    exit_rates: [f64; 7],
     /// Destination CDFs over [`CHAIN_STATES`] by residence.
     dest: [[f64; 7]; 2],
     wage_growth: [f64; 3],
@@ -928,6 +949,24 @@ mod tests {
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.wage, vec![42_000.0, 42_000.0]);
         assert_eq!(pop.persons.months_in_job, vec![12, 12]);
+    }
+
+    #[test]
+    fn the_job_exit_rate_scale_multiplies_every_exit_rate_up_to_one() {
+        let mut d = Dynamics::none();
+        d.exit_rates = EXIT_RATES;
+        // Everyone who leaves an activity goes to "not in the labour force".
+        d.activity_shares = [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]; 2];
+        let workers = [employee(30, Sex::Male, 40_000.0); 6];
+        let mut leavers = |scale: f64| {
+            d.job_exit_rate_scale = Dated::constant(scale);
+            let mut pop = Population::empty(0);
+            pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &workers);
+            d.advance(&YearContext::base(2023, 1), &mut pop);
+            pop.persons.employment.iter().filter(|&&e| e == Employment::NotInLabourForce).count()
+        };
+        assert_eq!(leavers(0.0), 0);
+        assert_eq!(leavers(10.0), 6, "a rate of 10% times 10 is every employee");
     }
 
     #[test]

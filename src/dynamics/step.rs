@@ -176,7 +176,7 @@ impl Dynamics {
                 if age >= SCHOOL_LEAVING_AGE { 1.0 } else { self.school_leaving_rate[r] }
             } else {
                 match CHAIN_STATES.iter().position(|&e| e == employment) {
-                    Some(k) => self.exit_rates[k],
+                    Some(k) => y.exit_rates[k],
                     None => continue,
                 }
             };

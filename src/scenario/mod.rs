@@ -213,7 +213,7 @@ const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description
 /// [`crate::model::bounds::MAX_RATE`] and −0.9; shares (and the share of the 2024
 /// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 17] = [
+pub const ASSUMPTION_TABLE: [Assumption; 19] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
@@ -246,6 +246,17 @@ pub const ASSUMPTION_TABLE: [Assumption; 17] = [
     Assumption { name: "cpi_inflation", range: GROWTH, fields: &[|d| &mut d.cpi_inflation], acts_from: 0 },
     Assumption { name: "migration_rate", range: SHARE, fields: &[|d| &mut d.migration_rate], acts_from: 0 },
     Assumption { name: "return_rate", range: SHARE, fields: &[|d| &mut d.return_rate], acts_from: 0 },
+    Assumption { name: "leave_home_rate", range: SHARE, fields: &[|d| &mut d.leave_home_rate], acts_from: 0 },
+    Assumption {
+        name: "job_exit_rate_scale",
+        range: AssumptionRange {
+            min: 0.0,
+            max: 10.0,
+            description: "a multiple of the assumed yearly rates of leaving an activity, from 0 to 10",
+        },
+        fields: &[|d| &mut d.job_exit_rate_scale],
+        acts_from: 0,
+    },
     Assumption { name: "urban_share", range: SHARE, fields: &[|d| &mut d.urban_share], acts_from: 0 },
     Assumption {
         name: "mortality_scale",
