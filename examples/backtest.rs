@@ -15,25 +15,19 @@ use incomesim::indicators::Group;
 /// Published mean per-capita disposable income by year: (urban, rural), from the copy of
 /// the NBS series in `data/published/national_income.csv`.
 fn published() -> Vec<(u16, f64, f64)> {
-    let text = include_str!("../data/published/national_income.csv");
-    let mut rows: Vec<(u16, f64, f64)> = Vec::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let (Ok(year), Ok(value)) = (f[0].parse::<u16>(), f[2].parse::<f64>()) else { continue };
-        let i = match rows.iter().position(|r| r.0 == year) {
+    let rows = group_rows::<1>(include_str!("../data/published/national_income.csv"), 2);
+    let mut years: Vec<(u16, f64, f64)> = Vec::new();
+    for (year, group, [value]) in rows {
+        let i = match years.iter().position(|r| r.0 == year) {
             Some(i) => i,
             None => {
-                rows.push((year, 0.0, 0.0));
-                rows.len() - 1
+                years.push((year, 0.0, 0.0));
+                years.len() - 1
             }
         };
-        match f[1] {
-            "urban" => rows[i].1 = value,
-            "rural" => rows[i].2 = value,
-            _ => {}
-        }
+        if group == "urban" { years[i].1 = value } else { years[i].2 = value }
     }
-    rows
+    years
 }
 
 /// The income parts in `national_income.csv`'s column order.

@@ -121,6 +121,21 @@ pub fn split_id(parent: u64, year: u16, member: usize) -> u64 {
 /// scaled by the `job_exit_rate_scale` assumption).
 pub const EXIT_RATES: [f64; 7] = [0.10, 0.25, 0.06, 0.12, 0.03, 0.50, 0.10];
 
+/// The activities of [`CHAIN_STATES`] as the assumption texts name them (same order).
+const CHAIN_STATE_NAMES: [&str; 7] = [
+    "local employee",
+    "short-term migrant",
+    "farmer",
+    "self-employed",
+    "public sector",
+    "unemployed",
+    "not in the labour force",
+];
+
+/// The assumed yearly probability that a non-head member aged 22–35 leaves home (the
+/// default of the `leave_home_rate` assumption; see the "leaving home" assumption text).
+pub const LEAVE_HOME_RATE: f64 = 0.10;
+
 /// The lowest id of a household formed during a projection ([`split_id`]): `2^62`.
 pub const FORMED_ID_BASE: u64 = 1 << 62;
 
@@ -352,11 +367,14 @@ impl Dynamics {
         // Household formation.
         assume(
             "leaving home",
-            "non-head members aged 22-35 leave to form a one-person household at 10% a year (the \
-             `leave_home_rate` assumption), chosen so that mean household size falls by about 0.05 a year as \
-             between the censuses (3.10 in 2010, 2.62 in 2020: [local.csv: place=China, figure=household_size]); \
-             the new household keeps the parent's weight, \
-             residence, tier and collective membership, and has no land, transfers or other flags",
+            &format!(
+                "non-head members aged 22-35 leave to form a one-person household at {:.0}% a year (the \
+                 `leave_home_rate` assumption), chosen so that mean household size falls by about 0.05 a year as \
+                 between the censuses (3.10 in 2010, 2.62 in 2020: [local.csv: place=China, \
+                 figure=household_size]); the new household keeps the parent's weight, residence, tier and \
+                 collective membership, and has no land, transfers or other flags",
+                100.0 * LEAVE_HOME_RATE
+            ),
         );
 
         // Retirement.
@@ -404,12 +422,20 @@ impl Dynamics {
             .map(|shape| shape.employment_16_59.value.school_leaving_rate());
         assume(
             "employment transitions",
-            "a yearly Markov chain for ages 16-59 with assumed exit rates (local employee 10%, short-term migrant \
-             25%, farmer 6%, self-employed 12%, public sector 3%, unemployed 50%, not in the labour force 10%; \
-             all scaled by the `job_exit_rate_scale` assumption, 1 by default) and destinations in proportion to the base-year share times the exit rate, which keeps the \
-             profile's activity shares (shape.*.employment_16_59) stationary; transitions do not depend on \
-             education (no published rates), wages of new jobs do; people 60+ who work stop at 10% a year, the \
-             unemployed stop looking for work at 60; public-welfare posts are left to their lever",
+            &format!(
+                "a yearly Markov chain for ages 16-59 with assumed exit rates ({}; all scaled by the \
+                 `job_exit_rate_scale` assumption, 1 by default) and destinations in proportion to the base-year \
+                 share times the exit rate, which keeps the profile's activity shares (shape.*.employment_16_59) \
+                 stationary; transitions do not depend on education (no published rates), wages of new jobs do; \
+                 people 60+ who work stop at 10% a year, the unemployed stop looking for work at 60; public-welfare \
+                 posts are left to their lever",
+                CHAIN_STATE_NAMES
+                    .iter()
+                    .zip(EXIT_RATES)
+                    .map(|(name, rate)| format!("{name} {:.0}%", 100.0 * rate))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
         assume(
             "schooling",
@@ -586,7 +612,7 @@ impl Dynamics {
             mortality_scale: scale,
             crude_birth_rate: yearly(&cbr, 0.0),
             fertile_weight: 0.0068,
-            leave_home_rate: Dated::constant(0.10),
+            leave_home_rate: Dated::constant(LEAVE_HOME_RATE),
             leave_home_ages: (22, 35),
             retirement: StatutoryRetirement::CHINA_2024,
             retirement_delay: Dated::constant(1.0),
@@ -882,6 +908,13 @@ mod tests {
         pop
     }
 
+    /// A population of one urban household of these members.
+    fn urban_household(members: &[PersonRecord]) -> Population {
+        let mut pop = Population::empty(0);
+        pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, members);
+        pop
+    }
+
     #[test]
     fn retain_and_insert_keep_ids_order_and_offsets() {
         let p = |age| PersonRecord { age, ..Default::default() };
@@ -944,8 +977,7 @@ mod tests {
             ..Default::default()
         };
         let b = PersonRecord { wage: 20_000.0, months_in_job: 6, ..a };
-        let mut pop = Population::empty(0);
-        pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[a, b]);
+        let mut pop = urban_household(&[a, b]);
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.wage, vec![42_000.0, 42_000.0]);
         assert_eq!(pop.persons.months_in_job, vec![12, 12]);
@@ -960,8 +992,7 @@ mod tests {
         let workers = [employee(30, Sex::Male, 40_000.0); 6];
         let mut leavers = |scale: f64| {
             d.job_exit_rate_scale = Dated::constant(scale);
-            let mut pop = Population::empty(0);
-            pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &workers);
+            let mut pop = urban_household(&workers);
             d.advance(&YearContext::base(2023, 1), &mut pop);
             pop.persons.employment.iter().filter(|&&e| e == Employment::NotInLabourForce).count()
         };
@@ -990,11 +1021,7 @@ mod tests {
             months_in_job: 4,
             ..farmer
         };
-        let mut pop = Population::empty(0);
-        pop.push_household(
-            &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
-            &[farmer, self_employed, employee],
-        );
+        let mut pop = urban_household(&[farmer, self_employed, employee]);
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.operating, vec![31_500.0, 21_000.0, 2_100.0]);
         assert_eq!(pop.persons.wage, vec![0.0, 0.0, 30_000.0]);
@@ -1013,11 +1040,7 @@ mod tests {
         let man = employee(59, Sex::Male, 60_000.0);
         let woman = PersonRecord { age: 49, sex: Sex::Female, ..man };
         let cadre = PersonRecord { age: 49, sex: Sex::Female, employment: Employment::PublicSector, ..man };
-        let mut pop = Population::empty(0);
-        pop.push_household(
-            &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
-            &[man, woman, cadre],
-        );
+        let mut pop = urban_household(&[man, woman, cadre]);
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.employment[0], Employment::Retired);
         assert_eq!(pop.persons.retiree_pension[0], 30_000.0);

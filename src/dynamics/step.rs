@@ -237,13 +237,13 @@ impl Dynamics {
             }
             if ps.operating[i] != 0.0 {
                 let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(self.operating_sigma);
-                let full_year = if employment.earns_operating() {
-                    annualised(ps.operating[i], ps.months_in_job[i])
-                } else {
-                    ps.operating[i]
-                };
+                // Own-account work is the activity (not a wage earner's sideline): its
+                // months are the work's, and a part year grows from its full-year rate.
+                let own_account = employment.earns_operating();
+                let full_year =
+                    if own_account { annualised(ps.operating[i], ps.months_in_job[i]) } else { ps.operating[i] };
                 ps.operating[i] = round(full_year as f64 * (1.0 + y.operating_growth[r]) * shock) as f32;
-                if employment.earns_operating() {
+                if own_account {
                     ps.months_in_job[i] = 12;
                 }
             }
