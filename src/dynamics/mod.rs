@@ -18,7 +18,9 @@
 //! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
 //!    whose destinations keep the profile's activity shares stationary; school entry at
 //!    6, school leaving from 16 at the rate the generator's students by age imply (all
-//!    by 25); exits from work after 60; a new job starts mid-year with a drawn wage.
+//!    by 25); exits from work after 60. Paid work is left after a drawn number of
+//!    months, whose pay is kept for that year, and new work starts the month after;
+//!    from outside paid work a new job starts in a drawn month, with a drawn wage.
 //!    School leavers and returning migrants take up an activity as job leavers do.
 //! 6. **Incomes**: wages grow with a persistent AR(1) and a transitory shock in logs;
 //!    operating income grows with a shock (own-account work begun during the year
@@ -428,7 +430,13 @@ impl Dynamics {
                  share times the exit rate, which keeps the profile's activity shares (shape.*.employment_16_59) \
                  stationary; transitions do not depend on education (no published rates), wages of new jobs do; \
                  people 60+ who work stop at 10% a year, the unemployed stop looking for work at 60; public-welfare \
-                 posts are left to their lever",
+                 posts are left to their lever; paid work is left after a uniformly drawn number of months (0-11, \
+                 its pay of those months at its full-year rate grown by the year's growth is kept that year, none \
+                 the next) and new work starts the month after; from school, unemployment or outside the labour \
+                 force a new job starts in a uniformly drawn month; a wage job after a wage job (or own-account \
+                 work after own-account work) is one year's pay, the rate of the next year; own-account income \
+                 of the months before a wage job stays as a sideline, as for a lever's hire (no published timing \
+                 of job changes within the year)",
                 CHAIN_STATE_NAMES
                     .iter()
                     .zip(EXIT_RATES)
@@ -1026,6 +1034,99 @@ mod tests {
         assert_eq!(pop.persons.operating, vec![31_500.0, 21_000.0, 2_100.0]);
         assert_eq!(pop.persons.wage, vec![0.0, 0.0, 30_000.0]);
         assert_eq!(pop.persons.months_in_job, vec![12, 12, 12]);
+    }
+
+    /// Activity shares that send every leaver of the chain to `employment`.
+    fn every_leaver_to(employment: Employment) -> [[f64; 7]; 2] {
+        let k = CHAIN_STATES.iter().position(|&e| e == employment).expect("a chain state");
+        let mut shares = [0.0; 7];
+        shares[k] = 1.0;
+        [shares; 2]
+    }
+
+    #[test]
+    fn a_job_left_for_another_pays_its_months_and_the_new_work_starts_the_month_after() {
+        let mut d = Dynamics::none();
+        d.base_year = 2022;
+        d.exit_rates = [1.0; 7];
+        d.activity_shares = every_leaver_to(Employment::SelfEmployed);
+        d.wage_growth[0] = Dated::constant(0.05);
+        d.operating_growth[0] = Dated::constant(0.10);
+        d.new_business_income = [12_000.0, 0.0];
+        // An employee of 36,000 a year with a sideline of 1,200, in 300 households.
+        let worker = PersonRecord { operating: 1_200.0, ..employee(30, Sex::Male, 36_000.0) };
+        let mut pop = Population::empty(0);
+        for _ in 0..300 {
+            pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[worker]);
+        }
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        let mut worked_seen = [false; 12];
+        for i in 0..300 {
+            assert_eq!(pop.persons.employment[i], Employment::SelfEmployed);
+            let months = pop.persons.months_in_job[i];
+            assert!((1..=12).contains(&months), "{months}");
+            let worked = 12 - months as usize;
+            worked_seen[worked] = true;
+            // The job's months at its grown rate (36,000 × 1.05 / 12 = 3,150 a month), then
+            // self-employment at 13,200 a year (12,000 × 1.10) from the month after.
+            assert_eq!(pop.persons.wage[i], 3_150.0 * worked as f32, "person {i}");
+            assert_eq!(pop.persons.operating[i], 1_100.0 * months as f32, "person {i}");
+            assert!(pop.persons.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR));
+        }
+        assert!(worked_seen.iter().all(|&s| s), "every month of leaving is drawn: {worked_seen:?}");
+        // Next year the wage has ended and the business runs all year at its rate.
+        d.advance(&YearContext::base(2024, 1), &mut pop);
+        assert!(pop.persons.wage.iter().all(|&w| w == 0.0));
+        assert!(pop.persons.operating.iter().all(|&o| o == 14_520.0), "13,200 × 1.10");
+        assert!(pop.persons.months_in_job.iter().all(|&m| m == 12));
+        assert!(pop.check_invariants().is_ok());
+    }
+
+    #[test]
+    fn work_left_for_no_work_pays_its_months_that_year_only_and_a_sideline_stays() {
+        let mut d = Dynamics::none();
+        d.exit_rates = [1.0; 7];
+        d.activity_shares = every_leaver_to(Employment::NotInLabourForce);
+        d.old_age_exit_rate = 1.0;
+        let farmer = PersonRecord {
+            age: 40,
+            employment: Employment::FarmerHerder,
+            operating: 24_000.0,
+            months_in_job: 12,
+            ..Default::default()
+        };
+        let worker = PersonRecord { operating: 1_000.0, ..employee(30, Sex::Female, 36_000.0) };
+        // Past 60 and not covered (rural): leaves work at the old-age rate.
+        let old_worker = employee(64, Sex::Male, 12_000.0);
+        let mut pop = Population::empty(0);
+        for _ in 0..100 {
+            pop.push_household(&HouseholdRecord::default(), &[farmer, worker, old_worker]);
+        }
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        let mut kept = 0.0;
+        for h in 0..100 {
+            let m = pop.members(h).start;
+            let p = &pop.persons;
+            assert!(p.employment[m..m + 3].iter().all(|&e| e == Employment::NotInLabourForce));
+            let worked = [p.months_in_job[m], p.months_in_job[m + 1], p.months_in_job[m + 2]];
+            assert!(worked.iter().all(|&w| w < 12));
+            assert_eq!(p.operating[m], 2_000.0 * worked[0] as f32);
+            assert_eq!(p.wage[m], 0.0);
+            assert_eq!(p.wage[m + 1], 3_000.0 * worked[1] as f32);
+            assert_eq!(p.operating[m + 1], 1_000.0, "the sideline stays");
+            assert_eq!(p.wage[m + 2], 1_000.0 * worked[2] as f32);
+            kept += p.wage[m + 1] as f64;
+        }
+        // Leaving is uniform over the year: on average 5.5 months of 3,000 are kept.
+        assert!((kept / 100.0 - 16_500.0).abs() < 2_500.0, "{}", kept / 100.0);
+        d.advance(&YearContext::base(2024, 1), &mut pop);
+        let p = &pop.persons;
+        assert!(p.wage.iter().all(|&w| w == 0.0));
+        assert!(p.months_in_job.iter().all(|&m| m == 0));
+        for h in 0..100 {
+            let m = pop.members(h).start;
+            assert_eq!([p.operating[m], p.operating[m + 1], p.operating[m + 2]], [0.0, 1_000.0, 0.0]);
+        }
     }
 
     /// A local employee working all year.

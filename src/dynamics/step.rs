@@ -46,12 +46,73 @@ pub(super) fn annualised(wage: f32, months: u8) -> f32 {
     if months > 0 && months < 12 { wage * 12.0 / months as f32 } else { wage }
 }
 
-/// Ends person `i`'s job: no wage, months or wage shocks.
-fn clear_job(ps: &mut Persons, i: usize) {
+/// Ends person `i`'s wage: no wage or wage shocks (months are left alone).
+fn end_wage(ps: &mut Persons, i: usize) {
     ps.wage[i] = 0.0;
-    ps.months_in_job[i] = 0;
     ps.wage_persistent[i] = LogShock::default();
     ps.wage_transitory[i] = LogShock::default();
+}
+
+/// Ends person `i`'s job: no wage, months or wage shocks.
+fn clear_job(ps: &mut Persons, i: usize) {
+    end_wage(ps, i);
+    ps.months_in_job[i] = 0;
+}
+
+/// The months (0–11) a person leaving paid work this year worked in it before leaving,
+/// drawn uniformly: a month's pay is earned by the end of that month.
+fn months_before_leaving(rng: &mut crate::random::StreamRng) -> u8 {
+    floor(rng.uniform() * 12.0).min(11.0) as u8
+}
+
+/// What a person keeps of the paid work they leave this year after `worked` months.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Kept {
+    /// Wage of the months worked, yuan (a wage job left).
+    wage: f32,
+    /// Operating income of the months worked, yuan (own-account work left).
+    operating: f32,
+}
+
+/// Person `i` of a household of residence `r` leaves their paid work after `worked`
+/// months (0–11) of the year: the pay of those months at the work's full-year rate,
+/// grown by the year's growth of its kind (no shock), is what they keep of it; the
+/// wage, its shocks and the months are cleared, and the operating income of own-account
+/// work (a wage earner's sideline stays). The caller writes the new activity's columns.
+fn leave_work(y: &Year, r: usize, ps: &mut Persons, i: usize, worked: u8) -> Kept {
+    let employment = ps.employment[i];
+    let share = worked as f64 / 12.0;
+    let months = ps.months_in_job[i];
+    let mut kept = Kept { wage: 0.0, operating: 0.0 };
+    if employment.earns_wage() {
+        let g = if employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
+        kept.wage = round(annualised(ps.wage[i], months) as f64 * (1.0 + g) * share).max(0.0) as f32;
+    }
+    if employment.earns_operating() {
+        let g = y.operating_growth[r];
+        kept.operating = round(annualised(ps.operating[i], months) as f64 * (1.0 + g) * share) as f32;
+        ps.operating[i] = 0.0;
+    }
+    clear_job(ps, i);
+    kept
+}
+
+/// The start of the year for person `i`: the pay kept last year of work they left
+/// ([`leave_work`]) ends. A person out of paid work with months in a job left during
+/// last year (the wage job's wage, or own-account work's operating income when they
+/// had no wage); a person in own-account work with a wage left a wage job for it.
+fn end_work_left_last_year(ps: &mut Persons, i: usize) {
+    let employment = ps.employment[i];
+    if !employment.is_working() {
+        if ps.months_in_job[i] > 0 {
+            if ps.wage[i] == 0.0 {
+                ps.operating[i] = 0.0;
+            }
+            clear_job(ps, i);
+        }
+    } else if !employment.earns_wage() && ps.wage[i] != 0.0 {
+        end_wage(ps, i);
+    }
 }
 
 impl Dynamics {
@@ -77,8 +138,9 @@ impl Dynamics {
         let f = hs.flags[h];
         hs.flags[h].set(HouseholdFlags::DIBAO_LAST_YEAR, f.has(HouseholdFlags::DIBAO));
         hs.flags[h].set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT));
-        for flags in &mut ps.flags[range.clone()] {
-            flags.set(PersonFlags::NEW_JOB_THIS_YEAR, false);
+        for i in range.clone() {
+            ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, false);
+            end_work_left_last_year(ps, i);
         }
 
         // 2. Mortality (deaths are marked) and ageing.
@@ -153,12 +215,16 @@ impl Dynamics {
                 }
                 if employment == Employment::Unemployed {
                     ps.employment[i] = Employment::NotInLabourForce;
-                } else if employment.is_working()
-                    && employment != Employment::PublicWelfarePost
-                    && streams.rng(SUB_JOBS, place).bernoulli(self.old_age_exit_rate)
-                {
-                    ps.employment[i] = Employment::NotInLabourForce;
-                    clear_job(ps, i);
+                } else if employment.is_working() && employment != Employment::PublicWelfarePost {
+                    let mut rng = streams.rng(SUB_JOBS, place);
+                    if rng.bernoulli(self.old_age_exit_rate) {
+                        let worked = months_before_leaving(&mut rng);
+                        let kept = leave_work(y, r, ps, i, worked);
+                        ps.employment[i] = Employment::NotInLabourForce;
+                        ps.wage[i] = kept.wage;
+                        ps.operating[i] += kept.operating;
+                        ps.months_in_job[i] = worked;
+                    }
                 }
                 continue;
             }
@@ -184,25 +250,44 @@ impl Dynamics {
             if !(exit_rate >= 1.0 || rng.bernoulli(exit_rate)) {
                 continue;
             }
-            let next = self.take_up_activity(y, r, ps.education(i), &mut rng);
+            // Paid work is left after a drawn number of months, and new work starts
+            // the month after; from outside paid work a new job starts in a drawn month.
+            let start =
+                if employment.is_working() { Start::After(months_before_leaving(&mut rng)) } else { Start::Drawn };
+            let next = self.take_up_activity(y, r, ps.education(i), start, &mut rng);
             if next.employment == employment {
                 continue;
             }
+            let kept = match start {
+                Start::After(worked) => {
+                    let kept = leave_work(y, r, ps, i, worked);
+                    ps.months_in_job[i] = worked;
+                    kept
+                }
+                Start::Drawn => Kept { wage: 0.0, operating: 0.0 },
+            };
             ps.employment[i] = next.employment;
-            if employment.earns_wage() {
-                clear_job(ps, i);
-            }
-            if employment.earns_operating() {
-                ps.operating[i] = 0.0;
-                ps.months_in_job[i] = 0;
-            }
-            ps.months_in_job[i] = next.months_in_job;
+            ps.wage[i] = kept.wage;
+            ps.operating[i] += kept.operating;
             if next.employment.is_working() {
                 ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+                ps.months_in_job[i] = next.months_in_job;
                 if next.employment.earns_operating() {
-                    ps.operating[i] = next.operating;
+                    // Own-account work after own-account work: one year's income, its
+                    // rate next year; after a wage job the wage is ended next year.
+                    ps.operating[i] =
+                        if employment.earns_operating() { kept.operating + next.operating } else { next.operating };
+                    if employment.earns_operating() {
+                        ps.months_in_job[i] = 12;
+                    }
                 } else {
-                    ps.wage[i] = next.wage;
+                    // A wage job after a wage job: one year's wage, its rate next year;
+                    // after own-account work its income of the months before stays, as a
+                    // sideline (as a lever's hire leaves it: `leave_farm`).
+                    ps.wage[i] = kept.wage + next.wage;
+                    if employment.earns_wage() {
+                        ps.months_in_job[i] = 12;
+                    }
                 }
             }
         }
@@ -211,8 +296,10 @@ impl Dynamics {
         let rho = self.wage_rho;
         let (sp, st) = (self.wage_sigma_persistent, self.wage_sigma_transitory);
         for (place, i) in living(first, dead).enumerate() {
+            // New work's pay and the pay kept of work left were set in step 5.
             let new_job = ps.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
-            if new_job {
+            let left_work = !ps.employment[i].is_working() && ps.months_in_job[i] > 0;
+            if new_job || left_work {
                 if ps.property[i] > 0.0 {
                     ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth[r])).max(0.0) as f32;
                 }
@@ -349,13 +436,17 @@ impl Dynamics {
         y: &Year,
         r: usize,
         education: Education,
+        start: Start,
         rng: &mut crate::random::StreamRng,
     ) -> NewActivity {
         let employment = CHAIN_STATES[rng.categorical(&y.dest[r])];
         if !employment.is_working() {
             return NewActivity { employment, months_in_job: 0, wage: 0.0, operating: 0.0 };
         }
-        let months = 12 - floor(rng.uniform() * 12.0).min(11.0) as u8;
+        let months = match start {
+            Start::Drawn => 12 - floor(rng.uniform() * 12.0).min(11.0) as u8,
+            Start::After(worked) => 12 - worked.min(11),
+        };
         let edu = EDUCATION_EARNINGS[education as usize] / 1.3;
         let spread = (self.new_job_sigma * rng.normal() - 0.5 * self.new_job_sigma.powi(2)).exp();
         let share = months as f64 / 12.0;
@@ -394,7 +485,8 @@ impl Dynamics {
                     let age = 25 + (rng.uniform() * 26.0).floor().min(25.0) as u8;
                     let sex = if rng.bernoulli(0.65) { Sex::Male } else { Sex::Female };
                     let education = Education::JuniorSecondary;
-                    let activity = self.take_up_activity(y, Residence::Rural.index(), education, &mut rng);
+                    let activity =
+                        self.take_up_activity(y, Residence::Rural.index(), education, Start::Drawn, &mut rng);
                     let mut flags = PersonFlags::default();
                     flags.set(PersonFlags::NEW_JOB_THIS_YEAR, activity.employment.is_working());
                     m.push(PersonRecord {
@@ -460,6 +552,16 @@ impl Dynamics {
             });
         }
     }
+}
+
+/// When new work starts ([`Dynamics::take_up_activity`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Start {
+    /// In a uniformly drawn month (from school, unemployment, outside the labour
+    /// force, or back from migrant work).
+    Drawn,
+    /// The month after the given number of months (0–11) in work left this year.
+    After(u8),
 }
 
 /// What a person taking up an activity starts with ([`Dynamics::take_up_activity`]).
