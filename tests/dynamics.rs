@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use incomesim::Population;
-use incomesim::dynamics::{Dynamics, split_id};
+use incomesim::dynamics::{Dynamics, nonfarm_share_of, split_id};
 use incomesim::generate::Generator;
 use incomesim::model::{Employment, HouseholdRecord, PersonRecord, Residence};
 use incomesim::policy::{Dated, YearContext};
@@ -186,7 +186,11 @@ fn urbanisation_follows_its_target_path() {
     let start = urban_share(&pop);
     let target_base = *d.urban_share.at(incomesim::policy::YearMonth::start_of(2022));
     for y in 2023..=2027 {
-        d.advance(&ctx(y), &mut pop);
+        // As the engine does: the share of rural persons in households working off the
+        // farm, measured on the whole population at the start of each year.
+        let nonfarm = nonfarm_share_of([&pop]).expect("rural persons");
+        assert!(nonfarm > 0.3 && nonfarm < 1.0, "{nonfarm}");
+        d.advance_with(&ctx(y), nonfarm, &mut pop);
         let target = start + d.urban_share.at(incomesim::policy::YearMonth::start_of(y)) - target_base;
         let share = urban_share(&pop);
         eprintln!("{y}: urban share {share:.4}, target {target:.4}");

@@ -16,7 +16,7 @@ use super::rebuild::Rebuild;
 use super::{
     CHAIN_STATES, Dynamics, EDUCATION_EARNINGS, FERTILITY_SHAPE, MALE_BIRTH_SHARE, MAX_AGE, SUB_BIRTH, SUB_JOBS,
     SUB_LEAVE, SUB_MIGRATION, SUB_MORTALITY, SUB_OPERATING, SUB_RETIRE, SUB_RETURN, SUB_URBAN, SUB_WAGES, Streams,
-    Year,
+    Year, works_off_farm,
 };
 use crate::generate::rounding::{floor, round};
 use crate::model::{
@@ -347,6 +347,8 @@ impl Dynamics {
         if deaths == 0 && babies == 0 && !self.composition_changes(y, streams, pop, h) {
             if pop.households.residence[h] == Residence::Rural
                 && y.urbanise > 0.0
+                && (y.urbanise_any
+                    || pop.members(h).any(|i| works_off_farm(pop.persons.employment[i], pop.persons.age[i])))
                 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise)
             {
                 pop.households.residence[h] = Residence::Urban;
@@ -532,7 +534,11 @@ impl Dynamics {
         }
 
         // 8. Urbanisation.
-        if hh.residence == Residence::Rural && y.urbanise > 0.0 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise) {
+        if hh.residence == Residence::Rural
+            && y.urbanise > 0.0
+            && (y.urbanise_any || m.iter().any(|p| works_off_farm(p.employment, p.age)))
+            && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise)
+        {
             hh.residence = Residence::Urban;
         }
 

@@ -185,6 +185,11 @@ pub struct BaselinePaths {
     /// composition (ageing, retirement, job churn, migration, urbanisation) takes away
     /// from individual growth is given back, as the published per-capita series count it.
     pub alignment: Vec<[[f64; 3]; 2]>,
+    /// Share of rural persons living in a household with a member working off the farm
+    /// at the start of each year ([`crate::dynamics::nonfarm_share_of`] the pilot):
+    /// urbanisation moves only such households, at its rate over this share, in every
+    /// variant and block.
+    pub nonfarm_share: Vec<f64>,
 }
 
 impl VariantResult {

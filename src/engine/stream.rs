@@ -52,7 +52,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
-use crate::dynamics::Dynamics;
+use crate::dynamics::{Dynamics, nonfarm_share_of};
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
@@ -800,7 +800,10 @@ impl ReplicationRun<'_> {
             timings.time("pilot_generation", false, || pilot.par_iter_mut().for_each(|p| normalisation.apply(p)));
         }
         // Fertility is calibrated on the pilot's base population, in household order.
-        timings.time("fertility_calibration", true, || self.dynamics.calibrate_fertility_on(&pilot));
+        timings.time("fertility_calibration", true, || {
+            self.dynamics.calibrate_fertility_on(&pilot);
+            self.dynamics.calibrate_urbanisation_on(&pilot);
+        });
 
         let steps = Steps { done: AtomicUsize::new(0), total: variants.len() * self.years() };
         let wants = self.shared_wants(variants, exporter.is_some());
@@ -1050,10 +1053,20 @@ impl ReplicationRun<'_> {
         };
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
+            st.out.paths.nonfarm_share.push(self.dynamics.nonfarm_share);
             return ctx;
         }
         let chunks = &mut st.chunks;
-        timings.time("dynamics", false, || chunks.par_iter_mut().for_each(|c| self.dynamics.advance(&ctx, &mut c.pop)));
+        let nonfarm_share = match paths.and_then(|p| p.nonfarm_share.get(t)) {
+            Some(&share) => share,
+            None => timings.time("dynamics", true, || {
+                nonfarm_share_of(chunks.iter().map(|c| &c.pop)).unwrap_or(self.dynamics.nonfarm_share)
+            }),
+        };
+        st.out.paths.nonfarm_share.push(nonfarm_share);
+        timings.time("dynamics", false, || {
+            chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, nonfarm_share, &mut c.pop))
+        });
         let market_before = st.market_before;
         let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
             Some(f) => *f,
@@ -1168,7 +1181,7 @@ impl ReplicationRun<'_> {
             paid_by_quintile_with_cuts(&chunk, cuts, &mut base_by.ledger);
         }
         if let Some(ctx1) = first.contexts.get(1) {
-            self.dynamics.advance(ctx1, &mut chunk.pop);
+            self.dynamics.advance_with(ctx1, first.paths.nonfarm_share[1], &mut chunk.pop);
             align(&mut chunk.pop, &first.paths.alignment[1]);
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
@@ -1182,7 +1195,7 @@ impl ReplicationRun<'_> {
             years.push(base_by.for_variant(self.wants(spec, ctx0.year, true)));
             for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
                 if t > 1 {
-                    self.dynamics.advance(ctx, &mut chunk.pop);
+                    self.dynamics.advance_with(ctx, pilot.paths.nonfarm_share[t], &mut chunk.pop);
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
