@@ -383,6 +383,32 @@ fn leaving_home_and_job_changes_follow_their_assumptions() {
     assert!(crossings(&churning) > crossings(&still), "{} against {}", crossings(&churning), crossings(&still));
 }
 
+/// The income shocks' persistence and spreads are scenario assumptions: without
+/// shocks the baseline's income inequality moves less than with larger ones.
+#[test]
+fn income_shocks_follow_their_assumptions() {
+    let run = |x: f64| {
+        let mut s = scenario("liupanshui-2021", 4_000, &[]);
+        s.last_year = 2024;
+        s.shapley = false;
+        for name in ["wage_sigma_persistent", "wage_sigma_transitory", "operating_sigma"] {
+            let a = incomesim::scenario::assumption(name).expect("known");
+            a.set(&mut s.dynamics, &incomesim::policy::Dated::constant(x));
+        }
+        let rho = incomesim::scenario::assumption("wage_rho").expect("known");
+        rho.set(&mut s.dynamics, &incomesim::policy::Dated::constant(1.0));
+        let o = Projection::new(&s).run().expect("runs");
+        let gini = |y: u16| o.baseline.lookup(y, "all", "gini").expect("gini");
+        (gini(2021), gini(2024))
+    };
+    let (calm, wild) = (run(0.0), run(0.3));
+    assert_eq!(calm.0, wild.0, "the base year has no shocks");
+    assert!(
+        wild.1 - wild.0 > calm.1 - calm.0 + 0.01,
+        "Gini 2021-2024: {calm:?} without shocks, {wild:?} with s.d. 0.3"
+    );
+}
+
 /// An uncertainty from a month shifts the values in force from that month and keeps
 /// the earlier ones (the published years of the defaults); without a month it shifts
 /// every step; the shifted values are clamped.

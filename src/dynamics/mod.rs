@@ -139,6 +139,19 @@ const CHAIN_STATE_NAMES: [&str; 7] = [
 /// default of the `leave_home_rate` assumption; see the "leaving home" assumption text).
 pub const LEAVE_HOME_RATE: f64 = 0.10;
 
+/// Assumed persistence of the AR(1) log wage shock (default of the `wage_rho`
+/// assumption; see the "wage shocks" assumption text).
+pub const WAGE_RHO: f64 = 0.9;
+/// Assumed standard deviation of the yearly innovation of the persistent log wage
+/// shock (default of the `wage_sigma_persistent` assumption).
+pub const WAGE_SIGMA_PERSISTENT: f64 = 0.10;
+/// Assumed standard deviation of the transitory log wage shock (default of the
+/// `wage_sigma_transitory` assumption).
+pub const WAGE_SIGMA_TRANSITORY: f64 = 0.10;
+/// Assumed standard deviation of the yearly log shock to operating income (default of
+/// the `operating_sigma` assumption; see the "operating and property income" text).
+pub const OPERATING_SIGMA: f64 = 0.15;
+
 /// The lowest id of a household formed during a projection ([`split_id`]): `2^62`.
 pub const FORMED_ID_BASE: u64 = 1 << 62;
 
@@ -203,16 +216,20 @@ pub struct Dynamics {
     pub new_job_sigma: f64,
     /// Nominal wage growth of employees by year: urban, rural, migrant.
     pub wage_growth: [Dated<f64>; 3],
-    /// Persistence ρ of the AR(1) log wage shock.
-    pub wage_rho: f64,
-    /// Standard deviation of the yearly innovation of the persistent log wage shock.
-    pub wage_sigma_persistent: f64,
-    /// Standard deviation of the transitory log wage shock.
-    pub wage_sigma_transitory: f64,
+    /// Persistence ρ of the AR(1) log wage shock, by year (the `wage_rho`
+    /// assumption; [`WAGE_RHO`] by default).
+    pub wage_rho: Dated<f64>,
+    /// Standard deviation of the yearly innovation of the persistent log wage shock,
+    /// by year (the `wage_sigma_persistent` assumption; [`WAGE_SIGMA_PERSISTENT`]).
+    pub wage_sigma_persistent: Dated<f64>,
+    /// Standard deviation of the transitory log wage shock, by year (the
+    /// `wage_sigma_transitory` assumption; [`WAGE_SIGMA_TRANSITORY`]).
+    pub wage_sigma_transitory: Dated<f64>,
     /// Nominal growth of net operating income by year, `[urban, rural]`.
     pub operating_growth: [Dated<f64>; 2],
-    /// Standard deviation of the yearly log shock to operating income.
-    pub operating_sigma: f64,
+    /// Standard deviation of the yearly log shock to operating income, by year (the
+    /// `operating_sigma` assumption; [`OPERATING_SIGMA`] by default).
+    pub operating_sigma: Dated<f64>,
     /// Nominal growth of net property income by year, `[urban, rural]`.
     pub property_growth: [Dated<f64>; 2],
     /// Consumer price inflation by year.
@@ -333,11 +350,11 @@ impl Dynamics {
             new_business_income: [0.0; 2],
             new_job_sigma: 0.0,
             wage_growth: [zero.clone(), zero.clone(), zero.clone()],
-            wage_rho: 0.0,
-            wage_sigma_persistent: 0.0,
-            wage_sigma_transitory: 0.0,
+            wage_rho: Dated::constant(0.0),
+            wage_sigma_persistent: Dated::constant(0.0),
+            wage_sigma_transitory: Dated::constant(0.0),
             operating_growth: [zero.clone(), zero.clone()],
-            operating_sigma: 0.0,
+            operating_sigma: Dated::constant(0.0),
             property_growth: [zero.clone(), zero.clone()],
             cpi_inflation: zero.clone(),
             migration_rate: zero.clone(),
@@ -568,9 +585,13 @@ impl Dynamics {
         );
         assume(
             "wage shocks",
-            "log wage = level + persistent AR(1) shock (rho 0.9, innovation s.d. 0.10) + transitory shock \
-             (s.d. 0.10), mean-one in levels; no published panel estimates for China in data/published, values \
-             typical of earnings-dynamics studies; public-welfare post pay is set by its lever and not shocked",
+            &format!(
+                "log wage = level + persistent AR(1) shock (rho {WAGE_RHO}, innovation s.d. {WAGE_SIGMA_PERSISTENT:.2}: \
+                 the `wage_rho` and `wage_sigma_persistent` assumptions) + transitory shock (s.d. \
+                 {WAGE_SIGMA_TRANSITORY:.2}, `wage_sigma_transitory`), mean-one in levels; no published panel \
+                 estimates for China in data/published, values typical of earnings-dynamics studies; \
+                 public-welfare post pay is set by its lever and not shocked"
+            ),
         );
         let parts_derived = derived(&operating_growth[0]);
         assume(
@@ -581,7 +602,7 @@ impl Dynamics {
                  {}{}, then the mean of the last three rates (the national part would add the shift of people \
                  from rural to urban areas: in 2016-2023 national property income grew 1.0-1.3 points a year \
                  faster than urban property income and up to 4.5 points slower than rural); operating income gets a mean-one log \
-                 shock of s.d. 0.15 (assumed); own-account work begun during a year (farming, self-employment) grows \
+                 shock of s.d. {OPERATING_SIGMA:.2} (assumed, the `operating_sigma` assumption); own-account work begun during a year (farming, self-employment) grows \
                  from its full-year rate the next year, as a wage of part of a year does; retiree pensions are not raised here (the retiree adjustment is a \
                  lever); other private transfers (gifts, support from relatives) grow with the wage growth of the \
                  household's residence (assumed: no published series of private transfers)",
@@ -686,11 +707,11 @@ impl Dynamics {
             new_business_income,
             new_job_sigma: 0.4,
             wage_growth: [urban_wage, rural_wage, migrant_wage],
-            wage_rho: 0.9,
-            wage_sigma_persistent: 0.10,
-            wage_sigma_transitory: 0.10,
+            wage_rho: Dated::constant(WAGE_RHO),
+            wage_sigma_persistent: Dated::constant(WAGE_SIGMA_PERSISTENT),
+            wage_sigma_transitory: Dated::constant(WAGE_SIGMA_TRANSITORY),
             operating_growth: operating,
-            operating_sigma: 0.15,
+            operating_sigma: Dated::constant(OPERATING_SIGMA),
             property_growth: property,
             cpi_inflation,
             migration_rate: Dated::constant(0.02),
@@ -840,6 +861,10 @@ impl Dynamics {
                 at(&self.wage_growth[1], year),
                 at(&self.wage_growth[2], year),
             ],
+            wage_rho: at(&self.wage_rho, year),
+            wage_sigma_persistent: at(&self.wage_sigma_persistent, year),
+            wage_sigma_transitory: at(&self.wage_sigma_transitory, year),
+            operating_sigma: at(&self.operating_sigma, year),
             wage_level: [
                 self.new_job_wage[0] * self.growth_index(&self.wage_growth[0], year),
                 self.new_job_wage[1] * self.growth_index(&self.wage_growth[1], year),
@@ -971,6 +996,10 @@ struct Year {
     /// Destination CDFs over [`CHAIN_STATES`] by residence.
     dest: [[f64; 7]; 2],
     wage_growth: [f64; 3],
+    wage_rho: f64,
+    wage_sigma_persistent: f64,
+    wage_sigma_transitory: f64,
+    operating_sigma: f64,
     wage_level: [f64; 2],
     business_level: [f64; 2],
     migrant_annual: f64,

@@ -293,8 +293,8 @@ impl Dynamics {
         }
 
         // 6. Incomes.
-        let rho = self.wage_rho;
-        let (sp, st) = (self.wage_sigma_persistent, self.wage_sigma_transitory);
+        let rho = y.wage_rho;
+        let (sp, st) = (y.wage_sigma_persistent, y.wage_sigma_transitory);
         for (place, i) in living(first, dead).enumerate() {
             // New work's pay and the pay kept of work left were set in step 5.
             let new_job = ps.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
@@ -323,7 +323,7 @@ impl Dynamics {
                 ps.wage_transitory[i] = transitory;
             }
             if ps.operating[i] != 0.0 {
-                let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(self.operating_sigma);
+                let shock = streams.rng(SUB_OPERATING, place).mean_one_lognormal(y.operating_sigma);
                 // Own-account work is the activity (not a wage earner's sideline): its
                 // months are the work's, and a part year grows from its full-year rate.
                 let own_account = employment.earns_operating();

@@ -209,11 +209,17 @@ const GROWTH: AssumptionRange = AssumptionRange {
 /// A share from 0 to 1.
 const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description: "a share from 0 to 1" };
 
+/// A standard deviation of log income from 0 to 1 (a yearly shock of ±100% in logs is
+/// far beyond any earnings-dynamics estimate; a bound on input errors).
+const SPREAD: AssumptionRange =
+    AssumptionRange { min: 0.0, max: 1.0, description: "a standard deviation of log income from 0 to 1" };
+
 /// Every baseline assumption, in documentation order: growth rates stop at
 /// [`crate::model::bounds::MAX_RATE`] and −0.9; shares (and the share of the 2024
-/// decision's delay of the retirement ages applied) are 0–1; the mortality multiple
+/// decision's delay of the retirement ages applied, the wage shock's persistence and
+/// the standard deviations of income shocks) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 19] = [
+pub const ASSUMPTION_TABLE: [Assumption; 23] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
@@ -257,6 +263,20 @@ pub const ASSUMPTION_TABLE: [Assumption; 19] = [
         fields: &[|d| &mut d.job_exit_rate_scale],
         acts_from: 0,
     },
+    Assumption { name: "wage_rho", range: SHARE, fields: &[|d| &mut d.wage_rho], acts_from: 0 },
+    Assumption {
+        name: "wage_sigma_persistent",
+        range: SPREAD,
+        fields: &[|d| &mut d.wage_sigma_persistent],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "wage_sigma_transitory",
+        range: SPREAD,
+        fields: &[|d| &mut d.wage_sigma_transitory],
+        acts_from: 0,
+    },
+    Assumption { name: "operating_sigma", range: SPREAD, fields: &[|d| &mut d.operating_sigma], acts_from: 0 },
     Assumption { name: "urban_share", range: SHARE, fields: &[|d| &mut d.urban_share], acts_from: 0 },
     Assumption {
         name: "mortality_scale",
