@@ -97,10 +97,18 @@ fn leave_work(y: &Year, r: usize, ps: &mut Persons, i: usize, worked: u8) -> Kep
     kept
 }
 
+/// Whether a person of this activity, months and wage at the start of the year left
+/// paid work during last year ([`end_work_left_last_year`]).
+#[inline(always)]
+fn left_work_last_year(employment: Employment, months: u8, wage: f32) -> bool {
+    if employment.is_working() { wage != 0.0 && !employment.earns_wage() } else { months > 0 }
+}
+
 /// The start of the year for person `i`: the pay kept last year of work they left
 /// ([`leave_work`]) ends. A person out of paid work with months in a job left during
 /// last year (the wage job's wage, or own-account work's operating income when they
 /// had no wage); a person in own-account work with a wage left a wage job for it.
+#[cold]
 fn end_work_left_last_year(ps: &mut Persons, i: usize) {
     let employment = ps.employment[i];
     if !employment.is_working() {
@@ -138,9 +146,15 @@ impl Dynamics {
         let f = hs.flags[h];
         hs.flags[h].set(HouseholdFlags::DIBAO_LAST_YEAR, f.has(HouseholdFlags::DIBAO));
         hs.flags[h].set(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR, f.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT));
-        for i in range.clone() {
-            ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, false);
-            end_work_left_last_year(ps, i);
+        for flags in &mut ps.flags[range.clone()] {
+            flags.set(PersonFlags::NEW_JOB_THIS_YEAR, false);
+        }
+        let (employment, months, wage) =
+            (&ps.employment[range.clone()], &ps.months_in_job[range.clone()], &ps.wage[range.clone()]);
+        if employment.iter().zip(months).zip(wage).any(|((&e, &m), &w)| left_work_last_year(e, m, w)) {
+            for i in range.clone() {
+                end_work_left_last_year(ps, i);
+            }
         }
 
         // 2. Mortality (deaths are marked) and ageing.
