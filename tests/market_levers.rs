@@ -113,6 +113,39 @@ fn labour_transfer_local_job_and_long_term_migrant_remittances() {
     close(accounts.wage[0], 0.0);
 }
 
+/// A person who left paid work during the year (out of work, with the months worked
+/// and their pay kept) is taken on by no lever that gives work that year: the job's
+/// months would not be its own next year. One out of work all year is.
+#[test]
+fn a_person_who_left_work_this_year_is_not_taken_on_that_year() {
+    let left = PersonRecord { months_in_job: 5, wage: 15_000.0, ..person(35, Employment::Unemployed) };
+    let idle = person(35, Employment::Unemployed);
+    let levers: Vec<Box<dyn Lever>> = vec![
+        Box::new(PublicWelfarePosts::new(Dated::constant(10.0), Dated::constant(500.0), 0.0, 1).expect("valid")),
+        Box::new(LabourTransfer::new(Dated::constant(10.0), Dated::constant(2500.0)).expect("valid")),
+        Box::new(StartUpSupport::new(Dated::constant(10.0)).expect("valid")),
+    ];
+    for lever in levers {
+        let name = lever.name().to_string();
+        let mut pop = Population::empty(0);
+        pop.push_household(&rural(), &[left]);
+        pop.push_household(&rural(), &[idle]);
+        let (_, accounts, col) = run(lever, &mut pop, 2023);
+        assert_eq!(col[0], 0.0, "{name}: paid the person who left work");
+        assert_eq!(pop.persons.employment[0], Employment::Unemployed, "{name}");
+        close(accounts.wage[0], 15_000.0);
+        assert!(col[1] != 0.0 || pop.persons.flags[1].has(PersonFlags::TRANSFERRED), "{name}: the idle person");
+    }
+    // Training pays its allowance to both, but finds a job only for the one out of work all year.
+    let mut lever = SkillsTraining::new(Dated::constant(10.0)).expect("valid");
+    lever.employment_probability = 1.0;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[left]);
+    pop.push_household(&rural(), &[idle]);
+    run(Box::new(lever), &mut pop, 2023);
+    assert_eq!(pop.persons.employment[..], [Employment::Unemployed, Employment::LocalEmployee]);
+}
+
 #[test]
 fn skills_training_raises_wages_and_pays_allowances() {
     let mut pop = Population::empty(0);
@@ -311,11 +344,19 @@ fn arb_person() -> impl Strategy<Value = PersonRecord> {
                 employment,
                 disability: incomesim::model::Disability::ALL[d as usize],
                 able_to_work: d < 2,
-                wage: if employment.earns_wage() { wage } else { 0.0 },
+                // Out of work, a third have left paid work this year after some months
+                // and kept its pay (the dynamics' `leave_work`).
+                wage: if employment.earns_wage() || (!employment.is_working() && months % 3 == 1) { wage } else { 0.0 },
                 operating: if employment.earns_operating() { op } else { 0.0 },
                 property: prop,
                 occupation: Occupation::ALL[occ as usize],
-                months_in_job: if employment.is_working() { months.max(1) } else { 0 },
+                months_in_job: if employment.is_working() {
+                    months.max(1)
+                } else if months % 3 == 1 {
+                    months.min(11)
+                } else {
+                    0
+                },
                 ..Default::default()
             }
         },

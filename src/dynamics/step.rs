@@ -101,23 +101,21 @@ fn leave_work(y: &Year, r: usize, ps: &mut Persons, i: usize, worked: u8) -> Kep
 /// paid work during last year ([`end_work_left_last_year`]).
 #[inline(always)]
 fn left_work_last_year(employment: Employment, months: u8, wage: f32) -> bool {
-    if employment.is_working() { wage != 0.0 && !employment.earns_wage() } else { months > 0 }
+    if employment.is_working() { wage != 0.0 && !employment.earns_wage() } else { months > 0 || wage != 0.0 }
 }
 
 /// The start of the year for person `i`: the pay kept last year of work they left
-/// ([`leave_work`]) ends. A person out of paid work with months in a job left during
-/// last year (the wage job's wage, or own-account work's operating income when they
-/// had no wage); a person in own-account work with a wage left a wage job for it.
+/// ([`leave_work`]) ends. A person out of paid work has no wage (one with months in a
+/// job left during last year and no wage left own-account work: its operating
+/// income ends too); a person in own-account work with a wage left a wage job for it.
 #[cold]
 fn end_work_left_last_year(ps: &mut Persons, i: usize) {
     let employment = ps.employment[i];
     if !employment.is_working() {
-        if ps.months_in_job[i] > 0 {
-            if ps.wage[i] == 0.0 {
-                ps.operating[i] = 0.0;
-            }
-            clear_job(ps, i);
+        if ps.months_in_job[i] > 0 && ps.wage[i] == 0.0 {
+            ps.operating[i] = 0.0;
         }
+        clear_job(ps, i);
     } else if !employment.earns_wage() && ps.wage[i] != 0.0 {
         end_wage(ps, i);
     }

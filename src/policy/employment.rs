@@ -17,7 +17,9 @@ use super::rationing::{
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
-use crate::model::{Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Population, Residence, Sex};
+use crate::model::{
+    Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence, Sex,
+};
 use crate::random::{Purpose, StreamRng};
 
 /// Youngest age for the employment levers (legal working age, 16).
@@ -34,6 +36,15 @@ fn working_age(age: u8) -> bool {
 #[inline]
 fn months_from(month: u8) -> u8 {
     13u8.saturating_sub(month.clamp(1, 12))
+}
+
+/// Whether person `i` left paid work during this year: out of paid work with months
+/// in the job left (the dynamics keep the pay of those months for the year). The
+/// levers that give work do not take such a person on that year: their pay of the
+/// year already counts the months worked, and a job's months must be its own for
+/// next year's full-year rate.
+fn left_work_this_year(p: &Persons, i: usize) -> bool {
+    !p.employment[i].is_working() && p.months_in_job[i] > 0
 }
 
 fn household_has_worker(pop: &Population, h: usize) -> bool {
@@ -65,7 +76,8 @@ fn start_job(pop: &mut Population, i: usize, employment: Employment, month: u8, 
 /// allocated by priority to the hard-to-employ.
 ///
 /// Eligible: able to work, aged 16–59, not in paid work (unemployed, out of the labour
-/// force, or a farmer/herder), and in at least one priority group. Priority classes,
+/// force, or a farmer/herder; not out of paid work left during the year), and in at
+/// least one priority group. Priority classes,
 /// in the order of the plans (Wuzhong clause 6, "确保零就业家庭动态清零"; Bayannur
 /// clause on disabled people; Liupanshui clause 35 on 就业困难人员):
 /// 0 member of a zero-employment household; 1 disabled; 2 "4050" (women 40+, men 50+);
@@ -154,7 +166,7 @@ impl Rationed for PublicWelfarePosts {
                     p.employment[i],
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
-                if !(p.able_to_work[i] && working_age(p.age[i]) && free) {
+                if !(p.able_to_work[i] && working_age(p.age[i]) && free) || left_work_this_year(p, i) {
                     continue;
                 }
                 if let Some(class) = self.class(pop, h, i, zero_employment) {
@@ -212,7 +224,8 @@ impl Lever for PublicWelfarePosts {
 ///   limitation).
 ///
 /// Eligible: rural residence, able to work, 16–59, farmer/herder, unemployed or out of
-/// the labour force, not already transferred. Priority: 0 relocated household without
+/// the labour force (not after leaving paid work during the year), not already
+/// transferred. Priority: 0 relocated household without
 /// a worker (Liupanshui clause 8, "确保有劳动力的搬迁家庭每户至少1人实现就业"); 1 formerly
 /// poor or monitored; 2 everyone else.
 #[derive(Debug, Clone, PartialEq)]
@@ -315,7 +328,12 @@ impl Rationed for LabourTransfer {
                     p.employment[i],
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
-                if p.able_to_work[i] && working_age(p.age[i]) && free && !p.flags[i].has(PersonFlags::TRANSFERRED) {
+                if p.able_to_work[i]
+                    && working_age(p.age[i])
+                    && free
+                    && !p.flags[i].has(PersonFlags::TRANSFERRED)
+                    && !left_work_this_year(p, i)
+                {
                     emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
@@ -383,7 +401,8 @@ impl Lever for LabourTransfer {
 /// Trainees are trained in `training_month`; from the next month, a trainee with a
 /// wage earns `hourly_gain × hours_per_month` more per month (+1.88 yuan/hour: Zhao &
 /// Geng 2020, 财经研究 46(8), lever_parameters.md), and a trainee without work finds a
-/// local job with probability `employment_probability` at `new_job_wage_per_month`.
+/// local job with probability `employment_probability` at `new_job_wage_per_month`
+/// (not one who left paid work during the year).
 /// The living allowance (per trainee) and the certificate subsidy (per certified
 /// trainee, with probability `certificate_rate`) are transfers.
 ///
@@ -510,7 +529,8 @@ impl Rationed for SkillsTraining {
                 let gain = self.hourly_gain * self.hours_per_month * months;
                 pop.persons.wage[i] += gain as f32;
                 book.pay(c.household, IncomePart::Wage, gain);
-            } else if !employment.is_working() && months_after > 0 && finds_job {
+            } else if !employment.is_working() && !left_work_this_year(&pop.persons, i) && months_after > 0 && finds_job
+            {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
@@ -546,8 +566,9 @@ impl Lever for SkillsTraining {
 /// (farm start-ups), otherwise `grant`. Jobs created for others are reported by
 /// [`StartUpSupport::jobs_created`], not given to particular households.
 ///
-/// Eligible: able to work, 18–59, unemployed, out of the labour force, farmer, local
-/// employee or short-term migrant, not already supported. Priority (Liupanshui clause
+/// Eligible: able to work, 18–59, unemployed, out of the labour force (not after
+/// leaving paid work during the year), farmer, local employee or short-term migrant,
+/// not already supported. Priority (Liupanshui clause
 /// 41): 0 unemployed, disabled or formerly poor/monitored; 1 returning migrants; 2 others.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartUpSupport {
@@ -650,7 +671,8 @@ impl Rationed for StartUpSupport {
                         | Employment::LocalEmployee
                         | Employment::MigrantShortTerm
                 );
-                if !ok || !p.able_to_work[i] || !(18..=MAX_WORKING_AGE).contains(&p.age[i]) {
+                if !ok || !p.able_to_work[i] || !(18..=MAX_WORKING_AGE).contains(&p.age[i]) || left_work_this_year(p, i)
+                {
                     continue;
                 }
                 if p.flags[i].has(PersonFlags::STARTED_BUSINESS) {
