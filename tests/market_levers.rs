@@ -113,37 +113,60 @@ fn labour_transfer_local_job_and_long_term_migrant_remittances() {
     close(accounts.wage[0], 0.0);
 }
 
-/// A person who left paid work during the year (out of work, with the months worked
-/// and their pay kept) is taken on by no lever that gives work that year: the job's
-/// months would not be its own next year. One out of work all year is.
+/// A person who left a wage job during the year (out of work, with the months worked
+/// and their pay kept by the dynamics) keeps that pay when a lever hires them: their
+/// wage of the year is both, and next year's rate is the new job's alone. Posts, whose
+/// pay stays as the lever sets it, take on only people out of work all year, and
+/// start-up support no one who left own-account work that year.
 #[test]
-fn a_person_who_left_work_this_year_is_not_taken_on_that_year() {
+fn a_person_who_left_work_this_year_keeps_its_pay_and_next_year_earns_the_new_jobs_rate() {
     let left = PersonRecord { months_in_job: 5, wage: 15_000.0, ..person(35, Employment::Unemployed) };
     let idle = person(35, Employment::Unemployed);
-    let levers: Vec<Box<dyn Lever>> = vec![
-        Box::new(PublicWelfarePosts::new(Dated::constant(10.0), Dated::constant(500.0), 0.0, 1).expect("valid")),
-        Box::new(LabourTransfer::new(Dated::constant(10.0), Dated::constant(2500.0)).expect("valid")),
-        Box::new(StartUpSupport::new(Dated::constant(10.0)).expect("valid")),
-    ];
-    for lever in levers {
-        let name = lever.name().to_string();
+    let two = |a: PersonRecord, b: PersonRecord| {
         let mut pop = Population::empty(0);
-        pop.push_household(&rural(), &[left]);
-        pop.push_household(&rural(), &[idle]);
-        let (_, accounts, col) = run(lever, &mut pop, 2023);
-        assert_eq!(col[0], 0.0, "{name}: paid the person who left work");
-        assert_eq!(pop.persons.employment[0], Employment::Unemployed, "{name}");
-        close(accounts.wage[0], 15_000.0);
-        assert!(col[1] != 0.0 || pop.persons.flags[1].has(PersonFlags::TRANSFERRED), "{name}: the idle person");
+        pop.push_household(&rural(), &[a]);
+        pop.push_household(&rural(), &[b]);
+        pop
+    };
+    // Posts: only the one out of work all year.
+    let posts = PublicWelfarePosts::new(Dated::constant(10.0), Dated::constant(500.0), 0.0, 1).expect("valid");
+    let mut pop = two(left, idle);
+    let (_, accounts, col) = run(Box::new(posts), &mut pop, 2023);
+    assert_eq!(col, vec![0.0, 6000.0]);
+    close(accounts.wage[0], 15_000.0);
+    // Training finds both a job from its month after training: the kept pay stays.
+    let mut training = SkillsTraining::new(Dated::constant(10.0)).expect("valid");
+    training.employment_probability = 1.0;
+    let mut pop = two(left, idle);
+    let (_, accounts, col) = run(Box::new(training), &mut pop, 2023);
+    assert_eq!(pop.persons.employment[..], [Employment::LocalEmployee, Employment::LocalEmployee]);
+    assert_eq!(col[0], col[1], "the same job and allowance");
+    close(accounts.wage[0], 15_000.0 + accounts.wage[1]);
+    let (new_pay, months) = (pop.persons.wage[1] as f64, pop.persons.months_in_job[0]);
+    assert!(months > 0 && months < 12, "{months}");
+    // Next year, without growth or shocks: the new job's full-year rate for both.
+    incomesim::dynamics::Dynamics::none().advance(&YearContext::base(2024, 11), &mut pop);
+    let rate = new_pay * 12.0 / months as f64;
+    for i in 0..2 {
+        let w = pop.persons.wage[i] as f64;
+        assert!((w / rate - 1.0).abs() < 1e-3, "person {i}: {w} against the new job's {rate}");
     }
-    // Training pays its allowance to both, but finds a job only for the one out of work all year.
-    let mut lever = SkillsTraining::new(Dated::constant(10.0)).expect("valid");
-    lever.employment_probability = 1.0;
-    let mut pop = Population::empty(0);
-    pop.push_household(&rural(), &[left]);
-    pop.push_household(&rural(), &[idle]);
-    run(Box::new(lever), &mut pop, 2023);
-    assert_eq!(pop.persons.employment[..], [Employment::Unemployed, Employment::LocalEmployee]);
+    // Labour transfer takes on both; the kept pay stays this year.
+    let mut transfer = LabourTransfer::new(Dated::constant(10.0), Dated::constant(2500.0)).expect("valid");
+    transfer.wage_sigma = 0.0;
+    transfer.migrant_share = 0.0;
+    transfer.retention = 1.0;
+    let mut pop = two(left, idle);
+    let (_, accounts, col) = run(Box::new(transfer), &mut pop, 2023);
+    close(col[0], col[1]);
+    close(accounts.wage[0], 15_000.0 + col[1]);
+    // Start-up support: not one who left own-account work this year (operating kept).
+    let farmer_left = PersonRecord { months_in_job: 5, operating: 8_000.0, ..person(35, Employment::Unemployed) };
+    let mut pop = two(farmer_left, idle);
+    let (_, accounts, col) = run(Box::new(StartUpSupport::new(Dated::constant(10.0)).expect("valid")), &mut pop, 2023);
+    assert_eq!(col[0], 0.0);
+    assert!(col[1] > 0.0);
+    close(accounts.operating[0], 8_000.0);
 }
 
 #[test]

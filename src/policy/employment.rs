@@ -18,7 +18,7 @@ use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{
-    Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence, Sex,
+    Disability, Employment, HouseholdFlags, IncomePart, LogShock, PersonFlags, Persons, Population, Residence, Sex,
 };
 use crate::random::{Purpose, StreamRng};
 
@@ -38,13 +38,30 @@ fn months_from(month: u8) -> u8 {
     13u8.saturating_sub(month.clamp(1, 12))
 }
 
-/// Whether person `i` left paid work during this year: out of paid work with months
-/// in the job left (the dynamics keep the pay of those months for the year). The
-/// levers that give work do not take such a person on that year: their pay of the
-/// year already counts the months worked, and a job's months must be its own for
-/// next year's full-year rate.
-fn left_work_this_year(p: &Persons, i: usize) -> bool {
-    !p.employment[i].is_working() && p.months_in_job[i] > 0
+/// Whether person `i` left a wage job during this year: out of paid work with months
+/// in the job left and their pay kept (the dynamics keep the pay of those months for
+/// the year).
+fn left_wage_job_this_year(p: &Persons, i: usize) -> bool {
+    !p.employment[i].is_working() && p.months_in_job[i] > 0 && p.wage[i] > 0.0
+}
+
+/// Whether person `i` left own-account work during this year (out of paid work with
+/// months in the work left and no wage: its operating income of those months kept).
+fn left_own_account_this_year(p: &Persons, i: usize) -> bool {
+    !p.employment[i].is_working() && p.months_in_job[i] > 0 && p.wage[i] == 0.0
+}
+
+/// After a lever hires person `i` into a wage job and adds its pay to their wage: the
+/// pay `kept` of a wage job they left earlier in the year stays in the same column,
+/// and its share of the year's wage is stored as this year's transitory log wage
+/// shock, which the dynamics take out next year, so that next year's full-year rate
+/// is the new job's alone (the kept pay is a transitory part of this year's wage).
+fn carry_kept_wage(p: &mut Persons, i: usize, kept: f32) {
+    let wage = p.wage[i];
+    if kept > 0.0 && wage > kept {
+        p.wage_persistent[i] = LogShock::default();
+        p.wage_transitory[i] = LogShock::new((wage as f64 / (wage - kept) as f64).ln());
+    }
 }
 
 fn household_has_worker(pop: &Population, h: usize) -> bool {
@@ -76,8 +93,8 @@ fn start_job(pop: &mut Population, i: usize, employment: Employment, month: u8, 
 /// allocated by priority to the hard-to-employ.
 ///
 /// Eligible: able to work, aged 16–59, not in paid work (unemployed, out of the labour
-/// force, or a farmer/herder; not out of paid work left during the year), and in at
-/// least one priority group. Priority classes,
+/// force, or a farmer/herder; not after leaving a wage job during the year, whose pay
+/// would stay in the post's wage), and in at least one priority group. Priority classes,
 /// in the order of the plans (Wuzhong clause 6, "确保零就业家庭动态清零"; Bayannur
 /// clause on disabled people; Liupanshui clause 35 on 就业困难人员):
 /// 0 member of a zero-employment household; 1 disabled; 2 "4050" (women 40+, men 50+);
@@ -166,7 +183,7 @@ impl Rationed for PublicWelfarePosts {
                     p.employment[i],
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
-                if !(p.able_to_work[i] && working_age(p.age[i]) && free) || left_work_this_year(p, i) {
+                if !(p.able_to_work[i] && working_age(p.age[i]) && free) || left_wage_job_this_year(p, i) {
                     continue;
                 }
                 if let Some(class) = self.class(pop, h, i, zero_employment) {
@@ -224,8 +241,9 @@ impl Lever for PublicWelfarePosts {
 ///   limitation).
 ///
 /// Eligible: rural residence, able to work, 16–59, farmer/herder, unemployed or out of
-/// the labour force (not after leaving paid work during the year), not already
-/// transferred. Priority: 0 relocated household without
+/// the labour force, not already transferred. A person who left a wage job earlier in
+/// the year keeps its pay, as a transitory part of this year's wage: next year's rate
+/// is the new job's. Priority: 0 relocated household without
 /// a worker (Liupanshui clause 8, "确保有劳动力的搬迁家庭每户至少1人实现就业"); 1 formerly
 /// poor or monitored; 2 everyone else.
 #[derive(Debug, Clone, PartialEq)]
@@ -328,12 +346,7 @@ impl Rationed for LabourTransfer {
                     p.employment[i],
                     Employment::Unemployed | Employment::NotInLabourForce | Employment::FarmerHerder
                 );
-                if p.able_to_work[i]
-                    && working_age(p.age[i])
-                    && free
-                    && !p.flags[i].has(PersonFlags::TRANSFERRED)
-                    && !left_work_this_year(p, i)
-                {
+                if p.able_to_work[i] && working_age(p.age[i]) && free && !p.flags[i].has(PersonFlags::TRANSFERRED) {
                     emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
@@ -371,9 +384,12 @@ impl Rationed for LabourTransfer {
                 };
                 let last = self.start_month + worked - 1;
                 let wage = self.local_wage_per_month.sum_over(ctx.year, self.start_month, last) * ratio * premium;
+                let kept =
+                    if left_wage_job_this_year(&pop.persons, c.person) { pop.persons.wage[c.person] } else { 0.0 };
                 start_job(pop, c.person, employment, self.start_month, PersonFlags::TRANSFERRED);
                 pop.persons.months_in_job[c.person] = worked;
                 pop.persons.wage[c.person] += wage as f32;
+                carry_kept_wage(&mut pop.persons, c.person, kept);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
@@ -401,8 +417,9 @@ impl Lever for LabourTransfer {
 /// Trainees are trained in `training_month`; from the next month, a trainee with a
 /// wage earns `hourly_gain × hours_per_month` more per month (+1.88 yuan/hour: Zhao &
 /// Geng 2020, 财经研究 46(8), lever_parameters.md), and a trainee without work finds a
-/// local job with probability `employment_probability` at `new_job_wage_per_month`
-/// (not one who left paid work during the year).
+/// local job with probability `employment_probability` at `new_job_wage_per_month` (one
+/// who left a wage job earlier in the year keeps its pay, as a transitory part of this
+/// year's wage: next year's rate is the new job's).
 /// The living allowance (per trainee) and the certificate subsidy (per certified
 /// trainee, with probability `certificate_rate`) are transfers.
 ///
@@ -529,12 +546,13 @@ impl Rationed for SkillsTraining {
                 let gain = self.hourly_gain * self.hours_per_month * months;
                 pop.persons.wage[i] += gain as f32;
                 book.pay(c.household, IncomePart::Wage, gain);
-            } else if !employment.is_working() && !left_work_this_year(&pop.persons, i) && months_after > 0 && finds_job
-            {
+            } else if !employment.is_working() && months_after > 0 && finds_job {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
+                let kept = if left_wage_job_this_year(&pop.persons, i) { pop.persons.wage[i] } else { 0.0 };
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
                 pop.persons.wage[i] += wage as f32;
+                carry_kept_wage(&mut pop.persons, i, kept);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
@@ -567,8 +585,8 @@ impl Lever for SkillsTraining {
 /// [`StartUpSupport::jobs_created`], not given to particular households.
 ///
 /// Eligible: able to work, 18–59, unemployed, out of the labour force (not after
-/// leaving paid work during the year), farmer, local employee or short-term migrant,
-/// not already supported. Priority (Liupanshui clause
+/// leaving own-account work during the year, whose income would count as the
+/// business's), farmer, local employee or short-term migrant, not already supported. Priority (Liupanshui clause
 /// 41): 0 unemployed, disabled or formerly poor/monitored; 1 returning migrants; 2 others.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartUpSupport {
@@ -671,7 +689,10 @@ impl Rationed for StartUpSupport {
                         | Employment::LocalEmployee
                         | Employment::MigrantShortTerm
                 );
-                if !ok || !p.able_to_work[i] || !(18..=MAX_WORKING_AGE).contains(&p.age[i]) || left_work_this_year(p, i)
+                if !ok
+                    || !p.able_to_work[i]
+                    || !(18..=MAX_WORKING_AGE).contains(&p.age[i])
+                    || left_own_account_this_year(p, i)
                 {
                     continue;
                 }
