@@ -494,8 +494,9 @@ impl Dynamics {
                  posts are left to their lever; paid work is left after a uniformly drawn number of months (0-11, \
                  its pay of those months at its full-year rate grown by the year's growth is kept that year, none \
                  the next) and new work starts the month after; from school, unemployment or outside the labour \
-                 force a new job starts in a uniformly drawn month; a wage job after a wage job (or own-account \
-                 work after own-account work) is one year's pay, the rate of the next year; own-account income \
+                 force a new job starts in a uniformly drawn month; after a wage job the new wage job's rate \
+                 alone is next year's (own-account work after own-account work: the year's income is next \
+                 year's rate); own-account income \
                  of the months before a wage job stays as a sideline, as for a lever's hire (no published timing \
                  of job changes within the year)",
                 CHAIN_STATE_NAMES
@@ -681,8 +682,8 @@ impl Dynamics {
                  the baseline's pilot), and keep everything else; households without off-farm work stay rural \
                  (assumed: people become urban residents by moving to towns for off-farm work or as their \
                  villages become towns, and no published figure says which households; in the 2015-2022 \
-                 backtest choosing them at random left the urban bottom fifth of 2022 17% below its published \
-                 mean and the rural one 17% above, this rule 13% and 12%)"
+                 backtest of 2026-12-05 this rule moved the urban bottom fifth of 2022 from 17% to 13% below \
+                 its published mean and the rural one from 17% to 12% above)"
             ),
         );
 
@@ -1192,6 +1193,36 @@ mod tests {
         assert!(pop.persons.operating.iter().all(|&o| o == 14_520.0), "13,200 × 1.10");
         assert!(pop.persons.months_in_job.iter().all(|&m| m == 12));
         assert!(pop.check_invariants().is_ok());
+    }
+
+    #[test]
+    fn after_a_wage_job_another_pays_both_this_year_and_its_own_rate_next_year() {
+        let mut d = Dynamics::none();
+        d.exit_rates = [1.0; 7];
+        d.activity_shares = every_leaver_to(Employment::PublicSector);
+        d.new_job_wage = [26_000.0, 0.0];
+        let mut pop = Population::empty(0);
+        for _ in 0..200 {
+            let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };
+            pop.push_household(&urban, &[employee(30, Sex::Male, 36_000.0)]);
+        }
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        // A public-sector job of a junior-secondary graduate: 26,000 × 1.2 × 1.2 / 1.3 a year.
+        let rate = 26_000.0 * 1.2 * EDUCATION_EARNINGS[1] / 1.3;
+        for i in 0..200 {
+            assert_eq!(pop.persons.employment[i], Employment::PublicSector);
+            let months = pop.persons.months_in_job[i];
+            let kept = 3_000.0 * (12 - months) as f64;
+            let new = (rate * months as f64 / 12.0).round();
+            assert!((pop.persons.wage[i] as f64 - kept - new).abs() < 1.0, "person {i}: {}", pop.persons.wage[i]);
+        }
+        // Public-sector staff leave for the public sector: no change, and the rate is the new job's.
+        d.advance(&YearContext::base(2024, 1), &mut pop);
+        for i in 0..200 {
+            let w = pop.persons.wage[i] as f64;
+            assert!((w / rate - 1.0).abs() < 2e-3, "person {i}: {w} against {rate}");
+            assert_eq!(pop.persons.months_in_job[i], 12);
+        }
     }
 
     #[test]

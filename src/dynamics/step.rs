@@ -293,12 +293,14 @@ impl Dynamics {
                         ps.months_in_job[i] = 12;
                     }
                 } else {
-                    // A wage job after a wage job: one year's wage, its rate next year;
-                    // after own-account work its income of the months before stays, as a
+                    // A wage job after a wage job: the kept pay is a transitory part of
+                    // this year's wage (its share as the year's transitory log shock,
+                    // taken out next year), so next year's rate is the new job's; after
+                    // own-account work its income of the months before stays, as a
                     // sideline (as a lever's hire leaves it: `leave_farm`).
                     ps.wage[i] = kept.wage + next.wage;
-                    if employment.earns_wage() {
-                        ps.months_in_job[i] = 12;
+                    if kept.wage > 0.0 && next.wage > 0.0 {
+                        ps.wage_transitory[i] = LogShock::new((ps.wage[i] as f64 / next.wage as f64).ln());
                     }
                 }
             }
