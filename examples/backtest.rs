@@ -7,7 +7,8 @@
 //! whose urban and rural parts are published, each part beside its published value:
 //! where the gap is. Then the distribution: each quintile group's mean in the first and
 //! last years with published quintiles, and the dibao caseload and spending in the years
-//! the Ministry of Civil Affairs published them, beside the model's.
+//! the Ministry of Civil Affairs published them, beside the model's. Last, the population:
+//! the urban share of residents each year and the mean household size of the census year.
 
 use incomesim::engine::{Outcome, Projection, Scenario};
 use incomesim::indicators::Group;
@@ -158,7 +159,55 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print_quintiles(&outcome);
     print_dibao(&outcome);
+    print_population(&outcome);
     Ok(())
+}
+
+/// Published urban share of residents by year, percent (`data/published/demography.csv`,
+/// NBS year-end figures).
+fn published_urban_share() -> Vec<(u16, f64)> {
+    include_str!("../data/published/demography.csv")
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            Some((f.first()?.parse().ok()?, f.get(4)?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Published mean size of family households by census year (`data/published/local.csv`,
+/// rows `China,household_size`).
+fn published_household_size() -> Vec<(u16, f64)> {
+    include_str!("../data/published/local.csv")
+        .lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            if f.first() != Some(&"China") || f.get(1) != Some(&"household_size") {
+                return None;
+            }
+            Some((f.get(3)?.parse().ok()?, f.get(2)?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The urban share of residents each year and the mean household size of the census
+/// years in the projection, published and simulated.
+fn print_population(outcome: &Outcome) {
+    let sizes = published_household_size();
+    println!("\nPopulation: urban share of residents (NBS) and mean household size (census: family households):\n");
+    println!("| year | urban share published | simulated | household size published | simulated |");
+    println!("|---|---:|---:|---:|---:|");
+    for (year, share) in published_urban_share() {
+        let Some(ind) = outcome.reform.year(year) else { continue };
+        let all = ind.group(Group::All);
+        let simulated = 100.0 * ind.group(Group::Urban).persons / all.persons;
+        let size = match sizes.iter().find(|s| s.0 == year) {
+            Some(&(_, published)) => format!("{published:.2} | {:.2}", all.persons / all.households),
+            None => "– | –".to_string(),
+        };
+        println!("| {year} | {share:.2}% | {simulated:.2}% | {size} |");
+    }
 }
 
 /// The quintile group means of the first and the last year with published quintiles.
