@@ -1109,7 +1109,7 @@ mod tests {
         let mut d = Dynamics::none();
         d.exit_rates = EXIT_RATES;
         // Everyone who leaves an activity goes to "not in the labour force".
-        d.activity_shares = [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]; 2];
+        d.activity_shares = every_leaver_to(Employment::NotInLabourForce);
         let workers = [employee(30, Sex::Male, 40_000.0); 6];
         let mut leavers = |scale: f64| {
             d.job_exit_rate_scale = Dated::constant(scale);
@@ -1231,13 +1231,7 @@ mod tests {
         d.exit_rates = [1.0; 7];
         d.activity_shares = every_leaver_to(Employment::NotInLabourForce);
         d.old_age_exit_rate = 1.0;
-        let farmer = PersonRecord {
-            age: 40,
-            employment: Employment::FarmerHerder,
-            operating: 24_000.0,
-            months_in_job: 12,
-            ..Default::default()
-        };
+        let farmer = farmer(40, 24_000.0);
         let worker = PersonRecord { operating: 1_000.0, ..employee(30, Sex::Female, 36_000.0) };
         // Past 60 and not covered (rural): leaves work at the old-age rate.
         let old_worker = employee(64, Sex::Male, 12_000.0);
@@ -1278,13 +1272,7 @@ mod tests {
         // Target urban share 0 until 2022, 0.2 from 2023: a fifth of rural persons a year.
         d.urban_share = Dated::constant(0.0);
         d.urban_share.set_from(YearMonth::start_of(2023), 0.2);
-        let farmer = PersonRecord {
-            age: 40,
-            employment: Employment::FarmerHerder,
-            operating: 10_000.0,
-            months_in_job: 12,
-            ..Default::default()
-        };
+        let farmer = farmer(40, 10_000.0);
         let worker = employee(40, Sex::Male, 30_000.0);
         let urban = |pop: &Population, employment: Employment| {
             (0..pop.household_count())
@@ -1318,6 +1306,11 @@ mod tests {
         assert_eq!(d.nonfarm_share, 1.0);
         d.calibrate_urbanisation_on(std::slice::from_ref(&pop));
         assert!(d.nonfarm_share > 0.0 && d.nonfarm_share < 0.5, "{}", d.nonfarm_share);
+    }
+
+    /// A farmer or herder working all year.
+    fn farmer(age: u8, operating: f32) -> PersonRecord {
+        PersonRecord { age, employment: Employment::FarmerHerder, operating, months_in_job: 12, ..Default::default() }
     }
 
     /// A local employee working all year.

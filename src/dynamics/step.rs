@@ -65,36 +65,28 @@ fn months_before_leaving(rng: &mut crate::random::StreamRng) -> u8 {
     floor(rng.uniform() * 12.0).min(11.0) as u8
 }
 
-/// What a person keeps of the paid work they leave this year after `worked` months.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Kept {
-    /// Wage of the months worked, yuan (a wage job left).
-    wage: f32,
-    /// Operating income of the months worked, yuan (own-account work left).
-    operating: f32,
-}
-
 /// Person `i` of a household of residence `r` leaves their paid work after `worked`
-/// months (0–11) of the year: the pay of those months at the work's full-year rate,
-/// grown by the year's growth of its kind (no shock), is what they keep of it; the
-/// wage, its shocks and the months are cleared, and the operating income of own-account
-/// work (a wage earner's sideline stays). The caller writes the new activity's columns.
-fn leave_work(y: &Year, r: usize, ps: &mut Persons, i: usize, worked: u8) -> Kept {
+/// months (0–11) of the year: they keep the pay of those months at the work's
+/// full-year rate, grown by the year's growth of its kind (no shock), in the work's
+/// column (a wage earner's sideline operating income stays), with no wage shocks and
+/// `worked` months ([`Persons::left_paid_work`]). The caller sets the activity that
+/// follows (and its pay, added to the kept pay).
+fn leave_work(y: &Year, r: usize, ps: &mut Persons, i: usize, worked: u8) {
     let employment = ps.employment[i];
     let share = worked as f64 / 12.0;
     let months = ps.months_in_job[i];
-    let mut kept = Kept { wage: 0.0, operating: 0.0 };
+    let mut wage = 0.0;
     if employment.earns_wage() {
         let g = if employment == Employment::MigrantShortTerm { y.wage_growth[2] } else { y.wage_growth[r] };
-        kept.wage = round(annualised(ps.wage[i], months) as f64 * (1.0 + g) * share).max(0.0) as f32;
+        wage = round(annualised(ps.wage[i], months) as f64 * (1.0 + g) * share).max(0.0) as f32;
     }
     if employment.earns_operating() {
         let g = y.operating_growth[r];
-        kept.operating = round(annualised(ps.operating[i], months) as f64 * (1.0 + g) * share) as f32;
-        ps.operating[i] = 0.0;
+        ps.operating[i] = round(annualised(ps.operating[i], months) as f64 * (1.0 + g) * share) as f32;
     }
     clear_job(ps, i);
-    kept
+    ps.wage[i] = wage;
+    ps.months_in_job[i] = worked;
 }
 
 /// Whether a person of this activity, months and wage at the start of the year left
@@ -230,12 +222,8 @@ impl Dynamics {
                 } else if employment.is_working() && employment != Employment::PublicWelfarePost {
                     let mut rng = streams.rng(SUB_JOBS, place);
                     if rng.bernoulli(self.old_age_exit_rate) {
-                        let worked = months_before_leaving(&mut rng);
-                        let kept = leave_work(y, r, ps, i, worked);
+                        leave_work(y, r, ps, i, months_before_leaving(&mut rng));
                         ps.employment[i] = Employment::NotInLabourForce;
-                        ps.wage[i] = kept.wage;
-                        ps.operating[i] += kept.operating;
-                        ps.months_in_job[i] = worked;
                     }
                 }
                 continue;
@@ -270,38 +258,29 @@ impl Dynamics {
             if next.employment == employment {
                 continue;
             }
-            let kept = match start {
-                Start::After(worked) => {
-                    let kept = leave_work(y, r, ps, i, worked);
-                    ps.months_in_job[i] = worked;
-                    kept
-                }
-                Start::Drawn => Kept { wage: 0.0, operating: 0.0 },
-            };
+            // Out of paid work (from the Drawn start) a person has no wage (step 1).
+            if let Start::After(worked) = start {
+                leave_work(y, r, ps, i, worked);
+            }
             ps.employment[i] = next.employment;
-            ps.wage[i] = kept.wage;
-            ps.operating[i] += kept.operating;
             if next.employment.is_working() {
                 ps.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
                 ps.months_in_job[i] = next.months_in_job;
                 if next.employment.earns_operating() {
                     // Own-account work after own-account work: one year's income, its
                     // rate next year; after a wage job the wage is ended next year.
-                    ps.operating[i] =
-                        if employment.earns_operating() { kept.operating + next.operating } else { next.operating };
                     if employment.earns_operating() {
+                        ps.operating[i] += next.operating;
                         ps.months_in_job[i] = 12;
+                    } else {
+                        ps.operating[i] = next.operating;
                     }
                 } else {
-                    // A wage job after a wage job: the kept pay is a transitory part of
-                    // this year's wage (its share as the year's transitory log shock,
-                    // taken out next year), so next year's rate is the new job's; after
-                    // own-account work its income of the months before stays, as a
-                    // sideline (as a lever's hire leaves it: `leave_farm`).
-                    ps.wage[i] = kept.wage + next.wage;
-                    if kept.wage > 0.0 && next.wage > 0.0 {
-                        ps.wage_transitory[i] = LogShock::new((ps.wage[i] as f64 / next.wage as f64).ln());
-                    }
+                    // A wage job after a wage job: next year's rate is the new job's
+                    // (`add_new_job_wage`); after own-account work its income of the
+                    // months before stays, as a sideline (as a lever's hire leaves it:
+                    // `leave_farm`).
+                    ps.add_new_job_wage(i, next.wage);
                 }
             }
         }
@@ -312,8 +291,7 @@ impl Dynamics {
         for (place, i) in living(first, dead).enumerate() {
             // New work's pay and the pay kept of work left were set in step 5.
             let new_job = ps.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
-            let left_work = !ps.employment[i].is_working() && ps.months_in_job[i] > 0;
-            if new_job || left_work {
+            if new_job || ps.left_paid_work(i) {
                 if ps.property[i] > 0.0 {
                     ps.property[i] = round(ps.property[i] as f64 * (1.0 + y.property_growth[r])).max(0.0) as f32;
                 }

@@ -329,6 +329,28 @@ impl Persons {
         self.wage_transitory[i].get() as f32
     }
 
+    /// Whether person `i` left paid work during this year: out of paid work with months
+    /// in the work left (the dynamics keep the pay of those months for the year, in
+    /// its own column; it ends the next year).
+    #[inline]
+    pub fn left_paid_work(&self, i: usize) -> bool {
+        !self.employment[i].is_working() && self.months_in_job[i] > 0
+    }
+
+    /// Adds the pay `pay` of a wage job begun this year to person `i`'s wage. A wage
+    /// already there is pay kept of a wage job left earlier in the year: its share of
+    /// the year's wage is stored as this year's transitory log wage shock, which the
+    /// dynamics take out next year, so that next year's full-year rate is the new
+    /// job's alone (the kept pay is a transitory part of this year's wage).
+    pub fn add_new_job_wage(&mut self, i: usize, pay: f32) {
+        let kept = self.wage[i];
+        self.wage[i] += pay;
+        if kept > 0.0 && pay > 0.0 {
+            self.wage_persistent[i] = LogShock::default();
+            self.wage_transitory[i] = LogShock::new((self.wage[i] as f64 / pay as f64).ln());
+        }
+    }
+
     /// One person as a record (for tests, export and hand checks).
     pub fn record(&self, i: usize) -> PersonRecord {
         PersonRecord {

@@ -18,7 +18,7 @@ use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{
-    Disability, Employment, HouseholdFlags, IncomePart, LogShock, PersonFlags, Persons, Population, Residence, Sex,
+    Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence, Sex,
 };
 use crate::random::{Purpose, StreamRng};
 
@@ -38,30 +38,28 @@ fn months_from(month: u8) -> u8 {
     13u8.saturating_sub(month.clamp(1, 12))
 }
 
-/// Whether person `i` left a wage job during this year: out of paid work with months
-/// in the job left and their pay kept (the dynamics keep the pay of those months for
-/// the year).
+/// Whether person `i` left a wage job during this year ([`Persons::left_paid_work`]
+/// with a wage kept).
 fn left_wage_job_this_year(p: &Persons, i: usize) -> bool {
-    !p.employment[i].is_working() && p.months_in_job[i] > 0 && p.wage[i] > 0.0
+    p.left_paid_work(i) && p.wage[i] > 0.0
 }
 
-/// Whether person `i` left own-account work during this year (out of paid work with
-/// months in the work left and no wage: its operating income of those months kept).
-fn left_own_account_this_year(p: &Persons, i: usize) -> bool {
-    !p.employment[i].is_working() && p.months_in_job[i] > 0 && p.wage[i] == 0.0
-}
-
-/// After a lever hires person `i` into a wage job and adds its pay to their wage: the
-/// pay `kept` of a wage job they left earlier in the year stays in the same column,
-/// and its share of the year's wage is stored as this year's transitory log wage
-/// shock, which the dynamics take out next year, so that next year's full-year rate
-/// is the new job's alone (the kept pay is a transitory part of this year's wage).
-fn carry_kept_wage(p: &mut Persons, i: usize, kept: f32) {
-    let wage = p.wage[i];
-    if kept > 0.0 && wage > kept {
-        p.wage_persistent[i] = LogShock::default();
-        p.wage_transitory[i] = LogShock::new((wage as f64 / (wage - kept) as f64).ln());
+/// Adds the pay of a wage job a lever gives person `i` to their wage: as a new job's
+/// after the pay kept of a wage job they left earlier in the year
+/// ([`Persons::add_new_job_wage`], when `left_wage_job`, found before the hire), else
+/// plainly.
+fn add_hired_wage(p: &mut Persons, i: usize, pay: f32, left_wage_job: bool) {
+    if left_wage_job {
+        p.add_new_job_wage(i, pay);
+    } else {
+        p.wage[i] += pay;
     }
+}
+
+/// Whether person `i` left own-account work during this year
+/// ([`Persons::left_paid_work`] without a wage: its operating income kept).
+fn left_own_account_this_year(p: &Persons, i: usize) -> bool {
+    p.left_paid_work(i) && p.wage[i] == 0.0
 }
 
 fn household_has_worker(pop: &Population, h: usize) -> bool {
@@ -384,12 +382,10 @@ impl Rationed for LabourTransfer {
                 };
                 let last = self.start_month + worked - 1;
                 let wage = self.local_wage_per_month.sum_over(ctx.year, self.start_month, last) * ratio * premium;
-                let kept =
-                    if left_wage_job_this_year(&pop.persons, c.person) { pop.persons.wage[c.person] } else { 0.0 };
+                let left_wage_job = left_wage_job_this_year(&pop.persons, c.person);
                 start_job(pop, c.person, employment, self.start_month, PersonFlags::TRANSFERRED);
                 pop.persons.months_in_job[c.person] = worked;
-                pop.persons.wage[c.person] += wage as f32;
-                carry_kept_wage(&mut pop.persons, c.person, kept);
+                add_hired_wage(&mut pop.persons, c.person, wage as f32, left_wage_job);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
@@ -549,10 +545,9 @@ impl Rationed for SkillsTraining {
             } else if !employment.is_working() && months_after > 0 && finds_job {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
-                let kept = if left_wage_job_this_year(&pop.persons, i) { pop.persons.wage[i] } else { 0.0 };
+                let left_wage_job = left_wage_job_this_year(&pop.persons, i);
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
-                pop.persons.wage[i] += wage as f32;
-                carry_kept_wage(&mut pop.persons, i, kept);
+                add_hired_wage(&mut pop.persons, i, wage as f32, left_wage_job);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
