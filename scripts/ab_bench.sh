@@ -21,7 +21,7 @@ import json, sys
 d = json.load(open(sys.argv[2]))
 cpu = {p["phase"]: p["cpu_seconds"] for p in d["timings"]["phases"]}
 phases = ["pilot_generation", "levers_and_sums", "dynamics", "quintile_ranking", "quintile_split",
-          "quintile_sums", "alignment"]
+          "quintile_sums", "alignment", "caseload_alignment"]
 print(f"{sys.argv[1]:40s} {d['household_years_per_second']:>12,.0f} hh-yr/s  "
       f"{d['peak_memory_bytes'] / 2**20:6.0f} MiB  " + " ".join(f"{p}={cpu.get(p, 0):.3f}" for p in phases))
 PY

@@ -48,7 +48,9 @@
 //!   baseline's per-capita wage, operating and property income of each residence is then
 //!   aligned to the assumed growth (per person, or per earner with the assumption
 //!   `alignment_per_earner`), by factors every variant applies too, so that a reform's own
-//!   effects stay. The default assumptions follow the published national series to their
+//!   effects stay; and the baseline's dibao take-up is set so that each residence's
+//!   caseload share stays at the base year's (the `dibao_caseload_alignment` assumption,
+//!   [`engine::caseload`]), a rate every variant takes too. The default assumptions follow the published national series to their
 //!   last year (incomes, prices, births and urbanisation to 2025).
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and

@@ -465,3 +465,54 @@ fn uncertainty_from_a_month_is_read_and_its_problems_named() {
         assert!(err.contains(field), "{entry}: {err}");
     }
 }
+
+/// The baseline's dibao caseload share stays at the base year's under the default
+/// alignment (or at the multiple of it asked), drifts with the incomes without it, and
+/// a reform's own take-up still moves the reform's caseload.
+#[test]
+fn the_baseline_dibao_caseload_share_is_held_and_reforms_still_move_it() {
+    use incomesim::policy::{Dated, YearMonth};
+    let run = |alignment: f64, urban_multiple: Dated<f64>| {
+        let mut s = scenario("liupanshui-2021", 20_000, &[("dibao", "take_up_urban = 1.0\ntake_up_rural = 1.0")]);
+        s.last_year = 2024;
+        s.shapley = false;
+        let set = |s: &mut Scenario, name: &str, x: &Dated<f64>| {
+            incomesim::scenario::assumption(name).expect("known").set(&mut s.dynamics, x);
+        };
+        set(&mut s, "dibao_caseload_alignment", &Dated::constant(alignment));
+        set(&mut s, "dibao_caseload_share_multiple_urban", &urban_multiple);
+        Projection::new(&s).run().expect("runs")
+    };
+    let share = |v: &incomesim::engine::VariantResult, y: u16, g: &str| {
+        v.lookup(y, g, "dibao_persons").expect("caseload") / v.lookup(y, g, "persons").expect("persons")
+    };
+    let held = run(1.0, Dated::constant(1.0));
+    for g in ["urban", "rural"] {
+        let base = share(&held.baseline, 2021, g);
+        assert!(base > 0.0, "{g}: a caseload to hold");
+        for y in 2022..=2024 {
+            let s = share(&held.baseline, y, g);
+            println!("{g} {y}: held {s:.5} (base {base:.5}), reform {:.5}", share(&held.reform, y, g));
+            assert!((s / base - 1.0).abs() < 0.05, "{g} {y}: share {s:.5} against {base:.5}");
+        }
+        assert!(
+            share(&held.reform, 2024, g) > share(&held.baseline, 2024, g),
+            "{g}: full take-up in the reform raises its caseload"
+        );
+    }
+    let base = share(&held.baseline, 2021, "urban");
+    let free = run(0.0, Dated::constant(1.0));
+    let drift = share(&free.baseline, 2024, "urban") / base;
+    println!("urban 2024 over 2021 without the alignment: {drift:.3}");
+    assert!(drift > 1.3, "without the alignment the caseload follows the incomes: {drift:.3}");
+    // A path: up by a third, then down to 0.8 of the base year's in two steps (last
+    // year's recipients stay in while eligible, so a fall goes as fast as they leave).
+    let ym = |year| YearMonth { year, month: 1 };
+    let path = Dated::new(vec![(ym(2021), 1.0), (ym(2022), 1.3), (ym(2023), 1.05), (ym(2024), 0.8)]).expect("path");
+    let moved = run(1.0, path.clone());
+    for y in 2022..=2024 {
+        let (got, asked) = (share(&moved.baseline, y, "urban") / base, *path.at(ym(y)));
+        println!("urban {y}: {got:.3} of the base year's share, {asked} asked");
+        assert!((got - asked).abs() < 0.05, "{y}: {got:.3} against {asked}");
+    }
+}

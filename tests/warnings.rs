@@ -113,6 +113,20 @@ fn the_retirement_delay_set_in_a_projection_ending_before_2025_is_reported() {
 }
 
 #[test]
+fn a_caseload_multiple_without_the_caseload_alignment_is_reported() {
+    let off = scenario(&format!(
+        "{HEAD}[assumptions]\ndibao_caseload_alignment = 0\ndibao_caseload_share_multiple_urban = 0.8\n"
+    ));
+    assert_eq!(
+        kinds(&off.warnings()),
+        vec![(WarningKind::InertAssumption, "assumptions.dibao_caseload_share_multiple_urban".into())]
+    );
+    assert!(off.warnings()[0].message.contains("dibao_caseload_alignment is 0"), "{}", off.warnings()[0]);
+    let on = scenario(&format!("{HEAD}[assumptions]\ndibao_caseload_share_multiple_urban = 0.8\n"));
+    assert!(on.warnings().is_empty(), "{:?}", on.warnings());
+}
+
+#[test]
 fn a_schedule_that_leaves_out_a_national_decision_is_reported() {
     let kind = |text: &str| kinds(&scenario(&format!("{HEAD}{text}")).warnings());
     // Liupanshui 2021, projected 2022-2023: the national adjustment of 2022 and 2023 and the central rises of

@@ -188,6 +188,19 @@ pub struct Dynamics {
     /// operating income, of persons with some), so that a change in the share of
     /// persons who earn (ageing, the later retirement ages) moves per-capita income.
     pub alignment_per_earner: Dated<f64>,
+    /// How much of the drift of the baseline's dibao caseload from its base-year share
+    /// of residents is taken out, by year: 1 (the default) holds each residence's
+    /// caseload share (persons in recipient households over resident persons) at the
+    /// base year's, 0 lets it follow the incomes at the base year's take-up rate, a
+    /// value between takes out that part of the difference. The engine meets it by
+    /// adjusting the take-up of eligible households on the baseline's pilot
+    /// ([`crate::policy::YearContext::dibao_take_up`], at most every eligible
+    /// household), and every variant uses the baseline's adjustment.
+    pub dibao_caseload_alignment: Dated<f64>,
+    /// The caseload share the alignment holds, as a multiple of the base year's, by
+    /// residence `[urban, rural]` and year (1, the default, holds the base year's; a
+    /// published or planned path of caseloads sets it: the backtest's).
+    pub dibao_caseload_share_multiple: [Dated<f64>; 2],
     /// Retiree pension as a share of the final full-year wage.
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
@@ -340,6 +353,8 @@ impl Dynamics {
             retirement: StatutoryRetirement::CHINA_2024,
             retirement_delay: Dated::constant(1.0),
             alignment_per_earner: Dated::constant(0.0),
+            dibao_caseload_alignment: Dated::constant(0.0),
+            dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: 0.0,
             exit_rates: [0.0; 7],
             job_exit_rate_scale: Dated::constant(1.0),
@@ -686,6 +701,20 @@ impl Dynamics {
                  its published mean and the rural one from 17% to 12% above)"
             ),
         );
+        assume(
+            "dibao caseload",
+            "each year the baseline's dibao take-up rate of newly eligible households (last year's recipients \
+             stay in while eligible) is set, on the baseline's pilot, so that each residence's caseload share \
+             (persons in recipient households over residents) stays at the base year's (the calibrated one) \
+             times `dibao_caseload_share_multiple_*` (1 by default), as far as `dibao_caseload_alignment` \
+             asks (1 by default; 0 keeps the base year's rate and lets the caseload follow incomes); every \
+             variant takes the baseline's rates, so a reform's changes to thresholds, incomes or take-up move \
+             its caseload (assumed: caseloads are set by administration as much as by incomes: the national \
+             urban caseload share fell from 2.21% to 0.74% of urban residents from 2015 to 2022 while the \
+             thresholds rose faster than incomes [dibao_national.csv, demography.csv]; without the alignment \
+             the model's lower tail moves too many below the line: the Liupanshui baseline's urban caseload \
+             went from 12,701 to 30,687 persons from 2021 to 2024, 2.4 times, in the run of 2026-12-05)",
+        );
 
         Dynamics {
             base_year: base,
@@ -698,6 +727,8 @@ impl Dynamics {
             retirement: StatutoryRetirement::CHINA_2024,
             retirement_delay: Dated::constant(1.0),
             alignment_per_earner: Dated::constant(0.0),
+            dibao_caseload_alignment: Dated::constant(1.0),
+            dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: 0.5,
             exit_rates: EXIT_RATES,
             job_exit_rate_scale: Dated::constant(1.0),
@@ -893,6 +924,18 @@ impl Dynamics {
     /// (0 per person, 1 per earner: the field of the same name).
     pub fn alignment_per_earner(&self, year: u16) -> f64 {
         at(&self.alignment_per_earner, year)
+    }
+
+    /// How much of the drift of the baseline's dibao caseload share is taken out in
+    /// `year` (the field of the same name).
+    pub fn dibao_caseload_alignment(&self, year: u16) -> f64 {
+        at(&self.dibao_caseload_alignment, year)
+    }
+
+    /// The caseload share the alignment holds in `year` as a multiple of the base
+    /// year's, `[urban, rural]` (the field of the same name).
+    pub fn dibao_caseload_share_multiple(&self, year: u16) -> [f64; 2] {
+        [0, 1].map(|r| at(&self.dibao_caseload_share_multiple[r], year))
     }
 
     /// Whether any year aligns per earner (`alignment_per_earner` other than 0 throughout).

@@ -2,6 +2,7 @@
 //! contribution (Shapley values), targets and uncertainty.
 
 pub mod bench;
+pub mod caseload;
 pub mod output;
 pub mod projection;
 pub mod report;

@@ -190,6 +190,11 @@ pub struct BaselinePaths {
     /// urbanisation moves only such households, at its rate over this share, in every
     /// variant and block.
     pub nonfarm_share: Vec<f64>,
+    /// The adjustment of the dibao lever's take-up each year
+    /// ([`crate::policy::YearContext::dibao_take_up`]): what holds the baseline's
+    /// caseload share as the `dibao_caseload_alignment` assumption asks
+    /// ([`super::caseload`]); every variant and block uses it.
+    pub dibao_take_up: Vec<crate::policy::TakeUpAdjustment>,
 }
 
 impl VariantResult {

@@ -51,6 +51,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::caseload::{self, Caseload};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
 use crate::dynamics::{Dynamics, nonfarm_share_of};
 use crate::error::Result;
@@ -65,7 +66,9 @@ use crate::model::columns::clear_with_room;
 use crate::model::{Accounts, Population, Residence};
 use crate::policy::quintiles;
 use crate::policy::rationing::BlockShare;
-use crate::policy::{Chunk, Ledger, LeverColumns, LeverSet, YearContext, market_accounts, paid_by_quintile_with_cuts};
+use crate::policy::{
+    Chunk, Ledger, LeverColumns, LeverSet, TakeUpAdjustment, YearContext, market_accounts, paid_by_quintile_with_cuts,
+};
 use crate::region::Profile;
 
 /// Households of the pilot by default: 64 blocks (1,048,576 households). Assumption:
@@ -692,6 +695,9 @@ struct PilotState {
     /// The context of a year whose dynamics and alignment are done and whose levers
     /// are not.
     pending: Option<YearContext>,
+    /// The baseline's dibao caseload share of each residence in the base year
+    /// ([`Caseload::shares`]), measured in the shared start.
+    dibao_base_shares: [f64; 2],
 }
 
 impl PilotState {
@@ -705,6 +711,7 @@ impl PilotState {
             first_means: self.first_means,
             market_before: self.market_before,
             pending: self.pending.clone(),
+            dibao_base_shares: self.dibao_base_shares,
         }
     }
 }
@@ -902,6 +909,7 @@ impl ReplicationRun<'_> {
             income_index: [1.0, 1.0],
             first_means: None,
             pending: None,
+            dibao_base_shares: [0.0; 2],
         };
         let ctx = self.begin_year(&mut st, base_year, None, timings);
         self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
@@ -1022,6 +1030,48 @@ impl ReplicationRun<'_> {
         Ok(st.out)
     }
 
+    /// The adjustment of the dibao lever's take-up that brings the baseline's caseload
+    /// this year to what the `dibao_caseload_alignment` assumption asks ([`caseload`]):
+    /// the year's levers applied to a copy of the pilot's blocks with every eligible
+    /// household taking up, then the rates chosen from their take-up draws. None when
+    /// `active` has no dibao lever or the assumption is 0 this year.
+    fn dibao_take_up(
+        &self,
+        chunks: &[Chunk],
+        ctx: &YearContext,
+        active: &LeverSet,
+        base_shares: [f64; 2],
+    ) -> TakeUpAdjustment {
+        let alignment = self.dynamics.dibao_caseload_alignment(ctx.year);
+        let Some(lever_rate) = active.get("dibao").and_then(|d| d.dibao_take_up()) else {
+            return TakeUpAdjustment::NONE;
+        };
+        if alignment <= 0.0 {
+            return TakeUpAdjustment::NONE;
+        }
+        let probe_ctx = YearContext { dibao_take_up: TakeUpAdjustment::EVERYONE, ..ctx.clone() };
+        // Each block's copy is dropped as soon as it is read.
+        let per_block: Vec<(Caseload, caseload::Eligible)> = chunks
+            .par_iter()
+            .enumerate()
+            .map(|(b, c)| {
+                let mut probe = Chunk::new(c.pop.clone());
+                active.apply_year_block(&probe_ctx, &mut probe, self.plan.share(b));
+                let pop = std::slice::from_ref(&probe.pop);
+                (Caseload::of(pop), caseload::Eligible::of(ctx, pop))
+            })
+            .collect();
+        let mut persons = [0.0; 2];
+        let mut eligible = caseload::Eligible::default();
+        for (c, e) in per_block {
+            persons = [0, 1].map(|r| persons[r] + c.persons[r]);
+            eligible.append(e);
+        }
+        let multiple = self.dynamics.dibao_caseload_share_multiple(ctx.year);
+        let held = [0, 1].map(|r| base_shares[r] * multiple[r]);
+        caseload::take_up_adjustment(&mut eligible, persons, held, lever_rate, alignment)
+    }
+
     /// The per-capita market incomes of the pilot's blocks, with their earners when the
     /// alignment reads them (some year aligns per earner).
     fn market_levels(&self, chunks: &[Chunk]) -> MarketLevels {
@@ -1050,6 +1100,8 @@ impl ReplicationRun<'_> {
             seed: self.seed,
             price_index: self.dynamics.price_index(year),
             income_index: st.income_index,
+            // Set with the levers (`finish_year`).
+            dibao_take_up: TakeUpAdjustment::NONE,
         };
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
@@ -1104,6 +1156,18 @@ impl ReplicationRun<'_> {
     ) -> Result<()> {
         let s = self.scenario;
         let streams = self.plan.streams();
+        let mut ctx = ctx;
+        let t = (ctx.year - ctx.base_year) as usize;
+        match paths.and_then(|p| p.dibao_take_up.get(t)) {
+            Some(&adjustment) => ctx.dibao_take_up = adjustment,
+            None if paths.is_none() && t > 0 => {
+                ctx.dibao_take_up = timings.time("caseload_alignment", false, || {
+                    self.dibao_take_up(&st.chunks, &ctx, active, st.dibao_base_shares)
+                });
+            }
+            None => {}
+        }
+        st.out.paths.dibao_take_up.push(ctx.dibao_take_up);
         let lines = dibao_lines(active, &ctx, &s.profile);
         let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants };
         let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
@@ -1136,6 +1200,9 @@ impl ReplicationRun<'_> {
         if wants.full && !streams {
             // The pilot is the population: exact quintile groups.
             quintile_groups(chunks, &mut acc.ledger, timings);
+        }
+        if paths.is_none() && ctx.year == ctx.base_year {
+            st.dibao_base_shares = Caseload::of(chunks.iter().map(|c| &c.pop)).shares();
         }
         if paths.is_none() {
             let means = acc.means();

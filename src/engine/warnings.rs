@@ -31,7 +31,8 @@ pub enum WarningKind {
     /// month after it).
     ChangeAfterLastYear,
     /// A baseline assumption set in a projection that ends before the first year it
-    /// can act in (`retirement_delay` before 2025).
+    /// can act in (`retirement_delay` before 2025), or one that another switches off
+    /// (a dibao caseload multiple without the caseload alignment).
     InertAssumption,
     /// A reform lever's schedule that leaves out a national decision the baseline
     /// carries (a retirees' adjustment, a rise of the residents' pension's central
@@ -292,6 +293,17 @@ fn assumption_warnings(s: &Scenario, out: &mut Vec<Warning>) {
                     "has no effect: it acts from {}, after the last projected year {}",
                     a.acts_from, s.last_year
                 ),
+            });
+        }
+        if a.name.starts_with("dibao_caseload_share_multiple")
+            && (s.profile.base_year + 1..=s.last_year).all(|y| s.dynamics.dibao_caseload_alignment(y) <= 0.0)
+        {
+            out.push(Warning {
+                kind: WarningKind::InertAssumption,
+                field: format!("assumptions.{}", a.name),
+                message: "has no effect: dibao_caseload_alignment is 0 in every projected year, so the caseload \
+                          follows the incomes and no share is held"
+                    .into(),
             });
         }
         // A value in force throughout has month 0 (`Dated::constant`): no step to date.

@@ -112,8 +112,10 @@ pub struct Dibao {
     /// Threshold per person per month by county tier: `[urban, rural]` (profile
     /// `[rules]`; Liupanshui urban 705 yuan/month by end-2022, Liupanshui plan §46).
     pub threshold_per_month: [Vec<Dated<f64>>; 2],
-    /// Share of eligible households that take the benefit up: `[urban, rural]`. The
-    /// draw is persistent per household; last year's recipients stay in.
+    /// Share of eligible households that take the benefit up: `[urban, rural]`, times
+    /// the year's scale ([`YearContext::dibao_take_up`], which holds the baseline's
+    /// caseload share) and at most 1. The draw is persistent per household; last
+    /// year's recipients stay in (unless the year's adjustment drops some).
     pub take_up: [f64; 2],
     /// Whether the residents' basic pension (lever `resident_pension`) is left out of
     /// assessed income (Baotou district plan §(九)). Default off.
@@ -644,6 +646,9 @@ impl Lever for Dibao {
     fn dibao_line(&self, ctx: &YearContext, residence: Residence, tier: u8) -> Option<f64> {
         Some(self.monthly_thresholds(ctx, residence, tier).iter().sum())
     }
+    fn dibao_take_up(&self) -> Option<[f64; 2]> {
+        Some(self.take_up)
+    }
     fn stage(&self) -> Stage {
         Stage::MeansTested
     }
@@ -656,7 +661,7 @@ impl Lever for Dibao {
         // slices taken once, and only the household flags are written.
         let thresholds = self.thresholds(ctx);
         let test = self.means_test(ctx.year, book);
-        if let Some(plain) = self.plain_year(&thresholds)
+        if let Some(plain) = self.plain_year(ctx, &thresholds)
             && plain_chunk(&pop.households.flags, &pop.households.size)
         {
             match test.base {
@@ -796,12 +801,12 @@ impl Dibao {
     /// disregard, full take-up) and every threshold is the same all year; `None`
     /// otherwise. With it, [`Dibao::apply_plain`] gives the general path's results bit
     /// for bit on a chunk that [`plain_chunk`] accepts.
-    fn plain_year(&self, thresholds: &YearThresholds) -> Option<PlainYear> {
+    fn plain_year(&self, ctx: &YearContext, thresholds: &YearThresholds) -> Option<PlainYear> {
         let rules_off = self.sanction.is_none()
             && !self.single_person
             && self.assessment_error_sigma == [0.0, 0.0]
             && !self.disregard_project_income_unable
-            && self.take_up.iter().all(|&t| t >= 1.0);
+            && Residence::BOTH.iter().all(|&r| self.take_up_rate(ctx, r) >= 1.0);
         if !rules_off {
             return None;
         }
@@ -942,13 +947,31 @@ impl Dibao {
         }
     }
 
-    /// Whether the household takes the benefit up: last year's recipients do; others
-    /// by a persistent keyed draw. The draw is keyed, so drawing it only when it
-    /// matters changes nothing; a rate of 1 always takes up (uniform draws are below 1).
+    /// Whether an eligible household takes the benefit up: last year's recipients do
+    /// (those whose persistent keyed draw, their propensity, is below the year's
+    /// [`super::TakeUpAdjustment::stayer_cutoff`], all by default); others when their draw is
+    /// below the year's rate ([`Dibao::take_up_rate`]). The draw is keyed, so drawing
+    /// it only when it matters changes nothing; a rate of 1 always takes up (uniform
+    /// draws are below 1).
     #[inline]
     fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool) -> bool {
-        let take_up = self.take_up[residence.index()];
-        last_year || take_up >= 1.0 || ctx.persistent_rng(id, Purpose::TakeUp).bernoulli(take_up)
+        let take_up = self.take_up_rate(ctx, residence);
+        if take_up >= 1.0 {
+            return true;
+        }
+        let cutoff = ctx.dibao_take_up.stayer_cutoff[residence.index()];
+        if last_year && cutoff >= 1.0 {
+            return true;
+        }
+        let u = ctx.persistent_rng(id, Purpose::TakeUp).uniform();
+        if last_year { u < cutoff } else { u < take_up }
+    }
+
+    /// The year's take-up rate of newly eligible households of a residence: the
+    /// lever's own times the year's scale ([`super::TakeUpAdjustment::scale`]), capped at 1.
+    #[inline]
+    pub fn take_up_rate(&self, ctx: &YearContext, residence: Residence) -> f64 {
+        super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
     }
 
     /// Single-person dibao of the severely disabled members `members`.

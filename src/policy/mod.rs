@@ -78,12 +78,54 @@ pub struct YearContext {
     /// Mean per-capita disposable income growth factor since the base year, by
     /// residence (urban, rural), for levers indexed to incomes.
     pub income_index: [f64; 2],
+    /// This year's adjustment of the dibao lever's take-up ([`TakeUpAdjustment::NONE`]
+    /// leaves the lever's own rule); the engine sets it on the baseline so that the
+    /// caseload follows the `dibao_caseload_alignment` assumption, and every variant
+    /// uses the baseline's.
+    pub dibao_take_up: TakeUpAdjustment,
+}
+
+/// A year's adjustment of the dibao lever's take-up, by residence `[urban, rural]`
+/// (see [`crate::engine::caseload`]). A household's persistent take-up draw `u` is
+/// compared with both: a newly eligible household takes up when `u` is below the
+/// lever's rate times `scale` (at most 1), last year's recipients who are still
+/// eligible stay in when `u` is below `stayer_cutoff` (1: all stay, the lever's rule).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct TakeUpAdjustment {
+    /// Multiple of the lever's take-up rate of newly eligible households.
+    pub scale: [f64; 2],
+    /// The draw below which last year's recipients stay in (a re-verification that
+    /// drops those least inclined to claim when the caseload must fall faster than
+    /// recipients leave; 1 keeps them all).
+    pub stayer_cutoff: [f64; 2],
+}
+
+impl TakeUpAdjustment {
+    /// No adjustment: the lever's rate, and last year's recipients stay in.
+    pub const NONE: TakeUpAdjustment = TakeUpAdjustment { scale: [1.0; 2], stayer_cutoff: [1.0; 2] };
+
+    /// Every eligible household takes up, whatever the lever's rate (the engine's probe).
+    pub const EVERYONE: TakeUpAdjustment = TakeUpAdjustment { scale: [f64::INFINITY; 2], stayer_cutoff: [1.0; 2] };
+}
+
+/// A take-up rate times a scale ([`TakeUpAdjustment::scale`]), capped at 1; an
+/// infinite scale makes every eligible household take up, even at a rate of 0.
+#[inline]
+pub fn take_up_rate(rate: f64, scale: f64) -> f64 {
+    if scale == f64::INFINITY { 1.0 } else { (rate * scale).min(1.0) }
 }
 
 impl YearContext {
     /// The context of the base year itself.
     pub fn base(year: u16, seed: u64) -> Self {
-        YearContext { year, base_year: year, seed, price_index: 1.0, income_index: [1.0, 1.0] }
+        YearContext {
+            year,
+            base_year: year,
+            seed,
+            price_index: 1.0,
+            income_index: [1.0, 1.0],
+            dibao_take_up: TakeUpAdjustment::NONE,
+        }
     }
 
     /// The random stream of one household for one purpose this year.
@@ -133,6 +175,12 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     /// and county tier this year, if it is the dibao lever: the poverty line the
     /// indicators measure against.
     fn dibao_line(&self, _ctx: &YearContext, _residence: crate::model::Residence, _tier: u8) -> Option<f64> {
+        None
+    }
+
+    /// The take-up rate of eligible households `[urban, rural]` before the year's
+    /// adjustment ([`YearContext::dibao_take_up`]), if this is the dibao lever.
+    fn dibao_take_up(&self) -> Option<[f64; 2]> {
         None
     }
 }

@@ -209,6 +209,11 @@ const GROWTH: AssumptionRange = AssumptionRange {
 /// A share from 0 to 1.
 const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description: "a share from 0 to 1" };
 
+/// A multiple of the base year's dibao caseload share, from 0 to 10 (a bound on input
+/// errors: a tenfold caseload is beyond any published change).
+const CASELOAD_MULTIPLE: AssumptionRange =
+    AssumptionRange { min: 0.0, max: 10.0, description: "a multiple of the base year's caseload share, from 0 to 10" };
+
 /// A standard deviation of log income from 0 to 1 (a yearly shock of ±100% in logs is
 /// far beyond any earnings-dynamics estimate; a bound on input errors).
 const SPREAD: AssumptionRange =
@@ -219,7 +224,7 @@ const SPREAD: AssumptionRange =
 /// decision's delay of the retirement ages applied, the wage shock's persistence and
 /// the standard deviations of income shocks) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 23] = [
+pub const ASSUMPTION_TABLE: [Assumption; 26] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
@@ -297,6 +302,24 @@ pub const ASSUMPTION_TABLE: [Assumption; 23] = [
     // The first cohorts whose ages rise reach their old ages in 2025.
     Assumption { name: "retirement_delay", range: SHARE, fields: &[|d| &mut d.retirement_delay], acts_from: 2025 },
     Assumption { name: "alignment_per_earner", range: SHARE, fields: &[|d| &mut d.alignment_per_earner], acts_from: 0 },
+    Assumption {
+        name: "dibao_caseload_alignment",
+        range: SHARE,
+        fields: &[|d| &mut d.dibao_caseload_alignment],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "dibao_caseload_share_multiple_urban",
+        range: CASELOAD_MULTIPLE,
+        fields: &[|d| &mut d.dibao_caseload_share_multiple[0]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "dibao_caseload_share_multiple_rural",
+        range: CASELOAD_MULTIPLE,
+        fields: &[|d| &mut d.dibao_caseload_share_multiple[1]],
+        acts_from: 0,
+    },
 ];
 
 /// The names of [`ASSUMPTION_TABLE`], in its order.
