@@ -169,6 +169,39 @@ fn a_person_who_left_work_this_year_keeps_its_pay_and_next_year_earns_the_new_jo
     close(accounts.operating[0], 8_000.0);
 }
 
+/// Pay kept of a wage job left earlier in the year stays a transitory part of the
+/// year's wage whatever the person did since: a long-term transfer that set them out of
+/// the labour force with no months (then trained into a job), or farming begun after
+/// the job (then a labour transfer). Next year each earns the new job's rate.
+#[test]
+fn pay_kept_of_earlier_work_stays_transitory_whatever_came_between() {
+    let away = PersonRecord { months_in_job: 0, wage: 15_000.0, ..person(35, Employment::NotInLabourForce) };
+    let farming = PersonRecord { months_in_job: 4, wage: 15_000.0, ..person(35, Employment::FarmerHerder) };
+    let idle = person(35, Employment::Unemployed);
+    let next_year_rates = |lever: Box<dyn incomesim::policy::Lever>, kept: PersonRecord| {
+        let mut pop = Population::empty(0);
+        pop.push_household(&rural(), &[kept]);
+        pop.push_household(&rural(), &[idle]);
+        let _ = run(lever, &mut pop, 2023);
+        assert_eq!(pop.persons.employment[0], pop.persons.employment[1], "both hired");
+        assert_eq!(pop.persons.months_in_job[0], pop.persons.months_in_job[1], "the same months");
+        let (w0, w1) = (pop.persons.wage[0] as f64, pop.persons.wage[1] as f64);
+        assert!((w0 - 15_000.0 - w1).abs() < 0.01, "this year: {w0} against 15,000 + {w1}");
+        incomesim::dynamics::Dynamics::none().advance(&YearContext::base(2024, 11), &mut pop);
+        (pop.persons.wage[0] as f64, pop.persons.wage[1] as f64)
+    };
+    let mut training = SkillsTraining::new(Dated::constant(10.0)).expect("valid");
+    training.employment_probability = 1.0;
+    let (kept, new) = next_year_rates(Box::new(training), away);
+    assert!((kept / new - 1.0).abs() < 1e-3, "after a transfer away: {kept} against the new job's {new}");
+    let mut transfer = LabourTransfer::new(Dated::constant(10.0), Dated::constant(2500.0)).expect("valid");
+    transfer.wage_sigma = 0.0;
+    transfer.migrant_share = 0.0;
+    transfer.retention = 1.0;
+    let (kept, new) = next_year_rates(Box::new(transfer), farming);
+    assert!((kept / new - 1.0).abs() < 1e-3, "after farming: {kept} against the new job's {new}");
+}
+
 #[test]
 fn skills_training_raises_wages_and_pays_allowances() {
     let mut pop = Population::empty(0);

@@ -44,16 +44,13 @@ fn left_wage_job_this_year(p: &Persons, i: usize) -> bool {
     p.left_paid_work(i) && p.wage[i] > 0.0
 }
 
-/// Adds the pay of a wage job a lever gives person `i` to their wage: as a new job's
-/// after the pay kept of a wage job they left earlier in the year
-/// ([`Persons::add_new_job_wage`], when `left_wage_job`, found before the hire), else
-/// plainly.
-fn add_hired_wage(p: &mut Persons, i: usize, pay: f32, left_wage_job: bool) {
-    if left_wage_job {
-        p.add_new_job_wage(i, pay);
-    } else {
-        p.wage[i] += pay;
-    }
+/// Adds the pay of a wage job a lever gives person `i` (out of wage work until now) to
+/// their wage: a wage already there is pay kept of a wage job left earlier in the year,
+/// whatever the person did since (looked for work, farmed, or was transferred away and
+/// back with no months), so it is added as before a new job
+/// ([`Persons::add_new_job_wage`]: next year's rate is the new job's alone).
+fn add_hired_wage(p: &mut Persons, i: usize, pay: f32) {
+    p.add_new_job_wage(i, pay);
 }
 
 /// Whether person `i` left own-account work during this year
@@ -382,10 +379,9 @@ impl Rationed for LabourTransfer {
                 };
                 let last = self.start_month + worked - 1;
                 let wage = self.local_wage_per_month.sum_over(ctx.year, self.start_month, last) * ratio * premium;
-                let left_wage_job = left_wage_job_this_year(&pop.persons, c.person);
                 start_job(pop, c.person, employment, self.start_month, PersonFlags::TRANSFERRED);
                 pop.persons.months_in_job[c.person] = worked;
-                add_hired_wage(&mut pop.persons, c.person, wage as f32, left_wage_job);
+                add_hired_wage(&mut pop.persons, c.person, wage as f32);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
@@ -545,9 +541,8 @@ impl Rationed for SkillsTraining {
             } else if !employment.is_working() && months_after > 0 && finds_job {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
-                let left_wage_job = left_wage_job_this_year(&pop.persons, i);
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
-                add_hired_wage(&mut pop.persons, i, wage as f32, left_wage_job);
+                add_hired_wage(&mut pop.persons, i, wage as f32);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
