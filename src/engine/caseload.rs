@@ -5,8 +5,9 @@
 //! propensity, the same every year) is below the year's take-up rate; last year's
 //! recipients stay in while eligible. The engine measures each residence's caseload
 //! share (persons in recipient households over resident persons) on the baseline's
-//! pilot in the base year. In each later year it applies the baseline's levers to a
-//! copy of the pilot with every eligible household taking up
+//! pilot (its first [`PROBE_BLOCKS`] blocks) in the base year. In each later year it
+//! applies the baseline's levers to a copy of those blocks with every eligible
+//! household taking up
 //! ([`TakeUpAdjustment::EVERYONE`]), which gives the eligible households and their
 //! draws ([`Eligible`]), and so the caseload under any adjustment. The target is
 //! `a × held + (1 − a) × free`, where `held` is the base-year share (times the
@@ -21,6 +22,14 @@
 //! take the baseline's adjustment, as they take its alignment factors.
 
 use crate::model::{HouseholdFlags, Population, Residence};
+
+/// Blocks of the pilot the alignment measures and probes: the first 16 (262,144
+/// households), or the whole pilot when it is smaller. Assumption: the caseload share
+/// of a quarter of a million households (about 1,000 urban recipient households at a
+/// share of 0.8%) is held within about 3% where the whole default pilot of 1,048,576
+/// would cost four times as much each year; the same blocks every year, so the share
+/// they hold moves with the whole population's.
+pub const PROBE_BLOCKS: usize = 16;
 use crate::policy::{TakeUpAdjustment, YearContext};
 use crate::random::Purpose;
 

@@ -1032,8 +1032,9 @@ impl ReplicationRun<'_> {
 
     /// The adjustment of the dibao lever's take-up that brings the baseline's caseload
     /// this year to what the `dibao_caseload_alignment` assumption asks ([`caseload`]):
-    /// the year's levers applied to a copy of the pilot's blocks with every eligible
-    /// household taking up, then the rates chosen from their take-up draws. None when
+    /// the year's levers applied to a copy of the pilot's first blocks
+    /// ([`caseload::PROBE_BLOCKS`]) with every eligible household taking up, then the
+    /// rates chosen from their take-up draws. None when
     /// `active` has no dibao lever or the assumption is 0 this year.
     fn dibao_take_up(
         &self,
@@ -1051,7 +1052,7 @@ impl ReplicationRun<'_> {
         }
         let probe_ctx = YearContext { dibao_take_up: TakeUpAdjustment::EVERYONE, ..ctx.clone() };
         // Each block's copy is dropped as soon as it is read.
-        let per_block: Vec<(Caseload, caseload::Eligible)> = chunks
+        let per_block: Vec<(Caseload, caseload::Eligible)> = chunks[..chunks.len().min(caseload::PROBE_BLOCKS)]
             .par_iter()
             .enumerate()
             .map(|(b, c)| {
@@ -1202,7 +1203,8 @@ impl ReplicationRun<'_> {
             quintile_groups(chunks, &mut acc.ledger, timings);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
-            st.dibao_base_shares = Caseload::of(chunks.iter().map(|c| &c.pop)).shares();
+            let probed = &chunks[..chunks.len().min(caseload::PROBE_BLOCKS)];
+            st.dibao_base_shares = Caseload::of(probed.iter().map(|c| &c.pop)).shares();
         }
         if paths.is_none() {
             let means = acc.means();
