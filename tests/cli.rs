@@ -239,6 +239,17 @@ fn check_and_run_list_warnings_and_check_strict_fails_on_them() {
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).expect("summary")).expect("json");
     assert_eq!(summary["warnings"][0]["kind"], "inert_parameter");
     assert_eq!(summary["warnings"][0]["field"], "levers.dibao.sanction_cut_share");
+    // What the baseline fixed each year, the dibao take-up it set among it.
+    let paths = summary["baseline_paths"].as_array().expect("baseline_paths");
+    let years: Vec<u64> = paths.iter().map(|p| p["year"].as_u64().expect("year")).collect();
+    assert_eq!(years.first(), Some(&2022));
+    assert_eq!(years.last(), Some(&2023));
+    for p in paths {
+        let rates = p["dibao_take_up_rate"].as_array().expect("rates");
+        assert!(rates.len() == 2 && rates.iter().all(|r| r.as_f64().is_some_and(|r| (0.0..=1.0).contains(&r))), "{p}");
+        assert_eq!(p["dibao_stayer_cutoff"].as_array().map(|c| c.len()), Some(2), "{p}");
+    }
+    assert!(String::from_utf8_lossy(&run.stdout).contains("baseline dibao take-up of newly eligible households"));
     let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report");
     assert!(report.contains("id=\"warnings-table\"") && report.contains("levers.dibao.sanction_cut_share"));
 

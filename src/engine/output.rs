@@ -241,11 +241,34 @@ pub fn write_outputs(
         "targets": outcome.targets,
         "warnings": outcome.warnings,
         "assumptions": outcome.assumptions.iter().map(|(k, v)| serde_json::json!({"name": k, "reason": v})).collect::<Vec<_>>(),
+        "baseline_paths": baseline_paths(scenario.profile.base_year, &outcome.baseline.paths),
     });
     let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::InvalidRequest(format!("summary.json: {e}")))?;
     put("summary.json", text)?;
     written.extend(crate::report::write_report(dir, scenario, outcome, &provenance)?);
     Ok(written)
+}
+
+/// What the baseline fixed each year for every variant (`summary.json`'s
+/// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
+/// market incomes `[urban, rural][wage, operating, property]`, the share of rural
+/// persons in households working off the farm, and the dibao take-up adjustment with
+/// the take-up rate of newly eligible households it gave (`[urban, rural]`).
+fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<serde_json::Value> {
+    (0..p.income.len())
+        .map(|t| {
+            let adjustment = p.dibao_take_up.get(t);
+            serde_json::json!({
+                "year": base_year as usize + t,
+                "income_index": p.income.get(t),
+                "alignment": p.alignment.get(t),
+                "nonfarm_share": p.nonfarm_share.get(t),
+                "dibao_take_up_scale": adjustment.map(|a| a.scale),
+                "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
+                "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),
+            })
+        })
+        .collect()
 }
 
 /// FNV-1a, 64 bits, of `bytes`: the hashes of `summary.json`'s provenance (a scenario

@@ -195,6 +195,10 @@ pub struct BaselinePaths {
     /// caseload share as the `dibao_caseload_alignment` assumption asks
     /// ([`super::caseload`]); every variant and block uses it.
     pub dibao_take_up: Vec<crate::policy::TakeUpAdjustment>,
+    /// The variant's take-up rate of newly eligible households `[urban, rural]` each
+    /// year: its dibao lever's rate under the year's adjustment (`None` without a
+    /// dibao lever). Reported, not reused.
+    pub dibao_take_up_rate: Vec<Option<[f64; 2]>>,
 }
 
 impl VariantResult {

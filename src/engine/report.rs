@@ -112,6 +112,27 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             }
         }
     }
+    let rates = &outcome.baseline.paths.dibao_take_up_rate;
+    if let (Some(Some(first)), Some(Some(last))) = (rates.first(), rates.last())
+        && rates.len() > 1
+    {
+        let years = scenario.profile.base_year + 1..=scenario.last_year;
+        let why = if years.into_iter().any(|y| scenario.dynamics.dibao_caseload_alignment(y) > 0.0) {
+            "set to hold the caseload share, dibao_caseload_alignment"
+        } else {
+            "the calibrated rate, dibao_caseload_alignment = 0"
+        };
+        out.push_str(&format!(
+            "\nbaseline dibao take-up of newly eligible households, {} to {} ({why}; in summary.json's \
+             baseline_paths): urban {:.2} to {:.2}, rural {:.2} to {:.2}\n",
+            scenario.profile.base_year,
+            scenario.profile.base_year as usize + rates.len() - 1,
+            first[0],
+            last[0],
+            first[1],
+            last[1]
+        ));
+    }
     if !outcome.warnings.is_empty() {
         out.push_str(&format!("\n{} warning(s):\n", outcome.warnings.len()));
         for w in &outcome.warnings {

@@ -1169,6 +1169,11 @@ impl ReplicationRun<'_> {
             None => {}
         }
         st.out.paths.dibao_take_up.push(ctx.dibao_take_up);
+        let rates = active
+            .get("dibao")
+            .and_then(|d| d.dibao_take_up())
+            .map(|own| [0, 1].map(|r| crate::policy::take_up_rate(own[r], ctx.dibao_take_up.scale[r])));
+        st.out.paths.dibao_take_up_rate.push(rates);
         let lines = dibao_lines(active, &ctx, &s.profile);
         let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants };
         let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
