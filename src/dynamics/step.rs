@@ -344,6 +344,11 @@ impl Dynamics {
                 && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise)
             {
                 pop.households.residence[h] = Residence::Urban;
+                for i in pop.members(h) {
+                    if takes_urban_pay(pop.persons.employment[i]) {
+                        pop.persons.wage[i] = round(pop.persons.wage[i] as f64 * y.urbanised_wage_factor) as f32;
+                    }
+                }
             }
             return;
         }
@@ -532,6 +537,9 @@ impl Dynamics {
             && streams.rng(SUB_URBAN, 0).bernoulli(y.urbanise)
         {
             hh.residence = Residence::Urban;
+            for p in m.iter_mut().filter(|p| takes_urban_pay(p.employment)) {
+                p.wage = round(p.wage as f64 * y.urbanised_wage_factor) as f32;
+            }
         }
 
         // 9. Household formation.
@@ -550,6 +558,13 @@ impl Dynamics {
             });
         }
     }
+}
+
+/// Whether a member of a household that urbanises is paid at the urban level from
+/// then on ([`Dynamics::urbanised_wage_catch_up`]): a local employee or a public-sector
+/// worker (a short-term migrant keeps the migrant wage; a public-welfare post its pay).
+fn takes_urban_pay(employment: Employment) -> bool {
+    matches!(employment, Employment::LocalEmployee | Employment::PublicSector)
 }
 
 /// When new work starts ([`Dynamics::take_up_activity`]).

@@ -224,7 +224,7 @@ const SPREAD: AssumptionRange =
 /// decision's delay of the retirement ages applied, the wage shock's persistence and
 /// the standard deviations of income shocks) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 26] = [
+pub const ASSUMPTION_TABLE: [Assumption; 27] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
@@ -283,6 +283,12 @@ pub const ASSUMPTION_TABLE: [Assumption; 26] = [
     },
     Assumption { name: "operating_sigma", range: SPREAD, fields: &[|d| &mut d.operating_sigma], acts_from: 0 },
     Assumption { name: "urban_share", range: SHARE, fields: &[|d| &mut d.urban_share], acts_from: 0 },
+    Assumption {
+        name: "urbanised_wage_catch_up",
+        range: SHARE,
+        fields: &[|d| &mut d.urbanised_wage_catch_up],
+        acts_from: 0,
+    },
     Assumption {
         name: "mortality_scale",
         range: AssumptionRange {
