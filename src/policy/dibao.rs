@@ -138,6 +138,11 @@ pub struct Dibao {
     /// is assessed as a one-person unit on their own income. Seriously ill members are
     /// not identified in the population; only severe disability counts. Default off.
     pub single_person: bool,
+    /// Full take-up for those unable to work (应保尽保, Baotou district §(十二): "对完全或
+    /// 部分丧失劳动能力且无法通过产业就业获得稳定收入的人口,按规定及时纳入…低保"): an eligible
+    /// household with a member aged 16 or over who cannot work and no member in paid work
+    /// takes the benefit up whatever its take-up draw. Default off.
+    pub full_take_up_unable_to_work: bool,
     /// Grace period (缓退期) in months after a member of last year's recipient
     /// household finds a job: the pre-job benefit continues (3, Yangquan). Default 0.
     pub grace_months: u8,
@@ -404,6 +409,7 @@ impl Dibao {
             edge_multiple: 1.5,
             disregard_project_income_unable: false,
             single_person: false,
+            full_take_up_unable_to_work: false,
             grace_months: 0,
             taper_months: 0,
             sanction: None,
@@ -690,7 +696,9 @@ impl Lever for Dibao {
             self.assessment_error(ctx, ids.get(h), residence[h], &mut a);
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let benefit = self.household_benefit(year_t, &a, size, last_year);
-            let takes_up = || self.takes_up(ctx, ids.get(h), residence[h], last_year);
+            let first = columns.first_person[h] as usize;
+            let always = self.always_takes_up(persons, first..first + sizes[h] as usize);
+            let takes_up = || always || self.takes_up(ctx, ids.get(h), residence[h], last_year);
             if benefit > 0.0 && takes_up() {
                 book.pay(h, IncomePart::TransfersReceived, benefit);
                 flags.set(HouseholdFlags::DIBAO, true);
@@ -893,7 +901,8 @@ impl Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = self.household_benefit(year_t, &a, size, last_year);
             let id = pop.household_id(h);
-            let takes_up = || self.takes_up(ctx, id, residence, last_year);
+            let always = self.always_takes_up(&pop.persons, pop.members(h));
+            let takes_up = || always || self.takes_up(ctx, id, residence, last_year);
             if benefit > 0.0 && takes_up() {
                 let sanctioned = self.sanctions(ctx, pop, h);
                 if sanctioned > 0 {
@@ -965,6 +974,16 @@ impl Dibao {
         }
         let u = ctx.persistent_rng(id, Purpose::TakeUp).uniform();
         if last_year { u < cutoff } else { u < take_up }
+    }
+
+    /// Whether the household's members make it take the benefit up whatever its draw
+    /// ([`Dibao::full_take_up_unable_to_work`]): one aged 16 or over who cannot work,
+    /// and none in paid work.
+    #[inline]
+    fn always_takes_up(&self, persons: &Persons, members: std::ops::Range<usize>) -> bool {
+        self.full_take_up_unable_to_work
+            && members.clone().any(|i| persons.age[i] >= 16 && !persons.able_to_work[i])
+            && !members.into_iter().any(|i| persons.employment[i].is_working())
     }
 
     /// The year's take-up rate of newly eligible households of a residence: the
@@ -1266,6 +1285,15 @@ pub const SPECS: &[LeverSpec] = &[
                               each severely disabled member is assessed alone (Baotou district §(九)); default off",
             },
             ParameterSpec {
+                name: "full_take_up_unable_to_work",
+                kind: Kind::Flag,
+                unit: "true/false",
+                default: DefaultValue::Number(0.0),
+                description: "应保尽保 for those unable to work: an eligible household with a member aged 16+ who \
+                              cannot work and no member in paid work takes the benefit up whatever its take-up \
+                              draw (Baotou district §(十二)); default off",
+            },
+            ParameterSpec {
                 name: "grace_months",
                 kind: Kind::Months,
                 unit: "months (0–12)",
@@ -1467,6 +1495,9 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
     }
     if has("single_person") {
         d.single_person = p.flag("single_person")?;
+    }
+    if has("full_take_up_unable_to_work") {
+        d.full_take_up_unable_to_work = p.flag("full_take_up_unable_to_work")?;
     }
     if has("grace_months") {
         d.grace_months = p.months("grace_months")?;
