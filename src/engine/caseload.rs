@@ -7,9 +7,9 @@
 //! share (persons in recipient households over resident persons) on the baseline's
 //! pilot (its first [`PROBE_BLOCKS`] blocks) in the base year. In each later year it
 //! applies the baseline's levers to a copy of those blocks with every eligible
-//! household taking up
-//! ([`TakeUpAdjustment::EVERYONE`]), which gives the eligible households and their
-//! draws ([`Eligible`]), and so the caseload under any adjustment. The target is
+//! household taking up ([`TakeUpAdjustment::EVERYONE`]), which gives the eligible
+//! households and their draws ([`Eligible`]), and so the caseload under any
+//! adjustment. The target is
 //! `a × held + (1 − a) × free`, where `held` is the base-year share (times the
 //! `dibao_caseload_share_multiple_*` assumption) of this year's residents, `free` the
 //! caseload at the lever's own rate and `a` the assumption. Last year's recipients
@@ -22,6 +22,8 @@
 //! take the baseline's adjustment, as they take its alignment factors.
 
 use crate::model::{HouseholdFlags, Population, Residence};
+use crate::policy::{TakeUpAdjustment, YearContext};
+use crate::random::Purpose;
 
 /// Blocks of the pilot the alignment measures and probes: the first 16 (262,144
 /// households), or the whole pilot when it is smaller. Assumption: the caseload share
@@ -30,8 +32,6 @@ use crate::model::{HouseholdFlags, Population, Residence};
 /// would cost four times as much each year; the same blocks every year, so the share
 /// they hold moves with the whole population's.
 pub const PROBE_BLOCKS: usize = 16;
-use crate::policy::{TakeUpAdjustment, YearContext};
-use crate::random::Purpose;
 
 /// Weighted persons by residence `[urban, rural]`: in households of the dibao caseload
 /// (flagged this year) and in all households.
