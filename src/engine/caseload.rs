@@ -33,6 +33,12 @@ use crate::random::Purpose;
 /// they hold moves with the whole population's.
 pub const PROBE_BLOCKS: usize = 16;
 
+/// The blocks the alignment measures and probes: the first [`PROBE_BLOCKS`] of the
+/// pilot's.
+pub fn probed<T>(blocks: &[T]) -> &[T] {
+    &blocks[..blocks.len().min(PROBE_BLOCKS)]
+}
+
 /// Weighted persons by residence `[urban, rural]`: in households of the dibao caseload
 /// (flagged this year) and in all households.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -69,13 +75,16 @@ impl Caseload {
 
 /// The households that take dibao up when every eligible one does (a probe's
 /// populations, [`TakeUpAdjustment::EVERYONE`]), by residence `[urban, rural]`: each
-/// one's take-up draw and weighted persons, in population and household order.
+/// one's take-up draw and weighted persons, in population and household order, and the
+/// weighted resident persons of every household.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Eligible {
     /// Last year's recipients.
     pub stayers: [Vec<(f64, f64)>; 2],
     /// The others.
     pub newcomers: [Vec<(f64, f64)>; 2],
+    /// Resident persons, weighted, eligible or not.
+    pub persons: [f64; 2],
 }
 
 impl Eligible {
@@ -86,11 +95,12 @@ impl Eligible {
         for pop in pops {
             let hh = &pop.households;
             for h in 0..pop.household_count() {
+                let (r, persons) = (hh.residence[h].index(), hh.weight[h] as f64 * hh.size[h] as f64);
+                e.persons[r] += persons;
                 let flags = hh.flags[h];
                 if !flags.has(HouseholdFlags::DIBAO) {
                     continue;
                 }
-                let (r, persons) = (hh.residence[h].index(), hh.weight[h] as f64 * hh.size[h] as f64);
                 let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
                 let to = if flags.has(HouseholdFlags::DIBAO_LAST_YEAR) { &mut e.stayers } else { &mut e.newcomers };
                 to[r].push((u, persons));
@@ -104,6 +114,7 @@ impl Eligible {
         for r in 0..2 {
             self.stayers[r].append(&mut other.stayers[r]);
             self.newcomers[r].append(&mut other.newcomers[r]);
+            self.persons[r] += other.persons[r];
         }
     }
 
@@ -149,7 +160,7 @@ pub fn rate_for_caseload(draws: &mut [(f64, f64)], target: f64) -> f64 {
 
 /// The year's adjustment of the lever's take-up `lever_rate` by residence that brings
 /// the probe's caseload nearest `alignment × held + (1 − alignment) × free`, where
-/// `held` is `held_shares` of this year's `persons` (the base year's shares times the
+/// `held` is `held_shares` of this year's persons (the base year's shares times the
 /// `dibao_caseload_share_multiple_*` assumptions) and `free` the caseload at the
 /// lever's rate. All of last year's recipients stay in while the target is at least
 /// theirs (newcomers fill the rest, at most all of them); below it, no newcomer takes
@@ -157,7 +168,6 @@ pub fn rate_for_caseload(draws: &mut [(f64, f64)], target: f64) -> f64 {
 /// (nobody takes up) or at least 1 (everybody does) is left alone.
 pub fn take_up_adjustment(
     eligible: &mut Eligible,
-    persons: [f64; 2],
     held_shares: [f64; 2],
     lever_rate: [f64; 2],
     alignment: f64,
@@ -169,7 +179,7 @@ pub fn take_up_adjustment(
             continue;
         }
         let free = eligible.caseload_at(r, own, &TakeUpAdjustment::NONE);
-        let target = alignment * held_shares[r] * persons[r] + (1.0 - alignment) * free;
+        let target = alignment * held_shares[r] * eligible.persons[r] + (1.0 - alignment) * free;
         let stayers = caseload_at(&eligible.stayers[r], 1.0);
         if target >= stayers {
             adjustment.scale[r] = rate_for_caseload(&mut eligible.newcomers[r], target - stayers) / own;
@@ -208,41 +218,42 @@ mod tests {
         Eligible {
             stayers: [spread(stayers, 0.3), spread(stayers, 0.3)],
             newcomers: [spread(40, 0.5), spread(40, 0.5)],
+            persons: [100.0; 2],
         }
     }
 
     #[test]
     fn the_adjustment_holds_the_share_and_an_alignment_of_zero_leaves_the_rate() {
-        let (persons, rate) = ([100.0; 2], [0.5; 2]);
+        let rate = [0.5; 2];
         let mut e = eligible(0);
         let free = e.caseload_at(1, 0.5, &TakeUpAdjustment::NONE);
         assert_eq!(free, 20.0);
         // Base share 10%: held at 10 persons of 100; half way between 10 and 20.
-        let held = take_up_adjustment(&mut e, persons, [0.10; 2], rate, 1.0);
+        let held = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
         assert_eq!(e.caseload_at(0, 0.5, &held), 10.0);
-        let half = take_up_adjustment(&mut e, persons, [0.10; 2], rate, 0.5);
+        let half = take_up_adjustment(&mut e, [0.10; 2], rate, 0.5);
         assert_eq!(e.caseload_at(1, 0.5, &half), 15.0);
-        assert_eq!(take_up_adjustment(&mut e, persons, [0.10; 2], rate, 0.0), TakeUpAdjustment::NONE);
+        assert_eq!(take_up_adjustment(&mut e, [0.10; 2], rate, 0.0), TakeUpAdjustment::NONE);
         // A rate of 0 stays 0 and a rate of 1 stays 1, whatever the target.
-        let ends = take_up_adjustment(&mut e, persons, [0.10; 2], [0.0, 1.0], 1.0);
+        let ends = take_up_adjustment(&mut e, [0.10; 2], [0.0, 1.0], 1.0);
         assert_eq!(ends, TakeUpAdjustment::NONE);
         // More than the eligible: all of them.
-        let all = take_up_adjustment(&mut e, persons, [0.9; 2], rate, 1.0);
+        let all = take_up_adjustment(&mut e, [0.9; 2], rate, 1.0);
         assert_eq!(e.caseload_at(0, 0.5, &all), 40.0);
     }
 
     #[test]
     fn stayers_count_first_and_leave_only_when_the_target_is_below_them() {
-        let (persons, rate) = ([100.0; 2], [0.5; 2]);
+        let rate = [0.5; 2];
         // 6 stayers: all stay and 4 newcomers join a target of 10.
         let mut e = eligible(6);
-        let a = take_up_adjustment(&mut e, persons, [0.10; 2], rate, 1.0);
+        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
         assert_eq!(a.stayer_cutoff, [1.0; 2]);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
         assert_eq!(caseload_at(&e.newcomers[0], take_up_rate(0.5, a.scale[0])), 4.0);
         // 12 stayers against a target of 10: no newcomer, 10 stayers stay.
         let mut e = eligible(12);
-        let a = take_up_adjustment(&mut e, persons, [0.10; 2], rate, 1.0);
+        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
         assert!(a.stayer_cutoff[0] < 1.0);
         assert_eq!(caseload_at(&e.newcomers[0], take_up_rate(0.5, a.scale[0])), 0.0);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);

@@ -1034,8 +1034,8 @@ impl ReplicationRun<'_> {
     /// this year to what the `dibao_caseload_alignment` assumption asks ([`caseload`]):
     /// the year's levers applied to a copy of the pilot's first blocks
     /// ([`caseload::PROBE_BLOCKS`]) with every eligible household taking up, then the
-    /// rates chosen from their take-up draws. None when
-    /// `active` has no dibao lever or the assumption is 0 this year.
+    /// rates chosen from their take-up draws. No adjustment when `active` has no dibao
+    /// lever or the assumption is 0 this year.
     fn dibao_take_up(
         &self,
         chunks: &[Chunk],
@@ -1052,25 +1052,22 @@ impl ReplicationRun<'_> {
         }
         let probe_ctx = YearContext { dibao_take_up: TakeUpAdjustment::EVERYONE, ..ctx.clone() };
         // Each block's copy is dropped as soon as it is read.
-        let per_block: Vec<(Caseload, caseload::Eligible)> = chunks[..chunks.len().min(caseload::PROBE_BLOCKS)]
+        let per_block: Vec<caseload::Eligible> = caseload::probed(chunks)
             .par_iter()
             .enumerate()
             .map(|(b, c)| {
                 let mut probe = Chunk::new(c.pop.clone());
                 active.apply_year_block(&probe_ctx, &mut probe, self.plan.share(b));
-                let pop = std::slice::from_ref(&probe.pop);
-                (Caseload::of(pop), caseload::Eligible::of(ctx, pop))
+                caseload::Eligible::of(ctx, [&probe.pop])
             })
             .collect();
-        let mut persons = [0.0; 2];
         let mut eligible = caseload::Eligible::default();
-        for (c, e) in per_block {
-            persons = [0, 1].map(|r| persons[r] + c.persons[r]);
+        for e in per_block {
             eligible.append(e);
         }
         let multiple = self.dynamics.dibao_caseload_share_multiple(ctx.year);
         let held = [0, 1].map(|r| base_shares[r] * multiple[r]);
-        caseload::take_up_adjustment(&mut eligible, persons, held, lever_rate, alignment)
+        caseload::take_up_adjustment(&mut eligible, held, lever_rate, alignment)
     }
 
     /// The per-capita market incomes of the pilot's blocks, with their earners when the
@@ -1208,8 +1205,7 @@ impl ReplicationRun<'_> {
             quintile_groups(chunks, &mut acc.ledger, timings);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
-            let probed = &chunks[..chunks.len().min(caseload::PROBE_BLOCKS)];
-            st.dibao_base_shares = Caseload::of(probed.iter().map(|c| &c.pop)).shares();
+            st.dibao_base_shares = Caseload::of(caseload::probed(chunks).iter().map(|c| &c.pop)).shares();
         }
         if paths.is_none() {
             let means = acc.means();

@@ -697,8 +697,10 @@ impl Lever for Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let benefit = self.household_benefit(year_t, &a, size, last_year);
             let first = columns.first_person[h] as usize;
-            let always = self.always_takes_up(persons, first..first + sizes[h] as usize);
-            let takes_up = || always || self.takes_up(ctx, ids.get(h), residence[h], last_year);
+            let takes_up = || {
+                self.always_takes_up(persons, first..first + sizes[h] as usize)
+                    || self.takes_up(ctx, ids.get(h), residence[h], last_year)
+            };
             if benefit > 0.0 && takes_up() {
                 book.pay(h, IncomePart::TransfersReceived, benefit);
                 flags.set(HouseholdFlags::DIBAO, true);
@@ -901,8 +903,8 @@ impl Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = self.household_benefit(year_t, &a, size, last_year);
             let id = pop.household_id(h);
-            let always = self.always_takes_up(&pop.persons, pop.members(h));
-            let takes_up = || always || self.takes_up(ctx, id, residence, last_year);
+            let takes_up =
+                || self.always_takes_up(&pop.persons, pop.members(h)) || self.takes_up(ctx, id, residence, last_year);
             if benefit > 0.0 && takes_up() {
                 let sanctioned = self.sanctions(ctx, pop, h);
                 if sanctioned > 0 {

@@ -44,15 +44,6 @@ fn left_wage_job_this_year(p: &Persons, i: usize) -> bool {
     p.left_paid_work(i) && p.wage[i] > 0.0
 }
 
-/// Adds the pay of a wage job a lever gives person `i` (out of wage work until now) to
-/// their wage: a wage already there is pay kept of a wage job left earlier in the year,
-/// whatever the person did since (looked for work, farmed, or was transferred away and
-/// back with no months), so it is added as before a new job
-/// ([`Persons::add_new_job_wage`]: next year's rate is the new job's alone).
-fn add_hired_wage(p: &mut Persons, i: usize, pay: f32) {
-    p.add_new_job_wage(i, pay);
-}
-
 /// Whether person `i` left own-account work during this year
 /// ([`Persons::left_paid_work`] without a wage: its operating income kept).
 fn left_own_account_this_year(p: &Persons, i: usize) -> bool {
@@ -381,7 +372,8 @@ impl Rationed for LabourTransfer {
                 let wage = self.local_wage_per_month.sum_over(ctx.year, self.start_month, last) * ratio * premium;
                 start_job(pop, c.person, employment, self.start_month, PersonFlags::TRANSFERRED);
                 pop.persons.months_in_job[c.person] = worked;
-                add_hired_wage(&mut pop.persons, c.person, wage as f32);
+                // A wage already there is pay kept of a wage job left earlier in the year.
+                pop.persons.add_new_job_wage(c.person, wage as f32);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }
@@ -542,7 +534,8 @@ impl Rationed for SkillsTraining {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
-                add_hired_wage(&mut pop.persons, i, wage as f32);
+                // A wage already there is pay kept of a wage job left earlier in the year.
+                pop.persons.add_new_job_wage(i, wage as f32);
                 book.pay(c.household, IncomePart::Wage, wage);
             }
         }

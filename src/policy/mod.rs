@@ -90,7 +90,7 @@ pub struct YearContext {
 /// compared with both: a newly eligible household takes up when `u` is below the
 /// lever's rate times `scale` (at most 1), last year's recipients who are still
 /// eligible stay in when `u` is below `stayer_cutoff` (1: all stay, the lever's rule).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TakeUpAdjustment {
     /// Multiple of the lever's take-up rate of newly eligible households.
     pub scale: [f64; 2],
