@@ -184,7 +184,8 @@ pub fn take_up_adjustment(
         if target >= stayers {
             adjustment.scale[r] = rate_for_caseload(&mut eligible.newcomers[r], target - stayers) / own;
         } else {
-            adjustment.scale[r] = rate_for_caseload(&mut eligible.newcomers[r], 0.0) / own;
+            // A rate of 0: no draw is below it, in this variant or another.
+            adjustment.scale[r] = 0.0;
             adjustment.stayer_cutoff[r] = rate_for_caseload(&mut eligible.stayers[r], target);
         }
     }
@@ -256,6 +257,12 @@ mod tests {
         let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
         assert!(a.stayer_cutoff[0] < 1.0);
         assert_eq!(caseload_at(&e.newcomers[0], take_up_rate(0.5, a.scale[0])), 0.0);
+        assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
+        // The same without newcomers: still no one new and 10 stayers, and no rate of 1
+        // (which would keep every stayer and take every newcomer of another variant).
+        e.newcomers = [Vec::new(), Vec::new()];
+        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
+        assert_eq!(take_up_rate(0.5, a.scale[0]), 0.0);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
     }
 }
