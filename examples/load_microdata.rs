@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use incomesim::microdata::{LoadOptions, load_csv};
 use incomesim::model::Accounts;
 use incomesim::policy::base::base_rule_set;
+use incomesim::policy::registry::BaseCalibration;
 use incomesim::policy::{LeverColumns, YearContext};
 use incomesim::region::Profile;
 
@@ -22,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut population = load_csv(&households, &persons, &LoadOptions::default())?;
     let profile = Profile::builtin(region)?;
     // Everyone eligible takes dibao up and the means test is exact: the rules as written.
-    let rules = base_rule_set(&profile, [1.0, 1.0], [0.0, 0.0])?;
+    let rules = base_rule_set(&profile, &BaseCalibration::NONE)?;
     let ctx = YearContext::base(profile.base_year, 1);
     let mut accounts = Accounts::default();
     let mut columns = LeverColumns::default();

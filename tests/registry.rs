@@ -121,7 +121,7 @@ fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
         let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
         set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households
     };
-    let nobody = Some(BaseCalibration { take_up: [0.0, 0.0], assessment_error_sigma: [0.0, 0.0] });
+    let nobody = Some(BaseCalibration { take_up: [0.0, 0.0], ..BaseCalibration::NONE });
     assert_eq!(paid(nobody, ""), 0.0, "calibrated take-up 0: nobody takes it up");
     assert!(paid(None, "") > 0.0, "without calibration everyone eligible takes it up");
     assert!(paid(nobody, "take_up_urban = 1.0") > 0.0, "a restated take-up wins");

@@ -2,8 +2,9 @@
 //! `dibao_caseload_alignment` assumption).
 //!
 //! An eligible household takes dibao up when its persistent keyed draw `u` (its
-//! propensity, the same every year) is below the year's take-up rate; last year's
-//! recipients stay in while eligible. The engine measures each residence's caseload
+//! propensity, the same every year; for a newcomer weighed by its need,
+//! [`Dibao::newcomer_draw`](crate::policy::dibao::Dibao::newcomer_draw)) is below the
+//! year's take-up rate; last year's recipients stay in while eligible. The engine measures each residence's caseload
 //! share (persons in recipient households over resident persons) on the baseline's
 //! pilot (its first [`PROBE_BLOCKS`] blocks) in the base year. In each later year it
 //! applies the baseline's levers to a copy of those blocks with every eligible
@@ -89,21 +90,32 @@ pub struct Eligible {
 
 impl Eligible {
     /// The eligible households of populations whose levers ran with every eligible
-    /// household taking up, in order.
-    pub fn of<'a>(ctx: &YearContext, pops: impl IntoIterator<Item = &'a Population>) -> Eligible {
+    /// household taking up, in order, each with what the dibao lever paid its
+    /// households. A stayer's draw is its persistent uniform draw; a newcomer's is
+    /// `newcomer_draw(pop, h, paid)` (the lever's
+    /// [`Lever::dibao_newcomer_draw`](crate::policy::Lever::dibao_newcomer_draw), which
+    /// weighs the draw by need).
+    pub fn of<'a>(
+        ctx: &YearContext,
+        pops: impl IntoIterator<Item = (&'a Population, &'a [f64])>,
+        newcomer_draw: impl Fn(&Population, usize, f64) -> f64,
+    ) -> Eligible {
         let mut e = Eligible::default();
-        for pop in pops {
+        for (pop, paid) in pops {
             let hh = &pop.households;
-            for h in 0..pop.household_count() {
+            for (h, &paid) in paid.iter().enumerate().take(pop.household_count()) {
                 let (r, persons) = (hh.residence[h].index(), hh.weight[h] as f64 * hh.size[h] as f64);
                 e.persons[r] += persons;
                 let flags = hh.flags[h];
                 if !flags.has(HouseholdFlags::DIBAO) {
                     continue;
                 }
-                let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-                let to = if flags.has(HouseholdFlags::DIBAO_LAST_YEAR) { &mut e.stayers } else { &mut e.newcomers };
-                to[r].push((u, persons));
+                if flags.has(HouseholdFlags::DIBAO_LAST_YEAR) {
+                    let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
+                    e.stayers[r].push((u, persons));
+                } else {
+                    e.newcomers[r].push((newcomer_draw(pop, h, paid), persons));
+                }
             }
         }
         e

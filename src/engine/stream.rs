@@ -1044,7 +1044,11 @@ impl ReplicationRun<'_> {
         base_shares: [f64; 2],
     ) -> TakeUpAdjustment {
         let alignment = self.dynamics.dibao_caseload_alignment(ctx.year);
-        let Some(lever_rate) = active.get("dibao").and_then(|d| d.dibao_take_up()) else {
+        let Some((index, dibao)) = active.levers().enumerate().find(|(_, l)| l.name() == crate::policy::dibao::NAME)
+        else {
+            return TakeUpAdjustment::NONE;
+        };
+        let Some(lever_rate) = dibao.dibao_take_up() else {
             return TakeUpAdjustment::NONE;
         };
         if alignment <= 0.0 {
@@ -1058,7 +1062,10 @@ impl ReplicationRun<'_> {
             .map(|(b, c)| {
                 let mut probe = Chunk::new(c.pop.clone());
                 active.apply_year_block(&probe_ctx, &mut probe, self.plan.share(b));
-                caseload::Eligible::of(ctx, [&probe.pop])
+                let paid = &probe.columns.paid[index];
+                caseload::Eligible::of(ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
+                    dibao.dibao_newcomer_draw(ctx, pop, h, paid).unwrap_or(0.0)
+                })
             })
             .collect();
         let mut eligible = caseload::Eligible::default();

@@ -4,16 +4,38 @@ use rayon::prelude::*;
 
 use super::blueprint::{Blueprint, age_density, head_and_member_cdfs};
 use super::params::{AreaParams, DRAWN_PARTS, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
-use super::{Generator, apply_base_rules, household, weights};
+use super::{Generator, apply_base_rules, apply_base_rules_with_dibao, household, weights};
 use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
-use crate::policy::LeverSet;
 use crate::policy::base::base_rule_set;
+use crate::policy::dibao::need_weighted_draw;
+use crate::policy::registry::BaseCalibration;
+use crate::policy::{LeverSet, YearContext};
+use crate::random::Purpose;
 use crate::region::Profile;
 
 /// Ids of calibration-sample households start here, apart from any population's ids.
 const CALIBRATION_ID_BASE: u64 = 1 << 60;
+/// The largest priority of need in dibao take-up calibration fits
+/// ([`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)):
+/// at 30, the odds of taking up double with each 2.3% more of the threshold a household
+/// is entitled to, close to taking the neediest first.
+const MAX_NEED_PRIORITY: f64 = 30.0;
+/// Bisections of the priority of need (to 30 / 2^20).
+const PRIORITY_BISECTIONS: usize = 20;
+/// The smallest take-up rate calibration fits.
+const MIN_TAKE_UP: f64 = 1e-9;
+/// A benefit depth this much below the published one, with the priority of need at its
+/// most, lowers the support of workless households.
+const DEPTH_TOLERANCE: f64 = 0.05;
+/// The first iteration (from 0) that may lower the support of workless households (or
+/// raise the means-test error) for a profile with a published benefit depth: before
+/// it, the incomes at the bottom are still moving.
+const WORKLESS_FROM_ITERATION: usize = 6;
+/// How much the support of workless households falls in an iteration where too few
+/// households are eligible for the caseload.
+const WORKLESS_SUPPORT_STEP: f64 = 0.1;
 /// Rank from which the income level follows a Pareto tail (assumed).
 const TAIL_START: f64 = 0.95;
 /// Pareto index of the top tail (assumed: survey-corrected estimates for China lie
@@ -144,8 +166,10 @@ fn initial_area(profile: &Profile, residence: Residence, density: &[f64]) -> Are
         pension_factor: 1.0,
         head_age_cdf: head,
         member_age_cdf: member,
+        workless_support_share: 1.0,
         take_up: 0.5,
         assessment_error_sigma: 0.0,
+        take_up_need_priority: 0.0,
     }
 }
 
@@ -161,13 +185,24 @@ struct AreaMeasure {
     net_transfer: f64,
     private: f64,
     dibao_persons: f64,
+    /// Paid by the dibao (weighted yuan).
+    dibao_paid: f64,
+    /// Recipients times their annual threshold (weighted yuan): what the dibao would
+    /// pay if every recipient had no assessed income.
+    dibao_threshold_persons: f64,
     quintiles: [f64; 5],
     quintile_persons: [f64; 5],
 }
 
 // Columns are indexed by household in step; an iterator per column would obscure it.
 #[allow(clippy::needless_range_loop)]
-fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [AreaMeasure; 2] {
+fn measure(
+    profile: &Profile,
+    pop: &Population,
+    accounts: &Accounts,
+    dibao_paid: &[f64],
+    base_weights: &[f64],
+) -> [AreaMeasure; 2] {
     let mut m = [AreaMeasure::default(), AreaMeasure::default()];
     let mut items: [Vec<HouseholdIncome>; 2] = [Vec::new(), Vec::new()];
     let hh = &pop.households;
@@ -188,6 +223,9 @@ fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [Area
         x.private += w * (pensions + hh.remittances[h] as f64 + hh.other_transfers[h] as f64);
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
             x.dibao_persons += w * size;
+            x.dibao_paid += w * dibao_paid[h];
+            x.dibao_threshold_persons +=
+                w * size * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
         }
         items[a].push(HouseholdIncome { per_capita: parts.disposable() / size.max(1.0), weight: w, size });
     }
@@ -203,6 +241,11 @@ fn measure(pop: &Population, accounts: &Accounts, base_weights: &[f64]) -> [Area
         m[a].quintile_persons = qp;
     }
     m
+}
+
+/// What the dibao paid per recipient over their threshold (0 when nobody is paid).
+fn dibao_depth(x: &AreaMeasure) -> f64 {
+    if x.dibao_threshold_persons > 0.0 { x.dibao_paid / x.dibao_threshold_persons } else { 0.0 }
 }
 
 /// Households per task of the calibration samples.
@@ -228,29 +271,156 @@ fn draw_sample(gp: &GeneratorParams, bp: &Blueprint, n: usize) -> Vec<Population
         .collect()
 }
 
-fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &LeverSet, n: usize) -> (Population, Accounts) {
-    let parts: Vec<(Population, Accounts)> = draw_sample(gp, bp, n)
+/// The calibration sample with the base-year rules applied: households, accounts,
+/// what the dibao paid each, and, when `everyone` is given (the rules with every
+/// eligible household taking dibao up), what it would pay each with full take-up.
+struct Sample {
+    pop: Population,
+    accounts: Accounts,
+    dibao_paid: Vec<f64>,
+    dibao_full: Vec<f64>,
+}
+
+fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &LeverSet, everyone: Option<&LeverSet>, n: usize) -> Sample {
+    let parts: Vec<Sample> = draw_sample(gp, bp, n)
         .into_par_iter()
         .map(|mut pop| {
-            let acc = apply_base_rules(rules, &mut pop, gp.base_year, gp.seed);
-            (pop, acc)
+            let dibao_full = everyone.map_or_else(Vec::new, |all| {
+                apply_base_rules_with_dibao(all, &mut pop.clone(), gp.base_year, gp.seed).1
+            });
+            let (accounts, dibao_paid) = apply_base_rules_with_dibao(rules, &mut pop, gp.base_year, gp.seed);
+            Sample { pop, accounts, dibao_paid, dibao_full }
         })
         .collect();
-    let mut pop = Population::empty(CALIBRATION_ID_BASE);
-    let mut accounts = Accounts::default();
-    for (p, a) in parts {
-        pop.append(p);
-        accounts.append(a);
+    let mut all = Sample {
+        pop: Population::empty(CALIBRATION_ID_BASE),
+        accounts: Accounts::default(),
+        dibao_paid: Vec::with_capacity(n),
+        dibao_full: Vec::new(),
+    };
+    for part in parts {
+        all.pop.append(part.pop);
+        all.accounts.append(part.accounts);
+        all.dibao_paid.extend(part.dibao_paid);
+        all.dibao_full.extend(part.dibao_full);
     }
-    (pop, accounts)
+    all
+}
+
+/// A household the dibao would pay with full take-up: its persistent take-up draw,
+/// its entitlement (share of its threshold), its weighted persons, and what it would
+/// be paid and its persons times their annual threshold (weighted yuan).
+#[derive(Debug, Clone, Copy)]
+struct EligibleHousehold {
+    u: f64,
+    entitlement: f64,
+    persons: f64,
+    paid: f64,
+    threshold_persons: f64,
+}
+
+/// The eligible households of a residence in a weighted sample (`full`: what the dibao
+/// would pay each with full take-up).
+fn eligible_households(
+    profile: &Profile,
+    seed: u64,
+    pop: &Population,
+    full: &[f64],
+    r: Residence,
+) -> Vec<EligibleHousehold> {
+    let ctx = YearContext::base(profile.base_year, seed);
+    let hh = &pop.households;
+    (0..pop.household_count())
+        .filter(|&h| hh.residence[h] == r && full[h] > 0.0)
+        .map(|h| {
+            let size = hh.size[h] as f64;
+            let annual = 12.0 * profile.dibao_threshold_per_month(r, hh.tier[h]);
+            let w = hh.weight[h] as f64;
+            EligibleHousehold {
+                u: ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform(),
+                entitlement: full[h] / (size * annual),
+                persons: w * size,
+                paid: w * full[h],
+                threshold_persons: w * size * annual,
+            }
+        })
+        .collect()
+}
+
+/// The take-up rate at which the eligible households `eligible` with priority of need
+/// `k` make the caseload `persons` (households in order of their need-weighted draws;
+/// the rate halfway between the last draw in and the first out, as the caseload
+/// alignment's cutoff), with the benefit depth it gives; `None` when the eligible
+/// households are no more than the caseload (every one must take up).
+fn caseload_cutoff(eligible: &[EligibleHousehold], k: f64, persons: f64) -> Option<(f64, f64)> {
+    let pool: f64 = eligible.iter().map(|e| e.persons).sum();
+    if eligible.is_empty() || pool <= persons {
+        return None;
+    }
+    let mut order: Vec<(f64, usize)> =
+        eligible.iter().enumerate().map(|(i, e)| (need_weighted_draw(e.u, e.entitlement, k), i)).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mut taken, mut paid, mut full) = (0.0, 0.0, 0.0);
+    let mut rate = 1.0;
+    for (j, &(d, i)) in order.iter().enumerate() {
+        let e = &eligible[i];
+        if taken + 0.5 * e.persons > persons {
+            rate = if j == 0 { 0.5 * d } else { 0.5 * (d + order[j - 1].0) };
+            break;
+        }
+        taken += e.persons;
+        paid += e.paid;
+        full += e.threshold_persons;
+    }
+    Some((rate, if full > 0.0 { paid / full } else { 0.0 }))
+}
+
+/// The take-up rate and priority of need (within `0..=MAX_NEED_PRIORITY`) that give
+/// the eligible households `eligible` the caseload `persons` and, as near as the
+/// priority reaches, the benefit depth `depth`: for each priority the rate is
+/// [`caseload_cutoff`]'s, and the priority is found by bisection (the depth rises with
+/// it). `None` when the eligible households are no more than the caseload.
+fn fit_rate_and_priority(eligible: &[EligibleHousehold], persons: f64, depth: f64) -> Option<(f64, f64)> {
+    let at = |k: f64| caseload_cutoff(eligible, k, persons);
+    let (rate0, depth0) = at(0.0)?;
+    if depth0 >= depth {
+        return Some((rate0, 0.0));
+    }
+    let (rate_max, depth_max) = at(MAX_NEED_PRIORITY)?;
+    if depth_max <= depth {
+        return Some((rate_max, MAX_NEED_PRIORITY));
+    }
+    let (mut lo, mut hi) = (0.0, MAX_NEED_PRIORITY);
+    for _ in 0..PRIORITY_BISECTIONS {
+        let mid = 0.5 * (lo + hi);
+        if at(mid).is_some_and(|(_, d)| d < depth) { lo = mid } else { hi = mid }
+    }
+    at(hi).map(|(rate, _)| (rate, hi))
 }
 
 /// The base-year rules with the take-up and means-test error `gp` has reached.
 fn rules_for(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
+    let [u, r] = &gp.areas;
     base_rule_set(
         profile,
-        [gp.areas[0].take_up, gp.areas[1].take_up],
-        [gp.areas[0].assessment_error_sigma, gp.areas[1].assessment_error_sigma],
+        &BaseCalibration {
+            take_up: [u.take_up, r.take_up],
+            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
+            take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
+        },
+    )
+}
+
+/// The base-year rules of [`rules_for`] with every eligible household taking dibao up.
+fn rules_with_full_take_up(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
+    let [u, r] = &gp.areas;
+    base_rule_set(
+        profile,
+        &BaseCalibration {
+            take_up: [1.0, 1.0],
+            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
+            take_up_need_priority: [0.0, 0.0],
+        },
     )
 }
 
@@ -318,7 +488,32 @@ fn fit_take_up(
     for pop in &mut chunks {
         normalisation.apply(pop);
     }
+    // The caseload each residence's rate aims at: the published one, then corrected
+    // by what the rules gave (extreme-poverty support, which also draws on take-up,
+    // moves a little with the rate).
+    let mut aims = targets;
+    // The eligible households with everyone taking up (which take-up does not change)
+    // give the rate for an aim.
+    let everyone = rules_with_full_take_up(profile, gp)?;
+    let full: Vec<Vec<f64>> = chunks
+        .par_iter()
+        .map(|pop| apply_base_rules_with_dibao(&everyone, &mut pop.clone(), gp.base_year, gp.seed).1)
+        .collect();
+    let eligible = Residence::BOTH.map(|r| {
+        let mut e = Vec::new();
+        for (pop, full) in chunks.iter().zip(&full) {
+            e.extend(eligible_households(profile, gp.seed, pop, full, r));
+        }
+        e
+    });
+    drop(full);
     for _ in 0..CASELOAD_ROUNDS {
+        for a in 0..2 {
+            let Some(aim) = aims[a] else { continue };
+            let p = &mut gp.areas[a];
+            p.take_up = caseload_cutoff(&eligible[a], p.take_up_need_priority, aim)
+                .map_or(1.0, |(rate, _)| rate.clamp(MIN_TAKE_UP, 1.0));
+        }
         let rules = rules_for(profile, gp)?;
         let per_task: Vec<[f64; 2]> = chunks
             .par_iter()
@@ -335,17 +530,17 @@ fn fit_take_up(
         }
         let mut within = true;
         for a in 0..2 {
-            let Some(target) = targets[a] else { continue };
-            let p = &mut gp.areas[a];
-            if simulated[a] <= 0.0 {
-                within &= target <= 0.0 || p.take_up >= 1.0;
-                p.take_up = (p.take_up * 2.0).min(1.0);
-                continue;
-            }
+            let (Some(target), Some(aim)) = (targets[a], aims[a]) else { continue };
             let e = rel(simulated[a], target);
-            if e.abs() > CASELOAD_TOLERANCE && !(p.take_up >= 1.0 && e < 0.0) {
+            if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
+                eprintln!(
+                    "caseload fit area {a}: simulated {:.0} target {target:.0} take-up {:e}",
+                    simulated[a], gp.areas[a].take_up
+                );
+            }
+            if e.abs() > CASELOAD_TOLERANCE && !(gp.areas[a].take_up >= 1.0 && e < 0.0) && simulated[a] > 0.0 {
                 within = false;
-                p.take_up = (p.take_up * target / simulated[a]).clamp(0.001, 1.0);
+                aims[a] = Some(aim * target / simulated[a]);
             }
         }
         if within {
@@ -408,13 +603,16 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
     let mut iterations = 0;
     // The worst error of each iteration.
     let mut errors: Vec<f64> = Vec::with_capacity(options.max_iterations);
+    let depth_targets = Residence::BOTH.iter().any(|&r| profile.area(r).dibao_paid_share_of_threshold.is_some());
     for iter in 0..options.max_iterations {
         iterations = iter + 1;
         let rules = rules_for(profile, &gp)?;
-        let (mut pop, accounts) = sample(&gp, &blueprint, &rules, n);
+        let everyone = if depth_targets { Some(rules_with_full_take_up(profile, &gp)?) } else { None };
+        let Sample { mut pop, accounts, dibao_paid, dibao_full } =
+            sample(&gp, &blueprint, &rules, everyone.as_ref(), n);
         // Base weights, then the raking factor of the current weight model.
         let (base_weights, xs) = weigh(&mut pop, &blueprint, base, &gp.raking_lambda);
-        let m = measure(&pop, &accounts, &base_weights);
+        let m = measure(profile, &pop, &accounts, &dibao_paid, &base_weights);
 
         // Errors and updates, area by area.
         let mut worst: f64 = 0.0;
@@ -479,17 +677,56 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                 worst = worst.max(e.abs());
                 p.size_gradient = (p.size_gradient + 2.0 * e).clamp(-1.0, 3.0);
             }
-            // Take-up against the caseload.
+            // Take-up against the caseload (and the priority of need against the
+            // benefit's depth).
             if let Some(d) = &t.dibao_recipients {
                 if x.dibao_persons > 0.0 {
                     let e = rel(x.dibao_persons, d.value);
                     worst = worst.max(e.abs() * 0.1);
-                    // Too few eligible even with everyone taking the benefit up: the
-                    // administered means test must be making inclusion errors.
-                    if p.take_up >= 0.98 && e < -0.05 {
-                        p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
+                    if let Some(depth) = &t.dibao_paid_share_of_threshold {
+                        worst = worst.max((dibao_depth(x) - depth.value).abs() * 0.25);
                     }
-                    p.take_up = (p.take_up * (d.value / x.dibao_persons).sqrt()).clamp(0.001, 1.0);
+                    // Too few eligible even with (nearly) everyone taking the benefit up,
+                    // or too shallow a benefit: with a published depth, the workless
+                    // households must be poorer than their rank's earnings (less
+                    // support from relatives), so that the priority of need has poor
+                    // enough households to choose from; then the administered means
+                    // test must be making inclusion errors.
+                    // The benefit far shallower than published with the priority of
+                    // need at its most: the eligible households are not poor enough.
+                    let too_shallow = |x: &AreaMeasure, p: &AreaParams| {
+                        t.dibao_paid_share_of_threshold.as_ref().is_some_and(|depth| {
+                            p.take_up_need_priority >= MAX_NEED_PRIORITY
+                                && dibao_depth(x) < depth.value - DEPTH_TOLERANCE
+                        })
+                    };
+                    let too_few = p.take_up >= 0.98 && e < -0.05;
+                    if t.dibao_paid_share_of_threshold.is_none() {
+                        if too_few {
+                            p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
+                        }
+                    } else if iter >= WORKLESS_FROM_ITERATION && (p.take_up >= 0.98 || too_shallow(x, p)) {
+                        if p.workless_support_share > 0.0 {
+                            p.workless_support_share = (p.workless_support_share - WORKLESS_SUPPORT_STEP).max(0.0);
+                        } else if too_few {
+                            p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
+                        }
+                    }
+                    let fitted = t.dibao_paid_share_of_threshold.as_ref().map(|depth| {
+                        let eligible = eligible_households(profile, gp.seed, &pop, &dibao_full, r);
+                        fit_rate_and_priority(&eligible, d.value, depth.value)
+                    });
+                    match fitted {
+                        Some(Some((rate, k))) => {
+                            p.take_up = rate.clamp(MIN_TAKE_UP, 1.0);
+                            p.take_up_need_priority = k;
+                        }
+                        Some(None) => {
+                            p.take_up = 1.0;
+                            p.take_up_need_priority = 0.0;
+                        }
+                        None => p.take_up = (p.take_up * (d.value / x.dibao_persons).sqrt()).clamp(MIN_TAKE_UP, 1.0),
+                    }
                 } else {
                     p.take_up = (p.take_up * 2.0).min(1.0);
                 }
@@ -498,7 +735,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
             for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(
-                    "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} pension {:.3}",
+                    "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} depth {:.3} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} sigma {:.3} need {:.2} workless {:.3} pension {:.3}",
                     x.persons_base / x.households_base,
                     x.wage,
                     x.operating,
@@ -507,10 +744,14 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                     x.private,
                     x.quintiles.map(|v| v.round()),
                     x.dibao_persons,
+                    dibao_depth(x),
                     p.size_lambda,
                     p.size_gradient,
                     p.knot_log_factors.map(|v| (v * 1000.0).round() / 1000.0),
                     p.take_up,
+                    p.assessment_error_sigma,
+                    p.take_up_need_priority,
+                    p.workless_support_share,
                     p.pension_factor
                 );
             }

@@ -14,6 +14,10 @@ pub const MAX_SIZE: usize = 10;
 /// Standard deviation of the log of the transitory noise on each drawn income part.
 /// Assumed: survey incomes vary widely within a rank; 0.25 keeps the ranking close to
 /// the latent rank while spreading each part.
+/// Ages (from, to exclusive) at which a member of a household with nobody in work
+/// makes it workless for [`AreaParams::workless_support_share`].
+const WORKING_AGE_FROM: u8 = 16;
+const WORKING_AGE_TO: u8 = 60;
 const PART_NOISE_SIGMA: f64 = 0.25;
 /// Share of the operating component a household without a farmer or self-employed
 /// member still receives as sideline income (assumed).
@@ -215,6 +219,14 @@ pub fn draw_household(
     let op_weights: f64 = members.iter().map(op_weight).sum();
     let (mut wage_total, mut operating_total, mut private_total) = (wage_total, operating_total, private_total);
     let mut sideline = 0.0;
+    // With nobody in work, no pension and a member of working age who could work,
+    // relatives make up only part of the earnings (elderly parents keep their
+    // children's support, which the law requires).
+    let workless = wage_weights == 0.0
+        && op_weights == 0.0
+        && !members.iter().any(|m| m.employment == Employment::Retired)
+        && members.iter().any(|m| (WORKING_AGE_FROM..WORKING_AGE_TO).contains(&m.age));
+    let support = if workless { p.workless_support_share } else { 1.0 };
     if op_weights == 0.0 {
         sideline = operating_total * SIDELINE_SHARE;
         let rest = operating_total - sideline;
@@ -229,6 +241,7 @@ pub fn draw_household(
         }
         wage_total = 0.0;
     }
+    private_total *= support;
     for m in members.iter_mut() {
         if m.employment.earns_wage() && wage_weights > 0.0 {
             m.wage = round_yuan(wage_total * earner_weight(m) / wage_weights);

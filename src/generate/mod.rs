@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
-use crate::policy::{LeverSet, YearContext};
+use crate::policy::{LeverColumns, LeverSet, YearContext};
 use crate::region::Profile;
 use blueprint::Blueprint;
 
@@ -132,6 +132,7 @@ impl Generator {
         crate::policy::registry::BaseCalibration {
             take_up: [u.take_up, r.take_up],
             assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
+            take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
         }
     }
 
@@ -143,7 +144,7 @@ impl Generator {
     /// Only for an invalid profile (rejected when it was loaded).
     pub fn projection_rules(&self) -> Result<LeverSet> {
         let c = self.base_calibration();
-        crate::policy::base::projection_rule_set(&self.profile, c.take_up, c.assessment_error_sigma)
+        crate::policy::base::projection_rule_set(&self.profile, &c)
     }
 
     /// Iterations the calibration took.
@@ -261,18 +262,33 @@ impl Generator {
     /// values, relative error, and the weight range.
     pub fn report(&self, pop: &Population) -> CalibrationReport {
         let mut copy = pop.clone();
-        let accounts = apply_base_rules(&self.rules, &mut copy, self.params.base_year, self.params.seed);
-        self.report_with_accounts(&copy, &accounts)
+        let (accounts, dibao) =
+            apply_base_rules_with_dibao(&self.rules, &mut copy, self.params.base_year, self.params.seed);
+        self.report_with(&copy, &accounts, &dibao)
     }
 
     /// The calibration report of a population with its base-year accounts, as
-    /// [`Generator::generate_with_accounts`] returns them.
+    /// [`Generator::generate_with_accounts`] returns them. What the dibao paid each
+    /// household is computed again, on a copy of the population.
     pub fn report_with_accounts(&self, pop: &Population, accounts: &Accounts) -> CalibrationReport {
-        let mut r = report::calibration_report(&self.profile, pop, accounts);
+        let dibao = base_year_dibao_paid(
+            &self.rules,
+            &mut pop.clone(),
+            self.params.base_year,
+            self.params.seed,
+            &mut Accounts::default(),
+        );
+        self.report_with(pop, accounts, &dibao)
+    }
+
+    fn report_with(&self, pop: &Population, accounts: &Accounts, dibao_paid: &[f64]) -> CalibrationReport {
+        let mut r = report::calibration_report(&self.profile, pop, accounts, dibao_paid);
         for a in &self.params.areas {
             let area = a.residence.as_str();
             r.calibrated.push((format!("{area} dibao take-up"), a.take_up));
             r.calibrated.push((format!("{area} dibao means-test error (sigma)"), a.assessment_error_sigma));
+            r.calibrated.push((format!("{area} dibao take-up priority of need"), a.take_up_need_priority));
+            r.calibrated.push((format!("{area} support of workless households"), a.workless_support_share));
         }
         r
     }
@@ -285,6 +301,36 @@ pub(crate) fn apply_base_rules(rules: &LeverSet, pop: &mut Population, year: u16
     let mut accounts = set_last_year_status(rules, pop, year, seed);
     rules.apply_year_without_ledger(&YearContext::base(year, seed), pop, &mut accounts);
     accounts
+}
+
+/// [`apply_base_rules`], also returning what the dibao lever paid each household in
+/// the base year (zeros when the rules have no dibao).
+pub(crate) fn apply_base_rules_with_dibao(
+    rules: &LeverSet,
+    pop: &mut Population,
+    year: u16,
+    seed: u64,
+) -> (Accounts, Vec<f64>) {
+    let mut accounts = set_last_year_status(rules, pop, year, seed);
+    let dibao = base_year_dibao_paid(rules, pop, year, seed, &mut accounts);
+    (accounts, dibao)
+}
+
+/// The base year's second pass of the rules on a population whose last-year status is
+/// set: the accounts, and the dibao lever's column.
+fn base_year_dibao_paid(
+    rules: &LeverSet,
+    pop: &mut Population,
+    year: u16,
+    seed: u64,
+    accounts: &mut Accounts,
+) -> Vec<f64> {
+    let mut columns = LeverColumns::default();
+    rules.apply_year_to_columns(&YearContext::base(year, seed), pop, accounts, &mut columns);
+    match rules.levers().position(|l| l.name() == crate::policy::dibao::NAME) {
+        Some(i) => std::mem::take(&mut columns.paid[i]),
+        None => vec![0.0; pop.household_count()],
+    }
 }
 
 /// The first pass of [`apply_base_rules`]: the base-year rules applied once, and who

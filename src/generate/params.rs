@@ -49,12 +49,26 @@ pub struct AreaParams {
     pub head_age_cdf: Vec<f64>,
     /// Age distribution of other members, by single year 0..=100.
     pub member_age_cdf: Vec<f64>,
+    /// Support from relatives of a household with nobody in work (no wage earner, no
+    /// self-employed or farming member), no pension and a member aged 16–59 (households
+    /// of the elderly alone keep their children's support), as a share of the earnings of
+    /// its income rank (which go to its private transfers): 1 keeps such a household
+    /// at its rank's income, less leaves it poorer. Calibrated to the depth of the
+    /// dibao benefit where the profile gives it
+    /// ([`AreaTargets::dibao_paid_share_of_threshold`](crate::region::AreaTargets::dibao_paid_share_of_threshold)):
+    /// dibao recipients are mostly such households, and what the dibao pays them
+    /// shows how far below the threshold their own incomes are. 1 otherwise.
+    pub workless_support_share: f64,
     /// Dibao take-up rate (calibrated to the caseload).
     pub take_up: f64,
     /// Error of the administered dibao means test (see
     /// [`Dibao::assessment_error_sigma`](crate::policy::dibao::Dibao::assessment_error_sigma)):
     /// 0 unless the caseload cannot be reached with full take-up.
     pub assessment_error_sigma: f64,
+    /// Priority of need in dibao take-up (see
+    /// [`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)):
+    /// calibrated to the benefit's published depth, 0 without it.
+    pub take_up_need_priority: f64,
 }
 
 /// Everything needed to generate households of a profile: calibrated, immutable,

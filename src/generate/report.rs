@@ -125,12 +125,25 @@ fn check<T: Copy + Into<f64>>(name: String, s: &Sourced<T>, simulated: f64, cali
 }
 
 /// Compares a population (with its base-year accounts) with every target of a profile.
-pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accounts) -> CalibrationReport {
+///
+/// `dibao_paid` is what the dibao paid each household in the base year (for the
+/// benefit's depth).
+// Columns are indexed by household in step; an iterator per column would obscure it.
+#[allow(clippy::needless_range_loop)]
+pub fn calibration_report(
+    profile: &Profile,
+    pop: &Population,
+    accounts: &Accounts,
+    dibao_paid: &[f64],
+) -> CalibrationReport {
     let hh = &pop.households;
     let mut persons = [0.0f64; 2];
     let mut households = [0.0f64; 2];
     let mut parts = [[0.0f64; 5]; 2];
     let mut dibao = [0.0f64; 2];
+    // Paid by the dibao, and its recipients times their annual threshold (weighted).
+    let mut dibao_paid_sum = [0.0f64; 2];
+    let mut dibao_full = [0.0f64; 2];
     let mut items: [Vec<HouseholdIncome>; 2] = [Vec::new(), Vec::new()];
     let bands = &profile.population.age_bands;
     let mut band_persons = vec![0.0f64; bands.len()];
@@ -152,6 +165,8 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         parts[a][4] += w * p.net_transfer();
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
             dibao[a] += w * size;
+            dibao_paid_sum[a] += w * dibao_paid[h];
+            dibao_full[a] += w * size * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
         }
         items[a].push(HouseholdIncome { per_capita: p.disposable() / size.max(1.0), weight: w, size });
         for i in pop.members(h) {
@@ -223,6 +238,10 @@ pub fn calibration_report(profile: &Profile, pop: &Population, accounts: &Accoun
         ));
         if let Some(d) = &t.dibao_recipients {
             targets.push(check(format!("{r} dibao recipients"), d, dibao[a], true));
+        }
+        if let Some(d) = &t.dibao_paid_share_of_threshold {
+            let depth = if dibao_full[a] > 0.0 { dibao_paid_sum[a] / dibao_full[a] } else { 0.0 };
+            targets.push(check(format!("{r} dibao paid over threshold"), d, depth, true));
         }
     }
     if let Some(all) = &profile.all {

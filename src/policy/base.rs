@@ -5,6 +5,7 @@ use super::allowances::{DisabilityAllowances, OldAgeAllowance};
 use super::childcare::ChildcareSubsidy;
 use super::dibao::{Dibao, ExtremePovertySupport, Indexation};
 use super::pension::ResidentPension;
+use super::registry::BaseCalibration;
 use super::retiree::RetireePensionAdjustment;
 use super::tax::{IncomeTax, SocialContributions};
 use super::{Dated, LeverSet};
@@ -106,8 +107,8 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 ///
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.
-pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
-    rule_set(profile, take_up, assessment_error_sigma, Indexation::None)
+pub fn base_rule_set(profile: &Profile, calibration: &BaseCalibration) -> Result<LeverSet> {
+    rule_set(profile, calibration, Indexation::None)
 }
 
 /// The baseline of a projection: the base-year rules carried forward under their own
@@ -124,8 +125,8 @@ pub fn base_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigm
 ///
 /// # Errors
 /// As [`base_rule_set`].
-pub fn projection_rule_set(profile: &Profile, take_up: [f64; 2], assessment_error_sigma: [f64; 2]) -> Result<LeverSet> {
-    let mut set = rule_set(profile, take_up, assessment_error_sigma, Indexation::Incomes)?;
+pub fn projection_rule_set(profile: &Profile, calibration: &BaseCalibration) -> Result<LeverSet> {
+    let mut set = rule_set(profile, calibration, Indexation::Incomes)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
     set.insert(Box::new(ResidentPension::new(ResidentPension::projected_path(
         profile.rules.basic_pension_per_month.value,
@@ -134,20 +135,16 @@ pub fn projection_rule_set(profile: &Profile, take_up: [f64; 2], assessment_erro
     Ok(set)
 }
 
-fn rule_set(
-    profile: &Profile,
-    take_up: [f64; 2],
-    assessment_error_sigma: [f64; 2],
-    indexation: Indexation,
-) -> Result<LeverSet> {
+fn rule_set(profile: &Profile, calibration: &BaseCalibration, indexation: Indexation) -> Result<LeverSet> {
     let r = &profile.rules;
     let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
     let mut dibao = Dibao::new(
         [tiers(&r.dibao_threshold_urban_per_month.value), tiers(&r.dibao_threshold_rural_per_month.value)],
-        take_up,
+        calibration.take_up,
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
-    dibao.assessment_error_sigma = assessment_error_sigma;
+    dibao.assessment_error_sigma = calibration.assessment_error_sigma;
+    dibao.take_up_need_priority = calibration.take_up_need_priority;
     dibao.indexation = indexation;
     dibao.validate()?;
     let extreme =

@@ -106,6 +106,26 @@ impl Default for JobOfferSanction {
     }
 }
 
+/// The dibao lever's name in a lever set and a scenario.
+pub const NAME: &str = "dibao";
+
+/// A newly eligible household's take-up draw from its uniform draw `u`, its
+/// entitlement `s` (share of its threshold, clamped to 0–1) and the priority of need
+/// `k` ([`Dibao::take_up_need_priority`]): the logistic of `logit(u) − k (s − ½)`, so
+/// that the draw is below a rate when `logit(u) < logit(rate) + k (s − ½)`; `u` itself
+/// when `k` is 0.
+#[inline]
+pub fn need_weighted_draw(u: f64, entitlement: f64, k: f64) -> f64 {
+    if k == 0.0 {
+        return u;
+    }
+    let odds_against = (1.0 - u) / u * (k * (entitlement.clamp(0.0, 1.0) - 0.5)).exp();
+    1.0 / (1.0 + odds_against)
+}
+
+/// The largest [`Dibao::take_up_need_priority`].
+pub const MAX_TAKE_UP_NEED_PRIORITY: f64 = 50.0;
+
 /// The dibao means test and benefit. See the [module documentation](self).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dibao {
@@ -164,6 +184,20 @@ pub struct Dibao {
     /// targeting"); the base-year rules calibrate σ where the published caseload cannot
     /// be reached with a perfect test.
     pub assessment_error_sigma: [f64; 2],
+    /// Priority of need in take-up, `[urban, rural]`: a newly eligible household
+    /// entitled to share `s` of its threshold (what it would be paid over its persons
+    /// times the annual threshold) takes up with probability `p`, where
+    /// `logit p = logit rate + k (s − ½)`, `rate` the year's take-up rate (the take-up
+    /// of a household entitled to half its threshold) and `k` this slope. 0 (the
+    /// default): every eligible household alike; larger: those entitled to more take up
+    /// more (at 10, the odds of a household entitled to the whole threshold are e^10
+    /// times those of one entitled to almost nothing). Take-up rises with the
+    /// entitlement in studies of means-tested benefits, and the village or community
+    /// review of dibao applications (民主评议) ranks by need; the base-year rules
+    /// calibrate `k` to the published depth of the benefit (what it pays per recipient
+    /// over the threshold,
+    /// [`AreaTargets::dibao_paid_share_of_threshold`](crate::region::AreaTargets::dibao_paid_share_of_threshold)).
+    pub take_up_need_priority: [f64; 2],
 }
 
 /// What the means test found for one household.
@@ -416,6 +450,7 @@ impl Dibao {
             indexation: Indexation::None,
             rural_poverty_line_per_year: None,
             assessment_error_sigma: [0.0, 0.0],
+            take_up_need_priority: [0.0, 0.0],
         };
         d.validate()?;
         Ok(d)
@@ -443,6 +478,16 @@ impl Dibao {
             if !(0.0..=3.0).contains(s) {
                 let field = format!("assessment_error_sigma.{}", Residence::BOTH[r]);
                 return Err(invalid(&field, &s.to_string(), "must be between 0 and 3"));
+            }
+        }
+        for (r, k) in self.take_up_need_priority.iter().enumerate() {
+            if !(0.0..=MAX_TAKE_UP_NEED_PRIORITY).contains(k) {
+                let field = format!("take_up_need_priority.{}", Residence::BOTH[r]);
+                return Err(invalid(
+                    &field,
+                    &k.to_string(),
+                    &format!("must be between 0 and {MAX_TAKE_UP_NEED_PRIORITY}"),
+                ));
             }
         }
         if !(1.0..=MAX_THRESHOLD_MULTIPLE).contains(&self.edge_multiple) {
@@ -647,13 +692,20 @@ pub(crate) fn check_dated(lever: &str, field: &str, d: &Dated<f64>) -> Result<()
 
 impl Lever for Dibao {
     fn name(&self) -> &str {
-        "dibao"
+        NAME
     }
     fn dibao_line(&self, ctx: &YearContext, residence: Residence, tier: u8) -> Option<f64> {
         Some(self.monthly_thresholds(ctx, residence, tier).iter().sum())
     }
     fn dibao_take_up(&self) -> Option<[f64; 2]> {
         Some(self.take_up)
+    }
+    fn dibao_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+        let hh = &pop.households;
+        let residence = hh.residence[h];
+        let annual: f64 = self.monthly_thresholds(ctx, residence, hh.tier[h]).iter().sum();
+        let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
+        Some(self.newcomer_draw(u, residence, paid / (hh.size[h] as f64 * annual)))
     }
     fn stage(&self) -> Stage {
         Stage::MeansTested
@@ -697,21 +749,18 @@ impl Lever for Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let benefit = self.household_benefit(year_t, &a, size, last_year);
             let first = columns.first_person[h] as usize;
-            let takes_up = || {
+            let takes_up = |paid: f64| {
                 self.always_takes_up(persons, first..first + sizes[h] as usize)
-                    || self.takes_up(ctx, ids.get(h), residence[h], last_year)
+                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, paid / (size * year_t.annual))
             };
-            if benefit > 0.0 && takes_up() {
-                book.pay(h, IncomePart::TransfersReceived, benefit);
-                flags.set(HouseholdFlags::DIBAO, true);
-            } else if benefit <= 0.0
-                && self.single_person
-                && a.assessed / size < self.edge_multiple * year_t.annual
-                && takes_up()
-            {
-                let first = columns.first_person[h] as usize;
+            if benefit > 0.0 {
+                if takes_up(benefit) {
+                    book.pay(h, IncomePart::TransfersReceived, benefit);
+                    flags.set(HouseholdFlags::DIBAO, true);
+                }
+            } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
                 let single = self.single_person_benefit(persons, first..first + sizes[h] as usize, &year_t.monthly);
-                if single > 0.0 {
+                if single > 0.0 && takes_up(single) {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
@@ -903,25 +952,25 @@ impl Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = self.household_benefit(year_t, &a, size, last_year);
             let id = pop.household_id(h);
-            let takes_up =
-                || self.always_takes_up(&pop.persons, pop.members(h)) || self.takes_up(ctx, id, residence, last_year);
-            if benefit > 0.0 && takes_up() {
-                let sanctioned = self.sanctions(ctx, pop, h);
-                if sanctioned > 0 {
-                    let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
-                    benefit -= benefit / size * cut * sanctioned as f64;
+            let takes_up = |paid: f64| {
+                self.always_takes_up(&pop.persons, pop.members(h))
+                    || self.takes_up(ctx, id, residence, last_year, paid / (size * year_t.annual))
+            };
+            if benefit > 0.0 {
+                if takes_up(benefit) {
+                    let sanctioned = self.sanctions(ctx, pop, h);
+                    if sanctioned > 0 {
+                        let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
+                        benefit -= benefit / size * cut * sanctioned as f64;
+                    }
+                    if benefit > 0.0 {
+                        book.pay(h, IncomePart::TransfersReceived, benefit);
+                    }
+                    flags.set(HouseholdFlags::DIBAO, true);
                 }
-                if benefit > 0.0 {
-                    book.pay(h, IncomePart::TransfersReceived, benefit);
-                }
-                flags.set(HouseholdFlags::DIBAO, true);
-            } else if benefit <= 0.0
-                && self.single_person
-                && a.assessed / size < self.edge_multiple * year_t.annual
-                && takes_up()
-            {
+            } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
                 let single = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
-                if single > 0.0 {
+                if single > 0.0 && takes_up(single) {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
@@ -964,8 +1013,10 @@ impl Dibao {
     /// below the year's rate ([`Dibao::take_up_rate`]). The draw is keyed, so drawing
     /// it only when it matters changes nothing; a rate of 1 always takes up (uniform
     /// draws are below 1).
+    /// `entitlement` is the household's share of its threshold
+    /// ([`Dibao::take_up_need_priority`]).
     #[inline]
-    fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool) -> bool {
+    fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool, entitlement: f64) -> bool {
         let take_up = self.take_up_rate(ctx, residence);
         if take_up >= 1.0 {
             return true;
@@ -975,7 +1026,16 @@ impl Dibao {
             return true;
         }
         let u = ctx.persistent_rng(id, Purpose::TakeUp).uniform();
-        if last_year { u < cutoff } else { u < take_up }
+        if last_year { u < cutoff } else { self.newcomer_draw(u, residence, entitlement) < take_up }
+    }
+
+    /// A newly eligible household's take-up draw: it takes up when the draw is below
+    /// the year's rate. `u` is its persistent uniform draw and `entitlement` its share
+    /// of the threshold ([`need_weighted_draw`] with the residence's
+    /// [`Dibao::take_up_need_priority`]).
+    #[inline]
+    pub fn newcomer_draw(&self, u: f64, residence: Residence, entitlement: f64) -> f64 {
+        need_weighted_draw(u, entitlement, self.take_up_need_priority[residence.index()])
     }
 
     /// Whether the household's members make it take the benefit up whatever its draw
@@ -1471,9 +1531,11 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
     };
     let mut d = as_lever(p, Dibao::new([urban, rural], take_up))?;
     if has(P_TAKE_UP_URBAN.name) {
-        // The population's means test keeps its calibrated error.
+        // The population's means test keeps its calibrated error, and its take-up
+        // its calibrated priority of need.
         if let Some(c) = calibration {
             d.assessment_error_sigma = c.assessment_error_sigma;
+            d.take_up_need_priority = c.take_up_need_priority;
         }
     }
     if has(P_DISREGARD_PENSION.name) {

@@ -183,4 +183,12 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     fn dibao_take_up(&self) -> Option<[f64; 2]> {
         None
     }
+
+    /// If this is the dibao lever: the take-up draw of household `h` of `pop` as a
+    /// newly eligible household (it takes up when the draw is below the year's rate),
+    /// given `paid`, what the lever paid it this year with every eligible household
+    /// taking up. The caseload alignment ranks newcomers by it.
+    fn dibao_newcomer_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
+        None
+    }
 }

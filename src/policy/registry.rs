@@ -106,6 +106,16 @@ pub struct BaseCalibration {
     pub take_up: [f64; 2],
     /// Error of the administered means test (σ of the log).
     pub assessment_error_sigma: [f64; 2],
+    /// Priority of need in dibao take-up
+    /// ([`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)).
+    pub take_up_need_priority: [f64; 2],
+}
+
+impl BaseCalibration {
+    /// Nothing fitted: every eligible household takes dibao up, the means test is
+    /// exact, and need does not weigh on take-up.
+    pub const NONE: BaseCalibration =
+        BaseCalibration { take_up: [1.0, 1.0], assessment_error_sigma: [0.0, 0.0], take_up_need_priority: [0.0, 0.0] };
 }
 
 impl<'a> BuildContext<'a> {

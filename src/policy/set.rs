@@ -150,6 +150,29 @@ impl LeverSet {
         *accounts = c.accounts;
     }
 
+    /// Applies every lever as [`LeverSet::apply_year_without_ledger`] does, keeping each
+    /// lever's amount per household in `columns` (calibration measures what one lever
+    /// paid).
+    pub fn apply_year_to_columns(
+        &self,
+        ctx: &YearContext,
+        pop: &mut Population,
+        accounts: &mut Accounts,
+        columns: &mut LeverColumns,
+    ) {
+        let mut chunk = [Chunk {
+            pop: std::mem::take(pop),
+            accounts: std::mem::take(accounts),
+            columns: std::mem::take(columns),
+            ..Default::default()
+        }];
+        self.apply(ctx, &mut chunk, Rationing::Global, false);
+        let [c] = chunk;
+        *pop = c.pop;
+        *accounts = c.accounts;
+        *columns = c.columns;
+    }
+
     fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], rationing: Rationing, with_ledger: bool) -> Ledger {
         let n_levers = self.levers.len();
         chunks.par_iter_mut().for_each(|c| {

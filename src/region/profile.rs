@@ -123,6 +123,13 @@ pub struct AreaTargets {
     /// Dibao recipients, persons.
     #[serde(default)]
     pub dibao_recipients: Option<Sourced<f64>>,
+    /// Depth of the dibao benefit: what the dibao paid in the year per recipient
+    /// person, over the recipient's annual threshold, 0–1 (MCA spending over recipients
+    /// times the average annual standard). Calibration fits the error of the
+    /// administered means test to it ([`crate::policy::dibao::Dibao::assessment_error_sigma`]);
+    /// without it the error is fitted only when the caseload cannot be reached otherwise.
+    #[serde(default)]
+    pub dibao_paid_share_of_threshold: Option<Sourced<f64>>,
 }
 
 /// Figures for all residents, checked against the simulated population.
@@ -379,6 +386,14 @@ impl Profile {
         }
     }
 
+    /// The base-year dibao threshold per person per month of a residence and county
+    /// tier (a tier past the last uses the last, as the dibao lever does; 0 without
+    /// tiers).
+    pub fn dibao_threshold_per_month(&self, residence: Residence, tier: u8) -> f64 {
+        let tiers = self.dibao_thresholds_per_month(residence);
+        tiers.get((tier as usize).min(tiers.len().saturating_sub(1))).copied().unwrap_or(0.0)
+    }
+
     /// Dibao thresholds per month by tier for one residence.
     pub fn dibao_thresholds_per_month(&self, residence: Residence) -> &[f64] {
         match residence {
@@ -467,6 +482,22 @@ impl Profile {
             }
             if let Some(d) = &a.dibao_recipients {
                 v.non_negative(&format!("{name}.dibao_recipients"), d.value);
+            }
+            if let Some(d) = &a.dibao_paid_share_of_threshold {
+                let f = format!("{name}.dibao_paid_share_of_threshold");
+                if !(d.value > 0.0 && d.value <= 1.0) {
+                    v.problem(
+                        &f,
+                        d.value,
+                        "must be above 0 and at most 1 (the benefit per recipient over the threshold)",
+                    );
+                } else if a.dibao_recipients.is_none() {
+                    v.problem(
+                        &f,
+                        d.value,
+                        "needs dibao_recipients for the same residence (the caseload it is paid to)",
+                    );
+                }
             }
         }
         if let Some(s) = self.all.as_ref().and_then(|a| a.survey_urban_share.as_ref()) {
