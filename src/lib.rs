@@ -24,8 +24,9 @@
 //!   construction. A [`policy::LeverSet`] applies levers in stage order: market incomes,
 //!   employment, taxes and contributions, pensions and allowances, means-tested benefits.
 //! * **Generation** ([`generate`]): [`generate::Generator::calibrate`] fits income levels,
-//!   part factors, household size, dibao take-up and a raking weight model on a fixed
-//!   sample; the generator then draws any number of households in any chunks. Activities
+//!   part factors, household size, dibao take-up (its rate against the published caseload,
+//!   its priority of need and the support of workless households against the published
+//!   spending per recipient) and a raking weight model on a fixed sample; the generator then draws any number of households in any chunks. Activities
 //!   follow the profile's shares, students by age and the working old in the activities
 //!   the dynamics carry past 60, so the first projected year does not jump.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.

@@ -36,6 +36,8 @@ fn every_profile_loads_validates_and_adds_up() {
             assert_eq!(q.value.len(), 5);
             assert!(q.value.windows(2).all(|w| w[0] < w[1]), "{} {name}: quintiles not increasing", p.id);
             assert!(a.dibao_recipients.is_some(), "{} {name}: no dibao caseload", p.id);
+            let depth = a.dibao_paid_share_of_threshold.as_ref().map(|d| d.value);
+            assert!(depth.is_some_and(|d| (0.5..0.9).contains(&d)), "{} {name}: dibao depth {depth:?}", p.id);
         }
         assert!(p.urban.disposable.value > p.rural.disposable.value, "{}: urban below rural", p.id);
         let ratio = p.urban.disposable.value / p.rural.disposable.value;
@@ -126,6 +128,16 @@ fn non_finite_and_out_of_range_values_are_refused_naming_the_field() {
         ("disposable = { value = 49283,", "disposable = { value = 2e12,", "urban.disposable"),
         ("value = [0.25, 0.33, 0.22, 0.20]", "value = [nan, 0.33, 0.22, 0.20]", "shape.urban.education_shares_adults"),
         ("base_year = 2022", "base_year = 65535", "base_year"),
+        (
+            "dibao_paid_share_of_threshold = { value = 0.821,",
+            "dibao_paid_share_of_threshold = { value = 1.2,",
+            "urban.dibao_paid_share_of_threshold",
+        ),
+        (
+            "dibao_paid_share_of_threshold = { value = 0.661,",
+            "dibao_paid_share_of_threshold = { value = nan,",
+            "rural.dibao_paid_share_of_threshold",
+        ),
     ] {
         assert!(text.contains(from), "{from}");
         let e = Profile::from_toml_str(&text.replacen(from, to, 1), "mangled.toml", None)

@@ -123,8 +123,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             "the calibrated rate, dibao_caseload_alignment = 0"
         };
         out.push_str(&format!(
-            "\nbaseline dibao take-up of newly eligible households, {} to {} ({why}; in summary.json's \
-             baseline_paths): urban {:.2} to {:.2}, rural {:.2} to {:.2}\n",
+            "\nbaseline dibao take-up of newly eligible households entitled to half their threshold \
+             (the calibrated priority of need sets the others'), {} to {} ({why}; in \
+             summary.json's baseline_paths): urban {:.2} to {:.2}, rural {:.2} to {:.2}\n",
             scenario.profile.base_year,
             scenario.profile.base_year as usize + rates.len() - 1,
             first[0],

@@ -1603,3 +1603,38 @@ fn build_extreme(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let multiple = number_or(p, "standard_multiple", p.context().profile.rules.extreme_poverty_support_multiple.value)?;
     Ok(Box::new(ExtremePovertySupport::new(dibao, multiple, p.number("no_supporter_share")?)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::need_weighted_draw;
+
+    #[test]
+    fn without_priority_the_draw_is_the_uniform_draw_itself() {
+        for u in [0.0, 1e-12, 0.3, 0.5, 0.999_999] {
+            for s in [0.0, 0.4, 1.0] {
+                assert_eq!(need_weighted_draw(u, s, 0.0).to_bits(), u.to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn take_up_follows_the_logistic_in_the_entitlement() {
+        // Over a fine grid of uniform draws, the share below the rate is the logistic of
+        // logit(rate) + k (s − ½); more entitlement, more take-up.
+        let (rate, k) = (0.3f64, 6.0);
+        let n = 200_000;
+        let mut last = 0.0;
+        for s in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let taken = (0..n).filter(|&i| need_weighted_draw((i as f64 + 0.5) / n as f64, s, k) < rate).count();
+            let share = taken as f64 / n as f64;
+            let logit = (rate / (1.0 - rate)).ln() + k * (s - 0.5);
+            let want = 1.0 / (1.0 + (-logit).exp());
+            assert!((share - want).abs() < 1e-3, "s {s}: {share} against {want}");
+            assert!(share > last, "s {s}: take-up must rise with the entitlement");
+            last = share;
+        }
+        // A household entitled to half its threshold takes up at the rate.
+        let half = (0..n).filter(|&i| need_weighted_draw((i as f64 + 0.5) / n as f64, 0.5, k) < rate).count();
+        assert!((half as f64 / n as f64 - rate).abs() < 1e-4);
+    }
+}
