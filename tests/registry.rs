@@ -125,6 +125,15 @@ fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
     assert_eq!(paid(nobody, ""), 0.0, "calibrated take-up 0: nobody takes it up");
     assert!(paid(None, "") > 0.0, "without calibration everyone eligible takes it up");
     assert!(paid(nobody, "take_up_urban = 1.0") > 0.0, "a restated take-up wins");
+    // The priority of need: the household is entitled to its whole threshold, so with a
+    // take-up of 0.2 at half the threshold it takes up when its draw is below the
+    // logistic of logit(0.2) + k / 2; a steep calibrated priority takes it in, a
+    // restated 0 leaves it to the draw alone.
+    let u = YearContext::base(2021, 1).persistent_rng(0, incomesim::random::Purpose::TakeUp).uniform();
+    let steep =
+        Some(BaseCalibration { take_up: [0.2, 0.2], take_up_need_priority: [40.0, 40.0], ..BaseCalibration::NONE });
+    assert!(paid(steep, "") > 0.0, "a steep priority takes a household with no income in");
+    assert_eq!(paid(steep, "take_up_need_priority_urban = 0") > 0.0, u < 0.2, "priority 0: the draw {u} alone");
 }
 
 /// Every number parameter of every lever refuses 3.4e38 (a finite `f64` and `f32`

@@ -482,7 +482,7 @@ impl Dibao {
         }
         for (r, k) in self.take_up_need_priority.iter().enumerate() {
             if !(0.0..=MAX_TAKE_UP_NEED_PRIORITY).contains(k) {
-                let field = format!("take_up_need_priority.{}", Residence::BOTH[r]);
+                let field = format!("take_up_need_priority_{}", Residence::BOTH[r]);
                 return Err(invalid(
                     &field,
                     &k.to_string(),
@@ -1122,7 +1122,8 @@ impl Dibao {
 /// source, and have no one legally bound to support them or whose supporters cannot.
 /// Here: every member is under 16, 60 or older, or severely disabled; a persistent
 /// keyed draw with probability `no_supporter_share` says the household has no legal
-/// supporter (assumption, no published share); the take-up draw of dibao applies.
+/// supporter (assumption, no published share); the take-up of dibao applies (its draw,
+/// rate and priority of need, the entitlement measured against the support standard).
 /// Standard: `standard_multiple` × the dibao threshold of the household's residence
 /// and tier (at least 1.3, Guizhou 2017 rule under 国发〔2016〕14号,
 /// lever_parameters.md). The household gets the gap between the standard and its
@@ -1184,17 +1185,22 @@ impl Lever for ExtremePovertySupport {
             flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, false);
             let size = pop.households.size[h] as f64;
             if size > 0.0 && Self::no_able_member(pop, h) {
+                let residence = pop.households.residence[h];
                 let mut rng = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp);
-                let take = rng.uniform() < self.dibao.take_up[pop.households.residence[h].index()];
+                let u = rng.uniform();
                 let alone = rng.uniform() < self.no_supporter_share;
-                if take && alone {
-                    let mut t = self.dibao.monthly_thresholds(ctx, pop.households.residence[h], pop.households.tier[h]);
+                if alone {
+                    let mut t = self.dibao.monthly_thresholds(ctx, residence, pop.households.tier[h]);
                     for x in &mut t {
                         *x *= self.standard_multiple;
                     }
                     let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
                     let amount = Dibao::benefit(&t, assessed, size);
-                    if amount > 0.0 {
+                    // The dibao's take-up, weighed by need as the dibao's newcomers are.
+                    let entitlement = amount / (size * t.iter().sum::<f64>());
+                    if amount > 0.0
+                        && self.dibao.newcomer_draw(u, residence, entitlement) < self.dibao.take_up[residence.index()]
+                    {
                         book.pay(h, IncomePart::TransfersReceived, amount);
                         flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, true);
                     }
@@ -1237,6 +1243,29 @@ pub(crate) const P_TAKE_UP_URBAN: ParameterSpec = ParameterSpec {
 };
 
 /// Take-up of rural households.
+pub(crate) const P_TAKE_UP_PRIORITY_URBAN: ParameterSpec = ParameterSpec {
+    name: "take_up_need_priority_urban",
+    kind: Kind::Number,
+    unit: "slope of the log-odds of take-up in the entitlement (0-50)",
+    default: DefaultValue::Profile(
+        "calibration: urban priority of need fitted to the published spending per recipient",
+    ),
+    description: "Priority of need in urban take-up: the log-odds of taking up rise by this times the household's \
+                  entitlement as a share of its threshold (take_up_urban is then the take-up of a household entitled \
+                  to half its threshold); 0 makes every eligible household alike. The calibrated take-up rate belongs \
+                  to the calibrated priority: set take_up_urban with it. Default: the value calibrated to the \
+                  published dibao spending per recipient (0 when there is no calibrated population)",
+};
+pub(crate) const P_TAKE_UP_PRIORITY_RURAL: ParameterSpec = ParameterSpec {
+    name: "take_up_need_priority_rural",
+    kind: Kind::Number,
+    unit: "slope of the log-odds of take-up in the entitlement (0-50)",
+    default: DefaultValue::Profile(
+        "calibration: rural priority of need fitted to the published spending per recipient",
+    ),
+    description: "Priority of need in rural take-up (see take_up_need_priority_urban). Default: the calibrated value \
+                  (0 when there is no calibrated population)",
+};
 pub(crate) const P_TAKE_UP_RURAL: ParameterSpec = ParameterSpec {
     name: "take_up_rural",
     kind: Kind::Share,
@@ -1333,6 +1362,8 @@ pub const SPECS: &[LeverSpec] = &[
             P_RURAL_THRESHOLD,
             P_TAKE_UP_URBAN,
             P_TAKE_UP_RURAL,
+            P_TAKE_UP_PRIORITY_URBAN,
+            P_TAKE_UP_PRIORITY_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
             P_DEDUCTION_BASE,
@@ -1444,6 +1475,8 @@ pub const SPECS: &[LeverSpec] = &[
             P_RURAL_THRESHOLD,
             P_TAKE_UP_URBAN,
             P_TAKE_UP_RURAL,
+            P_TAKE_UP_PRIORITY_URBAN,
+            P_TAKE_UP_PRIORITY_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
             P_DEDUCTION_BASE,
@@ -1537,6 +1570,12 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
             d.assessment_error_sigma = c.assessment_error_sigma;
             d.take_up_need_priority = c.take_up_need_priority;
         }
+        let fitted = d.take_up_need_priority;
+        d.take_up_need_priority = [
+            number_or(p, P_TAKE_UP_PRIORITY_URBAN.name, fitted[0])?,
+            number_or(p, P_TAKE_UP_PRIORITY_RURAL.name, fitted[1])?,
+        ];
+        as_lever(p, d.validate())?;
     }
     if has(P_DISREGARD_PENSION.name) {
         d.disregard_basic_pension = p.flag(P_DISREGARD_PENSION.name)?;
