@@ -35,7 +35,7 @@ const DEPTH_TOLERANCE: f64 = 0.05;
 const WORKLESS_FROM_ITERATION: usize = 6;
 /// How much the support of workless households falls in an iteration where too few
 /// households are eligible for the caseload.
-const WORKLESS_SUPPORT_STEP: f64 = 0.1;
+const WORKLESS_SUPPORT_STEP: f64 = 0.2;
 /// Rank from which the income level follows a Pareto tail (assumed).
 const TAIL_START: f64 = 0.95;
 /// Pareto index of the top tail (assumed: survey-corrected estimates for China lie
@@ -683,7 +683,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                 if x.dibao_persons > 0.0 {
                     let e = rel(x.dibao_persons, d.value);
                     worst = worst.max(e.abs() * 0.1);
-                    if let Some(depth) = &t.dibao_paid_share_of_threshold {
+                    // The depth counts until its parameters are at their bounds (then it
+                    // is as near as the model's shape brings it).
+                    let saturated =
+                        p.take_up_need_priority >= MAX_NEED_PRIORITY && p.workless_support_share <= 0.0;
+                    if let Some(depth) = t.dibao_paid_share_of_threshold.as_ref().filter(|_| !saturated) {
                         worst = worst.max((dibao_depth(x) - depth.value).abs() * 0.25);
                     }
                     // Too few eligible even with (nearly) everyone taking the benefit up,
