@@ -685,8 +685,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                     worst = worst.max(e.abs() * 0.1);
                     // The depth counts until its parameters are at their bounds (then it
                     // is as near as the model's shape brings it).
-                    let saturated =
-                        p.take_up_need_priority >= MAX_NEED_PRIORITY && p.workless_support_share <= 0.0;
+                    let saturated = p.take_up_need_priority >= MAX_NEED_PRIORITY && p.workless_support_share <= 0.0;
                     if let Some(depth) = t.dibao_paid_share_of_threshold.as_ref().filter(|_| !saturated) {
                         worst = worst.max((dibao_depth(x) - depth.value).abs() * 0.25);
                     }
