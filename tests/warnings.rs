@@ -127,6 +127,18 @@ fn a_caseload_multiple_without_the_caseload_alignment_is_reported() {
 }
 
 #[test]
+fn a_priority_of_need_without_its_take_up_rate_is_reported() {
+    let alone = scenario(&format!("{HEAD}[levers.dibao]\ntake_up_need_priority_urban = 0\n"));
+    assert_eq!(
+        kinds(&alone.warnings()),
+        vec![(WarningKind::PriorityWithoutTakeUp, "levers.dibao.take_up_need_priority_urban".to_string())]
+    );
+    assert!(alone.warnings()[0].message.contains("take_up_urban"), "{}", alone.warnings()[0]);
+    let both = scenario(&format!("{HEAD}[levers.dibao]\ntake_up_need_priority_urban = 0\ntake_up_urban = 0.4\n"));
+    assert!(both.warnings().is_empty(), "{:?}", both.warnings());
+}
+
+#[test]
 fn a_schedule_that_leaves_out_a_national_decision_is_reported() {
     let kind = |text: &str| kinds(&scenario(&format!("{HEAD}{text}")).warnings());
     // Liupanshui 2021, projected 2022-2023: the national adjustment of 2022 and 2023 and the central rises of

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::projection::{Scenario, VariantResult};
 use super::targets::Measure;
 use crate::dynamics::Dynamics;
+use crate::model::Residence;
 use crate::policy::pension::{ResidentPension, central_minimum_rises};
 use crate::policy::registry::{self, Kind};
 use crate::policy::retiree::RetireePensionAdjustment;
@@ -49,6 +50,11 @@ pub enum WarningKind {
     TargetNotEvaluated,
     /// A rationed lever left places empty: too few were eligible.
     PlacesUnfilled,
+    /// A dibao lever's priority of need set without the take-up rate of the same
+    /// residence: the calibrated rate (the take-up of a household entitled to half its
+    /// threshold) belongs to the calibrated priority, so the caseload moves far from
+    /// the published one.
+    PriorityWithoutTakeUp,
 }
 
 impl WarningKind {
@@ -154,6 +160,21 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
         late_steps(dated_values(value), s.last_year, &field, out);
     }
     national_decision_warnings(s, name, params, out);
+    for residence in Residence::BOTH {
+        let priority = format!("take_up_need_priority_{residence}");
+        let take_up = format!("take_up_{residence}");
+        if spec.parameter(&priority).is_some() && params.contains_key(&priority) && !params.contains_key(&take_up) {
+            out.push(Warning {
+                kind: WarningKind::PriorityWithoutTakeUp,
+                field: format!("levers.{name}.{priority}"),
+                message: format!(
+                    "is set without `{take_up}`: the calibrated take-up rate (of households entitled to half their \
+                     threshold) belongs to the calibrated priority of need, so with another priority the caseload \
+                     moves far from the published one; set `{take_up}` too"
+                ),
+            });
+        }
+    }
 }
 
 /// Warnings about a reform lever whose given schedule replaces the national decisions
