@@ -499,7 +499,11 @@ fn dibao_lines(set: &LeverSet, ctx: &YearContext, profile: &Profile) -> DibaoLin
     let line = |r: Residence| -> Vec<f64> {
         let tiers = profile.dibao_thresholds_per_month(r);
         (0..tiers.len())
-            .map(|t| set.get("dibao").and_then(|d| d.dibao_line(ctx, r, t as u8)).unwrap_or(tiers[t] * 12.0))
+            .map(|t| {
+                set.get(crate::policy::dibao::NAME)
+                    .and_then(|d| d.dibao_line(ctx, r, t as u8))
+                    .unwrap_or(tiers[t] * 12.0)
+            })
             .collect()
     };
     DibaoLines::new(line(Residence::Urban), line(Residence::Rural))
@@ -525,7 +529,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
-    let dibao = step.active.levers().position(|l| l.name() == "dibao").map(|i| chunk.columns.paid[i].as_slice());
+    let dibao = step.active.index_of(crate::policy::dibao::NAME).map(|i| chunk.columns.paid[i].as_slice());
     // Each household's outcome summed and kept for following as it comes (the whole
     // outcomes only when they are wanted).
     let mut sums = IndicatorSums::new(&step.options.lines);
@@ -1044,7 +1048,8 @@ impl ReplicationRun<'_> {
         base_shares: [f64; 2],
     ) -> TakeUpAdjustment {
         let alignment = self.dynamics.dibao_caseload_alignment(ctx.year);
-        let Some((index, dibao)) = active.levers().enumerate().find(|(_, l)| l.name() == crate::policy::dibao::NAME)
+        let (Some(index), Some(dibao)) =
+            (active.index_of(crate::policy::dibao::NAME), active.get(crate::policy::dibao::NAME))
         else {
             return TakeUpAdjustment::NONE;
         };
@@ -1174,7 +1179,7 @@ impl ReplicationRun<'_> {
         }
         st.out.paths.dibao_take_up.push(ctx.dibao_take_up);
         let rates = active
-            .get("dibao")
+            .get(crate::policy::dibao::NAME)
             .and_then(|d| d.dibao_take_up())
             .map(|own| [0, 1].map(|r| crate::policy::take_up_rate(own[r], ctx.dibao_take_up.scale[r])));
         st.out.paths.dibao_take_up_rate.push(rates);

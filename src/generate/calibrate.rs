@@ -400,28 +400,13 @@ fn fit_rate_and_priority(eligible: &[EligibleHousehold], persons: f64, depth: f6
 
 /// The base-year rules with the take-up and means-test error `gp` has reached.
 fn rules_for(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
-    let [u, r] = &gp.areas;
-    base_rule_set(
-        profile,
-        &BaseCalibration {
-            take_up: [u.take_up, r.take_up],
-            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
-            take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
-        },
-    )
+    base_rule_set(profile, &gp.base_calibration())
 }
 
 /// The base-year rules of [`rules_for`] with every eligible household taking dibao up.
 fn rules_with_full_take_up(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
-    let [u, r] = &gp.areas;
-    base_rule_set(
-        profile,
-        &BaseCalibration {
-            take_up: [1.0, 1.0],
-            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
-            take_up_need_priority: [0.0, 0.0],
-        },
-    )
+    let fitted = gp.base_calibration();
+    base_rule_set(profile, &BaseCalibration { take_up: [1.0, 1.0], take_up_need_priority: [0.0, 0.0], ..fitted })
 }
 
 /// Each residence's base weight in a sample of `n` households: its households in the
@@ -690,25 +675,21 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                         worst = worst.max((dibao_depth(x) - depth.value).abs() * 0.25);
                     }
                     // Too few eligible even with (nearly) everyone taking the benefit up,
-                    // or too shallow a benefit: with a published depth, the workless
-                    // households must be poorer than their rank's earnings (less
-                    // support from relatives), so that the priority of need has poor
-                    // enough households to choose from; then the administered means
-                    // test must be making inclusion errors.
-                    // The benefit far shallower than published with the priority of
-                    // need at its most: the eligible households are not poor enough.
-                    let too_shallow = |x: &AreaMeasure, p: &AreaParams| {
-                        t.dibao_paid_share_of_threshold.as_ref().is_some_and(|depth| {
-                            p.take_up_need_priority >= MAX_NEED_PRIORITY
-                                && dibao_depth(x) < depth.value - DEPTH_TOLERANCE
-                        })
-                    };
+                    // or a benefit far shallower than published with the priority of
+                    // need at its most: with a published depth, the workless households
+                    // must be poorer than their rank's earnings (less support from
+                    // relatives), so that the priority of need has poor enough
+                    // households to choose from; then the administered means test must
+                    // be making inclusion errors.
+                    let too_shallow = t.dibao_paid_share_of_threshold.as_ref().is_some_and(|depth| {
+                        p.take_up_need_priority >= MAX_NEED_PRIORITY && dibao_depth(x) < depth.value - DEPTH_TOLERANCE
+                    });
                     let too_few = p.take_up >= 0.98 && e < -0.05;
                     if t.dibao_paid_share_of_threshold.is_none() {
                         if too_few {
                             p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
                         }
-                    } else if iter >= WORKLESS_FROM_ITERATION && (p.take_up >= 0.98 || too_shallow(x, p)) {
+                    } else if iter >= WORKLESS_FROM_ITERATION && (p.take_up >= 0.98 || too_shallow) {
                         if p.workless_support_share > 0.0 {
                             p.workless_support_share = (p.workless_support_share - WORKLESS_SUPPORT_STEP).max(0.0);
                         } else if too_few {

@@ -128,12 +128,7 @@ impl Generator {
     /// What calibration fitted for the base-year rules, for building reform levers
     /// that keep it (see [`crate::policy::registry::BuildContext`]).
     pub fn base_calibration(&self) -> crate::policy::registry::BaseCalibration {
-        let [u, r] = &self.params.areas;
-        crate::policy::registry::BaseCalibration {
-            take_up: [u.take_up, r.take_up],
-            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
-            take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
-        }
+        self.params.base_calibration()
     }
 
     /// The baseline rules of a projection from this population: the base-year rules
@@ -327,7 +322,7 @@ fn base_year_dibao_paid(
 ) -> Vec<f64> {
     let mut columns = LeverColumns::default();
     rules.apply_year_to_columns(&YearContext::base(year, seed), pop, accounts, &mut columns);
-    match rules.levers().position(|l| l.name() == crate::policy::dibao::NAME) {
+    match rules.index_of(crate::policy::dibao::NAME) {
         Some(i) => std::mem::take(&mut columns.paid[i]),
         None => vec![0.0; pop.household_count()],
     }

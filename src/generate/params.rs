@@ -71,6 +71,19 @@ pub struct AreaParams {
     pub take_up_need_priority: f64,
 }
 
+impl GeneratorParams {
+    /// The base-year rule parameters fitted so far (take-up, means-test error, priority
+    /// of need), by residence.
+    pub fn base_calibration(&self) -> crate::policy::registry::BaseCalibration {
+        let [u, r] = &self.areas;
+        crate::policy::registry::BaseCalibration {
+            take_up: [u.take_up, r.take_up],
+            assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
+            take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
+        }
+    }
+}
+
 /// Everything needed to generate households of a profile: calibrated, immutable,
 /// `Sync`; any household is a function of these parameters, the seed and its id.
 #[derive(Debug, Clone, Serialize)]

@@ -695,7 +695,7 @@ impl Lever for Dibao {
         NAME
     }
     fn dibao_line(&self, ctx: &YearContext, residence: Residence, tier: u8) -> Option<f64> {
-        Some(self.monthly_thresholds(ctx, residence, tier).iter().sum())
+        Some(self.threshold_for(ctx, residence, tier))
     }
     fn dibao_take_up(&self) -> Option<[f64; 2]> {
         Some(self.take_up)
@@ -703,7 +703,7 @@ impl Lever for Dibao {
     fn dibao_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
         let residence = hh.residence[h];
-        let annual: f64 = self.monthly_thresholds(ctx, residence, hh.tier[h]).iter().sum();
+        let annual = self.threshold_for(ctx, residence, hh.tier[h]);
         let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
         Some(self.newcomer_draw(u, residence, paid / (hh.size[h] as f64 * annual)))
     }

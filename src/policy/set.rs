@@ -76,6 +76,12 @@ impl LeverSet {
         self.levers.iter().find(|l| l.name() == name).map(|l| l.as_ref())
     }
 
+    /// The position of the lever of a name in application order (its column in
+    /// [`LeverColumns::paid`]).
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.levers.iter().position(|l| l.name() == name)
+    }
+
     /// Number of levers.
     pub fn len(&self) -> usize {
         self.levers.len()
@@ -97,18 +103,7 @@ impl LeverSet {
         accounts: &mut Accounts,
         columns: &mut LeverColumns,
     ) -> Ledger {
-        let mut chunk = [Chunk {
-            pop: std::mem::take(pop),
-            accounts: std::mem::take(accounts),
-            columns: std::mem::take(columns),
-            ..Default::default()
-        }];
-        let ledger = self.apply_year_chunks(ctx, &mut chunk);
-        let [c] = chunk;
-        *pop = c.pop;
-        *accounts = c.accounts;
-        *columns = c.columns;
-        ledger
+        self.apply_whole(ctx, pop, accounts, columns, true)
     }
 
     /// Applies every lever to all the chunks of a population for one year, chunks in
@@ -143,11 +138,7 @@ impl LeverSet {
     /// Applies every lever as [`LeverSet::apply_year`] does, without keeping a ledger
     /// (generation applies the base rules to each chunk and needs only the accounts).
     pub fn apply_year_without_ledger(&self, ctx: &YearContext, pop: &mut Population, accounts: &mut Accounts) {
-        let mut chunk = [Chunk { pop: std::mem::take(pop), accounts: std::mem::take(accounts), ..Default::default() }];
-        self.apply(ctx, &mut chunk, Rationing::Global, false);
-        let [c] = chunk;
-        *pop = c.pop;
-        *accounts = c.accounts;
+        self.apply_whole(ctx, pop, accounts, &mut LeverColumns::default(), false);
     }
 
     /// Applies every lever as [`LeverSet::apply_year_without_ledger`] does, keeping each
@@ -160,17 +151,31 @@ impl LeverSet {
         accounts: &mut Accounts,
         columns: &mut LeverColumns,
     ) {
+        self.apply_whole(ctx, pop, accounts, columns, false);
+    }
+
+    /// A population in one piece as a chunk through [`LeverSet::apply`] (rationing
+    /// over the whole of it), its parts given back.
+    fn apply_whole(
+        &self,
+        ctx: &YearContext,
+        pop: &mut Population,
+        accounts: &mut Accounts,
+        columns: &mut LeverColumns,
+        with_ledger: bool,
+    ) -> Ledger {
         let mut chunk = [Chunk {
             pop: std::mem::take(pop),
             accounts: std::mem::take(accounts),
             columns: std::mem::take(columns),
             ..Default::default()
         }];
-        self.apply(ctx, &mut chunk, Rationing::Global, false);
+        let ledger = self.apply(ctx, &mut chunk, Rationing::Global, with_ledger);
         let [c] = chunk;
         *pop = c.pop;
         *accounts = c.accounts;
         *columns = c.columns;
+        ledger
     }
 
     fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], rationing: Rationing, with_ledger: bool) -> Ledger {
