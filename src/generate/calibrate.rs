@@ -8,7 +8,7 @@ use super::{Generator, apply_base_rules, apply_base_rules_with_dibao, household,
 use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
-use crate::policy::base::base_rule_set;
+use crate::policy::base::{NO_SUPPORTER_SHARE, base_rule_set};
 use crate::policy::dibao::need_weighted_draw;
 use crate::policy::registry::BaseCalibration;
 use crate::policy::{LeverSet, YearContext};
@@ -26,6 +26,8 @@ const MAX_NEED_PRIORITY: f64 = 30.0;
 const PRIORITY_BISECTIONS: usize = 20;
 /// The smallest take-up rate calibration fits.
 const MIN_TAKE_UP: f64 = 1e-9;
+/// Where the share without a supporter restarts when it left nobody supported.
+const MIN_NO_SUPPORTER_SHARE: f64 = 1e-6;
 /// A benefit depth this much below the published one, with the priority of need at its
 /// most, lowers the support of workless households.
 const DEPTH_TOLERANCE: f64 = 0.05;
@@ -444,6 +446,29 @@ fn dibao_persons(pop: &Population) -> [f64; 2] {
     persons
 }
 
+/// Weighted persons in households getting extreme-poverty support.
+fn extreme_poverty_persons(pop: &Population) -> f64 {
+    let hh = &pop.households;
+    (0..pop.household_count())
+        .filter(|&h| hh.flags[h].has(HouseholdFlags::EXTREME_POVERTY_SUPPORT))
+        .map(|h| hh.weight[h] as f64 * hh.size[h] as f64)
+        .sum()
+}
+
+/// The share of households without an able member that have no supporter, scaled by
+/// the count of supported persons over what `share` gave (the support's persistent
+/// draw does not depend on the household, so the count is about proportional to the
+/// share), at most 1; doubled when nobody was supported.
+fn next_no_supporter_share(share: f64, achieved: f64, target: f64) -> f64 {
+    if achieved > 0.0 {
+        (share * target / achieved).clamp(0.0, 1.0)
+    } else if target > 0.0 {
+        (share * 2.0).clamp(MIN_NO_SUPPORTER_SHARE, 1.0)
+    } else {
+        share
+    }
+}
+
 /// Fits each residence's dibao take-up to its published caseload on a sample of
 /// `options.caseload_sample_households` households drawn with the fitted parameters:
 /// the take-up is scaled by published / simulated recipients until both are within
@@ -458,8 +483,9 @@ fn fit_take_up(
     options: &CalibrationOptions,
 ) -> Result<()> {
     let targets = Residence::BOTH.map(|r| profile.area(r).dibao_recipients.as_ref().map(|d| d.value));
+    let extreme_target = profile.population.extreme_poverty_supported.as_ref().map(|e| e.value);
     let n = options.caseload_sample_households;
-    if n == 0 || targets.iter().all(Option::is_none) {
+    if n == 0 || (targets.iter().all(Option::is_none) && extreme_target.is_none()) {
         return Ok(());
     }
     let base = base_weights_for(households, gp.urban_household_share, n);
@@ -500,20 +526,35 @@ fn fit_take_up(
                 .map_or(1.0, |(rate, _)| rate.clamp(MIN_TAKE_UP, 1.0));
         }
         let rules = rules_for(profile, gp)?;
-        let per_task: Vec<[f64; 2]> = chunks
+        let per_task: Vec<([f64; 2], f64)> = chunks
             .par_iter()
             .map(|pop| {
                 let mut pop = pop.clone();
                 apply_base_rules(&rules, &mut pop, gp.base_year, gp.seed);
-                dibao_persons(&pop)
+                (dibao_persons(&pop), extreme_poverty_persons(&pop))
             })
             .collect();
         let mut simulated = [0.0; 2];
-        for t in &per_task {
+        let mut supported = 0.0;
+        for (t, e) in &per_task {
             simulated[0] += t[0];
             simulated[1] += t[1];
+            supported += e;
         }
         let mut within = true;
+        if let Some(target) = extreme_target {
+            if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
+                eprintln!(
+                    "extreme-poverty fit: supported {supported:.0} target {target:.0} share {:.4}",
+                    gp.extreme_poverty_no_supporter_share
+                );
+            }
+            let share = gp.extreme_poverty_no_supporter_share;
+            if rel(supported, target.max(1.0)).abs() > CASELOAD_TOLERANCE && !(share >= 1.0 && supported < target) {
+                within = false;
+                gp.extreme_poverty_no_supporter_share = next_no_supporter_share(share, supported, target);
+            }
+        }
         for a in 0..2 {
             let (Some(target), Some(aim)) = (targets[a], aims[a]) else { continue };
             let e = rel(simulated[a], target);
@@ -570,9 +611,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         seed,
         urban_household_share,
         areas: [initial_area(profile, Residence::Urban, &density), initial_area(profile, Residence::Rural, &density)],
+        extreme_poverty_no_supporter_share: NO_SUPPORTER_SHARE,
         raking_lambda: Vec::new(),
         base_weight_total: households,
     };
+    let extreme_target = profile.population.extreme_poverty_supported.as_ref().map(|e| e.value);
     let n = options.sample_households;
     let total_persons = profile.population.resident_persons.value;
     let base = base_weights_for(households, urban_household_share, n);
@@ -716,7 +759,19 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                 }
             }
         }
+        // The share without a supporter against the count of supported persons.
+        if let Some(target) = extreme_target {
+            let achieved = extreme_poverty_persons(&pop);
+            worst = worst.max(rel(achieved, target.max(1.0)).abs() * 0.1);
+            gp.extreme_poverty_no_supporter_share =
+                next_no_supporter_share(gp.extreme_poverty_no_supporter_share, achieved, target);
+        }
         if std::env::var_os("INCOMESIM_DEBUG_CALIBRATION").is_some() {
+            eprintln!(
+                "iter {iter}: extreme-poverty supported {:.0}, no-supporter share {:.4}",
+                extreme_poverty_persons(&pop),
+                gp.extreme_poverty_no_supporter_share
+            );
             for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(
                     "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} depth {:.3} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} sigma {:.3} need {:.2} workless {:.3} pension {:.3}",

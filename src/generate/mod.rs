@@ -285,6 +285,10 @@ impl Generator {
             r.calibrated.push((format!("{area} dibao take-up priority of need"), a.take_up_need_priority));
             r.calibrated.push((format!("{area} support of workless households"), a.workless_support_share));
         }
+        r.calibrated.push((
+            "extreme-poverty support: no-supporter share".into(),
+            self.params.extreme_poverty_no_supporter_share,
+        ));
         r
     }
 }

@@ -80,6 +80,7 @@ impl GeneratorParams {
             take_up: [u.take_up, r.take_up],
             assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
             take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
+            extreme_poverty_no_supporter_share: self.extreme_poverty_no_supporter_share,
         }
     }
 }
@@ -98,6 +99,9 @@ pub struct GeneratorParams {
     pub urban_household_share: f64,
     /// Urban and rural parameters.
     pub areas: [AreaParams; 2],
+    /// Share of households without an able member that have no legal supporter
+    /// (extreme-poverty support), fitted to the profile's count of supported persons.
+    pub extreme_poverty_no_supporter_share: f64,
     /// Raking coefficients of the weight model (weight = base × exp(x·λ)).
     pub raking_lambda: Vec<f64>,
     /// Real households each generated household stands for before raking, per

@@ -54,7 +54,9 @@ pub struct CalibrationReport {
     /// Every assumed value the profile and the base rules use, `(field, reason)`.
     pub assumptions: Vec<(String, String)>,
     /// Parameters calibration fitted that a reader should know about, `(name, value)`:
-    /// dibao take-up and the error of the administered means test, by residence.
+    /// dibao take-up, the error of the administered means test, the priority of need
+    /// and the support of workless households by residence, and the share of
+    /// households without an able member that have no supporter.
     pub calibrated: Vec<(String, f64)>,
 }
 
@@ -141,6 +143,7 @@ pub fn calibration_report(
     let mut households = [0.0f64; 2];
     let mut parts = [[0.0f64; 5]; 2];
     let mut dibao = [0.0f64; 2];
+    let mut extreme_poverty = 0.0f64;
     // Paid by the dibao, and its recipients times their annual threshold (weighted).
     let mut dibao_paid_sum = [0.0f64; 2];
     let mut dibao_full = [0.0f64; 2];
@@ -168,6 +171,9 @@ pub fn calibration_report(
             dibao_paid_sum[a] += w * dibao_paid[h];
             dibao_full[a] += w * size * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
         }
+        if hh.flags[h].has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+            extreme_poverty += w * size;
+        }
         items[a].push(HouseholdIncome { per_capita: p.disposable() / size.max(1.0), weight: w, size });
         for i in pop.members(h) {
             let age = pop.persons.age[i];
@@ -194,6 +200,9 @@ pub fn calibration_report(
             format!("share aged {}-{}", band.min_age, band.max_age)
         };
         targets.push(check(label, &band.share, band_persons[b] / total_persons.max(1e-12), true));
+    }
+    if let Some(e) = &profile.population.extreme_poverty_supported {
+        targets.push(check("extreme-poverty supported persons".into(), e, extreme_poverty, true));
     }
     let mut all_items = Vec::new();
     let mut all_mean = 0.0;

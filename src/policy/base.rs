@@ -25,8 +25,14 @@ pub const INFORMAL_WAGE_BELOW: f64 = 30_000.0;
 /// modelled: NBS does not count them as transfers paid.
 pub const EMPLOYEE_CONTRIBUTION_RATE: f64 = 0.105;
 /// Share of households with no working-age member that have no legal supporter and so
-/// qualify for extreme-poverty support. Assumed.
+/// qualify for extreme-poverty support, where the profile has no count of supported
+/// persons to fit it to ([`crate::region::PopulationTargets::extreme_poverty_supported`]).
+/// Assumed.
 pub const NO_SUPPORTER_SHARE: f64 = 0.15;
+/// Take-up of extreme-poverty support by the households that qualify. Assumed: the
+/// supported are found and registered by village and neighbourhood committees and the
+/// township (应养尽养, 国发〔2016〕14号); no published take-up rate.
+pub const EXTREME_POVERTY_TAKE_UP: f64 = 1.0;
 
 /// The assumptions the base rules make beyond the profile, as `(name, reason)`, for
 /// every report that depends on them.
@@ -46,7 +52,20 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
         ),
         (
             "rules.no_supporter_share".into(),
-            format!("{NO_SUPPORTER_SHARE}: share of households without working-age members that have no legal supporter (特困 eligibility); no published figure"),
+            format!(
+                "the share of households without working-age members that have no legal supporter (特困 eligibility) \
+                 is fitted to the profile's count of supported persons (population.extreme_poverty_supported, whose \
+                 source says whether it is published); {NO_SUPPORTER_SHARE} where a profile has none (no published \
+                 share)"
+            ),
+        ),
+        (
+            "rules.extreme_poverty_take_up".into(),
+            format!(
+                "{EXTREME_POVERTY_TAKE_UP}: every household that qualifies for extreme-poverty support gets it (the \
+                 supported are found by village committees and the township, 应养尽养 under 国发〔2016〕14号; no \
+                 published take-up)"
+            ),
         ),
         (
             "rules.special_additional_deductions".into(),
@@ -147,8 +166,12 @@ fn rule_set(profile: &Profile, calibration: &BaseCalibration, indexation: Indexa
     dibao.take_up_need_priority = calibration.take_up_need_priority;
     dibao.indexation = indexation;
     dibao.validate()?;
-    let extreme =
-        ExtremePovertySupport::new(dibao.clone(), r.extreme_poverty_support_multiple.value, NO_SUPPORTER_SHARE)?;
+    let mut extreme = ExtremePovertySupport::new(
+        dibao.clone(),
+        r.extreme_poverty_support_multiple.value,
+        calibration.extreme_poverty_no_supporter_share,
+    )?;
+    extreme.dibao.take_up = [EXTREME_POVERTY_TAKE_UP; 2];
     Ok(LeverSet::new()
         .with(Box::new(SocialContributions::new(
             EMPLOYEE_CONTRIBUTION_RATE,

@@ -1122,8 +1122,11 @@ impl Dibao {
 /// source, and have no one legally bound to support them or whose supporters cannot.
 /// Here: every member is under 16, 60 or older, or severely disabled; a persistent
 /// keyed draw with probability `no_supporter_share` says the household has no legal
-/// supporter (assumption, no published share); the take-up of dibao applies (its draw,
-/// rate and priority of need, the entitlement measured against the support standard).
+/// supporter (no published share: calibrated to the profile's count of supported
+/// persons, [`crate::region::PopulationTargets::extreme_poverty_supported`]); take-up
+/// works as the dibao's (a persistent draw, a rate and a priority of need, the
+/// entitlement measured against the support standard), with its own rate: every
+/// qualifying household by default ([`super::base::EXTREME_POVERTY_TAKE_UP`]).
 /// Standard: `standard_multiple` × the dibao threshold of the household's residence
 /// and tier (at least 1.3, Guizhou 2017 rule under 国发〔2016〕14号,
 /// lever_parameters.md). The household gets the gap between the standard and its
@@ -1131,12 +1134,13 @@ impl Dibao {
 /// also get dibao.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtremePovertySupport {
-    /// The dibao rule whose thresholds and means test it uses.
+    /// The dibao rule whose thresholds and means test it uses, and whose take-up
+    /// fields are this support's.
     pub dibao: Dibao,
     /// Support standard as a multiple of the dibao threshold (1.3, see above).
     pub standard_multiple: f64,
-    /// Share of households without an able member that have no legal supporter
-    /// (assumption: most elderly have children elsewhere; base rules use 0.15).
+    /// Share of households without an able member that have no legal supporter (most
+    /// elderly have children elsewhere; the base rules' is calibrated).
     pub no_supporter_share: f64,
 }
 
@@ -1242,7 +1246,27 @@ pub(crate) const P_TAKE_UP_URBAN: ParameterSpec = ParameterSpec {
                   the lever runs on (1 when there is no calibrated population)",
 };
 
-/// Take-up of rural households.
+/// Take-up of extreme-poverty support by qualifying urban households.
+pub(crate) const P_EXTREME_TAKE_UP_URBAN: ParameterSpec = ParameterSpec {
+    name: "take_up_urban",
+    kind: Kind::Share,
+    unit: "share of qualifying households",
+    default: DefaultValue::Number(super::base::EXTREME_POVERTY_TAKE_UP),
+    description: "Share of qualifying urban households that get the support (persistent draw; last year's recipients \
+                  stay in). Default 1, an assumption: the supported are found by village committees and the township \
+                  (应养尽养, 国发〔2016〕14号), no published take-up",
+};
+
+/// Take-up of extreme-poverty support by qualifying rural households.
+pub(crate) const P_EXTREME_TAKE_UP_RURAL: ParameterSpec = ParameterSpec {
+    name: "take_up_rural",
+    kind: Kind::Share,
+    unit: "share of qualifying households",
+    default: DefaultValue::Number(super::base::EXTREME_POVERTY_TAKE_UP),
+    description: "Share of qualifying rural households that get the support. Default 1, as for urban households",
+};
+
+/// Priority of need in urban take-up.
 pub(crate) const P_TAKE_UP_PRIORITY_URBAN: ParameterSpec = ParameterSpec {
     name: "take_up_need_priority_urban",
     kind: Kind::Number,
@@ -1473,8 +1497,8 @@ pub const SPECS: &[LeverSpec] = &[
         parameters: &[
             P_URBAN_THRESHOLD,
             P_RURAL_THRESHOLD,
-            P_TAKE_UP_URBAN,
-            P_TAKE_UP_RURAL,
+            P_EXTREME_TAKE_UP_URBAN,
+            P_EXTREME_TAKE_UP_RURAL,
             P_TAKE_UP_PRIORITY_URBAN,
             P_TAKE_UP_PRIORITY_RURAL,
             P_DISREGARD_PENSION,
@@ -1495,9 +1519,13 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "no_supporter_share",
                 kind: Kind::Share,
                 unit: "share of households without an able member",
-                default: DefaultValue::Number(super::base::NO_SUPPORTER_SHARE),
-                description: "Share with no legal supporter (persistent draw); assumption: 0.15 as in the base \
-                              rules, most elderly have children elsewhere, no published share",
+                default: DefaultValue::Profile(
+                    "calibration: the share fitted to the profile's count of supported persons \
+                     (population.extreme_poverty_supported)",
+                ),
+                description: "Share with no legal supporter (persistent draw). Default: the base rules' share, \
+                              fitted to the profile's count of supported persons (0.15, an assumption, where the \
+                              profile has no count or the population is not calibrated)",
             },
         ],
         build: build_extreme,
@@ -1638,9 +1666,17 @@ fn build_dibao(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 }
 
 fn build_extreme(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    let dibao = dibao_rule(p)?;
+    let mut dibao = dibao_rule(p)?;
+    // Its own take-up, not the dibao's calibrated one.
+    dibao.take_up = [
+        number_or(p, P_EXTREME_TAKE_UP_URBAN.name, super::base::EXTREME_POVERTY_TAKE_UP)?,
+        number_or(p, P_EXTREME_TAKE_UP_RURAL.name, super::base::EXTREME_POVERTY_TAKE_UP)?,
+    ];
+    as_lever(p, dibao.validate())?;
     let multiple = number_or(p, "standard_multiple", p.context().profile.rules.extreme_poverty_support_multiple.value)?;
-    Ok(Box::new(ExtremePovertySupport::new(dibao, multiple, p.number("no_supporter_share")?)?))
+    let fitted =
+        p.context().calibration.map_or(super::base::NO_SUPPORTER_SHARE, |c| c.extreme_poverty_no_supporter_share);
+    Ok(Box::new(ExtremePovertySupport::new(dibao, multiple, number_or(p, "no_supporter_share", fitted)?)?))
 }
 
 #[cfg(test)]

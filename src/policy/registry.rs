@@ -109,13 +109,22 @@ pub struct BaseCalibration {
     /// Priority of need in dibao take-up
     /// ([`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)).
     pub take_up_need_priority: [f64; 2],
+    /// Share of households without an able member that have no legal supporter
+    /// ([`ExtremePovertySupport::no_supporter_share`](crate::policy::dibao::ExtremePovertySupport::no_supporter_share)),
+    /// fitted to the profile's count of supported persons.
+    pub extreme_poverty_no_supporter_share: f64,
 }
 
 impl BaseCalibration {
     /// Nothing fitted: every eligible household takes dibao up, the means test is
-    /// exact, and need does not weigh on take-up.
-    pub const NONE: BaseCalibration =
-        BaseCalibration { take_up: [1.0, 1.0], assessment_error_sigma: [0.0, 0.0], take_up_need_priority: [0.0, 0.0] };
+    /// exact, need does not weigh on take-up, and the assumed share of households
+    /// without an able member have no supporter ([`NO_SUPPORTER_SHARE`](crate::policy::base::NO_SUPPORTER_SHARE)).
+    pub const NONE: BaseCalibration = BaseCalibration {
+        take_up: [1.0, 1.0],
+        assessment_error_sigma: [0.0, 0.0],
+        take_up_need_priority: [0.0, 0.0],
+        extreme_poverty_no_supporter_share: crate::policy::base::NO_SUPPORTER_SHARE,
+    };
 }
 
 impl<'a> BuildContext<'a> {

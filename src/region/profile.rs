@@ -83,6 +83,12 @@ pub struct PopulationTargets {
     pub urban_share: Sourced<f64>,
     /// Age shares of all residents. Bands may overlap (60+ and 65+).
     pub age_bands: Vec<AgeBandTarget>,
+    /// Persons supported as extremely poor (特困人员, urban and rural together): the
+    /// calibration sets the share of households without an able member that have no
+    /// legal supporter so that the base-year rules support this many. Without it the
+    /// share is the assumed [`crate::policy::base::NO_SUPPORTER_SHARE`].
+    #[serde(default)]
+    pub extreme_poverty_supported: Option<Sourced<f64>>,
 }
 
 /// The share of residents in an age band.
@@ -445,6 +451,16 @@ impl Profile {
         }
         v.positive("population.resident_persons", self.population.resident_persons.value);
         v.share("population.urban_share", self.population.urban_share.value);
+        if let Some(e) = &self.population.extreme_poverty_supported {
+            v.non_negative("population.extreme_poverty_supported", e.value);
+            if e.value > self.population.resident_persons.value {
+                v.problem(
+                    "population.extreme_poverty_supported",
+                    shown_number(e.value),
+                    "must not exceed population.resident_persons",
+                );
+            }
+        }
         for (i, band) in self.population.age_bands.iter().enumerate() {
             let f = format!("population.age_bands[{i}]");
             v.share(&format!("{f}.share"), band.share.value);
