@@ -65,6 +65,13 @@ fn check_profile(id: &str) -> Vec<String> {
             failures.push(format!("{}: {:.4} against {:.4} (tolerance 1 pp)", t.name, t.simulated, t.published));
         }
     }
+    // The count of extreme-poverty supported persons: a few hundred households in the
+    // calibration's sample and in this population (about 0.34% of residents), so both
+    // draw noise (Yangquan 2017: -9% here with seed 7, +1% with seed 8).
+    let extreme = r.get("extreme-poverty supported persons").expect("every built-in profile has the count");
+    if extreme.relative_error.abs() > 0.15 {
+        failures.push(format!("{}: {:+.2}% (tolerance 15%)", extreme.name, 100.0 * extreme.relative_error));
+    }
     let persons = r.get("resident persons").expect("persons target");
     if persons.relative_error.abs() > 1e-6 {
         failures.push(format!("weighted persons {} against {}", persons.simulated, persons.published));

@@ -43,6 +43,9 @@ fn every_profile_loads_validates_and_adds_up() {
         let ratio = p.urban.disposable.value / p.rural.disposable.value;
         assert!((1.8..3.6).contains(&ratio), "{}: urban-rural ratio {ratio}", p.id);
         assert!(!p.population.age_bands.is_empty());
+        let supported = p.population.extreme_poverty_supported.as_ref().map(|e| e.value);
+        let share = supported.map(|s| s / p.population.resident_persons.value);
+        assert!(share.is_some_and(|s| (0.001..0.01).contains(&s)), "{}: extreme-poverty share {share:?}", p.id);
     }
 }
 
@@ -137,6 +140,16 @@ fn non_finite_and_out_of_range_values_are_refused_naming_the_field() {
             "dibao_paid_share_of_threshold = { value = 0.661,",
             "dibao_paid_share_of_threshold = { value = nan,",
             "rural.dibao_paid_share_of_threshold",
+        ),
+        (
+            "extreme_poverty_supported = { value = 4820000,",
+            "extreme_poverty_supported = { value = -1,",
+            "population.extreme_poverty_supported",
+        ),
+        (
+            "extreme_poverty_supported = { value = 4820000,",
+            "extreme_poverty_supported = { value = 2e9,",
+            "population.extreme_poverty_supported",
         ),
     ] {
         assert!(text.contains(from), "{from}");

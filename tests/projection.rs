@@ -516,3 +516,38 @@ fn the_baseline_dibao_caseload_share_is_held_and_reforms_still_move_it() {
         assert!((got - asked).abs() < 0.05, "{y}: {got:.3} against {asked}");
     }
 }
+
+/// The baseline's extreme-poverty caseload (persons supported) stays at its base-year
+/// share of residents under the default alignment (its take-up of 1 is adjusted, as the
+/// dibao's rate is), and grows without it: households age into having no able member
+/// and the standard rises with incomes.
+#[test]
+fn the_baseline_extreme_poverty_caseload_share_is_held() {
+    use incomesim::policy::Dated;
+    let run = |alignment: f64| {
+        let mut s = scenario("liupanshui-2021", 20_000, &[]);
+        s.last_year = 2024;
+        s.shapley = false;
+        incomesim::scenario::assumption("dibao_caseload_alignment")
+            .expect("known")
+            .set(&mut s.dynamics, &Dated::constant(alignment));
+        Projection::new(&s).run().expect("runs")
+    };
+    let share = |v: &incomesim::engine::VariantResult, y: u16| {
+        let t = (y - 2021) as usize;
+        let supported = v.years[t].ledger.get("extreme_poverty_support").expect("the base rule").recipient_persons;
+        supported / v.lookup(y, "all", "persons").expect("persons")
+    };
+    let held = run(1.0);
+    let base = share(&held.baseline, 2021);
+    assert!(base > 0.0005, "a caseload to hold: {base:.5}");
+    for y in 2022..=2024 {
+        let s = share(&held.baseline, y);
+        println!("{y}: held {s:.5} (base {base:.5})");
+        assert!((s / base - 1.0).abs() < 0.05, "{y}: share {s:.5} against {base:.5}");
+    }
+    let free = run(0.0);
+    let drift = share(&free.baseline, 2024) / base;
+    println!("2024 over 2021 without the alignment: {drift:.3}");
+    assert!(drift > 1.2, "without the alignment the caseload follows the households and incomes: {drift:.3}");
+}

@@ -197,3 +197,39 @@ fn rates_at_the_bound_build_and_beyond_it_do_not() {
     assert!(build("farm_productivity", ctx, &table("grain_growth = 1.0")).is_ok());
     assert!(build("farm_productivity", ctx, &table("grain_growth = -0.99")).is_ok());
 }
+
+/// A reform's extreme-poverty support takes its own take-up (1 by assumption), not the
+/// dibao's calibrated one, and the calibrated share of households without a supporter
+/// unless the scenario restates it.
+#[test]
+fn a_reform_extreme_poverty_support_keeps_the_calibrated_no_supporter_share() {
+    use incomesim::model::{Accounts, HouseholdRecord, PersonRecord, Population, Residence};
+    use incomesim::policy::registry::BaseCalibration;
+    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    // One urban person of 75 with no income: no able member, the whole standard.
+    let mut pop = Population::empty(0);
+    pop.push_household(
+        &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
+        &[PersonRecord { age: 75, able_to_work: false, ..PersonRecord::default() }],
+    );
+    let paid = |calibration: Option<BaseCalibration>, params: &str| {
+        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
+        let set = LeverSet::new().with(build("extreme_poverty_support", ctx, &table(params)).expect("builds"));
+        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
+        set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households
+    };
+    let alone = |share: f64| {
+        Some(BaseCalibration {
+            take_up: [0.0, 0.0],
+            extreme_poverty_no_supporter_share: share,
+            ..BaseCalibration::NONE
+        })
+    };
+    // The dibao's calibrated take-up of 0 does not apply to the support.
+    assert!(paid(alone(1.0), "") > 0.0, "every household without a supporter is supported");
+    assert_eq!(paid(alone(0.0), ""), 0.0, "a calibrated share of 0: nobody is without a supporter");
+    assert!(paid(alone(0.0), "no_supporter_share = 1.0") > 0.0, "a restated share wins");
+    assert_eq!(paid(alone(1.0), "take_up_urban = 0.0"), 0.0, "a restated take-up of 0 wins");
+}

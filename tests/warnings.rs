@@ -136,6 +136,9 @@ fn a_priority_of_need_without_its_take_up_rate_is_reported() {
     assert!(alone.warnings()[0].message.contains("take_up_urban"), "{}", alone.warnings()[0]);
     let both = scenario(&format!("{HEAD}[levers.dibao]\ntake_up_need_priority_urban = 0\ntake_up_urban = 0.4\n"));
     assert!(both.warnings().is_empty(), "{:?}", both.warnings());
+    // The extreme-poverty support's take-up is not calibrated: its priority alone is fine.
+    let extreme = scenario(&format!("{HEAD}[levers.extreme_poverty_support]\ntake_up_need_priority_urban = 0\n"));
+    assert!(extreme.warnings().is_empty(), "{:?}", extreme.warnings());
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The baseline's dibao caseload held to its base-year share of residents (the
-//! `dibao_caseload_alignment` assumption).
+//! `dibao_caseload_alignment` assumption), and the extreme-poverty support's likewise
+//! ([`Programme`]).
 //!
 //! An eligible household takes dibao up when its persistent keyed draw `u` (its
 //! propensity, the same every year; for a newcomer weighed by its need,
@@ -26,6 +27,35 @@ use crate::model::{HouseholdFlags, Population, Residence};
 use crate::policy::{TakeUpAdjustment, YearContext};
 use crate::random::Purpose;
 
+/// A means-tested programme whose caseload the alignment holds: the household flags
+/// of its recipients this year and last year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Programme {
+    /// The dibao (`DIBAO`, `DIBAO_LAST_YEAR`).
+    Dibao,
+    /// The extreme-poverty support (`EXTREME_POVERTY_SUPPORT`,
+    /// `EXTREME_POVERTY_LAST_YEAR`).
+    ExtremePoverty,
+}
+
+impl Programme {
+    /// The flag of this year's recipients.
+    fn flag(self) -> u16 {
+        match self {
+            Programme::Dibao => HouseholdFlags::DIBAO,
+            Programme::ExtremePoverty => HouseholdFlags::EXTREME_POVERTY_SUPPORT,
+        }
+    }
+
+    /// The flag of last year's recipients.
+    fn last_year_flag(self) -> u16 {
+        match self {
+            Programme::Dibao => HouseholdFlags::DIBAO_LAST_YEAR,
+            Programme::ExtremePoverty => HouseholdFlags::EXTREME_POVERTY_LAST_YEAR,
+        }
+    }
+}
+
 /// Blocks of the pilot the alignment measures and probes: the first 16 (262,144
 /// households), or the whole pilot when it is smaller. Assumption: the caseload share
 /// of a quarter of a million households (about 1,000 urban recipient households at a
@@ -40,8 +70,8 @@ pub fn probed<T>(blocks: &[T]) -> &[T] {
     &blocks[..blocks.len().min(PROBE_BLOCKS)]
 }
 
-/// Weighted persons by residence `[urban, rural]`: in households of the dibao caseload
-/// (flagged this year) and in all households.
+/// Weighted persons by residence `[urban, rural]`: in households of a programme's
+/// caseload (flagged this year) and in all households.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Caseload {
     /// Persons in recipient households, weighted.
@@ -51,8 +81,10 @@ pub struct Caseload {
 }
 
 impl Caseload {
-    /// The caseload of populations whose levers have run this year, summed in order.
-    pub fn of<'a>(pops: impl IntoIterator<Item = &'a Population>) -> Caseload {
+    /// The caseload of `programme` in populations whose levers have run this year,
+    /// summed in order.
+    pub fn of<'a>(programme: Programme, pops: impl IntoIterator<Item = &'a Population>) -> Caseload {
+        let flag = programme.flag();
         let mut c = Caseload::default();
         for pop in pops {
             let hh = &pop.households;
@@ -60,7 +92,7 @@ impl Caseload {
                 let r = hh.residence[h].index();
                 let persons = hh.weight[h] as f64 * hh.size[h] as f64;
                 c.persons[r] += persons;
-                if hh.flags[h].has(HouseholdFlags::DIBAO) {
+                if hh.flags[h].has(flag) {
                     c.recipients[r] += persons;
                 }
             }
@@ -74,7 +106,7 @@ impl Caseload {
     }
 }
 
-/// The households that take dibao up when every eligible one does (a probe's
+/// The households that take a programme up when every eligible one does (a probe's
 /// populations, [`TakeUpAdjustment::EVERYONE`]), by residence `[urban, rural]`: each
 /// one's take-up draw and weighted persons, in population and household order, and the
 /// weighted resident persons of every household.
@@ -89,17 +121,20 @@ pub struct Eligible {
 }
 
 impl Eligible {
-    /// The eligible households of populations whose levers ran with every eligible
-    /// household taking up, in order, each with what the dibao lever paid its
-    /// households. A stayer's draw is its persistent uniform draw; a newcomer's is
-    /// `newcomer_draw(pop, h, paid)` (the lever's
-    /// [`Lever::dibao_newcomer_draw`](crate::policy::Lever::dibao_newcomer_draw), which
-    /// weighs the draw by need).
+    /// The eligible households of `programme` in populations whose levers ran with
+    /// every eligible household taking up, in order, each with what the programme's
+    /// lever paid its households. A stayer's draw is its persistent uniform draw; a
+    /// newcomer's is `newcomer_draw(pop, h, paid)` (the lever's
+    /// [`Lever::dibao_newcomer_draw`](crate::policy::Lever::dibao_newcomer_draw) or
+    /// [`Lever::extreme_poverty_newcomer_draw`](crate::policy::Lever::extreme_poverty_newcomer_draw),
+    /// which weigh the draw by need).
     pub fn of<'a>(
+        programme: Programme,
         ctx: &YearContext,
         pops: impl IntoIterator<Item = (&'a Population, &'a [f64])>,
         newcomer_draw: impl Fn(&Population, usize, f64) -> f64,
     ) -> Eligible {
+        let (flag, last_year_flag) = (programme.flag(), programme.last_year_flag());
         let mut e = Eligible::default();
         for (pop, paid) in pops {
             let hh = &pop.households;
@@ -107,10 +142,10 @@ impl Eligible {
                 let (r, persons) = (hh.residence[h].index(), hh.weight[h] as f64 * hh.size[h] as f64);
                 e.persons[r] += persons;
                 let flags = hh.flags[h];
-                if !flags.has(HouseholdFlags::DIBAO) {
+                if !flags.has(flag) {
                     continue;
                 }
-                if flags.has(HouseholdFlags::DIBAO_LAST_YEAR) {
+                if flags.has(last_year_flag) {
                     let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
                     e.stayers[r].push((u, persons));
                 } else {
@@ -177,8 +212,11 @@ pub fn rate_for_caseload(draws: &mut [(f64, f64)], target: f64) -> f64 {
 /// lever's rate. All of last year's recipients stay in while the target is at least
 /// theirs (newcomers fill the rest, at most all of them); below it, no newcomer takes
 /// up and the stayers with the highest draws leave. A residence whose lever rate is 0
-/// (nobody takes up) or at least 1 (everybody does) is left alone.
+/// (nobody takes up) is left alone, and so is a dibao rate of at least 1 (everybody
+/// takes up: a scenario's full take-up); the extreme-poverty support's rate of 1 is its
+/// rule ([`crate::policy::base::EXTREME_POVERTY_TAKE_UP`]) and is adjusted.
 pub fn take_up_adjustment(
+    programme: Programme,
     eligible: &mut Eligible,
     held_shares: [f64; 2],
     lever_rate: [f64; 2],
@@ -187,7 +225,7 @@ pub fn take_up_adjustment(
     let mut adjustment = TakeUpAdjustment::NONE;
     for r in Residence::BOTH.map(|r| r.index()) {
         let own = lever_rate[r];
-        if own <= 0.0 || own >= 1.0 || alignment <= 0.0 {
+        if own <= 0.0 || (own >= 1.0 && programme == Programme::Dibao) || alignment <= 0.0 {
             continue;
         }
         let free = eligible.caseload_at(r, own, &TakeUpAdjustment::NONE);
@@ -242,17 +280,27 @@ mod tests {
         let free = e.caseload_at(1, 0.5, &TakeUpAdjustment::NONE);
         assert_eq!(free, 20.0);
         // Base share 10%: held at 10 persons of 100; half way between 10 and 20.
-        let held = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
+        let held = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 1.0);
         assert_eq!(e.caseload_at(0, 0.5, &held), 10.0);
-        let half = take_up_adjustment(&mut e, [0.10; 2], rate, 0.5);
+        let half = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 0.5);
         assert_eq!(e.caseload_at(1, 0.5, &half), 15.0);
-        assert_eq!(take_up_adjustment(&mut e, [0.10; 2], rate, 0.0), TakeUpAdjustment::NONE);
+        assert_eq!(take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 0.0), TakeUpAdjustment::NONE);
         // A rate of 0 stays 0 and a rate of 1 stays 1, whatever the target.
-        let ends = take_up_adjustment(&mut e, [0.10; 2], [0.0, 1.0], 1.0);
+        let ends = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], [0.0, 1.0], 1.0);
         assert_eq!(ends, TakeUpAdjustment::NONE);
         // More than the eligible: all of them.
-        let all = take_up_adjustment(&mut e, [0.9; 2], rate, 1.0);
+        let all = take_up_adjustment(Programme::Dibao, &mut e, [0.9; 2], rate, 1.0);
         assert_eq!(e.caseload_at(0, 0.5, &all), 40.0);
+    }
+
+    #[test]
+    fn a_rate_of_one_is_left_for_the_dibao_and_adjusted_for_the_extreme_poverty_support() {
+        let mut e = eligible(0);
+        let full = [1.0; 2];
+        assert_eq!(take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], full, 1.0), TakeUpAdjustment::NONE);
+        let held = take_up_adjustment(Programme::ExtremePoverty, &mut e, [0.10; 2], full, 1.0);
+        assert_eq!(e.caseload_at(0, 1.0, &held), 10.0);
+        assert_eq!(e.caseload_at(1, 1.0, &TakeUpAdjustment::NONE), 40.0);
     }
 
     #[test]
@@ -260,20 +308,20 @@ mod tests {
         let rate = [0.5; 2];
         // 6 stayers: all stay and 4 newcomers join a target of 10.
         let mut e = eligible(6);
-        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
+        let a = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 1.0);
         assert_eq!(a.stayer_cutoff, [1.0; 2]);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
         assert_eq!(caseload_at(&e.newcomers[0], take_up_rate(0.5, a.scale[0])), 4.0);
         // 12 stayers against a target of 10: no newcomer, 10 stayers stay.
         let mut e = eligible(12);
-        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
+        let a = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 1.0);
         assert!(a.stayer_cutoff[0] < 1.0);
         assert_eq!(caseload_at(&e.newcomers[0], take_up_rate(0.5, a.scale[0])), 0.0);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
         // The same without newcomers: still no one new and 10 stayers, and no rate of 1
         // (which would keep every stayer and take every newcomer of another variant).
         e.newcomers = [Vec::new(), Vec::new()];
-        let a = take_up_adjustment(&mut e, [0.10; 2], rate, 1.0);
+        let a = take_up_adjustment(Programme::Dibao, &mut e, [0.10; 2], rate, 1.0);
         assert_eq!(take_up_rate(0.5, a.scale[0]), 0.0);
         assert_eq!(e.caseload_at(0, 0.5, &a), 10.0);
     }

@@ -252,12 +252,14 @@ pub fn write_outputs(
 /// What the baseline fixed each year for every variant (`summary.json`'s
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the share of rural
-/// persons in households working off the farm, and the dibao take-up adjustment with
-/// the take-up rate of newly eligible households it gave (`[urban, rural]`).
+/// persons in households working off the farm, the dibao take-up adjustment with
+/// the take-up rate of newly eligible households it gave (`[urban, rural]`), and the
+/// extreme-poverty support's take-up adjustment.
 fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<serde_json::Value> {
     (0..p.income.len())
         .map(|t| {
             let adjustment = p.dibao_take_up.get(t);
+            let extreme = p.extreme_poverty_take_up.get(t);
             serde_json::json!({
                 "year": base_year as usize + t,
                 "income_index": p.income.get(t),
@@ -266,6 +268,8 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "dibao_take_up_scale": adjustment.map(|a| a.scale),
                 "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
                 "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),
+                "extreme_poverty_take_up_scale": extreme.map(|a| a.scale),
+                "extreme_poverty_stayer_cutoff": extreme.map(|a| a.stayer_cutoff),
             })
         })
         .collect()

@@ -195,6 +195,10 @@ pub struct BaselinePaths {
     /// caseload share as the `dibao_caseload_alignment` assumption asks
     /// ([`super::caseload`]); every variant and block uses it.
     pub dibao_take_up: Vec<crate::policy::TakeUpAdjustment>,
+    /// The adjustment of the extreme-poverty support's take-up each year
+    /// ([`crate::policy::YearContext::extreme_poverty_take_up`]), chosen as the dibao's
+    /// is, to hold its base-year caseload share.
+    pub extreme_poverty_take_up: Vec<crate::policy::TakeUpAdjustment>,
     /// The variant's take-up rate of newly eligible households `[urban, rural]` each
     /// year: its dibao lever's rate under the year's adjustment (`None` without a
     /// dibao lever). Reported, not reused.

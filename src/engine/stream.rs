@@ -51,7 +51,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::caseload::{self, Caseload};
+use super::caseload::{self, Caseload, Programme};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
 use crate::dynamics::{Dynamics, nonfarm_share_of};
 use crate::error::Result;
@@ -702,6 +702,8 @@ struct PilotState {
     /// The baseline's dibao caseload share of each residence in the base year
     /// ([`Caseload::shares`]), measured in the shared start.
     dibao_base_shares: [f64; 2],
+    /// The same of the extreme-poverty support.
+    extreme_poverty_base_shares: [f64; 2],
 }
 
 impl PilotState {
@@ -716,6 +718,7 @@ impl PilotState {
             market_before: self.market_before,
             pending: self.pending.clone(),
             dibao_base_shares: self.dibao_base_shares,
+            extreme_poverty_base_shares: self.extreme_poverty_base_shares,
         }
     }
 }
@@ -914,6 +917,7 @@ impl ReplicationRun<'_> {
             first_means: None,
             pending: None,
             dibao_base_shares: [0.0; 2],
+            extreme_poverty_base_shares: [0.0; 2],
         };
         let ctx = self.begin_year(&mut st, base_year, None, timings);
         self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
@@ -1034,32 +1038,46 @@ impl ReplicationRun<'_> {
         Ok(st.out)
     }
 
-    /// The adjustment of the dibao lever's take-up that brings the baseline's caseload
-    /// this year to what the `dibao_caseload_alignment` assumption asks ([`caseload`]):
-    /// the year's levers applied to a copy of the pilot's first blocks
-    /// ([`caseload::PROBE_BLOCKS`]) with every eligible household taking up, then the
-    /// rates chosen from their take-up draws. No adjustment when `active` has no dibao
-    /// lever or the assumption is 0 this year.
-    fn dibao_take_up(
+    /// The adjustment of a programme's take-up that brings the baseline's caseload this
+    /// year to what the `dibao_caseload_alignment` assumption asks ([`caseload`]): the
+    /// year's levers applied to a copy of the pilot's first blocks
+    /// ([`caseload::PROBE_BLOCKS`]) with every eligible household taking the
+    /// programme up (`ctx` holds the adjustments already chosen this year), then the
+    /// rates chosen from their take-up draws. No adjustment when `active` has no lever
+    /// of the programme or the assumption is 0 this year. The extreme-poverty
+    /// support's caseload is held at its base-year share (no multiple), the dibao's
+    /// at its share times the `dibao_caseload_share_multiple_*` assumptions.
+    fn take_up_adjustment(
         &self,
+        programme: Programme,
         chunks: &[Chunk],
         ctx: &YearContext,
         active: &LeverSet,
         base_shares: [f64; 2],
     ) -> TakeUpAdjustment {
         let alignment = self.dynamics.dibao_caseload_alignment(ctx.year);
-        let (Some(index), Some(dibao)) =
-            (active.index_of(crate::policy::dibao::NAME), active.get(crate::policy::dibao::NAME))
-        else {
+        let name = match programme {
+            Programme::Dibao => crate::policy::dibao::NAME,
+            Programme::ExtremePoverty => crate::policy::dibao::EXTREME_POVERTY_NAME,
+        };
+        let (Some(index), Some(lever)) = (active.index_of(name), active.get(name)) else {
             return TakeUpAdjustment::NONE;
         };
-        let Some(lever_rate) = dibao.dibao_take_up() else {
+        let own_rate = match programme {
+            Programme::Dibao => lever.dibao_take_up(),
+            Programme::ExtremePoverty => lever.extreme_poverty_take_up(),
+        };
+        let Some(lever_rate) = own_rate else {
             return TakeUpAdjustment::NONE;
         };
         if alignment <= 0.0 {
             return TakeUpAdjustment::NONE;
         }
-        let probe_ctx = YearContext { dibao_take_up: TakeUpAdjustment::EVERYONE, ..ctx.clone() };
+        let mut probe_ctx = ctx.clone();
+        match programme {
+            Programme::Dibao => probe_ctx.dibao_take_up = TakeUpAdjustment::EVERYONE,
+            Programme::ExtremePoverty => probe_ctx.extreme_poverty_take_up = TakeUpAdjustment::EVERYONE,
+        }
         // Each block's copy is dropped as soon as it is read.
         let per_block: Vec<caseload::Eligible> = caseload::probed(chunks)
             .par_iter()
@@ -1068,8 +1086,12 @@ impl ReplicationRun<'_> {
                 let mut probe = Chunk::new(c.pop.clone());
                 active.apply_year_block(&probe_ctx, &mut probe, self.plan.share(b));
                 let paid = &probe.columns.paid[index];
-                caseload::Eligible::of(ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
-                    dibao.dibao_newcomer_draw(ctx, pop, h, paid).unwrap_or(0.0)
+                caseload::Eligible::of(programme, ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
+                    match programme {
+                        Programme::Dibao => lever.dibao_newcomer_draw(ctx, pop, h, paid),
+                        Programme::ExtremePoverty => lever.extreme_poverty_newcomer_draw(ctx, pop, h, paid),
+                    }
+                    .unwrap_or(0.0)
                 })
             })
             .collect();
@@ -1077,9 +1099,12 @@ impl ReplicationRun<'_> {
         for e in per_block {
             eligible.append(e);
         }
-        let multiple = self.dynamics.dibao_caseload_share_multiple(ctx.year);
+        let multiple = match programme {
+            Programme::Dibao => self.dynamics.dibao_caseload_share_multiple(ctx.year),
+            Programme::ExtremePoverty => [1.0; 2],
+        };
         let held = [0, 1].map(|r| base_shares[r] * multiple[r]);
-        caseload::take_up_adjustment(&mut eligible, held, lever_rate, alignment)
+        caseload::take_up_adjustment(programme, &mut eligible, held, lever_rate, alignment)
     }
 
     /// The per-capita market incomes of the pilot's blocks, with their earners when the
@@ -1112,6 +1137,7 @@ impl ReplicationRun<'_> {
             income_index: st.income_index,
             // Set with the levers (`finish_year`).
             dibao_take_up: TakeUpAdjustment::NONE,
+            extreme_poverty_take_up: TakeUpAdjustment::NONE,
         };
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
@@ -1168,11 +1194,24 @@ impl ReplicationRun<'_> {
         let streams = self.plan.streams();
         let mut ctx = ctx;
         let t = (ctx.year - ctx.base_year) as usize;
+        // The extreme-poverty support runs before the dibao (its recipients do not get
+        // the dibao), so its adjustment is chosen first and the dibao's probe uses it.
+        match paths.and_then(|p| p.extreme_poverty_take_up.get(t)) {
+            Some(&adjustment) => ctx.extreme_poverty_take_up = adjustment,
+            None if paths.is_none() && t > 0 => {
+                ctx.extreme_poverty_take_up = timings.time("caseload_alignment", false, || {
+                    let shares = st.extreme_poverty_base_shares;
+                    self.take_up_adjustment(Programme::ExtremePoverty, &st.chunks, &ctx, active, shares)
+                });
+            }
+            None => {}
+        }
+        st.out.paths.extreme_poverty_take_up.push(ctx.extreme_poverty_take_up);
         match paths.and_then(|p| p.dibao_take_up.get(t)) {
             Some(&adjustment) => ctx.dibao_take_up = adjustment,
             None if paths.is_none() && t > 0 => {
                 ctx.dibao_take_up = timings.time("caseload_alignment", false, || {
-                    self.dibao_take_up(&st.chunks, &ctx, active, st.dibao_base_shares)
+                    self.take_up_adjustment(Programme::Dibao, &st.chunks, &ctx, active, st.dibao_base_shares)
                 });
             }
             None => {}
@@ -1217,7 +1256,9 @@ impl ReplicationRun<'_> {
             quintile_groups(chunks, &mut acc.ledger, timings);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
-            st.dibao_base_shares = Caseload::of(caseload::probed(chunks).iter().map(|c| &c.pop)).shares();
+            let probed = || caseload::probed(chunks).iter().map(|c| &c.pop);
+            st.dibao_base_shares = Caseload::of(Programme::Dibao, probed()).shares();
+            st.extreme_poverty_base_shares = Caseload::of(Programme::ExtremePoverty, probed()).shares();
         }
         if paths.is_none() {
             let means = acc.means();

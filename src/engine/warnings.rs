@@ -163,7 +163,13 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
     for residence in Residence::BOTH {
         let priority = format!("take_up_need_priority_{residence}");
         let take_up = format!("take_up_{residence}");
-        if spec.parameter(&priority).is_some() && params.contains_key(&priority) && !params.contains_key(&take_up) {
+        // Only the dibao's rate is calibrated (the extreme-poverty support's is 1 by
+        // assumption, whatever its priority).
+        if name == crate::policy::dibao::NAME
+            && spec.parameter(&priority).is_some()
+            && params.contains_key(&priority)
+            && !params.contains_key(&take_up)
+        {
             out.push(Warning {
                 kind: WarningKind::PriorityWithoutTakeUp,
                 field: format!("levers.{name}.{priority}"),

@@ -109,6 +109,9 @@ impl Default for JobOfferSanction {
 /// The dibao lever's name in a lever set and a scenario.
 pub const NAME: &str = "dibao";
 
+/// The registry name of the extreme-poverty support ([`ExtremePovertySupport`]).
+pub const EXTREME_POVERTY_NAME: &str = "extreme_poverty_support";
+
 /// A newly eligible household's take-up draw from its uniform draw `u`, its
 /// entitlement `s` (share of its threshold, clamped to 0–1) and the priority of need
 /// `k` ([`Dibao::take_up_need_priority`]): the logistic of `logit(u) − k (s − ½)`, so
@@ -1166,6 +1169,16 @@ impl ExtremePovertySupport {
         Ok(ExtremePovertySupport { dibao, standard_multiple, no_supporter_share })
     }
 
+    /// The support standard of a residence and county tier this year, per person per
+    /// month: the dibao thresholds times [`ExtremePovertySupport::standard_multiple`].
+    fn standard(&self, ctx: &YearContext, residence: Residence, tier: u8) -> [f64; 12] {
+        let mut t = self.dibao.monthly_thresholds(ctx, residence, tier);
+        for x in &mut t {
+            *x *= self.standard_multiple;
+        }
+        t
+    }
+
     /// Whether a household has no member who could support it: every member under 16,
     /// aged 60+, or severely disabled.
     pub fn no_able_member(pop: &Population, h: usize) -> bool {
@@ -1178,33 +1191,48 @@ impl ExtremePovertySupport {
 
 impl Lever for ExtremePovertySupport {
     fn name(&self) -> &str {
-        "extreme_poverty_support"
+        EXTREME_POVERTY_NAME
     }
     fn stage(&self) -> Stage {
         Stage::MeansTested
     }
+    fn extreme_poverty_take_up(&self) -> Option<[f64; 2]> {
+        Some(self.dibao.take_up)
+    }
+    fn extreme_poverty_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+        let hh = &pop.households;
+        let residence = hh.residence[h];
+        let annual: f64 = self.standard(ctx, residence, hh.tier[h]).iter().sum();
+        let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
+        Some(self.dibao.newcomer_draw(u, residence, paid / (hh.size[h] as f64 * annual)))
+    }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let adjustment = ctx.extreme_poverty_take_up;
         for h in 0..pop.household_count() {
             let mut flags = pop.households.flags[h];
             flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, false);
             let size = pop.households.size[h] as f64;
             if size > 0.0 && Self::no_able_member(pop, h) {
                 let residence = pop.households.residence[h];
+                let r = residence.index();
                 let mut rng = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp);
                 let u = rng.uniform();
                 let alone = rng.uniform() < self.no_supporter_share;
                 if alone {
-                    let mut t = self.dibao.monthly_thresholds(ctx, residence, pop.households.tier[h]);
-                    for x in &mut t {
-                        *x *= self.standard_multiple;
-                    }
+                    let t = self.standard(ctx, residence, pop.households.tier[h]);
                     let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
                     let amount = Dibao::benefit(&t, assessed, size);
-                    // The dibao's take-up, weighed by need as the dibao's newcomers are.
-                    let entitlement = amount / (size * t.iter().sum::<f64>());
-                    if amount > 0.0
-                        && self.dibao.newcomer_draw(u, residence, entitlement) < self.dibao.take_up[residence.index()]
-                    {
+                    // Take-up as the dibao's: last year's recipients stay (unless the
+                    // year's adjustment drops those of the highest draws); others take up
+                    // when their draw, weighed by need, is below the year's rate.
+                    let rate = super::take_up_rate(self.dibao.take_up[r], adjustment.scale[r]);
+                    let takes_up = if flags.has(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR) {
+                        u < adjustment.stayer_cutoff[r] || adjustment.stayer_cutoff[r] >= 1.0
+                    } else {
+                        let entitlement = amount / (size * t.iter().sum::<f64>());
+                        rate >= 1.0 || self.dibao.newcomer_draw(u, residence, entitlement) < rate
+                    };
+                    if amount > 0.0 && takes_up {
                         book.pay(h, IncomePart::TransfersReceived, amount);
                         flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, true);
                     }

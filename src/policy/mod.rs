@@ -83,6 +83,9 @@ pub struct YearContext {
     /// caseload follows the `dibao_caseload_alignment` assumption, and every variant
     /// uses the baseline's.
     pub dibao_take_up: TakeUpAdjustment,
+    /// This year's adjustment of the extreme-poverty support's take-up, set and used
+    /// as [`YearContext::dibao_take_up`] is (the same assumption holds its caseload).
+    pub extreme_poverty_take_up: TakeUpAdjustment,
 }
 
 /// A year's adjustment of the dibao lever's take-up, by residence `[urban, rural]`
@@ -125,6 +128,7 @@ impl YearContext {
             price_index: 1.0,
             income_index: [1.0, 1.0],
             dibao_take_up: TakeUpAdjustment::NONE,
+            extreme_poverty_take_up: TakeUpAdjustment::NONE,
         }
     }
 
@@ -189,6 +193,27 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     /// given `paid`, what the lever paid it this year with every eligible household
     /// taking up. The caseload alignment ranks newcomers by it.
     fn dibao_newcomer_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
+        None
+    }
+
+    /// The take-up rate `[urban, rural]` before the year's adjustment
+    /// ([`YearContext::extreme_poverty_take_up`]), if this is the extreme-poverty
+    /// support.
+    fn extreme_poverty_take_up(&self) -> Option<[f64; 2]> {
+        None
+    }
+
+    /// If this is the extreme-poverty support: the take-up draw of household `h` of
+    /// `pop` as a newly qualifying household, given `paid`, what the support paid it
+    /// this year with every qualifying household taking up (as
+    /// [`Lever::dibao_newcomer_draw`]).
+    fn extreme_poverty_newcomer_draw(
+        &self,
+        _ctx: &YearContext,
+        _pop: &Population,
+        _h: usize,
+        _paid: f64,
+    ) -> Option<f64> {
         None
     }
 }
