@@ -26,7 +26,9 @@
 //! * **Generation** ([`generate`]): [`generate::Generator::calibrate`] fits income levels,
 //!   part factors, household size, dibao take-up (its rate against the published caseload,
 //!   its priority of need and the support of workless households against the published
-//!   spending per recipient) and a raking weight model on a fixed sample; the generator then draws any number of households in any chunks. Activities
+//!   spending per recipient), the share of households without a supporter against the
+//!   count of persons on extreme-poverty support, and a raking weight model on a fixed
+//!   sample; the generator then draws any number of households in any chunks. Activities
 //!   follow the profile's shares, students by age and the working old in the activities
 //!   the dynamics carry past 60, so the first projected year does not jump.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.
@@ -52,7 +54,8 @@
 //!   `alignment_per_earner`), by factors every variant applies too, so that a reform's own
 //!   effects stay; and the baseline's dibao take-up is set so that each residence's
 //!   caseload share stays at the base year's (the `dibao_caseload_alignment` assumption,
-//!   [`engine::caseload`]), a rate every variant takes too. The default assumptions follow the published national series to their
+//!   [`engine::caseload`]), and the extreme-poverty support's likewise, rates every
+//!   variant takes too. The default assumptions follow the published national series to their
 //!   last year (incomes, prices, births and urbanisation to 2025).
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and
