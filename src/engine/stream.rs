@@ -1084,7 +1084,7 @@ impl ReplicationRun<'_> {
             .enumerate()
             .map(|(b, c)| {
                 let mut probe = Chunk::new(c.pop.clone());
-                active.apply_year_block(&probe_ctx, &mut probe, self.plan.share(b));
+                active.apply_year_block_through(&probe_ctx, &mut probe, self.plan.share(b), index);
                 let paid = &probe.columns.paid[index];
                 caseload::Eligible::of(programme, ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
                     match programme {

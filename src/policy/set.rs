@@ -112,7 +112,7 @@ impl LeverSet {
     /// chunks); the ledger is summed chunk after chunk in household order, so its sums
     /// do not depend on the split either.
     pub fn apply_year_chunks(&self, ctx: &YearContext, chunks: &mut [Chunk]) -> Ledger {
-        self.apply(ctx, chunks, Rationing::Global, true)
+        self.apply(ctx, chunks, Rationing::Global, true, self.levers.len())
     }
 
     /// Applies every lever to one block of a population for one year, as a streamed run
@@ -123,7 +123,15 @@ impl LeverSet {
     /// to and on behalf of households only, and `paid_by_quintile` is empty (the quintile
     /// groups need the whole population: see [`paid_by_quintile_with_cuts`](super::paid_by_quintile_with_cuts)).
     pub fn apply_year_block(&self, ctx: &YearContext, chunk: &mut Chunk, share: BlockShare) -> Ledger {
-        self.apply(ctx, std::slice::from_mut(chunk), Rationing::Block(share), true)
+        self.apply(ctx, std::slice::from_mut(chunk), Rationing::Block(share), true, self.levers.len())
+    }
+
+    /// Applies the levers up to and including the one at `index` (in stage order, as
+    /// [`LeverSet::index_of`] gives) to a block as [`LeverSet::apply_year_block`] does,
+    /// without a ledger: what the caseload probe reads of one lever (its column and its
+    /// flags), which no later lever changes.
+    pub fn apply_year_block_through(&self, ctx: &YearContext, chunk: &mut Chunk, share: BlockShare, index: usize) {
+        self.apply(ctx, std::slice::from_mut(chunk), Rationing::Block(share), false, index + 1);
     }
 
     /// Completes a ledger merged from [`LeverSet::apply_year_block`] over every block:
@@ -170,7 +178,7 @@ impl LeverSet {
             columns: std::mem::take(columns),
             ..Default::default()
         }];
-        let ledger = self.apply(ctx, &mut chunk, Rationing::Global, with_ledger);
+        let ledger = self.apply(ctx, &mut chunk, Rationing::Global, with_ledger, self.levers.len());
         let [c] = chunk;
         *pop = c.pop;
         *accounts = c.accounts;
@@ -178,7 +186,15 @@ impl LeverSet {
         ledger
     }
 
-    fn apply(&self, ctx: &YearContext, chunks: &mut [Chunk], rationing: Rationing, with_ledger: bool) -> Ledger {
+    /// Applies the first `count` levers (all of them: `self.levers.len()`).
+    fn apply(
+        &self,
+        ctx: &YearContext,
+        chunks: &mut [Chunk],
+        rationing: Rationing,
+        with_ledger: bool,
+        count: usize,
+    ) -> Ledger {
         let n_levers = self.levers.len();
         chunks.par_iter_mut().for_each(|c| {
             market_accounts(&c.pop, &mut c.accounts);
@@ -190,7 +206,7 @@ impl LeverSet {
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
-        for (i, lever) in self.levers.iter().enumerate() {
+        for (i, lever) in self.levers.iter().enumerate().take(count) {
             // A rationed lever over one chunk (a block, or a population in one piece)
             // allocates in memory and keeps its chosen candidates for the applying pass.
             let mut chosen: Option<Vec<Candidate>> = None;
