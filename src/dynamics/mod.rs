@@ -732,7 +732,16 @@ impl Dynamics {
         );
         assume(
             "extreme-poverty caseload",
-            "the baseline's extreme-poverty support (特困) is held the same way, by the same              `dibao_caseload_alignment`: each year the take-up of newly qualifying households (1 in the base year,              an assumption) is set so that the persons supported stay at the base year's share of residents (no              multiple; the calibrated count, population.extreme_poverty_supported); last year's recipients stay              in while they qualify (assumed: the supported are registered by administration, and the national              count was about flat, 4.78 million in March 2019 [lever_parameters.csv]; without the alignment the              model's households age into having no able member and the standard, 1.3 times a threshold that              rises with incomes, outgrows their incomes: in the 2015-2025 backtest of 2026-12-05 the supported              went from 4.9 to 16.8 million persons by 2022, and in the Liupanshui baseline from 9,143 to 15,100              from 2021 to 2024)",
+            "the baseline's extreme-poverty support (特困) is held the same way, by the same \
+             `dibao_caseload_alignment`: each year the take-up of newly qualifying households (1 in the base \
+             year, an assumption) is set so that the persons supported stay at the base year's share of residents \
+             (no multiple; the calibrated count, population.extreme_poverty_supported); last year's recipients \
+             stay in while they qualify (assumed: the supported are registered by administration, and the \
+             national count was about flat, 4.78 million in March 2019 [lever_parameters.csv]; without the \
+             alignment the model's households age into having no able member and the standard, 1.3 times a \
+             threshold that rises with incomes, outgrows their incomes: in the 2015-2025 backtest of 2026-12-05 \
+             the supported went from 4.9 to 16.8 million persons by 2022, and in the Liupanshui baseline from \
+             9,143 to 15,100 from 2021 to 2024)",
         );
 
         Dynamics {

@@ -23,38 +23,10 @@
 //! the same accounts), so the pilot's caseload is the chosen one; blocks and variants
 //! take the baseline's adjustment, as they take its alignment factors.
 
-use crate::model::{HouseholdFlags, Population, Residence};
+use crate::model::{Population, Residence};
+pub use crate::policy::Programme;
 use crate::policy::{TakeUpAdjustment, YearContext};
 use crate::random::Purpose;
-
-/// A means-tested programme whose caseload the alignment holds: the household flags
-/// of its recipients this year and last year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Programme {
-    /// The dibao (`DIBAO`, `DIBAO_LAST_YEAR`).
-    Dibao,
-    /// The extreme-poverty support (`EXTREME_POVERTY_SUPPORT`,
-    /// `EXTREME_POVERTY_LAST_YEAR`).
-    ExtremePoverty,
-}
-
-impl Programme {
-    /// The flag of this year's recipients.
-    fn flag(self) -> u16 {
-        match self {
-            Programme::Dibao => HouseholdFlags::DIBAO,
-            Programme::ExtremePoverty => HouseholdFlags::EXTREME_POVERTY_SUPPORT,
-        }
-    }
-
-    /// The flag of last year's recipients.
-    fn last_year_flag(self) -> u16 {
-        match self {
-            Programme::Dibao => HouseholdFlags::DIBAO_LAST_YEAR,
-            Programme::ExtremePoverty => HouseholdFlags::EXTREME_POVERTY_LAST_YEAR,
-        }
-    }
-}
 
 /// Blocks of the pilot the alignment measures and probes: the first 16 (262,144
 /// households), or the whole pilot when it is smaller. Assumption: the caseload share
@@ -125,9 +97,8 @@ impl Eligible {
     /// every eligible household taking up, in order, each with what the programme's
     /// lever paid its households. A stayer's draw is its persistent uniform draw; a
     /// newcomer's is `newcomer_draw(pop, h, paid)` (the lever's
-    /// [`Lever::dibao_newcomer_draw`](crate::policy::Lever::dibao_newcomer_draw) or
-    /// [`Lever::extreme_poverty_newcomer_draw`](crate::policy::Lever::extreme_poverty_newcomer_draw),
-    /// which weigh the draw by need).
+    /// [`Lever::caseload_newcomer_draw`](crate::policy::Lever::caseload_newcomer_draw),
+    /// which weighs the draw by need).
     pub fn of<'a>(
         programme: Programme,
         ctx: &YearContext,

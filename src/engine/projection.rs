@@ -205,6 +205,24 @@ pub struct BaselinePaths {
     pub dibao_take_up_rate: Vec<Option<[f64; 2]>>,
 }
 
+impl BaselinePaths {
+    /// The take-up adjustments of a programme's lever, by year.
+    pub fn take_up(&self, programme: crate::policy::Programme) -> &Vec<crate::policy::TakeUpAdjustment> {
+        match programme {
+            crate::policy::Programme::Dibao => &self.dibao_take_up,
+            crate::policy::Programme::ExtremePoverty => &self.extreme_poverty_take_up,
+        }
+    }
+
+    /// [`BaselinePaths::take_up`], to add a year to.
+    pub fn take_up_mut(&mut self, programme: crate::policy::Programme) -> &mut Vec<crate::policy::TakeUpAdjustment> {
+        match programme {
+            crate::policy::Programme::Dibao => &mut self.dibao_take_up,
+            crate::policy::Programme::ExtremePoverty => &mut self.extreme_poverty_take_up,
+        }
+    }
+}
+
 impl VariantResult {
     /// The indicators of a year.
     pub fn year(&self, year: u16) -> Option<&YearIndicators> {

@@ -699,11 +699,10 @@ struct PilotState {
     /// The context of a year whose dynamics and alignment are done and whose levers
     /// are not.
     pending: Option<YearContext>,
-    /// The baseline's dibao caseload share of each residence in the base year
-    /// ([`Caseload::shares`]), measured in the shared start.
-    dibao_base_shares: [f64; 2],
-    /// The same of the extreme-poverty support.
-    extreme_poverty_base_shares: [f64; 2],
+    /// The baseline's caseload share of each residence in the base year
+    /// ([`Caseload::shares`]), measured in the shared start, by programme
+    /// ([`Programme::IN_ORDER`]).
+    base_shares: [[f64; 2]; 2],
 }
 
 impl PilotState {
@@ -717,8 +716,7 @@ impl PilotState {
             first_means: self.first_means,
             market_before: self.market_before,
             pending: self.pending.clone(),
-            dibao_base_shares: self.dibao_base_shares,
-            extreme_poverty_base_shares: self.extreme_poverty_base_shares,
+            base_shares: self.base_shares,
         }
     }
 }
@@ -916,8 +914,7 @@ impl ReplicationRun<'_> {
             income_index: [1.0, 1.0],
             first_means: None,
             pending: None,
-            dibao_base_shares: [0.0; 2],
-            extreme_poverty_base_shares: [0.0; 2],
+            base_shares: [[0.0; 2]; 2],
         };
         let ctx = self.begin_year(&mut st, base_year, None, timings);
         self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
@@ -1056,28 +1053,18 @@ impl ReplicationRun<'_> {
         base_shares: [f64; 2],
     ) -> TakeUpAdjustment {
         let alignment = self.dynamics.dibao_caseload_alignment(ctx.year);
-        let name = match programme {
-            Programme::Dibao => crate::policy::dibao::NAME,
-            Programme::ExtremePoverty => crate::policy::dibao::EXTREME_POVERTY_NAME,
-        };
+        let name = programme.lever_name();
         let (Some(index), Some(lever)) = (active.index_of(name), active.get(name)) else {
             return TakeUpAdjustment::NONE;
         };
-        let own_rate = match programme {
-            Programme::Dibao => lever.dibao_take_up(),
-            Programme::ExtremePoverty => lever.extreme_poverty_take_up(),
-        };
-        let Some(lever_rate) = own_rate else {
+        let Some(lever_rate) = lever.caseload_take_up() else {
             return TakeUpAdjustment::NONE;
         };
         if alignment <= 0.0 {
             return TakeUpAdjustment::NONE;
         }
         let mut probe_ctx = ctx.clone();
-        match programme {
-            Programme::Dibao => probe_ctx.dibao_take_up = TakeUpAdjustment::EVERYONE,
-            Programme::ExtremePoverty => probe_ctx.extreme_poverty_take_up = TakeUpAdjustment::EVERYONE,
-        }
+        *programme.adjustment_mut(&mut probe_ctx) = TakeUpAdjustment::EVERYONE;
         // Each block's copy is dropped as soon as it is read.
         let per_block: Vec<caseload::Eligible> = caseload::probed(chunks)
             .par_iter()
@@ -1087,11 +1074,7 @@ impl ReplicationRun<'_> {
                 active.apply_year_block_through(&probe_ctx, &mut probe, self.plan.share(b), index);
                 let paid = &probe.columns.paid[index];
                 caseload::Eligible::of(programme, ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
-                    match programme {
-                        Programme::Dibao => lever.dibao_newcomer_draw(ctx, pop, h, paid),
-                        Programme::ExtremePoverty => lever.extreme_poverty_newcomer_draw(ctx, pop, h, paid),
-                    }
-                    .unwrap_or(0.0)
+                    lever.caseload_newcomer_draw(ctx, pop, h, paid).unwrap_or(0.0)
                 })
             })
             .collect();
@@ -1194,32 +1177,22 @@ impl ReplicationRun<'_> {
         let streams = self.plan.streams();
         let mut ctx = ctx;
         let t = (ctx.year - ctx.base_year) as usize;
-        // The extreme-poverty support runs before the dibao (its recipients do not get
-        // the dibao), so its adjustment is chosen first and the dibao's probe uses it.
-        match paths.and_then(|p| p.extreme_poverty_take_up.get(t)) {
-            Some(&adjustment) => ctx.extreme_poverty_take_up = adjustment,
-            None if paths.is_none() && t > 0 => {
-                ctx.extreme_poverty_take_up = timings.time("caseload_alignment", false, || {
-                    let shares = st.extreme_poverty_base_shares;
-                    self.take_up_adjustment(Programme::ExtremePoverty, &st.chunks, &ctx, active, shares)
-                });
-            }
-            None => {}
+        // In the order the levers run: the extreme-poverty support's recipients do not
+        // get the dibao, so the dibao's probe uses the support's adjustment.
+        for (k, programme) in Programme::IN_ORDER.into_iter().enumerate() {
+            let adjustment = match paths.and_then(|p| p.take_up(programme).get(t)) {
+                Some(&adjustment) => adjustment,
+                None if paths.is_none() && t > 0 => timings.time("caseload_alignment", false, || {
+                    self.take_up_adjustment(programme, &st.chunks, &ctx, active, st.base_shares[k])
+                }),
+                None => *programme.adjustment_mut(&mut ctx),
+            };
+            *programme.adjustment_mut(&mut ctx) = adjustment;
+            st.out.paths.take_up_mut(programme).push(adjustment);
         }
-        st.out.paths.extreme_poverty_take_up.push(ctx.extreme_poverty_take_up);
-        match paths.and_then(|p| p.dibao_take_up.get(t)) {
-            Some(&adjustment) => ctx.dibao_take_up = adjustment,
-            None if paths.is_none() && t > 0 => {
-                ctx.dibao_take_up = timings.time("caseload_alignment", false, || {
-                    self.take_up_adjustment(Programme::Dibao, &st.chunks, &ctx, active, st.dibao_base_shares)
-                });
-            }
-            None => {}
-        }
-        st.out.paths.dibao_take_up.push(ctx.dibao_take_up);
         let rates = active
             .get(crate::policy::dibao::NAME)
-            .and_then(|d| d.dibao_take_up())
+            .and_then(|d| d.caseload_take_up())
             .map(|own| [0, 1].map(|r| crate::policy::take_up_rate(own[r], ctx.dibao_take_up.scale[r])));
         st.out.paths.dibao_take_up_rate.push(rates);
         let lines = dibao_lines(active, &ctx, &s.profile);
@@ -1256,9 +1229,8 @@ impl ReplicationRun<'_> {
             quintile_groups(chunks, &mut acc.ledger, timings);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
-            let probed = || caseload::probed(chunks).iter().map(|c| &c.pop);
-            st.dibao_base_shares = Caseload::of(Programme::Dibao, probed()).shares();
-            st.extreme_poverty_base_shares = Caseload::of(Programme::ExtremePoverty, probed()).shares();
+            st.base_shares =
+                Programme::IN_ORDER.map(|p| Caseload::of(p, caseload::probed(chunks).iter().map(|c| &c.pop)).shares());
         }
         if paths.is_none() {
             let means = acc.means();

@@ -700,15 +700,12 @@ impl Lever for Dibao {
     fn dibao_line(&self, ctx: &YearContext, residence: Residence, tier: u8) -> Option<f64> {
         Some(self.threshold_for(ctx, residence, tier))
     }
-    fn dibao_take_up(&self) -> Option<[f64; 2]> {
+    fn caseload_take_up(&self) -> Option<[f64; 2]> {
         Some(self.take_up)
     }
-    fn dibao_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+    fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
-        let residence = hh.residence[h];
-        let annual = self.threshold_for(ctx, residence, hh.tier[h]);
-        let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-        Some(self.newcomer_draw(u, residence, paid / (hh.size[h] as f64 * annual)))
+        Some(self.newcomer_draw_of(ctx, pop, h, paid, self.threshold_for(ctx, hh.residence[h], hh.tier[h])))
     }
     fn stage(&self) -> Stage {
         Stage::MeansTested
@@ -1020,11 +1017,26 @@ impl Dibao {
     /// ([`Dibao::take_up_need_priority`]).
     #[inline]
     fn takes_up(&self, ctx: &YearContext, id: u64, residence: Residence, last_year: bool, entitlement: f64) -> bool {
-        let take_up = self.take_up_rate(ctx, residence);
+        self.takes_up_under(&ctx.dibao_take_up, ctx, id, residence, last_year, entitlement)
+    }
+
+    /// [`Dibao::takes_up`] under the year's `adjustment` of this rule's take-up (the
+    /// dibao's, or the extreme-poverty support's for its embedded rule).
+    #[inline]
+    fn takes_up_under(
+        &self,
+        adjustment: &super::TakeUpAdjustment,
+        ctx: &YearContext,
+        id: u64,
+        residence: Residence,
+        last_year: bool,
+        entitlement: f64,
+    ) -> bool {
+        let take_up = super::take_up_rate(self.take_up[residence.index()], adjustment.scale[residence.index()]);
         if take_up >= 1.0 {
             return true;
         }
-        let cutoff = ctx.dibao_take_up.stayer_cutoff[residence.index()];
+        let cutoff = adjustment.stayer_cutoff[residence.index()];
         if last_year && cutoff >= 1.0 {
             return true;
         }
@@ -1039,6 +1051,15 @@ impl Dibao {
     #[inline]
     pub fn newcomer_draw(&self, u: f64, residence: Residence, entitlement: f64) -> f64 {
         need_weighted_draw(u, entitlement, self.take_up_need_priority[residence.index()])
+    }
+
+    /// [`Dibao::newcomer_draw`] of household `h` of `pop`, paid `paid` against a line
+    /// of `annual` yuan per person this year (its entitlement is `paid` over its
+    /// persons times `annual`).
+    fn newcomer_draw_of(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64, annual: f64) -> f64 {
+        let hh = &pop.households;
+        let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
+        self.newcomer_draw(u, hh.residence[h], paid / (hh.size[h] as f64 * annual))
     }
 
     /// Whether the household's members make it take the benefit up whatever its draw
@@ -1196,43 +1217,43 @@ impl Lever for ExtremePovertySupport {
     fn stage(&self) -> Stage {
         Stage::MeansTested
     }
-    fn extreme_poverty_take_up(&self) -> Option<[f64; 2]> {
+    fn caseload_take_up(&self) -> Option<[f64; 2]> {
         Some(self.dibao.take_up)
     }
-    fn extreme_poverty_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+    fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
-        let residence = hh.residence[h];
-        let annual: f64 = self.standard(ctx, residence, hh.tier[h]).iter().sum();
-        let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-        Some(self.dibao.newcomer_draw(u, residence, paid / (hh.size[h] as f64 * annual)))
+        let annual: f64 = self.standard(ctx, hh.residence[h], hh.tier[h]).iter().sum();
+        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, annual))
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        let adjustment = ctx.extreme_poverty_take_up;
         for h in 0..pop.household_count() {
             let mut flags = pop.households.flags[h];
             flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, false);
             let size = pop.households.size[h] as f64;
             if size > 0.0 && Self::no_able_member(pop, h) {
                 let residence = pop.households.residence[h];
-                let r = residence.index();
-                let mut rng = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp);
-                let u = rng.uniform();
+                let id = pop.household_id(h);
+                // The take-up draw comes first in the stream, then the supporter's.
+                let mut rng = ctx.persistent_rng(id, Purpose::TakeUp);
+                rng.uniform();
                 let alone = rng.uniform() < self.no_supporter_share;
                 if alone {
                     let t = self.standard(ctx, residence, pop.households.tier[h]);
                     let assessed = self.dibao.assessed_income(ctx.year, pop, h, book.accounts(), book);
                     let amount = Dibao::benefit(&t, assessed, size);
-                    // Take-up as the dibao's: last year's recipients stay (unless the
-                    // year's adjustment drops those of the highest draws); others take up
-                    // when their draw, weighed by need, is below the year's rate.
-                    let rate = super::take_up_rate(self.dibao.take_up[r], adjustment.scale[r]);
-                    let takes_up = if flags.has(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR) {
-                        u < adjustment.stayer_cutoff[r] || adjustment.stayer_cutoff[r] >= 1.0
-                    } else {
-                        let entitlement = amount / (size * t.iter().sum::<f64>());
-                        rate >= 1.0 || self.dibao.newcomer_draw(u, residence, entitlement) < rate
-                    };
-                    if amount > 0.0 && takes_up {
+                    // Take-up as the dibao's, under the support's own adjustment.
+                    let last_year = flags.has(HouseholdFlags::EXTREME_POVERTY_LAST_YEAR);
+                    let entitlement = amount / (size * t.iter().sum::<f64>());
+                    if amount > 0.0
+                        && self.dibao.takes_up_under(
+                            &ctx.extreme_poverty_take_up,
+                            ctx,
+                            id,
+                            residence,
+                            last_year,
+                            entitlement,
+                        )
+                    {
                         book.pay(h, IncomePart::TransfersReceived, amount);
                         flags.set(HouseholdFlags::EXTREME_POVERTY_SUPPORT, true);
                     }

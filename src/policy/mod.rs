@@ -88,6 +88,56 @@ pub struct YearContext {
     pub extreme_poverty_take_up: TakeUpAdjustment,
 }
 
+/// A means-tested programme whose caseload the engine aligns
+/// ([`crate::engine::caseload`]): its lever, the household flags of its recipients this
+/// year and last year, and its take-up adjustment in a [`YearContext`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Programme {
+    /// The dibao (`DIBAO`, `DIBAO_LAST_YEAR`, [`YearContext::dibao_take_up`]).
+    Dibao,
+    /// The extreme-poverty support (`EXTREME_POVERTY_SUPPORT`,
+    /// `EXTREME_POVERTY_LAST_YEAR`, [`YearContext::extreme_poverty_take_up`]).
+    ExtremePoverty,
+}
+
+impl Programme {
+    /// Both, in the order their levers run (the support's recipients do not get the
+    /// dibao, so its adjustment is chosen first).
+    pub const IN_ORDER: [Programme; 2] = [Programme::ExtremePoverty, Programme::Dibao];
+
+    /// The name of its lever.
+    pub fn lever_name(self) -> &'static str {
+        match self {
+            Programme::Dibao => dibao::NAME,
+            Programme::ExtremePoverty => dibao::EXTREME_POVERTY_NAME,
+        }
+    }
+
+    /// The household flag of this year's recipients.
+    pub fn flag(self) -> u16 {
+        match self {
+            Programme::Dibao => crate::model::HouseholdFlags::DIBAO,
+            Programme::ExtremePoverty => crate::model::HouseholdFlags::EXTREME_POVERTY_SUPPORT,
+        }
+    }
+
+    /// The household flag of last year's recipients.
+    pub fn last_year_flag(self) -> u16 {
+        match self {
+            Programme::Dibao => crate::model::HouseholdFlags::DIBAO_LAST_YEAR,
+            Programme::ExtremePoverty => crate::model::HouseholdFlags::EXTREME_POVERTY_LAST_YEAR,
+        }
+    }
+
+    /// Its take-up adjustment in a year's context.
+    pub fn adjustment_mut(self, ctx: &mut YearContext) -> &mut TakeUpAdjustment {
+        match self {
+            Programme::Dibao => &mut ctx.dibao_take_up,
+            Programme::ExtremePoverty => &mut ctx.extreme_poverty_take_up,
+        }
+    }
+}
+
 /// A year's adjustment of the dibao lever's take-up, by residence `[urban, rural]`
 /// (see [`crate::engine::caseload`]). A household's persistent take-up draw `u` is
 /// compared with both: a newly eligible household takes up when `u` is below the
@@ -182,38 +232,18 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
         None
     }
 
-    /// The take-up rate of eligible households `[urban, rural]` before the year's
-    /// adjustment ([`YearContext::dibao_take_up`]), if this is the dibao lever.
-    fn dibao_take_up(&self) -> Option<[f64; 2]> {
+    /// If this is the lever of a [`Programme`] (the dibao, the extreme-poverty
+    /// support): its take-up rate of eligible households `[urban, rural]` before the
+    /// year's adjustment ([`Programme::adjustment_mut`]).
+    fn caseload_take_up(&self) -> Option<[f64; 2]> {
         None
     }
 
-    /// If this is the dibao lever: the take-up draw of household `h` of `pop` as a
-    /// newly eligible household (it takes up when the draw is below the year's rate),
-    /// given `paid`, what the lever paid it this year with every eligible household
-    /// taking up. The caseload alignment ranks newcomers by it.
-    fn dibao_newcomer_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
-        None
-    }
-
-    /// The take-up rate `[urban, rural]` before the year's adjustment
-    /// ([`YearContext::extreme_poverty_take_up`]), if this is the extreme-poverty
-    /// support.
-    fn extreme_poverty_take_up(&self) -> Option<[f64; 2]> {
-        None
-    }
-
-    /// If this is the extreme-poverty support: the take-up draw of household `h` of
-    /// `pop` as a newly qualifying household, given `paid`, what the support paid it
-    /// this year with every qualifying household taking up (as
-    /// [`Lever::dibao_newcomer_draw`]).
-    fn extreme_poverty_newcomer_draw(
-        &self,
-        _ctx: &YearContext,
-        _pop: &Population,
-        _h: usize,
-        _paid: f64,
-    ) -> Option<f64> {
+    /// If this is the lever of a [`Programme`]: the take-up draw of household `h` of
+    /// `pop` as a newly eligible household (it takes up when the draw is below the
+    /// year's rate), given `paid`, what the lever paid it this year with every eligible
+    /// household taking up. The caseload alignment ranks newcomers by it.
+    fn caseload_newcomer_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
         None
     }
 }
