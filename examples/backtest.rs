@@ -70,6 +70,7 @@ fn published_quintiles() -> Vec<(u16, String, [f64; 5])> {
 struct PublishedDibao {
     year: u16,
     recipients: [Option<f64>; 2],
+    households: [Option<f64>; 2],
     spending: [Option<f64>; 2],
 }
 
@@ -91,6 +92,7 @@ fn published_dibao() -> Vec<PublishedDibao> {
         rows.push(PublishedDibao {
             year,
             recipients: [number(1, 1e4), number(4, 1e4)],
+            households: [number(2, 1e4), number(5, 1e4)],
             spending: [number(7, 1e8), number(8, 1e8)],
         });
     }
@@ -108,6 +110,14 @@ fn error(simulated: f64, published: Option<f64>) -> String {
 /// A number of millions with one decimal, or a dash.
 fn millions(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), |x| format!("{:.1}", x / 1e6))
+}
+
+/// Persons per household with two decimals, or a dash.
+fn per_household(persons: Option<f64>, households: Option<f64>) -> String {
+    match persons.zip(households) {
+        Some((p, h)) if h > 0.0 => format!("{:.2}", p / h),
+        _ => "–".into(),
+    }
 }
 
 /// A number of billions with one decimal, or a dash.
@@ -249,13 +259,14 @@ fn print_quintiles(outcome: &Outcome) {
 /// the baseline's by what the thresholds' rise over the baseline's did.
 fn print_dibao(outcome: &Outcome) {
     println!(
-        "\nDibao recipients (millions of persons, at the end of the year; 2022: January 2023) and spending (billions of yuan in the year); \
-         the baseline's caseload share is aligned to the published one, the history's (published thresholds) takes its take-up:\n"
+        "\nDibao recipients (millions of persons, at the end of the year; 2022: January 2023), persons per recipient household \
+         and spending (billions of yuan in the year); the baseline's caseload share is aligned to the published one, the history's \
+         (published thresholds) takes its take-up:\n"
     );
     println!(
-        "| year | group | recipients published | baseline (aligned) | history | error | spending published | history | error |"
+        "| year | group | recipients published | baseline (aligned) | history | error | persons per household published | history | spending published | history | error |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in published_dibao() {
         let (Some(ind), Some(base)) = (outcome.reform.year(row.year), outcome.baseline.year(row.year)) else {
             continue;
@@ -263,12 +274,14 @@ fn print_dibao(outcome: &Outcome) {
         for (a, (group, g)) in [("urban", Group::Urban), ("rural", Group::Rural)].into_iter().enumerate() {
             let s = ind.group(g);
             println!(
-                "| {} | {group} | {} | {:.1} | {:.1} | {} | {} | {:.1} | {} |",
+                "| {} | {group} | {} | {:.1} | {:.1} | {} | {} | {} | {} | {:.1} | {} |",
                 row.year,
                 millions(row.recipients[a]),
                 base.group(g).dibao_persons / 1e6,
                 s.dibao_persons / 1e6,
                 error(s.dibao_persons, row.recipients[a]),
+                per_household(row.recipients[a], row.households[a]),
+                per_household(Some(s.dibao_persons), Some(s.dibao_households)),
                 billions(row.spending[a]),
                 s.dibao_spending / 1e9,
                 error(s.dibao_spending, row.spending[a])

@@ -43,6 +43,14 @@ fn every_profile_loads_validates_and_adds_up() {
         let ratio = p.urban.disposable.value / p.rural.disposable.value;
         assert!((1.8..3.6).contains(&ratio), "{}: urban-rural ratio {ratio}", p.id);
         assert!(!p.population.age_bands.is_empty());
+        // Every profile with a caseload says how many households it is (MCA: 1.6–1.9
+        // persons per recipient household from 2015 to 2020).
+        for (name, a) in [("urban", &p.urban), ("rural", &p.rural)] {
+            let persons = a.dibao_recipients.as_ref().map(|d| d.value);
+            let units = a.dibao_recipient_households.as_ref().map(|d| d.value);
+            let per = persons.zip(units).map(|(p, u)| p / u);
+            assert!(per.is_some_and(|x| (1.6..1.9).contains(&x)), "{} {name}: {per:?}", p.id);
+        }
         let supported = p.population.extreme_poverty_supported.as_ref().map(|e| e.value);
         let share = supported.map(|s| s / p.population.resident_persons.value);
         assert!(share.is_some_and(|s| (0.001..0.01).contains(&s)), "{}: extreme-poverty share {share:?}", p.id);
@@ -140,6 +148,21 @@ fn non_finite_and_out_of_range_values_are_refused_naming_the_field() {
             "dibao_paid_share_of_threshold = { value = 0.661,",
             "dibao_paid_share_of_threshold = { value = nan,",
             "rural.dibao_paid_share_of_threshold",
+        ),
+        (
+            "dibao_recipients = { value = 6790000,",
+            "# dibao_recipients = { value = 6790000,",
+            "urban.dibao_recipient_households",
+        ),
+        (
+            "dibao_recipient_households = { value = 4123253,",
+            "dibao_recipient_households = { value = 0,",
+            "urban.dibao_recipient_households",
+        ),
+        (
+            "dibao_recipient_households = { value = 18299630,",
+            "dibao_recipient_households = { value = 40000000,",
+            "rural.dibao_recipient_households",
         ),
         (
             "extreme_poverty_supported = { value = 4820000,",

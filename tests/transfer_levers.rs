@@ -98,6 +98,37 @@ fn dibao_hand_cases() {
     assert_eq!(amount(&set, &mut one(rural(), &[worker(9_000.0, 12), adult(38), severe]), &ctx, "dibao"), 9_000.0);
 }
 
+/// Single-person dibao (单人保) covers only the member it pays: the household is flagged
+/// as on single-person dibao, and the caseload counts one recipient, not the household.
+#[test]
+fn single_person_dibao_counts_only_the_member_it_covers() {
+    let ctx = YearContext::base(YEAR, 1);
+    let mut d = dibao();
+    d.single_person = true;
+    let set = LeverSet::new().with(Box::new(d));
+    let severe = PersonRecord { disability: Disability::Severe, able_to_work: false, ..adult(20) };
+    // 24,000 for three persons: 8,000 a head, above the 6,000 threshold and below the
+    // edge (1.5 × 6,000): the severely disabled member alone, with no income of their
+    // own, is paid the one-person threshold.
+    let mut pop = one(rural(), &[worker(24_000.0, 12), adult(38), severe.clone()]);
+    let (accounts, columns, _) = run(&set, &mut pop, &ctx);
+    assert_eq!(columns.paid[0][0], 6_000.0);
+    let flags = pop.households.flags[0];
+    assert!(flags.has(HouseholdFlags::DIBAO) && flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON));
+    assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 1);
+    let mut outcomes = Vec::new();
+    let lines = incomesim::indicators::DibaoLines::new(vec![8_400.0], vec![6_000.0]);
+    incomesim::indicators::fill_outcomes(&mut outcomes, &pop, &accounts, Some(&columns.paid[0]), &lines)
+        .expect("outcomes");
+    assert_eq!(outcomes[0].dibao_persons, 1);
+    assert_eq!(outcomes[0].dibao_recipient_persons(), f64::from(pop.households.weight[0]));
+    // Eligible as a whole (9,000 for three): the household is the unit, all three count.
+    let mut pop = one(rural(), &[worker(9_000.0, 12), adult(38), severe]);
+    run(&set, &mut pop, &ctx);
+    assert!(!pop.households.flags[0].has(HouseholdFlags::DIBAO_SINGLE_PERSON));
+    assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 3);
+}
+
 #[test]
 fn dibao_recipient_finding_job_mid_year_keeps_benefit_through_grace() {
     // Job from October (3 months), 3,000 earned; pc 3,000 → means-tested 500 − 250 =

@@ -62,10 +62,10 @@ impl Caseload {
             let hh = &pop.households;
             for h in 0..pop.household_count() {
                 let r = hh.residence[h].index();
-                let persons = hh.weight[h] as f64 * hh.size[h] as f64;
-                c.persons[r] += persons;
+                let w = hh.weight[h] as f64;
+                c.persons[r] += w * hh.size[h] as f64;
                 if hh.flags[h].has(flag) {
-                    c.recipients[r] += persons;
+                    c.recipients[r] += w * f64::from(programme.recipient_persons(pop, h));
                 }
             }
         }
@@ -110,12 +110,13 @@ impl Eligible {
         for (pop, paid) in pops {
             let hh = &pop.households;
             for (h, &paid) in paid.iter().enumerate().take(pop.household_count()) {
-                let (r, persons) = (hh.residence[h].index(), hh.weight[h] as f64 * hh.size[h] as f64);
-                e.persons[r] += persons;
+                let (r, w) = (hh.residence[h].index(), hh.weight[h] as f64);
+                e.persons[r] += w * hh.size[h] as f64;
                 let flags = hh.flags[h];
                 if !flags.has(flag) {
                     continue;
                 }
+                let persons = w * f64::from(programme.recipient_persons(pop, h));
                 if flags.has(last_year_flag) {
                     let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
                     e.stayers[r].push((u, persons));

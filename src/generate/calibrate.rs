@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
 use crate::policy::base::{NO_SUPPORTER_SHARE, base_rule_set};
-use crate::policy::dibao::need_weighted_draw;
+use crate::policy::dibao::{need_weighted_draw, recipient_persons};
 use crate::policy::registry::BaseCalibration;
 use crate::policy::{LeverSet, YearContext};
 use crate::random::Purpose;
@@ -224,10 +224,11 @@ fn measure(
         x.net_transfer += w * parts.net_transfer();
         x.private += w * (pensions + hh.remittances[h] as f64 + hh.other_transfers[h] as f64);
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
-            x.dibao_persons += w * size;
+            let covered = f64::from(recipient_persons(&pop, h));
+            x.dibao_persons += w * covered;
             x.dibao_paid += w * dibao_paid[h];
             x.dibao_threshold_persons +=
-                w * size * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
+                w * covered * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
         }
         items[a].push(HouseholdIncome { per_capita: parts.disposable() / size.max(1.0), weight: w, size });
     }
@@ -440,7 +441,7 @@ fn dibao_persons(pop: &Population) -> [f64; 2] {
     let mut persons = [0.0; 2];
     for h in 0..pop.household_count() {
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
-            persons[hh.residence[h].index()] += hh.weight[h] as f64 * hh.size[h] as f64;
+            persons[hh.residence[h].index()] += hh.weight[h] as f64 * f64::from(recipient_persons(pop, h));
         }
     }
     persons

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::indicators::{HouseholdIncome, household_median, household_quintile_means};
 use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::policy::dibao::recipient_persons;
 use crate::region::{Profile, Sourced, Status};
 
 /// One target compared with the population.
@@ -143,6 +144,7 @@ pub fn calibration_report(
     let mut households = [0.0f64; 2];
     let mut parts = [[0.0f64; 5]; 2];
     let mut dibao = [0.0f64; 2];
+    let mut dibao_households = [0.0f64; 2];
     let mut extreme_poverty = 0.0f64;
     // Paid by the dibao, and its recipients times their annual threshold (weighted).
     let mut dibao_paid_sum = [0.0f64; 2];
@@ -167,9 +169,11 @@ pub fn calibration_report(
         parts[a][3] += w * p.property;
         parts[a][4] += w * p.net_transfer();
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
-            dibao[a] += w * size;
+            let covered = f64::from(recipient_persons(pop, h));
+            dibao[a] += w * covered;
+            dibao_households[a] += w;
             dibao_paid_sum[a] += w * dibao_paid[h];
-            dibao_full[a] += w * size * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
+            dibao_full[a] += w * covered * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
         }
         if hh.flags[h].has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
             extreme_poverty += w * size;
@@ -247,6 +251,21 @@ pub fn calibration_report(
         ));
         if let Some(d) = &t.dibao_recipients {
             targets.push(check(format!("{r} dibao recipients"), d, dibao[a], true));
+            if let Some(units) = &t.dibao_recipient_households {
+                targets.push(check(format!("{r} dibao recipient households"), units, dibao_households[a], false));
+                let per_household = Sourced {
+                    value: d.value / units.value,
+                    status: Status::Derived,
+                    source: format!("dibao_recipients over dibao_recipient_households ({})", units.source),
+                };
+                let simulated = if dibao_households[a] > 0.0 { dibao[a] / dibao_households[a] } else { 0.0 };
+                targets.push(check(
+                    format!("{r} dibao persons per recipient household"),
+                    &per_household,
+                    simulated,
+                    false,
+                ));
+            }
         }
         if let Some(d) = &t.dibao_paid_share_of_threshold {
             let depth = if dibao_full[a] > 0.0 { dibao_paid_sum[a] / dibao_full[a] } else { 0.0 };

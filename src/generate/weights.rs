@@ -7,6 +7,7 @@
 //! households generated later, in any chunks, get their weights without a global pass.
 
 use crate::model::{HouseholdFlags, Population, Residence};
+use crate::policy::dibao::recipient_persons;
 
 /// Builds the calibration vector `x` of household `h` into `out`:
 /// `[urban, rural, urban size, rural size, members in each age band…, urban dibao persons, rural dibao persons]`.
@@ -22,7 +23,8 @@ pub fn household_vector(pop: &Population, h: usize, bands: &[(u8, u8)], out: &mu
         let n = pop.members(h).filter(|&i| (lo..=hi).contains(&pop.persons.age[i])).count();
         out.push(n as f64);
     }
-    let dibao = if pop.households.flags[h].has(HouseholdFlags::DIBAO) { size } else { 0.0 };
+    let dibao =
+        if pop.households.flags[h].has(HouseholdFlags::DIBAO) { f64::from(recipient_persons(pop, h)) } else { 0.0 };
     out.push(if urban { dibao } else { 0.0 });
     out.push(if urban { 0.0 } else { dibao });
 }

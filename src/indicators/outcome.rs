@@ -41,6 +41,11 @@ pub struct HouseholdOutcome {
     pub labour_force: u8,
     /// Members aged [`LABOUR_FORCE_MIN_AGE`] or more who are unemployed.
     pub unemployed: u8,
+    /// Persons the dibao counts as recipients when the household is one
+    /// ([`HouseholdOutcome::dibao_recipient`]): every member, or only those paid as
+    /// one-person units under single-person dibao
+    /// ([`recipient_persons`](crate::policy::dibao::recipient_persons)).
+    pub dibao_persons: u8,
 }
 
 /// The youngest age counted in the labour force, as in the NBS labour force survey
@@ -64,6 +69,7 @@ impl HouseholdOutcome {
             flags: HouseholdFlags::default(),
             labour_force: 0,
             unemployed: 0,
+            dibao_persons: size,
         }
     }
 
@@ -118,6 +124,13 @@ impl HouseholdOutcome {
     #[inline]
     pub fn dibao_recipient(&self) -> bool {
         self.dibao > 0.0 || self.flags.has(HouseholdFlags::DIBAO)
+    }
+
+    /// Grossed-up persons the dibao counts as recipients (weight ×
+    /// [`HouseholdOutcome::dibao_persons`]), 0 when the household is not a recipient.
+    #[inline]
+    pub fn dibao_recipient_persons(&self) -> f64 {
+        if self.dibao_recipient() { self.weight_f64() * f64::from(self.dibao_persons) } else { 0.0 }
     }
 }
 
@@ -237,6 +250,7 @@ fn each_outcome(
             flags: hh.flags[h],
             labour_force,
             unemployed,
+            dibao_persons: crate::policy::dibao::recipient_persons(pop, h),
         });
     }
 }

@@ -180,7 +180,7 @@ impl GroupSums {
         self.net_transfer += w * o.net_transfer;
         if o.dibao_recipient() {
             self.dibao_households += w;
-            self.dibao_persons += p;
+            self.dibao_persons += o.dibao_recipient_persons();
         }
         self.dibao_spending += w * o.dibao;
         if is_middle_income(y) {

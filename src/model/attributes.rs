@@ -212,6 +212,10 @@ impl HouseholdFlags {
     pub const SHAREHOLDER: u16 = 1 << 9;
     /// Received extreme-poverty support last year.
     pub const EXTREME_POVERTY_LAST_YEAR: u16 = 1 << 10;
+    /// Receives dibao as single-person units only (单人保): the household is not
+    /// eligible as a whole, and only some members are covered (set with
+    /// [`HouseholdFlags::DIBAO`]).
+    pub const DIBAO_SINGLE_PERSON: u16 = 1 << 11;
 
     /// Whether a flag is set.
     #[inline]
@@ -230,7 +234,7 @@ impl HouseholdFlags {
     }
 
     /// The names of the flags, in bit order, as used in files.
-    pub const NAMES: [(&'static str, u16); 11] = [
+    pub const NAMES: [(&'static str, u16); 12] = [
         ("dibao", Self::DIBAO),
         ("extreme_poverty_support", Self::EXTREME_POVERTY_SUPPORT),
         ("formerly_poor", Self::FORMERLY_POOR),
@@ -242,6 +246,7 @@ impl HouseholdFlags {
         ("linked_to_enterprise", Self::LINKED_TO_ENTERPRISE),
         ("shareholder", Self::SHAREHOLDER),
         ("extreme_poverty_last_year", Self::EXTREME_POVERTY_LAST_YEAR),
+        ("dibao_single_person", Self::DIBAO_SINGLE_PERSON),
     ];
 }
 

@@ -112,6 +112,28 @@ pub const NAME: &str = "dibao";
 /// The registry name of the extreme-poverty support ([`ExtremePovertySupport`]).
 pub const EXTREME_POVERTY_NAME: &str = "extreme_poverty_support";
 
+/// Whether member `i` is paid as a one-person unit by single-person dibao (单人保,
+/// [`Dibao::single_person`]): a severely disabled member (seriously ill members are
+/// not identified in the population).
+#[inline]
+pub fn single_person_member(persons: &Persons, i: usize) -> bool {
+    persons.disability(i) == Disability::Severe
+}
+
+/// Persons a caseload counts in household `h` when the household is in it (the MCA
+/// counts recipients as persons): every member, or only the members paid as
+/// one-person units when the household is on single-person dibao
+/// ([`HouseholdFlags::DIBAO_SINGLE_PERSON`]).
+#[inline]
+pub fn recipient_persons(pop: &Population, h: usize) -> u8 {
+    if pop.households.flags[h].has(HouseholdFlags::DIBAO_SINGLE_PERSON) {
+        let covered = pop.members(h).filter(|&i| single_person_member(&pop.persons, i)).count();
+        u8::try_from(covered).unwrap_or(u8::MAX)
+    } else {
+        pop.households.size[h]
+    }
+}
+
 /// A newly eligible household's take-up draw from its uniform draw `u`, its
 /// entitlement `s` (share of its threshold, clamped to 0–1) and the priority of need
 /// `k` ([`Dibao::take_up_need_priority`]): the logistic of `logit(u) − k (s − ½)`, so
@@ -737,7 +759,7 @@ impl Lever for Dibao {
         for h in 0..n {
             let size = sizes[h] as f64;
             let mut flags = flag_column[h];
-            flags.set(HouseholdFlags::DIBAO, false);
+            flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, false);
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
             if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
                 flag_column[h] = flags;
@@ -749,20 +771,22 @@ impl Lever for Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let benefit = self.household_benefit(year_t, &a, size, last_year);
             let first = columns.first_person[h] as usize;
-            let takes_up = |paid: f64| {
-                self.always_takes_up(persons, first..first + sizes[h] as usize)
-                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, paid / (size * year_t.annual))
+            let members = first..first + sizes[h] as usize;
+            // Whether a unit of `covered` persons paid `paid` takes the benefit up.
+            let takes_up = |paid: f64, covered: f64| {
+                self.always_takes_up(persons, members.clone())
+                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, paid / (covered * year_t.annual))
             };
             if benefit > 0.0 {
-                if takes_up(benefit) {
+                if takes_up(benefit, size) {
                     book.pay(h, IncomePart::TransfersReceived, benefit);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
             } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
-                let single = self.single_person_benefit(persons, first..first + sizes[h] as usize, &year_t.monthly);
-                if single > 0.0 && takes_up(single) {
+                let (single, covered) = self.single_person_benefit(persons, members.clone(), &year_t.monthly);
+                if single > 0.0 && takes_up(single, covered) {
                     book.pay(h, IncomePart::TransfersReceived, single);
-                    flags.set(HouseholdFlags::DIBAO, true);
+                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
                 }
             }
             if !flags.has(HouseholdFlags::DIBAO) {
@@ -844,13 +868,15 @@ struct PlainFlagColumns<'a> {
 fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
     const DIBAO: u16 = HouseholdFlags::DIBAO;
     const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
+    const SINGLE: u16 = HouseholdFlags::DIBAO_SINGLE_PERSON;
     let c = columns;
     let households = c.benefits.iter().zip(c.assessed).zip(c.rigid.iter().zip(c.sizes));
     for (h, (flags, ((&benefit, &assessed), (&rigid, &size)))) in flags.iter_mut().zip(households).enumerate() {
         let on = benefit > 0.0;
         let after_rigid = (assessed - rigid as f64) / size as f64;
         let edge = !on & (after_rigid < edge_line(h));
-        *flags = HouseholdFlags((flags.0 & !(DIBAO | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
+        *flags =
+            HouseholdFlags((flags.0 & !(DIBAO | EDGE | SINGLE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
     }
 }
 
@@ -940,7 +966,7 @@ impl Dibao {
             let residence = pop.households.residence[h];
             let size = pop.households.size[h] as f64;
             let mut flags = pop.households.flags[h];
-            flags.set(HouseholdFlags::DIBAO, false);
+            flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, false);
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
             if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
                 pop.households.flags[h] = flags;
@@ -952,12 +978,13 @@ impl Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = self.household_benefit(year_t, &a, size, last_year);
             let id = pop.household_id(h);
-            let takes_up = |paid: f64| {
+            // Whether a unit of `covered` persons paid `paid` takes the benefit up.
+            let takes_up = |paid: f64, covered: f64| {
                 self.always_takes_up(&pop.persons, pop.members(h))
-                    || self.takes_up(ctx, id, residence, last_year, paid / (size * year_t.annual))
+                    || self.takes_up(ctx, id, residence, last_year, paid / (covered * year_t.annual))
             };
             if benefit > 0.0 {
-                if takes_up(benefit) {
+                if takes_up(benefit, size) {
                     let sanctioned = self.sanctions(ctx, pop, h);
                     if sanctioned > 0 {
                         let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
@@ -969,10 +996,10 @@ impl Dibao {
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
             } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
-                let single = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
-                if single > 0.0 && takes_up(single) {
+                let (single, covered) = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
+                if single > 0.0 && takes_up(single, covered) {
                     book.pay(h, IncomePart::TransfersReceived, single);
-                    flags.set(HouseholdFlags::DIBAO, true);
+                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
                 }
             }
             if !flags.has(HouseholdFlags::DIBAO) {
@@ -1079,15 +1106,17 @@ impl Dibao {
         super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
     }
 
-    /// Single-person dibao of the severely disabled members `members`.
-    fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> f64 {
-        let mut single = 0.0;
+    /// Single-person dibao of the members `members` paid as one-person units
+    /// ([`single_person_member`]), each on their own income, and how many they are.
+    fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> (f64, f64) {
+        let (mut single, mut covered) = (0.0, 0.0);
         for i in members {
-            if persons.disability(i) == Disability::Severe {
+            if single_person_member(persons, i) {
                 single += Self::benefit(t, Self::own_income(persons, i), 1.0);
+                covered += 1.0;
             }
         }
-        single
+        (single, covered)
     }
 }
 

@@ -121,6 +121,16 @@ impl Programme {
         }
     }
 
+    /// Persons it counts as recipients in household `h` when the household is in its
+    /// caseload: every member, except under single-person dibao
+    /// ([`dibao::recipient_persons`]).
+    pub fn recipient_persons(self, pop: &crate::model::Population, h: usize) -> u8 {
+        match self {
+            Programme::Dibao => dibao::recipient_persons(pop, h),
+            Programme::ExtremePoverty => pop.households.size[h],
+        }
+    }
+
     /// The household flag of last year's recipients.
     pub fn last_year_flag(self) -> u16 {
         match self {

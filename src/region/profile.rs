@@ -129,6 +129,11 @@ pub struct AreaTargets {
     /// Dibao recipients, persons.
     #[serde(default)]
     pub dibao_recipients: Option<Sourced<f64>>,
+    /// Dibao recipient households (the MCA's 低保户, a single-person unit counting as
+    /// one): checked, not calibrated. Recipients over them is the size of a recipient
+    /// household, which the population report compares with the simulated one.
+    #[serde(default)]
+    pub dibao_recipient_households: Option<Sourced<f64>>,
     /// Depth of the dibao benefit: what the dibao paid in the year per recipient
     /// person, over the recipient's annual threshold, 0–1 (MCA spending over recipients
     /// times the average annual standard). Calibration fits the error of the
@@ -498,6 +503,18 @@ impl Profile {
             }
             if let Some(d) = &a.dibao_recipients {
                 v.non_negative(&format!("{name}.dibao_recipients"), d.value);
+            }
+            if let Some(d) = &a.dibao_recipient_households {
+                let f = format!("{name}.dibao_recipient_households");
+                match &a.dibao_recipients {
+                    None => v.problem(&f, d.value, "needs dibao_recipients for the same residence (their persons)"),
+                    Some(p) if !(d.value > 0.0 && d.value <= p.value) => v.problem(
+                        &f,
+                        d.value,
+                        "must be above 0 and at most dibao_recipients (every recipient household has a recipient)",
+                    ),
+                    Some(_) => {}
+                }
             }
             if let Some(d) = &a.dibao_paid_share_of_threshold {
                 let f = format!("{name}.dibao_paid_share_of_threshold");
