@@ -224,7 +224,7 @@ fn measure(
         x.net_transfer += w * parts.net_transfer();
         x.private += w * (pensions + hh.remittances[h] as f64 + hh.other_transfers[h] as f64);
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
-            let covered = f64::from(recipient_persons(&pop, h));
+            let covered = f64::from(recipient_persons(pop, h));
             x.dibao_persons += w * covered;
             x.dibao_paid += w * dibao_paid[h];
             x.dibao_threshold_persons +=
