@@ -110,7 +110,7 @@ fn single_person_dibao_counts_only_the_member_it_covers() {
     // 24,000 for three persons: 8,000 a head, above the 6,000 threshold and below the
     // edge (1.5 × 6,000): the severely disabled member alone, with no income of their
     // own, is paid the one-person threshold.
-    let mut pop = one(rural(), &[worker(24_000.0, 12), adult(38), severe.clone()]);
+    let mut pop = one(rural(), &[worker(24_000.0, 12), adult(38), severe]);
     let (accounts, columns, _) = run(&set, &mut pop, &ctx);
     assert_eq!(columns.paid[0][0], 6_000.0);
     let flags = pop.households.flags[0];
