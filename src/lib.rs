@@ -28,7 +28,9 @@
 //!   its priority of need and the support of workless households against the published
 //!   spending per recipient), the share of households without a supporter against the
 //!   count of persons on extreme-poverty support, and a raking weight model on a fixed
-//!   sample; the generator then draws any number of households in any chunks. Activities
+//!   sample; the generator then draws any number of households in any chunks (the
+//!   persons per dibao recipient household are checked against the published ones, not
+//!   fitted: the model's are about twice the MCA's in the rural base year). Activities
 //!   follow the profile's shares, students by age and the working old in the activities
 //!   the dynamics carry past 60, so the first projected year does not jump.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.

@@ -136,9 +136,12 @@ pub struct AreaTargets {
     pub dibao_recipient_households: Option<Sourced<f64>>,
     /// Depth of the dibao benefit: what the dibao paid in the year per recipient
     /// person, over the recipient's annual threshold, 0–1 (MCA spending over recipients
-    /// times the average annual standard). Calibration fits the error of the
-    /// administered means test to it ([`crate::policy::dibao::Dibao::assessment_error_sigma`]);
-    /// without it the error is fitted only when the caseload cannot be reached otherwise.
+    /// times the average annual standard). Calibration fits the priority of need in
+    /// take-up to it ([`crate::policy::dibao::Dibao::take_up_need_priority`]), then the
+    /// support of workless households where the priority at its most is not enough;
+    /// the error of the administered means test
+    /// ([`crate::policy::dibao::Dibao::assessment_error_sigma`]) is fitted only when the
+    /// caseload cannot be reached otherwise.
     #[serde(default)]
     pub dibao_paid_share_of_threshold: Option<Sourced<f64>>,
 }
