@@ -38,6 +38,19 @@ const WORKLESS_FROM_ITERATION: usize = 6;
 /// How much the support of workless households falls in an iteration where too few
 /// households are eligible for the caseload.
 const WORKLESS_SUPPORT_STEP: f64 = 0.2;
+/// Where the line of old members' own dibao units
+/// ([`Dibao::old_member_unit_line`](crate::policy::dibao::Dibao::old_member_unit_line))
+/// starts for a profile with published recipient households: households up to three
+/// times the threshold per head.
+const INITIAL_OLD_MEMBER_UNIT_LINE: f64 = 3.0;
+/// The bounds of that line: at 1 no household not eligible as a whole is below it (the
+/// units are off); at 20 nearly every household is.
+const OLD_MEMBER_UNIT_LINE_BOUNDS: (f64, f64) = (1.0, 20.0);
+/// The power of the ratio of simulated to published persons per recipient household
+/// by which the line is multiplied each iteration (the persons per household fall
+/// more slowly as the line rises: from 2.9 to 1.7 in rural national-2015 as it goes
+/// from 2 to 8).
+const OLD_MEMBER_UNIT_LINE_GAIN: f64 = 2.0;
 /// Rank from which the income level follows a Pareto tail (assumed).
 const TAIL_START: f64 = 0.95;
 /// Pareto index of the top tail (assumed: survey-corrected estimates for China lie
@@ -172,6 +185,11 @@ fn initial_area(profile: &Profile, residence: Residence, density: &[f64]) -> Are
         take_up: 0.5,
         assessment_error_sigma: 0.0,
         take_up_need_priority: 0.0,
+        old_member_unit_line: if t.dibao_recipients.is_some() && t.dibao_recipient_households.is_some() {
+            INITIAL_OLD_MEMBER_UNIT_LINE
+        } else {
+            0.0
+        },
     }
 }
 
@@ -187,6 +205,8 @@ struct AreaMeasure {
     net_transfer: f64,
     private: f64,
     dibao_persons: f64,
+    /// Recipient households (weighted; a household on single-person units counts once).
+    dibao_households: f64,
     /// Paid by the dibao (weighted yuan).
     dibao_paid: f64,
     /// Recipients times their annual threshold (weighted yuan): what the dibao would
@@ -226,6 +246,7 @@ fn measure(
         if hh.flags[h].has(HouseholdFlags::DIBAO) {
             let covered = f64::from(recipient_persons(pop, h));
             x.dibao_persons += w * covered;
+            x.dibao_households += w;
             x.dibao_paid += w * dibao_paid[h];
             x.dibao_threshold_persons +=
                 w * covered * 12.0 * profile.dibao_threshold_per_month(hh.residence[h], hh.tier[h]);
@@ -274,25 +295,35 @@ fn draw_sample(gp: &GeneratorParams, bp: &Blueprint, n: usize) -> Vec<Population
         .collect()
 }
 
+/// What the dibao would pay each household of `pop` and how many of its members that
+/// would cover ([`recipient_persons`]) under `everyone` (the base-year rules with every
+/// eligible household taking dibao up), on a copy of `pop`.
+fn with_full_take_up(everyone: &LeverSet, pop: &Population, gp: &GeneratorParams) -> (Vec<f64>, Vec<u8>) {
+    let mut full = pop.clone();
+    let paid = apply_base_rules_with_dibao(everyone, &mut full, gp.base_year, gp.seed).1;
+    (paid, (0..full.household_count()).map(|h| recipient_persons(&full, h)).collect())
+}
+
 /// The calibration sample with the base-year rules applied: households, accounts,
 /// what the dibao paid each, and, when `everyone` is given (the rules with every
-/// eligible household taking dibao up), what it would pay each with full take-up.
+/// eligible household taking dibao up), what it would pay each with full take-up and
+/// how many of its members that would cover ([`recipient_persons`]).
 struct Sample {
     pop: Population,
     accounts: Accounts,
     dibao_paid: Vec<f64>,
     dibao_full: Vec<f64>,
+    dibao_full_persons: Vec<u8>,
 }
 
 fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &LeverSet, everyone: Option<&LeverSet>, n: usize) -> Sample {
     let parts: Vec<Sample> = draw_sample(gp, bp, n)
         .into_par_iter()
         .map(|mut pop| {
-            let dibao_full = everyone.map_or_else(Vec::new, |all| {
-                apply_base_rules_with_dibao(all, &mut pop.clone(), gp.base_year, gp.seed).1
-            });
+            let (dibao_full, dibao_full_persons) =
+                everyone.map_or_else(Default::default, |all| with_full_take_up(all, &pop, gp));
             let (accounts, dibao_paid) = apply_base_rules_with_dibao(rules, &mut pop, gp.base_year, gp.seed);
-            Sample { pop, accounts, dibao_paid, dibao_full }
+            Sample { pop, accounts, dibao_paid, dibao_full, dibao_full_persons }
         })
         .collect();
     let mut all = Sample {
@@ -300,12 +331,14 @@ fn sample(gp: &GeneratorParams, bp: &Blueprint, rules: &LeverSet, everyone: Opti
         accounts: Accounts::default(),
         dibao_paid: Vec::with_capacity(n),
         dibao_full: Vec::new(),
+        dibao_full_persons: Vec::new(),
     };
     for part in parts {
         all.pop.append(part.pop);
         all.accounts.append(part.accounts);
         all.dibao_paid.extend(part.dibao_paid);
         all.dibao_full.extend(part.dibao_full);
+        all.dibao_full_persons.extend(part.dibao_full_persons);
     }
     all
 }
@@ -323,12 +356,13 @@ struct EligibleHousehold {
 }
 
 /// The eligible households of a residence in a weighted sample (`full`: what the dibao
-/// would pay each with full take-up).
+/// would pay each with full take-up; `full_persons`: the members that would cover).
 fn eligible_households(
     profile: &Profile,
     seed: u64,
     pop: &Population,
     full: &[f64],
+    full_persons: &[u8],
     r: Residence,
 ) -> Vec<EligibleHousehold> {
     let ctx = YearContext::base(profile.base_year, seed);
@@ -336,7 +370,7 @@ fn eligible_households(
     (0..pop.household_count())
         .filter(|&h| hh.residence[h] == r && full[h] > 0.0)
         .map(|h| {
-            let size = hh.size[h] as f64;
+            let size = f64::from(full_persons[h]);
             let annual = 12.0 * profile.dibao_threshold_per_month(r, hh.tier[h]);
             let w = hh.weight[h] as f64;
             EligibleHousehold {
@@ -507,14 +541,11 @@ fn fit_take_up(
     // The eligible households with everyone taking up (which take-up does not change)
     // give the rate for an aim.
     let everyone = rules_with_full_take_up(profile, gp)?;
-    let full: Vec<Vec<f64>> = chunks
-        .par_iter()
-        .map(|pop| apply_base_rules_with_dibao(&everyone, &mut pop.clone(), gp.base_year, gp.seed).1)
-        .collect();
+    let full: Vec<(Vec<f64>, Vec<u8>)> = chunks.par_iter().map(|pop| with_full_take_up(&everyone, pop, gp)).collect();
     let eligible = Residence::BOTH.map(|r| {
         let mut e = Vec::new();
-        for (pop, full) in chunks.iter().zip(&full) {
-            e.extend(eligible_households(profile, gp.seed, pop, full, r));
+        for (pop, (paid, persons)) in chunks.iter().zip(&full) {
+            e.extend(eligible_households(profile, gp.seed, pop, paid, persons, r));
         }
         e
     });
@@ -637,7 +668,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         iterations = iter + 1;
         let rules = rules_for(profile, &gp)?;
         let everyone = if depth_targets { Some(rules_with_full_take_up(profile, &gp)?) } else { None };
-        let Sample { mut pop, accounts, dibao_paid, dibao_full } =
+        let Sample { mut pop, accounts, dibao_paid, dibao_full, dibao_full_persons } =
             sample(&gp, &blueprint, &rules, everyone.as_ref(), n);
         // Base weights, then the raking factor of the current weight model.
         let (base_weights, xs) = weigh(&mut pop, &blueprint, base, &gp.raking_lambda);
@@ -740,8 +771,26 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                             p.assessment_error_sigma = (p.assessment_error_sigma + 0.1).min(2.0);
                         }
                     }
+                    // Old members' own units against the published persons per recipient
+                    // household.
+                    if let Some(units) = &t.dibao_recipient_households
+                        && x.dibao_households > 0.0
+                    {
+                        let ratio = (x.dibao_persons / x.dibao_households) / (d.value / units.value);
+                        let (lo, hi) = OLD_MEMBER_UNIT_LINE_BOUNDS;
+                        // At a bound the line is as near as the population's old members
+                        // not in work bring it.
+                        let at_bound = (p.old_member_unit_line >= hi && ratio > 1.0)
+                            || (p.old_member_unit_line <= lo && ratio < 1.0);
+                        if !at_bound {
+                            worst = worst.max((ratio - 1.0).abs() * 0.1);
+                        }
+                        p.old_member_unit_line =
+                            (p.old_member_unit_line * ratio.powf(OLD_MEMBER_UNIT_LINE_GAIN)).clamp(lo, hi);
+                    }
                     let fitted = t.dibao_paid_share_of_threshold.as_ref().map(|depth| {
-                        let eligible = eligible_households(profile, gp.seed, &pop, &dibao_full, r);
+                        let eligible =
+                            eligible_households(profile, gp.seed, &pop, &dibao_full, &dibao_full_persons, r);
                         fit_rate_and_priority(&eligible, d.value, depth.value)
                     });
                     match fitted {
@@ -763,7 +812,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         // The share without a supporter against the count of supported persons.
         if let Some(target) = extreme_target {
             let achieved = extreme_poverty_persons(&pop);
-            worst = worst.max(rel(achieved, target.max(1.0)).abs() * 0.1);
+            // With every household without an able member counted as without a
+            // supporter, the count is as near as the population brings it.
+            if !(gp.extreme_poverty_no_supporter_share >= 1.0 && achieved < target) {
+                worst = worst.max(rel(achieved, target.max(1.0)).abs() * 0.1);
+            }
             gp.extreme_poverty_no_supporter_share =
                 next_no_supporter_share(gp.extreme_poverty_no_supporter_share, achieved, target);
         }
@@ -775,7 +828,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
             );
             for (a, (x, p)) in m.iter().zip(&gp.areas).enumerate() {
                 eprintln!(
-                    "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} depth {:.3} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} sigma {:.3} need {:.2} workless {:.3} pension {:.3}",
+                    "iter {iter} area {a}: worst {worst:.4} size {:.3} wage {:.0} op {:.0} prop {:.0} net {:.0} private {:.0} q {:?} dibao {:.0} per unit {:.3} depth {:.3} | lambda {:.3} grad {:.3} knots {:?} take_up {:.3} sigma {:.3} need {:.2} workless {:.3} units line {:.2} pension {:.3}",
                     x.persons_base / x.households_base,
                     x.wage,
                     x.operating,
@@ -784,6 +837,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                     x.private,
                     x.quintiles.map(|v| v.round()),
                     x.dibao_persons,
+                    x.dibao_persons / x.dibao_households.max(1e-12),
                     dibao_depth(x),
                     p.size_lambda,
                     p.size_gradient,
@@ -792,6 +846,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                     p.assessment_error_sigma,
                     p.take_up_need_priority,
                     p.workless_support_share,
+                    p.old_member_unit_line,
                     p.pension_factor
                 );
             }

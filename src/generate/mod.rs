@@ -283,6 +283,7 @@ impl Generator {
             r.calibrated.push((format!("{area} dibao take-up"), a.take_up));
             r.calibrated.push((format!("{area} dibao means-test error (sigma)"), a.assessment_error_sigma));
             r.calibrated.push((format!("{area} dibao take-up priority of need"), a.take_up_need_priority));
+            r.calibrated.push((format!("{area} dibao old members' own units line"), a.old_member_unit_line));
             r.calibrated.push((format!("{area} support of workless households"), a.workless_support_share));
         }
         r.calibrated.push((

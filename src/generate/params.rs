@@ -69,6 +69,11 @@ pub struct AreaParams {
     /// [`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)):
     /// calibrated to the benefit's published depth, 0 without it.
     pub take_up_need_priority: f64,
+    /// Line below which old members not in work are dibao units of their own, a
+    /// multiple of the threshold (see
+    /// [`Dibao::old_member_unit_line`](crate::policy::dibao::Dibao::old_member_unit_line)):
+    /// calibrated to the published persons per recipient household, 0 without them.
+    pub old_member_unit_line: f64,
 }
 
 impl GeneratorParams {
@@ -80,6 +85,7 @@ impl GeneratorParams {
             take_up: [u.take_up, r.take_up],
             assessment_error_sigma: [u.assessment_error_sigma, r.assessment_error_sigma],
             take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
+            old_member_unit_line: [u.old_member_unit_line, r.old_member_unit_line],
             extreme_poverty_no_supporter_share: self.extreme_poverty_no_supporter_share,
         }
     }

@@ -216,6 +216,11 @@ impl HouseholdFlags {
     /// eligible as a whole, and only some members are covered (set with
     /// [`HouseholdFlags::DIBAO`]).
     pub const DIBAO_SINGLE_PERSON: u16 = 1 << 11;
+    /// Mask of the three bits that count the persons covered as single-person units
+    /// when [`HouseholdFlags::DIBAO_SINGLE_PERSON`] is set (0–7).
+    pub const DIBAO_UNIT_PERSONS_MASK: u16 = 0b0111 << 12;
+    /// Shift of that count.
+    pub const DIBAO_UNIT_PERSONS_SHIFT: u16 = 12;
 
     /// Whether a flag is set.
     #[inline]
@@ -231,6 +236,18 @@ impl HouseholdFlags {
         } else {
             self.0 &= !flag;
         }
+    }
+
+    /// Persons covered as single-person dibao units (0–7).
+    #[inline]
+    pub fn dibao_unit_persons(self) -> u8 {
+        ((self.0 & Self::DIBAO_UNIT_PERSONS_MASK) >> Self::DIBAO_UNIT_PERSONS_SHIFT) as u8
+    }
+
+    /// Sets the persons covered as single-person dibao units (capped at 7).
+    #[inline]
+    pub fn set_dibao_unit_persons(&mut self, n: u8) {
+        self.0 = (self.0 & !Self::DIBAO_UNIT_PERSONS_MASK) | (u16::from(n.min(7)) << Self::DIBAO_UNIT_PERSONS_SHIFT);
     }
 
     /// The names of the flags, in bit order, as used in files.

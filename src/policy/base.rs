@@ -164,6 +164,7 @@ fn rule_set(profile: &Profile, calibration: &BaseCalibration, indexation: Indexa
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);
     dibao.assessment_error_sigma = calibration.assessment_error_sigma;
     dibao.take_up_need_priority = calibration.take_up_need_priority;
+    dibao.old_member_unit_line = calibration.old_member_unit_line;
     dibao.indexation = indexation;
     dibao.validate()?;
     let mut extreme = ExtremePovertySupport::new(

@@ -33,6 +33,11 @@ use crate::model::{
 };
 use crate::random::{Purpose, StreamRng};
 
+/// The household flags the dibao sets afresh each year (its own, the single-person
+/// units' and their count; the low-income edge is set apart).
+const UNIT_FLAGS: u16 =
+    HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON | HouseholdFlags::DIBAO_UNIT_PERSONS_MASK;
+
 /// Levers whose payments the means test never counts as income (allowances are
 /// excluded from household income in the dibao test by 民政部 practice, an assumption
 /// that every local rule follows it; the childcare subsidy by its implementation plan,
@@ -122,16 +127,28 @@ pub fn single_person_member(persons: &Persons, i: usize) -> bool {
 
 /// Persons a caseload counts in household `h` when the household is in it (the MCA
 /// counts recipients as persons): every member, or only the members paid as
-/// one-person units when the household is on single-person dibao
-/// ([`HouseholdFlags::DIBAO_SINGLE_PERSON`]).
+/// one-person units when the household is on dibao through them
+/// ([`HouseholdFlags::DIBAO_SINGLE_PERSON`], the count the lever wrote,
+/// [`HouseholdFlags::dibao_unit_persons`]).
 #[inline]
 pub fn recipient_persons(pop: &Population, h: usize) -> u8 {
-    if pop.households.flags[h].has(HouseholdFlags::DIBAO_SINGLE_PERSON) {
-        let covered = pop.members(h).filter(|&i| single_person_member(&pop.persons, i)).count();
-        u8::try_from(covered).unwrap_or(u8::MAX)
-    } else {
-        pop.households.size[h]
-    }
+    let flags = pop.households.flags[h];
+    if flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON) { flags.dibao_unit_persons() } else { pop.households.size[h] }
+}
+
+/// The age from which a member not in work can be a dibao unit of their own
+/// ([`Dibao::old_member_unit_line`]), and from which the residents' pension is paid.
+pub const OLD_MEMBER_UNIT_AGE: u8 = 60;
+
+/// Which members of a household not eligible as a whole a year's dibao may cover as
+/// one-person units.
+#[derive(Debug, Clone, Copy)]
+struct UnitRules {
+    /// Severely disabled members (单人保, [`Dibao::single_person`]).
+    severe: bool,
+    /// Members aged [`OLD_MEMBER_UNIT_AGE`] or more not in work
+    /// ([`Dibao::old_member_unit_line`]).
+    old: bool,
 }
 
 /// A newly eligible household's take-up draw from its uniform draw `u`, its
@@ -183,6 +200,18 @@ pub struct Dibao {
     /// is assessed as a one-person unit on their own income. Seriously ill members are
     /// not identified in the population; only severe disability counts. Default off.
     pub single_person: bool,
+    /// Old members' own units, `[urban, rural]`: in a household not eligible as a whole
+    /// whose assessed income per head is below this multiple of the threshold, each
+    /// member aged 60 or more not in work is assessed as a one-person unit on their own
+    /// income and their share of the household's residents' pension (unless the pension
+    /// is disregarded). 0 (the default) is off. The MCA counts recipient households
+    /// (低保户) of the household register, in which old parents often form a household
+    /// of their own, and members of families above the line can be covered alone
+    /// (单人保): 1.72 persons per rural recipient household in 2015 and 1.82 in 2020,
+    /// against households of about three persons (dibao_national.csv). The base-year
+    /// rules calibrate the line to the published persons per recipient household where
+    /// a profile gives them ([`crate::region::AreaTargets::dibao_recipient_households`]).
+    pub old_member_unit_line: [f64; 2],
     /// Full take-up for those unable to work (应保尽保, Baotou district §(十二): "对完全或
     /// 部分丧失劳动能力且无法通过产业就业获得稳定收入的人口,按规定及时纳入…低保"): an eligible
     /// household with a member aged 16 or over who cannot work and no member in paid work
@@ -468,6 +497,7 @@ impl Dibao {
             edge_multiple: 1.5,
             disregard_project_income_unable: false,
             single_person: false,
+            old_member_unit_line: [0.0, 0.0],
             full_take_up_unable_to_work: false,
             grace_months: 0,
             taper_months: 0,
@@ -513,6 +543,13 @@ impl Dibao {
                     &k.to_string(),
                     &format!("must be between 0 and {MAX_TAKE_UP_NEED_PRIORITY}"),
                 ));
+            }
+        }
+        for (r, m) in self.old_member_unit_line.iter().enumerate() {
+            if !(0.0..=MAX_THRESHOLD_MULTIPLE).contains(m) {
+                let field = format!("old_member_unit_line_{}", Residence::BOTH[r]);
+                let problem = format!("must be between 0 (off) and {MAX_THRESHOLD_MULTIPLE}");
+                return Err(invalid(&field, &m.to_string(), &problem));
             }
         }
         if !(1.0..=MAX_THRESHOLD_MULTIPLE).contains(&self.edge_multiple) {
@@ -727,7 +764,8 @@ impl Lever for Dibao {
     }
     fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
-        Some(self.newcomer_draw_of(ctx, pop, h, paid, self.threshold_for(ctx, hh.residence[h], hh.tier[h])))
+        let annual = self.threshold_for(ctx, hh.residence[h], hh.tier[h]);
+        Some(self.newcomer_draw_of(ctx, pop, h, paid, f64::from(recipient_persons(pop, h)) * annual))
     }
     fn stage(&self) -> Stage {
         Stage::MeansTested
@@ -756,10 +794,11 @@ impl Lever for Dibao {
         let (residence, tier, ids, rigid) = (&hh.residence[..n], &hh.tier[..n], &hh.id, &hh.rigid_expenses[..n]);
         let sizes = &hh.size[..n];
         let flag_column = &mut hh.flags[..n];
+        let resident_pension = self.unit_pension(book);
         for h in 0..n {
             let size = sizes[h] as f64;
             let mut flags = flag_column[h];
-            flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, false);
+            flags.set(UNIT_FLAGS, false);
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
             if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
                 flag_column[h] = flags;
@@ -782,11 +821,13 @@ impl Lever for Dibao {
                     book.pay(h, IncomePart::TransfersReceived, benefit);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
-            } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
-                let (single, covered) = self.single_person_benefit(persons, members.clone(), &year_t.monthly);
-                if single > 0.0 && takes_up(single, covered) {
+            } else if let Some(rules) = self.unit_rules(residence[h], a.assessed / size, year_t) {
+                let pension = resident_pension.map_or(0.0, |c| c[h]);
+                let (single, covered) = self.member_units(persons, members.clone(), &year_t.monthly, rules, pension);
+                if single > 0.0 && takes_up(single, f64::from(covered)) {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
+                    flags.set_dibao_unit_persons(covered);
                 }
             }
             if !flags.has(HouseholdFlags::DIBAO) {
@@ -868,7 +909,7 @@ struct PlainFlagColumns<'a> {
 fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
     const DIBAO: u16 = HouseholdFlags::DIBAO;
     const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
-    const SINGLE: u16 = HouseholdFlags::DIBAO_SINGLE_PERSON;
+    const SINGLE: u16 = HouseholdFlags::DIBAO_SINGLE_PERSON | HouseholdFlags::DIBAO_UNIT_PERSONS_MASK;
     let c = columns;
     let households = c.benefits.iter().zip(c.assessed).zip(c.rigid.iter().zip(c.sizes));
     for (h, (flags, ((&benefit, &assessed), (&rigid, &size)))) in flags.iter_mut().zip(households).enumerate() {
@@ -889,6 +930,7 @@ impl Dibao {
     fn plain_year(&self, ctx: &YearContext, thresholds: &YearThresholds) -> Option<PlainYear> {
         let rules_off = self.sanction.is_none()
             && !self.single_person
+            && self.old_member_unit_line == [0.0, 0.0]
             && self.assessment_error_sigma == [0.0, 0.0]
             && !self.disregard_project_income_unable
             && Residence::BOTH.iter().all(|&r| self.take_up_rate(ctx, r) >= 1.0);
@@ -962,11 +1004,12 @@ impl Dibao {
     fn apply_with_sanctions(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let thresholds = self.thresholds(ctx);
         let test = self.means_test(ctx.year, book);
+        let resident_pension = self.unit_pension(book);
         for h in 0..pop.household_count() {
             let residence = pop.households.residence[h];
             let size = pop.households.size[h] as f64;
             let mut flags = pop.households.flags[h];
-            flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, false);
+            flags.set(UNIT_FLAGS, false);
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
             if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
                 pop.households.flags[h] = flags;
@@ -995,11 +1038,13 @@ impl Dibao {
                     }
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
-            } else if self.single_person && a.assessed / size < self.edge_multiple * year_t.annual {
-                let (single, covered) = self.single_person_benefit(&pop.persons, pop.members(h), &year_t.monthly);
-                if single > 0.0 && takes_up(single, covered) {
+            } else if let Some(rules) = self.unit_rules(residence, a.assessed / size, year_t) {
+                let pension = resident_pension.map_or(0.0, |c| c[h]);
+                let (single, covered) = self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension);
+                if single > 0.0 && takes_up(single, f64::from(covered)) {
                     book.pay(h, IncomePart::TransfersReceived, single);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
+                    flags.set_dibao_unit_persons(covered);
                 }
             }
             if !flags.has(HouseholdFlags::DIBAO) {
@@ -1081,12 +1126,11 @@ impl Dibao {
     }
 
     /// [`Dibao::newcomer_draw`] of household `h` of `pop`, paid `paid` against a line
-    /// of `annual` yuan per person this year (its entitlement is `paid` over its
-    /// persons times `annual`).
-    fn newcomer_draw_of(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64, annual: f64) -> f64 {
-        let hh = &pop.households;
+    /// of `unit` yuan this year (its recipients times the annual threshold per person:
+    /// its entitlement is `paid` over `unit`).
+    fn newcomer_draw_of(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64, unit: f64) -> f64 {
         let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-        self.newcomer_draw(u, hh.residence[h], paid / (hh.size[h] as f64 * annual))
+        self.newcomer_draw(u, pop.households.residence[h], paid / unit)
     }
 
     /// Whether the household's members make it take the benefit up whatever its draw
@@ -1106,17 +1150,57 @@ impl Dibao {
         super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
     }
 
-    /// Single-person dibao of the members `members` paid as one-person units
-    /// ([`single_person_member`]), each on their own income, and how many they are.
-    fn single_person_benefit(&self, persons: &Persons, members: std::ops::Range<usize>, t: &[f64; 12]) -> (f64, f64) {
-        let (mut single, mut covered) = (0.0, 0.0);
+    /// Which members of a household not eligible as a whole, with assessed income
+    /// `per_head` per person, the year's rules may cover as one-person units; `None`
+    /// when none.
+    #[inline]
+    fn unit_rules(&self, residence: Residence, per_head: f64, year_t: &YearThreshold) -> Option<UnitRules> {
+        let old_line = self.old_member_unit_line[residence.index()];
+        let rules = UnitRules {
+            severe: self.single_person && per_head < self.edge_multiple * year_t.annual,
+            old: old_line > 0.0 && per_head < old_line * year_t.annual,
+        };
+        (rules.severe || rules.old).then_some(rules)
+    }
+
+    /// The residents' pension paid to each household this year, which an old member's
+    /// own unit counts (shared among the members of pension age without a retiree
+    /// pension); `None` when it is disregarded or no such lever ran before.
+    fn unit_pension<'a>(&self, book: &Book<'a>) -> Option<&'a [f64]> {
+        if self.disregard_basic_pension { None } else { book.earlier("resident_pension") }
+    }
+
+    /// The one-person units of `members` (a household not eligible as a whole) under
+    /// `rules`: each covered member is assessed on their own income
+    /// ([`Dibao::own_income`]) plus, at pension age without a retiree pension, their
+    /// share of the household's residents' pension `pension`. Returns what the units
+    /// are paid and how many members are paid something.
+    fn member_units(
+        &self,
+        persons: &Persons,
+        members: std::ops::Range<usize>,
+        t: &[f64; 12],
+        rules: UnitRules,
+        pension: f64,
+    ) -> (f64, u8) {
+        let pensioner = |i: usize| persons.age[i] >= OLD_MEMBER_UNIT_AGE && persons.retiree_pension[i] <= 0.0;
+        let pensioners = members.clone().filter(|&i| pensioner(i)).count();
+        let share = if pensioners > 0 { pension / pensioners as f64 } else { 0.0 };
+        let (mut paid, mut covered) = (0.0, 0u8);
         for i in members {
-            if single_person_member(persons, i) {
-                single += Self::benefit(t, Self::own_income(persons, i), 1.0);
-                covered += 1.0;
+            let severe = rules.severe && single_person_member(persons, i);
+            let old = rules.old && persons.age[i] >= OLD_MEMBER_UNIT_AGE && !persons.employment[i].is_working();
+            if !(severe || old) {
+                continue;
+            }
+            let income = Self::own_income(persons, i) + if pensioner(i) { share } else { 0.0 };
+            let benefit = Self::benefit(t, income, 1.0);
+            if benefit > 0.0 {
+                paid += benefit;
+                covered = covered.saturating_add(1);
             }
         }
-        (single, covered)
+        (paid, covered)
     }
 }
 
@@ -1252,7 +1336,7 @@ impl Lever for ExtremePovertySupport {
     fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
         let annual: f64 = self.standard(ctx, hh.residence[h], hh.tier[h]).iter().sum();
-        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, annual))
+        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, pop.households.size[h] as f64 * annual))
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         for h in 0..pop.household_count() {
@@ -1368,6 +1452,31 @@ pub(crate) const P_TAKE_UP_PRIORITY_RURAL: ParameterSpec = ParameterSpec {
     description: "Priority of need in rural take-up (see take_up_need_priority_urban). Default: the calibrated value \
                   (0 when there is no calibrated population)",
 };
+/// Line of old members' own units, urban.
+pub(crate) const P_OLD_MEMBER_UNIT_LINE_URBAN: ParameterSpec = ParameterSpec {
+    name: "old_member_unit_line_urban",
+    kind: Kind::Number,
+    unit: "multiple of the threshold (0 off, at most 100)",
+    default: DefaultValue::Profile(
+        "calibration: urban line fitted to the published persons per recipient household",
+    ),
+    description: "Old members' own units (分户, 单人保): in an urban household not eligible as a whole whose assessed \
+                  income per head is below this multiple of the threshold, each member aged 60 or more not in work is \
+                  assessed as a one-person unit on their own income and share of the residents' pension. 0 is off. \
+                  Default: the line calibrated to the MCA's persons per recipient household (0 when there is no \
+                  calibrated population)",
+};
+/// Line of old members' own units, rural.
+pub(crate) const P_OLD_MEMBER_UNIT_LINE_RURAL: ParameterSpec = ParameterSpec {
+    name: "old_member_unit_line_rural",
+    kind: Kind::Number,
+    unit: "multiple of the threshold (0 off, at most 100)",
+    default: DefaultValue::Profile(
+        "calibration: rural line fitted to the published persons per recipient household",
+    ),
+    description: "Old members' own units in rural households (see old_member_unit_line_urban). Default: the \
+                  calibrated line (0 when there is no calibrated population)",
+};
 pub(crate) const P_TAKE_UP_RURAL: ParameterSpec = ParameterSpec {
     name: "take_up_rural",
     kind: Kind::Share,
@@ -1466,6 +1575,8 @@ pub const SPECS: &[LeverSpec] = &[
             P_TAKE_UP_RURAL,
             P_TAKE_UP_PRIORITY_URBAN,
             P_TAKE_UP_PRIORITY_RURAL,
+            P_OLD_MEMBER_UNIT_LINE_URBAN,
+            P_OLD_MEMBER_UNIT_LINE_RURAL,
             P_DISREGARD_PENSION,
             P_EMPLOYMENT_COST,
             P_DEDUCTION_BASE,
@@ -1675,11 +1786,17 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
         if let Some(c) = calibration {
             d.assessment_error_sigma = c.assessment_error_sigma;
             d.take_up_need_priority = c.take_up_need_priority;
+            d.old_member_unit_line = c.old_member_unit_line;
         }
         let fitted = d.take_up_need_priority;
         d.take_up_need_priority = [
             number_or(p, P_TAKE_UP_PRIORITY_URBAN.name, fitted[0])?,
             number_or(p, P_TAKE_UP_PRIORITY_RURAL.name, fitted[1])?,
+        ];
+        let fitted = d.old_member_unit_line;
+        d.old_member_unit_line = [
+            number_or(p, P_OLD_MEMBER_UNIT_LINE_URBAN.name, fitted[0])?,
+            number_or(p, P_OLD_MEMBER_UNIT_LINE_RURAL.name, fitted[1])?,
         ];
         as_lever(p, d.validate())?;
     }

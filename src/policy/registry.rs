@@ -109,6 +109,9 @@ pub struct BaseCalibration {
     /// Priority of need in dibao take-up
     /// ([`Dibao::take_up_need_priority`](crate::policy::dibao::Dibao::take_up_need_priority)).
     pub take_up_need_priority: [f64; 2],
+    /// Line below which old members not in work are dibao units of their own
+    /// ([`Dibao::old_member_unit_line`](crate::policy::dibao::Dibao::old_member_unit_line)).
+    pub old_member_unit_line: [f64; 2],
     /// Share of households without an able member that have no legal supporter
     /// ([`ExtremePovertySupport::no_supporter_share`](crate::policy::dibao::ExtremePovertySupport::no_supporter_share)),
     /// fitted to the profile's count of supported persons.
@@ -123,6 +126,7 @@ impl BaseCalibration {
         take_up: [1.0, 1.0],
         assessment_error_sigma: [0.0, 0.0],
         take_up_need_priority: [0.0, 0.0],
+        old_member_unit_line: [0.0, 0.0],
         extreme_poverty_no_supporter_share: crate::policy::base::NO_SUPPORTER_SHARE,
     };
 }
