@@ -136,6 +136,46 @@ fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
     assert_eq!(paid(steep, "take_up_need_priority_urban = 0") > 0.0, u < 0.2, "priority 0: the draw {u} alone");
 }
 
+/// A reform's dibao covers old members as units of their own below the calibrated
+/// line, unless the scenario restates the line.
+#[test]
+fn a_reform_dibao_keeps_the_calibrated_old_member_unit_line_unless_restated() {
+    use incomesim::model::{
+        Accounts, Employment, HouseholdFlags, HouseholdRecord, PersonRecord, Population, Residence,
+    };
+    use incomesim::policy::registry::BaseCalibration;
+    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    // A worker earning 30,000 and a parent of 70 not in work: 15,000 a head, above the
+    // urban threshold (705 a month in the first tier, 8,460 a year) and below three times it.
+    let worker = PersonRecord {
+        age: 40,
+        employment: Employment::LocalEmployee,
+        wage: 30_000.0,
+        months_in_job: 12,
+        ..Default::default()
+    };
+    let parent = PersonRecord { age: 70, ..Default::default() };
+    let mut pop = Population::empty(0);
+    pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[worker, parent]);
+    let run = |calibration: Option<BaseCalibration>, params: &str| {
+        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
+        let set = LeverSet::new().with(build("dibao", ctx, &table(params)).expect("builds"));
+        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
+        let paid = set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households;
+        (paid, p.households.flags[0])
+    };
+    let lines = Some(BaseCalibration { old_member_unit_line: [3.0, 3.0], ..BaseCalibration::NONE });
+    let (paid, flags) = run(lines, "");
+    let annual = 12.0 * profile.dibao_threshold_per_month(Residence::Urban, 0);
+    assert!((paid - annual).abs() < 1e-6, "the parent alone, with no income, gets the threshold: {paid} vs {annual}");
+    assert!(flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON) && flags.dibao_unit_persons() == 1);
+    assert_eq!(run(lines, "old_member_unit_line_urban = 0").0, 0.0, "a restated 0 turns the units off");
+    assert_eq!(run(lines, "old_member_unit_line_urban = 1.5").0, 0.0, "15,000 a head is above 1.5 times the threshold");
+    assert_eq!(run(None, "").0, 0.0, "without calibration there are no units");
+}
+
 /// Every number parameter of every lever refuses 3.4e38 (a finite `f64` and `f32`
 /// that overflowed the first projected year before the bounds of
 /// `incomesim::model::bounds`), naming the lever and that parameter.

@@ -129,6 +129,45 @@ fn single_person_dibao_counts_only_the_member_it_covers() {
     assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 3);
 }
 
+/// Old members' own units: in a household above the threshold and below the line, a
+/// member aged 60 or more not in work is a one-person unit on their own income and
+/// their share of the residents' pension (unless the pension is disregarded); a member
+/// in work, a household above the line or a line of 0 has none.
+#[test]
+fn old_members_not_in_work_are_units_of_their_own_below_the_line() {
+    let ctx = YearContext::base(YEAR, 1);
+    let set_with = |line: f64, disregard: bool| {
+        let mut d = dibao();
+        d.old_member_unit_line = [line, line];
+        d.disregard_basic_pension = disregard;
+        d.validate().expect("valid");
+        LeverSet::new().with(Box::new(ResidentPension::new(Dated::constant(100.0)).expect("valid"))).with(Box::new(d))
+    };
+    // 30,000 for three: 10,000 a head, above 6,000 and below 3 × 6,000.
+    let household = |old: PersonRecord| one(rural(), &[worker(30_000.0, 12), adult(38), old]);
+    let parent = adult(70);
+    let dibao_paid = |set: &LeverSet, pop: &mut Population| amount(set, pop, &ctx, "dibao");
+    // The parent's pension, 1,200 a year, counts: 6,000 − 1,200.
+    let mut pop = household(parent);
+    assert_eq!(dibao_paid(&set_with(3.0, false), &mut pop), 4_800.0);
+    let flags = pop.households.flags[0];
+    assert!(flags.has(HouseholdFlags::DIBAO) && flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON));
+    assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 1);
+    // Disregarded, the pension does not count: the whole threshold.
+    assert_eq!(dibao_paid(&set_with(3.0, true), &mut household(parent)), 6_000.0);
+    // Off, or a line below the household's 10,000 a head: nothing.
+    assert_eq!(dibao_paid(&set_with(0.0, false), &mut household(parent)), 0.0);
+    assert_eq!(dibao_paid(&set_with(1.5, false), &mut household(parent)), 0.0);
+    // A parent who farms is in work: not a unit.
+    let farmer = PersonRecord { employment: Employment::FarmerHerder, months_in_job: 12, ..adult(70) };
+    assert_eq!(dibao_paid(&set_with(3.0, false), &mut household(farmer)), 0.0);
+    // Eligible as a whole (6,000 for three): the household is the unit.
+    let mut pop = one(rural(), &[worker(6_000.0, 12), adult(38), parent]);
+    assert!(dibao_paid(&set_with(3.0, false), &mut pop) > 0.0);
+    assert!(!pop.households.flags[0].has(HouseholdFlags::DIBAO_SINGLE_PERSON));
+    assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 3);
+}
+
 #[test]
 fn dibao_recipient_finding_job_mid_year_keeps_benefit_through_grace() {
     // Job from October (3 months), 3,000 earned; pc 3,000 → means-tested 500 − 250 =

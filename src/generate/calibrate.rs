@@ -789,8 +789,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
                             (p.old_member_unit_line * ratio.powf(OLD_MEMBER_UNIT_LINE_GAIN)).clamp(lo, hi);
                     }
                     let fitted = t.dibao_paid_share_of_threshold.as_ref().map(|depth| {
-                        let eligible =
-                            eligible_households(profile, gp.seed, &pop, &dibao_full, &dibao_full_persons, r);
+                        let eligible = eligible_households(profile, gp.seed, &pop, &dibao_full, &dibao_full_persons, r);
                         fit_rate_and_priority(&eligible, d.value, depth.value)
                     });
                     match fitted {

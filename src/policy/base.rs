@@ -3,7 +3,7 @@
 
 use super::allowances::{DisabilityAllowances, OldAgeAllowance};
 use super::childcare::ChildcareSubsidy;
-use super::dibao::{Dibao, ExtremePovertySupport, Indexation};
+use super::dibao::{Dibao, ExtremePovertySupport, Indexation, OLD_MEMBER_UNIT_AGE};
 use super::pension::ResidentPension;
 use super::registry::BaseCalibration;
 use super::retiree::RetireePensionAdjustment;
@@ -65,6 +65,19 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
                 "{EXTREME_POVERTY_TAKE_UP}: every household that qualifies for extreme-poverty support gets it (the \
                  supported are found by village committees and the township, 应养尽养 under 国发〔2016〕14号; no \
                  published take-up)"
+            ),
+        ),
+        (
+            "rules.old_member_units".into(),
+            format!(
+                "old members' own dibao units: in a household not eligible as a whole whose assessed income per head \
+                 is below a line (a multiple of the threshold fitted to the profile's persons per recipient household, \
+                 dibao_recipient_households), each member aged {OLD_MEMBER_UNIT_AGE} or more not in work is assessed \
+                 alone on their own income and their share of the household's residents' pension, with the same \
+                 take-up and priority of need as households (the MCA counts households of the register, in which old \
+                 parents often form their own, and covers members of families above the line alone, 单人保; who is \
+                 covered so, and what support from children counts, is not published: the support is taken as 0 and \
+                 old members in work are never covered alone)"
             ),
         ),
         (

@@ -816,19 +816,25 @@ impl Lever for Dibao {
                 self.always_takes_up(persons, members.clone())
                     || self.takes_up(ctx, ids.get(h), residence[h], last_year, paid / (covered * year_t.annual))
             };
-            if benefit > 0.0 {
-                if takes_up(benefit, size) {
-                    book.pay(h, IncomePart::TransfersReceived, benefit);
-                    flags.set(HouseholdFlags::DIBAO, true);
-                }
-            } else if let Some(rules) = self.unit_rules(residence[h], a.assessed / size, year_t) {
+            let whole = benefit > 0.0 && takes_up(benefit, size);
+            let units = self.unit_rules(residence[h], a.assessed / size, year_t).map(|rules| {
                 let pension = resident_pension.map_or(0.0, |c| c[h]);
-                let (single, covered) = self.member_units(persons, members.clone(), &year_t.monthly, rules, pension);
-                if single > 0.0 && takes_up(single, f64::from(covered)) {
-                    book.pay(h, IncomePart::TransfersReceived, single);
+                self.member_units(persons, members.clone(), &year_t.monthly, rules, pension)
+            });
+            match units
+                .filter(|&(paid, covered)| Self::units_preferred(paid, benefit) && takes_up(paid, f64::from(covered)))
+            {
+                Some((paid, covered)) => {
+                    book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
                     flags.set_dibao_unit_persons(covered);
                 }
+                None if whole => {
+                    let paid = Self::whole_with_units(benefit, units);
+                    book.pay(h, IncomePart::TransfersReceived, paid);
+                    flags.set(HouseholdFlags::DIBAO, true);
+                }
+                None => {}
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - rigid[h] as f64) / size;
@@ -1026,8 +1032,21 @@ impl Dibao {
                 self.always_takes_up(&pop.persons, pop.members(h))
                     || self.takes_up(ctx, id, residence, last_year, paid / (covered * year_t.annual))
             };
-            if benefit > 0.0 {
-                if takes_up(benefit, size) {
+            let whole = benefit > 0.0 && takes_up(benefit, size);
+            let units = self.unit_rules(residence, a.assessed / size, year_t).map(|rules| {
+                let pension = resident_pension.map_or(0.0, |c| c[h]);
+                self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension)
+            });
+            match units
+                .filter(|&(paid, covered)| Self::units_preferred(paid, benefit) && takes_up(paid, f64::from(covered)))
+            {
+                Some((paid, covered)) => {
+                    book.pay(h, IncomePart::TransfersReceived, paid);
+                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
+                    flags.set_dibao_unit_persons(covered);
+                }
+                None if whole => {
+                    benefit = Self::whole_with_units(benefit, units);
                     let sanctioned = self.sanctions(ctx, pop, h);
                     if sanctioned > 0 {
                         let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
@@ -1038,14 +1057,7 @@ impl Dibao {
                     }
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
-            } else if let Some(rules) = self.unit_rules(residence, a.assessed / size, year_t) {
-                let pension = resident_pension.map_or(0.0, |c| c[h]);
-                let (single, covered) = self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension);
-                if single > 0.0 && takes_up(single, f64::from(covered)) {
-                    book.pay(h, IncomePart::TransfersReceived, single);
-                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
-                    flags.set_dibao_unit_persons(covered);
-                }
+                None => {}
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - pop.households.rigid_expenses[h] as f64) / size;
@@ -1148,6 +1160,22 @@ impl Dibao {
     #[inline]
     pub fn take_up_rate(&self, ctx: &YearContext, residence: Residence) -> f64 {
         super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
+    }
+
+    /// Whether a household is paid its one-person units (paid `units`): when they pay
+    /// something and the household is not eligible as a whole (its benefit as a whole,
+    /// `whole`, is 0): a household eligible as a whole is assessed as one.
+    #[inline]
+    fn units_preferred(units: f64, whole: f64) -> bool {
+        units > 0.0 && whole <= 0.0
+    }
+
+    /// What a household covered as a whole is paid: its benefit, and at least what its
+    /// members would be paid as one-person units (`units`), so that being covered as a
+    /// whole never pays less than the old or disabled members would get alone.
+    #[inline]
+    fn whole_with_units(benefit: f64, units: Option<(f64, u8)>) -> f64 {
+        units.map_or(benefit, |(paid, _)| benefit.max(paid))
     }
 
     /// Which members of a household not eligible as a whole, with assessed income
@@ -1457,9 +1485,7 @@ pub(crate) const P_OLD_MEMBER_UNIT_LINE_URBAN: ParameterSpec = ParameterSpec {
     name: "old_member_unit_line_urban",
     kind: Kind::Number,
     unit: "multiple of the threshold (0 off, at most 100)",
-    default: DefaultValue::Profile(
-        "calibration: urban line fitted to the published persons per recipient household",
-    ),
+    default: DefaultValue::Profile("calibration: urban line fitted to the published persons per recipient household"),
     description: "Old members' own units (分户, 单人保): in an urban household not eligible as a whole whose assessed \
                   income per head is below this multiple of the threshold, each member aged 60 or more not in work is \
                   assessed as a one-person unit on their own income and share of the residents' pension. 0 is off. \
@@ -1471,9 +1497,7 @@ pub(crate) const P_OLD_MEMBER_UNIT_LINE_RURAL: ParameterSpec = ParameterSpec {
     name: "old_member_unit_line_rural",
     kind: Kind::Number,
     unit: "multiple of the threshold (0 off, at most 100)",
-    default: DefaultValue::Profile(
-        "calibration: rural line fitted to the published persons per recipient household",
-    ),
+    default: DefaultValue::Profile("calibration: rural line fitted to the published persons per recipient household"),
     description: "Old members' own units in rural households (see old_member_unit_line_urban). Default: the \
                   calibrated line (0 when there is no calibrated population)",
 };
@@ -1793,11 +1817,16 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
             number_or(p, P_TAKE_UP_PRIORITY_URBAN.name, fitted[0])?,
             number_or(p, P_TAKE_UP_PRIORITY_RURAL.name, fitted[1])?,
         ];
-        let fitted = d.old_member_unit_line;
-        d.old_member_unit_line = [
-            number_or(p, P_OLD_MEMBER_UNIT_LINE_URBAN.name, fitted[0])?,
-            number_or(p, P_OLD_MEMBER_UNIT_LINE_RURAL.name, fitted[1])?,
-        ];
+        if has(P_OLD_MEMBER_UNIT_LINE_URBAN.name) {
+            let fitted = d.old_member_unit_line;
+            d.old_member_unit_line = [
+                number_or(p, P_OLD_MEMBER_UNIT_LINE_URBAN.name, fitted[0])?,
+                number_or(p, P_OLD_MEMBER_UNIT_LINE_RURAL.name, fitted[1])?,
+            ];
+        } else {
+            // The extreme-poverty support's own test has no units.
+            d.old_member_unit_line = [0.0, 0.0];
+        }
         as_lever(p, d.validate())?;
     }
     if has(P_DISREGARD_PENSION.name) {
