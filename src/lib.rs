@@ -28,9 +28,10 @@
 //!   its priority of need and the support of workless households against the published
 //!   spending per recipient), the share of households without a supporter against the
 //!   count of persons on extreme-poverty support, and a raking weight model on a fixed
-//!   sample; the generator then draws any number of households in any chunks (the
-//!   persons per dibao recipient household are checked against the published ones, not
-//!   fitted: the model's are about twice the MCA's in the rural base year). Activities
+//!   sample; the generator then draws any number of households in any chunks. The
+//!   dibao covers old members not in work as units of their own below a line fitted to
+//!   the published persons per recipient household (the MCA counts households of the
+//!   register, about 1.7 persons each). Activities
 //!   follow the profile's shares, students by age and the working old in the activities
 //!   the dynamics carry past 60, so the first projected year does not jump.
 //! * **Microdata** ([`microdata`]): real survey data in from CSV, simulated households out.

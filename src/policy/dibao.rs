@@ -197,14 +197,17 @@ pub struct Dibao {
     pub disregard_project_income_unable: bool,
     /// Single-person dibao (单人保, Baotou district §(九)): in a household not eligible
     /// as a whole but below `edge_multiple` × threshold, each severely disabled member
-    /// is assessed as a one-person unit on their own income. Seriously ill members are
+    /// is assessed as a one-person unit on their own income (a household covered as a
+    /// whole is paid at least what those units would be). Seriously ill members are
     /// not identified in the population; only severe disability counts. Default off.
     pub single_person: bool,
     /// Old members' own units, `[urban, rural]`: in a household not eligible as a whole
     /// whose assessed income per head is below this multiple of the threshold, each
     /// member aged 60 or more not in work is assessed as a one-person unit on their own
     /// income and their share of the household's residents' pension (unless the pension
-    /// is disregarded). 0 (the default) is off. The MCA counts recipient households
+    /// is disregarded); a household covered as a whole is paid at least what those
+    /// units would be (so that a higher threshold never pays a household less). 0 (the
+    /// default) is off. The MCA counts recipient households
     /// (低保户) of the household register, in which old parents often form a household
     /// of their own, and members of families above the line can be covered alone
     /// (单人保): 1.72 persons per rural recipient household in 2015 and 1.82 in 2020,
@@ -811,19 +814,18 @@ impl Lever for Dibao {
             let benefit = self.household_benefit(year_t, &a, size, last_year);
             let first = columns.first_person[h] as usize;
             let members = first..first + sizes[h] as usize;
-            // Whether a unit of `covered` persons paid `paid` takes the benefit up.
-            let takes_up = |paid: f64, covered: f64| {
+            // Whether the household takes up with an entitlement of `share` of its threshold.
+            let takes_up = |share: f64| {
                 self.always_takes_up(persons, members.clone())
-                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, paid / (covered * year_t.annual))
+                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, share)
             };
-            let whole = benefit > 0.0 && takes_up(benefit, size);
             let units = self.unit_rules(residence[h], a.assessed / size, year_t).map(|rules| {
                 let pension = resident_pension.map_or(0.0, |c| c[h]);
                 self.member_units(persons, members.clone(), &year_t.monthly, rules, pension)
             });
-            match units
-                .filter(|&(paid, covered)| Self::units_preferred(paid, benefit) && takes_up(paid, f64::from(covered)))
-            {
+            let unit_share = Self::unit_share(units, year_t.annual);
+            let whole = benefit > 0.0 && takes_up(Self::whole_with_units(benefit, units) / (size * year_t.annual));
+            match units.filter(|&(paid, _)| Self::units_preferred(paid, benefit) && takes_up(unit_share)) {
                 Some((paid, covered)) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
@@ -1027,19 +1029,18 @@ impl Dibao {
             let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
             let mut benefit = self.household_benefit(year_t, &a, size, last_year);
             let id = pop.household_id(h);
-            // Whether a unit of `covered` persons paid `paid` takes the benefit up.
-            let takes_up = |paid: f64, covered: f64| {
+            // Whether the household takes up with an entitlement of `share` of its threshold.
+            let takes_up = |share: f64| {
                 self.always_takes_up(&pop.persons, pop.members(h))
-                    || self.takes_up(ctx, id, residence, last_year, paid / (covered * year_t.annual))
+                    || self.takes_up(ctx, id, residence, last_year, share)
             };
-            let whole = benefit > 0.0 && takes_up(benefit, size);
             let units = self.unit_rules(residence, a.assessed / size, year_t).map(|rules| {
                 let pension = resident_pension.map_or(0.0, |c| c[h]);
                 self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension)
             });
-            match units
-                .filter(|&(paid, covered)| Self::units_preferred(paid, benefit) && takes_up(paid, f64::from(covered)))
-            {
+            let unit_share = Self::unit_share(units, year_t.annual);
+            let whole = benefit > 0.0 && takes_up(Self::whole_with_units(benefit, units) / (size * year_t.annual));
+            match units.filter(|&(paid, _)| Self::units_preferred(paid, benefit) && takes_up(unit_share)) {
                 Some((paid, covered)) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
@@ -1168,6 +1169,17 @@ impl Dibao {
     #[inline]
     fn units_preferred(units: f64, whole: f64) -> bool {
         units > 0.0 && whole <= 0.0
+    }
+
+    /// The entitlement of one-person units (what they are paid over their persons
+    /// times the annual threshold `annual`), 0 without any: their take-up is judged on
+    /// it, as a whole household's is on its own.
+    #[inline]
+    fn unit_share(units: Option<(f64, u8)>, annual: f64) -> f64 {
+        match units {
+            Some((paid, covered)) if covered > 0 => paid / (f64::from(covered) * annual),
+            _ => 0.0,
+        }
     }
 
     /// What a household covered as a whole is paid: its benefit, and at least what its
