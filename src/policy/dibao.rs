@@ -140,6 +140,17 @@ pub fn recipient_persons(pop: &Population, h: usize) -> u8 {
 /// ([`Dibao::old_member_unit_line`]), and from which the residents' pension is paid.
 pub const OLD_MEMBER_UNIT_AGE: u8 = 60;
 
+/// Who a household's dibao covers in a year ([`Dibao::decide`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Decision {
+    /// One-person units: what they are paid and how many members they cover.
+    Units(f64, u8),
+    /// The whole household, paid this.
+    Whole(f64),
+    /// Nobody.
+    None,
+}
+
 /// Which members of a household not eligible as a whole a year's dibao may cover as
 /// one-person units.
 #[derive(Debug, Clone, Copy)]
@@ -823,20 +834,17 @@ impl Lever for Dibao {
                 let pension = resident_pension.map_or(0.0, |c| c[h]);
                 self.member_units(persons, members.clone(), &year_t.monthly, rules, pension)
             });
-            let unit_share = Self::unit_share(units, year_t.annual);
-            let whole = benefit > 0.0 && takes_up(Self::whole_with_units(benefit, units) / (size * year_t.annual));
-            match units.filter(|&(paid, _)| Self::units_preferred(paid, benefit) && takes_up(unit_share)) {
-                Some((paid, covered)) => {
+            match Self::decide(benefit, size, units, year_t.annual, takes_up) {
+                Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
                     flags.set_dibao_unit_persons(covered);
                 }
-                None if whole => {
-                    let paid = Self::whole_with_units(benefit, units);
+                Decision::Whole(paid) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
-                None => {}
+                Decision::None => {}
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - rigid[h] as f64) / size;
@@ -1038,16 +1046,14 @@ impl Dibao {
                 let pension = resident_pension.map_or(0.0, |c| c[h]);
                 self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension)
             });
-            let unit_share = Self::unit_share(units, year_t.annual);
-            let whole = benefit > 0.0 && takes_up(Self::whole_with_units(benefit, units) / (size * year_t.annual));
-            match units.filter(|&(paid, _)| Self::units_preferred(paid, benefit) && takes_up(unit_share)) {
-                Some((paid, covered)) => {
+            match Self::decide(benefit, size, units, year_t.annual, takes_up) {
+                Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
                     flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
                     flags.set_dibao_unit_persons(covered);
                 }
-                None if whole => {
-                    benefit = Self::whole_with_units(benefit, units);
+                Decision::Whole(paid) => {
+                    benefit = paid;
                     let sanctioned = self.sanctions(ctx, pop, h);
                     if sanctioned > 0 {
                         let cut = self.sanction.as_ref().map_or(0.0, |s| s.cut_share);
@@ -1058,7 +1064,7 @@ impl Dibao {
                     }
                     flags.set(HouseholdFlags::DIBAO, true);
                 }
-                None => {}
+                Decision::None => {}
             }
             if !flags.has(HouseholdFlags::DIBAO) {
                 let after_rigid = (a.assessed - pop.households.rigid_expenses[h] as f64) / size;
@@ -1161,6 +1167,33 @@ impl Dibao {
     #[inline]
     pub fn take_up_rate(&self, ctx: &YearContext, residence: Residence) -> f64 {
         super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
+    }
+
+    /// Who a household's dibao covers this year: its one-person units, when they pay
+    /// something, it is not eligible as a whole (its benefit as a whole, `benefit`, is
+    /// 0) and they take up on their own entitlement; otherwise the whole household
+    /// (`size` persons), when eligible and taking up, paid at least what its units
+    /// would be ([`Dibao::whole_with_units`]) and judged on that; otherwise nobody.
+    /// `takes_up` says whether the household takes up at an entitlement share.
+    #[inline]
+    fn decide(
+        benefit: f64,
+        size: f64,
+        units: Option<(f64, u8)>,
+        annual: f64,
+        takes_up: impl Fn(f64) -> bool,
+    ) -> Decision {
+        if let Some((paid, covered)) = units
+            && Self::units_preferred(paid, benefit)
+        {
+            return if takes_up(Self::unit_share(units, annual)) {
+                Decision::Units(paid, covered)
+            } else {
+                Decision::None
+            };
+        }
+        let paid = Self::whole_with_units(benefit, units);
+        if benefit > 0.0 && takes_up(paid / (size * annual)) { Decision::Whole(paid) } else { Decision::None }
     }
 
     /// Whether a household is paid its one-person units (paid `units`): when they pay
