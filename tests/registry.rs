@@ -102,25 +102,38 @@ fn the_cli_lists_the_registry() {
     }
 }
 
+/// Builds `lever` for Liupanshui's 2021 population with `calibration` and `params`,
+/// applies it to a copy of `pop` in the base year, and returns what it paid and the
+/// population after it.
+fn run_lever(
+    lever: &str,
+    pop: &incomesim::model::Population,
+    calibration: Option<incomesim::policy::registry::BaseCalibration>,
+    params: &str,
+) -> (f64, incomesim::model::Population) {
+    use incomesim::model::Accounts;
+    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
+    let set = LeverSet::new().with(build(lever, ctx, &table(params)).expect("builds"));
+    let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
+    let paid = set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households;
+    (paid, p)
+}
+
 #[test]
 fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
-    use incomesim::model::{Accounts, HouseholdRecord, PersonRecord, Population, Residence};
+    use incomesim::model::{HouseholdRecord, PersonRecord, Population, Residence};
+    use incomesim::policy::YearContext;
     use incomesim::policy::registry::BaseCalibration;
-    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
 
-    let profile = Profile::builtin("liupanshui-2021").expect("profile");
     // One urban person with no income: eligible for the full threshold.
     let mut pop = Population::empty(0);
     pop.push_household(
         &HouseholdRecord { residence: Residence::Urban, ..Default::default() },
         &[PersonRecord::default()],
     );
-    let paid = |calibration: Option<BaseCalibration>, params: &str| {
-        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
-        let set = LeverSet::new().with(build("dibao", ctx, &table(params)).expect("builds"));
-        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
-        set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households
-    };
+    let paid = |calibration: Option<BaseCalibration>, params: &str| run_lever("dibao", &pop, calibration, params).0;
     let nobody = Some(BaseCalibration { take_up: [0.0, 0.0], ..BaseCalibration::NONE });
     assert_eq!(paid(nobody, ""), 0.0, "calibrated take-up 0: nobody takes it up");
     assert!(paid(None, "") > 0.0, "without calibration everyone eligible takes it up");
@@ -140,11 +153,8 @@ fn a_reform_dibao_keeps_the_calibrated_take_up_unless_restated() {
 /// line, unless the scenario restates the line.
 #[test]
 fn a_reform_dibao_keeps_the_calibrated_old_member_unit_line_unless_restated() {
-    use incomesim::model::{
-        Accounts, Employment, HouseholdFlags, HouseholdRecord, PersonRecord, Population, Residence,
-    };
+    use incomesim::model::{Employment, HouseholdFlags, HouseholdRecord, PersonRecord, Population, Residence};
     use incomesim::policy::registry::BaseCalibration;
-    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
 
     let profile = Profile::builtin("liupanshui-2021").expect("profile");
     // A worker earning 30,000 and a parent of 70 not in work: 15,000 a head, above the
@@ -160,10 +170,7 @@ fn a_reform_dibao_keeps_the_calibrated_old_member_unit_line_unless_restated() {
     let mut pop = Population::empty(0);
     pop.push_household(&HouseholdRecord { residence: Residence::Urban, ..Default::default() }, &[worker, parent]);
     let run = |calibration: Option<BaseCalibration>, params: &str| {
-        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
-        let set = LeverSet::new().with(build("dibao", ctx, &table(params)).expect("builds"));
-        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
-        let paid = set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households;
+        let (paid, p) = run_lever("dibao", &pop, calibration, params);
         (paid, p.households.flags[0])
     };
     let lines = Some(BaseCalibration { old_member_unit_line: [3.0, 3.0], ..BaseCalibration::NONE });
@@ -243,11 +250,9 @@ fn rates_at_the_bound_build_and_beyond_it_do_not() {
 /// unless the scenario restates it.
 #[test]
 fn a_reform_extreme_poverty_support_keeps_the_calibrated_no_supporter_share() {
-    use incomesim::model::{Accounts, HouseholdRecord, PersonRecord, Population, Residence};
+    use incomesim::model::{HouseholdRecord, PersonRecord, Population, Residence};
     use incomesim::policy::registry::BaseCalibration;
-    use incomesim::policy::{LeverColumns, LeverSet, YearContext};
 
-    let profile = Profile::builtin("liupanshui-2021").expect("profile");
     // One urban person of 75 with no income: no able member, the whole standard.
     let mut pop = Population::empty(0);
     pop.push_household(
@@ -255,10 +260,7 @@ fn a_reform_extreme_poverty_support_keeps_the_calibrated_no_supporter_share() {
         &[PersonRecord { age: 75, able_to_work: false, ..PersonRecord::default() }],
     );
     let paid = |calibration: Option<BaseCalibration>, params: &str| {
-        let ctx = BuildContext { base_year: 2021, profile: &profile, calibration };
-        let set = LeverSet::new().with(build("extreme_poverty_support", ctx, &table(params)).expect("builds"));
-        let (mut p, mut a, mut c) = (pop.clone(), Accounts::default(), LeverColumns::default());
-        set.apply_year(&YearContext::base(2021, 1), &mut p, &mut a, &mut c).records[0].paid_to_households
+        run_lever("extreme_poverty_support", &pop, calibration, params).0
     };
     let alone = |share: f64| {
         Some(BaseCalibration {

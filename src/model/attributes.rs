@@ -250,6 +250,15 @@ impl HouseholdFlags {
         self.0 = (self.0 & !Self::DIBAO_UNIT_PERSONS_MASK) | (u16::from(n.min(7)) << Self::DIBAO_UNIT_PERSONS_SHIFT);
     }
 
+    /// Marks the household as on dibao through `n` members covered as single-person
+    /// units ([`HouseholdFlags::DIBAO`], [`HouseholdFlags::DIBAO_SINGLE_PERSON`] and the
+    /// count).
+    #[inline]
+    pub fn set_dibao_units(&mut self, n: u8) {
+        self.set(Self::DIBAO | Self::DIBAO_SINGLE_PERSON, true);
+        self.set_dibao_unit_persons(n);
+    }
+
     /// The names of the flags, in bit order, as used in files.
     pub const NAMES: [(&'static str, u16); 12] = [
         ("dibao", Self::DIBAO),

@@ -121,7 +121,7 @@ pub const EXTREME_POVERTY_NAME: &str = "extreme_poverty_support";
 /// [`Dibao::single_person`]): a severely disabled member (seriously ill members are
 /// not identified in the population).
 #[inline]
-pub fn single_person_member(persons: &Persons, i: usize) -> bool {
+fn single_person_member(persons: &Persons, i: usize) -> bool {
     persons.disability(i) == Disability::Severe
 }
 
@@ -151,8 +151,8 @@ enum Decision {
     None,
 }
 
-/// Which members of a household not eligible as a whole a year's dibao may cover as
-/// one-person units.
+/// Which members of a household a year's dibao may cover as one-person units
+/// ([`Dibao::unit_rules`]).
 #[derive(Debug, Clone, Copy)]
 struct UnitRules {
     /// Severely disabled members (单人保, [`Dibao::single_person`]).
@@ -837,8 +837,7 @@ impl Lever for Dibao {
             match Self::decide(benefit, size, units, year_t.annual, takes_up) {
                 Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
-                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
-                    flags.set_dibao_unit_persons(covered);
+                    flags.set_dibao_units(covered);
                 }
                 Decision::Whole(paid) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
@@ -925,15 +924,13 @@ struct PlainFlagColumns<'a> {
 fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
     const DIBAO: u16 = HouseholdFlags::DIBAO;
     const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
-    const SINGLE: u16 = HouseholdFlags::DIBAO_SINGLE_PERSON | HouseholdFlags::DIBAO_UNIT_PERSONS_MASK;
     let c = columns;
     let households = c.benefits.iter().zip(c.assessed).zip(c.rigid.iter().zip(c.sizes));
     for (h, (flags, ((&benefit, &assessed), (&rigid, &size)))) in flags.iter_mut().zip(households).enumerate() {
         let on = benefit > 0.0;
         let after_rigid = (assessed - rigid as f64) / size as f64;
         let edge = !on & (after_rigid < edge_line(h));
-        *flags =
-            HouseholdFlags((flags.0 & !(DIBAO | EDGE | SINGLE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
+        *flags = HouseholdFlags((flags.0 & !(UNIT_FLAGS | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
     }
 }
 
@@ -1049,8 +1046,7 @@ impl Dibao {
             match Self::decide(benefit, size, units, year_t.annual, takes_up) {
                 Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
-                    flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_SINGLE_PERSON, true);
-                    flags.set_dibao_unit_persons(covered);
+                    flags.set_dibao_units(covered);
                 }
                 Decision::Whole(paid) => {
                     benefit = paid;
@@ -1169,12 +1165,13 @@ impl Dibao {
         super::take_up_rate(self.take_up[residence.index()], ctx.dibao_take_up.scale[residence.index()])
     }
 
-    /// Who a household's dibao covers this year: its one-person units, when they pay
-    /// something, it is not eligible as a whole (its benefit as a whole, `benefit`, is
-    /// 0) and they take up on their own entitlement; otherwise the whole household
-    /// (`size` persons), when eligible and taking up, paid at least what its units
-    /// would be ([`Dibao::whole_with_units`]) and judged on that; otherwise nobody.
-    /// `takes_up` says whether the household takes up at an entitlement share.
+    /// Who a household's dibao covers this year. Not eligible as a whole (its benefit
+    /// as a whole, `benefit`, is 0): its one-person units `units` (what they are paid
+    /// and how many members they cover), when they pay something and take up on their
+    /// own entitlement. Eligible as a whole: the whole household (`size` persons), paid
+    /// at least what its units would be ([`Dibao::whole_with_units`]) and judged on
+    /// that. `takes_up` says whether the household takes up at an entitlement share of
+    /// the annual threshold `annual`.
     #[inline]
     fn decide(
         benefit: f64,
@@ -1183,36 +1180,17 @@ impl Dibao {
         annual: f64,
         takes_up: impl Fn(f64) -> bool,
     ) -> Decision {
-        if let Some((paid, covered)) = units
-            && Self::units_preferred(paid, benefit)
-        {
-            return if takes_up(Self::unit_share(units, annual)) {
-                Decision::Units(paid, covered)
-            } else {
-                Decision::None
+        if benefit <= 0.0 {
+            // Units paid something cover at least one member.
+            return match units {
+                Some((paid, covered)) if paid > 0.0 && takes_up(paid / (f64::from(covered) * annual)) => {
+                    Decision::Units(paid, covered)
+                }
+                _ => Decision::None,
             };
         }
         let paid = Self::whole_with_units(benefit, units);
-        if benefit > 0.0 && takes_up(paid / (size * annual)) { Decision::Whole(paid) } else { Decision::None }
-    }
-
-    /// Whether a household is paid its one-person units (paid `units`): when they pay
-    /// something and the household is not eligible as a whole (its benefit as a whole,
-    /// `whole`, is 0): a household eligible as a whole is assessed as one.
-    #[inline]
-    fn units_preferred(units: f64, whole: f64) -> bool {
-        units > 0.0 && whole <= 0.0
-    }
-
-    /// The entitlement of one-person units (what they are paid over their persons
-    /// times the annual threshold `annual`), 0 without any: their take-up is judged on
-    /// it, as a whole household's is on its own.
-    #[inline]
-    fn unit_share(units: Option<(f64, u8)>, annual: f64) -> f64 {
-        match units {
-            Some((paid, covered)) if covered > 0 => paid / (f64::from(covered) * annual),
-            _ => 0.0,
-        }
+        if takes_up(paid / (size * annual)) { Decision::Whole(paid) } else { Decision::None }
     }
 
     /// What a household covered as a whole is paid: its benefit, and at least what its
@@ -1223,9 +1201,9 @@ impl Dibao {
         units.map_or(benefit, |(paid, _)| benefit.max(paid))
     }
 
-    /// Which members of a household not eligible as a whole, with assessed income
-    /// `per_head` per person, the year's rules may cover as one-person units; `None`
-    /// when none.
+    /// Which members of a household with assessed income `per_head` per person the
+    /// year's rules may cover as one-person units (when it is not eligible as a whole,
+    /// or as the least it is paid when it is); `None` when none.
     #[inline]
     fn unit_rules(&self, residence: Residence, per_head: f64, year_t: &YearThreshold) -> Option<UnitRules> {
         let old_line = self.old_member_unit_line[residence.index()];
@@ -1243,8 +1221,7 @@ impl Dibao {
         if self.disregard_basic_pension { None } else { book.earlier("resident_pension") }
     }
 
-    /// The one-person units of `members` (a household not eligible as a whole) under
-    /// `rules`: each covered member is assessed on their own income
+    /// The one-person units of `members` (a household's) under `rules`: each covered member is assessed on their own income
     /// ([`Dibao::own_income`]) plus, at pension age without a retiree pension, their
     /// share of the household's residents' pension `pension`. Returns what the units
     /// are paid and how many members are paid something.
@@ -1409,7 +1386,7 @@ impl Lever for ExtremePovertySupport {
     fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
         let annual: f64 = self.standard(ctx, hh.residence[h], hh.tier[h]).iter().sum();
-        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, pop.households.size[h] as f64 * annual))
+        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, hh.size[h] as f64 * annual))
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         for h in 0..pop.household_count() {
@@ -1855,22 +1832,19 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
         if let Some(c) = calibration {
             d.assessment_error_sigma = c.assessment_error_sigma;
             d.take_up_need_priority = c.take_up_need_priority;
-            d.old_member_unit_line = c.old_member_unit_line;
         }
         let fitted = d.take_up_need_priority;
         d.take_up_need_priority = [
             number_or(p, P_TAKE_UP_PRIORITY_URBAN.name, fitted[0])?,
             number_or(p, P_TAKE_UP_PRIORITY_RURAL.name, fitted[1])?,
         ];
+        // The extreme-poverty support's own test has no units (nor the parameters).
         if has(P_OLD_MEMBER_UNIT_LINE_URBAN.name) {
-            let fitted = d.old_member_unit_line;
+            let fitted = calibration.map_or([0.0, 0.0], |c| c.old_member_unit_line);
             d.old_member_unit_line = [
                 number_or(p, P_OLD_MEMBER_UNIT_LINE_URBAN.name, fitted[0])?,
                 number_or(p, P_OLD_MEMBER_UNIT_LINE_RURAL.name, fitted[1])?,
             ];
-        } else {
-            // The extreme-poverty support's own test has no units.
-            d.old_member_unit_line = [0.0, 0.0];
         }
         as_lever(p, d.validate())?;
     }

@@ -121,6 +121,14 @@ impl Programme {
         }
     }
 
+    /// The household flag of last year's recipients.
+    pub fn last_year_flag(self) -> u16 {
+        match self {
+            Programme::Dibao => crate::model::HouseholdFlags::DIBAO_LAST_YEAR,
+            Programme::ExtremePoverty => crate::model::HouseholdFlags::EXTREME_POVERTY_LAST_YEAR,
+        }
+    }
+
     /// Persons it counts as recipients in household `h` when the household is in its
     /// caseload: every member, except under single-person dibao
     /// ([`dibao::recipient_persons`]).
@@ -128,14 +136,6 @@ impl Programme {
         match self {
             Programme::Dibao => dibao::recipient_persons(pop, h),
             Programme::ExtremePoverty => pop.households.size[h],
-        }
-    }
-
-    /// The household flag of last year's recipients.
-    pub fn last_year_flag(self) -> u16 {
-        match self {
-            Programme::Dibao => crate::model::HouseholdFlags::DIBAO_LAST_YEAR,
-            Programme::ExtremePoverty => crate::model::HouseholdFlags::EXTREME_POVERTY_LAST_YEAR,
         }
     }
 
