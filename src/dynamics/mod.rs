@@ -719,7 +719,8 @@ impl Dynamics {
         assume(
             "dibao caseload",
             "each year the baseline's dibao take-up rate of newly eligible households (last year's recipients \
-             stay in while eligible) is set, on the baseline's pilot, so that each residence's caseload share \
+             stay in while eligible; when the share must fall faster than they leave, those entitled to least \
+             leave first) is set, on the baseline's pilot, so that each residence's caseload share \
              (persons in recipient households over residents) stays at the base year's (the calibrated one) \
              times `dibao_caseload_share_multiple_*` (1 by default), as far as `dibao_caseload_alignment` \
              asks (1 by default; 0 keeps the base year's rate and lets the caseload follow incomes); every \

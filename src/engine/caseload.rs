@@ -2,9 +2,9 @@
 //! `dibao_caseload_alignment` assumption), and the extreme-poverty support's likewise
 //! ([`Programme`]).
 //!
-//! An eligible household takes dibao up when its persistent keyed draw `u` (its
-//! propensity, the same every year; for a newcomer weighed by its need,
-//! [`Dibao::newcomer_draw`](crate::policy::dibao::Dibao::newcomer_draw)) is below the
+//! An eligible household takes dibao up when its draw (its persistent keyed
+//! propensity, the same every year, weighed by its need:
+//! [`Dibao::take_up_draw`](crate::policy::dibao::Dibao::take_up_draw)) is below the
 //! year's take-up rate; last year's recipients stay in while eligible. The engine measures each residence's caseload
 //! share (persons in recipient households over resident persons) on the baseline's
 //! pilot (its first [`PROBE_BLOCKS`] blocks) in the base year. In each later year it
@@ -18,15 +18,14 @@
 //! count first; newcomers fill the rest up to the target, those with the lowest draws
 //! first (the rate is scaled, [`TakeUpAdjustment::scale`]); when the stayers alone
 //! exceed it, no newcomer joins and the stayers with the highest draws leave
-//! ([`TakeUpAdjustment::stayer_cutoff`]), as at a re-verification
+//! ([`TakeUpAdjustment::stayer_cutoff`]), those entitled to least first, as at a re-verification
 //! ([`take_up_adjustment`]). The copy's levers run as the real run's do (keyed draws,
 //! the same accounts), so the pilot's caseload is the chosen one; blocks and variants
 //! take the baseline's adjustment, as they take its alignment factors.
 
 use crate::model::{Population, Residence};
 pub use crate::policy::Programme;
-use crate::policy::{TakeUpAdjustment, YearContext};
-use crate::random::Purpose;
+use crate::policy::TakeUpAdjustment;
 
 /// Blocks of the pilot the alignment measures and probes: the first 16 (262,144
 /// households), or the whole pilot when it is smaller. Assumption: the caseload share
@@ -95,15 +94,13 @@ pub struct Eligible {
 impl Eligible {
     /// The eligible households of `programme` in populations whose levers ran with
     /// every eligible household taking up, in order, each with what the programme's
-    /// lever paid its households. A stayer's draw is its persistent uniform draw; a
-    /// newcomer's is `newcomer_draw(pop, h, paid)` (the lever's
-    /// [`Lever::caseload_newcomer_draw`](crate::policy::Lever::caseload_newcomer_draw),
-    /// which weighs the draw by need).
+    /// lever paid its households. Each one's draw is `draw(pop, h, paid)` (the lever's
+    /// [`Lever::caseload_draw`](crate::policy::Lever::caseload_draw), which weighs the
+    /// household's persistent draw by its need).
     pub fn of<'a>(
         programme: Programme,
-        ctx: &YearContext,
         pops: impl IntoIterator<Item = (&'a Population, &'a [f64])>,
-        newcomer_draw: impl Fn(&Population, usize, f64) -> f64,
+        draw: impl Fn(&Population, usize, f64) -> f64,
     ) -> Eligible {
         let (flag, last_year_flag) = (programme.flag(), programme.last_year_flag());
         let mut e = Eligible::default();
@@ -117,12 +114,8 @@ impl Eligible {
                     continue;
                 }
                 let persons = w * f64::from(programme.recipient_persons(pop, h));
-                if flags.has(last_year_flag) {
-                    let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-                    e.stayers[r].push((u, persons));
-                } else {
-                    e.newcomers[r].push((newcomer_draw(pop, h, paid), persons));
-                }
+                let joined = if flags.has(last_year_flag) { &mut e.stayers[r] } else { &mut e.newcomers[r] };
+                joined.push((draw(pop, h, paid), persons));
             }
         }
         e
@@ -183,7 +176,7 @@ pub fn rate_for_caseload(draws: &mut [(f64, f64)], target: f64) -> f64 {
 /// `dibao_caseload_share_multiple_*` assumptions) and `free` the caseload at the
 /// lever's rate. All of last year's recipients stay in while the target is at least
 /// theirs (newcomers fill the rest, at most all of them); below it, no newcomer takes
-/// up and the stayers with the highest draws leave. A residence whose lever rate is 0
+/// up and the stayers with the highest draws (those entitled to least) leave. A residence whose lever rate is 0
 /// (nobody takes up) is left alone, and so is a dibao rate of at least 1 (everybody
 /// takes up: a scenario's full take-up); the extreme-poverty support's rate of 1 is its
 /// rule ([`crate::policy::base::EXTREME_POVERTY_TAKE_UP`]) and is adjusted.

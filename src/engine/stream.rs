@@ -1073,8 +1073,8 @@ impl ReplicationRun<'_> {
                 let mut probe = Chunk::new(c.pop.clone());
                 active.apply_year_block_through(&probe_ctx, &mut probe, self.plan.share(b), index);
                 let paid = &probe.columns.paid[index];
-                caseload::Eligible::of(programme, ctx, [(&probe.pop, &paid[..])], |pop, h, paid| {
-                    lever.caseload_newcomer_draw(ctx, pop, h, paid).unwrap_or(0.0)
+                caseload::Eligible::of(programme, [(&probe.pop, &paid[..])], |pop, h, paid| {
+                    lever.caseload_draw(ctx, pop, h, paid).unwrap_or(0.0)
                 })
             })
             .collect();

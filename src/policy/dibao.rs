@@ -776,10 +776,10 @@ impl Lever for Dibao {
     fn caseload_take_up(&self) -> Option<[f64; 2]> {
         Some(self.take_up)
     }
-    fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+    fn caseload_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
         let annual = self.threshold_for(ctx, hh.residence[h], hh.tier[h]);
-        Some(self.newcomer_draw_of(ctx, pop, h, paid, f64::from(recipient_persons(pop, h)) * annual))
+        Some(self.take_up_draw_of(ctx, pop, h, paid, f64::from(recipient_persons(pop, h)) * annual))
     }
     fn stage(&self) -> Stage {
         Stage::MeansTested
@@ -1095,7 +1095,7 @@ impl Dibao {
     }
 
     /// Whether an eligible household takes the benefit up: last year's recipients do
-    /// (those whose persistent keyed draw, their propensity, is below the year's
+    /// (those whose draw, [`Dibao::take_up_draw`], is below the year's
     /// [`super::TakeUpAdjustment::stayer_cutoff`], all by default); others when their draw is
     /// below the year's rate ([`Dibao::take_up_rate`]). The draw is keyed, so drawing
     /// it only when it matters changes nothing; a rate of 1 always takes up (uniform
@@ -1127,25 +1127,27 @@ impl Dibao {
         if last_year && cutoff >= 1.0 {
             return true;
         }
-        let u = ctx.persistent_rng(id, Purpose::TakeUp).uniform();
-        if last_year { u < cutoff } else { self.newcomer_draw(u, residence, entitlement) < take_up }
+        let draw = self.take_up_draw(ctx.persistent_rng(id, Purpose::TakeUp).uniform(), residence, entitlement);
+        draw < if last_year { cutoff } else { take_up }
     }
 
-    /// A newly eligible household's take-up draw: it takes up when the draw is below
-    /// the year's rate. `u` is its persistent uniform draw and `entitlement` its share
-    /// of the threshold ([`need_weighted_draw`] with the residence's
-    /// [`Dibao::take_up_need_priority`]).
+    /// An eligible household's take-up draw: a newly eligible household takes up when
+    /// it is below the year's rate, last year's recipient stays when it is below the
+    /// year's stayer cutoff. `u` is its persistent uniform draw and `entitlement` its
+    /// share of the threshold ([`need_weighted_draw`] with the residence's
+    /// [`Dibao::take_up_need_priority`]): the same need that ranks newcomers in ranks
+    /// stayers at a review, so that those entitled to least leave first.
     #[inline]
-    pub fn newcomer_draw(&self, u: f64, residence: Residence, entitlement: f64) -> f64 {
+    pub fn take_up_draw(&self, u: f64, residence: Residence, entitlement: f64) -> f64 {
         need_weighted_draw(u, entitlement, self.take_up_need_priority[residence.index()])
     }
 
-    /// [`Dibao::newcomer_draw`] of household `h` of `pop`, paid `paid` against a line
+    /// [`Dibao::take_up_draw`] of household `h` of `pop`, paid `paid` against a line
     /// of `unit` yuan this year (its recipients times the annual threshold per person:
     /// its entitlement is `paid` over `unit`).
-    fn newcomer_draw_of(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64, unit: f64) -> f64 {
+    fn take_up_draw_of(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64, unit: f64) -> f64 {
         let u = ctx.persistent_rng(pop.household_id(h), Purpose::TakeUp).uniform();
-        self.newcomer_draw(u, pop.households.residence[h], paid / unit)
+        self.take_up_draw(u, pop.households.residence[h], paid / unit)
     }
 
     /// Whether the household's members make it take the benefit up whatever its draw
@@ -1383,10 +1385,10 @@ impl Lever for ExtremePovertySupport {
     fn caseload_take_up(&self) -> Option<[f64; 2]> {
         Some(self.dibao.take_up)
     }
-    fn caseload_newcomer_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
+    fn caseload_draw(&self, ctx: &YearContext, pop: &Population, h: usize, paid: f64) -> Option<f64> {
         let hh = &pop.households;
         let annual: f64 = self.standard(ctx, hh.residence[h], hh.tier[h]).iter().sum();
-        Some(self.dibao.newcomer_draw_of(ctx, pop, h, paid, hh.size[h] as f64 * annual))
+        Some(self.dibao.take_up_draw_of(ctx, pop, h, paid, hh.size[h] as f64 * annual))
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         for h in 0..pop.household_count() {

@@ -149,17 +149,18 @@ impl Programme {
 }
 
 /// A year's adjustment of the dibao lever's take-up, by residence `[urban, rural]`
-/// (see [`crate::engine::caseload`]). A household's persistent take-up draw `u` is
-/// compared with both: a newly eligible household takes up when `u` is below the
-/// lever's rate times `scale` (at most 1), last year's recipients who are still
-/// eligible stay in when `u` is below `stayer_cutoff` (1: all stay, the lever's rule).
+/// (see [`crate::engine::caseload`]). A household's take-up draw (its persistent
+/// draw weighed by its need, [`dibao::Dibao::take_up_draw`]) is compared with both: a
+/// newly eligible household takes up when it is below the lever's rate times `scale`
+/// (at most 1), last year's recipients who are still eligible stay in when it is below
+/// `stayer_cutoff` (1: all stay, the lever's rule).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TakeUpAdjustment {
     /// Multiple of the lever's take-up rate of newly eligible households.
     pub scale: [f64; 2],
     /// The draw below which last year's recipients stay in (a re-verification that
-    /// drops those least inclined to claim when the caseload must fall faster than
-    /// recipients leave; 1 keeps them all).
+    /// drops those entitled to least, and among equals those least inclined to claim,
+    /// when the caseload must fall faster than recipients leave; 1 keeps them all).
     pub stayer_cutoff: [f64; 2],
 }
 
@@ -250,10 +251,11 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     }
 
     /// If this is the lever of a [`Programme`]: the take-up draw of household `h` of
-    /// `pop` as a newly eligible household (it takes up when the draw is below the
-    /// year's rate), given `paid`, what the lever paid it this year with every eligible
-    /// household taking up. The caseload alignment ranks newcomers by it.
-    fn caseload_newcomer_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
+    /// `pop` (a newly eligible household takes up when it is below the year's rate,
+    /// last year's recipient stays when it is below the year's stayer cutoff), given
+    /// `paid`, what the lever paid it this year with every eligible household taking
+    /// up. The caseload alignment ranks newcomers, and stayers at a review, by it.
+    fn caseload_draw(&self, _ctx: &YearContext, _pop: &Population, _h: usize, _paid: f64) -> Option<f64> {
         None
     }
 }
