@@ -453,17 +453,21 @@ fn household() -> impl Strategy<Value = (HouseholdRecord, Vec<PersonRecord>)> {
             prop::sample::select(Residence::BOTH.to_vec()),
             0u8..=3,
         ),
-        any::<u16>(),
+        (any::<u16>(), prop::option::of(1u8..=7)),
         (area(), area(), area(), money(), money(), money(), money()),
         prop::collection::vec(person(), 1..6),
     )
-        .prop_map(|((weight, residence, tier), flags, m, persons)| {
+        .prop_map(|((weight, residence, tier), (flags, units), m, persons)| {
+            let mut flags = HouseholdFlags(flags & 0x07ff);
+            if let Some(n) = units {
+                flags.set_dibao_units(n.min(persons.len() as u8));
+            }
             (
                 HouseholdRecord {
                     weight,
                     residence,
                     tier,
-                    flags: HouseholdFlags(flags & 0x07ff),
+                    flags,
                     land_mu: m.0,
                     grassland_mu: m.1,
                     land_rented_out_mu: m.2,
@@ -526,6 +530,35 @@ fn declared_size_is_checked() {
     assert_eq!(got.len(), 1);
     assert_eq!((got[0].1, got[0].2.as_str()), (2, "size"));
     assert!(got[0].3.contains("size is 2 but persons.csv lists 1"), "{got:?}");
+}
+
+#[test]
+fn dibao_single_person_units_are_counted_and_checked() {
+    let persons = "household_id,age,sex,hukou,education,employment\n\
+                   1,70,male,rural,primary_or_less,retired\n1,68,female,rural,primary_or_less,retired\n1,40,male,rural,primary_or_less,farmer_herder\n";
+    let households = |cells: &str| {
+        format!("household_id,weight,residence,dibao,dibao_single_person,dibao_unit_persons\n1,1,rural,{cells}\n")
+    };
+    let pop = read(&households("1,1,2"), persons, &LoadOptions::default()).unwrap();
+    assert_eq!(pop.households.flags[0].dibao_unit_persons(), 2);
+    assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 2);
+    // Exported and loaded back with its count.
+    let (h_csv, p_csv) = export_to_strings(&pop, 1);
+    assert!(h_csv.lines().next().unwrap().split(',').any(|c| c == "dibao_unit_persons"));
+    assert_eq!(load_back(&h_csv, &p_csv, 0), pop);
+    for (cells, column, says) in [
+        ("1,1,0", "dibao_unit_persons", "at least 1 member"),
+        ("1,0,2", "dibao_unit_persons", "`dibao_single_person` is not set"),
+        ("1,1,", "dibao_unit_persons", "is missing"),
+        ("0,1,1", "dibao_single_person", "`dibao` is not"),
+        ("1,1,8", "dibao_unit_persons", "over 7"),
+        ("1,1,4", "dibao_unit_persons", "lists 3 person(s)"),
+    ] {
+        let got = problems(read(&households(cells), persons, &LoadOptions::default()));
+        assert_eq!(got.len(), 1, "{cells}: {got:?}");
+        assert_eq!((got[0].1, got[0].2.as_str()), (2, column), "{cells}");
+        assert!(got[0].3.contains(says), "{cells}: {got:?}");
+    }
 }
 
 /// Cell values a mutation writes: empty, signs, non-finite, beyond `f32` and the

@@ -168,6 +168,82 @@ fn old_members_not_in_work_are_units_of_their_own_below_the_line() {
     assert_eq!(incomesim::policy::dibao::recipient_persons(&pop, 0), 3);
 }
 
+/// Levers that serve dibao recipients (the living subsidy of poor disabled persons,
+/// the price-linked subsidy, contribution support, priorities) see, in a household on
+/// single-person units, only the members such units can cover: its old member, not its
+/// working-age disabled member.
+#[test]
+fn levers_serving_recipients_see_only_the_members_single_person_units_cover() {
+    use incomesim::policy::dibao::member_on_dibao;
+    let ctx = YearContext::base(YEAR, 1);
+    let moderate = PersonRecord { disability: Disability::Moderate, ..adult(38) };
+    let members = [worker(30_000.0, 12), moderate, adult(70)];
+    let mut units = rural();
+    units.flags.set_dibao_units(1);
+    let mut whole = rural();
+    whole.flags.set(HouseholdFlags::DIBAO, true);
+    let (mut on_units, mut on_whole) = (one(units, &members), one(whole, &members));
+    let covered = |pop: &Population| {
+        (0..3).map(|i| member_on_dibao(pop.households.flags[0], &pop.persons, i)).collect::<Vec<_>>()
+    };
+    assert_eq!(covered(&on_units), [false, false, true]);
+    assert_eq!(covered(&on_whole), [true, true, true]);
+    assert_eq!(covered(&one(rural(), &members)), [false, false, false]);
+    // The living subsidy (50 a month) of the disabled member: only as a recipient.
+    let allowances = LeverSet::new()
+        .with(Box::new(DisabilityAllowances::new(Dated::constant(100.0), Dated::constant(50.0)).expect("valid")));
+    assert_eq!(amount(&allowances, &mut on_units.clone(), &ctx, "disability_allowances"), 0.0);
+    assert_eq!(amount(&allowances, &mut on_whole.clone(), &ctx, "disability_allowances"), 600.0);
+    // The price-linked subsidy: 5% of the 500 threshold each month for each person
+    // covered, one against three.
+    let cpi = PriceLinkedSubsidy::new(dibao(), Dated::constant(0.05), 0.035).expect("valid");
+    let prices = LeverSet::new().with(Box::new(cpi));
+    assert_eq!(amount(&prices, &mut on_units, &ctx, "price_linked_subsidy"), 300.0);
+    assert_eq!(amount(&prices, &mut on_whole, &ctx, "price_linked_subsidy"), 900.0);
+}
+
+/// When the caseload must fall faster than recipients leave, the review keeps those
+/// entitled to most: of last year's two one-person recipients, the one without income
+/// stays and the one whose earnings leave them a sixth of the threshold goes, whatever
+/// their persistent draws (the priority of need weighs them as it weighs newcomers).
+#[test]
+fn at_a_review_the_recipients_entitled_to_least_leave_first() {
+    use incomesim::engine::caseload::{Eligible, Programme, take_up_adjustment};
+    use incomesim::policy::TakeUpAdjustment;
+    let mut d = dibao();
+    d.take_up = [0.5, 0.5];
+    d.take_up_need_priority = [30.0, 30.0];
+    let set = LeverSet::new().with(Box::new(d.clone()));
+    let mut last_year = rural();
+    last_year.flags.set(HouseholdFlags::DIBAO | HouseholdFlags::DIBAO_LAST_YEAR, true);
+    for seed in 1..=20 {
+        let mut pop = Population::empty(7);
+        pop.push_household(&last_year, &[adult(50)]);
+        pop.push_household(&last_year, &[worker(5_000.0, 12)]);
+        // Every eligible household taking up, as the engine's probe does.
+        let mut probe_ctx = YearContext::base(YEAR, seed);
+        probe_ctx.dibao_take_up = TakeUpAdjustment::EVERYONE;
+        let mut probe = pop.clone();
+        let (_, columns, _) = run(&set, &mut probe, &probe_ctx);
+        let ctx = YearContext::base(YEAR, seed);
+        let lever: &dyn Lever = &d;
+        let mut eligible = Eligible::of(Programme::Dibao, [(&probe, &columns.paid[0][..])], |pop, h, paid| {
+            lever.caseload_draw(&ctx, pop, h, paid).expect("the dibao has a draw")
+        });
+        assert_eq!(eligible.stayers[1].len(), 2);
+        // Held at one person of the two.
+        let adjustment = take_up_adjustment(Programme::Dibao, &mut eligible, [0.5; 2], d.take_up, 1.0);
+        assert!(adjustment.stayer_cutoff[1] < 1.0);
+        let mut ctx = YearContext::base(YEAR, seed);
+        ctx.dibao_take_up = adjustment;
+        let (_, columns, _) = run(&set, &mut pop, &ctx);
+        assert_eq!(columns.paid[0], [6_000.0, 0.0], "seed {seed}");
+        assert!(
+            pop.households.flags[0].has(HouseholdFlags::DIBAO) && !pop.households.flags[1].has(HouseholdFlags::DIBAO)
+        );
+    }
+}
+
 #[test]
 fn dibao_recipient_finding_job_mid_year_keeps_benefit_through_grace() {
     // Job from October (3 months), 3,000 earned; pc 3,000 → means-tested 500 − 250 =

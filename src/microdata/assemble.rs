@@ -109,7 +109,7 @@ impl Assembler {
     }
 
     /// Checks household sizes (no persons, more than [`MAX_MEMBERS`], a declared size
-    /// that differs) and, when `problems` is empty, builds the population with the
+    /// that differs, fewer persons than its single-person dibao units cover) and, when `problems` is empty, builds the population with the
     /// persons of each household in the order they were added.
     pub fn finish(self, first_id: u64, mut problems: Problems) -> Result<Population> {
         for (h, &count) in self.counts.iter().enumerate() {
@@ -127,6 +127,15 @@ impl Assembler {
                     row,
                     "household_id",
                     format!("household has {count} persons; at most {MAX_MEMBERS} are allowed"),
+                );
+            }
+            let units = self.households[h].flags.dibao_unit_persons();
+            if u32::from(units) > count && count > 0 {
+                problems.push(
+                    &self.households_file,
+                    row,
+                    "dibao_unit_persons",
+                    format!("is {units} but {} lists {count} person(s)", self.persons_file.display()),
                 );
             }
             if let Some(declared) = self.declared_size[h]

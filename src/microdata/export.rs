@@ -122,6 +122,7 @@ impl<W: Write> Exporter<W> {
     pub fn household_header(&self) -> Vec<String> {
         let mut names: Vec<String> = HOUSEHOLD_COLUMNS.iter().map(|s| s.to_string()).collect();
         names.extend(HouseholdFlags::NAMES.iter().map(|(n, _)| n.to_string()));
+        names.push("dibao_unit_persons".to_string());
         names.extend(HOUSEHOLD_AMOUNTS.iter().map(|s| s.to_string()));
         for stage in ["market", "final"] {
             names.extend(IncomePart::ALL.iter().map(|p| format!("{stage}_{}", p.as_str())));
@@ -195,6 +196,7 @@ impl<W: Write> Exporter<W> {
             for (_, bit) in HouseholdFlags::NAMES {
                 line.flag(hh.flags[h].has(bit));
             }
+            line.push(hh.flags[h].dibao_unit_persons());
             for v in [
                 hh.land_mu[h],
                 hh.grassland_mu[h],

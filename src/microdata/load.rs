@@ -43,9 +43,10 @@ pub const MAX_LOG_SHOCK: f32 = bounds::MAX_LOG_SHOCK as f32;
 pub const HOUSEHOLD_REQUIRED: [&str; 3] = ["household_id", "weight", "residence"];
 
 /// Optional columns of `households.csv` other than the flags ([`HouseholdFlags::NAMES`]).
-pub const HOUSEHOLD_OPTIONAL: [&str; 9] = [
+pub const HOUSEHOLD_OPTIONAL: [&str; 10] = [
     "tier",
     "size",
+    "dibao_unit_persons",
     "land_mu",
     "grassland_mu",
     "land_rented_out_mu",
@@ -492,7 +493,33 @@ fn parse_household(row: &mut Row<'_>) -> (HouseholdRecord, Option<u32>) {
     for (name, bit) in HouseholdFlags::NAMES {
         h.flags.set(bit, row.boolean(name).unwrap_or(false));
     }
+    parse_dibao_units(row, &mut h.flags);
     (h, size)
+}
+
+/// The count of members covered as single-person dibao units
+/// (`dibao_unit_persons`, 0–7): at least 1 when `dibao_single_person` is set (with
+/// `dibao`), 0 otherwise.
+fn parse_dibao_units(row: &mut Row<'_>, flags: &mut HouseholdFlags) {
+    const COLUMN: &str = "dibao_unit_persons";
+    let units = flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
+    if units && !flags.has(HouseholdFlags::DIBAO) {
+        row.problem("dibao_single_person", "is set but `dibao` is not: single-person units are on dibao");
+    }
+    if row.text(COLUMN).is_none() {
+        if units {
+            row.problem(COLUMN, "is missing but `dibao_single_person` is set: the members covered (1-7) are needed");
+        }
+        return;
+    }
+    match (row.integer(COLUMN, 7, false, "persons covered as single-person units"), units) {
+        (Some(n), true) if n >= 1 => flags.set_dibao_unit_persons(n as u8),
+        (Some(0), false) | (None, _) => {}
+        (Some(n), true) => {
+            row.problem(COLUMN, format!("is {n} but `dibao_single_person` is set: at least 1 member is covered"))
+        }
+        (Some(n), false) => row.problem(COLUMN, format!("is {n} but `dibao_single_person` is not set")),
+    }
 }
 
 /// Parses a person row (the household id is read by the caller).

@@ -1,5 +1,6 @@
 //! Categorical allowances: old-age allowance and disability allowances.
 
+use super::dibao::member_on_dibao_this_or_last_year;
 use super::members::{count_members, pay_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
@@ -137,9 +138,11 @@ impl Lever for OldAgeAllowance {
 }
 
 /// Disability allowances (国发〔2015〕52号): a nursing subsidy for every severely disabled
-/// person and a living subsidy for disabled people in dibao or edge households (this
-/// year's dibao flags are set later in the year, so the living subsidy uses the flags
-/// as they stand: last year's dibao, edge group or this year's flag if already set).
+/// person and a living subsidy for disabled dibao recipients and disabled members of
+/// edge households (this year's dibao flags are set later in the year, so the living
+/// subsidy uses the flags as they stand: last year's dibao, edge group or this year's
+/// flag if already set; of a household on single-person dibao units, only the members
+/// such units cover, [`super::dibao::member_on_dibao`]).
 ///
 /// Indexed to living costs (Bayannur plan §(二十): 适时调整, 逐步提高; Wuzhong plan §13:
 /// 两项补贴标准动态调整机制) when `indexed_to_prices` is on: each month's amount is at
@@ -191,13 +194,15 @@ impl Lever for DisabilityAllowances {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let nursing = self.annual(ctx, &self.severe_nursing_per_month);
         let living = self.annual(ctx, &self.poor_living_per_month);
-        let low_income: u16 = HouseholdFlags::DIBAO | HouseholdFlags::LOW_INCOME_EDGE | HouseholdFlags::DIBAO_LAST_YEAR;
         let (p, hh) = (&pop.persons, &pop.households);
         let flags = hh.flags.as_slice();
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), p.len());
         // Person by person (a member who gets nothing adds +0 to the household's total).
+        let low_income = |h: usize, i: usize| {
+            flags[h].has(HouseholdFlags::LOW_INCOME_EDGE) || member_on_dibao_this_or_last_year(flags[h], p, i)
+        };
         let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, h| {
-            let poor = flags[h].0 & low_income != 0;
+            let poor = low_income(h, i);
             match p.disability(i) {
                 Disability::Severe => nursing + if poor { living } else { 0.0 },
                 Disability::Moderate if poor => living,
@@ -208,10 +213,10 @@ impl Lever for DisabilityAllowances {
             return;
         }
         for h in 0..pop.household_count() {
-            let poor = pop.households.flags[h].0 & low_income != 0;
             let mut total = 0.0;
             for i in pop.members(h) {
-                match pop.persons.disability(i) {
+                let poor = low_income(h, i);
+                match p.disability(i) {
                     Disability::Severe => total += nursing + if poor { living } else { 0.0 },
                     Disability::Moderate if poor => total += living,
                     _ => {}

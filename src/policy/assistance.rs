@@ -4,6 +4,7 @@
 use super::dibao::{
     Dibao, P_DEDUCTION_BASE, P_DISREGARD_PENSION, P_DISREGARD_PROJECT, P_EDGE_MULTIPLE, P_EMPLOYMENT_COST,
     P_INDEXATION, P_POVERTY_LINE, P_RURAL_THRESHOLD, P_URBAN_THRESHOLD, TestColumns, check_dated, dibao_rule,
+    member_on_dibao_this_or_last_year, recipient_persons,
 };
 use super::pension::invalid;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
@@ -173,7 +174,8 @@ impl Lever for TemporaryAssistance {
 ///
 /// In every month whose year-on-year CPI rise (`cpi_year_on_year`, a dated monthly
 /// series given by the scenario) is at least `trigger`, each member of a household on
-/// dibao, extreme-poverty support or in the edge group gets the month's dibao
+/// dibao, extreme-poverty support or in the edge group (of a household on single-person
+/// dibao units alone, each member they cover) gets the month's dibao
 /// threshold times the CPI rise (the share of the threshold that prices took)
 /// (社会救助和保障标准与物价上涨挂钩联动机制, Wuzhong plan §13, Bayannur §(二十); the 3.5%
 /// trigger is the national rule of 发改价格〔2016〕1835号 as commonly restated:
@@ -225,12 +227,17 @@ impl Lever for PriceLinkedSubsidy {
             return;
         }
         for h in 0..pop.household_count() {
-            if pop.households.flags[h].0 & ASSISTED == 0 {
+            let flags = pop.households.flags[h];
+            if flags.0 & ASSISTED == 0 {
                 continue;
             }
             let t = self.dibao.monthly_thresholds(ctx, pop.households.residence[h], pop.households.tier[h]);
             let per_person: f64 = t.iter().zip(&cpi).filter(|(_, c)| **c >= self.trigger).map(|(tm, c)| tm * c).sum();
-            let amount = per_person * pop.households.size[h] as f64;
+            // Single-person dibao units alone: only the members they cover.
+            let whole =
+                flags.0 & (ASSISTED & !HouseholdFlags::DIBAO) != 0 || !flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
+            let persons = if whole { pop.households.size[h] } else { recipient_persons(pop, h) };
+            let amount = per_person * f64::from(persons);
             if amount > 0.0 {
                 book.pay(h, IncomePart::TransfersReceived, amount);
             }
@@ -244,8 +251,9 @@ impl Lever for PriceLinkedSubsidy {
 /// - Job-seeking subsidy (一次性求职创业补贴, 1,000 yuan, Liupanshui plan §49) to each
 ///   graduate of a household in difficulty: tertiary education, aged 18–24,
 ///   unemployed or with a new job this year (the graduation year is not recorded:
-///   assumption), in a household on dibao (this year or last), 特困, the edge group,
-///   formerly poor or monitored.
+///   assumption), on dibao this year or last (a member covered by single-person
+///   units only: [`super::dibao::member_on_dibao`]) or in a household on 特困, in the
+///   edge group, formerly poor or monitored.
 /// - One-off transport subsidy (一次性交通补贴, Liupanshui plan §24) to each member of a
 ///   formerly poor or monitored household who took up migrant work this year
 ///   (`MigrantShortTerm` with a new job; cross-province is not recorded: assumption).
@@ -328,10 +336,9 @@ impl EmploymentTransfers {
     }
 }
 
-/// Households in difficulty for the job-seeking subsidy.
-const IN_DIFFICULTY: u16 = HouseholdFlags::DIBAO
-    | HouseholdFlags::DIBAO_LAST_YEAR
-    | HouseholdFlags::EXTREME_POVERTY_SUPPORT
+/// Households in difficulty for the job-seeking subsidy, besides dibao recipients
+/// ([`member_on_dibao_this_or_last_year`]).
+const IN_DIFFICULTY: u16 = HouseholdFlags::EXTREME_POVERTY_SUPPORT
     | HouseholdFlags::EXTREME_POVERTY_LAST_YEAR
     | HouseholdFlags::LOW_INCOME_EDGE
     | HouseholdFlags::FORMERLY_POOR
@@ -363,7 +370,7 @@ impl Lever for EmploymentTransfers {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
             let flags = pop.households.flags[h];
-            let difficulty = flags.0 & IN_DIFFICULTY != 0;
+            let household_difficulty = flags.0 & IN_DIFFICULTY != 0;
             let poor = flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED);
             let first = pop.members(h).start;
             let mut total = 0.0;
@@ -371,6 +378,7 @@ impl Lever for EmploymentTransfers {
                 let new_job = p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
                 let graduate = p.education(i) == Education::Tertiary;
                 let unemployed = p.employment[i] == Employment::Unemployed;
+                let difficulty = household_difficulty || member_on_dibao_this_or_last_year(flags, p, i);
                 if difficulty && graduate && (18..=24).contains(&p.age[i]) && (unemployed || new_job) {
                     total += job_seeking;
                 }

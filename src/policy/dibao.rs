@@ -136,6 +136,31 @@ pub fn recipient_persons(pop: &Population, h: usize) -> u8 {
     if flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON) { flags.dibao_unit_persons() } else { pop.households.size[h] }
 }
 
+/// Whether member `i` of a household with `flags` is a dibao recipient this year, for
+/// the levers that treat recipients apart (contribution support, priorities, the
+/// allowances of poor disabled persons): every member of a household on dibao as a
+/// whole; of a household on single-person units ([`HouseholdFlags::DIBAO_SINGLE_PERSON`]),
+/// a member the units can cover (severely disabled, or aged [`OLD_MEMBER_UNIT_AGE`] or
+/// more and not in work). The flags count the members covered but do not name them, so
+/// such a member whose own income was too high to be paid counts too (an
+/// approximation); the others, working-age members above all, are not recipients.
+#[inline]
+pub fn member_on_dibao(flags: HouseholdFlags, persons: &Persons, i: usize) -> bool {
+    flags.has(HouseholdFlags::DIBAO)
+        && (!flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON)
+            || single_person_member(persons, i)
+            || (persons.age[i] >= OLD_MEMBER_UNIT_AGE && !persons.employment[i].is_working()))
+}
+
+/// Whether member `i` of a household with `flags` is on dibao this year
+/// ([`member_on_dibao`]) or its household was last year and is not this year (the
+/// levers that serve low-income persons for a year after they leave).
+#[inline]
+pub fn member_on_dibao_this_or_last_year(flags: HouseholdFlags, persons: &Persons, i: usize) -> bool {
+    member_on_dibao(flags, persons, i)
+        || (flags.has(HouseholdFlags::DIBAO_LAST_YEAR) && !flags.has(HouseholdFlags::DIBAO))
+}
+
 /// The age from which a member not in work can be a dibao unit of their own
 /// ([`Dibao::old_member_unit_line`]), and from which the residents' pension is paid.
 pub const OLD_MEMBER_UNIT_AGE: u8 = 60;

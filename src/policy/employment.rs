@@ -142,7 +142,7 @@ impl PublicWelfarePosts {
             Some(2)
         } else if flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED) {
             Some(3)
-        } else if flags.has(HouseholdFlags::DIBAO) {
+        } else if super::dibao::member_on_dibao(flags, p, i) {
             Some(4)
         } else {
             None
@@ -485,8 +485,9 @@ impl Rationed for SkillsTraining {
     }
     fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
         let p = &pop.persons;
-        let poor = HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED | HouseholdFlags::DIBAO;
+        let poor = HouseholdFlags::FORMERLY_POOR | HouseholdFlags::MONITORED;
         for h in 0..pop.household_count() {
+            let flags = pop.households.flags[h];
             for (m, i) in pop.members(h).enumerate() {
                 let excluded =
                     matches!(p.employment[i], Employment::Student | Employment::Retired | Employment::PublicSector);
@@ -495,7 +496,7 @@ impl Rationed for SkillsTraining {
                 }
                 let class = if p.employment[i] == Employment::Unemployed {
                     0
-                } else if pop.households.flags[h].0 & poor != 0 {
+                } else if flags.0 & poor != 0 || super::dibao::member_on_dibao(flags, p, i) {
                     1
                 } else if pop.households.residence[h] == Residence::Rural {
                     2

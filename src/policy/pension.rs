@@ -1,12 +1,12 @@
 //! The urban-rural residents' basic pension (城乡居民基础养老金, lever 14) and the
 //! government's support of residents' contributions.
 
-use super::dibao::check_dated;
+use super::dibao::{check_dated, member_on_dibao};
 use super::members::count_members;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Disability, Employment, HouseholdFlags, IncomePart, Population};
+use crate::model::{Disability, Employment, IncomePart, Population};
 
 /// Monthly basic pension for residents aged `min_age`+ who draw no employer pension,
 /// paid pro rata to the months each amount was in force, plus an optional fixed
@@ -219,8 +219,10 @@ impl Lever for ResidentPension {
 ///
 /// Who contributes: residents aged 16–59 without an employer scheme (not wage
 /// earners in the formal sector, not retired). A person gets the paid contribution if
-/// the household is on dibao this year (the lever must run after dibao to see it; it
-/// is a [`Stage::MeansTested`] lever added after dibao) or they are severely disabled;
+/// they are a dibao recipient this year ([`member_on_dibao`]: not the working-age
+/// members of a household whose old members alone are on dibao; the lever must run
+/// after dibao to see it; it is a [`Stage::MeansTested`] lever added after dibao) or
+/// they are severely disabled;
 /// the higher of the two applies. Others choosing a higher tier (share
 /// `higher_tier_share`, assumption) with contribution `higher_tier_contribution`
 /// get `higher_tier_subsidy_rate` of it.
@@ -308,10 +310,11 @@ impl Lever for ContributionSupport {
     fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let p = &pop.persons;
         for h in 0..pop.household_count() {
-            let on_dibao = pop.households.flags[h].has(HouseholdFlags::DIBAO);
+            let flags = pop.households.flags[h];
             let mut cost = 0.0;
             for i in pop.members(h) {
                 let covered = book.accounts().contribution(i) > 0.0 || p.retiree_pension[i] > 0.0;
+                let on_dibao = member_on_dibao(flags, p, i);
                 cost += self.for_person(p.age[i], covered, on_dibao, p.disability(i) == Disability::Severe);
             }
             if cost > 0.0 {
