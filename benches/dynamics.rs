@@ -34,7 +34,7 @@ fn one_year(c: &mut Criterion) {
     dynamics.calibrate_urbanisation_on(std::slice::from_ref(&chunks[0].pop));
     let year = profile.base_year + 1;
     let ctx = YearContext { year, price_index: dynamics.price_index(year), ..YearContext::base(profile.base_year, 7) };
-    let mut set: LeverSet = generator.projection_rules().expect("rules");
+    let mut set: LeverSet = generator.projection_rules(&dynamics.dibao_threshold_multiple).expect("rules");
     let build_ctx = BuildContext { base_year: profile.base_year, profile: &profile, calibration: None };
     for spec in registry() {
         set.insert(build(spec.name, build_ctx, &params(spec.name)).expect("builds"));

@@ -253,15 +253,16 @@ fn print_quintiles(outcome: &Outcome) {
 /// Dibao recipients and spending in the years the MCA published them. The model's
 /// groups are by residence; the MCA's urban and rural dibao by the recipient's hukou
 /// place, so households that moved keep counting where they live here. The baseline's
-/// caseload share is aligned to the published one (the scenario's
-/// `dibao_caseload_share_multiple_*`), so its recipients are an input; the reform (the
-/// published thresholds) takes the baseline's take-up, and its recipients differ from
-/// the baseline's by what the thresholds' rise over the baseline's did.
+/// caseload share is aligned to the published one at the published thresholds (the
+/// scenario's `dibao_caseload_share_multiple_*` and `dibao_threshold_multiple_*`), so
+/// its recipients are an input and its spending the test; the history (the reform: the
+/// published pension paths) takes the baseline's take-up, and its recipients differ from
+/// the baseline's by what the pensions did to incomes.
 fn print_dibao(outcome: &Outcome) {
     println!(
         "\nDibao recipients (millions of persons, at the end of the year; 2022: January 2023), persons per recipient household \
-         and spending (billions of yuan in the year); the baseline's caseload share is aligned to the published one, the history's \
-         (published thresholds) takes its take-up:\n"
+         and spending (billions of yuan in the year); the baseline's caseload share is aligned to the published one at the published \
+         thresholds, the history (the published pensions) takes its take-up:\n"
     );
     println!(
         "| year | group | recipients published | baseline (aligned) | history | error | persons per household published | history | spending published | history | error |"

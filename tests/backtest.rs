@@ -10,6 +10,14 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
     let mut s = Scenario::from_toml_str(include_str!("../scenarios/backtest-national-2015.toml"), "backtest")
         .expect("scenario");
     s.households = 4_000;
+    // The baseline's thresholds are the published ones (dibao_national.csv: urban yuan a
+    // month, rural a year, at the end of 2015, 2020 and 2022), as multiples of 2015's.
+    for (r, published) in [[451.1, 677.6, 752.0], [3177.6, 5962.3, 6984.0]].into_iter().enumerate() {
+        for (year, level) in [(2020, published[1]), (2022, published[2])] {
+            let multiple = *s.dynamics.dibao_threshold_multiple[r].at(incomesim::policy::YearMonth::start_of(year));
+            assert!((multiple - level / published[0]).abs() < 1e-4, "residence {r} {year}: {multiple}");
+        }
+    }
     let o = Projection::new(&s).run().expect("runs");
     let published = include_str!("../data/published/national_income.csv");
     let mut checked = 0;

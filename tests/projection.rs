@@ -551,3 +551,34 @@ fn the_baseline_extreme_poverty_caseload_share_is_held() {
     println!("2024 over 2021 without the alignment: {drift:.3}");
     assert!(drift > 1.2, "without the alignment the caseload follows the households and incomes: {drift:.3}");
 }
+
+/// The `dibao_threshold_multiple_*` assumptions raise the baseline's thresholds (each
+/// tier) to at least the base year's times the multiple after the base year, months
+/// at their own multiple; the indexation to incomes still holds where incomes rose more,
+/// and a multiple of 1 leaves the base year's threshold.
+#[test]
+fn the_baselines_thresholds_are_at_least_the_base_years_times_the_assumed_multiple() {
+    use incomesim::policy::registry::BaseCalibration;
+    use incomesim::policy::{Dated, YearContext, YearMonth, base::projection_rule_set};
+    let profile = Profile::builtin("national-2015").expect("profile");
+    let ym = |year, month| YearMonth { year, month };
+    let rural = Dated::new(vec![(ym(2016, 1), 1.2), (ym(2017, 7), 1.5)]).expect("dated");
+    let set = projection_rule_set(&profile, &BaseCalibration::NONE, &[Dated::constant(1.0), rural]).expect("rules");
+    let dibao = set.levers().find(|l| l.name() == "dibao").expect("the baseline has a dibao");
+    let annual = |v: &Vec<f64>| v[0] * 12.0;
+    let (urban, rural) = (
+        annual(&profile.rules.dibao_threshold_urban_per_month.value),
+        annual(&profile.rules.dibao_threshold_rural_per_month.value),
+    );
+    let line = |year: u16, income_index: f64, residence: Residence| {
+        let ctx = YearContext { year, income_index: [income_index; 2], ..YearContext::base(2015, 1) };
+        dibao.dibao_line(&ctx, residence, 0).expect("a line")
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6 * b;
+    assert!(close(line(2015, 1.0, Residence::Rural), rural), "the base year keeps the profile's");
+    assert!(close(line(2016, 1.0, Residence::Rural), 1.2 * rural));
+    assert!(close(line(2017, 1.0, Residence::Rural), 1.35 * rural), "half the year at each multiple");
+    assert!(close(line(2018, 1.0, Residence::Rural), 1.5 * rural));
+    assert!(close(line(2018, 1.8, Residence::Rural), 1.8 * rural), "incomes above the multiple");
+    assert!(close(line(2018, 1.0, Residence::Urban), urban), "a multiple of 1");
+}

@@ -201,6 +201,12 @@ pub struct Dynamics {
     /// residence `[urban, rural]` and year (1, the default, holds the base year's; a
     /// published or planned path of caseloads sets it: the backtest's).
     pub dibao_caseload_share_multiple: [Dated<f64>; 2],
+    /// The baseline's dibao thresholds (and so the extreme-poverty standard), each tier,
+    /// at least the base year's times this multiple, by residence `[urban, rural]` and
+    /// date after the base year, besides their indexation to the residence's mean
+    /// income (1, the default, leaves the indexation alone; a published or planned path
+    /// of thresholds sets it: the backtest's).
+    pub dibao_threshold_multiple: [Dated<f64>; 2],
     /// Retiree pension as a share of the final full-year wage.
     pub replacement_rate: f64,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
@@ -362,6 +368,7 @@ impl Dynamics {
             alignment_per_earner: Dated::constant(0.0),
             dibao_caseload_alignment: Dated::constant(0.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
+            dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: 0.0,
             exit_rates: [0.0; 7],
             job_exit_rate_scale: Dated::constant(1.0),
@@ -732,6 +739,16 @@ impl Dynamics {
              went from 12,701 to 30,687 persons from 2021 to 2024, 2.4 times, in the run of 2026-12-05)",
         );
         assume(
+            "dibao thresholds",
+            "the baseline's dibao thresholds (each tier, and the extreme-poverty standard, a multiple of them) are \
+             at least the base year's times the residence's income index (mean per-capita disposable income over \
+             the base year's: 低保标准自然增长机制, Bayannur plan §(二十); the national thresholds rose faster than \
+             incomes, urban 451.1 to 752.0 yuan a month from the end of 2015 to the end of 2022 \
+             [dibao_national.csv]) and at least the base year's times `dibao_threshold_multiple_*` after the base \
+             year (1 by default: the indexation alone; a published or planned path sets it); a reform's dibao \
+             states its own thresholds",
+        );
+        assume(
             "extreme-poverty caseload",
             "the baseline's extreme-poverty support (特困) is held the same way, by the same \
              `dibao_caseload_alignment`: each year the take-up of newly qualifying households (1 in the base \
@@ -758,6 +775,7 @@ impl Dynamics {
             alignment_per_earner: Dated::constant(0.0),
             dibao_caseload_alignment: Dated::constant(1.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
+            dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: 0.5,
             exit_rates: EXIT_RATES,
             job_exit_rate_scale: Dated::constant(1.0),

@@ -564,7 +564,7 @@ impl<'a> Projection<'a> {
     fn run_with(&self, generator: &Generator) -> Result<Outcome> {
         let s = self.scenario;
         let base_rules = generator.rules().clone();
-        let baseline_rules = generator.projection_rules()?;
+        let baseline_rules = generator.projection_rules(&s.dynamics.dibao_threshold_multiple)?;
         let context = BuildContext {
             base_year: s.profile.base_year,
             profile: &s.profile,
@@ -727,7 +727,7 @@ impl<'a> Projection<'a> {
             }
             Projection::new(p).check()?;
         }
-        let baseline_rules = generator.projection_rules()?;
+        let baseline_rules = generator.projection_rules(&s.dynamics.dibao_threshold_multiple)?;
         let context = BuildContext {
             base_year: s.profile.base_year,
             profile: &s.profile,

@@ -132,14 +132,16 @@ impl Generator {
     }
 
     /// The baseline rules of a projection from this population: the base-year rules
-    /// with their calibrated take-up, carried forward under their own indexation (see
+    /// with their calibrated take-up, carried forward under their own indexation, the
+    /// dibao thresholds at least the base year's times `threshold_multiple` (the
+    /// `dibao_threshold_multiple_*` assumptions, [`crate::dynamics::Dynamics`]; see
     /// [`crate::policy::base::projection_rule_set`]).
     ///
     /// # Errors
     /// Only for an invalid profile (rejected when it was loaded).
-    pub fn projection_rules(&self) -> Result<LeverSet> {
+    pub fn projection_rules(&self, threshold_multiple: &[crate::policy::Dated<f64>; 2]) -> Result<LeverSet> {
         let c = self.base_calibration();
-        crate::policy::base::projection_rule_set(&self.profile, &c)
+        crate::policy::base::projection_rule_set(&self.profile, &c, threshold_multiple)
     }
 
     /// Iterations the calibration took.

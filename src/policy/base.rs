@@ -8,7 +8,7 @@ use super::pension::ResidentPension;
 use super::registry::BaseCalibration;
 use super::retiree::RetireePensionAdjustment;
 use super::tax::{IncomeTax, SocialContributions};
-use super::{Dated, LeverSet};
+use super::{Dated, LeverSet, YearMonth};
 use crate::error::Result;
 use crate::region::Profile;
 
@@ -140,7 +140,7 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
 /// # Errors
 /// An [`crate::Error::InvalidLever`] if a profile value is out of range.
 pub fn base_rule_set(profile: &Profile, calibration: &BaseCalibration) -> Result<LeverSet> {
-    rule_set(profile, calibration, Indexation::None)
+    rule_set(profile, calibration, Indexation::None, &[Dated::constant(1.0), Dated::constant(1.0)])
 }
 
 /// The baseline of a projection: the base-year rules carried forward under their own
@@ -154,11 +154,18 @@ pub fn base_rule_set(profile: &Profile, calibration: &BaseCalibration) -> Result
 /// a month from 2026: [`ResidentPension::projected_path`]); local rises are for a
 /// scenario to state. The childcare subsidy (3,600 yuan a year per child under
 /// three from 2025, [`super::childcare`]) is a base rule in every year it is in force.
+/// `threshold_multiple` (`[urban, rural]`, the `dibao_threshold_multiple_*`
+/// assumptions) raises each tier's dibao threshold to at least the base year's times
+/// it after the base year ([`threshold_path`]); a constant 1 leaves the indexation alone.
 ///
 /// # Errors
 /// As [`base_rule_set`].
-pub fn projection_rule_set(profile: &Profile, calibration: &BaseCalibration) -> Result<LeverSet> {
-    let mut set = rule_set(profile, calibration, Indexation::Incomes)?;
+pub fn projection_rule_set(
+    profile: &Profile,
+    calibration: &BaseCalibration,
+    threshold_multiple: &[Dated<f64>; 2],
+) -> Result<LeverSet> {
+    let mut set = rule_set(profile, calibration, Indexation::Incomes, threshold_multiple)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
     set.insert(Box::new(ResidentPension::new(ResidentPension::projected_path(
         profile.rules.basic_pension_per_month.value,
@@ -167,11 +174,38 @@ pub fn projection_rule_set(profile: &Profile, calibration: &BaseCalibration) -> 
     Ok(set)
 }
 
-fn rule_set(profile: &Profile, calibration: &BaseCalibration, indexation: Indexation) -> Result<LeverSet> {
+/// A base-year threshold per month, `base`, and after the base year `base` times
+/// `multiple`: the multiple in force in January of the next year, then at each of its
+/// later steps (so a path whose first step is after the base year leaves the base year
+/// alone). A constant 1 gives the constant `base`.
+pub fn threshold_path(base: f64, multiple: &Dated<f64>, base_year: u16) -> Dated<f64> {
+    let mut path = Dated::constant(base);
+    if *multiple == Dated::constant(1.0) {
+        return path;
+    }
+    let next = YearMonth::start_of(base_year + 1);
+    path.set_from(next, base * multiple.at(next));
+    for (when, m) in multiple.steps().iter().filter(|(when, _)| *when > next) {
+        path.set_from(*when, base * m);
+    }
+    path
+}
+
+fn rule_set(
+    profile: &Profile,
+    calibration: &BaseCalibration,
+    indexation: Indexation,
+    threshold_multiple: &[Dated<f64>; 2],
+) -> Result<LeverSet> {
     let r = &profile.rules;
-    let tiers = |v: &Vec<f64>| v.iter().map(|x| Dated::constant(*x)).collect::<Vec<_>>();
+    let tiers = |v: &Vec<f64>, multiple: &Dated<f64>| {
+        v.iter().map(|x| threshold_path(*x, multiple, profile.base_year)).collect::<Vec<_>>()
+    };
     let mut dibao = Dibao::new(
-        [tiers(&r.dibao_threshold_urban_per_month.value), tiers(&r.dibao_threshold_rural_per_month.value)],
+        [
+            tiers(&r.dibao_threshold_urban_per_month.value, &threshold_multiple[0]),
+            tiers(&r.dibao_threshold_rural_per_month.value, &threshold_multiple[1]),
+        ],
         calibration.take_up,
     )?;
     dibao.employment_cost_deduction_per_month = Dated::constant(r.employment_cost_deduction_per_month.value);

@@ -214,6 +214,12 @@ const SHARE: AssumptionRange = AssumptionRange { min: 0.0, max: 1.0, description
 const CASELOAD_MULTIPLE: AssumptionRange =
     AssumptionRange { min: 0.0, max: 10.0, description: "a multiple of the base year's caseload share, from 0 to 10" };
 
+/// A multiple of the base year's dibao thresholds from 1 to 20 (a floor: thresholds
+/// never fall below the base year's in the baseline; 20 is beyond any published rise:
+/// the national rural threshold rose 3.4 times from 2012 to 2022, dibao_national.csv).
+const THRESHOLD_MULTIPLE: AssumptionRange =
+    AssumptionRange { min: 1.0, max: 20.0, description: "a multiple of the base year's thresholds, from 1 to 20" };
+
 /// A standard deviation of log income from 0 to 1 (a yearly shock of ±100% in logs is
 /// far beyond any earnings-dynamics estimate; a bound on input errors).
 const SPREAD: AssumptionRange =
@@ -224,7 +230,7 @@ const SPREAD: AssumptionRange =
 /// decision's delay of the retirement ages applied, the wage shock's persistence and
 /// the standard deviations of income shocks) are 0–1; the mortality multiple
 /// stops at 10 and the crude birth rate at 0.1 births per person.
-pub const ASSUMPTION_TABLE: [Assumption; 27] = [
+pub const ASSUMPTION_TABLE: [Assumption; 29] = [
     Assumption { name: "wage_growth_urban", range: GROWTH, fields: &[|d| &mut d.wage_growth[0]], acts_from: 0 },
     Assumption { name: "wage_growth_rural", range: GROWTH, fields: &[|d| &mut d.wage_growth[1]], acts_from: 0 },
     Assumption { name: "wage_growth_migrant", range: GROWTH, fields: &[|d| &mut d.wage_growth[2]], acts_from: 0 },
@@ -324,6 +330,18 @@ pub const ASSUMPTION_TABLE: [Assumption; 27] = [
         name: "dibao_caseload_share_multiple_rural",
         range: CASELOAD_MULTIPLE,
         fields: &[|d| &mut d.dibao_caseload_share_multiple[1]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "dibao_threshold_multiple_urban",
+        range: THRESHOLD_MULTIPLE,
+        fields: &[|d| &mut d.dibao_threshold_multiple[0]],
+        acts_from: 0,
+    },
+    Assumption {
+        name: "dibao_threshold_multiple_rural",
+        range: THRESHOLD_MULTIPLE,
+        fields: &[|d| &mut d.dibao_threshold_multiple[1]],
         acts_from: 0,
     },
 ];
