@@ -19,6 +19,12 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
         }
     }
     let o = Projection::new(&s).run().expect("runs");
+    // And the baseline's dibao held them: the first tier's thresholds of 2020 and 2022
+    // (each year's from January), yuan per person per year.
+    for (year, [urban, rural]) in [(2020u16, [677.6 * 12.0, 5962.3]), (2022, [752.0 * 12.0, 6984.0])] {
+        let held = o.baseline.paths.dibao_threshold[usize::from(year - 2015)];
+        assert!((held[0] / urban - 1.0).abs() < 1e-4 && (held[1] / rural - 1.0).abs() < 1e-4, "{year}: {held:?}");
+    }
     let published = include_str!("../data/published/national_income.csv");
     let mut checked = 0;
     for line in published.lines().skip(1) {

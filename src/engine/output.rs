@@ -253,8 +253,9 @@ pub fn write_outputs(
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the share of rural
 /// persons in households working off the farm, the dibao take-up adjustment with
-/// the take-up rate of newly eligible households it gave (`[urban, rural]`), and the
-/// extreme-poverty support's take-up adjustment.
+/// the take-up rate of newly eligible households it gave and the threshold of the
+/// first tier per person per year (`[urban, rural]`), and the extreme-poverty
+/// support's take-up adjustment.
 fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<serde_json::Value> {
     (0..p.income.len())
         .map(|t| {
@@ -268,6 +269,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "dibao_take_up_scale": adjustment.map(|a| a.scale),
                 "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
                 "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),
+                "dibao_threshold_per_year": p.dibao_threshold.get(t),
                 "extreme_poverty_take_up_scale": extreme.map(|a| a.scale),
                 "extreme_poverty_stayer_cutoff": extreme.map(|a| a.stayer_cutoff),
             })

@@ -203,6 +203,11 @@ pub struct BaselinePaths {
     /// year: its dibao lever's rate under the year's adjustment (`None` without a
     /// dibao lever). Reported, not reused.
     pub dibao_take_up_rate: Vec<Option<[f64; 2]>>,
+    /// The variant's dibao threshold per person per year in its first tier
+    /// `[urban, rural]` each year, with every rule in force (indexation, the
+    /// `dibao_threshold_multiple_*` assumptions of the baseline, a reform's schedule).
+    /// Reported, not reused.
+    pub dibao_threshold: Vec<[f64; 2]>,
 }
 
 impl BaselinePaths {

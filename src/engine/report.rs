@@ -112,6 +112,21 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             }
         }
     }
+    let thresholds = &outcome.baseline.paths.dibao_threshold;
+    if let (Some(first), Some(last)) = (thresholds.first(), thresholds.last())
+        && thresholds.len() > 1
+    {
+        out.push_str(&format!(
+            "\nbaseline dibao thresholds (first tier, yuan per person per month), {} to {} (in summary.json's \
+             baseline_paths): urban {:.0} to {:.0}, rural {:.0} to {:.0}\n",
+            scenario.profile.base_year,
+            scenario.profile.base_year as usize + thresholds.len() - 1,
+            first[0] / 12.0,
+            last[0] / 12.0,
+            first[1] / 12.0,
+            last[1] / 12.0
+        ));
+    }
     let rates = &outcome.baseline.paths.dibao_take_up_rate;
     if let (Some(Some(first)), Some(Some(last))) = (rates.first(), rates.last())
         && rates.len() > 1

@@ -1196,6 +1196,7 @@ impl ReplicationRun<'_> {
             .map(|own| [0, 1].map(|r| crate::policy::take_up_rate(own[r], ctx.dibao_take_up.scale[r])));
         st.out.paths.dibao_take_up_rate.push(rates);
         let lines = dibao_lines(active, &ctx, &s.profile);
+        st.out.paths.dibao_threshold.push(Residence::BOTH.map(|r| lines.line(r, 0)));
         let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants };
         let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
         let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
