@@ -244,6 +244,33 @@ fn at_a_review_the_recipients_entitled_to_least_leave_first() {
     }
 }
 
+/// A household whose old member alone is on dibao is an edge household when its
+/// income without that dibao is below 1.5 thresholds a head: edge cash for its two
+/// members not covered. On dibao as a whole, or above the edge, it gets none.
+#[test]
+fn a_household_with_a_single_person_unit_can_be_an_edge_household() {
+    let ctx = YearContext::base(YEAR, 1);
+    let mut d = dibao();
+    d.old_member_unit_line = [3.0, 3.0];
+    d.validate().expect("valid");
+    let edge = EdgeAssistance::new(d.clone(), Dated::constant(100.0), 0.2).expect("valid");
+    let set = LeverSet::new().with(Box::new(d)).with(Box::new(edge));
+    // 24,000 for three: 8,000 a head, above 6,000 and below 9,000; the parent alone is
+    // paid the one-person threshold, and the others get 100 a month each.
+    let mut pop = one(rural(), &[worker(24_000.0, 12), adult(38), adult(70)]);
+    assert_eq!(amount(&set, &mut pop, &ctx, "dibao"), 6_000.0);
+    assert_eq!(amount(&set, &mut pop, &ctx, "low_income_edge_assistance"), 2_400.0);
+    let flags = pop.households.flags[0];
+    assert!(flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON) && flags.has(HouseholdFlags::LOW_INCOME_EDGE));
+    // 30,000: 10,000 a head, above the edge: the unit only.
+    let mut pop = one(rural(), &[worker(30_000.0, 12), adult(38), adult(70)]);
+    assert_eq!(amount(&set, &mut pop, &ctx, "low_income_edge_assistance"), 0.0);
+    // 12,000: on dibao as a whole, not in the edge group.
+    let mut pop = one(rural(), &[worker(12_000.0, 12), adult(38), adult(70)]);
+    assert_eq!(amount(&set, &mut pop, &ctx, "low_income_edge_assistance"), 0.0);
+    assert!(!pop.households.flags[0].has(HouseholdFlags::LOW_INCOME_EDGE));
+}
+
 #[test]
 fn dibao_recipient_finding_job_mid_year_keeps_benefit_through_grace() {
     // Job from October (3 months), 3,000 earned; pc 3,000 → means-tested 500 − 250 =

@@ -23,10 +23,14 @@ const ASSISTED: u16 = HouseholdFlags::DIBAO | HouseholdFlags::EXTREME_POVERTY_SU
 /// Basic-living and special assistance to the low-income edge group (低保边缘, lever 17).
 ///
 /// Eligible (Wuzhong plan §13: 对扣减刚性支出后, 人均收入低于低保标准1.5倍的家庭, 纳入低保
-/// 边缘群体管理, 及时给予基本生活救助和相应的专项社会救助): not on dibao or extreme-poverty
-/// support this year, and `(assessed income − rigid expenses) / size < edge_multiple ×
-/// annual threshold` (the means test and thresholds of `dibao`). Amount: a cash
-/// amount per person per month plus a share of rigid expenses (special assistance).
+/// 边缘群体管理, 及时给予基本生活救助和相应的专项社会救助): not on dibao as a whole or on
+/// extreme-poverty support this year, and `(assessed income − rigid expenses) / size <
+/// edge_multiple × annual threshold` (the means test and thresholds of `dibao`).
+/// Amount: a cash amount per person per month plus a share of rigid expenses (special
+/// assistance). A household whose dibao covers some members as single-person units
+/// (单人保, which the MCA's 最低生活保障审核确认办法 of 2021 gives the severely ill or
+/// disabled of edge households) can be an edge household: its income is assessed
+/// without that dibao, and the cash is paid for the members the units do not cover.
 /// Must run after dibao and 特困 (add it after them; both are
 /// [`Stage::MeansTested`]). Sets the household's `LOW_INCOME_EDGE` flag.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,20 +78,22 @@ impl Lever for EdgeAssistance {
         for h in 0..n {
             let size = sizes[h] as f64;
             let mut flags = flag_column[h];
-            let on_dibao = flags.has(HouseholdFlags::DIBAO)
-                || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT)
-                || dibao_paid.is_some_and(|c| c[h] > 0.0);
-            if size == 0.0 || on_dibao {
+            // Single-person units alone leave the household to the edge test.
+            let units = flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
+            let unit_dibao = if units { dibao_paid.map_or(0.0, |c| c[h]) } else { 0.0 };
+            let on_dibao = (flags.has(HouseholdFlags::DIBAO) || dibao_paid.is_some_and(|c| c[h] > 0.0)) && !units;
+            if size == 0.0 || on_dibao || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
                 continue;
             }
             let t = thresholds.get(residence[h], tier[h]).annual;
-            let assessed = test.assess_in(&columns, h, book.accounts()).assessed;
+            let assessed = test.assess_in(&columns, h, book.accounts()).assessed - unit_dibao;
             let rigid = rigid[h].max(0.0) as f64;
             let edge = (assessed - rigid) / size < self.dibao.edge_multiple * t;
             flags.set(HouseholdFlags::LOW_INCOME_EDGE, edge);
             flag_column[h] = flags;
             if edge {
-                let amount = cash * size + self.rigid_expense_share * rigid;
+                let uncovered = if units { size - f64::from(flags.dibao_unit_persons()) } else { size };
+                let amount = cash * uncovered.max(0.0) + self.rigid_expense_share * rigid;
                 if amount > 0.0 {
                     book.pay(h, IncomePart::TransfersReceived, amount);
                 }
@@ -407,7 +413,8 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "low_income_edge_assistance",
         summary: "Cash per person and a share of rigid expenses for households below edge_multiple × the dibao \
-                  threshold after rigid expenses, not on dibao or 特困",
+                  threshold after rigid expenses, not on dibao as a whole or 特困 (members on single-person units \
+                  are not paid the cash)",
         part: "transfers received",
         source: "Wuzhong plan §13 (低保边缘: 扣减刚性支出后人均收入低于低保标准1.5倍; 基本生活救助和专项社会救助) (lever 17)",
         parameters: &[
