@@ -57,8 +57,10 @@
 //!   `alignment_per_earner`), by factors every variant applies too, so that a reform's own
 //!   effects stay; and the baseline's dibao take-up is set so that each residence's
 //!   caseload share stays at the base year's (the `dibao_caseload_alignment` assumption,
-//!   [`engine::caseload`]), and the extreme-poverty support's likewise, rates every
-//!   variant takes too. The default assumptions follow the published national series to their
+//!   [`engine::caseload`]; when it must fall, the recipients entitled to least leave
+//!   first), and the extreme-poverty support's likewise, rates every variant takes too;
+//!   its thresholds rise at least with incomes, or along a published or planned path
+//!   (`dibao_threshold_multiple_*`). The default assumptions follow the published national series to their
 //!   last year (incomes, prices, births and urbanisation to 2025).
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and
