@@ -28,8 +28,9 @@ const ASSISTED: u16 = HouseholdFlags::DIBAO | HouseholdFlags::EXTREME_POVERTY_SU
 /// edge_multiple × annual threshold` (the means test and thresholds of `dibao`).
 /// Amount: a cash amount per person per month plus a share of rigid expenses (special
 /// assistance). A household whose dibao covers some members as single-person units
-/// (单人保, which the MCA's 最低生活保障审核确认办法 of 2021 gives the severely ill or
-/// disabled of edge households) can be an edge household: its income is assessed
+/// (单人保, which goes to the severely disabled and ill of low-income households: Baotou
+/// district plan §(九) 对农村牧区低收入家庭中的重残、重病等特殊困难群体…参照“单人保”纳入低保,
+/// as the MCA's 最低生活保障审核确认办法 of 2021 has it) can be an edge household: its income is assessed
 /// without that dibao, and the cash is paid for the members the units do not cover.
 /// Must run after dibao and 特困 (add it after them; both are
 /// [`Stage::MeansTested`]). Sets the household's `LOW_INCOME_EDGE` flag.
