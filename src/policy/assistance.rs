@@ -240,10 +240,9 @@ impl Lever for PriceLinkedSubsidy {
             }
             let t = self.dibao.monthly_thresholds(ctx, pop.households.residence[h], pop.households.tier[h]);
             let per_person: f64 = t.iter().zip(&cpi).filter(|(_, c)| **c >= self.trigger).map(|(tm, c)| tm * c).sum();
-            // Single-person dibao units alone: only the members they cover.
-            let whole =
-                flags.0 & (ASSISTED & !HouseholdFlags::DIBAO) != 0 || !flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
-            let persons = if whole { pop.households.size[h] } else { recipient_persons(pop, h) };
+            // On dibao alone: its recipients (single-person units cover only some members).
+            let edge_or_extreme = flags.0 & (ASSISTED & !HouseholdFlags::DIBAO) != 0;
+            let persons = if edge_or_extreme { pop.households.size[h] } else { recipient_persons(pop, h) };
             let amount = per_person * f64::from(persons);
             if amount > 0.0 {
                 book.pay(h, IncomePart::TransfersReceived, amount);

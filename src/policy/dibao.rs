@@ -147,9 +147,7 @@ pub fn recipient_persons(pop: &Population, h: usize) -> u8 {
 #[inline]
 pub fn member_on_dibao(flags: HouseholdFlags, persons: &Persons, i: usize) -> bool {
     flags.has(HouseholdFlags::DIBAO)
-        && (!flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON)
-            || single_person_member(persons, i)
-            || (persons.age[i] >= OLD_MEMBER_UNIT_AGE && !persons.employment[i].is_working()))
+        && (!flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON) || UnitRules::ANY.covers(persons, i))
 }
 
 /// Whether member `i` of a household with `flags` is on dibao this year
@@ -185,6 +183,18 @@ struct UnitRules {
     /// Members aged [`OLD_MEMBER_UNIT_AGE`] or more not in work
     /// ([`Dibao::old_member_unit_line`]).
     old: bool,
+}
+
+impl UnitRules {
+    /// Both rules: every member any unit can cover.
+    const ANY: UnitRules = UnitRules { severe: true, old: true };
+
+    /// Whether member `i` is one these rules cover as a one-person unit.
+    #[inline]
+    fn covers(self, persons: &Persons, i: usize) -> bool {
+        (self.severe && single_person_member(persons, i))
+            || (self.old && persons.age[i] >= OLD_MEMBER_UNIT_AGE && !persons.employment[i].is_working())
+    }
 }
 
 /// A newly eligible household's take-up draw from its uniform draw `u`, its
@@ -855,10 +865,8 @@ impl Lever for Dibao {
                 self.always_takes_up(persons, members.clone())
                     || self.takes_up(ctx, ids.get(h), residence[h], last_year, share)
             };
-            let units = self.unit_rules(residence[h], a.assessed / size, year_t).map(|rules| {
-                let pension = resident_pension.map_or(0.0, |c| c[h]);
-                self.member_units(persons, members.clone(), &year_t.monthly, rules, pension)
-            });
+            let pension = resident_pension.map_or(0.0, |c| c[h]);
+            let units = self.units(persons, members.clone(), residence[h], a.assessed / size, year_t, pension);
             match Self::decide(benefit, size, units, year_t.annual, takes_up) {
                 Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
@@ -1064,10 +1072,8 @@ impl Dibao {
                 self.always_takes_up(&pop.persons, pop.members(h))
                     || self.takes_up(ctx, id, residence, last_year, share)
             };
-            let units = self.unit_rules(residence, a.assessed / size, year_t).map(|rules| {
-                let pension = resident_pension.map_or(0.0, |c| c[h]);
-                self.member_units(&pop.persons, pop.members(h), &year_t.monthly, rules, pension)
-            });
+            let pension = resident_pension.map_or(0.0, |c| c[h]);
+            let units = self.units(&pop.persons, pop.members(h), residence, a.assessed / size, year_t, pension);
             match Self::decide(benefit, size, units, year_t.annual, takes_up) {
                 Decision::Units(paid, covered) => {
                     book.pay(h, IncomePart::TransfersReceived, paid);
@@ -1241,6 +1247,23 @@ impl Dibao {
         (rules.severe || rules.old).then_some(rules)
     }
 
+    /// The one-person units of a household whose assessed income is `per_head` per
+    /// person ([`Dibao::unit_rules`], [`Dibao::member_units`]); `None` when no rule
+    /// applies to it. `pension` is the residents' pension it was paid this year.
+    #[inline]
+    fn units(
+        &self,
+        persons: &Persons,
+        members: std::ops::Range<usize>,
+        residence: Residence,
+        per_head: f64,
+        year_t: &YearThreshold,
+        pension: f64,
+    ) -> Option<(f64, u8)> {
+        let rules = self.unit_rules(residence, per_head, year_t)?;
+        Some(self.member_units(persons, members, &year_t.monthly, rules, pension))
+    }
+
     /// The residents' pension paid to each household this year, which an old member's
     /// own unit counts (shared among the members of pension age without a retiree
     /// pension); `None` when it is disregarded or no such lever ran before.
@@ -1264,12 +1287,7 @@ impl Dibao {
         let pensioners = members.clone().filter(|&i| pensioner(i)).count();
         let share = if pensioners > 0 { pension / pensioners as f64 } else { 0.0 };
         let (mut paid, mut covered) = (0.0, 0u8);
-        for i in members {
-            let severe = rules.severe && single_person_member(persons, i);
-            let old = rules.old && persons.age[i] >= OLD_MEMBER_UNIT_AGE && !persons.employment[i].is_working();
-            if !(severe || old) {
-                continue;
-            }
+        for i in members.filter(|&i| rules.covers(persons, i)) {
             let income = Self::own_income(persons, i) + if pensioner(i) { share } else { 0.0 };
             let benefit = Self::benefit(t, income, 1.0);
             if benefit > 0.0 {
