@@ -202,10 +202,11 @@ impl Lever for DisabilityAllowances {
             flags[h].has(HouseholdFlags::LOW_INCOME_EDGE) || member_on_dibao_this_or_last_year(flags[h], p, i)
         };
         let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, h| {
-            let poor = low_income(h, i);
+            // The disability first: most persons have none, and then the household's
+            // flags need not be read.
             match p.disability(i) {
-                Disability::Severe => nursing + if poor { living } else { 0.0 },
-                Disability::Moderate if poor => living,
+                Disability::Severe => nursing + if low_income(h, i) { living } else { 0.0 },
+                Disability::Moderate if low_income(h, i) => living,
                 _ => 0.0,
             }
         });

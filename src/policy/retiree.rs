@@ -1,9 +1,10 @@
 //! Retiree pension adjustment for enterprise and public-institution retirees
 //! (企业和机关事业单位退休人员基本养老金调整, lever 15).
 
+use super::members::pay_member_sums;
 use super::pension::invalid;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
 use crate::error::{Error, Result};
 use crate::model::{IncomePart, Population};
 
@@ -104,6 +105,26 @@ impl Lever for RetireePensionAdjustment {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let Some((rate, month)) = self.rise_in(ctx.year) else { return };
         let months_paid = (13 - month.clamp(1, 12)) as f64 / 12.0;
+        let persons = pop.person_count();
+        let hh = &pop.households;
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
+        let pension = &pop.persons.retiree_pension[..persons];
+        // Person by person (no loop per household): a member without a pension adds
+        // +0 to the household's delta, and a delta of +0 paid changes nothing (a rise is
+        // at least 0, so no delta is negative).
+        let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, _| {
+            let old = pension[i];
+            keep(old as f64 * rate * months_paid, old > 0.0)
+        });
+        if paid {
+            let factor = 1.0 + rate as f32;
+            for pension in &mut pop.persons.retiree_pension[..persons] {
+                if *pension > 0.0 {
+                    *pension *= factor;
+                }
+            }
+            return;
+        }
         for h in 0..pop.household_count() {
             let mut delta = 0.0;
             for i in pop.members(h) {

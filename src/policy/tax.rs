@@ -409,7 +409,13 @@ impl Lever for IncomeTax {
         if !year.iter().any(|(_, m)| m.has_special()) {
             // Only the basic deduction: a person's tax needs nothing of the household.
             let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
-                tax(wage[i] as f64, book.accounts().contribution(i) as f64, Claims::default())
+                let wage = wage[i] as f64;
+                // At or below every stretch's basic deduction (most persons): no tax, +0
+                // as `tax` gives (contributions only lower the taxable income).
+                if wage <= lowest_basic {
+                    return 0.0;
+                }
+                tax(wage, book.accounts().contribution(i) as f64, Claims::default())
             });
             if paid {
                 return;
@@ -420,8 +426,13 @@ impl Lever for IncomeTax {
             let paid = CLAIMANTS.with(|claimants| {
                 let claimants = claimants.borrow();
                 pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
+                    let wage = wage[i] as f64;
+                    // No tax at or below every basic deduction, whatever the claims.
+                    if wage <= lowest_basic {
+                        return 0.0;
+                    }
                     let claims = claimants.get(h).unwrap_or(&Claimant::NONE).claims_of(i, age[i]);
-                    tax(wage[i] as f64, book.accounts().contribution(i) as f64, claims)
+                    tax(wage, book.accounts().contribution(i) as f64, claims)
                 })
             });
             if paid {

@@ -6,6 +6,7 @@
 //! to run over the *last* `months_in_job` months of the year (a person who found a job
 //! in July has 6 months, July–December), which is how dated amounts are summed.
 
+use super::members::with_household_index;
 use super::rationing::{
     Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative, lever_sub,
 };
@@ -100,36 +101,52 @@ impl Lever for MinimumWage {
         let owed_by_tier: Vec<[f64; 13]> =
             self.floor_per_month.iter().map(|floor| months_table(floor, ctx.year)).collect();
         let last_tier = owed_by_tier.len() - 1;
-        for h in 0..pop.household_count() {
-            let owed_by_months = &owed_by_tier[(pop.households.tier[h] as usize).min(last_tier)];
+        let owed_of = |pop: &Population, h: usize, i: usize| -> Option<f64> {
+            let months = pop.persons.months_in_job[i].min(12);
+            if pop.persons.employment[i] != Employment::LocalEmployee || months == 0 {
+                return None;
+            }
+            let owed = owed_by_tier[(pop.households.tier[h] as usize).min(last_tier)][months as usize];
+            (f64::from(pop.persons.wage[i]) < owed).then_some(owed)
+        };
+        // The employees paid below the floor, found person by person over the household
+        // index (few: no loop per household), in household and member order; a raise
+        // changes only the raised person, so listing them first changes nothing.
+        let hh = &pop.households;
+        let mut below: Vec<(usize, usize)> = Vec::new();
+        let listed = with_household_index(&hh.first_person, &hh.size, pop.person_count(), |index| {
+            for (i, &h) in index.iter().enumerate() {
+                if owed_of(pop, h as usize, i).is_some() {
+                    below.push((h as usize, i));
+                }
+            }
+        });
+        if listed.is_none() {
+            below.clear();
+            for h in 0..pop.household_count() {
+                below.extend(pop.members(h).filter(|&i| owed_of(pop, h, i).is_some()).map(|i| (h, i)));
+            }
+        }
+        for (h, i) in below {
+            let Some(owed) = owed_of(pop, h, i) else { continue };
+            let wage = pop.persons.wage[i] as f64;
             let id = pop.household_id(h);
-            for (m, i) in pop.members(h).enumerate() {
-                let months = pop.persons.months_in_job[i].min(12);
-                if pop.persons.employment[i] != Employment::LocalEmployee || months == 0 {
+            let m = i - pop.households.first_person[h] as usize;
+            // Coverage is a persistent draw; with full coverage every draw passes.
+            if self.coverage < 1.0 {
+                let mut rng = crate::random::StreamRng::with_sub(ctx.seed, id, 0, Purpose::Lever, sub ^ m as u64);
+                if !rng.bernoulli(self.coverage) {
                     continue;
                 }
-                let owed = owed_by_months[months as usize];
-                let wage = pop.persons.wage[i] as f64;
-                if wage >= owed {
-                    continue;
-                }
-                // Coverage is a persistent draw; with full coverage every draw passes.
-                if self.coverage < 1.0 {
-                    let mut rng = crate::random::StreamRng::with_sub(ctx.seed, id, 0, Purpose::Lever, sub ^ m as u64);
-                    if !rng.bernoulli(self.coverage) {
-                        continue;
-                    }
-                }
-                let mut yearly =
-                    crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
-                let relative = if wage > 0.0 { (owed - wage) / wage } else { 1.0 };
-                if self.job_loss_per_raise > 0.0 && yearly.bernoulli(self.job_loss_per_raise * relative) {
-                    pop.persons.employment[i] = Employment::Unemployed;
-                    pop.persons.months_in_job[i] = 0;
-                    raise(pop, h, i, -wage, book);
-                } else {
-                    raise(pop, h, i, owed - wage, book);
-                }
+            }
+            let mut yearly = crate::random::StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub ^ m as u64);
+            let relative = if wage > 0.0 { (owed - wage) / wage } else { 1.0 };
+            if self.job_loss_per_raise > 0.0 && yearly.bernoulli(self.job_loss_per_raise * relative) {
+                pop.persons.employment[i] = Employment::Unemployed;
+                pop.persons.months_in_job[i] = 0;
+                raise(pop, h, i, -wage, book);
+            } else {
+                raise(pop, h, i, owed - wage, book);
             }
         }
     }
