@@ -1,8 +1,6 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
-use std::cell::RefCell;
-
 use super::members::{pay_member_sums, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
@@ -313,11 +311,6 @@ fn tax_in(m: &TaxRules, wage: f64, contributions: f64, claims: Claims) -> f64 {
     bracket_tax(m.law.brackets(), taxable)
 }
 
-thread_local! {
-    /// Each household's [`Claimant`], reused by [`IncomeTax`]'s `apply`.
-    static CLAIMANTS: RefCell<Vec<Claimant>> = const { RefCell::new(Vec::new()) };
-}
-
 /// A household's claimant of the deductions for its children and housing (its member
 /// with the highest wage, the first of equals) and its children.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -358,31 +351,6 @@ impl Claimant {
     }
 }
 
-/// Fills [`CLAIMANTS`] with every household's claimant, person by person over the
-/// household index; false, filling nothing, when the persons are not stored household
-/// after household (the caller then loops over members).
-fn fill_claimants(
-    (first, size, persons): (&[u32], &[u8], usize),
-    wage: &[f32],
-    age: &[u8],
-    employment: &[Employment],
-) -> bool {
-    let n = first.len().min(size.len());
-    with_household_index(&first[..n], &size[..n], persons, |index| {
-        CLAIMANTS.with(|claimants| {
-            let mut claimants = claimants.borrow_mut();
-            claimants.clear();
-            claimants.resize(n, Claimant::NONE);
-            for (i, &h) in index.iter().enumerate() {
-                if let Some(c) = claimants.get_mut(h as usize) {
-                    c.add(i, wage[i], age[i], employment[i]);
-                }
-            }
-        })
-    })
-    .is_some()
-}
-
 /// Whether a person is a child whose education deduction a parent claims: from age 3
 /// while under 16 or a student (学前教育 to full-time higher education).
 #[inline]
@@ -405,39 +373,49 @@ impl Lever for IncomeTax {
         let (wage, age, employment) = (&p.wage[..persons], &p.age[..persons], &p.employment[..persons]);
         let hh = &pop.households;
         let tax = |wage: f64, contributions: f64, claims: Claims| annual_tax(&year, wage, contributions, claims);
-        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
-        if !year.iter().any(|(_, m)| m.has_special()) {
-            // Only the basic deduction: a person's tax needs nothing of the household.
-            let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, _| {
-                let wage = wage[i] as f64;
-                // At or below every stretch's basic deduction (most persons): no tax, +0
-                // as `tax` gives (contributions only lower the taxable income).
-                if wage <= lowest_basic {
-                    return 0.0;
+        let special = year.iter().any(|(_, m)| m.has_special());
+        let (first, size) = (hh.first_person.as_slice(), hh.size.as_slice());
+        // Only persons paid above the lowest basic deduction pay tax (a minority): they
+        // are found in one pass over the wage column, and each one's household over the
+        // household index, its claimant (when special deductions apply) from its members
+        // in order. A household's total adds its taxpayers' taxes in member order from
+        // +0, the same sum as over every member (the others add +0), and is paid when
+        // positive.
+        let paid = with_household_index(first, size, persons, |index| {
+            let mut household = None;
+            let mut claimant = Claimant::NONE;
+            let mut total = 0.0;
+            for (i, &w) in wage.iter().enumerate() {
+                if w as f64 <= lowest_basic {
+                    continue;
                 }
-                tax(wage, book.accounts().contribution(i) as f64, Claims::default())
-            });
-            if paid {
-                return;
-            }
-        } else if fill_claimants(members, wage, age, employment) {
-            // Each household's claimant and children, found person by person (no loop
-            // per household); then each person's tax with what they claim.
-            let paid = CLAIMANTS.with(|claimants| {
-                let claimants = claimants.borrow();
-                pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
-                    let wage = wage[i] as f64;
-                    // No tax at or below every basic deduction, whatever the claims.
-                    if wage <= lowest_basic {
-                        return 0.0;
+                let h = index[i] as usize;
+                if household != Some(h) {
+                    if let Some(done) = household
+                        && total > 0.0
+                    {
+                        book.pay(done, IncomePart::TransfersPaid, total);
                     }
-                    let claims = claimants.get(h).unwrap_or(&Claimant::NONE).claims_of(i, age[i]);
-                    tax(wage, book.accounts().contribution(i) as f64, claims)
-                })
-            });
-            if paid {
-                return;
+                    (household, total) = (Some(h), 0.0);
+                    if special {
+                        claimant = Claimant::NONE;
+                        let start = first[h] as usize;
+                        for j in start..start + usize::from(size[h]) {
+                            claimant.add(j, wage[j], age[j], employment[j]);
+                        }
+                    }
+                }
+                let claims = if special { claimant.claims_of(i, age[i]) } else { Claims::default() };
+                total += tax(w as f64, book.accounts().contribution(i) as f64, claims);
             }
+            if let Some(done) = household
+                && total > 0.0
+            {
+                book.pay(done, IncomePart::TransfersPaid, total);
+            }
+        });
+        if paid.is_some() {
+            return;
         }
         for h in 0..pop.household_count() {
             let members = pop.members(h);
