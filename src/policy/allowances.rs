@@ -1,7 +1,7 @@
 //! Categorical allowances: old-age allowance and disability allowances.
 
 use super::dibao::member_on_dibao_this_or_last_year;
-use super::members::{count_members, pay_member_sums};
+use super::members::{count_members, pay_selected_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext};
 use crate::error::Result;
@@ -201,14 +201,14 @@ impl Lever for DisabilityAllowances {
         let low_income = |h: usize, i: usize| {
             flags[h].has(HouseholdFlags::LOW_INCOME_EDGE) || member_on_dibao_this_or_last_year(flags[h], p, i)
         };
-        let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, h| {
-            // The disability first: most persons have none, and then the household's
-            // flags need not be read.
-            match p.disability(i) {
-                Disability::Severe => nursing + if low_income(h, i) { living } else { 0.0 },
-                Disability::Moderate if low_income(h, i) => living,
-                _ => 0.0,
-            }
+        // Persons with a disability only (a few): the others are owed +0.
+        let disabled = |i: usize| p.disability(i) != Disability::None;
+        let paid = pay_selected_member_sums(book, IncomePart::TransfersReceived, members, disabled, |_, i, h| match p
+            .disability(i)
+        {
+            Disability::Severe => nursing + if low_income(h, i) { living } else { 0.0 },
+            Disability::Moderate if low_income(h, i) => living,
+            _ => 0.0,
         });
         if paid {
             return;

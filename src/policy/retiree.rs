@@ -1,10 +1,10 @@
 //! Retiree pension adjustment for enterprise and public-institution retirees
 //! (企业和机关事业单位退休人员基本养老金调整, lever 15).
 
-use super::members::pay_member_sums;
+use super::members::pay_selected_member_sums;
 use super::pension::invalid;
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::{IncomePart, Population};
 
@@ -109,12 +109,12 @@ impl Lever for RetireePensionAdjustment {
         let hh = &pop.households;
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
         let pension = &pop.persons.retiree_pension[..persons];
-        // Person by person (no loop per household): a member without a pension adds
-        // +0 to the household's delta, and a delta of +0 paid changes nothing (a rise is
-        // at least 0, so no delta is negative).
-        let paid = pay_member_sums(book, IncomePart::TransfersReceived, members, |_, i, _| {
-            let old = pension[i];
-            keep(old as f64 * rate * months_paid, old > 0.0)
+        // Over the persons with a pension only (no loop per household): the others add
+        // nothing to their household's delta, and a rise is at least 0, so no delta is
+        // negative.
+        let retired = |i: usize| pension[i] > 0.0;
+        let paid = pay_selected_member_sums(book, IncomePart::TransfersReceived, members, retired, |_, i, _| {
+            pension[i] as f64 * rate * months_paid
         });
         if paid {
             let factor = 1.0 + rate as f32;
