@@ -2,7 +2,7 @@
 //! government's support of residents' contributions.
 
 use super::dibao::{check_dated, member_on_dibao};
-use super::members::count_members;
+use super::members::{count_members, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
@@ -186,7 +186,23 @@ impl Lever for ResidentPension {
                     u32::from(*mark & u8::from(matches!(e, Employment::LocalEmployee | Employment::PublicSector)));
             }
             if excludes_covered && employees > 0 {
-                // Whether an employee is covered depends on the household's residence.
+                // Whether an employee is covered depends on the household's residence:
+                // the few marked employees are looked up over the household index, or,
+                // when the persons are not stored household after household, every
+                // household's members are.
+                let looked_up = with_household_index(&hh.first_person, &hh.size, persons, |index| {
+                    for ((mark, &e), &h) in marks.iter_mut().zip(employment).zip(index) {
+                        if *mark != 0
+                            && matches!(e, Employment::LocalEmployee | Employment::PublicSector)
+                            && e.retires_at_statutory_age(hh.residence[h as usize])
+                        {
+                            *mark = 0;
+                        }
+                    }
+                });
+                if looked_up.is_some() {
+                    return;
+                }
                 for h in 0..hh.size.len() {
                     let first = hh.first_person[h] as usize;
                     let residence = hh.residence[h];
