@@ -13,6 +13,11 @@ use crate::error::Result;
 use crate::model::{Education, Employment, HouseholdFlags, IncomePart, PersonFlags, Population};
 use crate::random::{Purpose, StreamRng};
 
+thread_local! {
+    /// Every household's assessed income, reused by [`EdgeAssistance`]'s `apply`.
+    static ASSESSED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Sub-streams of [`Purpose::Lever`] for this module's draws.
 const SUB_SHOCK: u64 = 0xa551_0001;
 const SUB_INTERN: u64 = 0xa551_1000;
@@ -76,30 +81,40 @@ impl Lever for EdgeAssistance {
         let (sizes, residence, tier, rigid) =
             (&hh.size[..n], &hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n]);
         let flag_column = &mut hh.flags[..n];
-        for h in 0..n {
-            let size = sizes[h] as f64;
-            let mut flags = flag_column[h];
-            // Single-person units alone leave the household to the edge test.
-            let units = flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
-            let unit_dibao = if units { dibao_paid.map_or(0.0, |c| c[h]) } else { 0.0 };
-            let on_dibao = (flags.has(HouseholdFlags::DIBAO) || dibao_paid.is_some_and(|c| c[h] > 0.0)) && !units;
-            if size == 0.0 || on_dibao || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
-                continue;
-            }
-            let t = thresholds.get(residence[h], tier[h]).annual;
-            let assessed = test.assess_in(&columns, h, book.accounts()).assessed - unit_dibao;
-            let rigid = rigid[h].max(0.0) as f64;
-            let edge = (assessed - rigid) / size < self.dibao.edge_multiple * t;
-            flags.set(HouseholdFlags::LOW_INCOME_EDGE, edge);
-            flag_column[h] = flags;
-            if edge {
-                let uncovered = if units { size - f64::from(flags.dibao_unit_persons()) } else { size };
-                let amount = cash * uncovered.max(0.0) + self.rigid_expense_share * rigid;
-                if amount > 0.0 {
-                    book.pay(h, IncomePart::TransfersReceived, amount);
+        ASSESSED.with(|assessed| {
+            let assessed = &mut *assessed.borrow_mut();
+            // Every household's assessed income at once when the means test allows it
+            // ([`MeansTest::assessed_every`]: the same values), else household by household.
+            let all = test.assessed_every(&columns, persons.len(), book.accounts(), assessed);
+            let assessed = if all { Some(&assessed[..n]) } else { None };
+            for h in 0..n {
+                let size = sizes[h] as f64;
+                let mut flags = flag_column[h];
+                // Single-person units alone leave the household to the edge test.
+                let units = flags.has(HouseholdFlags::DIBAO_SINGLE_PERSON);
+                let unit_dibao = if units { dibao_paid.map_or(0.0, |c| c[h]) } else { 0.0 };
+                let on_dibao = (flags.has(HouseholdFlags::DIBAO) || dibao_paid.is_some_and(|c| c[h] > 0.0)) && !units;
+                if size == 0.0 || on_dibao || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+                    continue;
+                }
+                let t = thresholds.get(residence[h], tier[h]).annual;
+                let assessed = match assessed {
+                    Some(all) => all[h],
+                    None => test.assess_in(&columns, h, book.accounts()).assessed,
+                } - unit_dibao;
+                let rigid = rigid[h].max(0.0) as f64;
+                let edge = (assessed - rigid) / size < self.dibao.edge_multiple * t;
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, edge);
+                flag_column[h] = flags;
+                if edge {
+                    let uncovered = if units { size - f64::from(flags.dibao_unit_persons()) } else { size };
+                    let amount = cash * uncovered.max(0.0) + self.rigid_expense_share * rigid;
+                    if amount > 0.0 {
+                        book.pay(h, IncomePart::TransfersReceived, amount);
+                    }
                 }
             }
-        }
+        });
     }
 }
 

@@ -314,6 +314,15 @@ pub struct Assessment {
     pub new_job_start: u8,
 }
 
+impl Assessment {
+    /// The assessment of a household whose new jobs do not matter (it was not on dibao
+    /// last year): its assessed income, no new-job earnings, no new job.
+    #[inline]
+    pub fn without_new_job(assessed: f64) -> Self {
+        Assessment { assessed, new_job_earnings: 0.0, new_job_start: 13 }
+    }
+}
+
 /// The means test of one year, prepared for a chunk by [`Dibao::means_test`].
 #[derive(Debug, Clone)]
 pub struct MeansTest<'a> {
@@ -397,6 +406,25 @@ fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_o
 }
 
 impl MeansTest<'_> {
+    /// Every household's assessed income, the same as [`MeansTest::assess_in`]'s, into
+    /// `out`, without a loop per household ([`MeansTest::assessed_all`]). False, `out`
+    /// unspecified, when the project-income disregard is on (it reads each household's
+    /// members' ability to work) or the persons are not stored household after
+    /// household: the caller then assesses household by household.
+    pub(crate) fn assessed_every(
+        &self,
+        columns: &TestColumns<'_>,
+        persons: usize,
+        accounts: &Accounts,
+        out: &mut Vec<f64>,
+    ) -> bool {
+        !self.disregard_project_income_unable
+            && match self.base {
+                DeductionBase::Wage => self.assessed_all::<true>(columns, persons, accounts, out),
+                DeductionBase::Earnings => self.assessed_all::<false>(columns, persons, accounts, out),
+            }
+    }
+
     /// Every household's assessed income as [`MeansTest::assess_plain`] computes it,
     /// into `out`, without a loop per household: the deductions summed person by person
     /// (the same additions in the same order as the member loop, see
@@ -844,46 +872,58 @@ impl Lever for Dibao {
         let sizes = &hh.size[..n];
         let flag_column = &mut hh.flags[..n];
         let resident_pension = self.unit_pension(book);
-        for h in 0..n {
-            let size = sizes[h] as f64;
-            let mut flags = flag_column[h];
-            flags.set(UNIT_FLAGS, false);
-            flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
-            if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+        PLAIN_SCRATCH.with(|scratch| {
+            let (assessed, _) = &mut *scratch.borrow_mut();
+            // Every household's assessed income first, without a loop per household, as
+            // the plain path does (the same values as `assess_in`'s), when no household
+            // needs more than it: without the project-income disregard. A household on
+            // dibao last year is still assessed in full, for its new jobs.
+            let all = test.assessed_every(&columns, persons.len(), book.accounts(), assessed);
+            let assessed = if all { Some(&assessed[..n]) } else { None };
+            for h in 0..n {
+                let size = sizes[h] as f64;
+                let mut flags = flag_column[h];
+                flags.set(UNIT_FLAGS, false);
+                flags.set(HouseholdFlags::LOW_INCOME_EDGE, false);
+                if size == 0.0 || flags.has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
+                    flag_column[h] = flags;
+                    continue;
+                }
+                let year_t = thresholds.get(residence[h], tier[h]);
+                let mut a = match assessed {
+                    Some(all) if !flags.has(HouseholdFlags::DIBAO_LAST_YEAR) => Assessment::without_new_job(all[h]),
+                    _ => test.assess_in(&columns, h, book.accounts()),
+                };
+                self.assessment_error(ctx, ids.get(h), residence[h], &mut a);
+                let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
+                let benefit = self.household_benefit(year_t, &a, size, last_year);
+                let first = columns.first_person[h] as usize;
+                let members = first..first + sizes[h] as usize;
+                // Whether the household takes up with an entitlement of `share` of its threshold.
+                let takes_up = |share: f64| {
+                    self.always_takes_up(persons, members.clone())
+                        || self.takes_up(ctx, ids.get(h), residence[h], last_year, share)
+                };
+                let pension = resident_pension.map_or(0.0, |c| c[h]);
+                let units = self.units(persons, members.clone(), residence[h], a.assessed / size, year_t, pension);
+                match Self::decide(benefit, size, units, year_t.annual, takes_up) {
+                    Decision::Units(paid, covered) => {
+                        book.pay(h, IncomePart::TransfersReceived, paid);
+                        flags.set_dibao_units(covered);
+                    }
+                    Decision::Whole(paid) => {
+                        book.pay(h, IncomePart::TransfersReceived, paid);
+                        flags.set(HouseholdFlags::DIBAO, true);
+                    }
+                    Decision::None => {}
+                }
+                if !flags.has(HouseholdFlags::DIBAO) {
+                    let after_rigid = (a.assessed - rigid[h] as f64) / size;
+                    flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
+                }
                 flag_column[h] = flags;
-                continue;
             }
-            let year_t = thresholds.get(residence[h], tier[h]);
-            let mut a = test.assess_in(&columns, h, book.accounts());
-            self.assessment_error(ctx, ids.get(h), residence[h], &mut a);
-            let last_year = flags.has(HouseholdFlags::DIBAO_LAST_YEAR);
-            let benefit = self.household_benefit(year_t, &a, size, last_year);
-            let first = columns.first_person[h] as usize;
-            let members = first..first + sizes[h] as usize;
-            // Whether the household takes up with an entitlement of `share` of its threshold.
-            let takes_up = |share: f64| {
-                self.always_takes_up(persons, members.clone())
-                    || self.takes_up(ctx, ids.get(h), residence[h], last_year, share)
-            };
-            let pension = resident_pension.map_or(0.0, |c| c[h]);
-            let units = self.units(persons, members.clone(), residence[h], a.assessed / size, year_t, pension);
-            match Self::decide(benefit, size, units, year_t.annual, takes_up) {
-                Decision::Units(paid, covered) => {
-                    book.pay(h, IncomePart::TransfersReceived, paid);
-                    flags.set_dibao_units(covered);
-                }
-                Decision::Whole(paid) => {
-                    book.pay(h, IncomePart::TransfersReceived, paid);
-                    flags.set(HouseholdFlags::DIBAO, true);
-                }
-                Decision::None => {}
-            }
-            if !flags.has(HouseholdFlags::DIBAO) {
-                let after_rigid = (a.assessed - rigid[h] as f64) / size;
-                flags.set(HouseholdFlags::LOW_INCOME_EDGE, after_rigid < self.edge_multiple * year_t.annual);
-            }
-            flag_column[h] = flags;
-        }
+        });
     }
 }
 
