@@ -329,6 +329,10 @@ impl Lever for ContributionSupport {
             let flags = pop.households.flags[h];
             let mut cost = 0.0;
             for i in pop.members(h) {
+                if !(16..60).contains(&p.age[i]) {
+                    // Outside the contributing ages: nothing (`for_person` gives 0).
+                    continue;
+                }
                 let covered = book.accounts().contribution(i) > 0.0 || p.retiree_pension[i] > 0.0;
                 let on_dibao = member_on_dibao(flags, p, i);
                 cost += self.for_person(p.age[i], covered, on_dibao, p.disability(i) == Disability::Severe);
