@@ -3,7 +3,7 @@
 
 use super::members::{pay_member_sums, with_household_index};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
 use crate::error::{Error, Result};
 use crate::model::bounds::MAX_AMOUNT;
 use crate::model::{Employment, IncomePart, Population, Residence};
@@ -61,6 +61,20 @@ impl SocialContributions {
     }
 }
 
+impl SocialContributions {
+    /// [`SocialContributions::on_wage`] without a branch on the person's activity: the
+    /// contributions times 1 when covered with a positive wage, times 0 (+0, as
+    /// `on_wage` gives) otherwise. Most persons pay none, in no predictable order.
+    #[inline(always)]
+    fn on_wage_branch_free(&self, wage: f64, employment: Employment, residence: Residence) -> f64 {
+        let formal = wage >= self.informal_below;
+        let covered = (employment == Employment::PublicSector)
+            | ((employment == Employment::LocalEmployee) & formal)
+            | ((employment == Employment::MigrantShortTerm) & (residence == Residence::Urban) & formal);
+        keep(self.employee_rate * wage.max(self.base_min).min(self.base_max), covered & (wage > 0.0))
+    }
+}
+
 impl Lever for SocialContributions {
     fn name(&self) -> &str {
         "social_contributions"
@@ -75,7 +89,7 @@ impl Lever for SocialContributions {
         let (wage, employment, residence) = (&p.wage[..persons], &p.employment[..persons], &hh.residence);
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
         let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
-            let c = self.on_wage(wage[i] as f64, employment[i], residence[h]);
+            let c = self.on_wage_branch_free(wage[i] as f64, employment[i], residence[h]);
             book.set_contribution(i, c as f32);
             c
         });
