@@ -297,6 +297,7 @@ pub(crate) fn keep(x: f64, on: bool) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Accounts;
 
     #[test]
     fn counts_and_visits_match_a_loop_over_members() {
@@ -392,6 +393,45 @@ mod tests {
             let persons = next as usize + extra;
             let size = if drop_size && !sizes.is_empty() { &sizes[..sizes.len() - 1] } else { &sizes[..] };
             proptest::prop_assert_eq!(contiguous(&first, size, persons), contiguous_by_loop(&first, size, persons));
+        }
+    }
+
+    proptest::proptest! {
+        /// Paying the selected members' sums gives every household's account and lever
+        /// column, bit for bit, what a loop over each household's members paying its
+        /// total gives (the persons left out owed +0).
+        #[test]
+        fn selected_member_sums_pay_what_a_loop_over_members_pays(
+            people in proptest::collection::vec(
+                proptest::collection::vec((proptest::bool::ANY, -1e4f64..1e6), 0..6), 0..30),
+        ) {
+            let size: Vec<u8> = people.iter().map(|m| m.len() as u8).collect();
+            let mut first = Vec::new();
+            let mut next = 0u32;
+            for &s in &size {
+                first.push(next);
+                next += u32::from(s);
+            }
+            let persons = next as usize;
+            let members: Vec<(bool, f64)> = people.iter().flatten().copied().collect();
+            let n = size.len();
+            // Persons left out are owed +0; the selected ones their amount (0 now and then).
+            let owed = |i: usize| if members[i].0 { members[i].1 * f64::from(u8::from(i % 7 != 0)) } else { 0.0 };
+            let (mut accounts, mut paid) = (Accounts::zeros(n), vec![0.0; n]);
+            let mut book = Book::new(&mut accounts, &mut paid);
+            let summed = pay_selected_member_sums(
+                &mut book, IncomePart::Wage, (&first, &size, persons), |i| members[i].0, |_, i, _| owed(i));
+            proptest::prop_assert!(summed);
+            let (mut by_loop, mut paid_by_loop) = (Accounts::zeros(n), vec![0.0; n]);
+            let mut book = Book::new(&mut by_loop, &mut paid_by_loop);
+            for h in 0..n {
+                let start = first[h] as usize;
+                let total = (start..start + usize::from(size[h])).fold(0.0, |t, i| t + owed(i));
+                book.pay(h, IncomePart::Wage, total);
+            }
+            let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(&paid), bits(&paid_by_loop));
+            proptest::prop_assert_eq!(bits(&accounts.wage), bits(&by_loop.wage));
         }
     }
 
