@@ -416,7 +416,7 @@ mod tests {
             let members: Vec<(bool, f64)> = people.iter().flatten().copied().collect();
             let n = size.len();
             // Persons left out are owed +0; the selected ones their amount (0 now and then).
-            let owed = |i: usize| if members[i].0 { members[i].1 * f64::from(u8::from(i % 7 != 0)) } else { 0.0 };
+            let owed = |i: usize| if members[i].0 { members[i].1 * f64::from(u8::from(!i.is_multiple_of(7))) } else { 0.0 };
             let (mut accounts, mut paid) = (Accounts::zeros(n), vec![0.0; n]);
             let mut book = Book::new(&mut accounts, &mut paid);
             let summed = pay_selected_member_sums(
