@@ -203,13 +203,12 @@ impl Lever for DisabilityAllowances {
         };
         // Persons with a disability only (a few): the others are owed +0.
         let disabled = |i: usize| p.disability(i) != Disability::None;
-        let paid = pay_selected_member_sums(book, IncomePart::TransfersReceived, members, disabled, |_, i, h| match p
-            .disability(i)
-        {
+        let allowances = |_: &mut Book<'_>, i: usize, h: usize| match p.disability(i) {
             Disability::Severe => nursing + if low_income(h, i) { living } else { 0.0 },
             Disability::Moderate if low_income(h, i) => living,
             _ => 0.0,
-        });
+        };
+        let paid = pay_selected_member_sums(book, IncomePart::TransfersReceived, members, disabled, allowances);
         if paid {
             return;
         }

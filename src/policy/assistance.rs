@@ -13,11 +13,6 @@ use crate::error::Result;
 use crate::model::{Education, Employment, HouseholdFlags, IncomePart, PersonFlags, Population};
 use crate::random::{Purpose, StreamRng};
 
-thread_local! {
-    /// Every household's assessed income, reused by [`EdgeAssistance`]'s `apply`.
-    static ASSESSED: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// Sub-streams of [`Purpose::Lever`] for this module's draws.
 const SUB_SHOCK: u64 = 0xa551_0001;
 const SUB_INTERN: u64 = 0xa551_1000;
@@ -81,12 +76,9 @@ impl Lever for EdgeAssistance {
         let (sizes, residence, tier, rigid) =
             (&hh.size[..n], &hh.residence[..n], &hh.tier[..n], &hh.rigid_expenses[..n]);
         let flag_column = &mut hh.flags[..n];
-        ASSESSED.with(|assessed| {
-            let assessed = &mut *assessed.borrow_mut();
-            // Every household's assessed income at once when the means test allows it
-            // ([`MeansTest::assessed_every`]: the same values), else household by household.
-            let all = test.assessed_every(&columns, persons.len(), book.accounts(), assessed);
-            let assessed = if all { Some(&assessed[..n]) } else { None };
+        // Every household's assessed income at once when the means test allows it
+        // ([`MeansTest::with_assessed_every`]: the same values), else household by household.
+        test.with_assessed_every(&columns, persons.len(), book, |book, assessed| {
             for h in 0..n {
                 let size = sizes[h] as f64;
                 let mut flags = flag_column[h];

@@ -406,23 +406,30 @@ fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_o
 }
 
 impl MeansTest<'_> {
-    /// Every household's assessed income, the same as [`MeansTest::assess_in`]'s, into
-    /// `out`, without a loop per household ([`MeansTest::assessed_all`]). False, `out`
-    /// unspecified, when the project-income disregard is on (it reads each household's
-    /// members' ability to work) or the persons are not stored household after
-    /// household: the caller then assesses household by household.
-    pub(crate) fn assessed_every(
+    /// Calls `f` with every household's assessed income, the same as
+    /// [`MeansTest::assess_in`]'s, computed without a loop per household
+    /// ([`MeansTest::assessed_all`], into a per-thread buffer); with `None` when the
+    /// project-income disregard is on (it reads each household's members' ability to
+    /// work) or the persons are not stored household after household: `f` then assesses
+    /// household by household.
+    pub(crate) fn with_assessed_every<'b, R>(
         &self,
         columns: &TestColumns<'_>,
         persons: usize,
-        accounts: &Accounts,
-        out: &mut Vec<f64>,
-    ) -> bool {
-        !self.disregard_project_income_unable
-            && match self.base {
-                DeductionBase::Wage => self.assessed_all::<true>(columns, persons, accounts, out),
-                DeductionBase::Earnings => self.assessed_all::<false>(columns, persons, accounts, out),
-            }
+        book: &mut Book<'b>,
+        f: impl FnOnce(&mut Book<'b>, Option<&[f64]>) -> R,
+    ) -> R {
+        PLAIN_SCRATCH.with(|scratch| {
+            let (out, _) = &mut *scratch.borrow_mut();
+            let accounts = book.accounts();
+            let all = !self.disregard_project_income_unable
+                && match self.base {
+                    DeductionBase::Wage => self.assessed_all::<true>(columns, persons, accounts, out),
+                    DeductionBase::Earnings => self.assessed_all::<false>(columns, persons, accounts, out),
+                };
+            let n = columns.first_person.len().min(columns.size.len());
+            f(book, if all { Some(&out[..n]) } else { None })
+        })
     }
 
     /// Every household's assessed income as [`MeansTest::assess_plain`] computes it,
@@ -872,14 +879,10 @@ impl Lever for Dibao {
         let sizes = &hh.size[..n];
         let flag_column = &mut hh.flags[..n];
         let resident_pension = self.unit_pension(book);
-        PLAIN_SCRATCH.with(|scratch| {
-            let (assessed, _) = &mut *scratch.borrow_mut();
-            // Every household's assessed income first, without a loop per household, as
-            // the plain path does (the same values as `assess_in`'s), when no household
-            // needs more than it: without the project-income disregard. A household on
-            // dibao last year is still assessed in full, for its new jobs.
-            let all = test.assessed_every(&columns, persons.len(), book.accounts(), assessed);
-            let assessed = if all { Some(&assessed[..n]) } else { None };
+        // Every household's assessed income first, without a loop per household, as the
+        // plain path does (the same values as `assess_in`'s), when the means test allows
+        // it. A household on dibao last year is still assessed in full, for its new jobs.
+        test.with_assessed_every(&columns, persons.len(), book, |book, assessed| {
             for h in 0..n {
                 let size = sizes[h] as f64;
                 let mut flags = flag_column[h];

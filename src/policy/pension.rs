@@ -272,6 +272,9 @@ impl Default for ContributionSupport {
 }
 
 impl ContributionSupport {
+    /// The ages of residents who contribute to the residents' pension: 16–59.
+    pub const CONTRIBUTING_AGES: std::ops::Range<u8> = 16..60;
+
     /// Support with the given amounts.
     ///
     /// # Errors
@@ -300,7 +303,7 @@ impl ContributionSupport {
 
     /// The cost for one person, yuan per year.
     pub fn for_person(&self, age: u8, covered_by_employer: bool, on_dibao: bool, severe: bool) -> f64 {
-        if !(16..60).contains(&age) || covered_by_employer {
+        if !Self::CONTRIBUTING_AGES.contains(&age) || covered_by_employer {
             return 0.0;
         }
         let paid = match (on_dibao, severe) {
@@ -329,8 +332,8 @@ impl Lever for ContributionSupport {
             let flags = pop.households.flags[h];
             let mut cost = 0.0;
             for i in pop.members(h) {
-                if !(16..60).contains(&p.age[i]) {
-                    // Outside the contributing ages: nothing (`for_person` gives 0).
+                if !Self::CONTRIBUTING_AGES.contains(&p.age[i]) {
+                    // Nothing to pay (`for_person` gives 0), and nothing else to read.
                     continue;
                 }
                 let covered = book.accounts().contribution(i) > 0.0 || p.retiree_pension[i] > 0.0;

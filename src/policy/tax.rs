@@ -1,7 +1,7 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
-use super::members::{pay_member_sums, with_household_index};
+use super::members::{pay_member_sums, pay_selected_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
 use crate::error::{Error, Result};
@@ -45,28 +45,14 @@ impl SocialContributions {
         Ok(SocialContributions { employee_rate, base_min, base_max, informal_below })
     }
 
-    /// Contributions on one person's wage.
-    #[inline]
-    pub fn on_wage(&self, wage: f64, employment: Employment, residence: Residence) -> f64 {
-        let covered = match employment {
-            Employment::PublicSector => true,
-            Employment::LocalEmployee => wage >= self.informal_below,
-            Employment::MigrantShortTerm => residence == Residence::Urban && wage >= self.informal_below,
-            _ => false,
-        };
-        if !covered || wage <= 0.0 {
-            return 0.0;
-        }
-        self.employee_rate * wage.clamp(self.base_min, self.base_max)
-    }
-}
-
-impl SocialContributions {
-    /// [`SocialContributions::on_wage`] without a branch on the person's activity: the
-    /// contributions times 1 when covered with a positive wage, times 0 (+0, as
-    /// `on_wage` gives) otherwise. Most persons pay none, in no predictable order.
+    /// Contributions on one person's wage: its employee rate times the wage within the
+    /// contribution base, when the person is covered (public sector; a local employee,
+    /// or a short-term migrant in an urban household, paid at least `informal_below`)
+    /// and the wage is positive; +0 otherwise. Without a branch on the person's
+    /// activity (the amount times 1 or 0): most persons pay none, in no predictable
+    /// order.
     #[inline(always)]
-    fn on_wage_branch_free(&self, wage: f64, employment: Employment, residence: Residence) -> f64 {
+    pub fn on_wage(&self, wage: f64, employment: Employment, residence: Residence) -> f64 {
         let formal = wage >= self.informal_below;
         let covered = (employment == Employment::PublicSector)
             | ((employment == Employment::LocalEmployee) & formal)
@@ -89,7 +75,7 @@ impl Lever for SocialContributions {
         let (wage, employment, residence) = (&p.wage[..persons], &p.employment[..persons], &hh.residence);
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
         let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
-            let c = self.on_wage_branch_free(wage[i] as f64, employment[i], residence[h]);
+            let c = self.on_wage(wage[i] as f64, employment[i], residence[h]);
             book.set_contribution(i, c as f32);
             c
         });
@@ -389,46 +375,29 @@ impl Lever for IncomeTax {
         let tax = |wage: f64, contributions: f64, claims: Claims| annual_tax(&year, wage, contributions, claims);
         let special = year.iter().any(|(_, m)| m.has_special());
         let (first, size) = (hh.first_person.as_slice(), hh.size.as_slice());
-        // Only persons paid above the lowest basic deduction pay tax (a minority): they
-        // are found in one pass over the wage column, and each one's household over the
-        // household index, its claimant (when special deductions apply) from its members
-        // in order. A household's total adds its taxpayers' taxes in member order from
-        // +0, the same sum as over every member (the others add +0), and is paid when
-        // positive.
-        let paid = with_household_index(first, size, persons, |index| {
-            let mut household = None;
-            let mut claimant = Claimant::NONE;
-            let mut total = 0.0;
-            for (i, &w) in wage.iter().enumerate() {
-                if w as f64 <= lowest_basic {
-                    continue;
-                }
-                let h = index[i] as usize;
-                if household != Some(h) {
-                    if let Some(done) = household
-                        && total > 0.0
-                    {
-                        book.pay(done, IncomePart::TransfersPaid, total);
-                    }
-                    (household, total) = (Some(h), 0.0);
-                    if special {
-                        claimant = Claimant::NONE;
-                        let start = first[h] as usize;
-                        for j in start..start + usize::from(size[h]) {
-                            claimant.add(j, wage[j], age[j], employment[j]);
-                        }
+        let members = (first, size, persons);
+        // Only persons paid above the lowest basic deduction pay tax (a minority): only
+        // they are visited ([`pay_selected_member_sums`]), and the claimant of a
+        // household's special deductions is found from its members when its first
+        // taxpayer is (members are visited in household order).
+        let mut claimant = (usize::MAX, Claimant::NONE);
+        let taxpayer = |i: usize| wage[i] as f64 > lowest_basic;
+        let paid = pay_selected_member_sums(book, IncomePart::TransfersPaid, members, taxpayer, |book, i, h| {
+            let claims = if special {
+                if claimant.0 != h {
+                    claimant = (h, Claimant::NONE);
+                    let start = first[h] as usize;
+                    for j in start..start + usize::from(size[h]) {
+                        claimant.1.add(j, wage[j], age[j], employment[j]);
                     }
                 }
-                let claims = if special { claimant.claims_of(i, age[i]) } else { Claims::default() };
-                total += tax(w as f64, book.accounts().contribution(i) as f64, claims);
-            }
-            if let Some(done) = household
-                && total > 0.0
-            {
-                book.pay(done, IncomePart::TransfersPaid, total);
-            }
+                claimant.1.claims_of(i, age[i])
+            } else {
+                Claims::default()
+            };
+            tax(wage[i] as f64, book.accounts().contribution(i) as f64, claims)
         });
-        if paid.is_some() {
+        if paid {
             return;
         }
         for h in 0..pop.household_count() {

@@ -109,26 +109,26 @@ impl Lever for MinimumWage {
             let owed = owed_by_tier[(pop.households.tier[h] as usize).min(last_tier)][months as usize];
             (f64::from(pop.persons.wage[i]) < owed).then_some(owed)
         };
-        // The employees paid below the floor, found person by person over the household
-        // index (few: no loop per household), in household and member order; a raise
-        // changes only the raised person, so listing them first changes nothing.
+        // The employees paid below the floor and what it owes them, found person by person
+        // over the household index (few: no loop per household), in household and member
+        // order; a raise changes only the raised person, so listing them first changes
+        // nothing.
         let hh = &pop.households;
-        let mut below: Vec<(usize, usize)> = Vec::new();
+        let mut below: Vec<(usize, usize, f64)> = Vec::new();
         let listed = with_household_index(&hh.first_person, &hh.size, pop.person_count(), |index| {
             for (i, &h) in index.iter().enumerate() {
-                if owed_of(pop, h as usize, i).is_some() {
-                    below.push((h as usize, i));
+                if let Some(owed) = owed_of(pop, h as usize, i) {
+                    below.push((h as usize, i, owed));
                 }
             }
         });
         if listed.is_none() {
             below.clear();
             for h in 0..pop.household_count() {
-                below.extend(pop.members(h).filter(|&i| owed_of(pop, h, i).is_some()).map(|i| (h, i)));
+                below.extend(pop.members(h).filter_map(|i| owed_of(pop, h, i).map(|owed| (h, i, owed))));
             }
         }
-        for (h, i) in below {
-            let Some(owed) = owed_of(pop, h, i) else { continue };
+        for (h, i, owed) in below {
             let wage = pop.persons.wage[i] as f64;
             let id = pop.household_id(h);
             let m = i - pop.households.first_person[h] as usize;
