@@ -103,10 +103,19 @@ impl Lever for OldAgeAllowance {
             return;
         }
         let hh = &pop.households;
-        // Members of 80 and over counted person by person (no loop per household); only
-        // the few households with one loop over their members, as before.
         let persons = ages.len().min(wages.len());
         let (ages, wages) = (&ages[..persons], &wages[..persons]);
+        // Only the members of 80 and over are visited, over the household index; the
+        // others are owed +0 (see `AnnualOldAge::for_person`).
+        let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
+        let old = |i: usize| ages[i] >= 80;
+        let allowance = |_: &mut Book<'_>, i: usize, _: usize| amounts.for_person(ages[i], wages[i]);
+        if pay_selected_member_sums(book, IncomePart::TransfersReceived, members, old, allowance) {
+            return;
+        }
+        // Persons not stored household after household: members of 80 and over counted
+        // person by person (no loop per household), and only the households with one
+        // loop over their members.
         count_members(
             &hh.first_person,
             &hh.size,
