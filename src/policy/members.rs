@@ -533,11 +533,8 @@ mod tests {
             let mut by_loop = Vec::new();
             for h in 0..size.len() {
                 let start = first[h] as usize;
-                for i in start..start + usize::from(size[h]) {
-                    if bytes[i] != 0 {
-                        by_loop.push((i, h));
-                    }
-                }
+                let members = start..start + usize::from(size[h]);
+                by_loop.extend(members.filter(|&i| bytes[i] != 0).map(|i| (i, h)));
             }
             proptest::prop_assert_eq!(visited, by_loop);
         }
