@@ -98,7 +98,7 @@ impl Lever for OldAgeAllowance {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
         let amounts = self.annual_amounts(ctx.year);
         let (ages, wages) = (pop.persons.age.as_slice(), pop.persons.wage.as_slice());
-        if ages.iter().copied().max().is_none_or(|oldest| oldest < 80) {
+        if !ages.iter().any(|&age| age >= 80) {
             // Nobody in the chunk is 80 or older: nothing to pay.
             return;
         }

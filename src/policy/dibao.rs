@@ -392,7 +392,7 @@ impl<'p> TestColumns<'p> {
 /// Turns each household's summed deductions in `out` into its assessed income:
 /// `Accounts::disposable`, less the disregarded amounts (`left_out(h)`), less the
 /// deductions, in `assess_in`'s order.
-#[inline(always)]
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_out: impl Fn(usize) -> f64) {
     let a = accounts;
     let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
@@ -970,7 +970,7 @@ fn plain_chunk(flags: &[HouseholdFlags], sizes: &[u8]) -> bool {
 /// equal months (the same twelve terms, added in the same order; 0 when assessed income
 /// reaches the threshold), `monthly(h)` being household `h`'s monthly threshold per
 /// person. A loop of arithmetic only, over columns, which the compiler can vectorise.
-#[inline(always)]
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn plain_benefits(out: &mut [f64], assessed: &[f64], sizes: &[u8], monthly: impl Fn(usize) -> f64) {
     for (h, ((out, &assessed), &size)) in out.iter_mut().zip(assessed).zip(sizes).enumerate() {
         let size = size as f64;
@@ -996,7 +996,7 @@ struct PlainFlagColumns<'a> {
 /// the low-income edge group when not on dibao and its assessed income after rigid
 /// expenses per person is below `edge_line(h)`; the household's other flags kept. A loop
 /// over columns without a branch.
-#[inline(always)]
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
     const DIBAO: u16 = HouseholdFlags::DIBAO;
     const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;

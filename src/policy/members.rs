@@ -52,7 +52,7 @@ thread_local! {
 /// # Panics
 /// Never for a population whose households' members lie within `0 .. persons` (the
 /// population's own invariant); a member range past `persons` would index out of range.
-#[inline]
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 pub(crate) fn count_members(
     first: &[u32],
     size: &[u8],

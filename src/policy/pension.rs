@@ -167,7 +167,7 @@ impl Lever for ResidentPension {
         let persons = pop.persons.len();
         let (age, retiree) = (&pop.persons.age[..persons], &pop.persons.retiree_pension[..persons]);
         let hh = &pop.households;
-        if age.iter().copied().max().is_none_or(|oldest| oldest < self.min_age) {
+        if !age.iter().any(|&age| age >= self.min_age) {
             // Nobody in the chunk is old enough: nothing to pay.
             return;
         }
