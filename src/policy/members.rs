@@ -432,6 +432,19 @@ mod tests {
         assert_eq!(calls, 0);
     }
 
+    /// The household layout of these households' members, stored one household after
+    /// the other: each household's first person, its size, and the number of persons.
+    fn layout_of<T>(households: &[Vec<T>]) -> (Vec<u32>, Vec<u8>, usize) {
+        let size: Vec<u8> = households.iter().map(|m| m.len() as u8).collect();
+        let mut first = Vec::with_capacity(size.len());
+        let mut next = 0u32;
+        for &s in &size {
+            first.push(next);
+            next += u32::from(s);
+        }
+        (first, size, next as usize)
+    }
+
     /// The layout check as a plain loop over households, for comparison.
     fn contiguous_by_loop(first: &[u32], size: &[u8], persons: usize) -> bool {
         let mut next = 0usize;
@@ -477,14 +490,7 @@ mod tests {
             people in proptest::collection::vec(
                 proptest::collection::vec((proptest::bool::ANY, -1e4f64..1e6), 0..6), 0..30),
         ) {
-            let size: Vec<u8> = people.iter().map(|m| m.len() as u8).collect();
-            let mut first = Vec::new();
-            let mut next = 0u32;
-            for &s in &size {
-                first.push(next);
-                next += u32::from(s);
-            }
-            let persons = next as usize;
+            let (first, size, persons) = layout_of(&people);
             let members: Vec<(bool, f64)> = people.iter().flatten().copied().collect();
             let n = size.len();
             // Persons left out are owed +0; the selected ones their amount (0 now and then).
@@ -518,14 +524,7 @@ mod tests {
                 proptest::collection::vec(proptest::prop_oneof![3 => proptest::strategy::Just(0u8), 1 => 1u8..=255], 0..7),
                 0..40),
         ) {
-            let size: Vec<u8> = people.iter().map(|m| m.len() as u8).collect();
-            let mut first = Vec::new();
-            let mut next = 0u32;
-            for &s in &size {
-                first.push(next);
-                next += u32::from(s);
-            }
-            let persons = next as usize;
+            let (first, size, persons) = layout_of(&people);
             let bytes: Vec<u8> = people.iter().flatten().copied().collect();
             let mut visited = Vec::new();
             let done = for_each_marked(&first, &size, persons, |marks| marks.copy_from_slice(&bytes), |i, h| visited.push((i, h)));
