@@ -49,6 +49,9 @@ thread_local! {
     /// chunk.
     static PLAIN_SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<f64>)> =
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-person employment-cost deductions of [`MeansTest::assessed_all`], reused from
+    /// chunk to chunk.
+    static PERSON_DEDUCTIONS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
@@ -405,6 +408,34 @@ fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_o
     }
 }
 
+/// The person columns [`person_deductions`] reads, one entry per person.
+struct PersonDeductionColumns<'a> {
+    months_in_job: &'a [u8],
+    employment: &'a [Employment],
+    wage: &'a [f32],
+    operating: &'a [f32],
+}
+
+/// Each person's employment-cost deduction into `out` (one entry per person): the
+/// deduction of their months in work, at most their earnings (wage only when
+/// `WAGE_ONLY`), +0 for a person without months in work or retired, as
+/// [`MeansTest::assess_plain`] adds it. A loop over columns without a branch.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
+fn person_deductions<const WAGE_ONLY: bool>(
+    out: &mut [f64],
+    columns: &PersonDeductionColumns<'_>,
+    deduction_by_months: &[f64; 13],
+) {
+    let c = columns;
+    let persons = c.months_in_job.iter().zip(c.employment).zip(c.wage.iter().zip(c.operating));
+    for (out, ((&months, &employment), (&wage, &operating))) in out.iter_mut().zip(persons) {
+        let months = months.min(12);
+        let earnings = if WAGE_ONLY { wage.max(0.0) as f64 } else { wage.max(0.0) as f64 + operating.max(0.0) as f64 };
+        let d = deduction_by_months[months as usize].min(earnings);
+        *out = keep(d, (months != 0) & (employment != Employment::Retired));
+    }
+}
+
 impl MeansTest<'_> {
     /// Calls `f` with every household's assessed income, the same as
     /// [`MeansTest::assess_in`]'s, computed without a loop per household
@@ -456,17 +487,22 @@ impl MeansTest<'_> {
             out.clear();
             out.resize(n, 0.0);
             let sums = &mut out[..n];
-            let members = index.iter().zip(months_in_job).zip(employment).zip(wage.iter().zip(operating));
-            for (((&h, &months), &employment), (&wage, &operating)) in members {
-                let months = months.min(12);
-                let earnings =
-                    if WAGE_ONLY { wage.max(0.0) as f64 } else { wage.max(0.0) as f64 + operating.max(0.0) as f64 };
-                let d = deduction_by_months[months as usize].min(earnings);
-                let h = h as usize;
-                if h < n {
-                    sums[h] += keep(d, (months != 0) & (employment != Employment::Retired));
+            // Each person's deduction first (a loop over columns without a branch, which
+            // the compiler vectorises), then added into the household's entry in person
+            // order: the same terms in the same order as the member loop.
+            PERSON_DEDUCTIONS.with(|deductions| {
+                let mut deductions = deductions.borrow_mut();
+                deductions.clear();
+                deductions.resize(persons, 0.0);
+                let columns = PersonDeductionColumns { months_in_job, employment, wage, operating };
+                person_deductions::<WAGE_ONLY>(&mut deductions[..persons], &columns, deduction_by_months);
+                for (&h, &d) in index.iter().zip(deductions.iter()) {
+                    let h = h as usize;
+                    if h < n {
+                        sums[h] += d;
+                    }
                 }
-            }
+            });
         });
         if summed.is_none() || accounts.len() < n {
             return false;
