@@ -86,6 +86,18 @@
 //! ```
 #![deny(missing_docs)]
 
+/// Compiles a function for AVX-512 and AVX2 as well as the x86-64 baseline, the version
+/// chosen when it is first called (`multiversion`): for hot column loops. One list of
+/// targets for every such loop. No floating-point operation is reordered or fused in
+/// any version, so each gives the same bits.
+macro_rules! simd_kernel {
+    ($item:item) => {
+        #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
+        $item
+    };
+}
+pub(crate) use simd_kernel;
+
 pub mod dynamics;
 pub mod engine;
 pub mod error;

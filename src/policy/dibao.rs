@@ -392,10 +392,10 @@ impl<'p> TestColumns<'p> {
     }
 }
 
+crate::simd_kernel! {
 /// Turns each household's summed deductions in `out` into its assessed income:
 /// `Accounts::disposable`, less the disregarded amounts (`left_out(h)`), less the
 /// deductions, in `assess_in`'s order.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_out: impl Fn(usize) -> f64) {
     let a = accounts;
     let parts = a.wage[..n].iter().zip(&a.operating[..n]).zip(&a.property[..n]);
@@ -407,6 +407,7 @@ fn assessed_from_accounts(out: &mut [f64], accounts: &Accounts, n: usize, left_o
         *out = parts.disposable() - left_out(h) - *out;
     }
 }
+}
 
 /// The person columns [`person_deductions`] reads, one entry per person.
 struct PersonDeductionColumns<'a> {
@@ -416,11 +417,11 @@ struct PersonDeductionColumns<'a> {
     operating: &'a [f32],
 }
 
+crate::simd_kernel! {
 /// Each person's employment-cost deduction into `out` (one entry per person): the
 /// deduction of their months in work, at most their earnings (wage only when
 /// `WAGE_ONLY`), +0 for a person without months in work or retired, as
 /// [`MeansTest::assess_plain`] adds it. A loop over columns without a branch.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn person_deductions<const WAGE_ONLY: bool>(
     out: &mut [f64],
     columns: &PersonDeductionColumns<'_>,
@@ -434,6 +435,7 @@ fn person_deductions<const WAGE_ONLY: bool>(
         let d = deduction_by_months[months as usize].min(earnings);
         *out = keep(d, (months != 0) & (employment != Employment::Retired));
     }
+}
 }
 
 impl MeansTest<'_> {
@@ -1002,11 +1004,11 @@ fn plain_chunk(flags: &[HouseholdFlags], sizes: &[u8]) -> bool {
     any_flag & (HouseholdFlags::DIBAO_LAST_YEAR | HouseholdFlags::EXTREME_POVERTY_SUPPORT) == 0 && smallest > 0
 }
 
+crate::simd_kernel! {
 /// The plain path's dibao of every household into `out`: `Dibao::benefit` with twelve
 /// equal months (the same twelve terms, added in the same order; 0 when assessed income
 /// reaches the threshold), `monthly(h)` being household `h`'s monthly threshold per
 /// person. A loop of arithmetic only, over columns, which the compiler can vectorise.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn plain_benefits(out: &mut [f64], assessed: &[f64], sizes: &[u8], monthly: impl Fn(usize) -> f64) {
     for (h, ((out, &assessed), &size)) in out.iter_mut().zip(assessed).zip(sizes).enumerate() {
         let size = size as f64;
@@ -1019,6 +1021,7 @@ fn plain_benefits(out: &mut [f64], assessed: &[f64], sizes: &[u8], monthly: impl
         *out = if benefit > 0.0 { benefit } else { 0.0 };
     }
 }
+}
 
 /// The columns [`plain_flags`] reads, one entry per household.
 struct PlainFlagColumns<'a> {
@@ -1028,11 +1031,11 @@ struct PlainFlagColumns<'a> {
     sizes: &'a [u8],
 }
 
+crate::simd_kernel! {
 /// The plain path's flags of every household: on dibao when its benefit is positive, in
 /// the low-income edge group when not on dibao and its assessed income after rigid
 /// expenses per person is below `edge_line(h)`; the household's other flags kept. A loop
 /// over columns without a branch.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edge_line: impl Fn(usize) -> f64) {
     const DIBAO: u16 = HouseholdFlags::DIBAO;
     const EDGE: u16 = HouseholdFlags::LOW_INCOME_EDGE;
@@ -1044,6 +1047,7 @@ fn plain_flags(flags: &mut [HouseholdFlags], columns: &PlainFlagColumns<'_>, edg
         let edge = !on & (after_rigid < edge_line(h));
         *flags = HouseholdFlags((flags.0 & !(UNIT_FLAGS | EDGE)) | (u16::from(on) * DIBAO) | (u16::from(edge) * EDGE));
     }
+}
 }
 
 impl Dibao {

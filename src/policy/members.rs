@@ -39,6 +39,7 @@ thread_local! {
     static MARKED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+crate::simd_kernel! {
 /// Calls `each(h, count)` for every household `h` in order, `count` being the number of
 /// its members (persons `first[h] .. first[h] + size[h]`) marked by `mark`, which is
 /// given one byte per person `0 .. persons`, all 0, to set to 1 for the persons counted
@@ -52,7 +53,6 @@ thread_local! {
 /// # Panics
 /// Never for a population whose households' members lie within `0 .. persons` (the
 /// population's own invariant); a member range past `persons` would index out of range.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 pub(crate) fn count_members(
     first: &[u32],
     size: &[u8],
@@ -84,6 +84,7 @@ pub(crate) fn count_members(
             each(h, count);
         }
     });
+}
 }
 
 /// Persons read at once by [`count_members`].

@@ -348,10 +348,10 @@ impl Chunk {
     }
 }
 
+crate::simd_kernel! {
 /// Sets the accounts to market incomes and private transfers: wages, operating and
 /// property income of the members; retiree pensions, remittances and other transfers
 /// received. Nothing paid yet.
-#[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
 pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
     let n = pop.household_count();
     // Every household's wage, operating, property and transfers received are written
@@ -417,4 +417,5 @@ pub fn market_accounts(pop: &Population, accounts: &mut Accounts) {
         property_out[h] = property + project[h] as f64;
         received_out[h] = pension + remittances[h] as f64 + other[h] as f64;
     }
+}
 }
