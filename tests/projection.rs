@@ -504,7 +504,10 @@ fn the_baseline_dibao_caseload_share_is_held_and_reforms_still_move_it() {
     let free = run(0.0, Dated::constant(1.0));
     let drift = share(&free.baseline, 2024, "urban") / base;
     println!("urban 2024 over 2021 without the alignment: {drift:.3}");
-    assert!(drift > 1.3, "without the alignment the caseload follows the incomes: {drift:.3}");
+    // Held, the share stays within 5% (above); free, it moves by well over that (1.16 since
+    // only members in paid work leave home, 2026-12-06; 1.3 and more when young adults
+    // without income formed households of their own, most of them on the dibao).
+    assert!(drift > 1.1, "without the alignment the caseload follows the incomes: {drift:.3}");
     // A path: up by a third, then down to 0.8 of the base year's in two steps (last
     // year's recipients stay in while eligible, so a fall goes as fast as they leave).
     let ym = |year| YearMonth { year, month: 1 };

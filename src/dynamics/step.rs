@@ -415,7 +415,10 @@ impl Dynamics {
         if y.leave_home > 0.0 && n >= 2 {
             let (lo, hi) = self.leave_home_ages;
             for (place, i) in range.enumerate().skip(1) {
-                if (lo..=hi).contains(&ps.age[i]) && streams.rng(SUB_LEAVE, place).bernoulli(y.leave_home) {
+                if (lo..=hi).contains(&ps.age[i])
+                    && ps.employment[i].is_working()
+                    && streams.rng(SUB_LEAVE, place).bernoulli(y.leave_home)
+                {
                     return true;
                 }
             }
@@ -549,8 +552,10 @@ impl Dynamics {
             m.retain(|p| {
                 let here = place;
                 place += 1;
-                let goes =
-                    here > 0 && (lo..=hi).contains(&p.age) && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
+                let goes = here > 0
+                    && (lo..=hi).contains(&p.age)
+                    && p.employment.is_working()
+                    && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
                 if goes {
                     leavers.push((here, *p));
                 }
