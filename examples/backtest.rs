@@ -6,7 +6,8 @@
 //! (urban, rural) and the urban-rural ratio, with the errors; then, for the last year
 //! whose urban and rural parts are published, each part beside its published value:
 //! where the gap is. Then the distribution: each quintile group's mean in the first and
-//! last years with published quintiles, and the dibao caseload and spending in the years
+//! last years with published quintiles, each group's error in every such year, and the
+//! dibao caseload and spending in the years
 //! the Ministry of Civil Affairs published them, beside the model's. Last, the population:
 //! the urban share of residents each year and the mean household size of the census year.
 
@@ -247,6 +248,33 @@ fn print_quintiles(outcome: &Outcome) {
                 error(s1[k], Some(p1[k]))
             );
         }
+    }
+    print_quintile_errors(outcome, &quintiles, &years);
+}
+
+/// Each quintile group's error against its published mean in every year with published
+/// quintiles: where the distribution starts to drift, and which fifths it moves.
+fn print_quintile_errors(outcome: &Outcome, quintiles: &[(u16, String, [f64; 5])], years: &[u16]) {
+    println!("\nError of each fifth's mean against the published one, by year:\n");
+    println!(
+        "| year | urban 1 | urban 2 | urban 3 | urban 4 | urban 5 | rural 1 | rural 2 | rural 3 | rural 4 | rural 5 |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut years = years.to_vec();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        let Some(simulated) = outcome.reform.year(year) else { continue };
+        let mut cells = Vec::with_capacity(10);
+        for (group, g) in [("urban", Group::Urban), ("rural", Group::Rural)] {
+            let published = quintiles.iter().find(|r| r.0 == year && r.1 == group).map(|r| r.2);
+            let means = simulated.group(g).quintile_means;
+            cells.extend((0..5).map(|k| match published {
+                Some(p) if p[k] != 0.0 => format!("{:+.1}%", 100.0 * (means[k] / p[k] - 1.0)),
+                _ => "–".into(),
+            }));
+        }
+        println!("| {year} | {} |", cells.join(" | "));
     }
 }
 
