@@ -397,26 +397,17 @@ impl Dynamics {
             }
             if y.migration > 0.0 && n >= 2 {
                 for (place, i) in range.clone().enumerate() {
-                    let eligible = (16..=50).contains(&ps.age[i])
-                        && ps.able_to_work[i]
-                        && !matches!(
-                            ps.employment[i],
-                            Employment::Student
-                                | Employment::Retired
-                                | Employment::PublicSector
-                                | Employment::PublicWelfarePost
-                        );
-                    if eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration) {
+                    if may_migrate(ps.age[i], ps.able_to_work[i], ps.employment[i])
+                        && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration)
+                    {
                         return true;
                     }
                 }
             }
         }
         if y.leave_home > 0.0 && n >= 2 {
-            let (lo, hi) = self.leave_home_ages;
             for (place, i) in range.enumerate().skip(1) {
-                if (lo..=hi).contains(&ps.age[i])
-                    && ps.employment[i].is_working()
+                if self.may_leave_home(ps.age[i], ps.employment[i])
                     && streams.rng(SUB_LEAVE, place).bernoulli(y.leave_home)
                 {
                     return true;
@@ -512,16 +503,7 @@ impl Dynamics {
                 let mut left = 0usize;
                 let n = m.len();
                 m.retain(|p| {
-                    let eligible = n - left >= 2
-                        && (16..=50).contains(&p.age)
-                        && p.able_to_work
-                        && !matches!(
-                            p.employment,
-                            Employment::Student
-                                | Employment::Retired
-                                | Employment::PublicSector
-                                | Employment::PublicWelfarePost
-                        );
+                    let eligible = n - left >= 2 && may_migrate(p.age, p.able_to_work, p.employment);
                     let goes = eligible && streams.rng(SUB_MIGRATION, place).bernoulli(y.migration);
                     place += 1;
                     if goes {
@@ -547,14 +529,12 @@ impl Dynamics {
 
         // 9. Household formation.
         if y.leave_home > 0.0 && m.len() >= 2 {
-            let (lo, hi) = self.leave_home_ages;
             let mut place = 0usize;
             m.retain(|p| {
                 let here = place;
                 place += 1;
                 let goes = here > 0
-                    && (lo..=hi).contains(&p.age)
-                    && p.employment.is_working()
+                    && self.may_leave_home(p.age, p.employment)
                     && streams.rng(SUB_LEAVE, here).bernoulli(y.leave_home);
                 if goes {
                     leavers.push((here, *p));
@@ -562,6 +542,30 @@ impl Dynamics {
                 !goes
             });
         }
+    }
+}
+
+/// Whether a rural member of this age, ability and activity may leave for migrant work
+/// (step 7): aged 16–50, able to work, and not a student, retired or in a public job.
+/// The draw's fast path and the records path both ask this.
+#[inline]
+fn may_migrate(age: u8, able_to_work: bool, employment: Employment) -> bool {
+    (16..=50).contains(&age)
+        && able_to_work
+        && !matches!(
+            employment,
+            Employment::Student | Employment::Retired | Employment::PublicSector | Employment::PublicWelfarePost
+        )
+}
+
+impl Dynamics {
+    /// Whether a non-head member of this age and activity may leave home (step 9): of
+    /// an age in [`Dynamics::leave_home_ages`] and in paid work. The draw's fast path
+    /// and the records path both ask this.
+    #[inline]
+    fn may_leave_home(&self, age: u8, employment: Employment) -> bool {
+        let (lo, hi) = self.leave_home_ages;
+        (lo..=hi).contains(&age) && employment.is_working()
     }
 }
 
