@@ -100,10 +100,16 @@ fn published_dibao() -> Vec<PublishedDibao> {
     rows
 }
 
-/// `simulated / published − 1` in percent, or a dash when nothing is published.
+/// `simulated / published − 1` in whole percent, or a dash when nothing is published.
 fn error(simulated: f64, published: Option<f64>) -> String {
+    error_to(simulated, published, 0)
+}
+
+/// `simulated / published − 1` in percent with `decimals` decimals, or a dash when
+/// nothing is published.
+fn error_to(simulated: f64, published: Option<f64>, decimals: usize) -> String {
     match published {
-        Some(p) if p != 0.0 => format!("{:+.0}%", 100.0 * (simulated / p - 1.0)),
+        Some(p) if p != 0.0 => format!("{:+.*}%", decimals, 100.0 * (simulated / p - 1.0)),
         _ => "–".into(),
     }
 }
@@ -224,8 +230,10 @@ fn print_population(outcome: &Outcome) {
 /// The quintile group means of the first and the last year with published quintiles.
 fn print_quintiles(outcome: &Outcome) {
     let quintiles = published_quintiles();
-    let years: Vec<u16> = quintiles.iter().map(|r| r.0).filter(|y| outcome.reform.year(*y).is_some()).collect();
-    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else { return };
+    let mut years: Vec<u16> = quintiles.iter().map(|r| r.0).filter(|y| outcome.reform.year(*y).is_some()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else { return };
     println!("\nQuintile group means (per-capita disposable income of each fifth of persons), {first} and {last}:\n");
     println!(
         "| group | quintile | {first} published | {first} simulated | {last} published | {last} simulated | error {last} |"
@@ -253,26 +261,21 @@ fn print_quintiles(outcome: &Outcome) {
 }
 
 /// Each quintile group's error against its published mean in every year with published
-/// quintiles: where the distribution starts to drift, and which fifths it moves.
+/// quintiles (`years`, ascending): where the distribution starts to drift, and which
+/// fifths it moves.
 fn print_quintile_errors(outcome: &Outcome, quintiles: &[(u16, String, [f64; 5])], years: &[u16]) {
     println!("\nError of each fifth's mean against the published one, by year:\n");
     println!(
         "| year | urban 1 | urban 2 | urban 3 | urban 4 | urban 5 | rural 1 | rural 2 | rural 3 | rural 4 | rural 5 |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut years = years.to_vec();
-    years.sort_unstable();
-    years.dedup();
-    for year in years {
+    for &year in years {
         let Some(simulated) = outcome.reform.year(year) else { continue };
         let mut cells = Vec::with_capacity(10);
         for (group, g) in [("urban", Group::Urban), ("rural", Group::Rural)] {
             let published = quintiles.iter().find(|r| r.0 == year && r.1 == group).map(|r| r.2);
             let means = simulated.group(g).quintile_means;
-            cells.extend((0..5).map(|k| match published {
-                Some(p) if p[k] != 0.0 => format!("{:+.1}%", 100.0 * (means[k] / p[k] - 1.0)),
-                _ => "–".into(),
-            }));
+            cells.extend((0..5).map(|k| error_to(means[k], published.map(|p| p[k]), 1)));
         }
         println!("| {year} | {} |", cells.join(" | "));
     }

@@ -33,8 +33,8 @@
 //! 8. **Urbanisation**: rural households with a member working off the farm
 //!    ([`works_off_farm`]) become urban residents at the rate that moves the urban
 //!    share of persons along its target path ([`Dynamics::advance_with`]).
-//! 9. **Household formation**: adult children in paid work leave to form a household of their own,
-//!    stored immediately after the parent with an id from [`split_id`].
+//! 9. **Household formation**: adult children in paid work leave to form a household of
+//!    their own, stored immediately after the parent with an id from [`split_id`].
 //!
 //! Every draw comes from a stream keyed by `(seed, household id, year,
 //! Purpose::Dynamics)` and a sub-key naming the process and the member's place in

@@ -417,6 +417,15 @@ impl Dynamics {
         false
     }
 
+    /// Whether a non-head member of this age and activity may leave home (step 9): of
+    /// an age in [`Dynamics::leave_home_ages`] and in paid work. The draw's fast path
+    /// and the records path both ask this.
+    #[inline]
+    fn may_leave_home(&self, age: u8, employment: Employment) -> bool {
+        let (lo, hi) = self.leave_home_ages;
+        (lo..=hi).contains(&age) && employment.is_working()
+    }
+
     /// The activity a person taking one up this year (leaving another, leaving school,
     /// returning from migrant work) draws from the chain's destinations of residence
     /// `r`, with a new job's months and pay when it is work: it starts in a uniformly
@@ -556,17 +565,6 @@ fn may_migrate(age: u8, able_to_work: bool, employment: Employment) -> bool {
             employment,
             Employment::Student | Employment::Retired | Employment::PublicSector | Employment::PublicWelfarePost
         )
-}
-
-impl Dynamics {
-    /// Whether a non-head member of this age and activity may leave home (step 9): of
-    /// an age in [`Dynamics::leave_home_ages`] and in paid work. The draw's fast path
-    /// and the records path both ask this.
-    #[inline]
-    fn may_leave_home(&self, age: u8, employment: Employment) -> bool {
-        let (lo, hi) = self.leave_home_ages;
-        (lo..=hi).contains(&age) && employment.is_working()
-    }
 }
 
 /// Whether a member of a household that urbanises is paid at the urban level from
