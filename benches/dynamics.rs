@@ -32,6 +32,7 @@ fn one_year(c: &mut Criterion) {
     let mut dynamics = Dynamics::from_profile(&profile);
     dynamics.calibrate_fertility(&chunks[0].pop);
     dynamics.calibrate_urbanisation_on(std::slice::from_ref(&chunks[0].pop));
+    dynamics.calibrate_replacement_on(std::slice::from_ref(&chunks[0].pop));
     let year = profile.base_year + 1;
     let ctx = YearContext { year, price_index: dynamics.price_index(year), ..YearContext::base(profile.base_year, 7) };
     let mut set: LeverSet = generator.projection_rules(&dynamics.dibao_threshold_multiple).expect("rules");

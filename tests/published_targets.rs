@@ -321,6 +321,37 @@ fn the_national_retiree_adjustments_are_the_published_ones() {
 }
 
 #[test]
+fn the_replacement_rate_text_quotes_the_published_pensions_and_adjustments() {
+    // The enterprise average pension of 2012 and 2016, and the adjustments between.
+    let average: BTreeMap<String, f64> = pension_rows("enterprise_retiree_average_pension").into_iter().collect();
+    let growth = average["2016"] / average["2012"] - 1.0;
+    let mut rises: Vec<(u16, f64)> = pension_rows("enterprise_retiree_pension_adjustment")
+        .into_iter()
+        .chain(pension_rows("retiree_pension_adjustment"))
+        .map(|(year, percent)| (year.parse().expect("year"), percent / 100.0))
+        .filter(|&(year, _)| (2013..=2016).contains(&year))
+        .collect();
+    rises.sort_by_key(|&(year, _)| year);
+    assert_eq!(rises.iter().map(|&(y, _)| y).collect::<Vec<_>>(), [2013, 2014, 2015, 2016]);
+    let compounded = rises.iter().map(|&(_, r)| 1.0 + r).product::<f64>() - 1.0;
+    let text = incomesim::dynamics::Dynamics::assumptions()
+        .into_iter()
+        .find(|(name, _)| name == "replacement rate")
+        .map(|(_, text)| text)
+        .expect("a replacement rate assumption");
+    for quoted in [
+        format!("{:.0} to {:.0}", average["2012"], average["2016"]).replace("1686", "1,686").replace("2362", "2,362"),
+        format!("rose {:.1}%", 100.0 * growth),
+        format!("compounded to {:.1}%", 100.0 * compounded),
+    ] {
+        assert!(text.contains(&quoted), "the text should quote {quoted}: {text}");
+    }
+    // Those retiring then started close to the average: the average rose within two
+    // points of the adjustments over the four years.
+    assert!((compounded - growth).abs() < 0.02, "{growth} against {compounded}");
+}
+
+#[test]
 fn the_central_minimum_of_the_residents_pension_is_the_published_one() {
     use incomesim::policy::YearMonth;
     use incomesim::policy::pension::{CENTRAL_MINIMUM_PER_MONTH, ResidentPension};

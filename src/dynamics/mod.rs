@@ -56,6 +56,7 @@ pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 pub use retirement::{RetirementGroup, RetirementHazards, RetirementRule, StatutoryRetirement};
 
 use crate::model::{Employment, Population, Residence, Sex};
+use crate::policy::retiree::RetireePensionAdjustment;
 use crate::policy::{Dated, YearContext, YearMonth};
 use crate::random::{Purpose, StreamKey, StreamRng, mix_sub, mix64};
 use crate::region::Profile;
@@ -153,6 +154,18 @@ pub const WAGE_SIGMA_TRANSITORY: f64 = 0.10;
 /// the `operating_sigma` assumption; see the "operating and property income" text).
 pub const OPERATING_SIGMA: f64 = 0.15;
 
+/// The replacement rate of a residence whose base population gives none to measure
+/// (no retirees, or nobody due to retire in the first projected year): assumed, about
+/// the 2016 enterprise average pension over the average urban wage (see the
+/// "replacement rate" assumption text).
+pub const DEFAULT_REPLACEMENT_RATE: f64 = 0.5;
+
+/// The highest measured replacement rate: a new pension is at most the final wage
+/// (assumed; where the base population's retirees are paid more on average than those
+/// due to retire earn, as in the rural populations of several profiles, new retirees
+/// start at their own final wage).
+pub const MAX_REPLACEMENT_RATE: f64 = 1.0;
+
 /// The lowest id of a household formed during a projection ([`split_id`]): `2^62`.
 pub const FORMED_ID_BASE: u64 = 1 << 62;
 
@@ -209,8 +222,16 @@ pub struct Dynamics {
     /// income (1, the default, leaves the indexation alone; a published or planned path
     /// of thresholds sets it: the backtest's).
     pub dibao_threshold_multiple: [Dated<f64>; 2],
-    /// Retiree pension as a share of the final full-year wage.
-    pub replacement_rate: f64,
+    /// A new retiree's pension as a share of the final full-year wage in the first
+    /// projected year, by residence `[urban, rural]`: [`DEFAULT_REPLACEMENT_RATE`] until
+    /// [`Dynamics::calibrate_replacement_on`] measures it on the base population. Each
+    /// later year's rate is this one times the rises of retirees' pensions
+    /// ([`Self::retiree_adjustment`]) over the residence's wage growth in the years
+    /// between, so that new retirees keep starting at about the mean pension.
+    pub replacement_rate: [f64; 2],
+    /// The yearly rises of retirees' pensions that the baseline applies
+    /// ([`RetireePensionAdjustment::national`]), which the replacement rate follows.
+    pub retiree_adjustment: RetireePensionAdjustment,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
     pub exit_rates: [f64; 7],
     /// Multiple of [`Self::exit_rates`] by year (1: the assumed rates; 0: nobody aged
@@ -371,7 +392,8 @@ impl Dynamics {
             dibao_caseload_alignment: Dated::constant(0.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
-            replacement_rate: 0.0,
+            replacement_rate: [0.0; 2],
+            retiree_adjustment: RetireePensionAdjustment { rise: Dated::constant(0.0), carry_on: false },
             exit_rates: [0.0; 7],
             job_exit_rate_scale: Dated::constant(1.0),
             activity_shares: [[1.0 / 7.0; 7]; 2],
@@ -498,9 +520,20 @@ impl Dynamics {
         );
         assume(
             "replacement rate",
-            "a new retiree's pension is 50% of the final full-year wage (no published replacement rate in \
-             data/published; the enterprise average pension of 2,362 yuan/month in 2016 [pensions.csv] is about \
-             half the average urban wage then)",
+            "a new retiree's pension is the replacement rate of the residence times the final full-year wage; the \
+             rate of the first projected year is measured on the base population so that the covered employees due \
+             to retire then (weighted by their probability of retiring) start at the mean pension of its retirees, \
+             but at most at their final wage (Dynamics::calibrate_replacement_on; 50% where a residence has no \
+             retirees or nobody due to retire, assumed: the enterprise average pension of 2,362 yuan a month in \
+             2016 is about half the average urban wage then); each later year's rate is that one times the \
+             baseline's rises of retirees' pensions over the residence's wage growth in the years between, so new \
+             retirees keep starting at about the mean pension of the year before: the published enterprise \
+             average pension rose 40.1% from 2012 to 2016 (1,686 to 2,362 yuan a month) while the adjustments \
+             compounded to 41.8% (10% in 2013, 2014 and 2015, 6.5% in 2016) [pensions.csv: \
+             kind=enterprise_retiree_average_pension|enterprise_retiree_pension_adjustment|retiree_pension_adjustment], \
+             0.3 point a year less, about what new retirees starting at the mean of the year before take off it \
+             (with a flat 50% of the final wage, 0.7 of the mean pension in national-2015, urban per-capita net \
+             transfers fell 9-13% behind the published ones from 2017)",
         );
 
         // Employment chain.
@@ -782,7 +815,8 @@ impl Dynamics {
             dibao_caseload_alignment: Dated::constant(1.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
-            replacement_rate: 0.5,
+            replacement_rate: [DEFAULT_REPLACEMENT_RATE; 2],
+            retiree_adjustment: RetireePensionAdjustment::national(),
             exit_rates: EXIT_RATES,
             job_exit_rate_scale: Dated::constant(1.0),
             activity_shares,
@@ -830,6 +864,47 @@ impl Dynamics {
     /// population (or a fixed sample), never per chunk.
     pub fn calibrate_fertility(&mut self, pop: &Population) {
         self.calibrate_fertility_on(std::slice::from_ref(pop));
+    }
+
+    /// Sets [`Dynamics::replacement_rate`] of each residence from the base population,
+    /// cut into blocks (in block order): the weighted mean pension of its retirees over
+    /// the weighted mean full-year wage of the covered employees due to retire in the
+    /// first projected year, each weighted by their probability of retiring then, so
+    /// that they start at the mean pension, at most [`MAX_REPLACEMENT_RATE`]. A
+    /// residence without retirees or without anyone due to retire keeps its rate. Call it once on the whole base population
+    /// (or a fixed sample), never per chunk.
+    pub fn calibrate_replacement_on(&mut self, blocks: &[Population]) {
+        let year = self.base_year.saturating_add(1);
+        let hazards = self.retirement.hazards(year, at(&self.retirement_delay, year));
+        // [residence][weight, weighted sum]
+        let (mut pensions, mut wages) = ([[0.0f64; 2]; 2], [[0.0f64; 2]; 2]);
+        for pop in blocks {
+            let ps = &pop.persons;
+            for h in 0..pop.household_count() {
+                let w = pop.households.weight[h] as f64;
+                let residence = pop.households.residence[h];
+                let r = residence.index();
+                for i in pop.members(h) {
+                    let e = ps.employment[i];
+                    if e == Employment::Retired && ps.retiree_pension[i] > 0.0 {
+                        pensions[r][0] += w;
+                        pensions[r][1] += w * ps.retiree_pension[i] as f64;
+                    } else if e.retires_at_statutory_age(residence) && ps.wage[i] > 0.0 {
+                        let age = ps.age[i].saturating_add(1).min(MAX_AGE as u8);
+                        let p = hazards.get(ps.sex[i], e, age).min(1.0);
+                        if p > 0.0 {
+                            wages[r][0] += w * p;
+                            wages[r][1] += w * p * step::annualised(ps.wage[i], ps.months_in_job[i]) as f64;
+                        }
+                    }
+                }
+            }
+        }
+        for ((rate, [np, sp]), [nw, sw]) in self.replacement_rate.iter_mut().zip(pensions).zip(wages) {
+            if np > 0.0 && nw > 0.0 && sw > 0.0 {
+                *rate = ((sp / np) / (sw / nw)).min(MAX_REPLACEMENT_RATE);
+            }
+        }
     }
 
     /// Measures [`Dynamics::nonfarm_share`] on a population cut into blocks (in block
@@ -928,7 +1003,18 @@ impl Dynamics {
         let mortality_scale = at(&self.mortality_scale, year);
         let death_probability = [Sex::Male, Sex::Female]
             .map(|sex| std::array::from_fn(|age| self.life_table.death_probability(sex, age as u8, mortality_scale)));
+        // New retirees start at about last year's mean pension: the rate calibrated for
+        // the first projected year, times the pension rises over the wage growth since.
+        let replacement_rate = std::array::from_fn(|r| {
+            let mut rate = self.replacement_rate[r];
+            for s in self.base_year.saturating_add(1)..year {
+                let rise = self.retiree_adjustment.rise_in(s).map_or(0.0, |(rise, _)| rise);
+                rate *= (1.0 + rise) / (1.0 + at(&self.wage_growth[r], s));
+            }
+            rate
+        });
         Year {
+            replacement_rate,
             mortality_scale,
             death_probability,
             birth_factor: if self.fertile_weight > 0.0 {
@@ -1088,6 +1174,8 @@ impl Streams {
 
 /// The parameters of one year, evaluated once per chunk.
 struct Year {
+    /// [`Dynamics::replacement_rate`] as it stands this year, by residence.
+    replacement_rate: [f64; 2],
     mortality_scale: f64,
     /// [`LifeTable::death_probability`] of this year by sex and age.
     death_probability: [[f64; MAX_AGE + 1]; 2],
@@ -1499,7 +1587,7 @@ mod tests {
     #[test]
     fn retirement_at_the_statutory_age_with_a_pension() {
         let mut d = Dynamics::none();
-        d.replacement_rate = 0.5;
+        d.replacement_rate = [0.5; 2];
         let man = employee(59, Sex::Male, 60_000.0);
         let woman = PersonRecord { age: 49, sex: Sex::Female, ..man };
         let cadre = PersonRecord { age: 49, sex: Sex::Female, employment: Employment::PublicSector, ..man };
@@ -1513,9 +1601,63 @@ mod tests {
     }
 
     #[test]
+    fn new_retirees_start_at_the_mean_pension_of_the_base_population() {
+        let mut d = Dynamics::none();
+        d.base_year = 2022;
+        let retiree = |retiree_pension| PersonRecord {
+            age: 70,
+            employment: Employment::Retired,
+            retiree_pension,
+            ..Default::default()
+        };
+        // 60 in 2023: retires; 41 then: not due, so its wage does not count.
+        let due = employee(59, Sex::Male, 60_000.0);
+        let young = employee(40, Sex::Male, 200_000.0);
+        let urban = HouseholdRecord { residence: Residence::Urban, weight: 1.0, ..Default::default() };
+        let mut pop = Population::empty(0);
+        pop.push_household(&urban, &[retiree(24_000.0), retiree(36_000.0), due, young]);
+        pop.push_household(&HouseholdRecord { weight: 3.0, ..urban }, &[retiree(40_000.0)]);
+        d.calibrate_replacement_on(std::slice::from_ref(&pop));
+        // Mean pension (24,000 + 36,000 + 3 × 40,000) / 5 = 36,000 over the wage of 60,000.
+        assert!((d.replacement_rate[0] - 0.6).abs() < 1e-12, "{:?}", d.replacement_rate);
+        // No rural retiree or worker: the rural rate stays.
+        assert_eq!(d.replacement_rate[1], 0.0);
+        // Retirees paid more than the final wage of those due: new ones get that wage.
+        let mut richer = pop.clone();
+        let rural = HouseholdRecord { residence: Residence::Rural, ..urban };
+        let cadre = PersonRecord { employment: Employment::PublicSector, ..due };
+        richer.push_household(&rural, &[retiree(50_000.0), PersonRecord { wage: 40_000.0, ..cadre }]);
+        let mut capped = Dynamics::none();
+        capped.base_year = 2022;
+        capped.calibrate_replacement_on(std::slice::from_ref(&richer));
+        assert_eq!(capped.replacement_rate, [d.replacement_rate[0], MAX_REPLACEMENT_RATE]);
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.persons.employment[2], Employment::Retired);
+        assert_eq!(pop.persons.retiree_pension[2], 36_000.0);
+        assert_eq!(pop.persons.employment[3], Employment::LocalEmployee);
+    }
+
+    #[test]
+    fn the_replacement_rate_follows_the_pension_rises_over_the_wage_growth() {
+        let mut d = Dynamics::none();
+        d.base_year = 2022;
+        d.replacement_rate = [0.6, 0.8];
+        d.wage_growth[0] = Dated::constant(0.10);
+        d.wage_growth[1] = Dated::constant(0.05);
+        let rises = Dated::new(vec![(YearMonth::start_of(2023), 0.05)]).expect("steps");
+        d.retiree_adjustment = RetireePensionAdjustment::new(rises).expect("valid").carried_on();
+        // The first projected year takes the calibrated rate; later ones follow the
+        // pension rise of each year between over that year's wage growth.
+        assert_eq!(d.year_values(2023, 1.0).replacement_rate, [0.6, 0.8]);
+        let later = d.year_values(2025, 1.0).replacement_rate;
+        assert!((later[0] - 0.6 * (1.05f64 / 1.10).powi(2)).abs() < 1e-12, "{later:?}");
+        assert!((later[1] - 0.8).abs() < 1e-12, "{later:?}");
+    }
+
+    #[test]
     fn covered_employees_past_their_age_retire_at_the_latest_age_and_rural_ones_keep_working() {
         let mut d = Dynamics::none();
-        d.replacement_rate = 0.5;
+        d.replacement_rate = [0.5; 2];
         let worker = employee(58, Sex::Female, 40_000.0);
         let cadre = PersonRecord { age: 59, employment: Employment::PublicSector, ..worker };
         let urban = HouseholdRecord { residence: Residence::Urban, ..Default::default() };

@@ -191,7 +191,7 @@ impl Dynamics {
             let p = y.retirement.get(ps.sex[i], e, ps.age[i]);
             if p >= 1.0 || (p > 0.0 && streams.rng(SUB_RETIRE, place).bernoulli(p)) {
                 let full_year = annualised(ps.wage[i], ps.months_in_job[i]);
-                ps.retiree_pension[i] += (self.replacement_rate * full_year as f64) as f32;
+                ps.retiree_pension[i] += (y.replacement_rate[residence.index()] * full_year as f64) as f32;
                 ps.employment[i] = Employment::Retired;
                 clear_job(ps, i);
             }

@@ -815,6 +815,7 @@ impl ReplicationRun<'_> {
         timings.time("fertility_calibration", true, || {
             self.dynamics.calibrate_fertility_on(&pilot);
             self.dynamics.calibrate_urbanisation_on(&pilot);
+            self.dynamics.calibrate_replacement_on(&pilot);
         });
 
         let steps = Steps { done: AtomicUsize::new(0), total: variants.len() * self.years() };
