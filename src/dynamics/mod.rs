@@ -13,8 +13,10 @@
 //!    the year's crude birth rate; the baby joins the mother's household.
 //! 4. **Retirement**: covered employees reaching the statutory age of their birth
 //!    cohort (rising from 2025 by the 2024 decision, [`StatutoryRetirement`]) retire on
-//!    a pension of a share of their wage; those who passed their age without retiring
-//!    (hired after it, or urbanised) retire at men's age, the latest.
+//!    a pension of a share of their wage (measured on the base population so that new
+//!    retirees start at about the mean pension, [`Dynamics::calibrate_replacement_on`]);
+//!    those who passed their age without retiring (hired after it, or urbanised) retire
+//!    at men's age, the latest.
 //! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
 //!    whose destinations keep the profile's activity shares stationary; school entry at
 //!    6, school leaving from 16 at the rate the generator's students by age imply (all
