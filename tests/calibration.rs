@@ -64,6 +64,13 @@ fn check_profile(id: &str) -> Vec<String> {
                 100.0 * unit_tolerance
             ));
         }
+        // The replacement rate a projection gives new retirees: reported, and a share
+        // of the final wage (new retirees start at the mean pension, at most their wage).
+        let rate = r.calibrated.iter().find(|(n, _)| *n == format!("{area} replacement rate of new retirees"));
+        match rate {
+            Some(&(_, rate)) if rate > 0.3 && rate <= 1.0 => {}
+            other => failures.push(format!("{area} replacement rate of new retirees: {other:?} (0.3-1 expected)")),
+        }
         // The benefit's depth: the rural one is reached; the urban one falls short in the
         // profiles whose workless households are not poor enough even without relatives'
         // support (Bayannur 0.67 against 0.78, national-2015 0.72).

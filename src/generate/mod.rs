@@ -292,6 +292,12 @@ impl Generator {
             "extreme-poverty support: no-supporter share".into(),
             self.params.extreme_poverty_no_supporter_share,
         ));
+        // What a projection from this population measures on it before its first year.
+        let mut dynamics = crate::dynamics::Dynamics::from_profile(&self.profile);
+        dynamics.calibrate_replacement_on(std::slice::from_ref(pop));
+        for (residence, rate) in [Residence::Urban, Residence::Rural].iter().zip(dynamics.replacement_rate) {
+            r.calibrated.push((format!("{} replacement rate of new retirees", residence.as_str()), rate));
+        }
         r
     }
 }

@@ -56,8 +56,10 @@ pub struct CalibrationReport {
     pub assumptions: Vec<(String, String)>,
     /// Parameters calibration fitted that a reader should know about, `(name, value)`:
     /// dibao take-up, the error of the administered means test, the priority of need
-    /// and the support of workless households by residence, and the share of
-    /// households without an able member that have no supporter.
+    /// and the support of workless households by residence, the share of households
+    /// without an able member that have no supporter, and the replacement rate a
+    /// projection from the population gives new retirees in its first year, by residence
+    /// ([`crate::dynamics::Dynamics::calibrate_replacement_on`]).
     pub calibrated: Vec<(String, f64)>,
 }
 
