@@ -38,11 +38,20 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
         let simulated = o.reform.year(year).expect("every year 2015-2025 projected").group(group).mean.disposable;
         let error = simulated / value - 1.0;
         println!("{year} {:?}: published {value:.0}, simulated {simulated:.0}, error {:+.1}%", group, 100.0 * error);
+        if let Ok(transfer) = f[7].parse::<f64>() {
+            let sim = o.reform.year(year).expect("projected").group(group).mean.net_transfer;
+            println!(
+                "  net transfer: published {transfer:.0}, simulated {sim:.0}, error {:+.1}%",
+                100.0 * (sim / transfer - 1.0)
+            );
+        }
         // The band documents today's accuracy (README): a change that makes the model
-        // much worse fails here (4,000 households: the worst error is 4.4%, urban 2020, and
-        // 4.3% in 2018, as since at least session 28; 2.8% and 2.6% at the README's 20,000).
-        // The remaining gap is mostly transfers (see the README).
-        assert!(error.abs() < 0.05, "{year} {group:?}: error {:+.1}%", 100.0 * error);
+        // much worse fails here (4,000 households: the worst error is 3.5%, urban 2018, and
+        // 1.7% at the README's 20,000; 4.4% and 2.8% before new retirees started at the
+        // mean pension, 2026-12-06). The remaining gap is mostly transfers (see the README;
+        // this small population's urban net transfers run 10-15% short in 2017-2020, about
+        // 6-9 points below the README's 20,000 households, so they are printed, not checked).
+        assert!(error.abs() < 0.04, "{year} {group:?}: error {:+.1}%", 100.0 * error);
         checked += 1;
     }
     assert_eq!(checked, 22, "urban and rural, 2015-2025");
