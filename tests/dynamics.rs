@@ -190,7 +190,8 @@ fn urbanisation_follows_its_target_path() {
         // farm, measured on the whole population at the start of each year.
         let nonfarm = nonfarm_share_of([&pop]).expect("rural persons");
         assert!(nonfarm > 0.3 && nonfarm < 1.0, "{nonfarm}");
-        d.advance_with(&ctx(y), nonfarm, &mut pop);
+        let year_start = incomesim::dynamics::YearStart { nonfarm_share: nonfarm, ..d.fixed_year_start() };
+        d.advance_with(&ctx(y), &year_start, &mut pop);
         let target = start + d.urban_share.at(incomesim::policy::YearMonth::start_of(y)) - target_base;
         let share = urban_share(&pop);
         eprintln!("{y}: urban share {share:.4}, target {target:.4}");

@@ -13,8 +13,8 @@
 //!    the year's crude birth rate; the baby joins the mother's household.
 //! 4. **Retirement**: covered employees reaching the statutory age of their birth
 //!    cohort (rising from 2025 by the 2024 decision, [`StatutoryRetirement`]) retire on
-//!    a pension of a share of their wage (measured on the base population so that new
-//!    retirees start at about the mean pension, [`Dynamics::calibrate_replacement_on`]);
+//!    a pension of a share of their wage (measured each year on the population at its
+//!    start so that new retirees start at the mean pension, [`YearStart`]);
 //!    those who passed their age without retiring (hired after it, or urbanised) retire
 //!    at men's age, the latest.
 //! 5. **Employment transitions**: a yearly Markov chain over activities (ages 16–59)
@@ -58,7 +58,6 @@ pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 pub use retirement::{RetirementGroup, RetirementHazards, RetirementRule, StatutoryRetirement};
 
 use crate::model::{Employment, Population, Residence, Sex};
-use crate::policy::retiree::RetireePensionAdjustment;
 use crate::policy::{Dated, YearContext, YearMonth};
 use crate::random::{Purpose, StreamKey, StreamRng, mix_sub, mix64};
 use crate::region::Profile;
@@ -224,16 +223,11 @@ pub struct Dynamics {
     /// income (1, the default, leaves the indexation alone; a published or planned path
     /// of thresholds sets it: the backtest's).
     pub dibao_threshold_multiple: [Dated<f64>; 2],
-    /// A new retiree's pension as a share of the final full-year wage in the first
-    /// projected year, by residence `[urban, rural]`: [`DEFAULT_REPLACEMENT_RATE`] until
-    /// [`Dynamics::calibrate_replacement_on`] measures it on the base population. Each
-    /// later year's rate is this one times the rises of retirees' pensions
-    /// ([`Self::retiree_adjustment`]) over the residence's wage growth in the years
-    /// between, so that new retirees keep starting at about the mean pension.
+    /// A new retiree's pension as a share of the final full-year wage, by residence
+    /// `[urban, rural]`, where the year's own is not measured ([`YearStart`]):
+    /// [`DEFAULT_REPLACEMENT_RATE`] until [`Dynamics::calibrate_replacement_on`]
+    /// measures the first projected year's on the base population.
     pub replacement_rate: [f64; 2],
-    /// The yearly rises of retirees' pensions that the baseline applies
-    /// ([`RetireePensionAdjustment::national`]), which the replacement rate follows.
-    pub retiree_adjustment: RetireePensionAdjustment,
     /// Yearly probability of leaving each activity of [`CHAIN_STATES`] (same order).
     pub exit_rates: [f64; 7],
     /// Multiple of [`Self::exit_rates`] by year (1: the assumed rates; 0: nobody aged
@@ -395,7 +389,6 @@ impl Dynamics {
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: [0.0; 2],
-            retiree_adjustment: RetireePensionAdjustment { rise: Dated::constant(0.0), carry_on: false },
             exit_rates: [0.0; 7],
             job_exit_rate_scale: Dated::constant(1.0),
             activity_shares: [[1.0 / 7.0; 7]; 2],
@@ -522,20 +515,19 @@ impl Dynamics {
         );
         assume(
             "replacement rate",
-            "a new retiree's pension is the replacement rate of the residence times the final full-year wage; the \
-             rate of the first projected year is measured on the base population so that the covered employees due \
-             to retire then (weighted by their probability of retiring) start at the mean pension of its retirees, \
-             but at most at their final wage (Dynamics::calibrate_replacement_on; 50% where a residence has no \
-             retirees or nobody due to retire, assumed: the enterprise average pension of 2,362 yuan a month in \
-             2016 is about half the average urban wage then); each later year's rate is that one times the \
-             baseline's rises of retirees' pensions over the residence's wage growth in the years between, so new \
-             retirees keep starting at about the mean pension of the year before: the published enterprise \
-             average pension rose 40.1% from 2012 to 2016 (1,686 to 2,362 yuan a month) while the adjustments \
-             compounded to 41.8% (10% in 2013, 2014 and 2015, 6.5% in 2016) [pensions.csv: \
+            "a new retiree's pension is the replacement rate of the residence times the final full-year wage; each \
+             year's rate is measured on the population at the start of the year (the pilot's, for every block and \
+             variant) so that the covered employees due to retire in it (weighted by their probability of \
+             retiring) start at the mean pension of its retirees, but at most at their final wage \
+             (Dynamics::replacement_rates_of; 50% where a residence has no retirees or nobody due to retire, \
+             assumed: the enterprise average pension of 2,362 yuan a month in 2016 is about half the average \
+             urban wage then): the published enterprise average pension rose 40.1% from 2012 to 2016 (1,686 to \
+             2,362 yuan a month) while the adjustments compounded to 41.8% (10% in 2013, 2014 and 2015, 6.5% in \
+             2016) [pensions.csv: \
              kind=enterprise_retiree_average_pension|enterprise_retiree_pension_adjustment|retiree_pension_adjustment], \
-             0.3 point a year less, about what new retirees starting at the mean of the year before take off it \
-             (with a flat 50% of the final wage, 0.7 of the mean pension in national-2015, urban per-capita net \
-             transfers fell 9-13% behind the published ones from 2017)",
+             so those retiring then started close to the average (with a flat 50% of the final wage, 0.7 of the \
+             mean pension in national-2015, urban per-capita net transfers fell 9-13% behind the published ones \
+             from 2017)",
         );
 
         // Employment chain.
@@ -818,7 +810,6 @@ impl Dynamics {
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             replacement_rate: [DEFAULT_REPLACEMENT_RATE; 2],
-            retiree_adjustment: RetireePensionAdjustment::national(),
             exit_rates: EXIT_RATES,
             job_exit_rate_scale: Dated::constant(1.0),
             activity_shares,
@@ -868,6 +859,25 @@ impl Dynamics {
         self.calibrate_fertility_on(std::slice::from_ref(pop));
     }
 
+    /// The [`YearStart`] of [`Dynamics::advance`]: [`Dynamics::nonfarm_share`] and
+    /// [`Dynamics::replacement_rate`] as they stand, whatever the population.
+    pub fn fixed_year_start(&self) -> YearStart {
+        YearStart { nonfarm_share: self.nonfarm_share, replacement_rate: self.replacement_rate }
+    }
+
+    /// What year `year` takes from the whole population at its start, measured on it
+    /// (blocks in order): [`nonfarm_share_of`] it and [`Dynamics::replacement_rates_of`]
+    /// it, each falling back to [`Dynamics::fixed_year_start`]'s where it cannot be
+    /// measured.
+    pub fn year_start_of(&self, blocks: &[Population], year: u16) -> YearStart {
+        let fixed = self.fixed_year_start();
+        let measured = self.replacement_rates_of(blocks, year);
+        YearStart {
+            nonfarm_share: nonfarm_share_of(blocks.iter()).unwrap_or(fixed.nonfarm_share),
+            replacement_rate: std::array::from_fn(|r| measured[r].unwrap_or(fixed.replacement_rate[r])),
+        }
+    }
+
     /// Sets [`Dynamics::replacement_rate`] of each residence from the base population,
     /// cut into blocks (in block order): the weighted mean pension of its retirees over
     /// the weighted mean full-year wage of the covered employees due to retire in the
@@ -876,7 +886,24 @@ impl Dynamics {
     /// residence without retirees or without anyone due to retire keeps its rate. Call it once on the whole base population
     /// (or a fixed sample), never per chunk.
     pub fn calibrate_replacement_on(&mut self, blocks: &[Population]) {
-        let year = self.base_year.saturating_add(1);
+        let measured = self.replacement_rates_of(blocks, self.base_year.saturating_add(1));
+        for (rate, m) in self.replacement_rate.iter_mut().zip(measured) {
+            if let Some(m) = m {
+                *rate = m;
+            }
+        }
+    }
+
+    /// The replacement rate of each residence `[urban, rural]` that starts the covered
+    /// employees due to retire in `year` at the mean pension of the retirees, both as
+    /// the blocks stand at the start of `year` (in block order), at most
+    /// [`MAX_REPLACEMENT_RATE`]; `None` for a residence without retirees or without
+    /// anyone due to retire.
+    pub fn replacement_rates_of<'a>(
+        &self,
+        blocks: impl IntoIterator<Item = &'a Population>,
+        year: u16,
+    ) -> [Option<f64>; 2] {
         let hazards = self.retirement.hazards(year, at(&self.retirement_delay, year));
         // [residence][weight, weighted sum]
         let (mut pensions, mut wages) = ([[0.0f64; 2]; 2], [[0.0f64; 2]; 2]);
@@ -902,11 +929,10 @@ impl Dynamics {
                 }
             }
         }
-        for ((rate, [np, sp]), [nw, sw]) in self.replacement_rate.iter_mut().zip(pensions).zip(wages) {
-            if np > 0.0 && nw > 0.0 && sw > 0.0 {
-                *rate = ((sp / np) / (sw / nw)).min(MAX_REPLACEMENT_RATE);
-            }
-        }
+        std::array::from_fn(|r| {
+            let ([np, sp], [nw, sw]) = (pensions[r], wages[r]);
+            (np > 0.0 && nw > 0.0 && sw > 0.0).then(|| ((sp / np) / (sw / nw)).min(MAX_REPLACEMENT_RATE))
+        })
     }
 
     /// Measures [`Dynamics::nonfarm_share`] on a population cut into blocks (in block
@@ -988,7 +1014,8 @@ impl Dynamics {
         self.life_table.death_probability(sex, age, at(&self.mortality_scale, year))
     }
 
-    fn year_values(&self, year: u16, nonfarm_share: f64) -> Year {
+    fn year_values(&self, year: u16, start: &YearStart) -> Year {
+        let nonfarm_share = start.nonfarm_share;
         let mut dest = [[0.0; 7]; 2];
         for (cdf, shares) in dest.iter_mut().zip(&self.activity_shares) {
             let mut acc = 0.0;
@@ -1005,18 +1032,8 @@ impl Dynamics {
         let mortality_scale = at(&self.mortality_scale, year);
         let death_probability = [Sex::Male, Sex::Female]
             .map(|sex| std::array::from_fn(|age| self.life_table.death_probability(sex, age as u8, mortality_scale)));
-        // New retirees start at about last year's mean pension: the rate calibrated for
-        // the first projected year, times the pension rises over the wage growth since.
-        let replacement_rate = std::array::from_fn(|r| {
-            let mut rate = self.replacement_rate[r];
-            for s in self.base_year.saturating_add(1)..year {
-                let rise = self.retiree_adjustment.rise_in(s).map_or(0.0, |(rise, _)| rise);
-                rate *= (1.0 + rise) / (1.0 + at(&self.wage_growth[r], s));
-            }
-            rate
-        });
         Year {
-            replacement_rate,
+            replacement_rate: start.replacement_rate,
             mortality_scale,
             death_probability,
             birth_factor: if self.fertile_weight > 0.0 {
@@ -1104,20 +1121,21 @@ impl Dynamics {
     /// Households whose members stay the same are moved on in their columns; the
     /// columns are rebuilt (in one pass) only when some household's members changed.
     ///
-    /// Urbanisation divides its rate by [`Dynamics::nonfarm_share`];
-    /// [`Dynamics::advance_with`] takes the share measured on the whole population at
-    /// the start of the year instead.
+    /// Urbanisation divides its rate by [`Dynamics::nonfarm_share`] and new retirees
+    /// get [`Dynamics::replacement_rate`]; [`Dynamics::advance_with`] takes both as
+    /// measured on the whole population at the start of the year instead.
     pub fn advance(&self, ctx: &YearContext, pop: &mut Population) {
-        self.advance_with(ctx, self.nonfarm_share, pop);
+        self.advance_with(ctx, &self.fixed_year_start(), pop);
     }
 
-    /// [`Dynamics::advance`] with `nonfarm_share`, the share of rural persons living
-    /// in a household with a member working off the farm at the start of the year
-    /// ([`nonfarm_share_of`] the whole population, not of the chunk: a chunk's results
-    /// must not depend on its neighbours), so that urbanisation moves its target share
-    /// of rural persons.
-    pub fn advance_with(&self, ctx: &YearContext, nonfarm_share: f64, pop: &mut Population) {
-        let y = self.year_values(ctx.year, nonfarm_share);
+    /// [`Dynamics::advance`] with what the year takes from the whole population at its
+    /// start ([`Dynamics::year_start_of`] the whole population, not of the chunk: a
+    /// chunk's results must not depend on its neighbours): the share of rural persons
+    /// in households working off the farm, so that urbanisation moves its target share
+    /// of rural persons, and the replacement rates that start new retirees at the mean
+    /// pension.
+    pub fn advance_with(&self, ctx: &YearContext, start: &YearStart, pop: &mut Population) {
+        let y = self.year_values(ctx.year, start);
         let mut scratch = step::Scratch::default();
         let mut rebuild = rebuild::Rebuild::default();
         for h in 0..pop.household_count() {
@@ -1172,6 +1190,19 @@ impl Streams {
             self.key.sub_stream(process | (place as u64 & 0xffff))
         }
     }
+}
+
+/// What the dynamics of a year take from the whole population at its start, so that
+/// every chunk of it moves alike ([`Dynamics::advance_with`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearStart {
+    /// Share of rural persons living in a household with a member working off the farm
+    /// ([`nonfarm_share_of`]): urbanisation divides its rate by it.
+    pub nonfarm_share: f64,
+    /// A new retiree's pension as a share of the final full-year wage, by residence
+    /// `[urban, rural]` ([`Dynamics::replacement_rates_of`]): new retirees start at the
+    /// mean pension of the retirees at the start of the year.
+    pub replacement_rate: [f64; 2],
 }
 
 /// The parameters of one year, evaluated once per chunk.
@@ -1482,7 +1513,11 @@ mod tests {
         }
         let share = nonfarm_share_of([&pop]).expect("rural persons");
         assert_eq!(share, 0.5);
-        d.advance_with(&YearContext::base(2023, 1), share, &mut pop);
+        d.advance_with(
+            &YearContext::base(2023, 1),
+            &YearStart { nonfarm_share: share, ..d.fixed_year_start() },
+            &mut pop,
+        );
         assert_eq!(urban(&pop, Employment::FarmerHerder), 0, "farm-only households stay rural");
         // 0.2 / 0.5 = 40% of the 2,000 working households (binomial s.d. about 22).
         let moved = urban(&pop, Employment::LocalEmployee);
@@ -1494,7 +1529,11 @@ mod tests {
         }
         let share = nonfarm_share_of([&farms]).expect("rural persons");
         assert_eq!(share, 0.0);
-        d.advance_with(&YearContext::base(2023, 1), share, &mut farms);
+        d.advance_with(
+            &YearContext::base(2023, 1),
+            &YearStart { nonfarm_share: share, ..d.fixed_year_start() },
+            &mut farms,
+        );
         let moved = urban(&farms, Employment::FarmerHerder);
         assert!((moved as f64 - 400.0).abs() < 80.0, "{moved}");
         // `advance` uses the share calibrated on a population (1 before).
@@ -1521,7 +1560,11 @@ mod tests {
                     &[employee(40, Sex::Male, 30_000.0), farmer(40, 9_000.0)],
                 );
             }
-            d.advance_with(&YearContext::base(2023, 1), 1.0, &mut pop);
+            d.advance_with(
+                &YearContext::base(2023, 1),
+                &YearStart { nonfarm_share: 1.0, ..d.fixed_year_start() },
+                &mut pop,
+            );
             let mut by_residence = [Vec::new(), Vec::new()];
             for h in 0..pop.household_count() {
                 let first = pop.members(h).start;
@@ -1640,20 +1683,38 @@ mod tests {
     }
 
     #[test]
-    fn the_replacement_rate_follows_the_pension_rises_over_the_wage_growth() {
+    fn each_year_new_retirees_start_at_the_mean_pension_at_its_start() {
         let mut d = Dynamics::none();
         d.base_year = 2022;
-        d.replacement_rate = [0.6, 0.8];
-        d.wage_growth[0] = Dated::constant(0.10);
-        d.wage_growth[1] = Dated::constant(0.05);
-        let rises = Dated::new(vec![(YearMonth::start_of(2023), 0.05)]).expect("steps");
-        d.retiree_adjustment = RetireePensionAdjustment::new(rises).expect("valid").carried_on();
-        // The first projected year takes the calibrated rate; later ones follow the
-        // pension rise of each year between over that year's wage growth.
-        assert_eq!(d.year_values(2023, 1.0).replacement_rate, [0.6, 0.8]);
-        let later = d.year_values(2025, 1.0).replacement_rate;
-        assert!((later[0] - 0.6 * (1.05f64 / 1.10).powi(2)).abs() < 1e-12, "{later:?}");
-        assert!((later[1] - 0.8).abs() < 1e-12, "{later:?}");
+        d.replacement_rate = [0.5; 2];
+        let retiree = |retiree_pension| PersonRecord {
+            age: 70,
+            employment: Employment::Retired,
+            retiree_pension,
+            ..Default::default()
+        };
+        // 60 in 2024: retires in the second year.
+        let later = employee(58, Sex::Male, 50_000.0);
+        let urban = HouseholdRecord { residence: Residence::Urban, weight: 1.0, ..Default::default() };
+        let mut pop = Population::empty(0);
+        pop.push_household(&urban, &[retiree(30_000.0), later]);
+        let ctx = |year| YearContext::base(year, 1);
+        let start = d.year_start_of(std::slice::from_ref(&pop), 2023);
+        // Nobody due in 2023: the urban rate falls back to the fixed one.
+        assert_eq!(start.replacement_rate, [0.5, 0.5]);
+        d.advance_with(&ctx(2023), &start, &mut pop);
+        // The pensions rise (as the retiree adjustment raises them) before 2024.
+        pop.persons.retiree_pension[0] = 33_000.0;
+        let start = d.year_start_of(std::slice::from_ref(&pop), 2024);
+        assert!((start.replacement_rate[0] - 33_000.0 / 50_000.0).abs() < 1e-12, "{start:?}");
+        d.advance_with(&ctx(2024), &start, &mut pop);
+        assert_eq!(pop.persons.employment[1], Employment::Retired);
+        assert_eq!(pop.persons.retiree_pension[1], 33_000.0);
+        // `advance` keeps the fixed rate whatever the population.
+        let mut fixed = Population::empty(0);
+        fixed.push_household(&urban, &[retiree(33_000.0), PersonRecord { age: 59, ..later }]);
+        d.advance(&ctx(2024), &mut fixed);
+        assert_eq!(fixed.persons.retiree_pension[1], 25_000.0);
     }
 
     #[test]

@@ -252,7 +252,8 @@ pub fn write_outputs(
 /// What the baseline fixed each year for every variant (`summary.json`'s
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the share of rural
-/// persons in households working off the farm, the dibao take-up adjustment with
+/// persons in households working off the farm, the replacement rate of new retirees
+/// (`[urban, rural]`), the dibao take-up adjustment with
 /// the take-up rate of newly eligible households it gave and the threshold of the
 /// first tier per person per year (`[urban, rural]`), and the extreme-poverty
 /// support's take-up adjustment.
@@ -266,6 +267,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "income_index": p.income.get(t),
                 "alignment": p.alignment.get(t),
                 "nonfarm_share": p.nonfarm_share.get(t),
+                "replacement_rate": p.replacement_rate.get(t),
                 "dibao_take_up_scale": adjustment.map(|a| a.scale),
                 "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
                 "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),

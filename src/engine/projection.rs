@@ -190,6 +190,10 @@ pub struct BaselinePaths {
     /// urbanisation moves only such households, at its rate over this share, in every
     /// variant and block.
     pub nonfarm_share: Vec<f64>,
+    /// The replacement rate of new retirees `[urban, rural]` at the start of each year,
+    /// measured on the pilot ([`crate::dynamics::Dynamics::replacement_rates_of`]), so
+    /// that they start at the mean pension of its retirees in every variant and block.
+    pub replacement_rate: Vec<[f64; 2]>,
     /// The adjustment of the dibao lever's take-up each year
     /// ([`crate::policy::YearContext::dibao_take_up`]): what holds the baseline's
     /// caseload share as the `dibao_caseload_alignment` assumption asks

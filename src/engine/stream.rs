@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use super::caseload::{self, Caseload, Programme};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
-use crate::dynamics::{Dynamics, nonfarm_share_of};
+use crate::dynamics::{Dynamics, YearStart, nonfarm_share_of};
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
@@ -1126,18 +1126,27 @@ impl ReplicationRun<'_> {
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
             st.out.paths.nonfarm_share.push(self.dynamics.nonfarm_share);
+            st.out.paths.replacement_rate.push(self.dynamics.replacement_rate);
             return ctx;
         }
         let chunks = &mut st.chunks;
-        let nonfarm_share = match paths.and_then(|p| p.nonfarm_share.get(t)) {
-            Some(&share) => share,
+        let start = match paths.map(|p| year_start(p, t)) {
+            Some(start) => start,
             None => timings.time("dynamics", true, || {
-                nonfarm_share_of(chunks.iter().map(|c| &c.pop)).unwrap_or(self.dynamics.nonfarm_share)
+                let blocks = chunks.iter().map(|c| &c.pop);
+                YearStart {
+                    nonfarm_share: nonfarm_share_of(blocks.clone()).unwrap_or(self.dynamics.nonfarm_share),
+                    replacement_rate: {
+                        let measured = self.dynamics.replacement_rates_of(blocks, year);
+                        std::array::from_fn(|r| measured[r].unwrap_or(self.dynamics.replacement_rate[r]))
+                    },
+                }
             }),
         };
-        st.out.paths.nonfarm_share.push(nonfarm_share);
+        st.out.paths.nonfarm_share.push(start.nonfarm_share);
+        st.out.paths.replacement_rate.push(start.replacement_rate);
         timings.time("dynamics", false, || {
-            chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, nonfarm_share, &mut c.pop))
+            chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, &start, &mut c.pop))
         });
         let market_before = st.market_before;
         let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
@@ -1278,7 +1287,7 @@ impl ReplicationRun<'_> {
             paid_by_quintile_with_cuts(&chunk, cuts, &mut base_by.ledger);
         }
         if let Some(ctx1) = first.contexts.get(1) {
-            self.dynamics.advance_with(ctx1, first.paths.nonfarm_share[1], &mut chunk.pop);
+            self.dynamics.advance_with(ctx1, &year_start(&first.paths, 1), &mut chunk.pop);
             align(&mut chunk.pop, &first.paths.alignment[1]);
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
@@ -1292,7 +1301,7 @@ impl ReplicationRun<'_> {
             years.push(base_by.for_variant(self.wants(spec, ctx0.year, true)));
             for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
                 if t > 1 {
-                    self.dynamics.advance_with(ctx, pilot.paths.nonfarm_share[t], &mut chunk.pop);
+                    self.dynamics.advance_with(ctx, &year_start(&pilot.paths, t), &mut chunk.pop);
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
@@ -1335,6 +1344,12 @@ impl ReplicationRun<'_> {
         }
         VariantResult { years, outcomes: kept, paths: pilot.paths }
     }
+}
+
+/// What the pilot measured at the start of year `t` (index from the base year), for
+/// every other block and variant to move alike.
+fn year_start(paths: &BaselinePaths, t: usize) -> YearStart {
+    YearStart { nonfarm_share: paths.nonfarm_share[t], replacement_rate: paths.replacement_rate[t] }
 }
 
 #[cfg(test)]
