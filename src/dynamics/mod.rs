@@ -61,6 +61,7 @@ use crate::model::{Employment, Population, Residence, Sex};
 use crate::policy::{Dated, YearContext, YearMonth};
 use crate::random::{Purpose, StreamKey, StreamRng, mix_sub, mix64};
 use crate::region::Profile;
+use rayon::prelude::*;
 
 /// Published life expectancy at birth in 2020, years
 /// (`data/published/lever_parameters.csv`, row `life_expectancy,China,2020`).
@@ -899,38 +900,26 @@ impl Dynamics {
     /// the blocks stand at the start of `year` (in block order), at most
     /// [`MAX_REPLACEMENT_RATE`]; `None` for a residence without retirees or without
     /// anyone due to retire.
-    pub fn replacement_rates_of<'a>(
-        &self,
-        blocks: impl IntoIterator<Item = &'a Population>,
-        year: u16,
-    ) -> [Option<f64>; 2] {
+    pub fn replacement_rates_of<'a, B>(&self, blocks: B, year: u16) -> [Option<f64>; 2]
+    where
+        B: IntoParallelIterator<Item = &'a Population>,
+        B::Iter: IndexedParallelIterator,
+    {
         let hazards = self.retirement.hazards(year, at(&self.retirement_delay, year));
-        // [residence][weight, weighted sum]
-        let (mut pensions, mut wages) = ([[0.0f64; 2]; 2], [[0.0f64; 2]; 2]);
-        for pop in blocks {
-            let ps = &pop.persons;
-            for h in 0..pop.household_count() {
-                let w = pop.households.weight[h] as f64;
-                let residence = pop.households.residence[h];
-                let r = residence.index();
-                for i in pop.members(h) {
-                    let e = ps.employment[i];
-                    if e == Employment::Retired && ps.retiree_pension[i] > 0.0 {
-                        pensions[r][0] += w;
-                        pensions[r][1] += w * ps.retiree_pension[i] as f64;
-                    } else if e.retires_at_statutory_age(residence) && ps.wage[i] > 0.0 {
-                        let age = ps.age[i].saturating_add(1).min(MAX_AGE as u8);
-                        let p = hazards.get(ps.sex[i], e, age).min(1.0);
-                        if p > 0.0 {
-                            wages[r][0] += w * p;
-                            wages[r][1] += w * p * step::annualised(ps.wage[i], ps.months_in_job[i]) as f64;
-                        }
-                    }
+        // Each block's sums in parallel, added in block order: the same result whatever
+        // the threads.
+        let sums: Vec<RetirementSums> = blocks.into_par_iter().map(|pop| retirement_sums(pop, &hazards)).collect();
+        let total = sums.iter().fold(RetirementSums::default(), |mut total, block| {
+            for r in 0..2 {
+                for k in 0..2 {
+                    total.pensions[r][k] += block.pensions[r][k];
+                    total.wages[r][k] += block.wages[r][k];
                 }
             }
-        }
+            total
+        });
         std::array::from_fn(|r| {
-            let ([np, sp], [nw, sw]) = (pensions[r], wages[r]);
+            let ([np, sp], [nw, sw]) = (total.pensions[r], total.wages[r]);
             (np > 0.0 && nw > 0.0 && sw > 0.0).then(|| ((sp / np) / (sw / nw)).min(MAX_REPLACEMENT_RATE))
         })
     }
@@ -1190,6 +1179,42 @@ impl Streams {
             self.key.sub_stream(process | (place as u64 & 0xffff))
         }
     }
+}
+
+/// One block's weighted sums for [`Dynamics::replacement_rates_of`], by residence
+/// `[urban, rural]`, each `[weight, weighted sum]`: of the retirees' pensions, and of
+/// the final full-year wages of the covered employees due to retire (weighted also by
+/// their probability of retiring).
+#[derive(Debug, Clone, Copy, Default)]
+struct RetirementSums {
+    pensions: [[f64; 2]; 2],
+    wages: [[f64; 2]; 2],
+}
+
+/// [`RetirementSums`] of one block at the start of the year whose hazards are given.
+fn retirement_sums(pop: &Population, hazards: &RetirementHazards) -> RetirementSums {
+    let mut sums = RetirementSums::default();
+    let ps = &pop.persons;
+    for h in 0..pop.household_count() {
+        let w = pop.households.weight[h] as f64;
+        let residence = pop.households.residence[h];
+        let r = residence.index();
+        for i in pop.members(h) {
+            let e = ps.employment[i];
+            if e == Employment::Retired && ps.retiree_pension[i] > 0.0 {
+                sums.pensions[r][0] += w;
+                sums.pensions[r][1] += w * ps.retiree_pension[i] as f64;
+            } else if e.retires_at_statutory_age(residence) && ps.wage[i] > 0.0 {
+                let age = ps.age[i].saturating_add(1).min(MAX_AGE as u8);
+                let p = hazards.get(ps.sex[i], e, age).min(1.0);
+                if p > 0.0 {
+                    sums.wages[r][0] += w * p;
+                    sums.wages[r][1] += w * p * step::annualised(ps.wage[i], ps.months_in_job[i]) as f64;
+                }
+            }
+        }
+    }
+    sums
 }
 
 /// What the dynamics of a year take from the whole population at its start, so that

@@ -1135,9 +1135,9 @@ impl ReplicationRun<'_> {
             None => timings.time("dynamics", true, || {
                 let blocks = chunks.iter().map(|c| &c.pop);
                 YearStart {
-                    nonfarm_share: nonfarm_share_of(blocks.clone()).unwrap_or(self.dynamics.nonfarm_share),
+                    nonfarm_share: nonfarm_share_of(blocks).unwrap_or(self.dynamics.nonfarm_share),
                     replacement_rate: {
-                        let measured = self.dynamics.replacement_rates_of(blocks, year);
+                        let measured = self.dynamics.replacement_rates_of(chunks.par_iter().map(|c| &c.pop), year);
                         std::array::from_fn(|r| measured[r].unwrap_or(self.dynamics.replacement_rate[r]))
                     },
                 }
