@@ -520,9 +520,10 @@ impl Dynamics {
              year's rate is measured on the population at the start of the year (the pilot's, for every block and \
              variant) so that the covered employees due to retire in it (weighted by their probability of \
              retiring) start at the mean pension of its retirees, but at most at their final wage \
-             (Dynamics::replacement_rates_of; 50% where a residence has no retirees or nobody due to retire, \
-             assumed: the enterprise average pension of 2,362 yuan a month in 2016 is about half the average \
-             urban wage then): the published enterprise average pension rose 40.1% from 2012 to 2016 (1,686 to \
+             (Dynamics::replacement_rates_of; where a residence has no retirees or nobody due to retire in a \
+             year, the first projected year's rate, or 50% when that year has none either, assumed: the \
+             enterprise average pension of 2,362 yuan a month in 2016 is about half the average urban wage \
+             then): the published enterprise average pension rose 40.1% from 2012 to 2016 (1,686 to \
              2,362 yuan a month) while the adjustments compounded to 41.8% (10% in 2013, 2014 and 2015, 6.5% in \
              2016) [pensions.csv: \
              kind=enterprise_retiree_average_pension|enterprise_retiree_pension_adjustment|retiree_pension_adjustment], \
