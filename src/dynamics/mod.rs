@@ -871,11 +871,11 @@ impl Dynamics {
     /// (blocks in order): [`nonfarm_share_of`] it and [`Dynamics::replacement_rates_of`]
     /// it, each falling back to [`Dynamics::fixed_year_start`]'s where it cannot be
     /// measured.
-    pub fn year_start_of(&self, blocks: &[Population], year: u16) -> YearStart {
+    pub fn year_start_of(&self, blocks: &[&Population], year: u16) -> YearStart {
         let fixed = self.fixed_year_start();
-        let measured = self.replacement_rates_of(blocks, year);
+        let measured = self.replacement_rates_of(blocks.par_iter().copied(), year);
         YearStart {
-            nonfarm_share: nonfarm_share_of(blocks.iter()).unwrap_or(fixed.nonfarm_share),
+            nonfarm_share: nonfarm_share_of(blocks.iter().copied()).unwrap_or(fixed.nonfarm_share),
             replacement_rate: std::array::from_fn(|r| measured[r].unwrap_or(fixed.replacement_rate[r])),
         }
     }
@@ -885,8 +885,8 @@ impl Dynamics {
     /// the weighted mean full-year wage of the covered employees due to retire in the
     /// first projected year, each weighted by their probability of retiring then, so
     /// that they start at the mean pension, at most [`MAX_REPLACEMENT_RATE`]. A
-    /// residence without retirees or without anyone due to retire keeps its rate. Call it once on the whole base population
-    /// (or a fixed sample), never per chunk.
+    /// residence without retirees or without anyone due to retire keeps its rate. Call
+    /// it once on the whole base population (or a fixed sample), never per chunk.
     pub fn calibrate_replacement_on(&mut self, blocks: &[Population]) {
         let measured = self.replacement_rates_of(blocks, self.base_year.saturating_add(1));
         for (rate, m) in self.replacement_rate.iter_mut().zip(measured) {
@@ -911,12 +911,7 @@ impl Dynamics {
         // the threads.
         let sums: Vec<RetirementSums> = blocks.into_par_iter().map(|pop| retirement_sums(pop, &hazards)).collect();
         let total = sums.iter().fold(RetirementSums::default(), |mut total, block| {
-            for r in 0..2 {
-                for k in 0..2 {
-                    total.pensions[r][k] += block.pensions[r][k];
-                    total.wages[r][k] += block.wages[r][k];
-                }
-            }
+            total.add(block);
             total
         });
         std::array::from_fn(|r| {
@@ -1192,6 +1187,17 @@ struct RetirementSums {
     wages: [[f64; 2]; 2],
 }
 
+impl RetirementSums {
+    /// Adds another block's sums to these.
+    fn add(&mut self, other: &RetirementSums) {
+        let pairs = self.pensions.iter_mut().chain(&mut self.wages).zip(other.pensions.iter().chain(&other.wages));
+        for (mine, theirs) in pairs {
+            mine[0] += theirs[0];
+            mine[1] += theirs[1];
+        }
+    }
+}
+
 /// [`RetirementSums`] of one block at the start of the year whose hazards are given.
 fn retirement_sums(pop: &Population, hazards: &RetirementHazards) -> RetirementSums {
     let mut sums = RetirementSums::default();
@@ -1233,7 +1239,7 @@ pub struct YearStart {
 
 /// The parameters of one year, evaluated once per chunk.
 struct Year {
-    /// [`Dynamics::replacement_rate`] as it stands this year, by residence.
+    /// [`YearStart::replacement_rate`] of this year, by residence.
     replacement_rate: [f64; 2],
     mortality_scale: f64,
     /// [`LifeTable::death_probability`] of this year by sex and age.
@@ -1650,6 +1656,11 @@ mod tests {
         PersonRecord { age, employment: Employment::FarmerHerder, operating, months_in_job: 12, ..Default::default() }
     }
 
+    /// A retiree aged 70 with this pension.
+    fn retiree(retiree_pension: f32) -> PersonRecord {
+        PersonRecord { age: 70, employment: Employment::Retired, retiree_pension, ..Default::default() }
+    }
+
     /// A local employee working all year.
     fn employee(age: u8, sex: Sex, wage: f32) -> PersonRecord {
         PersonRecord { age, sex, employment: Employment::LocalEmployee, wage, months_in_job: 12, ..Default::default() }
@@ -1675,12 +1686,6 @@ mod tests {
     fn new_retirees_start_at_the_mean_pension_of_the_base_population() {
         let mut d = Dynamics::none();
         d.base_year = 2022;
-        let retiree = |retiree_pension| PersonRecord {
-            age: 70,
-            employment: Employment::Retired,
-            retiree_pension,
-            ..Default::default()
-        };
         // 60 in 2023: retires; 41 then: not due, so its wage does not count.
         let due = employee(59, Sex::Male, 60_000.0);
         let young = employee(40, Sex::Male, 200_000.0);
@@ -1713,25 +1718,19 @@ mod tests {
         let mut d = Dynamics::none();
         d.base_year = 2022;
         d.replacement_rate = [0.5; 2];
-        let retiree = |retiree_pension| PersonRecord {
-            age: 70,
-            employment: Employment::Retired,
-            retiree_pension,
-            ..Default::default()
-        };
         // 60 in 2024: retires in the second year.
         let later = employee(58, Sex::Male, 50_000.0);
         let urban = HouseholdRecord { residence: Residence::Urban, weight: 1.0, ..Default::default() };
         let mut pop = Population::empty(0);
         pop.push_household(&urban, &[retiree(30_000.0), later]);
         let ctx = |year| YearContext::base(year, 1);
-        let start = d.year_start_of(std::slice::from_ref(&pop), 2023);
+        let start = d.year_start_of(&[&pop], 2023);
         // Nobody due in 2023: the urban rate falls back to the fixed one.
         assert_eq!(start.replacement_rate, [0.5, 0.5]);
         d.advance_with(&ctx(2023), &start, &mut pop);
         // The pensions rise (as the retiree adjustment raises them) before 2024.
         pop.persons.retiree_pension[0] = 33_000.0;
-        let start = d.year_start_of(std::slice::from_ref(&pop), 2024);
+        let start = d.year_start_of(&[&pop], 2024);
         assert!((start.replacement_rate[0] - 33_000.0 / 50_000.0).abs() < 1e-12, "{start:?}");
         d.advance_with(&ctx(2024), &start, &mut pop);
         assert_eq!(pop.persons.employment[1], Employment::Retired);

@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use super::caseload::{self, Caseload, Programme};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
-use crate::dynamics::{Dynamics, YearStart, nonfarm_share_of};
+use crate::dynamics::{Dynamics, YearStart};
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
@@ -1133,14 +1133,8 @@ impl ReplicationRun<'_> {
         let start = match paths.map(|p| year_start(p, t)) {
             Some(start) => start,
             None => timings.time("dynamics", true, || {
-                let blocks = chunks.iter().map(|c| &c.pop);
-                YearStart {
-                    nonfarm_share: nonfarm_share_of(blocks).unwrap_or(self.dynamics.nonfarm_share),
-                    replacement_rate: {
-                        let measured = self.dynamics.replacement_rates_of(chunks.par_iter().map(|c| &c.pop), year);
-                        std::array::from_fn(|r| measured[r].unwrap_or(self.dynamics.replacement_rate[r]))
-                    },
-                }
+                let blocks: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
+                self.dynamics.year_start_of(&blocks, year)
             }),
         };
         st.out.paths.nonfarm_share.push(start.nonfarm_share);
