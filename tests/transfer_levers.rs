@@ -633,6 +633,40 @@ proptest! {
         }
     }
 
+    /// Contributions indexed to incomes are homogeneous: doubling every wage and the
+    /// urban income index doubles every household's contributions bit for bit (the
+    /// floor, ceiling and informal line double with the index), whatever the
+    /// residence; without indexation doubled wages cross the fixed lines instead.
+    #[test]
+    fn indexed_contributions_double_with_wages_and_the_income_index(
+        households in prop::collection::vec(household_strategy(), 1..12),
+        rural_index in 0.5f64..3.0,
+    ) {
+        let lever = SocialContributions::new(0.105, 40_000.0, 300_000.0, 30_000.0).expect("valid");
+        let set = LeverSet::new().with(Box::new(lever.clone()));
+        let base = YearContext::base(YEAR, 5);
+        let mut doubled_households = households.clone();
+        for (_, persons) in &mut doubled_households {
+            for p in persons.iter_mut() {
+                p.wage *= 2.0;
+            }
+        }
+        let (a, _, _) = run(&set, &mut build(&households, 0), &base);
+        // The rural index is not the one that moves the lines.
+        let ctx = YearContext { income_index: [2.0, rural_index], ..base };
+        let (b, _, _) = run(&set, &mut build(&doubled_households, 0), &ctx);
+        for h in 0..households.len() {
+            prop_assert_eq!((2.0 * a.transfers_paid[h]).to_bits(), b.transfers_paid[h].to_bits(), "household {}", h);
+        }
+        let fixed = SocialContributions { indexation: Indexation::None, ..lever };
+        let set = LeverSet::new().with(Box::new(fixed));
+        let (c, _, _) = run(&set, &mut build(&doubled_households, 0), &ctx);
+        let (d, _, _) = run(&set, &mut build(&doubled_households, 0), &base);
+        for h in 0..households.len() {
+            prop_assert_eq!(c.transfers_paid[h].to_bits(), d.transfers_paid[h].to_bits(), "household {}", h);
+        }
+    }
+
     #[test]
     fn ledger_columns_and_accounts_agree(
         households in prop::collection::vec(household_strategy(), 1..10),

@@ -12,12 +12,16 @@ use super::{Dated, LeverSet, YearMonth};
 use crate::error::Result;
 use crate::region::Profile;
 
-/// Contribution-base floor, yuan per year. Assumed: 60% of an urban average wage of
-/// about 67,000 (the profile's wage per earner is not known before calibration).
+/// Contribution-base floor in the base year, yuan per year. Assumed: 60% of an urban
+/// average wage of about 67,000 (the profile's wage per earner is not known before
+/// calibration); it follows the urban income index after the base year
+/// ([`SocialContributions::indexation`]).
 pub const CONTRIBUTION_BASE_MIN: f64 = 40_000.0;
-/// Contribution-base ceiling, yuan per year. Assumed: 300% of about 100,000.
+/// Contribution-base ceiling in the base year, yuan per year. Assumed: 300% of about
+/// 100,000; indexed as the floor.
 pub const CONTRIBUTION_BASE_MAX: f64 = 300_000.0;
-/// Wages below this are treated as informal and uncovered. Assumed.
+/// Wages below this (yuan per year in the base year, indexed as the floor after it) are
+/// treated as informal and uncovered. Assumed.
 pub const INFORMAL_WAGE_BELOW: f64 = 30_000.0;
 /// Employee contribution rate: pension 8% + medical 2% + unemployment 0.5%
 /// (lever_parameters.md, "Employee social insurance"; unemployment is 0.2–0.5% by
@@ -40,15 +44,26 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
     vec![
         (
             "rules.contribution_base_min".into(),
-            format!("{CONTRIBUTION_BASE_MIN} yuan/yr: 60% of an assumed urban average wage; provinces publish their own"),
+            format!(
+                "{CONTRIBUTION_BASE_MIN} yuan/yr in the base year: 60% of an assumed urban average wage; provinces \
+                 publish their own; after the base year it follows the urban income index (the base is set from the \
+                 previous year's average wage, whose growth that of urban mean disposable income stands for)"
+            ),
         ),
         (
             "rules.contribution_base_max".into(),
-            format!("{CONTRIBUTION_BASE_MAX} yuan/yr: 300% of an assumed average wage"),
+            format!(
+                "{CONTRIBUTION_BASE_MAX} yuan/yr in the base year: 300% of an assumed average wage; follows the urban \
+                 income index after it"
+            ),
         ),
         (
             "rules.informal_wage_below".into(),
-            format!("{INFORMAL_WAGE_BELOW} yuan/yr: wages below this are taken to be informal and uncovered; no published figure"),
+            format!(
+                "{INFORMAL_WAGE_BELOW} yuan/yr in the base year: wages below this are taken to be informal and \
+                 uncovered (no published figure); it follows the urban income index after the base year, so that \
+                 the covered share of jobs changes with the wage distribution, not with nominal growth"
+            ),
         ),
         (
             "rules.no_supporter_share".into(),

@@ -57,7 +57,8 @@ thread_local! {
 /// Sub-stream of [`Purpose::Lever`] for dibao job offers (one per member index).
 const SUB_JOB_OFFERS: u64 = 0xd1ba_0000;
 
-/// How thresholds follow prices or incomes after the base year.
+/// How thresholds (and other amounts fixed in base-year yuan, such as the contribution
+/// base's bounds) follow prices or incomes after the base year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Indexation {
     /// Thresholds follow their dated schedule only.

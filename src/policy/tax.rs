@@ -1,6 +1,7 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
+use super::dibao::Indexation;
 use super::members::{pay_member_sums, pay_selected_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
@@ -10,22 +11,38 @@ use crate::model::{Employment, IncomePart, Population, Residence};
 
 /// Employees' social insurance contributions (养老 8%, 医疗 2%, 失业 0.5%) on covered
 /// wages, with the contribution base bounded below and above.
+///
+/// The bounds and the informal-wage line are the base year's; after it they follow
+/// [`SocialContributions::indexation`] (by default the urban income index): provinces
+/// set the base's bounds each year at 60% and 300% of the previous year's average wage,
+/// and a line fixed in yuan would make ever more of the same jobs covered as nominal
+/// wages grow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SocialContributions {
     /// Employee rate on the contribution base: 0.105 = 8% pension + 2% medical + 0.5%
     /// unemployment (lever_parameters: "Employee social insurance").
     pub employee_rate: f64,
-    /// Lowest contribution base, yuan per year (60% of the average wage).
+    /// Lowest contribution base in the base year, yuan per year (60% of the average
+    /// wage).
     pub base_min: f64,
-    /// Highest contribution base, yuan per year (300% of the average wage).
+    /// Highest contribution base in the base year, yuan per year (300% of the average
+    /// wage).
     pub base_max: f64,
-    /// Wages below this are informal and uncovered, yuan per year (assumption).
+    /// Wages below this are informal and uncovered, yuan per year in the base year
+    /// (assumption).
     pub informal_below: f64,
+    /// How the three amounts move after the base year: [`Indexation::Incomes`] (the
+    /// default) multiplies them by the urban [`YearContext::income_index`], whose
+    /// growth of mean per-capita disposable income to the year before stands for the
+    /// average wage's (the base is set from the previous year's average wage);
+    /// [`Indexation::Prices`] by the price index; [`Indexation::None`] keeps them.
+    pub indexation: Indexation,
 }
 
 impl SocialContributions {
-    /// Contribution rules for a base year: the base bounds follow the urban average
-    /// wage, approximated here from the profile's urban mean wage income per earner.
+    /// Contribution rules with these base-year amounts, indexed to urban incomes after
+    /// the base year ([`SocialContributions::indexation`]; [`SocialContributions::indexed`]
+    /// sets another rule).
     ///
     /// # Errors
     /// [`Error::InvalidLever`] for a negative rate or bound, or a rate above 1.
@@ -42,7 +59,28 @@ impl SocialContributions {
                 problem: format!("must not exceed base_max ({base_max})"),
             });
         }
-        Ok(SocialContributions { employee_rate, base_min, base_max, informal_below })
+        Ok(SocialContributions { employee_rate, base_min, base_max, informal_below, indexation: Indexation::Incomes })
+    }
+
+    /// The same rules with the amounts indexed by `indexation` after the base year.
+    pub fn indexed(self, indexation: Indexation) -> Self {
+        SocialContributions { indexation, ..self }
+    }
+
+    /// The rules in force in the context's year: the base-year amounts times the
+    /// index of [`SocialContributions::indexation`] (1 in the base year).
+    pub fn in_year(&self, ctx: &YearContext) -> Self {
+        let index = match self.indexation {
+            Indexation::None => 1.0,
+            Indexation::Prices => ctx.price_index,
+            Indexation::Incomes => ctx.income_index[Residence::Urban.index()],
+        };
+        SocialContributions {
+            base_min: self.base_min * index,
+            base_max: self.base_max * index,
+            informal_below: self.informal_below * index,
+            ..self.clone()
+        }
     }
 
     /// Contributions on one person's wage: its employee rate times the wage within the
@@ -68,14 +106,15 @@ impl Lever for SocialContributions {
     fn stage(&self) -> Stage {
         Stage::TaxesContributions
     }
-    fn apply(&self, _ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+    fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
+        let rules = self.in_year(ctx);
         let persons = pop.person_count();
         book.reset_contributions(persons);
         let (p, hh) = (&pop.persons, &pop.households);
         let (wage, employment, residence) = (&p.wage[..persons], &p.employment[..persons], &hh.residence);
         let members = (hh.first_person.as_slice(), hh.size.as_slice(), persons);
         let paid = pay_member_sums(book, IncomePart::TransfersPaid, members, |book, i, h| {
-            let c = self.on_wage(wage[i] as f64, employment[i], residence[h]);
+            let c = rules.on_wage(wage[i] as f64, employment[i], residence[h]);
             book.set_contribution(i, c as f32);
             c
         });
@@ -86,7 +125,7 @@ impl Lever for SocialContributions {
             let residence = pop.households.residence[h];
             let mut total = 0.0;
             for i in pop.members(h) {
-                let c = self.on_wage(pop.persons.wage[i] as f64, pop.persons.employment[i], residence);
+                let c = rules.on_wage(pop.persons.wage[i] as f64, pop.persons.employment[i], residence);
                 book.set_contribution(i, c as f32);
                 total += c;
             }
@@ -535,6 +574,16 @@ pub const SPECS: &[LeverSpec] = &[
                 default: DefaultValue::Number(super::base::INFORMAL_WAGE_BELOW),
                 description: "Wages below this are informal and uncovered; assumption, no published figure",
             },
+            ParameterSpec {
+                name: "indexation",
+                kind: Kind::Choice(&["none", "prices", "incomes"]),
+                unit: "word",
+                default: DefaultValue::Word("incomes"),
+                description: "How base_min, base_max and informal_below (base-year amounts) move after the base \
+                              year: incomes (the default) with the urban income index, as provinces set the \
+                              base's bounds at 60% and 300% of the previous year's average wage; prices with the \
+                              price index; none keeps them in yuan",
+            },
         ],
         build: build_contributions,
         switches: &[],
@@ -554,12 +603,20 @@ fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 }
 
 fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    Ok(Box::new(SocialContributions::new(
-        p.number("employee_rate")?,
-        p.number("base_min")?,
-        p.number("base_max")?,
-        p.number("informal_below")?,
-    )?))
+    let indexation = match p.choice("indexation")? {
+        "prices" => Indexation::Prices,
+        "none" => Indexation::None,
+        _ => Indexation::Incomes,
+    };
+    Ok(Box::new(
+        SocialContributions::new(
+            p.number("employee_rate")?,
+            p.number("base_min")?,
+            p.number("base_max")?,
+            p.number("informal_below")?,
+        )?
+        .indexed(indexation),
+    ))
 }
 
 #[cfg(test)]
@@ -616,5 +673,27 @@ mod tests {
         // A farmer pays nothing.
         assert_eq!(c.on_wage(50_000.0, Employment::FarmerHerder, Residence::Rural), 0.0);
         assert!(SocialContributions::new(1.5, 0.0, 1.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn contribution_lines_follow_the_urban_income_index() {
+        let c = SocialContributions::new(0.105, 40_000.0, 300_000.0, 30_000.0).expect("valid");
+        assert_eq!(c.indexation, Indexation::Incomes);
+        let mut ctx = YearContext::base(2020, 1);
+        // The base year's amounts in the base year.
+        assert_eq!(c.in_year(&ctx), c);
+        ctx.income_index = [1.5, 1.2];
+        ctx.price_index = 1.1;
+        let y = c.in_year(&ctx);
+        assert_eq!((y.base_min, y.base_max, y.informal_below), (60_000.0, 450_000.0, 45_000.0));
+        // A 35,000 wage, covered on the 40,000 floor in the base year, is below the
+        // informal line once wages have grown by half; 50,000 pays on the 60,000 floor.
+        assert!((c.on_wage(35_000.0, Employment::LocalEmployee, Residence::Urban) - 4_200.0).abs() < 1e-9);
+        assert_eq!(y.on_wage(35_000.0, Employment::LocalEmployee, Residence::Urban), 0.0);
+        assert!((y.on_wage(50_000.0, Employment::LocalEmployee, Residence::Rural) - 6_300.0).abs() < 1e-9);
+        let by_prices = c.clone().indexed(Indexation::Prices).in_year(&ctx);
+        assert!((by_prices.base_min - 44_000.0).abs() < 1e-9);
+        let fixed = c.clone().indexed(Indexation::None);
+        assert_eq!(fixed.in_year(&ctx), fixed);
     }
 }
