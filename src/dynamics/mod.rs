@@ -671,7 +671,10 @@ impl Dynamics {
                  shock of s.d. {OPERATING_SIGMA:.2} (assumed, the `operating_sigma` assumption); own-account work begun during a year (farming, self-employment) grows \
                  from its full-year rate the next year, as a wage of part of a year does; retiree pensions are not raised here (the retiree adjustment is a \
                  lever); other private transfers (gifts, support from relatives) grow with the wage growth of the \
-                 household's residence (assumed: no published series of private transfers)",
+                 household's residence (assumed: no published series of private transfers), and so do a household's \
+                 rigid (medical, schooling) expenses, which the low-income edge test and temporary assistance \
+                 deduct (assumed: such costs rise with incomes; fixed in yuan they would shrink beside the incomes \
+                 and thresholds they are set against)",
                 span(&operating_growth[0].rates),
                 if parts_derived.is_empty() {
                     String::new()
@@ -1360,6 +1363,22 @@ mod tests {
         d.advance(&YearContext::base(2023, 1), &mut pop);
         assert_eq!(pop.persons.wage, vec![42_000.0, 42_000.0]);
         assert_eq!(pop.persons.months_in_job, vec![12, 12]);
+    }
+
+    #[test]
+    fn private_transfers_and_rigid_expenses_grow_with_the_residences_wages() {
+        let mut d = Dynamics::none();
+        d.wage_growth = [Dated::constant(0.05), Dated::constant(0.10), Dated::constant(0.0)];
+        let adult = PersonRecord { age: 40, ..Default::default() };
+        let mut pop = Population::empty(0);
+        for residence in [Residence::Urban, Residence::Rural] {
+            let hh =
+                HouseholdRecord { residence, other_transfers: 2_000.0, rigid_expenses: 3_000.0, ..Default::default() };
+            pop.push_household(&hh, &[adult]);
+        }
+        d.advance(&YearContext::base(2023, 1), &mut pop);
+        assert_eq!(pop.households.other_transfers, vec![2_100.0, 2_200.0]);
+        assert_eq!(pop.households.rigid_expenses, vec![3_150.0, 3_300.0]);
     }
 
     #[test]

@@ -334,6 +334,12 @@ impl Dynamics {
         // Other private transfers (gifts, support from relatives) grow with the wages of
         // the residence that pays them (assumption, stated in `assumptions`).
         hs.other_transfers[h] = round(hs.other_transfers[h] as f64 * (1.0 + y.wage_growth[r])).max(0.0) as f32;
+        // Rigid (medical, schooling) expenses likewise rise with the residence's wages
+        // (assumption, stated in `assumptions`): a fixed amount would shrink beside the
+        // incomes and thresholds it is set against.
+        if hs.rigid_expenses[h] > 0.0 {
+            hs.rigid_expenses[h] = round(hs.rigid_expenses[h] as f64 * (1.0 + y.wage_growth[r])).max(0.0) as f32;
+        }
 
         // Steps 7-9 in place when the members stay the same.
         if deaths == 0 && babies == 0 && !self.composition_changes(y, streams, pop, h) {
