@@ -285,8 +285,9 @@ pub struct Dynamics {
     pub remittance_share: f64,
     /// Target urban share of resident persons by year.
     pub urban_share: Dated<f64>,
-    /// Share of the gap between the urban and the rural wage of a new local job that
-    /// the local employees and public-sector workers of a household closes when it
+    /// Share of the gap between the urban and the rural wage of a new local job in the
+    /// year (each grown from the base year's by its residence's wage growth) that the
+    /// local employees and public-sector workers of a household closes when it
     /// urbanises, by year: their wage is multiplied by `1 + c × (urban / rural − 1)`
     /// (1, the default: paid at the urban level for a job of their rank; 0: they keep
     /// their rural wage). Short-term migrants keep the migrant wage, and own-account
@@ -750,7 +751,8 @@ impl Dynamics {
                  over the share of rural persons living in such households at the start of the year (measured on \
                  the baseline's pilot); their local employees and public-sector workers are then paid at the \
                  urban level for the same rank as far as `urbanised_wage_catch_up` says (1 by default: the wage \
-                 times the urban over the rural wage of a new job, {wage_ratio:.2} here), and everything else \
+                 times the urban over the rural wage of a new job in the year: {wage_ratio:.2} in the base year, \
+                 then as urban and rural wages grow), and everything else \
                  (own-account income, migrants' wages, pensions, property) stays; households without off-farm \
                  work stay rural (assumed: people become urban residents by moving to towns for off-farm work or \
                  as their villages become towns, and no published figure says which households nor what they \
@@ -1018,6 +1020,10 @@ impl Dynamics {
         let prev = year.saturating_sub(1);
         let (s0, s1) = (at(&self.urban_share, prev), at(&self.urban_share, year));
         let mortality_scale = at(&self.mortality_scale, year);
+        let wage_level = [
+            self.new_job_wage[0] * self.growth_index(&self.wage_growth[0], year),
+            self.new_job_wage[1] * self.growth_index(&self.wage_growth[1], year),
+        ];
         let death_probability = [Sex::Male, Sex::Female]
             .map(|sex| std::array::from_fn(|age| self.life_table.death_probability(sex, age as u8, mortality_scale)));
         Year {
@@ -1044,10 +1050,7 @@ impl Dynamics {
             wage_sigma_persistent: at(&self.wage_sigma_persistent, year),
             wage_sigma_transitory: at(&self.wage_sigma_transitory, year),
             operating_sigma: at(&self.operating_sigma, year),
-            wage_level: [
-                self.new_job_wage[0] * self.growth_index(&self.wage_growth[0], year),
-                self.new_job_wage[1] * self.growth_index(&self.wage_growth[1], year),
-            ],
+            wage_level,
             business_level: [
                 self.new_business_income[0] * self.growth_index(&self.operating_growth[0], year),
                 self.new_business_income[1] * self.growth_index(&self.operating_growth[1], year),
@@ -1058,7 +1061,8 @@ impl Dynamics {
             migration: at(&self.migration_rate, year),
             returns: at(&self.return_rate, year),
             urbanised_wage_factor: {
-                let (urban, rural) = (self.new_job_wage[0], self.new_job_wage[1]);
+                // The year's entry wages: urban and rural wages grow at their own rates.
+                let [urban, rural] = wage_level;
                 let catch_up = at(&self.urbanised_wage_catch_up, year);
                 if rural > 0.0 && urban > 0.0 { 1.0 + catch_up * (urban / rural - 1.0) } else { 1.0 }
             },
@@ -1595,14 +1599,16 @@ mod tests {
 
     /// A household that urbanises is paid at the urban level for the same rank as far as
     /// `urbanised_wage_catch_up` says: its local employee's wage times 1 + c × (urban /
-    /// rural new-job wage − 1); a farmer's income stays.
+    /// rural new-job wage of the year − 1); a farmer's income stays.
     #[test]
     fn urbanising_households_close_the_wage_gap_by_the_catch_up() {
-        let run = |catch_up: f64| {
+        let run = |catch_up: f64, rural_wage_growth: f64| {
             let mut d = Dynamics::none();
             d.urban_share = Dated::constant(0.0);
             d.urban_share.set_from(YearMonth::start_of(2023), 0.5);
             d.new_job_wage = [40_000.0, 20_000.0];
+            d.base_year = 2022;
+            d.wage_growth[1] = Dated::constant(rural_wage_growth);
             d.urbanised_wage_catch_up = Dated::constant(catch_up);
             let mut pop = Population::empty(0);
             for _ in 0..400 {
@@ -1625,11 +1631,17 @@ mod tests {
             by_residence
         };
         for (catch_up, urban_wage) in [(1.0, 60_000.0), (0.5, 45_000.0), (0.0, 30_000.0)] {
-            let [urban, rural] = run(catch_up);
+            let [urban, rural] = run(catch_up, 0.0);
             assert!(urban.len() > 100 && rural.len() > 100, "{} urban, {} rural", urban.len(), rural.len());
             assert!(urban.iter().all(|&(w, o)| w == urban_wage && o == 9_000.0), "{catch_up}: {:?}", urban[0]);
             assert!(rural.iter().all(|&(w, o)| w == 30_000.0 && o == 9_000.0), "{catch_up}: {:?}", rural[0]);
         }
+        // The gap is the year's: rural entry wages 25% up on the base year's (20,000 to
+        // 25,000) against urban ones unchanged make the factor 40,000 / 25,000 = 1.6,
+        // applied to the wage grown 25% (37,500), not the base year's 2.
+        let [urban, rural] = run(1.0, 0.25);
+        assert!(urban.iter().all(|&(w, _)| w == 60_000.0), "{:?}", urban[0]);
+        assert!(rural.iter().all(|&(w, _)| w == 37_500.0), "{:?}", rural[0]);
     }
 
     /// Only members in paid work leave home: a young adult without earnings (here
