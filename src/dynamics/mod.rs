@@ -338,6 +338,27 @@ pub fn nonfarm_share_of<'a>(blocks: impl IntoIterator<Item = &'a Population>) ->
     (rural > 0.0).then(|| nonfarm / rural)
 }
 
+/// Fertility-weighted women per person over `blocks` in order ([`Dynamics::fertile_weight`]):
+/// Σ over women of the weight times `FERTILITY_SHAPE[age + 1 − 20]` (ages one year on,
+/// when births are drawn), over the weighted number of persons; `None` without persons
+/// or without women of those ages.
+pub fn fertile_weight_of<'a>(blocks: impl IntoIterator<Item = &'a Population>) -> Option<f64> {
+    let (mut women, mut persons) = (0.0f64, 0.0f64);
+    for pop in blocks {
+        for h in 0..pop.household_count() {
+            let w = pop.households.weight[h] as f64;
+            for i in pop.members(h) {
+                persons += w;
+                let a = pop.persons.age[i] as usize + 1;
+                if pop.persons.sex[i] == Sex::Female && (20..=44).contains(&a) {
+                    women += w * FERTILITY_SHAPE[a - 20];
+                }
+            }
+        }
+    }
+    (persons > 0.0 && women > 0.0).then(|| women / persons)
+}
+
 /// Consumer price inflation after the last published year (assumed).
 const ASSUMED_INFLATION: f64 = 0.02;
 
@@ -473,7 +494,8 @@ impl Dynamics {
         assume(
             "fertility schedule",
             "women aged 20-44 with an assumed age shape peaking at 26-30 (FERTILITY_SHAPE); its level each year \
-             gives the crude birth rate on the population's own age structure (Dynamics::calibrate_fertility); \
+             gives the crude birth rate on the population's own age structure at the start of the year (measured on \
+             the baseline's pilot, fertile_weight_of; in summary.json's baseline_paths); \
              without calibration, 0.0068 fertility-weighted women per person (about 17% of persons are women \
              20-44) is assumed; at most one birth per woman a year; boys are 51.2% of births",
         );
@@ -866,22 +888,28 @@ impl Dynamics {
         self.calibrate_fertility_on(std::slice::from_ref(pop));
     }
 
-    /// The [`YearStart`] of [`Dynamics::advance`]: [`Dynamics::nonfarm_share`] and
-    /// [`Dynamics::replacement_rate`] as they stand, whatever the population.
+    /// The [`YearStart`] of [`Dynamics::advance`]: [`Dynamics::nonfarm_share`],
+    /// [`Dynamics::replacement_rate`] and [`Dynamics::fertile_weight`] as they stand,
+    /// whatever the population.
     pub fn fixed_year_start(&self) -> YearStart {
-        YearStart { nonfarm_share: self.nonfarm_share, replacement_rate: self.replacement_rate }
+        YearStart {
+            nonfarm_share: self.nonfarm_share,
+            replacement_rate: self.replacement_rate,
+            fertile_weight: self.fertile_weight,
+        }
     }
 
     /// What year `year` takes from the whole population at its start, measured on it
-    /// (blocks in order): [`nonfarm_share_of`] it and [`Dynamics::replacement_rates_of`]
-    /// it, each falling back to [`Dynamics::fixed_year_start`]'s where it cannot be
-    /// measured.
+    /// (blocks in order): [`nonfarm_share_of`] it, [`Dynamics::replacement_rates_of`] it
+    /// and [`fertile_weight_of`] it, each falling back to
+    /// [`Dynamics::fixed_year_start`]'s where it cannot be measured.
     pub fn year_start_of(&self, blocks: &[&Population], year: u16) -> YearStart {
         let fixed = self.fixed_year_start();
         let measured = self.replacement_rates_of(blocks.par_iter().copied(), year);
         YearStart {
             nonfarm_share: nonfarm_share_of(blocks.iter().copied()).unwrap_or(fixed.nonfarm_share),
             replacement_rate: std::array::from_fn(|r| measured[r].unwrap_or(fixed.replacement_rate[r])),
+            fertile_weight: fertile_weight_of(blocks.iter().copied()).unwrap_or(fixed.fertile_weight),
         }
     }
 
@@ -937,21 +965,8 @@ impl Dynamics {
     /// order: the same sums, bit for bit, as on the blocks appended into one, without
     /// the copy.
     pub fn calibrate_fertility_on(&mut self, blocks: &[Population]) {
-        let (mut women, mut persons) = (0.0f64, 0.0f64);
-        for pop in blocks {
-            for h in 0..pop.household_count() {
-                let w = pop.households.weight[h] as f64;
-                for i in pop.members(h) {
-                    persons += w;
-                    let a = pop.persons.age[i] as usize + 1;
-                    if pop.persons.sex[i] == Sex::Female && (20..=44).contains(&a) {
-                        women += w * FERTILITY_SHAPE[a - 20];
-                    }
-                }
-            }
-        }
-        if persons > 0.0 && women > 0.0 {
-            self.fertile_weight = women / persons;
+        if let Some(weight) = fertile_weight_of(blocks) {
+            self.fertile_weight = weight;
         }
     }
 
@@ -1030,8 +1045,8 @@ impl Dynamics {
             replacement_rate: start.replacement_rate,
             mortality_scale,
             death_probability,
-            birth_factor: if self.fertile_weight > 0.0 {
-                at(&self.crude_birth_rate, year) / self.fertile_weight
+            birth_factor: if start.fertile_weight > 0.0 {
+                at(&self.crude_birth_rate, year) / start.fertile_weight
             } else {
                 0.0
             },
@@ -1242,6 +1257,10 @@ pub struct YearStart {
     /// `[urban, rural]` ([`Dynamics::replacement_rates_of`]): new retirees start at the
     /// mean pension of the retirees at the start of the year.
     pub replacement_rate: [f64; 2],
+    /// Fertility-weighted women per person at the start of the year
+    /// ([`fertile_weight_of`]): the birth probabilities divide the year's crude birth
+    /// rate by it, so that the rate is met on the year's own age structure.
+    pub fertile_weight: f64,
 }
 
 /// The parameters of one year, evaluated once per chunk.

@@ -268,6 +268,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "alignment": p.alignment.get(t),
                 "nonfarm_share": p.nonfarm_share.get(t),
                 "replacement_rate": p.replacement_rate.get(t),
+                "fertile_weight": p.fertile_weight.get(t),
                 "dibao_take_up_scale": adjustment.map(|a| a.scale),
                 "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
                 "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),

@@ -194,6 +194,11 @@ pub struct BaselinePaths {
     /// measured on the pilot ([`crate::dynamics::Dynamics::replacement_rates_of`]), so
     /// that they start at the mean pension of its retirees in every variant and block.
     pub replacement_rate: Vec<[f64; 2]>,
+    /// Fertility-weighted women per person at the start of each year, measured on the
+    /// pilot ([`crate::dynamics::fertile_weight_of`]; the base year's is the
+    /// calibration's), so that every variant and block meets the year's crude birth
+    /// rate on the pilot's age structure.
+    pub fertile_weight: Vec<f64>,
     /// The adjustment of the dibao lever's take-up each year
     /// ([`crate::policy::YearContext::dibao_take_up`]): what holds the baseline's
     /// caseload share as the `dibao_caseload_alignment` assumption asks

@@ -1127,6 +1127,7 @@ impl ReplicationRun<'_> {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
             st.out.paths.nonfarm_share.push(self.dynamics.nonfarm_share);
             st.out.paths.replacement_rate.push(self.dynamics.replacement_rate);
+            st.out.paths.fertile_weight.push(self.dynamics.fertile_weight);
             return ctx;
         }
         let chunks = &mut st.chunks;
@@ -1139,6 +1140,7 @@ impl ReplicationRun<'_> {
         };
         st.out.paths.nonfarm_share.push(start.nonfarm_share);
         st.out.paths.replacement_rate.push(start.replacement_rate);
+        st.out.paths.fertile_weight.push(start.fertile_weight);
         timings.time("dynamics", false, || {
             chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, &start, &mut c.pop))
         });
@@ -1343,7 +1345,11 @@ impl ReplicationRun<'_> {
 /// What the pilot measured at the start of year `t` (index from the base year), for
 /// every other block and variant to move alike.
 fn year_start(paths: &BaselinePaths, t: usize) -> YearStart {
-    YearStart { nonfarm_share: paths.nonfarm_share[t], replacement_rate: paths.replacement_rate[t] }
+    YearStart {
+        nonfarm_share: paths.nonfarm_share[t],
+        replacement_rate: paths.replacement_rate[t],
+        fertile_weight: paths.fertile_weight[t],
+    }
 }
 
 #[cfg(test)]
