@@ -1128,9 +1128,11 @@ impl Dynamics {
     /// Households whose members stay the same are moved on in their columns; the
     /// columns are rebuilt (in one pass) only when some household's members changed.
     ///
-    /// Urbanisation divides its rate by [`Dynamics::nonfarm_share`] and new retirees
-    /// get [`Dynamics::replacement_rate`]; [`Dynamics::advance_with`] takes both as
-    /// measured on the whole population at the start of the year instead.
+    /// Urbanisation divides its rate by [`Dynamics::nonfarm_share`], new retirees get
+    /// [`Dynamics::replacement_rate`] and births divide the crude birth rate by
+    /// [`Dynamics::fertile_weight`] ([`Dynamics::fixed_year_start`]);
+    /// [`Dynamics::advance_with`] takes them as measured on the whole population at the
+    /// start of the year instead.
     pub fn advance(&self, ctx: &YearContext, pop: &mut Population) {
         self.advance_with(ctx, &self.fixed_year_start(), pop);
     }
@@ -1139,8 +1141,8 @@ impl Dynamics {
     /// start ([`Dynamics::year_start_of`] the whole population, not of the chunk: a
     /// chunk's results must not depend on its neighbours): the share of rural persons
     /// in households working off the farm, so that urbanisation moves its target share
-    /// of rural persons, and the replacement rates that start new retirees at the mean
-    /// pension.
+    /// of rural persons, the replacement rates that start new retirees at the mean
+    /// pension, and the fertile weight that meets the year's crude birth rate.
     pub fn advance_with(&self, ctx: &YearContext, start: &YearStart, pop: &mut Population) {
         let y = self.year_values(ctx.year, start);
         let mut scratch = step::Scratch::default();

@@ -253,7 +253,8 @@ pub fn write_outputs(
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the share of rural
 /// persons in households working off the farm, the replacement rate of new retirees
-/// (`[urban, rural]`), the dibao take-up adjustment with
+/// (`[urban, rural]`), the fertility-weighted women per person, the dibao take-up
+/// adjustment with
 /// the take-up rate of newly eligible households it gave and the threshold of the
 /// first tier per person per year (`[urban, rural]`), and the extreme-poverty
 /// support's take-up adjustment.
@@ -262,13 +263,14 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
         .map(|t| {
             let adjustment = p.dibao_take_up.get(t);
             let extreme = p.extreme_poverty_take_up.get(t);
+            let start = p.year_start.get(t);
             serde_json::json!({
                 "year": base_year as usize + t,
                 "income_index": p.income.get(t),
                 "alignment": p.alignment.get(t),
-                "nonfarm_share": p.nonfarm_share.get(t),
-                "replacement_rate": p.replacement_rate.get(t),
-                "fertile_weight": p.fertile_weight.get(t),
+                "nonfarm_share": start.map(|s| s.nonfarm_share),
+                "replacement_rate": start.map(|s| s.replacement_rate),
+                "fertile_weight": start.map(|s| s.fertile_weight),
                 "dibao_take_up_scale": adjustment.map(|a| a.scale),
                 "dibao_stayer_cutoff": adjustment.map(|a| a.stayer_cutoff),
                 "dibao_take_up_rate": p.dibao_take_up_rate.get(t).copied().flatten(),

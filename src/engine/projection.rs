@@ -185,20 +185,15 @@ pub struct BaselinePaths {
     /// composition (ageing, retirement, job churn, migration, urbanisation) takes away
     /// from individual growth is given back, as the published per-capita series count it.
     pub alignment: Vec<[[f64; 3]; 2]>,
-    /// Share of rural persons living in a household with a member working off the farm
-    /// at the start of each year ([`crate::dynamics::nonfarm_share_of`] the pilot):
-    /// urbanisation moves only such households, at its rate over this share, in every
-    /// variant and block.
-    pub nonfarm_share: Vec<f64>,
-    /// The replacement rate of new retirees `[urban, rural]` at the start of each year,
-    /// measured on the pilot ([`crate::dynamics::Dynamics::replacement_rates_of`]), so
-    /// that they start at the mean pension of its retirees in every variant and block.
-    pub replacement_rate: Vec<[f64; 2]>,
-    /// Fertility-weighted women per person at the start of each year, measured on the
-    /// pilot ([`crate::dynamics::fertile_weight_of`]; the base year's is the
-    /// calibration's), so that every variant and block meets the year's crude birth
-    /// rate on the pilot's age structure.
-    pub fertile_weight: Vec<f64>,
+    /// What the dynamics took from the pilot at the start of each year, for every variant
+    /// and block to move alike ([`crate::dynamics::Dynamics::year_start_of`]; the base
+    /// year's is [`crate::dynamics::Dynamics::fixed_year_start`], as calibrated): the
+    /// share of rural persons in households working off the farm, over which
+    /// urbanisation divides its rate; the replacement rate of new retirees `[urban,
+    /// rural]`, so that they start at the mean pension of its retirees; and the
+    /// fertility-weighted women per person, so that the year's crude birth rate is met
+    /// on the pilot's age structure.
+    pub year_start: Vec<crate::dynamics::YearStart>,
     /// The adjustment of the dibao lever's take-up each year
     /// ([`crate::policy::YearContext::dibao_take_up`]): what holds the baseline's
     /// caseload share as the `dibao_caseload_alignment` assumption asks

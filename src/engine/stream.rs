@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use super::caseload::{self, Caseload, Programme};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
-use crate::dynamics::{Dynamics, YearStart};
+use crate::dynamics::Dynamics;
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
@@ -1125,22 +1125,18 @@ impl ReplicationRun<'_> {
         };
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
-            st.out.paths.nonfarm_share.push(self.dynamics.nonfarm_share);
-            st.out.paths.replacement_rate.push(self.dynamics.replacement_rate);
-            st.out.paths.fertile_weight.push(self.dynamics.fertile_weight);
+            st.out.paths.year_start.push(self.dynamics.fixed_year_start());
             return ctx;
         }
         let chunks = &mut st.chunks;
-        let start = match paths.map(|p| year_start(p, t)) {
+        let start = match paths.map(|p| p.year_start[t]) {
             Some(start) => start,
             None => timings.time("dynamics", true, || {
                 let blocks: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
                 self.dynamics.year_start_of(&blocks, year)
             }),
         };
-        st.out.paths.nonfarm_share.push(start.nonfarm_share);
-        st.out.paths.replacement_rate.push(start.replacement_rate);
-        st.out.paths.fertile_weight.push(start.fertile_weight);
+        st.out.paths.year_start.push(start);
         timings.time("dynamics", false, || {
             chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, &start, &mut c.pop))
         });
@@ -1283,7 +1279,7 @@ impl ReplicationRun<'_> {
             paid_by_quintile_with_cuts(&chunk, cuts, &mut base_by.ledger);
         }
         if let Some(ctx1) = first.contexts.get(1) {
-            self.dynamics.advance_with(ctx1, &year_start(&first.paths, 1), &mut chunk.pop);
+            self.dynamics.advance_with(ctx1, &first.paths.year_start[1], &mut chunk.pop);
             align(&mut chunk.pop, &first.paths.alignment[1]);
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
@@ -1297,7 +1293,7 @@ impl ReplicationRun<'_> {
             years.push(base_by.for_variant(self.wants(spec, ctx0.year, true)));
             for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
                 if t > 1 {
-                    self.dynamics.advance_with(ctx, &year_start(&pilot.paths, t), &mut chunk.pop);
+                    self.dynamics.advance_with(ctx, &pilot.paths.year_start[t], &mut chunk.pop);
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
@@ -1339,16 +1335,6 @@ impl ReplicationRun<'_> {
             years.push(YearResult { indicators, ledger: acc.ledger });
         }
         VariantResult { years, outcomes: kept, paths: pilot.paths }
-    }
-}
-
-/// What the pilot measured at the start of year `t` (index from the base year), for
-/// every other block and variant to move alike.
-fn year_start(paths: &BaselinePaths, t: usize) -> YearStart {
-    YearStart {
-        nonfarm_share: paths.nonfarm_share[t],
-        replacement_rate: paths.replacement_rate[t],
-        fertile_weight: paths.fertile_weight[t],
     }
 }
 

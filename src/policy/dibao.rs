@@ -72,6 +72,32 @@ pub enum Indexation {
     Incomes,
 }
 
+impl Indexation {
+    /// The words a scenario names the rules by (a lever's `indexation` parameter), in
+    /// the order of [`Indexation::from_word`].
+    pub const WORDS: &'static [&'static str] = &["none", "prices", "incomes"];
+
+    /// The rule a word of [`Indexation::WORDS`] names; [`Indexation::None`] for any other
+    /// (the registry has already checked the word).
+    pub fn from_word(word: &str) -> Self {
+        match word {
+            "prices" => Indexation::Prices,
+            "incomes" => Indexation::Incomes,
+            _ => Indexation::None,
+        }
+    }
+
+    /// The factor on a base-year amount in the context's year: the price index, or the
+    /// income index of `residence`; `None` for [`Indexation::None`].
+    pub fn index(self, ctx: &YearContext, residence: Residence) -> Option<f64> {
+        match self {
+            Indexation::None => None,
+            Indexation::Prices => Some(ctx.price_index),
+            Indexation::Incomes => Some(ctx.income_index[residence.index()]),
+        }
+    }
+}
+
 /// What the employment-cost deduction is taken from (it is never more than this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeductionBase {
@@ -721,12 +747,7 @@ impl Dibao {
     pub fn monthly_thresholds(&self, ctx: &YearContext, residence: Residence, tier: u8) -> [f64; 12] {
         let schedule = self.schedule(residence, tier);
         let mut t = schedule.months(ctx.year);
-        let index = match self.indexation {
-            Indexation::None => None,
-            Indexation::Prices => Some(ctx.price_index),
-            Indexation::Incomes => Some(ctx.income_index[residence.index()]),
-        };
-        if let Some(index) = index {
+        if let Some(index) = self.indexation.index(ctx, residence) {
             let anchor = schedule.annual(ctx.base_year) / 12.0;
             for x in &mut t {
                 *x = x.max(anchor * index);
@@ -1716,7 +1737,7 @@ pub(crate) const P_EDGE_MULTIPLE: ParameterSpec = ParameterSpec {
 /// Indexation of thresholds.
 pub(crate) const P_INDEXATION: ParameterSpec = ParameterSpec {
     name: "indexation",
-    kind: Kind::Choice(&["none", "prices", "incomes"]),
+    kind: Kind::Choice(Indexation::WORDS),
     unit: "word",
     default: DefaultValue::Word("none"),
     description: "Thresholds at least the base-year threshold times the price index (prices: Wuzhong plan §13, \
@@ -2016,11 +2037,7 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
         });
     }
     if has(P_INDEXATION.name) {
-        d.indexation = match p.choice(P_INDEXATION.name)? {
-            "prices" => Indexation::Prices,
-            "incomes" => Indexation::Incomes,
-            _ => Indexation::None,
-        };
+        d.indexation = Indexation::from_word(p.choice(P_INDEXATION.name)?);
     }
     if has(P_POVERTY_LINE.name) {
         let line = p.dated(P_POVERTY_LINE.name)?;

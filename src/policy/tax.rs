@@ -70,11 +70,8 @@ impl SocialContributions {
     /// The rules in force in the context's year: the base-year amounts times the
     /// index of [`SocialContributions::indexation`] (1 in the base year).
     pub fn in_year(&self, ctx: &YearContext) -> Self {
-        let index = match self.indexation {
-            Indexation::None => 1.0,
-            Indexation::Prices => ctx.price_index,
-            Indexation::Incomes => ctx.income_index[Residence::Urban.index()],
-        };
+        // The base follows the urban average wage, whichever residence pays.
+        let index = self.indexation.index(ctx, Residence::Urban).unwrap_or(1.0);
         SocialContributions {
             base_min: self.base_min * index,
             base_max: self.base_max * index,
@@ -576,7 +573,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
             ParameterSpec {
                 name: "indexation",
-                kind: Kind::Choice(&["none", "prices", "incomes"]),
+                kind: Kind::Choice(Indexation::WORDS),
                 unit: "word",
                 default: DefaultValue::Word("incomes"),
                 description: "How base_min, base_max and informal_below (base-year amounts) move after the base \
@@ -603,11 +600,7 @@ fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 }
 
 fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    let indexation = match p.choice("indexation")? {
-        "prices" => Indexation::Prices,
-        "none" => Indexation::None,
-        _ => Indexation::Incomes,
-    };
+    let indexation = Indexation::from_word(p.choice("indexation")?);
     Ok(Box::new(
         SocialContributions::new(
             p.number("employee_rate")?,
