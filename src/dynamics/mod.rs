@@ -48,12 +48,14 @@
 //! Prices (CPI) are not applied to any income here; [`Dynamics::price_index`] gives
 //! the index the engine puts in [`YearContext::price_index`].
 
+mod cohorts;
 mod life_table;
 mod published;
 mod rebuild;
 mod retirement;
 mod step;
 
+pub use cohorts::{CENSUS_YEAR, CohortSizes, DemographySeries, UNKNOWN_OLD_DECLINE};
 pub use life_table::{LifeTable, MALE_BIRTH_SHARE, MAX_AGE};
 pub use retirement::{RetirementGroup, RetirementHazards, RetirementRule, StatutoryRetirement};
 
@@ -448,13 +450,12 @@ impl Dynamics {
         let base = profile.base_year;
 
         // Mortality.
-        let shape = LifeTable::assumed_shape();
-        let s2020 = shape.scale_for(LIFE_EXPECTANCY_2020);
-        let s2015 = shape.scale_for(LIFE_EXPECTANCY_2015);
-        let yearly_change = (s2020 / s2015).powf(1.0 / 5.0);
-        let mut scale = Dated::constant((s2015 / s2020).max(1.0));
+        let mortality = cohorts::PublishedMortality::new();
+        let (s2020, yearly_change) = (mortality.table_scale_2020, mortality.yearly_change);
+        let s2015 = s2020 * mortality.scale_2015;
+        let mut scale = Dated::constant(mortality.scale_2015);
         for y in 2015..=2100u16 {
-            scale.set_from(YearMonth::start_of(y), yearly_change.powi(y as i32 - 2020));
+            scale.set_from(YearMonth::start_of(y), mortality.scale_in(y));
         }
         assume(
             "mortality by age and sex",
@@ -467,7 +468,7 @@ impl Dynamics {
                 100.0 * (1.0 - yearly_change)
             ),
         );
-        let life_table = shape.scaled(s2020);
+        let life_table = mortality.table;
 
         // Births.
         let mut cbr: Vec<(u16, f64)> =

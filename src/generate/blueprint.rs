@@ -1,7 +1,8 @@
 //! Constants the generator takes from a profile's shape: what calibration leaves alone.
 
+use crate::dynamics::{CohortSizes, UNKNOWN_OLD_DECLINE};
 use crate::model::{Employment, Residence};
-use crate::region::{AreaShape, Profile};
+use crate::region::{AreaShape, CohortPattern, Profile};
 
 /// Tilt of each activity's share with the household's latent income rank `u`: the
 /// share is multiplied by `exp(tilt × (u − 0.5))` and renormalised. Assumed: richer
@@ -152,9 +153,16 @@ impl Blueprint {
 /// Single-year age distribution (0..=100) that matches the profile's age bands.
 ///
 /// Bands may overlap (60+ and 65+): they are turned into a partition of disjoint
-/// intervals; the density within an interval is flat, except beyond 60 where it
-/// declines geometrically (survival) so the oldest ages are rare.
+/// intervals; within an interval each single year has a weight: 1 below 60 and
+/// [`UNKNOWN_OLD_DECLINE`]`^(age − 60)` beyond (survival, so the oldest ages are rare),
+/// or, where the profile's `population.cohort_sizes` is `national` and the published
+/// series cover the year's birth cohort, that cohort's relative size
+/// ([`CohortSizes::weight`]).
 pub fn age_density(profile: &Profile) -> Vec<f64> {
+    let cohorts = match profile.population.cohort_sizes.as_ref().map(|c| c.value) {
+        Some(CohortPattern::National) => Some(CohortSizes::national()),
+        Some(CohortPattern::Flat) | None => None,
+    };
     let mut cuts: Vec<u16> = vec![0, 101];
     for b in &profile.population.age_bands {
         cuts.push(b.min_age as u16);
@@ -193,8 +201,12 @@ pub fn age_density(profile: &Profile) -> Vec<f64> {
     }
     let mut density = vec![0.0; 101];
     for (&(lo, hi), &s) in intervals.iter().zip(&share) {
-        // Survival-shaped weights within the interval beyond 60.
-        let weights: Vec<f64> = (lo..hi).map(|a| if a >= 60 { 0.93f64.powi(a as i32 - 60) } else { 1.0 }).collect();
+        let weights: Vec<f64> = (lo..hi)
+            .map(|a| {
+                let known = cohorts.and_then(|c| c.weight(profile.base_year, a as u8));
+                known.unwrap_or(if a >= 60 { UNKNOWN_OLD_DECLINE.powi(a as i32 - 60) } else { 1.0 })
+            })
+            .collect();
         let total: f64 = weights.iter().sum();
         for (a, w) in (lo..hi).zip(weights) {
             density[a as usize] = s * w / total.max(1e-12);

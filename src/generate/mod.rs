@@ -17,6 +17,7 @@ mod report;
 pub(crate) mod rounding;
 mod weights;
 
+pub use blueprint::age_density;
 pub use calibrate::CalibrationOptions;
 pub use params::{AreaParams, GeneratorParams};
 pub use report::{CalibrationReport, TargetCheck, WeightRange};

@@ -12,6 +12,6 @@ mod profile;
 
 pub use builtin::{builtin_ids, builtin_source};
 pub use profile::{
-    AgeBandTarget, AreaShape, AreaTargets, BaseRules, EmploymentShares, PopulationTargets, Profile, SCHOOL_LEAVING_AGE,
-    Sourced, Status,
+    AgeBandTarget, AreaShape, AreaTargets, BaseRules, CohortPattern, EmploymentShares, PopulationTargets, Profile,
+    SCHOOL_LEAVING_AGE, Sourced, Status,
 };

@@ -89,6 +89,24 @@ pub struct PopulationTargets {
     /// share is the assumed [`crate::policy::base::NO_SUPPORTER_SHARE`].
     #[serde(default)]
     pub extreme_poverty_supported: Option<Sourced<f64>>,
+    /// How the band shares are spread over single years of age: evenly ([`CohortPattern::Flat`],
+    /// also when absent) or by the sizes of the nation's birth cohorts
+    /// ([`CohortPattern::National`]).
+    #[serde(default)]
+    pub cohort_sizes: Option<Sourced<CohortPattern>>,
+}
+
+/// How a profile's age-band shares are spread over single years of age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CohortPattern {
+    /// Evenly within each band below 60; beyond 60 declining by
+    /// [`crate::dynamics::UNKNOWN_OLD_DECLINE`] a year.
+    Flat,
+    /// Each single year weighted by its birth cohort's size as the nation's published
+    /// series show it ([`crate::dynamics::CohortSizes::national`]), where they cover it;
+    /// other years as `Flat`.
+    National,
 }
 
 /// The share of residents in an age band.
