@@ -74,7 +74,7 @@ fn numbers(line: &str) -> Vec<f64> {
 }
 
 #[test]
-fn dibao_sweep_costs_more_and_leaves_no_more_poverty_as_the_threshold_rises() {
+fn dibao_sweep_costs_more_and_leaves_less_poverty_as_the_threshold_rises() {
     let text = run("dibao_sweep", arguments("dibao_sweep"));
     let rows: Vec<Vec<f64>> =
         text.lines().map(numbers).filter(|n| n.len() == 9 && n[0] >= 400.0 && n[0] <= 1000.0).collect();
@@ -83,10 +83,21 @@ fn dibao_sweep_costs_more_and_leaves_no_more_poverty_as_the_threshold_rises() {
     for pair in rows.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         assert!(b[1] >= a[1] && b[3] > a[3], "caseload and cost rise with the threshold:\n{text}");
-        assert!(b[4] <= a[4] && b[5] <= a[5] && b[6] <= a[6] && b[7] <= a[7], "poverty never rises:\n{text}");
+        // Poverty does not rise, but for a household here and there: one whose old or
+        // disabled member took the dibao up as a one-person unit is judged on the whole
+        // household's (smaller) share of need once the higher threshold makes it
+        // eligible as a whole, and may then not take it up (README, "Limits"). At 3,000
+        // households one such household moves a headcount by about 0.03 points.
+        for (k, name, slack) in
+            [(4, "poor <6000", 0.1), (5, "gap <6000", 0.001), (6, "poor <10k", 0.1), (7, "gap <10k", 0.001)]
+        {
+            assert!(b[k] <= a[k] + slack, "{name} rises from {} to {} yuan/month:\n{text}", a[0], b[0]);
+        }
     }
     let (first, last) = (&rows[0], &rows[rows.len() - 1]);
-    assert!(last[7] < first[7], "a higher threshold closes part of the gap below 10,000 yuan:\n{text}");
+    for k in 4..8 {
+        assert!(last[k] < first[k], "a higher threshold lowers every poverty measure over the sweep:\n{text}");
+    }
 }
 
 #[test]
