@@ -183,12 +183,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Published urban share of residents by year, percent (`data/published/demography.csv`,
 /// NBS year-end figures).
 fn published_urban_share() -> Vec<(u16, f64)> {
+    demography_column(4)
+}
+
+/// A column of `data/published/demography.csv` by year, in percent (4: urbanisation,
+/// 6: aged 60+, 7: aged 65+); years with an empty cell are left out.
+fn demography_column(column: usize) -> Vec<(u16, f64)> {
     include_str!("../data/published/demography.csv")
         .lines()
         .skip(1)
         .filter_map(|line| {
             let f: Vec<&str> = line.split(',').collect();
-            Some((f.first()?.parse().ok()?, f.get(4)?.parse().ok()?))
+            Some((f.first()?.parse().ok()?, f.get(column)?.parse().ok()?))
         })
         .collect()
 }
@@ -212,18 +218,34 @@ fn published_household_size() -> Vec<(u16, f64)> {
 /// years in the projection, published and simulated.
 fn print_population(outcome: &Outcome) {
     let sizes = published_household_size();
-    println!("\nPopulation: urban share of residents (NBS) and mean household size (census: family households):\n");
-    println!("| year | urban share published | simulated | household size published | simulated |");
-    println!("|---|---:|---:|---:|---:|");
+    let (old, older) = (demography_column(6), demography_column(7));
+    println!(
+        "\nPopulation: urban share of residents and shares aged 60 and over and 65 and over (NBS communiqués; 2020 \
+         the census) and mean household size (census: family households):\n"
+    );
+    println!(
+        "| year | urban share published | simulated | 60+ published | simulated | 65+ published | simulated | \
+         household size published | simulated |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (year, share) in published_urban_share() {
         let Some(ind) = outcome.reform.year(year) else { continue };
         let all = ind.group(Group::All);
         let simulated = 100.0 * ind.group(Group::Urban).persons / all.persons;
+        let published = |series: &[(u16, f64)]| series.iter().find(|s| s.0 == year).map(|s| s.1);
+        let cell = |p: Option<f64>, s: f64| match p {
+            Some(p) => format!("{p:.1}% | {:.1}%", 100.0 * s),
+            None => format!("– | {:.1}%", 100.0 * s),
+        };
         let size = match sizes.iter().find(|s| s.0 == year) {
             Some(&(_, published)) => format!("{published:.2} | {:.2}", all.persons / all.households),
             None => "– | –".to_string(),
         };
-        println!("| {year} | {share:.2}% | {simulated:.2}% | {size} |");
+        println!(
+            "| {year} | {share:.2}% | {simulated:.2}% | {} | {} | {size} |",
+            cell(published(&old), all.old_age.share_60_plus),
+            cell(published(&older), all.old_age.share_65_plus)
+        );
     }
 }
 

@@ -35,6 +35,23 @@ fn lines(v: &[f64]) -> PovertyLines {
 }
 
 #[test]
+fn old_age_shares_count_members_by_weight() {
+    // Urban: weight 2, three persons, one aged 60–64 and one 65+; rural: weight 1, two
+    // persons, both 65+. Persons 2·3 + 2 = 8; 60+: 2·2 + 2 = 6; 65+: 2·1 + 2 = 4.
+    let mut u = hh(1, U, 2.0, 3, 20_000.0);
+    (u.aged_60_plus, u.aged_65_plus) = (2, 1);
+    let mut r = hh(2, R, 1.0, 2, 8_000.0);
+    (r.aged_60_plus, r.aged_65_plus) = (2, 2);
+    let y = YearIndicators::compute(2022, &[u, r], None, &lines(&[6000.0]));
+    assert_eq!(y.get(Group::All, "persons_60_plus"), Some(6.0));
+    assert_eq!(y.get(Group::All, "persons_65_plus"), Some(4.0));
+    assert!(close(y.get(Group::All, "share_60_plus").unwrap(), 6.0 / 8.0));
+    assert!(close(y.get(Group::All, "share_65_plus").unwrap(), 0.5));
+    assert!(close(y.get(Group::Urban, "share_60_plus").unwrap(), 4.0 / 6.0));
+    assert_eq!(y.get(Group::Rural, "share_65_plus"), Some(1.0));
+}
+
+#[test]
 fn fgt_on_three_persons() {
     // Three one-person rural households, weight 1, incomes 3,000, 4,500 and 9,000;
     // line 6,000: gaps (6000−3000)/6000 = 0.5, (6000−4500)/6000 = 0.25, 0.

@@ -41,6 +41,10 @@ pub struct HouseholdOutcome {
     pub labour_force: u8,
     /// Members aged [`LABOUR_FORCE_MIN_AGE`] or more who are unemployed.
     pub unemployed: u8,
+    /// Members aged 60 or more.
+    pub aged_60_plus: u8,
+    /// Members aged 65 or more.
+    pub aged_65_plus: u8,
     /// Persons the dibao counts as recipients when the household is one
     /// ([`HouseholdOutcome::dibao_recipient`]): every member, or only those paid as
     /// one-person units under single-person dibao
@@ -69,6 +73,8 @@ impl HouseholdOutcome {
             flags: HouseholdFlags::default(),
             labour_force: 0,
             unemployed: 0,
+            aged_60_plus: 0,
+            aged_65_plus: 0,
             dibao_persons: size,
         }
     }
@@ -228,8 +234,10 @@ fn each_outcome(
     let persons = &pop.persons;
     for h in 0..pop.household_count() {
         let residence = hh.residence[h];
-        let (mut labour_force, mut unemployed) = (0u8, 0u8);
+        let (mut labour_force, mut unemployed, mut aged_60_plus, mut aged_65_plus) = (0u8, 0u8, 0u8, 0u8);
         for i in pop.members(h) {
+            aged_60_plus += u8::from(persons.age[i] >= 60);
+            aged_65_plus += u8::from(persons.age[i] >= 65);
             if persons.age[i] >= LABOUR_FORCE_MIN_AGE {
                 let e = persons.employment[i];
                 labour_force += u8::from(e.in_labour_force());
@@ -250,6 +258,8 @@ fn each_outcome(
             flags: hh.flags[h],
             labour_force,
             unemployed,
+            aged_60_plus,
+            aged_65_plus,
             dibao_persons: crate::policy::dibao::recipient_persons(pop, h),
         });
     }

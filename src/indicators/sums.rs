@@ -151,6 +151,10 @@ pub struct GroupSums {
     pub unemployed_persons: f64,
     /// Households in which every member in the labour force is unemployed (零就业家庭).
     pub zero_employment_households: f64,
+    /// Persons aged 60 and over.
+    pub persons_60_plus: f64,
+    /// Persons aged 65 and over.
+    pub persons_65_plus: f64,
     /// FGT sums per line (dibao first, then the fixed lines).
     pub poverty: Vec<FgtSums>,
     /// Persons with positive per-capita income (for the Theil index).
@@ -188,6 +192,8 @@ impl GroupSums {
         }
         self.labour_force_persons += w * f64::from(o.labour_force);
         self.unemployed_persons += w * f64::from(o.unemployed);
+        self.persons_60_plus += w * f64::from(o.aged_60_plus);
+        self.persons_65_plus += w * f64::from(o.aged_65_plus);
         if o.zero_employment() {
             self.zero_employment_households += w;
         }
@@ -231,6 +237,8 @@ impl GroupSums {
         self.labour_force_persons += k * other.labour_force_persons;
         self.unemployed_persons += k * other.unemployed_persons;
         self.zero_employment_households += k * other.zero_employment_households;
+        self.persons_60_plus += k * other.persons_60_plus;
+        self.persons_65_plus += k * other.persons_65_plus;
         self.positive_persons += k * other.positive_persons;
         self.positive_income += k * other.positive_income;
         self.positive_income_log += k * other.positive_income_log;

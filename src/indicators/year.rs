@@ -142,6 +142,19 @@ pub struct Labour {
     pub zero_employment_households: f64,
 }
 
+/// The old in a group (persons grossed up), as the NBS communiqués count them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct OldAge {
+    /// Persons aged 60 and over.
+    pub persons_60_plus: f64,
+    /// Persons aged 65 and over.
+    pub persons_65_plus: f64,
+    /// Persons aged 60 and over over all persons; 0 without persons.
+    pub share_60_plus: f64,
+    /// Persons aged 65 and over over all persons; 0 without persons.
+    pub share_65_plus: f64,
+}
+
 /// Poverty against one line (FGT, person-weighted).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Poverty {
@@ -197,6 +210,8 @@ pub struct GroupIndicators {
     pub dibao_spending: f64,
     /// Labour force, employment and unemployment.
     pub labour: Labour,
+    /// Persons aged 60+ and 65+ and their shares.
+    pub old_age: OldAge,
 }
 
 /// Growth of a group's income from the previous year.
@@ -387,6 +402,12 @@ fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dis
             unemployed: totals.unemployed_persons,
             unemployment_rate: ratio(sums.unemployed_persons, sums.labour_force_persons),
             zero_employment_households: totals.zero_employment_households,
+        },
+        old_age: OldAge {
+            persons_60_plus: totals.persons_60_plus,
+            persons_65_plus: totals.persons_65_plus,
+            share_60_plus: ratio(sums.persons_60_plus, sums.persons),
+            share_65_plus: ratio(sums.persons_65_plus, sums.persons),
         },
     }
 }
@@ -739,6 +760,10 @@ impl YearIndicators {
         v.push(("unemployed_persons".into(), g.labour.unemployed));
         v.push(("unemployment_rate".into(), g.labour.unemployment_rate));
         v.push(("zero_employment_households".into(), g.labour.zero_employment_households));
+        v.push(("persons_60_plus".into(), g.old_age.persons_60_plus));
+        v.push(("persons_65_plus".into(), g.old_age.persons_65_plus));
+        v.push(("share_60_plus".into(), g.old_age.share_60_plus));
+        v.push(("share_65_plus".into(), g.old_age.share_65_plus));
         if group == Group::All {
             v.push(("urban_rural_ratio".into(), self.urban_rural_ratio));
         }

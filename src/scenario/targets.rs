@@ -15,7 +15,7 @@ pub const GROUPS: [&str; 3] = ["urban", "rural", "all"];
 
 /// Indicator names that do not depend on the poverty lines (see the table of the
 /// indicators module); `urban_rural_ratio` exists for the group `all` only.
-const FIXED_INDICATORS: [&str; 43] = [
+const FIXED_INDICATORS: [&str; 47] = [
     "households",
     "persons",
     "disposable_total",
@@ -46,6 +46,10 @@ const FIXED_INDICATORS: [&str; 43] = [
     "unemployed_persons",
     "unemployment_rate",
     "zero_employment_households",
+    "persons_60_plus",
+    "persons_65_plus",
+    "share_60_plus",
+    "share_65_plus",
     "urban_rural_ratio",
     "growth_nominal",
     "growth_real",
