@@ -1,7 +1,8 @@
 //! The national outlook: the 2022 population projected to 2030 under the baseline
 //! (`scenarios/national-2022-outlook.toml`), urban and rural mean income and their
 //! ratio each year over the replications (mean and 5–95% range; wage growth uncertain
-//! from 2026), beside the published means of the years already published.
+//! from 2026), and the share of residents aged 60 and over, beside the published
+//! figures of the years already published.
 //!
 //! Run with `cargo run --release --example outlook [HOUSEHOLDS]` (default: the
 //! scenario's 20,000).
@@ -14,6 +15,15 @@ fn published(year: u16, group: &str) -> Option<f64> {
     include_str!("../data/published/national_income.csv").lines().skip(1).find_map(|line| {
         let f: Vec<&str> = line.split(',').collect();
         (f.first()?.parse::<u16>().ok()? == year && *f.get(1)? == group).then(|| f.get(2)?.parse().ok()).flatten()
+    })
+}
+
+/// Published share of residents aged 60 and over by year, percent
+/// (`data/published/demography.csv`, NBS communiqués).
+fn published_60_plus(year: u16) -> Option<f64> {
+    include_str!("../data/published/demography.csv").lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split(',').collect();
+        (f.first()?.parse::<u16>().ok()? == year).then(|| f.get(6)?.parse().ok()).flatten()
     })
 }
 
@@ -30,8 +40,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("{}: {} households, {} replications, seed {}\n", s.name, s.households, s.replications, s.seed);
     println!(
-        "{:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10}",
-        "year", "urban mean (5-95%)", "published", "rural mean (5-95%)", "published", "ratio", "published"
+        "{:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10} {:>7} {:>10}",
+        "year",
+        "urban mean (5-95%)",
+        "published",
+        "rural mean (5-95%)",
+        "published",
+        "ratio",
+        "published",
+        "60+ %",
+        "published"
     );
     for year in s.profile.base_year..=s.last_year {
         let cell = |group: &str| {
@@ -42,14 +60,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (urban, rural) = (published(year, "urban"), published(year, "rural"));
         let ratio = find(year, "all", "urban_rural_ratio").map(|r| r.mean);
         let published_ratio = urban.zip(rural).map(|(u, r)| u / r);
+        let old = find(year, "all", "share_60_plus").map(|r| 100.0 * r.mean);
         println!(
-            "{year:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10}",
+            "{year:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10} {:>7} {:>10}",
             cell("urban"),
             shown(urban, 0),
             cell("rural"),
             shown(rural, 0),
             shown(ratio, 3),
-            shown(published_ratio, 3)
+            shown(published_ratio, 3),
+            shown(old, 1),
+            shown(published_60_plus(year), 1)
         );
     }
     println!("\nchecks against the published years (mean of the replications):");
