@@ -156,7 +156,7 @@ impl CohortSizes {
         }
         let mut at_60: BTreeMap<u16, Vec<f64>> = BTreeMap::new();
         let mut entries = Vec::new();
-        let mut year = first + 1;
+        let mut year = first.saturating_add(1);
         while let (Some(&p), Some(&s60), Some(&s65)) =
             (series.population.get(&year), series.share_60_plus.get(&year), series.share_65_plus.get(&year))
         {
@@ -172,11 +172,16 @@ impl CohortSizes {
             if year != CENSUS_YEAR {
                 let survival_60_65: f64 =
                     (OLD_AGE..OLDER_AGE).map(|a| 1.0 - mortality.death_probability(a, year)).product();
-                at_60.entry(year - OLD_AGE as u16).or_default().push(next[OLD_AGE]);
-                at_60.entry(year - OLDER_AGE as u16).or_default().push(next[OLDER_AGE] / survival_60_65);
+                if let Some(c) = year.checked_sub(OLD_AGE as u16) {
+                    at_60.entry(c).or_default().push(next[OLD_AGE]);
+                }
+                if let Some(c) = year.checked_sub(OLDER_AGE as u16) {
+                    at_60.entry(c).or_default().push(next[OLDER_AGE] / survival_60_65);
+                }
             }
             stock = next;
-            year += 1;
+            let Some(following) = year.checked_add(1) else { break };
+            year = following;
         }
         let mut adults: BTreeMap<u16, f64> =
             at_60.into_iter().map(|(c, v)| (c, v.iter().sum::<f64>() / v.len() as f64)).collect();
@@ -195,12 +200,12 @@ impl CohortSizes {
         }
         // The reference: the mean single-year cohort of 16–59 in the first year among ages no estimate covers.
         let band = series.share_16_59.get(&first).map(|s| s * total);
-        let oldest_adult = first - ADULT_AGE;
-        let youngest_in_band = first - (OLD_AGE as u16 - 1);
+        let oldest_adult = first.saturating_sub(ADULT_AGE);
+        let youngest_in_band = first.saturating_sub(OLD_AGE as u16 - 1);
         let to_60 = survival_to_60(&mortality, first);
         let covered: Vec<f64> = adults
             .range(youngest_in_band..=oldest_adult)
-            .map(|(&c, &v)| v / to_60.get((first - c) as usize).copied().unwrap_or(1.0))
+            .map(|(&c, &v)| v / to_60.get(usize::from(first - c)).copied().unwrap_or(1.0))
             .collect();
         let uncovered_ages = (OLD_AGE as u16 - ADULT_AGE) as f64 - covered.len() as f64;
         let reference = band.map(|b| (b - covered.iter().sum::<f64>()) / uncovered_ages.max(1.0));
@@ -213,7 +218,7 @@ impl CohortSizes {
         if let (Some(&lo), Some(&hi)) = (births.keys().next(), births.keys().next_back()) {
             for y in lo..=hi {
                 if let (false, Some(a), Some(b)) =
-                    (births.contains_key(&y), births.get(&(y.wrapping_sub(1))), births.get(&(y + 1)))
+                    (births.contains_key(&y), births.get(&y.saturating_sub(1)), births.get(&y.saturating_add(1)))
                 {
                     births.insert(y, 0.5 * (a + b));
                 }
@@ -265,9 +270,12 @@ impl CohortSizes {
     pub fn weight(&self, base_year: u16, age: u8) -> Option<f64> {
         let birth_year = base_year.checked_sub(age as u16)?;
         if (age as u16) < ADULT_AGE {
-            return self.birth_size(birth_year);
+            return self.birth_size(birth_year).filter(|w| w.is_finite() && *w > 0.0);
         }
         let size = self.adult_size(birth_year)?;
+        if !(size.is_finite() && size > 0.0) {
+            return None;
+        }
         let a = age as usize;
         Some(if a >= OLD_AGE {
             size * self.survival_from_60.get(a - OLD_AGE).copied().unwrap_or(0.0)
@@ -364,6 +372,21 @@ mod tests {
         // Uncovered: born 1990, and born 2005 (a child in 2015).
         assert!(c.weight(2015, 25).is_none() && c.weight(2015, 10).is_none());
         assert_eq!(c.weight(2022, 6), c.birth_size(2016));
+    }
+
+    #[test]
+    fn early_or_odd_series_give_no_panic_and_no_bad_weight() {
+        let one = |y: u16, v: f64| BTreeMap::from([(y, v), (y + 1, v)]);
+        let c = CohortSizes::derive(&DemographySeries {
+            population: one(3, 1e6),
+            share_60_plus: one(3, 0.2),
+            share_65_plus: one(3, f64::NAN),
+            share_16_59: one(3, 0.6),
+            births: BTreeMap::from([(3, 0.0), (5, 10.0)]),
+        });
+        for age in 0..=110u8 {
+            assert!(c.weight(40, age).is_none_or(|w| w.is_finite() && w > 0.0), "{age}");
+        }
     }
 
     #[test]
