@@ -55,8 +55,9 @@ pub struct CalibrationReport {
     /// Every assumed value the profile and the base rules use, `(field, reason)`.
     pub assumptions: Vec<(String, String)>,
     /// Parameters calibration fitted that a reader should know about, `(name, value)`:
-    /// dibao take-up, the error of the administered means test, the priority of need
-    /// and the support of workless households by residence, the share of households
+    /// dibao take-up, the error of the administered means test, the priority of need,
+    /// the support of workless households and the retirees' pension over the profile's
+    /// mean (`retiree_pension_per_month`) by residence, the share of households
     /// without an able member that have no supporter, and the replacement rate a
     /// projection from the population gives new retirees in its first year, by residence
     /// ([`crate::dynamics::Dynamics::calibrate_replacement_on`]).
