@@ -11,6 +11,7 @@
 //! the Ministry of Civil Affairs published them, beside the model's. Last, the population:
 //! the urban share of residents each year and the mean household size of the census year.
 
+use incomesim::dynamics::published::demography;
 use incomesim::engine::{Outcome, Projection, Scenario};
 use incomesim::indicators::Group;
 
@@ -180,25 +181,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Published urban share of residents by year, percent (`data/published/demography.csv`,
-/// NBS year-end figures).
-fn published_urban_share() -> Vec<(u16, f64)> {
-    demography_column(4)
-}
-
-/// A column of `data/published/demography.csv` by year, in percent (4: urbanisation,
-/// 6: aged 60+, 7: aged 65+); years with an empty cell are left out.
-fn demography_column(column: usize) -> Vec<(u16, f64)> {
-    include_str!("../data/published/demography.csv")
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            Some((f.first()?.parse().ok()?, f.get(column)?.parse().ok()?))
-        })
-        .collect()
-}
-
 /// Published mean size of family households by census year (`data/published/local.csv`,
 /// rows `China,household_size`).
 fn published_household_size() -> Vec<(u16, f64)> {
@@ -218,7 +200,7 @@ fn published_household_size() -> Vec<(u16, f64)> {
 /// years in the projection, published and simulated.
 fn print_population(outcome: &Outcome) {
     let sizes = published_household_size();
-    let (old, older) = (demography_column(6), demography_column(7));
+    let (old, older) = (demography("age_60_plus_pct"), demography("age_65_plus_pct"));
     println!(
         "\nPopulation: urban share of residents and shares aged 60 and over and 65 and over (NBS communiqués; 2020 \
          the census) and mean household size (census: family households):\n"
@@ -228,7 +210,7 @@ fn print_population(outcome: &Outcome) {
          household size published | simulated |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (year, share) in published_urban_share() {
+    for (year, share) in demography("urbanization_pct") {
         let Some(ind) = outcome.reform.year(year) else { continue };
         let all = ind.group(Group::All);
         let simulated = 100.0 * ind.group(Group::Urban).persons / all.persons;

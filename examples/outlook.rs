@@ -18,15 +18,6 @@ fn published(year: u16, group: &str) -> Option<f64> {
     })
 }
 
-/// Published share of residents aged 60 and over by year, percent
-/// (`data/published/demography.csv`, NBS communiqués).
-fn published_60_plus(year: u16) -> Option<f64> {
-    include_str!("../data/published/demography.csv").lines().skip(1).find_map(|line| {
-        let f: Vec<&str> = line.split(',').collect();
-        (f.first()?.parse::<u16>().ok()? == year).then(|| f.get(6)?.parse().ok()).flatten()
-    })
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut s = incomesim::scenario::load_builtin("national-2022-outlook")?;
     if let Some(arg) = std::env::args().nth(1) {
@@ -51,6 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "60+ %",
         "published"
     );
+    // Percent, NBS communiqués (data/published/demography.csv).
+    let published_60_plus = incomesim::dynamics::published::demography("age_60_plus_pct");
     for year in s.profile.base_year..=s.last_year {
         let cell = |group: &str| {
             find(year, group, "mean_disposable")
@@ -70,7 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             shown(ratio, 3),
             shown(published_ratio, 3),
             shown(old, 1),
-            shown(published_60_plus(year), 1)
+            shown(published_60_plus.iter().find(|(y, _)| *y == year).map(|(_, v)| *v), 1)
         );
     }
     println!("\nchecks against the published years (mean of the replications):");

@@ -69,9 +69,6 @@ pub struct CohortSizes {
     survival_from_60: Vec<f64>,
     /// Survival from each age 0..60 to 60, likewise.
     survival_to_60: Vec<f64>,
-    /// Persons entering 60+ and 65+ each year, as estimated, `(year, at 60, at 65)`,
-    /// for reports and tests.
-    entries: Vec<(u16, f64, f64)>,
 }
 
 /// The published life table's level in a year: the hazard scale the dynamics use
@@ -155,7 +152,6 @@ impl CohortSizes {
             }
         }
         let mut at_60: BTreeMap<u16, Vec<f64>> = BTreeMap::new();
-        let mut entries = Vec::new();
         let mut year = first.saturating_add(1);
         while let (Some(&p), Some(&s60), Some(&s65)) =
             (series.population.get(&year), series.share_60_plus.get(&year), series.share_65_plus.get(&year))
@@ -168,7 +164,6 @@ impl CohortSizes {
             next[OLDER_AGE] = (p * s65 - older_survivors).max(0.0);
             let old_survivors: f64 = next[OLD_AGE + 1..].iter().sum();
             next[OLD_AGE] = (p * s60 - old_survivors).max(0.0);
-            entries.push((year, next[OLD_AGE], next[OLDER_AGE]));
             if year != CENSUS_YEAR {
                 let survival_60_65: f64 =
                     (OLD_AGE..OLDER_AGE).map(|a| 1.0 - mortality.death_probability(a, year)).product();
@@ -230,13 +225,7 @@ impl CohortSizes {
             }
             _ => BTreeMap::new(),
         };
-        CohortSizes {
-            adults,
-            births,
-            survival_from_60: survival_from_60(&mortality, first),
-            survival_to_60: to_60,
-            entries,
-        }
+        CohortSizes { adults, births, survival_from_60: survival_from_60(&mortality, first), survival_to_60: to_60 }
     }
 
     fn empty(mortality: &PublishedMortality) -> CohortSizes {
@@ -245,7 +234,6 @@ impl CohortSizes {
             births: BTreeMap::new(),
             survival_from_60: survival_from_60(mortality, 2015),
             survival_to_60: survival_to_60(mortality, 2015),
-            entries: Vec::new(),
         }
     }
 
@@ -268,30 +256,21 @@ impl CohortSizes {
     /// `None` where the cohort is not covered: the age keeps the generator's default
     /// weight (1 below 60).
     pub fn weight(&self, base_year: u16, age: u8) -> Option<f64> {
-        let birth_year = base_year.checked_sub(age as u16)?;
-        if (age as u16) < ADULT_AGE {
-            return self.birth_size(birth_year).filter(|w| w.is_finite() && *w > 0.0);
-        }
-        let size = self.adult_size(birth_year)?;
-        if !(size.is_finite() && size > 0.0) {
-            return None;
-        }
-        let a = age as usize;
-        Some(if a >= OLD_AGE {
-            size * self.survival_from_60.get(a - OLD_AGE).copied().unwrap_or(0.0)
+        let birth_year = base_year.checked_sub(u16::from(age))?;
+        let a = usize::from(age);
+        let weight = if u16::from(age) < ADULT_AGE {
+            self.birth_size(birth_year)?
+        } else if a >= OLD_AGE {
+            self.adult_size(birth_year)? * self.survival_from_60.get(a - OLD_AGE).copied().unwrap_or(0.0)
         } else {
-            size / self.survival_to_60.get(a).copied().unwrap_or(1.0)
-        })
+            self.adult_size(birth_year)? / self.survival_to_60.get(a).copied().unwrap_or(1.0)
+        };
+        Some(weight).filter(|w| w.is_finite() && *w > 0.0)
     }
 
     /// Cohorts born up to 1965 that the series cover, `(birth year, relative size)`.
     pub fn adult_cohorts(&self) -> impl Iterator<Item = (u16, f64)> + '_ {
         self.adults.iter().map(|(&c, &v)| (c, v))
-    }
-
-    /// The estimated persons turning 60 and 65 each year, `(year, at 60, at 65)`.
-    pub fn entries(&self) -> &[(u16, f64, f64)] {
-        &self.entries
     }
 }
 
@@ -338,9 +317,6 @@ mod tests {
     #[test]
     fn the_famine_and_boom_cohorts_show_in_the_published_series() {
         let c = CohortSizes::national();
-        for (y, at60, at65) in c.entries() {
-            eprintln!("{y}: {:.1} million turn 60, {:.1} million turn 65", at60 / 1e6, at65 / 1e6);
-        }
         for (b, s) in c.adult_cohorts() {
             eprintln!("born {b}: {s:.3}");
         }

@@ -50,7 +50,7 @@
 
 mod cohorts;
 mod life_table;
-mod published;
+pub mod published;
 mod rebuild;
 mod retirement;
 mod step;
