@@ -53,6 +53,7 @@ mod life_table;
 pub mod published;
 mod rebuild;
 mod retirement;
+pub mod reweight;
 mod step;
 
 pub use cohorts::{CENSUS_YEAR, CohortSizes, DemographySeries, UNKNOWN_OLD_DECLINE};
@@ -301,6 +302,10 @@ pub struct Dynamics {
     /// population; the engine measures it each year on the baseline's pilot and passes
     /// it to [`Dynamics::advance_with`].
     pub nonfarm_share: f64,
+    /// Years whose population is re-weighted to given age shares after the dynamics
+    /// ([`reweight`]; a scenario's `[[population_reweighting]]`), in year order, at
+    /// most one per year; none by default.
+    pub reweighting: Vec<reweight::Reweighting>,
     assumptions: Vec<(String, String)>,
 }
 
@@ -437,6 +442,7 @@ impl Dynamics {
             urban_share: Dated::constant(0.0),
             urbanised_wage_catch_up: Dated::constant(1.0),
             nonfarm_share: 1.0,
+            reweighting: Vec::new(),
             assumptions: Vec::new(),
         }
     }
@@ -863,6 +869,7 @@ impl Dynamics {
             urban_share: urban,
             urbanised_wage_catch_up: Dated::constant(1.0),
             nonfarm_share: 1.0,
+            reweighting: Vec::new(),
             assumptions: d.assumptions,
         }
     }
@@ -1108,6 +1115,12 @@ impl Dynamics {
     /// year's, `[urban, rural]` (the field of the same name).
     pub fn dibao_caseload_share_multiple(&self, year: u16) -> [f64; 2] {
         [0, 1].map(|r| at(&self.dibao_caseload_share_multiple[r], year))
+    }
+
+    /// The re-weighting of `year`'s population, if the scenario gives one
+    /// ([`Dynamics::reweighting`]).
+    pub fn reweighting_in(&self, year: u16) -> Option<&reweight::Reweighting> {
+        self.reweighting.iter().find(|r| r.year == year)
     }
 
     /// Whether any year aligns per earner (`alignment_per_earner` other than 0 throughout).

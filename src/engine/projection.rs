@@ -194,6 +194,11 @@ pub struct BaselinePaths {
     /// fertility-weighted women per person, so that the year's crude birth rate is met
     /// on the pilot's age structure.
     pub year_start: Vec<crate::dynamics::YearStart>,
+    /// The re-weighting of each year's households to the scenario's age shares
+    /// ([`crate::dynamics::reweight`]): its λ fitted on the baseline's pilot after the
+    /// year's dynamics, which every variant and block applies (`None` in a year the
+    /// scenario does not re-weight).
+    pub reweighting: Vec<Option<crate::dynamics::reweight::ReweightFactors>>,
     /// The adjustment of the dibao lever's take-up each year
     /// ([`crate::policy::YearContext::dibao_take_up`]): what holds the baseline's
     /// caseload share as the `dibao_caseload_alignment` assumption asks

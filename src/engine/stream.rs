@@ -53,7 +53,7 @@ use serde::Serialize;
 
 use super::caseload::{self, Caseload, Programme};
 use super::projection::{BaselinePaths, Progress, ProgressFn, Scenario, VariantResult, YearResult};
-use crate::dynamics::Dynamics;
+use crate::dynamics::{Dynamics, reweight};
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
@@ -917,11 +917,11 @@ impl ReplicationRun<'_> {
             pending: None,
             base_shares: [[0.0; 2]; 2],
         };
-        let ctx = self.begin_year(&mut st, base_year, None, timings);
+        let ctx = self.begin_year(&mut st, base_year, None, timings)?;
         self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
         self.step(steps);
         if base_year < s.last_year {
-            st.pending = Some(self.begin_year(&mut st, base_year + 1, None, timings));
+            st.pending = Some(self.begin_year(&mut st, base_year + 1, None, timings)?);
         }
         // This year's accounts and lever columns are rebuilt next year: the copies for
         // the variants carry only the households.
@@ -1026,7 +1026,7 @@ impl ReplicationRun<'_> {
         for year in base_year + 1..=s.last_year {
             let ctx = match ctx.take() {
                 Some(c) => c,
-                None => self.begin_year(&mut st, year, paths, timings),
+                None => self.begin_year(&mut st, year, paths, timings)?,
             };
             let wants = self.wants(spec, year, exporting);
             self.finish_year(&mut st, ctx, &spec.set, wants, paths, exporter, timings)?;
@@ -1106,7 +1106,7 @@ impl ReplicationRun<'_> {
         year: u16,
         paths: Option<&BaselinePaths>,
         timings: &mut PhaseTimings,
-    ) -> YearContext {
+    ) -> Result<YearContext> {
         let base_year = self.scenario.profile.base_year;
         let t = (year - base_year) as usize;
         if let Some(p) = paths {
@@ -1126,7 +1126,8 @@ impl ReplicationRun<'_> {
         if year == base_year {
             st.out.paths.alignment.push([[1.0; 3]; 2]);
             st.out.paths.year_start.push(self.dynamics.fixed_year_start());
-            return ctx;
+            st.out.paths.reweighting.push(None);
+            return Ok(ctx);
         }
         let chunks = &mut st.chunks;
         let start = match paths.map(|p| p.year_start[t]) {
@@ -1140,6 +1141,20 @@ impl ReplicationRun<'_> {
         timings.time("dynamics", false, || {
             chunks.par_iter_mut().for_each(|c| self.dynamics.advance_with(&ctx, &start, &mut c.pop))
         });
+        let reweighting = match self.dynamics.reweighting_in(year) {
+            None => None,
+            Some(rw) => {
+                let factors = match paths.and_then(|p| p.reweighting.get(t)).cloned().flatten() {
+                    Some(f) => f,
+                    None => timings.time("reweighting", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw))?,
+                };
+                timings.time("reweighting", false, || {
+                    chunks.par_iter_mut().for_each(|c| reweight::apply(&mut c.pop, rw, &factors))
+                });
+                Some(factors)
+            }
+        };
+        st.out.paths.reweighting.push(reweighting);
         let market_before = st.market_before;
         let factors = timings.time("alignment", false, || match paths.and_then(|p| p.alignment.get(t)) {
             Some(f) => *f,
@@ -1158,7 +1173,7 @@ impl ReplicationRun<'_> {
             }
         });
         st.out.paths.alignment.push(factors);
-        ctx
+        Ok(ctx)
     }
 
     /// The rest of a pilot year: the levers of `active`, the sums of every block and
@@ -1280,6 +1295,7 @@ impl ReplicationRun<'_> {
         }
         if let Some(ctx1) = first.contexts.get(1) {
             self.dynamics.advance_with(ctx1, &first.paths.year_start[1], &mut chunk.pop);
+            self.reweight(ctx1.year, &first.paths, 1, &mut chunk.pop);
             align(&mut chunk.pop, &first.paths.alignment[1]);
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
@@ -1294,6 +1310,7 @@ impl ReplicationRun<'_> {
             for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
                 if t > 1 {
                     self.dynamics.advance_with(ctx, &pilot.paths.year_start[t], &mut chunk.pop);
+                    self.reweight(ctx.year, &pilot.paths, t, &mut chunk.pop);
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
@@ -1308,6 +1325,14 @@ impl ReplicationRun<'_> {
             out.push(years);
         }
         Ok(out)
+    }
+
+    /// A stream block's re-weighting in `year` (the `t`-th of the run) by the factors
+    /// its pilot fitted, if the scenario re-weights that year.
+    fn reweight(&self, year: u16, paths: &BaselinePaths, t: usize, pop: &mut Population) {
+        if let (Some(rw), Some(Some(factors))) = (self.dynamics.reweighting_in(year), paths.reweighting.get(t)) {
+            reweight::apply(pop, rw, factors);
+        }
     }
 
     /// The results of a variant from its merged years.

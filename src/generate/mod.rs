@@ -15,7 +15,7 @@ mod household;
 pub mod params;
 mod report;
 pub(crate) mod rounding;
-mod weights;
+pub(crate) mod weights;
 
 pub use blueprint::age_density;
 pub use calibrate::CalibrationOptions;

@@ -406,8 +406,10 @@ fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dis
         old_age: OldAge {
             persons_60_plus: totals.persons_60_plus,
             persons_65_plus: totals.persons_65_plus,
-            share_60_plus: ratio(sums.persons_60_plus, sums.persons),
-            share_65_plus: ratio(sums.persons_65_plus, sums.persons),
+            // Shares of residents, as the communiqués' are: the resident weights even
+            // where `all` weights its incomes to the survey's urban share.
+            share_60_plus: ratio(totals.persons_60_plus, totals.persons),
+            share_65_plus: ratio(totals.persons_65_plus, totals.persons),
         },
     }
 }

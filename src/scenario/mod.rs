@@ -51,6 +51,7 @@ pub mod compose;
 mod json_text;
 mod levers;
 pub mod problem;
+mod reweighting;
 mod targets;
 mod toml_text;
 pub mod tree;

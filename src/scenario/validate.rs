@@ -16,7 +16,7 @@ use crate::policy::registry::did_you_mean;
 use crate::region::{Profile, builtin_ids};
 
 /// Fields of a scenario's top level.
-pub const TOP_FIELDS: [&str; 17] = [
+pub const TOP_FIELDS: [&str; 18] = [
     "name",
     "region",
     "microdata",
@@ -31,6 +31,7 @@ pub const TOP_FIELDS: [&str; 17] = [
     "uncertainty",
     "levers",
     "targets",
+    "population_reweighting",
     "base",
     "targets_extend",
     "drop_levers",
@@ -101,6 +102,13 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     let mut dynamics = profile.as_ref().map(Dynamics::from_profile);
     if let Some(n) = root.get("assumptions") {
         assumptions(n, dynamics.as_mut(), &mut check);
+    }
+    if let Some(n) = root.get("population_reweighting") {
+        let years = profile.as_ref().map(|p| (p.base_year, p.base_year.saturating_add(MAX_HORIZON)));
+        let reweighting = super::reweighting::reweighting(n, years, &mut check);
+        if let (Some(d), Some(r)) = (dynamics.as_mut(), reweighting) {
+            d.reweighting = r;
+        }
     }
     let uncertainty = root.get("uncertainty").map_or(Some(Vec::new()), |n| uncertainty(n, &mut check));
     let reform =
