@@ -42,7 +42,9 @@ def strip(d):
         return {k: strip(v) for k, v in d.items()
                 if not any(s in k for s in ("time", "second", "elapsed", "memory")) and k != "version"
                 # summary.json has listed warnings since 2026-12-04: an empty list equals none.
-                and not (k == "warnings" and v == [])}
+                and not (k == "warnings" and v == [])
+                # baseline_paths has had reweighting_lambda since 2026-12-06: null equals none.
+                and not (k == "reweighting_lambda" and v is None)}
     if isinstance(d, list):
         return [strip(x) for x in d]
     return d

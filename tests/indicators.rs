@@ -49,6 +49,13 @@ fn old_age_shares_count_members_by_weight() {
     assert!(close(y.get(Group::All, "share_65_plus").unwrap(), 0.5));
     assert!(close(y.get(Group::Urban, "share_60_plus").unwrap(), 4.0 / 6.0));
     assert_eq!(y.get(Group::Rural, "share_65_plus"), Some(1.0));
+    // Shares of residents, as the communiqués': weighing `all` by a survey urban share
+    // of 0.5 (urban × 0.5 × 8/6, rural × 0.5 × 8/2) would make 60+ (4·2/3 + 2·2)/8 =
+    // 0.833 and 65+ (2·2/3 + 2·2)/8 = 0.667; they stay 0.75 and 0.5.
+    let options = IndicatorOptions { lines: lines(&[6000.0]), all_weighting: AllWeighting::SurveyUrbanShare(0.5) };
+    let survey = YearIndicators::compute_with(2022, &[u, r], None, &options);
+    assert!(close(survey.get(Group::All, "share_60_plus").unwrap(), 6.0 / 8.0));
+    assert!(close(survey.get(Group::All, "share_65_plus").unwrap(), 0.5));
 }
 
 #[test]

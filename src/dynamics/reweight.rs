@@ -18,7 +18,7 @@
 //! weighted share of residents is the one given while each residence's weighted persons
 //! stay what they were. The factor depends only on the household's members, so every
 //! block of a streamed population, in any order, gets it without a global pass, and
-//! every variant takes the baseline's λ ([`crate::engine::BaselinePaths`]).
+//! every variant takes the baseline's λ ([`crate::engine::projection::BaselinePaths`]).
 //!
 //! The households' incomes are untouched: what moves is how many residents each stands
 //! for, so per-capita means, quintiles and caseloads follow the new age structure, and

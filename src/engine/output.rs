@@ -251,7 +251,8 @@ pub fn write_outputs(
 
 /// What the baseline fixed each year for every variant (`summary.json`'s
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
-/// market incomes `[urban, rural][wage, operating, property]`, the share of rural
+/// market incomes `[urban, rural][wage, operating, property]`, the λ of the year's
+/// re-weighting to age shares (`[urban persons, rural persons, band…]`, or null), the share of rural
 /// persons in households working off the farm, the replacement rate of new retirees
 /// (`[urban, rural]`), the fertility-weighted women per person, the dibao take-up
 /// adjustment with
@@ -268,6 +269,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "year": base_year as usize + t,
                 "income_index": p.income.get(t),
                 "alignment": p.alignment.get(t),
+                "reweighting_lambda": p.reweighting.get(t).cloned().flatten().map(|f| f.lambda),
                 "nonfarm_share": start.map(|s| s.nonfarm_share),
                 "replacement_rate": start.map(|s| s.replacement_rate),
                 "fertile_weight": start.map(|s| s.fertile_weight),

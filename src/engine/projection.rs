@@ -891,6 +891,21 @@ fn outcome_of(
              series grow, {per_earner}; every variant is scaled by the baseline's factors"
         ),
     ));
+    for rw in &s.dynamics.reweighting {
+        let shares: Vec<String> =
+            rw.age_shares.iter().map(|b| format!("{}-{} {:.2}%", b.min_age, b.max_age, 100.0 * b.share)).collect();
+        let acts = if rw.year <= s.last_year { "" } else { " (after the last projected year: it does not act)" };
+        assumptions.push((
+            format!("population re-weighting {}", rw.year),
+            format!(
+                "after the dynamics of {}, household weights are raked (on the baseline's pilot; each residence \
+                 keeps its weighted persons) so that the shares of residents aged {} are met{acts} [{}]",
+                rw.year,
+                shares.join(", "),
+                rw.source
+            ),
+        ));
+    }
     if plan.streams() {
         assumptions.push((
             "streaming".into(),

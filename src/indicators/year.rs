@@ -149,9 +149,11 @@ pub struct OldAge {
     pub persons_60_plus: f64,
     /// Persons aged 65 and over.
     pub persons_65_plus: f64,
-    /// Persons aged 60 and over over all persons; 0 without persons.
+    /// Persons aged 60 and over over all persons, by the resident weights (also where
+    /// `all` weighs incomes by the survey's urban share, [`AllWeighting`]); 0 without
+    /// persons.
     pub share_60_plus: f64,
-    /// Persons aged 65 and over over all persons; 0 without persons.
+    /// Persons aged 65 and over over all persons, likewise; 0 without persons.
     pub share_65_plus: f64,
 }
 

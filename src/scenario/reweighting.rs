@@ -87,7 +87,10 @@ fn age_shares(node: &Node, path: &str, check: &mut Check) -> Option<Vec<AgeShare
     for (i, item) in items.iter().enumerate() {
         let p = format!("{path}[{i}]");
         if item.entries().is_none() {
-            let message = format!("expected a table like {{ min_age = 60, max_age = 110, share = 0.187 }}, found {}", item.value.kind());
+            let message = format!(
+                "expected a table like {{ min_age = 60, max_age = 110, share = 0.187 }}, found {}",
+                item.value.kind()
+            );
             check.push(&item.pos, &p, ProblemKind::WrongType, message);
             continue;
         }
