@@ -51,8 +51,10 @@
 //!   from 2025 as decided in 2024), an employment chain that keeps the profile's
 //!   activity shares, schooling, wage and income growth, migration, urbanisation (of
 //!   rural households working off the farm, whose local wage earners are then paid at
-//!   the urban level, the assumption `urbanised_wage_catch_up`); the
-//!   baseline's per-capita wage, operating and property income of each residence is then
+//!   the urban level, the assumption `urbanised_wage_catch_up`); in a year a scenario
+//!   re-weights (`[[population_reweighting]]`: a census, a population bulletin),
+//!   household weights are raked to its residents and age shares
+//!   ([`dynamics::reweight`]); the baseline's per-capita wage, operating and property income of each residence is then
 //!   aligned to the assumed growth (per person, or per earner with the assumption
 //!   `alignment_per_earner`), by factors every variant applies too, so that a reform's own
 //!   effects stay; and the baseline's dibao take-up is set so that each residence's

@@ -73,6 +73,32 @@ fn the_year_meets_its_shares_each_residence_keeps_its_persons_and_later_years_fo
 }
 
 #[test]
+fn residents_are_grossed_up_to_the_persons_given_for_the_whole_population() {
+    let households = 3 * BLOCK + 700;
+    let plain = run(&scenario(households, ""), 2, households, 2 * BLOCK);
+    let urban = plain.reform.year(2023).expect("2023").group(Group::Urban).persons;
+    let rural = plain.reform.year(2023).expect("2023").group(Group::Rural).persons;
+    // Urban residents 5% more than projected, rural kept.
+    let extra = format!(
+        "[[population_reweighting]]\nyear = 2023\nsource = \"a bulletin\"\nurban_persons = {:.0}\n",
+        1.05 * urban
+    );
+    let s = scenario(households, &extra);
+    for (pilot, tolerance) in [(households, 1e-6), (BLOCK, 0.01)] {
+        // The whole population as pilot meets the persons exactly; a pilot of one block
+        // of four stands for the rest by its households.
+        let rw = run(&s, 2, pilot, 2 * BLOCK);
+        let y = rw.reform.year(2023).expect("2023");
+        let (u, r) = (y.group(Group::Urban).persons, y.group(Group::Rural).persons);
+        assert!((u / (1.05 * urban) - 1.0).abs() < tolerance, "pilot {pilot}: urban {u} against {}", 1.05 * urban);
+        if pilot == households {
+            assert!((r / rural - 1.0).abs() < 1e-6, "rural {r} against {rural}");
+        }
+        assert!(rw.assumptions.iter().any(|(_, v)| v.contains("urban residents grossed up to")));
+    }
+}
+
+#[test]
 fn a_streamed_run_is_identical_whatever_threads_and_window_and_close_to_the_shares() {
     let households = 3 * BLOCK + 700;
     let s = scenario(households, REWEIGHT_2024);
@@ -145,6 +171,16 @@ fn bad_entries_are_reported_with_their_field() {
             "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2 }]\n\n[[population_reweighting]]\nyear = 2023\nsource = \"t\"\nage_shares = [{ min_age = 65, max_age = 110, share = 0.1 }]",
             "population_reweighting[1].year",
             "already the year",
+        ),
+        (
+            "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nurban_persons = -5",
+            "population_reweighting[0].urban_persons",
+            "above 0",
+        ),
+        (
+            "[[population_reweighting]]\nyear = 2023\nsource = \"s\"",
+            "population_reweighting[0].age_shares",
+            "urban_persons",
         ),
         (
             "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nshares = []\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2 }]",

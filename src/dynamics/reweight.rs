@@ -1,28 +1,31 @@
-//! Re-weighting a projected population to published age shares.
+//! Re-weighting a projected population to published residents and age shares.
 //!
-//! A projection carries its households' weights from the base year: the age structure
-//! of later years is what births, deaths and the base year's ages make of it. A census
-//! can revise that structure (China's seventh census, of 2020, found more persons aged
-//! 60+ and more children than the yearly estimates since 2010 had carried forward), and
-//! a city may have a population projection of its own. A scenario's
-//! `[[population_reweighting]]` entries ([`Reweighting`]) give, for a year, the shares of
-//! residents in some age bands; in that year, after the dynamics, every household's
-//! weight is multiplied by
+//! A projection carries its households' weights from the base year: the number and
+//! age structure of residents in later years are what births, deaths, urbanisation and
+//! the base year's ages make of them. A census can revise them (China's seventh census,
+//! of 2020, found 0.8% more residents than the yearly estimates since 2010 had carried
+//! forward, more of them aged 60+ and more children), and a city may have a population
+//! bulletin or projection of its own. A scenario's `[[population_reweighting]]` entries
+//! ([`Reweighting`]) give, for a year, the urban or rural resident persons and the
+//! shares of residents in some age bands; in that year, after the dynamics, every
+//! household's weight is multiplied by
 //!
 //! ```text
 //! exp(λ_urban·persons_urban + λ_rural·persons_rural + Σ_k λ_k·members in band k)
 //! ```
 //!
 //! (raking with the CALMAR exponential distance, as the generator's weights:
-//! [`crate::generate`]), with λ fitted on the baseline's pilot so that each band's
-//! weighted share of residents is the one given while each residence's weighted persons
-//! stay what they were. The factor depends only on the household's members, so every
-//! block of a streamed population, in any order, gets it without a global pass, and
-//! every variant takes the baseline's λ ([`crate::engine::projection::BaselinePaths`]).
+//! [`crate::generate`]), with λ fitted on the baseline's pilot so that each residence
+//! has the persons given (or keeps its weighted persons) and each band's weighted share
+//! of residents is the one given. The factor depends only on the household's members,
+//! so every block of a streamed population, in any order, gets it without a global
+//! pass, and every variant takes the baseline's λ
+//! ([`crate::engine::projection::BaselinePaths`]). Persons given are the whole
+//! population's: the pilot stands for it by its share of the base year's households.
 //!
 //! The households' incomes are untouched: what moves is how many residents each stands
-//! for, so per-capita means, quintiles and caseloads follow the new age structure, and
-//! the weights stay revised in the later years, as a census's do.
+//! for, so totals, per-capita means, quintiles and caseloads follow the new weights,
+//! and the weights stay revised in the later years, as a census's do.
 
 use std::collections::BTreeMap;
 
@@ -53,14 +56,18 @@ impl AgeShare {
     }
 }
 
-/// A year's re-weighting to published age shares (a scenario's
+/// A year's re-weighting to published age shares and resident persons (a scenario's
 /// `[[population_reweighting]]` entry).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reweighting {
     /// The projected year whose population is re-weighted, after its dynamics.
     pub year: u16,
-    /// The bands and the shares they meet (bands may nest, as 60+ and 65+).
+    /// The bands and the shares they meet (bands may nest, as 60+ and 65+); may be
+    /// empty when `persons` gives a total.
     pub age_shares: Vec<AgeShare>,
+    /// The resident persons `[urban, rural]` the year is grossed up to, where given;
+    /// a residence without one keeps its weighted persons.
+    pub persons: [Option<f64>; 2],
     /// Where the shares come from (a census communiqué, a population projection).
     pub source: String,
 }
@@ -114,13 +121,20 @@ fn cells<'a>(blocks: impl IntoIterator<Item = &'a Population>, bands: &[AgeShare
 
 /// Fits λ on `blocks` (the baseline's pilot, in block order) so that after
 /// [`apply`] each band of `reweighting` holds its share of the weighted residents and
-/// each residence keeps its weighted persons.
+/// each residence has the persons it gives, or keeps its weighted persons.
+/// `population_per_pilot` is the whole population's weighted persons over the
+/// pilot's (its households over the pilot's in the base year; 1 when the pilot is the
+/// population): the persons given are the whole population's.
 ///
 /// # Errors
 /// [`Error::InvalidValue`] naming `population_reweighting` when the population has no
 /// weighted persons, or when the shares cannot be met by re-weighting its households
 /// (a band without members, or shares no mix of its households gives).
-pub fn fit<'a>(blocks: impl IntoIterator<Item = &'a Population>, reweighting: &Reweighting) -> Result<ReweightFactors> {
+pub fn fit<'a>(
+    blocks: impl IntoIterator<Item = &'a Population>,
+    reweighting: &Reweighting,
+    population_per_pilot: f64,
+) -> Result<ReweightFactors> {
     let bands = &reweighting.age_shares;
     let cells = cells(blocks, bands);
     let xs: Vec<Vec<f64>> = cells.keys().map(|k| k.iter().map(|&v| f64::from(v)).collect()).collect();
@@ -132,24 +146,29 @@ pub fn fit<'a>(blocks: impl IntoIterator<Item = &'a Population>, reweighting: &R
             *t += w * v;
         }
     }
-    let persons = totals[0] + totals[1];
     let invalid = |problem: String| Error::InvalidValue {
         origin: "scenario".to_string(),
         field: "population_reweighting".to_string(),
         value: reweighting.year.to_string(),
         problem,
     };
-    if persons.is_nan() || persons <= 0.0 {
+    if totals[0] + totals[1] <= 0.0 || population_per_pilot.is_nan() || population_per_pilot <= 0.0 {
         return Err(invalid("the population has no weighted persons to re-weight".to_string()));
     }
-    let mut targets: Vec<Option<f64>> = vec![Some(totals[0]), Some(totals[1])];
-    targets.extend(bands.iter().map(|b| Some(b.share * persons)));
-    // Residences without persons keep λ = 0.
-    for (t, total) in targets.iter_mut().zip(&totals).take(RESIDENCE_COLUMNS) {
-        if *total <= 0.0 {
-            *t = None;
+    // Residences without persons keep λ = 0 (and cannot be grossed up).
+    let mut targets: Vec<Option<f64>> = Vec::with_capacity(dim);
+    for (r, &total) in totals.iter().enumerate().take(RESIDENCE_COLUMNS) {
+        let given = reweighting.persons[r].map(|p| p / population_per_pilot);
+        if total <= 0.0 && given.is_some() {
+            let residence = ["urban", "rural"][r];
+            return Err(invalid(format!(
+                "{residence}_persons: the population has no {residence} residents to re-weight"
+            )));
         }
+        targets.push(if total > 0.0 { Some(given.unwrap_or(total)) } else { None });
     }
+    let persons: f64 = targets.iter().flatten().sum();
+    targets.extend(bands.iter().map(|b| Some(b.share * persons)));
     let lambda = rake(&xs, &base, &targets, 100);
     // The raking stops at its iteration limit where the shares cannot be met: check.
     let mut met = vec![0.0; dim];
@@ -159,11 +178,24 @@ pub fn fit<'a>(blocks: impl IntoIterator<Item = &'a Population>, reweighting: &R
             *m += f * v;
         }
     }
-    let missed = bands.iter().enumerate().any(|(k, band)| {
+    // Every residence's persons, given or held.
+    let missed_persons = targets.iter().zip(&met).take(RESIDENCE_COLUMNS).any(|(t, &m)| match t {
+        Some(t) => !m.is_finite() || (m / t - 1.0).abs() > 1e-6,
+        None => false,
+    });
+    let persons_given = reweighting.persons.iter().any(Option::is_some);
+    let missed_shares = bands.iter().enumerate().any(|(k, band)| {
         let got = met[RESIDENCE_COLUMNS + k] / persons;
         !got.is_finite() || (got - band.share).abs() > 1e-6
     });
-    if missed {
+    if missed_persons && persons_given && !missed_shares {
+        return Err(invalid(format!(
+            "the resident persons asked (urban {}, rural {}) cannot be reached by re-weighting the households",
+            reweighting.persons[0].map_or("kept".to_string(), |p| format!("{p:.0}")),
+            reweighting.persons[1].map_or("kept".to_string(), |p| format!("{p:.0}"))
+        )));
+    }
+    if missed_shares || missed_persons {
         let list = |share: &dyn Fn(usize, &AgeShare) -> f64| {
             bands
                 .iter()
@@ -177,7 +209,7 @@ pub fn fit<'a>(blocks: impl IntoIterator<Item = &'a Population>, reweighting: &R
              that they are consistent with each other (a band inside another cannot hold more) and that each \
              band has members",
             list(&|_, b| b.share),
-            list(&|k, _| totals[RESIDENCE_COLUMNS + k] / persons)
+            list(&|k, _| totals[RESIDENCE_COLUMNS + k] / (totals[0] + totals[1]))
         )));
     }
     Ok(ReweightFactors { lambda })
@@ -246,6 +278,7 @@ mod tests {
                 AgeShare { min_age: 65, max_age: 110, share: 0.27 },
             ],
             source: "test".to_string(),
+            persons: [None, None],
         }
     }
 
@@ -254,7 +287,7 @@ mod tests {
         let mut pop = population();
         let rw = census();
         let (_, before) = band_share([&pop], &rw.age_shares[0]);
-        let f = fit([&pop], &rw).expect("fits");
+        let f = fit([&pop], &rw, 1.0).expect("fits");
         apply(&mut pop, &rw, &f);
         for band in &rw.age_shares {
             let (share, persons) = band_share([&pop], band);
@@ -272,7 +305,7 @@ mod tests {
         for band in &mut rw.age_shares {
             band.share = band_share([&pop], band).0;
         }
-        let f = fit([&pop], &rw).expect("fits");
+        let f = fit([&pop], &rw, 1.0).expect("fits");
         assert!(f.lambda.iter().all(|l| l.abs() < 1e-9), "{:?}", f.lambda);
     }
 
@@ -282,25 +315,54 @@ mod tests {
         let mut rw = census();
         // More aged 65+ than aged 60+.
         rw.age_shares[2].share = 0.5;
-        let e = fit([&pop], &rw).expect_err("cannot be met").to_string();
+        let e = fit([&pop], &rw, 1.0).expect_err("cannot be met").to_string();
         assert!(e.contains("population_reweighting") && e.contains("65-110: 0.5000"), "{e}");
         // A band nobody is in.
         let rw = Reweighting {
             year: 2020,
             age_shares: vec![AgeShare { min_age: 100, max_age: 110, share: 0.1 }],
             source: String::new(),
+            persons: [None, None],
         };
-        assert!(fit([&pop], &rw).is_err());
+        assert!(fit([&pop], &rw, 1.0).is_err());
+    }
+
+    #[test]
+    fn persons_given_are_met_for_the_whole_population_through_the_pilot() {
+        let mut pop = population();
+        let mut rw = census();
+        // The pilot stands for a population 1,000 times its persons: urban 12,000 (11.5
+        // in the pilot before), rural 9,000 kept (10 in the pilot) → 9.
+        rw.persons = [Some(12_000.0), Some(9_000.0)];
+        let f = fit([&pop], &rw, 1_000.0).expect("fits");
+        apply(&mut pop, &rw, &f);
+        let (share, persons) = band_share([&pop], &rw.age_shares[1]);
+        assert!((persons[0] - 12.0).abs() < 1e-4 && (persons[1] - 9.0).abs() < 1e-4, "{persons:?}");
+        assert!((share - 0.38).abs() < 1e-6, "{share}");
+        // Only rural given: urban keeps its persons.
+        let mut pop = population();
+        rw.persons = [None, Some(12_000.0)];
+        let f = fit([&pop], &rw, 1_000.0).expect("fits");
+        apply(&mut pop, &rw, &f);
+        let (_, persons) = band_share([&pop], &rw.age_shares[1]);
+        assert!((persons[0] - 11.5).abs() < 1e-4 && (persons[1] - 12.0).abs() < 1e-4, "{persons:?}");
+        // Persons alone, no bands: every age scales with its residence.
+        let mut pop = population();
+        let rw = Reweighting { year: 2020, age_shares: Vec::new(), source: String::new(), persons: [Some(23.0), None] };
+        let f = fit([&pop], &rw, 1.0).expect("fits");
+        apply(&mut pop, &rw, &f);
+        let (_, persons) = band_share([&pop], &AgeShare { min_age: 0, max_age: 110, share: 0.5 });
+        assert!((persons[0] - 23.0).abs() < 1e-4 && (persons[1] - 10.0).abs() < 1e-4, "{persons:?}");
     }
 
     #[test]
     fn blocks_give_the_factors_of_the_whole() {
         let pop = population();
         let rw = census();
-        let whole = fit([&pop], &rw).expect("fits");
+        let whole = fit([&pop], &rw, 1.0).expect("fits");
         let mut a = pop.clone();
         let b = a.split_off(3);
-        let parts = fit([&a, &b], &rw).expect("fits");
+        let parts = fit([&a, &b], &rw, 1.0).expect("fits");
         assert_eq!(whole, parts);
     }
 }

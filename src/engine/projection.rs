@@ -895,13 +895,26 @@ fn outcome_of(
         let shares: Vec<String> =
             rw.age_shares.iter().map(|b| format!("{}-{} {:.2}%", b.min_age, b.max_age, 100.0 * b.share)).collect();
         let acts = if rw.year <= s.last_year { "" } else { " (after the last projected year: it does not act)" };
+        let persons: Vec<String> = ["urban", "rural"]
+            .iter()
+            .zip(rw.persons)
+            .map(|(r, p)| match p {
+                Some(p) => format!("{r} residents grossed up to {p:.0}"),
+                None => format!("{r} residents keep their weighted persons"),
+            })
+            .collect();
+        let shares = if shares.is_empty() {
+            String::new()
+        } else {
+            format!(", and the shares of residents aged {}", shares.join(", "))
+        };
         assumptions.push((
             format!("population re-weighting {}", rw.year),
             format!(
-                "after the dynamics of {}, household weights are raked (on the baseline's pilot; each residence \
-                 keeps its weighted persons) so that the shares of residents aged {} are met{acts} [{}]",
+                "after the dynamics of {}, household weights are raked on the baseline's pilot so that {}{shares} \
+                 are met{acts} [{}]",
                 rw.year,
-                shares.join(", "),
+                persons.join(", "),
                 rw.source
             ),
         ));

@@ -1146,7 +1146,12 @@ impl ReplicationRun<'_> {
             Some(rw) => {
                 let factors = match paths.and_then(|p| p.reweighting.get(t)).cloned().flatten() {
                     Some(f) => f,
-                    None => timings.time("reweighting", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw))?,
+                    None => {
+                        // The whole population's persons over the pilot's, by their households.
+                        let pilot = (self.plan.pilot_blocks * BLOCK).min(self.plan.households).max(1);
+                        let scale = self.plan.households as f64 / pilot as f64;
+                        timings.time("reweighting", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw, scale))?
+                    }
                 };
                 timings.time("reweighting", false, || {
                     chunks.par_iter_mut().for_each(|c| reweight::apply(&mut c.pop, rw, &factors))

@@ -8,7 +8,11 @@ use crate::dynamics::MAX_AGE;
 use crate::dynamics::reweight::{AgeShare, MAX_REWEIGHTING_BANDS, Reweighting};
 
 /// Fields of a `[[population_reweighting]]` entry.
-pub const REWEIGHTING_FIELDS: [&str; 3] = ["year", "age_shares", "source"];
+pub const REWEIGHTING_FIELDS: [&str; 5] = ["year", "age_shares", "urban_persons", "rural_persons", "source"];
+
+/// Most resident persons of a residence a re-weighting may give (an assumption: above
+/// any country's).
+pub const MAX_RESIDENT_PERSONS: f64 = 2e9;
 
 /// Fields of one of its `age_shares`.
 pub const AGE_SHARE_FIELDS: [&str; 3] = ["min_age", "max_age", "share"];
@@ -65,10 +69,25 @@ fn entry(node: &Node, path: &str, years: Option<(u16, u16)>, check: &mut Check) 
     let source = check
         .required(node, path, "source", "text naming the census or projection the shares come from")
         .and_then(|n| check.string(n, &join(path, "source"), "text naming the census or projection"));
-    let shares = check
-        .required(node, path, "age_shares", "an array like [{ min_age = 60, max_age = 110, share = 0.187 }]")
-        .and_then(|n| age_shares(n, &join(path, "age_shares"), check));
-    Some(Reweighting { year: year?, age_shares: shares?, source: source? })
+    let persons = ["urban_persons", "rural_persons"].map(|key| {
+        node.get(key).map(|n| {
+            let expected = "resident persons above 0, at most 2,000,000,000";
+            check.number(n, &join(path, key), |x| x > 0.0 && x <= MAX_RESIDENT_PERSONS, expected)
+        })
+    });
+    let shares = match node.get("age_shares") {
+        Some(n) => age_shares(n, &join(path, "age_shares"), check),
+        None if persons.iter().any(Option::is_some) => Some(Vec::new()),
+        None => {
+            let message = "missing: give `age_shares` (an array like [{ min_age = 60, max_age = 110, share = \
+                           0.187 }]), `urban_persons` or `rural_persons`";
+            check.push(&node.pos, &join(path, "age_shares"), ProblemKind::MissingField, message);
+            None
+        }
+    };
+    let [urban, rural] = persons;
+    let persons = [urban.map_or(Some(None), |p| p.map(Some))?, rural.map_or(Some(None), |p| p.map(Some))?];
+    Some(Reweighting { year: year?, age_shares: shares?, persons, source: source? })
 }
 
 fn age_shares(node: &Node, path: &str, check: &mut Check) -> Option<Vec<AgeShare>> {
