@@ -11,13 +11,15 @@
 //! household's weight is multiplied by
 //!
 //! ```text
-//! exp(λ_urban·persons_urban + λ_rural·persons_rural + Σ_k λ_k·members in band k)
+//! exp(λ_r·persons + μ_r + Σ_k λ_k·members in band k)     (r the household's residence)
 //! ```
 //!
 //! (raking with the CALMAR exponential distance, as the generator's weights:
-//! [`crate::generate`]), with λ fitted on the baseline's pilot so that each residence
-//! has the persons given (or keeps its weighted persons) and each band's weighted share
-//! of residents is the one given. The factor depends only on the household's members,
+//! [`crate::generate`]), with λ and μ fitted on the baseline's pilot so that each
+//! residence has the persons given (or keeps its weighted persons) in as many
+//! households as keep its mean household size, and each band's weighted share of
+//! residents is the one given. (Holding the mean size makes a grossing up alone the
+//! same factor for every household of the residence.) The factor depends only on the household's members,
 //! so every block of a streamed population, in any order, gets it without a global
 //! pass, and every variant takes the baseline's λ
 //! ([`crate::engine::projection::BaselinePaths`]). Persons given are the whole
@@ -72,19 +74,20 @@ pub struct Reweighting {
     pub source: String,
 }
 
-/// The fitted λ of a [`Reweighting`]: `[urban persons, rural persons, band…]`, in the
-/// order of its `age_shares`.
+/// The fitted coefficients of a [`Reweighting`]: `[urban persons, rural persons, urban
+/// households, rural households, band…]`, the bands in the order of its `age_shares`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReweightFactors {
     /// One coefficient per column of the household's vector.
     pub lambda: Vec<f64>,
 }
 
-/// Columns of the household vector besides the bands: urban persons, rural persons.
-const RESIDENCE_COLUMNS: usize = 2;
+/// Columns of the household vector besides the bands: urban persons, rural persons,
+/// urban households, rural households.
+const RESIDENCE_COLUMNS: usize = 4;
 
-/// Writes household `h`'s vector `[urban persons, rural persons, members in each band]`
-/// into `out` (length `2 + bands`).
+/// Writes household `h`'s vector `[urban persons, rural persons, urban household, rural
+/// household, members in each band]` into `out` (length `4 + bands`).
 fn household_vector(pop: &Population, h: usize, bands: &[AgeShare], out: &mut [f64]) {
     out.fill(0.0);
     let size = pop.households.size[h] as f64;
@@ -93,6 +96,7 @@ fn household_vector(pop: &Population, h: usize, bands: &[AgeShare], out: &mut [f
         Residence::Rural => 1,
     };
     out[column] = size;
+    out[2 + column] = 1.0;
     for i in pop.members(h) {
         let age = pop.persons.age[i];
         for (k, band) in bands.iter().enumerate() {
@@ -155,9 +159,11 @@ pub fn fit<'a>(
     if totals[0] + totals[1] <= 0.0 || population_per_pilot.is_nan() || population_per_pilot <= 0.0 {
         return Err(invalid("the population has no weighted persons to re-weight".to_string()));
     }
-    // Residences without persons keep λ = 0 (and cannot be grossed up).
-    let mut targets: Vec<Option<f64>> = Vec::with_capacity(dim);
-    for (r, &total) in totals.iter().enumerate().take(RESIDENCE_COLUMNS) {
+    // Persons, then households at the residence's mean size; residences without persons
+    // keep λ = μ = 0 (and cannot be grossed up).
+    let mut targets: Vec<Option<f64>> = vec![None; RESIDENCE_COLUMNS];
+    for r in 0..2 {
+        let total = totals[r];
         let given = reweighting.persons[r].map(|p| p / population_per_pilot);
         if total <= 0.0 && given.is_some() {
             let residence = ["urban", "rural"][r];
@@ -165,9 +171,13 @@ pub fn fit<'a>(
                 "{residence}_persons: the population has no {residence} residents to re-weight"
             )));
         }
-        targets.push(if total > 0.0 { Some(given.unwrap_or(total)) } else { None });
+        if total > 0.0 {
+            let persons = given.unwrap_or(total);
+            targets[r] = Some(persons);
+            targets[2 + r] = Some(totals[2 + r] * persons / total);
+        }
     }
-    let persons: f64 = targets.iter().flatten().sum();
+    let persons: f64 = targets[..2].iter().flatten().sum();
     targets.extend(bands.iter().map(|b| Some(b.share * persons)));
     let lambda = rake(&xs, &base, &targets, 100);
     // The raking stops at its iteration limit where the shares cannot be met: check.
@@ -178,7 +188,7 @@ pub fn fit<'a>(
             *m += f * v;
         }
     }
-    // Every residence's persons, given or held.
+    // Every residence's persons and households, given or held.
     let missed_persons = targets.iter().zip(&met).take(RESIDENCE_COLUMNS).any(|(t, &m)| match t {
         Some(t) => !m.is_finite() || (m / t - 1.0).abs() > 1e-6,
         None => false,
@@ -262,6 +272,12 @@ mod tests {
             (Residence::Rural, vec![50, 48, 12, 9], 1.0),
             (Residence::Rural, vec![75, 72], 2.0),
             (Residence::Rural, vec![30, 61], 1.0),
+            (Residence::Urban, vec![28], 1.0),
+            (Residence::Urban, vec![45, 44, 15, 12], 1.0),
+            (Residence::Urban, vec![80, 78], 1.0),
+            (Residence::Rural, vec![67], 1.0),
+            (Residence::Rural, vec![38, 36, 8, 3, 62], 1.0),
+            (Residence::Rural, vec![22, 24], 1.0),
         ] {
             let (h, p) = household(r, &ages, w);
             pop.push_household(&h, &p);
@@ -286,7 +302,15 @@ mod tests {
     fn the_shares_are_met_and_each_residence_keeps_its_persons() {
         let mut pop = population();
         let rw = census();
+        let households = |pop: &Population| {
+            let mut n = [0.0; 2];
+            for h in 0..pop.household_count() {
+                n[pop.households.residence[h].index()] += f64::from(pop.households.weight[h]);
+            }
+            n
+        };
         let (_, before) = band_share([&pop], &rw.age_shares[0]);
+        let households_before = households(&pop);
         let f = fit([&pop], &rw, 1.0).expect("fits");
         apply(&mut pop, &rw, &f);
         for band in &rw.age_shares {
@@ -295,6 +319,12 @@ mod tests {
             for r in 0..2 {
                 assert!((persons[r] - before[r]).abs() < 1e-4 * before[r], "{persons:?} against {before:?}");
             }
+        }
+        // The weights moved, and each residence kept its households (so its mean size).
+        assert!(f.lambda.iter().any(|l| l.abs() > 1e-3), "{:?}", f.lambda);
+        let after = households(&pop);
+        for r in 0..2 {
+            assert!((after[r] / households_before[r] - 1.0).abs() < 1e-5, "{after:?} against {households_before:?}");
         }
     }
 
@@ -331,28 +361,35 @@ mod tests {
     fn persons_given_are_met_for_the_whole_population_through_the_pilot() {
         let mut pop = population();
         let mut rw = census();
-        // The pilot stands for a population 1,000 times its persons: urban 12,000 (11.5
-        // in the pilot before), rural 9,000 kept (10 in the pilot) → 9.
-        rw.persons = [Some(12_000.0), Some(9_000.0)];
+        // The pilot stands for a population 1,000 times its persons: urban 20,000 (18.5
+        // in the pilot before), rural 17,000 (18 in the pilot) → 20 and 17.
+        rw.persons = [Some(20_000.0), Some(17_000.0)];
         let f = fit([&pop], &rw, 1_000.0).expect("fits");
         apply(&mut pop, &rw, &f);
         let (share, persons) = band_share([&pop], &rw.age_shares[1]);
-        assert!((persons[0] - 12.0).abs() < 1e-4 && (persons[1] - 9.0).abs() < 1e-4, "{persons:?}");
+        assert!((persons[0] - 20.0).abs() < 1e-4 && (persons[1] - 17.0).abs() < 1e-4, "{persons:?}");
         assert!((share - 0.38).abs() < 1e-6, "{share}");
         // Only rural given: urban keeps its persons.
         let mut pop = population();
-        rw.persons = [None, Some(12_000.0)];
+        rw.persons = [None, Some(20_000.0)];
         let f = fit([&pop], &rw, 1_000.0).expect("fits");
         apply(&mut pop, &rw, &f);
         let (_, persons) = band_share([&pop], &rw.age_shares[1]);
-        assert!((persons[0] - 11.5).abs() < 1e-4 && (persons[1] - 12.0).abs() < 1e-4, "{persons:?}");
+        assert!((persons[0] - 18.5).abs() < 1e-4 && (persons[1] - 20.0).abs() < 1e-4, "{persons:?}");
         // Persons alone, no bands: every age scales with its residence.
         let mut pop = population();
-        let rw = Reweighting { year: 2020, age_shares: Vec::new(), source: String::new(), persons: [Some(23.0), None] };
+        let rw = Reweighting { year: 2020, age_shares: Vec::new(), source: String::new(), persons: [Some(37.0), None] };
         let f = fit([&pop], &rw, 1.0).expect("fits");
+        let before = pop.households.weight.clone();
         apply(&mut pop, &rw, &f);
+        // The same factor, 37 / 18.5, for every urban household: the mean size is kept.
+        for (h, (&after, &before)) in pop.households.weight.iter().zip(&before).enumerate() {
+            let factor = f64::from(after) / f64::from(before);
+            let expected = if pop.households.residence[h] == Residence::Urban { 2.0 } else { 1.0 };
+            assert!((factor - expected).abs() < 1e-6, "household {h}: {factor}");
+        }
         let (_, persons) = band_share([&pop], &AgeShare { min_age: 0, max_age: 110, share: 0.5 });
-        assert!((persons[0] - 23.0).abs() < 1e-4 && (persons[1] - 10.0).abs() < 1e-4, "{persons:?}");
+        assert!((persons[0] - 37.0).abs() < 1e-4 && (persons[1] - 18.0).abs() < 1e-4, "{persons:?}");
     }
 
     #[test]

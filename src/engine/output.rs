@@ -252,7 +252,8 @@ pub fn write_outputs(
 /// What the baseline fixed each year for every variant (`summary.json`'s
 /// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the λ of the year's
-/// re-weighting to age shares (`[urban persons, rural persons, band…]`, or null), the share of rural
+/// re-weighting (`[urban persons, rural persons, urban households, rural households,
+/// band…]`, or null), the share of rural
 /// persons in households working off the farm, the replacement rate of new retirees
 /// (`[urban, rural]`), the fertility-weighted women per person, the dibao take-up
 /// adjustment with

@@ -194,8 +194,8 @@ pub struct BaselinePaths {
     /// fertility-weighted women per person, so that the year's crude birth rate is met
     /// on the pilot's age structure.
     pub year_start: Vec<crate::dynamics::YearStart>,
-    /// The re-weighting of each year's households to the scenario's age shares
-    /// ([`crate::dynamics::reweight`]): its λ fitted on the baseline's pilot after the
+    /// The re-weighting of each year's households to the scenario's residents and age
+    /// shares ([`crate::dynamics::reweight`]): its λ fitted on the baseline's pilot after the
     /// year's dynamics, which every variant and block applies (`None` in a year the
     /// scenario does not re-weight).
     pub reweighting: Vec<Option<crate::dynamics::reweight::ReweightFactors>>,
