@@ -193,3 +193,20 @@ fn bad_entries_are_reported_with_their_field() {
         assert!(errors.contains(field) && errors.contains(words), "{entry}\n→ {errors}");
     }
 }
+
+#[test]
+fn a_re_weighting_after_the_last_year_is_a_warning() {
+    let s = scenario(
+        1_000,
+        "[[population_reweighting]]\nyear = 2030\nsource = \"s\"\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2 }]\n",
+    );
+    let warnings = s.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.field == "population_reweighting (year 2030)" && w.message.contains("never re-weighted")),
+        "{warnings:?}"
+    );
+    // Within the projection: no warning.
+    assert!(scenario(1_000, REWEIGHT_2024).warnings().iter().all(|w| !w.field.starts_with("population_reweighting")));
+}

@@ -716,8 +716,10 @@ fn solve(
 fn check(path: &Path, strict: bool) -> Result<(), Failure> {
     let s = open_scenario(Some(path))?.scenario;
     let warnings = s.warnings();
+    let years: Vec<String> = s.dynamics.reweighting.iter().map(|r| r.year.to_string()).collect();
+    let reweighted = if years.is_empty() { String::new() } else { format!(", re-weighted in {}", years.join(", ")) };
     let mut text = format!(
-        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s), {} warning(s)\n",
+        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s){reweighted}, {} warning(s)\n",
         path.display(),
         s.name,
         s.profile.id,

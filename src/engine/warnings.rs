@@ -29,7 +29,7 @@ pub enum WarningKind {
     InertParameter,
     /// A dated lever parameter or assumption with a change after the last projected
     /// year, which never takes effect in the projection (or an uncertainty from a
-    /// month after it).
+    /// month after it, or a population re-weighting of a later year).
     ChangeAfterLastYear,
     /// A baseline assumption set in a projection that ends before the first year it
     /// can act in (`retirement_delay` before 2025), or one that another switches off
@@ -114,6 +114,16 @@ impl Scenario {
                     ),
                 });
             }
+        }
+        for rw in self.dynamics.reweighting.iter().filter(|r| r.year > self.last_year) {
+            out.push(Warning {
+                kind: WarningKind::ChangeAfterLastYear,
+                field: format!("population_reweighting (year {})", rw.year),
+                message: format!(
+                    "{} is after the last projected year {}: the population is never re-weighted to it",
+                    rw.year, self.last_year
+                ),
+            });
         }
         for (i, t) in self.targets.iter().enumerate() {
             let outside: Vec<u16> =
