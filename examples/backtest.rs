@@ -229,6 +229,16 @@ fn print_population(outcome: &Outcome) {
             cell(published(&older), all.old_age.share_65_plus)
         );
     }
+    // The years the scenario re-weights meet the published figures by construction.
+    let reweighted: Vec<&str> =
+        outcome.assumptions.iter().filter_map(|(name, _)| name.strip_prefix("population re-weighting ")).collect();
+    if !reweighted.is_empty() {
+        println!(
+            "\nRe-weighted to the published residents and age shares (the scenario's [[population_reweighting]]): \
+             {}; the other years are projected.",
+            reweighted.join(", ")
+        );
+    }
 }
 
 /// The quintile group means of the first and the last year with published quintiles.
