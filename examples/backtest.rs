@@ -177,7 +177,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     print_quintiles(&outcome);
     print_dibao(&outcome);
-    print_population(&outcome);
+    let reweighted: Vec<u16> = s.dynamics.reweighting.iter().map(|r| r.year).collect();
+    print_population(&outcome, &reweighted);
     Ok(())
 }
 
@@ -197,8 +198,9 @@ fn published_household_size() -> Vec<(u16, f64)> {
 }
 
 /// The urban share of residents each year and the mean household size of the census
-/// years in the projection, published and simulated.
-fn print_population(outcome: &Outcome) {
+/// years in the projection, published and simulated; `reweighted`: the years the
+/// scenario re-weights to the published figures.
+fn print_population(outcome: &Outcome, reweighted: &[u16]) {
     let sizes = published_household_size();
     let (old, older) = (demography("age_60_plus_pct"), demography("age_65_plus_pct"));
     println!(
@@ -230,13 +232,12 @@ fn print_population(outcome: &Outcome) {
         );
     }
     // The years the scenario re-weights meet the published figures by construction.
-    let reweighted: Vec<&str> =
-        outcome.assumptions.iter().filter_map(|(name, _)| name.strip_prefix("population re-weighting ")).collect();
     if !reweighted.is_empty() {
+        let years: Vec<String> = reweighted.iter().map(u16::to_string).collect();
         println!(
             "\nRe-weighted to the published residents and age shares (the scenario's [[population_reweighting]]): \
              {}; the other years are projected.",
-            reweighted.join(", ")
+            years.join(", ")
         );
     }
 }

@@ -113,11 +113,21 @@ fn household_vector(pop: &Population, h: usize, bands: &[AgeShare], out: &mut [f
 fn cells<'a>(blocks: impl IntoIterator<Item = &'a Population>, bands: &[AgeShare]) -> BTreeMap<Vec<u16>, f64> {
     let mut cells: BTreeMap<Vec<u16>, f64> = BTreeMap::new();
     let mut x = vec![0.0; RESIDENCE_COLUMNS + bands.len()];
+    let mut key: Vec<u16> = vec![0; x.len()];
     for pop in blocks {
         for h in 0..pop.household_count() {
             household_vector(pop, h, bands, &mut x);
-            let key: Vec<u16> = x.iter().map(|&v| v as u16).collect();
-            *cells.entry(key).or_insert(0.0) += f64::from(pop.households.weight[h]);
+            for (k, &v) in key.iter_mut().zip(&x) {
+                *k = v as u16;
+            }
+            let weight = f64::from(pop.households.weight[h]);
+            // A key is allocated once per cell, not once per household.
+            match cells.get_mut(key.as_slice()) {
+                Some(total) => *total += weight,
+                None => {
+                    cells.insert(key.clone(), weight);
+                }
+            }
         }
     }
     cells
@@ -237,25 +247,25 @@ pub fn apply(pop: &mut Population, reweighting: &Reweighting, factors: &Reweight
     }
 }
 
-/// The weighted share of residents of `pop`'s blocks in a band, and the weighted
-/// persons by residence `[urban, rural]`.
-pub fn band_share<'a>(blocks: impl IntoIterator<Item = &'a Population>, band: &AgeShare) -> (f64, [f64; 2]) {
-    let (mut inside, mut persons) = (0.0, [0.0; 2]);
-    for pop in blocks {
-        for h in 0..pop.household_count() {
-            let w = f64::from(pop.households.weight[h]);
-            persons[pop.households.residence[h].index()] += w * pop.households.size[h] as f64;
-            inside += w * pop.members(h).filter(|&i| band.contains(pop.persons.age[i])).count() as f64;
-        }
-    }
-    let all = persons[0] + persons[1];
-    (if all > 0.0 { inside / all } else { 0.0 }, persons)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{HouseholdRecord, PersonRecord};
+
+    /// The weighted share of residents of `pop`'s blocks in a band, and the weighted
+    /// persons by residence `[urban, rural]`.
+    fn band_share<'a>(blocks: impl IntoIterator<Item = &'a Population>, band: &AgeShare) -> (f64, [f64; 2]) {
+        let (mut inside, mut persons) = (0.0, [0.0; 2]);
+        for pop in blocks {
+            for h in 0..pop.household_count() {
+                let w = f64::from(pop.households.weight[h]);
+                persons[pop.households.residence[h].index()] += w * pop.households.size[h] as f64;
+                inside += w * pop.members(h).filter(|&i| band.contains(pop.persons.age[i])).count() as f64;
+            }
+        }
+        let all = persons[0] + persons[1];
+        (if all > 0.0 { inside / all } else { 0.0 }, persons)
+    }
 
     fn household(residence: Residence, ages: &[u8], weight: f32) -> (HouseholdRecord, Vec<PersonRecord>) {
         let record = HouseholdRecord { residence, weight, ..Default::default() };

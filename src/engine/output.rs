@@ -270,7 +270,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
                 "year": base_year as usize + t,
                 "income_index": p.income.get(t),
                 "alignment": p.alignment.get(t),
-                "reweighting_lambda": p.reweighting.get(t).cloned().flatten().map(|f| f.lambda),
+                "reweighting_lambda": p.reweighting.get(t).and_then(Option::as_ref).map(|f| &f.lambda),
                 "nonfarm_share": start.map(|s| s.nonfarm_share),
                 "replacement_rate": start.map(|s| s.replacement_rate),
                 "fertile_weight": start.map(|s| s.fertile_weight),

@@ -101,6 +101,11 @@ impl BlockPlan {
         self.households.div_ceil(BLOCK)
     }
 
+    /// Households of the pilot (its blocks, at most the population).
+    pub fn pilot_households(&self) -> usize {
+        (self.pilot_blocks * BLOCK).min(self.households)
+    }
+
     /// Whether blocks remain after the pilot.
     pub fn streams(&self) -> bool {
         self.blocks() > self.pilot_blocks
@@ -1148,8 +1153,7 @@ impl ReplicationRun<'_> {
                     Some(f) => f,
                     None => {
                         // The whole population's persons over the pilot's, by their households.
-                        let pilot = (self.plan.pilot_blocks * BLOCK).min(self.plan.households).max(1);
-                        let scale = self.plan.households as f64 / pilot as f64;
+                        let scale = self.plan.households as f64 / self.plan.pilot_households().max(1) as f64;
                         timings.time("reweighting", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw, scale))?
                     }
                 };
