@@ -6,7 +6,9 @@
 //! (urban, rural) and the urban-rural ratio, with the errors; then, for the last year
 //! whose urban and rural parts are published, each part beside its published value:
 //! where the gap is. Then the distribution: each quintile group's mean in the first and
-//! last years with published quintiles, each group's error in every such year, and the
+//! last years with published quintiles, each group's error in every such year, each
+//! group's growth beside the published growth (year on year, and from the first projected
+//! year to the last), and the
 //! dibao caseload and spending in the years
 //! the Ministry of Civil Affairs published them, beside the model's. Last, the population:
 //! the urban share of residents each year and the mean household size of the census year.
@@ -273,6 +275,48 @@ fn print_quintiles(outcome: &Outcome) {
         }
     }
     print_quintile_errors(outcome, &quintiles, &years);
+    print_quintile_growth(outcome, &quintiles, &years);
+}
+
+/// Each fifth's growth, published and simulated: year on year in every year with
+/// published quintiles (`years`, ascending) and the year before, then from the second such
+/// year (the first projected one here) to the last, the first year's step left out. An
+/// error of the table above
+/// builds up in the years where the two differ.
+fn print_quintile_growth(outcome: &Outcome, quintiles: &[(u16, String, [f64; 5])], years: &[u16]) {
+    // Growth in percent, published then simulated, of each fifth from `from` to `to`.
+    let growth = |from: u16, to: u16, group: &str, g: Group| -> Option<[(f64, f64); 5]> {
+        let find = |y: u16| quintiles.iter().find(|r| r.0 == y && r.1 == group).map(|r| r.2);
+        let (p0, p1) = (find(from)?, find(to)?);
+        let (s0, s1) =
+            (outcome.reform.year(from)?.group(g).quintile_means, outcome.reform.year(to)?.group(g).quintile_means);
+        Some(std::array::from_fn(|k| (100.0 * (p1[k] / p0[k] - 1.0), 100.0 * (s1[k] / s0[k] - 1.0))))
+    };
+    let row = |label: String, from: u16, to: u16| {
+        let mut cells = Vec::with_capacity(10);
+        for (group, g) in [("urban", Group::Urban), ("rural", Group::Rural)] {
+            match growth(from, to, group, g) {
+                Some(fifths) => cells.extend(fifths.iter().map(|(p, s)| format!("{p:+.1} / {s:+.1}"))),
+                None => cells.extend(std::iter::repeat_n("–".to_string(), 5)),
+            }
+        }
+        println!("| {label} | {} |", cells.join(" | "));
+    };
+    println!("\nGrowth of each fifth's mean, % (published / simulated):\n");
+    println!(
+        "| years | urban 1 | urban 2 | urban 3 | urban 4 | urban 5 | rural 1 | rural 2 | rural 3 | rural 4 | rural 5 |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for pair in years.windows(2) {
+        if pair[1] == pair[0] + 1 {
+            row(format!("{}–{}", pair[0], pair[1]), pair[0], pair[1]);
+        }
+    }
+    if let (Some(&first), Some(&last)) = (years.get(1), years.last())
+        && last > first
+    {
+        row(format!("{first}–{last}"), first, last);
+    }
 }
 
 /// Each quintile group's error against its published mean in every year with published

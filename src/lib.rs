@@ -92,9 +92,27 @@
 /// chosen when it is first called (`multiversion`): for hot column loops. One list of
 /// targets for every such loop. No floating-point operation is reordered or fused in
 /// any version, so each gives the same bits.
+///
+/// With the crate feature `static-kernels` the version is chosen when compiling instead,
+/// from the target features the build enables: the baseline by default, AVX2 with
+/// `RUSTFLAGS="-C target-feature=+avx2,+fma"`. `scripts/check_kernels.sh` builds both
+/// and checks that they give the same outputs as the version this processor runs.
 macro_rules! simd_kernel {
     ($item:item) => {
-        #[multiversion::multiversion(targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"))]
+        #[cfg_attr(
+            not(feature = "static-kernels"),
+            multiversion::multiversion(targets(
+                "x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl",
+                "x86_64+avx2+fma"
+            ))
+        )]
+        #[cfg_attr(
+            feature = "static-kernels",
+            multiversion::multiversion(
+                targets("x86_64+avx512f+avx512bw+avx512cd+avx512dq+avx512vl", "x86_64+avx2+fma"),
+                dispatcher = "static"
+            )
+        )]
         $item
     };
 }
