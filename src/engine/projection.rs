@@ -648,6 +648,8 @@ impl<'a> Projection<'a> {
                     set: set_for(c),
                     detail: if (r == 0 && c == 0) || c == all { Detail::Full } else { Detail::Sums },
                     export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
+                    // The first replication's reform against its baseline.
+                    compare: r == 0 && c == all && c != 0,
                 })
                 .collect();
             let pass =
@@ -769,11 +771,13 @@ impl<'a> Projection<'a> {
                 set: baseline_rules.clone(),
                 detail: if r == 0 { Detail::Full } else { Detail::Sums },
                 export: None,
+                compare: false,
             }];
             variants.extend(sets.iter().map(|set| VariantSpec {
                 set: set.clone(),
                 detail: Detail::Full,
                 export: None,
+                compare: r == 0,
             }));
             let pass =
                 Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
@@ -823,6 +827,7 @@ impl Projection<'_> {
             keep_outcomes: self.keep_outcomes,
             progress,
             microdata: pass.microdata,
+            compares: false,
         };
         run.run(variants, exporter)
     }

@@ -3,7 +3,8 @@
 use super::projection::{Outcome, Scenario};
 use super::solve::{Solution, SolveRequest, Solved};
 use super::sweep::{self, Axis, SweepPoint};
-use crate::indicators::Group;
+use crate::indicators::gains::LARGE_CHANGE;
+use crate::indicators::{ChangeBand, Gains, Group};
 use crate::report::chart::thousands;
 
 /// The year-by-year table of urban and rural income, growth and their ratio under the
@@ -112,6 +113,11 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             }
         }
     }
+    if let Some(last) = outcome.reform.years.last()
+        && let Some(gains) = &last.indicators.gains
+    {
+        out.push_str(&gains_table(last.indicators.year, gains));
+    }
     let thresholds = &outcome.baseline.paths.dibao_threshold;
     if let (Some(first), Some(last)) = (thresholds.first(), thresholds.last())
         && thresholds.len() > 1
@@ -160,6 +166,67 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
          assumptions by year)\n",
         outcome.assumptions.len()
     ));
+    out
+}
+
+/// Who gains and who loses in `year`: the shares of persons by change of per-capita
+/// income (reform against baseline, households present in both), by residence, then by
+/// the baseline's quintile group of all residents.
+fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let large = format!("{:.0}%", 100.0 * LARGE_CHANGE);
+    let mut out = format!(
+        "\nwho gains and who loses in {year}: persons by change of their household's per-capita income, reform \
+         against baseline\n"
+    );
+    out.push_str(&format!(
+        "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>14}\n",
+        "group",
+        format!("gain >{large}"),
+        format!("gain ≤{large}"),
+        "no change",
+        format!("lose ≤{large}"),
+        format!("lose >{large}"),
+        "mean yuan/yr"
+    ));
+    for group in Group::ALL {
+        let g = &gains[group.index()];
+        let share = |b: ChangeBand| pct(g.shares[b.index()]);
+        out.push_str(&format!(
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>+14.0}\n",
+            group.as_str(),
+            share(ChangeBand::GainOver5Pct),
+            share(ChangeBand::GainUpTo5Pct),
+            share(ChangeBand::Unchanged),
+            share(ChangeBand::LoseUpTo5Pct),
+            share(ChangeBand::LoseOver5Pct),
+            g.mean_change
+        ));
+    }
+    let all = &gains[Group::All.index()];
+    if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
+        out.push_str(
+            "by the baseline's quintile group of all residents (lowest first): gaining / losing, mean yuan/yr\n",
+        );
+        let cells: Vec<String> = (0..5)
+            .map(|q| {
+                format!(
+                    "Q{} {} / {} {:+.0}",
+                    q + 1,
+                    pct(all.gaining_share_by_quintile[q]),
+                    pct(all.losing_share_by_quintile[q]),
+                    all.mean_change_by_quintile[q]
+                )
+            })
+            .collect();
+        out.push_str(&format!("  {}\n", cells.join("   ")));
+    }
+    if all.uncompared_persons > 0.0 {
+        out.push_str(&format!(
+            "({:.0} persons live in households the baseline does not have, formed in the reform only: not compared)\n",
+            all.uncompared_persons
+        ));
+    }
     out
 }
 

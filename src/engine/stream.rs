@@ -57,9 +57,10 @@ use crate::dynamics::{Dynamics, reweight};
 use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
+use crate::indicators::gains::gain_sums_ordered;
 use crate::indicators::{
-    DibaoLines, FollowedHousehold, HouseholdOutcome, IndicatorOptions, IndicatorSums, TrackingSums, YearIndicators,
-    for_each_outcome, id_order_into, tracking_sums,
+    BaselineIncomes, DibaoLines, FollowedHousehold, GainSums, Gains, HouseholdOutcome, IndicatorOptions, IndicatorSums,
+    TrackingSums, YearIndicators, for_each_outcome, id_order_into, tracking_sums,
 };
 use crate::microdata::FileExporter;
 use crate::model::columns::clear_with_room;
@@ -256,6 +257,9 @@ pub(crate) struct VariantSpec {
     pub detail: Detail,
     /// Writes its microdata of this year.
     pub export: Option<u16>,
+    /// Compares its households with the baseline's (the first variant's) in every
+    /// projected year: who gains and who loses ([`crate::indicators::gains`]).
+    pub compare: bool,
 }
 
 /// Everything one replication's pass reads.
@@ -281,6 +285,9 @@ pub(crate) struct ReplicationRun<'a> {
     /// The scenario's microdata population cut into blocks, when it has one (then
     /// blocks are taken from it instead of generated).
     pub microdata: Option<&'a [Population]>,
+    /// Whether a variant compares with the baseline (set by [`ReplicationRun::run`]
+    /// from its variants): the baseline then keeps its households' incomes.
+    pub compares: bool,
 }
 
 /// Cuts a population into blocks of [`BLOCK`] households, in order (from the end, so
@@ -480,6 +487,8 @@ struct ExportPiece {
 struct BlockYear {
     sums: IndicatorSums,
     tracking: Option<TrackingSums>,
+    /// Against the baseline's households (a comparing variant's projected years).
+    gains: Option<GainSums>,
     ledger: Ledger,
     outcomes: Option<Vec<HouseholdOutcome>>,
     export: Option<ExportPiece>,
@@ -562,6 +571,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     Ok(BlockYear {
         sums,
         tracking,
+        gains: None,
         ledger,
         outcomes: kept,
         export: market.map(|market| ExportPiece {
@@ -611,6 +621,7 @@ fn give_back_lever_columns(chunk: &mut Chunk) {
 struct YearAcc {
     sums: IndicatorSums,
     tracking: Option<TrackingSums>,
+    gains: Option<GainSums>,
     ledger: Ledger,
     /// Outcomes kept, in block order (only when the projection keeps outcomes).
     outcomes: Vec<HouseholdOutcome>,
@@ -621,6 +632,7 @@ impl YearAcc {
         YearAcc {
             sums: IndicatorSums::new(&options.lines),
             tracking: None,
+            gains: None,
             ledger: Ledger::default(),
             outcomes: Vec::new(),
         }
@@ -634,6 +646,9 @@ impl YearAcc {
                 Some(acc) => acc.merge(t),
                 None => self.tracking = Some(t.clone()),
             }
+        }
+        if let Some(g) = &block.gains {
+            self.gains.get_or_insert_with(GainSums::default).merge(g);
         }
         self.ledger.merge(&block.ledger);
         if let Some(o) = block.outcomes {
@@ -657,7 +672,9 @@ impl YearAcc {
 /// mergeable income sketch (see [`crate::indicators::IncomeSketch`] for the bounds),
 /// Theil from exact sums. Nothing depends on keeping households' outcomes.
 fn year_indicators(year: u16, acc: &YearAcc, options: &IndicatorOptions) -> YearIndicators {
-    YearIndicators::from_block_sums(year, &acc.sums, acc.tracking.as_ref(), options.all_weighting)
+    let mut indicators = YearIndicators::from_block_sums(year, &acc.sums, acc.tracking.as_ref(), options.all_weighting);
+    indicators.gains = acc.gains.as_ref().map(Gains::by_group);
+    indicators
 }
 
 /// What the pilot fixed for one variant, which its stream blocks read.
@@ -667,6 +684,9 @@ struct PilotVariant {
     contexts: Vec<YearContext>,
     paths: BaselinePaths,
     cuts: Vec<[f64; 4]>,
+    /// The baseline's households' incomes of each projected year (the `t`-th year at
+    /// `t − 1`), by pilot block, when a variant compares with it.
+    incomes: Vec<Vec<BaselineIncomes>>,
 }
 
 /// What a variant keeps of a year beyond its sums and ledger.
@@ -678,15 +698,22 @@ struct Wants {
     keep: bool,
     /// The microdata of the year.
     export: bool,
+    /// Compares with the baseline's households.
+    compare: bool,
 }
 
 impl Wants {
     /// Sums and ledger only.
-    const NOTHING: Wants = Wants { full: false, keep: false, export: false };
+    const NOTHING: Wants = Wants { full: false, keep: false, export: false, compare: false };
 
     /// What either wants.
     fn or(self, other: Wants) -> Wants {
-        Wants { full: self.full || other.full, keep: self.keep || other.keep, export: self.export || other.export }
+        Wants {
+            full: self.full || other.full,
+            keep: self.keep || other.keep,
+            export: self.export || other.export,
+            compare: self.compare || other.compare,
+        }
     }
 }
 
@@ -751,6 +778,7 @@ impl BlockYear {
         BlockYear {
             sums: self.sums.clone(),
             tracking: self.tracking.clone(),
+            gains: self.gains,
             ledger,
             outcomes: if wants.keep { self.outcomes.clone() } else { None },
             export: if wants.export { self.export.take() } else { None },
@@ -805,6 +833,7 @@ impl ReplicationRun<'_> {
         mut exporter: Option<&mut FileExporter>,
     ) -> Result<(Vec<VariantResult>, StreamStats, PhaseTimings)> {
         let mut timings = PhaseTimings::default();
+        self.compares = variants.iter().skip(1).any(|v| v.compare);
         // The pilot's households, with the normalisation they fix.
         let mut pilot: Vec<Population> = timings.time("pilot_generation", false, || {
             (0..self.plan.pilot_blocks).into_par_iter().map(|b| self.generate_block(b, None)).collect()
@@ -887,7 +916,12 @@ impl ReplicationRun<'_> {
     /// What a variant keeps of `year`.
     fn wants(&self, spec: &VariantSpec, year: u16, exporting: bool) -> Wants {
         let full = spec.detail == Detail::Full;
-        Wants { full, keep: self.keep_outcomes && full, export: spec.export == Some(year) && exporting }
+        Wants {
+            full,
+            keep: self.keep_outcomes && full,
+            export: spec.export == Some(year) && exporting,
+            compare: spec.compare && year > self.scenario.profile.base_year,
+        }
     }
 
     /// The start every variant shares: the pilot's base year under the base rules and
@@ -916,6 +950,7 @@ impl ReplicationRun<'_> {
                 contexts: Vec::new(),
                 paths: BaselinePaths::default(),
                 cuts: Vec::new(),
+                incomes: Vec::new(),
             },
             income_index: [1.0, 1.0],
             first_means: None,
@@ -963,20 +998,18 @@ impl ReplicationRun<'_> {
                     timings.time("pilot_copy", false, || start.as_ref().map(PilotState::copy))
                 };
                 let Some(st) = st else { break };
-                let paths = pilots.first().map(|p| &p.paths);
-                pilots.push(self.pilot_variant(st, spec, paths, exporter, steps, timings)?);
+                pilots.push(self.pilot_variant(st, spec, pilots.first(), exporter, steps, timings)?);
             }
             return Ok(pilots);
         }
         let Some(start) = start else { return Ok(pilots) };
         let copy = |timings: &mut PhaseTimings| timings.time("pilot_copy", false, || start.copy());
         let baseline = self.pilot_variant(copy(timings), &variants[0], None, exporter, steps, timings)?;
-        let paths = baseline.paths.clone();
         let mut done: Vec<Option<PilotVariant>> = variants.iter().map(|_| None).collect();
-        done[0] = Some(baseline);
         let writer = variants.iter().skip(1).position(|v| v.export.is_some()).map(|i| i + 1);
         if let Some(w) = writer {
-            done[w] = Some(self.pilot_variant(copy(timings), &variants[w], Some(&paths), exporter, steps, timings)?);
+            done[w] =
+                Some(self.pilot_variant(copy(timings), &variants[w], Some(&baseline), exporter, steps, timings)?);
         }
         let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer).collect();
         for window in others.chunks(threads) {
@@ -985,7 +1018,7 @@ impl ReplicationRun<'_> {
                 .map(|&v| {
                     let mut own = PhaseTimings::default();
                     let st = copy(&mut own);
-                    let r = self.pilot_variant(st, &variants[v], Some(&paths), &mut None, steps, &mut own)?;
+                    let r = self.pilot_variant(st, &variants[v], Some(&baseline), &mut None, steps, &mut own)?;
                     Ok((v, r, own))
                 })
                 .collect::<Result<_>>()?;
@@ -994,6 +1027,7 @@ impl ReplicationRun<'_> {
                 done[v] = Some(r);
             }
         }
+        done[0] = Some(baseline);
         pilots.extend(done.into_iter().flatten());
         if pilots.len() != variants.len() {
             return Err(crate::error::Error::InvalidRequest(format!(
@@ -1006,16 +1040,19 @@ impl ReplicationRun<'_> {
     }
 
     /// The pilot of one variant: from the shared start ([`ReplicationRun::pilot_start`]),
-    /// every pilot block, year by year in lockstep.
+    /// every pilot block, year by year in lockstep. `baseline` is the baseline's pilot,
+    /// done (`None` for the baseline itself): its paths, and its households' incomes for
+    /// a variant that compares with it.
     fn pilot_variant(
         &self,
         mut st: PilotState,
         spec: &VariantSpec,
-        paths: Option<&BaselinePaths>,
+        baseline: Option<&PilotVariant>,
         exporter: &mut Option<&mut FileExporter>,
         steps: &Steps,
         timings: &mut PhaseTimings,
     ) -> Result<PilotVariant> {
+        let paths = baseline.map(|b| &b.paths);
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let exporting = exporter.is_some();
@@ -1034,7 +1071,7 @@ impl ReplicationRun<'_> {
                 None => self.begin_year(&mut st, year, paths, timings)?,
             };
             let wants = self.wants(spec, year, exporting);
-            self.finish_year(&mut st, ctx, &spec.set, wants, paths, exporter, timings)?;
+            self.finish_year(&mut st, ctx, &spec.set, wants, baseline, exporter, timings)?;
             self.step(steps);
         }
         timings.time("pilot_drop", true, || drop(st.chunks));
@@ -1186,8 +1223,10 @@ impl ReplicationRun<'_> {
     }
 
     /// The rest of a pilot year: the levers of `active`, the sums of every block and
-    /// what `wants` asks for (quintile groups, outcomes, microdata), merged in block
-    /// order; without `paths` (the baseline) the income index moves with the means.
+    /// what `wants` asks for (quintile groups, outcomes, microdata, the comparison with
+    /// `baseline`'s households), merged in block order; without `baseline` (the
+    /// baseline itself) the income index moves with the means, and the households'
+    /// incomes are kept when a variant compares with them.
     #[allow(clippy::too_many_arguments)]
     fn finish_year(
         &self,
@@ -1195,10 +1234,11 @@ impl ReplicationRun<'_> {
         ctx: YearContext,
         active: &LeverSet,
         wants: Wants,
-        paths: Option<&BaselinePaths>,
+        baseline: Option<&PilotVariant>,
         exporter: &mut Option<&mut FileExporter>,
         timings: &mut PhaseTimings,
     ) -> Result<()> {
+        let paths = baseline.map(|b| &b.paths);
         let s = self.scenario;
         let streams = self.plan.streams();
         let mut ctx = ctx;
@@ -1233,6 +1273,24 @@ impl ReplicationRun<'_> {
                 .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
                 .collect::<Result<_>>()
         })?;
+        if t > 0 && paths.is_none() && self.compares {
+            let incomes = timings.time("gains", false, || {
+                st.tracks.par_iter().map(|tr| BaselineIncomes::of_ordered(&tr.before, &tr.order_before)).collect()
+            });
+            st.out.incomes.push(incomes);
+        }
+        if let (true, Some(base)) = (wants.compare, baseline) {
+            let (incomes, cuts) = (base.incomes.get(t - 1), base.cuts.get(t));
+            if let Some(incomes) = incomes {
+                timings.time("gains", false, || {
+                    blocks.par_iter_mut().zip(st.tracks.par_iter()).zip(incomes.par_iter()).for_each(
+                        |((by, tr), base)| {
+                            by.gains = Some(gain_sums_ordered(&tr.before, &tr.order_before, base, cuts));
+                        },
+                    )
+                });
+            }
+        }
         let mut acc = YearAcc::new(self.options);
         if wants.full && streams {
             // Quintile boundaries from the pilot, applied block by block as the stream does.
@@ -1252,8 +1310,10 @@ impl ReplicationRun<'_> {
             Ok(())
         })?;
         if wants.full && !streams {
-            // The pilot is the population: exact quintile groups.
-            quintile_groups(chunks, &mut acc.ledger, timings);
+            // The pilot is the population: exact quintile groups (their bounds kept
+            // for the variants that compare with this one).
+            let cuts = quintile_groups(chunks, &mut acc.ledger, timings);
+            st.out.cuts.push(cuts);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
             st.base_shares =
@@ -1309,6 +1369,9 @@ impl ReplicationRun<'_> {
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
         let mut out = Vec::with_capacity(variants.len());
+        // The baseline's (first variant's) incomes of each projected year, when a
+        // variant compares with them.
+        let mut baseline_incomes: Vec<BaselineIncomes> = Vec::new();
         for (v, (spec, pilot)) in variants.iter().zip(pilots).enumerate() {
             let Some((mut chunk, mut track)) = (if v + 1 == variants.len() { shared.take() } else { shared.clone() })
             else {
@@ -1328,6 +1391,12 @@ impl ReplicationRun<'_> {
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {
                     paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);
+                }
+                if v == 0 && self.compares {
+                    baseline_incomes.push(BaselineIncomes::of_ordered(&track.before, &track.order_before));
+                }
+                if let (true, Some(base)) = (wants.compare, baseline_incomes.get(t - 1)) {
+                    by.gains = Some(gain_sums_ordered(&track.before, &track.order_before, base, first.cuts.get(t)));
                 }
                 years.push(by);
             }

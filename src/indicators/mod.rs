@@ -90,11 +90,19 @@
 //! | `return_to_poverty_rate_<line>` | those over `formerly_poor_persons` | share |
 //! | `formerly_poor_persons` | persons of matched formerly poor households this year | persons |
 //! | `formerly_poor_income_growth` | growth of the mean per-capita income of matched formerly poor households | share |
+//! | `compared_persons` | persons of reform households present in the baseline too (a reform's projected years: [`gains`]) | persons |
+//! | `uncompared_persons` | persons of reform households the baseline does not have | persons |
+//! | `persons_<band>`, `share_<band>` | compared persons whose household's per-capita income changes in the band, and their share; `<band>` is `gain_over_5pct`, `gain_up_to_5pct`, `unchanged`, `lose_up_to_5pct`, `lose_over_5pct` ([`ChangeBand`]) | persons, share |
+//! | `mean_change_per_capita` | mean change of per-capita income, reform minus baseline, over compared persons | yuan/person |
+//! | `compared_persons_quintile_<k>` | compared persons in the baseline's quintile group `k` (1 lowest) of all residents | persons |
+//! | `gaining_share_quintile_<k>`, `losing_share_quintile_<k>` | shares of them gaining, losing (either band) | share |
+//! | `mean_change_quintile_<k>` | their mean change of per-capita income | yuan/person |
 //!
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
 //! whose previous mean or median is not positive); following rows only with a previous
 //! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
-//! poor households.
+//! poor households; the comparison rows only in a reform's projected years (the first
+//! replication's), against the baseline of the same run.
 //!
 //! ### Determinism
 //!
@@ -112,12 +120,14 @@
 //! sort-based statistics remain for tests and small runs
 //! ([`YearIndicators::from_merged`], [`weighted_gini`], [`household_median`] …).
 
+pub mod gains;
 mod outcome;
 mod sketch;
 mod stats;
 mod sums;
 mod year;
 
+pub use gains::{BaselineIncomes, ChangeBand, GainSums, Gains, gain_sums};
 pub(crate) use outcome::for_each_outcome;
 pub use outcome::{
     DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, LABOUR_FORCE_MIN_AGE, fill_outcomes, outcomes_from,

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::gains::Gains;
 use super::outcome::{Followed, HouseholdOutcome};
 use super::sketch::BinnedDistribution;
 use super::stats::{HouseholdIncome, household_median, household_quintile_means, weighted_gini, weighted_theil};
@@ -275,6 +276,10 @@ pub struct YearIndicators {
     pub tracking: Option<[Tracking; 3]>,
     /// Growth from the previous year by group; set by [`YearIndicators::set_growth`].
     pub growth: [Option<Growth>; 3],
+    /// Who gains and who loses against the baseline in this year, by group: a
+    /// reform's projected years ([`super::gains`]); `None` for the baseline, the base
+    /// year and indicators computed from one run's outcomes alone.
+    pub gains: Option<[Gains; 3]>,
 }
 
 /// One indicator value in long format: a row of `indicators.csv`.
@@ -683,7 +688,15 @@ impl YearIndicators {
             group_indicators(&all, &all_totals, &labels, dist(2, &all)),
         ];
         let urban_rural_ratio = ratio(groups[0].mean.disposable, groups[1].mean.disposable);
-        YearIndicators { year, line_labels: labels, groups, urban_rural_ratio, tracking: None, growth: [None; 3] }
+        YearIndicators {
+            year,
+            line_labels: labels,
+            groups,
+            urban_rural_ratio,
+            tracking: None,
+            growth: [None; 3],
+            gains: None,
+        }
     }
 
     fn set_tracking(&mut self, t: &TrackingSums) {
@@ -795,6 +808,9 @@ impl YearIndicators {
             if let Some(gr) = t.formerly_poor_income_growth {
                 v.push(("formerly_poor_income_growth".into(), gr));
             }
+        }
+        if let Some(gains) = &self.gains {
+            v.extend(gains[group.index()].named());
         }
         v
     }

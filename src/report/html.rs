@@ -324,6 +324,63 @@ fn incidence_table(outcome: &Outcome) -> String {
     if rows == 0 { String::new() } else { out }
 }
 
+/// Who gains and who loses in the last year: by residence, the shares of persons by
+/// the change of their household's per-capita income (reform against baseline), and by
+/// the baseline's quintile group of all residents the shares gaining and losing.
+fn gains_table(outcome: &Outcome) -> String {
+    use crate::indicators::{ChangeBand, Group};
+    let Some(last) = outcome.reform.years.last() else { return String::new() };
+    let Some(gains) = &last.indicators.gains else { return String::new() };
+    let pct = |x: f64| num(&format!("{:.1}%", 100.0 * x));
+    let mut out = format!(
+        "<table id=\"gains\">\n{}",
+        header(&[
+            &format!("{} 人群", last.indicators.year),
+            "Gain over 5% 增收超5%",
+            "Gain up to 5%",
+            "No change 不变",
+            "Lose up to 5%",
+            "Lose over 5% 减收超5%",
+            "Mean change, yuan per person",
+        ])
+    );
+    for (group, label) in [(Group::Urban, "Urban 城镇"), (Group::Rural, "Rural 农村"), (Group::All, "All 全体")] {
+        let g = &gains[group.index()];
+        out.push_str("<tr>");
+        out.push_str(&cell(label));
+        for band in ChangeBand::ALL {
+            out.push_str(&pct(g.shares[band.index()]));
+        }
+        out.push_str(&num(&format!("{:+.0}", g.mean_change)));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    let all = &gains[Group::All.index()];
+    if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
+        out.push_str(&format!(
+            "<table id=\"gains-by-quintile\">\n{}",
+            header(&["Baseline quintile group 五等份", "Gaining 增收", "Losing 减收", "Mean change, yuan per person"])
+        ));
+        let names = [
+            "Lowest 20% 低收入组",
+            "Lower middle 中等偏下",
+            "Middle 中等收入组",
+            "Upper middle 中等偏上",
+            "Highest 20% 高收入组",
+        ];
+        for (q, name) in names.iter().enumerate() {
+            out.push_str("<tr>");
+            out.push_str(&cell(name));
+            out.push_str(&pct(all.gaining_share_by_quintile[q]));
+            out.push_str(&pct(all.losing_share_by_quintile[q]));
+            out.push_str(&num(&format!("{:+.0}", all.mean_change_by_quintile[q])));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+    out
+}
+
 fn assumptions_table(outcome: &Outcome) -> String {
     if outcome.assumptions.is_empty() {
         return "<p class=\"note\">No assumptions recorded.</p>\n".into();
@@ -421,6 +478,21 @@ pub fn report(
              income (social contributions, income tax) they are what households paid, and a negative share is a \
              group whose income the lever lowered on balance (start-up support: a wage given up for a first \
              year in business).</p>\n",
+        );
+    }
+    let gains = gains_table(outcome);
+    if !gains.is_empty() {
+        h.push_str("<h2>Who gains and who loses 得益与受损</h2>\n");
+        h.push_str(&gains);
+        h.push_str(
+            "<p class=\"note\">Each household of the reform against the same household of the baseline in the last \
+             year (the same households and random draws, so the difference is the reform's): its persons by the change \
+             of its per-capita disposable income. No change is under 1 yuan per person a year; a large gain or loss \
+             is over 5% of the baseline's per-capita income. Quintile groups are the baseline's (all residents, five \
+             groups of equal numbers of households). Households formed in the reform only are not compared \
+             (indicators.csv: uncompared_persons). Losses come from what a lever takes (a wage given up for a \
+             business, farm income for migrant work), benefits lost as income rises, and the years after a change \
+             that differ from the baseline's.</p>\n",
         );
     }
     h.push_str("<h2>Charts</h2>\n");
