@@ -42,6 +42,12 @@ fn a_higher_rural_threshold_reaches_more_households_at_a_higher_cost() {
         // The urban dibao is not swept: urban income barely moves (alignment is the baseline's).
         assert!((b.urban_mean / a.urban_mean - 1.0).abs() < 0.002);
     }
+    // Against the baseline's thresholds, a higher one makes more residents better off
+    // and fewer worse off.
+    let (low, high) = (&points[0].summary, &points[3].summary);
+    assert!(high.gaining_share > low.gaining_share, "{} → {}", low.gaining_share, high.gaining_share);
+    assert!(high.losing_share < low.losing_share, "{} → {}", low.losing_share, high.losing_share);
+    assert!(low.gaining_share + low.losing_share <= 1.0 && high.losing_share >= 0.0);
     // One-axis charts: the ratio with the scenario's ratio target as a level, growth,
     // cost; each path has a point per value.
     let axes = [Axis::parse("levers.dibao.rural_threshold_per_month=400,550,700,850").expect("axis")];
@@ -301,4 +307,6 @@ fn a_scenario_without_levers_costs_a_positive_zero() {
     let summary = PointSummary::of(&s, &Projection::new(&s).run().expect("runs"));
     assert_eq!(summary.programme_cost, 0.0);
     assert!(summary.programme_cost.is_sign_positive());
+    // Without a reform nothing is compared.
+    assert!(summary.gaining_share.is_nan() && summary.losing_share.is_nan());
 }

@@ -248,8 +248,18 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
     }
     text.push_str(&format!(
-        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8}\n",
-        "urban", "rural", "ratio", "urban/yr", "rural/yr", "Gini", "dibao hh", "cost, mln", "targets"
+        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8} {:>8} {:>8}\n",
+        "urban",
+        "rural",
+        "ratio",
+        "urban/yr",
+        "rural/yr",
+        "Gini",
+        "dibao hh",
+        "cost, mln",
+        "gaining",
+        "losing",
+        "targets"
     ));
     for p in results {
         for (v, w) in p.values.iter().zip(&widths) {
@@ -257,7 +267,7 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         }
         let m = &p.summary;
         text.push_str(&format!(
-            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>8}\n",
+            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>7.1}% {:>7.2}% {:>8}\n",
             thousands(m.urban_mean),
             thousands(m.rural_mean),
             m.ratio,
@@ -266,6 +276,8 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
             m.gini,
             thousands(m.dibao_households),
             m.programme_cost / 1e6,
+            100.0 * m.gaining_share,
+            100.0 * m.losing_share,
             format!("{}/{}", m.targets_met(), m.targets.len())
         ));
     }

@@ -341,6 +341,12 @@ pub struct PointSummary {
     pub dibao_households: f64,
     /// Fiscal cost of the scenario's levers in the year, yuan.
     pub programme_cost: f64,
+    /// Share of all residents whose household's per-capita income the reform raises
+    /// in the year, against the baseline ([`crate::indicators::gains`]; `NaN` without
+    /// a comparison).
+    pub gaining_share: f64,
+    /// Share whose income it lowers.
+    pub losing_share: f64,
     /// Each target of the scenario, checked.
     pub targets: Vec<TargetResult>,
     /// What only this point's results show (places left empty, a target not
@@ -373,6 +379,8 @@ impl PointSummary {
             gini: get(last, "all", "gini"),
             dibao_households: get(last, "all", "dibao_households"),
             programme_cost,
+            gaining_share: get(last, "all", "share_gain_over_5pct") + get(last, "all", "share_gain_up_to_5pct"),
+            losing_share: get(last, "all", "share_lose_up_to_5pct") + get(last, "all", "share_lose_over_5pct"),
             targets: outcome.targets.clone(),
             warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }
@@ -545,8 +553,9 @@ pub fn side_by_side(s: &Scenario) -> bool {
     s.households.div_ceil(crate::generate::BLOCK) < rayon::current_num_threads()
 }
 
-/// The sweep as CSV: a column per axis (its path), the summary's figures (with the
-/// number of the point's warnings), then
+/// The sweep as CSV: a column per axis (its path), the summary's figures (the shares
+/// of residents the point's reform makes better and worse off against the baseline,
+/// and the number of the point's warnings), then
 /// `reached` and `met` of each target (`target_N_reached`, `target_N_met`, N from 1 in
 /// the scenario's order).
 ///
@@ -567,6 +576,8 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         "gini",
         "dibao_households",
         "programme_cost",
+        "gaining_share",
+        "losing_share",
         "targets_met",
         "targets",
         "warnings",
@@ -587,6 +598,8 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         }
         row.push(s.dibao_households.to_string());
         row.push(s.programme_cost.to_string());
+        row.push(s.gaining_share.to_string());
+        row.push(s.losing_share.to_string());
         row.push(s.targets_met().to_string());
         row.push(s.targets.len().to_string());
         row.push(s.warnings.len().to_string());
@@ -680,6 +693,8 @@ mod tests {
                 gini: 0.0,
                 dibao_households: 0.0,
                 programme_cost: 0.0,
+                gaining_share: 0.0,
+                losing_share: 0.0,
                 warnings: Vec::new(),
                 targets: vec![TargetResult {
                     name: "t".into(),
