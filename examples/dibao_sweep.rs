@@ -8,7 +8,8 @@
 
 use incomesim::generate::Generator;
 use incomesim::indicators::{
-    AllWeighting, DibaoLines, Group, IndicatorOptions, PovertyLines, YearIndicators, fill_outcomes,
+    AllWeighting, BaselineIncomes, ChangeBand, DibaoLines, Group, IndicatorOptions, PovertyLines, YearIndicators,
+    fill_outcomes, gain_sums,
 };
 use incomesim::model::{Accounts, Residence};
 use incomesim::policy::registry::{self, BuildContext};
@@ -34,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} (base year {}), {households} households", profile.name, profile.base_year);
     println!("rural dibao threshold swept; urban thresholds stay at the profile's\n");
     println!(
-        "{:>10} {:>11} {:>11} {:>10} {:>11} {:>10} {:>11} {:>10} {:>10}",
+        "{:>10} {:>11} {:>11} {:>10} {:>11} {:>10} {:>11} {:>10} {:>10} {:>10}",
         "yuan/month",
         "households",
         "persons",
@@ -43,8 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "gap <6000",
         "poor <10k",
         "gap <10k",
-        "rural Gini"
+        "rural Gini",
+        "poorer"
     );
+    // Each household's income at the previous threshold, to count those a higher
+    // threshold leaves poorer.
+    let mut previous: Option<BaselineIncomes> = None;
     for threshold in (400..=1000).step_by(50) {
         let params: toml::Table = toml::from_str(&format!("rural_threshold_per_month = {threshold}"))?;
         let context = BuildContext {
@@ -74,8 +79,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             [_, p6, p10] => (p6, p10),
             _ => return Err("expected the dibao, 6,000 and 10,000 lines".into()),
         };
+        // Persons whose household's per-capita income is lower than at the previous step.
+        let poorer = previous.as_ref().map_or(0.0, |before| {
+            let sums = gain_sums(&outcomes, before, None).all();
+            sums.persons[ChangeBand::LoseUpTo5Pct.index()] + sums.persons[ChangeBand::LoseOver5Pct.index()]
+        });
+        previous = Some(BaselineIncomes::of(&outcomes));
         println!(
-            "{:>10} {:>11.0} {:>11.0} {:>10.1} {:>10.2}% {:>10.4} {:>10.2}% {:>10.4} {:>10.4}",
+            "{:>10} {:>11.0} {:>11.0} {:>10.1} {:>10.2}% {:>10.4} {:>10.2}% {:>10.4} {:>10.4} {:>10.0}",
             threshold,
             record.recipient_households,
             record.recipient_persons,
@@ -84,10 +95,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             p6.gap,
             100.0 * p10.headcount,
             p10.gap,
-            year.group(Group::Rural).gini
+            year.group(Group::Rural).gini,
+            poorer
         );
     }
     println!("\npoor <6000, <10k: share of persons below 6,000 and 10,000 yuan a year after every transfer;");
     println!("gap: FGT(1), the mean shortfall as a share of the line; cost: million yuan a year");
+    println!(
+        "poorer: persons whose household's per-capita income is at least a yuan lower than at the threshold \
+         before (the take-up of single-person units against the whole household's; README, Limits)"
+    );
     Ok(())
 }
