@@ -856,6 +856,10 @@ impl ReplicationRun<'_> {
         let wants = self.shared_wants(variants, exporter.is_some());
         let start = self.pilot_start(pilot, wants, &mut exporter, &steps, &mut timings)?;
         let mut pilots = self.pilot_variants(variants, start, &mut exporter, &steps, &mut timings)?;
+        // The baseline's pilot incomes served the pilot's comparisons; stream blocks keep their own.
+        if let Some(baseline) = pilots.first_mut() {
+            baseline.incomes = Vec::new();
+        }
 
         let mut stats = StreamStats {
             blocks: self.plan.blocks(),
