@@ -76,10 +76,16 @@ fn streamed_sums_are_the_kept_households_compared_one_by_one() {
             }
             assert!(close(x.mean_change * x.compared_persons, d.change, 1e-9), "year {t} group {g} change");
             assert!(close(x.uncompared_persons, d.uncompared_persons, 1e-9));
+            let poor: f64 = d.formerly_poor_persons.iter().sum();
+            assert!(close(x.formerly_poor_compared_persons, poor, 1e-9), "year {t} group {g} formerly poor");
+            assert!(close(x.formerly_poor_mean_change * poor, d.formerly_poor_change, 1e-9));
+            assert!(poor <= x.compared_persons);
             someone_gains |= x.shares[ChangeBand::GainOver5Pct.index()] > 0.0;
         }
     }
     assert!(someone_gains, "the allowance raises old persons' households' income");
+    let last = gains(&o, o.reform.years.len() - 1);
+    assert!(last[Group::All.index()].formerly_poor_compared_persons > 0.0, "Wuzhong has formerly poor households");
 }
 
 #[test]

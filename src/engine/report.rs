@@ -204,6 +204,19 @@ fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
         ));
     }
     let all = &gains[Group::All.index()];
+    if all.formerly_poor_compared_persons > 0.0 {
+        let share = |b: ChangeBand| pct(all.formerly_poor_shares[b.index()]);
+        out.push_str(&format!(
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>+14.0}   (formerly poor 脱贫户, all residents)\n",
+            "f. poor",
+            share(ChangeBand::GainOver5Pct),
+            share(ChangeBand::GainUpTo5Pct),
+            share(ChangeBand::Unchanged),
+            share(ChangeBand::LoseUpTo5Pct),
+            share(ChangeBand::LoseOver5Pct),
+            all.formerly_poor_mean_change
+        ));
+    }
     if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
         out.push_str(
             "by the baseline's quintile group of all residents (lowest first): gaining / losing, mean yuan/yr\n",

@@ -15,6 +15,7 @@
 //! (any change when `y` is not positive), a small one otherwise. Quintile groups are
 //! the baseline's: the groups of equal numbers of households of all residents by
 //! per-capita income (the ledger's), whose upper bounds a run takes from its pilot.
+//! Formerly poor households (脱贫户, the plans' 脱贫人口) are also counted on their own.
 //!
 //! Sums are taken block by block in household id order and merged in block order, so
 //! they are bit-identical whatever the threads or windows; they are exact over every
@@ -151,6 +152,10 @@ pub struct GainGroupSums {
     pub change_by_quintile: [f64; 5],
     /// Persons of the reform's households without a baseline household of their id.
     pub uncompared_persons: f64,
+    /// Persons of compared formerly poor households (脱贫户) by band.
+    pub formerly_poor_persons: [f64; 5],
+    /// Σ persons × change of per-capita income over them, yuan per year.
+    pub formerly_poor_change: f64,
 }
 
 impl GainGroupSums {
@@ -168,8 +173,12 @@ impl GainGroupSums {
                 self.persons_by_quintile[k][b] += other.persons_by_quintile[k][b];
             }
         }
+        for b in 0..5 {
+            self.formerly_poor_persons[b] += other.formerly_poor_persons[b];
+        }
         self.change += other.change;
         self.uncompared_persons += other.uncompared_persons;
+        self.formerly_poor_change += other.formerly_poor_change;
     }
 }
 
@@ -229,6 +238,10 @@ pub(crate) fn gain_sums_ordered<N: Followed, I: OutcomeIndex>(
             let band = ChangeBand::of(change, before).index();
             g.persons[band] += persons;
             g.change += persons * change;
+            if o.formerly_poor() {
+                g.formerly_poor_persons[band] += persons;
+                g.formerly_poor_change += persons * change;
+            }
             if let Some(cuts) = cuts {
                 let q = quintile_of(before, cuts);
                 g.persons_by_quintile[q][band] += persons;
@@ -274,6 +287,12 @@ pub struct Gains {
     pub losing_share_by_quintile: [f64; 5],
     /// By quintile group: the mean change, yuan per person per year.
     pub mean_change_by_quintile: [f64; 5],
+    /// Compared persons of formerly poor households (脱贫户, the plans' 脱贫人口).
+    pub formerly_poor_compared_persons: f64,
+    /// Their shares by band, in [`ChangeBand::ALL`]'s order.
+    pub formerly_poor_shares: [f64; 5],
+    /// Their mean change of per-capita income, yuan per person per year.
+    pub formerly_poor_mean_change: f64,
 }
 
 impl Gains {
@@ -281,6 +300,7 @@ impl Gains {
     pub fn of(s: &GainGroupSums) -> Gains {
         let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let compared = s.compared_persons();
+        let formerly_poor: f64 = s.formerly_poor_persons.iter().sum();
         let by_q = |f: &dyn Fn(&[f64; 5]) -> f64| -> [f64; 5] {
             std::array::from_fn(|q| share(f(&s.persons_by_quintile[q]), s.persons_by_quintile[q].iter().sum()))
         };
@@ -296,6 +316,9 @@ impl Gains {
             mean_change_by_quintile: std::array::from_fn(|q| {
                 share(s.change_by_quintile[q], s.persons_by_quintile[q].iter().sum())
             }),
+            formerly_poor_compared_persons: formerly_poor,
+            formerly_poor_shares: s.formerly_poor_persons.map(|p| share(p, formerly_poor)),
+            formerly_poor_mean_change: share(s.formerly_poor_change, formerly_poor),
         }
     }
 
@@ -324,6 +347,11 @@ impl Gains {
             v.push((format!("losing_share_quintile_{}", q + 1), self.losing_share_by_quintile[q]));
             v.push((format!("mean_change_quintile_{}", q + 1), self.mean_change_by_quintile[q]));
         }
+        v.push(("formerly_poor_compared_persons".to_string(), self.formerly_poor_compared_persons));
+        for band in ChangeBand::ALL {
+            v.push((format!("formerly_poor_share_{}", band.as_str()), self.formerly_poor_shares[band.index()]));
+        }
+        v.push(("formerly_poor_mean_change_per_capita".to_string(), self.formerly_poor_mean_change));
         v
     }
 }
@@ -335,7 +363,8 @@ mod tests {
     use crate::model::Residence;
 
     fn hh(id: u64, disposable: f64, size: u8, weight: f32, residence: Residence) -> FollowedHousehold {
-        FollowedHousehold { id, disposable, dibao_line: 0.0, weight, size, residence, formerly_poor: false }
+        // Household 2 is formerly poor.
+        FollowedHousehold { id, disposable, dibao_line: 0.0, weight, size, residence, formerly_poor: id == 2 }
     }
 
     #[test]
@@ -376,6 +405,8 @@ mod tests {
         assert_eq!(rural.persons, [0.0, 0.0, 6.0, 0.0, 2.0]);
         assert!((rural.change - (2.0 * -1_000.0 + 6.0 * (0.5 / 3.0))).abs() < 1e-9);
         assert_eq!(rural.uncompared_persons, 4.0);
+        assert_eq!(rural.formerly_poor_persons, [0.0, 0.0, 0.0, 0.0, 2.0]);
+        assert_eq!(rural.formerly_poor_change, -2_000.0);
         assert_eq!(rural.persons_by_quintile[0][4], 2.0);
         assert_eq!(rural.persons_by_quintile[3][2], 6.0);
         let g = Gains::by_group(&s);
@@ -384,6 +415,9 @@ mod tests {
         assert_eq!(g[1].losing_share_by_quintile[0], 1.0);
         assert_eq!(g[1].gaining_share_by_quintile[0], 0.0);
         assert_eq!(g[0].gaining_share_by_quintile[3], 1.0);
+        assert_eq!(g[2].formerly_poor_compared_persons, 2.0);
+        assert_eq!(g[2].formerly_poor_shares[ChangeBand::LoseOver5Pct.index()], 1.0);
+        assert_eq!(g[2].formerly_poor_mean_change, -1_000.0);
         // Without bounds no quintile sums.
         let s = gain_sums(&reform, &BaselineIncomes::of(&baseline), None);
         assert_eq!(s.all().persons_by_quintile, [[0.0; 5]; 5]);

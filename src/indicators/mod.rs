@@ -97,6 +97,9 @@
 //! | `compared_persons_quintile_<k>` | compared persons in the baseline's quintile group `k` (1 lowest) of all residents | persons |
 //! | `gaining_share_quintile_<k>`, `losing_share_quintile_<k>` | shares of them gaining, losing (either band) | share |
 //! | `mean_change_quintile_<k>` | their mean change of per-capita income | yuan/person |
+//! | `formerly_poor_compared_persons` | compared persons of formerly poor households (脱贫户) | persons |
+//! | `formerly_poor_share_<band>` | their shares by band | share |
+//! | `formerly_poor_mean_change_per_capita` | their mean change of per-capita income | yuan/person |
 //!
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
 //! whose previous mean or median is not positive); following rows only with a previous

@@ -354,8 +354,17 @@ fn gains_table(outcome: &Outcome) -> String {
         out.push_str(&num(&format!("{:+.0}", g.mean_change)));
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
     let all = &gains[Group::All.index()];
+    if all.formerly_poor_compared_persons > 0.0 {
+        out.push_str("<tr>");
+        out.push_str(&cell("Formerly poor 脱贫户 (all)"));
+        for band in ChangeBand::ALL {
+            out.push_str(&pct(all.formerly_poor_shares[band.index()]));
+        }
+        out.push_str(&num(&format!("{:+.0}", all.formerly_poor_mean_change)));
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
     if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
         out.push_str(&format!(
             "<table id=\"gains-by-quintile\">\n{}",
