@@ -77,7 +77,7 @@ fn numbers(line: &str) -> Vec<f64> {
 fn dibao_sweep_costs_more_and_leaves_less_poverty_as_the_threshold_rises() {
     let text = run("dibao_sweep", arguments("dibao_sweep"));
     let rows: Vec<Vec<f64>> =
-        text.lines().map(numbers).filter(|n| n.len() == 9 && n[0] >= 400.0 && n[0] <= 1000.0).collect();
+        text.lines().map(numbers).filter(|n| n.len() == 10 && n[0] >= 400.0 && n[0] <= 1000.0).collect();
     let thresholds: Vec<f64> = rows.iter().map(|r| r[0]).collect();
     assert_eq!(thresholds, (0..13).map(|k| 400.0 + 50.0 * k as f64).collect::<Vec<_>>(), "{text}");
     for pair in rows.windows(2) {
@@ -94,6 +94,10 @@ fn dibao_sweep_costs_more_and_leaves_less_poverty_as_the_threshold_rises() {
             assert!(b[k] <= a[k] + slack, "{name} rises from {} to {} yuan/month:\n{text}", a[0], b[0]);
         }
     }
+    // The persons a step leaves poorer than the step before (that flaw): none at the
+    // first, and few against the persons on dibao at any step.
+    assert_eq!(rows[0][9], 0.0, "{text}");
+    assert!(rows.iter().all(|r| r[9] >= 0.0 && r[9] < 0.05 * r[2]), "{text}");
     let (first, last) = (&rows[0], &rows[rows.len() - 1]);
     for k in 4..8 {
         assert!(last[k] < first[k], "a higher threshold lowers every poverty measure over the sweep:\n{text}");
