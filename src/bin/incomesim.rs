@@ -123,7 +123,8 @@ enum Command {
     },
     /// Runs two scenarios and prints them side by side per year (urban, rural and all
     /// mean income, ratio, rural wage share, urban unemployment, Gini, dibao caseload and
-    /// headcount, programme cost) with the differences B − A, and each one's targets;
+    /// headcount, programme cost, the persons each makes better or worse off by more than
+    /// 5% against its own baseline) with the differences B − A, and each one's targets;
     /// writes compare.csv to --out.
     #[command(after_help = EXIT_CODES)]
     Compare {
@@ -1064,7 +1065,7 @@ mod comparison {
             ));
         }
         out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
-        let headline: [(&str, Group, &str, f64, usize); 11] = [
+        let headline: [(&str, Group, &str, f64, usize); 13] = [
             ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
             ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
             ("all mean income", Group::All, "mean_disposable", 1.0, 0),
@@ -1076,6 +1077,9 @@ mod comparison {
             ("dibao persons", Group::All, "dibao_persons", 1.0, 0),
             ("below dibao line, % persons", Group::All, "headcount_dibao", 100.0, 2),
             ("programme cost, million yuan", Group::All, "programme_cost", 1e-6, 1),
+            // Each against its own baseline (who gains and who loses).
+            ("gain >5% vs baseline, % persons", Group::All, "share_gain_over_5pct", 100.0, 2),
+            ("lose >5% vs baseline, % persons", Group::All, "share_lose_over_5pct", 100.0, 2),
         ];
         let mut years: Vec<u16> = rows.iter().map(|r| r.year).collect();
         years.dedup();
