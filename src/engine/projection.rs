@@ -648,8 +648,9 @@ impl<'a> Projection<'a> {
                     set: set_for(c),
                     detail: if (r == 0 && c == 0) || c == all { Detail::Full } else { Detail::Sums },
                     export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
-                    // The first replication's reform against its baseline.
-                    compare: r == 0 && c == all && c != 0,
+                    // Each replication's reform against its baseline (the first's by
+                    // quintile group too: its baseline has the bounds).
+                    compare: c == all && c != 0,
                 })
                 .collect();
             let pass =

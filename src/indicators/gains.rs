@@ -188,6 +188,9 @@ impl GainGroupSums {
 pub struct GainSums {
     /// By residence (index [`crate::model::Residence::index`]).
     pub groups: [GainGroupSums; 2],
+    /// Whether households were put in the baseline's quintile groups (the run had
+    /// their bounds).
+    pub quintiles: bool,
 }
 
 impl GainSums {
@@ -196,6 +199,7 @@ impl GainSums {
         for r in 0..2 {
             self.groups[r].merge(&other.groups[r]);
         }
+        self.quintiles |= other.quintiles;
     }
 
     /// The sums of the urban and rural groups together.
@@ -221,7 +225,7 @@ pub(crate) fn gain_sums_ordered<N: Followed, I: OutcomeIndex>(
     baseline: &BaselineIncomes,
     cuts: Option<&[f64; 4]>,
 ) -> GainSums {
-    let mut sums = GainSums::default();
+    let mut sums = GainSums { quintiles: cuts.is_some(), ..GainSums::default() };
     let base = &baseline.households;
     let mut j = 0;
     for &i in order {
@@ -287,6 +291,9 @@ pub struct Gains {
     pub losing_share_by_quintile: [f64; 5],
     /// By quintile group: the mean change, yuan per person per year.
     pub mean_change_by_quintile: [f64; 5],
+    /// Whether the quintile figures were computed (else they are zeros and not among
+    /// the rows: a replication after the first runs its baseline without the bounds).
+    pub has_quintiles: bool,
     /// Compared persons of formerly poor households (脱贫户, the plans' 脱贫人口).
     pub formerly_poor_compared_persons: f64,
     /// Their shares by band, in [`ChangeBand::ALL`]'s order.
@@ -296,8 +303,9 @@ pub struct Gains {
 }
 
 impl Gains {
-    /// The shares and means of a group's sums.
-    pub fn of(s: &GainGroupSums) -> Gains {
+    /// The shares and means of a group's sums; `has_quintiles` says whether its
+    /// quintile sums were taken.
+    pub fn of(s: &GainGroupSums, has_quintiles: bool) -> Gains {
         let share = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let compared = s.compared_persons();
         let formerly_poor: f64 = s.formerly_poor_persons.iter().sum();
@@ -316,6 +324,7 @@ impl Gains {
             mean_change_by_quintile: std::array::from_fn(|q| {
                 share(s.change_by_quintile[q], s.persons_by_quintile[q].iter().sum())
             }),
+            has_quintiles,
             formerly_poor_compared_persons: formerly_poor,
             formerly_poor_shares: s.formerly_poor_persons.map(|p| share(p, formerly_poor)),
             formerly_poor_mean_change: share(s.formerly_poor_change, formerly_poor),
@@ -324,7 +333,8 @@ impl Gains {
 
     /// Urban, rural and all ([`super::Group`] order) from a year's merged sums.
     pub fn by_group(sums: &GainSums) -> [Gains; 3] {
-        [Gains::of(&sums.groups[0]), Gains::of(&sums.groups[1]), Gains::of(&sums.all())]
+        let q = sums.quintiles;
+        [Gains::of(&sums.groups[0], q), Gains::of(&sums.groups[1], q), Gains::of(&sums.all(), q)]
     }
 
     /// The indicator rows of a group (see the module documentation of
@@ -341,7 +351,7 @@ impl Gains {
             v.push((format!("share_{}", band.as_str()), self.shares[band.index()]));
         }
         v.push(("mean_change_per_capita".to_string(), self.mean_change));
-        for q in 0..5 {
+        for q in (0..5).filter(|_| self.has_quintiles) {
             v.push((format!("compared_persons_quintile_{}", q + 1), self.compared_persons_by_quintile[q]));
             v.push((format!("gaining_share_quintile_{}", q + 1), self.gaining_share_by_quintile[q]));
             v.push((format!("losing_share_quintile_{}", q + 1), self.losing_share_by_quintile[q]));

@@ -104,8 +104,9 @@
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
 //! whose previous mean or median is not positive); following rows only with a previous
 //! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
-//! poor households; the comparison rows only in a reform's projected years (the first
-//! replication's), against the baseline of the same run.
+//! poor households; the comparison rows only in a reform's projected years, against the
+//! baseline of the same run and replication, and the per-quintile ones only in the first
+//! replication (whose baseline has the quintile bounds).
 //!
 //! ### Determinism
 //!
