@@ -63,6 +63,11 @@ fn published_parts() -> Vec<(u16, String, [f64; 4])> {
     group_rows(include_str!("../data/published/national_income.csv"), 4)
 }
 
+/// The published quintile group means of `group` (`urban`, `rural`) in `year`, if given.
+fn fifths(quintiles: &[(u16, String, [f64; 5])], year: u16, group: &str) -> Option<[f64; 5]> {
+    quintiles.iter().find(|r| r.0 == year && r.1 == group).map(|r| r.2)
+}
+
 /// Published quintile group means by year and group (`urban`, `rural`), from the copy of
 /// the NBS series in `data/published/national_quintiles.csv`.
 fn published_quintiles() -> Vec<(u16, String, [f64; 5])> {
@@ -258,7 +263,7 @@ fn print_quintiles(outcome: &Outcome) {
     println!("|---|---|---:|---:|---:|---:|---:|");
     for group in ["urban", "rural"] {
         let g = if group == "urban" { Group::Urban } else { Group::Rural };
-        let find = |y: u16| quintiles.iter().find(|r| r.0 == y && r.1 == group).map(|r| r.2);
+        let find = |y: u16| fifths(&quintiles, y, group);
         let (Some(p0), Some(p1)) = (find(first), find(last)) else { continue };
         let (Some(s0), Some(s1)) = (outcome.reform.year(first), outcome.reform.year(last)) else { continue };
         let (s0, s1) = (s0.group(g).quintile_means, s1.group(g).quintile_means);
@@ -286,7 +291,7 @@ fn print_quintiles(outcome: &Outcome) {
 fn print_quintile_growth(outcome: &Outcome, quintiles: &[(u16, String, [f64; 5])], years: &[u16]) {
     // Growth in percent, published then simulated, of each fifth from `from` to `to`.
     let growth = |from: u16, to: u16, group: &str, g: Group| -> Option<[(f64, f64); 5]> {
-        let find = |y: u16| quintiles.iter().find(|r| r.0 == y && r.1 == group).map(|r| r.2);
+        let find = |y: u16| fifths(quintiles, y, group);
         let (p0, p1) = (find(from)?, find(to)?);
         let (s0, s1) =
             (outcome.reform.year(from)?.group(g).quintile_means, outcome.reform.year(to)?.group(g).quintile_means);
@@ -332,7 +337,7 @@ fn print_quintile_errors(outcome: &Outcome, quintiles: &[(u16, String, [f64; 5])
         let Some(simulated) = outcome.reform.year(year) else { continue };
         let mut cells = Vec::with_capacity(10);
         for (group, g) in [("urban", Group::Urban), ("rural", Group::Rural)] {
-            let published = quintiles.iter().find(|r| r.0 == year && r.1 == group).map(|r| r.2);
+            let published = fifths(quintiles, year, group);
             let means = simulated.group(g).quintile_means;
             cells.extend((0..5).map(|k| error_to(means[k], published.map(|p| p[k]), 1)));
         }

@@ -8,8 +8,8 @@
 
 use incomesim::generate::Generator;
 use incomesim::indicators::{
-    AllWeighting, BaselineIncomes, ChangeBand, DibaoLines, Group, IndicatorOptions, PovertyLines, YearIndicators,
-    fill_outcomes, gain_sums,
+    AllWeighting, BaselineIncomes, DibaoLines, Group, IndicatorOptions, PovertyLines, YearIndicators, fill_outcomes,
+    gain_sums,
 };
 use incomesim::model::{Accounts, Residence};
 use incomesim::policy::registry::{self, BuildContext};
@@ -80,10 +80,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => return Err("expected the dibao, 6,000 and 10,000 lines".into()),
         };
         // Persons whose household's per-capita income is lower than at the previous step.
-        let poorer = previous.as_ref().map_or(0.0, |before| {
-            let sums = gain_sums(&outcomes, before, None).all();
-            sums.persons[ChangeBand::LoseUpTo5Pct.index()] + sums.persons[ChangeBand::LoseOver5Pct.index()]
-        });
+        let poorer = previous.as_ref().map_or(0.0, |before| gain_sums(&outcomes, before, None).all().losing_persons());
         previous = Some(BaselineIncomes::of(&outcomes));
         println!(
             "{:>10} {:>11.0} {:>11.0} {:>10.1} {:>10.2}% {:>10.4} {:>10.2}% {:>10.4} {:>10.4} {:>10.0}",

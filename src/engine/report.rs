@@ -189,33 +189,20 @@ fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
         format!("lose >{large}"),
         "mean yuan/yr"
     ));
+    // A row: the label, the shares by band in report order, the mean change.
+    let row = |label: &str, shares: &[f64; 5], mean: f64| {
+        let cells: Vec<String> = ChangeBand::ALL.iter().map(|b| format!("{:>10}", pct(shares[b.index()]))).collect();
+        format!("{label:<8} {} {mean:>+14.0}", cells.join(" "))
+    };
     for group in Group::ALL {
         let g = &gains[group.index()];
-        let share = |b: ChangeBand| pct(g.shares[b.index()]);
-        out.push_str(&format!(
-            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>+14.0}\n",
-            group.as_str(),
-            share(ChangeBand::GainOver5Pct),
-            share(ChangeBand::GainUpTo5Pct),
-            share(ChangeBand::Unchanged),
-            share(ChangeBand::LoseUpTo5Pct),
-            share(ChangeBand::LoseOver5Pct),
-            g.mean_change
-        ));
+        out.push_str(&row(group.as_str(), &g.shares, g.mean_change));
+        out.push('\n');
     }
     let all = &gains[Group::All.index()];
     if all.formerly_poor_compared_persons > 0.0 {
-        let share = |b: ChangeBand| pct(all.formerly_poor_shares[b.index()]);
-        out.push_str(&format!(
-            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>+14.0}   (formerly poor 脱贫户, all residents)\n",
-            "f. poor",
-            share(ChangeBand::GainOver5Pct),
-            share(ChangeBand::GainUpTo5Pct),
-            share(ChangeBand::Unchanged),
-            share(ChangeBand::LoseUpTo5Pct),
-            share(ChangeBand::LoseOver5Pct),
-            all.formerly_poor_mean_change
-        ));
+        out.push_str(&row("f. poor", &all.formerly_poor_shares, all.formerly_poor_mean_change));
+        out.push_str("   (formerly poor 脱贫户, all residents)\n");
     }
     if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
         out.push_str(

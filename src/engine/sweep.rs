@@ -27,6 +27,7 @@ use super::projection::{Outcome, Projection, ReformLever, Scenario};
 use super::targets::TargetResult;
 use super::warnings::Warning;
 use crate::error::{Error, Result};
+use crate::indicators::{Gains, Group};
 use crate::policy::Dated;
 use crate::policy::registry::{self, BuildContext};
 use crate::scenario::problem::shown_number;
@@ -364,6 +365,7 @@ impl PointSummary {
             let years = f64::from(last.saturating_sub(base).max(1));
             (get(last, group, "mean_disposable") / get(base, group, "mean_disposable")).powf(1.0 / years) - 1.0
         };
+        let all_gains = r.year(last).and_then(|y| y.gains.as_ref()).map(|g| &g[Group::All.index()]);
         let programme_cost = r
             .years
             .iter()
@@ -379,8 +381,8 @@ impl PointSummary {
             gini: get(last, "all", "gini"),
             dibao_households: get(last, "all", "dibao_households"),
             programme_cost,
-            gaining_share: get(last, "all", "share_gain_over_5pct") + get(last, "all", "share_gain_up_to_5pct"),
-            losing_share: get(last, "all", "share_lose_up_to_5pct") + get(last, "all", "share_lose_over_5pct"),
+            gaining_share: all_gains.map_or(f64::NAN, Gains::gaining_share),
+            losing_share: all_gains.map_or(f64::NAN, Gains::losing_share),
             targets: outcome.targets.clone(),
             warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }

@@ -164,6 +164,16 @@ impl GainGroupSums {
         self.persons.iter().sum()
     }
 
+    /// Compared persons who gain (either gain band).
+    pub fn gaining_persons(&self) -> f64 {
+        gaining(&self.persons)
+    }
+
+    /// Compared persons who lose (either loss band).
+    pub fn losing_persons(&self) -> f64 {
+        losing(&self.persons)
+    }
+
     /// Adds another's sums (the next block's).
     pub fn merge(&mut self, other: &GainGroupSums) {
         for k in 0..5 {
@@ -208,6 +218,16 @@ impl GainSums {
         all.merge(&self.groups[1]);
         all
     }
+}
+
+/// Persons in either gain band of persons by band.
+fn gaining(by_band: &[f64; 5]) -> f64 {
+    by_band[ChangeBand::GainOver5Pct.index()] + by_band[ChangeBand::GainUpTo5Pct.index()]
+}
+
+/// Persons in either loss band of persons by band.
+fn losing(by_band: &[f64; 5]) -> f64 {
+    by_band[ChangeBand::LoseUpTo5Pct.index()] + by_band[ChangeBand::LoseOver5Pct.index()]
 }
 
 /// The quintile group (0 lowest) of a baseline per-capita income under the upper
@@ -319,8 +339,8 @@ impl Gains {
             shares: s.persons.map(|p| share(p, compared)),
             mean_change: share(s.change, compared),
             compared_persons_by_quintile: s.persons_by_quintile.map(|p| p.iter().sum()),
-            gaining_share_by_quintile: by_q(&|p| p[0] + p[1]),
-            losing_share_by_quintile: by_q(&|p| p[3] + p[4]),
+            gaining_share_by_quintile: by_q(&gaining),
+            losing_share_by_quintile: by_q(&losing),
             mean_change_by_quintile: std::array::from_fn(|q| {
                 share(s.change_by_quintile[q], s.persons_by_quintile[q].iter().sum())
             }),
@@ -329,6 +349,16 @@ impl Gains {
             formerly_poor_shares: s.formerly_poor_persons.map(|p| share(p, formerly_poor)),
             formerly_poor_mean_change: share(s.formerly_poor_change, formerly_poor),
         }
+    }
+
+    /// Share of compared persons who gain (either gain band).
+    pub fn gaining_share(&self) -> f64 {
+        gaining(&self.shares)
+    }
+
+    /// Share of compared persons who lose (either loss band).
+    pub fn losing_share(&self) -> f64 {
+        losing(&self.shares)
     }
 
     /// Urban, rural and all ([`super::Group`] order) from a year's merged sums.

@@ -344,25 +344,18 @@ fn gains_table(outcome: &Outcome) -> String {
             "Mean change, yuan per person",
         ])
     );
+    // A row: the label, the shares by band in report order, the mean change.
+    let row = |label: &str, shares: &[f64; 5], mean: f64| {
+        let bands: String = ChangeBand::ALL.iter().map(|b| pct(shares[b.index()])).collect();
+        format!("<tr>{}{bands}{}</tr>\n", cell(label), num(&format!("{mean:+.0}")))
+    };
     for (group, label) in [(Group::Urban, "Urban 城镇"), (Group::Rural, "Rural 农村"), (Group::All, "All 全体")] {
         let g = &gains[group.index()];
-        out.push_str("<tr>");
-        out.push_str(&cell(label));
-        for band in ChangeBand::ALL {
-            out.push_str(&pct(g.shares[band.index()]));
-        }
-        out.push_str(&num(&format!("{:+.0}", g.mean_change)));
-        out.push_str("</tr>\n");
+        out.push_str(&row(label, &g.shares, g.mean_change));
     }
     let all = &gains[Group::All.index()];
     if all.formerly_poor_compared_persons > 0.0 {
-        out.push_str("<tr>");
-        out.push_str(&cell("Formerly poor 脱贫户 (all)"));
-        for band in ChangeBand::ALL {
-            out.push_str(&pct(all.formerly_poor_shares[band.index()]));
-        }
-        out.push_str(&num(&format!("{:+.0}", all.formerly_poor_mean_change)));
-        out.push_str("</tr>\n");
+        out.push_str(&row("Formerly poor 脱贫户 (all)", &all.formerly_poor_shares, all.formerly_poor_mean_change));
     }
     out.push_str("</table>\n");
     if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
