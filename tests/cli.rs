@@ -460,6 +460,18 @@ fn compare_prints_both_scenarios_side_by_side_and_writes_compare_csv() {
         }
         assert!(checked > 100, "{checked} indicators");
     }
+    // They share one baseline, so B's households are compared with A's: a higher rural
+    // threshold makes some better off than A does and none worse off by more than 5%.
+    assert!(text.contains("who gains and who loses in 2022") && text.contains("B against A"), "{text}");
+    let between = |indicator: &str| -> f64 {
+        let key = format!("2022,all,b_against_a_{indicator},,,");
+        let line = csv.lines().find(|l| l.starts_with(&key)).unwrap_or_else(|| panic!("{key} missing"));
+        line[key.len()..].parse().expect("a number")
+    };
+    assert!(between("share_gain_over_5pct") > 0.0);
+    assert!(between("mean_change_per_capita") > 0.0);
+    assert_eq!(between("share_lose_over_5pct"), 0.0);
+    assert!(!csv.contains("2021,all,b_against_a_"), "the base year is shared");
 
     // Either scenario missing a target fails the comparison when asked to.
     let out = incomesim(&["compare", &a, &b, "--out", out_dir.to_str().expect("utf-8"), "--fail-on-missed-targets"]);

@@ -2,7 +2,8 @@
 //! of the baseline. A reform that changes nothing leaves everyone unchanged; the sums a
 //! streamed run reports are those of the households it kept, compared one by one; the
 //! persons' changes add up to the change of total disposable income; the bands and
-//! quintile groups hold every compared person once.
+//! quintile groups hold every compared person once. Two reforms of one baseline compare
+//! their households with each other (`compare`'s B against A) as with the baseline.
 
 use incomesim::engine::{Outcome, Projection, ReformLever, Scenario};
 use incomesim::generate::BLOCK;
@@ -171,4 +172,100 @@ fn every_replication_compares_and_the_first_by_quintile_group() {
     };
     assert_eq!(find("share_gain_over_5pct").expect("row").replications, 3);
     assert_eq!(find("gaining_share_quintile_1").expect("row").replications, 1);
+}
+
+/// Two reforms of one baseline run as `compare` runs them: B's households against A's
+/// besides each against the baseline, in a pool of `threads` threads.
+fn pair(a: &Scenario, b: &Scenario, threads: usize, pilot: usize) -> (Outcome, Outcome) {
+    let generator = incomesim::generate::Generator::calibrate(&a.profile, a.seed).expect("calibrates");
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+    let points = [a.clone(), b.clone()];
+    let both = pool
+        .install(|| {
+            Projection::new(a).pilot_households(pilot).keep_outcomes(true).run_points_against_first(&generator, &points)
+        })
+        .expect("runs");
+    let [oa, ob]: [Outcome; 2] = both.try_into().expect("two outcomes");
+    (oa, ob)
+}
+
+fn against_a(o: &Outcome, t: usize) -> &[Gains; 3] {
+    o.reform.years[t].indicators.gains_against_other.as_ref().expect("B's projected years compare with A's")
+}
+
+#[test]
+fn b_against_a_is_b_s_households_compared_one_by_one_with_a_s() {
+    let a = scenario(&[("old_age_allowance", "amount_per_month = 300")]);
+    let b = scenario(&[("old_age_allowance", "amount_per_month = 200"), ("skills_training", "places_per_year = 800")]);
+    // Three blocks through a pilot of one: two stream.
+    let (oa, ob) = pair(&a, &b, 2, BLOCK);
+    assert_eq!(ob.stream.blocks, 3);
+    assert!(ob.reform.years[0].indicators.gains_against_other.is_none(), "the base year is shared");
+    assert!(oa.reform.years.iter().all(|y| y.indicators.gains_against_other.is_none()), "A compares with none");
+    let (mut gaining, mut losing) = (0.0, 0.0);
+    for t in 1..ob.reform.years.len() {
+        let direct = gain_sums(&ob.reform.outcomes[t], &BaselineIncomes::of(&oa.reform.outcomes[t]), None);
+        for (g, x) in against_a(&ob, t).iter().enumerate() {
+            let d = if g < 2 { direct.groups[g] } else { direct.all() };
+            for band in 0..5 {
+                assert!(close(x.persons[band], d.persons[band], 1e-9), "year {t} group {g} band {band}");
+            }
+            assert!(close(x.mean_change * x.compared_persons, d.change, 1e-9), "year {t} group {g} change");
+            assert!(close(x.uncompared_persons, d.uncompared_persons, 1e-9));
+            let by_quintile: f64 = x.compared_persons_by_quintile.iter().sum();
+            assert!(close(by_quintile, x.compared_persons, 1e-9), "year {t} group {g}: A's fifths hold everyone");
+        }
+        let all = &against_a(&ob, t)[Group::All.index()];
+        gaining += all.gaining_share();
+        losing += all.losing_share();
+    }
+    // A smaller allowance loses the old; the training's places gain some.
+    assert!(losing > 0.0 && gaining > 0.0, "gaining {gaining}, losing {losing}");
+    // Against the baseline the allowance leaves nobody poorer: a different comparison.
+    let last = ob.reform.years.len() - 1;
+    assert_ne!(ob.reform.years[last].indicators.gains, ob.reform.years[last].indicators.gains_against_other);
+}
+
+#[test]
+fn a_point_against_itself_changes_nothing_and_the_comparison_changes_no_other_result() {
+    let a = scenario(&[("old_age_allowance", "amount_per_month = 300")]);
+    let (oa, ob) = pair(&a, &a, 2, BLOCK);
+    for t in 1..ob.reform.years.len() {
+        for (g, x) in against_a(&ob, t).iter().enumerate() {
+            assert_eq!(x.uncompared_persons, 0.0, "group {g}");
+            assert_eq!(x.shares[ChangeBand::Unchanged.index()], 1.0, "group {g}");
+            assert_eq!(x.mean_change, 0.0, "group {g}");
+        }
+        assert_eq!(oa.reform.years[t].indicators.rows(), ob.reform.years[t].indicators.rows());
+    }
+    // The points alone: the same results, bit for bit, without the comparison.
+    let generator = incomesim::generate::Generator::calibrate(&a.profile, a.seed).expect("calibrates");
+    let alone = Projection::new(&a)
+        .pilot_households(BLOCK)
+        .run_points_with_generator(&generator, &[a.clone(), a.clone()])
+        .expect("runs");
+    for (o, p) in [&oa, &ob].into_iter().zip(&alone) {
+        for (x, y) in o.reform.years.iter().zip(&p.reform.years) {
+            assert!(y.indicators.gains_against_other.is_none());
+            assert_eq!(x.indicators.rows(), y.indicators.rows());
+            assert_eq!(x.indicators.gains, y.indicators.gains);
+        }
+    }
+}
+
+#[test]
+fn b_against_a_is_the_same_whatever_the_threads() {
+    // One block: with two threads A and B run their pilots side by side (B after A).
+    let mut a = scenario(&[("old_age_allowance", "amount_per_month = 300")]);
+    a.households = 2_000;
+    let mut b = a.clone();
+    b.reform[0].params = toml::from_str("amount_per_month = 400").expect("toml");
+    let (_, one) = pair(&a, &b, 1, BLOCK);
+    let (_, two) = pair(&a, &b, 2, BLOCK);
+    for (x, y) in one.reform.years.iter().zip(&two.reform.years) {
+        assert_eq!(x.indicators.gains_against_other, y.indicators.gains_against_other, "year {}", x.indicators.year);
+    }
+    let last = one.reform.years.len() - 1;
+    let all = &against_a(&one, last)[Group::All.index()];
+    assert!(all.gaining_share() > 0.0 && all.losing_share() == 0.0, "a larger allowance only gains");
 }

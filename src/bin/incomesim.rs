@@ -125,7 +125,9 @@ enum Command {
     /// mean income, ratio, rural wage share, urban unemployment, Gini, dibao caseload and
     /// headcount, programme cost, the persons each makes better or worse off by more than
     /// 5% against its own baseline) with the differences B − A, and each one's targets;
-    /// writes compare.csv to --out.
+    /// when both share one baseline (they differ in levers, name and targets only), also
+    /// who gains and who loses from B rather than A, household by household; writes
+    /// compare.csv to --out.
     #[command(after_help = EXIT_CODES)]
     Compare {
         /// Scenario A (a file, or a built-in scenario by name).
@@ -586,9 +588,10 @@ fn compare(a: &Path, b: &Path, options: &RunOptions) -> Result<(), Failure> {
     // Calibration reads the profile and the seed: once when both scenarios share them.
     let ga = Generator::calibrate(&sa.profile, sa.seed).map_err(Failure::from_run)?;
     let (oa, ob) = if sa.shares_baseline_with(&sb) {
-        // Two reforms of one baseline (e.g. a plan and its variant): one pass.
+        // Two reforms of one baseline (e.g. a plan and its variant): one pass, in
+        // which B's households are also compared with A's.
         let points = [sa.clone(), sb.clone()];
-        let both = with_progress(options.projection(&sa), "A and B", |p| p.run_points_with_generator(&ga, &points))?;
+        let both = with_progress(options.projection(&sa), "A and B", |p| p.run_points_against_first(&ga, &points))?;
         let [oa, ob]: [Outcome; 2] = both.try_into().map_err(|_| {
             Failure::Model(incomesim::Error::InvalidRequest("compare: one outcome per scenario expected".into()))
         })?;
@@ -944,6 +947,7 @@ mod comparison {
     use std::path::Path;
 
     use super::{Group, Outcome, Scenario};
+    use incomesim::engine::report::{Compared, gains_table};
 
     /// One row of `compare.csv`: an indicator of a group in a year under A and B.
     #[derive(Debug, Clone, PartialEq)]
@@ -959,12 +963,20 @@ mod comparison {
         pub a: Option<f64>,
         /// Value under B.
         pub b: Option<f64>,
+        /// A value of B's households against A's (who gains and who loses from B
+        /// rather than A, [`B_AGAINST_A`]-prefixed indicators): the difference
+        /// column's, with neither side's.
+        pub between: Option<f64>,
     }
 
+    /// Prefix of the indicators of `compare.csv` that compare B's households with A's.
+    pub const B_AGAINST_A: &str = "b_against_a_";
+
     impl Row {
-        /// B − A, when both have the indicator.
+        /// B − A, when both have the indicator; a comparison of B's households with
+        /// A's, [`Row::between`], when it is one.
         pub fn difference(&self) -> Option<f64> {
-            Some(self.b? - self.a?)
+            self.between.or_else(|| Some(self.b? - self.a?))
         }
     }
 
@@ -1006,13 +1018,29 @@ mod comparison {
             for (year, group, indicator, value) in list {
                 let key = (year, group.clone(), indicator.clone());
                 let k = *index.entry(key).or_insert_with(|| {
-                    rows.push(Row { year, group, indicator, a: None, b: None });
+                    rows.push(Row { year, group, indicator, a: None, b: None, between: None });
                     rows.len() - 1
                 });
                 if side == 0 {
                     rows[k].a = Some(value);
                 } else {
                     rows[k].b = Some(value);
+                }
+            }
+        }
+        // B's households against A's, after each year's indicators.
+        for y in &b.reform.years {
+            let Some(gains) = &y.indicators.gains_against_other else { continue };
+            for group in Group::ALL {
+                for (name, value) in gains[group.index()].named() {
+                    rows.push(Row {
+                        year: y.indicators.year,
+                        group: group.as_str().to_string(),
+                        indicator: format!("{B_AGAINST_A}{name}"),
+                        a: None,
+                        b: None,
+                        between: Some(value),
+                    });
                 }
             }
         }
@@ -1065,7 +1093,7 @@ mod comparison {
             ));
         }
         out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
-        let headline: [(&str, Group, &str, f64, usize); 13] = [
+        let headline: [(&str, Group, &str, f64, usize); 16] = [
             ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
             ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
             ("all mean income", Group::All, "mean_disposable", 1.0, 0),
@@ -1080,6 +1108,10 @@ mod comparison {
             // Each against its own baseline (who gains and who loses).
             ("gain >5% vs baseline, % persons", Group::All, "share_gain_over_5pct", 100.0, 2),
             ("lose >5% vs baseline, % persons", Group::All, "share_lose_over_5pct", 100.0, 2),
+            // B's households against A's: in the difference column.
+            ("B vs A: gain >5%, % persons", Group::All, "b_against_a_share_gain_over_5pct", 100.0, 2),
+            ("B vs A: lose >5%, % persons", Group::All, "b_against_a_share_lose_over_5pct", 100.0, 2),
+            ("B vs A: mean change, yuan", Group::All, "b_against_a_mean_change_per_capita", 1.0, 0),
         ];
         let mut years: Vec<u16> = rows.iter().map(|r| r.year).collect();
         years.dedup();
@@ -1093,6 +1125,26 @@ mod comparison {
                 let diff = r.difference().map_or("—".to_string(), |v| format!("{:+.*}", digits, v * scale));
                 out.push_str(&format!("  {label:<30} {:>14} {:>14} {:>14}\n", cell(r.a), cell(r.b), diff));
             }
+        }
+        match ob
+            .reform
+            .years
+            .iter()
+            .rev()
+            .find_map(|y| Some((y.indicators.year, y.indicators.gains_against_other.as_ref()?)))
+        {
+            Some((year, gains)) => {
+                let compared = Compared { subject: "B", reference: "A", reference_possessive: "A's" };
+                out.push_str(&gains_table(year, gains, compared));
+                out.push_str(
+                    "(B's households against the same households under A: the same population and draws, so the \
+                     change is B's levers' against A's)\n",
+                );
+            }
+            None => out.push_str(
+                "\nB's households are not compared with A's: the two do not share one baseline (region, households, \
+                 seed, years and assumptions), so they do not run on the same households\n",
+            ),
         }
         for (tag, o) in [("A", oa), ("B", ob)] {
             if o.targets.is_empty() {
@@ -1145,12 +1197,30 @@ mod tests {
 
     #[test]
     fn compare_rows_join_both_scenarios_and_take_differences() {
-        let row = comparison::Row { year: 2022, group: "all".into(), indicator: "gini".into(), a: Some(0.4), b: None };
+        let row = comparison::Row {
+            year: 2022,
+            group: "all".into(),
+            indicator: "gini".into(),
+            a: Some(0.4),
+            b: None,
+            between: None,
+        };
         assert_eq!(row.difference(), None);
         let row = comparison::Row { b: Some(0.35), ..row };
         assert!((row.difference().expect("both sides") + 0.05).abs() < 1e-12);
-        let csv = String::from_utf8(comparison::csv(&[row])).expect("utf-8");
+        let csv = String::from_utf8(comparison::csv(std::slice::from_ref(&row))).expect("utf-8");
         assert_eq!(csv.lines().nth(1), Some(format!("2022,all,gini,0.4,0.35,{}", 0.35 - 0.4).as_str()));
+        // B's households against A's: the difference column only.
+        let between = comparison::Row {
+            indicator: format!("{}share_gain_over_5pct", comparison::B_AGAINST_A),
+            a: None,
+            b: None,
+            between: Some(0.02),
+            ..row
+        };
+        assert_eq!(between.difference(), Some(0.02));
+        let csv = String::from_utf8(comparison::csv(&[between])).expect("utf-8");
+        assert_eq!(csv.lines().nth(1), Some("2022,all,b_against_a_share_gain_over_5pct,,,0.02"));
     }
 
     #[test]

@@ -650,6 +650,7 @@ impl<'a> Projection<'a> {
                     export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
                     // Each replication's reform against its baseline (the first's by
                     // quintile group too: its baseline has the bounds).
+                    compare_with: None,
                     compare: c == all && c != 0,
                 })
                 .collect();
@@ -725,6 +726,31 @@ impl<'a> Projection<'a> {
     /// from the projection's scenario in anything but its reform levers, name and
     /// targets, or asks for Shapley values.
     pub fn run_points_with_generator(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
+        self.run_points_compared(generator, points, false)
+    }
+
+    /// Runs `points` as [`Self::run_points_with_generator`] does and also compares the
+    /// households of every point after the first with the first point's, in every
+    /// projected year of the first replication (`compare`'s B against A): who gains and
+    /// who loses in each later point's
+    /// [`YearIndicators::gains_against_other`](crate::indicators::YearIndicators::gains_against_other),
+    /// by the first point's quintile groups. Every other result is bit for bit
+    /// [`Self::run_points_with_generator`]'s.
+    ///
+    /// # Errors
+    /// As [`Self::run_points_with_generator`].
+    pub fn run_points_against_first(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
+        self.run_points_compared(generator, points, true)
+    }
+
+    /// [`Self::run_points_with_generator`], the later points compared with the first
+    /// when `against_first` is set.
+    fn run_points_compared(
+        &self,
+        generator: &Generator,
+        points: &[Scenario],
+        against_first: bool,
+    ) -> Result<Vec<Outcome>> {
         let s = self.scenario;
         if generator.profile().id != s.profile.id {
             return Err(Error::InvalidRequest(format!(
@@ -772,12 +798,15 @@ impl<'a> Projection<'a> {
                 set: baseline_rules.clone(),
                 detail: if r == 0 { Detail::Full } else { Detail::Sums },
                 export: None,
+                compare_with: None,
                 compare: false,
             }];
-            variants.extend(sets.iter().map(|set| VariantSpec {
+            variants.extend(sets.iter().enumerate().map(|(k, set)| VariantSpec {
                 set: set.clone(),
                 detail: Detail::Full,
                 export: None,
+                // The first point is variant 1.
+                compare_with: (against_first && r == 0 && k > 0).then_some(1),
                 compare: r == 0,
             }));
             let pass =
@@ -828,7 +857,7 @@ impl Projection<'_> {
             keep_outcomes: self.keep_outcomes,
             progress,
             microdata: pass.microdata,
-            compares: false,
+            keeps_incomes: Vec::new(),
         };
         run.run(variants, exporter)
     }

@@ -116,7 +116,7 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     if let Some(last) = outcome.reform.years.last()
         && let Some(gains) = &last.indicators.gains
     {
-        out.push_str(&gains_table(last.indicators.year, gains));
+        out.push_str(&gains_table(last.indicators.year, gains, Compared::BASELINE));
     }
     let thresholds = &outcome.baseline.paths.dibao_threshold;
     if let (Some(first), Some(last)) = (thresholds.first(), thresholds.last())
@@ -169,15 +169,34 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     out
 }
 
+/// The two runs a table of who gains and who loses compares ([`gains_table`]), as
+/// its text names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compared<'a> {
+    /// The run whose households are compared: "the reform", "B".
+    pub subject: &'a str,
+    /// The run they are compared with: "the baseline", "A".
+    pub reference: &'a str,
+    /// Its possessive: "the baseline's", "A's".
+    pub reference_possessive: &'a str,
+}
+
+impl Compared<'_> {
+    /// A reform against its baseline (`run`'s table).
+    pub const BASELINE: Compared<'static> =
+        Compared { subject: "the reform", reference: "the baseline", reference_possessive: "the baseline's" };
+}
+
 /// Who gains and who loses in `year`: the shares of persons by change of per-capita
-/// income (reform against baseline, households present in both), by residence, then by
-/// the baseline's quintile group of all residents.
-fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
+/// income (`compared.subject` against `compared.reference`, households present in
+/// both), by residence, then by the reference's quintile group of all residents.
+pub fn gains_table(year: u16, gains: &[Gains; 3], compared: Compared<'_>) -> String {
+    let Compared { subject, reference, reference_possessive } = compared;
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let large = format!("{:.0}%", 100.0 * LARGE_CHANGE);
     let mut out = format!(
-        "\nwho gains and who loses in {year}: persons by change of their household's per-capita income, reform \
-         against baseline\n"
+        "\nwho gains and who loses in {year}: persons by change of their household's per-capita income, {subject} \
+         against {reference}\n"
     );
     out.push_str(&format!(
         "{:<8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>14}\n",
@@ -205,9 +224,9 @@ fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
         out.push_str("   (formerly poor 脱贫户, all residents)\n");
     }
     if all.compared_persons_by_quintile.iter().any(|&p| p > 0.0) {
-        out.push_str(
-            "by the baseline's quintile group of all residents (lowest first): gaining / losing, mean yuan/yr\n",
-        );
+        out.push_str(&format!(
+            "by {reference_possessive} quintile group of all residents (lowest first): gaining / losing, mean yuan/yr\n"
+        ));
         let cells: Vec<String> = (0..5)
             .map(|q| {
                 format!(
@@ -223,7 +242,8 @@ fn gains_table(year: u16, gains: &[Gains; 3]) -> String {
     }
     if all.uncompared_persons > 0.0 {
         out.push_str(&format!(
-            "({:.0} persons live in households the baseline does not have, formed in the reform only: not compared)\n",
+            "({:.0} persons live in households {reference} does not have, formed in {subject} only: not \
+             compared)\n",
             all.uncompared_persons
         ));
     }

@@ -260,6 +260,10 @@ pub(crate) struct VariantSpec {
     /// Compares its households with the baseline's (the first variant's) in every
     /// projected year: who gains and who loses ([`crate::indicators::gains`]).
     pub compare: bool,
+    /// Also compares its households with those of another reform variant of the pass,
+    /// this one's index in the list (at least 1, before this one), in every projected
+    /// year: `compare`'s B against A ([`YearIndicators::gains_against_other`]).
+    pub compare_with: Option<usize>,
 }
 
 /// Everything one replication's pass reads.
@@ -285,9 +289,10 @@ pub(crate) struct ReplicationRun<'a> {
     /// The scenario's microdata population cut into blocks, when it has one (then
     /// blocks are taken from it instead of generated).
     pub microdata: Option<&'a [Population]>,
-    /// Whether a variant compares with the baseline (set by [`ReplicationRun::run`]
-    /// from its variants): the baseline then keeps its households' incomes.
-    pub compares: bool,
+    /// Which variants keep their households' incomes of each projected year, because
+    /// another variant compares with them (set by [`ReplicationRun::run`] from its
+    /// variants; empty before).
+    pub keeps_incomes: Vec<bool>,
 }
 
 /// Cuts a population into blocks of [`BLOCK`] households, in order (from the end, so
@@ -489,6 +494,8 @@ struct BlockYear {
     tracking: Option<TrackingSums>,
     /// Against the baseline's households (a comparing variant's projected years).
     gains: Option<GainSums>,
+    /// Against another variant's households ([`VariantSpec::compare_with`]).
+    gains_other: Option<GainSums>,
     ledger: Ledger,
     outcomes: Option<Vec<HouseholdOutcome>>,
     export: Option<ExportPiece>,
@@ -572,6 +579,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         sums,
         tracking,
         gains: None,
+        gains_other: None,
         ledger,
         outcomes: kept,
         export: market.map(|market| ExportPiece {
@@ -622,6 +630,7 @@ struct YearAcc {
     sums: IndicatorSums,
     tracking: Option<TrackingSums>,
     gains: Option<GainSums>,
+    gains_other: Option<GainSums>,
     ledger: Ledger,
     /// Outcomes kept, in block order (only when the projection keeps outcomes).
     outcomes: Vec<HouseholdOutcome>,
@@ -633,6 +642,7 @@ impl YearAcc {
             sums: IndicatorSums::new(&options.lines),
             tracking: None,
             gains: None,
+            gains_other: None,
             ledger: Ledger::default(),
             outcomes: Vec::new(),
         }
@@ -649,6 +659,9 @@ impl YearAcc {
         }
         if let Some(g) = &block.gains {
             self.gains.get_or_insert_with(GainSums::default).merge(g);
+        }
+        if let Some(g) = &block.gains_other {
+            self.gains_other.get_or_insert_with(GainSums::default).merge(g);
         }
         self.ledger.merge(&block.ledger);
         if let Some(o) = block.outcomes {
@@ -674,6 +687,7 @@ impl YearAcc {
 fn year_indicators(year: u16, acc: &YearAcc, options: &IndicatorOptions) -> YearIndicators {
     let mut indicators = YearIndicators::from_block_sums(year, &acc.sums, acc.tracking.as_ref(), options.all_weighting);
     indicators.gains = acc.gains.as_ref().map(Gains::by_group);
+    indicators.gains_against_other = acc.gains_other.as_ref().map(Gains::by_group);
     indicators
 }
 
@@ -684,9 +698,50 @@ struct PilotVariant {
     contexts: Vec<YearContext>,
     paths: BaselinePaths,
     cuts: Vec<[f64; 4]>,
-    /// The baseline's households' incomes of each projected year (the `t`-th year at
-    /// `t − 1`), by pilot block, when a variant compares with it.
+    /// The households' incomes of each projected year (the `t`-th year at `t − 1`), by
+    /// pilot block, when a variant compares with this one
+    /// ([`ReplicationRun::keeps_incomes`]).
     incomes: Vec<Vec<BaselineIncomes>>,
+}
+
+/// The finished pilots a variant's pilot reads: the baseline's (its paths and its
+/// households' incomes; `None` for the baseline itself) and the one of the variant it
+/// compares with besides ([`VariantSpec::compare_with`]).
+#[derive(Debug, Clone, Copy)]
+struct Reads<'p> {
+    baseline: Option<&'p PilotVariant>,
+    other: Option<&'p PilotVariant>,
+}
+
+impl Reads<'_> {
+    /// Nothing to read: the baseline's own pilot (and the shared start).
+    const NONE: Reads<'static> = Reads { baseline: None, other: None };
+}
+
+/// Which variants keep their households' incomes for another that compares with them
+/// ([`ReplicationRun::keeps_incomes`]): the baseline when a variant compares with it,
+/// and every variant another names in [`VariantSpec::compare_with`].
+///
+/// # Errors
+/// [`Error::InvalidRequest`](crate::error::Error::InvalidRequest) when a variant
+/// compares with itself, the baseline, a later variant or one that compares with
+/// another reform variant in turn.
+fn keeps_incomes(variants: &[VariantSpec]) -> Result<Vec<bool>> {
+    let mut keeps = vec![false; variants.len()];
+    if let Some(baseline) = keeps.first_mut() {
+        *baseline = variants.iter().skip(1).any(|v| v.compare);
+    }
+    for (v, spec) in variants.iter().enumerate() {
+        let Some(w) = spec.compare_with else { continue };
+        if w == 0 || w >= v || variants[w].compare_with.is_some() {
+            return Err(crate::error::Error::InvalidRequest(format!(
+                "internal: variant {v} compares with variant {w}, which is not an earlier reform variant that \
+                 compares with none"
+            )));
+        }
+        keeps[w] = true;
+    }
+    Ok(keeps)
 }
 
 /// What a variant keeps of a year beyond its sums and ledger.
@@ -700,11 +755,16 @@ struct Wants {
     export: bool,
     /// Compares with the baseline's households.
     compare: bool,
+    /// Compares with another variant's households ([`VariantSpec::compare_with`]).
+    compare_other: bool,
+    /// Keeps its households' incomes for a variant that compares with them.
+    keep_incomes: bool,
 }
 
 impl Wants {
     /// Sums and ledger only.
-    const NOTHING: Wants = Wants { full: false, keep: false, export: false, compare: false };
+    const NOTHING: Wants =
+        Wants { full: false, keep: false, export: false, compare: false, compare_other: false, keep_incomes: false };
 
     /// What either wants.
     fn or(self, other: Wants) -> Wants {
@@ -713,6 +773,8 @@ impl Wants {
             keep: self.keep || other.keep,
             export: self.export || other.export,
             compare: self.compare || other.compare,
+            compare_other: self.compare_other || other.compare_other,
+            keep_incomes: self.keep_incomes || other.keep_incomes,
         }
     }
 }
@@ -779,6 +841,7 @@ impl BlockYear {
             sums: self.sums.clone(),
             tracking: self.tracking.clone(),
             gains: self.gains,
+            gains_other: self.gains_other,
             ledger,
             outcomes: if wants.keep { self.outcomes.clone() } else { None },
             export: if wants.export { self.export.take() } else { None },
@@ -833,7 +896,7 @@ impl ReplicationRun<'_> {
         mut exporter: Option<&mut FileExporter>,
     ) -> Result<(Vec<VariantResult>, StreamStats, PhaseTimings)> {
         let mut timings = PhaseTimings::default();
-        self.compares = variants.iter().skip(1).any(|v| v.compare);
+        self.keeps_incomes = keeps_incomes(variants)?;
         // The pilot's households, with the normalisation they fix.
         let mut pilot: Vec<Population> = timings.time("pilot_generation", false, || {
             (0..self.plan.pilot_blocks).into_par_iter().map(|b| self.generate_block(b, None)).collect()
@@ -856,9 +919,9 @@ impl ReplicationRun<'_> {
         let wants = self.shared_wants(variants, exporter.is_some());
         let start = self.pilot_start(pilot, wants, &mut exporter, &steps, &mut timings)?;
         let mut pilots = self.pilot_variants(variants, start, &mut exporter, &steps, &mut timings)?;
-        // The baseline's pilot incomes served the pilot's comparisons; stream blocks keep their own.
-        if let Some(baseline) = pilots.first_mut() {
-            baseline.incomes = Vec::new();
+        // The pilot incomes served the pilot's comparisons; stream blocks keep their own.
+        for pilot in &mut pilots {
+            pilot.incomes = Vec::new();
         }
 
         let mut stats = StreamStats {
@@ -914,17 +977,24 @@ impl ReplicationRun<'_> {
     /// want of the base year (all run the base rules on the same population then).
     fn shared_wants(&self, variants: &[VariantSpec], exporting: bool) -> Wants {
         let base_year = self.scenario.profile.base_year;
-        variants.iter().map(|v| self.wants(v, base_year, exporting)).fold(Wants::NOTHING, Wants::or)
+        variants
+            .iter()
+            .enumerate()
+            .map(|(v, spec)| self.wants(v, spec, base_year, exporting))
+            .fold(Wants::NOTHING, Wants::or)
     }
 
-    /// What a variant keeps of `year`.
-    fn wants(&self, spec: &VariantSpec, year: u16, exporting: bool) -> Wants {
+    /// What variant `v` keeps of `year`.
+    fn wants(&self, v: usize, spec: &VariantSpec, year: u16, exporting: bool) -> Wants {
         let full = spec.detail == Detail::Full;
+        let projected = year > self.scenario.profile.base_year;
         Wants {
             full,
             keep: self.keep_outcomes && full,
             export: spec.export == Some(year) && exporting,
-            compare: spec.compare && year > self.scenario.profile.base_year,
+            compare: spec.compare && projected,
+            compare_other: spec.compare_with.is_some() && projected,
+            keep_incomes: projected && self.keeps_incomes.get(v).copied().unwrap_or(false),
         }
     }
 
@@ -962,7 +1032,7 @@ impl ReplicationRun<'_> {
             base_shares: [[0.0; 2]; 2],
         };
         let ctx = self.begin_year(&mut st, base_year, None, timings)?;
-        self.finish_year(&mut st, ctx, self.base_rules, wants, None, exporter, timings)?;
+        self.finish_year(&mut st, ctx, self.base_rules, wants, Reads::NONE, exporter, timings)?;
         self.step(steps);
         if base_year < s.last_year {
             st.pending = Some(self.begin_year(&mut st, base_year + 1, None, timings)?);
@@ -1002,33 +1072,49 @@ impl ReplicationRun<'_> {
                     timings.time("pilot_copy", false, || start.as_ref().map(PilotState::copy))
                 };
                 let Some(st) = st else { break };
-                pilots.push(self.pilot_variant(st, spec, pilots.first(), exporter, steps, timings)?);
+                let reads = Reads { baseline: pilots.first(), other: spec.compare_with.and_then(|w| pilots.get(w)) };
+                pilots.push(self.pilot_variant(st, v, spec, reads, exporter, steps, timings)?);
             }
             return Ok(pilots);
         }
         let Some(start) = start else { return Ok(pilots) };
         let copy = |timings: &mut PhaseTimings| timings.time("pilot_copy", false, || start.copy());
-        let baseline = self.pilot_variant(copy(timings), &variants[0], None, exporter, steps, timings)?;
+        let baseline = self.pilot_variant(copy(timings), 0, &variants[0], Reads::NONE, exporter, steps, timings)?;
         let mut done: Vec<Option<PilotVariant>> = variants.iter().map(|_| None).collect();
         let writer = variants.iter().skip(1).position(|v| v.export.is_some()).map(|i| i + 1);
-        if let Some(w) = writer {
-            done[w] =
-                Some(self.pilot_variant(copy(timings), &variants[w], Some(&baseline), exporter, steps, timings)?);
-        }
-        let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer).collect();
-        for window in others.chunks(threads) {
-            let results: Vec<(usize, PilotVariant, PhaseTimings)> = window
-                .par_iter()
-                .map(|&v| {
-                    let mut own = PhaseTimings::default();
-                    let st = copy(&mut own);
-                    let r = self.pilot_variant(st, &variants[v], Some(&baseline), &mut None, steps, &mut own)?;
-                    Ok((v, r, own))
-                })
-                .collect::<Result<_>>()?;
-            for (v, r, own) in results {
-                timings.add(&own);
-                done[v] = Some(r);
+        // Those that compare with another reform variant run after every other (the
+        // variant they read is then done: `keeps_incomes` checked that it reads none).
+        for phase in [false, true] {
+            let in_phase = |v: usize| variants[v].compare_with.is_some() == phase;
+            fn reads<'p>(
+                spec: &VariantSpec,
+                baseline: &'p PilotVariant,
+                done: &'p [Option<PilotVariant>],
+            ) -> Reads<'p> {
+                let other = spec.compare_with.and_then(|w| done.get(w)).and_then(Option::as_ref);
+                Reads { baseline: Some(baseline), other }
+            }
+            if let Some(w) = writer.filter(|&w| in_phase(w)) {
+                let reads = reads(&variants[w], &baseline, &done);
+                let r = self.pilot_variant(copy(timings), w, &variants[w], reads, exporter, steps, timings)?;
+                done[w] = Some(r);
+            }
+            let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer && in_phase(v)).collect();
+            for window in others.chunks(threads) {
+                let results: Vec<(usize, PilotVariant, PhaseTimings)> = window
+                    .par_iter()
+                    .map(|&v| {
+                        let mut own = PhaseTimings::default();
+                        let st = copy(&mut own);
+                        let reads = reads(&variants[v], &baseline, &done);
+                        let r = self.pilot_variant(st, v, &variants[v], reads, &mut None, steps, &mut own)?;
+                        Ok((v, r, own))
+                    })
+                    .collect::<Result<_>>()?;
+                for (v, r, own) in results {
+                    timings.add(&own);
+                    done[v] = Some(r);
+                }
             }
         }
         done[0] = Some(baseline);
@@ -1043,24 +1129,24 @@ impl ReplicationRun<'_> {
         Ok(pilots)
     }
 
-    /// The pilot of one variant: from the shared start ([`ReplicationRun::pilot_start`]),
-    /// every pilot block, year by year in lockstep. `baseline` is the baseline's pilot,
-    /// done (`None` for the baseline itself): its paths, and its households' incomes for
-    /// a variant that compares with it.
+    /// The pilot of variant `v`: from the shared start ([`ReplicationRun::pilot_start`]),
+    /// every pilot block, year by year in lockstep, reading the pilots `reads` gives.
+    #[allow(clippy::too_many_arguments)]
     fn pilot_variant(
         &self,
         mut st: PilotState,
+        v: usize,
         spec: &VariantSpec,
-        baseline: Option<&PilotVariant>,
+        reads: Reads<'_>,
         exporter: &mut Option<&mut FileExporter>,
         steps: &Steps,
         timings: &mut PhaseTimings,
     ) -> Result<PilotVariant> {
-        let paths = baseline.map(|b| &b.paths);
+        let paths = reads.baseline.map(|b| &b.paths);
         let s = self.scenario;
         let base_year = s.profile.base_year;
         let exporting = exporter.is_some();
-        st.out.years[0].keep_only(self.wants(spec, base_year, exporting));
+        st.out.years[0].keep_only(self.wants(v, spec, base_year, exporting));
         if paths.is_some() {
             // Its base year, done in the shared start (which counted the baseline's).
             self.step(steps);
@@ -1074,8 +1160,8 @@ impl ReplicationRun<'_> {
                 Some(c) => c,
                 None => self.begin_year(&mut st, year, paths, timings)?,
             };
-            let wants = self.wants(spec, year, exporting);
-            self.finish_year(&mut st, ctx, &spec.set, wants, baseline, exporter, timings)?;
+            let wants = self.wants(v, spec, year, exporting);
+            self.finish_year(&mut st, ctx, &spec.set, wants, reads, exporter, timings)?;
             self.step(steps);
         }
         timings.time("pilot_drop", true, || drop(st.chunks));
@@ -1227,10 +1313,10 @@ impl ReplicationRun<'_> {
     }
 
     /// The rest of a pilot year: the levers of `active`, the sums of every block and
-    /// what `wants` asks for (quintile groups, outcomes, microdata, the comparison with
-    /// `baseline`'s households), merged in block order; without `baseline` (the
-    /// baseline itself) the income index moves with the means, and the households'
-    /// incomes are kept when a variant compares with them.
+    /// what `wants` asks for (quintile groups, outcomes, microdata, the comparisons
+    /// with the households of the pilots `reads` gives, the households' incomes when a
+    /// variant compares with them), merged in block order; without a baseline to read
+    /// (the baseline itself) the income index moves with the means.
     #[allow(clippy::too_many_arguments)]
     fn finish_year(
         &self,
@@ -1238,11 +1324,11 @@ impl ReplicationRun<'_> {
         ctx: YearContext,
         active: &LeverSet,
         wants: Wants,
-        baseline: Option<&PilotVariant>,
+        reads: Reads<'_>,
         exporter: &mut Option<&mut FileExporter>,
         timings: &mut PhaseTimings,
     ) -> Result<()> {
-        let paths = baseline.map(|b| &b.paths);
+        let paths = reads.baseline.map(|b| &b.paths);
         let s = self.scenario;
         let streams = self.plan.streams();
         let mut ctx = ctx;
@@ -1277,23 +1363,23 @@ impl ReplicationRun<'_> {
                 .map(|(b, (c, track))| block_year(c, track, self.plan.share(b), &step))
                 .collect::<Result<_>>()
         })?;
-        if t > 0 && paths.is_none() && self.compares {
+        if wants.keep_incomes {
             let incomes = timings.time("gains", false, || {
                 st.tracks.par_iter().map(|tr| BaselineIncomes::of_ordered(&tr.before, &tr.order_before)).collect()
             });
             st.out.incomes.push(incomes);
         }
-        if let (true, Some(base)) = (wants.compare, baseline) {
-            let (incomes, cuts) = (base.incomes.get(t - 1), base.cuts.get(t));
-            if let Some(incomes) = incomes {
-                timings.time("gains", false, || {
-                    blocks.par_iter_mut().zip(st.tracks.par_iter()).zip(incomes.par_iter()).for_each(
-                        |((by, tr), base)| {
-                            by.gains = Some(gain_sums_ordered(&tr.before, &tr.order_before, base, cuts));
-                        },
-                    )
-                });
-            }
+        for (wanted, compared, other) in
+            [(wants.compare, reads.baseline, false), (wants.compare_other, reads.other, true)]
+        {
+            let Some(compared) = compared.filter(|_| wanted) else { continue };
+            let (Some(incomes), cuts) = (compared.incomes.get(t - 1), compared.cuts.get(t)) else { continue };
+            timings.time("gains", false, || {
+                blocks.par_iter_mut().zip(st.tracks.par_iter()).zip(incomes.par_iter()).for_each(|((by, tr), base)| {
+                    let sums = Some(gain_sums_ordered(&tr.before, &tr.order_before, base, cuts));
+                    if other { by.gains_other = sums } else { by.gains = sums }
+                })
+            });
         }
         let mut acc = YearAcc::new(self.options);
         if wants.full && streams {
@@ -1373,16 +1459,16 @@ impl ReplicationRun<'_> {
         }
         let mut shared = Some((Chunk::new(chunk.pop), track));
         let mut out = Vec::with_capacity(variants.len());
-        // The baseline's (first variant's) incomes of each projected year, when a
-        // variant compares with them.
-        let mut baseline_incomes: Vec<BaselineIncomes> = Vec::new();
+        // Each variant's incomes of each projected year, when a variant compares with
+        // them ([`ReplicationRun::keeps_incomes`]).
+        let mut kept_incomes: Vec<Vec<BaselineIncomes>> = variants.iter().map(|_| Vec::new()).collect();
         for (v, (spec, pilot)) in variants.iter().zip(pilots).enumerate() {
             let Some((mut chunk, mut track)) = (if v + 1 == variants.len() { shared.take() } else { shared.clone() })
             else {
                 break;
             };
             let mut years = Vec::with_capacity(pilot.contexts.len());
-            years.push(base_by.for_variant(self.wants(spec, ctx0.year, true)));
+            years.push(base_by.for_variant(self.wants(v, spec, ctx0.year, true)));
             for (t, ctx) in pilot.contexts.iter().enumerate().skip(1) {
                 if t > 1 {
                     self.dynamics.advance_with(ctx, &pilot.paths.year_start[t], &mut chunk.pop);
@@ -1390,17 +1476,23 @@ impl ReplicationRun<'_> {
                     align(&mut chunk.pop, &pilot.paths.alignment[t]);
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
-                let wants = self.wants(spec, ctx.year, true);
+                let wants = self.wants(v, spec, ctx.year, true);
                 let step = YearStep { ctx, active: &spec.set, lines: &lines, options: self.options, wants };
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {
                     paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);
                 }
-                if v == 0 && self.compares {
-                    baseline_incomes.push(BaselineIncomes::of_ordered(&track.before, &track.order_before));
+                if wants.keep_incomes {
+                    kept_incomes[v].push(BaselineIncomes::of_ordered(&track.before, &track.order_before));
                 }
-                if let (true, Some(base)) = (wants.compare, baseline_incomes.get(t - 1)) {
+                if let (true, Some(base)) = (wants.compare, kept_incomes[0].get(t - 1)) {
                     by.gains = Some(gain_sums_ordered(&track.before, &track.order_before, base, first.cuts.get(t)));
+                }
+                if let Some(w) = spec.compare_with.filter(|_| wants.compare_other)
+                    && let (Some(base), Some(pilot)) = (kept_incomes.get(w).and_then(|k| k.get(t - 1)), pilots.get(w))
+                {
+                    by.gains_other =
+                        Some(gain_sums_ordered(&track.before, &track.order_before, base, pilot.cuts.get(t)));
                 }
                 years.push(by);
             }

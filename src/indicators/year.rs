@@ -280,6 +280,13 @@ pub struct YearIndicators {
     /// reform's projected years ([`super::gains`]); `None` for the baseline, the base
     /// year and indicators computed from one run's outcomes alone.
     pub gains: Option<[Gains; 3]>,
+    /// Who gains and who loses against another reform run beside this one on the same
+    /// households and draws (`compare`'s scenario B against A: its households against
+    /// A's, the bands and quintile groups as in [`YearIndicators::gains`], A's quintile
+    /// bounds); `None` otherwise. Not among [`YearIndicators::rows`]: a comparison of
+    /// two runs, not an indicator of one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gains_against_other: Option<[Gains; 3]>,
 }
 
 /// One indicator value in long format: a row of `indicators.csv`.
@@ -696,6 +703,7 @@ impl YearIndicators {
             tracking: None,
             growth: [None; 3],
             gains: None,
+            gains_against_other: None,
         }
     }
 
