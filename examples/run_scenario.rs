@@ -48,14 +48,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     println!("\ntargets ({} of {} met):", outcome.targets.iter().filter(|t| t.met).count(), outcome.targets.len());
-    for t in &outcome.targets {
-        let reached = t.reached.map_or("n/a".to_string(), |x| format!("{x:.4}"));
-        println!(
-            "  {:<7} {:<58} reached {reached:>12}  target {:.4}",
-            if t.met { "met" } else { "MISSED" },
-            t.name,
-            t.target
-        );
+    for (t, def) in outcome.targets.iter().zip(&scenario.targets) {
+        // Growth and shares as percentages, counts and yuan with thousands separators.
+        let [reached, target, _] = t.cells(Some(def));
+        println!("  {:<7} {:<58} reached {reached:>12}  target {target}", if t.met { "met" } else { "MISSED" }, t.name);
     }
     if let Some(last) = outcome.reform.years.last() {
         println!(

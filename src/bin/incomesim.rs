@@ -1146,21 +1146,19 @@ mod comparison {
                  seed, years and assumptions), so they do not run on the same households\n",
             ),
         }
-        for (tag, o) in [("A", oa), ("B", ob)] {
+        for (tag, s, o) in [("A", sa, oa), ("B", sb, ob)] {
             if o.targets.is_empty() {
                 out.push_str(&format!("\ntargets of {tag}: none\n"));
                 continue;
             }
             let met = o.targets.iter().filter(|t| t.met).count();
             out.push_str(&format!("\ntargets of {tag}: {met} of {} met\n", o.targets.len()));
-            for t in &o.targets {
-                let reached = t.reached.map_or("n/a".to_string(), |x| format!("{x:.4}"));
+            for (k, t) in o.targets.iter().enumerate() {
+                let [reached, target, _] = t.cells(s.targets.get(k).filter(|d| d.name == t.name));
                 out.push_str(&format!(
-                    "  {:<8} {:<56} reached {:>10}  target {:>8.4}\n",
+                    "  {:<8} {:<56} reached {reached:>10}  target {target:>10}\n",
                     if t.met { "MET" } else { "MISSED" },
                     t.name,
-                    reached,
-                    t.target
                 ));
             }
         }

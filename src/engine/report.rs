@@ -82,16 +82,12 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     if !outcome.targets.is_empty() {
         out.push_str("\ntargets:\n");
-        for t in &outcome.targets {
-            let reached = t.reached.map_or("n/a".to_string(), |x| format!("{x:.4}"));
-            let margin = t.margin.map_or("".to_string(), |m| format!("{m:+.4}"));
+        for (k, t) in outcome.targets.iter().enumerate() {
+            let [reached, target, margin] = t.cells(scenario.targets.get(k).filter(|d| d.name == t.name));
             out.push_str(&format!(
-                "  {:<8} {:<52} reached {:>10}  target {:>8.4}  margin {:>9}  probability {:.2}\n",
+                "  {:<8} {:<52} reached {reached:>10}  target {target:>10}  margin {margin:>10}  probability {:.2}\n",
                 if t.met { "MET" } else { "MISSED" },
                 t.name,
-                reached,
-                t.target,
-                margin,
                 t.probability
             ));
         }

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::chart::NumberFormat;
+
 /// How a value is compared with the target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -111,7 +113,31 @@ pub struct TargetResult {
     pub probability: f64,
 }
 
+impl TargetResult {
+    /// What is printed of it: the value reached (`n/a` when not measured), the target
+    /// and the signed margin, in the target's own format ([`Target::number_format`];
+    /// `def` is the scenario's target, `None` when it is not at hand: three decimals).
+    pub fn cells(&self, def: Option<&Target>) -> [String; 3] {
+        let f = def.map_or(NumberFormat::Decimals(3), Target::number_format);
+        let margin = self.margin.map_or("n/a".to_string(), |m| {
+            let s = f.format(m);
+            if m >= 0.0 && !s.starts_with('+') { format!("+{s}") } else { s }
+        });
+        [self.reached.map_or("n/a".to_string(), |x| f.format(x)), f.format(self.target), margin]
+    }
+}
+
 impl Target {
+    /// How its values print: growth and shares as percentages, a ratio, Gini or Theil
+    /// with three decimals, counts and yuan as whole numbers with thousands separators.
+    pub fn number_format(&self) -> NumberFormat {
+        if matches!(self.measure, Measure::Growth { .. }) {
+            NumberFormat::Percent(2)
+        } else {
+            crate::report::figures::indicator_format(&self.indicator)
+        }
+    }
+
     /// The value the target measures, given a lookup of `(year, group, indicator)`.
     pub fn measure<L: Fn(u16, &str, &str) -> Option<f64>>(&self, lookup: &L) -> Option<f64> {
         match self.measure {
@@ -208,6 +234,32 @@ mod tests {
         assert!((r.reached.expect("measured") - 0.12).abs() < 1e-9);
         assert!(r.met);
         assert_eq!(r.probability, 1.0);
+    }
+
+    #[test]
+    fn a_target_prints_in_its_own_unit() {
+        let growth = Target {
+            name: "rural +12%/yr".into(),
+            group: "rural".into(),
+            indicator: "disposable_mean".into(),
+            measure: Measure::Growth { from: 2021, to: 2024 },
+            value: 0.12,
+            comparison: Comparison::AtLeast,
+            source: String::new(),
+        };
+        let r = TargetResult { reached: Some(0.125), margin: Some(0.005), ..growth.check(&[lookup]) };
+        assert_eq!(r.cells(Some(&growth)), ["12.50%", "12.00%", "+0.50%"]);
+        let count = Target {
+            indicator: "persons_below_10000".into(),
+            measure: Measure::Change { from: 2021, to: 2024 },
+            value: -78_000.0,
+            ..growth.clone()
+        };
+        let r = TargetResult { reached: Some(-94_299.687), margin: Some(-16_299.687), target: -78_000.0, ..r };
+        assert_eq!(r.cells(Some(&count)), ["-94,300", "-78,000", "-16,300"]);
+        let ratio = Target { indicator: "urban_rural_ratio".into(), measure: Measure::Level { year: 2022 }, ..growth };
+        let r = TargetResult { reached: None, margin: None, target: 2.78, ..r };
+        assert_eq!(r.cells(Some(&ratio)), ["n/a", "2.780", "n/a"]);
     }
 
     #[test]

@@ -8,7 +8,6 @@ use super::RenderedChart;
 use super::chart::{NumberFormat, thousands};
 use super::figures::extra_fiscal_cost;
 use super::font;
-use crate::engine::targets::{Measure, Target};
 use crate::engine::{Outcome, Scenario, VariantResult};
 use crate::indicators::Group;
 
@@ -189,17 +188,6 @@ fn sources_and_work_table(id: &str, v: &VariantResult) -> String {
     out
 }
 
-/// How a target's values print: growth and shares as percentages, the ratio with
-/// three decimals, counts and yuan with thousands separators.
-fn target_format(t: Option<&Target>) -> NumberFormat {
-    let Some(t) = t else { return NumberFormat::Decimals(3) };
-    if matches!(t.measure, Measure::Growth { .. }) {
-        NumberFormat::Percent(2)
-    } else {
-        super::figures::indicator_format(&t.indicator)
-    }
-}
-
 fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
     if outcome.targets.is_empty() {
         return "<p class=\"note\">The scenario sets no targets.</p>\n".into();
@@ -213,12 +201,7 @@ fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
     let mut out = format!("<table id=\"targets\">\n{}", header(&heads));
     for (k, r) in outcome.targets.iter().enumerate() {
         let def = scenario.targets.get(k).filter(|t| t.name == r.name);
-        let f = target_format(def);
-        let show = |x: Option<f64>| x.map_or("n/a".to_string(), |x| f.format(x));
-        let margin = r.margin.map_or("n/a".to_string(), |m| {
-            let s = f.format(m);
-            if m >= 0.0 && !s.starts_with('+') { format!("+{s}") } else { s }
-        });
+        let [reached, target, margin] = r.cells(def);
         out.push_str("<tr>");
         out.push_str(&cell(&r.name));
         out.push_str(if r.met {
@@ -226,8 +209,8 @@ fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
         } else {
             "<td class=\"missed\">missed 未达到</td>"
         });
-        out.push_str(&num(&show(r.reached)));
-        out.push_str(&num(&f.format(r.target)));
+        out.push_str(&num(&reached));
+        out.push_str(&num(&target));
         out.push_str(&num(&margin));
         if many {
             out.push_str(&num(&NumberFormat::Percent(0).format(r.probability)));
