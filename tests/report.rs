@@ -22,6 +22,7 @@ fn run() -> &'static (Scenario, Outcome) {
         s.households = 2_000;
         s.shapley_exact_max = 1;
         s.shapley_permutations = 16;
+        s.work_incentives = true;
         s.reform = [("skills_training", "places_per_year = 36500"), ("farm_productivity", "grain_growth = 0.02")]
             .iter()
             .map(|(name, params)| ReformLever { name: name.to_string(), params: toml::from_str(params).expect("toml") })
@@ -269,6 +270,22 @@ fn the_report_page_is_self_contained_and_escaped() {
         rows += 1;
     }
     assert!(rows > 0, "some lever paid something");
+    // Work incentives: urban, rural, all and dibao households under the reform and the
+    // baseline, each row's persons over six bands of rate.
+    let incentives =
+        page.split("<table id=\"work-incentives\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");
+    let rows: Vec<&str> = incentives.lines().filter(|l| l.starts_with("<tr><td>")).collect();
+    assert_eq!(rows.len(), 8, "{incentives}");
+    for row in rows {
+        let shares: Vec<f64> = row
+            .split("<td class=\"n\">")
+            .skip(3)
+            .filter_map(|c| c.split('%').next())
+            .map(|x| x.parse().expect("share"))
+            .collect();
+        assert_eq!(shares.len(), 6, "{row}");
+        assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "{row}");
+    }
     // Nothing to fetch, nothing to run.
     for banned in ["<script", "<link", "<img", "<iframe", "src=\"http", "url(http", "@import"] {
         assert!(!page.contains(banned), "{banned}");

@@ -66,6 +66,12 @@ struct RunOptions {
     /// reported, but not its share.
     #[arg(long)]
     no_shapley: bool,
+    /// Measure work incentives (sets the scenario's `work_incentives`): the marginal
+    /// effective tax rate on a 3% rise in every member's earnings, each year, under the
+    /// baseline and the reform, overall and for dibao households (indicators.csv's
+    /// `metr_` rows and a table). Their levers run twice a year.
+    #[arg(long)]
+    work_incentives: bool,
     /// Households of the pilot, the first blocks carried together (default 1,048,576;
     /// rounded up to whole blocks of 16,384). The memory knob of a large run: peak memory
     /// follows the pilot, not the population (262,144 takes about 135 MiB). Results of a
@@ -471,6 +477,9 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
     }
     if options.no_shapley {
         s.shapley = false;
+    }
+    if options.work_incentives {
+        s.work_incentives = true;
     }
     Ok(loaded)
 }

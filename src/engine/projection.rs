@@ -92,6 +92,10 @@ pub struct Scenario {
     pub replications: usize,
     /// Whether to compute each lever's contribution by Shapley values.
     pub shapley: bool,
+    /// Whether to measure work incentives: the marginal effective tax rate on a rise in
+    /// earnings in every year of the baseline and the reform
+    /// ([`crate::indicators::incentives`]); their levers run twice a year. Default off.
+    pub work_incentives: bool,
     /// Random orders for sampled Shapley values.
     pub shapley_permutations: usize,
     /// Most levers for exact Shapley values; beyond, they are sampled (default
@@ -137,6 +141,7 @@ impl Scenario {
             targets: Vec::new(),
             replications: 1,
             shapley: true,
+            work_incentives: false,
             shapley_permutations: 200,
             shapley_exact_max: shapley::EXACT_MAX_LEVERS,
             poverty_lines: vec![6_000.0, 10_000.0],

@@ -4,7 +4,8 @@ use super::projection::{Outcome, Scenario};
 use super::solve::{Solution, SolveRequest, Solved};
 use super::sweep::{self, Axis, SweepPoint};
 use crate::indicators::gains::LARGE_CHANGE;
-use crate::indicators::{ChangeBand, Gains, Group};
+use crate::indicators::incentives::{EARNINGS_RISE, MetrGroup};
+use crate::indicators::{ChangeBand, Gains, Group, MetrBand, WorkIncentives};
 use crate::report::chart::thousands;
 
 /// The year-by-year table of urban and rural income, growth and their ratio under the
@@ -114,6 +115,13 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     {
         out.push_str(&gains_table(last.indicators.year, gains, Compared::BASELINE));
     }
+    if let Some(last) = outcome.reform.years.last()
+        && let Some(reform) = &last.indicators.work_incentives
+    {
+        let year = last.indicators.year;
+        let baseline = outcome.baseline.year(year).and_then(|y| y.work_incentives.as_ref());
+        out.push_str(&work_incentives_table(year, reform, baseline));
+    }
     let thresholds = &outcome.baseline.paths.dibao_threshold;
     if let (Some(first), Some(last)) = (thresholds.first(), thresholds.last())
         && thresholds.len() > 1
@@ -162,6 +170,43 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
          assumptions by year)\n",
         outcome.assumptions.len()
     ));
+    out
+}
+
+/// Work incentives in `year`: the marginal effective tax rate on a rise in earnings of
+/// the households whose earnings rise, under the reform and the baseline, by residence
+/// and for dibao households of all residents.
+pub fn work_incentives_table(
+    year: u16,
+    reform: &[WorkIncentives; 3],
+    baseline: Option<&[WorkIncentives; 3]>,
+) -> String {
+    let pct = |x: f64| if x.is_finite() { format!("{:.1}%", 100.0 * x) } else { "n/a".to_string() };
+    let mut out = format!(
+        "\nwork incentives in {year}: marginal effective tax rate (METR) on a {:.0}% rise in every member's earnings, \
+         the share that taxes, contributions and withdrawn benefits take; persons of households whose earnings \
+         rise, by their household's rate\n",
+        100.0 * EARNINGS_RISE
+    );
+    let bands: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", b.label())).collect();
+    out.push_str(&format!("{:<22} {:>12} {:>8} {}\n", "group", "persons", "METR", bands.join(" ")));
+    let row = |label: String, g: &MetrGroup| {
+        let cells: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect();
+        format!("{label:<22} {:>12.0} {:>8} {}\n", g.persons, pct(g.aggregate), cells.join(" "))
+    };
+    let runs = [("reform", Some(reform)), ("baseline", baseline)];
+    for group in Group::ALL {
+        for (run, w) in runs {
+            if let Some(w) = w {
+                out.push_str(&row(format!("{}, {run}", group.as_str()), &w[group.index()].all));
+            }
+        }
+    }
+    for (run, w) in runs {
+        if let Some(w) = w {
+            out.push_str(&row(format!("on dibao, {run}"), &w[Group::All.index()].dibao));
+        }
+    }
     out
 }
 

@@ -58,9 +58,10 @@ use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::gains::gain_sums_ordered;
+use crate::indicators::incentives::{EARNINGS_RISE, raise_earnings};
 use crate::indicators::{
     BaselineIncomes, DibaoLines, FollowedHousehold, GainSums, Gains, HouseholdOutcome, IndicatorOptions, IndicatorSums,
-    TrackingSums, YearIndicators, for_each_outcome, id_order_into, tracking_sums,
+    MetrSums, TrackingSums, WorkIncentives, YearIndicators, for_each_outcome, id_order_into, tracking_sums,
 };
 use crate::microdata::FileExporter;
 use crate::model::columns::clear_with_room;
@@ -496,6 +497,8 @@ struct BlockYear {
     gains: Option<GainSums>,
     /// Against another variant's households ([`VariantSpec::compare_with`]).
     gains_other: Option<GainSums>,
+    /// Work incentives ([`crate::indicators::incentives`]), when measured.
+    metr: Option<MetrSums>,
     ledger: Ledger,
     outcomes: Option<Vec<HouseholdOutcome>>,
     export: Option<ExportPiece>,
@@ -548,8 +551,17 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         market_accounts(&chunk.pop, &mut a);
         a
     });
+    // Work incentives: the levers again on a copy of the block as it is before them,
+    // its earnings raised (its own accounts and lever columns).
+    let raised = step.wants.metr.then(|| {
+        let mut copy = Chunk::new(chunk.pop.clone());
+        raise_earnings(&mut copy.pop, EARNINGS_RISE);
+        step.active.apply_year_block(step.ctx, &mut copy, share);
+        copy.accounts
+    });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
+    let metr = raised.map(|raised| MetrSums::of(&chunk.pop, &chunk.accounts, &raised));
     let dibao = step.active.index_of(crate::policy::dibao::NAME).map(|i| chunk.columns.paid[i].as_slice());
     // Each household's outcome summed and kept for following as it comes (the whole
     // outcomes only when they are wanted).
@@ -580,6 +592,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         tracking,
         gains: None,
         gains_other: None,
+        metr,
         ledger,
         outcomes: kept,
         export: market.map(|market| ExportPiece {
@@ -631,6 +644,7 @@ struct YearAcc {
     tracking: Option<TrackingSums>,
     gains: Option<GainSums>,
     gains_other: Option<GainSums>,
+    metr: Option<MetrSums>,
     ledger: Ledger,
     /// Outcomes kept, in block order (only when the projection keeps outcomes).
     outcomes: Vec<HouseholdOutcome>,
@@ -643,6 +657,7 @@ impl YearAcc {
             tracking: None,
             gains: None,
             gains_other: None,
+            metr: None,
             ledger: Ledger::default(),
             outcomes: Vec::new(),
         }
@@ -662,6 +677,9 @@ impl YearAcc {
         }
         if let Some(g) = &block.gains_other {
             self.gains_other.get_or_insert_with(GainSums::default).merge(g);
+        }
+        if let Some(m) = &block.metr {
+            self.metr.get_or_insert_with(MetrSums::default).merge(m);
         }
         self.ledger.merge(&block.ledger);
         if let Some(o) = block.outcomes {
@@ -688,6 +706,7 @@ fn year_indicators(year: u16, acc: &YearAcc, options: &IndicatorOptions) -> Year
     let mut indicators = YearIndicators::from_block_sums(year, &acc.sums, acc.tracking.as_ref(), options.all_weighting);
     indicators.gains = acc.gains.as_ref().map(Gains::by_group);
     indicators.gains_against_other = acc.gains_other.as_ref().map(Gains::by_group);
+    indicators.work_incentives = acc.metr.as_ref().map(WorkIncentives::by_group);
     indicators
 }
 
@@ -759,12 +778,21 @@ struct Wants {
     compare_other: bool,
     /// Keeps its households' incomes for a variant that compares with them.
     keep_incomes: bool,
+    /// Measures work incentives ([`crate::indicators::incentives`]).
+    metr: bool,
 }
 
 impl Wants {
     /// Sums and ledger only.
-    const NOTHING: Wants =
-        Wants { full: false, keep: false, export: false, compare: false, compare_other: false, keep_incomes: false };
+    const NOTHING: Wants = Wants {
+        full: false,
+        keep: false,
+        export: false,
+        compare: false,
+        compare_other: false,
+        keep_incomes: false,
+        metr: false,
+    };
 
     /// What either wants.
     fn or(self, other: Wants) -> Wants {
@@ -775,6 +803,7 @@ impl Wants {
             compare: self.compare || other.compare,
             compare_other: self.compare_other || other.compare_other,
             keep_incomes: self.keep_incomes || other.keep_incomes,
+            metr: self.metr || other.metr,
         }
     }
 }
@@ -842,6 +871,7 @@ impl BlockYear {
             tracking: self.tracking.clone(),
             gains: self.gains,
             gains_other: self.gains_other,
+            metr: if wants.metr { self.metr } else { None },
             ledger,
             outcomes: if wants.keep { self.outcomes.clone() } else { None },
             export: if wants.export { self.export.take() } else { None },
@@ -995,6 +1025,7 @@ impl ReplicationRun<'_> {
             compare: spec.compare && projected,
             compare_other: spec.compare_with.is_some() && projected,
             keep_incomes: projected && self.keeps_incomes.get(v).copied().unwrap_or(false),
+            metr: full && self.scenario.work_incentives,
         }
     }
 

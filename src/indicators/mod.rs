@@ -100,13 +100,18 @@
 //! | `formerly_poor_compared_persons` | compared persons of formerly poor households (脱贫户) | persons |
 //! | `formerly_poor_share_<band>` | their shares by band | share |
 //! | `formerly_poor_mean_change_per_capita` | their mean change of per-capita income | yuan/person |
+//! | `metr_persons` | persons of households whose earnings rise when every member's wage and operating income rise by 3% (a run with `work_incentives`: [`incentives`]) | persons |
+//! | `metr_aggregate` | their marginal effective tax rate: the share of the rise in earnings that does not reach disposable income | share |
+//! | `metr_share_<band>` | shares of those persons by band of their household's rate; `<band>` is `below_0`, `0_to_20pct`, `20_to_50pct`, `50_to_80pct`, `80_to_100pct`, `100pct_or_more` ([`MetrBand`]) | share |
+//! | `metr_dibao_persons`, `metr_dibao_aggregate`, `metr_dibao_share_<band>` | the same for households on dibao this year | persons, share |
 //!
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
 //! whose previous mean or median is not positive); following rows only with a previous
 //! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
 //! poor households; the comparison rows only in a reform's projected years, against the
 //! baseline of the same run and replication, and the per-quintile ones only in the first
-//! replication (whose baseline has the quintile bounds).
+//! replication (whose baseline has the quintile bounds); the `metr_` rows only when the
+//! run measures work incentives, in the variants with full detail.
 //!
 //! ### Determinism
 //!
@@ -125,6 +130,7 @@
 //! ([`YearIndicators::from_merged`], [`weighted_gini`], [`household_median`] …).
 
 pub mod gains;
+pub mod incentives;
 mod outcome;
 mod sketch;
 mod stats;
@@ -132,6 +138,7 @@ mod sums;
 mod year;
 
 pub use gains::{BaselineIncomes, ChangeBand, GainSums, Gains, gain_sums};
+pub use incentives::{MetrBand, MetrSums, WorkIncentives};
 pub(crate) use outcome::for_each_outcome;
 pub use outcome::{
     DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, LABOUR_FORCE_MIN_AGE, fill_outcomes, outcomes_from,

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::gains::Gains;
+use super::incentives::WorkIncentives;
 use super::outcome::{Followed, HouseholdOutcome};
 use super::sketch::BinnedDistribution;
 use super::stats::{HouseholdIncome, household_median, household_quintile_means, weighted_gini, weighted_theil};
@@ -287,6 +288,10 @@ pub struct YearIndicators {
     /// two runs, not an indicator of one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gains_against_other: Option<[Gains; 3]>,
+    /// Work incentives by group: the marginal effective tax rate on a rise in earnings
+    /// ([`super::incentives`]), when the run measures them; `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_incentives: Option<[WorkIncentives; 3]>,
 }
 
 /// One indicator value in long format: a row of `indicators.csv`.
@@ -704,6 +709,7 @@ impl YearIndicators {
             growth: [None; 3],
             gains: None,
             gains_against_other: None,
+            work_incentives: None,
         }
     }
 
@@ -819,6 +825,9 @@ impl YearIndicators {
         }
         if let Some(gains) = &self.gains {
             v.extend(gains[group.index()].named());
+        }
+        if let Some(w) = &self.work_incentives {
+            v.extend(w[group.index()].named());
         }
         v
     }

@@ -366,6 +366,39 @@ fn gains_table(outcome: &Outcome) -> String {
     out
 }
 
+/// Work incentives in the last year: the METR by residence and of dibao households,
+/// under the reform and the baseline; empty when the run did not measure them.
+fn work_incentives_table(outcome: &Outcome) -> String {
+    use crate::indicators::{Group, MetrBand};
+    let Some(last) = outcome.reform.years.last() else { return String::new() };
+    let Some(reform) = &last.indicators.work_incentives else { return String::new() };
+    let year = last.indicators.year;
+    let baseline = outcome.baseline.year(year).and_then(|y| y.work_incentives.as_ref());
+    let pct = |x: f64| num(&if x.is_finite() { format!("{:.1}%", 100.0 * x) } else { "n/a".to_string() });
+    let mut heads = vec![format!("{year} 人群"), "Persons".to_string(), "METR".to_string()];
+    heads.extend(MetrBand::ALL.iter().map(|b| b.label().to_string()));
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    let mut out = format!("<table id=\"work-incentives\">\n{}", header(&heads));
+    let groups = [(Group::Urban, "Urban 城镇"), (Group::Rural, "Rural 农村"), (Group::All, "All 全体")];
+    for (run, w) in [("reform", Some(reform)), ("baseline", baseline)] {
+        let Some(w) = w else { continue };
+        let rows = groups.iter().map(|&(g, label)| (label.to_string(), w[g.index()].all));
+        let dibao = std::iter::once(("On dibao 低保户 (all)".to_string(), w[Group::All.index()].dibao));
+        for (label, g) in rows.chain(dibao) {
+            out.push_str("<tr>");
+            out.push_str(&cell(&format!("{label}, {run}")));
+            out.push_str(&num(&thousands(g.persons)));
+            out.push_str(&pct(g.aggregate));
+            for b in MetrBand::ALL {
+                out.push_str(&pct(g.shares[b.index()]));
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</table>\n");
+    out
+}
+
 fn assumptions_table(outcome: &Outcome) -> String {
     if outcome.assumptions.is_empty() {
         return "<p class=\"note\">No assumptions recorded.</p>\n".into();
@@ -479,6 +512,22 @@ pub fn report(
              business, farm income for migrant work), benefits lost as income rises, and the years after a change \
              that differ from the baseline's.</p>\n",
         );
+    }
+    let incentives = work_incentives_table(outcome);
+    if !incentives.is_empty() {
+        h.push_str("<h2>Work incentives 工作激励</h2>\n");
+        h.push_str(&incentives);
+        h.push_str(&format!(
+            "<p class=\"note\">The marginal effective tax rate (METR, 边际有效税率) in the last year: the levers run \
+             again on the same households with every member's wage and operating income {:.0}% higher, and the rate \
+             is the share of the rise in earnings that does not reach disposable income (taken by income tax, social \
+             contributions and benefits withdrawn as income rises). The aggregate rate is over all the rise; the \
+             shares are of persons by their household's rate. A household on dibao as a whole loses its rise to the \
+             top-up (100%); one on single-person units keeps it; a wage the rise takes over the informal line starts \
+             paying contributions (a rate far above 100%). Only households whose earnings rise count \
+             (indicators.csv: metr_ rows).</p>\n",
+            100.0 * crate::indicators::incentives::EARNINGS_RISE
+        ));
     }
     h.push_str("<h2>Charts</h2>\n");
     for c in charts {

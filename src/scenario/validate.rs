@@ -16,7 +16,7 @@ use crate::policy::registry::did_you_mean;
 use crate::region::{Profile, builtin_ids};
 
 /// Fields of a scenario's top level.
-pub const TOP_FIELDS: [&str; 18] = [
+pub const TOP_FIELDS: [&str; 19] = [
     "name",
     "region",
     "microdata",
@@ -26,6 +26,7 @@ pub const TOP_FIELDS: [&str; 18] = [
     "replications",
     "shapley",
     "shapley_permutations",
+    "work_incentives",
     "poverty_lines",
     "assumptions",
     "uncertainty",
@@ -91,6 +92,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         None => Some(1),
     };
     let shapley = root.get("shapley").map_or(Some(true), |n| check.boolean(n, "shapley"));
+    let work_incentives = root.get("work_incentives").map_or(Some(false), |n| check.boolean(n, "work_incentives"));
     let shapley_permutations = match root.get("shapley_permutations") {
         Some(n) => check.integer(n, "shapley_permutations", 1, 1_000_000, "random orders").map(|p| p as usize),
         None => Some(DEFAULT_SHAPLEY_PERMUTATIONS),
@@ -137,6 +139,9 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     else {
         return Err(missing());
     };
+    let Some(work_incentives) = work_incentives else {
+        return Err(missing());
+    };
     Ok(Scenario {
         name,
         profile,
@@ -149,6 +154,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         targets,
         replications,
         shapley,
+        work_incentives,
         shapley_permutations,
         shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
         poverty_lines,

@@ -1,0 +1,313 @@
+//! Work incentives: the marginal effective tax rate (METR, 边际有效税率) of households with
+//! earnings.
+//!
+//! How much of a small rise in its earnings a household keeps once income tax, social
+//! contributions and the means-tested benefits withdrawn as income rises have taken
+//! their share. The dibao tops a recipient household's income up to its threshold, so
+//! each yuan more it earns is a yuan less of dibao: a METR of 100% (the poverty trap
+//! that the plans' employment-cost deductions and grace periods, 就业成本扣减 and 渐退期,
+//! are meant to soften).
+//!
+//! When a run asks for it (the scenario's `work_incentives`), each year of a variant
+//! that keeps full detail applies its levers twice to every block: as they run, and to
+//! a copy of the block, as it was before the levers, whose members' positive wage and
+//! operating incomes are raised by [`EARNINGS_RISE`] (so that market levers, taxes,
+//! contributions and means tests all see the rise). A household's METR is
+//! `1 − ΔD / ΔE`: ΔE the change of its earnings (wage and operating income after the
+//! levers) and ΔD the change of its disposable income. A household whose earnings do
+//! not rise (it has none, or a lever takes the rise back) has no METR.
+//!
+//! Reported by residence and for all residents, persons-weighted: the persons of
+//! households with a METR, the aggregate METR (`1 − ΣwΔD / ΣwΔE`, household weights:
+//! the share of the whole rise that does not reach households) and the persons by band
+//! of METR ([`MetrBand`]); the same for households on dibao this year. Sums are exact
+//! over every household and merge block by block in block order.
+//!
+//! The copy's levers draw the same keyed numbers as the run's; a rationed lever ranks
+//! the raised incomes and may fill a place differently, and a take-up weighed by need
+//! sees a need smaller by the rise: the METR of those few households includes the
+//! change (a household that loses a place or its dibao shows a METR far above 100%).
+
+use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+
+/// The rise in earnings whose effect is measured: 3% of every member's positive wage and
+/// operating income. Assumption: a small rise, so that the rate is marginal, yet large
+/// enough to stay clear of rounding (EUROMOD's marginal effective tax rates raise
+/// earnings by 3% for the same reason).
+pub const EARNINGS_RISE: f64 = 0.03;
+
+/// How close to a band's edge a rate counts as on it (the dibao withdraws the rise
+/// yuan for yuan, which floating point gives as 0.9999999…).
+const EDGE: f64 = 1e-6;
+
+/// Bands of METR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetrBand {
+    /// Below 0: disposable income rises by more than earnings (a benefit that rises with
+    /// earnings, such as a wage subsidy).
+    Negative = 0,
+    /// 0 to under 20%.
+    UpTo20 = 1,
+    /// 20% to under 50%.
+    UpTo50 = 2,
+    /// 50% to under 80%.
+    UpTo80 = 3,
+    /// 80% to under 100%.
+    UpTo100 = 4,
+    /// 100% or more: the rise is taken back whole (the dibao's top-up) or more.
+    From100 = 5,
+}
+
+impl MetrBand {
+    /// Every band, lowest first.
+    pub const ALL: [MetrBand; 6] = [
+        MetrBand::Negative,
+        MetrBand::UpTo20,
+        MetrBand::UpTo50,
+        MetrBand::UpTo80,
+        MetrBand::UpTo100,
+        MetrBand::From100,
+    ];
+
+    /// Index in [`MetrBand::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Name in indicator rows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetrBand::Negative => "below_0",
+            MetrBand::UpTo20 => "0_to_20pct",
+            MetrBand::UpTo50 => "20_to_50pct",
+            MetrBand::UpTo80 => "50_to_80pct",
+            MetrBand::UpTo100 => "80_to_100pct",
+            MetrBand::From100 => "100pct_or_more",
+        }
+    }
+
+    /// Label in printed tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            MetrBand::Negative => "<0",
+            MetrBand::UpTo20 => "0-20%",
+            MetrBand::UpTo50 => "20-50%",
+            MetrBand::UpTo80 => "50-80%",
+            MetrBand::UpTo100 => "80-100%",
+            MetrBand::From100 => "≥100%",
+        }
+    }
+
+    /// The band of a rate (a fraction).
+    pub fn of(metr: f64) -> MetrBand {
+        if metr < -EDGE {
+            MetrBand::Negative
+        } else if metr < 0.2 - EDGE {
+            MetrBand::UpTo20
+        } else if metr < 0.5 - EDGE {
+            MetrBand::UpTo50
+        } else if metr < 0.8 - EDGE {
+            MetrBand::UpTo80
+        } else if metr < 1.0 - EDGE {
+            MetrBand::UpTo100
+        } else {
+            MetrBand::From100
+        }
+    }
+}
+
+/// Sums of one group of households with a METR.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MetrGroupSums {
+    /// Their persons, weighted.
+    pub persons: f64,
+    /// Σ weight × ΔE: the rise of their earnings, yuan.
+    pub earnings_rise: f64,
+    /// Σ weight × ΔD: the rise of their disposable income, yuan.
+    pub disposable_rise: f64,
+    /// Persons by band ([`MetrBand::ALL`] order).
+    pub persons_by_band: [f64; 6],
+}
+
+impl MetrGroupSums {
+    fn add(&mut self, weight: f64, persons: f64, earnings_rise: f64, disposable_rise: f64) {
+        let metr = 1.0 - disposable_rise / earnings_rise;
+        self.persons += persons;
+        self.earnings_rise += weight * earnings_rise;
+        self.disposable_rise += weight * disposable_rise;
+        self.persons_by_band[MetrBand::of(metr).index()] += persons;
+    }
+
+    fn merge(&mut self, other: &MetrGroupSums) {
+        self.persons += other.persons;
+        self.earnings_rise += other.earnings_rise;
+        self.disposable_rise += other.disposable_rise;
+        for (a, b) in self.persons_by_band.iter_mut().zip(&other.persons_by_band) {
+            *a += b;
+        }
+    }
+}
+
+/// The sums of a block (or of merged blocks), by residence `[urban, rural]`: every
+/// household with a METR, and those on dibao this year.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MetrSums {
+    /// Every household with a METR.
+    pub groups: [MetrGroupSums; 2],
+    /// Those on dibao this year.
+    pub dibao: [MetrGroupSums; 2],
+}
+
+impl MetrSums {
+    /// The sums of a population whose levers ran (`actual`, its accounts) and whose
+    /// levers ran again on raised earnings (`raised`: the accounts of the copy,
+    /// [`raise_earnings`]), household by household in order. A household counts when
+    /// its earnings rise by more than a thousandth of a yuan.
+    pub fn of(pop: &Population, actual: &Accounts, raised: &Accounts) -> MetrSums {
+        let mut sums = MetrSums::default();
+        let hh = &pop.households;
+        let n = pop.household_count().min(actual.len()).min(raised.len());
+        for h in 0..n {
+            let earnings_rise = (raised.wage[h] + raised.operating[h]) - (actual.wage[h] + actual.operating[h]);
+            if earnings_rise <= 1e-3 || hh.size[h] == 0 {
+                continue;
+            }
+            let disposable_rise = raised.disposable(h) - actual.disposable(h);
+            let weight = hh.weight[h] as f64;
+            let persons = weight * hh.size[h] as f64;
+            let r = hh.residence[h].index();
+            sums.groups[r].add(weight, persons, earnings_rise, disposable_rise);
+            if hh.flags[h].has(HouseholdFlags::DIBAO) {
+                sums.dibao[r].add(weight, persons, earnings_rise, disposable_rise);
+            }
+        }
+        sums
+    }
+
+    /// Adds the next block's sums (in block order).
+    pub fn merge(&mut self, other: &MetrSums) {
+        for r in 0..2 {
+            self.groups[r].merge(&other.groups[r]);
+            self.dibao[r].merge(&other.dibao[r]);
+        }
+    }
+}
+
+/// Raises every member's positive wage and operating income by `rise` (a fraction):
+/// the copy of a block whose levers give the METR.
+pub fn raise_earnings(pop: &mut Population, rise: f64) {
+    let factor = (1.0 + rise) as f32;
+    let p = &mut pop.persons;
+    for x in p.wage.iter_mut().chain(p.operating.iter_mut()) {
+        if *x > 0.0 {
+            *x *= factor;
+        }
+    }
+}
+
+/// The METR of one group of households.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct MetrGroup {
+    /// Persons of households with a METR, weighted.
+    pub persons: f64,
+    /// Aggregate METR: `1 − ΣwΔD / ΣwΔE` (NaN without households).
+    pub aggregate: f64,
+    /// Shares of their persons by band ([`MetrBand::ALL`] order; 0 without persons).
+    pub shares: [f64; 6],
+}
+
+impl MetrGroup {
+    fn of(s: &MetrGroupSums) -> MetrGroup {
+        let share = |x: f64| if s.persons > 0.0 { x / s.persons } else { 0.0 };
+        MetrGroup {
+            persons: s.persons,
+            aggregate: if s.earnings_rise > 0.0 { 1.0 - s.disposable_rise / s.earnings_rise } else { f64::NAN },
+            shares: s.persons_by_band.map(share),
+        }
+    }
+
+    /// Share of persons whose household keeps nothing of the rise (or loses): METR of
+    /// 100% or more.
+    pub fn trapped_share(&self) -> f64 {
+        self.shares[MetrBand::From100.index()]
+    }
+}
+
+/// Work incentives of one group of residents (urban, rural or all) in a year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct WorkIncentives {
+    /// Every household with earnings that rise.
+    pub all: MetrGroup,
+    /// Those on dibao this year.
+    pub dibao: MetrGroup,
+}
+
+impl WorkIncentives {
+    /// Urban, rural and all residents ([`crate::indicators::Group::index`] order) from
+    /// merged sums.
+    pub fn by_group(sums: &MetrSums) -> [WorkIncentives; 3] {
+        let both = |g: &[MetrGroupSums; 2]| {
+            let mut s = g[0];
+            s.merge(&g[1]);
+            s
+        };
+        let group =
+            |r: usize| WorkIncentives { all: MetrGroup::of(&sums.groups[r]), dibao: MetrGroup::of(&sums.dibao[r]) };
+        [
+            group(Residence::Urban.index()),
+            group(Residence::Rural.index()),
+            WorkIncentives { all: MetrGroup::of(&both(&sums.groups)), dibao: MetrGroup::of(&both(&sums.dibao)) },
+        ]
+    }
+
+    /// Its indicator rows: `metr_persons`, `metr_aggregate`, `metr_share_<band>`, and the
+    /// same for dibao households with `metr_dibao_` (an aggregate without households
+    /// is left out).
+    pub fn named(&self) -> Vec<(String, f64)> {
+        let mut v = Vec::new();
+        for (prefix, g) in [("metr_", &self.all), ("metr_dibao_", &self.dibao)] {
+            v.push((format!("{prefix}persons"), g.persons));
+            if g.aggregate.is_finite() {
+                v.push((format!("{prefix}aggregate"), g.aggregate));
+            }
+            for band in MetrBand::ALL {
+                v.push((format!("{prefix}share_{}", band.as_str()), g.shares[band.index()]));
+            }
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_split_at_their_edges_and_a_yuan_for_yuan_withdrawal_is_one_hundred_percent() {
+        assert_eq!(MetrBand::of(-0.01), MetrBand::Negative);
+        assert_eq!(MetrBand::of(0.0), MetrBand::UpTo20);
+        assert_eq!(MetrBand::of(1.0 - 1e-9), MetrBand::From100);
+        assert_eq!(MetrBand::of(0.199), MetrBand::UpTo20);
+        assert_eq!(MetrBand::of(0.2), MetrBand::UpTo50);
+        assert_eq!(MetrBand::of(0.79), MetrBand::UpTo80);
+        assert_eq!(MetrBand::of(0.95), MetrBand::UpTo100);
+        assert_eq!(MetrBand::of(3.0), MetrBand::From100);
+        for (k, b) in MetrBand::ALL.iter().enumerate() {
+            assert_eq!(b.index(), k);
+        }
+    }
+
+    #[test]
+    fn the_aggregate_is_the_share_of_the_whole_rise_households_do_not_keep() {
+        let mut s = MetrGroupSums::default();
+        // A household of 3 (weight 2) keeps 90 of 100; one of 1 (weight 1) keeps 0 of 50.
+        s.add(2.0, 6.0, 100.0, 90.0);
+        s.add(1.0, 1.0, 50.0, 0.0);
+        let g = MetrGroup::of(&s);
+        assert_eq!(g.persons, 7.0);
+        assert!((g.aggregate - (1.0 - 180.0 / 250.0)).abs() < 1e-12);
+        assert!((g.shares[MetrBand::UpTo20.index()] - 6.0 / 7.0).abs() < 1e-12);
+        assert!((g.trapped_share() - 1.0 / 7.0).abs() < 1e-12);
+        assert!(MetrGroup::of(&MetrGroupSums::default()).aggregate.is_nan());
+    }
+}
