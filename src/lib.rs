@@ -43,8 +43,11 @@
 //!   reform, in streamed blocks, into
 //!   an [`engine::Outcome`]: indicators by group and year (income and its parts and their
 //!   shares, distribution, poverty, the dibao caseload, the labour market from age 16:
-//!   [`indicators`]; and who gains and who loses: each reform household against the same
-//!   baseline household, [`indicators::gains`]), each lever's ledger and Shapley contribution, the targets met or
+//!   [`indicators`]; who gains and who loses: each reform household against the same
+//!   baseline household, or against the same household under another reform of the same
+//!   baseline, [`indicators::gains`]; and, when asked, work incentives: the marginal
+//!   effective tax rate on a rise in earnings, from the levers run again on raised
+//!   earnings, [`indicators::incentives`]), each lever's ledger and Shapley contribution, the targets met or
 //!   missed (a level, a change, a growth, or a level every year), the assumptions behind
 //!   the figures, and warnings about what the scenario sets that does not act as written
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:

@@ -1102,7 +1102,7 @@ mod comparison {
             ));
         }
         out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
-        let headline: [(&str, Group, &str, f64, usize); 16] = [
+        let headline: [(&str, Group, &str, f64, usize); 18] = [
             ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
             ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
             ("all mean income", Group::All, "mean_disposable", 1.0, 0),
@@ -1117,6 +1117,9 @@ mod comparison {
             // Each against its own baseline (who gains and who loses).
             ("gain >5% vs baseline, % persons", Group::All, "share_gain_over_5pct", 100.0, 2),
             ("lose >5% vs baseline, % persons", Group::All, "share_lose_over_5pct", 100.0, 2),
+            // Work incentives, when both measure them (--work-incentives).
+            ("METR on a rise in earnings, %", Group::All, "metr_aggregate", 100.0, 1),
+            ("dibao: METR ≥100%, % persons", Group::All, "metr_dibao_share_100pct_or_more", 100.0, 1),
             // B's households against A's: in the difference column.
             ("B vs A: gain >5%, % persons", Group::All, "b_against_a_share_gain_over_5pct", 100.0, 2),
             ("B vs A: lose >5%, % persons", Group::All, "b_against_a_share_lose_over_5pct", 100.0, 2),
