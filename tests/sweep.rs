@@ -269,7 +269,7 @@ fn points_sharing_the_baseline_give_the_results_of_their_own_runs() {
     };
     let grouped = sweep::run_grouped(&points, &generator, Projection::new, count).expect("runs");
     let alone = sweep::run_points(&s, &points, |_, p| Projection::new(p).run()).expect("runs");
-    assert_eq!(grouped, alone);
+    assert_eq!(without_previous(&grouped), alone);
     assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 4);
     assert_ne!(grouped[0].summary, grouped[1].summary);
     assert_ne!(grouped[0].summary, grouped[2].summary);
@@ -278,7 +278,55 @@ fn points_sharing_the_baseline_give_the_results_of_their_own_runs() {
     assert_eq!(sweep::baseline_groups(&points), vec![vec![0, 1, 2, 3]]);
     let grouped = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
     let alone = sweep::run_points(&s, &points, |_, p| Projection::new(p).run()).expect("runs");
-    assert_eq!(grouped, alone);
+    assert_eq!(without_previous(&grouped), alone);
+}
+
+/// The points with their comparison with the point before cleared (points run on
+/// their own have none).
+fn without_previous(points: &[sweep::SweepPoint]) -> Vec<sweep::SweepPoint> {
+    let mut points = points.to_vec();
+    for p in &mut points {
+        p.summary.worse_off_than_previous = None;
+    }
+    points
+}
+
+#[test]
+fn each_point_is_compared_with_the_one_before_on_the_last_axis() {
+    let s = scenario();
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let axes = [
+        Axis::parse("levers.resident_pension.yearly_increment_per_month=0,40").expect("axis"),
+        Axis::parse("levers.dibao.rural_threshold_per_month=400,600,500").expect("axis"),
+    ];
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    // One thread: the points' pilots one after the other; two: side by side, in rounds
+    // (a point after the one it is compared with). The same either way.
+    let in_pool = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| sweep::run_grouped(&points, &generator, Projection::new, |_| {})).expect("runs")
+    };
+    let grouped = in_pool(2);
+    assert_eq!(grouped, in_pool(1));
+    let previous: Vec<Option<f64>> = grouped.iter().map(|p| p.summary.worse_off_than_previous).collect();
+    // Each line of the last axis starts without one.
+    assert!(previous[0].is_none() && previous[3].is_none(), "{previous:?}");
+    assert!(previous.iter().enumerate().all(|(k, p)| p.is_some() == (k % 3 != 0)), "{previous:?}");
+    // A lower threshold after a higher one leaves some poorer than the higher did.
+    assert!(previous[2].expect("compared") > 0.0 && previous[5].expect("compared") > 0.0, "{previous:?}");
+    // It is the two points run as a comparison on their own: 600 against 400.
+    let pair: Vec<_> = [1, 2].iter().map(|&k| points[k].1.clone()).collect();
+    let against = Projection::new(&points[1].1).run_points_against_first(&generator, &pair).expect("runs");
+    let last = against[1].reform.years.last().expect("years");
+    let alone = last.indicators.gains_against_other.as_ref().expect("compared")[2].losing_share();
+    assert_eq!(previous[2], Some(alone));
+    // sweep.csv: empty where there is none.
+    let csv = String::from_utf8(sweep::csv(&axes, &grouped).expect("csv")).expect("utf-8");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let column = header.iter().position(|h| *h == "worse_off_than_previous_share").expect("column");
+    let cells: Vec<String> = csv.lines().skip(1).map(|l| l.split(',').nth(column).unwrap_or("").to_string()).collect();
+    assert_eq!(cells[0], "");
+    assert_eq!(cells[2].parse::<f64>().ok(), previous[2]);
 }
 
 #[test]

@@ -147,8 +147,9 @@ enum Command {
     /// lever parameter or a baseline assumption) and prints, for each point, the last
     /// year's urban and rural income, their ratio and growth, the Gini, the dibao
     /// caseload, the levers' cost, the shares of residents the point's reform makes
-    /// better and worse off than the baseline, and the targets met; then, for each target, the
-    /// values at which it is met. Writes sweep.csv to --out. Every point runs the same
+    /// better and worse off than the baseline and the share it leaves poorer than the
+    /// value before (a cliff), and the targets met; then, for each target, the values at
+    /// which it is met. Writes sweep.csv to --out. Every point runs the same
     /// population and seed, so differences between points are the values' effect.
     #[command(after_help = EXIT_CODES)]
     Sweep {

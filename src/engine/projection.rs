@@ -731,7 +731,7 @@ impl<'a> Projection<'a> {
     /// from the projection's scenario in anything but its reform levers, name and
     /// targets, or asks for Shapley values.
     pub fn run_points_with_generator(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
-        self.run_points_compared(generator, points, false)
+        self.run_points_against(generator, points, &[])
     }
 
     /// Runs `points` as [`Self::run_points_with_generator`] does and also compares the
@@ -745,18 +745,32 @@ impl<'a> Projection<'a> {
     /// # Errors
     /// As [`Self::run_points_with_generator`].
     pub fn run_points_against_first(&self, generator: &Generator, points: &[Scenario]) -> Result<Vec<Outcome>> {
-        self.run_points_compared(generator, points, true)
+        let against: Vec<Option<usize>> = (0..points.len()).map(|k| (k > 0).then_some(0)).collect();
+        self.run_points_against(generator, points, &against)
     }
 
-    /// [`Self::run_points_with_generator`], the later points compared with the first
-    /// when `against_first` is set.
-    fn run_points_compared(
+    /// Runs `points` as [`Self::run_points_with_generator`] does and also compares the
+    /// households of point `k` with those of point `against[k]` (an earlier point;
+    /// `None`, or beyond the list, for none) in every projected year of the first
+    /// replication: who gains and who loses in
+    /// [`YearIndicators::gains_against_other`](crate::indicators::YearIndicators::gains_against_other),
+    /// by the other point's quintile groups. A sweep compares each point with the one
+    /// before it on its last axis. Every other result is bit for bit
+    /// [`Self::run_points_with_generator`]'s.
+    ///
+    /// # Errors
+    /// As [`Self::run_points_with_generator`]; [`Error::InvalidRequest`] for a point
+    /// compared with itself or a later one.
+    pub fn run_points_against(
         &self,
         generator: &Generator,
         points: &[Scenario],
-        against_first: bool,
+        against: &[Option<usize>],
     ) -> Result<Vec<Outcome>> {
         let s = self.scenario;
+        if let Some((k, w)) = against.iter().enumerate().find_map(|(k, w)| w.filter(|&w| w >= k).map(|w| (k, w))) {
+            return Err(Error::InvalidRequest(format!("point {k} is compared with point {w}, not an earlier one")));
+        }
         if generator.profile().id != s.profile.id {
             return Err(Error::InvalidRequest(format!(
                 "the generator was calibrated on `{}`, the scenario is on `{}`",
@@ -810,8 +824,8 @@ impl<'a> Projection<'a> {
                 set: set.clone(),
                 detail: Detail::Full,
                 export: None,
-                // The first point is variant 1.
-                compare_with: (against_first && r == 0 && k > 0).then_some(1),
+                // Point `w` is variant `w + 1`.
+                compare_with: against.get(k).copied().flatten().filter(|_| r == 0).map(|w| w + 1),
                 compare: r == 0,
             }));
             let pass =

@@ -309,7 +309,7 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
     }
     text.push_str(&format!(
-        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8} {:>8} {:>8}\n",
+        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
         "urban",
         "rural",
         "ratio",
@@ -320,6 +320,7 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         "cost, mln",
         "gaining",
         "losing",
+        "poorer",
         "targets"
     ));
     for p in results {
@@ -327,8 +328,9 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
             text.push_str(&format!("{v:>w$} "));
         }
         let m = &p.summary;
+        let poorer = m.worse_off_than_previous.map_or_else(|| "—".to_string(), |x| format!("{:.2}%", 100.0 * x));
         text.push_str(&format!(
-            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>7.1}% {:>7.2}% {:>8}\n",
+            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>7.1}% {:>7.2}% {:>8} {:>8}\n",
             thousands(m.urban_mean),
             thousands(m.rural_mean),
             m.ratio,
@@ -339,6 +341,7 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
             m.programme_cost / 1e6,
             100.0 * m.gaining_share,
             100.0 * m.losing_share,
+            poorer,
             format!("{}/{}", m.targets_met(), m.targets.len())
         ));
     }

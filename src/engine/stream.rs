@@ -263,7 +263,8 @@ pub(crate) struct VariantSpec {
     pub compare: bool,
     /// Also compares its households with those of another reform variant of the pass,
     /// this one's index in the list (at least 1, before this one), in every projected
-    /// year: `compare`'s B against A ([`YearIndicators::gains_against_other`]).
+    /// year: `compare`'s B against A, a sweep's point against the one before
+    /// ([`YearIndicators::gains_against_other`]).
     pub compare_with: Option<usize>,
 }
 
@@ -743,8 +744,7 @@ impl Reads<'_> {
 ///
 /// # Errors
 /// [`Error::InvalidRequest`](crate::error::Error::InvalidRequest) when a variant
-/// compares with itself, the baseline, a later variant or one that compares with
-/// another reform variant in turn.
+/// compares with itself, the baseline or a later variant.
 fn keeps_incomes(variants: &[VariantSpec]) -> Result<Vec<bool>> {
     let mut keeps = vec![false; variants.len()];
     if let Some(baseline) = keeps.first_mut() {
@@ -752,15 +752,40 @@ fn keeps_incomes(variants: &[VariantSpec]) -> Result<Vec<bool>> {
     }
     for (v, spec) in variants.iter().enumerate() {
         let Some(w) = spec.compare_with else { continue };
-        if w == 0 || w >= v || variants[w].compare_with.is_some() {
+        if w == 0 || w >= v {
             return Err(crate::error::Error::InvalidRequest(format!(
-                "internal: variant {v} compares with variant {w}, which is not an earlier reform variant that \
-                 compares with none"
+                "internal: variant {v} compares with variant {w}, which is not an earlier reform variant"
             )));
         }
         keeps[w] = true;
     }
     Ok(keeps)
+}
+
+/// The rounds in which variants' pilots can run side by side: a variant that compares
+/// with another reform variant ([`VariantSpec::compare_with`]) runs in a round after
+/// that one's (the first round holds those that compare with none). Each round in
+/// variant order; the baseline (variant 0) is in none.
+fn pilot_rounds(variants: &[VariantSpec]) -> Vec<Vec<usize>> {
+    let mut round = vec![0usize; variants.len()];
+    for (v, spec) in variants.iter().enumerate().skip(1) {
+        // Checked by `keeps_incomes`: an earlier variant, its round already known.
+        round[v] = spec.compare_with.filter(|&w| w < v).map_or(0, |w| round[w] + 1);
+    }
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for v in 1..variants.len() {
+        if rounds.len() <= round[v] {
+            rounds.resize_with(round[v] + 1, Vec::new);
+        }
+        rounds[round[v]].push(v);
+    }
+    rounds
+}
+
+/// Whether variant `w`'s pilot incomes are still read by a variant after `done` (the
+/// last one whose pilot has run, in variant order).
+fn incomes_read_after(variants: &[VariantSpec], w: usize, done: usize) -> bool {
+    variants.iter().skip(done + 1).any(|v| v.compare_with == Some(w))
 }
 
 /// What a variant keeps of a year beyond its sums and ledger.
@@ -1105,6 +1130,11 @@ impl ReplicationRun<'_> {
                 let Some(st) = st else { break };
                 let reads = Reads { baseline: pilots.first(), other: spec.compare_with.and_then(|w| pilots.get(w)) };
                 pilots.push(self.pilot_variant(st, v, spec, reads, exporter, steps, timings)?);
+                // A reform variant's incomes go once no later variant reads them (a
+                // sweep's chain of points keeps two at a time).
+                if let Some(w) = spec.compare_with.filter(|&w| !incomes_read_after(variants, w, v)) {
+                    pilots[w].incomes = Vec::new();
+                }
             }
             return Ok(pilots);
         }
@@ -1113,10 +1143,9 @@ impl ReplicationRun<'_> {
         let baseline = self.pilot_variant(copy(timings), 0, &variants[0], Reads::NONE, exporter, steps, timings)?;
         let mut done: Vec<Option<PilotVariant>> = variants.iter().map(|_| None).collect();
         let writer = variants.iter().skip(1).position(|v| v.export.is_some()).map(|i| i + 1);
-        // Those that compare with another reform variant run after every other (the
-        // variant they read is then done: `keeps_incomes` checked that it reads none).
-        for phase in [false, true] {
-            let in_phase = |v: usize| variants[v].compare_with.is_some() == phase;
+        // Those that compare with another reform variant run in a round after its.
+        for round in pilot_rounds(variants) {
+            let in_round = |v: usize| round.contains(&v);
             fn reads<'p>(
                 spec: &VariantSpec,
                 baseline: &'p PilotVariant,
@@ -1125,12 +1154,12 @@ impl ReplicationRun<'_> {
                 let other = spec.compare_with.and_then(|w| done.get(w)).and_then(Option::as_ref);
                 Reads { baseline: Some(baseline), other }
             }
-            if let Some(w) = writer.filter(|&w| in_phase(w)) {
+            if let Some(w) = writer.filter(|&w| in_round(w)) {
                 let reads = reads(&variants[w], &baseline, &done);
                 let r = self.pilot_variant(copy(timings), w, &variants[w], reads, exporter, steps, timings)?;
                 done[w] = Some(r);
             }
-            let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer && in_phase(v)).collect();
+            let others: Vec<usize> = (1..variants.len()).filter(|&v| Some(v) != writer && in_round(v)).collect();
             for window in others.chunks(threads) {
                 let results: Vec<(usize, PilotVariant, PhaseTimings)> = window
                     .par_iter()

@@ -348,6 +348,12 @@ pub struct PointSummary {
     pub gaining_share: f64,
     /// Share whose income it lowers.
     pub losing_share: f64,
+    /// Share of all residents whose household's per-capita income in the year is lower,
+    /// by a yuan or more, than at the point before on the sweep's last axis (the same
+    /// households and draws; a cliff where a higher value leaves some poorer); `None` for
+    /// a line's first point and for points that do not share a baseline with it (run
+    /// on their own: [`run_points`]).
+    pub worse_off_than_previous: Option<f64>,
     /// Each target of the scenario, checked.
     pub targets: Vec<TargetResult>,
     /// What only this point's results show (places left empty, a target not
@@ -383,6 +389,10 @@ impl PointSummary {
             programme_cost,
             gaining_share: all_gains.map_or(f64::NAN, Gains::gaining_share),
             losing_share: all_gains.map_or(f64::NAN, Gains::losing_share),
+            worse_off_than_previous: r
+                .year(last)
+                .and_then(|y| y.gains_against_other.as_ref())
+                .map(|g| g[Group::All.index()].losing_share()),
             targets: outcome.targets.clone(),
             warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }
@@ -535,7 +545,8 @@ pub fn run_grouped<'s>(
     let mut results: Vec<Option<SweepPoint>> = vec![None; points.len()];
     for group in groups {
         let scenarios: Vec<Scenario> = group.iter().map(|&i| points[i].1.clone()).collect();
-        let outcomes = projection(&points[group[0]].1).run_points_with_generator(generator, &scenarios)?;
+        let against = previous_on_last_axis(points, &group);
+        let outcomes = projection(&points[group[0]].1).run_points_against(generator, &scenarios, &against)?;
         for (&i, outcome) in group.iter().zip(&outcomes) {
             let (values, point) = &points[i];
             results[i] = Some(SweepPoint { values: values.clone(), summary: PointSummary::of(point, outcome) });
@@ -547,6 +558,18 @@ pub fn run_grouped<'s>(
         .enumerate()
         .map(|(i, r)| r.ok_or_else(|| Error::InvalidRequest(format!("sweep: point {i} was not run"))))
         .collect()
+}
+
+/// For each point of a group sharing a baseline (indices into `points`), the point of
+/// the group it is compared with (an index into `group`): the one before it with the
+/// same values on every axis but the last, so that a sweep's line compares each value
+/// with the one before.
+fn previous_on_last_axis(points: &[(Vec<f64>, Scenario)], group: &[usize]) -> Vec<Option<usize>> {
+    let line = |i: usize| {
+        let v = &points[i].0;
+        &v[..v.len().saturating_sub(1)]
+    };
+    group.iter().enumerate().map(|(k, &i)| (0..k).rev().find(|&j| line(group[j]) == line(i))).collect()
 }
 
 /// Whether the points of a sweep of `s` run side by side: its population has fewer
@@ -580,6 +603,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         "programme_cost",
         "gaining_share",
         "losing_share",
+        "worse_off_than_previous_share",
         "targets_met",
         "targets",
         "warnings",
@@ -602,6 +626,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         row.push(s.programme_cost.to_string());
         row.push(s.gaining_share.to_string());
         row.push(s.losing_share.to_string());
+        row.push(s.worse_off_than_previous.map_or_else(String::new, |x| x.to_string()));
         row.push(s.targets_met().to_string());
         row.push(s.targets.len().to_string());
         row.push(s.warnings.len().to_string());
@@ -697,6 +722,7 @@ mod tests {
                 programme_cost: 0.0,
                 gaining_share: 0.0,
                 losing_share: 0.0,
+                worse_off_than_previous: None,
                 warnings: Vec::new(),
                 targets: vec![TargetResult {
                     name: "t".into(),
