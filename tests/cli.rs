@@ -747,3 +747,33 @@ fn a_builtin_scenario_runs_by_name() {
     assert!(err.contains("did you mean `wuzhong-2023`") && err.contains("national-2022-outlook"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn work_incentives_are_measured_when_asked() {
+    let dir = scratch("incentives");
+    let scenario = quick_scenario(&dir, "incentives", 500, 0.0);
+    let out_dir = dir.join("out");
+    let out = incomesim(&["run", &scenario, "--work-incentives", "--out", out_dir.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("work incentives in 2022") && text.contains("on dibao, reform"), "{text}");
+    for file in ["indicators.csv", "indicators_baseline.csv"] {
+        let csv = std::fs::read_to_string(out_dir.join(file)).expect(file);
+        for year in ["2021", "2022"] {
+            let key = format!("{year},all,metr_aggregate,");
+            let line = csv.lines().find(|l| l.starts_with(&key)).unwrap_or_else(|| panic!("{file}: {key}"));
+            let value: f64 = line[key.len()..].parse().expect("a number");
+            assert!((0.0..1.0).contains(&value), "{file} {year}: {value}");
+        }
+    }
+    let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report.html");
+    assert!(report.contains("<table id=\"work-incentives\">"));
+    // Not asked: no rows, no table.
+    let plain = dir.join("plain");
+    let out = incomesim(&["run", &scenario, "--out", plain.to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("work incentives"));
+    let csv = std::fs::read_to_string(plain.join("indicators.csv")).expect("indicators.csv");
+    assert!(!csv.contains("metr_"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -42,14 +42,14 @@ fn arguments(name: &str) -> &'static [&'static str] {
     match name {
         "calibrate_region" => &["liupanshui-2021", "20000"],
         "backtest" | "run_scenario" | "custom_levers" | "compare_dibao_rules" => &["2000"],
-        "dibao_sweep" => &["3000"],
+        "dibao_sweep" | "work_incentives" => &["3000"],
         "what_it_takes" | "outlook" => &["2000"],
         _ => &[],
     }
 }
 
 /// Examples run by their own tests below, which also check what they print.
-const CHECKED_APART: [&str; 3] = ["dibao_sweep", "compare_dibao_rules", "what_it_takes"];
+const CHECKED_APART: [&str; 4] = ["dibao_sweep", "compare_dibao_rules", "what_it_takes", "work_incentives"];
 
 #[test]
 fn every_example_runs() {
@@ -102,6 +102,24 @@ fn dibao_sweep_costs_more_and_leaves_less_poverty_as_the_threshold_rises() {
     for k in 4..8 {
         assert!(last[k] < first[k], "a higher threshold lowers every poverty measure over the sweep:\n{text}");
     }
+}
+
+#[test]
+fn work_incentives_free_dibao_households_from_the_trap_as_the_deduction_rises() {
+    let text = run("work_incentives", arguments("work_incentives"));
+    let rows: Vec<Vec<f64>> = text.lines().map(numbers).filter(|n| n.len() == 8).collect();
+    let deductions: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(deductions, [0.0, 100.0, 200.0, 400.0, 800.0], "{text}");
+    for r in &rows {
+        // The bands of dibao persons add up; most earners keep most of a rise.
+        assert!((r[5] + r[6] + r[7] - 100.0).abs() < 0.5, "{text}");
+        assert!(r[4] > 0.0 && r[4] < 30.0, "{text}");
+    }
+    let (first, last) = (&rows[0], &rows[rows.len() - 1]);
+    // Without a deduction the rise is taken back for a large share of dibao persons;
+    // the deduction frees most of them and takes more households in at a higher cost.
+    assert!(first[7] > 20.0 && last[7] < 0.6 * first[7], "{text}");
+    assert!(last[1] > first[1] && last[3] > first[3], "{text}");
 }
 
 #[test]
