@@ -871,13 +871,16 @@ impl PilotState {
 
 impl YearAcc {
     /// Drops what a variant that does not want it would not have: the ledger's
-    /// quintile groups (left at zero, as never added) and the kept outcomes.
+    /// quintile groups (left at zero, as never added), the kept outcomes and the work incentives.
     fn keep_only(&mut self, wants: Wants) {
         if !wants.full {
             self.ledger.clear_quintile_groups();
         }
         if !wants.keep {
             self.outcomes = Vec::new();
+        }
+        if !wants.metr {
+            self.metr = None;
         }
     }
 }
@@ -1143,17 +1146,16 @@ impl ReplicationRun<'_> {
         let baseline = self.pilot_variant(copy(timings), 0, &variants[0], Reads::NONE, exporter, steps, timings)?;
         let mut done: Vec<Option<PilotVariant>> = variants.iter().map(|_| None).collect();
         let writer = variants.iter().skip(1).position(|v| v.export.is_some()).map(|i| i + 1);
-        // Those that compare with another reform variant run in a round after its.
+        // What a variant's pilot reads: the baseline, and the finished pilot of the
+        // variant it compares with.
+        fn reads<'p>(spec: &VariantSpec, baseline: &'p PilotVariant, done: &'p [Option<PilotVariant>]) -> Reads<'p> {
+            let other = spec.compare_with.and_then(|w| done.get(w)).and_then(Option::as_ref);
+            Reads { baseline: Some(baseline), other }
+        }
+        // A variant that compares with another reform variant runs in a round after
+        // that variant's.
         for round in pilot_rounds(variants) {
             let in_round = |v: usize| round.contains(&v);
-            fn reads<'p>(
-                spec: &VariantSpec,
-                baseline: &'p PilotVariant,
-                done: &'p [Option<PilotVariant>],
-            ) -> Reads<'p> {
-                let other = spec.compare_with.and_then(|w| done.get(w)).and_then(Option::as_ref);
-                Reads { baseline: Some(baseline), other }
-            }
             if let Some(w) = writer.filter(|&w| in_round(w)) {
                 let reads = reads(&variants[w], &baseline, &done);
                 let r = self.pilot_variant(copy(timings), w, &variants[w], reads, exporter, steps, timings)?;
