@@ -358,3 +358,26 @@ fn a_scenario_without_levers_costs_a_positive_zero() {
     // Without a reform nothing is compared.
     assert!(summary.gaining_share.is_nan() && summary.losing_share.is_nan());
 }
+
+#[test]
+fn a_sweep_of_the_employment_cost_deduction_frees_dibao_households_from_the_trap() {
+    let mut s = scenario();
+    let axes = [Axis::parse("levers.dibao.employment_cost_deduction_per_month=0,400").expect("axis")];
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    let plain = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
+    assert!(plain.iter().all(|p| p.summary.metr.is_none() && p.summary.dibao_trapped_share.is_none()));
+    s.work_incentives = true;
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    let measured = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
+    let trapped: Vec<f64> = measured.iter().map(|p| p.summary.dibao_trapped_share.expect("measured")).collect();
+    assert!(trapped[1] < trapped[0], "{trapped:?}");
+    assert!(measured.iter().all(|p| p.summary.metr.is_some_and(|m| (0.0..0.5).contains(&m))));
+    // Measuring changes nothing else.
+    for (a, b) in plain.iter().zip(&measured) {
+        assert_eq!(
+            (a.summary.rural_mean, a.summary.dibao_households),
+            (b.summary.rural_mean, b.summary.dibao_households)
+        );
+    }
+}

@@ -354,6 +354,13 @@ pub struct PointSummary {
     /// a line's first point and for points that do not share a baseline with it (run
     /// on their own: [`run_points`]).
     pub worse_off_than_previous: Option<f64>,
+    /// The marginal effective tax rate on a rise in earnings of all residents' households
+    /// with earnings, in the year ([`crate::indicators::incentives`]); `None` unless
+    /// the scenario measures work incentives.
+    pub metr: Option<f64>,
+    /// The share of persons of dibao households whose rate is 100% or more (they keep
+    /// nothing of a rise); `None` unless measured.
+    pub dibao_trapped_share: Option<f64>,
     /// Each target of the scenario, checked.
     pub targets: Vec<TargetResult>,
     /// What only this point's results show (places left empty, a target not
@@ -372,6 +379,7 @@ impl PointSummary {
             (get(last, group, "mean_disposable") / get(base, group, "mean_disposable")).powf(1.0 / years) - 1.0
         };
         let all_gains = r.year(last).and_then(|y| y.gains.as_ref()).map(|g| &g[Group::All.index()]);
+        let incentives = r.year(last).and_then(|y| y.work_incentives.as_ref()).map(|w| w[Group::All.index()]);
         let programme_cost = r
             .years
             .iter()
@@ -393,6 +401,8 @@ impl PointSummary {
                 .year(last)
                 .and_then(|y| y.gains_against_other.as_ref())
                 .map(|g| g[Group::All.index()].losing_share()),
+            metr: incentives.map(|w| w.all.aggregate),
+            dibao_trapped_share: incentives.map(|w| w.dibao.trapped_share()),
             targets: outcome.targets.clone(),
             warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }
@@ -604,6 +614,8 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         "gaining_share",
         "losing_share",
         "worse_off_than_previous_share",
+        "metr_aggregate",
+        "metr_dibao_share_100pct_or_more",
         "targets_met",
         "targets",
         "warnings",
@@ -626,7 +638,9 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         row.push(s.programme_cost.to_string());
         row.push(s.gaining_share.to_string());
         row.push(s.losing_share.to_string());
-        row.push(s.worse_off_than_previous.map_or_else(String::new, |x| x.to_string()));
+        for x in [s.worse_off_than_previous, s.metr, s.dibao_trapped_share] {
+            row.push(x.map_or_else(String::new, |x| x.to_string()));
+        }
         row.push(s.targets_met().to_string());
         row.push(s.targets.len().to_string());
         row.push(s.warnings.len().to_string());
@@ -723,6 +737,8 @@ mod tests {
                 gaining_share: 0.0,
                 losing_share: 0.0,
                 worse_off_than_previous: None,
+                metr: None,
+                dibao_trapped_share: None,
                 warnings: Vec::new(),
                 targets: vec![TargetResult {
                     name: "t".into(),
