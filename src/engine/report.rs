@@ -189,10 +189,10 @@ pub fn work_incentives_table(
         100.0 * EARNINGS_RISE
     );
     let bands: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", b.label())).collect();
-    out.push_str(&format!("{:<22} {:>12} {:>8} {}\n", "group", "persons", "METR", bands.join(" ")));
+    out.push_str(&format!("{:<22} {:>14} {:>8} {}\n", "group", "persons", "METR", bands.join(" ")));
     let row = |label: String, g: &MetrGroup| {
         let cells: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect();
-        format!("{label:<22} {:>12.0} {:>8} {}\n", g.persons, pct(g.aggregate), cells.join(" "))
+        format!("{label:<22} {:>14.0} {:>8} {}\n", g.persons, pct(g.aggregate), cells.join(" "))
     };
     let runs = [("reform", Some(reform)), ("baseline", baseline)];
     for group in Group::ALL {
