@@ -651,10 +651,11 @@ impl<'a> Projection<'a> {
                 .iter()
                 .map(|&c| VariantSpec {
                     set: set_for(c),
-                    detail: if (r == 0 && c == 0) || c == all { Detail::Full } else { Detail::Sums },
+                    // Every replication's baseline keeps its quintile bounds, which its
+                    // reform's comparison reads.
+                    detail: if c == 0 || c == all { Detail::Full } else { Detail::Sums },
                     export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
-                    // Each replication's reform against its baseline (the first's by
-                    // quintile group too: its baseline has the bounds).
+                    // Each replication's reform against its baseline, by quintile group too.
                     compare_with: None,
                     compare: c == all && c != 0,
                 })

@@ -109,8 +109,8 @@
 //! whose previous mean or median is not positive); following rows only with a previous
 //! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
 //! poor households; the comparison rows only in a reform's projected years, against the
-//! baseline of the same run and replication, and the per-quintile ones only in the first
-//! replication (whose baseline has the quintile bounds); the `metr_` rows only when the
+//! baseline of the same run and replication (by the quintile groups of that baseline,
+//! in every replication); the `metr_` rows only when the
 //! run measures work incentives, in the variants with full detail.
 //!
 //! ### Determinism
