@@ -43,6 +43,10 @@ fn measuring_work_incentives_changes_no_other_result() {
     let on = run_in(&scenario(&reform, true), 2);
     let off = run_in(&scenario(&reform, false), 2);
     assert_eq!(on.stream.blocks, 3, "two blocks stream");
+    // The rise measured is an assumption the run lists; the comparison's bands are another.
+    let listed = |o: &Outcome, name: &str| o.assumptions.iter().any(|(n, _)| n == name);
+    assert!(listed(&on, "work incentives") && !listed(&off, "work incentives"));
+    assert!(listed(&on, "who gains and who loses") && listed(&off, "who gains and who loses"));
     for (a, b) in [(&on.reform, &off.reform), (&on.baseline, &off.baseline)] {
         for (x, y) in a.years.iter().zip(&b.years) {
             assert!(y.indicators.work_incentives.is_none());

@@ -974,6 +974,26 @@ fn outcome_of(
             ),
         ));
     }
+    assumptions.push((
+        "who gains and who loses".into(),
+        format!(
+            "each household of the reform against the same household of the baseline: no change under 1 yuan per \
+             person a year, a large gain or loss over {:.0}% of the baseline's per-capita income (the split of the \
+             UK Treasury's and PolicyEngine's distributional charts; indicators::gains::LARGE_CHANGE)",
+            100.0 * crate::indicators::gains::LARGE_CHANGE
+        ),
+    ));
+    if s.work_incentives {
+        assumptions.push((
+            "work incentives".into(),
+            format!(
+                "the marginal effective tax rate is measured on a {:.0}% rise in every member's positive wage and \
+                 operating income, the levers run again on it (a small rise, as EUROMOD's marginal rates; \
+                 indicators::incentives::EARNINGS_RISE)",
+                100.0 * crate::indicators::incentives::EARNINGS_RISE
+            ),
+        ));
+    }
     if plan.streams() {
         assumptions.push((
             "streaming".into(),
