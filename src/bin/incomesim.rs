@@ -1167,7 +1167,7 @@ mod comparison {
             let met = o.targets.iter().filter(|t| t.met).count();
             out.push_str(&format!("\ntargets of {tag}: {met} of {} met\n", o.targets.len()));
             for (k, t) in o.targets.iter().enumerate() {
-                let [reached, target, _] = t.cells(s.targets.get(k).filter(|d| d.name == t.name));
+                let [reached, target, _] = t.cells(t.definition(&s.targets, k));
                 out.push_str(&format!(
                     "  {:<8} {:<56} reached {reached:>10}  target {target:>10}\n",
                     if t.met { "MET" } else { "MISSED" },

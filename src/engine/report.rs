@@ -84,7 +84,7 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     if !outcome.targets.is_empty() {
         out.push_str("\ntargets:\n");
         for (k, t) in outcome.targets.iter().enumerate() {
-            let [reached, target, margin] = t.cells(scenario.targets.get(k).filter(|d| d.name == t.name));
+            let [reached, target, margin] = t.cells(t.definition(&scenario.targets, k));
             out.push_str(&format!(
                 "  {:<8} {:<52} reached {reached:>10}  target {target:>10}  margin {margin:>10}  probability {:.2}\n",
                 if t.met { "MET" } else { "MISSED" },

@@ -268,6 +268,27 @@ pub(crate) struct VariantSpec {
     pub compare_with: Option<usize>,
 }
 
+/// Which of a block-year's comparisons a variant's households fill: with the baseline's
+/// households ([`BlockYear::gains`]) or with another reform variant's
+/// ([`BlockYear::gains_other`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Against {
+    /// The baseline (variant 0).
+    Baseline,
+    /// The variant of [`VariantSpec::compare_with`].
+    Other,
+}
+
+impl VariantSpec {
+    /// The variants this one compares with in a year it `wants` so, each with the sums
+    /// it fills.
+    fn compared(&self, wants: Wants) -> impl Iterator<Item = (usize, Against)> {
+        [(wants.compare, Some(0), Against::Baseline), (wants.compare_other, self.compare_with, Against::Other)]
+            .into_iter()
+            .filter_map(|(wanted, w, against)| w.filter(|_| wanted).map(|w| (w, against)))
+    }
+}
+
 /// Everything one replication's pass reads.
 pub(crate) struct ReplicationRun<'a> {
     /// The scenario.
@@ -886,6 +907,14 @@ impl YearAcc {
 }
 
 impl BlockYear {
+    /// The comparison sums `against` fills.
+    fn gains_mut(&mut self, against: Against) -> &mut Option<GainSums> {
+        match against {
+            Against::Baseline => &mut self.gains,
+            Against::Other => &mut self.gains_other,
+        }
+    }
+
     /// This block-year as a variant that wants `wants` would have computed it: a copy
     /// without the quintile groups or outcomes it does not want; the microdata piece
     /// is moved to the variant that exports it.
@@ -1431,15 +1460,16 @@ impl ReplicationRun<'_> {
             });
             st.out.incomes.push(incomes);
         }
-        for (wanted, compared, other) in
-            [(wants.compare, reads.baseline, false), (wants.compare_other, reads.other, true)]
-        {
-            let Some(compared) = compared.filter(|_| wanted) else { continue };
+        let compared = [
+            (reads.baseline.filter(|_| wants.compare), Against::Baseline),
+            (reads.other.filter(|_| wants.compare_other), Against::Other),
+        ];
+        for (compared, against) in compared {
+            let Some(compared) = compared else { continue };
             let (Some(incomes), cuts) = (compared.incomes.get(t - 1), compared.cuts.get(t)) else { continue };
             timings.time("gains", false, || {
                 blocks.par_iter_mut().zip(st.tracks.par_iter()).zip(incomes.par_iter()).for_each(|((by, tr), base)| {
-                    let sums = Some(gain_sums_ordered(&tr.before, &tr.order_before, base, cuts));
-                    if other { by.gains_other = sums } else { by.gains = sums }
+                    *by.gains_mut(against) = Some(gain_sums_ordered(&tr.before, &tr.order_before, base, cuts));
                 })
             });
         }
@@ -1547,14 +1577,13 @@ impl ReplicationRun<'_> {
                 if wants.keep_incomes {
                     kept_incomes[v].push(BaselineIncomes::of_ordered(&track.before, &track.order_before));
                 }
-                if let (true, Some(base)) = (wants.compare, kept_incomes[0].get(t - 1)) {
-                    by.gains = Some(gain_sums_ordered(&track.before, &track.order_before, base, first.cuts.get(t)));
-                }
-                if let Some(w) = spec.compare_with.filter(|_| wants.compare_other)
-                    && let (Some(base), Some(pilot)) = (kept_incomes.get(w).and_then(|k| k.get(t - 1)), pilots.get(w))
-                {
-                    by.gains_other =
-                        Some(gain_sums_ordered(&track.before, &track.order_before, base, pilot.cuts.get(t)));
+                for (w, against) in spec.compared(wants) {
+                    let (Some(base), Some(pilot)) = (kept_incomes.get(w).and_then(|k| k.get(t - 1)), pilots.get(w))
+                    else {
+                        continue;
+                    };
+                    let sums = gain_sums_ordered(&track.before, &track.order_before, base, pilot.cuts.get(t));
+                    *by.gains_mut(against) = Some(sums);
                 }
                 years.push(by);
             }

@@ -378,8 +378,9 @@ impl PointSummary {
             let years = f64::from(last.saturating_sub(base).max(1));
             (get(last, group, "mean_disposable") / get(base, group, "mean_disposable")).powf(1.0 / years) - 1.0
         };
-        let all_gains = r.year(last).and_then(|y| y.gains.as_ref()).map(|g| &g[Group::All.index()]);
-        let incentives = r.year(last).and_then(|y| y.work_incentives.as_ref()).map(|w| w[Group::All.index()]);
+        let year = r.year(last);
+        let all_gains = year.and_then(|y| y.gains.as_ref()).map(|g| &g[Group::All.index()]);
+        let incentives = year.and_then(|y| y.work_incentives.as_ref()).map(|w| w[Group::All.index()]);
         let programme_cost = r
             .years
             .iter()
@@ -397,8 +398,7 @@ impl PointSummary {
             programme_cost,
             gaining_share: all_gains.map_or(f64::NAN, Gains::gaining_share),
             losing_share: all_gains.map_or(f64::NAN, Gains::losing_share),
-            worse_off_than_previous: r
-                .year(last)
+            worse_off_than_previous: year
                 .and_then(|y| y.gains_against_other.as_ref())
                 .map(|g| g[Group::All.index()].losing_share()),
             metr: incentives.map(|w| w.all.aggregate),

@@ -114,6 +114,12 @@ pub struct TargetResult {
 }
 
 impl TargetResult {
+    /// Its definition among a scenario's `targets`, of which it is the `k`-th result
+    /// (`None` when that target has another name).
+    pub fn definition<'t>(&self, targets: &'t [Target], k: usize) -> Option<&'t Target> {
+        targets.get(k).filter(|t| t.name == self.name)
+    }
+
     /// What is printed of it: the value reached (`n/a` when not measured), the target
     /// and the signed margin, in the target's own format ([`Target::number_format`];
     /// `def` is the scenario's target, `None` when it is not at hand: three decimals).

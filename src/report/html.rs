@@ -200,7 +200,7 @@ fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
     heads.push("Source");
     let mut out = format!("<table id=\"targets\">\n{}", header(&heads));
     for (k, r) in outcome.targets.iter().enumerate() {
-        let def = scenario.targets.get(k).filter(|t| t.name == r.name);
+        let def = r.definition(&scenario.targets, k);
         let [reached, target, margin] = r.cells(def);
         out.push_str("<tr>");
         out.push_str(&cell(&r.name));
