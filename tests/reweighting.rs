@@ -73,6 +73,37 @@ fn the_year_meets_its_shares_each_residence_keeps_its_persons_and_later_years_fo
 }
 
 #[test]
+fn shares_of_one_residence_are_met_among_its_residents_and_the_other_is_left_alone() {
+    let households = 12_000;
+    let extra = r#"
+[[population_reweighting]]
+year = 2024
+source = "a test"
+age_shares = [
+  { min_age = 60, max_age = 110, share = 0.24, residence = "rural" },
+  { min_age = 0, max_age = 14, share = 0.12, residence = "urban" },
+]
+"#;
+    let plain = run(&scenario(households, ""), 2, households, 2 * BLOCK);
+    let rw = run(&scenario(households, extra), 2, households, 2 * BLOCK);
+    let (before, after) = (plain.reform.year(2024).expect("2024"), rw.reform.year(2024).expect("2024"));
+    let rural = after.group(Group::Rural);
+    assert!((rural.old_age.share_60_plus - 0.24).abs() < 1e-6, "rural 60+: {}", rural.old_age.share_60_plus);
+    assert!(
+        (before.group(Group::Rural).old_age.share_60_plus - 0.24).abs() > 0.005,
+        "rural 60+ was already {}",
+        before.group(Group::Rural).old_age.share_60_plus
+    );
+    // The urban old's share moved only as far as the urban band of children moved it.
+    let urban_old = |y: &incomesim::indicators::YearIndicators| y.group(Group::Urban).old_age.share_60_plus;
+    assert!((urban_old(after) - urban_old(before)).abs() < 0.02, "{} against {}", urban_old(after), urban_old(before));
+    for g in [Group::Urban, Group::Rural] {
+        let (a, b) = (before.group(g).persons, after.group(g).persons);
+        assert!((a / b - 1.0).abs() < 1e-6, "{g:?}: {a} against {b}");
+    }
+}
+
+#[test]
 fn residents_are_grossed_up_to_the_persons_given_for_the_whole_population() {
     let households = 3 * BLOCK + 700;
     let plain = run(&scenario(households, ""), 2, households, 2 * BLOCK);
@@ -181,6 +212,16 @@ fn bad_entries_are_reported_with_their_field() {
             "[[population_reweighting]]\nyear = 2023\nsource = \"s\"",
             "population_reweighting[0].age_shares",
             "urban_persons",
+        ),
+        (
+            "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2, residence = \"town\" }]",
+            "population_reweighting[0].age_shares[0].residence",
+            "urban",
+        ),
+        (
+            "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2, residence = \"rural\" }, { min_age = 60, max_age = 110, share = 0.3, residence = \"rural\" }]",
+            "population_reweighting[0].age_shares[1]",
+            "rural 60-110 are already the band",
         ),
         (
             "[[population_reweighting]]\nyear = 2023\nsource = \"s\"\nshares = []\nage_shares = [{ min_age = 60, max_age = 110, share = 0.2 }]",

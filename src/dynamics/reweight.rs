@@ -46,8 +46,12 @@ pub struct AgeShare {
     pub min_age: u8,
     /// Last age in the band (inclusive; 110 for an open band).
     pub max_age: u8,
-    /// The band's share of resident persons, in (0, 1).
+    /// The band's share of resident persons, in (0, 1): of the residence's residents
+    /// where `residence` is given, of all residents otherwise.
     pub share: f64,
+    /// The residence whose residents the share is of (a census gives the old's share
+    /// of urban and of rural residents); `None` for all residents.
+    pub residence: Option<Residence>,
 }
 
 impl AgeShare {
@@ -55,6 +59,20 @@ impl AgeShare {
     #[inline]
     pub fn contains(&self, age: u8) -> bool {
         (self.min_age..=self.max_age).contains(&age)
+    }
+
+    /// Whether the band counts a person of this age living in `residence`.
+    #[inline]
+    pub fn counts(&self, age: u8, residence: Residence) -> bool {
+        self.contains(age) && self.residence.is_none_or(|r| r == residence)
+    }
+
+    /// The band as a reader names it: `60-110`, `rural 60-110`.
+    pub fn label(&self) -> String {
+        match self.residence {
+            Some(r) => format!("{r} {}-{}", self.min_age, self.max_age),
+            None => format!("{}-{}", self.min_age, self.max_age),
+        }
     }
 }
 
@@ -97,10 +115,11 @@ fn household_vector(pop: &Population, h: usize, bands: &[AgeShare], out: &mut [f
     };
     out[column] = size;
     out[2 + column] = 1.0;
+    let residence = pop.households.residence[h];
     for i in pop.members(h) {
         let age = pop.persons.age[i];
         for (k, band) in bands.iter().enumerate() {
-            if band.contains(age) {
+            if band.counts(age, residence) {
                 out[RESIDENCE_COLUMNS + k] += 1.0;
             }
         }
@@ -188,7 +207,17 @@ pub fn fit<'a>(
         }
     }
     let persons: f64 = targets[..2].iter().flatten().sum();
-    targets.extend(bands.iter().map(|b| Some(b.share * persons)));
+    // The persons a band's share is of: its residence's, or everyone's.
+    let residents = [targets[0].unwrap_or(0.0), targets[1].unwrap_or(0.0)];
+    let persons_of = |band: &AgeShare| match band.residence {
+        Some(r) => residents[r.index()],
+        None => persons,
+    };
+    if let Some(band) = bands.iter().find(|b| b.residence.is_some_and(|r| targets[r.index()].is_none())) {
+        return Err(invalid(format!("age band {}: the population has no residents there", band.label())));
+    }
+    let band_targets: Vec<Option<f64>> = bands.iter().map(|b| Some(b.share * persons_of(b))).collect();
+    targets.extend(band_targets);
     let lambda = rake(&xs, &base, &targets, 100);
     // The raking stops at its iteration limit where the shares cannot be met: check.
     let mut met = vec![0.0; dim];
@@ -205,7 +234,7 @@ pub fn fit<'a>(
     });
     let persons_given = reweighting.persons.iter().any(Option::is_some);
     let missed_shares = bands.iter().enumerate().any(|(k, band)| {
-        let got = met[RESIDENCE_COLUMNS + k] / persons;
+        let got = met[RESIDENCE_COLUMNS + k] / persons_of(band);
         !got.is_finite() || (got - band.share).abs() > 1e-6
     });
     if missed_persons && persons_given && !missed_shares {
@@ -220,7 +249,7 @@ pub fn fit<'a>(
             bands
                 .iter()
                 .enumerate()
-                .map(|(k, b)| format!("{}-{}: {:.4}", b.min_age, b.max_age, share(k, b)))
+                .map(|(k, b)| format!("{}: {:.4}", b.label(), share(k, b)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -229,7 +258,11 @@ pub fn fit<'a>(
              that they are consistent with each other (a band inside another cannot hold more) and that each \
              band has members",
             list(&|_, b| b.share),
-            list(&|k, _| totals[RESIDENCE_COLUMNS + k] / (totals[0] + totals[1]))
+            list(&|k, b| totals[RESIDENCE_COLUMNS + k]
+                / match b.residence {
+                    Some(r) => totals[r.index()],
+                    None => totals[0] + totals[1],
+                })
         )));
     }
     Ok(ReweightFactors { lambda })
@@ -299,9 +332,9 @@ mod tests {
         Reweighting {
             year: 2020,
             age_shares: vec![
-                AgeShare { min_age: 0, max_age: 15, share: 0.20 },
-                AgeShare { min_age: 60, max_age: 110, share: 0.38 },
-                AgeShare { min_age: 65, max_age: 110, share: 0.27 },
+                AgeShare { min_age: 0, max_age: 15, share: 0.20, residence: None },
+                AgeShare { min_age: 60, max_age: 110, share: 0.38, residence: None },
+                AgeShare { min_age: 65, max_age: 110, share: 0.27, residence: None },
             ],
             source: "test".to_string(),
             persons: [None, None],
@@ -339,6 +372,43 @@ mod tests {
     }
 
     #[test]
+    fn a_band_of_one_residence_is_met_among_its_residents() {
+        let mut pop = population();
+        let rw = Reweighting {
+            year: 2020,
+            age_shares: vec![
+                AgeShare { min_age: 60, max_age: 110, share: 0.25, residence: Some(Residence::Urban) },
+                AgeShare { min_age: 60, max_age: 110, share: 0.45, residence: Some(Residence::Rural) },
+            ],
+            source: "test".to_string(),
+            persons: [None, None],
+        };
+        let residents = |pop: &Population, r: Residence| {
+            let (mut old, mut all) = (0.0, 0.0);
+            for h in (0..pop.household_count()).filter(|&h| pop.households.residence[h] == r) {
+                let w = f64::from(pop.households.weight[h]);
+                all += w * pop.households.size[h] as f64;
+                old += w * pop.members(h).filter(|&i| pop.persons.age[i] >= 60).count() as f64;
+            }
+            (old / all, all)
+        };
+        let before = Residence::BOTH.map(|r| residents(&pop, r));
+        let f = fit([&pop], &rw, 1.0).expect("fits");
+        apply(&mut pop, &rw, &f);
+        for (r, wanted) in [(Residence::Urban, 0.25), (Residence::Rural, 0.45)] {
+            let (share, persons) = residents(&pop, r);
+            assert!((share - wanted).abs() < 1e-6, "{r}: {share} (before {})", before[r.index()].0);
+            assert!((persons / before[r.index()].1 - 1.0).abs() < 1e-5, "{r} keeps its persons");
+        }
+        // A residence without residents cannot hold a share.
+        let mut urban_only = Population::default();
+        let (h, p) = household(Residence::Urban, &[70, 30], 1.0);
+        urban_only.push_household(&h, &p);
+        let e = fit([&urban_only], &rw, 1.0).expect_err("no rural residents").to_string();
+        assert!(e.contains("rural 60-110"), "{e}");
+    }
+
+    #[test]
     fn shares_already_met_leave_the_weights_alone() {
         let pop = population();
         let mut rw = census();
@@ -360,7 +430,7 @@ mod tests {
         // A band nobody is in.
         let rw = Reweighting {
             year: 2020,
-            age_shares: vec![AgeShare { min_age: 100, max_age: 110, share: 0.1 }],
+            age_shares: vec![AgeShare { min_age: 100, max_age: 110, share: 0.1, residence: None }],
             source: String::new(),
             persons: [None, None],
         };
@@ -398,7 +468,7 @@ mod tests {
             let expected = if pop.households.residence[h] == Residence::Urban { 2.0 } else { 1.0 };
             assert!((factor - expected).abs() < 1e-6, "household {h}: {factor}");
         }
-        let (_, persons) = band_share([&pop], &AgeShare { min_age: 0, max_age: 110, share: 0.5 });
+        let (_, persons) = band_share([&pop], &AgeShare { min_age: 0, max_age: 110, share: 0.5, residence: None });
         assert!((persons[0] - 37.0).abs() < 1e-4 && (persons[1] - 18.0).abs() < 1e-4, "{persons:?}");
     }
 

@@ -2,7 +2,7 @@
 
 use crate::dynamics::{CohortSizes, UNKNOWN_OLD_DECLINE};
 use crate::model::{Employment, Residence};
-use crate::region::{AreaShape, CohortPattern, Profile};
+use crate::region::{AgeBandTarget, AreaShape, CohortPattern, Profile};
 
 /// Tilt of each activity's share with the household's latent income rank `u`: the
 /// share is multiplied by `exp(tilt × (u − 0.5))` and renormalised. Assumed: richer
@@ -56,8 +56,39 @@ pub struct AreaBlueprint {
 pub struct Blueprint {
     /// Urban, rural.
     pub areas: [AreaBlueprint; 2],
-    /// Age bands of the profile `(min, max)`, for raking.
-    pub age_bands: Vec<(u8, u8)>,
+    /// Age bands of the profile, for raking.
+    pub age_bands: Vec<RakedBand>,
+}
+
+/// An age band the weights are raked to: one column of a household's raking vector
+/// (its members in the band), or two (in the urban column or the rural one) when the
+/// profile gives the band's shares by residence ([`crate::region::AgeBandTarget::rural_to_urban`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RakedBand {
+    /// First age in the band.
+    pub min_age: u8,
+    /// Last age in the band (inclusive).
+    pub max_age: u8,
+    /// Whether the band is raked in each residence.
+    pub by_residence: bool,
+}
+
+impl RakedBand {
+    /// The raked bands of a profile, in its order.
+    pub fn of(profile: &Profile) -> Vec<RakedBand> {
+        profile
+            .population
+            .age_bands
+            .iter()
+            .map(|b| RakedBand { min_age: b.min_age, max_age: b.max_age, by_residence: b.rural_to_urban.is_some() })
+            .collect()
+    }
+
+    /// Whether a person of this age is in the band.
+    #[inline]
+    pub fn contains(&self, age: u8) -> bool {
+        (self.min_age..=self.max_age).contains(&age)
+    }
 }
 
 fn cumulative(shares: &[f64]) -> Vec<f64> {
@@ -143,10 +174,7 @@ impl Blueprint {
                 shape,
             }
         };
-        Blueprint {
-            areas: [area(Residence::Urban), area(Residence::Rural)],
-            age_bands: profile.population.age_bands.iter().map(|b| (b.min_age, b.max_age)).collect(),
-        }
+        Blueprint { areas: [area(Residence::Urban), area(Residence::Rural)], age_bands: RakedBand::of(profile) }
     }
 }
 
@@ -159,6 +187,38 @@ impl Blueprint {
 /// series cover the year's birth cohort, that cohort's relative size
 /// ([`CohortSizes::weight`]).
 pub fn age_density(profile: &Profile) -> Vec<f64> {
+    density_of_bands(profile, |b| b.share.value)
+}
+
+/// Single-year age distribution (0..=100) of one residence's residents: as
+/// [`age_density`], with each band that splits by residence at the residence's share
+/// ([`crate::region::AgeBandTarget::share_in`]) and the ages no such band covers scaled
+/// so that the density sums to one (a rural population older than the whole has
+/// proportionally fewer children and persons of working age).
+pub fn age_density_in(profile: &Profile, residence: Residence) -> Vec<f64> {
+    let urban_share = profile.population.urban_share.value;
+    let mut density = density_of_bands(profile, |b| b.share_in(residence, urban_share));
+    let split: Vec<&AgeBandTarget> =
+        profile.population.age_bands.iter().filter(|b| b.rural_to_urban.is_some()).collect();
+    if split.is_empty() {
+        return density;
+    }
+    let in_split = |a: usize| split.iter().any(|b| (b.min_age as usize..=b.max_age as usize).contains(&a));
+    let covered: f64 = (0..density.len()).filter(|&a| in_split(a)).map(|a| density[a]).sum();
+    let rest: f64 = (0..density.len()).filter(|&a| !in_split(a)).map(|a| density[a]).sum();
+    if rest > 0.0 {
+        let scale = (1.0 - covered).max(0.0) / rest;
+        for (a, d) in density.iter_mut().enumerate() {
+            if !in_split(a) {
+                *d *= scale;
+            }
+        }
+    }
+    density
+}
+
+/// The density of [`age_density`] with each band's share given by `share`.
+fn density_of_bands(profile: &Profile, share_of: impl Fn(&AgeBandTarget) -> f64) -> Vec<f64> {
     let cohorts = match profile.population.cohort_sizes.as_ref().map(|c| c.value) {
         Some(CohortPattern::National) => Some(CohortSizes::national()),
         Some(CohortPattern::Flat) | None => None,
@@ -187,7 +247,7 @@ pub fn age_density(profile: &Profile) -> Vec<f64> {
         let unknown: Vec<usize> = inside.iter().copied().filter(|&i| share[i].is_nan()).collect();
         let len: f64 = unknown.iter().map(|&i| (intervals[i].1 - intervals[i].0) as f64).sum();
         for &i in &unknown {
-            share[i] = ((b.share.value - known).max(0.0)) * (intervals[i].1 - intervals[i].0) as f64 / len.max(1.0);
+            share[i] = ((share_of(b) - known).max(0.0)) * (intervals[i].1 - intervals[i].0) as f64 / len.max(1.0);
         }
     }
     // Intervals no band covers share what is left, by length.

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::blueprint::{Blueprint, age_density, head_and_member_cdfs};
+use super::blueprint::{Blueprint, age_density_in, head_and_member_cdfs};
 use super::params::{AreaParams, DRAWN_PARTS, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
 use super::{Generator, apply_base_rules, apply_base_rules_with_dibao, household, weights};
 use crate::error::{Error, Result};
@@ -632,7 +632,6 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         return Err(Error::InvalidRequest("the calibration sample needs at least 1,000 households".into()));
     }
     let blueprint = Blueprint::new(profile);
-    let density = age_density(profile);
     let sizes = [profile.urban.household_size.value, profile.rural.household_size.value];
     let persons = [profile.resident_persons(Residence::Urban), profile.resident_persons(Residence::Rural)];
     let households = [persons[0] / sizes[0], persons[1] / sizes[1]];
@@ -642,7 +641,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         base_year: profile.base_year,
         seed,
         urban_household_share,
-        areas: [initial_area(profile, Residence::Urban, &density), initial_area(profile, Residence::Rural, &density)],
+        areas: Residence::BOTH.map(|r| initial_area(profile, r, &age_density_in(profile, r))),
         extreme_poverty_no_supporter_share: NO_SUPPORTER_SHARE,
         raking_lambda: Vec::new(),
         base_weight_total: households,
@@ -655,7 +654,10 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
     let mut targets: Vec<Option<f64>> =
         vec![Some(households[0]), Some(households[1]), Some(persons[0]), Some(persons[1])];
     for band in &profile.population.age_bands {
-        targets.push(Some(band.share.value * total_persons));
+        match band.residence_shares(profile.population.urban_share.value) {
+            Some(shares) => targets.extend([0, 1].map(|a| Some(shares[a] * persons[a]))),
+            None => targets.push(Some(band.share.value * total_persons)),
+        }
     }
     // Dibao recipients are matched by take-up, not by weights.
     targets.push(None);

@@ -17,7 +17,7 @@ mod report;
 pub(crate) mod rounding;
 pub(crate) mod weights;
 
-pub use blueprint::age_density;
+pub use blueprint::{RakedBand, age_density, age_density_in};
 pub use calibrate::CalibrationOptions;
 pub use params::{AreaParams, GeneratorParams};
 pub use report::{CalibrationReport, TargetCheck, WeightRange};

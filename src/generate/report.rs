@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::indicators::{HouseholdIncome, household_median, household_quintile_means};
-use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::model::{Accounts, Employment, HouseholdFlags, Population, Residence};
 use crate::policy::dibao::recipient_persons;
 use crate::region::{Profile, Sourced, Status};
 
@@ -149,12 +149,15 @@ pub fn calibration_report(
     let mut dibao = [0.0f64; 2];
     let mut dibao_households = [0.0f64; 2];
     let mut extreme_poverty = 0.0f64;
+    // Persons drawing an employer-scheme pension, both residences.
+    let mut retirees = 0.0f64;
     // Paid by the dibao, and its recipients times their annual threshold (weighted).
     let mut dibao_paid_sum = [0.0f64; 2];
     let mut dibao_full = [0.0f64; 2];
     let mut items: [Vec<HouseholdIncome>; 2] = [Vec::new(), Vec::new()];
     let bands = &profile.population.age_bands;
-    let mut band_persons = vec![0.0f64; bands.len()];
+    // Weighted persons in each band, urban and rural.
+    let mut band_persons = vec![[0.0f64; 2]; bands.len()];
     let (mut wmin, mut wmax, mut wsum) = (f64::INFINITY, 0.0f64, 0.0f64);
     for h in 0..pop.household_count() {
         let a = hh.residence[h].index();
@@ -181,12 +184,13 @@ pub fn calibration_report(
         if hh.flags[h].has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
             extreme_poverty += w * size;
         }
+        retirees += w * pop.members(h).filter(|&i| pop.persons.employment[i] == Employment::Retired).count() as f64;
         items[a].push(HouseholdIncome { per_capita: p.disposable() / size.max(1.0), weight: w, size });
         for i in pop.members(h) {
             let age = pop.persons.age[i];
             for (b, band) in bands.iter().enumerate() {
                 if (band.min_age..=band.max_age).contains(&age) {
-                    band_persons[b] += w;
+                    band_persons[b][a] += w;
                 }
             }
         }
@@ -206,10 +210,38 @@ pub fn calibration_report(
         } else {
             format!("share aged {}-{}", band.min_age, band.max_age)
         };
-        targets.push(check(label, &band.share, band_persons[b] / total_persons.max(1e-12), true));
+        let [urban, rural] = band_persons[b];
+        targets.push(check(label.clone(), &band.share, (urban + rural) / total_persons.max(1e-12), true));
+        if let (Some(shares), Some(ratio)) =
+            (band.residence_shares(profile.population.urban_share.value), &band.rural_to_urban)
+        {
+            for r in Residence::BOTH {
+                let a = r.index();
+                let target = Sourced {
+                    value: shares[a],
+                    status: ratio.status,
+                    source: format!(
+                        "the all-resident share {:.2}% split by the rural-to-urban ratio {:.3} at the urban share \
+                         of residents: {}",
+                        100.0 * band.share.value,
+                        ratio.value,
+                        ratio.source
+                    ),
+                };
+                targets.push(check(
+                    format!("{label} ({r})"),
+                    &target,
+                    band_persons[b][a] / persons[a].max(1e-12),
+                    true,
+                ));
+            }
+        }
     }
     if let Some(e) = &profile.population.extreme_poverty_supported {
         targets.push(check("extreme-poverty supported persons".into(), e, extreme_poverty, true));
+    }
+    if let Some(r) = &profile.population.employee_scheme_retirees {
+        targets.push(check("retirees with an employer-scheme pension".into(), r, retirees, false));
     }
     let mut all_items = Vec::new();
     let mut all_mean = 0.0;

@@ -6,12 +6,14 @@
 //! weight is a function of the household's own characteristics, any number of
 //! households generated later, in any chunks, get their weights without a global pass.
 
+use super::blueprint::RakedBand;
 use crate::model::{HouseholdFlags, Population, Residence};
 use crate::policy::dibao::recipient_persons;
 
 /// Builds the calibration vector `x` of household `h` into `out`:
-/// `[urban, rural, urban size, rural size, members in each age band…, urban dibao persons, rural dibao persons]`.
-pub fn household_vector(pop: &Population, h: usize, bands: &[(u8, u8)], out: &mut Vec<f64>) {
+/// `[urban, rural, urban size, rural size, members in each age band…, urban dibao persons, rural dibao persons]`,
+/// a band raked by residence taking two columns (its urban members, its rural members).
+pub fn household_vector(pop: &Population, h: usize, bands: &[RakedBand], out: &mut Vec<f64>) {
     out.clear();
     let urban = pop.households.residence[h] == Residence::Urban;
     let size = pop.households.size[h] as f64;
@@ -19,9 +21,14 @@ pub fn household_vector(pop: &Population, h: usize, bands: &[(u8, u8)], out: &mu
     out.push(if urban { 0.0 } else { 1.0 });
     out.push(if urban { size } else { 0.0 });
     out.push(if urban { 0.0 } else { size });
-    for &(lo, hi) in bands {
-        let n = pop.members(h).filter(|&i| (lo..=hi).contains(&pop.persons.age[i])).count();
-        out.push(n as f64);
+    for band in bands {
+        let n = pop.members(h).filter(|&i| band.contains(pop.persons.age[i])).count() as f64;
+        if band.by_residence {
+            out.push(if urban { n } else { 0.0 });
+            out.push(if urban { 0.0 } else { n });
+        } else {
+            out.push(n);
+        }
     }
     let dibao =
         if pop.households.flags[h].has(HouseholdFlags::DIBAO) { f64::from(recipient_persons(pop, h)) } else { 0.0 };

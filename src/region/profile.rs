@@ -89,6 +89,13 @@ pub struct PopulationTargets {
     /// share is the assumed [`crate::policy::base::NO_SUPPORTER_SHARE`].
     #[serde(default)]
     pub extreme_poverty_supported: Option<Sourced<f64>>,
+    /// Persons drawing an employer-scheme retiree pension (the retirees of the urban
+    /// employees' basic pension scheme, 城镇职工基本养老保险离退休人员), wherever they
+    /// live: a check of the calibration report, not calibrated (the shares of each
+    /// residence's old who draw one are the shape's `retiree_share_60_plus`). A profile
+    /// that `extends` another does not inherit it (it counts one place).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_scheme_retirees: Option<Sourced<f64>>,
     /// How the band shares are spread over single years of age: evenly ([`CohortPattern::Flat`],
     /// also when absent) or by the sizes of the nation's birth cohorts
     /// ([`CohortPattern::National`]).
@@ -119,6 +126,31 @@ pub struct AgeBandTarget {
     pub max_age: u8,
     /// Share of all residents, 0–1.
     pub share: Sourced<f64>,
+    /// The band's share of rural residents over its share of urban residents, where the
+    /// residences' age structures differ (China's seventh census: 23.81% of rural and
+    /// 15.82% of urban residents aged 60+). With it the band is calibrated in each
+    /// residence ([`AgeBandTarget::residence_shares`]); without it both residences
+    /// draw the all-resident share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rural_to_urban: Option<Sourced<f64>>,
+}
+
+impl AgeBandTarget {
+    /// The band's share of urban and of rural residents, `[urban, rural]`, when the
+    /// band gives [`Self::rural_to_urban`]: with `u` the urban share of residents and
+    /// `k` the ratio, the urban share is `share / (u + (1 − u)·k)` and the rural share
+    /// `k` times it, so that together they make the all-resident share.
+    pub fn residence_shares(&self, urban_share: f64) -> Option<[f64; 2]> {
+        let k = self.rural_to_urban.as_ref()?.value;
+        let urban = self.share.value / (urban_share + (1.0 - urban_share) * k);
+        Some([urban, k * urban])
+    }
+
+    /// The band's share of a residence's residents: [`Self::residence_shares`] where
+    /// the band splits by residence, the all-resident share otherwise.
+    pub fn share_in(&self, residence: Residence, urban_share: f64) -> f64 {
+        self.residence_shares(urban_share).map_or(self.share.value, |s| s[residence.index()])
+    }
 }
 
 /// Calibration targets for urban or rural residents. Money is yuan per person per year.
@@ -487,11 +519,38 @@ impl Profile {
                 );
             }
         }
+        if let Some(r) = &self.population.employee_scheme_retirees {
+            v.non_negative("population.employee_scheme_retirees", r.value);
+            if r.value > self.population.resident_persons.value {
+                v.problem(
+                    "population.employee_scheme_retirees",
+                    shown_number(r.value),
+                    "must not exceed population.resident_persons",
+                );
+            }
+        }
         for (i, band) in self.population.age_bands.iter().enumerate() {
             let f = format!("population.age_bands[{i}]");
             v.share(&format!("{f}.share"), band.share.value);
             if band.min_age > band.max_age {
                 v.problem(&format!("{f}.max_age"), band.max_age, "must be at least min_age");
+            }
+            if let Some(k) = &band.rural_to_urban {
+                v.positive(&format!("{f}.rural_to_urban"), k.value);
+                if let Some(shares) = band.residence_shares(self.population.urban_share.value)
+                    && k.value > 0.0
+                    && shares.iter().any(|s| !(0.0..1.0).contains(s))
+                {
+                    v.problem(
+                        &format!("{f}.rural_to_urban"),
+                        k.value,
+                        &format!(
+                            "gives the band {:.1}% of urban and {:.1}% of rural residents; each must be below 100%",
+                            100.0 * shares[0],
+                            100.0 * shares[1]
+                        ),
+                    );
+                }
             }
         }
         for (name, a) in [("urban", &self.urban), ("rural", &self.rural)] {
@@ -737,6 +796,12 @@ fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -
     // weighting).
     if table.contains_key("all") {
         base.remove("all");
+    }
+    // So does a count of one place that calibration only checks: a city extending the
+    // nation has the nation's residents' shares until it gives its own, but not the
+    // nation's retirees.
+    if let Some(toml::Value::Table(population)) = base.get_mut("population") {
+        population.remove("employee_scheme_retirees");
     }
     merge(&mut base, table);
     Ok(base)

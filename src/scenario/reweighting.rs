@@ -6,6 +6,7 @@ use super::problem::ProblemKind;
 use super::tree::{Node, Value};
 use crate::dynamics::MAX_AGE;
 use crate::dynamics::reweight::{AgeShare, MAX_REWEIGHTING_BANDS, Reweighting};
+use crate::model::Residence;
 
 /// Fields of a `[[population_reweighting]]` entry.
 pub const REWEIGHTING_FIELDS: [&str; 5] = ["year", "age_shares", "urban_persons", "rural_persons", "source"];
@@ -15,7 +16,7 @@ pub const REWEIGHTING_FIELDS: [&str; 5] = ["year", "age_shares", "urban_persons"
 pub const MAX_RESIDENT_PERSONS: f64 = 2e9;
 
 /// Fields of one of its `age_shares`.
-pub const AGE_SHARE_FIELDS: [&str; 3] = ["min_age", "max_age", "share"];
+pub const AGE_SHARE_FIELDS: [&str; 4] = ["min_age", "max_age", "share", "residence"];
 
 /// Reads `population_reweighting`, reporting every problem; `None` if any entry is bad.
 /// `years` is the base year and the latest year a projection may reach; an entry may
@@ -124,7 +125,18 @@ fn age_shares(node: &Node, path: &str, check: &mut Check) -> Option<Vec<AgeShare
         let share = check.required(item, &p, "share", "a share of residents").and_then(|n| {
             check.number(n, &join(&p, "share"), |x| x > 0.0 && x < 1.0, "a share of residents above 0 and below 1")
         });
-        let (Some(min_age), Some(max_age), Some(share)) = (min_age, max_age, share) else { continue };
+        // The residence whose residents the share is of, or all residents.
+        let residence = match item.get("residence") {
+            Some(n) => match check.word(n, &join(&p, "residence"), &["urban", "rural"]) {
+                Some("urban") => Some(Some(Residence::Urban)),
+                Some(_) => Some(Some(Residence::Rural)),
+                None => None,
+            },
+            None => Some(None),
+        };
+        let (Some(min_age), Some(max_age), Some(share), Some(residence)) = (min_age, max_age, share, residence) else {
+            continue;
+        };
         let pos = item.get("max_age").map_or(&item.pos, |n| &n.pos);
         if max_age < min_age {
             let message = format!("{max_age} is below min_age {min_age}");
@@ -136,9 +148,12 @@ fn age_shares(node: &Node, path: &str, check: &mut Check) -> Option<Vec<AgeShare
             check.push(pos, &p, ProblemKind::InvalidValue, message);
             continue;
         }
-        let band = AgeShare { min_age: min_age as u8, max_age: max_age as u8, share };
-        if let Some((j, _)) = out.iter().find(|(_, b)| b.min_age == band.min_age && b.max_age == band.max_age) {
-            let message = format!("ages {min_age}-{max_age} are already the band of {path}[{j}]");
+        let band = AgeShare { min_age: min_age as u8, max_age: max_age as u8, share, residence };
+        if let Some((j, _)) = out
+            .iter()
+            .find(|(_, b)| b.min_age == band.min_age && b.max_age == band.max_age && b.residence == band.residence)
+        {
+            let message = format!("ages {} are already the band of {path}[{j}]", band.label());
             check.push(pos, &p, ProblemKind::InvalidValue, message);
             continue;
         }
