@@ -5,7 +5,7 @@
 use incomesim::Population;
 use incomesim::generate::{Generator, age_density, age_density_in};
 use incomesim::model::Residence;
-use incomesim::region::{Profile, builtin_source};
+use incomesim::region::Profile;
 
 const SEED: u64 = 5;
 const HOUSEHOLDS: usize = 60_000;
@@ -91,10 +91,27 @@ fn a_residence_density_sums_to_one_and_is_older_in_villages() {
 }
 
 #[test]
-fn a_ratio_that_would_put_everyone_in_the_band_is_refused_with_its_field() {
-    let text = builtin_source("national-2022").expect("source").replace("value = 1.505,", "value = 9.5,");
-    let err = Profile::from_toml_str(&text, "national-2022.toml", None).expect_err("refused");
-    let message = err.to_string();
-    assert!(message.contains("population.age_bands[2].rural_to_urban"), "{message}");
+fn a_ratio_that_is_not_positive_or_fills_a_residence_is_refused_with_its_field() {
+    let reload = |profile: &Profile| {
+        let text = toml::to_string(profile).expect("serialises");
+        Profile::from_toml_str(&text, "edited.toml", None).map(|_| ()).map_err(|e| e.to_string())
+    };
+    let mut profile = Profile::builtin("national-2022").expect("profile");
+    assert_eq!(reload(&profile), Ok(()), "the profile as built in reloads");
+    let sixty = profile.population.age_bands.iter().position(|b| b.min_age == 60).expect("60+");
+    profile.population.age_bands[sixty].rural_to_urban.as_mut().expect("split").value = -1.5;
+    let message = reload(&profile).expect_err("a negative ratio");
+    assert!(message.contains(&format!("population.age_bands[{sixty}].rural_to_urban")), "{message}");
+    // 62% of residents aged 16-59, five times as many among rural residents: more than
+    // all of them (rural residents are 35% of all).
+    let mut profile = Profile::builtin("national-2022").expect("profile");
+    let working = profile.population.age_bands.iter().position(|b| b.min_age == 16).expect("16-59");
+    let ratio = profile.population.age_bands[sixty].rural_to_urban.clone().map(|mut r| {
+        r.value = 5.0;
+        r
+    });
+    profile.population.age_bands[working].rural_to_urban = ratio;
+    let message = reload(&profile).expect_err("a share above 1");
+    assert!(message.contains(&format!("population.age_bands[{working}].rural_to_urban")), "{message}");
     assert!(message.contains("below 100%"), "{message}");
 }

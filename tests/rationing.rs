@@ -167,6 +167,108 @@ fn lever_set_over_chunks_equals_one_piece() {
     }
 }
 
+/// Internships rationed to a number a year (Liupanshui §48: 1,000 interns): the same
+/// interns and ledger in one piece and in chunks, the filled persons within half a
+/// household's weight of the places, each paid six months of the minimum wage, and
+/// what the lever reports as paid is what the households received.
+#[test]
+fn internships_are_rationed_exactly_and_the_same_in_chunks() {
+    use incomesim::generate::Generator;
+    use incomesim::policy::assistance::EmploymentTransfers;
+    use incomesim::policy::{Chunk, LeverSet};
+    use incomesim::region::Profile;
+
+    let profile = Profile::builtin("national-2022").expect("profile");
+    let g = Generator::calibrate(&profile, 9).expect("calibrates");
+    let n = 8_000;
+    let whole = g.generate(n).expect("generates");
+    // Only the internships pay: the other transfers set to 0.
+    let places = 1_000_000.0;
+    let interns = EmploymentTransfers {
+        job_seeking_per_graduate: Dated::constant(0.0),
+        transport_per_migrant: Dated::constant(0.0),
+        ..EmploymentTransfers::default()
+    }
+    .with_interns_per_year(Dated::constant(places))
+    .expect("valid");
+    let set = LeverSet::new().with(Box::new(interns));
+    let ctx = YearContext::base(2023, 9);
+    let mut one = [Chunk::new(whole.clone())];
+    let ledger_one = set.apply_year_chunks(&ctx, &mut one);
+    let record = ledger_one.get("employment_transfers").expect("in the ledger");
+    let largest = whole.households.weight.iter().fold(0.0f64, |m, &w| m.max(f64::from(w)));
+    assert_eq!(record.places, places);
+    assert!((record.filled_places - places).abs() <= largest / 2.0 + 1e-6, "{record:?}");
+    // Six months at the default 1,600 yuan minimum wage.
+    assert!((record.paid_to_households / record.filled_places - 9_600.0).abs() < 1e-6 * 9_600.0, "{record:?}");
+    // What households received: their transfers with the lever less without it.
+    let mut without = [Chunk::new(whole.clone())];
+    LeverSet::new().apply_year_chunks(&ctx, &mut without);
+    let received: f64 = (0..n)
+        .map(|h| {
+            let change = one[0].accounts.parts(h).net_transfer() - without[0].accounts.parts(h).net_transfer();
+            assert!((change / 9_600.0 - (change / 9_600.0).round()).abs() < 1e-9, "household {h}: {change}");
+            f64::from(whole.households.weight[h]) * change
+        })
+        .sum();
+    assert!(
+        (received - record.paid_to_households).abs() < 1e-6 * record.paid_to_households,
+        "{received} against {record:?}"
+    );
+    for sizes in [[3_000usize, 4_000, 1_000], [500, 7_000, 500]] {
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for size in sizes {
+            let (mut c, _) = g.generate_chunk(start as u64, size, n as u64);
+            for h in 0..size {
+                c.households.weight[h] = whole.households.weight[start + h];
+            }
+            chunks.push(Chunk::new(c));
+            start += size;
+        }
+        assert_eq!(set.apply_year_chunks(&ctx, &mut chunks), ledger_one, "chunks {sizes:?}");
+    }
+    // Graduates first: with places for half of the unemployed graduates aged 16–24, no
+    // household whose only candidates are other young unemployed gets an internship.
+    let p = &whole.persons;
+    let young_unemployed = |i: usize| p.employment[i] == Employment::Unemployed && (16..=24).contains(&p.age[i]);
+    let graduate = |i: usize| young_unemployed(i) && p.education(i) == incomesim::model::Education::Tertiary;
+    let graduates: f64 = (0..n)
+        .map(|h| f64::from(whole.households.weight[h]) * whole.members(h).filter(|&i| graduate(i)).count() as f64)
+        .sum();
+    let others: f64 = (0..n)
+        .map(|h| {
+            let count = whole.members(h).filter(|&i| young_unemployed(i) && !graduate(i)).count();
+            f64::from(whole.households.weight[h]) * count as f64
+        })
+        .sum();
+    assert!(graduates > 0.0 && others > 0.0, "graduates {graduates}, others {others}");
+    let half = EmploymentTransfers {
+        job_seeking_per_graduate: Dated::constant(0.0),
+        transport_per_migrant: Dated::constant(0.0),
+        ..EmploymentTransfers::default()
+    }
+    .with_interns_per_year(Dated::constant(graduates / 2.0))
+    .expect("valid");
+    let mut halved = [Chunk::new(whole.clone())];
+    LeverSet::new().with(Box::new(half)).apply_year_chunks(&ctx, &mut halved);
+    let mut interns_without_graduates = 0;
+    for h in 0..n {
+        let paid = halved[0].accounts.parts(h).net_transfer() - without[0].accounts.parts(h).net_transfer();
+        if paid > 0.0 && !whole.members(h).any(graduate) {
+            interns_without_graduates += 1;
+        }
+    }
+    assert_eq!(interns_without_graduates, 0);
+    // More places than candidates: all of them, with the rest reported unfilled.
+    let everyone = EmploymentTransfers::default().with_interns_per_year(Dated::constant(1e12)).expect("valid");
+    let mut all = [Chunk::new(whole.clone())];
+    let ledger_all = LeverSet::new().with(Box::new(everyone)).apply_year_chunks(&ctx, &mut all);
+    let all_record = ledger_all.get("employment_transfers").expect("in the ledger");
+    assert!((all_record.filled_places - (graduates + others)).abs() < 1e-6 * (graduates + others), "{all_record:?}");
+    assert!(all_record.unfilled_places > 0.0, "{all_record:?}");
+}
+
 /// Block quotas add up to the places exactly, and allocating block by block fills
 /// each quota within half of a household's weight.
 #[test]

@@ -165,6 +165,8 @@ fn other_transfer_levers_reject_invalid_parameters() {
     let l = "employment_transfers";
     expect_invalid(l, "job_seeking_per_graduate = -1", "job_seeking_per_graduate", "-1");
     expect_invalid(l, "intern_probability = 2", "intern_probability", "2");
+    expect_invalid(l, "interns_per_year = -5", "interns_per_year", "-5");
+    expect_invalid(l, "interns_per_year = 1000\nintern_probability = 0.5", "interns_per_year", "1000");
     expect_invalid(l, "intern_months = 13", "intern_months", "13");
     expect_invalid(l, "intern_months = 2.5", "intern_months", "2.5");
     expect_invalid(l, "minimum_wage_per_month = { \"2020-01\" = 1600 }", "minimum_wage_per_month.2020-01", "1600");

@@ -115,6 +115,14 @@ impl StatutoryRetirement {
         &self.rules[group as usize]
     }
 
+    /// Whether a covered employee of this sex and activity, aged `age` in `year`, has
+    /// reached the statutory age of their group (the decided delay in full, for a
+    /// person born mid-year: the model does not record birth months).
+    pub fn reached(&self, sex: Sex, employment: Employment, age: u8, year: u16) -> bool {
+        let rule = self.rule(RetirementGroup::of(sex, employment));
+        rule.retirement_year_age(i32::from(year) - i32::from(age), 7, 1.0) <= u32::from(age)
+    }
+
     /// Each group's yearly retirement probabilities by age in `year`, with
     /// `delay_share` of the decided delay.
     pub fn hazards(&self, year: u16, delay_share: f64) -> RetirementHazards {

@@ -4,6 +4,7 @@
 use super::blueprint::AreaBlueprint;
 use super::params::{AreaParams, GeneratorParams, KnotPoint, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
 use super::rounding::round;
+use crate::dynamics::StatutoryRetirement;
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
 };
@@ -81,6 +82,7 @@ pub fn draw_household(
 ) -> HouseholdRecord {
     members.clear();
     let seed = gp.seed;
+    let base_year = gp.base_year;
     let (residence, u) = residence_and_rank(seed, id, gp.urban_household_share);
     let p: &AreaParams = &gp.areas[residence.index()];
     let bp = &areas[residence.index()];
@@ -145,11 +147,12 @@ pub fn draw_household(
                 }
                 x -= weights[k];
             }
-            // Urban women may retire from 50.
-            if residence == Residence::Urban
-                && person.sex == Sex::Female
-                && age >= 50
-                && rp.bernoulli(0.8 * shape.retiree_share_60_plus.value)
+            // A covered employee who has reached her statutory age (women workers 50,
+            // cadres 55) has retired, as the dynamics retire them at it: the urban women
+            // of 50–59 drawn into covered jobs are retirees, the others keep their
+            // activity.
+            if chosen.retires_at_statutory_age(residence)
+                && StatutoryRetirement::CHINA_2024.reached(person.sex, chosen, age, base_year)
             {
                 Employment::Retired
             } else {
@@ -157,7 +160,7 @@ pub fn draw_household(
             }
         } else {
             let x = rp.uniform();
-            let retired = shape.retiree_share_60_plus.value;
+            let retired = p.retiree_share_60_plus;
             let working = shape.working_share_60_plus.value * if age >= 75 { 0.4 } else { 1.0 };
             if x < retired {
                 Employment::Retired

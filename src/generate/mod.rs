@@ -289,6 +289,7 @@ impl Generator {
             r.calibrated.push((format!("{area} dibao old members' own units line"), a.old_member_unit_line));
             r.calibrated.push((format!("{area} support of workless households"), a.workless_support_share));
             r.calibrated.push((format!("{area} retiree pension over the profile's mean"), a.pension_factor));
+            r.calibrated.push((format!("{area} share of the old with an employer pension"), a.retiree_share_60_plus));
         }
         r.calibrated.push((
             "extreme-poverty support: no-supporter share".into(),

@@ -45,6 +45,11 @@ pub struct AreaParams {
     pub part_factors: [[f64; 5]; DRAWN_PARTS],
     /// Multiplier of the profile's mean retiree pension (calibrated with transfers).
     pub pension_factor: f64,
+    /// Share of persons aged 60+ drawing an employer-scheme pension: the profile's
+    /// `retiree_share_60_plus`, or, for urban residents where the profile gives the
+    /// count of such retirees ([`crate::region::PopulationTargets::employee_scheme_retirees`]),
+    /// calibrated to it.
+    pub retiree_share_60_plus: f64,
     /// Age distribution of heads (18+), by single year 0..=100.
     pub head_age_cdf: Vec<f64>,
     /// Age distribution of other members, by single year 0..=100.

@@ -241,7 +241,7 @@ pub fn calibration_report(
         targets.push(check("extreme-poverty supported persons".into(), e, extreme_poverty, true));
     }
     if let Some(r) = &profile.population.employee_scheme_retirees {
-        targets.push(check("retirees with an employer-scheme pension".into(), r, retirees, false));
+        targets.push(check("retirees with an employer-scheme pension".into(), r, retirees, true));
     }
     let mut all_items = Vec::new();
     let mut all_mean = 0.0;

@@ -72,6 +72,7 @@
 //! | `unemployment_rate` | `unemployed_persons` over `labour_force` (urban: the model's 城镇调查失业率) | share |
 //! | `zero_employment_households` | households with a member in the labour force and none working (零就业家庭) | households |
 //! | `persons_60_plus`, `persons_65_plus` | persons aged 60 and over, 65 and over | persons |
+//! | `retirees` | persons drawing an employer-scheme retiree pension, of any age (MOHRSS's retirees of the urban employees' scheme, 城镇职工基本养老保险离退休人员) | persons |
 //! | `share_60_plus`, `share_65_plus` | their shares of all persons (the NBS communiqués' 60+ and 65+ shares; of residents, also where `all` weighs incomes by the survey's urban share) | share |
 //! | `urban_rural_ratio` | urban over rural mean per-capita disposable income (group `all` only) | ratio |
 //! | `growth_nominal` | nominal growth of `mean_disposable` (after `set_growth`) | share |

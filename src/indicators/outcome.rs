@@ -45,6 +45,8 @@ pub struct HouseholdOutcome {
     pub aged_60_plus: u8,
     /// Members aged 65 or more.
     pub aged_65_plus: u8,
+    /// Members drawing an employer-scheme pension ([`Employment::Retired`]).
+    pub retirees: u8,
     /// Persons the dibao counts as recipients when the household is one
     /// ([`HouseholdOutcome::dibao_recipient`]): every member, or only those paid as
     /// one-person units under single-person dibao
@@ -75,6 +77,7 @@ impl HouseholdOutcome {
             unemployed: 0,
             aged_60_plus: 0,
             aged_65_plus: 0,
+            retirees: 0,
             dibao_persons: size,
         }
     }
@@ -235,9 +238,11 @@ fn each_outcome(
     for h in 0..pop.household_count() {
         let residence = hh.residence[h];
         let (mut labour_force, mut unemployed, mut aged_60_plus, mut aged_65_plus) = (0u8, 0u8, 0u8, 0u8);
+        let mut retirees = 0u8;
         for i in pop.members(h) {
             aged_60_plus += u8::from(persons.age[i] >= 60);
             aged_65_plus += u8::from(persons.age[i] >= 65);
+            retirees += u8::from(persons.employment[i] == Employment::Retired);
             if persons.age[i] >= LABOUR_FORCE_MIN_AGE {
                 let e = persons.employment[i];
                 labour_force += u8::from(e.in_labour_force());
@@ -260,6 +265,7 @@ fn each_outcome(
             unemployed,
             aged_60_plus,
             aged_65_plus,
+            retirees,
             dibao_persons: crate::policy::dibao::recipient_persons(pop, h),
         });
     }

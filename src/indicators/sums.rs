@@ -155,6 +155,8 @@ pub struct GroupSums {
     pub persons_60_plus: f64,
     /// Persons aged 65 and over.
     pub persons_65_plus: f64,
+    /// Persons drawing an employer-scheme pension.
+    pub retirees: f64,
     /// FGT sums per line (dibao first, then the fixed lines).
     pub poverty: Vec<FgtSums>,
     /// Persons with positive per-capita income (for the Theil index).
@@ -194,6 +196,7 @@ impl GroupSums {
         self.unemployed_persons += w * f64::from(o.unemployed);
         self.persons_60_plus += w * f64::from(o.aged_60_plus);
         self.persons_65_plus += w * f64::from(o.aged_65_plus);
+        self.retirees += w * f64::from(o.retirees);
         if o.zero_employment() {
             self.zero_employment_households += w;
         }
@@ -238,6 +241,7 @@ impl GroupSums {
         self.unemployed_persons += k * other.unemployed_persons;
         self.zero_employment_households += k * other.zero_employment_households;
         self.persons_60_plus += k * other.persons_60_plus;
+        self.retirees += k * other.retirees;
         self.persons_65_plus += k * other.persons_65_plus;
         self.positive_persons += k * other.positive_persons;
         self.positive_income += k * other.positive_income;

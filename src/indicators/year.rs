@@ -157,6 +157,10 @@ pub struct OldAge {
     pub share_60_plus: f64,
     /// Persons aged 65 and over over all persons, likewise; 0 without persons.
     pub share_65_plus: f64,
+    /// Persons drawing an employer-scheme retiree pension, of any age (the retirees of
+    /// the urban employees' basic pension scheme that MOHRSS counts, 城镇职工基本养老保险
+    /// 离退休人员).
+    pub retirees: f64,
 }
 
 /// Poverty against one line (FGT, person-weighted).
@@ -429,6 +433,7 @@ fn group_indicators(sums: &GroupSums, totals: &GroupSums, labels: &[String], dis
             // where `all` weights its incomes to the survey's urban share.
             share_60_plus: ratio(totals.persons_60_plus, totals.persons),
             share_65_plus: ratio(totals.persons_65_plus, totals.persons),
+            retirees: totals.retirees,
         },
     }
 }
@@ -795,6 +800,7 @@ impl YearIndicators {
         v.push(("persons_65_plus".into(), g.old_age.persons_65_plus));
         v.push(("share_60_plus".into(), g.old_age.share_60_plus));
         v.push(("share_65_plus".into(), g.old_age.share_65_plus));
+        v.push(("retirees".into(), g.old_age.retirees));
         if group == Group::All {
             v.push(("urban_rural_ratio".into(), self.urban_rural_ratio));
         }

@@ -7,6 +7,7 @@ use super::dibao::{
     member_on_dibao_this_or_last_year, recipient_persons,
 };
 use super::pension::invalid;
+use super::rationing::{Candidate, Places, Rationed, apply_rationed, check_dated_money};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::Result;
@@ -271,18 +272,27 @@ impl Lever for PriceLinkedSubsidy {
 ///   formerly poor or monitored household who took up migrant work this year
 ///   (`MigrantShortTerm` with a new job; cross-province is not recorded: assumption).
 ///   Amount: 500 yuan (assumption; the plan gives none).
-/// - Internship allowance (见习, Liupanshui plan §48: 不低于当地最低工资标准): an unemployed
-///   tertiary graduate aged 16–24 becomes an intern with `intern_probability` (keyed
-///   draw; assumption 0 by default) for `intern_months` months and is paid the larger
-///   of `intern_allowance_per_month` and the minimum wage per month.
+/// - Internship allowance (见习, Liupanshui plan §48: 不低于当地最低工资标准): an intern
+///   is paid the larger of `intern_allowance_per_month` and the minimum wage per month
+///   for `intern_months` months. Who can be one: an unemployed person aged 16–24 (the
+///   national rule's "离校2年内未就业高校毕业生和16-24岁登记失业青年", as county
+///   employment notices restate it; the graduation year is not recorded, so graduates
+///   are those aged 16–24 too). Who becomes one: either each of them with
+///   `intern_probability` (keyed draw; assumption 0 by default), or `interns_per_year`
+///   of them (the plan's "派遣见习人员1000人以上"), rationed with tertiary graduates first
+///   (the rule names them first), then the other young unemployed, each class in a keyed
+///   random order, exactly in real persons whatever the chunks ([`super::rationing`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmploymentTransfers {
     /// Job-seeking subsidy per graduate, yuan (1,000, Liupanshui §49).
     pub job_seeking_per_graduate: Dated<f64>,
     /// Transport subsidy per new migrant worker, yuan (assumption: 500).
     pub transport_per_migrant: Dated<f64>,
-    /// Probability an eligible unemployed graduate takes an internship (assumption: 0).
+    /// Probability an unemployed person aged 16–24 takes an internship (assumption: 0).
     pub intern_probability: f64,
+    /// Internships filled a year, in real persons (0: none rationed; then
+    /// `intern_probability` decides). At most one of the two is given.
+    pub interns_per_year: Dated<f64>,
     /// Months of internship (assumption: 6; at most 12).
     pub intern_months: u8,
     /// Internship allowance per month, yuan (assumption: 0, so the minimum wage binds).
@@ -298,6 +308,7 @@ impl Default for EmploymentTransfers {
             job_seeking_per_graduate: Dated::constant(1_000.0),
             transport_per_migrant: Dated::constant(500.0),
             intern_probability: 0.0,
+            interns_per_year: Dated::constant(0.0),
             intern_months: 6,
             intern_allowance_per_month: 0.0,
             minimum_wage_per_month: Dated::constant(1_600.0),
@@ -318,6 +329,15 @@ impl EmploymentTransfers {
         check_dated(l, "minimum_wage_per_month", &self.minimum_wage_per_month)?;
         super::tax::check_money(l, "intern_allowance_per_month", self.intern_allowance_per_month)?;
         super::tax::check_share(l, "intern_probability", self.intern_probability)?;
+        check_dated_money(l, "interns_per_year", &self.interns_per_year)?;
+        if self.rations_interns() && self.intern_probability > 0.0 {
+            return Err(invalid(
+                l,
+                "interns_per_year",
+                self.interns_per_year.steps().iter().map(|(_, x)| *x).fold(0.0, f64::max),
+                "give either interns_per_year or intern_probability, not both",
+            ));
+        }
         if self.intern_months > 12 {
             return Err(invalid(l, "intern_months", self.intern_months, "must be 0–12"));
         }
@@ -340,12 +360,118 @@ impl EmploymentTransfers {
             job_seeking_per_graduate,
             transport_per_migrant,
             intern_probability,
+            interns_per_year: Dated::constant(0.0),
             intern_months,
             intern_allowance_per_month,
             minimum_wage_per_month,
         };
         e.validate()?;
         Ok(e)
+    }
+
+    /// The transfers with internships rationed to `interns_per_year` real persons a
+    /// year instead of drawn with a probability.
+    ///
+    /// # Errors
+    /// See [`EmploymentTransfers::validate`].
+    pub fn with_interns_per_year(self, interns_per_year: Dated<f64>) -> Result<Self> {
+        let e = EmploymentTransfers { interns_per_year, ..self };
+        e.validate()?;
+        Ok(e)
+    }
+
+    /// Whether internships are rationed to a number of places (some year has places).
+    pub fn rations_interns(&self) -> bool {
+        self.interns_per_year.steps().iter().any(|(_, x)| *x > 0.0)
+    }
+
+    /// What one intern is paid this year: the larger of the allowance and the minimum
+    /// wage in each of the last `intern_months` months.
+    fn intern_pay(&self, year: u16) -> f64 {
+        let months = self.intern_months.min(12);
+        let first_month = 13 - months.max(1);
+        self.minimum_wage_per_month
+            .months(year)
+            .iter()
+            .skip(first_month as usize - 1)
+            .take(months as usize)
+            .map(|w| w.max(self.intern_allowance_per_month))
+            .sum()
+    }
+
+    /// Pays every household its transfers; `intern(h, i)` says whether person `i` of
+    /// household `h`, an eligible graduate ([`is_intern_candidate`]), is an intern.
+    fn pay(
+        &self,
+        ctx: &YearContext,
+        pop: &Population,
+        book: &mut Book<'_>,
+        mut intern: impl FnMut(usize, usize) -> bool,
+    ) {
+        // One-off amounts: the payment date is not recorded, so the value in force in
+        // July (mid-year) is paid.
+        let mid = YearMonth { year: ctx.year, month: 7 };
+        let job_seeking = *self.job_seeking_per_graduate.at(mid);
+        let transport = *self.transport_per_migrant.at(mid);
+        let intern_pay = self.intern_pay(ctx.year);
+        let p = &pop.persons;
+        for h in 0..pop.household_count() {
+            let flags = pop.households.flags[h];
+            let household_difficulty = flags.0 & IN_DIFFICULTY != 0;
+            let poor = flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED);
+            let mut total = 0.0;
+            for i in pop.members(h) {
+                let new_job = p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
+                let graduate = p.education(i) == Education::Tertiary;
+                let unemployed = p.employment[i] == Employment::Unemployed;
+                let difficulty = household_difficulty || member_on_dibao_this_or_last_year(flags, p, i);
+                if difficulty && graduate && (18..=24).contains(&p.age[i]) && (unemployed || new_job) {
+                    total += job_seeking;
+                }
+                if poor && new_job && p.employment[i] == Employment::MigrantShortTerm {
+                    total += transport;
+                }
+                if is_intern_candidate(pop, i) && intern(h, i) {
+                    total += intern_pay;
+                }
+            }
+            if total > 0.0 {
+                book.pay(h, IncomePart::TransfersReceived, total);
+            }
+        }
+    }
+}
+
+/// Whether person `i` can become an intern: unemployed and aged 16–24.
+fn is_intern_candidate(pop: &Population, i: usize) -> bool {
+    let p = &pop.persons;
+    p.employment[i] == Employment::Unemployed && (16..=24).contains(&p.age[i])
+}
+
+impl Rationed for EmploymentTransfers {
+    fn rationed_name(&self) -> &str {
+        "employment_transfers"
+    }
+    fn places(&self, ctx: &YearContext) -> Places {
+        Places { places: *self.interns_per_year.at(YearMonth::start_of(ctx.year)), quota_share: 0.0 }
+    }
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+        for h in 0..pop.household_count() {
+            for (m, i) in pop.members(h).enumerate() {
+                if is_intern_candidate(pop, i) {
+                    let class = if pop.persons.education(i) == Education::Tertiary { 0 } else { 1 };
+                    emit(Candidate::unkeyed(pop, h, m, class));
+                }
+            }
+        }
+    }
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
+        // The chosen come in chunk order: one cursor walks them beside the persons.
+        let mut next = chosen.iter().map(|c| c.person).peekable();
+        self.pay(ctx, pop, book, |_, i| {
+            while next.next_if(|&p| p < i).is_some() {}
+            next.next_if_eq(&i).is_some()
+        });
     }
 }
 
@@ -365,53 +491,20 @@ impl Lever for EmploymentTransfers {
         Stage::PensionsAllowances
     }
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>) {
-        // One-off amounts: the payment date is not recorded, so the value in force in
-        // July (mid-year) is paid.
-        let mid = YearMonth { year: ctx.year, month: 7 };
-        let job_seeking = *self.job_seeking_per_graduate.at(mid);
-        let transport = *self.transport_per_migrant.at(mid);
-        let months = self.intern_months.min(12);
-        let first_month = 13 - months.max(1);
-        let intern_pay: f64 = self
-            .minimum_wage_per_month
-            .months(ctx.year)
-            .iter()
-            .skip(first_month as usize - 1)
-            .take(months as usize)
-            .map(|w| w.max(self.intern_allowance_per_month))
-            .sum();
-        let p = &pop.persons;
-        for h in 0..pop.household_count() {
-            let flags = pop.households.flags[h];
-            let household_difficulty = flags.0 & IN_DIFFICULTY != 0;
-            let poor = flags.has(HouseholdFlags::FORMERLY_POOR) || flags.has(HouseholdFlags::MONITORED);
-            let first = pop.members(h).start;
-            let mut total = 0.0;
-            for i in pop.members(h) {
-                let new_job = p.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR);
-                let graduate = p.education(i) == Education::Tertiary;
-                let unemployed = p.employment[i] == Employment::Unemployed;
-                let difficulty = household_difficulty || member_on_dibao_this_or_last_year(flags, p, i);
-                if difficulty && graduate && (18..=24).contains(&p.age[i]) && (unemployed || new_job) {
-                    total += job_seeking;
-                }
-                if poor && new_job && p.employment[i] == Employment::MigrantShortTerm {
-                    total += transport;
-                }
-                if self.intern_probability > 0.0 && graduate && unemployed && (16..=24).contains(&p.age[i]) {
-                    let id = pop.household_id(h);
-                    let sub = SUB_INTERN + (i - first) as u64;
-                    if StreamRng::with_sub(ctx.seed, id, ctx.year, Purpose::Lever, sub)
-                        .bernoulli(self.intern_probability)
-                    {
-                        total += intern_pay;
-                    }
-                }
-            }
-            if total > 0.0 {
-                book.pay(h, IncomePart::TransfersReceived, total);
-            }
+        if self.rations_interns() {
+            apply_rationed(self, ctx, pop, book);
+            return;
         }
+        let probability = self.intern_probability;
+        self.pay(ctx, pop, book, |h, i| {
+            probability > 0.0 && {
+                let sub = SUB_INTERN + (i - pop.members(h).start) as u64;
+                StreamRng::with_sub(ctx.seed, pop.household_id(h), ctx.year, Purpose::Lever, sub).bernoulli(probability)
+            }
+        });
+    }
+    fn as_rationed(&self) -> Option<&dyn Rationed> {
+        self.rations_interns().then_some(self as &dyn Rationed)
     }
 }
 
@@ -557,8 +650,18 @@ pub const SPECS: &[LeverSpec] = &[
                 kind: Kind::Share,
                 unit: "probability",
                 default: DefaultValue::Number(0.0),
-                description: "Probability an unemployed tertiary graduate aged 16–24 takes an internship (keyed \
-                              draw); assumption: 0, off unless the scenario sets it",
+                description: "Probability an unemployed person aged 16–24 takes an internship (keyed draw); \
+                              assumption: 0, off unless the scenario sets it",
+            },
+            ParameterSpec {
+                name: "interns_per_year",
+                kind: Kind::DatedCount,
+                unit: "interns/year",
+                default: DefaultValue::Number(0.0),
+                description: "Internships filled a year in real persons, rationed among the unemployed aged \
+                              16–24, tertiary graduates first, in a keyed random order (Liupanshui §48: \
+                              \"派遣见习人员1000人以上\"); default 0: none rationed (intern_probability decides); give \
+                              one of the two",
             },
             ParameterSpec {
                 name: "intern_months",
@@ -610,12 +713,15 @@ fn build_price_linked(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 }
 
 fn build_employment_transfers(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    Ok(Box::new(EmploymentTransfers::new(
-        p.dated("job_seeking_per_graduate")?,
-        p.dated("transport_per_migrant")?,
-        p.number("intern_probability")?,
-        p.months("intern_months")?,
-        p.number("intern_allowance_per_month")?,
-        p.dated("minimum_wage_per_month")?,
-    )?))
+    Ok(Box::new(
+        EmploymentTransfers::new(
+            p.dated("job_seeking_per_graduate")?,
+            p.dated("transport_per_migrant")?,
+            p.number("intern_probability")?,
+            p.months("intern_months")?,
+            p.number("intern_allowance_per_month")?,
+            p.dated("minimum_wage_per_month")?,
+        )?
+        .with_interns_per_year(p.dated("interns_per_year")?)?,
+    ))
 }

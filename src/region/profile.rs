@@ -91,8 +91,10 @@ pub struct PopulationTargets {
     pub extreme_poverty_supported: Option<Sourced<f64>>,
     /// Persons drawing an employer-scheme retiree pension (the retirees of the urban
     /// employees' basic pension scheme, 城镇职工基本养老保险离退休人员), wherever they
-    /// live: a check of the calibration report, not calibrated (the shares of each
-    /// residence's old who draw one are the shape's `retiree_share_60_plus`). A profile
+    /// live. Calibration sets the share of the urban old who draw one (the shape's
+    /// urban `retiree_share_60_plus` is then only its starting value) so that the
+    /// population holds this many, with the retirees under 60 (women past their
+    /// statutory age in covered jobs) and the rural ones as they are drawn. A profile
     /// that `extends` another does not inherit it (it counts one place).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_scheme_retirees: Option<Sourced<f64>>,

@@ -15,7 +15,7 @@ pub const GROUPS: [&str; 3] = ["urban", "rural", "all"];
 
 /// Indicator names that do not depend on the poverty lines (see the table of the
 /// indicators module); `urban_rural_ratio` exists for the group `all` only.
-const FIXED_INDICATORS: [&str; 47] = [
+const FIXED_INDICATORS: [&str; 48] = [
     "households",
     "persons",
     "disposable_total",
@@ -50,6 +50,7 @@ const FIXED_INDICATORS: [&str; 47] = [
     "persons_65_plus",
     "share_60_plus",
     "share_65_plus",
+    "retirees",
     "urban_rural_ratio",
     "growth_nominal",
     "growth_real",
