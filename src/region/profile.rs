@@ -511,24 +511,13 @@ impl Profile {
         }
         v.positive("population.resident_persons", self.population.resident_persons.value);
         v.share("population.urban_share", self.population.urban_share.value);
-        if let Some(e) = &self.population.extreme_poverty_supported {
-            v.non_negative("population.extreme_poverty_supported", e.value);
-            if e.value > self.population.resident_persons.value {
-                v.problem(
-                    "population.extreme_poverty_supported",
-                    shown_number(e.value),
-                    "must not exceed population.resident_persons",
-                );
-            }
-        }
-        if let Some(r) = &self.population.employee_scheme_retirees {
-            v.non_negative("population.employee_scheme_retirees", r.value);
-            if r.value > self.population.resident_persons.value {
-                v.problem(
-                    "population.employee_scheme_retirees",
-                    shown_number(r.value),
-                    "must not exceed population.resident_persons",
-                );
+        let residents = self.population.resident_persons.value;
+        for (field, count) in [
+            ("population.extreme_poverty_supported", &self.population.extreme_poverty_supported),
+            ("population.employee_scheme_retirees", &self.population.employee_scheme_retirees),
+        ] {
+            if let Some(c) = count {
+                v.persons_among_residents(field, c.value, residents);
             }
         }
         for (i, band) in self.population.age_bands.iter().enumerate() {
@@ -732,6 +721,13 @@ impl Validator<'_> {
     fn positive(&mut self, field: &str, x: f64) {
         if !(x > 0.0 && x <= MAX_NUMBER) {
             self.problem(field, shown_number(x), &format!("must be positive and at most {MAX_NUMBER:e}"));
+        }
+    }
+    /// A count of persons among the residents: not negative and at most `residents`.
+    fn persons_among_residents(&mut self, field: &str, x: f64, residents: f64) {
+        self.non_negative(field, x);
+        if x > residents {
+            self.problem(field, shown_number(x), "must not exceed population.resident_persons");
         }
     }
     fn non_negative(&mut self, field: &str, x: f64) {
