@@ -67,6 +67,13 @@ impl AgeShare {
         self.contains(age) && self.residence.is_none_or(|r| r == residence)
     }
 
+    /// Of per-residence values `[urban, rural]` (persons), those the band's share is of:
+    /// its residence's, or both together.
+    #[inline]
+    fn of_residents(&self, values: [f64; 2]) -> f64 {
+        self.residence.map_or(values[0] + values[1], |r| values[r.index()])
+    }
+
     /// The band as a reader names it: `60-110`, `rural 60-110`.
     pub fn label(&self) -> String {
         match self.residence {
@@ -206,17 +213,11 @@ pub fn fit<'a>(
             targets[2 + r] = Some(totals[2 + r] * persons / total);
         }
     }
-    let persons: f64 = targets[..2].iter().flatten().sum();
-    // The persons a band's share is of: its residence's, or everyone's.
     let residents = [targets[0].unwrap_or(0.0), targets[1].unwrap_or(0.0)];
-    let persons_of = |band: &AgeShare| match band.residence {
-        Some(r) => residents[r.index()],
-        None => persons,
-    };
     if let Some(band) = bands.iter().find(|b| b.residence.is_some_and(|r| targets[r.index()].is_none())) {
         return Err(invalid(format!("age band {}: the population has no residents there", band.label())));
     }
-    let band_targets: Vec<Option<f64>> = bands.iter().map(|b| Some(b.share * persons_of(b))).collect();
+    let band_targets: Vec<Option<f64>> = bands.iter().map(|b| Some(b.share * b.of_residents(residents))).collect();
     targets.extend(band_targets);
     let lambda = rake(&xs, &base, &targets, 100);
     // The raking stops at its iteration limit where the shares cannot be met: check.
@@ -234,7 +235,7 @@ pub fn fit<'a>(
     });
     let persons_given = reweighting.persons.iter().any(Option::is_some);
     let missed_shares = bands.iter().enumerate().any(|(k, band)| {
-        let got = met[RESIDENCE_COLUMNS + k] / persons_of(band);
+        let got = met[RESIDENCE_COLUMNS + k] / band.of_residents(residents);
         !got.is_finite() || (got - band.share).abs() > 1e-6
     });
     if missed_persons && persons_given && !missed_shares {
@@ -258,11 +259,7 @@ pub fn fit<'a>(
              that they are consistent with each other (a band inside another cannot hold more) and that each \
              band has members",
             list(&|_, b| b.share),
-            list(&|k, b| totals[RESIDENCE_COLUMNS + k]
-                / match b.residence {
-                    Some(r) => totals[r.index()],
-                    None => totals[0] + totals[1],
-                })
+            list(&|k, b| totals[RESIDENCE_COLUMNS + k] / b.of_residents([totals[0], totals[1]]))
         )));
     }
     Ok(ReweightFactors { lambda })

@@ -279,13 +279,22 @@ enum Against {
     Other,
 }
 
+impl Against {
+    /// Both comparisons, in the order they are filled.
+    const BOTH: [Against; 2] = [Against::Baseline, Against::Other];
+}
+
 impl VariantSpec {
     /// The variants this one compares with in a year it `wants` so, each with the sums
     /// it fills.
     fn compared(&self, wants: Wants) -> impl Iterator<Item = (usize, Against)> {
-        [(wants.compare, Some(0), Against::Baseline), (wants.compare_other, self.compare_with, Against::Other)]
-            .into_iter()
-            .filter_map(|(wanted, w, against)| w.filter(|_| wanted).map(|w| (w, against)))
+        Against::BOTH.into_iter().filter(move |&a| wants.compares(a)).filter_map(|a| {
+            let w = match a {
+                Against::Baseline => Some(0),
+                Against::Other => self.compare_with,
+            };
+            w.map(|w| (w, a))
+        })
     }
 }
 
@@ -754,9 +763,17 @@ struct Reads<'p> {
     other: Option<&'p PilotVariant>,
 }
 
-impl Reads<'_> {
+impl<'p> Reads<'p> {
     /// Nothing to read: the baseline's own pilot (and the shared start).
     const NONE: Reads<'static> = Reads { baseline: None, other: None };
+
+    /// The pilot a comparison reads, if there is one to read.
+    fn of(&self, against: Against) -> Option<&'p PilotVariant> {
+        match against {
+            Against::Baseline => self.baseline,
+            Against::Other => self.other,
+        }
+    }
 }
 
 /// Which variants keep their households' incomes for another that compares with them
@@ -829,6 +846,14 @@ struct Wants {
 }
 
 impl Wants {
+    /// Whether it compares with the households `against` names.
+    fn compares(self, against: Against) -> bool {
+        match against {
+            Against::Baseline => self.compare,
+            Against::Other => self.compare_other,
+        }
+    }
+
     /// Sums and ledger only.
     const NOTHING: Wants = Wants {
         full: false,
@@ -1460,12 +1485,8 @@ impl ReplicationRun<'_> {
             });
             st.out.incomes.push(incomes);
         }
-        let compared = [
-            (reads.baseline.filter(|_| wants.compare), Against::Baseline),
-            (reads.other.filter(|_| wants.compare_other), Against::Other),
-        ];
-        for (compared, against) in compared {
-            let Some(compared) = compared else { continue };
+        for against in Against::BOTH.into_iter().filter(|&a| wants.compares(a)) {
+            let Some(compared) = reads.of(against) else { continue };
             let (Some(incomes), cuts) = (compared.incomes.get(t - 1), compared.cuts.get(t)) else { continue };
             timings.time("gains", false, || {
                 blocks.par_iter_mut().zip(st.tracks.par_iter()).zip(incomes.par_iter()).for_each(|((by, tr), base)| {

@@ -198,20 +198,18 @@ pub fn age_density(profile: &Profile) -> Vec<f64> {
 pub fn age_density_in(profile: &Profile, residence: Residence) -> Vec<f64> {
     let urban_share = profile.population.urban_share.value;
     let mut density = density_of_bands(profile, |b| b.share_in(residence, urban_share));
-    let split: Vec<&AgeBandTarget> =
+    let split_bands: Vec<&AgeBandTarget> =
         profile.population.age_bands.iter().filter(|b| b.rural_to_urban.is_some()).collect();
-    if split.is_empty() {
-        return density;
-    }
-    let in_split = |a: usize| split.iter().any(|b| (b.min_age as usize..=b.max_age as usize).contains(&a));
-    let covered: f64 = (0..density.len()).filter(|&a| in_split(a)).map(|a| density[a]).sum();
-    let rest: f64 = (0..density.len()).filter(|&a| !in_split(a)).map(|a| density[a]).sum();
-    if rest > 0.0 {
+    // Each age: whether a band that splits by residence covers it.
+    let split: Vec<bool> = (0..density.len())
+        .map(|a| split_bands.iter().any(|b| (usize::from(b.min_age)..=usize::from(b.max_age)).contains(&a)))
+        .collect();
+    let covered: f64 = density.iter().zip(&split).filter(|(_, s)| **s).map(|(d, _)| d).sum();
+    let rest: f64 = density.iter().zip(&split).filter(|(_, s)| !**s).map(|(d, _)| d).sum();
+    if !split_bands.is_empty() && rest > 0.0 {
         let scale = (1.0 - covered).max(0.0) / rest;
-        for (a, d) in density.iter_mut().enumerate() {
-            if !in_split(a) {
-                *d *= scale;
-            }
+        for (d, _) in density.iter_mut().zip(&split).filter(|(_, s)| !**s) {
+            *d *= scale;
         }
     }
     density

@@ -4,10 +4,11 @@ use rayon::prelude::*;
 
 use super::blueprint::{Blueprint, age_density_in, head_and_member_cdfs};
 use super::params::{AreaParams, DRAWN_PARTS, GeneratorParams, OPERATING, PRIVATE_TRANSFERS, PROPERTY, WAGE};
+use super::report::RetireeCounts;
 use super::{Generator, apply_base_rules, apply_base_rules_with_dibao, household, weights};
 use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
-use crate::model::{Accounts, Employment, HouseholdFlags, Population, Residence};
+use crate::model::{Accounts, HouseholdFlags, Population, Residence};
 use crate::policy::base::{NO_SUPPORTER_SHARE, base_rule_set};
 use crate::policy::dibao::{need_weighted_draw, recipient_persons};
 use crate::policy::registry::BaseCalibration;
@@ -179,10 +180,7 @@ fn initial_area(profile: &Profile, residence: Residence, density: &[f64]) -> Are
         knot_log_factors: [0.0; 5],
         part_factors,
         pension_factor: 1.0,
-        retiree_share_60_plus: match residence {
-            Residence::Urban => profile.shape.urban.retiree_share_60_plus.value,
-            Residence::Rural => profile.shape.rural.retiree_share_60_plus.value,
-        },
+        retiree_share_60_plus: profile.shape(residence).retiree_share_60_plus.value,
         head_age_cdf: head,
         member_age_cdf: member,
         workless_support_share: 1.0,
@@ -498,25 +496,6 @@ fn extreme_poverty_persons(pop: &Population) -> f64 {
 /// count of retirees sets (a count below what retirees under 60 and rural ones make
 /// already leaves it here).
 const MIN_RETIREE_SHARE: f64 = 0.05;
-
-/// Weighted persons drawing an employer-scheme pension, persons aged 60+ in towns and
-/// those of them drawing one: `(all retirees, urban old, urban old retirees)`.
-fn retirees(pop: &Population) -> (f64, f64, f64) {
-    let (mut all, mut urban_old, mut urban_old_retired) = (0.0, 0.0, 0.0);
-    for h in 0..pop.household_count() {
-        let w = f64::from(pop.households.weight[h]);
-        let urban = pop.households.residence[h] == Residence::Urban;
-        for i in pop.members(h) {
-            let retired = pop.persons.employment[i] == Employment::Retired;
-            all += w * f64::from(u8::from(retired));
-            if urban && pop.persons.age[i] >= 60 {
-                urban_old += w;
-                urban_old_retired += w * f64::from(u8::from(retired));
-            }
-        }
-    }
-    (all, urban_old, urban_old_retired)
-}
 
 /// The share of households without an able member that have no supporter, scaled by
 /// the count of supported persons over what `share` gave (the support's persistent
@@ -843,12 +822,12 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         // what the share does not set (retirees under 60, rural ones) is what the urban
         // old hold.
         if let Some(target) = retirees_target {
-            let (all, urban_old, urban_old_retired) = retirees(&pop);
+            let RetireeCounts { all, urban_old, urban_old_retired } = RetireeCounts::of(&pop);
             worst = worst.max(rel(all, target).abs() * 0.1);
             let p = &mut gp.areas[Residence::Urban.index()];
             if urban_old > 0.0 {
                 let wanted = (urban_old_retired + target - all) / urban_old;
-                let working = profile.shape.urban.working_share_60_plus.value;
+                let working = profile.shape(Residence::Urban).working_share_60_plus.value;
                 p.retiree_share_60_plus = wanted.clamp(MIN_RETIREE_SHARE, (1.0 - working).max(MIN_RETIREE_SHARE));
             }
         }

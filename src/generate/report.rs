@@ -117,6 +117,42 @@ impl CalibrationReport {
     }
 }
 
+/// Weighted persons drawing an employer-scheme pension: all of them, and the urban old
+/// with the part of them who draw one (what calibration to a count of retirees moves).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct RetireeCounts {
+    /// Persons drawing an employer-scheme pension, both residences, any age.
+    pub all: f64,
+    /// Urban persons aged 60+.
+    pub urban_old: f64,
+    /// Those of them drawing an employer-scheme pension.
+    pub urban_old_retired: f64,
+}
+
+impl RetireeCounts {
+    /// The counts of a weighted population.
+    pub fn of(pop: &Population) -> Self {
+        let mut c = RetireeCounts::default();
+        for h in 0..pop.household_count() {
+            let w = f64::from(pop.households.weight[h]);
+            let urban = pop.households.residence[h] == Residence::Urban;
+            for i in pop.members(h) {
+                let retired = pop.persons.employment[i] == Employment::Retired;
+                if retired {
+                    c.all += w;
+                }
+                if urban && pop.persons.age[i] >= 60 {
+                    c.urban_old += w;
+                    if retired {
+                        c.urban_old_retired += w;
+                    }
+                }
+            }
+        }
+        c
+    }
+}
+
 fn check<T: Copy + Into<f64>>(name: String, s: &Sourced<T>, simulated: f64, calibrated: bool) -> TargetCheck {
     let published: f64 = s.value.into();
     TargetCheck {
@@ -149,8 +185,6 @@ pub fn calibration_report(
     let mut dibao = [0.0f64; 2];
     let mut dibao_households = [0.0f64; 2];
     let mut extreme_poverty = 0.0f64;
-    // Persons drawing an employer-scheme pension, both residences.
-    let mut retirees = 0.0f64;
     // Paid by the dibao, and its recipients times their annual threshold (weighted).
     let mut dibao_paid_sum = [0.0f64; 2];
     let mut dibao_full = [0.0f64; 2];
@@ -184,7 +218,6 @@ pub fn calibration_report(
         if hh.flags[h].has(HouseholdFlags::EXTREME_POVERTY_SUPPORT) {
             extreme_poverty += w * size;
         }
-        retirees += w * pop.members(h).filter(|&i| pop.persons.employment[i] == Employment::Retired).count() as f64;
         items[a].push(HouseholdIncome { per_capita: p.disposable() / size.max(1.0), weight: w, size });
         for i in pop.members(h) {
             let age = pop.persons.age[i];
@@ -241,7 +274,7 @@ pub fn calibration_report(
         targets.push(check("extreme-poverty supported persons".into(), e, extreme_poverty, true));
     }
     if let Some(r) = &profile.population.employee_scheme_retirees {
-        targets.push(check("retirees with an employer-scheme pension".into(), r, retirees, true));
+        targets.push(check("retirees with an employer-scheme pension".into(), r, RetireeCounts::of(pop).all, true));
     }
     let mut all_items = Vec::new();
     let mut all_mean = 0.0;

@@ -241,8 +241,8 @@ impl GroupSums {
         self.unemployed_persons += k * other.unemployed_persons;
         self.zero_employment_households += k * other.zero_employment_households;
         self.persons_60_plus += k * other.persons_60_plus;
-        self.retirees += k * other.retirees;
         self.persons_65_plus += k * other.persons_65_plus;
+        self.retirees += k * other.retirees;
         self.positive_persons += k * other.positive_persons;
         self.positive_income += k * other.positive_income;
         self.positive_income_log += k * other.positive_income_log;

@@ -400,7 +400,7 @@ impl EmploymentTransfers {
     }
 
     /// Pays every household its transfers; `intern(h, i)` says whether person `i` of
-    /// household `h`, an eligible graduate ([`is_intern_candidate`]), is an intern.
+    /// household `h`, a candidate ([`is_intern_candidate`]), is an intern.
     fn pay(
         &self,
         ctx: &YearContext,

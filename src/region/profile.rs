@@ -757,6 +757,11 @@ impl Validator<'_> {
 
 const MAX_EXTENDS_DEPTH: usize = 8;
 
+/// Optional fields (`section`, `field`) that count persons of one place, which a profile
+/// that `extends` another does not inherit (calibration fits them, so an inherited
+/// count would make a city hold the nation's).
+const PLACE_COUNTS: &[(&str, &str)] = &[("population", "employee_scheme_retirees")];
+
 fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -> Result<toml::Table> {
     let mut table: toml::Table = toml::from_str(text)
         .map_err(|e: toml::de::Error| Error::Parse { origin: origin.to_string(), message: e.to_string() })?;
@@ -795,11 +800,12 @@ fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -
     if table.contains_key("all") {
         base.remove("all");
     }
-    // So does a count of one place that calibration only checks: a city extending the
-    // nation has the nation's residents' shares until it gives its own, but not the
-    // nation's retirees.
-    if let Some(toml::Value::Table(population)) = base.get_mut("population") {
-        population.remove("employee_scheme_retirees");
+    // Counts of one place are never inherited: a city extending the nation has the
+    // nation's shares until it gives its own, but never the nation's retirees.
+    for (section, field) in PLACE_COUNTS {
+        if let Some(toml::Value::Table(t)) = base.get_mut(*section) {
+            t.remove(*field);
+        }
     }
     merge(&mut base, table);
     Ok(base)

@@ -127,11 +127,9 @@ fn age_shares(node: &Node, path: &str, check: &mut Check) -> Option<Vec<AgeShare
         });
         // The residence whose residents the share is of, or all residents.
         let residence = match item.get("residence") {
-            Some(n) => match check.word(n, &join(&p, "residence"), &["urban", "rural"]) {
-                Some("urban") => Some(Some(Residence::Urban)),
-                Some(_) => Some(Some(Residence::Rural)),
-                None => None,
-            },
+            Some(n) => check
+                .word(n, &join(&p, "residence"), &Residence::BOTH.map(Residence::as_str))
+                .map(|w| Residence::BOTH.into_iter().find(|r| r.as_str() == w)),
             None => Some(None),
         };
         let (Some(min_age), Some(max_age), Some(share), Some(residence)) = (min_age, max_age, share, residence) else {
