@@ -37,7 +37,8 @@ fn the_count_of_retirees_is_met_by_the_urban_olds_share_and_without_it_the_share
     let fitted = generator.params().areas[Residence::Urban.index()].retiree_share_60_plus;
     assert!((fitted - profile.shape.urban.retiree_share_60_plus.value).abs() > 0.01, "the share moved: {fitted}");
 
-    // A city extending the nation does not inherit its count: its share is its own.
+    // A city extending the nation (its own residents) does not inherit its count: its
+    // share is its own.
     let city = Profile::builtin("wuzhong-2022").expect("profile");
     assert!(city.population.employee_scheme_retirees.is_none());
     let generator = Generator::calibrate(&city, SEED).expect("calibrates");

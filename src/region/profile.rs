@@ -95,7 +95,8 @@ pub struct PopulationTargets {
     /// urban `retiree_share_60_plus` is then only its starting value) so that the
     /// population holds this many, with the retirees under 60 (women past their
     /// statutory age in covered jobs) and the rural ones as they are drawn. A profile
-    /// that `extends` another does not inherit it (it counts one place).
+    /// that `extends` another and gives its own `resident_persons` does not inherit it
+    /// (it counts one place).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_scheme_retirees: Option<Sourced<f64>>,
     /// How the band shares are spread over single years of age: evenly ([`CohortPattern::Flat`],
@@ -758,9 +759,10 @@ impl Validator<'_> {
 const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// Optional fields (`section`, `field`) that count persons of one place, which a profile
-/// that `extends` another does not inherit (calibration fits them, so an inherited
-/// count would make a city hold the nation's).
-const PLACE_COUNTS: &[(&str, &str)] = &[("population", "employee_scheme_retirees")];
+/// that `extends` another and gives its own residents does not inherit (calibration
+/// fits them, so an inherited count would make a city hold the nation's).
+const PLACE_COUNTS: &[(&str, &str)] =
+    &[("population", "employee_scheme_retirees"), ("population", "extreme_poverty_supported")];
 
 fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -> Result<toml::Table> {
     let mut table: toml::Table = toml::from_str(text)
@@ -800,11 +802,16 @@ fn resolve_extends(text: &str, origin: &str, dir: Option<&Path>, depth: usize) -
     if table.contains_key("all") {
         base.remove("all");
     }
-    // Counts of one place are never inherited: a city extending the nation has the
-    // nation's shares until it gives its own, but never the nation's retirees.
-    for (section, field) in PLACE_COUNTS {
-        if let Some(toml::Value::Table(t)) = base.get_mut(*section) {
-            t.remove(*field);
+    // Counts of one place go with the residents they count: a profile of another place
+    // (its own `population.resident_persons`) does not inherit its parent's, while a
+    // variant of the same place (other incomes, say) does.
+    let own_residents =
+        table.get("population").and_then(toml::Value::as_table).is_some_and(|p| p.contains_key("resident_persons"));
+    if own_residents {
+        for (section, field) in PLACE_COUNTS {
+            if let Some(toml::Value::Table(t)) = base.get_mut(*section) {
+                t.remove(*field);
+            }
         }
     }
     merge(&mut base, table);
@@ -905,6 +912,34 @@ disposable = { value = 49100, status = "assumed", source = "test" }
         assert_eq!(p.urban.disposable.value, 49100.0);
         assert_eq!(p.rural.disposable.value, 20133.0);
         assert!(p.assumptions().iter().any(|(f, _)| f == "urban.disposable"));
+    }
+
+    #[test]
+    fn counts_of_a_place_go_with_its_residents() {
+        // A variant of the nation keeps the nation's counts.
+        let variant = r#"
+extends = "national-2022"
+id = "variant"
+[urban]
+disposable = { value = 49100, status = "assumed", source = "test" }
+"#;
+        let p = Profile::from_toml_str(variant, "variant.toml", None).expect("valid");
+        assert!(p.population.employee_scheme_retirees.is_some());
+        assert!(p.population.extreme_poverty_supported.is_some());
+        // Another place, with its own residents, counts its own or none.
+        let city = r#"
+extends = "national-2022"
+id = "city"
+[population]
+resident_persons = { value = 3000000, status = "assumed", source = "test" }
+"#;
+        let p = Profile::from_toml_str(city, "city.toml", None).expect("valid");
+        assert!(p.population.employee_scheme_retirees.is_none());
+        assert!(p.population.extreme_poverty_supported.is_none());
+        let own =
+            format!("{city}extreme_poverty_supported = {{ value = 9000, status = \"assumed\", source = \"test\" }}\n");
+        let p = Profile::from_toml_str(&own, "city.toml", None).expect("valid");
+        assert_eq!(p.population.extreme_poverty_supported.map(|c| c.value), Some(9000.0));
     }
 
     #[test]
