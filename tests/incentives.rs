@@ -1,14 +1,18 @@
-//! Work incentives: the marginal effective tax rate (METR) on a 3% rise in earnings.
-//! Measuring it changes no other result; the dibao's top-up takes a rise back yuan for
-//! yuan; an employment-cost deduction in the means test frees some of them; the sums do not
-//! depend on the thread count.
+//! Work incentives: the marginal effective tax rate (METR) on a 3% rise in earnings and
+//! the participation tax rate (PTR) of a member entering work. Measuring them changes no
+//! other result; the dibao's top-up takes a rise back yuan for yuan; an employment-cost
+//! deduction in the means test frees some of them; one member of a household enters work
+//! at the wage asked; the sums do not depend on the thread count.
 
+use incomesim::dynamics::Dynamics;
 use incomesim::engine::{Outcome, Projection, ReformLever, Scenario};
 use incomesim::generate::{BLOCK, Generator};
-use incomesim::indicators::incentives::{EARNINGS_RISE, MetrGroup, raise_earnings};
+use incomesim::indicators::incentives::{
+    EARNINGS_RISE, EntryWages, MetrGroup, enter_work, may_enter_work, raise_earnings,
+};
 use incomesim::indicators::{Group, MetrBand, WorkIncentives};
-use incomesim::model::{Accounts, HouseholdFlags};
-use incomesim::policy::{LeverColumns, YearContext};
+use incomesim::model::{Accounts, Education, Employment, HouseholdFlags, PersonFlags, Residence};
+use incomesim::policy::{Dated, LeverColumns, YearContext};
 use incomesim::region::Profile;
 
 /// Two full blocks and a partial one.
@@ -46,16 +50,20 @@ fn measuring_work_incentives_changes_no_other_result() {
     // The rise measured is an assumption the run lists; the comparison's bands are another.
     let listed = |o: &Outcome, name: &str| o.assumptions.iter().any(|(n, _)| n == name);
     assert!(listed(&on, "work incentives") && !listed(&off, "work incentives"));
+    assert!(listed(&on, "participation tax rate") && !listed(&off, "participation tax rate"));
     assert!(listed(&on, "who gains and who loses") && listed(&off, "who gains and who loses"));
     for (a, b) in [(&on.reform, &off.reform), (&on.baseline, &off.baseline)] {
         for (x, y) in a.years.iter().zip(&b.years) {
             assert!(y.indicators.work_incentives.is_none());
             let rows = |r: Vec<incomesim::indicators::IndicatorRow>| -> Vec<_> {
-                r.into_iter().filter(|r| !r.indicator.starts_with("metr_")).collect()
+                r.into_iter()
+                    .filter(|r| !r.indicator.starts_with("metr_") && !r.indicator.starts_with("ptr_"))
+                    .collect()
             };
             assert_eq!(rows(x.indicators.rows()), rows(y.indicators.rows()), "year {}", x.indicators.year);
             assert_eq!(x.ledger, y.ledger);
             assert!(x.indicators.rows().iter().any(|r| r.indicator == "metr_share_100pct_or_more"));
+            assert!(x.indicators.rows().iter().any(|r| r.indicator == "ptr_dibao_aggregate"));
         }
     }
     // Every year of both, each group: shares add up and persons are residents'.
@@ -65,12 +73,16 @@ fn measuring_work_incentives_changes_no_other_result() {
             for group in Group::ALL {
                 let w = &incentives(&on, t, reform)[group.index()];
                 let residents = v.years[t].indicators.groups[group.index()].persons;
-                for g in [&w.all, &w.dibao] {
+                for g in [&w.all, &w.dibao, &w.participation, &w.participation_dibao] {
                     assert!(g.persons > 0.0 && g.persons <= residents);
                     let shares: f64 = g.shares.iter().sum();
                     assert!((shares - 1.0).abs() < 1e-9, "{shares}");
                 }
                 assert!(w.dibao.persons < w.all.persons);
+                assert!(w.participation_dibao.persons < w.participation.persons);
+                // Fewer households have a member without work than have earnings.
+                assert!(w.participation.persons < w.all.persons);
+                assert!(w.participation.mean_earnings_rise > 0.0);
                 // Most earners pay no more than contributions and tax on a rise.
                 assert!((0.0..0.5).contains(&w.all.aggregate), "{group:?}: {}", w.all.aggregate);
             }
@@ -134,5 +146,85 @@ fn the_rates_are_the_same_whatever_the_threads() {
     let (one, two) = (run_in(&s, 1), run_in(&s, 2));
     for (x, y) in one.reform.years.iter().zip(&two.reform.years) {
         assert_eq!(x.indicators.work_incentives, y.indicators.work_incentives);
+    }
+}
+
+#[test]
+fn one_member_of_a_household_without_earnings_enters_work_at_the_wage_of_the_residence_and_education() {
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let generator = Generator::calibrate(&profile, 7).expect("calibrates");
+    let before = generator.generate(5_000).expect("generates");
+    let wages = Dynamics::from_profile(&profile).entry_wages(profile.base_year, [1.0; 2]);
+    // The dynamics' entry wage rises with education and is higher in towns.
+    for r in 0..2 {
+        assert!(wages.per_year[r].windows(2).all(|w| w[0] < w[1]), "{:?}", wages.per_year[r]);
+    }
+    assert!(wages.per_year[0][0] > wages.per_year[1][0]);
+    let mut after = before.clone();
+    let entrants = enter_work(&mut after, &wages);
+    let (mut counted, mut households_with_one) = (0, 0);
+    for h in 0..before.household_count() {
+        let first = before.members(h).find(|&i| may_enter_work(&before, i));
+        households_with_one += usize::from(first.is_some());
+        for i in before.members(h) {
+            let (b, a) = (&before.persons, &after.persons);
+            if Some(i) == first {
+                counted += 1;
+                assert_eq!(a.employment[i], Employment::LocalEmployee);
+                assert_eq!(a.months_in_job[i], 12);
+                assert!(a.flags[i].has(PersonFlags::NEW_JOB_THIS_YEAR));
+                let expected = wages.of(before.households.residence[h], b.education(i)).round();
+                assert_eq!(a.wage[i] as f64, expected);
+                assert!(b.wage[i] <= 0.0 && b.operating[i] <= 0.0);
+                assert!(matches!(b.employment[i], Employment::Unemployed | Employment::NotInLabourForce));
+            } else {
+                // Everyone else is left as they were.
+                assert_eq!(
+                    (a.employment[i], a.wage[i], a.months_in_job[i]),
+                    (b.employment[i], b.wage[i], b.months_in_job[i])
+                );
+            }
+        }
+    }
+    assert_eq!(entrants, counted);
+    assert_eq!(entrants, households_with_one);
+    // Many households have someone who could take a job, not all.
+    assert!(entrants > before.household_count() / 20 && entrants < before.household_count(), "{entrants}");
+    // A wage of nothing puts nobody into work.
+    let mut unchanged = before.clone();
+    assert_eq!(enter_work(&mut unchanged, &EntryWages::flat_per_month(0.0)), 0);
+    assert_eq!(unchanged.persons.employment, before.persons.employment);
+    let flat = EntryWages::flat_per_month(2_000.0);
+    assert!(Residence::BOTH.iter().all(|&r| flat.of(r, Education::SeniorSecondary) == 24_000.0));
+}
+
+#[test]
+fn a_given_wage_is_earned_whole_and_the_dibao_takes_a_small_one_back() {
+    let run_at = |per_month: f64| {
+        let mut s = scenario(&[], true);
+        s.participation_wage_per_month = Some(Dated::constant(per_month));
+        run_in(&s, 2)
+    };
+    let (small, large) = (run_at(50.0), run_at(3_000.0));
+    for t in 0..small.baseline.years.len() {
+        for (o, per_month) in [(&small, 50.0), (&large, 3_000.0)] {
+            for group in Group::ALL {
+                // The base rules change no wage: each entrant's household earns the wage
+                // of twelve months, no more, no less.
+                let p = incentives(o, t, false)[group.index()].participation;
+                assert!((p.mean_earnings_rise - 12.0 * per_month).abs() < 1e-6, "{t} {group:?}: {p:?}");
+            }
+        }
+        let dibao = |o: &Outcome| incentives(o, t, false)[Group::All.index()].participation_dibao;
+        let (s, l) = (dibao(&small), dibao(&large));
+        // 600 yuan a year leaves a household on dibao, whose top-up falls by as much for
+        // those whose unit counts the new earner; 36,000 takes it off dibao, which
+        // costs it the top-up, a part of the wage.
+        assert!(s.trapped_share() > 0.4, "small: {s:?}");
+        assert!(l.aggregate < 0.6 && l.aggregate > 0.05, "large: {l:?}");
+        assert!(s.aggregate > l.aggregate + 0.15, "small {s:?}, large {l:?}");
+        assert!(s.trapped_share() > 5.0 * l.trapped_share(), "small {s:?}, large {l:?}");
+        // Whoever enters work is chosen before the levers, whatever the wage.
+        assert_eq!(s.persons, l.persons);
     }
 }

@@ -367,11 +367,23 @@ fn a_sweep_of_the_employment_cost_deduction_frees_dibao_households_from_the_trap
     let points = sweep::scenarios(&s, &axes).expect("points");
     let plain = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
     assert!(plain.iter().all(|p| p.summary.metr.is_none() && p.summary.dibao_trapped_share.is_none()));
+    assert!(plain.iter().all(|p| p.summary.dibao_participation_tax_rate.is_none()));
     s.work_incentives = true;
     let points = sweep::scenarios(&s, &axes).expect("points");
     let measured = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
     let trapped: Vec<f64> = measured.iter().map(|p| p.summary.dibao_trapped_share.expect("measured")).collect();
     assert!(trapped[1] < trapped[0], "{trapped:?}");
+    // A full-year job at the entry wage takes a household off dibao either way: the
+    // deduction leaves it a larger top-up to lose.
+    let ptr: Vec<f64> = measured.iter().map(|p| p.summary.dibao_participation_tax_rate.expect("measured")).collect();
+    assert!(ptr[0] < ptr[1] && ptr[1] < 1.0, "{ptr:?}");
+    // A part-time wage of 300 yuan a month: the deduction of 400 leaves all of it out
+    // of the means test, where without it the top-up takes much of it back.
+    s.participation_wage_per_month = Some(incomesim::policy::Dated::constant(300.0));
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    let part_time = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
+    let ptr: Vec<f64> = part_time.iter().map(|p| p.summary.dibao_participation_tax_rate.expect("measured")).collect();
+    assert!(ptr[1] < 0.5 * ptr[0] && ptr[0] > 0.3, "{ptr:?}");
     assert!(measured.iter().all(|p| p.summary.metr.is_some_and(|m| (0.0..0.5).contains(&m))));
     // Measuring changes nothing else.
     for (a, b) in plain.iter().zip(&measured) {

@@ -67,9 +67,10 @@ struct RunOptions {
     #[arg(long)]
     no_shapley: bool,
     /// Measure work incentives (sets the scenario's `work_incentives`): the marginal
-    /// effective tax rate on a 3% rise in every member's earnings, each year, under the
-    /// baseline and the reform, overall and for dibao households (indicators.csv's
-    /// `metr_` rows and a table). Their levers run twice a year.
+    /// effective tax rate on a 3% rise in every member's earnings and the participation
+    /// tax rate of a member without paid work taking a full-year job, each year, under
+    /// the baseline and the reform, overall and for dibao households (indicators.csv's
+    /// `metr_` and `ptr_` rows and two tables). Their levers run three times a year.
     #[arg(long)]
     work_incentives: bool,
     /// Households of the pilot, the first blocks carried together (default 1,048,576;
@@ -1103,7 +1104,7 @@ mod comparison {
             ));
         }
         out.push_str("\nper-capita disposable income in yuan; programme cost: the levers either scenario sets\n");
-        let headline: [(&str, Group, &str, f64, usize); 18] = [
+        let headline: [(&str, Group, &str, f64, usize); 19] = [
             ("urban mean income", Group::Urban, "mean_disposable", 1.0, 0),
             ("rural mean income", Group::Rural, "mean_disposable", 1.0, 0),
             ("all mean income", Group::All, "mean_disposable", 1.0, 0),
@@ -1121,6 +1122,7 @@ mod comparison {
             // Work incentives, when both measure them (--work-incentives).
             ("METR on a rise in earnings, %", Group::All, "metr_aggregate", 100.0, 1),
             ("dibao: METR ≥100%, % persons", Group::All, "metr_dibao_share_100pct_or_more", 100.0, 1),
+            ("dibao: PTR of a member entering work, %", Group::All, "ptr_dibao_aggregate", 100.0, 1),
             // B's households against A's: in the difference column.
             ("B vs A: gain >5%, % persons", Group::All, "b_against_a_share_gain_over_5pct", 100.0, 2),
             ("B vs A: lose >5%, % persons", Group::All, "b_against_a_share_lose_over_5pct", 100.0, 2),

@@ -1021,6 +1021,20 @@ impl Dynamics {
         v
     }
 
+    /// The mean full-year wage of a new local job in `year` by residence and education,
+    /// as [`Dynamics`] pays one (the entry wage of the residence grown to `year`, times
+    /// relative earnings by education; its spread has mean one), times the year's
+    /// alignment factor of wages by residence (`wage_alignment`, 1 in the base year): the
+    /// job a member who enters work takes in the participation measure
+    /// ([`crate::indicators::incentives::enter_work`]).
+    pub fn entry_wages(&self, year: u16, wage_alignment: [f64; 2]) -> crate::indicators::EntryWages {
+        let per_year = [0, 1].map(|r| {
+            let level = self.new_job_wage[r] * self.growth_index(&self.wage_growth[r], year) * wage_alignment[r];
+            EDUCATION_EARNINGS.map(|e| level * e / 1.3)
+        });
+        crate::indicators::EntryWages { per_year }
+    }
+
     /// The probability that a person of `sex` aged `age` at the start of `year` dies
     /// within it.
     pub fn death_probability(&self, sex: Sex, age: u8, year: u16) -> f64 {

@@ -94,8 +94,14 @@ pub struct Scenario {
     pub shapley: bool,
     /// Whether to measure work incentives: the marginal effective tax rate on a rise in
     /// earnings in every year of the baseline and the reform
-    /// ([`crate::indicators::incentives`]); their levers run twice a year. Default off.
+    /// ([`crate::indicators::incentives`]); their levers run three times a year (the METR and the participation tax rate). Default off.
     pub work_incentives: bool,
+    /// The monthly wage of the job a member who enters work takes in the
+    /// participation measure of work incentives, yuan per month, dated (e.g. the
+    /// minimum wage); `None` (the default): the mean wage the dynamics pay a new local
+    /// job of the residence and the member's education that year
+    /// ([`crate::dynamics::Dynamics::entry_wages`]).
+    pub participation_wage_per_month: Option<crate::policy::Dated<f64>>,
     /// Random orders for sampled Shapley values.
     pub shapley_permutations: usize,
     /// Most levers for exact Shapley values; beyond, they are sampled (default
@@ -142,6 +148,7 @@ impl Scenario {
             replications: 1,
             shapley: true,
             work_incentives: false,
+            participation_wage_per_month: None,
             shapley_permutations: 200,
             shapley_exact_max: shapley::EXACT_MAX_LEVERS,
             poverty_lines: vec![6_000.0, 10_000.0],
@@ -991,6 +998,28 @@ fn outcome_of(
                  operating income, the levers run again on it (a small rise, as EUROMOD's marginal rates; \
                  indicators::incentives::EARNINGS_RISE)",
                 100.0 * crate::indicators::incentives::EARNINGS_RISE
+            ),
+        ));
+        let wage = match &s.participation_wage_per_month {
+            Some(w) => {
+                let steps: Vec<String> = w
+                    .steps()
+                    .iter()
+                    .map(|(m, v)| if m.year == 0 { format!("{v}") } else { format!("{v} from {m}") })
+                    .collect();
+                format!("the scenario's participation_wage_per_month ({} yuan a month)", steps.join(", "))
+            }
+            None => "the mean wage the dynamics pay a new local job of the household's residence and the member's \
+                     education that year, aligned as the year's wages (an assumption of the dynamics: the wage of a \
+                     new job)"
+                .to_string(),
+        };
+        assumptions.push((
+            "participation tax rate".into(),
+            format!(
+                "one member of each household without paid work (the first able to work, aged 16-59, unemployed or \
+                 outside the labour force, without earnings this year) takes a full-year local wage job, new this \
+                 year, paying {wage}; the levers run again on it (one entrant per household)"
             ),
         ));
     }

@@ -174,8 +174,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
 }
 
 /// Work incentives in `year`: the marginal effective tax rate on a rise in earnings of
-/// the households whose earnings rise, under the reform and the baseline, by residence
-/// and for dibao households of all residents.
+/// the households whose earnings rise, then the participation tax rate of the
+/// households with a member who enters work, under the reform and the baseline, by
+/// residence and for dibao households of all residents.
 pub fn work_incentives_table(
     year: u16,
     reform: &[WorkIncentives; 3],
@@ -205,6 +206,44 @@ pub fn work_incentives_table(
     for (run, w) in runs {
         if let Some(w) = w {
             out.push_str(&row(format!("on dibao, {run}"), &w[Group::All.index()].dibao));
+        }
+    }
+    out.push_str(&format!(
+        "\nparticipation tax rate (PTR) in {year}: one member of each household without paid work (able to work, \
+         16-59) takes a full-year local job; the share of its earnings that taxes, contributions and withdrawn \
+         benefits take; mean yuan a year per household; persons by their household's rate\n"
+    ));
+    out.push_str(&format!(
+        "{:<22} {:>14} {:>8} {:>9} {:>9} {}\n",
+        "group",
+        "persons",
+        "PTR",
+        "earns",
+        "keeps",
+        bands.join(" ")
+    ));
+    let ptr_row = |label: String, g: &MetrGroup| {
+        let cells: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect();
+        let yuan = |x: f64| if x.is_finite() { format!("{x:.0}") } else { "n/a".to_string() };
+        format!(
+            "{label:<22} {:>14.0} {:>8} {:>9} {:>9} {}\n",
+            g.persons,
+            pct(g.aggregate),
+            yuan(g.mean_earnings_rise),
+            yuan(g.mean_disposable_rise),
+            cells.join(" ")
+        )
+    };
+    for group in Group::ALL {
+        for (run, w) in runs {
+            if let Some(w) = w {
+                out.push_str(&ptr_row(format!("{}, {run}", group.as_str()), &w[group.index()].participation));
+            }
+        }
+    }
+    for (run, w) in runs {
+        if let Some(w) = w {
+            out.push_str(&ptr_row(format!("on dibao, {run}"), &w[Group::All.index()].participation_dibao));
         }
     }
     out

@@ -58,10 +58,11 @@ use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::gains::gain_sums_ordered;
-use crate::indicators::incentives::{EARNINGS_RISE, raise_earnings};
+use crate::indicators::incentives::{EARNINGS_RISE, enter_work, raise_earnings};
 use crate::indicators::{
-    BaselineIncomes, DibaoLines, FollowedHousehold, GainSums, Gains, HouseholdOutcome, IndicatorOptions, IndicatorSums,
-    MetrSums, TrackingSums, WorkIncentives, YearIndicators, for_each_outcome, id_order_into, tracking_sums,
+    BaselineIncomes, DibaoLines, EntryWages, FollowedHousehold, GainSums, Gains, HouseholdOutcome, IncentiveSums,
+    IndicatorOptions, IndicatorSums, MetrSums, TrackingSums, WorkIncentives, YearIndicators, for_each_outcome,
+    id_order_into, tracking_sums,
 };
 use crate::microdata::FileExporter;
 use crate::model::columns::clear_with_room;
@@ -529,7 +530,7 @@ struct BlockYear {
     /// Against another variant's households ([`VariantSpec::compare_with`]).
     gains_other: Option<GainSums>,
     /// Work incentives ([`crate::indicators::incentives`]), when measured.
-    metr: Option<MetrSums>,
+    metr: Option<IncentiveSums>,
     ledger: Ledger,
     outcomes: Option<Vec<HouseholdOutcome>>,
     export: Option<ExportPiece>,
@@ -572,6 +573,8 @@ struct YearStep<'b> {
     options: &'b IndicatorOptions,
     /// What is kept of the year beyond sums and ledger.
     wants: Wants,
+    /// The wage of a member who enters work, when work incentives are measured.
+    entry_wages: EntryWages,
 }
 
 /// Applies the year's levers to a block (its dynamics and alignment done) and
@@ -582,17 +585,28 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         market_accounts(&chunk.pop, &mut a);
         a
     });
-    // Work incentives: the levers again on a copy of the block as it is before them,
-    // its earnings raised (its own accounts and lever columns).
-    let raised = step.wants.metr.then(|| {
-        let mut copy = Chunk::new(chunk.pop.clone());
-        raise_earnings(&mut copy.pop, EARNINGS_RISE);
-        step.active.apply_year_block(step.ctx, &mut copy, share);
-        copy.accounts
+    // Work incentives: the levers again on two copies of the block as it is before
+    // them (each with its own accounts and lever columns), one with its earnings
+    // raised, one with a member of each household put into work.
+    let changed = step.wants.metr.then(|| {
+        let levers_on = |change: &dyn Fn(&mut Population)| {
+            let mut copy = Chunk::new(chunk.pop.clone());
+            change(&mut copy.pop);
+            step.active.apply_year_block(step.ctx, &mut copy, share);
+            copy.accounts
+        };
+        let raised = levers_on(&|pop| raise_earnings(pop, EARNINGS_RISE));
+        let entered = levers_on(&|pop| {
+            enter_work(pop, &step.entry_wages);
+        });
+        (raised, entered)
     });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
-    let metr = raised.map(|raised| MetrSums::of(&chunk.pop, &chunk.accounts, &raised));
+    let metr = changed.map(|(raised, entered)| IncentiveSums {
+        marginal: MetrSums::of(&chunk.pop, &chunk.accounts, &raised),
+        participation: MetrSums::of(&chunk.pop, &chunk.accounts, &entered),
+    });
     let dibao = step.active.index_of(crate::policy::dibao::NAME).map(|i| chunk.columns.paid[i].as_slice());
     // Each household's outcome summed and kept for following as it comes (the whole
     // outcomes only when they are wanted).
@@ -675,7 +689,7 @@ struct YearAcc {
     tracking: Option<TrackingSums>,
     gains: Option<GainSums>,
     gains_other: Option<GainSums>,
-    metr: Option<MetrSums>,
+    metr: Option<IncentiveSums>,
     ledger: Ledger,
     /// Outcomes kept, in block order (only when the projection keeps outcomes).
     outcomes: Vec<HouseholdOutcome>,
@@ -710,7 +724,7 @@ impl YearAcc {
             self.gains_other.get_or_insert_with(GainSums::default).merge(g);
         }
         if let Some(m) = &block.metr {
-            self.metr.get_or_insert_with(MetrSums::default).merge(m);
+            self.metr.get_or_insert_with(IncentiveSums::default).merge(m);
         }
         self.ledger.merge(&block.ledger);
         if let Some(o) = block.outcomes {
@@ -1339,6 +1353,19 @@ impl ReplicationRun<'_> {
         caseload::take_up_adjustment(programme, &mut eligible, held, lever_rate, alignment)
     }
 
+    /// The wage of the job a member who enters work takes in `year` (the participation
+    /// measure of work incentives): the scenario's monthly wage, or the dynamics' entry
+    /// wage aligned by the year's wage factors (`alignment`, by residence).
+    fn entry_wages(&self, year: u16, alignment: Option<&[[f64; 3]; 2]>) -> EntryWages {
+        match &self.scenario.participation_wage_per_month {
+            Some(w) => EntryWages::flat_per_month(w.sum_over(year, 1, 12) / 12.0),
+            None => {
+                let f = alignment.map_or([1.0; 2], |a| [a[0][0], a[1][0]]);
+                self.dynamics.entry_wages(year, f)
+            }
+        }
+    }
+
     /// The per-capita market incomes of the pilot's blocks, with their earners when the
     /// alignment reads them (some year aligns per earner).
     fn market_levels(&self, chunks: &[Chunk]) -> MarketLevels {
@@ -1469,7 +1496,8 @@ impl ReplicationRun<'_> {
         st.out.paths.dibao_take_up_rate.push(rates);
         let lines = dibao_lines(active, &ctx, &s.profile);
         st.out.paths.dibao_threshold.push(Residence::BOTH.map(|r| lines.line(r, 0)));
-        let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants };
+        let entry_wages = self.entry_wages(ctx.year, st.out.paths.alignment.get(t));
+        let step = YearStep { ctx: &ctx, active, lines: &lines, options: self.options, wants, entry_wages };
         let (chunks, tracks) = (&mut st.chunks, &mut st.tracks);
         let mut blocks: Vec<BlockYear> = timings.time("levers_and_sums", false, || {
             chunks
@@ -1557,7 +1585,9 @@ impl ReplicationRun<'_> {
         let mut track = Track::default();
         let wants = self.shared_wants(variants, true);
         let lines = dibao_lines(self.base_rules, ctx0, &self.scenario.profile);
-        let step = YearStep { ctx: ctx0, active: self.base_rules, lines: &lines, options: self.options, wants };
+        let entry_wages = self.entry_wages(ctx0.year, first.paths.alignment.first());
+        let step =
+            YearStep { ctx: ctx0, active: self.base_rules, lines: &lines, options: self.options, wants, entry_wages };
         let mut base_by = block_year(&mut chunk, &mut track, share, &step)?;
         // Every full variant's pilot found the same base-year boundaries.
         let cuts =
@@ -1590,7 +1620,9 @@ impl ReplicationRun<'_> {
                 }
                 let lines = dibao_lines(&spec.set, ctx, &self.scenario.profile);
                 let wants = self.wants(v, spec, ctx.year, true);
-                let step = YearStep { ctx, active: &spec.set, lines: &lines, options: self.options, wants };
+                let entry_wages = self.entry_wages(ctx.year, pilot.paths.alignment.get(t));
+                let step =
+                    YearStep { ctx, active: &spec.set, lines: &lines, options: self.options, wants, entry_wages };
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {
                     paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);

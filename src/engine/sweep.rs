@@ -361,6 +361,9 @@ pub struct PointSummary {
     /// The share of persons of dibao households whose rate is 100% or more (they keep
     /// nothing of a rise); `None` unless measured.
     pub dibao_trapped_share: Option<f64>,
+    /// The participation tax rate of dibao households with a member who enters work
+    /// (the share of the new earnings they do not keep); `None` unless measured.
+    pub dibao_participation_tax_rate: Option<f64>,
     /// Each target of the scenario, checked.
     pub targets: Vec<TargetResult>,
     /// What only this point's results show (places left empty, a target not
@@ -403,6 +406,7 @@ impl PointSummary {
                 .map(|g| g[Group::All.index()].losing_share()),
             metr: incentives.map(|w| w.all.aggregate),
             dibao_trapped_share: incentives.map(|w| w.dibao.trapped_share()),
+            dibao_participation_tax_rate: incentives.map(|w| w.participation_dibao.aggregate),
             targets: outcome.targets.clone(),
             warnings: outcome.warnings.iter().filter(|w| !w.kind.is_scenario()).cloned().collect(),
         }
@@ -616,6 +620,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         "worse_off_than_previous_share",
         "metr_aggregate",
         "metr_dibao_share_100pct_or_more",
+        "ptr_dibao_aggregate",
         "targets_met",
         "targets",
         "warnings",
@@ -638,7 +643,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         row.push(s.programme_cost.to_string());
         row.push(s.gaining_share.to_string());
         row.push(s.losing_share.to_string());
-        for x in [s.worse_off_than_previous, s.metr, s.dibao_trapped_share] {
+        for x in [s.worse_off_than_previous, s.metr, s.dibao_trapped_share, s.dibao_participation_tax_rate] {
             row.push(x.map_or_else(String::new, |x| x.to_string()));
         }
         row.push(s.targets_met().to_string());
@@ -739,6 +744,7 @@ mod tests {
                 worse_off_than_previous: None,
                 metr: None,
                 dibao_trapped_share: None,
+                dibao_participation_tax_rate: None,
                 warnings: Vec::new(),
                 targets: vec![TargetResult {
                     name: "t".into(),

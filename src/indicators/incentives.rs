@@ -9,10 +9,11 @@
 //! are meant to soften).
 //!
 //! When a run asks for it (the scenario's `work_incentives`), each year of a variant
-//! that keeps full detail applies its levers twice to every block: as they run, and to
+//! that keeps full detail applies its levers three times to every block: as they run, to
 //! a copy of the block, as it was before the levers, whose members' positive wage and
 //! operating incomes are raised by [`EARNINGS_RISE`] (so that market levers, taxes,
-//! contributions and means tests all see the rise). A household's METR is
+//! contributions and means tests all see the rise), and to a copy for the participation
+//! tax rate (below). A household's METR is
 //! `1 − ΔD / ΔE`: ΔE the change of its earnings (wage and operating income after the
 //! levers) and ΔD the change of its disposable income. A household whose earnings do
 //! not rise (it has none, or a lever takes the rise back) has no METR.
@@ -23,12 +24,29 @@
 //! of METR ([`MetrBand`]); the same for households on dibao this year. Sums are exact
 //! over every household and merge block by block in block order.
 //!
+//! **Participation** (参与税率, the participation tax rate, PTR): the same levers run on a
+//! third copy in which one member of each household who has no paid work takes a
+//! full-year local wage job ([`enter_work`]): the first member, in member order, who is
+//! able to work, aged 16–59, unemployed or outside the labour force and without earnings
+//! this year (students and retirees are left as they are). The job pays [`EntryWages`]: by default the mean
+//! wage the dynamics give a new local job of the household's residence and the
+//! member's education in that year (aligned as the year's wages are), or a monthly wage
+//! the scenario gives (`participation_wage_per_month`, e.g. the minimum wage). The job is
+//! new this year, so the levers that treat new jobs apart (the dibao's grace period
+//! 渐退期 and its new-job earnings, job-seeking subsidies) see it. A household's PTR is
+//! `1 − ΔD / ΔE` as above: the share of the new earnings that taxes, contributions and
+//! withdrawn benefits take. Reported as the METR is, for households with an entrant,
+//! with their mean rise of earnings and of disposable income. The entrant is chosen
+//! before the levers: a member to whom a rationed lever gives a place in the run (a
+//! public-welfare post) takes the job instead in the copy, so the household's rise of
+//! earnings is net of the place's pay.
+//!
 //! The copy's levers draw the same keyed numbers as the run's; a rationed lever ranks
 //! the raised incomes and may fill a place differently, and a take-up weighed by need
 //! sees a need smaller by the rise: the METR of those few households includes the
 //! change (a household that loses a place or its dibao shows a METR far above 100%).
 
-use crate::model::{Accounts, HouseholdFlags, Population, Residence};
+use crate::model::{Accounts, Education, Employment, HouseholdFlags, PersonFlags, Population, Residence};
 
 /// The rise in earnings whose effect is measured: 3% of every member's positive wage and
 /// operating income. Assumption: a small rise, so that the rate is marginal, yet large
@@ -119,6 +137,8 @@ impl MetrBand {
 /// Sums of one group of households with a METR.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct MetrGroupSums {
+    /// Their households, weighted.
+    pub households: f64,
     /// Their persons, weighted.
     pub persons: f64,
     /// Σ weight × ΔE: the rise of their earnings, yuan.
@@ -132,6 +152,7 @@ pub struct MetrGroupSums {
 impl MetrGroupSums {
     fn add(&mut self, weight: f64, persons: f64, earnings_rise: f64, disposable_rise: f64) {
         let metr = 1.0 - disposable_rise / earnings_rise;
+        self.households += weight;
         self.persons += persons;
         self.earnings_rise += weight * earnings_rise;
         self.disposable_rise += weight * disposable_rise;
@@ -139,6 +160,7 @@ impl MetrGroupSums {
     }
 
     fn merge(&mut self, other: &MetrGroupSums) {
+        self.households += other.households;
         self.persons += other.persons;
         self.earnings_rise += other.earnings_rise;
         self.disposable_rise += other.disposable_rise;
@@ -160,9 +182,11 @@ pub struct MetrSums {
 
 impl MetrSums {
     /// The sums of a population whose levers ran (`actual`, its accounts) and whose
-    /// levers ran again on raised earnings (`raised`: the accounts of the copy,
-    /// [`raise_earnings`]), household by household in order. A household counts when
-    /// its earnings rise by more than a thousandth of a yuan.
+    /// levers ran again on changed earnings (`raised`: the accounts of the copy, its
+    /// earnings raised by [`raise_earnings`] or a member put into work by
+    /// [`enter_work`]), household by household in order. A household counts when its
+    /// earnings rise by more than a thousandth of a yuan; dibao households are those
+    /// on dibao in `pop` (before the change).
     pub fn of(pop: &Population, actual: &Accounts, raised: &Accounts) -> MetrSums {
         let mut sums = MetrSums::default();
         let hh = &pop.households;
@@ -205,13 +229,90 @@ pub fn raise_earnings(pop: &mut Population, rise: f64) {
     }
 }
 
+/// The sums of both measures of a block (or of merged blocks).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IncentiveSums {
+    /// On a rise in earnings ([`raise_earnings`]): the METR.
+    pub marginal: MetrSums,
+    /// On a member entering work ([`enter_work`]): the participation tax rate.
+    pub participation: MetrSums,
+}
+
+impl IncentiveSums {
+    /// Adds the next block's sums (in block order).
+    pub fn merge(&mut self, other: &IncentiveSums) {
+        self.marginal.merge(&other.marginal);
+        self.participation.merge(&other.participation);
+    }
+}
+
+/// The full-year wage of the job a member who enters work takes ([`enter_work`]),
+/// yuan per year, by residence ([`Residence::index`]) and education
+/// ([`Education`] as index).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntryWages {
+    /// Yuan per year.
+    pub per_year: [[f64; 4]; 2],
+}
+
+impl EntryWages {
+    /// One wage for everyone: a monthly wage times twelve (`participation_wage_per_month`).
+    pub fn flat_per_month(per_month: f64) -> EntryWages {
+        EntryWages { per_year: [[12.0 * per_month; 4]; 2] }
+    }
+
+    /// The wage of a member of a household of `residence` with `education`.
+    pub fn of(&self, residence: Residence, education: Education) -> f64 {
+        self.per_year[residence.index()][education as usize]
+    }
+}
+
+/// Whether member `i` may enter work in the participation measure: able to work,
+/// aged 16–59, unemployed or outside the labour force, with no earnings this year (no
+/// wage of months worked before losing a job, no operating income).
+pub fn may_enter_work(pop: &Population, i: usize) -> bool {
+    let p = &pop.persons;
+    p.able_to_work[i]
+        && (16..=59).contains(&p.age[i])
+        && matches!(p.employment[i], Employment::Unemployed | Employment::NotInLabourForce)
+        && p.wage[i] <= 0.0
+        && p.operating[i] <= 0.0
+}
+
+/// Puts one member of each household into work: the first member ([`may_enter_work`])
+/// takes a local wage job for the whole year at `wages` (new this year), in the copy of a
+/// block whose levers give the participation tax rate. Returns the number of entrants.
+pub fn enter_work(pop: &mut Population, wages: &EntryWages) -> usize {
+    let mut entrants = 0;
+    for h in 0..pop.household_count() {
+        let Some(i) = pop.members(h).find(|&i| may_enter_work(pop, i)) else { continue };
+        let wage = wages.of(pop.households.residence[h], pop.persons.education(i));
+        if wage.is_nan() || wage <= 0.0 {
+            continue;
+        }
+        let p = &mut pop.persons;
+        p.employment[i] = Employment::LocalEmployee;
+        p.months_in_job[i] = 12;
+        p.wage[i] = crate::generate::rounding::round(wage) as f32;
+        p.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
+        entrants += 1;
+    }
+    entrants
+}
+
 /// The METR of one group of households.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct MetrGroup {
-    /// Persons of households with a METR, weighted.
+    /// Persons of households with a rate, weighted.
     pub persons: f64,
-    /// Aggregate METR: `1 − ΣwΔD / ΣwΔE` (NaN without households).
+    /// Aggregate rate: `1 − ΣwΔD / ΣwΔE` (NaN without households).
     pub aggregate: f64,
+    /// Mean rise of their household's earnings, yuan per household and year (NaN
+    /// without households).
+    pub mean_earnings_rise: f64,
+    /// Mean rise of their household's disposable income, yuan per household and year
+    /// (NaN without households).
+    pub mean_disposable_rise: f64,
     /// Shares of their persons by band ([`MetrBand::ALL`] order; 0 without persons).
     pub shares: [f64; 6],
 }
@@ -222,6 +323,8 @@ impl MetrGroup {
         MetrGroup {
             persons: s.persons,
             aggregate: if s.earnings_rise > 0.0 { 1.0 - s.disposable_rise / s.earnings_rise } else { f64::NAN },
+            mean_earnings_rise: if s.households > 0.0 { s.earnings_rise / s.households } else { f64::NAN },
+            mean_disposable_rise: if s.households > 0.0 { s.disposable_rise / s.households } else { f64::NAN },
             shares: s.persons_by_band.map(share),
         }
     }
@@ -236,39 +339,65 @@ impl MetrGroup {
 /// Work incentives of one group of residents (urban, rural or all) in a year.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct WorkIncentives {
-    /// Every household with earnings that rise.
+    /// METR: every household with earnings that rise.
     pub all: MetrGroup,
-    /// Those on dibao this year.
+    /// METR: those on dibao this year.
     pub dibao: MetrGroup,
+    /// Participation tax rate: every household with a member who enters work.
+    pub participation: MetrGroup,
+    /// Participation tax rate: those on dibao this year (before the member enters work).
+    pub participation_dibao: MetrGroup,
 }
 
 impl WorkIncentives {
     /// Urban, rural and all residents ([`crate::indicators::Group::index`] order) from
     /// merged sums.
-    pub fn by_group(sums: &MetrSums) -> [WorkIncentives; 3] {
+    pub fn by_group(sums: &IncentiveSums) -> [WorkIncentives; 3] {
         let both = |g: &[MetrGroupSums; 2]| {
             let mut s = g[0];
             s.merge(&g[1]);
             s
         };
-        let group =
-            |r: usize| WorkIncentives { all: MetrGroup::of(&sums.groups[r]), dibao: MetrGroup::of(&sums.dibao[r]) };
+        let (m, p) = (&sums.marginal, &sums.participation);
+        let group = |r: usize| WorkIncentives {
+            all: MetrGroup::of(&m.groups[r]),
+            dibao: MetrGroup::of(&m.dibao[r]),
+            participation: MetrGroup::of(&p.groups[r]),
+            participation_dibao: MetrGroup::of(&p.dibao[r]),
+        };
         [
             group(Residence::Urban.index()),
             group(Residence::Rural.index()),
-            WorkIncentives { all: MetrGroup::of(&both(&sums.groups)), dibao: MetrGroup::of(&both(&sums.dibao)) },
+            WorkIncentives {
+                all: MetrGroup::of(&both(&m.groups)),
+                dibao: MetrGroup::of(&both(&m.dibao)),
+                participation: MetrGroup::of(&both(&p.groups)),
+                participation_dibao: MetrGroup::of(&both(&p.dibao)),
+            },
         ]
     }
 
-    /// Its indicator rows: `metr_persons`, `metr_aggregate`, `metr_share_<band>`, and the
-    /// same for dibao households with `metr_dibao_` (an aggregate without households
-    /// is left out).
+    /// Its indicator rows: `metr_persons`, `metr_aggregate`, `metr_share_<band>`, the
+    /// same for dibao households with `metr_dibao_`, and for the participation tax rate
+    /// with `ptr_` and `ptr_dibao_`, which add `ptr_mean_earnings` and
+    /// `ptr_mean_gain` (yuan per household); a rate or mean without households is left
+    /// out.
     pub fn named(&self) -> Vec<(String, f64)> {
         let mut v = Vec::new();
-        for (prefix, g) in [("metr_", &self.all), ("metr_dibao_", &self.dibao)] {
+        let groups = [
+            ("metr_", &self.all, false),
+            ("metr_dibao_", &self.dibao, false),
+            ("ptr_", &self.participation, true),
+            ("ptr_dibao_", &self.participation_dibao, true),
+        ];
+        for (prefix, g, means) in groups {
             v.push((format!("{prefix}persons"), g.persons));
             if g.aggregate.is_finite() {
                 v.push((format!("{prefix}aggregate"), g.aggregate));
+            }
+            if means && g.mean_earnings_rise.is_finite() {
+                v.push((format!("{prefix}mean_earnings"), g.mean_earnings_rise));
+                v.push((format!("{prefix}mean_gain"), g.mean_disposable_rise));
             }
             for band in MetrBand::ALL {
                 v.push((format!("{prefix}share_{}", band.as_str()), g.shares[band.index()]));

@@ -105,13 +105,18 @@
 //! | `metr_aggregate` | their marginal effective tax rate: the share of the rise in earnings that does not reach disposable income | share |
 //! | `metr_share_<band>` | shares of those persons by band of their household's rate; `<band>` is `below_0`, `0_to_20pct`, `20_to_50pct`, `50_to_80pct`, `80_to_100pct`, `100pct_or_more` ([`MetrBand`]) | share |
 //! | `metr_dibao_persons`, `metr_dibao_aggregate`, `metr_dibao_share_<band>` | the same for households on dibao this year | persons, share |
+//! | `ptr_persons` | persons of households one of whose members without paid work takes a full-year local job ([`incentives::enter_work`]) | persons |
+//! | `ptr_aggregate` | their participation tax rate: the share of the new earnings that does not reach disposable income | share |
+//! | `ptr_mean_earnings`, `ptr_mean_gain` | their household's mean rise of earnings and of disposable income | yuan/household |
+//! | `ptr_share_<band>` | shares of those persons by band of their household's rate (the bands of `metr_`) | share |
+//! | `ptr_dibao_persons`, `ptr_dibao_aggregate`, `ptr_dibao_mean_earnings`, `ptr_dibao_mean_gain`, `ptr_dibao_share_<band>` | the same for households on dibao this year | persons, share, yuan/household |
 //!
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group
 //! whose previous mean or median is not positive); following rows only with a previous
 //! year's outcomes; `formerly_poor_income_growth` only when there are matched formerly
 //! poor households; the comparison rows only in a reform's projected years, against the
 //! baseline of the same run and replication (by the quintile groups of that baseline,
-//! in every replication); the `metr_` rows only when the
+//! in every replication); the `metr_` and `ptr_` rows only when the
 //! run measures work incentives, in the variants with full detail.
 //!
 //! ### Determinism
@@ -139,7 +144,7 @@ mod sums;
 mod year;
 
 pub use gains::{BaselineIncomes, ChangeBand, GainSums, Gains, gain_sums};
-pub use incentives::{MetrBand, MetrSums, WorkIncentives};
+pub use incentives::{EntryWages, IncentiveSums, MetrBand, MetrGroup, MetrSums, WorkIncentives};
 pub(crate) use outcome::for_each_outcome;
 pub use outcome::{
     DibaoLines, Followed, FollowedHousehold, HouseholdOutcome, LABOUR_FORCE_MIN_AGE, fill_outcomes, outcomes_from,

@@ -366,36 +366,54 @@ fn gains_table(outcome: &Outcome) -> String {
     out
 }
 
-/// Work incentives in the last year: the METR by residence and of dibao households,
-/// under the reform and the baseline; empty when the run did not measure them.
+/// Work incentives in the last year: the METR and the participation tax rate by
+/// residence and of dibao households, under the reform and the baseline; empty when
+/// the run did not measure them.
 fn work_incentives_table(outcome: &Outcome) -> String {
-    use crate::indicators::{Group, MetrBand};
+    use crate::indicators::{Group, MetrBand, MetrGroup, WorkIncentives};
     let Some(last) = outcome.reform.years.last() else { return String::new() };
     let Some(reform) = &last.indicators.work_incentives else { return String::new() };
     let year = last.indicators.year;
     let baseline = outcome.baseline.year(year).and_then(|y| y.work_incentives.as_ref());
     let pct = |x: f64| num(&if x.is_finite() { format!("{:.1}%", 100.0 * x) } else { "n/a".to_string() });
-    let mut heads = vec![format!("{year} 人群"), "Persons".to_string(), "METR".to_string()];
-    heads.extend(MetrBand::ALL.iter().map(|b| b.label().to_string()));
-    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let mut out = format!("<table id=\"work-incentives\">\n{}", header(&heads));
+    let yuan = |x: f64| num(&if x.is_finite() { thousands(x) } else { "n/a".to_string() });
     let groups = [(Group::Urban, "Urban 城镇"), (Group::Rural, "Rural 农村"), (Group::All, "All 全体")];
-    for (run, w) in [("reform", Some(reform)), ("baseline", baseline)] {
-        let Some(w) = w else { continue };
-        let rows = groups.iter().map(|&(g, label)| (label.to_string(), w[g.index()].all));
-        let dibao = std::iter::once(("On dibao 低保户 (all)".to_string(), w[Group::All.index()].dibao));
-        for (label, g) in rows.chain(dibao) {
-            out.push_str("<tr>");
-            out.push_str(&cell(&format!("{label}, {run}")));
-            out.push_str(&num(&thousands(g.persons)));
-            out.push_str(&pct(g.aggregate));
-            for b in MetrBand::ALL {
-                out.push_str(&pct(g.shares[b.index()]));
-            }
-            out.push_str("</tr>\n");
+    // One table: its id, its rate's name, whether it shows the means, and its groups.
+    type Pick = fn(&WorkIncentives) -> (MetrGroup, MetrGroup);
+    let tables: [(&str, &str, bool, Pick); 2] = [
+        ("work-incentives", "METR", false, |w| (w.all, w.dibao)),
+        ("participation", "PTR 参与税率", true, |w| (w.participation, w.participation_dibao)),
+    ];
+    let mut out = String::new();
+    for (id, rate, means, pick) in tables {
+        let mut heads = vec![format!("{year} 人群"), "Persons".to_string(), rate.to_string()];
+        if means {
+            heads.extend(["Earns, yuan/yr".to_string(), "Keeps, yuan/yr".to_string()]);
         }
+        heads.extend(MetrBand::ALL.iter().map(|b| b.label().to_string()));
+        let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+        out.push_str(&format!("<table id=\"{id}\">\n{}", header(&heads)));
+        for (run, w) in [("reform", Some(reform)), ("baseline", baseline)] {
+            let Some(w) = w else { continue };
+            let rows = groups.iter().map(|&(g, label)| (label.to_string(), pick(&w[g.index()]).0));
+            let dibao = std::iter::once(("On dibao 低保户 (all)".to_string(), pick(&w[Group::All.index()]).1));
+            for (label, g) in rows.chain(dibao) {
+                out.push_str("<tr>");
+                out.push_str(&cell(&format!("{label}, {run}")));
+                out.push_str(&num(&thousands(g.persons)));
+                out.push_str(&pct(g.aggregate));
+                if means {
+                    out.push_str(&yuan(g.mean_earnings_rise));
+                    out.push_str(&yuan(g.mean_disposable_rise));
+                }
+                for b in MetrBand::ALL {
+                    out.push_str(&pct(g.shares[b.index()]));
+                }
+                out.push_str("</tr>\n");
+            }
+        }
+        out.push_str("</table>\n");
     }
-    out.push_str("</table>\n");
     out
 }
 
@@ -525,7 +543,11 @@ pub fn report(
              shares are of persons by their household's rate. A household on dibao as a whole loses its rise to the \
              top-up (100%); one on single-person units keeps it; a wage the rise takes over the informal line starts \
              paying contributions (a rate far above 100%). Only households whose earnings rise count \
-             (indicators.csv: metr_ rows).</p>\n",
+             (indicators.csv: metr_ rows). The participation tax rate (PTR, second table) is the same share when \
+             one member of each household without paid work (the first able to work, aged 16-59, unemployed or \
+             outside the labour force) takes a full-year local job, new this year, at the wage the assumptions \
+             give; earns and keeps are the household's mean rise of earnings and of disposable income \
+             (indicators.csv: ptr_ rows).</p>\n",
             100.0 * crate::indicators::incentives::EARNINGS_RISE
         ));
     }

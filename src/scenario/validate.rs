@@ -16,7 +16,7 @@ use crate::policy::registry::did_you_mean;
 use crate::region::{Profile, builtin_ids};
 
 /// Fields of a scenario's top level.
-pub const TOP_FIELDS: [&str; 19] = [
+pub const TOP_FIELDS: [&str; 20] = [
     "name",
     "region",
     "microdata",
@@ -27,6 +27,7 @@ pub const TOP_FIELDS: [&str; 19] = [
     "shapley",
     "shapley_permutations",
     "work_incentives",
+    "participation_wage_per_month",
     "poverty_lines",
     "assumptions",
     "uncertainty",
@@ -93,6 +94,12 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     };
     let shapley = root.get("shapley").map_or(Some(true), |n| check.boolean(n, "shapley"));
     let work_incentives = root.get("work_incentives").map_or(Some(false), |n| check.boolean(n, "work_incentives"));
+    let participation_wage_per_month = match root.get("participation_wage_per_month") {
+        Some(n) => {
+            check.dated(n, "participation_wage_per_month", |x| x > 0.0, "a positive wage in yuan per month").map(Some)
+        }
+        None => Some(None),
+    };
     let shapley_permutations = match root.get("shapley_permutations") {
         Some(n) => check.integer(n, "shapley_permutations", 1, 1_000_000, "random orders").map(|p| p as usize),
         None => Some(DEFAULT_SHAPLEY_PERMUTATIONS),
@@ -139,7 +146,8 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     else {
         return Err(missing());
     };
-    let Some(work_incentives) = work_incentives else {
+    let (Some(work_incentives), Some(participation_wage_per_month)) = (work_incentives, participation_wage_per_month)
+    else {
         return Err(missing());
     };
     Ok(Scenario {
@@ -155,6 +163,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         replications,
         shapley,
         work_incentives,
+        participation_wage_per_month,
         shapley_permutations,
         shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
         poverty_lines,
