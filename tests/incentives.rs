@@ -228,3 +228,33 @@ fn a_given_wage_is_earned_whole_and_the_dibao_takes_a_small_one_back() {
         assert_eq!(s.persons, l.persons);
     }
 }
+
+#[test]
+fn the_quintile_groups_add_up_to_the_whole_whether_the_run_streams_or_not() {
+    let s = scenario(&[("dibao", "rural_threshold_per_month = 600")], true);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    let whole = pool.install(|| Projection::new(&s).pilot_households(4 * BLOCK).run()).expect("runs");
+    let streamed = run_in(&s, 2);
+    assert_eq!((whole.stream.blocks, streamed.stream.blocks), (3, 3));
+    for o in [&whole, &streamed] {
+        for t in 0..o.reform.years.len() {
+            for reform in [true, false] {
+                for group in Group::ALL {
+                    let w = &incentives(o, t, reform)[group.index()];
+                    assert!(w.has_quintiles);
+                    for (total, by) in [(&w.all, &w.by_quintile), (&w.participation, &w.participation_by_quintile)] {
+                        let persons: f64 = by.iter().map(|g| g.persons).sum();
+                        assert!((persons - total.persons).abs() <= 1e-9 * total.persons, "{persons} against {total:?}");
+                    }
+                }
+                // Households with a member who could take a job are poorer: more of them
+                // in the lowest fifth than in the highest.
+                let all = &incentives(o, t, reform)[Group::All.index()];
+                let p = &all.participation_by_quintile;
+                assert!(p[0].persons > 2.0 * p[4].persons, "{p:?}");
+                let rows = o.reform.years[t].indicators.rows();
+                assert!(rows.iter().any(|r| r.indicator == "ptr_aggregate_quintile_5"));
+            }
+        }
+    }
+}

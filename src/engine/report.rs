@@ -246,6 +246,32 @@ pub fn work_incentives_table(
             out.push_str(&ptr_row(format!("on dibao, {run}"), &w[Group::All.index()].participation_dibao));
         }
     }
+    let all = Group::All.index();
+    if reform[all].has_quintiles {
+        out.push_str(&format!(
+            "\nby quintile group of all residents' per-capita disposable income in {year} (each run's own groups): \
+             the rates and the persons they are over\n"
+        ));
+        out.push_str(&format!(
+            "{:<10} {:>14} {:>14} {:>12} {:>12} {:>14} {:>14}\n",
+            "quintile", "METR, reform", "METR, base", "persons", "PTR, reform", "PTR, base", "persons"
+        ));
+        let base = baseline.filter(|b| b[all].has_quintiles).map(|b| &b[all]);
+        for q in 0..5 {
+            let (m, p) = (&reform[all].by_quintile[q], &reform[all].participation_by_quintile[q]);
+            let rate_of = |g: Option<&MetrGroup>| g.map_or("n/a".to_string(), |g| pct(g.aggregate));
+            out.push_str(&format!(
+                "{:<10} {:>14} {:>14} {:>12.0} {:>12} {:>14} {:>12.0}\n",
+                q + 1,
+                pct(m.aggregate),
+                rate_of(base.map(|b| &b.by_quintile[q])),
+                m.persons,
+                pct(p.aggregate),
+                rate_of(base.map(|b| &b.participation_by_quintile[q])),
+                p.persons,
+            ));
+        }
+    }
     out
 }
 

@@ -58,7 +58,7 @@ use crate::error::Result;
 use crate::generate::rounding::round;
 use crate::generate::{BLOCK, Generator, WeightNormalisation};
 use crate::indicators::gains::gain_sums_ordered;
-use crate::indicators::incentives::{EARNINGS_RISE, enter_work, raise_earnings};
+use crate::indicators::incentives::{EARNINGS_RISE, HouseholdRise, enter_work, raise_earnings};
 use crate::indicators::{
     BaselineIncomes, DibaoLines, EntryWages, FollowedHousehold, GainSums, Gains, HouseholdOutcome, IncentiveSums,
     IndicatorOptions, IndicatorSums, MetrSums, TrackingSums, WorkIncentives, YearIndicators, for_each_outcome,
@@ -531,6 +531,10 @@ struct BlockYear {
     gains_other: Option<GainSums>,
     /// Work incentives ([`crate::indicators::incentives`]), when measured.
     metr: Option<IncentiveSums>,
+    /// The rises of the households counted in `metr` (the METR's, the participation
+    /// tax rate's), until the year's quintile bounds add them by group
+    /// ([`incentive_quintiles`]).
+    rises: Option<[Vec<HouseholdRise>; 2]>,
     ledger: Ledger,
     outcomes: Option<Vec<HouseholdOutcome>>,
     export: Option<ExportPiece>,
@@ -603,10 +607,17 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
-    let metr = changed.map(|(raised, entered)| IncentiveSums {
-        marginal: MetrSums::of(&chunk.pop, &chunk.accounts, &raised),
-        participation: MetrSums::of(&chunk.pop, &chunk.accounts, &entered),
-    });
+    let (metr, rises) = match changed {
+        Some((raised, entered)) => {
+            let (mut marginal_rises, mut participation_rises) = (Vec::new(), Vec::new());
+            let sums = IncentiveSums {
+                marginal: MetrSums::of_keeping(&chunk.pop, &chunk.accounts, &raised, &mut marginal_rises),
+                participation: MetrSums::of_keeping(&chunk.pop, &chunk.accounts, &entered, &mut participation_rises),
+            };
+            (Some(sums), Some([marginal_rises, participation_rises]))
+        }
+        None => (None, None),
+    };
     let dibao = step.active.index_of(crate::policy::dibao::NAME).map(|i| chunk.columns.paid[i].as_slice());
     // Each household's outcome summed and kept for following as it comes (the whole
     // outcomes only when they are wanted).
@@ -638,6 +649,7 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
         gains: None,
         gains_other: None,
         metr,
+        rises,
         ledger,
         outcomes: kept,
         export: market.map(|market| ExportPiece {
@@ -647,6 +659,22 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
             columns: export_columns.unwrap_or_default(),
         }),
     })
+}
+
+/// Adds a block's work incentives by quintile group under the year's bounds `cuts`
+/// (its kept rises, which are dropped): after its levers, while its accounts are the
+/// year's.
+fn incentive_quintiles(chunk: &Chunk, by: &mut BlockYear, cuts: &[f64; 4]) {
+    if let (Some(sums), Some(rises)) = (by.metr.as_mut(), by.rises.take()) {
+        add_incentive_quintiles(chunk, sums, &rises, cuts);
+    }
+}
+
+/// [`incentive_quintiles`] on sums and rises held apart from their block-year.
+fn add_incentive_quintiles(chunk: &Chunk, sums: &mut IncentiveSums, rises: &[Vec<HouseholdRise>; 2], cuts: &[f64; 4]) {
+    let [marginal, participation] = rises;
+    sums.marginal.add_quintiles(&chunk.pop, &chunk.accounts, marginal, cuts);
+    sums.participation.add_quintiles(&chunk.pop, &chunk.accounts, participation, cuts);
 }
 
 thread_local! {
@@ -968,6 +996,7 @@ impl BlockYear {
             gains: self.gains,
             gains_other: self.gains_other,
             metr: if wants.metr { self.metr } else { None },
+            rises: None,
             ledger,
             outcomes: if wants.keep { self.outcomes.clone() } else { None },
             export: if wants.export { self.export.take() } else { None },
@@ -1527,15 +1556,19 @@ impl ReplicationRun<'_> {
             // Quintile boundaries from the pilot, applied block by block as the stream does.
             let cuts = quintile_groups(chunks, &mut Ledger::default(), timings);
             timings.time("quintile_sums", false, || {
-                chunks
-                    .par_iter()
-                    .zip(blocks.par_iter_mut())
-                    .for_each(|(c, by)| paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger))
+                chunks.par_iter().zip(blocks.par_iter_mut()).for_each(|(c, by)| {
+                    paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger);
+                    incentive_quintiles(c, by, &cuts);
+                })
             });
             st.out.cuts.push(cuts);
         }
+        // Work incentives' rises waiting for the bounds the merged ledger gives below,
+        // block by block.
+        let mut rises: Vec<Option<[Vec<HouseholdRise>; 2]>> = Vec::with_capacity(blocks.len());
         timings.time("merge", true, || -> Result<()> {
-            for by in blocks {
+            for mut by in blocks {
+                rises.push(by.rises.take());
                 acc.merge(by, exporter)?;
             }
             Ok(())
@@ -1544,6 +1577,16 @@ impl ReplicationRun<'_> {
             // The pilot is the population: exact quintile groups (their bounds kept
             // for the variants that compare with this one).
             let cuts = quintile_groups(chunks, &mut acc.ledger, timings);
+            // Work incentives by quintile group, block by block in block order.
+            if let Some(merged) = acc.metr.as_mut() {
+                for (c, block_rises) in chunks.iter().zip(&rises) {
+                    if let Some(block_rises) = block_rises {
+                        let mut sums = IncentiveSums::default();
+                        add_incentive_quintiles(c, &mut sums, block_rises, &cuts);
+                        merged.merge(&sums);
+                    }
+                }
+            }
             st.out.cuts.push(cuts);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
@@ -1594,6 +1637,7 @@ impl ReplicationRun<'_> {
             variants.iter().zip(pilots).find(|(v, _)| v.detail == Detail::Full).and_then(|(_, p)| p.cuts.first());
         if let Some(cuts) = cuts {
             paid_by_quintile_with_cuts(&chunk, cuts, &mut base_by.ledger);
+            incentive_quintiles(&chunk, &mut base_by, cuts);
         }
         if let Some(ctx1) = first.contexts.get(1) {
             self.dynamics.advance_with(ctx1, &first.paths.year_start[1], &mut chunk.pop);
@@ -1626,6 +1670,7 @@ impl ReplicationRun<'_> {
                 let mut by = block_year(&mut chunk, &mut track, share, &step)?;
                 if let Some(cuts) = pilot.cuts.get(t) {
                     paid_by_quintile_with_cuts(&chunk, cuts, &mut by.ledger);
+                    incentive_quintiles(&chunk, &mut by, cuts);
                 }
                 if wants.keep_incomes {
                     kept_incomes[v].push(BaselineIncomes::of_ordered(&track.before, &track.order_before));

@@ -171,13 +171,32 @@ impl MetrGroupSums {
 }
 
 /// The sums of a block (or of merged blocks), by residence `[urban, rural]`: every
-/// household with a METR, and those on dibao this year.
+/// household with a METR, and those on dibao this year; and by residence and quintile
+/// group of all residents once the year's quintile bounds are known
+/// ([`MetrSums::add_quintiles`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct MetrSums {
     /// Every household with a METR.
     pub groups: [MetrGroupSums; 2],
     /// Those on dibao this year.
     pub dibao: [MetrGroupSums; 2],
+    /// Every household with a METR by residence and by quintile group of all residents'
+    /// per-capita disposable income this year (lowest first).
+    pub by_quintile: [[MetrGroupSums; 5]; 2],
+    /// Whether the quintile groups were added.
+    pub quintiles: bool,
+}
+
+/// One household's rise of earnings and of disposable income under one measure, kept
+/// until the year's quintile bounds are known ([`MetrSums::add_quintiles`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HouseholdRise {
+    /// The household's index in its block.
+    pub household: u32,
+    /// ΔE, yuan.
+    pub earnings_rise: f64,
+    /// ΔD, yuan.
+    pub disposable_rise: f64,
 }
 
 impl MetrSums {
@@ -188,6 +207,18 @@ impl MetrSums {
     /// earnings rise by more than a thousandth of a yuan; dibao households are those
     /// on dibao in `pop` (before the change).
     pub fn of(pop: &Population, actual: &Accounts, raised: &Accounts) -> MetrSums {
+        MetrSums::of_keeping(pop, actual, raised, &mut Vec::new())
+    }
+
+    /// [`MetrSums::of`], with each counted household's rises written into `rises`
+    /// (cleared first), in household order, for [`MetrSums::add_quintiles`].
+    pub fn of_keeping(
+        pop: &Population,
+        actual: &Accounts,
+        raised: &Accounts,
+        rises: &mut Vec<HouseholdRise>,
+    ) -> MetrSums {
+        rises.clear();
         let mut sums = MetrSums::default();
         let hh = &pop.households;
         let n = pop.household_count().min(actual.len()).min(raised.len());
@@ -204,8 +235,30 @@ impl MetrSums {
             if hh.flags[h].has(HouseholdFlags::DIBAO) {
                 sums.dibao[r].add(weight, persons, earnings_rise, disposable_rise);
             }
+            rises.push(HouseholdRise { household: h as u32, earnings_rise, disposable_rise });
         }
         sums
+    }
+
+    /// Adds the households of `rises` (from [`MetrSums::of_keeping`] on the same
+    /// population and accounts) by quintile group: the group of a household's
+    /// per-capita disposable income in `actual` under the upper bounds `cuts` of the
+    /// four lower groups ([`crate::policy::quintile_of`], as the ledger's groups).
+    pub fn add_quintiles(&mut self, pop: &Population, actual: &Accounts, rises: &[HouseholdRise], cuts: &[f64; 4]) {
+        let hh = &pop.households;
+        for rise in rises {
+            let h = rise.household as usize;
+            let size = hh.size[h] as f64;
+            let q = crate::policy::quintile_of(actual.disposable(h) / size.max(1.0), cuts);
+            let weight = hh.weight[h] as f64;
+            self.by_quintile[hh.residence[h].index()][q].add(
+                weight,
+                weight * size,
+                rise.earnings_rise,
+                rise.disposable_rise,
+            );
+        }
+        self.quintiles = true;
     }
 
     /// Adds the next block's sums (in block order).
@@ -213,7 +266,11 @@ impl MetrSums {
         for r in 0..2 {
             self.groups[r].merge(&other.groups[r]);
             self.dibao[r].merge(&other.dibao[r]);
+            for (a, b) in self.by_quintile[r].iter_mut().zip(&other.by_quintile[r]) {
+                a.merge(b);
+            }
         }
+        self.quintiles |= other.quintiles;
     }
 }
 
@@ -347,6 +404,13 @@ pub struct WorkIncentives {
     pub participation: MetrGroup,
     /// Participation tax rate: those on dibao this year (before the member enters work).
     pub participation_dibao: MetrGroup,
+    /// METR by quintile group of all residents' per-capita disposable income this year
+    /// (lowest first; no persons when the run had no quintile groups).
+    pub by_quintile: [MetrGroup; 5],
+    /// Participation tax rate by quintile group, as `by_quintile`.
+    pub participation_by_quintile: [MetrGroup; 5],
+    /// Whether the quintile groups were computed (else they are left out of the rows).
+    pub has_quintiles: bool,
 }
 
 impl WorkIncentives {
@@ -359,11 +423,21 @@ impl WorkIncentives {
             s
         };
         let (m, p) = (&sums.marginal, &sums.participation);
+        let quintiles = |s: &MetrSums, r: Option<usize>| -> [MetrGroup; 5] {
+            std::array::from_fn(|q| match r {
+                Some(r) => MetrGroup::of(&s.by_quintile[r][q]),
+                None => MetrGroup::of(&both(&[s.by_quintile[0][q], s.by_quintile[1][q]])),
+            })
+        };
+        let has_quintiles = m.quintiles && p.quintiles;
         let group = |r: usize| WorkIncentives {
             all: MetrGroup::of(&m.groups[r]),
             dibao: MetrGroup::of(&m.dibao[r]),
             participation: MetrGroup::of(&p.groups[r]),
             participation_dibao: MetrGroup::of(&p.dibao[r]),
+            by_quintile: quintiles(m, Some(r)),
+            participation_by_quintile: quintiles(p, Some(r)),
+            has_quintiles,
         };
         [
             group(Residence::Urban.index()),
@@ -373,6 +447,9 @@ impl WorkIncentives {
                 dibao: MetrGroup::of(&both(&m.dibao)),
                 participation: MetrGroup::of(&both(&p.groups)),
                 participation_dibao: MetrGroup::of(&both(&p.dibao)),
+                by_quintile: quintiles(m, None),
+                participation_by_quintile: quintiles(p, None),
+                has_quintiles,
             },
         ]
     }
@@ -380,8 +457,10 @@ impl WorkIncentives {
     /// Its indicator rows: `metr_persons`, `metr_aggregate`, `metr_share_<band>`, the
     /// same for dibao households with `metr_dibao_`, and for the participation tax rate
     /// with `ptr_` and `ptr_dibao_`, which add `ptr_mean_earnings` and
-    /// `ptr_mean_gain` (yuan per household); a rate or mean without households is left
-    /// out.
+    /// `ptr_mean_gain` (yuan per household); then by quintile group `k` (1 lowest) of
+    /// all residents, `metr_persons_quintile_<k>`, `metr_aggregate_quintile_<k>`,
+    /// `ptr_persons_quintile_<k>`, `ptr_aggregate_quintile_<k>`; a rate or mean without
+    /// households is left out.
     pub fn named(&self) -> Vec<(String, f64)> {
         let mut v = Vec::new();
         let groups = [
@@ -401,6 +480,15 @@ impl WorkIncentives {
             }
             for band in MetrBand::ALL {
                 v.push((format!("{prefix}share_{}", band.as_str()), g.shares[band.index()]));
+            }
+        }
+        let by_quintile = [("metr_", &self.by_quintile), ("ptr_", &self.participation_by_quintile)];
+        for (prefix, groups) in by_quintile.into_iter().filter(|_| self.has_quintiles) {
+            for (q, g) in groups.iter().enumerate() {
+                v.push((format!("{prefix}persons_quintile_{}", q + 1), g.persons));
+                if g.aggregate.is_finite() {
+                    v.push((format!("{prefix}aggregate_quintile_{}", q + 1), g.aggregate));
+                }
             }
         }
         v

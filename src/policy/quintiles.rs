@@ -330,6 +330,13 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
     cuts
 }
 
+/// The quintile group (0 lowest) of a per-capita income under the upper bounds `cuts` of
+/// the four lower groups: the number of bounds at or below it (as the stream's ledger
+/// places a household).
+pub fn quintile_of(per_capita: f64, cuts: &[f64; 4]) -> usize {
+    cuts.partition_point(|&c| c <= per_capita)
+}
+
 /// Adds one chunk's payments to each record's `paid_by_quintile` with fixed quintile
 /// boundaries (per-capita disposable income, yuan per person per year, as
 /// [`paid_by_quintile`] returns them for a sample of the same population): a household
@@ -339,8 +346,7 @@ pub fn paid_by_quintile(chunks: &[Chunk], ledger: &mut Ledger) -> [f64; 4] {
 /// sampling error of the boundaries.
 pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
     let weights = &chunk.pop.households.weight[..chunk.pop.household_count()];
-    let groups: Vec<u8> =
-        (0..weights.len()).map(|h| cuts.partition_point(|&c| c <= per_capita(chunk, h)) as u8).collect();
+    let groups: Vec<u8> = (0..weights.len()).map(|h| quintile_of(per_capita(chunk, h), cuts) as u8).collect();
     // Lever by lever, the households paid in order, the groups' sums in a local array
     // (the households not paid would each add ±0, which changes no sum).
     for (record, paid) in ledger.records.iter_mut().zip(&chunk.paid_lists) {

@@ -414,6 +414,33 @@ fn work_incentives_table(outcome: &Outcome) -> String {
         }
         out.push_str("</table>\n");
     }
+    let all = Group::All.index();
+    if reform[all].has_quintiles {
+        let base = baseline.filter(|b| b[all].has_quintiles).map(|b| &b[all]);
+        let heads = [
+            "Quintile 五等份",
+            "METR, reform",
+            "METR, baseline",
+            "Persons (METR)",
+            "PTR, reform",
+            "PTR, baseline",
+            "Persons (PTR)",
+        ];
+        out.push_str(&format!("<table id=\"work-incentives-quintiles\">\n{}", header(&heads)));
+        for q in 0..5 {
+            let (m, p) = (&reform[all].by_quintile[q], &reform[all].participation_by_quintile[q]);
+            out.push_str("<tr>");
+            out.push_str(&cell(&format!("{}", q + 1)));
+            out.push_str(&pct(m.aggregate));
+            out.push_str(&pct(base.map_or(f64::NAN, |b| b.by_quintile[q].aggregate)));
+            out.push_str(&num(&thousands(m.persons)));
+            out.push_str(&pct(p.aggregate));
+            out.push_str(&pct(base.map_or(f64::NAN, |b| b.participation_by_quintile[q].aggregate)));
+            out.push_str(&num(&thousands(p.persons)));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
     out
 }
 
@@ -547,7 +574,8 @@ pub fn report(
              one member of each household without paid work (the first able to work, aged 16-59, unemployed or \
              outside the labour force) takes a full-year local job, new this year, at the wage the assumptions \
              give; earns and keeps are the household's mean rise of earnings and of disposable income \
-             (indicators.csv: ptr_ rows).</p>\n",
+             (indicators.csv: ptr_ rows). The third table gives both rates by quintile group of all residents' \
+             per-capita disposable income (each run's own groups).</p>\n",
             100.0 * crate::indicators::incentives::EARNINGS_RISE
         ));
     }
