@@ -393,3 +393,33 @@ fn a_sweep_of_the_employment_cost_deduction_frees_dibao_households_from_the_trap
         );
     }
 }
+
+#[test]
+fn a_sweep_of_the_participation_wage_measures_work_incentives_at_each_wage() {
+    let s = scenario();
+    assert!(!s.work_incentives);
+    let axes = [Axis::parse("participation_wage_per_month=300,1300").expect("axis")];
+    assert_eq!(axes[0].field.path(), "participation_wage_per_month");
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let points = sweep::scenarios(&s, &axes).expect("points");
+    assert!(points.iter().all(|(_, p)| p.work_incentives && p.participation_wage_per_month.is_some()));
+    let results = sweep::run_grouped(&points, &generator, Projection::new, |_| {}).expect("runs");
+    let ptr: Vec<f64> = results.iter().map(|p| p.summary.dibao_participation_tax_rate.expect("measured")).collect();
+    // A small wage is mostly taken back by the dibao's top-up; a larger one takes the
+    // household off the dibao, and the top-up it loses is a smaller part of it.
+    assert!(ptr[0] > 0.5 && ptr[1] < ptr[0] - 0.2, "{ptr:?}");
+    // The wage changes nothing but the measure.
+    assert_eq!(results[0].summary.rural_mean, results[1].summary.rural_mean);
+    assert!(sweep::csv(&axes, &results).expect("csv").starts_with(b"participation_wage_per_month,"));
+    // A wage must be positive; a scaled wage needs one of the scenario's own.
+    let e = sweep::scenarios(&s, &[Axis::parse("participation_wage_per_month=0").expect("axis")]).expect_err("zero");
+    assert!(e.to_string().contains("participation_wage_per_month: 0 is out of range"), "{e}");
+    let scaled = [Axis::parse("participation_wage_per_month*=1.5").expect("axis")];
+    let e = sweep::scenarios(&s, &scaled).expect_err("nothing to scale");
+    assert!(e.to_string().contains("no value of its own to scale"), "{e}");
+    let mut own = s.clone();
+    own.participation_wage_per_month = Some(incomesim::policy::Dated::constant(1000.0));
+    let points = sweep::scenarios(&own, &scaled).expect("scales");
+    let wage = points[0].1.participation_wage_per_month.as_ref().expect("set");
+    assert_eq!(wage.steps()[0].1, 1500.0);
+}

@@ -156,9 +156,9 @@ enum Command {
     Sweep {
         /// A scenario file, TOML or JSON, or a built-in scenario by name (default: liupanshui-2022).
         scenario: Option<PathBuf>,
-        /// What to sweep: `levers.NAME.PARAMETER=START:END:STEP` or
-        /// `assumptions.NAME=V1,V2,…` (a value in force throughout). Twice for a grid of
-        /// both (at most 1,000 points).
+        /// What to sweep: `levers.NAME.PARAMETER=START:END:STEP`,
+        /// `assumptions.NAME=V1,V2,…` or `participation_wage_per_month=…` (a value in force
+        /// throughout). Twice for a grid of both (at most 1,000 points).
         #[arg(long = "vary", required = true, value_name = "PATH=VALUES")]
         vary: Vec<String>,
         #[command(flatten)]

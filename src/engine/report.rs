@@ -373,8 +373,10 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
     for (a, w) in axes.iter().zip(&widths) {
         text.push_str(&format!("{:>w$} ", short_name(&a.field.path())));
     }
+    // Work incentives' columns when the points measure them.
+    let incentives = results.iter().any(|p| p.summary.metr.is_some());
     text.push_str(&format!(
-        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8} {:>8} {:>8} {:>8}\n",
+        "{:>10} {:>10} {:>7} {:>8} {:>8} {:>7} {:>10} {:>12} {:>8} {:>8} {:>8} {:>8}",
         "urban",
         "rural",
         "ratio",
@@ -388,6 +390,10 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         "poorer",
         "targets"
     ));
+    if incentives {
+        text.push_str(&format!(" {:>7} {:>11} {:>10}", "METR", "dibao ≥100%", "PTR dibao"));
+    }
+    text.push('\n');
     for p in results {
         for (v, w) in p.values.iter().zip(&widths) {
             text.push_str(&format!("{v:>w$} "));
@@ -395,7 +401,7 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
         let m = &p.summary;
         let poorer = m.worse_off_than_previous.map_or_else(|| "—".to_string(), |x| format!("{:.2}%", 100.0 * x));
         text.push_str(&format!(
-            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>7.1}% {:>7.2}% {:>8} {:>8}\n",
+            "{:>10} {:>10} {:>7.3} {:>7.2}% {:>7.2}% {:>7.4} {:>10} {:>12.1} {:>7.1}% {:>7.2}% {:>8} {:>8}",
             thousands(m.urban_mean),
             thousands(m.rural_mean),
             m.ratio,
@@ -409,6 +415,18 @@ pub fn sweep_table(s: &Scenario, axes: &[Axis], results: &[SweepPoint]) -> Strin
             poorer,
             format!("{}/{}", m.targets_met(), m.targets.len())
         ));
+        if incentives {
+            let pct = |x: Option<f64>| {
+                x.filter(|x| x.is_finite()).map_or_else(|| "—".to_string(), |x| format!("{:.1}%", 100.0 * x))
+            };
+            text.push_str(&format!(
+                " {:>7} {:>11} {:>10}",
+                pct(m.metr),
+                pct(m.dibao_trapped_share),
+                pct(m.dibao_participation_tax_rate)
+            ));
+        }
+        text.push('\n');
     }
     let warned: Vec<&sweep::SweepPoint> = results.iter().filter(|p| !p.summary.warnings.is_empty()).collect();
     if !warned.is_empty() {

@@ -50,6 +50,10 @@ pub enum SweepField {
     },
     /// A baseline assumption, set to a value in force throughout.
     Assumption(&'static Assumption),
+    /// The wage of the job a member takes in the participation tax rate
+    /// (`participation_wage_per_month`, yuan a month, in force throughout); a point
+    /// that sets it measures work incentives.
+    ParticipationWage,
     /// The scenario's own value of a field (written `PATH*`) multiplied by the value
     /// swept: every step of a dated schedule and every tier of a list, so that
     /// `levers.dibao.rural_threshold_per_month*=0.8:1.2:0.1` moves the plan's whole
@@ -65,7 +69,7 @@ impl SweepField {
             SweepField::LeverParameter { lever, parameter } => {
                 registry::find(lever).ok().and_then(|spec| spec.parameter(parameter)).map(|p| p.kind)
             }
-            SweepField::Assumption(_) | SweepField::Scaled(_) => None,
+            SweepField::Assumption(_) | SweepField::ParticipationWage | SweepField::Scaled(_) => None,
         }
     }
 
@@ -74,10 +78,14 @@ impl SweepField {
         match self {
             SweepField::LeverParameter { lever, parameter } => format!("levers.{lever}.{parameter}"),
             SweepField::Assumption(a) => format!("assumptions.{}", a.name),
+            SweepField::ParticipationWage => PARTICIPATION_WAGE.to_string(),
             SweepField::Scaled(inner) => format!("{}*", inner.path()),
         }
     }
 }
+
+/// The path of [`SweepField::ParticipationWage`].
+const PARTICIPATION_WAGE: &str = "participation_wage_per_month";
 
 /// One axis of a sweep: a field and the values it takes, in order.
 #[derive(Debug, Clone)]
@@ -90,7 +98,8 @@ pub struct Axis {
 
 impl Axis {
     /// Parses `PATH=START:END:STEP` (from START to END inclusive in steps of STEP) or
-    /// `PATH=V1,V2,…`, where PATH is `levers.NAME.PARAMETER` or `assumptions.NAME`.
+    /// `PATH=V1,V2,…`, where PATH is `levers.NAME.PARAMETER`, `assumptions.NAME` or
+    /// `participation_wage_per_month`.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] naming the axis: no `=`, an unknown lever, parameter
@@ -106,8 +115,8 @@ impl Axis {
     }
 }
 
-/// The field a path names (`levers.NAME.PARAMETER`, `assumptions.NAME`), or what is
-/// wrong with it.
+/// The field a path names (`levers.NAME.PARAMETER`, `assumptions.NAME`,
+/// `participation_wage_per_month`), or what is wrong with it.
 pub(crate) fn parse_field(path: &str) -> std::result::Result<SweepField, String> {
     if let Some(scaled) = path.strip_suffix('*') {
         return parse_field(scaled.trim_end()).and_then(|inner| match inner {
@@ -136,7 +145,11 @@ pub(crate) fn parse_field(path: &str) -> std::result::Result<SweepField, String>
                 crate::scenario::ASSUMPTIONS.join(", ")
             )
         }),
-        _ => Err(format!("`{path}` is not a field a sweep can set: levers.NAME.PARAMETER or assumptions.NAME")),
+        [PARTICIPATION_WAGE] => Ok(SweepField::ParticipationWage),
+        _ => Err(format!(
+            "`{path}` is not a field a sweep can set: levers.NAME.PARAMETER, assumptions.NAME or \
+             {PARTICIPATION_WAGE}"
+        )),
     }
 }
 
@@ -226,6 +239,16 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             }
             a.set(&mut s.dynamics, &Dated::constant(value));
         }
+        SweepField::ParticipationWage => {
+            if value <= 0.0 {
+                return Err(Error::InvalidRequest(format!(
+                    "{PARTICIPATION_WAGE}: {} is out of range: expected a positive wage in yuan per month",
+                    shown_number(value)
+                )));
+            }
+            s.participation_wage_per_month = Some(Dated::constant(value));
+            s.work_incentives = true;
+        }
         SweepField::LeverParameter { lever, parameter } => {
             // A switch takes 0 (off) and 1 (on); a whole number is written as an
             // integer: counts and months take only those.
@@ -284,6 +307,29 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
                 }
                 *slot = Dated::new(steps).ok_or_else(|| bad("the assumption has no value to scale".into()))?;
             }
+        }
+        SweepField::ParticipationWage => {
+            let Some(wage) = &s.participation_wage_per_month else {
+                return Err(bad(
+                    "the scenario does not set it, so there is no value of its own to scale; sweep values instead"
+                        .into(),
+                ));
+            };
+            let mut steps = Vec::with_capacity(wage.steps().len());
+            for (month, x) in wage.steps() {
+                let scaled = x * factor;
+                if scaled <= 0.0 {
+                    return Err(bad(format!(
+                        "{} × {} = {} is out of range: expected a positive wage in yuan per month",
+                        shown_number(*x),
+                        shown_number(factor),
+                        shown_number(scaled)
+                    )));
+                }
+                steps.push((*month, scaled));
+            }
+            s.participation_wage_per_month = Dated::new(steps);
+            s.work_incentives = true;
         }
         SweepField::LeverParameter { lever, parameter } => {
             let reform = s.reform.iter_mut().find(|r| &r.name == lever);
