@@ -44,6 +44,15 @@ fn a_switched_parameter_with_its_switch_off_is_inert() {
 }
 
 #[test]
+fn a_participation_wage_without_work_incentives_is_inert() {
+    let off = scenario(&format!("{HEAD}participation_wage_per_month = 1790\n"));
+    assert_eq!(kinds(&off.warnings()), vec![(WarningKind::InertParameter, "participation_wage_per_month".to_string())]);
+    assert!(off.warnings()[0].message.contains("work_incentives = true"), "{}", off.warnings()[0]);
+    let on = scenario(&format!("{HEAD}work_incentives = true\nparticipation_wage_per_month = 1790\n"));
+    assert!(on.warnings().is_empty(), "{:?}", on.warnings());
+}
+
+#[test]
 fn a_change_after_the_last_year_never_takes_effect() {
     let text = format!(
         "{HEAD}[levers.dibao]\nrural_threshold_per_month = {{ \"2022-01\" = 500, \"2024-07\" = 560, \"2025-01\" = 600 }}\n"

@@ -25,7 +25,8 @@ use crate::scenario::{ASSUMPTION_TABLE, AssumptionSeries, assumption_series};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
-    /// A lever parameter that acts only while a flag is on, set with the flag off.
+    /// A lever parameter that acts only while a flag is on, set with the flag off (or
+    /// `participation_wage_per_month` without `work_incentives`).
     InertParameter,
     /// A dated lever parameter or assumption with a change after the last projected
     /// year, which never takes effect in the projection (or an uncertainty from a
@@ -91,6 +92,16 @@ impl Scenario {
             lever_warnings(self, &lever.name, &lever.params, &mut out);
         }
         assumption_warnings(self, &mut out);
+        if self.participation_wage_per_month.is_some() && !self.work_incentives {
+            out.push(Warning {
+                kind: WarningKind::InertParameter,
+                field: "participation_wage_per_month".into(),
+                message: "has no effect with work_incentives = false: it is the wage of the participation tax rate, \
+                          which only a run that measures work incentives computes; set work_incentives = true (or \
+                          --work-incentives)"
+                    .into(),
+            });
+        }
         if self.replications <= 1 && !self.uncertainty.is_empty() {
             let names: Vec<&str> = self.uncertainty.iter().map(|u| u.assumption.as_str()).collect();
             out.push(Warning {
