@@ -103,6 +103,7 @@ fn every_chart_is_made_and_every_path_has_one_point_per_projected_year() {
             "contributions_ratio",
             "cost_effect",
             "lorenz",
+            "work_incentives",
             "target_urban_unemployment_rate"
         ]
     );
@@ -162,6 +163,19 @@ fn every_chart_is_made_and_every_path_has_one_point_per_projected_year() {
         assert_eq!(series.points.len(), 21, "{}", series.name);
         assert_eq!(series.points[20], (1.0, 1.0));
     }
+    // Work incentives: both rates by quintile group, reform and baseline, each a rate
+    // of the run's own groups.
+    let incentives = &charts[7];
+    assert_eq!(incentives.series.len(), 4);
+    let all = o.reform.years.last().and_then(|y| y.indicators.work_incentives.as_ref()).expect("measured")[2];
+    assert_eq!(
+        incentives.series[0].points,
+        (0..5).map(|k| (k as f64, all.by_quintile[k].aggregate)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        incentives.series[2].points,
+        (0..5).map(|k| (k as f64, all.participation_by_quintile[k].aggregate)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -286,6 +300,28 @@ fn the_report_page_is_self_contained_and_escaped() {
         assert_eq!(shares.len(), 6, "{row}");
         assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "{row}");
     }
+    // The participation tax rate: the same rows, with two means in yuan before the bands.
+    let participation =
+        page.split("<table id=\"participation\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");
+    let rows: Vec<&str> = participation.lines().filter(|l| l.starts_with("<tr><td>")).collect();
+    assert_eq!(rows.len(), 8, "{participation}");
+    for row in rows {
+        let shares: Vec<f64> = row
+            .split("<td class=\"n\">")
+            .skip(5)
+            .filter_map(|c| c.split('%').next())
+            .map(|x| x.parse().expect("share"))
+            .collect();
+        assert_eq!(shares.len(), 6, "{row}");
+        assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "{row}");
+    }
+    // And both by quintile group: five rows.
+    let quintiles = page
+        .split("<table id=\"work-incentives-quintiles\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or("");
+    assert_eq!(quintiles.lines().filter(|l| l.starts_with("<tr><td>")).count(), 5, "{quintiles}");
     // Nothing to fetch, nothing to run.
     for banned in ["<script", "<link", "<img", "<iframe", "src=\"http", "url(http", "@import"] {
         assert!(!page.contains(banned), "{banned}");

@@ -21,6 +21,7 @@ pub fn charts(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
     out.extend(ratio_waterfall(outcome));
     out.extend(cost_effect(outcome));
     out.extend(lorenz(outcome));
+    out.extend(work_incentives(outcome));
     out.extend(target_paths(scenario, outcome));
     out
 }
@@ -479,5 +480,65 @@ fn lorenz(outcome: &Outcome) -> Option<Chart> {
                   share of persons, in the base year and in the last year under the reform and the baseline. The \
                   further below the diagonal, the more unequal; the Gini coefficient is twice the area between."
             .into(),
+    })
+}
+
+/// Work incentives in the last year by quintile group of all residents (a run that
+/// measures them): the marginal effective tax rate on a rise in earnings and the
+/// participation tax rate of a member entering work, reform and baseline.
+fn work_incentives(outcome: &Outcome) -> Option<Chart> {
+    let last = outcome.reform.years.last()?;
+    let year = last.indicators.year;
+    let reform = last.indicators.work_incentives.as_ref()?[Group::All.index()];
+    if !reform.has_quintiles {
+        return None;
+    }
+    let baseline = outcome
+        .baseline
+        .year(year)
+        .and_then(|y| y.work_incentives.as_ref())
+        .map(|w| w[Group::All.index()])
+        .filter(|w| w.has_quintiles);
+    let rates = |groups: &[crate::indicators::MetrGroup; 5]| -> Vec<(f64, f64)> {
+        groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.aggregate.is_finite())
+            .map(|(k, g)| (k as f64, g.aggregate))
+            .collect()
+    };
+    let mut series = Vec::new();
+    for (name, tone, pick) in [
+        ("METR", Tone::All, (|w: &crate::indicators::WorkIncentives| w.by_quintile) as fn(&_) -> _),
+        ("PTR", Tone::BaseYear, |w: &crate::indicators::WorkIncentives| w.participation_by_quintile),
+    ] {
+        series.push(Series::new(
+            format!("{name}, reform 改革"),
+            SeriesStyle::Bars { tone, baseline: false },
+            rates(&pick(&reform)),
+        ));
+        if let Some(b) = &baseline {
+            series.push(Series::new(
+                format!("{name}, baseline 基准"),
+                SeriesStyle::Bars { tone, baseline: true },
+                rates(&pick(b)),
+            ));
+        }
+    }
+    Some(Chart {
+        stem: "work_incentives".into(),
+        title: format!("Work incentives by quintile group, all residents 全体居民, {year}"),
+        x_label: "Quintile group of per-capita disposable income".into(),
+        y_label: "Share of the earnings not kept".into(),
+        x_axis: XAxis::Categories(QUINTILE_NAMES.iter().map(|s| s.to_string()).collect()),
+        x_format: NumberFormat::Decimals(0),
+        y_format: NumberFormat::Percent(0),
+        series,
+        caption:
+            "The marginal effective tax rate (METR) on a 3% rise in every member's earnings and the participation \
+                  tax rate (PTR) when one member without paid work takes a full-year job: the share of the rise in \
+                  earnings that taxes, contributions and withdrawn benefits take, over the households of each quintile \
+                  group of all residents (each run's own groups), reform and baseline."
+                .into(),
     })
 }
