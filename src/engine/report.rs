@@ -196,18 +196,26 @@ pub fn work_incentives_table(
         format!("{label:<22} {:>14.0} {:>8} {}\n", g.persons, pct(g.aggregate), cells.join(" "))
     };
     let runs = [("reform", Some(reform)), ("baseline", baseline)];
-    for group in Group::ALL {
-        for (run, w) in runs {
-            if let Some(w) = w {
-                out.push_str(&row(format!("{}, {run}", group.as_str()), &w[group.index()].all));
+    // A measure's rows: each group then dibao households, each under the reform and the
+    // baseline (`pick` gives a group's households and its dibao households).
+    type Pick = fn(&WorkIncentives) -> (MetrGroup, MetrGroup);
+    let rows = |pick: Pick, row: &dyn Fn(String, &MetrGroup) -> String| {
+        let mut text = String::new();
+        for group in Group::ALL {
+            for (run, w) in runs {
+                if let Some(w) = w {
+                    text.push_str(&row(format!("{}, {run}", group.as_str()), &pick(&w[group.index()]).0));
+                }
             }
         }
-    }
-    for (run, w) in runs {
-        if let Some(w) = w {
-            out.push_str(&row(format!("on dibao, {run}"), &w[Group::All.index()].dibao));
+        for (run, w) in runs {
+            if let Some(w) = w {
+                text.push_str(&row(format!("on dibao, {run}"), &pick(&w[Group::All.index()]).1));
+            }
         }
-    }
+        text
+    };
+    out.push_str(&rows(|w| (w.all, w.dibao), &row));
     out.push_str(&format!(
         "\nparticipation tax rate (PTR) in {year}: one member of each household without paid work (able to work, \
          16-59) takes a full-year local job; the share of its earnings that taxes, contributions and withdrawn \
@@ -234,18 +242,7 @@ pub fn work_incentives_table(
             cells.join(" ")
         )
     };
-    for group in Group::ALL {
-        for (run, w) in runs {
-            if let Some(w) = w {
-                out.push_str(&ptr_row(format!("{}, {run}", group.as_str()), &w[group.index()].participation));
-            }
-        }
-    }
-    for (run, w) in runs {
-        if let Some(w) = w {
-            out.push_str(&ptr_row(format!("on dibao, {run}"), &w[Group::All.index()].participation_dibao));
-        }
-    }
+    out.push_str(&rows(|w| (w.participation, w.participation_dibao), &ptr_row));
     let all = Group::All.index();
     if reform[all].has_quintiles {
         out.push_str(&format!(
