@@ -107,13 +107,16 @@ fn dibao_sweep_costs_more_and_leaves_less_poverty_as_the_threshold_rises() {
 #[test]
 fn work_incentives_free_dibao_households_from_the_trap_as_the_deduction_rises() {
     let text = run("work_incentives", arguments("work_incentives"));
-    let rows: Vec<Vec<f64>> = text.lines().map(numbers).filter(|n| n.len() == 8).collect();
+    let rows: Vec<Vec<f64>> = text.lines().map(numbers).filter(|n| n.len() == 10).collect();
     let deductions: Vec<f64> = rows.iter().map(|r| r[0]).collect();
     assert_eq!(deductions, [0.0, 100.0, 200.0, 400.0, 800.0], "{text}");
     for r in &rows {
         // The bands of dibao persons add up; most earners keep most of a rise.
         assert!((r[5] + r[6] + r[7] - 100.0).abs() < 0.5, "{text}");
         assert!(r[4] > 0.0 && r[4] < 30.0, "{text}");
+        // A dibao household whose member takes a job at the entry wage loses part of it
+        // with the top-up, and is better off.
+        assert!(r[8] > 5.0 && r[8] < 100.0 && r[9] > 0.0, "{text}");
     }
     let (first, last) = (&rows[0], &rows[rows.len() - 1]);
     // Without a deduction the rise is taken back for a large share of dibao persons;
