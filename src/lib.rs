@@ -46,8 +46,10 @@
 //!   [`indicators`]; who gains and who loses: each reform household against the same
 //!   baseline household, or against the same household under another reform of the same
 //!   baseline, [`indicators::gains`]; and, when asked, work incentives: the marginal
-//!   effective tax rate on a rise in earnings, from the levers run again on raised
-//!   earnings, [`indicators::incentives`]), each lever's ledger and Shapley contribution, the targets met or
+//!   effective tax rate on a rise in earnings and the participation tax rate of a member
+//!   taking a job, from the levers run again on raised earnings and on the member in
+//!   work, by residence, for dibao households and by quintile group,
+//!   [`indicators::incentives`]), each lever's ledger and Shapley contribution, the targets met or
 //!   missed (a level, a change, a growth, or a level every year), the assumptions behind
 //!   the figures, and warnings about what the scenario sets that does not act as written
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
