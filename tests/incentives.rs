@@ -64,6 +64,7 @@ fn measuring_work_incentives_changes_no_other_result() {
             assert_eq!(x.ledger, y.ledger);
             assert!(x.indicators.rows().iter().any(|r| r.indicator == "metr_share_100pct_or_more"));
             assert!(x.indicators.rows().iter().any(|r| r.indicator == "ptr_dibao_aggregate"));
+            assert!(x.indicators.rows().iter().any(|r| r.indicator == "ptr_workless_mean_gain"));
         }
     }
     // Every year of both, each group: shares add up and persons are residents'.
@@ -73,13 +74,14 @@ fn measuring_work_incentives_changes_no_other_result() {
             for group in Group::ALL {
                 let w = &incentives(&on, t, reform)[group.index()];
                 let residents = v.years[t].indicators.groups[group.index()].persons;
-                for g in [&w.all, &w.dibao, &w.participation, &w.participation_dibao] {
+                for g in [&w.all, &w.dibao, &w.participation, &w.participation_dibao, &w.participation_workless] {
                     assert!(g.persons > 0.0 && g.persons <= residents);
                     let shares: f64 = g.shares.iter().sum();
                     assert!((shares - 1.0).abs() < 1e-9, "{shares}");
                 }
                 assert!(w.dibao.persons < w.all.persons);
                 assert!(w.participation_dibao.persons < w.participation.persons);
+                assert!(w.participation_workless.persons < w.participation.persons);
                 // Fewer households have a member without work than have earnings.
                 assert!(w.participation.persons < w.all.persons);
                 assert!(w.participation.mean_earnings_rise > 0.0);

@@ -300,11 +300,12 @@ fn the_report_page_is_self_contained_and_escaped() {
         assert_eq!(shares.len(), 6, "{row}");
         assert!((shares.iter().sum::<f64>() - 100.0).abs() < 0.5, "{row}");
     }
-    // The participation tax rate: the same rows, with two means in yuan before the bands.
+    // The participation tax rate: the same rows and households in which no one works,
+    // with two means in yuan before the bands.
     let participation =
         page.split("<table id=\"participation\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or("");
     let rows: Vec<&str> = participation.lines().filter(|l| l.starts_with("<tr><td>")).collect();
-    assert_eq!(rows.len(), 8, "{participation}");
+    assert_eq!(rows.len(), 10, "{participation}");
     for row in rows {
         let shares: Vec<f64> = row
             .split("<td class=\"n\">")

@@ -243,6 +243,11 @@ pub fn work_incentives_table(
         )
     };
     out.push_str(&rows(|w| (w.participation, w.participation_dibao), &ptr_row));
+    for (run, w) in runs {
+        if let Some(w) = w {
+            out.push_str(&ptr_row(format!("no earner, {run}"), &w[Group::All.index()].participation_workless));
+        }
+    }
     let all = Group::All.index();
     if reform[all].has_quintiles {
         out.push_str(&format!(

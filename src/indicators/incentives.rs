@@ -180,6 +180,8 @@ pub struct MetrSums {
     pub groups: [MetrGroupSums; 2],
     /// Those on dibao this year.
     pub dibao: [MetrGroupSums; 2],
+    /// Those in which no member had paid work (before the change).
+    pub workless: [MetrGroupSums; 2],
     /// Every household with a METR by residence and by quintile group of all residents'
     /// per-capita disposable income this year (lowest first).
     pub by_quintile: [[MetrGroupSums; 5]; 2],
@@ -235,6 +237,9 @@ impl MetrSums {
             if hh.flags[h].has(HouseholdFlags::DIBAO) {
                 sums.dibao[r].add(weight, persons, earnings_rise, disposable_rise);
             }
+            if !pop.members(h).any(|i| pop.persons.employment[i].is_working()) {
+                sums.workless[r].add(weight, persons, earnings_rise, disposable_rise);
+            }
             rises.push(HouseholdRise { household: h as u32, earnings_rise, disposable_rise });
         }
         sums
@@ -266,6 +271,7 @@ impl MetrSums {
         for r in 0..2 {
             self.groups[r].merge(&other.groups[r]);
             self.dibao[r].merge(&other.dibao[r]);
+            self.workless[r].merge(&other.workless[r]);
             for (a, b) in self.by_quintile[r].iter_mut().zip(&other.by_quintile[r]) {
                 a.merge(b);
             }
@@ -404,6 +410,9 @@ pub struct WorkIncentives {
     pub participation: MetrGroup,
     /// Participation tax rate: those on dibao this year (before the member enters work).
     pub participation_dibao: MetrGroup,
+    /// Participation tax rate: households in which no member had paid work (零就业 in
+    /// the wide sense: nobody working, whether looking for work or not).
+    pub participation_workless: MetrGroup,
     /// METR by quintile group of all residents' per-capita disposable income this year
     /// (lowest first; no persons when the run had no quintile groups).
     pub by_quintile: [MetrGroup; 5],
@@ -435,6 +444,7 @@ impl WorkIncentives {
             dibao: MetrGroup::of(&m.dibao[r]),
             participation: MetrGroup::of(&p.groups[r]),
             participation_dibao: MetrGroup::of(&p.dibao[r]),
+            participation_workless: MetrGroup::of(&p.workless[r]),
             by_quintile: quintiles(m, Some(r)),
             participation_by_quintile: quintiles(p, Some(r)),
             has_quintiles,
@@ -447,6 +457,7 @@ impl WorkIncentives {
                 dibao: MetrGroup::of(&both(&m.dibao)),
                 participation: MetrGroup::of(&both(&p.groups)),
                 participation_dibao: MetrGroup::of(&both(&p.dibao)),
+                participation_workless: MetrGroup::of(&both(&p.workless)),
                 by_quintile: quintiles(m, None),
                 participation_by_quintile: quintiles(p, None),
                 has_quintiles,
@@ -456,7 +467,8 @@ impl WorkIncentives {
 
     /// Its indicator rows: `metr_persons`, `metr_aggregate`, `metr_share_<band>`, the
     /// same for dibao households with `metr_dibao_`, and for the participation tax rate
-    /// with `ptr_` and `ptr_dibao_`, which add `ptr_mean_earnings` and
+    /// with `ptr_`, `ptr_dibao_` and `ptr_workless_` (households in which no member had
+    /// paid work), which add `ptr_mean_earnings` and
     /// `ptr_mean_gain` (yuan per household); then by quintile group `k` (1 lowest) of
     /// all residents, `metr_persons_quintile_<k>`, `metr_aggregate_quintile_<k>`,
     /// `ptr_persons_quintile_<k>`, `ptr_aggregate_quintile_<k>`; a rate or mean without
@@ -468,6 +480,7 @@ impl WorkIncentives {
             ("metr_dibao_", &self.dibao, false),
             ("ptr_", &self.participation, true),
             ("ptr_dibao_", &self.participation_dibao, true),
+            ("ptr_workless_", &self.participation_workless, true),
         ];
         for (prefix, g, means) in groups {
             v.push((format!("{prefix}persons"), g.persons));

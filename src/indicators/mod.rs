@@ -110,6 +110,7 @@
 //! | `ptr_mean_earnings`, `ptr_mean_gain` | their household's mean rise of earnings and of disposable income | yuan/household |
 //! | `ptr_share_<band>` | shares of those persons by band of their household's rate (the bands of `metr_`) | share |
 //! | `ptr_dibao_persons`, `ptr_dibao_aggregate`, `ptr_dibao_mean_earnings`, `ptr_dibao_mean_gain`, `ptr_dibao_share_<band>` | the same for households on dibao this year | persons, share, yuan/household |
+//! | `ptr_workless_persons`, `ptr_workless_aggregate`, `ptr_workless_mean_earnings`, `ptr_workless_mean_gain`, `ptr_workless_share_<band>` | the same for households in which no member has paid work this year (零就业 in the wide sense) | persons, share, yuan/household |
 //! | `metr_persons_quintile_<k>`, `metr_aggregate_quintile_<k>`, `ptr_persons_quintile_<k>`, `ptr_aggregate_quintile_<k>` | both rates by quintile group `k` (1 lowest) of all residents' per-capita disposable income in the year, under the run's own bounds (the ledger's: the pilot's when a run streams) | persons, share |
 //!
 //! Growth rows appear only after [`YearIndicators::set_growth`] (and not for a group

@@ -397,7 +397,10 @@ fn work_incentives_table(outcome: &Outcome) -> String {
             let Some(w) = w else { continue };
             let rows = groups.iter().map(|&(g, label)| (label.to_string(), pick(&w[g.index()]).0));
             let dibao = std::iter::once(("On dibao 低保户 (all)".to_string(), pick(&w[Group::All.index()]).1));
-            for (label, g) in rows.chain(dibao) {
+            // The participation tax rate of households in which no one works.
+            let workless = means
+                .then(|| ("No one working 无人就业 (all)".to_string(), w[Group::All.index()].participation_workless));
+            for (label, g) in rows.chain(dibao).chain(workless) {
                 out.push_str("<tr>");
                 out.push_str(&cell(&format!("{label}, {run}")));
                 out.push_str(&num(&thousands(g.persons)));
