@@ -775,5 +775,31 @@ fn work_incentives_are_measured_when_asked() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("work incentives"));
     let csv = std::fs::read_to_string(plain.join("indicators.csv")).expect("indicators.csv");
     assert!(!csv.contains("metr_"));
+    // A participation wage measures them too, at that wage: the baseline's entrants earn
+    // twelve months of it in the base year.
+    let wage = dir.join("wage");
+    let out = incomesim(&[
+        "run",
+        &scenario,
+        "--participation-wage-per-month",
+        "1790",
+        "--out",
+        wage.to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("participation tax rate (PTR) in 2022"), "{text}");
+    let csv = std::fs::read_to_string(wage.join("indicators_baseline.csv")).expect("indicators_baseline.csv");
+    let key = "2021,all,ptr_mean_earnings,";
+    let line = csv.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("{key}"));
+    assert_eq!(line[key.len()..].parse::<f64>().expect("a number"), 21_480.0);
+    // A wage that is not positive is refused before anything runs.
+    let refused = dir.join("refused");
+    let out =
+        incomesim(&["run", &scenario, "--participation-wage-per-month=-5", "--out", refused.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--participation-wage-per-month: -5 is out of range"), "{err}");
+    assert!(!refused.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -73,6 +73,11 @@ struct RunOptions {
     /// `metr_` and `ptr_` rows and two tables). Their levers run three times a year.
     #[arg(long)]
     work_incentives: bool,
+    /// The wage of the job in the participation tax rate, yuan a month (sets the
+    /// scenario's `participation_wage_per_month`, in force throughout, and measures work
+    /// incentives): e.g. the minimum wage. Default: the dynamics' entry wage.
+    #[arg(long, value_name = "YUAN")]
+    participation_wage_per_month: Option<f64>,
     /// Households of the pilot, the first blocks carried together (default 1,048,576;
     /// rounded up to whole blocks of 16,384). The memory knob of a large run: peak memory
     /// follows the pilot, not the population (262,144 takes about 135 MiB). Results of a
@@ -481,6 +486,15 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
         s.shapley = false;
     }
     if options.work_incentives {
+        s.work_incentives = true;
+    }
+    if let Some(wage) = options.participation_wage_per_month {
+        if !(wage.is_finite() && wage > 0.0) {
+            return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
+                "--participation-wage-per-month: {wage} is out of range: expected a positive wage in yuan per month"
+            ))));
+        }
+        s.participation_wage_per_month = Some(incomesim::policy::Dated::constant(wage));
         s.work_incentives = true;
     }
     Ok(loaded)
