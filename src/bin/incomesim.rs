@@ -489,9 +489,10 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
         s.work_incentives = true;
     }
     if let Some(wage) = options.participation_wage_per_month {
-        if !(wage.is_finite() && wage > 0.0) {
+        if !(wage.is_finite() && wage > 0.0 && wage <= incomesim::model::bounds::MAX_AMOUNT) {
             return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
-                "--participation-wage-per-month: {wage} is out of range: expected a positive wage in yuan per month"
+                "--participation-wage-per-month: {wage} is out of range: expected a positive wage in yuan per month, \
+                 up to 1e12"
             ))));
         }
         s.participation_wage_per_month = Some(incomesim::policy::Dated::constant(wage));

@@ -240,9 +240,9 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             a.set(&mut s.dynamics, &Dated::constant(value));
         }
         SweepField::ParticipationWage => {
-            if value <= 0.0 {
+            if !(value > 0.0 && value <= crate::model::bounds::MAX_AMOUNT) {
                 return Err(Error::InvalidRequest(format!(
-                    "{PARTICIPATION_WAGE}: {} is out of range: expected a positive wage in yuan per month",
+                    "{PARTICIPATION_WAGE}: {} is out of range: expected a positive wage in yuan per month, up to 1e12",
                     shown_number(value)
                 )));
             }
@@ -318,9 +318,9 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
             let mut steps = Vec::with_capacity(wage.steps().len());
             for (month, x) in wage.steps() {
                 let scaled = x * factor;
-                if scaled <= 0.0 {
+                if !(scaled > 0.0 && scaled <= crate::model::bounds::MAX_AMOUNT) {
                     return Err(bad(format!(
-                        "{} × {} = {} is out of range: expected a positive wage in yuan per month",
+                        "{} × {} = {} is out of range: expected a positive wage in yuan per month, up to 1e12",
                         shown_number(*x),
                         shown_number(factor),
                         shown_number(scaled)

@@ -96,7 +96,10 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     let work_incentives = root.get("work_incentives").map_or(Some(false), |n| check.boolean(n, "work_incentives"));
     let participation_wage_per_month = match root.get("participation_wage_per_month") {
         Some(n) => {
-            check.dated(n, "participation_wage_per_month", |x| x > 0.0, "a positive wage in yuan per month").map(Some)
+            let ok = |x: f64| x > 0.0 && x <= crate::model::bounds::MAX_AMOUNT;
+            check
+                .dated(n, "participation_wage_per_month", ok, "a positive wage in yuan per month, up to 1e12")
+                .map(Some)
         }
         None => Some(None),
     };
