@@ -40,9 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} (base year {}), {households} households", profile.name, profile.base_year);
     println!(
         "marginal effective tax rate (METR) on a {:.0}% rise in every member's earnings, and participation tax \
-         rate (PTR) of a member entering work ({entrants} households have one; entry wage of a junior-secondary \
+         rate (PTR) of a member entering work ({} households have one; entry wage of a junior-secondary \
          worker {:.0} yuan/yr urban, {:.0} rural), by the dibao's employment-cost deduction\n",
         100.0 * EARNINGS_RISE,
+        entrants.len(),
         entry_wages.per_year[0][1],
         entry_wages.per_year[1][1],
     );
@@ -80,7 +81,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let sums = IncentiveSums {
             marginal: MetrSums::of(&actual, &accounts, &accounts_of(&raised_population)),
-            participation: MetrSums::of(&actual, &accounts, &accounts_of(&entered_population)),
+            participation: MetrSums::of_keeping(
+                &actual,
+                &accounts,
+                &accounts_of(&entered_population),
+                Some(&entrants),
+                &mut Vec::new(),
+            ),
         };
         let all = WorkIncentives::by_group(&sums)[Group::All.index()];
         let record = ledger.get("dibao").ok_or("no dibao record")?;

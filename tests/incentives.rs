@@ -164,10 +164,12 @@ fn one_member_of_a_household_without_earnings_enters_work_at_the_wage_of_the_res
     assert!(wages.per_year[0][0] > wages.per_year[1][0]);
     let mut after = before.clone();
     let entrants = enter_work(&mut after, &wages);
-    let (mut counted, mut households_with_one) = (0, 0);
+    let (mut counted, mut households_with_one) = (0, Vec::new());
     for h in 0..before.household_count() {
         let first = before.members(h).find(|&i| may_enter_work(&before, i));
-        households_with_one += usize::from(first.is_some());
+        if first.is_some() {
+            households_with_one.push(h as u32);
+        }
         for i in before.members(h) {
             let (b, a) = (&before.persons, &after.persons);
             if Some(i) == first {
@@ -188,13 +190,14 @@ fn one_member_of_a_household_without_earnings_enters_work_at_the_wage_of_the_res
             }
         }
     }
-    assert_eq!(entrants, counted);
+    assert_eq!(entrants.len(), counted);
     assert_eq!(entrants, households_with_one);
     // Many households have someone who could take a job, not all.
-    assert!(entrants > before.household_count() / 20 && entrants < before.household_count(), "{entrants}");
+    let n = entrants.len();
+    assert!(n > before.household_count() / 20 && n < before.household_count(), "{n}");
     // A wage of nothing puts nobody into work.
     let mut unchanged = before.clone();
-    assert_eq!(enter_work(&mut unchanged, &EntryWages::flat_per_month(0.0)), 0);
+    assert!(enter_work(&mut unchanged, &EntryWages::flat_per_month(0.0)).is_empty());
     assert_eq!(unchanged.persons.employment, before.persons.employment);
     let flat = EntryWages::flat_per_month(2_000.0);
     assert!(Residence::BOTH.iter().all(|&r| flat.of(r, Education::SeniorSecondary) == 24_000.0));
@@ -259,4 +262,32 @@ fn the_quintile_groups_add_up_to_the_whole_whether_the_run_streams_or_not() {
             }
         }
     }
+}
+
+#[test]
+fn the_participation_rate_counts_only_the_households_of_the_entrants() {
+    // Base-year rules and public-welfare posts for the unemployed: a post an entrant no
+    // longer takes goes to someone else, in another household.
+    let profile = Profile::builtin("liupanshui-2021").expect("profile");
+    let generator = Generator::calibrate(&profile, 7).expect("calibrates");
+    let population = generator.generate(6_000).expect("generates");
+    let ctx = YearContext::base(profile.base_year, 7);
+    let mut rules = generator.rules().clone();
+    let params: toml::Table = toml::from_str("posts_per_year = 4000\npay_per_month = 1500").expect("toml");
+    let context = incomesim::policy::registry::BuildContext::new(&profile);
+    rules.insert(incomesim::policy::registry::build("public_welfare_posts", context, &params).expect("lever"));
+    let wages = Dynamics::from_profile(&profile).entry_wages(profile.base_year, [1.0; 2]);
+    let (mut actual, mut entered) = (population.clone(), population);
+    let entrants = enter_work(&mut entered, &wages);
+    let (mut a, mut b) = (Accounts::default(), Accounts::default());
+    rules.apply_year(&ctx, &mut actual, &mut a, &mut LeverColumns::default());
+    rules.apply_year(&ctx, &mut entered, &mut b, &mut LeverColumns::default());
+    let (mut all_rises, mut entrant_rises) = (Vec::new(), Vec::new());
+    let every = incomesim::indicators::MetrSums::of_keeping(&actual, &a, &b, None, &mut all_rises);
+    let only = incomesim::indicators::MetrSums::of_keeping(&actual, &a, &b, Some(&entrants), &mut entrant_rises);
+    assert!(entrant_rises.iter().all(|r| entrants.binary_search(&r.household).is_ok()));
+    // Without the list, households that took the posts the entrants left would count.
+    let others = all_rises.iter().filter(|r| entrants.binary_search(&r.household).is_err()).count();
+    assert!(others > 0, "no post changed hands");
+    assert!(only.groups[0].persons + only.groups[1].persons < every.groups[0].persons + every.groups[1].persons);
 }

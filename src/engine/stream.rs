@@ -593,26 +593,26 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
     // them (each with its own accounts and lever columns), one with its earnings
     // raised, one with a member of each household put into work.
     let changed = step.wants.metr.then(|| {
-        let levers_on = |change: &dyn Fn(&mut Population)| {
-            let mut copy = Chunk::new(chunk.pop.clone());
-            change(&mut copy.pop);
+        let levers_on = |pop: Population| {
+            let mut copy = Chunk::new(pop);
             step.active.apply_year_block(step.ctx, &mut copy, share);
             copy.accounts
         };
-        let raised = levers_on(&|pop| raise_earnings(pop, EARNINGS_RISE));
-        let entered = levers_on(&|pop| {
-            enter_work(pop, &step.entry_wages);
-        });
-        (raised, entered)
+        let mut raised = chunk.pop.clone();
+        raise_earnings(&mut raised, EARNINGS_RISE);
+        let mut entered = chunk.pop.clone();
+        let entrants = enter_work(&mut entered, &step.entry_wages);
+        (levers_on(raised), levers_on(entered), entrants)
     });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
     let (metr, rises) = match changed {
-        Some((raised, entered)) => {
+        Some((raised, entered, entrants)) => {
             let (mut marginal_rises, mut participation_rises) = (Vec::new(), Vec::new());
+            let (pop, accounts) = (&chunk.pop, &chunk.accounts);
             let sums = IncentiveSums {
-                marginal: MetrSums::of_keeping(&chunk.pop, &chunk.accounts, &raised, &mut marginal_rises),
-                participation: MetrSums::of_keeping(&chunk.pop, &chunk.accounts, &entered, &mut participation_rises),
+                marginal: MetrSums::of_keeping(pop, accounts, &raised, None, &mut marginal_rises),
+                participation: MetrSums::of_keeping(pop, accounts, &entered, Some(&entrants), &mut participation_rises),
             };
             (Some(sums), Some([marginal_rises, participation_rises]))
         }

@@ -209,22 +209,31 @@ impl MetrSums {
     /// earnings rise by more than a thousandth of a yuan; dibao households are those
     /// on dibao in `pop` (before the change).
     pub fn of(pop: &Population, actual: &Accounts, raised: &Accounts) -> MetrSums {
-        MetrSums::of_keeping(pop, actual, raised, &mut Vec::new())
+        MetrSums::of_keeping(pop, actual, raised, None, &mut Vec::new())
     }
 
-    /// [`MetrSums::of`], with each counted household's rises written into `rises`
-    /// (cleared first), in household order, for [`MetrSums::add_quintiles`].
+    /// [`MetrSums::of`] over the households `only` lists (in order; `None`: every
+    /// household), with each counted household's rises written into `rises` (cleared
+    /// first), in household order, for [`MetrSums::add_quintiles`]. The participation
+    /// tax rate counts only the households with an entrant ([`enter_work`]'s list): a
+    /// place of a rationed lever that an entrant no longer takes may go to another
+    /// household, whose rise is not the entrant's.
     pub fn of_keeping(
         pop: &Population,
         actual: &Accounts,
         raised: &Accounts,
+        only: Option<&[u32]>,
         rises: &mut Vec<HouseholdRise>,
     ) -> MetrSums {
         rises.clear();
         let mut sums = MetrSums::default();
         let hh = &pop.households;
         let n = pop.household_count().min(actual.len()).min(raised.len());
-        for h in 0..n {
+        let listed: Box<dyn Iterator<Item = usize>> = match only {
+            Some(list) => Box::new(list.iter().map(|&h| h as usize).filter(move |&h| h < n)),
+            None => Box::new(0..n),
+        };
+        for h in listed {
             let earnings_rise = (raised.wage[h] + raised.operating[h]) - (actual.wage[h] + actual.operating[h]);
             if earnings_rise <= 1e-3 || hh.size[h] == 0 {
                 continue;
@@ -344,9 +353,10 @@ pub fn may_enter_work(pop: &Population, i: usize) -> bool {
 
 /// Puts one member of each household into work: the first member ([`may_enter_work`])
 /// takes a local wage job for the whole year at `wages` (new this year), in the copy of a
-/// block whose levers give the participation tax rate. Returns the number of entrants.
-pub fn enter_work(pop: &mut Population, wages: &EntryWages) -> usize {
-    let mut entrants = 0;
+/// block whose levers give the participation tax rate. Returns the households with an
+/// entrant, in order.
+pub fn enter_work(pop: &mut Population, wages: &EntryWages) -> Vec<u32> {
+    let mut entrants = Vec::new();
     for h in 0..pop.household_count() {
         let Some(i) = pop.members(h).find(|&i| may_enter_work(pop, i)) else { continue };
         let wage = wages.of(pop.households.residence[h], pop.persons.education(i));
@@ -358,7 +368,7 @@ pub fn enter_work(pop: &mut Population, wages: &EntryWages) -> usize {
         p.months_in_job[i] = 12;
         p.wage[i] = crate::generate::rounding::round(wage) as f32;
         p.flags[i].set(PersonFlags::NEW_JOB_THIS_YEAR, true);
-        entrants += 1;
+        entrants.push(h as u32);
     }
     entrants
 }
