@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let population = generator.generate(households)?;
     let ctx = YearContext::base(profile.base_year, 7);
     let mut raised_population = population.clone();
-    raise_earnings(&mut raised_population, EARNINGS_RISE);
+    let earners = raise_earnings(&mut raised_population, EARNINGS_RISE);
     // The job of the member who enters work: the dynamics' mean wage of a new local job.
     let entry_wages = Dynamics::from_profile(&profile).entry_wages(profile.base_year, [1.0; 2]);
     let mut entered_population = population.clone();
@@ -80,7 +80,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             acc
         };
         let sums = IncentiveSums {
-            marginal: MetrSums::of(&actual, &accounts, &accounts_of(&raised_population)),
+            marginal: MetrSums::of_keeping(
+                &actual,
+                &accounts,
+                &accounts_of(&raised_population),
+                Some(&earners),
+                &mut Vec::new(),
+            ),
             participation: MetrSums::of_keeping(
                 &actual,
                 &accounts,

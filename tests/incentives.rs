@@ -101,7 +101,8 @@ fn the_dibao_takes_a_rise_back_yuan_for_yuan() {
     let ctx = YearContext::base(profile.base_year, 7);
     let rules = generator.rules();
     let (mut actual, mut raised) = (population.clone(), population);
-    raise_earnings(&mut raised, EARNINGS_RISE);
+    let earners = raise_earnings(&mut raised, EARNINGS_RISE);
+    assert!(!earners.is_empty() && earners.windows(2).all(|w| w[0] < w[1]));
     let (mut a, mut b) = (Accounts::default(), Accounts::default());
     rules.apply_year(&ctx, &mut actual, &mut a, &mut LeverColumns::default());
     rules.apply_year(&ctx, &mut raised, &mut b, &mut LeverColumns::default());

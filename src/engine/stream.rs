@@ -599,19 +599,19 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
             copy.accounts
         };
         let mut raised = chunk.pop.clone();
-        raise_earnings(&mut raised, EARNINGS_RISE);
+        let earners = raise_earnings(&mut raised, EARNINGS_RISE);
         let mut entered = chunk.pop.clone();
         let entrants = enter_work(&mut entered, &step.entry_wages);
-        (levers_on(raised), levers_on(entered), entrants)
+        (levers_on(raised), earners, levers_on(entered), entrants)
     });
     borrow_lever_columns(chunk);
     let ledger = step.active.apply_year_block(step.ctx, chunk, share);
     let (metr, rises) = match changed {
-        Some((raised, entered, entrants)) => {
+        Some((raised, earners, entered, entrants)) => {
             let (mut marginal_rises, mut participation_rises) = (Vec::new(), Vec::new());
             let (pop, accounts) = (&chunk.pop, &chunk.accounts);
             let sums = IncentiveSums {
-                marginal: MetrSums::of_keeping(pop, accounts, &raised, None, &mut marginal_rises),
+                marginal: MetrSums::of_keeping(pop, accounts, &raised, Some(&earners), &mut marginal_rises),
                 participation: MetrSums::of_keeping(pop, accounts, &entered, Some(&entrants), &mut participation_rises),
             };
             (Some(sums), Some([marginal_rises, participation_rises]))

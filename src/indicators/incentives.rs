@@ -214,10 +214,11 @@ impl MetrSums {
 
     /// [`MetrSums::of`] over the households `only` lists (in order; `None`: every
     /// household), with each counted household's rises written into `rises` (cleared
-    /// first), in household order, for [`MetrSums::add_quintiles`]. The participation
-    /// tax rate counts only the households with an entrant ([`enter_work`]'s list): a
-    /// place of a rationed lever that an entrant no longer takes may go to another
-    /// household, whose rise is not the entrant's.
+    /// first), in household order, for [`MetrSums::add_quintiles`]. The METR counts only
+    /// the households whose earnings were raised ([`raise_earnings`]'s list), the
+    /// participation tax rate those with an entrant ([`enter_work`]'s): a place of a
+    /// rationed lever that a member no longer takes may go to another household, whose
+    /// rise is not the change measured.
     pub fn of_keeping(
         pop: &Population,
         actual: &Accounts,
@@ -290,15 +291,28 @@ impl MetrSums {
 }
 
 /// Raises every member's positive wage and operating income by `rise` (a fraction):
-/// the copy of a block whose levers give the METR.
-pub fn raise_earnings(pop: &mut Population, rise: f64) {
+/// the copy of a block whose levers give the METR. Returns the households with a
+/// member raised, in order: the METR counts only them ([`MetrSums::of_keeping`]), not a
+/// household whose earnings rise because a rationed lever's place went to it instead.
+pub fn raise_earnings(pop: &mut Population, rise: f64) -> Vec<u32> {
     let factor = (1.0 + rise) as f32;
-    let p = &mut pop.persons;
-    for x in p.wage.iter_mut().chain(p.operating.iter_mut()) {
-        if *x > 0.0 {
-            *x *= factor;
+    let mut raised = Vec::new();
+    for h in 0..pop.household_count() {
+        let first = pop.households.first_person[h] as usize;
+        let members = first..first + pop.households.size[h] as usize;
+        let p = &mut pop.persons;
+        let mut any = false;
+        for x in p.wage[members.clone()].iter_mut().chain(p.operating[members].iter_mut()) {
+            if *x > 0.0 {
+                *x *= factor;
+                any = true;
+            }
+        }
+        if any {
+            raised.push(h as u32);
         }
     }
+    raised
 }
 
 /// The sums of both measures of a block (or of merged blocks).
