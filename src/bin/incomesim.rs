@@ -1137,7 +1137,7 @@ mod comparison {
             // Work incentives, when both measure them (--work-incentives).
             ("METR on a rise in earnings, %", Group::All, "metr_aggregate", 100.0, 1),
             ("dibao: METR ≥100%, % persons", Group::All, "metr_dibao_share_100pct_or_more", 100.0, 1),
-            ("dibao: PTR of a member entering work, %", Group::All, "ptr_dibao_aggregate", 100.0, 1),
+            ("dibao: PTR of a new job, %", Group::All, "ptr_dibao_aggregate", 100.0, 1),
             // B's households against A's: in the difference column.
             ("B vs A: gain >5%, % persons", Group::All, "b_against_a_share_gain_over_5pct", 100.0, 2),
             ("B vs A: lose >5%, % persons", Group::All, "b_against_a_share_lose_over_5pct", 100.0, 2),
