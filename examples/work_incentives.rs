@@ -80,18 +80,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             acc
         };
         let sums = IncentiveSums {
-            marginal: MetrSums::of_keeping(
-                &actual,
-                &accounts,
-                &accounts_of(&raised_population),
-                Some(&earners),
-                &mut Vec::new(),
-            ),
-            participation: MetrSums::of_keeping(
+            marginal: MetrSums::of(&actual, &accounts, &accounts_of(&raised_population), &earners, &mut Vec::new()),
+            participation: MetrSums::of(
                 &actual,
                 &accounts,
                 &accounts_of(&entered_population),
-                Some(&entrants),
+                &entrants,
                 &mut Vec::new(),
             ),
         };

@@ -284,8 +284,9 @@ fn the_participation_rate_counts_only_the_households_of_the_entrants() {
     rules.apply_year(&ctx, &mut actual, &mut a, &mut LeverColumns::default());
     rules.apply_year(&ctx, &mut entered, &mut b, &mut LeverColumns::default());
     let (mut all_rises, mut entrant_rises) = (Vec::new(), Vec::new());
-    let every = incomesim::indicators::MetrSums::of_keeping(&actual, &a, &b, None, &mut all_rises);
-    let only = incomesim::indicators::MetrSums::of_keeping(&actual, &a, &b, Some(&entrants), &mut entrant_rises);
+    let everyone: Vec<u32> = (0..actual.household_count() as u32).collect();
+    let every = incomesim::indicators::MetrSums::of(&actual, &a, &b, &everyone, &mut all_rises);
+    let only = incomesim::indicators::MetrSums::of(&actual, &a, &b, &entrants, &mut entrant_rises);
     assert!(entrant_rises.iter().all(|r| entrants.binary_search(&r.household).is_ok()));
     // Without the list, households that took the posts the entrants left would count.
     let others = all_rises.iter().filter(|r| entrants.binary_search(&r.household).is_err()).count();

@@ -489,10 +489,10 @@ fn load_scenario(path: Option<&Path>, options: &RunOptions) -> Result<Loaded, Fa
         s.work_incentives = true;
     }
     if let Some(wage) = options.participation_wage_per_month {
-        if !(wage.is_finite() && wage > 0.0 && wage <= incomesim::model::bounds::MAX_AMOUNT) {
+        use incomesim::indicators::incentives::{PARTICIPATION_WAGE_EXPECTED, is_participation_wage};
+        if !is_participation_wage(wage) {
             return Err(Failure::Input(incomesim::Error::InvalidRequest(format!(
-                "--participation-wage-per-month: {wage} is out of range: expected a positive wage in yuan per month, \
-                 up to 1e12"
+                "--participation-wage-per-month: {wage} is out of range: expected {PARTICIPATION_WAGE_EXPECTED}"
             ))));
         }
         s.participation_wage_per_month = Some(incomesim::policy::Dated::constant(wage));

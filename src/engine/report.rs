@@ -191,31 +191,36 @@ pub fn work_incentives_table(
     );
     let bands: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", b.label())).collect();
     out.push_str(&format!("{:<22} {:>14} {:>8} {}\n", "group", "persons", "METR", bands.join(" ")));
+    // A group's persons by band of rate.
+    let band_cells = |g: &MetrGroup| {
+        MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect::<Vec<_>>().join(" ")
+    };
     let row = |label: String, g: &MetrGroup| {
-        let cells: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect();
-        format!("{label:<22} {:>14.0} {:>8} {}\n", g.persons, pct(g.aggregate), cells.join(" "))
+        format!("{label:<22} {:>14.0} {:>8} {}\n", g.persons, pct(g.aggregate), band_cells(g))
     };
     let runs = [("reform", Some(reform)), ("baseline", baseline)];
-    // A measure's rows: each group then dibao households, each under the reform and the
-    // baseline (`pick` gives a group's households and its dibao households).
-    type Pick = fn(&WorkIncentives) -> (MetrGroup, MetrGroup);
-    let rows = |pick: Pick, row: &dyn Fn(String, &MetrGroup) -> String| {
+    // A measure's rows, each under the reform and the baseline: `by_group` of each group
+    // of residents, then each of `of_all` (named households among all residents).
+    type Pick = fn(&WorkIncentives) -> MetrGroup;
+    let rows = |by_group: Pick, of_all: &[(&str, Pick)], row: &dyn Fn(String, &MetrGroup) -> String| {
         let mut text = String::new();
         for group in Group::ALL {
             for (run, w) in runs {
                 if let Some(w) = w {
-                    text.push_str(&row(format!("{}, {run}", group.as_str()), &pick(&w[group.index()]).0));
+                    text.push_str(&row(format!("{}, {run}", group.as_str()), &by_group(&w[group.index()])));
                 }
             }
         }
-        for (run, w) in runs {
-            if let Some(w) = w {
-                text.push_str(&row(format!("on dibao, {run}"), &pick(&w[Group::All.index()]).1));
+        for (label, pick) in of_all {
+            for (run, w) in runs {
+                if let Some(w) = w {
+                    text.push_str(&row(format!("{label}, {run}"), &pick(&w[Group::All.index()])));
+                }
             }
         }
         text
     };
-    out.push_str(&rows(|w| (w.all, w.dibao), &row));
+    out.push_str(&rows(|w| w.all, &[("on dibao", |w| w.dibao)], &row));
     out.push_str(&format!(
         "\nparticipation tax rate (PTR) in {year}: one member of each household without paid work (able to work, \
          16-59) takes a full-year local job; the share of its earnings that taxes, contributions and withdrawn \
@@ -231,7 +236,6 @@ pub fn work_incentives_table(
         bands.join(" ")
     ));
     let ptr_row = |label: String, g: &MetrGroup| {
-        let cells: Vec<String> = MetrBand::ALL.iter().map(|b| format!("{:>8}", pct(g.shares[b.index()]))).collect();
         let yuan = |x: f64| if x.is_finite() { format!("{x:.0}") } else { "n/a".to_string() };
         format!(
             "{label:<22} {:>14.0} {:>8} {:>9} {:>9} {}\n",
@@ -239,15 +243,12 @@ pub fn work_incentives_table(
             pct(g.aggregate),
             yuan(g.mean_earnings_rise),
             yuan(g.mean_disposable_rise),
-            cells.join(" ")
+            band_cells(g)
         )
     };
-    out.push_str(&rows(|w| (w.participation, w.participation_dibao), &ptr_row));
-    for (run, w) in runs {
-        if let Some(w) = w {
-            out.push_str(&ptr_row(format!("no earner, {run}"), &w[Group::All.index()].participation_workless));
-        }
-    }
+    let of_all: [(&str, Pick); 2] =
+        [("on dibao", |w| w.participation_dibao), ("no earner", |w| w.participation_workless)];
+    out.push_str(&rows(|w| w.participation, &of_all, &ptr_row));
     let all = Group::All.index();
     if reform[all].has_quintiles {
         out.push_str(&format!(

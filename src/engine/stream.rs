@@ -611,8 +611,8 @@ fn block_year(chunk: &mut Chunk, track: &mut Track, share: BlockShare, step: &Ye
             let (mut marginal_rises, mut participation_rises) = (Vec::new(), Vec::new());
             let (pop, accounts) = (&chunk.pop, &chunk.accounts);
             let sums = IncentiveSums {
-                marginal: MetrSums::of_keeping(pop, accounts, &raised, Some(&earners), &mut marginal_rises),
-                participation: MetrSums::of_keeping(pop, accounts, &entered, Some(&entrants), &mut participation_rises),
+                marginal: MetrSums::of(pop, accounts, &raised, &earners, &mut marginal_rises),
+                participation: MetrSums::of(pop, accounts, &entered, &entrants, &mut participation_rises),
             };
             (Some(sums), Some([marginal_rises, participation_rises]))
         }
@@ -672,9 +672,10 @@ fn incentive_quintiles(chunk: &Chunk, by: &mut BlockYear, cuts: &[f64; 4]) {
 
 /// [`incentive_quintiles`] on sums and rises held apart from their block-year.
 fn add_incentive_quintiles(chunk: &Chunk, sums: &mut IncentiveSums, rises: &[Vec<HouseholdRise>; 2], cuts: &[f64; 4]) {
+    let group_of = |h: usize| quintiles::group_with_cuts(chunk, h, cuts);
     let [marginal, participation] = rises;
-    sums.marginal.add_quintiles(&chunk.pop, &chunk.accounts, marginal, cuts);
-    sums.participation.add_quintiles(&chunk.pop, &chunk.accounts, participation, cuts);
+    sums.marginal.add_quintiles(&chunk.pop, marginal, group_of);
+    sums.participation.add_quintiles(&chunk.pop, participation, group_of);
 }
 
 thread_local! {
@@ -1552,19 +1553,22 @@ impl ReplicationRun<'_> {
             });
         }
         let mut acc = YearAcc::new(self.options);
+        // The year's quintile bounds, when this variant keeps quintile groups.
+        let mut year_cuts = None;
         if wants.full && streams {
             // Quintile boundaries from the pilot, applied block by block as the stream does.
             let cuts = quintile_groups(chunks, &mut Ledger::default(), timings);
             timings.time("quintile_sums", false, || {
-                chunks.par_iter().zip(blocks.par_iter_mut()).for_each(|(c, by)| {
-                    paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger);
-                    incentive_quintiles(c, by, &cuts);
-                })
+                chunks
+                    .par_iter()
+                    .zip(blocks.par_iter_mut())
+                    .for_each(|(c, by)| paid_by_quintile_with_cuts(c, &cuts, &mut by.ledger))
             });
             st.out.cuts.push(cuts);
+            year_cuts = Some(cuts);
         }
-        // Work incentives' rises waiting for the bounds the merged ledger gives below,
-        // block by block.
+        // Work incentives' rises, block by block, until the year's quintile bounds are
+        // known (below).
         let mut rises: Vec<Option<[Vec<HouseholdRise>; 2]>> = Vec::with_capacity(blocks.len());
         timings.time("merge", true, || -> Result<()> {
             for mut by in blocks {
@@ -1577,17 +1581,18 @@ impl ReplicationRun<'_> {
             // The pilot is the population: exact quintile groups (their bounds kept
             // for the variants that compare with this one).
             let cuts = quintile_groups(chunks, &mut acc.ledger, timings);
-            // Work incentives by quintile group, block by block in block order.
-            if let Some(merged) = acc.metr.as_mut() {
-                for (c, block_rises) in chunks.iter().zip(&rises) {
-                    if let Some(block_rises) = block_rises {
-                        let mut sums = IncentiveSums::default();
-                        add_incentive_quintiles(c, &mut sums, block_rises, &cuts);
-                        merged.merge(&sums);
-                    }
+            st.out.cuts.push(cuts);
+            year_cuts = Some(cuts);
+        }
+        // Work incentives by the year's quintile groups, block by block in block order.
+        if let (Some(cuts), Some(merged)) = (year_cuts, acc.metr.as_mut()) {
+            for (c, block_rises) in chunks.iter().zip(&rises) {
+                if let Some(block_rises) = block_rises {
+                    let mut sums = IncentiveSums::default();
+                    add_incentive_quintiles(c, &mut sums, block_rises, &cuts);
+                    merged.merge(&sums);
                 }
             }
-            st.out.cuts.push(cuts);
         }
         if paths.is_none() && ctx.year == ctx.base_year {
             st.base_shares =

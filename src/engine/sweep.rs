@@ -27,6 +27,7 @@ use super::projection::{Outcome, Projection, ReformLever, Scenario};
 use super::targets::TargetResult;
 use super::warnings::Warning;
 use crate::error::{Error, Result};
+use crate::indicators::incentives::{PARTICIPATION_WAGE_EXPECTED, is_participation_wage};
 use crate::indicators::{Gains, Group};
 use crate::policy::Dated;
 use crate::policy::registry::{self, BuildContext};
@@ -240,9 +241,9 @@ pub fn set(s: &mut Scenario, field: &SweepField, value: f64) -> Result<()> {
             a.set(&mut s.dynamics, &Dated::constant(value));
         }
         SweepField::ParticipationWage => {
-            if !(value > 0.0 && value <= crate::model::bounds::MAX_AMOUNT) {
+            if !is_participation_wage(value) {
                 return Err(Error::InvalidRequest(format!(
-                    "{PARTICIPATION_WAGE}: {} is out of range: expected a positive wage in yuan per month, up to 1e12",
+                    "{PARTICIPATION_WAGE}: {} is out of range: expected {PARTICIPATION_WAGE_EXPECTED}",
                     shown_number(value)
                 )));
             }
@@ -318,9 +319,9 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
             let mut steps = Vec::with_capacity(wage.steps().len());
             for (month, x) in wage.steps() {
                 let scaled = x * factor;
-                if !(scaled > 0.0 && scaled <= crate::model::bounds::MAX_AMOUNT) {
+                if !is_participation_wage(scaled) {
                     return Err(bad(format!(
-                        "{} × {} = {} is out of range: expected a positive wage in yuan per month, up to 1e12",
+                        "{} × {} = {} is out of range: expected {PARTICIPATION_WAGE_EXPECTED}",
                         shown_number(*x),
                         shown_number(factor),
                         shown_number(scaled)

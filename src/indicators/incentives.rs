@@ -203,43 +203,32 @@ pub struct HouseholdRise {
 
 impl MetrSums {
     /// The sums of a population whose levers ran (`actual`, its accounts) and whose
-    /// levers ran again on changed earnings (`raised`: the accounts of the copy, its
+    /// levers ran again on changed earnings (`changed`: the accounts of the copy, its
     /// earnings raised by [`raise_earnings`] or a member put into work by
-    /// [`enter_work`]), household by household in order. A household counts when its
-    /// earnings rise by more than a thousandth of a yuan; dibao households are those
-    /// on dibao in `pop` (before the change).
-    pub fn of(pop: &Population, actual: &Accounts, raised: &Accounts) -> MetrSums {
-        MetrSums::of_keeping(pop, actual, raised, None, &mut Vec::new())
-    }
-
-    /// [`MetrSums::of`] over the households `only` lists (in order; `None`: every
-    /// household), with each counted household's rises written into `rises` (cleared
-    /// first), in household order, for [`MetrSums::add_quintiles`]. The METR counts only
-    /// the households whose earnings were raised ([`raise_earnings`]'s list), the
-    /// participation tax rate those with an entrant ([`enter_work`]'s): a place of a
-    /// rationed lever that a member no longer takes may go to another household, whose
-    /// rise is not the change measured.
-    pub fn of_keeping(
+    /// [`enter_work`]), over the households the change reached (`households`, in order:
+    /// the list either returns), with each counted household's rises written into
+    /// `rises` (cleared first), in household order, for [`MetrSums::add_quintiles`]. A
+    /// household counts when its earnings rise by more than a thousandth of a yuan;
+    /// dibao households are those on dibao in `pop`. Only the households the change
+    /// reached count: a place of a rationed lever that a member no longer takes may go
+    /// to another household, whose rise is not the change measured.
+    pub fn of(
         pop: &Population,
         actual: &Accounts,
-        raised: &Accounts,
-        only: Option<&[u32]>,
+        changed: &Accounts,
+        households: &[u32],
         rises: &mut Vec<HouseholdRise>,
     ) -> MetrSums {
         rises.clear();
         let mut sums = MetrSums::default();
         let hh = &pop.households;
-        let n = pop.household_count().min(actual.len()).min(raised.len());
-        let listed: Box<dyn Iterator<Item = usize>> = match only {
-            Some(list) => Box::new(list.iter().map(|&h| h as usize).filter(move |&h| h < n)),
-            None => Box::new(0..n),
-        };
-        for h in listed {
-            let earnings_rise = (raised.wage[h] + raised.operating[h]) - (actual.wage[h] + actual.operating[h]);
+        let n = pop.household_count().min(actual.len()).min(changed.len());
+        for h in households.iter().map(|&h| h as usize).filter(|&h| h < n) {
+            let earnings_rise = (changed.wage[h] + changed.operating[h]) - (actual.wage[h] + actual.operating[h]);
             if earnings_rise <= 1e-3 || hh.size[h] == 0 {
                 continue;
             }
-            let disposable_rise = raised.disposable(h) - actual.disposable(h);
+            let disposable_rise = changed.disposable(h) - actual.disposable(h);
             let weight = hh.weight[h] as f64;
             let persons = weight * hh.size[h] as f64;
             let r = hh.residence[h].index();
@@ -255,20 +244,18 @@ impl MetrSums {
         sums
     }
 
-    /// Adds the households of `rises` (from [`MetrSums::of_keeping`] on the same
-    /// population and accounts) by quintile group: the group of a household's
-    /// per-capita disposable income in `actual` under the upper bounds `cuts` of the
-    /// four lower groups ([`crate::policy::quintile_of`], as the ledger's groups).
-    pub fn add_quintiles(&mut self, pop: &Population, actual: &Accounts, rises: &[HouseholdRise], cuts: &[f64; 4]) {
+    /// Adds the households of `rises` (from [`MetrSums::of`] on the same population) by
+    /// quintile group, `group_of(h)` (0 lowest) for household `h`: the ledger's group of
+    /// its per-capita disposable income this year.
+    pub fn add_quintiles(&mut self, pop: &Population, rises: &[HouseholdRise], group_of: impl Fn(usize) -> usize) {
         let hh = &pop.households;
         for rise in rises {
             let h = rise.household as usize;
-            let size = hh.size[h] as f64;
-            let q = crate::policy::quintile_of(actual.disposable(h) / size.max(1.0), cuts);
             let weight = hh.weight[h] as f64;
-            self.by_quintile[hh.residence[h].index()][q].add(
+            let persons = weight * hh.size[h] as f64;
+            self.by_quintile[hh.residence[h].index()][group_of(h)].add(
                 weight,
-                weight * size,
+                persons,
                 rise.earnings_rise,
                 rise.disposable_rise,
             );
@@ -292,7 +279,7 @@ impl MetrSums {
 
 /// Raises every member's positive wage and operating income by `rise` (a fraction):
 /// the copy of a block whose levers give the METR. Returns the households with a
-/// member raised, in order: the METR counts only them ([`MetrSums::of_keeping`]), not a
+/// member raised, in order: the METR counts only them ([`MetrSums::of`]), not a
 /// household whose earnings rise because a rationed lever's place went to it instead.
 pub fn raise_earnings(pop: &mut Population, rise: f64) -> Vec<u32> {
     let factor = (1.0 + rise) as f32;
@@ -351,6 +338,15 @@ impl EntryWages {
     pub fn of(&self, residence: Residence, education: Education) -> f64 {
         self.per_year[residence.index()][education as usize]
     }
+}
+
+/// What a participation wage (`participation_wage_per_month`) must be, as messages say it.
+pub const PARTICIPATION_WAGE_EXPECTED: &str = "a positive wage in yuan per month, up to 1e12";
+
+/// Whether `per_month` is a participation wage a run accepts: positive and at most
+/// [`crate::model::bounds::MAX_AMOUNT`] ([`PARTICIPATION_WAGE_EXPECTED`]).
+pub fn is_participation_wage(per_month: f64) -> bool {
+    per_month > 0.0 && per_month <= crate::model::bounds::MAX_AMOUNT
 }
 
 /// Whether member `i` may enter work in the participation measure: able to work,

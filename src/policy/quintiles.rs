@@ -337,6 +337,12 @@ pub fn quintile_of(per_capita: f64, cuts: &[f64; 4]) -> usize {
     cuts.partition_point(|&c| c <= per_capita)
 }
 
+/// The quintile group (0 lowest) of household `h` of a chunk whose levers ran, by its
+/// per-capita disposable income under the bounds `cuts` ([`quintile_of`]).
+pub(crate) fn group_with_cuts(chunk: &Chunk, h: usize, cuts: &[f64; 4]) -> usize {
+    quintile_of(per_capita(chunk, h), cuts)
+}
+
 /// Adds one chunk's payments to each record's `paid_by_quintile` with fixed quintile
 /// boundaries (per-capita disposable income, yuan per person per year, as
 /// [`paid_by_quintile`] returns them for a sample of the same population): a household
@@ -346,7 +352,7 @@ pub fn quintile_of(per_capita: f64, cuts: &[f64; 4]) -> usize {
 /// sampling error of the boundaries.
 pub fn paid_by_quintile_with_cuts(chunk: &Chunk, cuts: &[f64; 4], ledger: &mut Ledger) {
     let weights = &chunk.pop.households.weight[..chunk.pop.household_count()];
-    let groups: Vec<u8> = (0..weights.len()).map(|h| quintile_of(per_capita(chunk, h), cuts) as u8).collect();
+    let groups: Vec<u8> = (0..weights.len()).map(|h| group_with_cuts(chunk, h, cuts) as u8).collect();
     // Lever by lever, the households paid in order, the groups' sums in a local array
     // (the households not paid would each add ±0, which changes no sum).
     for (record, paid) in ledger.records.iter_mut().zip(&chunk.paid_lists) {

@@ -378,14 +378,25 @@ fn work_incentives_table(outcome: &Outcome) -> String {
     let pct = |x: f64| num(&if x.is_finite() { format!("{:.1}%", 100.0 * x) } else { "n/a".to_string() });
     let yuan = |x: f64| num(&if x.is_finite() { thousands(x) } else { "n/a".to_string() });
     let groups = [(Group::Urban, "Urban 城镇"), (Group::Rural, "Rural 农村"), (Group::All, "All 全体")];
-    // One table: its id, its rate's name, whether it shows the means, and its groups.
-    type Pick = fn(&WorkIncentives) -> (MetrGroup, MetrGroup);
-    let tables: [(&str, &str, bool, Pick); 2] = [
-        ("work-incentives", "METR", false, |w| (w.all, w.dibao)),
-        ("participation", "PTR 参与税率", true, |w| (w.participation, w.participation_dibao)),
+    // One table: its id, its rate's name, whether it shows the means, the rate of each
+    // group of residents, and named households among all residents.
+    type Pick = fn(&WorkIncentives) -> MetrGroup;
+    type Named<'a> = &'a [(&'a str, Pick)];
+    let tables: [(&str, &str, bool, Pick, Named); 2] = [
+        ("work-incentives", "METR", false, |w| w.all, &[("On dibao 低保户 (all)", |w| w.dibao)]),
+        (
+            "participation",
+            "PTR 参与税率",
+            true,
+            |w| w.participation,
+            &[
+                ("On dibao 低保户 (all)", |w| w.participation_dibao),
+                ("No one working 无人就业 (all)", |w| w.participation_workless),
+            ],
+        ),
     ];
     let mut out = String::new();
-    for (id, rate, means, pick) in tables {
+    for (id, rate, means, by_group, of_all) in tables {
         let mut heads = vec![format!("{year} 人群"), "Persons".to_string(), rate.to_string()];
         if means {
             heads.extend(["Earns, yuan/yr".to_string(), "Keeps, yuan/yr".to_string()]);
@@ -395,12 +406,9 @@ fn work_incentives_table(outcome: &Outcome) -> String {
         out.push_str(&format!("<table id=\"{id}\">\n{}", header(&heads)));
         for (run, w) in [("reform", Some(reform)), ("baseline", baseline)] {
             let Some(w) = w else { continue };
-            let rows = groups.iter().map(|&(g, label)| (label.to_string(), pick(&w[g.index()]).0));
-            let dibao = std::iter::once(("On dibao 低保户 (all)".to_string(), pick(&w[Group::All.index()]).1));
-            // The participation tax rate of households in which no one works.
-            let workless = means
-                .then(|| ("No one working 无人就业 (all)".to_string(), w[Group::All.index()].participation_workless));
-            for (label, g) in rows.chain(dibao).chain(workless) {
+            let rows = groups.iter().map(|&(g, label)| (label, by_group(&w[g.index()])));
+            let named = of_all.iter().map(|&(label, pick)| (label, pick(&w[Group::All.index()])));
+            for (label, g) in rows.chain(named) {
                 out.push_str("<tr>");
                 out.push_str(&cell(&format!("{label}, {run}")));
                 out.push_str(&num(&thousands(g.persons)));

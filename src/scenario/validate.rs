@@ -96,10 +96,8 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     let work_incentives = root.get("work_incentives").map_or(Some(false), |n| check.boolean(n, "work_incentives"));
     let participation_wage_per_month = match root.get("participation_wage_per_month") {
         Some(n) => {
-            let ok = |x: f64| x > 0.0 && x <= crate::model::bounds::MAX_AMOUNT;
-            check
-                .dated(n, "participation_wage_per_month", ok, "a positive wage in yuan per month, up to 1e12")
-                .map(Some)
+            use crate::indicators::incentives::{PARTICIPATION_WAGE_EXPECTED, is_participation_wage};
+            check.dated(n, "participation_wage_per_month", is_participation_wage, PARTICIPATION_WAGE_EXPECTED).map(Some)
         }
         None => Some(None),
     };
