@@ -21,7 +21,11 @@
 //! * **Rules and levers** ([`policy`]): a [`policy::Lever`] reads person and household
 //!   fields and the accounts so far and pays through a [`policy::Book`], which records each
 //!   yuan in the household's accounts and in the lever's column, so money adds up by
-//!   construction. A [`policy::LeverSet`] applies levers in stage order: market incomes,
+//!   construction. Each yuan also says who pays it: a public budget (a transfer, a
+//!   post's pay) or an employer, firm, collective or other household (a market wage,
+//!   business income, a rent, a remittance: [`policy::Book::pay_private`]), so a lever's
+//!   fiscal cost is what the budget pays, plus costs no household receives (an interest
+//!   subsidy, a contribution paid into a pension account). A [`policy::LeverSet`] applies levers in stage order: market incomes,
 //!   employment, taxes and contributions, pensions and allowances, means-tested benefits.
 //! * **Generation** ([`generate`]): [`generate::Generator::calibrate`] fits income levels,
 //!   part factors, household size, dibao take-up (its rate against the published caseload,

@@ -228,8 +228,142 @@ fn start_up_support_grant_business_income_and_interest_cost() {
     let (ledger, accounts, col) = run(Box::new(lever), &mut pop, 2023);
     close(accounts.operating[0], 36_000.0);
     close(accounts.transfers_received[0], 5000.0);
-    assert_eq!(col[1], 0.0);
-    close(ledger.records[0].fiscal_cost, 41_000.0 + 3650.0);
+    assert_eq!(col[1], 0.0, "a student is neither a founder nor hired");
+    close(ledger.records[0].paid_to_households, 41_000.0);
+    // The business income is the market's: the fiscal cost is the grant and the interest.
+    close(ledger.records[0].fiscal_cost, 5000.0 + 3650.0);
+}
+
+#[test]
+fn start_ups_hire_residents_without_work_in_their_residence_by_priority() {
+    let mut pop = Population::empty(0);
+    // 0: the only person old enough to found a business (18-59): the founder.
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    // 1-3: aged 16-17, too young to found, old enough to be hired: unemployed (priority
+    // 0), out of the labour force (1), a farmer with 10,000 of farm income (2).
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
+    let farmer = PersonRecord { operating: 10_000.0, ..person(17, Employment::FarmerHerder) };
+    pop.push_household(&rural(), &[farmer]);
+    // 4: an urban unemployed person: another residence, not hired by a rural start-up.
+    pop.push_household(&urban(), &[person(17, Employment::Unemployed)]);
+    // 5: away as a long-term migrant (transferred, out of the labour force): not hired.
+    pop.push_household(
+        &rural(),
+        &[with_person_flag(person(17, Employment::NotInLabourForce), PersonFlags::TRANSFERRED)],
+    );
+    let mut lever = StartUpSupport::new(Dated::constant(1.0)).expect("valid");
+    lever.farm_share = 0.0;
+    lever.start_month = 7;
+    // Three jobs: the founder's and two more, from July at 2,500 a month: 6 * 2,500 = 15,000.
+    lever.jobs_per_start_up = 3.0;
+    let (ledger, accounts, col) = run(Box::new(lever.clone()), &mut pop, 2023);
+    // Founder: 6 * 3,000 + 5,000.
+    assert_eq!(col, vec![23_000.0, 15_000.0, 15_000.0, 0.0, 0.0, 0.0]);
+    close(accounts.wage[1], 15_000.0);
+    assert_eq!(pop.persons.employment[1], Employment::LocalEmployee);
+    assert_eq!(pop.persons.months_in_job[2], 6);
+    assert!(pop.persons.flags[2].has(PersonFlags::NEW_JOB_THIS_YEAR));
+    assert_eq!(pop.persons.employment[3], Employment::FarmerHerder);
+    let record = &ledger.records[0];
+    close(record.paid_to_households, 53_000.0);
+    close(record.recipient_households, 3.0);
+    // The wages are the businesses': the fiscal cost is the grant and the interest.
+    close(record.fiscal_cost, 5000.0 + 3650.0);
+    // Four jobs: the farmer is hired too and gives up the farm income of July to December.
+    lever.jobs_per_start_up = 4.0;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
+    pop.push_household(&rural(), &[farmer]);
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2023);
+    assert_eq!(col, vec![23_000.0, 15_000.0, 15_000.0, 15_000.0 - 5000.0]);
+    close(ledger.records[0].fiscal_cost, 5000.0 + 3650.0);
+    // One job per start-up (the founder's alone): nobody is hired.
+    lever.jobs_per_start_up = 1.0;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    assert_eq!(run(Box::new(lever), &mut pop, 2023).2, vec![23_000.0, 0.0]);
+}
+
+#[test]
+fn market_income_a_lever_brings_is_paid_but_not_a_fiscal_cost() {
+    // Labour transfer: wages and remittances are the employers' and migrants', and the
+    // lost farm income the households'; Wuzhong's broker subsidy (200 a person placed
+    // six months or more) is the fiscal cost, beside the households' accounts.
+    let mut pop = Population::empty(0);
+    for _ in 0..4 {
+        pop.push_household(&rural(), &[PersonRecord { operating: 6000.0, ..person(30, Employment::FarmerHerder) }]);
+    }
+    let mut lever = LabourTransfer::new(Dated::constant(4.0), Dated::constant(2500.0)).expect("valid");
+    lever.retention = 1.0;
+    lever.migrant_share = 0.0;
+    lever.broker_subsidy_per_person = 200.0;
+    let farmers = || {
+        let mut pop = Population::empty(0);
+        for _ in 0..4 {
+            let farmer = PersonRecord { operating: 6000.0, ..person(30, Employment::FarmerHerder) };
+            pop.push_household(&rural(), &[farmer]);
+        }
+        pop
+    };
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
+    let record = &ledger.records[0];
+    assert!(col.iter().all(|&x| x > 0.0));
+    close(record.paid_to_households, col.iter().sum());
+    // Local jobs from March, ten months: four persons placed six months or more.
+    close(record.fiscal_cost, 4.0 * 200.0);
+    // Short-term migrants (away five months at most) are not placed six months.
+    lever.migrant_share = 1.0;
+    lever.long_term_share = 0.0;
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut farmers(), 2022);
+    assert!(col.iter().all(|&x| x > 0.0));
+    assert_eq!(ledger.records[0].fiscal_cost, 0.0);
+    // Long-term migrants (away ten months, remittances sent home) are.
+    lever.long_term_share = 1.0;
+    let (ledger, _, _) = run(Box::new(lever.clone()), &mut farmers(), 2022);
+    close(ledger.records[0].fiscal_cost, 4.0 * 200.0);
+    lever.broker_subsidy_per_person = 0.0;
+    let (ledger, _, _) = run(Box::new(lever), &mut farmers(), 2022);
+    assert_eq!(ledger.records[0].fiscal_cost, 0.0);
+    // Skills training: the wage gain is the employer's; the subsidy per trainee paid to
+    // the provider and the certificate subsidy are public.
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[PersonRecord { wage: 30_000.0, ..person(30, Employment::LocalEmployee) }]);
+    let mut lever = SkillsTraining::new(Dated::constant(1.0)).expect("valid");
+    lever.certificate_rate = 1.0;
+    lever.certificate_subsidy = 500.0;
+    lever.subsidy_per_trainee = 1200.0;
+    let (ledger, _, col) = run(Box::new(lever), &mut pop, 2022);
+    // 1.88 * 174 * 9 = 2,944.08 of wage, 500 of certificate subsidy.
+    close(col[0], 2944.08 + 500.0);
+    close(ledger.records[0].fiscal_cost, 500.0 + 1200.0);
+    // Public-welfare posts: the post's pay is public; the farm income a farmer gives up
+    // is not a saving of the budget.
+    let mut pop = Population::empty(0);
+    let poor = with_household_flag(rural(), HouseholdFlags::FORMERLY_POOR);
+    pop.push_household(&poor, &[PersonRecord { operating: 1200.0, ..person(45, Employment::FarmerHerder) }]);
+    let lever = PublicWelfarePosts::new(Dated::constant(1.0), Dated::constant(500.0), 0.0, 1).expect("valid");
+    let (ledger, _, col) = run(Box::new(lever), &mut pop, 2022);
+    close(col[0], 6000.0 - 1200.0);
+    close(ledger.records[0].fiscal_cost, 6000.0);
+    // Minimum wage and wage guideline: employers pay; property levers: renters and
+    // collectives pay.
+    let mut pop = Population::empty(0);
+    pop.push_household(&urban(), &[PersonRecord { wage: 30_000.0, ..person(30, Employment::LocalEmployee) }]);
+    let (ledger, _, col) = run(Box::new(WageGuideline::new(Dated::constant(0.07)).expect("valid")), &mut pop, 2023);
+    close(col[0], 2100.0);
+    assert_eq!(ledger.records[0].fiscal_cost, 0.0);
+    let mut flags = HouseholdFlags::default();
+    flags.set(HouseholdFlags::COLLECTIVE_MEMBER, true);
+    let mut pop = Population::empty(0);
+    pop.push_household(&HouseholdRecord { flags, ..rural() }, &[person(40, Employment::FarmerHerder)]);
+    let lever = CollectiveDividend::new(Dated::constant(10.0)).expect("valid");
+    let (ledger, _, col) = run(Box::new(lever), &mut pop, 2022);
+    assert!(col[0] > 0.0);
+    assert_eq!(ledger.records[0].fiscal_cost, 0.0);
 }
 
 #[test]
@@ -311,9 +445,10 @@ fn farm_levers() {
     pop.push_household(&rural(), &[person(45, Employment::Unemployed)]);
     let lever = EnterpriseLinkage::new(Dated::constant(5.0)).expect("valid");
     let (ledger, _, col) = run(Box::new(lever), &mut pop, 2022);
-    // 10% of 10,000 = 1,000; award 1,000 a household.
+    // 10% of 10,000 = 1,000 (the enterprise's); award 1,000 a household (public).
     assert_eq!(col, vec![1000.0, 0.0]);
-    close(ledger.records[0].fiscal_cost, 2000.0);
+    close(ledger.records[0].paid_to_households, 1000.0);
+    close(ledger.records[0].fiscal_cost, 1000.0);
 }
 
 #[test]
@@ -466,6 +601,18 @@ proptest! {
         for (record, col) in ledger.records.iter().zip(&columns.paid) {
             let weighted: f64 = (0..n).map(|h| col[h] * pop.households.weight[h] as f64).sum();
             prop_assert!((record.paid_to_households - weighted).abs() < 1e-6 * (1.0 + weighted.abs()), "{}", record.lever);
+            // No market lever raises revenue; one paying only what employers, firms,
+            // renters, collectives and migrants pay (these have no subsidy, award or
+            // broker's fee set) costs public budgets nothing, whatever it paid.
+            let tolerance = 1e-9 * (1.0 + record.paid_to_households.abs());
+            prop_assert!(record.fiscal_cost >= -tolerance, "{}: {}", record.lever, record.fiscal_cost);
+            let private = [
+                "minimum_wage", "wage_guideline", "farm_productivity", "land_transfer", "collective_dividend",
+                "property_income_growth", "labour_transfer", "skills_training",
+            ];
+            if private.contains(&record.lever.as_str()) {
+                prop_assert!(record.fiscal_cost.abs() <= tolerance, "{}: {}", record.lever, record.fiscal_cost);
+            }
         }
         for h in 0..n {
             let change: f64 = IncomePart::ALL.iter().map(|&p| {
@@ -792,6 +939,8 @@ fn skills_training_edge_cases() {
 fn start_up_support_edge_cases() {
     let mut lever = StartUpSupport::new(Dated::constant(10.0)).expect("valid");
     lever.farm_share = 0.0;
+    // The founders alone (hiring: start_ups_hire_residents_without_work_in_their_residence_by_priority).
+    lever.jobs_per_start_up = 1.0;
     let mut pop = Population::empty(0);
     // 0: household of one, aged 18 (the youngest eligible), unemployed, zero income:
     // 12 * 3,000 = 36,000 business income + 5,000 grant = 41,000.
@@ -878,8 +1027,9 @@ fn enterprise_linkage_edge_cases() {
     // No income threshold: any positive farm income.
     let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2022);
     assert_eq!(col, vec![1000.0, 0.0, 0.0, 0.0, 0.0, 1000.0, 500.0]);
-    // Awards: 3 households linked * 1,000.
-    close(ledger.records[0].fiscal_cost, 2500.0 + 3000.0);
+    // Awards: 3 households linked * 1,000; the uplift is the enterprises'.
+    close(ledger.records[0].paid_to_households, 2500.0);
+    close(ledger.records[0].fiscal_cost, 3000.0);
     assert!(pop.households.flags[0].has(HouseholdFlags::LINKED_TO_ENTERPRISE));
     // A count changing mid-year: 0 until June 2022, 10 from July. The count in force in
     // January applies: nobody linked in 2022.

@@ -95,7 +95,8 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     if let Some(last) = outcome.reform.years.last() {
         out.push_str(&format!(
-            "\nlevers in {}: paid to households and fiscal cost, million yuan\n",
+            "\nlevers in {}: paid to households and fiscal cost (what public budgets pay: wages, business, farm and \
+             property income that employers, firms and collectives pay are paid, not a cost), million yuan\n",
             last.indicators.year
         ));
         for r in &last.ledger.records {

@@ -78,6 +78,18 @@ impl<'a> Book<'a> {
         self.paid_any = true;
     }
 
+    /// Pays `amount` into one income part of household `h`, as [`Book::pay`] does, when
+    /// no public budget pays it: a wage an employer pays, a business's or a farm's
+    /// income, a rent, a cooperative's or a village collective's dividend, a migrant's
+    /// remittance (and, negative, a wage or farm income given up). The household gets it
+    /// and the lever reports it as paid, but it is not part of the lever's fiscal cost
+    /// (recorded as a negative cost beside the accounts, see [`Book::pay_outside`]).
+    #[inline]
+    pub fn pay_private(&mut self, h: usize, part: IncomePart, amount: f64) {
+        self.pay(h, part, amount);
+        self.pay_outside(h, -amount);
+    }
+
     /// Pays household `h` the amount `amounts[h]` into one income part, for every
     /// household of the chunk at once: the same additions, household by household in
     /// order, as [`Book::pay`] for each (an amount of +0 changes nothing), in two loops
@@ -144,9 +156,12 @@ impl<'a> Book<'a> {
         self.paid[h]
     }
 
-    /// Adds a column (one per household, zeroed by the caller) for costs a lever
-    /// incurs on behalf of a household that no income account receives, such as a
-    /// pension contribution the government pays into a person's pension account.
+    /// Adds a column (one per household, zeroed by the caller) for the difference
+    /// between a lever's fiscal cost and what it paid the household: costs it incurs
+    /// on behalf of a household that no income account receives, such as a pension
+    /// contribution the government pays into a person's pension account (positive),
+    /// less what the household received from employers, firms, collectives or other
+    /// households ([`Book::pay_private`], negative).
     pub fn with_outside(mut self, outside: &'a mut [f64]) -> Self {
         debug_assert_eq!(outside.len(), self.paid.len());
         self.outside = Some(outside);
@@ -155,7 +170,9 @@ impl<'a> Book<'a> {
 
     /// Records a fiscal cost on behalf of household `h` that is not household income
     /// (NBS does not count it): it goes into the lever's fiscal cost, not into the
-    /// accounts or the lever's column. Ignored by a book without an outside column.
+    /// accounts or the lever's column. A negative amount is a payment the household
+    /// received that no public budget made ([`Book::pay_private`]). Ignored by a book
+    /// without an outside column.
     #[inline]
     pub fn pay_outside(&mut self, h: usize, amount: f64) {
         if let Some(outside) = self.outside.as_deref_mut() {

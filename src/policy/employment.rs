@@ -12,10 +12,11 @@
 //!   the year; no published split).
 
 use super::rationing::{
-    Candidate, Places, Rationed, apply_rationed, check_dated_money, check_month, check_non_negative, lever_sub,
+    BlockShare, Candidate, Places, Rationed, allocate_in_memory, apply_rationed, check_dated_money, check_month,
+    check_non_negative, lever_sub,
 };
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext};
+use super::{Book, Dated, Lever, LeverRecord, Stage, YearContext};
 use crate::error::Result;
 use crate::model::{
     Disability, Employment, HouseholdFlags, IncomePart, PersonFlags, Persons, Population, Residence, Sex,
@@ -60,7 +61,7 @@ fn leave_farm(pop: &mut Population, h: usize, i: usize, month: u8, book: &mut Bo
     let p = &mut pop.persons;
     if p.employment[i] == Employment::FarmerHerder && p.operating[i] > 0.0 {
         let lost = p.operating[i] as f64 * months_from(month) as f64 / 12.0;
-        book.pay(h, IncomePart::Operating, -lost);
+        book.pay_private(h, IncomePart::Operating, -lost);
         p.operating[i] -= lost as f32;
     }
 }
@@ -257,6 +258,12 @@ pub struct LabourTransfer {
     pub remittance_share: f64,
     /// Share still in the job at the end of the year. Default 0.8 (assumption).
     pub retention: f64,
+    /// Service subsidy per person placed in a job of six months or more this year,
+    /// yuan, paid to the labour broker or agency that placed them: a fiscal cost no
+    /// household receives. Wuzhong 2023–2027 plan, clause 5, 200
+    /// ("对组织农村转移劳动力到企业稳定就业6个月以上的,按规定给予劳务中介组织、劳务经纪人200元/人服务补贴").
+    /// Default 0: the other plans name none.
+    pub broker_subsidy_per_person: f64,
     /// Month of the move, 1–12. Default 3 (assumption: after the Spring Festival).
     pub start_month: u8,
 }
@@ -277,6 +284,7 @@ impl LabourTransfer {
             long_term_share: 0.5,
             remittance_share: 0.3,
             retention: 0.8,
+            broker_subsidy_per_person: 0.0,
             start_month: 3,
         }
         .validated()
@@ -293,6 +301,7 @@ impl LabourTransfer {
         check_non_negative(n, "wage_ratio", self.wage_ratio)?;
         check_non_negative(n, "wage_sigma", self.wage_sigma)?;
         check_non_negative(n, "migrant_premium", self.migrant_premium)?;
+        super::tax::check_money(n, "broker_subsidy_per_person", self.broker_subsidy_per_person)?;
         for (f, x) in [
             ("migrant_share", self.migrant_share),
             ("long_term_share", self.long_term_share),
@@ -361,7 +370,8 @@ impl Rationed for LabourTransfer {
                 p.months_in_job[c.person] = 0;
                 p.flags[c.person].set(PersonFlags::TRANSFERRED, true);
                 pop.households.remittances[c.household] += sent as f32;
-                book.pay(c.household, IncomePart::TransfersReceived, sent);
+                book.pay_private(c.household, IncomePart::TransfersReceived, sent);
+                self.pay_broker(c.household, worked, book);
             } else {
                 let (employment, worked) = if migrant {
                     (Employment::MigrantShortTerm, worked.min(5))
@@ -374,8 +384,19 @@ impl Rationed for LabourTransfer {
                 pop.persons.months_in_job[c.person] = worked;
                 // A wage already there is pay kept of a wage job left earlier in the year.
                 pop.persons.add_new_job_wage(c.person, wage as f32);
-                book.pay(c.household, IncomePart::Wage, wage);
+                book.pay_private(c.household, IncomePart::Wage, wage);
+                self.pay_broker(c.household, worked, book);
             }
+        }
+    }
+}
+
+impl LabourTransfer {
+    /// The broker's service subsidy for a person placed for `worked` months this year
+    /// (six or more), a fiscal cost beside household `h`'s accounts.
+    fn pay_broker(&self, h: usize, worked: u8, book: &mut Book<'_>) {
+        if worked >= 6 && self.broker_subsidy_per_person > 0.0 {
+            book.pay_outside(h, self.broker_subsidy_per_person);
         }
     }
 }
@@ -433,6 +454,10 @@ pub struct SkillsTraining {
     pub certificate_subsidy: f64,
     /// Share of trainees who obtain a certificate. Default 0.5 (assumption).
     pub certificate_rate: f64,
+    /// Training subsidy per trainee paid to the training provider (职业技能培训补贴),
+    /// yuan: a fiscal cost no household receives. Default 0 (assumption: the plans and
+    /// our sources give no standard; it is set locally).
+    pub subsidy_per_trainee: f64,
     /// Month in which training ends, 1–12. Default 3 (assumption).
     pub training_month: u8,
 }
@@ -452,6 +477,7 @@ impl SkillsTraining {
             living_allowance: 0.0,
             certificate_subsidy: 0.0,
             certificate_rate: 0.5,
+            subsidy_per_trainee: 0.0,
             training_month: 3,
         }
         .validated()
@@ -471,6 +497,7 @@ impl SkillsTraining {
         super::tax::check_money(n, "living_allowance", self.living_allowance)?;
         super::tax::check_money(n, "certificate_subsidy", self.certificate_subsidy)?;
         super::tax::check_share(n, "certificate_rate", self.certificate_rate)?;
+        super::tax::check_money(n, "subsidy_per_trainee", self.subsidy_per_trainee)?;
         check_month(n, "training_month", self.training_month)?;
         Ok(self)
     }
@@ -524,20 +551,23 @@ impl Rationed for SkillsTraining {
             if transfer > 0.0 {
                 book.pay(c.household, IncomePart::TransfersReceived, transfer);
             }
+            if self.subsidy_per_trainee > 0.0 {
+                book.pay_outside(c.household, self.subsidy_per_trainee);
+            }
             let employment = pop.persons.employment[i];
             let finds_job = rng.bernoulli(self.employment_probability);
             if employment.earns_wage() {
                 let months = pop.persons.months_in_job[i].min(months_after) as f64;
                 let gain = self.hourly_gain * self.hours_per_month * months;
                 pop.persons.wage[i] += gain as f32;
-                book.pay(c.household, IncomePart::Wage, gain);
+                book.pay_private(c.household, IncomePart::Wage, gain);
             } else if !employment.is_working() && months_after > 0 && finds_job {
                 let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
                     + self.hourly_gain * self.hours_per_month * months_after as f64;
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
                 // A wage already there is pay kept of a wage job left earlier in the year.
                 pop.persons.add_new_job_wage(i, wage as f32);
-                book.pay(c.household, IncomePart::Wage, wage);
+                book.pay_private(c.household, IncomePart::Wage, wage);
             }
         }
     }
@@ -565,8 +595,18 @@ impl Lever for SkillsTraining {
 /// A person chosen starts a business in `start_month`: leaves the farm or job, becomes
 /// self-employed, earns `business_income_per_month` from then on (operating income)
 /// and receives the grant (a transfer): `farm_grant` with probability `farm_share`
-/// (farm start-ups), otherwise `grant`. Jobs created for others are reported by
-/// [`StartUpSupport::jobs_created`], not given to particular households.
+/// (farm start-ups), otherwise `grant`.
+///
+/// **Jobs for others.** Each start-up creates `jobs_per_start_up` jobs including its
+/// founder's ([`StartUpSupport::jobs_created`]). The others are local wage jobs from
+/// `start_month` at `hire_wage_per_month`, paid by the business (not a fiscal cost),
+/// filled in the start-ups' own block and residence: the block's start-ups of each
+/// residence, weighted, times `jobs_per_start_up − 1`, are places rationed among
+/// residents of that residence able to work, 16–59, without paid work this year and
+/// not away as migrants. Priority: 0 unemployed; 1 out of the labour force; 2
+/// farmers and herders, who leave the land for the job (creating jobs is the plans'
+/// "创业带动就业": Wuzhong clause 6, Liupanshui clause 41). A block with too few such
+/// residents leaves the rest unfilled.
 ///
 /// Eligible: able to work, 18–59, unemployed, out of the labour force (not after
 /// leaving own-account work during the year, whose income would count as the
@@ -587,6 +627,9 @@ pub struct StartUpSupport {
     pub business_income_per_month: f64,
     /// Jobs created per start-up, including the founder: 1.5 (Wuzhong 3,000 / 2,000).
     pub jobs_per_start_up: f64,
+    /// Monthly wage of a job a start-up creates for someone else, yuan. Default 2,500
+    /// (a farm-enterprise job in Shuicheng, Liupanshui, 2019: lever_parameters.md).
+    pub hire_wage_per_month: Dated<f64>,
     /// Guaranteed loan per start-up, yuan: 200,000 (Wuzhong clause 6, individuals up to
     /// 200,000; 300,000 for graduates).
     pub loan: f64,
@@ -612,6 +655,7 @@ impl StartUpSupport {
             farm_share: 0.3,
             business_income_per_month: 3000.0,
             jobs_per_start_up: 1.5,
+            hire_wage_per_month: Dated::constant(2500.0),
             loan: 200_000.0,
             loan_take_up: 0.5,
             interest_subsidy_rate: 0.0365,
@@ -636,6 +680,7 @@ impl StartUpSupport {
             super::tax::check_money(n, f, x)?;
         }
         check_non_negative(n, "jobs_per_start_up", self.jobs_per_start_up)?;
+        check_dated_money(n, "hire_wage_per_month", &self.hire_wage_per_month)?;
         for (f, x) in [
             ("farm_share", self.farm_share),
             ("loan_take_up", self.loan_take_up),
@@ -708,15 +753,87 @@ impl Rationed for StartUpSupport {
             if pop.persons.employment[i].earns_wage() && pop.persons.wage[i] > 0.0 {
                 let lost = pop.persons.wage[i] as f64 * months as f64 / 12.0;
                 pop.persons.wage[i] -= lost as f32;
-                book.pay(c.household, IncomePart::Wage, -lost);
+                book.pay_private(c.household, IncomePart::Wage, -lost);
             }
             let income = self.business_income_per_month * months as f64;
             start_job(pop, i, Employment::SelfEmployed, self.start_month, PersonFlags::STARTED_BUSINESS);
             pop.persons.operating[i] += income as f32;
-            book.pay(c.household, IncomePart::Operating, income);
+            book.pay_private(c.household, IncomePart::Operating, income);
             if grant > 0.0 {
                 book.pay(c.household, IncomePart::TransfersReceived, grant);
             }
+        }
+        self.hire(ctx, pop, chosen, book);
+    }
+}
+
+impl StartUpSupport {
+    /// Fills the jobs the chunk's new start-ups (`chosen`) create for others, by
+    /// residence (see [`StartUpSupport`]).
+    fn hire(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
+        let per_start_up = self.jobs_per_start_up - 1.0;
+        if per_start_up <= 0.0 {
+            return;
+        }
+        let mut places = [0.0; 2];
+        for c in chosen {
+            places[pop.households.residence[c.household].index()] += c.weight * per_start_up;
+        }
+        for residence in Residence::BOTH {
+            let hires = StartUpHires { lever: self, residence, places: places[residence.index()] };
+            if hires.places > 0.0 {
+                // Places are finite and non-negative, so the allocation cannot fail.
+                if let Ok((_, list)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) {
+                    hires.apply_chosen(ctx, pop, &list, book);
+                }
+            }
+        }
+    }
+}
+
+/// The jobs one chunk's start-ups of one residence create for others: rationed places.
+struct StartUpHires<'a> {
+    lever: &'a StartUpSupport,
+    residence: Residence,
+    /// Weighted persons to hire.
+    places: f64,
+}
+
+impl Rationed for StartUpHires<'_> {
+    fn rationed_name(&self) -> &str {
+        "start_up_support.hires"
+    }
+    fn places(&self, _ctx: &YearContext) -> Places {
+        Places { places: self.places, quota_share: 0.0 }
+    }
+    fn eligible(&self, _ctx: &YearContext, pop: &Population, emit: &mut dyn FnMut(Candidate)) {
+        let p = &pop.persons;
+        for h in 0..pop.household_count() {
+            if pop.households.residence[h] != self.residence {
+                continue;
+            }
+            for (m, i) in pop.members(h).enumerate() {
+                let class = match p.employment[i] {
+                    Employment::Unemployed => 0,
+                    Employment::NotInLabourForce => 1,
+                    Employment::FarmerHerder => 2,
+                    _ => continue,
+                };
+                let away_or_founder = p.flags[i].has(PersonFlags::TRANSFERRED | PersonFlags::STARTED_BUSINESS);
+                if p.able_to_work[i] && working_age(p.age[i]) && !p.left_paid_work(i) && !away_or_founder {
+                    emit(Candidate::unkeyed(pop, h, m, class))
+                }
+            }
+        }
+    }
+    fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
+        let month = self.lever.start_month;
+        let pay = self.lever.hire_wage_per_month.sum_over(ctx.year, month, 12);
+        for c in chosen {
+            leave_farm(pop, c.household, c.person, month, book);
+            start_job(pop, c.person, Employment::LocalEmployee, month, 0);
+            pop.persons.add_new_job_wage(c.person, pay as f32);
+            book.pay_private(c.household, IncomePart::Wage, pay);
         }
     }
 }
@@ -734,9 +851,10 @@ impl Lever for StartUpSupport {
     fn as_rationed(&self) -> Option<&dyn Rationed> {
         Some(self)
     }
-    /// The interest subsidy on guaranteed loans: recipients × take-up × loan × rate.
-    fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid: f64, recipients: f64) -> f64 {
-        recipients * self.loan_take_up * self.loan * self.interest_subsidy_rate
+    /// The interest subsidy on guaranteed loans: start-ups (places filled) × take-up ×
+    /// loan × rate.
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, record: &LeverRecord) -> f64 {
+        record.filled_places * self.loan_take_up * self.loan * self.interest_subsidy_rate
     }
 }
 
@@ -863,6 +981,16 @@ pub const SPECS: &[LeverSpec] = &[
                               months); assumption: 0.8",
             },
             ParameterSpec {
+                name: "broker_subsidy_per_person",
+                kind: Kind::Money,
+                unit: "yuan/person placed six months or more",
+                default: DefaultValue::Number(0.0),
+                description: "Service subsidy to the labour broker or agency per person placed in a job of six \
+                              months or more this year, a fiscal cost no household receives (Wuzhong 2023–2027 plan, \
+                              clause 5: 200, \"给予劳务中介组织、劳务经纪人200元/人服务补贴\"). Default 0: the other \
+                              plans name none",
+            },
+            ParameterSpec {
                 name: "start_month",
                 kind: Kind::Months,
                 unit: "month of the year, 1-12",
@@ -942,6 +1070,15 @@ pub const SPECS: &[LeverSpec] = &[
                 description: "Share of trainees who obtain a certificate; assumption: 0.5, no published figure",
             },
             ParameterSpec {
+                name: "subsidy_per_trainee",
+                kind: Kind::Money,
+                unit: "yuan/trainee",
+                default: DefaultValue::Number(0.0),
+                description: "Training subsidy per trainee paid to the training provider (职业技能培训补贴), a fiscal \
+                              cost no household receives; assumption: 0, no standard in the plans or our sources (set \
+                              locally)",
+            },
+            ParameterSpec {
                 name: "training_month",
                 kind: Kind::Months,
                 unit: "month of the year, 1-12",
@@ -955,7 +1092,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "start_up_support",
         summary: "Start-ups a year with a one-off grant, business income and a guaranteed loan with interest subsidy",
-        part: "operating, transfers received (grant); wage or farm income given up",
+        part: "operating, transfers received (grant), wage (jobs created for others); wage or farm income given up",
         source: "创业补贴, 创业担保贷款: Liupanshui 2022 plan clauses 40–41; Wuzhong plan clause 6 and \
                  LEVERS.md lever 10",
         parameters: &[
@@ -1002,7 +1139,16 @@ pub const SPECS: &[LeverSpec] = &[
                 unit: "jobs/start-up",
                 default: DefaultValue::Number(1.5),
                 description: "Jobs created per start-up, including the founder: 1.5 (Wuzhong 3,000 / 2,000); \
-                              reported, not given to households",
+                              the jobs beyond the founder's are filled in the start-ups' residence by residents \
+                              without paid work (unemployed first, then out of the labour force, then farmers)",
+            },
+            ParameterSpec {
+                name: "hire_wage_per_month",
+                kind: Kind::DatedMoney,
+                unit: "yuan/person/month",
+                default: DefaultValue::Number(2500.0),
+                description: "Monthly wage of a job a start-up creates for someone else, paid by the business (not a \
+                              fiscal cost): 2,500 (Shuicheng farm-enterprise job, lever_parameters.md)",
             },
             ParameterSpec {
                 name: "loan",
@@ -1061,6 +1207,7 @@ fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             long_term_share: p.number("long_term_share")?,
             remittance_share: p.number("remittance_share")?,
             retention: p.number("retention")?,
+            broker_subsidy_per_person: p.number("broker_subsidy_per_person")?,
             start_month: p.months("start_month")?,
         }
         .validated()?,
@@ -1078,6 +1225,7 @@ fn build_skills_training(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             living_allowance: p.number("living_allowance")?,
             certificate_subsidy: p.number("certificate_subsidy")?,
             certificate_rate: p.number("certificate_rate")?,
+            subsidy_per_trainee: p.number("subsidy_per_trainee")?,
             training_month: p.months("training_month")?,
         }
         .validated()?,
@@ -1093,6 +1241,7 @@ fn build_start_up_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             farm_share: p.number("farm_share")?,
             business_income_per_month: p.number("business_income_per_month")?,
             jobs_per_start_up: p.number("jobs_per_start_up")?,
+            hire_wage_per_month: p.dated("hire_wage_per_month")?,
             loan: p.number("loan")?,
             loan_take_up: p.number("loan_take_up")?,
             interest_subsidy_rate: p.number("interest_subsidy_rate")?,

@@ -3,7 +3,7 @@
 
 use super::rationing::{Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
+use super::{Book, Dated, Lever, LeverRecord, Stage, YearContext, YearMonth};
 use crate::error::Result;
 use crate::model::{Employment, HouseholdFlags, IncomePart, Population, Residence};
 
@@ -84,7 +84,7 @@ impl Lever for FarmProductivity {
                 if pop.persons.employment[i] == Employment::FarmerHerder && op > 0.0 {
                     let gain = op * g;
                     pop.persons.operating[i] += gain as f32;
-                    book.pay(h, IncomePart::Operating, gain);
+                    book.pay_private(h, IncomePart::Operating, gain);
                 }
             }
         }
@@ -176,7 +176,7 @@ impl Rationed for EnterpriseLinkage {
                     total += gain;
                 }
             }
-            book.pay(h, IncomePart::Operating, total);
+            book.pay_private(h, IncomePart::Operating, total);
         }
     }
 }
@@ -194,8 +194,8 @@ impl Lever for EnterpriseLinkage {
     fn as_rationed(&self) -> Option<&dyn Rationed> {
         Some(self)
     }
-    fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid: f64, recipients: f64) -> f64 {
-        recipients * self.award_per_household
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, record: &LeverRecord) -> f64 {
+        record.recipient_households * self.award_per_household
     }
 }
 

@@ -23,7 +23,13 @@ pub struct LeverRecord {
     pub recipient_households: f64,
     /// Persons in those households (weighted).
     pub recipient_persons: f64,
-    /// Fiscal cost: paid to households plus any cost no household receives, yuan.
+    /// Fiscal cost, yuan: what public budgets pay for the lever. That is what it paid
+    /// to households less what employers, firms, collectives and other households paid
+    /// them (wages of market jobs, business and farm income, rents, dividends,
+    /// remittances: [`super::Book::pay_private`]), plus the costs no household receives
+    /// (a contribution paid into a pension account, an award to a firm, an interest
+    /// subsidy, the non-wage part of a public investment). Negative for a lever that
+    /// raises revenue (income tax, contributions).
     pub fiscal_cost: f64,
     /// Paid to households in each quintile group of the year (NBS groups: equal
     /// weighted numbers of households ranked by per-capita disposable income after

@@ -224,9 +224,10 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
     fn apply(&self, ctx: &YearContext, pop: &mut Population, book: &mut Book<'_>);
 
     /// Fiscal cost beyond what households receive (a firm's award, the non-wage part
-    /// of an investment, an interest subsidy), yuan, given what this lever paid to
-    /// households this year (weighted total) and its number of weighted recipients.
-    fn extra_fiscal_cost(&self, _ctx: &YearContext, _paid_to_households: f64, _recipients: f64) -> f64 {
+    /// of an investment, an interest subsidy), yuan, given the lever's record of the
+    /// year without it (weighted totals: paid to households, recipients, places
+    /// filled).
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, _record: &LeverRecord) -> f64 {
         0.0
     }
 

@@ -133,9 +133,9 @@ impl Lever for LandTransfer {
             if let Some(first) = pop.members(h).next() {
                 pop.persons.property[first] += income as f32;
             }
-            book.pay(h, IncomePart::Property, income);
+            book.pay_private(h, IncomePart::Property, income);
             if lost > 0.0 {
-                book.pay(h, IncomePart::Operating, -lost);
+                book.pay_private(h, IncomePart::Operating, -lost);
             }
         }
     }
@@ -174,7 +174,7 @@ impl Lever for CollectiveDividend {
         let annual = self.per_member_per_month.annual(ctx.year);
         for h in 0..pop.household_count() {
             if pop.households.flags[h].has(HouseholdFlags::COLLECTIVE_MEMBER) && annual > 0.0 {
-                book.pay(h, IncomePart::Property, annual * pop.households.size[h] as f64);
+                book.pay_private(h, IncomePart::Property, annual * pop.households.size[h] as f64);
             }
         }
     }
@@ -217,7 +217,7 @@ impl Lever for PropertyIncomeGrowth {
                 total += gain;
             }
             if total != 0.0 {
-                book.pay(h, IncomePart::Property, total);
+                book.pay_private(h, IncomePart::Property, total);
             }
         }
     }

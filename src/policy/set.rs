@@ -139,7 +139,8 @@ impl LeverSet {
     /// the totals (the set must be the one that made the ledger).
     pub fn finish_block_ledger(&self, ctx: &YearContext, ledger: &mut Ledger) {
         for (record, lever) in ledger.records.iter_mut().zip(&self.levers) {
-            record.fiscal_cost += lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
+            let extra = lever.extra_fiscal_cost(ctx, record);
+            record.fiscal_cost += extra;
         }
     }
 
@@ -288,8 +289,8 @@ impl LeverSet {
             }
             record.fiscal_cost = record.paid_to_households + outside_cost;
             if let Rationing::Global = rationing {
-                record.fiscal_cost +=
-                    lever.extra_fiscal_cost(ctx, record.paid_to_households, record.recipient_households);
+                let extra = lever.extra_fiscal_cost(ctx, &record);
+                record.fiscal_cost += extra;
             }
             ledger.records.push(record);
         }

@@ -11,7 +11,7 @@ use super::rationing::{
     Candidate, Places, Rationed, apply_rationed, check_dated_money, check_dated_rate, check_non_negative, lever_sub,
 };
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
-use super::{Book, Dated, Lever, Stage, YearContext};
+use super::{Book, Dated, Lever, LeverRecord, Stage, YearContext};
 use crate::error::Result;
 use crate::model::bounds::MAX_AMOUNT;
 use crate::model::{Employment, IncomePart, Occupation, Population, Residence};
@@ -30,10 +30,21 @@ fn months_table(d: &Dated<f64>, year: u16) -> [f64; 13] {
     std::array::from_fn(|months| d.sum_over(year, first_month(months as u8), 12))
 }
 
-fn raise(pop: &mut Population, h: usize, i: usize, amount: f64, book: &mut Book<'_>) {
+/// Who pays a wage a lever raises: the employer (a market wage: minimum wage, wage
+/// guideline) or a public budget (public-sector pay, allowances, work-for-relief).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Payer {
+    Employer,
+    Public,
+}
+
+fn raise(pop: &mut Population, h: usize, i: usize, amount: f64, payer: Payer, book: &mut Book<'_>) {
     if amount != 0.0 {
         pop.persons.wage[i] += amount as f32;
-        book.pay(h, IncomePart::Wage, amount);
+        match payer {
+            Payer::Employer => book.pay_private(h, IncomePart::Wage, amount),
+            Payer::Public => book.pay(h, IncomePart::Wage, amount),
+        }
     }
 }
 
@@ -144,9 +155,9 @@ impl Lever for MinimumWage {
             if self.job_loss_per_raise > 0.0 && yearly.bernoulli(self.job_loss_per_raise * relative) {
                 pop.persons.employment[i] = Employment::Unemployed;
                 pop.persons.months_in_job[i] = 0;
-                raise(pop, h, i, -wage, book);
+                raise(pop, h, i, -wage, Payer::Employer, book);
             } else {
-                raise(pop, h, i, owed - wage, book);
+                raise(pop, h, i, owed - wage, Payer::Employer, book);
             }
         }
     }
@@ -194,7 +205,7 @@ impl Lever for WageGuideline {
             for i in pop.members(h) {
                 if matches!(pop.persons.employment[i], Employment::LocalEmployee | Employment::MigrantShortTerm) {
                     let amount = pop.persons.wage[i] as f64 * g;
-                    raise(pop, h, i, amount, book);
+                    raise(pop, h, i, amount, Payer::Employer, book);
                 }
             }
         }
@@ -257,7 +268,7 @@ impl Lever for PublicSectorPay {
                         amount = parity - wage;
                     }
                 }
-                raise(pop, h, i, amount, book);
+                raise(pop, h, i, amount, Payer::Public, book);
             }
         }
     }
@@ -314,7 +325,7 @@ impl Lever for RuralDoctorTeacherAllowances {
                     _ => continue,
                 };
                 let amount = by_months[months as usize];
-                raise(pop, h, i, amount, book);
+                raise(pop, h, i, amount, Payer::Public, book);
             }
         }
     }
@@ -407,7 +418,7 @@ impl Rationed for WorkForRelief {
     fn apply_chosen(&self, _ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let pay = self.pay_per_worker();
         for c in chosen {
-            raise(pop, c.household, c.person, pay, book);
+            raise(pop, c.household, c.person, pay, Payer::Public, book);
         }
     }
 }
@@ -425,7 +436,8 @@ impl Lever for WorkForRelief {
     fn as_rationed(&self) -> Option<&dyn Rationed> {
         Some(self)
     }
-    fn extra_fiscal_cost(&self, _ctx: &YearContext, paid: f64, _recipients: f64) -> f64 {
+    fn extra_fiscal_cost(&self, _ctx: &YearContext, record: &LeverRecord) -> f64 {
+        let paid = record.paid_to_households;
         if self.labour_share > 0.0 { paid * (1.0 - self.labour_share) / self.labour_share } else { 0.0 }
     }
 }

@@ -434,7 +434,9 @@ fn cost_effect(outcome: &Outcome) -> Option<Chart> {
         caption: format!(
             "Each lever's extra fiscal cost (its own ledger line under the reform minus the baseline's, summed over \
              {span}; interactions with other levers' spending are not moved to it) against its Shapley contribution \
-             to the average yearly growth of rural income."
+             to the average yearly growth of rural income. Fiscal cost is what public budgets pay: the wages, business \
+             and farm income, rents and dividends a lever brings that employers, firms and collectives pay are not \
+             part of it."
         ),
     })
 }
