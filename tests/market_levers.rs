@@ -267,6 +267,8 @@ fn start_ups_hire_residents_without_work_in_their_residence_by_priority() {
     assert_eq!(pop.persons.employment[3], Employment::FarmerHerder);
     let record = &ledger.records[0];
     close(record.paid_to_households, 53_000.0);
+    // Business income and the hires' wages: 18,000 + 2 * 15,000.
+    close(record.paid_privately, 48_000.0);
     close(record.recipient_households, 3.0);
     // The wages are the businesses': the fiscal cost is the grant and the interest.
     close(record.fiscal_cost, 5000.0 + 3650.0);
@@ -348,6 +350,7 @@ fn market_income_a_lever_brings_is_paid_but_not_a_fiscal_cost() {
     let lever = PublicWelfarePosts::new(Dated::constant(1.0), Dated::constant(500.0), 0.0, 1).expect("valid");
     let (ledger, _, col) = run(Box::new(lever), &mut pop, 2022);
     close(col[0], 6000.0 - 1200.0);
+    close(ledger.records[0].paid_privately, -1200.0);
     close(ledger.records[0].fiscal_cost, 6000.0);
     // Minimum wage and wage guideline: employers pay; property levers: renters and
     // collectives pay.
@@ -612,6 +615,10 @@ proptest! {
             ];
             if private.contains(&record.lever.as_str()) {
                 prop_assert!(record.fiscal_cost.abs() <= tolerance, "{}: {}", record.lever, record.fiscal_cost);
+                prop_assert!((record.paid_privately - record.paid_to_households).abs() <= tolerance, "{}", record.lever);
+            }
+            if ["public_sector_pay", "rural_doctor_teacher_allowances", "work_for_relief"].contains(&record.lever.as_str()) {
+                prop_assert_eq!(record.paid_privately, 0.0, "{}", record.lever);
             }
         }
         for h in 0..n {

@@ -95,16 +95,17 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     if let Some(last) = outcome.reform.years.last() {
         out.push_str(&format!(
-            "\nlevers in {}: paid to households and fiscal cost (what public budgets pay: wages, business, farm and \
-             property income that employers, firms and collectives pay are paid, not a cost), million yuan\n",
+            "\nlevers in {}: paid to households, of it what employers, firms and collectives pay (private: wages, \
+             business, farm and property income), and fiscal cost (what public budgets pay), million yuan\n",
             last.indicators.year
         ));
         for r in &last.ledger.records {
             if outcome.lever_names.contains(&r.lever) {
                 out.push_str(&format!(
-                    "  {:<40} paid {:>10.1}  cost {:>10.1}  recipients {:>10.0} households\n",
+                    "  {:<40} paid {:>10.1}  private {:>10.1}  cost {:>10.1}  recipients {:>10.0} households\n",
                     r.lever,
                     r.paid_to_households / 1e6,
+                    r.paid_privately / 1e6,
                     r.fiscal_cost / 1e6,
                     r.recipient_households
                 ));

@@ -187,7 +187,9 @@ pub struct PhaseTime {
 /// Where a run spends its time, phase by phase, in the order the phases first ran:
 /// `pilot_generation` (generating and weighting the pilot), `weight_normalisation`,
 /// `fertility_calibration`, `pilot_copy` (each variant's copy of the pilot),
-/// `dynamics`, `alignment` (market sums and scaling), `levers_and_sums` (levers,
+/// `year_start` (the year's start figures over every block, serial), `dynamics` (each
+/// block's yearly step), `reweighting_fit` (fitting a re-weighting year's factors,
+/// serial) and `reweighting` (applying them), `alignment` (market sums and scaling), `levers_and_sums` (levers,
 /// outcomes, indicator sums and following households, block by block), the ledger's
 /// quintile groups (`quintile_ranking`: incomes and the sort; `quintile_split`: the
 /// serial pass over the ranking and each block's groups; `quintile_sums`: each lever's payments by
@@ -1437,7 +1439,7 @@ impl ReplicationRun<'_> {
         let chunks = &mut st.chunks;
         let start = match paths.map(|p| p.year_start[t]) {
             Some(start) => start,
-            None => timings.time("dynamics", true, || {
+            None => timings.time("year_start", true, || {
                 let blocks: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
                 self.dynamics.year_start_of(&blocks, year)
             }),
@@ -1454,7 +1456,8 @@ impl ReplicationRun<'_> {
                     None => {
                         // The whole population's persons over the pilot's, by their households.
                         let scale = self.plan.households as f64 / self.plan.pilot_households().max(1) as f64;
-                        timings.time("reweighting", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw, scale))?
+                        timings
+                            .time("reweighting_fit", true, || reweight::fit(chunks.iter().map(|c| &c.pop), rw, scale))?
                     }
                 };
                 timings.time("reweighting", false, || {

@@ -12,9 +12,11 @@ pub struct Book<'a> {
     earlier_names: &'a [&'a str],
     earlier: &'a [Vec<f64>],
     outside: Option<&'a mut [f64]>,
+    private: Option<&'a mut [f64]>,
     rationing: Option<RationingReport>,
     paid_any: bool,
     outside_any: bool,
+    private_any: bool,
 }
 
 impl<'a> Book<'a> {
@@ -28,9 +30,11 @@ impl<'a> Book<'a> {
             earlier_names: &[],
             earlier: &[],
             outside: None,
+            private: None,
             rationing: None,
             paid_any: false,
             outside_any: false,
+            private_any: false,
         }
     }
 
@@ -48,9 +52,11 @@ impl<'a> Book<'a> {
             earlier_names,
             earlier,
             outside: None,
+            private: None,
             rationing: None,
             paid_any: false,
             outside_any: false,
+            private_any: false,
         }
     }
 
@@ -83,11 +89,14 @@ impl<'a> Book<'a> {
     /// income, a rent, a cooperative's or a village collective's dividend, a migrant's
     /// remittance (and, negative, a wage or farm income given up). The household gets it
     /// and the lever reports it as paid, but it is not part of the lever's fiscal cost
-    /// (recorded as a negative cost beside the accounts, see [`Book::pay_outside`]).
+    /// (also recorded in the book's private column, see [`Book::with_private`]).
     #[inline]
     pub fn pay_private(&mut self, h: usize, part: IncomePart, amount: f64) {
         self.pay(h, part, amount);
-        self.pay_outside(h, -amount);
+        if let Some(private) = self.private.as_deref_mut() {
+            private[h] += amount;
+            self.private_any = true;
+        }
     }
 
     /// Pays household `h` the amount `amounts[h]` into one income part, for every
@@ -117,6 +126,13 @@ impl<'a> Book<'a> {
     #[inline]
     pub fn paid_any(&self) -> bool {
         self.paid_any
+    }
+
+    /// Whether the lever has paid anything privately through this book (if not, the
+    /// private column is still as the caller zeroed it).
+    #[inline]
+    pub fn private_any(&self) -> bool {
+        self.private_any
     }
 
     /// Whether the lever has recorded any cost outside the accounts (if not, the
@@ -156,23 +172,27 @@ impl<'a> Book<'a> {
         self.paid[h]
     }
 
-    /// Adds a column (one per household, zeroed by the caller) for the difference
-    /// between a lever's fiscal cost and what it paid the household: costs it incurs
-    /// on behalf of a household that no income account receives, such as a pension
-    /// contribution the government pays into a person's pension account (positive),
-    /// less what the household received from employers, firms, collectives or other
-    /// households ([`Book::pay_private`], negative).
+    /// Adds a column (one per household, zeroed by the caller) for costs a lever
+    /// incurs on behalf of a household that no income account receives, such as a
+    /// pension contribution the government pays into a person's pension account.
     pub fn with_outside(mut self, outside: &'a mut [f64]) -> Self {
         debug_assert_eq!(outside.len(), self.paid.len());
         self.outside = Some(outside);
         self
     }
 
+    /// Adds a column (one per household, zeroed by the caller) for what the lever pays
+    /// household `h` that no public budget pays ([`Book::pay_private`]): part of what
+    /// it paid, not of its fiscal cost.
+    pub fn with_private(mut self, private: &'a mut [f64]) -> Self {
+        debug_assert_eq!(private.len(), self.paid.len());
+        self.private = Some(private);
+        self
+    }
+
     /// Records a fiscal cost on behalf of household `h` that is not household income
     /// (NBS does not count it): it goes into the lever's fiscal cost, not into the
-    /// accounts or the lever's column. A negative amount is a payment the household
-    /// received that no public budget made ([`Book::pay_private`]). Ignored by a book
-    /// without an outside column.
+    /// accounts or the lever's column. Ignored by a book without an outside column.
     #[inline]
     pub fn pay_outside(&mut self, h: usize, amount: f64) {
         if let Some(outside) = self.outside.as_deref_mut() {

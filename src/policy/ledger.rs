@@ -11,7 +11,9 @@ use crate::model::{HouseholdFlags, Population, Residence};
 pub struct LeverRecord {
     /// Lever name.
     pub lever: String,
-    /// Paid to households, yuan, all households (net over income parts).
+    /// Paid to households, yuan, all households (net over income parts; for a lever
+    /// that collects income tax or contributions, what households paid it, a positive
+    /// amount of transfers paid).
     pub paid_to_households: f64,
     /// Paid to urban households, yuan.
     pub paid_urban: f64,
@@ -23,13 +25,16 @@ pub struct LeverRecord {
     pub recipient_households: f64,
     /// Persons in those households (weighted).
     pub recipient_persons: f64,
+    /// Of what the lever paid to households, what employers, firms, collectives and
+    /// other households paid (wages of market jobs, business and farm income, rents,
+    /// dividends, remittances, net of the same incomes given up:
+    /// [`super::Book::pay_private`]), yuan.
+    pub paid_privately: f64,
     /// Fiscal cost, yuan: what public budgets pay for the lever. That is what it paid
-    /// to households less what employers, firms, collectives and other households paid
-    /// them (wages of market jobs, business and farm income, rents, dividends,
-    /// remittances: [`super::Book::pay_private`]), plus the costs no household receives
+    /// to households less what was paid privately, plus the costs no household receives
     /// (a contribution paid into a pension account, an award to a firm, an interest
-    /// subsidy, the non-wage part of a public investment). Negative for a lever that
-    /// raises revenue (income tax, contributions).
+    /// subsidy, the non-wage part of a public investment). For a lever that collects
+    /// revenue (income tax, contributions), minus what households paid it.
     pub fiscal_cost: f64,
     /// Paid to households in each quintile group of the year (NBS groups: equal
     /// weighted numbers of households ranked by per-capita disposable income after
@@ -72,6 +77,7 @@ impl LeverRecord {
         self.paid_urban += other.paid_urban;
         self.paid_rural += other.paid_rural;
         self.paid_formerly_poor += other.paid_formerly_poor;
+        self.paid_privately += other.paid_privately;
         self.recipient_households += other.recipient_households;
         self.recipient_persons += other.recipient_persons;
         self.fiscal_cost += other.fiscal_cost;

@@ -231,6 +231,13 @@ pub trait Lever: Send + Sync + std::fmt::Debug {
         0.0
     }
 
+    /// Whether what the lever pays is what households pay to the state (income tax,
+    /// contributions: amounts in [`crate::model::IncomePart::TransfersPaid`], reported
+    /// as paid): public revenue, so its fiscal cost is minus what it collects.
+    fn collects_revenue(&self) -> bool {
+        false
+    }
+
     /// The lever as a rationed lever, if it fills a fixed number of places: a set
     /// applied to several chunks then allocates the places over all of them at once.
     fn as_rationed(&self) -> Option<&dyn rationing::Rationed> {

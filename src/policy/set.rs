@@ -204,6 +204,8 @@ impl LeverSet {
             // Zeroed once here; a lever that records outside costs has it zeroed again.
             refill(&mut c.outside, c.pop.household_count(), 0.0);
             c.outside_used = false;
+            refill(&mut c.private, c.pop.household_count(), 0.0);
+            c.private_used = false;
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
@@ -239,7 +241,12 @@ impl LeverSet {
                 if c.outside_used {
                     refill(&mut c.outside, n, 0.0);
                 }
-                let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier).with_outside(&mut c.outside);
+                if c.private_used {
+                    refill(&mut c.private, n, 0.0);
+                }
+                let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier)
+                    .with_outside(&mut c.outside)
+                    .with_private(&mut c.private);
                 match (&allocation, lever.as_rationed()) {
                     (Some(Ok(a)), Some(r)) => match &chosen {
                         Some(list) => r.apply_chosen(ctx, &mut c.pop, list, &mut book),
@@ -254,6 +261,7 @@ impl LeverSet {
                 }
                 let paid_any = book.paid_any();
                 c.outside_used = book.outside_any();
+                c.private_used = book.private_any();
                 if with_ledger {
                     // A column nothing was paid into is all zeros.
                     if paid_any {
@@ -270,10 +278,16 @@ impl LeverSet {
             let mut outside_cost = 0.0;
             for c in chunks.iter_mut() {
                 Ledger::record_paid(&mut record, &c.pop, &c.paid_lists[i]);
-                // Costs paid on behalf of households outside their income (weighted).
+                // Costs paid on behalf of households outside their income, and what
+                // households were paid privately (weighted).
                 if c.outside_used {
                     for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
                         outside_cost += x * w as f64;
+                    }
+                }
+                if c.private_used {
+                    for (&x, &w) in c.private.iter().zip(&c.pop.households.weight) {
+                        record.paid_privately += x * w as f64;
                     }
                 }
             }
@@ -287,7 +301,13 @@ impl LeverSet {
                 record.filled_places = r.filled;
                 record.unfilled_places = r.unfilled;
             }
-            record.fiscal_cost = record.paid_to_households + outside_cost;
+            // What households pay to the state is revenue; what others pay them is no cost.
+            let public = if lever.collects_revenue() {
+                -record.paid_to_households
+            } else {
+                record.paid_to_households - record.paid_privately
+            };
+            record.fiscal_cost = public + outside_cost;
             if let Rationing::Global = rationing {
                 let extra = lever.extra_fiscal_cost(ctx, &record);
                 record.fiscal_cost += extra;
@@ -335,6 +355,11 @@ pub struct Chunk {
     pub columns_are_zero: bool,
     /// Scratch: costs paid on behalf of households (reused).
     pub outside: Vec<f64>,
+    /// Scratch: what the lever applied paid households privately (reused).
+    pub private: Vec<f64>,
+    /// Scratch: whether the last lever applied paid anything into `private` (which is
+    /// then zeroed again before the next lever).
+    pub private_used: bool,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
     /// Scratch: whether the last lever applied recorded costs in `outside` (which is

@@ -97,6 +97,9 @@ impl SocialContributions {
 }
 
 impl Lever for SocialContributions {
+    fn collects_revenue(&self) -> bool {
+        true
+    }
     fn name(&self) -> &str {
         "social_contributions"
     }
@@ -395,6 +398,9 @@ fn is_pupil(age: u8, employment: Employment) -> bool {
 }
 
 impl Lever for IncomeTax {
+    fn collects_revenue(&self) -> bool {
+        true
+    }
     fn name(&self) -> &str {
         "income_tax"
     }

@@ -229,6 +229,7 @@ fn levers_table(outcome: &Outcome) -> String {
     let last = outcome.reform.years.last();
     let last_year = last.map_or(String::new(), |y| y.indicators.year.to_string());
     let paid_last = format!("Paid to households {last_year}, 亿元");
+    let private_last = format!("Of it paid privately {last_year}, 亿元");
     let cost_last = format!("Fiscal cost {last_year}, 亿元");
     let recipients = format!("Recipient households {last_year}");
     let mut out = format!(
@@ -237,6 +238,7 @@ fn levers_table(outcome: &Outcome) -> String {
             "Lever 政策措施",
             "Extra fiscal cost over the baseline, projected years, 亿元",
             &paid_last,
+            &private_last,
             &cost_last,
             &recipients,
             "Urban growth, pp a year",
@@ -257,6 +259,7 @@ fn levers_table(outcome: &Outcome) -> String {
         out.push_str(&cell(name));
         out.push_str(&num(&format!("{:.2}", extra_fiscal_cost(outcome, name) / 1e8)));
         out.push_str(&num(&record.map_or("—".into(), |r| format!("{:.2}", r.paid_to_households / 1e8))));
+        out.push_str(&num(&record.map_or("—".into(), |r| format!("{:.2}", r.paid_privately / 1e8))));
         out.push_str(&num(&record.map_or("—".into(), |r| format!("{:.2}", r.fiscal_cost / 1e8))));
         out.push_str(&num(&record.map_or("—".into(), |r| thousands(r.recipient_households))));
         for o in 0..3 {
@@ -543,9 +546,10 @@ pub fn report(
         "<p class=\"note\">Contributions are Shapley values: each lever's share of the reform's difference from the \
          baseline in the average yearly growth of urban and rural income (percentage points) and in the last year's \
          ratio; ± is one standard error where they are sampled. Paid is the change in households' income the lever \
-         makes; fiscal cost is what public budgets pay for it (the wages, business and farm income, rents and \
-         dividends that employers, firms and collectives pay are paid, not a cost; contributions paid into pension \
-         accounts, awards to firms and interest subsidies are a cost no household receives). 1 亿元 = 100 million \
+         makes; of it, paid privately is what employers, firms, collectives and migrants pay (wages, business and \
+         farm income, rents, dividends, remittances); fiscal cost is what public budgets pay for it: paid less paid \
+         privately, plus what no household receives (contributions paid into pension accounts, awards to firms, \
+         interest subsidies, service subsidies to brokers and training providers). 1 亿元 = 100 million \
          yuan.</p>\n",
     );
     let incidence = incidence_table(outcome);
