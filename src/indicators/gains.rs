@@ -230,12 +230,6 @@ fn losing(by_band: &[f64; 5]) -> f64 {
     by_band[ChangeBand::LoseUpTo5Pct.index()] + by_band[ChangeBand::LoseOver5Pct.index()]
 }
 
-/// The quintile group (0 lowest) of a baseline per-capita income under the upper
-/// bounds `cuts` of the four lower groups: the number of bounds below it.
-fn quintile_of(per_capita: f64, cuts: &[f64; 4]) -> usize {
-    cuts.iter().filter(|&&c| per_capita > c).count()
-}
-
 /// Compares the reform's households `reform`, visited in id order (`order`), with
 /// the baseline's `baseline` of the same block and year; `cuts` are the upper bounds
 /// of the baseline's four lower quintile groups (no quintile sums without them).
@@ -267,7 +261,8 @@ pub(crate) fn gain_sums_ordered<N: Followed, I: OutcomeIndex>(
                 g.formerly_poor_change += persons * change;
             }
             if let Some(cuts) = cuts {
-                let q = quintile_of(before, cuts);
+                // The ledger's rule: a household at a bound is in the group above it.
+                let q = crate::policy::quintile_of(before, cuts);
                 g.persons_by_quintile[q][band] += persons;
                 g.change_by_quintile[q] += persons * change;
             }
@@ -458,6 +453,12 @@ mod tests {
         assert_eq!(g[2].formerly_poor_compared_persons, 2.0);
         assert_eq!(g[2].formerly_poor_shares[ChangeBand::LoseOver5Pct.index()], 1.0);
         assert_eq!(g[2].formerly_poor_mean_change, -1_000.0);
+        // A household exactly at a bound is in the group above it, as in the ledger's
+        // groups: 10,000 per person with the third bound at 10,000 is the fourth group.
+        let at_bound = [5_000.0, 9_000.0, 10_000.0, 20_000.0];
+        let s = gain_sums(&reform, &BaselineIncomes::of(&baseline), Some(&at_bound));
+        assert_eq!(s.groups[0].persons_by_quintile[3][1], 1.0);
+        assert_eq!(crate::policy::quintile_of(10_000.0, &at_bound), 3);
         // Without bounds no quintile sums.
         let s = gain_sums(&reform, &BaselineIncomes::of(&baseline), None);
         assert_eq!(s.all().persons_by_quintile, [[0.0; 5]; 5]);

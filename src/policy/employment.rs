@@ -863,7 +863,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "public_welfare_posts",
         summary: "New public-welfare posts a year with a monthly pay, rationed by priority to the hard-to-employ",
-        part: "wage (and operating income lost by farmers who take a post)",
+        part: "wage (public: the post's pay); operating income lost by farmers who take a post (private)",
         source: "公益性岗位: Wuzhong 2023–2027 plan clause 6 (1,500 posts a year, zero-employment households); \
                  Bayannur 巴政发〔2017〕4号 (10% for disabled people); Liupanshui 2022 plan clause 35",
         parameters: &[
@@ -907,7 +907,8 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "labour_transfer",
         summary: "Moves rural working-age people off the farm or out of no work into local jobs or migrant work",
-        part: "wage, operating (farm income lost), transfers received (remittances of long-term migrants)",
+        part: "wage, operating (farm income lost), transfers received (remittances of long-term migrants), all \
+               private; the broker's subsidy a fiscal cost only",
         source: "转移就业, 有组织劳务输出: Bayannur 120,000 and Wuzhong 180,000 person-times a year \
                  (LEVERS.md lever 1); \
                  Liupanshui 2022 plan clause 8",
@@ -1004,7 +1005,8 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "skills_training",
         summary: "Subsidised skills training: higher wages for trainees in work, jobs for some without, allowances",
-        part: "wage, transfers received (living allowance, certificate subsidy)",
+        part: "wage (private: employers pay the gain), transfers received (public: living allowance, certificate \
+               subsidy); the provider's subsidy a fiscal cost only",
         source: "职业技能培训: Liupanshui 2022 plan clauses 23 and 59; Bayannur; Wuzhong 2023–2027 plan clause 7; \
                  wage gain Zhao & Geng 2020, 财经研究 46(8) (lever_parameters.md)",
         parameters: &[
@@ -1092,7 +1094,8 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "start_up_support",
         summary: "Start-ups a year with a one-off grant, business income and a guaranteed loan with interest subsidy",
-        part: "operating, transfers received (grant), wage (jobs created for others); wage or farm income given up",
+        part: "operating and wage (private: the business's income, the jobs it creates for others; wage or farm \
+               income given up), transfers received (public: the grant); the interest subsidy a fiscal cost only",
         source: "创业补贴, 创业担保贷款: Liupanshui 2022 plan clauses 40–41; Wuzhong plan clause 6 and \
                  LEVERS.md lever 10",
         parameters: &[

@@ -204,7 +204,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "farm_productivity",
         summary: "Growth of farmers' net farm income per unit, a blend of grain, oilseed and specialty growth",
-        part: "operating",
+        part: "operating (private)",
         source: "粮油单产提升: Liupanshui 2022 plan clause 10 (grain +2%, oilseed +3%; LEVERS.md lever 8); \
                  特色产业: Wuzhong \"六特\" industries",
         parameters: &[
@@ -261,7 +261,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "enterprise_linkage",
         summary: "Rural farming households newly linked to a leading enterprise or cooperative; farm income uplift",
-        part: "operating (awards to firms are a fiscal cost)",
+        part: "operating (private: the enterprise pays the uplift); awards to firms a fiscal cost only",
         source: "龙头企业+合作社+农户 利益联结: Liupanshui 2022 plan clause 15; Bayannur (70% linkage by 2020)",
         parameters: &[
             ParameterSpec {

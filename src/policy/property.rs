@@ -228,7 +228,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "land_transfer",
         summary: "Rural households rent out or pool land as shares: rent or dividends per mu, farm income lost",
-        part: "property (rent, dividends), operating (farm income lost)",
+        part: "property (rent, dividends), operating (farm income lost), all private",
         source: "土地流转, 三变改革, 保底分红: Liupanshui 2022 plan clause 30; rents and dividends in \
                  lever_parameters.md",
         parameters: &[
@@ -293,7 +293,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "collective_dividend",
         summary: "Village collective economy dividend per member to households in the collective",
-        part: "property",
+        part: "property (private: the village collective pays)",
         source: "村集体经济分红 (village-specific; no figure in the seeds)",
         parameters: &[ParameterSpec {
             name: "per_member_per_month",
@@ -309,7 +309,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "property_income_growth",
         summary: "Growth of every person's financial and rental property income (project dividends excluded)",
-        part: "property",
+        part: "property (private)",
         source: "理财, 住房租赁 (household property income; no plan figure)",
         parameters: &[ParameterSpec {
             name: "growth",

@@ -493,7 +493,7 @@ pub const SPECS: &[LeverSpec] = &[
         name: "income_tax",
         summary: "Individual income tax on wages after contributions, basic and special additional deductions, by \
                   the law in force each month",
-        part: "transfers paid",
+        part: "transfers paid (public revenue)",
         source: "Individual Income Tax Law as amended 2011 and 2018; 国发〔2018〕41号, 国发〔2022〕8号 and the State \
                  Council notice of 2023-08-28 on the special additional deductions (lever_parameters: Taxes and \
                  contributions)",
@@ -546,7 +546,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "social_contributions",
         summary: "Employees' pension, medical and unemployment contributions on covered wages",
-        part: "transfers paid",
+        part: "transfers paid (public revenue)",
         source: "Employee social insurance rates (lever_parameters: pension 8%, medical 2%, unemployment 0.5%)",
         parameters: &[
             ParameterSpec {

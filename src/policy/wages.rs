@@ -447,7 +447,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "minimum_wage",
         summary: "Raises covered local employees paid below the monthly floor of their county tier to the floor",
-        part: "wage",
+        part: "wage (private: employers pay)",
         source: "最低工资规定 (劳动和社会保障部令第21号); provincial floors, e.g. 晋政办发〔2017〕120号 \
                  (lever_parameters: Minimum wages)",
         parameters: &[
@@ -485,7 +485,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "wage_guideline",
         summary: "Raises the wages of local employees and short-term migrants by the year's guideline growth",
-        part: "wage",
+        part: "wage (private: employers pay)",
         source: "工资指导线, published yearly by each province (no figure in the seeds)",
         parameters: &[ParameterSpec {
             name: "growth",
@@ -501,7 +501,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "public_sector_pay",
         summary: "Pay rise for public-sector employees, and teachers raised to the civil servants' average wage",
-        part: "wage",
+        part: "wage (public)",
         source: "机关事业单位工资调整; 教师法 art. 25 (teachers' pay not below civil servants'), restated in all plans",
         parameters: &[
             ParameterSpec {
@@ -527,7 +527,7 @@ pub const SPECS: &[LeverSpec] = &[
     LeverSpec {
         name: "rural_doctor_teacher_allowances",
         summary: "Village doctor subsidy and rural teachers' living allowance per month in the job, rural residents",
-        part: "wage",
+        part: "wage (public)",
         source: "Liupanshui 2022 plan clause 6 (村医补助); 乡村教师生活补助 (set locally)",
         parameters: &[
             ParameterSpec {
@@ -554,7 +554,7 @@ pub const SPECS: &[LeverSpec] = &[
         name: "work_for_relief",
         summary: "Public investment whose labour share pays seasonal wages to rural labour; places rationed \
                   by priority",
-        part: "wage",
+        part: "wage (public; the rest of the investment a fiscal cost only)",
         source: "以工代赈; Liupanshui 2022 plan clause 3 (labour share at least 20%); day wage Panzhou 2018 \
                  (lever_parameters.md)",
         parameters: &[
