@@ -4,8 +4,11 @@
 //!
 //! Run with `cargo run --release --example custom_levers [HOUSEHOLDS]` (default 10,000).
 //! The reform (Wuzhong 2022 population): residents' basic pension +5 yuan/month each
-//! year (Wuzhong plan §12), 1,500 public-welfare posts a year (Wuzhong plan clause 6) and
-//! a dibao indexed to prices that leaves the basic pension out of assessed income.
+//! year (Wuzhong plan §12), 1,500 public-welfare posts a year (Wuzhong plan clause 6),
+//! 2,000 start-ups a year creating 3,000 jobs (clause 6) and a dibao indexed to prices
+//! that leaves the basic pension out of assessed income. The last year's lines show
+//! what each lever paid households, how much of it employers and businesses paid
+//! (private) and what it cost public budgets.
 
 use incomesim::engine::{Projection, ReformLever, Scenario};
 use incomesim::policy::registry::{self, BuildContext};
@@ -26,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reform = [
         ("resident_pension", "yearly_increment_per_month = 5"),
         ("public_welfare_posts", "posts_per_year = 1500\npay_per_month = 800"),
+        ("start_up_support", "start_ups_per_year = 2000\njobs_per_start_up = 1.5"),
         ("dibao", "indexation = \"prices\"\ndisregard_basic_pension = true"),
     ];
     for (name, text) in reform {
@@ -50,19 +54,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         scenario.last_year,
         c.method.describe()
     );
-    println!(
-        "{:<24} {:>16} {:>16} {:>14} {:>16}",
-        "lever", "urban growth pp", "rural growth pp", "ratio", "cost, million"
-    );
     let last = outcome.reform.years.last().ok_or("no years")?;
+    println!("(paid, private and cost: million yuan in {})", last.indicators.year);
+    println!(
+        "{:<24} {:>16} {:>16} {:>10} {:>10} {:>10} {:>10}",
+        "lever", "urban growth pp", "rural growth pp", "ratio", "paid", "private", "cost"
+    );
     for (k, name) in outcome.lever_names.iter().enumerate() {
-        let cost = last.ledger.get(name).map_or(0.0, |r| r.fiscal_cost);
+        let (paid, private, cost) =
+            last.ledger.get(name).map_or((0.0, 0.0, 0.0), |r| (r.paid_to_households, r.paid_privately, r.fiscal_cost));
         println!(
-            "{:<24} {:>16.3} {:>16.3} {:>14.4} {:>16.1}",
+            "{:<24} {:>16.3} {:>16.3} {:>10.4} {:>10.1} {:>10.1} {:>10.1}",
             name,
             100.0 * c.value[k][0],
             100.0 * c.value[k][1],
             c.value[k][2],
+            paid / 1e6,
+            private / 1e6,
             cost / 1e6
         );
     }

@@ -780,13 +780,22 @@ impl StartUpSupport {
             places[pop.households.residence[c.household].index()] += c.weight * per_start_up;
         }
         for residence in Residence::BOTH {
-            let hires = StartUpHires { lever: self, residence, places: places[residence.index()] };
-            if hires.places > 0.0 {
-                // Places are finite and non-negative, so the allocation cannot fail.
-                if let Ok((_, list)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) {
-                    hires.apply_chosen(ctx, pop, &list, book);
-                }
+            let mut hires = StartUpHires { lever: self, residence, places: places[residence.index()], last_class: 0 };
+            if hires.places <= 0.0 {
+                continue;
             }
+            // The unemployed alone first: when they fill the places, the cut lies among
+            // them and the other classes are never read, so offering them changes nothing.
+            // Places are finite and non-negative, so the allocation cannot fail.
+            let Ok((allocation, mut list)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else {
+                continue;
+            };
+            if allocation.report.unfilled > 0.0 {
+                hires.last_class = StartUpHires::LAST_CLASS;
+                let Ok((_, all)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else { continue };
+                list = all;
+            }
+            hires.apply_chosen(ctx, pop, &list, book);
         }
     }
 }
@@ -797,6 +806,13 @@ struct StartUpHires<'a> {
     residence: Residence,
     /// Weighted persons to hire.
     places: f64,
+    /// The last priority class offered (see [`StartUpHires::LAST_CLASS`]).
+    last_class: u8,
+}
+
+impl StartUpHires<'_> {
+    /// The last priority class: 0 unemployed, 1 out of the labour force, 2 farmers.
+    const LAST_CLASS: u8 = 2;
 }
 
 impl Rationed for StartUpHires<'_> {
@@ -819,6 +835,9 @@ impl Rationed for StartUpHires<'_> {
                     Employment::FarmerHerder => 2,
                     _ => continue,
                 };
+                if class > self.last_class {
+                    continue;
+                }
                 let away_or_founder = p.flags[i].has(PersonFlags::TRANSFERRED | PersonFlags::STARTED_BUSINESS);
                 if p.able_to_work[i] && working_age(p.age[i]) && !p.left_paid_work(i) && !away_or_founder {
                     emit(Candidate::unkeyed(pop, h, m, class))
