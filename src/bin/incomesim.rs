@@ -870,7 +870,7 @@ fn assumptions(scenario: Option<&Path>, region: Option<&str>, to: Option<u16>, f
 
 /// `incomesim levers`.
 fn levers(format: Format) -> Result<(), Failure> {
-    use incomesim::policy::registry::{DefaultValue, registry};
+    use incomesim::policy::registry::registry;
     let all = registry();
     match format {
         Format::Json => say(&format!("{}\n", serde_json::to_string_pretty(&all)?)),
@@ -882,13 +882,7 @@ fn levers(format: Format) -> Result<(), Failure> {
                     spec.name, spec.part, spec.summary, spec.source
                 ));
                 for p in spec.parameters {
-                    let default = match p.default {
-                        DefaultValue::Number(x) => format!("{x}"),
-                        DefaultValue::Word(w) => w.to_string(),
-                        DefaultValue::Profile(f) => format!("profile: {f}"),
-                        DefaultValue::Law(l) => format!("law: {l}"),
-                        DefaultValue::Required => "required".to_string(),
-                    };
+                    let default = p.default.to_string();
                     let switch = spec.switches.iter().find(|w| w.parameters.contains(&p.name));
                     let only = switch.map_or_else(String::new, |w| format!(" (acts only with {} = true)", w.flag));
                     text.push_str(&format!(

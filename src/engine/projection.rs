@@ -938,6 +938,12 @@ fn outcome_of(
     let targets: Vec<_> = s.targets.iter().map(|t| t.check(&lookups)).collect();
     let mut assumptions = s.profile.assumptions();
     assumptions.extend(crate::policy::base::base_rule_assumptions());
+    // The reform levers' defaults that are assumptions, where the scenario leaves them.
+    for lever in &s.reform {
+        if let Ok(spec) = crate::policy::registry::find(&lever.name) {
+            assumptions.extend(spec.assumed_defaults(&lever.params));
+        }
+    }
     assumptions.extend(s.dynamics.stated_assumptions().iter().cloned());
     let per_earner = if !s.dynamics.aligns_per_earner() {
         "per person (alignment_per_earner = 0)"

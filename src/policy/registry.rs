@@ -70,6 +70,19 @@ pub enum DefaultValue {
     Required,
 }
 
+impl std::fmt::Display for DefaultValue {
+    /// The default as `incomesim levers` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DefaultValue::Number(x) => write!(f, "{x}"),
+            DefaultValue::Word(w) => f.write_str(w),
+            DefaultValue::Profile(field) => write!(f, "profile: {field}"),
+            DefaultValue::Law(l) => write!(f, "law: {l}"),
+            DefaultValue::Required => f.write_str("required"),
+        }
+    }
+}
+
 /// One parameter of a lever.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ParameterSpec {
@@ -197,6 +210,22 @@ impl LeverSpec {
     /// The spec of one parameter.
     pub fn parameter(&self, name: &str) -> Option<&ParameterSpec> {
         self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// The assumptions a lever built from `table` rests on: each parameter the table
+    /// leaves at its default when that default is an assumption (its description says
+    /// so), except those a switch that is off leaves without effect. Named
+    /// `levers.LEVER.PARAMETER`, with the description, the default and the unit.
+    pub fn assumed_defaults(&self, table: &toml::Table) -> Vec<(String, String)> {
+        let inert = |name: &str| self.switches.iter().any(|s| s.parameters.contains(&name) && !s.is_on(self, table));
+        self.parameters
+            .iter()
+            .filter(|p| !table.contains_key(p.name) && !inert(p.name) && p.description.contains("assumption"))
+            .map(|p| {
+                let name = format!("levers.{}.{}", self.name, p.name);
+                (name, format!("{} (the default, {} {}, stands)", p.description, p.default, p.unit))
+            })
+            .collect()
     }
 }
 
@@ -565,6 +594,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn assumed_defaults_list_the_assumptions_a_table_leaves_standing() {
+        let spec = find("start_up_support").expect("a lever");
+        let names = |table: &str| -> Vec<String> {
+            let table: toml::Table = toml::from_str(table).expect("toml");
+            spec.assumed_defaults(&table).into_iter().map(|(name, _)| name).collect()
+        };
+        let all = names("start_ups_per_year = 10");
+        assert!(all.contains(&"levers.start_up_support.farm_share".to_string()), "{all:?}");
+        assert!(all.contains(&"levers.start_up_support.business_income_per_month".to_string()));
+        // A default with a published source is not an assumption; one the table sets is
+        // the scenario's.
+        assert!(!all.contains(&"levers.start_up_support.grant".to_string()));
+        let set = names("start_ups_per_year = 10\nfarm_share = 0.2");
+        assert!(!set.contains(&"levers.start_up_support.farm_share".to_string()));
+        assert_eq!(set.len() + 1, all.len());
+        // Parameters a switch that is off leaves without effect are not listed.
+        let dibao = find("dibao").expect("a lever");
+        let listed = |table: &str| -> Vec<String> {
+            let table: toml::Table = toml::from_str(table).expect("toml");
+            dibao.assumed_defaults(&table).into_iter().map(|(name, _)| name).collect()
+        };
+        let off = listed("sanction = false");
+        let on = listed("sanction = true");
+        assert!(!off.iter().any(|n| n.contains("sanction_")), "{off:?}");
+        assert!(on.iter().any(|n| n.contains("sanction_")), "{on:?}");
+    }
+
     use super::*;
 
     #[test]
