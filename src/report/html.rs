@@ -611,7 +611,7 @@ pub fn report(
             escape(&c.chart.caption)
         ));
     }
-    h.push_str("<h2>Assumptions</h2>\n<p class=\"note\">Every assumption the run depends on: region profile, base-year rules and dynamics.</p>\n");
+    h.push_str("<h2>Assumptions</h2>\n<p class=\"note\">Every assumption the run depends on: region profile, base-year rules, dynamics, and the reform levers' defaults the scenario leaves standing.</p>\n");
     h.push_str(&assumptions_table(outcome));
     h.push_str(&format!(
         "</main>\n<footer id=\"{END_MARKER}\" class=\"note\">incomesim {} — end of report.</footer>\n</body>\n</html>\n",
