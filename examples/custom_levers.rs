@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(10_000);
     let profile = Profile::builtin("wuzhong-2022")?;
     let mut scenario = Scenario::baseline(profile);
-    scenario.name = "Wuzhong: pensions, posts and an indexed dibao".into();
+    scenario.name = "Wuzhong: pensions, posts, start-ups and an indexed dibao".into();
     scenario.households = households;
 
     // Parameters as a scenario file writes them under `[levers.NAME]`.
