@@ -838,8 +838,9 @@ impl Rationed for StartUpHires<'_> {
                 if class > self.last_class {
                     continue;
                 }
-                let away_or_founder = p.flags[i].has(PersonFlags::TRANSFERRED | PersonFlags::STARTED_BUSINESS);
-                if p.able_to_work[i] && working_age(p.age[i]) && !p.left_paid_work(i) && !away_or_founder {
+                // This year's founders are self-employed now; a long-term migrant is away.
+                let away = p.flags[i].has(PersonFlags::TRANSFERRED);
+                if p.able_to_work[i] && working_age(p.age[i]) && !p.left_paid_work(i) && !away {
                     emit(Candidate::unkeyed(pop, h, m, class))
                 }
             }
