@@ -44,6 +44,20 @@ fn a_switched_parameter_with_its_switch_off_is_inert() {
 }
 
 #[test]
+fn a_start_up_hire_wage_without_jobs_for_others_is_inert() {
+    let lever = "[levers.start_up_support]\nstart_ups_per_year = 100\nhire_wage_per_month = 2000\n";
+    let none = scenario(&format!("{HEAD}{lever}jobs_per_start_up = 1\n"));
+    let field = "levers.start_up_support.hire_wage_per_month".to_string();
+    assert_eq!(kinds(&none.warnings()), vec![(WarningKind::InertParameter, field)]);
+    assert!(none.warnings()[0].message.contains("jobs_per_start_up = 1"), "{}", none.warnings()[0]);
+    // The default (1.5 jobs a start-up) and more create jobs for others.
+    for jobs in ["", "jobs_per_start_up = 3\n"] {
+        let some = scenario(&format!("{HEAD}{lever}{jobs}"));
+        assert!(some.warnings().is_empty(), "{:?}", some.warnings());
+    }
+}
+
+#[test]
 fn a_participation_wage_without_work_incentives_is_inert() {
     let off = scenario(&format!("{HEAD}participation_wage_per_month = 1790\n"));
     assert_eq!(kinds(&off.warnings()), vec![(WarningKind::InertParameter, "participation_wage_per_month".to_string())]);
