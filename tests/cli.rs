@@ -127,6 +127,15 @@ fn run_writes_indicators_targets_levers_and_summary() {
     let dir = std::env::temp_dir().join(format!("incomesim-cli-out-{}", std::process::id()));
     let out = incomesim(&["run", "--households", "1200", "--out", dir.to_str().expect("utf-8 path")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The lever lines: paid, its private part, the fiscal cost, and a rationed lever's
+    // places (the plan's 3,333 start-ups a year).
+    let text = String::from_utf8_lossy(&out.stdout);
+    let start_ups = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("start_up_support ") && l.contains(" paid "))
+        .expect("a lever line");
+    assert!(start_ups.contains(" private ") && start_ups.contains(" cost "), "{start_ups}");
+    assert!(start_ups.contains("places 3333, filled "), "{start_ups}");
     let indicators = std::fs::read_to_string(dir.join("indicators.csv")).expect("indicators.csv");
     assert!(indicators.starts_with("year,group,indicator,value\n"));
     for group in ["urban", "rural", "all"] {

@@ -101,8 +101,14 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         ));
         for r in &last.ledger.records {
             if outcome.lever_names.contains(&r.lever) {
+                // A rationed lever's places, and how many were filled.
+                let places = if r.places > 0.0 {
+                    format!("  places {:.0}, filled {:.0}", r.places, r.filled_places)
+                } else {
+                    String::new()
+                };
                 out.push_str(&format!(
-                    "  {:<40} paid {:>10.1}  private {:>10.1}  cost {:>10.1}  recipients {:>10.0} households\n",
+                    "  {:<40} paid {:>10.1}  private {:>10.1}  cost {:>10.1}  recipients {:>10.0} households{places}\n",
                     r.lever,
                     r.paid_to_households / 1e6,
                     r.paid_privately / 1e6,
