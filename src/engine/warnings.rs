@@ -181,7 +181,7 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
         late_steps(dated_values(value), s.last_year, &field, out);
     }
     national_decision_warnings(s, name, params, out);
-    hire_wage_warning(name, params, out);
+    hire_wage_warning(s, spec, params, out);
     for residence in Residence::BOTH {
         let priority = format!("take_up_need_priority_{residence}");
         let take_up = format!("take_up_{residence}");
@@ -207,20 +207,17 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
 
 /// A start-up hire wage set while start-ups create no job beyond the founder's
 /// (`jobs_per_start_up` of 1 or less, as given or by default): nobody is hired.
-fn hire_wage_warning(name: &str, params: &toml::Table, out: &mut Vec<Warning>) {
-    if name != "start_up_support" || !params.contains_key("hire_wage_per_month") {
+fn hire_wage_warning(s: &Scenario, spec: &'static registry::LeverSpec, params: &toml::Table, out: &mut Vec<Warning>) {
+    if spec.name != "start_up_support" || !params.contains_key("hire_wage_per_month") {
         return;
     }
-    let jobs = match params.get("jobs_per_start_up") {
-        Some(toml::Value::Float(x)) => *x,
-        Some(toml::Value::Integer(x)) => *x as f64,
-        // A value of another kind is the builder's error; the default creates jobs.
-        _ => return,
-    };
+    let context = registry::BuildContext { base_year: s.profile.base_year, profile: &s.profile, calibration: None };
+    // The value given or the default, as the lever reads it (a bad value is the builder's error).
+    let Ok(jobs) = registry::Params::new(spec, context, params).number("jobs_per_start_up") else { return };
     if jobs <= 1.0 {
         out.push(Warning {
             kind: WarningKind::InertParameter,
-            field: format!("levers.{name}.hire_wage_per_month"),
+            field: format!("levers.{}.hire_wage_per_month", spec.name),
             message: format!(
                 "has no effect: with `jobs_per_start_up = {jobs}` start-ups create no job beyond the founder's"
             ),

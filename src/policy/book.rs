@@ -11,31 +11,36 @@ pub struct Book<'a> {
     paid: &'a mut [f64],
     earlier_names: &'a [&'a str],
     earlier: &'a [Vec<f64>],
-    outside: Option<&'a mut [f64]>,
-    private: Option<&'a mut [f64]>,
+    outside: SideColumn<'a>,
+    private: SideColumn<'a>,
     rationing: Option<RationingReport>,
     paid_any: bool,
-    outside_any: bool,
-    private_any: bool,
+}
+
+/// A column of amounts per household beside the accounts, which a book writes when
+/// its owner lends one (costs outside income, payments no public budget makes).
+#[derive(Debug, Default)]
+struct SideColumn<'a> {
+    values: Option<&'a mut [f64]>,
+    written: bool,
+}
+
+impl SideColumn<'_> {
+    /// Adds `amount` to household `h`'s entry; nothing without a column.
+    #[inline]
+    fn add(&mut self, h: usize, amount: f64) {
+        if let Some(values) = self.values.as_deref_mut() {
+            values[h] += amount;
+            self.written = true;
+        }
+    }
 }
 
 impl<'a> Book<'a> {
     /// A book over a chunk's accounts and the lever's column of amounts (one per
     /// household, zeroed by the caller).
     pub fn new(accounts: &'a mut Accounts, paid: &'a mut [f64]) -> Self {
-        debug_assert_eq!(accounts.len(), paid.len());
-        Book {
-            accounts,
-            paid,
-            earlier_names: &[],
-            earlier: &[],
-            outside: None,
-            private: None,
-            rationing: None,
-            paid_any: false,
-            outside_any: false,
-            private_any: false,
-        }
+        Self::with_earlier(accounts, paid, &[], &[])
     }
 
     /// A book that can also read the amounts of the levers applied before this one
@@ -46,17 +51,16 @@ impl<'a> Book<'a> {
         earlier_names: &'a [&'a str],
         earlier: &'a [Vec<f64>],
     ) -> Self {
+        debug_assert_eq!(accounts.len(), paid.len());
         Book {
             accounts,
             paid,
             earlier_names,
             earlier,
-            outside: None,
-            private: None,
+            outside: SideColumn::default(),
+            private: SideColumn::default(),
             rationing: None,
             paid_any: false,
-            outside_any: false,
-            private_any: false,
         }
     }
 
@@ -93,10 +97,7 @@ impl<'a> Book<'a> {
     #[inline]
     pub fn pay_private(&mut self, h: usize, part: IncomePart, amount: f64) {
         self.pay(h, part, amount);
-        if let Some(private) = self.private.as_deref_mut() {
-            private[h] += amount;
-            self.private_any = true;
-        }
+        self.private.add(h, amount);
     }
 
     /// Pays household `h` the amount `amounts[h]` into one income part, for every
@@ -132,14 +133,14 @@ impl<'a> Book<'a> {
     /// private column is still as the caller zeroed it).
     #[inline]
     pub fn private_any(&self) -> bool {
-        self.private_any
+        self.private.written
     }
 
     /// Whether the lever has recorded any cost outside the accounts (if not, the
     /// outside column is still as the caller zeroed it).
     #[inline]
     pub fn outside_any(&self) -> bool {
-        self.outside_any
+        self.outside.written
     }
 
     /// Sets every person's contributions this year to zero, for a population of
@@ -177,7 +178,7 @@ impl<'a> Book<'a> {
     /// pension contribution the government pays into a person's pension account.
     pub fn with_outside(mut self, outside: &'a mut [f64]) -> Self {
         debug_assert_eq!(outside.len(), self.paid.len());
-        self.outside = Some(outside);
+        self.outside.values = Some(outside);
         self
     }
 
@@ -186,7 +187,7 @@ impl<'a> Book<'a> {
     /// it paid, not of its fiscal cost.
     pub fn with_private(mut self, private: &'a mut [f64]) -> Self {
         debug_assert_eq!(private.len(), self.paid.len());
-        self.private = Some(private);
+        self.private.values = Some(private);
         self
     }
 
@@ -195,10 +196,7 @@ impl<'a> Book<'a> {
     /// accounts or the lever's column. Ignored by a book without an outside column.
     #[inline]
     pub fn pay_outside(&mut self, h: usize, amount: f64) {
-        if let Some(outside) = self.outside.as_deref_mut() {
-            outside[h] += amount;
-            self.outside_any = true;
-        }
+        self.outside.add(h, amount);
     }
 }
 

@@ -41,7 +41,7 @@ pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
 pub use paid::PaidList;
 pub use quintiles::{paid_by_quintile, paid_by_quintile_with_cuts, quintile_of};
-pub use set::{Chunk, LeverColumns, LeverSet, market_accounts};
+pub use set::{Chunk, LeverColumns, LeverSet, ScratchColumn, market_accounts};
 
 use crate::model::Population;
 use crate::random::{Purpose, StreamRng};

@@ -199,11 +199,15 @@ impl Switch {
 /// The parameters `table` sets that do nothing because their flag is off, each with
 /// that flag, in declaration order.
 pub fn inert_parameters(spec: &LeverSpec, table: &toml::Table) -> Vec<(&'static str, &'static str)> {
-    spec.switches
-        .iter()
-        .filter(|s| !s.is_on(spec, table))
-        .flat_map(|s| s.parameters.iter().filter(|p| table.contains_key(**p)).map(|p| (*p, s.flag)))
-        .collect()
+    switched_off(spec, table).filter(|(p, _)| table.contains_key(*p)).collect()
+}
+
+/// Every parameter of `spec` whose flag is off in `table`, with that flag.
+fn switched_off<'a>(
+    spec: &'a LeverSpec,
+    table: &'a toml::Table,
+) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
+    spec.switches.iter().filter(|s| !s.is_on(spec, table)).flat_map(|s| s.parameters.iter().map(|p| (*p, s.flag)))
 }
 
 impl LeverSpec {
@@ -217,10 +221,10 @@ impl LeverSpec {
     /// so), except those a switch that is off leaves without effect. Named
     /// `levers.LEVER.PARAMETER`, with the description, the default and the unit.
     pub fn assumed_defaults(&self, table: &toml::Table) -> Vec<(String, String)> {
-        let inert = |name: &str| self.switches.iter().any(|s| s.parameters.contains(&name) && !s.is_on(self, table));
+        let inert: Vec<&str> = switched_off(self, table).map(|(p, _)| p).collect();
         self.parameters
             .iter()
-            .filter(|p| !table.contains_key(p.name) && !inert(p.name) && p.description.contains("assumption"))
+            .filter(|p| !table.contains_key(p.name) && !inert.contains(&p.name) && p.description.contains("assumption"))
             .map(|p| {
                 let name = format!("levers.{}.{}", self.name, p.name);
                 (name, format!("{} (the default, {} {}, stands)", p.description, p.default, p.unit))

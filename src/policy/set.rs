@@ -201,11 +201,9 @@ impl LeverSet {
             market_accounts(&c.pop, &mut c.accounts);
             c.columns.paid.resize_with(n_levers, Vec::new);
             c.paid_lists.resize_with(n_levers, PaidList::default);
-            // Zeroed once here; a lever that records outside costs has it zeroed again.
-            refill(&mut c.outside, c.pop.household_count(), 0.0);
-            c.outside_used = false;
-            refill(&mut c.private, c.pop.household_count(), 0.0);
-            c.private_used = false;
+            // Zeroed once here; a lever that writes one has it zeroed again.
+            c.outside.zero(c.pop.household_count());
+            c.private.zero(c.pop.household_count());
         });
         let names: Vec<&str> = self.levers.iter().map(|l| l.name()).collect();
         let mut ledger = Ledger { records: Vec::with_capacity(n_levers) };
@@ -238,15 +236,11 @@ impl LeverSet {
                 } else {
                     refill(paid, n, 0.0);
                 }
-                if c.outside_used {
-                    refill(&mut c.outside, n, 0.0);
-                }
-                if c.private_used {
-                    refill(&mut c.private, n, 0.0);
-                }
+                c.outside.zero_if_written(n);
+                c.private.zero_if_written(n);
                 let mut book = Book::with_earlier(&mut c.accounts, paid, names, earlier)
-                    .with_outside(&mut c.outside)
-                    .with_private(&mut c.private);
+                    .with_outside(&mut c.outside.values)
+                    .with_private(&mut c.private.values);
                 match (&allocation, lever.as_rationed()) {
                     (Some(Ok(a)), Some(r)) => match &chosen {
                         Some(list) => r.apply_chosen(ctx, &mut c.pop, list, &mut book),
@@ -260,8 +254,8 @@ impl LeverSet {
                     c.rationing = Some(report);
                 }
                 let paid_any = book.paid_any();
-                c.outside_used = book.outside_any();
-                c.private_used = book.private_any();
+                c.outside.written = book.outside_any();
+                c.private.written = book.private_any();
                 if with_ledger {
                     // A column nothing was paid into is all zeros.
                     if paid_any {
@@ -280,16 +274,8 @@ impl LeverSet {
                 Ledger::record_paid(&mut record, &c.pop, &c.paid_lists[i]);
                 // Costs paid on behalf of households outside their income, and what
                 // households were paid privately (weighted).
-                if c.outside_used {
-                    for (&x, &w) in c.outside.iter().zip(&c.pop.households.weight) {
-                        outside_cost += x * w as f64;
-                    }
-                }
-                if c.private_used {
-                    for (&x, &w) in c.private.iter().zip(&c.pop.households.weight) {
-                        record.paid_privately += x * w as f64;
-                    }
-                }
+                c.outside.add_weighted(&c.pop.households.weight, &mut outside_cost);
+                c.private.add_weighted(&c.pop.households.weight, &mut record.paid_privately);
             }
             let report = match &allocation {
                 Some(Ok(a)) => Some(a.report),
@@ -353,18 +339,48 @@ pub struct Chunk {
     /// year's levers need not zero them (set by whoever zeroed them, as the engine
     /// does when it hands a block columns another block used; cleared by the levers).
     pub columns_are_zero: bool,
-    /// Scratch: costs paid on behalf of households (reused).
-    pub outside: Vec<f64>,
-    /// Scratch: what the lever applied paid households privately (reused).
-    pub private: Vec<f64>,
-    /// Scratch: whether the last lever applied paid anything into `private` (which is
-    /// then zeroed again before the next lever).
-    pub private_used: bool,
+    /// Scratch: costs paid on behalf of households by the lever applied last.
+    pub outside: ScratchColumn,
+    /// Scratch: what the lever applied last paid households privately.
+    pub private: ScratchColumn,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
-    /// Scratch: whether the last lever applied recorded costs in `outside` (which is
-    /// then zeroed again before the next lever).
-    pub outside_used: bool,
+}
+
+/// A per-household column a lever's book writes beside the accounts (reused from
+/// lever to lever): costs outside household income, or what was paid privately.
+#[derive(Debug, Default, Clone)]
+pub struct ScratchColumn {
+    /// One amount per household.
+    pub values: Vec<f64>,
+    /// Whether the last lever applied wrote into it (it is then zeroed again before
+    /// the next lever).
+    pub written: bool,
+}
+
+impl ScratchColumn {
+    /// `n` zeros, not written.
+    fn zero(&mut self, n: usize) {
+        refill(&mut self.values, n, 0.0);
+        self.written = false;
+    }
+
+    /// `n` zeros again if the last lever wrote into it.
+    fn zero_if_written(&mut self, n: usize) {
+        if self.written {
+            refill(&mut self.values, n, 0.0);
+        }
+    }
+
+    /// Adds what the last lever wrote, weighted by `weights`, to `sum`, household by
+    /// household in order (nothing if it wrote nothing).
+    fn add_weighted(&self, weights: &[f32], sum: &mut f64) {
+        if self.written {
+            for (&x, &w) in self.values.iter().zip(weights) {
+                *sum += x * w as f64;
+            }
+        }
+    }
 }
 
 impl Chunk {
