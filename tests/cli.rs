@@ -258,6 +258,11 @@ fn check_and_run_list_warnings_and_check_strict_fails_on_them() {
         assert!(rates.len() == 2 && rates.iter().all(|r| r.as_f64().is_some_and(|r| (0.0..=1.0).contains(&r))), "{p}");
         assert_eq!(p["dibao_stayer_cutoff"].as_array().map(|c| c.len()), Some(2), "{p}");
     }
+    // The employment levers' market pay moves with the pay of a new local job: not in
+    // the base year, up with the baseline's wage growth after it.
+    let wage_index = |p: &serde_json::Value, r: usize| p["wage_index"][r].as_f64().expect("wage index");
+    assert_eq!([wage_index(&paths[0], 0), wage_index(&paths[0], 1)], [1.0, 1.0]);
+    assert!((0..2).all(|r| (1.0..1.3).contains(&wage_index(&paths[1], r)) && wage_index(&paths[1], r) > 1.0));
     assert!(String::from_utf8_lossy(&run.stdout).contains("baseline dibao take-up of newly eligible households"));
     let report = std::fs::read_to_string(out_dir.join("report.html")).expect("report");
     assert!(report.contains("id=\"warnings-table\"") && report.contains("levers.dibao.sanction_cut_share"));

@@ -371,3 +371,23 @@ fn the_working_old_keep_their_mix() {
         }
     }
 }
+
+#[test]
+fn pay_rates_grow_with_urban_wages_in_towns_and_migrant_pay_in_the_countryside() {
+    let mut d = Dynamics::from_profile(profile());
+    assert_eq!(d.wage_index(2022), [1.0, 1.0], "the base year");
+    d.wage_growth[0] = Dated::constant(0.05);
+    d.wage_growth[1] = Dated::constant(0.50);
+    d.wage_growth[2] = Dated::constant(0.03);
+    let [urban, rural] = d.wage_index(2024);
+    assert!((urban - 1.05 * 1.05).abs() < 1e-12, "{urban}");
+    // Rural pay rates follow migrant workers' pay, not rural per-capita wage income.
+    assert!((rural - 1.03 * 1.03).abs() < 1e-12, "{rural}");
+    // The published series: migrant pay grew more slowly than rural per-capita wage
+    // income in 2023 and 2024.
+    let published = Dynamics::from_profile(profile());
+    let [urban, rural] = published.wage_index(2024);
+    let rural_per_capita: f64 =
+        (2023..=2024).map(|y| 1.0 + published.wage_growth[1].at(incomesim::policy::YearMonth::start_of(y))).product();
+    assert!(urban > 1.05 && rural > 1.03 && rural < rural_per_capita, "{urban} {rural} {rural_per_capita}");
+}

@@ -980,6 +980,74 @@ fn start_up_support_edge_cases() {
     assert_eq!(run(Box::new(lever), &mut fresh(), 2023).2, vec![41_000.0]);
 }
 
+/// Applies one lever in a year whose new local jobs pay `wage_index` times the base
+/// year's (urban, rural) and whose prices are 1.1 times the base year's.
+fn run_indexed(lever: Box<dyn Lever>, pop: &mut Population, wage_index: [f64; 2]) -> (Ledger, Vec<f64>) {
+    let set = LeverSet::new().with(lever);
+    let ctx = YearContext { year: 2023, wage_index, price_index: 1.1, ..YearContext::base(2022, 11) };
+    let mut columns = LeverColumns::default();
+    let ledger = set.apply_year(&ctx, pop, &mut Accounts::default(), &mut columns);
+    (ledger, columns.paid.remove(0))
+}
+
+#[test]
+fn market_pay_moves_with_the_wage_index_and_the_plans_amounts_do_not() {
+    use incomesim::policy::dibao::Indexation;
+    let index = [1.2, 1.5];
+    // One unemployed person in a rural and in an urban household of one.
+    let build = || {
+        let mut pop = Population::empty(0);
+        pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+        pop.push_household(&urban(), &[person(30, Employment::Unemployed)]);
+        pop
+    };
+    // Start-ups: the business income follows the residence's index (rural 12 * 3,000 *
+    // 1.5, urban 12 * 3,000 * 1.2); the grant of 5,000 is the plan's and stays.
+    let mut start_ups = StartUpSupport::new(Dated::constant(2.0)).expect("valid");
+    start_ups.farm_share = 0.0;
+    start_ups.jobs_per_start_up = 1.0;
+    assert_eq!(start_ups.indexation, Indexation::Wages, "the default");
+    let (ledger, col) = run_indexed(Box::new(start_ups.clone()), &mut build(), index);
+    close(col[0], 54_000.0 + 5000.0);
+    close(col[1], 43_200.0 + 5000.0);
+    close(ledger.records[0].fiscal_cost, 2.0 * (5000.0 + 3650.0));
+    start_ups.indexation = Indexation::None;
+    assert_eq!(run_indexed(Box::new(start_ups.clone()), &mut build(), index).1, vec![41_000.0, 41_000.0]);
+    start_ups.indexation = Indexation::Prices;
+    let col = run_indexed(Box::new(start_ups.clone()), &mut build(), index).1;
+    close(col[0], 36_000.0 * 1.1 + 5000.0);
+    // A start-up's hire, from January, is paid 12 * 2,500 times the index of its residence.
+    start_ups.indexation = Indexation::Wages;
+    start_ups.start_ups_per_year = Dated::constant(1.0);
+    start_ups.jobs_per_start_up = 2.0;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    let col = run_indexed(Box::new(start_ups), &mut pop, index).1;
+    close(col[1], 30_000.0 * 1.5);
+    // Labour transfer (rural): local jobs from March at 2,500 a month, all retained.
+    let mut transfer = LabourTransfer::new(Dated::constant(1.0), Dated::constant(2500.0)).expect("valid");
+    transfer.wage_sigma = 0.0;
+    transfer.migrant_share = 0.0;
+    transfer.retention = 1.0;
+    let col = run_indexed(Box::new(transfer.clone()), &mut build(), index).1;
+    close(col[0], 25_000.0 * 1.5);
+    transfer.indexation = Indexation::None;
+    close(run_indexed(Box::new(transfer), &mut build(), index).1[0], 25_000.0);
+    // Training: a job from April at 2,500 a month plus the gain of 1.88 * 174 an hour-month,
+    // both market pay, times the urban index for the urban trainee; no certificates.
+    let mut training = SkillsTraining::new(Dated::constant(2.0)).expect("valid");
+    training.employment_probability = 1.0;
+    training.certificate_rate = 0.0;
+    let col = run_indexed(Box::new(training.clone()), &mut build(), index).1;
+    let unindexed = 9.0 * 2500.0 + 9.0 * 1.88 * 174.0;
+    close(col[0], unindexed * 1.5);
+    close(col[1], unindexed * 1.2);
+    training.indexation = Indexation::None;
+    let col = run_indexed(Box::new(training), &mut build(), index).1;
+    close(col[1], unindexed);
+}
+
 #[test]
 fn farm_productivity_edge_cases() {
     // Grain growth 2%, 10% from July 2022: the rate in force in January applies, so 2022

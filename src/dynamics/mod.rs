@@ -284,6 +284,14 @@ pub struct Dynamics {
     /// Monthly income of outgoing migrant workers, yuan, by year (published years;
     /// later years grow with the migrant wage growth).
     pub migrant_monthly_wage: Vec<(u16, f64)>,
+    /// Pay of a new short-term migrant job relative to a new local job of the same
+    /// residence: outgoing over local migrant workers' monthly income in the last
+    /// published year at or before the base year (the first published year before
+    /// it). A short-term migrant is away less than six months and stays a household
+    /// member; the pay is the place's wage level times this premium, not the national
+    /// outgoing pay, so that migrants drawn into jobs each year are paid as the
+    /// profile's migrants are.
+    pub migrant_premium: f64,
     /// Share of a migrant's wage sent home as remittances.
     pub remittance_share: f64,
     /// Target urban share of resident persons by year.
@@ -438,6 +446,7 @@ impl Dynamics {
             migration_rate: zero.clone(),
             return_rate: zero,
             migrant_monthly_wage: Vec::new(),
+            migrant_premium: 1.0,
             remittance_share: 0.0,
             urban_share: Dated::constant(0.0),
             urbanised_wage_catch_up: Dated::constant(1.0),
@@ -631,9 +640,9 @@ impl Dynamics {
             "the residence's per-capita wage income [profile urban/rural.wage] divided by the share of persons \
              earning a wage (16-59 share times the wage-earning activity shares), times 0.85 for an entrant, times \
              relative earnings by education (1, 1.2, 1.45, 1.95) over their mean 1.3, with a log-normal spread \
-             of 0.4; a public-sector job pays 1.2 times; a short-term migrant job pays the published outgoing \
-             migrant wage; new own-account work earns the per-worker operating income the same way; the level \
-             grows with the residence's wage growth; starts are spread uniformly over the months",
+             of 0.4; a public-sector job pays 1.2 times; new own-account work earns the per-worker operating \
+             income the same way; the level grows with the residence's wage growth; starts are spread uniformly \
+             over the months",
         );
 
         // Incomes.
@@ -734,6 +743,13 @@ impl Dynamics {
 
         // Migration.
         let outgoing = published::migrant_workers("outgoing_monthly_income_yuan");
+        let local = published::migrant_workers("local_monthly_income_yuan");
+        let pairs: Vec<(u16, f64)> = outgoing
+            .iter()
+            .filter_map(|&(y, o)| local.iter().find(|l| l.0 == y && l.1 > 0.0).map(|l| (y, o / l.1)))
+            .collect();
+        let (premium_year, migrant_premium) =
+            pairs.iter().rev().find(|p| p.0 <= base).or(pairs.first()).copied().unwrap_or((base, 1.0));
         assume(
             "migration",
             "rural members aged 16-50 able to work (not students, retired or in public jobs) in households of two \
@@ -744,6 +760,19 @@ impl Dynamics {
              column=outgoing_10k]); each migrant \
              sends home 30% of the outgoing migrant wage [migrant_workers.csv: column=outgoing_monthly_income_yuan]; \
              remittances grow with migrant wages",
+        );
+        assume(
+            "short-term migrant pay",
+            &format!(
+                "a new short-term migrant job (away less than six months, a household member) pays the residence's \
+                 new-job wage level times {migrant_premium:.3}, outgoing over local migrant workers' monthly income \
+                 in {premium_year} [migrant_workers.csv: column=outgoing_monthly_income_yuan|local_monthly_income_yuan], \
+                 and grows with migrant workers' average monthly income [migrant_workers.csv: \
+                 column=avg_monthly_income_yuan]; the published outgoing pay itself (5,240 yuan a month in 2022) is \
+                 for migrants away most of the year, who are not residents here, and paid to every new short-term \
+                 migrant it outran the places' wages: in Liupanshui's baseline the short-term migrants' mean wage \
+                 doubled from 2021 to 2024 before the alignment, which then cut every rural wage by 7-11% a year"
+            ),
         );
 
         // Urbanisation.
@@ -865,6 +894,7 @@ impl Dynamics {
             migration_rate: Dated::constant(0.02),
             return_rate: Dated::constant(0.07),
             migrant_monthly_wage: outgoing,
+            migrant_premium,
             remittance_share: 0.3,
             urban_share: urban,
             urbanised_wage_catch_up: Dated::constant(1.0),
@@ -1035,6 +1065,17 @@ impl Dynamics {
         crate::indicators::EntryWages { per_year }
     }
 
+    /// The growth factor of pay rates since the base year in `year`, by residence
+    /// ([`crate::policy::YearContext::wage_index`]): urban, the assumed growth of urban
+    /// wages (the growth of urban per-capita wage income, by which employees' wages
+    /// rise); rural, the growth of migrant workers' average monthly income, the
+    /// published pay of rural labour in off-farm work, local as well as away (NBS
+    /// migrant worker monitoring survey). Neither counts the year's alignment of
+    /// per-capita incomes, which corrects the population's composition, not pay.
+    pub fn wage_index(&self, year: u16) -> [f64; 2] {
+        [self.growth_index(&self.wage_growth[0], year), self.growth_index(&self.wage_growth[2], year)]
+    }
+
     /// The probability that a person of `sex` aged `age` at the start of `year` dies
     /// within it.
     pub fn death_probability(&self, sex: Sex, age: u8, year: u16) -> f64 {
@@ -1093,6 +1134,10 @@ impl Dynamics {
                 self.new_business_income[1] * self.growth_index(&self.operating_growth[1], year),
             ],
             migrant_annual: 12.0 * self.migrant_monthly(year),
+            short_term_migrant_level: {
+                let growth = self.growth_index(&self.wage_growth[2], year);
+                [0, 1].map(|r| self.new_job_wage[r] * self.migrant_premium * growth)
+            },
             operating_growth: [at(&self.operating_growth[0], year), at(&self.operating_growth[1], year)],
             property_growth: [at(&self.property_growth[0], year), at(&self.property_growth[1], year)],
             migration: at(&self.migration_rate, year),
@@ -1315,6 +1360,9 @@ struct Year {
     wage_level: [f64; 2],
     business_level: [f64; 2],
     migrant_annual: f64,
+    /// The full-year pay of a new short-term migrant job by residence, before the
+    /// education factor and spread ([`Dynamics::migrant_premium`]).
+    short_term_migrant_level: [f64; 2],
     operating_growth: [f64; 2],
     property_growth: [f64; 2],
     migration: f64,

@@ -464,7 +464,7 @@ impl Dynamics {
                 operating = round(y.business_level[r] * spread * share) as f32;
             }
             Employment::MigrantShortTerm => {
-                wage = round(y.migrant_annual * edu * spread * share).max(0.0) as f32;
+                wage = round(y.short_term_migrant_level[r] * edu * spread * share).max(0.0) as f32;
             }
             _ => {
                 let sector = if employment == Employment::PublicSector { 1.2 } else { 1.0 };

@@ -252,7 +252,8 @@ pub fn write_outputs(
 }
 
 /// What the baseline fixed each year for every variant (`summary.json`'s
-/// `baseline_paths`): the income index of indexed thresholds, the alignment factors of
+/// `baseline_paths`): the income index of indexed thresholds, the wage index of the
+/// employment levers' market pay, the alignment factors of
 /// market incomes `[urban, rural][wage, operating, property]`, the λ of the year's
 /// re-weighting (`[urban persons, rural persons, urban households, rural households,
 /// band…]`, or null), the share of rural
@@ -271,6 +272,7 @@ fn baseline_paths(base_year: u16, p: &super::projection::BaselinePaths) -> Vec<s
             serde_json::json!({
                 "year": base_year as usize + t,
                 "income_index": p.income.get(t),
+                "wage_index": p.wage.get(t),
                 "alignment": p.alignment.get(t),
                 "reweighting_lambda": p.reweighting.get(t).and_then(Option::as_ref).map(|f| &f.lambda),
                 "nonfarm_share": start.map(|s| s.nonfarm_share),

@@ -190,6 +190,10 @@ pub struct BaselinePaths {
     /// Income index `[urban, rural]`: mean per-capita disposable income over the base
     /// year's.
     pub income: Vec<[f64; 2]>,
+    /// Wage index `[urban, rural]`: the growth of pay rates since the base year
+    /// ([`crate::policy::YearContext::wage_index`]), by which the employment levers'
+    /// market pay moves.
+    pub wage: Vec<[f64; 2]>,
     /// Alignment factors `[residence][wage, operating, property]`: each year, after
     /// the dynamics, persons' market incomes are scaled so that the baseline's
     /// per-capita wage, operating and property income of each residence grow at the

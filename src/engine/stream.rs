@@ -1420,13 +1420,15 @@ impl ReplicationRun<'_> {
             st.income_index = p.income.get(t).copied().unwrap_or(st.income_index);
         }
         st.out.paths.income.push(st.income_index);
+        let wage_index = self.dynamics.wage_index(year);
+        st.out.paths.wage.push(wage_index);
         let ctx = YearContext {
             year,
             base_year,
             seed: self.seed,
             price_index: self.dynamics.price_index(year),
             income_index: st.income_index,
-            // Set with the levers (`finish_year`).
+            wage_index,
             dibao_take_up: TakeUpAdjustment::NONE,
             extreme_poverty_take_up: TakeUpAdjustment::NONE,
         };

@@ -11,6 +11,7 @@
 //!   negative amount paid into Operating (assumption: farm income accrues evenly over
 //!   the year; no published split).
 
+use super::dibao::Indexation;
 use super::rationing::{
     BlockShare, Candidate, Places, Rationed, allocate_in_memory, apply_rationed, check_dated_money, check_month,
     check_non_negative, lever_sub,
@@ -264,6 +265,11 @@ pub struct LabourTransfer {
     /// ("对组织农村转移劳动力到企业稳定就业6个月以上的,按规定给予劳务中介组织、劳务经纪人200元/人服务补贴").
     /// Default 0: the other plans name none.
     pub broker_subsidy_per_person: f64,
+    /// How `local_wage_per_month` (base-year yuan) moves after the base year. Default
+    /// [`Indexation::Wages`] (assumption: market pay grows with the baseline's pay rates,
+    /// [`YearContext::wage_index`]); [`Indexation::None`] pays the dated schedule as
+    /// written.
+    pub indexation: Indexation,
     /// Month of the move, 1–12. Default 3 (assumption: after the Spring Festival).
     pub start_month: u8,
 }
@@ -285,6 +291,7 @@ impl LabourTransfer {
             remittance_share: 0.3,
             retention: 0.8,
             broker_subsidy_per_person: 0.0,
+            indexation: Indexation::Wages,
             start_month: 3,
         }
         .validated()
@@ -353,7 +360,8 @@ impl Rationed for LabourTransfer {
         for c in chosen {
             let mut rng =
                 StreamRng::with_sub(ctx.seed, c.household_id, ctx.year, Purpose::Lever, sub ^ c.member as u64);
-            let ratio = self.wage_ratio * (self.wage_sigma * rng.normal()).exp();
+            let index = self.indexation.factor(ctx, pop.households.residence[c.household]);
+            let ratio = self.wage_ratio * (self.wage_sigma * rng.normal()).exp() * index;
             let migrant = rng.bernoulli(self.migrant_share);
             let retained = rng.bernoulli(self.retention);
             let long_term = migrant && months >= 6 && rng.bernoulli(self.long_term_share);
@@ -458,6 +466,10 @@ pub struct SkillsTraining {
     /// yuan: a fiscal cost no household receives. Default 0 (assumption: the plans and
     /// our sources give no standard; it is set locally).
     pub subsidy_per_trainee: f64,
+    /// How the market pay (`hourly_gain`, `new_job_wage_per_month`, base-year yuan)
+    /// moves after the base year. Default [`Indexation::Wages`] (assumption, as
+    /// [`LabourTransfer::indexation`]).
+    pub indexation: Indexation,
     /// Month in which training ends, 1–12. Default 3 (assumption).
     pub training_month: u8,
 }
@@ -478,6 +490,7 @@ impl SkillsTraining {
             certificate_subsidy: 0.0,
             certificate_rate: 0.5,
             subsidy_per_trainee: 0.0,
+            indexation: Indexation::Wages,
             training_month: 3,
         }
         .validated()
@@ -556,14 +569,16 @@ impl Rationed for SkillsTraining {
             }
             let employment = pop.persons.employment[i];
             let finds_job = rng.bernoulli(self.employment_probability);
+            let index = self.indexation.factor(ctx, pop.households.residence[c.household]);
             if employment.earns_wage() {
                 let months = pop.persons.months_in_job[i].min(months_after) as f64;
-                let gain = self.hourly_gain * self.hours_per_month * months;
+                let gain = self.hourly_gain * self.hours_per_month * months * index;
                 pop.persons.wage[i] += gain as f32;
                 book.pay_private(c.household, IncomePart::Wage, gain);
             } else if !employment.is_working() && months_after > 0 && finds_job {
-                let wage = self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
-                    + self.hourly_gain * self.hours_per_month * months_after as f64;
+                let wage = (self.new_job_wage_per_month.sum_over(ctx.year, after, 12)
+                    + self.hourly_gain * self.hours_per_month * months_after as f64)
+                    * index;
                 start_job(pop, i, Employment::LocalEmployee, after, 0);
                 // A wage already there is pay kept of a wage job left earlier in the year.
                 pop.persons.add_new_job_wage(i, wage as f32);
@@ -638,6 +653,11 @@ pub struct StartUpSupport {
     /// Interest subsidised per yuan of loan per year. Default 0.0365 (assumption: the
     /// one-year loan prime rate of 2022, fully subsidised).
     pub interest_subsidy_rate: f64,
+    /// How the market amounts (`business_income_per_month`, `hire_wage_per_month`,
+    /// base-year yuan) move after the base year. Default [`Indexation::Wages`]
+    /// (assumption, as [`LabourTransfer::indexation`]); the grants and the loan are
+    /// the plans' nominal amounts and do not move.
+    pub indexation: Indexation,
     /// Month the business starts, 1–12. Default 1 (assumption).
     pub start_month: u8,
 }
@@ -659,6 +679,7 @@ impl StartUpSupport {
             loan: 200_000.0,
             loan_take_up: 0.5,
             interest_subsidy_rate: 0.0365,
+            indexation: Indexation::Wages,
             start_month: 1,
         }
         .validated()
@@ -755,7 +776,8 @@ impl Rationed for StartUpSupport {
                 pop.persons.wage[i] -= lost as f32;
                 book.pay_private(c.household, IncomePart::Wage, -lost);
             }
-            let income = self.business_income_per_month * months as f64;
+            let index = self.indexation.factor(ctx, pop.households.residence[c.household]);
+            let income = self.business_income_per_month * months as f64 * index;
             start_job(pop, i, Employment::SelfEmployed, self.start_month, PersonFlags::STARTED_BUSINESS);
             pop.persons.operating[i] += income as f32;
             book.pay_private(c.household, IncomePart::Operating, income);
@@ -848,7 +870,8 @@ impl Rationed for StartUpHires<'_> {
     }
     fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let month = self.lever.start_month;
-        let pay = self.lever.hire_wage_per_month.sum_over(ctx.year, month, 12);
+        let pay = self.lever.hire_wage_per_month.sum_over(ctx.year, month, 12)
+            * self.lever.indexation.factor(ctx, self.residence);
         for c in chosen {
             leave_farm(pop, c.household, c.person, month, book);
             start_job(pop, c.person, Employment::LocalEmployee, month, 0);
@@ -877,6 +900,20 @@ impl Lever for StartUpSupport {
         record.filled_places * self.loan_take_up * self.loan * self.interest_subsidy_rate
     }
 }
+
+/// How a lever's market pay, in base-year yuan, moves after the base year.
+const P_PAY_INDEXATION: ParameterSpec = ParameterSpec {
+    name: "indexation",
+    kind: Kind::Choice(Indexation::PAY_WORDS),
+    unit: "word",
+    default: DefaultValue::Word("wages"),
+    description: "How the lever's market pay (the wages and business income above, read as base-year yuan) moves \
+                  after the base year: wages with the growth of pay rates (urban: the assumed growth of urban \
+                  wages; rural: of migrant workers' average monthly income, NBS migrant worker monitoring \
+                  survey, data/published/migrant_workers.csv), incomes with the residence's income index, prices with the price index, none pays the amounts as written (a schedule dated \
+                  in each year's yuan). Default wages (assumption: the plans' and sources' pay figures are of one \
+                  year and market pay grows)",
+};
 
 /// Registry entries of this module's levers.
 pub const SPECS: &[LeverSpec] = &[
@@ -1011,6 +1048,7 @@ pub const SPECS: &[LeverSpec] = &[
                               clause 5: 200, \"给予劳务中介组织、劳务经纪人200元/人服务补贴\"). Default 0: the other \
                               plans name none",
             },
+            P_PAY_INDEXATION,
             ParameterSpec {
                 name: "start_month",
                 kind: Kind::Months,
@@ -1100,6 +1138,7 @@ pub const SPECS: &[LeverSpec] = &[
                               cost no household receives; assumption: 0, no standard in the plans or our sources (set \
                               locally)",
             },
+            P_PAY_INDEXATION,
             ParameterSpec {
                 name: "training_month",
                 kind: Kind::Months,
@@ -1196,6 +1235,7 @@ pub const SPECS: &[LeverSpec] = &[
                 description: "Interest subsidised per yuan of loan per year (a fiscal cost); assumption: 0.0365, the \
                               one-year loan prime rate of 2022, fully subsidised",
             },
+            P_PAY_INDEXATION,
             ParameterSpec {
                 name: "start_month",
                 kind: Kind::Months,
@@ -1231,6 +1271,7 @@ fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             remittance_share: p.number("remittance_share")?,
             retention: p.number("retention")?,
             broker_subsidy_per_person: p.number("broker_subsidy_per_person")?,
+            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
             start_month: p.months("start_month")?,
         }
         .validated()?,
@@ -1249,6 +1290,7 @@ fn build_skills_training(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             certificate_subsidy: p.number("certificate_subsidy")?,
             certificate_rate: p.number("certificate_rate")?,
             subsidy_per_trainee: p.number("subsidy_per_trainee")?,
+            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
             training_month: p.months("training_month")?,
         }
         .validated()?,
@@ -1268,6 +1310,7 @@ fn build_start_up_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             loan: p.number("loan")?,
             loan_take_up: p.number("loan_take_up")?,
             interest_subsidy_rate: p.number("interest_subsidy_rate")?,
+            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
             start_month: p.months("start_month")?,
         }
         .validated()?,

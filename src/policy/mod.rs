@@ -78,6 +78,12 @@ pub struct YearContext {
     /// Mean per-capita disposable income growth factor since the base year, by
     /// residence (urban, rural), for levers indexed to incomes.
     pub income_index: [f64; 2],
+    /// Growth factor of pay rates since the base year, by residence (urban, rural):
+    /// the assumed growth of urban wages, and of migrant workers' monthly income for
+    /// rural labour ([`crate::dynamics::Dynamics::wage_index`]; 1.0 in the base year).
+    /// Levers whose market pay is in base-year yuan move it by this
+    /// ([`dibao::Indexation::Wages`]).
+    pub wage_index: [f64; 2],
     /// This year's adjustment of the dibao lever's take-up ([`TakeUpAdjustment::NONE`]
     /// leaves the lever's own rule); the engine sets it on the baseline so that the
     /// caseload follows the `dibao_caseload_alignment` assumption, and every variant
@@ -188,6 +194,7 @@ impl YearContext {
             seed,
             price_index: 1.0,
             income_index: [1.0, 1.0],
+            wage_index: [1.0, 1.0],
             dibao_take_up: TakeUpAdjustment::NONE,
             extreme_poverty_take_up: TakeUpAdjustment::NONE,
         }
