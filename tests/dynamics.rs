@@ -391,3 +391,37 @@ fn pay_rates_grow_with_urban_wages_in_towns_and_migrant_pay_in_the_countryside()
         (2023..=2024).map(|y| 1.0 + published.wage_growth[1].at(incomesim::policy::YearMonth::start_of(y))).product();
     assert!(urban > 1.05 && rural > 1.03 && rural < rural_per_capita, "{urban} {rural} {rural_per_capita}");
 }
+
+#[test]
+fn a_new_short_term_migrant_job_pays_the_places_level_times_the_published_premium() {
+    // Outgoing over local migrant workers' monthly pay, 2022 (migrant_workers.csv).
+    let d = Dynamics::from_profile(profile());
+    assert!((d.migrant_premium - 5240.0 / 4026.0).abs() < 1e-12, "{}", d.migrant_premium);
+    let earlier = Dynamics::from_profile(&Profile::builtin("national-2015").expect("profile"));
+    assert!((earlier.migrant_premium - 3805.0 / 3173.0).abs() < 1e-12, "the first published year, 2017");
+    // New jobs of one year in rural households, per full year worked: short-term migrant
+    // jobs pay the premium over local jobs (transitions do not depend on education, so
+    // both draw the same education mix), not the national outgoing pay (2.4 times the
+    // rural new-job wage in national-2022).
+    let mut pop = population(120_000);
+    let d = defaults(&pop);
+    d.advance(&ctx(2023), &mut pop);
+    let mut sums = HashMap::new();
+    for h in 0..pop.household_count() {
+        if pop.households.residence[h] != Residence::Rural {
+            continue;
+        }
+        for i in pop.members(h) {
+            let p = &pop.persons;
+            let new = p.flags[i].has(incomesim::model::PersonFlags::NEW_JOB_THIS_YEAR) && p.months_in_job[i] == 12;
+            if new && matches!(p.employment[i], Employment::MigrantShortTerm | Employment::LocalEmployee) {
+                let e: &mut (f64, f64) = sums.entry(p.employment[i]).or_default();
+                e.0 += p.wage[i] as f64;
+                e.1 += 1.0;
+            }
+        }
+    }
+    let mean = |e: Employment| sums.get(&e).filter(|s| s.1 >= 100.0).map(|s| s.0 / s.1).expect("new jobs of the kind");
+    let ratio = mean(Employment::MigrantShortTerm) / mean(Employment::LocalEmployee);
+    assert!((ratio / d.migrant_premium - 1.0).abs() < 0.1, "{ratio}");
+}
