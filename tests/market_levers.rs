@@ -272,6 +272,21 @@ fn start_ups_hire_residents_without_work_in_their_residence_by_priority() {
     close(record.recipient_households, 3.0);
     // The wages are the businesses': the fiscal cost is the grant and the interest.
     close(record.fiscal_cost, 5000.0 + 3650.0);
+    // Two jobs for others, both filled.
+    assert_eq!([record.hires_offered, record.hires_filled], [2.0, 2.0]);
+    assert_eq!([record.places, record.filled_places], [1.0, 1.0], "the start-ups themselves");
+    // Six jobs: five for others, and only three rural residents without paid work to
+    // take them (the urban one and the migrant away are not offered them).
+    lever.jobs_per_start_up = 6.0;
+    let mut pop = Population::empty(0);
+    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+    pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
+    pop.push_household(&rural(), &[farmer]);
+    pop.push_household(&urban(), &[person(17, Employment::Unemployed)]);
+    let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2023);
+    assert_eq!([ledger.records[0].hires_offered, ledger.records[0].hires_filled], [5.0, 3.0]);
+    assert_eq!(col[4], 0.0);
     // Four jobs: the farmer is hired too and gives up the farm income of July to December.
     lever.jobs_per_start_up = 4.0;
     let mut pop = Population::empty(0);
@@ -282,12 +297,15 @@ fn start_ups_hire_residents_without_work_in_their_residence_by_priority() {
     let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2023);
     assert_eq!(col, vec![23_000.0, 15_000.0, 15_000.0, 15_000.0 - 5000.0]);
     close(ledger.records[0].fiscal_cost, 5000.0 + 3650.0);
+    assert_eq!([ledger.records[0].hires_offered, ledger.records[0].hires_filled], [3.0, 3.0]);
     // One job per start-up (the founder's alone): nobody is hired.
     lever.jobs_per_start_up = 1.0;
     let mut pop = Population::empty(0);
     pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
     pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
-    assert_eq!(run(Box::new(lever), &mut pop, 2023).2, vec![23_000.0, 0.0]);
+    let (ledger, _, col) = run(Box::new(lever), &mut pop, 2023);
+    assert_eq!(col, vec![23_000.0, 0.0]);
+    assert_eq!([ledger.records[0].hires_offered, ledger.records[0].hires_filled], [0.0, 0.0]);
 }
 
 #[test]

@@ -101,12 +101,16 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         ));
         for r in &last.ledger.records {
             if outcome.lever_names.contains(&r.lever) {
-                // A rationed lever's places, and how many were filled.
-                let places = if r.places > 0.0 {
+                // A rationed lever's places, and how many were filled; the jobs its
+                // recipients create for others, and how many of those were filled.
+                let mut places = if r.places > 0.0 {
                     format!("  places {:.0}, filled {:.0}", r.places, r.filled_places)
                 } else {
                     String::new()
                 };
+                if r.hires_offered > 0.0 {
+                    places.push_str(&format!("; jobs for others {:.0}, filled {:.0}", r.hires_offered, r.hires_filled));
+                }
                 out.push_str(&format!(
                     "  {:<40} paid {:>10.1}  private {:>10.1}  cost {:>10.1}  recipients {:>10.0} households{places}\n",
                     r.lever,

@@ -14,6 +14,7 @@ pub struct Book<'a> {
     outside: SideColumn<'a>,
     private: SideColumn<'a>,
     rationing: Option<RationingReport>,
+    hires: [f64; 2],
     paid_any: bool,
 }
 
@@ -60,6 +61,7 @@ impl<'a> Book<'a> {
             outside: SideColumn::default(),
             private: SideColumn::default(),
             rationing: None,
+            hires: [0.0; 2],
             paid_any: false,
         }
     }
@@ -165,6 +167,19 @@ impl<'a> Book<'a> {
     /// The rationing report recorded by the lever, if it is rationed.
     pub fn rationing(&self) -> Option<RationingReport> {
         self.rationing
+    }
+
+    /// Records jobs the lever's recipients created for others this year (weighted):
+    /// `offered`, and `filled` of them ([`super::LeverRecord::hires_offered`]). Adds to
+    /// what was recorded before.
+    pub fn report_hires(&mut self, offered: f64, filled: f64) {
+        self.hires[0] += offered;
+        self.hires[1] += filled;
+    }
+
+    /// The jobs for others recorded so far: offered and filled (weighted).
+    pub fn hires(&self) -> [f64; 2] {
+        self.hires
     }
 
     /// What this lever has paid household `h` so far this year (net over parts).

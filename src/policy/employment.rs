@@ -809,14 +809,15 @@ impl StartUpSupport {
             // The unemployed alone first: when they fill the places, the cut lies among
             // them and the other classes are never read, so offering them changes nothing.
             // Places are finite and non-negative, so the allocation cannot fail.
-            let Ok((allocation, mut list)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else {
+            let Ok((mut allocation, mut list)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else {
                 continue;
             };
             if allocation.report.unfilled > 0.0 {
                 hires.last_class = StartUpHires::LAST_CLASS;
-                let Ok((_, all)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else { continue };
-                list = all;
+                let Ok((wider, all)) = allocate_in_memory(&hires, ctx, pop, BlockShare::whole()) else { continue };
+                (allocation, list) = (wider, all);
             }
+            book.report_hires(hires.places, allocation.report.filled);
             hires.apply_chosen(ctx, pop, &list, book);
         }
     }

@@ -47,6 +47,11 @@ pub struct LeverRecord {
     pub filled_places: f64,
     /// Places left empty because too few were eligible.
     pub unfilled_places: f64,
+    /// Jobs the lever's recipients create for others (a start-up's hires beyond its
+    /// founder), weighted persons; 0 for a lever that creates none.
+    pub hires_offered: f64,
+    /// Of those jobs, the ones filled by residents without paid work (weighted).
+    pub hires_filled: f64,
 }
 
 impl LeverRecord {
@@ -87,6 +92,8 @@ impl LeverRecord {
         self.places += other.places;
         self.filled_places += other.filled_places;
         self.unfilled_places += other.unfilled_places;
+        self.hires_offered += other.hires_offered;
+        self.hires_filled += other.hires_filled;
     }
 }
 

@@ -253,6 +253,7 @@ impl LeverSet {
                 if let Some(report) = book.rationing() {
                     c.rationing = Some(report);
                 }
+                c.hires = book.hires();
                 let paid_any = book.paid_any();
                 c.outside.written = book.outside_any();
                 c.private.written = book.private_any();
@@ -276,6 +277,8 @@ impl LeverSet {
                 // households were paid privately (weighted).
                 c.outside.add_weighted(&c.pop.households.weight, &mut outside_cost);
                 c.private.add_weighted(&c.pop.households.weight, &mut record.paid_privately);
+                record.hires_offered += c.hires[0];
+                record.hires_filled += c.hires[1];
             }
             let report = match &allocation {
                 Some(Ok(a)) => Some(a.report),
@@ -345,6 +348,9 @@ pub struct Chunk {
     pub private: ScratchColumn,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
+    /// Scratch: the jobs for others the lever applied last created, offered and
+    /// filled (weighted: [`Book::hires`]).
+    pub hires: [f64; 2],
 }
 
 /// A per-household column a lever's book writes beside the accounts (reused from
