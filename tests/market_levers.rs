@@ -1009,7 +1009,7 @@ fn run_indexed(lever: Box<dyn Lever>, pop: &mut Population, wage_index: [f64; 2]
 }
 
 #[test]
-fn market_pay_moves_with_the_wage_index_and_the_plans_amounts_do_not() {
+fn market_pay_moves_with_the_wage_index_and_the_plans_amounts_do_not_unless_indexed() {
     use incomesim::policy::dibao::Indexation;
     let index = [1.2, 1.5];
     // One unemployed person in a rural and in an urban household of one.
@@ -1064,6 +1064,15 @@ fn market_pay_moves_with_the_wage_index_and_the_plans_amounts_do_not() {
     training.indexation = Indexation::None;
     let col = run_indexed(Box::new(training), &mut build(), index).1;
     close(col[1], unindexed);
+    // A public-welfare post pays the plan's nominal amount unless the scenario indexes
+    // it (Liupanshui §5: to prices): 12 * 500, times 1.1 with prices.
+    let posts = PublicWelfarePosts::new(Dated::constant(2.0), Dated::constant(500.0), 0.0, 1).expect("valid");
+    assert_eq!(posts.indexation, Indexation::None, "the default");
+    assert_eq!(run_indexed(Box::new(posts.clone()), &mut build(), index).1, vec![6000.0, 6000.0]);
+    let by_prices = PublicWelfarePosts { indexation: Indexation::Prices, ..posts };
+    let col = run_indexed(Box::new(by_prices), &mut build(), index).1;
+    close(col[0], 6600.0);
+    close(col[1], 6600.0);
 }
 
 #[test]

@@ -95,13 +95,19 @@ pub struct PublicWelfarePosts {
     /// plan, clause 6, "全市每年开发购买1500个公益性岗位").
     pub posts_per_year: Dated<f64>,
     /// Pay per month, yuan. Default 500: the rural post example in
-    /// lever_parameters.md (a Henan county, 2018); indexation is a dated step.
+    /// lever_parameters.md (a Henan county, 2018).
     pub pay_per_month: Dated<f64>,
     /// Share of posts reserved for disabled people (0.10; Bayannur 0.13).
     pub disabled_quota: f64,
     /// Month in which the year's posts are filled, 1–12. Default 1: an assumption (the
     /// plans do not say when posts start).
     pub hire_month: u8,
+    /// How `pay_per_month` moves after the base year: [`Indexation::None`] (the
+    /// default: the dated schedule as written, the plans' nominal pay),
+    /// [`Indexation::Prices`] (pay indexed to prices, which Liupanshui §5 would explore
+    /// with the province) or [`Indexation::Incomes`] (the residence's income index); the
+    /// factor multiplies the schedule's amount.
+    pub indexation: Indexation,
 }
 
 impl PublicWelfarePosts {
@@ -122,7 +128,13 @@ impl PublicWelfarePosts {
         check_dated_money(name, "pay_per_month", &pay_per_month)?;
         super::tax::check_share(name, "disabled_quota", disabled_quota)?;
         check_month(name, "hire_month", hire_month)?;
-        Ok(PublicWelfarePosts { posts_per_year, pay_per_month, disabled_quota, hire_month })
+        Ok(PublicWelfarePosts {
+            posts_per_year,
+            pay_per_month,
+            disabled_quota,
+            hire_month,
+            indexation: Indexation::None,
+        })
     }
 
     /// Wuzhong's plan: 1,500 posts a year at 500 yuan a month, 10% for disabled people.
@@ -183,6 +195,7 @@ impl Rationed for PublicWelfarePosts {
     fn apply_chosen(&self, ctx: &YearContext, pop: &mut Population, chosen: &[Candidate], book: &mut Book<'_>) {
         let pay = self.pay_per_month.sum_over(ctx.year, self.hire_month, 12);
         for c in chosen {
+            let pay = pay * self.indexation.factor(ctx, pop.households.residence[c.household]);
             leave_farm(pop, c.household, c.person, self.hire_month, book);
             start_job(pop, c.person, Employment::PublicWelfarePost, self.hire_month, 0);
             pop.persons.wage[c.person] += pay as f32;
@@ -939,7 +952,7 @@ pub const SPECS: &[LeverSpec] = &[
                 unit: "yuan/person/month",
                 default: DefaultValue::Number(500.0),
                 description: "Pay per month: 500, the rural post example in lever_parameters.md (a Henan county, \
-                              2018); indexation is a dated step",
+                              2018)",
             },
             ParameterSpec {
                 name: "disabled_quota",
@@ -957,6 +970,16 @@ pub const SPECS: &[LeverSpec] = &[
                 default: DefaultValue::Number(1.0),
                 description: "Month in which the year's posts are filled; assumption: 1, the plans do not say \
                               when posts start",
+            },
+            ParameterSpec {
+                name: "indexation",
+                kind: Kind::Choice(Indexation::WORDS),
+                unit: "word",
+                default: DefaultValue::Word("none"),
+                description: "How pay_per_month moves after the base year: none (the default) pays the dated \
+                              schedule as written, the plans' nominal pay; prices times the price index (Liupanshui \
+                              2022 plan, clause 5, would explore pay indexed to prices with the province); incomes \
+                              times the residence's income index",
             },
         ],
         build: build_public_welfare_posts,
@@ -1251,12 +1274,13 @@ pub const SPECS: &[LeverSpec] = &[
 ];
 
 fn build_public_welfare_posts(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    Ok(Box::new(PublicWelfarePosts::new(
+    let posts = PublicWelfarePosts::new(
         p.dated("posts_per_year")?,
         p.dated("pay_per_month")?,
         p.number("disabled_quota")?,
         p.months("hire_month")?,
-    )?))
+    )?;
+    Ok(Box::new(PublicWelfarePosts { indexation: Indexation::from_word(p.choice("indexation")?), ..posts }))
 }
 
 fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
