@@ -743,13 +743,7 @@ impl Dynamics {
 
         // Migration.
         let outgoing = published::migrant_workers("outgoing_monthly_income_yuan");
-        let local = published::migrant_workers("local_monthly_income_yuan");
-        let pairs: Vec<(u16, f64)> = outgoing
-            .iter()
-            .filter_map(|&(y, o)| local.iter().find(|l| l.0 == y && l.1 > 0.0).map(|l| (y, o / l.1)))
-            .collect();
-        let (premium_year, migrant_premium) =
-            pairs.iter().rev().find(|p| p.0 <= base).or(pairs.first()).copied().unwrap_or((base, 1.0));
+        let (premium_year, migrant_premium) = published::migrant_premium(base);
         assume(
             "migration",
             "rural members aged 16-50 able to work (not students, retired or in public jobs) in households of two \

@@ -110,6 +110,19 @@ pub fn migrant_workers(name: &str) -> Vec<(u16, f64)> {
     column(MIGRANT_WORKERS, name, None)
 }
 
+/// Outgoing over local migrant workers' monthly income (`migrant_workers.csv`) in the
+/// last year at or before `base_year` that publishes both, else the first that does,
+/// with that year: the pay of a short-term migrant job over a local one
+/// ([`super::Dynamics::migrant_premium`]). `(base_year, 1.0)` if no year has both.
+pub fn migrant_premium(base_year: u16) -> (u16, f64) {
+    let local = migrant_workers("local_monthly_income_yuan");
+    let pairs: Vec<(u16, f64)> = migrant_workers("outgoing_monthly_income_yuan")
+        .into_iter()
+        .filter_map(|(y, o)| local.iter().find(|l| l.0 == y && l.1 > 0.0).map(|l| (y, o / l.1)))
+        .collect();
+    pairs.iter().rev().find(|p| p.0 <= base_year).or(pairs.first()).copied().unwrap_or((base_year, 1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
