@@ -49,6 +49,11 @@ pub struct AreaBlueprint {
     pub education_cdf: [f64; 4],
     /// Annual mean retiree pension (profile value × 12).
     pub retiree_pension_mean: f64,
+    /// A short-term migrant's share of the household's wages relative to a local
+    /// employee of the same education: outgoing over local migrant workers' monthly
+    /// income ([`crate::dynamics::published::migrant_premium`]), as the dynamics pay a
+    /// new short-term migrant job.
+    pub migrant_premium: f64,
 }
 
 /// Shape constants of a profile.
@@ -166,6 +171,7 @@ impl Blueprint {
                 old_age_work,
                 student_by_age: shape.employment_16_59.value.student_probability_by_age(),
                 retiree_pension_mean: shape.retiree_pension_per_month.value * 12.0,
+                migrant_premium: crate::dynamics::published::migrant_premium(profile.base_year).1,
                 activities,
                 distinct_tilts,
                 tilt_place,

@@ -211,7 +211,12 @@ pub fn draw_household(
     // without a farmer or self-employed member stays as sideline income in part and
     // goes to wages or transfers for the rest.
     let earner_weight = |m: &PersonRecord| {
-        EDUCATION_EARNINGS[m.education as usize] * if m.employment == Employment::PublicSector { 1.2 } else { 1.0 }
+        EDUCATION_EARNINGS[m.education as usize]
+            * match m.employment {
+                Employment::PublicSector => 1.2,
+                Employment::MigrantShortTerm => bp.migrant_premium,
+                _ => 1.0,
+            }
     };
     let wage_weights: f64 = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
     let op_weight = |m: &PersonRecord| match m.employment {
