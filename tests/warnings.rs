@@ -289,3 +289,30 @@ fn places_left_empty_are_reported_with_their_years() {
     assert!(w[0].message.contains("of 50,000,000"), "{}", w[0]);
     assert!(run(100).is_empty());
 }
+
+#[test]
+fn a_rising_pay_schedule_that_the_lever_also_indexes_warns() {
+    let rising = "[levers.labour_transfer]\npersons_per_year = 100\n\
+                  local_wage_per_month = { \"2021-01\" = 2500, \"2023-01\" = 2700 }\n";
+    let indexed = scenario(&format!("{HEAD}{rising}"));
+    assert_eq!(
+        kinds(&indexed.warnings()),
+        vec![(WarningKind::IndexedSchedule, "levers.labour_transfer.local_wage_per_month".to_string())]
+    );
+    assert!(indexed.warnings()[0].message.contains("indexation = \"none\""), "{}", indexed.warnings()[0]);
+    // In each year's yuan, not indexed: as written, no warning; nor for a constant pay.
+    let nominal = scenario(&format!("{HEAD}{rising}indexation = \"none\"\n"));
+    assert!(nominal.warnings().is_empty(), "{:?}", nominal.warnings());
+    let constant =
+        scenario(&format!("{HEAD}[levers.labour_transfer]\npersons_per_year = 100\nlocal_wage_per_month = 3000\n"));
+    assert!(constant.warnings().is_empty(), "{:?}", constant.warnings());
+    // A post's pay is nominal by default; indexed to prices, a rising schedule warns.
+    let posts = "[levers.public_welfare_posts]\nposts_per_year = 10\n\
+                 pay_per_month = { \"2021-01\" = 500, \"2023-01\" = 600 }\n";
+    assert!(scenario(&format!("{HEAD}{posts}")).warnings().is_empty());
+    let by_prices = scenario(&format!("{HEAD}{posts}indexation = \"prices\"\n"));
+    assert_eq!(
+        kinds(&by_prices.warnings()),
+        vec![(WarningKind::IndexedSchedule, "levers.public_welfare_posts.pay_per_month".to_string())]
+    );
+}

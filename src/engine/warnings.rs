@@ -51,6 +51,11 @@ pub enum WarningKind {
     TargetNotEvaluated,
     /// A rationed lever left places empty: too few were eligible.
     PlacesUnfilled,
+    /// A pay schedule that changes over the years in a lever that also indexes its pay
+    /// (`indexation` other than `none`: the dated amounts are read as base-year yuan and
+    /// multiplied by the year's index), so a schedule written in each year's yuan grows
+    /// twice.
+    IndexedSchedule,
     /// A dibao lever's priority of need set without the take-up rate of the same
     /// residence: the calibrated rate (the take-up of a household entitled to half its
     /// threshold) belongs to the calibrated priority, so the caseload moves far from
@@ -182,6 +187,7 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
     }
     national_decision_warnings(s, name, params, out);
     hire_wage_warning(s, spec, params, out);
+    indexed_schedule_warning(s, spec, params, out);
     for residence in Residence::BOTH {
         let priority = format!("take_up_need_priority_{residence}");
         let take_up = format!("take_up_{residence}");
@@ -222,6 +228,39 @@ fn hire_wage_warning(s: &Scenario, spec: &'static registry::LeverSpec, params: &
                 "has no effect: with `jobs_per_start_up = {jobs}` start-ups create no job beyond the founder's"
             ),
         });
+    }
+}
+
+/// A dated pay schedule that changes over time, given to a lever that multiplies its
+/// pay by an index ([`crate::policy::employment::PAY_INDEXED`]) whose `indexation` (as
+/// given or by default) is not `none`.
+fn indexed_schedule_warning(
+    s: &Scenario,
+    spec: &'static registry::LeverSpec,
+    params: &toml::Table,
+    out: &mut Vec<Warning>,
+) {
+    if !crate::policy::employment::PAY_INDEXED.contains(&spec.name) {
+        return;
+    }
+    let context = registry::BuildContext { base_year: s.profile.base_year, profile: &s.profile, calibration: None };
+    let read = registry::Params::new(spec, context, params);
+    let Ok(indexation) = read.choice("indexation") else { return };
+    if indexation == "none" {
+        return;
+    }
+    for p in spec.parameters.iter().filter(|p| p.kind == Kind::DatedMoney && params.contains_key(p.name)) {
+        let Ok(schedule) = read.dated(p.name) else { continue };
+        if schedule.steps().windows(2).any(|w| w[0].1 != w[1].1) {
+            out.push(Warning {
+                kind: WarningKind::IndexedSchedule,
+                field: format!("levers.{}.{}", spec.name, p.name),
+                message: format!(
+                    "changes over the years and is also multiplied by the `{indexation}` index (`indexation`): its \
+                     amounts are read as base-year yuan; if they are each year's yuan, set `indexation = \"none\"`"
+                ),
+            });
+        }
     }
 }
 

@@ -915,6 +915,10 @@ impl Lever for StartUpSupport {
     }
 }
 
+/// The levers whose `indexation` multiplies their pay (a dated pay schedule is then
+/// read as base-year yuan).
+pub const PAY_INDEXED: [&str; 4] = ["labour_transfer", "skills_training", "start_up_support", "public_welfare_posts"];
+
 /// How a lever's market pay, in base-year yuan, moves after the base year.
 const P_PAY_INDEXATION: ParameterSpec = ParameterSpec {
     name: "indexation",
