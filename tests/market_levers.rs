@@ -1010,7 +1010,7 @@ fn run_indexed(lever: Box<dyn Lever>, pop: &mut Population, wage_index: [f64; 2]
 
 #[test]
 fn market_pay_moves_with_the_wage_index_and_the_plans_amounts_do_not_unless_indexed() {
-    use incomesim::policy::dibao::Indexation;
+    use incomesim::policy::indexation::Indexation;
     let index = [1.2, 1.5];
     // One unemployed person in a rural and in an urban household of one.
     let build = || {

@@ -9,7 +9,8 @@ use incomesim::model::{
 };
 use incomesim::policy::allowances::{DisabilityAllowances, OldAgeAllowance};
 use incomesim::policy::assistance::{EdgeAssistance, EmploymentTransfers, PriceLinkedSubsidy, TemporaryAssistance};
-use incomesim::policy::dibao::{Dibao, ExtremePovertySupport, Indexation, JobOfferSanction};
+use incomesim::policy::dibao::{Dibao, ExtremePovertySupport, JobOfferSanction};
+use incomesim::policy::indexation::Indexation;
 use incomesim::policy::pension::{ContributionSupport, ResidentPension};
 use incomesim::policy::retiree::RetireePensionAdjustment;
 use incomesim::policy::subsidies::FarmSubsidies;

@@ -3,7 +3,8 @@
 
 use super::allowances::{DisabilityAllowances, OldAgeAllowance};
 use super::childcare::ChildcareSubsidy;
-use super::dibao::{Dibao, ExtremePovertySupport, Indexation, OLD_MEMBER_UNIT_AGE};
+use super::dibao::{Dibao, ExtremePovertySupport, OLD_MEMBER_UNIT_AGE};
+use super::indexation::Indexation;
 use super::pension::ResidentPension;
 use super::registry::BaseCalibration;
 use super::retiree::RetireePensionAdjustment;

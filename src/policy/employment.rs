@@ -11,7 +11,7 @@
 //!   negative amount paid into Operating (assumption: farm income accrues evenly over
 //!   the year; no published split).
 
-use super::dibao::Indexation;
+use super::indexation::Indexation;
 use super::rationing::{
     BlockShare, Candidate, Places, Rationed, allocate_in_memory, apply_rationed, check_dated_money, check_month,
     check_non_negative, lever_sub,
@@ -224,7 +224,9 @@ impl Lever for PublicWelfarePosts {
 /// Moves rural working-age people out of farming or no work into a local off-farm job
 /// or migrant work. The new monthly wage is `local_wage_per_month × ratio`, with the
 /// ratio lognormal around `wage_ratio` (σ = `wage_sigma`), times `migrant_premium` for
-/// migrant jobs. A share of the transferred do not stay: they work half of the
+/// migrant jobs, times the year's index of the household's residence
+/// ([`LabourTransfer::indexation`]: by default the wage index, so that the base-year
+/// amount grows with pay rates). A share of the transferred do not stay: they work half of the
 /// remaining months (assumption).
 ///
 /// **Residence rule** (NBS; LEVERS.md "Residence"): a member away six months or more
@@ -440,7 +442,8 @@ impl Lever for LabourTransfer {
 /// Subsidised skills training (职业技能培训) with a living allowance and a certificate
 /// subsidy (证书直补).
 ///
-/// Trainees are trained in `training_month`; from the next month, a trainee with a
+/// Trainees are trained in `training_month`; from the next month (both amounts times
+/// the year's index, [`SkillsTraining::indexation`]), a trainee with a
 /// wage earns `hourly_gain × hours_per_month` more per month (+1.88 yuan/hour: Zhao &
 /// Geng 2020, 财经研究 46(8), lever_parameters.md), and a trainee without work finds a
 /// local job with probability `employment_probability` at `new_job_wage_per_month` (one
@@ -621,8 +624,9 @@ impl Lever for SkillsTraining {
 /// fiscal cost no household receives.
 ///
 /// A person chosen starts a business in `start_month`: leaves the farm or job, becomes
-/// self-employed, earns `business_income_per_month` from then on (operating income)
-/// and receives the grant (a transfer): `farm_grant` with probability `farm_share`
+/// self-employed, earns `business_income_per_month` from then on (operating income;
+/// it and the hires' wage are base-year amounts times the year's index,
+/// [`StartUpSupport::indexation`]) and receives the grant (a transfer): `farm_grant` with probability `farm_share`
 /// (farm start-ups), otherwise `grant`.
 ///
 /// **Jobs for others.** Each start-up creates `jobs_per_start_up` jobs including its

@@ -27,6 +27,7 @@ pub mod childcare;
 pub mod dibao;
 pub mod employment;
 pub mod farm;
+pub mod indexation;
 pub mod pension;
 pub mod property;
 pub mod rationing;
@@ -82,7 +83,7 @@ pub struct YearContext {
     /// the assumed growth of urban wages, and of migrant workers' monthly income for
     /// rural labour ([`crate::dynamics::Dynamics::wage_index`]; 1.0 in the base year).
     /// Levers whose market pay is in base-year yuan move it by this
-    /// ([`dibao::Indexation::Wages`]).
+    /// ([`indexation::Indexation::Wages`]).
     pub wage_index: [f64; 2],
     /// This year's adjustment of the dibao lever's take-up ([`TakeUpAdjustment::NONE`]
     /// leaves the lever's own rule); the engine sets it on the baseline so that the

@@ -1,7 +1,7 @@
 //! Income tax and employees' social insurance contributions: the transfers a household
 //! pays, which NBS subtracts to get net transfer income.
 
-use super::dibao::Indexation;
+use super::indexation::Indexation;
 use super::members::{pay_member_sums, pay_selected_member_sums};
 use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
