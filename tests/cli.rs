@@ -107,6 +107,9 @@ fn run_prints_the_year_table_and_writes_microdata_of_a_chosen_year() {
     for needle in ["2021", "2022", "2023", "2024", "ratio", "targets:", "contribution of each lever"] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
+    // The plan's employment levers follow the pay rates index: its last year is printed.
+    let index_line = text.lines().find(|l| l.starts_with("pay rates index")).expect("the index line");
+    assert!(index_line.contains("2024: urban 1.") && index_line.contains(", rural 1."), "{index_line}");
     let households = std::fs::read_to_string(dir.join("households.csv")).expect("written");
     assert!(households.lines().nth(1).is_some_and(|l| l.starts_with("2023,")));
     let pop = incomesim::microdata::load_csv(

@@ -149,6 +149,19 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
             last[1] / 12.0
         ));
     }
+    // The index the employment levers' market pay follows by default.
+    let wage = &outcome.baseline.paths.wage;
+    let pay_indexed = outcome.lever_names.iter().any(|n| crate::policy::employment::PAY_INDEXED.contains(&n.as_str()));
+    if let (true, Some(last)) = (pay_indexed && wage.len() > 1, wage.last()) {
+        out.push_str(&format!(
+            "\npay rates index (base year 1; the employment levers' market pay follows it with indexation = \
+             \"wages\", the default but for public-welfare posts; in summary.json's baseline_paths), {}: urban \
+             {:.3}, rural {:.3}\n",
+            scenario.profile.base_year as usize + wage.len() - 1,
+            last[0],
+            last[1]
+        ));
+    }
     let rates = &outcome.baseline.paths.dibao_take_up_rate;
     if let (Some(Some(first)), Some(Some(last))) = (rates.first(), rates.last())
         && rates.len() > 1
