@@ -25,7 +25,10 @@
 //!   post's pay) or an employer, firm, collective or other household (a market wage,
 //!   business income, a rent, a remittance: [`policy::Book::pay_private`]), so a lever's
 //!   fiscal cost is what the budget pays, plus costs no household receives (an interest
-//!   subsidy, a contribution paid into a pension account). A [`policy::LeverSet`] applies levers in stage order: market incomes,
+//!   subsidy, a contribution paid into a pension account). Market pay a lever brings (a
+//!   wage or business income the plans and sources give for one year) is base-year yuan
+//!   that grows with pay rates ([`policy::YearContext::wage_index`], [`policy::indexation`]);
+//!   the plans' own amounts (grants, allowances, loans) stay nominal. A [`policy::LeverSet`] applies levers in stage order: market incomes,
 //!   employment, taxes and contributions, pensions and allowances, means-tested benefits.
 //! * **Generation** ([`generate`]): [`generate::Generator::calibrate`] fits income levels,
 //!   part factors, household size, dibao take-up (its rate against the published caseload,
@@ -59,7 +62,9 @@
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
 //!   ageing, births, deaths, retirement (at the statutory ages, rising by birth cohort
 //!   from 2025 as decided in 2024), an employment chain that keeps the profile's
-//!   activity shares, schooling, wage and income growth, migration, urbanisation (of
+//!   activity shares (a new short-term migrant job pays the place's wage level times
+//!   the published premium of outgoing over local migrant pay), schooling, wage and
+//!   income growth, migration, urbanisation (of
 //!   rural households working off the farm, whose local wage earners are then paid at
 //!   the urban level, the assumption `urbanised_wage_catch_up`); in a year a scenario
 //!   re-weights (`[[population_reweighting]]`: a census, a population bulletin),
