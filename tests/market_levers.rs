@@ -31,12 +31,18 @@ fn urban() -> HouseholdRecord {
     HouseholdRecord { residence: Residence::Urban, ..Default::default() }
 }
 
-/// Applies one lever; returns the ledger, the accounts and the lever's column.
+/// Applies one lever in the base year `year`; returns the ledger, the accounts and the
+/// lever's column.
 fn run(lever: Box<dyn Lever>, pop: &mut Population, year: u16) -> (Ledger, Accounts, Vec<f64>) {
+    run_in(&YearContext::base(year, 11), lever, pop)
+}
+
+/// Applies one lever in the year of `ctx`.
+fn run_in(ctx: &YearContext, lever: Box<dyn Lever>, pop: &mut Population) -> (Ledger, Accounts, Vec<f64>) {
     let set = LeverSet::new().with(lever);
     let mut accounts = Accounts::default();
     let mut columns = LeverColumns::default();
-    let ledger = set.apply_year(&YearContext::base(year, 11), pop, &mut accounts, &mut columns);
+    let ledger = set.apply_year(ctx, pop, &mut accounts, &mut columns);
     (ledger, accounts, columns.paid.remove(0))
 }
 
@@ -278,22 +284,23 @@ fn start_ups_hire_residents_without_work_in_their_residence_by_priority() {
     // Six jobs: five for others, and only three rural residents without paid work to
     // take them (the urban one and the migrant away are not offered them).
     lever.jobs_per_start_up = 6.0;
-    let mut pop = Population::empty(0);
-    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
-    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
-    pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
-    pop.push_household(&rural(), &[farmer]);
+    // The founder, then those who can be hired: unemployed, out of the labour force, farmer.
+    let founder_and_hires = || {
+        let mut pop = Population::empty(0);
+        pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
+        pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
+        pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
+        pop.push_household(&rural(), &[farmer]);
+        pop
+    };
+    let mut pop = founder_and_hires();
     pop.push_household(&urban(), &[person(17, Employment::Unemployed)]);
     let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2023);
     assert_eq!([ledger.records[0].hires_offered, ledger.records[0].hires_filled], [5.0, 3.0]);
     assert_eq!(col[4], 0.0);
     // Four jobs: the farmer is hired too and gives up the farm income of July to December.
     lever.jobs_per_start_up = 4.0;
-    let mut pop = Population::empty(0);
-    pop.push_household(&rural(), &[person(30, Employment::Unemployed)]);
-    pop.push_household(&rural(), &[person(17, Employment::Unemployed)]);
-    pop.push_household(&rural(), &[person(16, Employment::NotInLabourForce)]);
-    pop.push_household(&rural(), &[farmer]);
+    let mut pop = founder_and_hires();
     let (ledger, _, col) = run(Box::new(lever.clone()), &mut pop, 2023);
     assert_eq!(col, vec![23_000.0, 15_000.0, 15_000.0, 15_000.0 - 5000.0]);
     close(ledger.records[0].fiscal_cost, 5000.0 + 3650.0);
@@ -1001,11 +1008,9 @@ fn start_up_support_edge_cases() {
 /// Applies one lever in a year whose new local jobs pay `wage_index` times the base
 /// year's (urban, rural) and whose prices are 1.1 times the base year's.
 fn run_indexed(lever: Box<dyn Lever>, pop: &mut Population, wage_index: [f64; 2]) -> (Ledger, Vec<f64>) {
-    let set = LeverSet::new().with(lever);
     let ctx = YearContext { year: 2023, wage_index, price_index: 1.1, ..YearContext::base(2022, 11) };
-    let mut columns = LeverColumns::default();
-    let ledger = set.apply_year(&ctx, pop, &mut Accounts::default(), &mut columns);
-    (ledger, columns.paid.remove(0))
+    let (ledger, _, column) = run_in(&ctx, lever, pop);
+    (ledger, column)
 }
 
 #[test]

@@ -286,8 +286,8 @@ pub struct Dynamics {
     pub migrant_monthly_wage: Vec<(u16, f64)>,
     /// Pay of a new short-term migrant job relative to a new local job of the same
     /// residence: outgoing over local migrant workers' monthly income in the last
-    /// published year at or before the base year (the first published year before
-    /// it). A short-term migrant is away less than six months and stays a household
+    /// published year at or before the base year (for an earlier base year, the first
+    /// published year: [`published::migrant_premium`]). A short-term migrant is away less than six months and stays a household
     /// member; the pay is the place's wage level times this premium, not the national
     /// outgoing pay, so that migrants drawn into jobs each year are paid as the
     /// profile's migrants are.

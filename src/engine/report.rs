@@ -152,7 +152,10 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
     // The index the employment levers' market pay follows by default.
     let wage = &outcome.baseline.paths.wage;
     let pay_indexed = outcome.lever_names.iter().any(|n| crate::policy::employment::PAY_INDEXED.contains(&n.as_str()));
-    if let (true, Some(last)) = (pay_indexed && wage.len() > 1, wage.last()) {
+    if pay_indexed
+        && wage.len() > 1
+        && let Some(last) = wage.last()
+    {
         out.push_str(&format!(
             "\npay rates index (base year 1; the employment levers' market pay follows it with indexation = \
              \"wages\", the default but for public-welfare posts; in summary.json's baseline_paths), {}: urban \

@@ -211,15 +211,24 @@ fn lever_warnings(s: &Scenario, name: &str, params: &toml::Table, out: &mut Vec<
     }
 }
 
+/// A lever's parameters as its builder reads them (the values given, else the defaults),
+/// on the scenario's profile without calibration.
+fn lever_params<'a>(
+    s: &'a Scenario,
+    spec: &'static registry::LeverSpec,
+    params: &'a toml::Table,
+) -> registry::Params<'a> {
+    registry::Params::new(spec, registry::BuildContext::new(&s.profile), params)
+}
+
 /// A start-up hire wage set while start-ups create no job beyond the founder's
 /// (`jobs_per_start_up` of 1 or less, as given or by default): nobody is hired.
 fn hire_wage_warning(s: &Scenario, spec: &'static registry::LeverSpec, params: &toml::Table, out: &mut Vec<Warning>) {
     if spec.name != "start_up_support" || !params.contains_key("hire_wage_per_month") {
         return;
     }
-    let context = registry::BuildContext { base_year: s.profile.base_year, profile: &s.profile, calibration: None };
     // The value given or the default, as the lever reads it (a bad value is the builder's error).
-    let Ok(jobs) = registry::Params::new(spec, context, params).number("jobs_per_start_up") else { return };
+    let Ok(jobs) = lever_params(s, spec, params).number("jobs_per_start_up") else { return };
     if jobs <= 1.0 {
         out.push(Warning {
             kind: WarningKind::InertParameter,
@@ -243,8 +252,7 @@ fn indexed_schedule_warning(
     if !crate::policy::employment::PAY_INDEXED.contains(&spec.name) {
         return;
     }
-    let context = registry::BuildContext { base_year: s.profile.base_year, profile: &s.profile, calibration: None };
-    let read = registry::Params::new(spec, context, params);
+    let read = lever_params(s, spec, params);
     let Ok(indexation) = read.choice("indexation") else { return };
     if indexation == "none" {
         return;

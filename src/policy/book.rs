@@ -14,8 +14,18 @@ pub struct Book<'a> {
     outside: SideColumn<'a>,
     private: SideColumn<'a>,
     rationing: Option<RationingReport>,
-    hires: [f64; 2],
+    hires: Hires,
     paid_any: bool,
+}
+
+/// Jobs a lever's recipients created for others in a year (a start-up's hires beyond
+/// its founder), weighted persons ([`super::LeverRecord::hires_offered`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Hires {
+    /// Jobs offered.
+    pub offered: f64,
+    /// Of them, the jobs filled.
+    pub filled: f64,
 }
 
 /// A column of amounts per household beside the accounts, which a book writes when
@@ -61,7 +71,7 @@ impl<'a> Book<'a> {
             outside: SideColumn::default(),
             private: SideColumn::default(),
             rationing: None,
-            hires: [0.0; 2],
+            hires: Hires::default(),
             paid_any: false,
         }
     }
@@ -170,15 +180,14 @@ impl<'a> Book<'a> {
     }
 
     /// Records jobs the lever's recipients created for others this year (weighted):
-    /// `offered`, and `filled` of them ([`super::LeverRecord::hires_offered`]). Adds to
-    /// what was recorded before.
+    /// `offered`, and `filled` of them. Adds to what was recorded before.
     pub fn report_hires(&mut self, offered: f64, filled: f64) {
-        self.hires[0] += offered;
-        self.hires[1] += filled;
+        self.hires.offered += offered;
+        self.hires.filled += filled;
     }
 
-    /// The jobs for others recorded so far: offered and filled (weighted).
-    pub fn hires(&self) -> [f64; 2] {
+    /// The jobs for others recorded so far.
+    pub fn hires(&self) -> Hires {
         self.hires
     }
 

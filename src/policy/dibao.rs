@@ -1998,7 +1998,7 @@ pub(crate) fn dibao_rule(p: &Params<'_>) -> Result<Dibao> {
         });
     }
     if has(P_INDEXATION.name) {
-        d.indexation = Indexation::from_word(p.choice(P_INDEXATION.name)?);
+        d.indexation = p.indexation(P_INDEXATION.name)?;
     }
     if has(P_POVERTY_LINE.name) {
         let line = p.dated(P_POVERTY_LINE.name)?;

@@ -932,9 +932,10 @@ const P_PAY_INDEXATION: ParameterSpec = ParameterSpec {
     description: "How the lever's market pay (the wages and business income above, read as base-year yuan) moves \
                   after the base year: wages with the growth of pay rates (urban: the assumed growth of urban \
                   wages; rural: of migrant workers' average monthly income, NBS migrant worker monitoring \
-                  survey, data/published/migrant_workers.csv), incomes with the residence's income index, prices with the price index, none pays the amounts as written (a schedule dated \
-                  in each year's yuan). Default wages (assumption: the plans' and sources' pay figures are of one \
-                  year and market pay grows)",
+                  survey, data/published/migrant_workers.csv), incomes with the residence's income index, \
+                  prices with the price index, none pays the amounts as written (a schedule dated in each year's \
+                  yuan). Default wages (assumption: the plans' and sources' pay figures are of one year and \
+                  market pay grows)",
 };
 
 /// Registry entries of this module's levers.
@@ -1288,7 +1289,7 @@ fn build_public_welfare_posts(p: &Params<'_>) -> Result<Box<dyn Lever>> {
         p.number("disabled_quota")?,
         p.months("hire_month")?,
     )?;
-    Ok(Box::new(PublicWelfarePosts { indexation: Indexation::from_word(p.choice("indexation")?), ..posts }))
+    Ok(Box::new(PublicWelfarePosts { indexation: p.indexation("indexation")?, ..posts }))
 }
 
 fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
@@ -1304,7 +1305,7 @@ fn build_labour_transfer(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             remittance_share: p.number("remittance_share")?,
             retention: p.number("retention")?,
             broker_subsidy_per_person: p.number("broker_subsidy_per_person")?,
-            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
+            indexation: p.indexation(P_PAY_INDEXATION.name)?,
             start_month: p.months("start_month")?,
         }
         .validated()?,
@@ -1323,7 +1324,7 @@ fn build_skills_training(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             certificate_subsidy: p.number("certificate_subsidy")?,
             certificate_rate: p.number("certificate_rate")?,
             subsidy_per_trainee: p.number("subsidy_per_trainee")?,
-            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
+            indexation: p.indexation(P_PAY_INDEXATION.name)?,
             training_month: p.months("training_month")?,
         }
         .validated()?,
@@ -1343,7 +1344,7 @@ fn build_start_up_support(p: &Params<'_>) -> Result<Box<dyn Lever>> {
             loan: p.number("loan")?,
             loan_take_up: p.number("loan_take_up")?,
             interest_subsidy_rate: p.number("interest_subsidy_rate")?,
-            indexation: Indexation::from_word(p.choice(P_PAY_INDEXATION.name)?),
+            indexation: p.indexation(P_PAY_INDEXATION.name)?,
             start_month: p.months("start_month")?,
         }
         .validated()?,

@@ -37,7 +37,7 @@ pub mod subsidies;
 pub mod tax;
 pub mod wages;
 
-pub use book::Book;
+pub use book::{Book, Hires};
 pub use dated::{Dated, YearMonth};
 pub use ledger::{Ledger, LeverRecord};
 pub use paid::PaidList;

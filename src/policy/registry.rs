@@ -15,6 +15,7 @@
 
 use serde::Serialize;
 
+use super::indexation::Indexation;
 use super::{Dated, Lever, YearMonth};
 use crate::error::{Error, Result};
 use crate::model::bounds::{MAX_AMOUNT, MAX_NUMBER, MAX_RATE};
@@ -443,6 +444,14 @@ impl<'a> Params<'a> {
             .find(|c| **c == word)
             .copied()
             .ok_or_else(|| self.invalid(name, word, format!("expected one of {}", choices.join(", "))))
+    }
+
+    /// An indexation rule named by the parameter's word ([`Indexation::from_word`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidLever`] for a word not among the parameter's choices.
+    pub fn indexation(&self, name: &'static str) -> Result<Indexation> {
+        self.choice(name).map(Indexation::from_word)
     }
 
     /// A dated number: a number in force throughout, or a table of effective months.

@@ -277,8 +277,8 @@ impl LeverSet {
                 // households were paid privately (weighted).
                 c.outside.add_weighted(&c.pop.households.weight, &mut outside_cost);
                 c.private.add_weighted(&c.pop.households.weight, &mut record.paid_privately);
-                record.hires_offered += c.hires[0];
-                record.hires_filled += c.hires[1];
+                record.hires_offered += c.hires.offered;
+                record.hires_filled += c.hires.filled;
             }
             let report = match &allocation {
                 Some(Ok(a)) => Some(a.report),
@@ -348,9 +348,8 @@ pub struct Chunk {
     pub private: ScratchColumn,
     /// Scratch: the rationing report a lever recorded through the book this year.
     pub rationing: Option<super::rationing::RationingReport>,
-    /// Scratch: the jobs for others the lever applied last created, offered and
-    /// filled (weighted: [`Book::hires`]).
-    pub hires: [f64; 2],
+    /// Scratch: the jobs for others the lever applied last created ([`Book::hires`]).
+    pub hires: super::Hires,
 }
 
 /// A per-household column a lever's book writes beside the accounts (reused from

@@ -606,7 +606,7 @@ fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 }
 
 fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
-    let indexation = Indexation::from_word(p.choice("indexation")?);
+    let indexation = p.indexation("indexation")?;
     Ok(Box::new(
         SocialContributions::new(
             p.number("employee_rate")?,
