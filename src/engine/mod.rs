@@ -11,6 +11,7 @@ pub mod solve;
 pub mod stream;
 pub mod sweep;
 pub mod targets;
+pub mod uncertain_levers;
 pub mod warnings;
 
 pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};

@@ -241,6 +241,7 @@ pub fn write_outputs(
             "base_year": scenario.profile.base_year,
             "last_year": scenario.last_year,
             "replications": scenario.replications,
+            "uncertain": scenario.uncertain_fields().iter().map(|(f, s)| serde_json::json!({"field": f, "spread": s})).collect::<Vec<_>>(),
             "levers": outcome.lever_names,
         },
         "shapley_method": outcome.contributions.as_ref().map(|c| c.method.describe()),

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::shapley::{self, Coalition, Contributions};
 use super::stream::{BlockPlan, Detail, PILOT_HOUSEHOLDS, PhaseTimings, ReplicationRun, StreamStats, VariantSpec};
 use super::targets::{Target, TargetResult};
+use super::uncertain_levers::UncertainLever;
 use crate::dynamics::Dynamics;
 use crate::error::{Error, Result};
 use crate::generate::{BLOCK, Generator};
@@ -111,6 +112,9 @@ pub struct Scenario {
     pub poverty_lines: Vec<f64>,
     /// Uncertain baseline assumptions, drawn per replication.
     pub uncertainty: Vec<Uncertain>,
+    /// Uncertain parameters of the reform's levers, drawn per replication
+    /// ([`super::uncertain_levers`]), in field order.
+    pub lever_uncertainty: Vec<UncertainLever>,
     /// The base population's microdata files, when the scenario reads its households
     /// instead of generating them (then `households` is their number).
     pub microdata: Option<crate::scenario::MicrodataFiles>,
@@ -134,6 +138,22 @@ impl Scenario {
         !other.shapley && baseline_key(self) == baseline_key(other)
     }
 
+    /// What the replications after the first draw, as `(field, spread)`: each
+    /// uncertain assumption (`assumptions.NAME`, `sd 0.01 from 2026-01`) and lever
+    /// parameter (`levers.NAME.PARAMETER`, `relative sd 25%`), in field order.
+    pub fn uncertain_fields(&self) -> Vec<(String, String)> {
+        let assumptions = self.uncertainty.iter().map(|u| {
+            let from = u.from.map(|m| format!(" from {m}")).unwrap_or_default();
+            (
+                format!("assumptions.{}", u.assumption),
+                format!("sd {}{from}", crate::scenario::problem::shown_number(u.sd)),
+            )
+        });
+        let levers =
+            self.lever_uncertainty.iter().map(|u| (format!("levers.{}.{}", u.lever, u.parameter), u.describe()));
+        assumptions.chain(levers).collect()
+    }
+
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
     /// projected years, the profile's default dynamics.
     pub fn baseline(profile: Profile) -> Scenario {
@@ -153,6 +173,7 @@ impl Scenario {
             shapley_exact_max: shapley::EXACT_MAX_LEVERS,
             poverty_lines: vec![6_000.0, 10_000.0],
             uncertainty: Vec::new(),
+            lever_uncertainty: Vec::new(),
             microdata: None,
             profile,
         }
@@ -580,6 +601,9 @@ impl<'a> Projection<'a> {
                 )));
             }
         }
+        if let Some((u, problem)) = s.lever_uncertainty.iter().find_map(|u| u.problem(&s.reform).map(|p| (u, p))) {
+            return Err(Error::InvalidRequest(format!("{}: {problem}", u.field())));
+        }
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
         {
@@ -600,12 +624,11 @@ impl<'a> Projection<'a> {
             profile: &s.profile,
             calibration: Some(generator.base_calibration()),
         };
-        let reform: Vec<Arc<dyn Lever>> = s
-            .reform
-            .iter()
-            .map(|r| registry::build(&r.name, context, &r.params).map(Arc::from))
-            .collect::<Result<_>>()?;
-        let set_for = |coalition: Coalition| {
+        let build_reform = |levers: &[ReformLever]| -> Result<Vec<Arc<dyn Lever>>> {
+            levers.iter().map(|r| registry::build(&r.name, context, &r.params).map(Arc::from)).collect()
+        };
+        let reform = build_reform(&s.reform)?;
+        let set_with = |reform: &[Arc<dyn Lever>], coalition: Coalition| {
             let mut set = baseline_rules.clone();
             for (i, lever) in reform.iter().enumerate() {
                 if coalition & (1 << i) != 0 {
@@ -614,6 +637,7 @@ impl<'a> Projection<'a> {
             }
             set
         };
+        let set_for = |coalition: Coalition| set_with(&reform, coalition);
         let all: Coalition = if s.reform.is_empty() { 0 } else { (1u64 << s.reform.len()) - 1 };
         let n = s.reform.len();
         let shapley_wanted = s.shapley && n > 0;
@@ -658,10 +682,18 @@ impl<'a> Projection<'a> {
                          exporter: Option<&mut crate::microdata::FileExporter>| {
             let mut coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
             coalitions.dedup();
+            // A later replication's levers with their uncertain parameters drawn.
+            let drawn = if r > 0 && !s.lever_uncertainty.is_empty() {
+                let seed = s.seed.wrapping_add(r as u64);
+                Some(build_reform(&super::uncertain_levers::reform_of(&s.reform, &s.lever_uncertainty, seed, r)?)?)
+            } else {
+                None
+            };
+            let levers = drawn.as_deref().unwrap_or(&reform);
             let variants: Vec<VariantSpec> = coalitions
                 .iter()
                 .map(|&c| VariantSpec {
-                    set: set_for(c),
+                    set: set_with(levers, c),
                     // Every replication's baseline keeps its quintile bounds, which its
                     // reform's comparison reads.
                     detail: if c == 0 || c == all { Detail::Full } else { Detail::Sums },
@@ -807,16 +839,22 @@ impl<'a> Projection<'a> {
             profile: &s.profile,
             calibration: Some(generator.base_calibration()),
         };
-        let sets: Vec<LeverSet> = points
-            .iter()
-            .map(|p| {
-                let mut set = baseline_rules.clone();
-                for r in &p.reform {
-                    set.insert_shared(Arc::from(registry::build(&r.name, context, &r.params)?));
-                }
-                Ok(set)
-            })
-            .collect::<Result<_>>()?;
+        // Each point's reform levers in replication `r` (their uncertain parameters
+        // drawn after the first).
+        let sets_of = |r: usize| {
+            points
+                .iter()
+                .map(|p| {
+                    let mut set = baseline_rules.clone();
+                    let seed = s.seed.wrapping_add(r as u64);
+                    for l in super::uncertain_levers::reform_of(&p.reform, &p.lever_uncertainty, seed, r)? {
+                        set.insert_shared(Arc::from(registry::build(&l.name, context, &l.params)?));
+                    }
+                    Ok(set)
+                })
+                .collect::<Result<Vec<LeverSet>>>()
+        };
+        let first_sets = sets_of(0)?;
         let base_rules = generator.rules().clone();
         let options = indicator_options(s);
         let microdata = microdata_blocks(s)?;
@@ -825,9 +863,13 @@ impl<'a> Projection<'a> {
         let mut replications: Vec<Vec<VariantResult>> = points.iter().map(|_| Vec::new()).collect();
         let (mut stats, mut timings) = (StreamStats::default(), PhaseTimings::default());
         for r in 0..s.replications.max(1) {
+            let drawn =
+                if r > 0 && points.iter().any(|p| !p.lever_uncertainty.is_empty()) { Some(sets_of(r)?) } else { None };
+            let sets = drawn.as_ref().unwrap_or(&first_sets);
             let mut variants = vec![VariantSpec {
                 set: baseline_rules.clone(),
-                detail: if r == 0 { Detail::Full } else { Detail::Sums },
+                // Full in every replication: its reform's comparison reads the quintile bounds.
+                detail: Detail::Full,
                 export: None,
                 compare_with: None,
                 compare: false,
@@ -838,7 +880,8 @@ impl<'a> Projection<'a> {
                 export: None,
                 // Point `w` is variant `w + 1`.
                 compare_with: against.get(k).copied().flatten().filter(|_| r == 0).map(|w| w + 1),
-                compare: r == 0,
+                // Every replication's reform against its baseline, as a run of its own.
+                compare: true,
             }));
             let pass =
                 Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
@@ -1071,6 +1114,7 @@ pub(crate) fn baseline_key(s: &Scenario) -> String {
     let mut same = s.clone();
     same.name.clear();
     same.reform.clear();
+    same.lever_uncertainty.clear();
     same.targets.clear();
     same.shapley = false;
     format!("{same:?}")

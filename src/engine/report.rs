@@ -50,6 +50,10 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
              and indicators_intervals.csv has each indicator's mean and 5-95% range)\n",
             outcome.replications.len()
         ));
+        let uncertain: Vec<String> = scenario.uncertain_fields().iter().map(|(f, s)| format!("{f} {s}")).collect();
+        if !uncertain.is_empty() {
+            out.push_str(&format!("(drawn anew by each later replication: {})\n", uncertain.join(", ")));
+        }
     }
     if let Some(c) = &outcome.contributions {
         out.push_str(&format!("\ncontribution of each lever ({}):\n", c.method.describe()));

@@ -353,18 +353,12 @@ fn scale(s: &mut Scenario, field: &SweepField, factor: f64) -> Result<()> {
 /// Multiplies every number in a parameter's value (a number, a table of effective
 /// months to numbers, a list of either) by `factor`; false if it holds anything else.
 fn scale_numbers(value: &mut toml::Value, factor: f64) -> bool {
-    match value {
-        toml::Value::Integer(i) => {
-            *value = toml::Value::Float(*i as f64 * factor);
+    match super::uncertain_levers::map_numbers(value, &|x| x * factor) {
+        Some(scaled) => {
+            *value = scaled;
             true
         }
-        toml::Value::Float(x) => {
-            *x *= factor;
-            true
-        }
-        toml::Value::Table(t) => t.iter_mut().all(|(_, v)| scale_numbers(v, factor)),
-        toml::Value::Array(items) => items.iter_mut().all(|v| scale_numbers(v, factor)),
-        _ => false,
+        None => false,
     }
 }
 

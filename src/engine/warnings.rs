@@ -107,8 +107,13 @@ impl Scenario {
                     .into(),
             });
         }
-        if self.replications <= 1 && !self.uncertainty.is_empty() {
-            let names: Vec<&str> = self.uncertainty.iter().map(|u| u.assumption.as_str()).collect();
+        if self.replications <= 1 && !(self.uncertainty.is_empty() && self.lever_uncertainty.is_empty()) {
+            let names: Vec<String> = self
+                .uncertainty
+                .iter()
+                .map(|u| u.assumption.clone())
+                .chain(self.lever_uncertainty.iter().map(|u| format!("levers.{}.{}", u.lever, u.parameter)))
+                .collect();
             out.push(Warning {
                 kind: WarningKind::UncertaintyWithoutReplications,
                 field: "uncertainty".into(),

@@ -192,7 +192,21 @@ fn merge(base: Node, child: Node) -> Result<Node, Vec<Problem>> {
                     let per_parameter = key == "levers";
                     if let Value::Table(items) = entry.node.value {
                         for item in items {
-                            merge_item(section, item, per_parameter);
+                            // `[uncertainty.levers.NAME]` merges per lever and parameter too.
+                            match find_mut(section, &item.key) {
+                                Some(Node { value: Value::Table(levers), .. })
+                                    if key == "uncertainty"
+                                        && item.key == "levers"
+                                        && item.node.entries().is_some() =>
+                                {
+                                    if let Value::Table(new) = item.node.value {
+                                        for lever in new {
+                                            merge_item(levers, lever, true);
+                                        }
+                                    }
+                                }
+                                _ => merge_item(section, item, per_parameter),
+                            }
                         }
                     }
                 }
@@ -248,6 +262,7 @@ fn drop_levers(merged: &mut [Entry], drops: &Entry, problems: &mut Vec<Problem>)
         problems.push(Problem::at(&drops.node.pos, "drop_levers", ProblemKind::InvalidValue, "the base has no levers"));
         return;
     };
+    let mut dropped = Vec::new();
     for (i, n) in names.iter().enumerate() {
         let field = format!("drop_levers[{i}]");
         let Some(name) = n.as_str() else {
@@ -262,6 +277,7 @@ fn drop_levers(merged: &mut [Entry], drops: &Entry, problems: &mut Vec<Problem>)
         let known: Vec<&str> = levers.iter().map(|e| e.key.as_str()).collect();
         if known.contains(&name) {
             levers.retain(|e| e.key != name);
+            dropped.push(name.to_string());
         } else {
             let message = format!(
                 "`{name}` is not a lever of the base{}; its levers: {}",
@@ -270,5 +286,11 @@ fn drop_levers(merged: &mut [Entry], drops: &Entry, problems: &mut Vec<Problem>)
             );
             problems.push(Problem::at(&n.pos, field, ProblemKind::InvalidValue, message));
         }
+    }
+    // A dropped lever's uncertain parameters go with it.
+    if let Some(Node { value: Value::Table(uncertainty), .. }) = find_mut(merged, "uncertainty")
+        && let Some(Node { value: Value::Table(levers), .. }) = find_mut(uncertainty, "levers")
+    {
+        levers.retain(|e| !dropped.contains(&e.key));
     }
 }

@@ -8,7 +8,8 @@ use super::targets::Years;
 use super::tree::{Node, Value};
 use super::{ASSUMPTIONS, MicrodataFiles, assumption, assumption_range};
 use crate::dynamics::Dynamics;
-use crate::engine::projection::{Scenario, Uncertain};
+use crate::engine::projection::{ReformLever, Scenario, Uncertain};
+use crate::engine::uncertain_levers::{Spread, UncertainLever};
 use crate::error::Error;
 use crate::indicators::PovertyLines;
 use crate::policy::YearMonth;
@@ -123,6 +124,10 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     let uncertainty = root.get("uncertainty").map_or(Some(Vec::new()), |n| uncertainty(n, &mut check));
     let reform =
         root.get("levers").map_or(Some(Vec::new()), |n| super::levers::levers(n, profile.as_ref(), &mut check));
+    let lever_uncertainty = match root.get("uncertainty").and_then(|n| n.get("levers")) {
+        Some(n) => lever_uncertainty(n, reform.as_deref(), &mut check),
+        None => Some(Vec::new()),
+    };
     let labels = poverty_lines.as_ref().and_then(|l| PovertyLines::new(l.clone()).ok()).map(|l| l.labels());
     let years = profile.as_ref().zip(last_year).map(|(p, last)| Years { base: p.base_year, last });
     let targets = root
@@ -147,7 +152,8 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     else {
         return Err(missing());
     };
-    let (Some(work_incentives), Some(participation_wage_per_month)) = (work_incentives, participation_wage_per_month)
+    let (Some(work_incentives), Some(participation_wage_per_month), Some(lever_uncertainty)) =
+        (work_incentives, participation_wage_per_month, lever_uncertainty)
     else {
         return Err(missing());
     };
@@ -169,6 +175,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         shapley_exact_max: crate::engine::shapley::EXACT_MAX_LEVERS,
         poverty_lines,
         uncertainty,
+        lever_uncertainty,
     })
 }
 
@@ -380,6 +387,96 @@ fn assumptions(node: &Node, mut dynamics: Option<&mut Dynamics>, check: &mut Che
 /// Fields of an uncertainty given as a table.
 const UNCERTAIN_FIELDS: [&str; 2] = ["sd", "from"];
 
+/// Fields of a lever parameter's uncertainty given as a table.
+const UNCERTAIN_LEVER_FIELDS: [&str; 2] = ["sd", "relative_sd"];
+
+/// Reads `[uncertainty.levers.NAME]`: per lever of the reform (`reform`, when it could
+/// be read), its uncertain parameters, each a standard deviation in the parameter's
+/// unit or `{ relative_sd = … }`. In field order (lever, then parameter).
+fn lever_uncertainty(node: &Node, reform: Option<&[ReformLever]>, check: &mut Check) -> Option<Vec<UncertainLever>> {
+    let before = check.problems.len();
+    let Some(levers) = node.entries() else {
+        let message = format!(
+            "expected a table of levers (`[uncertainty.levers.NAME]`) of parameters and standard deviations, found {}",
+            node.value.kind()
+        );
+        check.push(&node.pos, "uncertainty.levers", ProblemKind::WrongType, message);
+        return None;
+    };
+    let mut out = Vec::new();
+    for lever in levers {
+        let lever_field = join("uncertainty.levers", &lever.key);
+        let Some(parameters) = lever.node.entries() else {
+            let message = format!(
+                "expected a table of parameters and standard deviations (`[{lever_field}]`), found {}",
+                lever.node.value.kind()
+            );
+            check.push(&lever.node.pos, &lever_field, ProblemKind::WrongType, message);
+            continue;
+        };
+        for p in parameters {
+            let field = join(&lever_field, &p.key);
+            let spread = if p.node.entries().is_none() {
+                check
+                    .number(&p.node, &field, |x| x >= 0.0, "a standard deviation in the parameter's unit, at least 0")
+                    .map(Spread::Absolute)
+            } else {
+                check.unknown_fields(&p.node, &field, &UNCERTAIN_LEVER_FIELDS, "field of a lever's uncertainty");
+                match (p.node.get("sd"), p.node.get("relative_sd")) {
+                    (Some(n), None) => check
+                        .number(
+                            n,
+                            &join(&field, "sd"),
+                            |x| x >= 0.0,
+                            "a standard deviation in the parameter's unit, at least 0",
+                        )
+                        .map(Spread::Absolute),
+                    (None, Some(n)) => check
+                        .number(
+                            n,
+                            &join(&field, "relative_sd"),
+                            |x| x >= 0.0,
+                            "a standard deviation as a share of the value, at least 0",
+                        )
+                        .map(Spread::Relative),
+                    _ => {
+                        check.push(
+                            &p.node.pos,
+                            &field,
+                            ProblemKind::InvalidValue,
+                            "expected one of `sd` (in the parameter's unit) and `relative_sd` (a share of the value)",
+                        );
+                        None
+                    }
+                }
+            };
+            let Some(spread) = spread else { continue };
+            let u = UncertainLever::new(lever.key.clone(), p.key.clone(), spread);
+            // Without the reform (bad levers, already reported) the entry cannot be
+            // checked against it.
+            if let Some(reform) = reform
+                && let Some(problem) = u.problem(reform)
+            {
+                let kind =
+                    if problem.starts_with("unknown") { ProblemKind::UnknownField } else { ProblemKind::InvalidValue };
+                let pos = if problem.starts_with("unknown lever") {
+                    &lever.key_pos
+                } else if problem.starts_with("unknown") {
+                    &p.key_pos
+                } else {
+                    &p.node.pos
+                };
+                let at = if problem.starts_with("unknown lever") { &lever_field } else { &field };
+                check.push(pos, at, kind, problem);
+                continue;
+            }
+            out.push(u);
+        }
+    }
+    out.sort_by(|a, b| (&a.lever, &a.parameter).cmp(&(&b.lever, &b.parameter)));
+    (check.problems.len() == before).then_some(out)
+}
+
 fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
     let Some(entries) = node.entries() else {
         let message = format!("expected a table of standard deviations by assumption, found {}", node.value.kind());
@@ -390,6 +487,10 @@ fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
     let before = check.problems.len();
     for e in entries {
         let field = join("uncertainty", &e.key);
+        // `[uncertainty.levers.NAME]`: the levers' parameters, read by `lever_uncertainty`.
+        if e.key == "levers" {
+            continue;
+        }
         if unknown_assumption(check, e, &field) {
             continue;
         }

@@ -1,0 +1,331 @@
+//! Uncertain lever parameters: the levers' own assumptions, drawn per replication.
+//!
+//! Most of what a plan's levers do rests on numbers nobody has published: the share of
+//! trainees without work who find a job (`skills_training.employment_probability`,
+//! 0.3), the share of transferred workers who stay (`labour_transfer.retention`, 0.8),
+//! a start-up's income. A target's probability over replications that vary only the
+//! baseline assumptions leaves that out. An [`UncertainLever`] names one numeric
+//! parameter of one of the scenario's reform levers and how far it may be off; each
+//! replication after the first draws one standard normal `z` for it, keyed by the
+//! seed, the replication and the parameter's path (so adding an entry does not change
+//! the draws of the others), and
+//!
+//! * [`Spread::Absolute`] adds `sd × z` to every number of the parameter (each step of
+//!   a dated value, each county tier),
+//! * [`Spread::Relative`] multiplies every number by `1 + sd × z`,
+//!
+//! each result clamped to what the parameter accepts (a share to 0–1, an amount or a
+//! count to at least 0, a rate to at least [`LOWEST_DRAWN_RATE`]). The first
+//! replication runs the scenario's values, so its Shapley values and tables are the
+//! central ones; the targets' probabilities and `indicators_intervals.csv` take the
+//! spread of all replications.
+//!
+//! In a scenario file:
+//!
+//! ```toml
+//! [uncertainty.levers.skills_training]
+//! employment_probability = 0.1                 # sd in the parameter's unit
+//! hourly_gain = { relative_sd = 0.25 }         # the value × (1 + 0.25 z)
+//! ```
+
+use super::projection::ReformLever;
+use crate::error::{Error, Result};
+use crate::model::bounds::{MAX_AMOUNT, MAX_NUMBER, MAX_RATE};
+use crate::policy::rationing::lever_sub;
+use crate::policy::registry::{self, DefaultValue, Kind, ParameterSpec};
+use crate::random::{Purpose, StreamRng};
+use crate::scenario::problem::shown_number;
+
+/// The lowest value a drawn rate takes: rates must stay above −1 (−100%).
+pub const LOWEST_DRAWN_RATE: f64 = -0.99;
+
+/// The widest relative standard deviation (1 = 100% of the value).
+pub const MAX_RELATIVE_SD: f64 = 1.0;
+
+/// How far an uncertain parameter may be off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spread {
+    /// A standard deviation in the parameter's unit, added to each of its numbers.
+    Absolute(f64),
+    /// A standard deviation as a share of the value: each number times `1 + sd × z`.
+    Relative(f64),
+}
+
+/// A reform lever's parameter drawn anew by each replication after the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncertainLever {
+    /// The lever's registry name (a lever of the scenario's reform).
+    pub lever: String,
+    /// The parameter's name.
+    pub parameter: String,
+    /// Its spread.
+    pub spread: Spread,
+}
+
+impl UncertainLever {
+    /// An uncertain parameter.
+    pub fn new(lever: impl Into<String>, parameter: impl Into<String>, spread: Spread) -> Self {
+        UncertainLever { lever: lever.into(), parameter: parameter.into(), spread }
+    }
+
+    /// `uncertainty.levers.LEVER.PARAMETER`, the field a scenario file writes.
+    pub fn field(&self) -> String {
+        format!("uncertainty.levers.{}.{}", self.lever, self.parameter)
+    }
+
+    /// The spread as a report writes it: `sd 0.1` or `relative sd 25%`.
+    pub fn describe(&self) -> String {
+        match self.spread {
+            Spread::Absolute(sd) => format!("sd {}", shown_number(sd)),
+            Spread::Relative(sd) => format!("relative sd {}%", shown_number(sd * 100.0)),
+        }
+    }
+
+    /// The standard normal draw of replication `replication` (seed `seed`, the
+    /// replication's own), keyed by the parameter's path.
+    pub fn draw(&self, seed: u64, replication: usize) -> f64 {
+        let key = lever_sub(&format!("levers.{}.{}", self.lever, self.parameter));
+        StreamRng::with_sub(seed, key, replication as u16, Purpose::Replication, 0x1e7e).normal()
+    }
+
+    /// Checks the entry against the registry and the scenario's reform: the lever is
+    /// one of the reform's, the parameter a number it reads, the spread in range, and
+    /// the value to shift known (set by the scenario or a numeric default).
+    ///
+    /// # Errors
+    /// The problem, as a sentence (the caller names the field).
+    pub fn problem(&self, reform: &[ReformLever]) -> Option<String> {
+        let spec = match registry::find(&self.lever) {
+            Ok(spec) => spec,
+            Err(e) => return Some(format!("{e}; `incomesim levers` lists them")),
+        };
+        let Some(p) = spec.parameter(&self.parameter) else {
+            let known: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
+            return Some(format!(
+                "unknown parameter `{}` of `{}`{}; parameters: {}",
+                self.parameter,
+                self.lever,
+                registry::did_you_mean(&self.parameter, &known),
+                known.join(", ")
+            ));
+        };
+        let Some((_, _, widest)) = bounds(p.kind) else {
+            return Some(format!(
+                "`{}` is a {} parameter; only numbers (amounts, shares, rates, counts) can be uncertain",
+                self.parameter,
+                kind_word(p.kind)
+            ));
+        };
+        match self.spread {
+            Spread::Absolute(sd) if !(sd.is_finite() && (0.0..=widest).contains(&sd)) => {
+                return Some(format!(
+                    "{} is out of range: expected a standard deviation in the parameter's unit ({}), from 0 to {}",
+                    shown_number(sd),
+                    p.unit,
+                    shown_number(widest)
+                ));
+            }
+            Spread::Relative(sd) if !(sd.is_finite() && (0.0..=MAX_RELATIVE_SD).contains(&sd)) => {
+                return Some(format!(
+                    "relative_sd {} is out of range: expected a share of the value from 0 to {MAX_RELATIVE_SD}",
+                    shown_number(sd)
+                ));
+            }
+            _ => {}
+        }
+        let Some(lever) = reform.iter().find(|r| r.name == self.lever) else {
+            return Some(format!(
+                "`{}` is not one of the scenario's levers: only a reform lever's parameters can be uncertain (add \
+                 [levers.{}])",
+                self.lever, self.lever
+            ));
+        };
+        if !lever.params.contains_key(&self.parameter) && !matches!(p.default, DefaultValue::Number(_)) {
+            return Some(format!(
+                "the scenario does not set `{}` and its default ({}) is not a number: set it in [levers.{}] to give \
+                 it an uncertainty",
+                self.parameter, p.default, self.lever
+            ));
+        }
+        None
+    }
+
+    /// Shifts the parameter in `params` (the lever's table in the scenario) by the draw
+    /// `z`: the scenario's value, or the numeric default when the scenario leaves it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the field when the entry has a
+    /// [`problem`](Self::problem) the caller did not check.
+    pub fn shift(&self, params: &mut toml::Table, z: f64) -> Result<()> {
+        let bad = |problem: String| Error::InvalidRequest(format!("{}: {problem}", self.field()));
+        let spec = registry::find(&self.lever).map_err(|e| bad(e.to_string()))?;
+        let p: &ParameterSpec = spec.parameter(&self.parameter).ok_or_else(|| bad("unknown parameter".into()))?;
+        let (low, high, _) = bounds(p.kind).ok_or_else(|| bad("not a numeric parameter".into()))?;
+        let value = match (params.get(&self.parameter), p.default) {
+            (Some(v), _) => v.clone(),
+            (None, DefaultValue::Number(x)) => toml::Value::Float(x),
+            (None, d) => return Err(bad(format!("not set, and its default ({d}) is not a number"))),
+        };
+        let spread = self.spread;
+        let shifted = map_numbers(&value, &|x| {
+            let y = match spread {
+                Spread::Absolute(sd) => x + sd * z,
+                Spread::Relative(sd) => x * (1.0 + sd * z),
+            };
+            y.clamp(low, high)
+        })
+        .ok_or_else(|| bad("its value is not a number, a dated value or a list of them".into()))?;
+        params.insert(self.parameter.clone(), shifted);
+        Ok(())
+    }
+}
+
+/// The reform of replication `replication` (seed `seed`): the scenario's levers, each
+/// uncertain parameter shifted by its draw. The first replication (0) runs them as
+/// written.
+///
+/// # Errors
+/// As [`UncertainLever::shift`].
+pub fn reform_of(
+    reform: &[ReformLever],
+    uncertain: &[UncertainLever],
+    seed: u64,
+    replication: usize,
+) -> Result<Vec<ReformLever>> {
+    let mut out = reform.to_vec();
+    if replication == 0 {
+        return Ok(out);
+    }
+    for u in uncertain {
+        let Some(lever) = out.iter_mut().find(|r| r.name == u.lever) else {
+            return Err(Error::InvalidRequest(format!(
+                "{}: `{}` is not one of the scenario's levers",
+                u.field(),
+                u.lever
+            )));
+        };
+        u.shift(&mut lever.params, u.draw(seed, replication))?;
+    }
+    Ok(out)
+}
+
+/// The lowest and highest value a parameter of this kind takes and the widest
+/// absolute standard deviation; `None` for a kind that is not a number (a switch, a
+/// month, a word, a duration in months).
+fn bounds(kind: Kind) -> Option<(f64, f64, f64)> {
+    match kind {
+        Kind::Money | Kind::DatedMoney | Kind::MoneyList => Some((0.0, MAX_AMOUNT, MAX_AMOUNT)),
+        Kind::Share | Kind::DatedShare => Some((0.0, 1.0, 1.0)),
+        Kind::Rate | Kind::DatedRate => Some((LOWEST_DRAWN_RATE, MAX_RATE, MAX_RATE - LOWEST_DRAWN_RATE)),
+        Kind::DatedCount | Kind::Number => Some((0.0, MAX_NUMBER, MAX_NUMBER)),
+        Kind::Months | Kind::Flag | Kind::Choice(_) | Kind::YearMonth => None,
+    }
+}
+
+/// What a non-numeric kind is called in a message.
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Months => "months",
+        Kind::Flag => "switch",
+        Kind::Choice(_) => "word",
+        Kind::YearMonth => "month",
+        _ => "number",
+    }
+}
+
+/// `value` with `f` applied to every number in it (a number, a table of effective
+/// months to numbers, a list of either); `None` if it holds anything else. Whole
+/// numbers come back as floats.
+pub(crate) fn map_numbers(value: &toml::Value, f: &dyn Fn(f64) -> f64) -> Option<toml::Value> {
+    match value {
+        toml::Value::Integer(i) => Some(toml::Value::Float(f(*i as f64))),
+        toml::Value::Float(x) => Some(toml::Value::Float(f(*x))),
+        toml::Value::Table(t) => {
+            let mut out = toml::Table::new();
+            for (k, v) in t {
+                out.insert(k.clone(), map_numbers(v, f)?);
+            }
+            Some(toml::Value::Table(out))
+        }
+        toml::Value::Array(items) => {
+            items.iter().map(|v| map_numbers(v, f)).collect::<Option<_>>().map(toml::Value::Array)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn training(params: toml::Table) -> Vec<ReformLever> {
+        vec![ReformLever { name: "skills_training".into(), params }]
+    }
+
+    #[test]
+    fn an_absolute_spread_moves_the_default_and_clamps_a_share() {
+        let u = UncertainLever::new("skills_training", "employment_probability", Spread::Absolute(0.1));
+        let mut params = toml::Table::new();
+        u.shift(&mut params, 1.5).unwrap();
+        assert!((params["employment_probability"].as_float().unwrap() - 0.45).abs() < 1e-12);
+        u.shift(&mut params, 9.0).unwrap();
+        assert_eq!(params["employment_probability"].as_float(), Some(1.0));
+        u.shift(&mut params, -30.0).unwrap();
+        assert_eq!(params["employment_probability"].as_float(), Some(0.0));
+    }
+
+    #[test]
+    fn a_relative_spread_scales_every_step_and_tier() {
+        let u = UncertainLever::new("dibao", "urban_threshold_per_month", Spread::Relative(0.1));
+        let value: toml::Value = toml::from_str::<toml::Table>(
+            r#"v = [{ "2021-01" = 670, "2022-12" = 705 }, { "2021-01" = 627, "2022-12" = 660 }]"#,
+        )
+        .unwrap()["v"]
+            .clone();
+        let mut params = toml::Table::new();
+        params.insert("urban_threshold_per_month".into(), value);
+        u.shift(&mut params, -1.0).unwrap();
+        let tiers = params["urban_threshold_per_month"].as_array().unwrap();
+        assert!((tiers[0]["2022-12"].as_float().unwrap() - 634.5).abs() < 1e-9);
+        assert!((tiers[1]["2021-01"].as_float().unwrap() - 564.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_first_replication_runs_the_scenario_and_later_ones_draw_by_path() {
+        let a = UncertainLever::new("skills_training", "employment_probability", Spread::Absolute(0.1));
+        let b = UncertainLever::new("skills_training", "hourly_gain", Spread::Relative(0.2));
+        let reform = training(toml::Table::new());
+        assert_eq!(reform_of(&reform, &[a.clone(), b.clone()], 7, 0).unwrap(), reform);
+        let both = reform_of(&reform, &[a.clone(), b.clone()], 8, 1).unwrap();
+        let alone = reform_of(&reform, std::slice::from_ref(&a), 8, 1).unwrap();
+        // A second entry leaves the first one's draw as it was.
+        assert_eq!(both[0].params["employment_probability"], alone[0].params["employment_probability"]);
+        assert_ne!(both[0].params["employment_probability"].as_float(), Some(0.3));
+        assert_ne!(a.draw(8, 1), a.draw(9, 2));
+    }
+
+    #[test]
+    fn problems_name_what_is_wrong() {
+        let reform = training(toml::Table::new());
+        let problem = |u: UncertainLever| u.problem(&reform).unwrap_or_default();
+        assert!(problem(UncertainLever::new("nope", "x", Spread::Absolute(0.1))).contains("unknown lever"));
+        assert!(
+            problem(UncertainLever::new("skills_training", "employment_probabilty", Spread::Absolute(0.1)))
+                .contains("did you mean `employment_probability`")
+        );
+        assert!(
+            problem(UncertainLever::new("skills_training", "training_month", Spread::Absolute(1.0)))
+                .contains("only numbers")
+        );
+        assert!(
+            problem(UncertainLever::new("skills_training", "employment_probability", Spread::Absolute(2.0)))
+                .contains("from 0 to 1")
+        );
+        assert!(
+            problem(UncertainLever::new("skills_training", "hourly_gain", Spread::Relative(-0.1)))
+                .contains("relative_sd")
+        );
+        assert!(problem(UncertainLever::new("dibao", "take_up_urban", Spread::Absolute(0.1))).contains("not one of"));
+        assert_eq!(UncertainLever::new("skills_training", "hourly_gain", Spread::Relative(0.2)).problem(&reform), None);
+    }
+}
