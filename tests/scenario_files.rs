@@ -243,7 +243,10 @@ fn the_examples_of_the_documentation_load() {
             loaded += 1;
         }
     }
-    assert_eq!(loaded, 5, "the annotated example, two variants, the re-weighting and the JSON example");
+    assert_eq!(
+        loaded, 6,
+        "the annotated example, two variants, the re-weighting, the uncertain lever parameters and the JSON example"
+    );
 }
 
 #[test]

@@ -156,6 +156,20 @@ fn later_replications_draw_the_reform_only_and_the_first_runs_as_written() {
         let trained = |o: &incomesim::engine::Outcome| o.replications[r].lookup(2024, "all", "mean_disposable");
         assert_ne!(trained(&a), trained(&b), "replication {r} draws its own places");
     }
+    // The run's table says what is drawn and gives the reform's effect over the replications.
+    let table = incomesim::engine::report::summary_table(&uncertain, &b);
+    assert!(
+        table.contains("drawn anew by each later replication: levers.skills_training.places_per_year relative sd 50%"),
+        "{table}"
+    );
+    let effect = table.lines().find(|l| l.starts_with("effect of the reform in 2024")).expect("effect line");
+    let rural = b
+        .intervals()
+        .into_iter()
+        .find(|r| r.year == 2024 && r.group == "rural" && r.indicator == "mean_change_per_capita");
+    let rural = rural.expect("rural effect");
+    assert!(rural.p05 < rural.p95, "{rural:?}");
+    assert!(effect.contains(&format!("rural {:+.0} ({:+.0} to {:+.0})", rural.mean, rural.p05, rural.p95)), "{effect}");
     // Bit for bit the same on one thread.
     assert_eq!(json(&b.replications), json(&on(&uncertain, 1).replications));
     // Without replications to draw, the entry is a warning.

@@ -54,6 +54,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         if !uncertain.is_empty() {
             out.push_str(&format!("(drawn anew by each later replication: {})\n", uncertain.join(", ")));
         }
+        if !outcome.lever_names.is_empty() {
+            out.push_str(&effect_line(scenario.last_year, outcome));
+        }
     }
     if let Some(c) = &outcome.contributions {
         out.push_str(&format!("\ncontribution of each lever ({}):\n", c.method.describe()));
@@ -203,6 +206,28 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         outcome.assumptions.len()
     ));
     out
+}
+
+/// The reform's effect in `year` over the replications, each against its own
+/// baseline (`mean_change_per_capita`: the mean change of persons' household income
+/// per person), with its 90% range; empty when a replication lacks it.
+fn effect_line(year: u16, outcome: &Outcome) -> String {
+    let rows = outcome.intervals();
+    let parts: Vec<String> = ["urban", "rural", "all"]
+        .iter()
+        .filter_map(|g| {
+            let r = rows.iter().find(|r| r.year == year && r.group == *g && r.indicator == "mean_change_per_capita")?;
+            Some(format!("{g} {:+.0} ({:+.0} to {:+.0})", r.mean, r.p05, r.p95))
+        })
+        .collect();
+    if parts.len() < 3 {
+        return String::new();
+    }
+    format!(
+        "effect of the reform in {year}, each replication against its own baseline (yuan per person a year; mean and \
+         5-95% range): {}\n",
+        parts.join(", ")
+    )
 }
 
 /// Work incentives in `year`: the marginal effective tax rate on a rise in earnings of

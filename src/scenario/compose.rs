@@ -18,10 +18,11 @@ use super::tree::{Entry, Node, Pos, SourceInfo, Value};
 use crate::policy::registry::did_you_mean;
 
 /// Every file of `scenarios/`, embedded, by file stem.
-pub const BUILTIN_SCENARIOS: [(&str, &str); 10] = [
+pub const BUILTIN_SCENARIOS: [(&str, &str); 11] = [
     ("liupanshui-2022", include_str!("../../scenarios/liupanshui-2022.toml")),
     ("liupanshui-2022-no-training", include_str!("../../scenarios/liupanshui-2022-no-training.toml")),
     ("liupanshui-2022-dibao-750", include_str!("../../scenarios/liupanshui-2022-dibao-750.toml")),
+    ("liupanshui-2022-uncertain-levers", include_str!("../../scenarios/liupanshui-2022-uncertain-levers.toml")),
     ("bayannur-2017", include_str!("../../scenarios/bayannur-2017.toml")),
     ("baotou-jiuyuan-2021", include_str!("../../scenarios/baotou-jiuyuan-2021.toml")),
     ("yangquan-2018", include_str!("../../scenarios/yangquan-2018.toml")),

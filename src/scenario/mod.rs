@@ -17,6 +17,10 @@
 //! [uncertainty]                 # standard deviation per replication (optional)
 //! wage_growth_urban = 0.015
 //!
+//! [uncertainty.levers.skills_training]   # a reform lever's parameters (optional)
+//! employment_probability = 0.1
+//! hourly_gain = { relative_sd = 0.25 }
+//!
 //! [levers.dibao]                # a lever of the registry (`incomesim levers`)
 //! urban_threshold_per_month = [{ "2021-01" = 670, "2022-12" = 705 }, { "2021-01" = 627, "2022-12" = 660 }]
 //!
