@@ -6,6 +6,7 @@ pub mod caseload;
 pub mod output;
 pub mod projection;
 pub mod report;
+pub mod sensitivity;
 pub mod shapley;
 pub mod solve;
 pub mod stream;

@@ -55,6 +55,15 @@ impl Uncertain {
         Uncertain { assumption: assumption.into(), sd, from: None }
     }
 
+    /// Shifts the assumption in `d` by `z` standard deviations (from [`Uncertain::from`]
+    /// on), clamped to its range: one shift for every series it sets (the urban and the
+    /// rural one of `operating_growth`). An unknown name changes nothing.
+    pub fn apply(&self, d: &mut Dynamics, z: f64) {
+        if let Some(a) = crate::scenario::assumption(&self.assumption) {
+            a.for_each_field(d, |slot| *slot = self.shifted(slot, self.sd * z, |x| a.range.clamp(x)));
+        }
+    }
+
     /// `series` shifted by `shift` from [`Uncertain::from`] on, each value clamped by
     /// `clamp`: steps before it keep their values, and the value in force at it starts
     /// a shifted step there.
@@ -946,11 +955,7 @@ impl Projection<'_> {
         }
         for (k, u) in self.scenario.uncertainty.iter().enumerate() {
             let z = StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal();
-            if let Some(a) = crate::scenario::assumption(&u.assumption) {
-                // One draw for every series it sets (the urban and the rural one of
-                // `operating_growth`).
-                a.for_each_field(&mut d, |slot| *slot = u.shifted(slot, u.sd * z, |x| a.range.clamp(x)));
-            }
+            u.apply(&mut d, z);
         }
         d
     }

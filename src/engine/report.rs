@@ -1,6 +1,7 @@
 //! Text summaries of a projection for the terminal.
 
 use super::projection::{Outcome, Scenario};
+use super::sensitivity::SensitivityRow;
 use super::solve::{Solution, SolveRequest, Solved};
 use super::sweep::{self, Axis, SweepPoint};
 use crate::indicators::gains::LARGE_CHANGE;
@@ -412,6 +413,65 @@ pub fn gains_table(year: u16, gains: &[Gains; 3], compared: Compared<'_>) -> Str
              compared)\n",
             all.uncompared_persons
         ));
+    }
+    out
+}
+
+/// The table of a sensitivity analysis ([`super::sensitivity`]): the central run's
+/// last-year income, ratio and targets met, then a row per uncertain value, largest
+/// swing of rural income first, with the results at both ends; then each target a
+/// move changes.
+pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[SensitivityRow]) -> String {
+    let z = rows.first().map_or(1.0, |r| r.z);
+    let mut out = format!(
+        "sensitivity of {} to each uncertain value, moved by -{z} and +{z} standard deviations with the others at \
+         their central values (one replication, the same population and seed)\n",
+        s.last_year
+    );
+    let targets = central.targets.len();
+    out.push_str(&format!(
+        "central: urban {}, rural {}, ratio {:.3}, targets met {} of {targets}\n\n",
+        thousands(central.urban_mean),
+        thousands(central.rural_mean),
+        central.ratio,
+        central.targets_met()
+    ));
+    let width = rows.iter().map(|r| r.field.len()).max().unwrap_or(5).max(5);
+    out.push_str(&format!(
+        "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}\n",
+        "value", "spread", "rural (- / +)", "swing", "urban (- / +)", "swing", "ratio (- / +)", "targets"
+    ));
+    for r in rows {
+        out.push_str(&format!(
+            "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}\n",
+            r.field,
+            r.spread,
+            format!("{} / {}", thousands(r.low.rural_mean), thousands(r.high.rural_mean)),
+            thousands(r.rural_swing()),
+            format!("{} / {}", thousands(r.low.urban_mean), thousands(r.high.urban_mean)),
+            thousands(r.urban_swing()),
+            format!("{:.3} / {:.3}", r.low.ratio, r.high.ratio),
+            format!("{} / {}", r.low.targets_met(), r.high.targets_met()),
+        ));
+    }
+    let mut flips = Vec::new();
+    for (t, target) in central.targets.iter().enumerate() {
+        let changed: Vec<String> = rows
+            .iter()
+            .flat_map(|r| [(&r.low, -r.z, &r.field), (&r.high, r.z, &r.field)])
+            .filter(|(p, _, _)| p.targets.get(t).is_some_and(|x| x.met != target.met))
+            .map(|(_, z, field)| format!("{field} {z:+}"))
+            .collect();
+        if !changed.is_empty() {
+            let (now, then) = if target.met { ("met", "missed") } else { ("missed", "met") };
+            flips.push(format!("  {}: {now} centrally, {then} at {}\n", target.name, changed.join(", ")));
+        }
+    }
+    if flips.is_empty() {
+        out.push_str("no move changes whether a target is met\n");
+    } else {
+        out.push_str("targets a move changes:\n");
+        out.extend(flips);
     }
     out
 }

@@ -642,10 +642,22 @@ pub fn side_by_side(s: &Scenario) -> bool {
 /// # Errors
 /// [`Error::InvalidRequest`] if the CSV cannot be written.
 pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
-    let err = |e: csv::Error| Error::InvalidRequest(format!("writing sweep.csv: {e}"));
+    let leading: Vec<String> = axes.iter().map(|a| a.field.path()).collect();
+    let rows: Vec<(Vec<String>, &PointSummary)> =
+        points.iter().map(|p| (p.values.iter().map(ToString::to_string).collect(), &p.summary)).collect();
+    summary_csv("sweep.csv", &leading, &rows)
+}
+
+/// Summaries as CSV (`file` names it in errors): the `leading` columns and each row's
+/// values for them, then the columns of [`csv()`] after its axes.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] if the CSV cannot be written.
+pub fn summary_csv(file: &str, leading: &[String], rows: &[(Vec<String>, &PointSummary)]) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::InvalidRequest(format!("writing {file}: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
-    let targets = points.first().map_or(0, |p| p.summary.targets.len());
-    let mut header: Vec<String> = axes.iter().map(|a| a.field.path()).collect();
+    let targets = rows.first().map_or(0, |r| r.1.targets.len());
+    let mut header: Vec<String> = leading.to_vec();
     for h in [
         "year",
         "urban_mean_disposable",
@@ -673,9 +685,8 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         header.push(format!("target_{t}_met"));
     }
     w.write_record(&header).map_err(err)?;
-    for p in points {
-        let s = &p.summary;
-        let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
+    for (values, s) in rows {
+        let mut row: Vec<String> = values.clone();
         row.push(s.year.to_string());
         for x in [s.urban_mean, s.rural_mean, s.ratio, s.urban_growth, s.rural_growth, s.gini] {
             row.push(x.to_string());
@@ -696,7 +707,7 @@ pub fn csv(axes: &[Axis], points: &[SweepPoint]) -> Result<Vec<u8>> {
         }
         w.write_record(&row).map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::InvalidRequest(format!("writing sweep.csv: {e}")))
+    w.into_inner().map_err(|e| Error::InvalidRequest(format!("writing {file}: {e}")))
 }
 
 /// For each target, the points at which it is met, as ranges of consecutive points of

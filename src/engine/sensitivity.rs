@@ -1,0 +1,214 @@
+//! Sensitivity: which uncertain value moves the results most (a tornado).
+//!
+//! Replications ([`super::uncertain_levers`], `[uncertainty]`) say how wide the results
+//! may be; they do not say which number to pin down first. A sensitivity analysis runs
+//! the scenario at its central values and then, for each uncertain value in turn, at
+//! `−k` and `+k` standard deviations with every other value central (one replication,
+//! the scenario's seed, so that two runs differ only by the value moved: common random
+//! numbers). The swing of a result between the two ends ranks the values.
+//!
+//! Points that move a lever parameter share one pass over the population with the
+//! central run ([`super::sweep::run_grouped`]): they differ in reform levers only. A
+//! point that moves a baseline assumption runs on its own.
+//!
+//! ```no_run
+//! use incomesim::engine::{Projection, sensitivity};
+//! let s = incomesim::scenario::load_builtin("liupanshui-2022-uncertain-levers").expect("built in");
+//! let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed)?;
+//! let plan = sensitivity::Plan::new(&s, 1.0)?;
+//! let results = plan.run(&generator, Projection::new)?;
+//! for row in plan.ranked(&results) {
+//!     println!("{}: rural {:.0} to {:.0}", row.field, row.low.rural_mean, row.high.rural_mean);
+//! }
+//! # Ok::<(), incomesim::Error>(())
+//! ```
+
+use serde::Serialize;
+
+use super::projection::{Projection, Scenario};
+use super::sweep::{self, PointSummary, SweepPoint};
+use crate::error::{Error, Result};
+
+/// The most standard deviations a sensitivity moves a value by.
+pub const MAX_STANDARD_DEVIATIONS: f64 = 5.0;
+
+/// What one run of a sensitivity analysis moves: nothing (the central run) or one
+/// uncertain value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    /// The value moved (`assumptions.NAME`, `levers.LEVER.PARAMETER`), or `None` for
+    /// the central run.
+    pub field: Option<String>,
+    /// Its spread as `run` prints it (`sd 0.1`, `relative sd 25%`); empty for the
+    /// central run.
+    pub spread: String,
+    /// Standard deviations it is moved by (0 for the central run).
+    pub z: f64,
+}
+
+/// The runs of a sensitivity analysis: the central run first, then each uncertain
+/// value at `−z` and `+z`.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// What each run moves.
+    pub moved: Vec<Moved>,
+    /// Each run's scenario (one replication, no Shapley values, nothing drawn), keyed
+    /// as a sweep's points (a value of its own each, so that no point is compared
+    /// with another on a sweep's line).
+    pub points: Vec<(Vec<f64>, Scenario)>,
+}
+
+/// The central run and one uncertain value at both ends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensitivityRow {
+    /// The value moved.
+    pub field: String,
+    /// Its spread.
+    pub spread: String,
+    /// Standard deviations moved (the ends are `−z` and `+z`).
+    pub z: f64,
+    /// The results at `−z`.
+    pub low: PointSummary,
+    /// The results at `+z`.
+    pub high: PointSummary,
+}
+
+impl SensitivityRow {
+    /// How far the last year's rural mean income moves from one end to the other,
+    /// yuan (the ranking's measure: the plans' headline is rural income).
+    pub fn rural_swing(&self) -> f64 {
+        (self.high.rural_mean - self.low.rural_mean).abs()
+    }
+
+    /// How far the urban mean income moves, yuan.
+    pub fn urban_swing(&self) -> f64 {
+        (self.high.urban_mean - self.low.urban_mean).abs()
+    }
+}
+
+impl Plan {
+    /// The runs of a sensitivity analysis of `s` at `z` standard deviations: the central
+    /// run first, then each uncertain value of `s` (assumptions, then lever parameters, in
+    /// field order) at `−z` and `+z`. Each is checked before any runs.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `s` has no uncertain value, or `z` is not above 0
+    /// and at most [`MAX_STANDARD_DEVIATIONS`]; a moved lever parameter's error
+    /// ([`super::uncertain_levers::UncertainLever::shift`], or the registry's when its
+    /// builder refuses the moved value).
+    pub fn new(s: &Scenario, z: f64) -> Result<Plan> {
+        if !(z > 0.0 && z <= MAX_STANDARD_DEVIATIONS) {
+            return Err(Error::InvalidRequest(format!(
+                "sensitivity: {} standard deviations: expected a number above 0 and at most {MAX_STANDARD_DEVIATIONS}",
+                crate::scenario::problem::shown_number(z)
+            )));
+        }
+        let fields = s.uncertain_fields();
+        if fields.is_empty() {
+            return Err(Error::InvalidRequest(
+                "sensitivity: the scenario has no uncertain value; give some in [uncertainty] (assumptions) or \
+             [uncertainty.levers.NAME] (lever parameters)"
+                    .into(),
+            ));
+        }
+        let mut centre = s.clone();
+        centre.replications = 1;
+        centre.shapley = false;
+        centre.uncertainty.clear();
+        centre.lever_uncertainty.clear();
+        let context = crate::policy::registry::BuildContext::new(&s.profile);
+        let mut plan = Plan {
+            moved: vec![Moved { field: None, spread: String::new(), z: 0.0 }],
+            points: vec![(vec![0.0, 0.0], centre.clone())],
+        };
+        let mut moved = |field: &str, spread: &str, sign: f64, scenario: Scenario| {
+            let i = plan.points.len() as f64;
+            plan.moved.push(Moved { field: Some(field.to_string()), spread: spread.to_string(), z: sign * z });
+            plan.points.push((vec![i, sign * z], scenario));
+        };
+        let mut names = fields.iter();
+        for u in &s.uncertainty {
+            let Some((field, spread)) = names.next() else { break };
+            for sign in [-1.0, 1.0] {
+                let mut point = centre.clone();
+                u.apply(&mut point.dynamics, sign * z);
+                moved(field, spread, sign, point);
+            }
+        }
+        for u in &s.lever_uncertainty {
+            let Some((field, spread)) = names.next() else { break };
+            for sign in [-1.0, 1.0] {
+                let mut point = centre.clone();
+                let lever = point.reform.iter_mut().find(|r| r.name == u.lever).ok_or_else(|| {
+                    Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever))
+                })?;
+                u.shift(&mut lever.params, sign * z)?;
+                crate::policy::registry::build(&lever.name, context, &lever.params)?;
+                moved(field, spread, sign, point);
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Runs the plan (the lever points with the central run in one pass, each
+    /// assumption point on its own; see [`sweep::run_grouped`]); `projection` makes a
+    /// run's projection (the caller's pilot and window). One summary per run, in the
+    /// plan's order.
+    ///
+    /// # Errors
+    /// The first run's error.
+    pub fn run<'s>(
+        &'s self,
+        generator: &crate::generate::Generator,
+        projection: impl Fn(&'s Scenario) -> Projection<'s> + Sync,
+    ) -> Result<Vec<PointSummary>> {
+        let results: Vec<SweepPoint> = sweep::run_grouped(&self.points, generator, projection, |_| {})?;
+        Ok(results.into_iter().map(|r| r.summary).collect())
+    }
+
+    /// The results of [`Plan::run`] as CSV (`sensitivity.csv`): `field` (`central`
+    /// for the central run), `spread`, `standard_deviations` (the move, −z, 0 or +z),
+    /// then a sweep's columns ([`sweep::summary_csv`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] if the CSV cannot be written.
+    pub fn csv(&self, results: &[PointSummary]) -> Result<Vec<u8>> {
+        let leading = ["field", "spread", "standard_deviations"].map(String::from);
+        let rows: Vec<(Vec<String>, &PointSummary)> = self
+            .moved
+            .iter()
+            .zip(results)
+            .map(|(m, r)| {
+                let field = m.field.clone().unwrap_or_else(|| "central".into());
+                (vec![field, m.spread.clone(), m.z.to_string()], r)
+            })
+            .collect();
+        sweep::summary_csv("sensitivity.csv", &leading, &rows)
+    }
+
+    /// One row per uncertain value (its two ends) from the results of [`Plan::run`],
+    /// the largest swing of the last year's rural mean income first (ties: the urban
+    /// swing, then the field).
+    pub fn ranked(&self, results: &[PointSummary]) -> Vec<SensitivityRow> {
+        let mut rows = Vec::new();
+        let runs: Vec<(&Moved, &PointSummary)> = self.moved.iter().zip(results).skip(1).collect();
+        for pair in runs.chunks(2) {
+            let [low, high] = pair else { continue };
+            let Some(field) = low.0.field.clone() else { continue };
+            rows.push(SensitivityRow {
+                field,
+                spread: low.0.spread.clone(),
+                z: high.0.z,
+                low: low.1.clone(),
+                high: high.1.clone(),
+            });
+        }
+        rows.sort_by(|a, b| {
+            b.rural_swing()
+                .total_cmp(&a.rural_swing())
+                .then(b.urban_swing().total_cmp(&a.urban_swing()))
+                .then(a.field.cmp(&b.field))
+        });
+        rows
+    }
+}
