@@ -113,6 +113,29 @@ fn the_command_writes_sensitivity_csv_and_refuses_bad_input() {
     assert!(text.contains("levers.skills_training.places_per_year"), "{text}");
     let csv = std::fs::read_to_string(out_dir.join("sensitivity.csv")).expect("sensitivity.csv");
     assert_eq!(csv.lines().count(), 8);
+    // The central run misses no target of this scenario (it has none): exit 0 with the flag.
+    let flagged = run(&[
+        "sensitivity",
+        file.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--fail-on-missed-targets",
+    ]);
+    assert_eq!(flagged.status.code(), Some(0));
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "base = \"liupanshui-2022\"\nhouseholds = 1500\nshapley = false\n[uncertainty]\nwage_growth_rural = 0.01\n",
+    )
+    .expect("write");
+    let missed = run(&[
+        "sensitivity",
+        plan.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--fail-on-missed-targets",
+    ]);
+    assert_eq!(missed.status.code(), Some(3), "{}", String::from_utf8_lossy(&missed.stderr));
     let bad = run(&["sensitivity", file.to_str().expect("utf-8"), "--standard-deviations", "9"]);
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("standard deviations"));

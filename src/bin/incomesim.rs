@@ -737,6 +737,11 @@ fn sensitivity(path: Option<&Path>, z: f64, options: &RunOptions) -> Result<(), 
     incomesim::engine::output::write_atomic(&csv_path, &bytes).map_err(Failure::Output)?;
     eprintln!("wrote {}", csv_path.display());
     eprintln!("ran {} projections in {:.1}s", results.len(), start.elapsed().as_secs_f64());
+    // With --fail-on-missed-targets, a target the central run misses fails it.
+    let missed = central.targets.iter().filter(|t| !t.met).count();
+    if options.fail_on_missed_targets && missed > 0 {
+        return Err(Failure::TargetsMissed { missed, total: central.targets.len() });
+    }
     Ok(())
 }
 
