@@ -93,6 +93,25 @@ fn each_run_is_the_run_of_its_scenario_alone_and_the_ranking_follows_the_swing()
     for r in &rows {
         assert!(table.contains(&r.field), "{table}");
     }
+    // The chart: a bar per end and residence for every value, against the central run,
+    // each name on two lines, every glyph in the embedded font.
+    let charts = incomesim::report::sensitivity_chart::charts(&s, &results[0], &rows);
+    let [chart] = charts.as_slice() else { panic!("one chart") };
+    assert_eq!(chart.series.len(), 4);
+    let places_at = rows.iter().position(|r| r.field.ends_with("places_per_year")).expect("places") as f64;
+    let rural_high = chart.series[1].points.iter().find(|p| p.0 == places_at).expect("bar").1;
+    assert!((rural_high - (places.high.rural_mean - results[0].rural_mean)).abs() < 1e-9);
+    match &chart.x_axis {
+        incomesim::report::chart::XAxis::Categories(names) => {
+            assert_eq!(names[rows.len() - 1], "skills_training\nemployment_probability");
+        }
+        other => panic!("categories expected, got {other:?}"),
+    }
+    for t in chart.texts() {
+        assert!(incomesim::report::font::missing_glyphs(t).is_empty(), "{t}");
+    }
+    let svg = incomesim::report::render::svg(chart).expect("renders");
+    assert!(svg.contains("employment_probability"));
     let csv = String::from_utf8(plan.csv(&results).expect("csv")).expect("utf-8");
     assert_eq!(csv.lines().count(), 1 + plan.points.len());
     assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("central,,0,2024,")), "{csv}");
@@ -113,6 +132,7 @@ fn the_command_writes_sensitivity_csv_and_refuses_bad_input() {
     assert!(text.contains("levers.skills_training.places_per_year"), "{text}");
     let csv = std::fs::read_to_string(out_dir.join("sensitivity.csv")).expect("sensitivity.csv");
     assert_eq!(csv.lines().count(), 8);
+    assert!(out_dir.join("charts/sensitivity.svg").is_file() && out_dir.join("charts/sensitivity.png").is_file());
     // The central run misses no target of this scenario (it has none): exit 0 with the flag.
     let flagged = run(&[
         "sensitivity",

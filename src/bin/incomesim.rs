@@ -736,6 +736,11 @@ fn sensitivity(path: Option<&Path>, z: f64, options: &RunOptions) -> Result<(), 
     let bytes = plan.csv(&results).map_err(Failure::Output)?;
     incomesim::engine::output::write_atomic(&csv_path, &bytes).map_err(Failure::Output)?;
     eprintln!("wrote {}", csv_path.display());
+    let charts =
+        incomesim::report::write_sensitivity_chart(&options.out, &s, central, &rows).map_err(Failure::Output)?;
+    if !charts.is_empty() {
+        eprintln!("wrote {} chart files to {}", charts.len(), options.out.join("charts").display());
+    }
     eprintln!("ran {} projections in {:.1}s", results.len(), start.elapsed().as_secs_f64());
     // With --fail-on-missed-targets, a target the central run misses fails it.
     let missed = central.targets.iter().filter(|t| !t.met).count();

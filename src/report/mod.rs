@@ -12,6 +12,7 @@ pub mod figures;
 pub mod font;
 pub mod html;
 pub mod render;
+pub mod sensitivity_chart;
 pub mod sweep_charts;
 
 use std::path::{Path, PathBuf};
@@ -105,6 +106,24 @@ pub fn write_sweep_charts(
     points: &[crate::engine::sweep::SweepPoint],
 ) -> Result<Vec<PathBuf>> {
     let charts = sweep_charts::charts(scenario, axes, points);
+    if charts.is_empty() {
+        return Ok(Vec::new());
+    }
+    write_charts(dir, &render_all(charts)?)
+}
+
+/// Draws the chart of a sensitivity analysis ([`sensitivity_chart::charts`]) and
+/// writes it as `dir/charts/sensitivity.svg` and `.png`; returns the paths.
+///
+/// # Errors
+/// As [`write_report`].
+pub fn write_sensitivity_chart(
+    dir: &Path,
+    scenario: &Scenario,
+    central: &crate::engine::sweep::PointSummary,
+    rows: &[crate::engine::sensitivity::SensitivityRow],
+) -> Result<Vec<PathBuf>> {
+    let charts = sensitivity_chart::charts(scenario, central, rows);
     if charts.is_empty() {
         return Ok(Vec::new());
     }

@@ -171,7 +171,14 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
         .caption(&chart.title, text(TITLE_SIZE))
         .margin(14)
         .margin_right(30)
-        .x_label_area_size(if matches!(chart.x_axis, XAxis::Categories(_)) { 62 } else { 48 })
+        .x_label_area_size(match &chart.x_axis {
+            // A category name may take several lines (`\n`): room for each.
+            XAxis::Categories(names) => {
+                let lines = names.iter().map(|n| n.lines().count()).max().unwrap_or(1).max(1) as u32;
+                62 + (lines - 1) * (TEXT_SIZE as u32 + 3)
+            }
+            _ => 48,
+        })
         .y_label_area_size(86)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let years = chart.x_extent().map_or(1, |(a, b)| (b - a).round() as usize + 1);
@@ -203,7 +210,10 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
     if let XAxis::Categories(names) = &chart.x_axis {
         for (k, name) in names.iter().enumerate() {
             let (px, py) = c.backend_coord(&(k as f64, y0));
-            area.draw_text(name, &text(TEXT_SIZE).pos(Pos::new(HPos::Center, VPos::Top)), (px, py + 8))?;
+            for (line, part) in name.lines().enumerate() {
+                let y = py + 8 + line as i32 * (TEXT_SIZE as i32 + 3);
+                area.draw_text(part, &text(TEXT_SIZE).pos(Pos::new(HPos::Center, VPos::Top)), (px, y))?;
+            }
         }
     }
     let bar_series: Vec<&Series> =
