@@ -170,6 +170,11 @@ fn later_replications_draw_the_reform_only_and_the_first_runs_as_written() {
     let rural = rural.expect("rural effect");
     assert!(rural.p05 < rural.p95, "{rural:?}");
     assert!(effect.contains(&format!("rural {:+.0} ({:+.0} to {:+.0})", rural.mean, rural.p05, rural.p95)), "{effect}");
+    // The report page says the same.
+    let page = incomesim::report::html::report(&uncertain, &b, &serde_json::json!({}), &[], "2026-01-02 03:04 UTC");
+    assert!(page.contains("levers.skills_training.places_per_year relative sd 50%"), "what is drawn");
+    let effect = incomesim::engine::report::effect_over_replications(2024, &b).expect("effect");
+    assert!(page.contains(&effect), "the effect over replications");
     // Bit for bit the same on one thread.
     assert_eq!(json(&b.replications), json(&on(&uncertain, 1).replications));
     // Without replications to draw, the entry is a warning.

@@ -211,24 +211,28 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
 
 /// The reform's effect in `year` over the replications, each against its own
 /// baseline (`mean_change_per_capita`: the mean change of persons' household income
-/// per person), with its 90% range; empty when a replication lacks it.
-fn effect_line(year: u16, outcome: &Outcome) -> String {
+/// per person), with its 90% range: `urban +383 (+272 to +479), rural …, all …`;
+/// `None` when a group lacks it.
+pub fn effect_over_replications(year: u16, outcome: &Outcome) -> Option<String> {
     let rows = outcome.intervals();
-    let parts: Vec<String> = ["urban", "rural", "all"]
+    let parts = ["urban", "rural", "all"]
         .iter()
-        .filter_map(|g| {
+        .map(|g| {
             let r = rows.iter().find(|r| r.year == year && r.group == *g && r.indicator == "mean_change_per_capita")?;
             Some(format!("{g} {:+.0} ({:+.0} to {:+.0})", r.mean, r.p05, r.p95))
         })
-        .collect();
-    if parts.len() < 3 {
-        return String::new();
-    }
-    format!(
-        "effect of the reform in {year}, each replication against its own baseline (yuan per person a year; mean and \
-         5-95% range): {}\n",
-        parts.join(", ")
-    )
+        .collect::<Option<Vec<String>>>()?;
+    Some(parts.join(", "))
+}
+
+/// The line of [`effect_over_replications`] for `run`'s output; empty without it.
+fn effect_line(year: u16, outcome: &Outcome) -> String {
+    effect_over_replications(year, outcome).map_or_else(String::new, |effect| {
+        format!(
+            "effect of the reform in {year}, each replication against its own baseline (yuan per person a year; \
+             mean and 5-95% range): {effect}\n"
+        )
+    })
 }
 
 /// Work incentives in `year`: the marginal effective tax rate on a rise in earnings of

@@ -91,6 +91,10 @@ fn run_table(scenario: &Scenario, outcome: &Outcome, provenance: &serde_json::Va
         ("Households simulated".to_string(), thousands(scenario.households as f64)),
         ("Seed".to_string(), scenario.seed.to_string()),
         ("Replications".to_string(), scenario.replications.max(1).to_string()),
+        ("Drawn anew by each later replication".to_string(), {
+            let fields: Vec<String> = scenario.uncertain_fields().iter().map(|(f, s)| format!("{f} {s}")).collect();
+            if fields.is_empty() { "nothing".into() } else { fields.join(", ") }
+        }),
         (
             "Reform levers".to_string(),
             if outcome.lever_names.is_empty() { "none".into() } else { outcome.lever_names.join(", ") },
@@ -101,6 +105,18 @@ fn run_table(scenario: &Scenario, outcome: &Outcome, provenance: &serde_json::Va
         ),
         ("Run date".to_string(), run_date.to_string()),
     ];
+    if outcome.replications.len() > 1
+        && !outcome.lever_names.is_empty()
+        && let Some(effect) = crate::engine::report::effect_over_replications(scenario.last_year, outcome)
+    {
+        rows.push((
+            format!(
+                "Effect of the reform in {}, yuan per person a year (mean and 5–95% range over replications)",
+                scenario.last_year
+            ),
+            effect,
+        ));
+    }
     let mut prov = Vec::new();
     flatten("", provenance, &mut prov);
     rows.extend(prov.into_iter().map(|(k, v)| (format!("provenance: {k}"), v)));
