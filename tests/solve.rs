@@ -143,3 +143,42 @@ fn a_parameter_in_months_is_searched_in_whole_months() {
     let Solution::Crossing { met, missed } = &solved.solution else { panic!("{:?}", solved.solution) };
     assert_eq!(missed.values[0] - met.values[0], 1.0, "met up to a month, missed from the next");
 }
+
+/// With `--probability`, a value meets the target when that share of the replications
+/// meet it: the answer needs a higher threshold than the plain verdict on their mean,
+/// and each side of the crossing is on its side of the share.
+#[test]
+fn a_probability_asks_for_a_share_of_replications() {
+    let plain = run(&scenario(2.6)).expect("runs");
+    let at_500 = plain.reform.lookup(2023, "all", "urban_rural_ratio").expect("ratio");
+    let mut s = scenario(at_500 - 0.01);
+    s.replications = 6;
+    s.shapley = false;
+    s.lever_uncertainty = vec![incomesim::engine::uncertain_levers::UncertainLever::new(
+        "dibao",
+        "rural_threshold_per_month",
+        incomesim::engine::uncertain_levers::Spread::Relative(0.1),
+    )];
+    let range = "levers.dibao.rural_threshold_per_month=300:1500";
+    let request = SolveRequest::parse(&s, range, "ratio", Some(5.0)).expect("request");
+    let likely = request.clone().with_probability(&s, 0.8).expect("probability");
+    let on_mean = solve(&s, &request, run).expect("solves");
+    let at_share = solve(&s, &likely, run).expect("solves");
+    let (Solution::Crossing { met: m1, .. }, Solution::Crossing { met: m2, missed: x2 }) =
+        (&on_mean.solution, &at_share.solution)
+    else {
+        panic!("{:?} / {:?}", on_mean.solution, at_share.solution)
+    };
+    assert!(m2.values[0] >= m1.values[0], "80% of replications need at least the mean's threshold");
+    assert!(m2.summary.targets[0].probability >= 0.8 && x2.summary.targets[0].probability < 0.8);
+    let table = incomesim::engine::report::solve_table(&s, &likely, &at_share);
+    assert!(table.contains("in at least 80% of the 6 replications"), "{table}");
+    // A share outside (0, 1], or a scenario of one replication, is refused.
+    for p in [0.0, 1.5, f64::NAN] {
+        let e = request.clone().with_probability(&s, p).expect_err("bad share").to_string();
+        assert!(e.contains("--probability"), "{e}");
+    }
+    let one = scenario(2.6);
+    let e = SolveRequest::parse(&one, range, "ratio", None).expect("request").with_probability(&one, 0.9);
+    assert!(e.expect_err("one replication").to_string().contains("one replication"));
+}

@@ -206,6 +206,11 @@ enum Command {
         /// try whole numbers only.
         #[arg(long)]
         tolerance: Option<f64>,
+        /// Count the target as met where at least this share of the scenario's
+        /// replications meet it (e.g. 0.9), instead of on their mean: needs replications
+        /// of 2 or more (and `[uncertainty]` to draw).
+        #[arg(long, value_name = "SHARE")]
+        probability: Option<f64>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -369,8 +374,8 @@ fn main() -> ExitCode {
         Command::Sensitivity { scenario, standard_deviations, options } => {
             sensitivity(scenario.as_deref(), standard_deviations, &options)
         }
-        Command::Solve { scenario, vary, target, tolerance, options } => {
-            solve(scenario.as_deref(), &vary, &target, tolerance, &options)
+        Command::Solve { scenario, vary, target, tolerance, probability, options } => {
+            solve(scenario.as_deref(), &vary, &target, tolerance, probability, &options)
         }
         Command::Check { scenario, strict } => check(&scenario, strict),
         Command::Assumptions { scenario, region, to, format } => {
@@ -756,13 +761,17 @@ fn solve(
     vary: &str,
     target: &str,
     tolerance: Option<f64>,
+    probability: Option<f64>,
     options: &RunOptions,
 ) -> Result<(), Failure> {
     use incomesim::engine::solve::{Solution, SolveRequest, solve};
     use incomesim::engine::sweep;
     use_threads(options.threads)?;
     let s = load_scenario(path, options)?.scenario;
-    let request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
+    let mut request = SolveRequest::parse(&s, vary, target, tolerance).map_err(Failure::Input)?;
+    if let Some(p) = probability {
+        request = request.with_probability(&s, p).map_err(Failure::Input)?;
+    }
     warn_before_run(&s, "");
     // What setting the value adds (a parameter whose switch is off does nothing).
     let at_low = sweep::point_scenario(&s, [(&request.field, request.low)]).map_err(Failure::Input)?;

@@ -630,14 +630,22 @@ pub fn solve_table(s: &Scenario, request: &SolveRequest, solved: &Solved) -> Str
         let r = p.summary.targets.get(request.target);
         r.and_then(|r| r.reached).map_or_else(|| "n/a".to_string(), |x| format!("{x:.5}"))
     };
-    let met = |p: &SweepPoint| p.summary.targets.get(request.target).is_some_and(|r| r.met);
+    let met = |p: &SweepPoint| request.met(p);
+    // With a probability, "met" is the share of replications meeting it.
+    let shown_met = |p: &SweepPoint| match request.probability {
+        Some(_) => {
+            let share = p.summary.targets.get(request.target).map_or(0.0, |r| r.probability);
+            format!("{:.0}%{}", share * 100.0, if met(p) { "+" } else { "" })
+        }
+        None => (if met(p) { "yes" } else { "no" }).to_string(),
+    };
     for (i, p) in solved.runs.iter().enumerate() {
         text.push_str(&format!(
             "{:>4} {:>w$} {:>12} {:>6} {:>10} {:>10} {:>7.3} {:>12.1}\n",
             i + 1,
             point_values(&p.values),
             reached(p),
-            if met(p) { "yes" } else { "no" },
+            shown_met(p),
             thousands(p.summary.urban_mean),
             thousands(p.summary.rural_mean),
             p.summary.ratio,
@@ -645,6 +653,13 @@ pub fn solve_table(s: &Scenario, request: &SolveRequest, solved: &Solved) -> Str
         ));
     }
     text.push('\n');
+    if let Some(share) = request.probability {
+        text.push_str(&format!(
+            "(met: in at least {:.0}% of the {} replications, marked +; `reached` is the mean of all)\n",
+            share * 100.0,
+            s.replications
+        ));
+    }
     text.push_str(&match &solved.solution {
         Solution::Crossing { met, missed } => format!(
             "`{}` (target {:.5}) is met at {field} = {} (reached {}) and missed at {} (reached {}): the crossing lies \

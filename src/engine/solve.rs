@@ -34,6 +34,11 @@ pub struct SolveRequest {
     /// whole-number ends and a tolerance of at least 1, or for a parameter in months,
     /// only whole numbers are tried.
     pub tolerance: f64,
+    /// When given, the target counts as met at a value when at least this share of the
+    /// scenario's replications meet it ([`SolveRequest::with_probability`]): "the
+    /// threshold at which the target is met in 90% of replications". `None`: as the
+    /// target's own verdict (on the mean of the replications).
+    pub probability: Option<f64>,
 }
 
 impl SolveRequest {
@@ -81,7 +86,39 @@ impl SolveRequest {
         if !(tolerance.is_finite() && tolerance > 0.0) {
             return Err(Error::InvalidRequest(format!("--tolerance: {tolerance} must be a positive number")));
         }
-        Ok(SolveRequest { field, low, high, target: index, tolerance })
+        Ok(SolveRequest { field, low, high, target: index, tolerance, probability: None })
+    }
+
+    /// The request with the target counted as met where at least `probability` of the
+    /// scenario's replications meet it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a share outside (0, 1], or a scenario of one
+    /// replication (its share is 0 or 1: the plain verdict).
+    pub fn with_probability(self, s: &Scenario, probability: f64) -> Result<SolveRequest> {
+        if !(probability > 0.0 && probability <= 1.0) {
+            return Err(Error::InvalidRequest(format!(
+                "--probability: {} must be a share of replications above 0 and at most 1",
+                shown_number(probability)
+            )));
+        }
+        if s.replications < 2 {
+            return Err(Error::InvalidRequest(
+                "--probability: the scenario runs one replication, so a target is met in all or none; set \
+                 `replications` (with `[uncertainty]` to draw) to solve for a share of them"
+                    .into(),
+            ));
+        }
+        Ok(SolveRequest { probability: Some(probability), ..self })
+    }
+
+    /// Whether the target counts as met at a run: its share of replications met is at
+    /// least [`SolveRequest::probability`] when given, else its own verdict.
+    pub fn met(&self, p: &SweepPoint) -> bool {
+        p.summary.targets.get(self.target).is_some_and(|t| match self.probability {
+            Some(share) => t.probability >= share,
+            None => t.met,
+        })
     }
 
     /// Whether only whole numbers are tried: whole-number ends with a tolerance of at
@@ -132,7 +169,7 @@ pub fn solve(s: &Scenario, request: &SolveRequest, project: impl Fn(&Scenario) -
     let run = |value: f64, point: &Scenario| -> Result<SweepPoint> {
         Ok(SweepPoint { values: vec![value], summary: PointSummary::of(point, &project(point)?) })
     };
-    let met = |p: &SweepPoint| p.summary.targets.get(request.target).is_some_and(|t| t.met);
+    let met = |p: &SweepPoint| request.met(p);
     let mut low = run(request.low, &at_low)?;
     let mut high = run(request.high, &at_high)?;
     let mut runs = vec![low.clone(), high.clone()];
