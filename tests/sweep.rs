@@ -72,7 +72,7 @@ fn a_higher_rural_threshold_reaches_more_households_at_a_higher_cost() {
     .expect("utf-8");
     let mut lines = csv.lines();
     assert!(lines.next().is_some_and(|h| h.starts_with("levers.dibao.rural_threshold_per_month,year,")
-        && h.ends_with("target_1_reached,target_1_met")));
+        && h.ends_with("target_1_reached,target_1_met,target_1_share_met")));
     assert_eq!(lines.count(), 4);
 }
 

@@ -636,8 +636,9 @@ pub fn side_by_side(s: &Scenario) -> bool {
 /// The sweep as CSV: a column per axis (its path), the summary's figures (the shares
 /// of residents the point's reform makes better and worse off against the baseline,
 /// and the number of the point's warnings), then
-/// `reached` and `met` of each target (`target_N_reached`, `target_N_met`, N from 1 in
-/// the scenario's order).
+/// `reached`, `met` and the share of replications that meet it of each target
+/// (`target_N_reached`, `target_N_met`, `target_N_share_met`, N from 1 in the
+/// scenario's order).
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] if the CSV cannot be written.
@@ -683,6 +684,7 @@ pub fn summary_csv(file: &str, leading: &[String], rows: &[(Vec<String>, &PointS
     for t in 1..=targets {
         header.push(format!("target_{t}_reached"));
         header.push(format!("target_{t}_met"));
+        header.push(format!("target_{t}_share_met"));
     }
     w.write_record(&header).map_err(err)?;
     for (values, s) in rows {
@@ -704,6 +706,7 @@ pub fn summary_csv(file: &str, leading: &[String], rows: &[(Vec<String>, &PointS
         for t in &s.targets {
             row.push(t.reached.map_or_else(String::new, |x| x.to_string()));
             row.push(t.met.to_string());
+            row.push(t.probability.to_string());
         }
         w.write_record(&row).map_err(err)?;
     }
