@@ -103,7 +103,7 @@ fn each_run_is_the_run_of_its_scenario_alone_and_the_ranking_follows_the_swing()
     assert!((rural_high - (places.high.rural_mean - results[0].rural_mean)).abs() < 1e-9);
     match &chart.x_axis {
         incomesim::report::chart::XAxis::Categories(names) => {
-            assert_eq!(names[rows.len() - 1], "skills_training\nemployment_probability");
+            assert_eq!(names[rows.len() - 1], "skills_training\nemployment_\nprobability");
         }
         other => panic!("categories expected, got {other:?}"),
     }
@@ -111,7 +111,7 @@ fn each_run_is_the_run_of_its_scenario_alone_and_the_ranking_follows_the_swing()
         assert!(incomesim::report::font::missing_glyphs(t).is_empty(), "{t}");
     }
     let svg = incomesim::report::render::svg(chart).expect("renders");
-    assert!(svg.contains("employment_probability"));
+    assert!(svg.contains("employment_") && svg.contains("probability"));
     let csv = String::from_utf8(plan.csv(&results).expect("csv")).expect("utf-8");
     assert_eq!(csv.lines().count(), 1 + plan.points.len());
     assert!(csv.lines().nth(1).is_some_and(|l| l.starts_with("central,,0,2024,")), "{csv}");
@@ -159,6 +159,23 @@ fn the_command_writes_sensitivity_csv_and_refuses_bad_input() {
     let bad = run(&["sensitivity", file.to_str().expect("utf-8"), "--standard-deviations", "9"]);
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("standard deviations"));
+    // The levers' assumed defaults moved as well: more rows, none twice.
+    let assumed = run(&[
+        "sensitivity",
+        file.to_str().expect("utf-8"),
+        "--assumed-defaults",
+        "0.25",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert!(assumed.status.success(), "{}", String::from_utf8_lossy(&assumed.stderr));
+    let csv = std::fs::read_to_string(out_dir.join("sensitivity.csv")).expect("sensitivity.csv");
+    let fields: Vec<&str> = csv.lines().skip(2).map(|l| l.split(',').next().unwrap_or_default()).collect();
+    assert!(fields.len() > 6 && fields.contains(&"levers.skills_training.certificate_rate"), "{fields:?}");
+    assert_eq!(fields.iter().filter(|f| **f == "levers.skills_training.employment_probability").count(), 2);
+    let bad_sd = run(&["sensitivity", file.to_str().expect("utf-8"), "--assumed-defaults", "3"]);
+    assert_eq!(bad_sd.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_sd.stderr).contains("--assumed-defaults"));
     let none = run(&["sensitivity", "liupanshui-2022"]);
     assert_eq!(none.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&none.stderr).contains("no uncertain value"));

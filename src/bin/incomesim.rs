@@ -183,6 +183,12 @@ enum Command {
         /// How many standard deviations each value moves, both ways (above 0, at most 5).
         #[arg(long, default_value_t = 1.0, value_name = "K")]
         standard_deviations: f64,
+        /// Also move every numeric parameter of the scenario's levers that stands at an
+        /// assumed default (the `levers.…` assumptions a run lists, other than 0), by
+        /// this relative standard deviation (e.g. 0.25), besides the scenario's own
+        /// uncertain values.
+        #[arg(long, value_name = "RELATIVE_SD")]
+        assumed_defaults: Option<f64>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -371,8 +377,8 @@ fn main() -> ExitCode {
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
         Command::Sweep { scenario, vary, options } => sweep(scenario.as_deref(), &vary, &options),
-        Command::Sensitivity { scenario, standard_deviations, options } => {
-            sensitivity(scenario.as_deref(), standard_deviations, &options)
+        Command::Sensitivity { scenario, standard_deviations, assumed_defaults, options } => {
+            sensitivity(scenario.as_deref(), standard_deviations, assumed_defaults, &options)
         }
         Command::Solve { scenario, vary, target, tolerance, probability, options } => {
             solve(scenario.as_deref(), &vary, &target, tolerance, probability, &options)
@@ -720,11 +726,21 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
 }
 
 /// `incomesim sensitivity`.
-fn sensitivity(path: Option<&Path>, z: f64, options: &RunOptions) -> Result<(), Failure> {
+fn sensitivity(
+    path: Option<&Path>,
+    z: f64,
+    assumed_defaults: Option<f64>,
+    options: &RunOptions,
+) -> Result<(), Failure> {
     use incomesim::engine::sensitivity::Plan;
     use_threads(options.threads)?;
-    let s = load_scenario(path, options)?.scenario;
+    let mut s = load_scenario(path, options)?.scenario;
     warn_before_run(&s, "");
+    if let Some(sd) = assumed_defaults {
+        let added = incomesim::engine::uncertain_levers::add_assumed_defaults(&mut s, sd)
+            .map_err(|e| Failure::Input(incomesim::Error::InvalidRequest(format!("--assumed-defaults: {e}"))))?;
+        eprintln!("moving {added} lever parameters at assumed defaults as well (relative sd {sd})");
+    }
     // Every moved value checked before the first run.
     let plan = Plan::new(&s, z).map_err(Failure::Input)?;
     let start = std::time::Instant::now();

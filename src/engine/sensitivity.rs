@@ -107,7 +107,8 @@ impl Plan {
         if fields.is_empty() {
             return Err(Error::InvalidRequest(
                 "sensitivity: the scenario has no uncertain value; give some in [uncertainty] (assumptions) or \
-             [uncertainty.levers.NAME] (lever parameters)"
+             [uncertainty.levers.NAME] (lever parameters), or move the levers' assumed defaults \
+             (--assumed-defaults 0.25)"
                     .into(),
             ));
         }

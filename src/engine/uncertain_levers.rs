@@ -180,6 +180,51 @@ impl UncertainLever {
     }
 }
 
+/// An uncertainty for every numeric parameter of `reform`'s levers that stands at a
+/// default the registry marks as an assumption ([`registry::LeverSpec::assumed_defaults`],
+/// the assumptions every run lists), a number other than 0 (a 0 default switches an
+/// amount off, and a relative move leaves it there): each with the relative standard
+/// deviation `relative_sd`. In lever and parameter order.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] for a `relative_sd` outside 0–[`MAX_RELATIVE_SD`], or a
+/// lever the registry does not know.
+pub fn assumed_defaults(reform: &[ReformLever], relative_sd: f64) -> Result<Vec<UncertainLever>> {
+    if !(relative_sd.is_finite() && relative_sd > 0.0 && relative_sd <= MAX_RELATIVE_SD) {
+        return Err(Error::InvalidRequest(format!(
+            "the relative standard deviation of assumed defaults: {} must be above 0 and at most {MAX_RELATIVE_SD}",
+            shown_number(relative_sd)
+        )));
+    }
+    let mut out = Vec::new();
+    for lever in reform {
+        let spec = registry::find(&lever.name)?;
+        for p in spec.assumed_default_parameters(&lever.params) {
+            if bounds(p.kind).is_some() && matches!(p.default, DefaultValue::Number(x) if x != 0.0) {
+                out.push(UncertainLever::new(lever.name.clone(), p.name, Spread::Relative(relative_sd)));
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.lever, &a.parameter).cmp(&(&b.lever, &b.parameter)));
+    Ok(out)
+}
+
+/// Adds [`assumed_defaults`] of `s`'s reform to its uncertain lever parameters, except
+/// those it already gives a spread; returns how many it added.
+///
+/// # Errors
+/// As [`assumed_defaults`].
+pub fn add_assumed_defaults(s: &mut super::projection::Scenario, relative_sd: f64) -> Result<usize> {
+    let before = s.lever_uncertainty.len();
+    for u in assumed_defaults(&s.reform, relative_sd)? {
+        if !s.lever_uncertainty.iter().any(|x| x.lever == u.lever && x.parameter == u.parameter) {
+            s.lever_uncertainty.push(u);
+        }
+    }
+    s.lever_uncertainty.sort_by(|a, b| (&a.lever, &a.parameter).cmp(&(&b.lever, &b.parameter)));
+    Ok(s.lever_uncertainty.len() - before)
+}
+
 /// The reform of replication `replication` (seed `seed`): the scenario's levers, each
 /// uncertain parameter shifted by its draw. The first replication (0) runs them as
 /// written.
@@ -302,6 +347,27 @@ mod tests {
         assert_eq!(both[0].params["employment_probability"], alone[0].params["employment_probability"]);
         assert_ne!(both[0].params["employment_probability"].as_float(), Some(0.3));
         assert_ne!(a.draw(8, 1), a.draw(9, 2));
+    }
+
+    #[test]
+    fn assumed_defaults_are_the_numeric_nonzero_ones_the_scenario_leaves() {
+        let mut params = toml::Table::new();
+        params.insert("hours_per_month".into(), toml::Value::Float(170.0));
+        let found = assumed_defaults(&training(params), 0.25).unwrap();
+        let names: Vec<&str> = found.iter().map(|u| u.parameter.as_str()).collect();
+        assert!(names.contains(&"employment_probability") && names.contains(&"certificate_rate"), "{names:?}");
+        assert!(!names.contains(&"hours_per_month"), "set by the scenario");
+        assert!(!names.contains(&"training_month"), "months are not moved");
+        assert!(!names.contains(&"living_allowance"), "a 0 default stays off");
+        assert!(!names.contains(&"places_per_year"), "not an assumption");
+        assert!(
+            found
+                .iter()
+                .all(|u| u.spread == Spread::Relative(0.25) && u.problem(&training(toml::Table::new())).is_none())
+        );
+        for bad in [0.0, -0.1, 1.5, f64::NAN] {
+            assert!(assumed_defaults(&training(toml::Table::new()), bad).is_err());
+        }
     }
 
     #[test]

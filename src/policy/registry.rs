@@ -217,15 +217,21 @@ impl LeverSpec {
         self.parameters.iter().find(|p| p.name == name)
     }
 
+    /// The parameters [`LeverSpec::assumed_defaults`] names: left at a default that is
+    /// an assumption, and not made inert by a switch that is off.
+    pub fn assumed_default_parameters<'a>(&'a self, table: &'a toml::Table) -> impl Iterator<Item = &'a ParameterSpec> {
+        let inert: Vec<&str> = switched_off(self, table).map(|(p, _)| p).collect();
+        self.parameters.iter().filter(move |p| {
+            !table.contains_key(p.name) && !inert.contains(&p.name) && p.description.contains("assumption")
+        })
+    }
+
     /// The assumptions a lever built from `table` rests on: each parameter the table
     /// leaves at its default when that default is an assumption (its description says
     /// so), except those a switch that is off leaves without effect. Named
     /// `levers.LEVER.PARAMETER`, with the description, the default and the unit.
     pub fn assumed_defaults(&self, table: &toml::Table) -> Vec<(String, String)> {
-        let inert: Vec<&str> = switched_off(self, table).map(|(p, _)| p).collect();
-        self.parameters
-            .iter()
-            .filter(|p| !table.contains_key(p.name) && !inert.contains(&p.name) && p.description.contains("assumption"))
+        self.assumed_default_parameters(table)
             .map(|p| {
                 let name = format!("levers.{}.{}", self.name, p.name);
                 (name, format!("{} (the default, {} {}, stands)", p.description, p.default, p.unit))
