@@ -199,3 +199,41 @@ fn a_shared_pass_draws_each_points_levers_as_its_own_run_does() {
         assert_eq!(json(&alone.replications), json(&shared.replications));
     }
 }
+
+#[test]
+fn same_seeds_leave_the_uncertain_values_the_only_difference() {
+    let same = |extra: &str| scenario(&format!("replication_seeds = \"same\"\n{HEAD}{extra}"));
+    // Nothing to draw: every replication is the first again, and the scenario says so.
+    let plain = same("");
+    assert_eq!(plain.replication_seed(2), plain.seed);
+    let w = plain.warnings();
+    assert_eq!(w.iter().map(|w| w.kind).collect::<Vec<_>>(), [WarningKind::IdenticalReplications]);
+    let o = Projection::new(&plain).run().expect("runs");
+    assert_eq!(json(&o.replications[0]), json(&o.replications[2]));
+    // With a lever drawn, replications differ by it alone: the same population and
+    // baseline, so the reform's effect in a replication whose draw raises the places
+    // is larger than the first replication's.
+    let drawn = same("[uncertainty.levers.skills_training]\nplaces_per_year = { relative_sd = 0.5 }\n");
+    assert!(drawn.warnings().is_empty(), "{:?}", drawn.warnings());
+    let o = Projection::new(&drawn).run().expect("runs");
+    let persons = |v: &incomesim::engine::VariantResult| v.lookup(2021, "all", "persons");
+    assert_eq!(persons(&o.replications[0]), persons(&o.replications[1]), "one base population");
+    let effect = |r: usize| o.replications[r].lookup(2024, "all", "mean_change_per_capita").expect("effect");
+    let places = |r: usize| {
+        let u = &drawn.lever_uncertainty[0];
+        let mut params = drawn.reform[0].params.clone();
+        u.shift(&mut params, u.draw(drawn.replication_seed(r), r)).expect("shifts");
+        params["places_per_year"].as_float().expect("a number")
+    };
+    for r in 1..3 {
+        assert_eq!(places(r) > 7000.0, effect(r) > effect(0), "replication {r}: {} places", places(r));
+    }
+    let table = incomesim::engine::report::summary_table(&drawn, &o);
+    assert!(table.contains("replication_seeds = \"same\""), "{table}");
+    // With one replication the choice does nothing, and the scenario says so too.
+    let one =
+        scenario(&format!("replication_seeds = \"same\"\n{}", HEAD.replace("replications = 3", "replications = 1")));
+    assert_eq!(one.warnings().iter().map(|w| w.kind).collect::<Vec<_>>(), [WarningKind::InertParameter]);
+    let bad = parse_str(&format!("replication_seeds = \"all\"\n{HEAD}"), "u.toml").expect_err("a word").to_string();
+    assert!(bad.contains("replication_seeds") && bad.contains("each"), "{bad}");
+}

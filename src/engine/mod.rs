@@ -15,4 +15,6 @@ pub mod targets;
 pub mod uncertain_levers;
 pub mod warnings;
 
-pub use projection::{IntervalRow, Outcome, Projection, ReformLever, Scenario, Uncertain, VariantResult};
+pub use projection::{
+    IntervalRow, Outcome, Projection, ReformLever, ReplicationSeeds, Scenario, Uncertain, VariantResult,
+};

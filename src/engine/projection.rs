@@ -79,6 +79,34 @@ impl Uncertain {
     }
 }
 
+/// The seeds of a scenario's replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReplicationSeeds {
+    /// Replication `r` runs seed `seed + r`: its own population and draws, so the
+    /// spread over replications holds the sampling noise of a population of the
+    /// scenario's size as well as the uncertain values (the default).
+    #[default]
+    Each,
+    /// Every replication runs the scenario's seed: the same population and draws, so
+    /// replications differ by their uncertain values alone (`[uncertainty]`,
+    /// `[uncertainty.levers]`), whose draws are still keyed by the replication.
+    Same,
+}
+
+impl ReplicationSeeds {
+    /// The words a scenario file writes (`replication_seeds = "same"`).
+    pub const WORDS: [&str; 2] = ["each", "same"];
+
+    /// From a word of [`ReplicationSeeds::WORDS`].
+    pub fn from_word(word: &str) -> Option<Self> {
+        match word {
+            "each" => Some(ReplicationSeeds::Each),
+            "same" => Some(ReplicationSeeds::Same),
+            _ => None,
+        }
+    }
+}
+
 /// Everything a projection needs, validated.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -124,6 +152,8 @@ pub struct Scenario {
     /// Uncertain parameters of the reform's levers, drawn per replication
     /// ([`super::uncertain_levers`]), in field order.
     pub lever_uncertainty: Vec<UncertainLever>,
+    /// The seeds of the replications (default: each its own).
+    pub replication_seeds: ReplicationSeeds,
     /// The base population's microdata files, when the scenario reads its households
     /// instead of generating them (then `households` is their number).
     pub microdata: Option<crate::scenario::MicrodataFiles>,
@@ -145,6 +175,15 @@ impl Scenario {
     /// name and targets only, and asks for no Shapley values.
     pub fn shares_baseline_with(&self, other: &Scenario) -> bool {
         !other.shapley && baseline_key(self) == baseline_key(other)
+    }
+
+    /// The seed of replication `r`: `seed + r`, or `seed` for every replication with
+    /// [`ReplicationSeeds::Same`].
+    pub fn replication_seed(&self, r: usize) -> u64 {
+        match self.replication_seeds {
+            ReplicationSeeds::Each => self.seed.wrapping_add(r as u64),
+            ReplicationSeeds::Same => self.seed,
+        }
     }
 
     /// What the replications after the first draw, as `(field, spread)`: each
@@ -183,6 +222,7 @@ impl Scenario {
             poverty_lines: vec![6_000.0, 10_000.0],
             uncertainty: Vec::new(),
             lever_uncertainty: Vec::new(),
+            replication_seeds: ReplicationSeeds::Each,
             microdata: None,
             profile,
         }
@@ -693,7 +733,7 @@ impl<'a> Projection<'a> {
             coalitions.dedup();
             // A later replication's levers with their uncertain parameters drawn.
             let drawn = if r > 0 && !s.lever_uncertainty.is_empty() {
-                let seed = s.seed.wrapping_add(r as u64);
+                let seed = s.replication_seed(r);
                 Some(build_reform(&super::uncertain_levers::reform_of(&s.reform, &s.lever_uncertainty, seed, r)?)?)
             } else {
                 None
@@ -855,7 +895,7 @@ impl<'a> Projection<'a> {
                 .iter()
                 .map(|p| {
                     let mut set = baseline_rules.clone();
-                    let seed = s.seed.wrapping_add(r as u64);
+                    let seed = s.replication_seed(r);
                     for l in super::uncertain_levers::reform_of(&p.reform, &p.lever_uncertainty, seed, r)? {
                         set.insert_shared(Arc::from(registry::build(&l.name, context, &l.params)?));
                     }
@@ -927,7 +967,7 @@ impl Projection<'_> {
         variants: &[VariantSpec],
         exporter: Option<&mut crate::microdata::FileExporter>,
     ) -> Result<(Vec<VariantResult>, StreamStats, PhaseTimings)> {
-        let seed = self.scenario.seed.wrapping_add(r as u64);
+        let seed = self.scenario.replication_seed(r);
         let generator = pass.generator.with_seed(seed);
         let run = ReplicationRun {
             scenario: self.scenario,

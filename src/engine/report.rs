@@ -51,6 +51,9 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
              and indicators_intervals.csv has each indicator's mean and 5-95% range)\n",
             outcome.replications.len()
         ));
+        if scenario.replication_seeds == super::projection::ReplicationSeeds::Same {
+            out.push_str("(every replication on the scenario's seed, replication_seeds = \"same\": one population, the uncertain values alone differ)\n");
+        }
         let uncertain: Vec<String> = scenario.uncertain_fields().iter().map(|(f, s)| format!("{f} {s}")).collect();
         if !uncertain.is_empty() {
             out.push_str(&format!("(drawn anew by each later replication: {})\n", uncertain.join(", ")));

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::projection::{Scenario, VariantResult};
+use super::projection::{ReplicationSeeds, Scenario, VariantResult};
 use super::targets::Measure;
 use crate::dynamics::Dynamics;
 use crate::model::Residence;
@@ -43,6 +43,9 @@ pub enum WarningKind {
     /// An `uncertainty` entry in a scenario of one replication: only replications
     /// after the first draw the assumptions.
     UncertaintyWithoutReplications,
+    /// `replication_seeds = "same"` without anything uncertain to draw: every
+    /// replication is the first one again.
+    IdenticalReplications,
     /// A target on a year the projection does not reach (after a `--years` that
     /// shortens it, or a scenario built in code).
     TargetOutsideProjection,
@@ -123,6 +126,29 @@ impl Scenario {
                     names.join(", ")
                 ),
             });
+        }
+        if self.replication_seeds == ReplicationSeeds::Same {
+            let nothing_drawn = self.uncertainty.is_empty() && self.lever_uncertainty.is_empty();
+            if self.replications <= 1 {
+                out.push(Warning {
+                    kind: WarningKind::InertParameter,
+                    field: "replication_seeds".into(),
+                    message: "has no effect with replications = 1: it sets the seeds of the replications after the \
+                              first"
+                        .into(),
+                });
+            } else if nothing_drawn {
+                out.push(Warning {
+                    kind: WarningKind::IdenticalReplications,
+                    field: "replication_seeds".into(),
+                    message: format!(
+                        "\"same\" runs all {} replications on one population with the same draws, and the scenario \
+                         has nothing uncertain to draw ([uncertainty], [uncertainty.levers]): they are identical; \
+                         give uncertain values, or leave replication_seeds at \"each\" to measure sampling noise",
+                        self.replications
+                    ),
+                });
+            }
         }
         for u in &self.uncertainty {
             if let Some(from) = u.from.filter(|m| m.year > self.last_year) {

@@ -8,7 +8,7 @@ use super::targets::Years;
 use super::tree::{Node, Value};
 use super::{ASSUMPTIONS, MicrodataFiles, assumption, assumption_range};
 use crate::dynamics::Dynamics;
-use crate::engine::projection::{ReformLever, Scenario, Uncertain};
+use crate::engine::projection::{ReformLever, ReplicationSeeds, Scenario, Uncertain};
 use crate::engine::uncertain_levers::{Spread, UncertainLever};
 use crate::error::Error;
 use crate::indicators::PovertyLines;
@@ -17,7 +17,7 @@ use crate::policy::registry::did_you_mean;
 use crate::region::{Profile, builtin_ids};
 
 /// Fields of a scenario's top level.
-pub const TOP_FIELDS: [&str; 20] = [
+pub const TOP_FIELDS: [&str; 21] = [
     "name",
     "region",
     "microdata",
@@ -25,6 +25,7 @@ pub const TOP_FIELDS: [&str; 20] = [
     "seed",
     "last_year",
     "replications",
+    "replication_seeds",
     "shapley",
     "shapley_permutations",
     "work_incentives",
@@ -93,6 +94,10 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         Some(n) => check.integer(n, "replications", 1, 10_000, "replications").map(|r| r as usize),
         None => Some(1),
     };
+    let replication_seeds = match root.get("replication_seeds") {
+        Some(n) => check.word(n, "replication_seeds", &ReplicationSeeds::WORDS).and_then(ReplicationSeeds::from_word),
+        None => Some(ReplicationSeeds::Each),
+    };
     let shapley = root.get("shapley").map_or(Some(true), |n| check.boolean(n, "shapley"));
     let work_incentives = root.get("work_incentives").map_or(Some(false), |n| check.boolean(n, "work_incentives"));
     let participation_wage_per_month = match root.get("participation_wage_per_month") {
@@ -152,8 +157,8 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     else {
         return Err(missing());
     };
-    let (Some(work_incentives), Some(participation_wage_per_month), Some(lever_uncertainty)) =
-        (work_incentives, participation_wage_per_month, lever_uncertainty)
+    let (Some(work_incentives), Some(participation_wage_per_month), Some(lever_uncertainty), Some(replication_seeds)) =
+        (work_incentives, participation_wage_per_month, lever_uncertainty, replication_seeds)
     else {
         return Err(missing());
     };
@@ -176,6 +181,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         poverty_lines,
         uncertainty,
         lever_uncertainty,
+        replication_seeds,
     })
 }
 
