@@ -191,6 +191,10 @@ fn check_accepts_the_shipped_scenarios_and_names_bad_fields() {
         let out = incomesim(&["check", &format!("{root}/{file}")]);
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
     }
+    // What the replications draw is counted.
+    let out = incomesim(&["check", &format!("{root}/scenarios/liupanshui-2022-uncertain-levers.toml")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("20 replications drawing 5 uncertain value(s)"), "{text}");
     let dir = std::env::temp_dir().join(format!("incomesim-cli-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let cases = [

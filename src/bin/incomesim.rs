@@ -830,8 +830,15 @@ fn check(path: &Path, strict: bool) -> Result<(), Failure> {
     let warnings = s.warnings();
     let years: Vec<String> = s.dynamics.reweighting.iter().map(|r| r.year.to_string()).collect();
     let reweighted = if years.is_empty() { String::new() } else { format!(", re-weighted in {}", years.join(", ")) };
+    let uncertain = s.uncertain_fields().len();
+    let replications = if s.replications > 1 {
+        format!(", {} replications drawing {uncertain} uncertain value(s)", s.replications)
+    } else {
+        String::new()
+    };
     let mut text = format!(
-        "{}: valid — {} on {} ({} households, {}–{}), {} lever(s), {} target(s){reweighted}, {} warning(s)\n",
+        "{}: valid — {} on {} ({} households, {}–{}{replications}), {} lever(s), {} target(s){reweighted}, {} \
+         warning(s)\n",
         path.display(),
         s.name,
         s.profile.id,
