@@ -43,13 +43,14 @@ fn arguments(name: &str) -> &'static [&'static str] {
         "calibrate_region" => &["liupanshui-2021", "20000"],
         "backtest" | "run_scenario" | "custom_levers" | "compare_dibao_rules" => &["2000"],
         "dibao_sweep" | "work_incentives" => &["3000"],
-        "what_it_takes" | "outlook" => &["2000"],
+        "what_it_takes" | "outlook" | "uncertain_levers" => &["2000"],
         _ => &[],
     }
 }
 
 /// Examples run by their own tests below, which also check what they print.
-const CHECKED_APART: [&str; 4] = ["dibao_sweep", "compare_dibao_rules", "what_it_takes", "work_incentives"];
+const CHECKED_APART: [&str; 5] =
+    ["dibao_sweep", "compare_dibao_rules", "what_it_takes", "work_incentives", "uncertain_levers"];
 
 #[test]
 fn every_example_runs() {
@@ -150,4 +151,29 @@ fn what_it_takes_answers_every_target_of_the_plan() {
     // The plan's rural growth target needs more than its own dibao threshold on its own.
     let rural = text.lines().find(|l| l.starts_with("rural income at least +12%")).expect("rural target");
     assert!(rural.contains("met from") || rural.contains("not within 3,000"), "{rural}");
+}
+
+#[test]
+fn uncertain_levers_gives_each_target_a_share_and_ranks_the_assumptions() {
+    let text = run("uncertain_levers", arguments("uncertain_levers"));
+    // Every target's share of replications is a percentage.
+    let shares: Vec<f64> = text
+        .lines()
+        .filter(|l| l.trim_end().len() > 6 && l.split_whitespace().next().is_some_and(|w| w.ends_with('%')))
+        .filter_map(|l| l.split_whitespace().next()?.trim_end_matches('%').parse().ok())
+        .collect();
+    assert_eq!(shares.len(), 6, "{text}");
+    assert!(shares.iter().all(|x| (0.0..=100.0).contains(x)), "{text}");
+    // The effect's range holds its mean, and the ranking's swings fall.
+    let rural = text.lines().find(|l| l.trim_start().starts_with("rural  mean")).expect("rural effect");
+    // "rural  mean +574, 90% of replications within +468 to +683"
+    let n = numbers(&rural.replace(',', ""));
+    assert!(n.len() == 4 && n[1] == 90.0 && n[2] <= n[0] && n[0] <= n[3], "{rural}");
+    let swings: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.split("(swing ").nth(1))
+        .filter_map(|w| w.trim_end_matches(')').replace(',', "").parse().ok())
+        .collect();
+    assert_eq!(swings.len(), 5, "{text}");
+    assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{text}");
 }

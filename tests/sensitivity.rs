@@ -58,6 +58,18 @@ fn it_refuses_a_scenario_without_uncertain_values_and_a_bad_move() {
     let plain = scenario("name = \"s\"\nregion = \"wuzhong-2022\"\nhouseholds = 1500\nlast_year = 2024\n");
     let e = Plan::new(&plain, 1.0).expect_err("nothing to move").to_string();
     assert!(e.contains("no uncertain value"), "{e}");
+    // A move the lever refuses (farm income shares adding up to more than 1) is named.
+    let farm = scenario(
+        "name = \"s\"\nregion = \"wuzhong-2022\"\nhouseholds = 1500\nlast_year = 2024\n\
+         [levers.farm_productivity]\ngrain_growth = 0.02\n\
+         [uncertainty.levers.farm_productivity]\ngrain_share = { relative_sd = 0.5 }\n",
+    );
+    let e = Plan::new(&farm, 1.0).expect_err("refused").to_string();
+    assert!(
+        e.contains("levers.farm_productivity.grain_share at +1 standard deviations") && e.contains("refuses"),
+        "{e}"
+    );
+    assert!(Plan::new(&farm, 0.5).is_ok(), "a smaller move fits");
     for z in [0.0, -1.0, 6.0, f64::NAN] {
         let e = Plan::new(&scenario(SCENARIO), z).expect_err("bad move").to_string();
         assert!(e.contains("standard deviations"), "{z}: {e}");

@@ -733,9 +733,13 @@ fn sensitivity(
     options: &RunOptions,
 ) -> Result<(), Failure> {
     use incomesim::engine::sensitivity::Plan;
+    use incomesim::engine::warnings::WarningKind;
     use_threads(options.threads)?;
     let mut s = load_scenario(path, options)?.scenario;
-    warn_before_run(&s, "");
+    // The uncertain values are what a sensitivity moves, with replications or not.
+    for w in s.warnings().iter().filter(|w| w.kind != WarningKind::UncertaintyWithoutReplications) {
+        eprintln!("warning: {w}");
+    }
     if let Some(sd) = assumed_defaults {
         let added = incomesim::engine::uncertain_levers::add_assumed_defaults(&mut s, sd)
             .map_err(|e| Failure::Input(incomesim::Error::InvalidRequest(format!("--assumed-defaults: {e}"))))?;

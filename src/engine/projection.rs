@@ -734,7 +734,13 @@ impl<'a> Projection<'a> {
             // A later replication's levers with their uncertain parameters drawn.
             let drawn = if r > 0 && !s.lever_uncertainty.is_empty() {
                 let seed = s.replication_seed(r);
-                Some(build_reform(&super::uncertain_levers::reform_of(&s.reform, &s.lever_uncertainty, seed, r)?)?)
+                Some(build_reform(&super::uncertain_levers::reform_of(
+                    &s.reform,
+                    &s.lever_uncertainty,
+                    seed,
+                    r,
+                    context,
+                )?)?)
             } else {
                 None
             };
@@ -896,7 +902,7 @@ impl<'a> Projection<'a> {
                 .map(|p| {
                     let mut set = baseline_rules.clone();
                     let seed = s.replication_seed(r);
-                    for l in super::uncertain_levers::reform_of(&p.reform, &p.lever_uncertainty, seed, r)? {
+                    for l in super::uncertain_levers::reform_of(&p.reform, &p.lever_uncertainty, seed, r, context)? {
                         set.insert_shared(Arc::from(registry::build(&l.name, context, &l.params)?));
                     }
                     Ok(set)

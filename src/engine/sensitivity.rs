@@ -144,7 +144,13 @@ impl Plan {
                     Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever))
                 })?;
                 u.shift(&mut lever.params, sign * z)?;
-                crate::policy::registry::build(&lever.name, context, &lever.params)?;
+                crate::policy::registry::build(&lever.name, context, &lever.params).map_err(|e| {
+                    Error::InvalidRequest(format!(
+                        "sensitivity: {field} at {:+} standard deviations is a value the lever refuses ({e}); move \
+                         it less (--standard-deviations) or narrow its spread",
+                        sign * z
+                    ))
+                })?;
                 moved(field, spread, sign, point);
             }
         }

@@ -84,7 +84,14 @@ impl UncertainLever {
     /// The standard normal draw of replication `replication` (seed `seed`, the
     /// replication's own), keyed by the parameter's path.
     pub fn draw(&self, seed: u64, replication: usize) -> f64 {
+        self.draw_again(seed, replication, 0)
+    }
+
+    /// The draw of try `attempt` (0 is [`UncertainLever::draw`]): a lever that refuses
+    /// its drawn parameters as a whole is drawn again ([`reform_of`]).
+    pub fn draw_again(&self, seed: u64, replication: usize, attempt: u32) -> f64 {
         let key = lever_sub(&format!("levers.{}.{}", self.lever, self.parameter));
+        let key = key ^ u64::from(attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         StreamRng::with_sub(seed, key, replication as u16, Purpose::Replication, 0x1e7e).normal()
     }
 
@@ -225,31 +232,61 @@ pub fn add_assumed_defaults(s: &mut super::projection::Scenario, relative_sd: f6
     Ok(s.lever_uncertainty.len() - before)
 }
 
+/// Most tries at drawing a lever's uncertain parameters that it accepts as a whole.
+pub const MAX_DRAWS: u32 = 100;
+
 /// The reform of replication `replication` (seed `seed`): the scenario's levers, each
 /// uncertain parameter shifted by its draw. The first replication (0) runs them as
-/// written.
+/// written. A lever whose drawn parameters it refuses together (shares of farm income
+/// that add up to more than 1, each within its own range) draws all of them again, up
+/// to [`MAX_DRAWS`] times: its parameters then follow the distribution truncated to
+/// what the lever accepts.
 ///
 /// # Errors
-/// As [`UncertainLever::shift`].
+/// [`Error::InvalidRequest`] naming the field: an entry for a lever the reform does
+/// not have, or no accepted draw in [`MAX_DRAWS`] tries (with the lever's last
+/// refusal).
 pub fn reform_of(
     reform: &[ReformLever],
     uncertain: &[UncertainLever],
     seed: u64,
     replication: usize,
+    context: registry::BuildContext<'_>,
 ) -> Result<Vec<ReformLever>> {
     let mut out = reform.to_vec();
     if replication == 0 {
         return Ok(out);
     }
-    for u in uncertain {
-        let Some(lever) = out.iter_mut().find(|r| r.name == u.lever) else {
+    if let Some(u) = uncertain.iter().find(|u| !reform.iter().any(|r| r.name == u.lever)) {
+        return Err(Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever)));
+    }
+    for lever in &mut out {
+        let mine: Vec<&UncertainLever> = uncertain.iter().filter(|u| u.lever == lever.name).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut refusal = None;
+        for attempt in 0..MAX_DRAWS {
+            let mut params = lever.params.clone();
+            for u in &mine {
+                u.shift(&mut params, u.draw_again(seed, replication, attempt))?;
+            }
+            match registry::build(&lever.name, context, &params) {
+                Ok(_) => {
+                    lever.params = params;
+                    refusal = None;
+                    break;
+                }
+                Err(e) => refusal = Some(e),
+            }
+        }
+        if let Some(e) = refusal {
             return Err(Error::InvalidRequest(format!(
-                "{}: `{}` is not one of the scenario's levers",
-                u.field(),
-                u.lever
+                "uncertainty.levers.{}: no draw of its uncertain parameters in {MAX_DRAWS} tries is one the lever \
+                 accepts (replication {replication}; the last: {e}); narrow their spreads",
+                lever.name
             )));
-        };
-        u.shift(&mut lever.params, u.draw(seed, replication))?;
+        }
     }
     Ok(out)
 }
@@ -303,6 +340,58 @@ pub(crate) fn map_numbers(value: &toml::Value, f: &dyn Fn(f64) -> f64) -> Option
 mod tests {
     use super::*;
 
+    fn context(profile: &crate::region::Profile) -> registry::BuildContext<'_> {
+        registry::BuildContext::new(profile)
+    }
+
+    #[test]
+    fn a_draw_the_lever_refuses_as_a_whole_is_drawn_again() {
+        let profile = crate::region::Profile::builtin("liupanshui-2021").unwrap();
+        // Farm income shares near their sum of 1: many draws add up to more.
+        let mut params = toml::Table::new();
+        for (k, v) in [("grain_share", 0.6), ("oilseed_share", 0.2), ("specialty_share", 0.15)] {
+            params.insert(k.into(), toml::Value::Float(v));
+        }
+        let reform = vec![ReformLever { name: "farm_productivity".into(), params }];
+        let shares: Vec<UncertainLever> = ["grain_share", "oilseed_share", "specialty_share"]
+            .iter()
+            .map(|p| UncertainLever::new("farm_productivity", *p, Spread::Relative(0.2)))
+            .collect();
+        let mut redrawn = 0;
+        for r in 1..40 {
+            let drawn = reform_of(&reform, &shares, 7 + r as u64, r, context(&profile)).unwrap();
+            let sum: f64 = ["grain_share", "oilseed_share", "specialty_share"]
+                .iter()
+                .map(|p| drawn[0].params[*p].as_float().unwrap())
+                .sum();
+            assert!(sum <= 1.0 + 1e-12, "replication {r}: {sum}");
+            let first: f64 = shares
+                .iter()
+                .map(|u| {
+                    let base = reform[0].params[&u.parameter].as_float().unwrap();
+                    (base * (1.0 + 0.2 * u.draw(7 + r as u64, r))).clamp(0.0, 1.0)
+                })
+                .sum();
+            if first > 1.0 {
+                redrawn += 1;
+            }
+        }
+        assert!(redrawn > 0, "some first draws add up to more than 1");
+        // Parameters no draw can bring within what the lever accepts fail, naming it.
+        let mut over = reform.clone();
+        for k in ["grain_share", "oilseed_share", "specialty_share"] {
+            over[0].params.insert(k.into(), toml::Value::Float(0.5));
+        }
+        let still: Vec<UncertainLever> = ["grain_share", "oilseed_share", "specialty_share"]
+            .iter()
+            .map(|p| UncertainLever::new("farm_productivity", *p, Spread::Relative(0.0)))
+            .collect();
+        let err = reform_of(&over, &still, 7, 1, context(&profile)).unwrap_err().to_string();
+        assert!(err.contains("uncertainty.levers.farm_productivity") && err.contains("100 tries"), "{err}");
+        let err = reform_of(&[], &still, 7, 1, context(&profile)).unwrap_err().to_string();
+        assert!(err.contains("not one of the scenario's levers"), "{err}");
+    }
+
     fn training(params: toml::Table) -> Vec<ReformLever> {
         vec![ReformLever { name: "skills_training".into(), params }]
     }
@@ -340,9 +429,10 @@ mod tests {
         let a = UncertainLever::new("skills_training", "employment_probability", Spread::Absolute(0.1));
         let b = UncertainLever::new("skills_training", "hourly_gain", Spread::Relative(0.2));
         let reform = training(toml::Table::new());
-        assert_eq!(reform_of(&reform, &[a.clone(), b.clone()], 7, 0).unwrap(), reform);
-        let both = reform_of(&reform, &[a.clone(), b.clone()], 8, 1).unwrap();
-        let alone = reform_of(&reform, std::slice::from_ref(&a), 8, 1).unwrap();
+        let profile = crate::region::Profile::builtin("wuzhong-2022").unwrap();
+        assert_eq!(reform_of(&reform, &[a.clone(), b.clone()], 7, 0, context(&profile)).unwrap(), reform);
+        let both = reform_of(&reform, &[a.clone(), b.clone()], 8, 1, context(&profile)).unwrap();
+        let alone = reform_of(&reform, std::slice::from_ref(&a), 8, 1, context(&profile)).unwrap();
         // A second entry leaves the first one's draw as it was.
         assert_eq!(both[0].params["employment_probability"], alone[0].params["employment_probability"]);
         assert_ne!(both[0].params["employment_probability"].as_float(), Some(0.3));
