@@ -103,6 +103,10 @@ fn every_problem_names_its_field_and_line() {
         assert!(err.contains(field), "{entry}: {err}");
         assert!(err.contains(words), "{entry}: {err}");
     }
+    // An unknown lever is one problem, however many parameters it lists.
+    let err =
+        parse_str(&format!("{HEAD}[uncertainty.levers.nope]\nx = 0.1\ny = 0.2\n"), "u.toml").expect_err("unknown");
+    assert!(err.to_string().contains("1 problem(s)"), "{err}");
     // A scenario built in code is checked by the projection.
     let mut s = scenario(HEAD);
     s.lever_uncertainty = vec![UncertainLever::new("dibao", "take_up_urban", Spread::Absolute(0.1))];

@@ -42,6 +42,29 @@ pub const LOWEST_DRAWN_RATE: f64 = -0.99;
 /// The widest relative standard deviation (1 = 100% of the value).
 pub const MAX_RELATIVE_SD: f64 = 1.0;
 
+/// What is wrong with an [`UncertainLever`] ([`UncertainLever::problem`]), each with
+/// its sentence (the caller names the field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UncertaintyProblem {
+    /// The registry has no lever of that name.
+    UnknownLever(String),
+    /// The lever has no parameter of that name.
+    UnknownParameter(String),
+    /// The parameter cannot be uncertain, the spread is out of range, or the lever is
+    /// not one of the scenario's.
+    Invalid(String),
+}
+
+impl std::fmt::Display for UncertaintyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UncertaintyProblem::UnknownLever(m)
+            | UncertaintyProblem::UnknownParameter(m)
+            | UncertaintyProblem::Invalid(m) => f.write_str(m),
+        }
+    }
+}
+
 /// How far an uncertain parameter may be off.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Spread {
@@ -97,27 +120,26 @@ impl UncertainLever {
 
     /// Checks the entry against the registry and the scenario's reform: the lever is
     /// one of the reform's, the parameter a number it reads, the spread in range, and
-    /// the value to shift known (set by the scenario or a numeric default).
-    ///
-    /// # Errors
-    /// The problem, as a sentence (the caller names the field).
-    pub fn problem(&self, reform: &[ReformLever]) -> Option<String> {
+    /// the value to shift known (set by the scenario or a numeric default). `None`
+    /// when it is fine.
+    pub fn problem(&self, reform: &[ReformLever]) -> Option<UncertaintyProblem> {
         let spec = match registry::find(&self.lever) {
             Ok(spec) => spec,
-            Err(e) => return Some(format!("{e}; `incomesim levers` lists them")),
+            Err(e) => return Some(UncertaintyProblem::UnknownLever(format!("{e}; `incomesim levers` lists them"))),
         };
         let Some(p) = spec.parameter(&self.parameter) else {
             let known: Vec<&str> = spec.parameters.iter().map(|p| p.name).collect();
-            return Some(format!(
+            return Some(UncertaintyProblem::UnknownParameter(format!(
                 "unknown parameter `{}` of `{}`{}; parameters: {}",
                 self.parameter,
                 self.lever,
                 registry::did_you_mean(&self.parameter, &known),
                 known.join(", ")
-            ));
+            )));
         };
+        let invalid = |message: String| Some(UncertaintyProblem::Invalid(message));
         let Some((_, _, widest)) = bounds(p.kind) else {
-            return Some(format!(
+            return invalid(format!(
                 "`{}` is a {} parameter; only numbers (amounts, shares, rates, counts) can be uncertain",
                 self.parameter,
                 kind_word(p.kind)
@@ -125,7 +147,7 @@ impl UncertainLever {
         };
         match self.spread {
             Spread::Absolute(sd) if !(sd.is_finite() && (0.0..=widest).contains(&sd)) => {
-                return Some(format!(
+                return invalid(format!(
                     "{} is out of range: expected a standard deviation in the parameter's unit ({}), from 0 to {}",
                     shown_number(sd),
                     p.unit,
@@ -133,7 +155,7 @@ impl UncertainLever {
                 ));
             }
             Spread::Relative(sd) if !(sd.is_finite() && (0.0..=MAX_RELATIVE_SD).contains(&sd)) => {
-                return Some(format!(
+                return invalid(format!(
                     "relative_sd {} is out of range: expected a share of the value from 0 to {MAX_RELATIVE_SD}",
                     shown_number(sd)
                 ));
@@ -141,14 +163,14 @@ impl UncertainLever {
             _ => {}
         }
         let Some(lever) = reform.iter().find(|r| r.name == self.lever) else {
-            return Some(format!(
+            return invalid(format!(
                 "`{}` is not one of the scenario's levers: only a reform lever's parameters can be uncertain (add \
                  [levers.{}])",
                 self.lever, self.lever
             ));
         };
         if !lever.params.contains_key(&self.parameter) && !matches!(p.default, DefaultValue::Number(_)) {
-            return Some(format!(
+            return invalid(format!(
                 "the scenario does not set `{}` and its default ({}) is not a number: set it in [levers.{}] to give \
                  it an uncertainty",
                 self.parameter, p.default, self.lever
@@ -463,7 +485,7 @@ mod tests {
     #[test]
     fn problems_name_what_is_wrong() {
         let reform = training(toml::Table::new());
-        let problem = |u: UncertainLever| u.problem(&reform).unwrap_or_default();
+        let problem = |u: UncertainLever| u.problem(&reform).map(|p| p.to_string()).unwrap_or_default();
         assert!(problem(UncertainLever::new("nope", "x", Spread::Absolute(0.1))).contains("unknown lever"));
         assert!(
             problem(UncertainLever::new("skills_training", "employment_probabilty", Spread::Absolute(0.1)))

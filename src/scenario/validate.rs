@@ -9,7 +9,7 @@ use super::tree::{Node, Value};
 use super::{ASSUMPTIONS, MicrodataFiles, assumption, assumption_range};
 use crate::dynamics::Dynamics;
 use crate::engine::projection::{ReformLever, ReplicationSeeds, Scenario, Uncertain};
-use crate::engine::uncertain_levers::{Spread, UncertainLever};
+use crate::engine::uncertain_levers::{Spread, UncertainLever, UncertaintyProblem};
 use crate::error::Error;
 use crate::indicators::PovertyLines;
 use crate::policy::YearMonth;
@@ -420,63 +420,51 @@ fn lever_uncertainty(node: &Node, reform: Option<&[ReformLever]>, check: &mut Ch
             check.push(&lever.node.pos, &lever_field, ProblemKind::WrongType, message);
             continue;
         };
+        if let Err(e) = crate::policy::registry::find(&lever.key) {
+            let message = format!("{e}; `incomesim levers` lists them");
+            check.push(&lever.key_pos, &lever_field, ProblemKind::UnknownField, message);
+            continue;
+        }
         for p in parameters {
             let field = join(&lever_field, &p.key);
-            let spread = if p.node.entries().is_none() {
-                check
-                    .number(&p.node, &field, |x| x >= 0.0, "a standard deviation in the parameter's unit, at least 0")
-                    .map(Spread::Absolute)
+            // `0.1`, `{ sd = 0.1 }` or `{ relative_sd = 0.25 }`.
+            let (node, path, relative) = if p.node.entries().is_none() {
+                (&p.node, field.clone(), false)
             } else {
                 check.unknown_fields(&p.node, &field, &UNCERTAIN_LEVER_FIELDS, "field of a lever's uncertainty");
                 match (p.node.get("sd"), p.node.get("relative_sd")) {
-                    (Some(n), None) => check
-                        .number(
-                            n,
-                            &join(&field, "sd"),
-                            |x| x >= 0.0,
-                            "a standard deviation in the parameter's unit, at least 0",
-                        )
-                        .map(Spread::Absolute),
-                    (None, Some(n)) => check
-                        .number(
-                            n,
-                            &join(&field, "relative_sd"),
-                            |x| x >= 0.0,
-                            "a standard deviation as a share of the value, at least 0",
-                        )
-                        .map(Spread::Relative),
+                    (Some(n), None) => (n, join(&field, "sd"), false),
+                    (None, Some(n)) => (n, join(&field, "relative_sd"), true),
                     _ => {
-                        check.push(
-                            &p.node.pos,
-                            &field,
-                            ProblemKind::InvalidValue,
-                            "expected one of `sd` (in the parameter's unit) and `relative_sd` (a share of the value)",
-                        );
-                        None
+                        let message =
+                            "expected one of `sd` (in the parameter's unit) and `relative_sd` (a share of the value)";
+                        check.push(&p.node.pos, &field, ProblemKind::InvalidValue, message);
+                        continue;
                     }
                 }
             };
-            let Some(spread) = spread else { continue };
+            let expected = if relative {
+                "a standard deviation as a share of the value, at least 0"
+            } else {
+                "a standard deviation in the parameter's unit, at least 0"
+            };
+            let Some(sd) = check.number(node, &path, |x| x >= 0.0, expected) else { continue };
+            let spread = if relative { Spread::Relative(sd) } else { Spread::Absolute(sd) };
             let u = UncertainLever::new(lever.key.clone(), p.key.clone(), spread);
             // Without the reform (bad levers, already reported) the entry cannot be
             // checked against it.
-            if let Some(reform) = reform
-                && let Some(problem) = u.problem(reform)
-            {
-                let kind =
-                    if problem.starts_with("unknown") { ProblemKind::UnknownField } else { ProblemKind::InvalidValue };
-                let pos = if problem.starts_with("unknown lever") {
-                    &lever.key_pos
-                } else if problem.starts_with("unknown") {
-                    &p.key_pos
-                } else {
-                    &p.node.pos
-                };
-                let at = if problem.starts_with("unknown lever") { &lever_field } else { &field };
-                check.push(pos, at, kind, problem);
-                continue;
+            match reform.and_then(|r| u.problem(r)) {
+                None => out.push(u),
+                Some(problem @ UncertaintyProblem::UnknownParameter(_)) => {
+                    check.push(&p.key_pos, &field, ProblemKind::UnknownField, problem.to_string());
+                }
+                Some(problem @ UncertaintyProblem::UnknownLever(_)) => {
+                    check.push(&lever.key_pos, &lever_field, ProblemKind::UnknownField, problem.to_string());
+                }
+                Some(problem @ UncertaintyProblem::Invalid(_)) => {
+                    check.push(&p.node.pos, &field, ProblemKind::InvalidValue, problem.to_string());
+                }
             }
-            out.push(u);
         }
     }
     out.sort_by(|a, b| (&a.lever, &a.parameter).cmp(&(&b.lever, &b.parameter)));
