@@ -204,7 +204,8 @@ fn every_number_parameter_refuses_a_value_beyond_its_bound() {
                 | Kind::Number
                 | Kind::Share
                 | Kind::DatedShare
-                | Kind::Months => toml::Value::Float(3.4e38),
+                | Kind::Months
+                | Kind::Whole => toml::Value::Float(3.4e38),
                 Kind::Flag | Kind::Choice(_) | Kind::YearMonth => continue,
             };
             let mut params = required_values(spec.name);

@@ -124,7 +124,7 @@ impl SolveRequest {
     /// Whether only whole numbers are tried: whole-number ends with a tolerance of at
     /// least 1, or a parameter that takes only whole numbers (months).
     fn whole(&self) -> bool {
-        self.field.kind() == Some(registry::Kind::Months)
+        matches!(self.field.kind(), Some(registry::Kind::Months | registry::Kind::Whole))
             || (self.low.fract() == 0.0 && self.high.fract() == 0.0 && self.tolerance >= 1.0)
     }
 }

@@ -138,7 +138,7 @@ impl UncertainLever {
             )));
         };
         let invalid = |message: String| Some(UncertaintyProblem::Invalid(message));
-        let Some((_, _, widest)) = bounds(p.kind) else {
+        let Some((_, _, widest, _)) = bounds(p.kind) else {
             return invalid(format!(
                 "`{}` is a {} parameter; only numbers (amounts, shares, rates, counts) can be uncertain",
                 self.parameter,
@@ -189,7 +189,7 @@ impl UncertainLever {
         let bad = |problem: String| Error::InvalidRequest(format!("{}: {problem}", self.field()));
         let spec = registry::find(&self.lever).map_err(|e| bad(e.to_string()))?;
         let p: &ParameterSpec = spec.parameter(&self.parameter).ok_or_else(|| bad("unknown parameter".into()))?;
-        let (low, high, _) = bounds(p.kind).ok_or_else(|| bad("not a numeric parameter".into()))?;
+        let (low, high, _, whole) = bounds(p.kind).ok_or_else(|| bad("not a numeric parameter".into()))?;
         let value = match (params.get(&self.parameter), p.default) {
             (Some(v), _) => v.clone(),
             (None, DefaultValue::Number(x)) => toml::Value::Float(x),
@@ -201,7 +201,8 @@ impl UncertainLever {
                 Spread::Absolute(sd) => x + sd * z,
                 Spread::Relative(sd) => x * (1.0 + sd * z),
             };
-            y.clamp(low, high)
+            // A parameter of whole numbers takes the nearest.
+            if whole { y.clamp(low, high).round() } else { y.clamp(low, high) }
         })
         .ok_or_else(|| bad("its value is not a number, a dated value or a list of them".into()))?;
         params.insert(self.parameter.clone(), shifted);
@@ -313,15 +314,16 @@ pub fn reform_of(
     Ok(out)
 }
 
-/// The lowest and highest value a parameter of this kind takes and the widest
-/// absolute standard deviation; `None` for a kind that is not a number (a switch, a
-/// month, a word, a duration in months).
-fn bounds(kind: Kind) -> Option<(f64, f64, f64)> {
+/// What values a parameter of this kind takes: the lowest, the highest, the widest
+/// absolute standard deviation, and whether only whole numbers; `None` for a kind
+/// that is not a number to move (a switch, a month, a word, a duration in months).
+fn bounds(kind: Kind) -> Option<(f64, f64, f64, bool)> {
     match kind {
-        Kind::Money | Kind::DatedMoney | Kind::MoneyList => Some((0.0, MAX_AMOUNT, MAX_AMOUNT)),
-        Kind::Share | Kind::DatedShare => Some((0.0, 1.0, 1.0)),
-        Kind::Rate | Kind::DatedRate => Some((LOWEST_DRAWN_RATE, MAX_RATE, MAX_RATE - LOWEST_DRAWN_RATE)),
-        Kind::DatedCount | Kind::Number => Some((0.0, MAX_NUMBER, MAX_NUMBER)),
+        Kind::Money | Kind::DatedMoney | Kind::MoneyList => Some((0.0, MAX_AMOUNT, MAX_AMOUNT, false)),
+        Kind::Share | Kind::DatedShare => Some((0.0, 1.0, 1.0, false)),
+        Kind::Rate | Kind::DatedRate => Some((LOWEST_DRAWN_RATE, MAX_RATE, MAX_RATE - LOWEST_DRAWN_RATE, false)),
+        Kind::DatedCount | Kind::Number => Some((0.0, MAX_NUMBER, MAX_NUMBER, false)),
+        Kind::Whole => Some((0.0, 255.0, 255.0, true)),
         Kind::Months | Kind::Flag | Kind::Choice(_) | Kind::YearMonth => None,
     }
 }
@@ -428,6 +430,18 @@ mod tests {
         assert_eq!(params["employment_probability"].as_float(), Some(1.0));
         u.shift(&mut params, -30.0).unwrap();
         assert_eq!(params["employment_probability"].as_float(), Some(0.0));
+    }
+
+    #[test]
+    fn a_whole_number_parameter_takes_the_nearest_whole_number() {
+        let u = UncertainLever::new("dibao", "sanction_offers_per_year", Spread::Relative(0.25));
+        let mut params = toml::Table::new();
+        u.shift(&mut params, 1.0).unwrap();
+        assert_eq!(params["sanction_offers_per_year"].as_float(), Some(3.0), "2 × 1.25 = 2.5, rounded");
+        u.shift(&mut params, -0.3).unwrap();
+        assert_eq!(params["sanction_offers_per_year"].as_float(), Some(3.0), "3 × 0.925 = 2.775");
+        let profile = crate::region::Profile::builtin("yangquan-2017").unwrap();
+        assert!(registry::build("dibao", registry::BuildContext::new(&profile), &params).is_ok());
     }
 
     #[test]

@@ -1782,7 +1782,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
             ParameterSpec {
                 name: "sanction_offers_per_year",
-                kind: Kind::Number,
+                kind: Kind::Whole,
                 unit: "offers/person/year (whole)",
                 default: DefaultValue::Number(2.0),
                 description: "Suitable job offers an able unemployed member of a recipient household can receive a \
@@ -1805,7 +1805,7 @@ pub const SPECS: &[LeverSpec] = &[
             },
             ParameterSpec {
                 name: "sanction_refusals_to_sanction",
-                kind: Kind::Number,
+                kind: Kind::Whole,
                 unit: "refusals (1–3)",
                 default: DefaultValue::Number(3.0),
                 description: "Refusals that trigger the sanction (3, Yangquan plan)",
@@ -1890,7 +1890,7 @@ pub(crate) fn as_lever<T>(p: &Params<'_>, r: Result<T>) -> Result<T> {
     })
 }
 
-/// A whole number read from a [`Kind::Number`] parameter, at most `max`.
+/// A whole number read from a [`Kind::Whole`] parameter, at most `max`.
 pub(crate) fn whole(p: &Params<'_>, name: &'static str, max: u8) -> Result<u8> {
     let x = p.number(name)?;
     if x.fract() != 0.0 || x > max as f64 {

@@ -44,6 +44,8 @@ pub enum Kind {
     Number,
     /// A whole number of months, 1–12 (a month of the year) or 0–120 (a duration).
     Months,
+    /// A whole number from 0 to 255 (job offers a year, refusals before a sanction).
+    Whole,
     /// True or false.
     Flag,
     /// A list of yuan amounts, each from 0 to [`MAX_AMOUNT`] (e.g. thresholds by county
@@ -369,6 +371,7 @@ impl<'a> Params<'a> {
             Kind::Share | Kind::DatedShare => (0.0..=1.0).contains(&x),
             Kind::Rate | Kind::DatedRate => x > -1.0 && x <= MAX_RATE,
             Kind::Months => (0.0..=120.0).contains(&x) && x.fract() == 0.0,
+            Kind::Whole => (0.0..=255.0).contains(&x) && x.fract() == 0.0,
             Kind::Flag | Kind::Choice(_) | Kind::YearMonth => true,
         };
         if !ok || !x.is_finite() {
@@ -376,6 +379,7 @@ impl<'a> Params<'a> {
                 Kind::Share | Kind::DatedShare => "must be a share between 0 and 1".to_string(),
                 Kind::Rate | Kind::DatedRate => format!("must be a rate above -1 and at most {MAX_RATE} (0.05 = +5%)"),
                 Kind::Months => "must be a whole number of months".to_string(),
+                Kind::Whole => "must be a whole number 0–255".to_string(),
                 Kind::Money | Kind::DatedMoney | Kind::MoneyList => {
                     format!("must be a non-negative amount of money up to {MAX_AMOUNT:e}")
                 }
