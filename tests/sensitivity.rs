@@ -1,7 +1,7 @@
 //! Sensitivity (`incomesim sensitivity`): each uncertain value moved alone to both
 //! ends, on the central run's population and seed; ranked by the swing of rural income.
 
-use incomesim::engine::sensitivity::Plan;
+use incomesim::engine::sensitivity::{Plan, RankBy};
 use incomesim::engine::sweep::PointSummary;
 use incomesim::engine::{Projection, Scenario};
 use incomesim::generate::Generator;
@@ -99,8 +99,35 @@ fn each_run_is_the_run_of_its_scenario_alone_and_the_ranking_follows_the_swing()
     for pair in rows.windows(2) {
         assert!(pair[0].rural_swing() >= pair[1].rural_swing());
     }
+    // Ranked by another measure: the urban swing, or what a target reaches.
+    let by_urban = plan.ranked_by(&results, RankBy::Urban);
+    assert!(by_urban.windows(2).all(|w| w[0].urban_swing() >= w[1].urban_swing()));
+    assert_eq!(RankBy::parse(&s, "urban").expect("urban"), RankBy::Urban);
+    assert!(RankBy::parse(&s, "1").is_err(), "the scenario has no target");
+    let mut with_target = s.clone();
+    with_target.targets = incomesim::scenario::load_builtin("wuzhong-2023").expect("built in").targets;
+    let last = with_target.targets.len();
+    assert_eq!(RankBy::parse(&with_target, &last.to_string()).expect("a number"), RankBy::Target(last - 1));
+    let name = with_target.targets[0].name.clone();
+    assert_eq!(RankBy::parse(&with_target, &name).expect("a name"), RankBy::Target(0));
+    let e = RankBy::parse(&with_target, "nope").expect_err("unknown").to_string();
+    assert!(e.contains("--rank-by") && e.contains(&name), "{e}");
+    // A target on the rural mean ranks as the rural swing does, and the table shows what it reaches.
+    let targeted = scenario(&format!(
+        "{SCENARIO}[[targets]]\nname = \"rural level\"\ngroup = \"rural\"\nindicator = \"mean_disposable\"\n\
+         measure = \"level\"\nyear = 2024\nvalue = 1\ncomparison = {{ kind = \"at_least\" }}\n"
+    ));
+    let plan_t = Plan::new(&targeted, 1.0).expect("plan");
+    let results_t = plan_t.run(&generator, Projection::new).expect("runs");
+    let by_target: Vec<String> = plan_t.ranked_by(&results_t, RankBy::Target(0)).into_iter().map(|r| r.field).collect();
+    let by_rural: Vec<String> = plan_t.ranked(&results_t).into_iter().map(|r| r.field).collect();
+    assert_eq!(by_target, by_rural);
+    let rows_t = plan_t.ranked_by(&results_t, RankBy::Target(0));
+    assert_eq!(rows_t[0].target_ends(0), [Some(rows_t[0].low.rural_mean), Some(rows_t[0].high.rural_mean)]);
+    let table_t = incomesim::engine::report::sensitivity_table(&targeted, &results_t[0], &rows_t, RankBy::Target(0));
+    assert!(table_t.contains("target 1 (- / +)") && table_t.contains("what target 1 reaches (`rural level`)"));
     // The table names the central run and every value; the CSV has a row per run.
-    let table = incomesim::engine::report::sensitivity_table(&s, &results[0], &rows);
+    let table = incomesim::engine::report::sensitivity_table(&s, &results[0], &rows, RankBy::Rural);
     assert!(table.contains("central: urban"), "{table}");
     for r in &rows {
         assert!(table.contains(&r.field), "{table}");

@@ -189,6 +189,11 @@ enum Command {
         /// uncertain values.
         #[arg(long, value_name = "RELATIVE_SD")]
         assumed_defaults: Option<f64>,
+        /// What the values are ranked by: the swing of `rural` (default) or `urban`
+        /// mean income in the last year, or of what a target reaches (its number from
+        /// 1 or its name).
+        #[arg(long, value_name = "rural|urban|TARGET", default_value = "rural")]
+        rank_by: String,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -377,8 +382,8 @@ fn main() -> ExitCode {
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
         Command::Sweep { scenario, vary, options } => sweep(scenario.as_deref(), &vary, &options),
-        Command::Sensitivity { scenario, standard_deviations, assumed_defaults, options } => {
-            sensitivity(scenario.as_deref(), standard_deviations, assumed_defaults, &options)
+        Command::Sensitivity { scenario, standard_deviations, assumed_defaults, rank_by, options } => {
+            sensitivity(scenario.as_deref(), standard_deviations, assumed_defaults, &rank_by, &options)
         }
         Command::Solve { scenario, vary, target, tolerance, probability, options } => {
             solve(scenario.as_deref(), &vary, &target, tolerance, probability, &options)
@@ -730,9 +735,10 @@ fn sensitivity(
     path: Option<&Path>,
     z: f64,
     assumed_defaults: Option<f64>,
+    rank_by: &str,
     options: &RunOptions,
 ) -> Result<(), Failure> {
-    use incomesim::engine::sensitivity::Plan;
+    use incomesim::engine::sensitivity::{Plan, RankBy};
     use incomesim::engine::warnings::WarningKind;
     use_threads(options.threads)?;
     let mut s = load_scenario(path, options)?.scenario;
@@ -740,6 +746,7 @@ fn sensitivity(
     for w in s.warnings().iter().filter(|w| w.kind != WarningKind::UncertaintyWithoutReplications) {
         eprintln!("warning: {w}");
     }
+    let by = RankBy::parse(&s, rank_by).map_err(Failure::Input)?;
     if let Some(sd) = assumed_defaults {
         let added = incomesim::engine::uncertain_levers::add_assumed_defaults(&mut s, sd)
             .map_err(|e| Failure::Input(incomesim::Error::InvalidRequest(format!("--assumed-defaults: {e}"))))?;
@@ -750,11 +757,11 @@ fn sensitivity(
     let start = std::time::Instant::now();
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
     let results = plan.run(&generator, |p| options.projection(p)).map_err(Failure::from_run)?;
-    let rows = plan.ranked(&results);
+    let rows = plan.ranked_by(&results, by);
     let Some(central) = results.first() else {
         return Err(Failure::Model(incomesim::Error::InvalidRequest("sensitivity: no central run".into())));
     };
-    say(&incomesim::engine::report::sensitivity_table(&s, central, &rows))?;
+    say(&incomesim::engine::report::sensitivity_table(&s, central, &rows, by))?;
     std::fs::create_dir_all(&options.out)
         .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
     let csv_path = options.out.join("sensitivity.csv");

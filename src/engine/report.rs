@@ -1,7 +1,7 @@
 //! Text summaries of a projection for the terminal.
 
 use super::projection::{Outcome, Scenario};
-use super::sensitivity::SensitivityRow;
+use super::sensitivity::{RankBy, SensitivityRow};
 use super::solve::{Solution, SolveRequest, Solved};
 use super::sweep::{self, Axis, SweepPoint};
 use crate::indicators::gains::LARGE_CHANGE;
@@ -428,12 +428,13 @@ pub fn gains_table(year: u16, gains: &[Gains; 3], compared: Compared<'_>) -> Str
 /// last-year income, ratio and targets met, then a row per uncertain value, largest
 /// swing of rural income first, with the results at both ends; then each target a
 /// move changes.
-pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[SensitivityRow]) -> String {
+pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[SensitivityRow], by: RankBy) -> String {
     let z = rows.first().map_or(1.0, |r| r.z);
     let mut out = format!(
         "sensitivity of {} to each uncertain value, moved by -{z} and +{z} standard deviations with the others at \
-         their central values (one replication, the same population and seed)\n",
-        s.last_year
+         their central values (one replication, the same population and seed); the largest swing of {} first\n",
+        s.last_year,
+        by.describe(s)
     );
     let targets = central.targets.len();
     out.push_str(&format!(
@@ -444,13 +445,28 @@ pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[Se
         central.targets_met()
     ));
     let width = rows.iter().map(|r| r.field.len()).max().unwrap_or(5).max(5);
+    let target = match by {
+        RankBy::Target(t) => Some(t),
+        RankBy::Rural | RankBy::Urban => None,
+    };
+    let reached = |x: Option<f64>| {
+        x.map_or_else(|| "n/a".to_string(), |x| if x.abs() >= 100.0 { thousands(x) } else { format!("{x:.4}") })
+    };
     out.push_str(&format!(
-        "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}\n",
-        "value", "spread", "rural (- / +)", "swing", "urban (- / +)", "swing", "ratio (- / +)", "targets"
+        "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}{}\n",
+        "value",
+        "spread",
+        "rural (- / +)",
+        "swing",
+        "urban (- / +)",
+        "swing",
+        "ratio (- / +)",
+        "targets",
+        target.map_or_else(String::new, |t| format!(" {:>19}", format!("target {} (- / +)", t + 1)))
     ));
     for r in rows {
         out.push_str(&format!(
-            "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}\n",
+            "{:<width$}  {:<18} {:>17} {:>7} {:>17} {:>7} {:>15} {:>9}{}\n",
             r.field,
             r.spread,
             format!("{} / {}", thousands(r.low.rural_mean), thousands(r.high.rural_mean)),
@@ -459,6 +475,10 @@ pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[Se
             thousands(r.urban_swing()),
             format!("{:.3} / {:.3}", r.low.ratio, r.high.ratio),
             format!("{} / {}", r.low.targets_met(), r.high.targets_met()),
+            target.map_or_else(String::new, |t| {
+                let [low, high] = r.target_ends(t);
+                format!(" {:>19}", format!("{} / {}", reached(low), reached(high)))
+            })
         ));
     }
     let mut flips = Vec::new();

@@ -58,6 +58,56 @@ pub struct Plan {
     pub points: Vec<(Vec<f64>, Scenario)>,
 }
 
+/// What a sensitivity ranks the values by: the swing of the last year's rural or
+/// urban mean income, or of what a target of the scenario reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RankBy {
+    /// The rural mean (the default: the plans' headline).
+    #[default]
+    Rural,
+    /// The urban mean.
+    Urban,
+    /// What the target of this index (in the scenario's order) reaches.
+    Target(usize),
+}
+
+impl RankBy {
+    /// `rural`, `urban`, or a target of `s` by its number from 1 or its name.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the scenario's targets when none matches.
+    pub fn parse(s: &Scenario, text: &str) -> Result<RankBy> {
+        match text.trim() {
+            "rural" => return Ok(RankBy::Rural),
+            "urban" => return Ok(RankBy::Urban),
+            _ => {}
+        }
+        let index = match text.trim().parse::<usize>() {
+            Ok(n) if (1..=s.targets.len()).contains(&n) => Some(n - 1),
+            _ => s.targets.iter().position(|t| t.name == text.trim()),
+        };
+        index.map(RankBy::Target).ok_or_else(|| {
+            let names: Vec<String> = s.targets.iter().map(|t| format!("`{}`", t.name)).collect();
+            Error::InvalidRequest(format!(
+                "--rank-by `{text}`: expected rural, urban, or a target by its number from 1 or its name; the \
+                 scenario's targets: {}",
+                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+            ))
+        })
+    }
+
+    /// What it ranks by, for a table's heading.
+    pub fn describe(&self, s: &Scenario) -> String {
+        match self {
+            RankBy::Rural => "rural income".into(),
+            RankBy::Urban => "urban income".into(),
+            RankBy::Target(t) => {
+                format!("what target {} reaches (`{}`)", t + 1, s.targets.get(*t).map_or("?", |x| x.name.as_str()))
+            }
+        }
+    }
+}
+
 /// The central run and one uncertain value at both ends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SensitivityRow {
@@ -83,6 +133,24 @@ impl SensitivityRow {
     /// How far the urban mean income moves, yuan.
     pub fn urban_swing(&self) -> f64 {
         (self.high.urban_mean - self.low.urban_mean).abs()
+    }
+
+    /// What target `t` reaches at the low and the high end (`None` where it is not
+    /// evaluated).
+    pub fn target_ends(&self, t: usize) -> [Option<f64>; 2] {
+        [&self.low, &self.high].map(|p| p.targets.get(t).and_then(|r| r.reached))
+    }
+
+    /// The swing the rows are ranked by (0 for a target not evaluated at an end).
+    pub fn swing(&self, by: RankBy) -> f64 {
+        match by {
+            RankBy::Rural => self.rural_swing(),
+            RankBy::Urban => self.urban_swing(),
+            RankBy::Target(t) => match self.target_ends(t) {
+                [Some(low), Some(high)] if (high - low).is_finite() => (high - low).abs(),
+                _ => 0.0,
+            },
+        }
     }
 }
 
@@ -197,6 +265,12 @@ impl Plan {
     /// the largest swing of the last year's rural mean income first (ties: the urban
     /// swing, then the field).
     pub fn ranked(&self, results: &[PointSummary]) -> Vec<SensitivityRow> {
+        self.ranked_by(results, RankBy::Rural)
+    }
+
+    /// As [`Plan::ranked`], the largest swing of `by` first (ties: the rural swing,
+    /// the urban swing, then the field).
+    pub fn ranked_by(&self, results: &[PointSummary], by: RankBy) -> Vec<SensitivityRow> {
         let mut rows = Vec::new();
         let runs: Vec<(&Moved, &PointSummary)> = self.moved.iter().zip(results).skip(1).collect();
         for pair in runs.chunks(2) {
@@ -211,8 +285,9 @@ impl Plan {
             });
         }
         rows.sort_by(|a, b| {
-            b.rural_swing()
-                .total_cmp(&a.rural_swing())
+            b.swing(by)
+                .total_cmp(&a.swing(by))
+                .then(b.rural_swing().total_cmp(&a.rural_swing()))
                 .then(b.urban_swing().total_cmp(&a.urban_swing()))
                 .then(a.field.cmp(&b.field))
         });
