@@ -241,3 +241,32 @@ fn same_seeds_leave_the_uncertain_values_the_only_difference() {
     let bad = parse_str(&format!("replication_seeds = \"all\"\n{HEAD}"), "u.toml").expect_err("a word").to_string();
     assert!(bad.contains("replication_seeds") && bad.contains("each"), "{bad}");
 }
+
+/// `compare` of two reforms with replications: each target's share of replications,
+/// and B's households compared with A's, as the levers' uncertainty leaves the
+/// baseline alone.
+#[test]
+fn compare_gives_each_targets_share_and_shares_the_baseline() {
+    let dir = std::env::temp_dir().join(format!("incomesim-uncertain-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let target = "[[targets]]\nname = \"rural level\"\ngroup = \"rural\"\nindicator = \"mean_disposable\"\n\
+                  measure = \"level\"\nyear = 2024\nvalue = 1\ncomparison = { kind = \"at_least\" }\n";
+    let a = dir.join("a.toml");
+    let b = dir.join("b.toml");
+    std::fs::write(&a, format!("{HEAD}{target}")).expect("write");
+    std::fs::write(
+        &b,
+        format!("{HEAD}{target}[uncertainty.levers.skills_training]\nplaces_per_year = {{ relative_sd = 0.5 }}\n"),
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incomesim"))
+        .args(["compare", a.to_str().expect("utf-8"), b.to_str().expect("utf-8"), "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("met in 100%").count(), 2, "{text}");
+    assert!(!text.contains("not compared with A's"), "one baseline: {text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1266,7 +1266,7 @@ mod comparison {
             }
             None => out.push_str(
                 "\nB's households are not compared with A's: the two do not share one baseline (region, households, \
-                 seed, years and assumptions), so they do not run on the same households\n",
+                 seed, years, assumptions and replications), so they do not run on the same households\n",
             ),
         }
         for (tag, s, o) in [("A", sa, oa), ("B", sb, ob)] {
@@ -1276,10 +1276,13 @@ mod comparison {
             }
             let met = o.targets.iter().filter(|t| t.met).count();
             out.push_str(&format!("\ntargets of {tag}: {met} of {} met\n", o.targets.len()));
+            let many = o.replications.len() > 1;
             for (k, t) in o.targets.iter().enumerate() {
                 let [reached, target, _] = t.cells(t.definition(&s.targets, k));
+                // With replications, the share of them that meet it.
+                let share = if many { format!("  met in {:.0}%", t.probability * 100.0) } else { String::new() };
                 out.push_str(&format!(
-                    "  {:<8} {:<56} reached {reached:>10}  target {target:>10}\n",
+                    "  {:<8} {:<56} reached {reached:>10}  target {target:>10}{share}\n",
                     if t.met { "MET" } else { "MISSED" },
                     t.name,
                 ));
