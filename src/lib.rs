@@ -82,7 +82,8 @@
 //!   [`engine::sweep`] runs a scenario over a grid of lever values or assumptions (points
 //!   that differ in levers only share one pass over the population), and
 //!   [`engine::solve`] finds by bisection the value at which a target starts to be met,
-//!   both on the same population and seed. Replications (seeds `seed`, `seed + 1`, …)
+//!   both on the same population and seed. Replications (seeds `seed`, `seed + 1`, …,
+//!   or all on `seed` with `replication_seeds = "same"`)
 //!   give each target the share of them that meet it and each indicator a 5–95% range;
 //!   after the first, each draws the uncertain baseline assumptions (`[uncertainty]`)
 //!   and the levers' own uncertain parameters ([`engine::uncertain_levers`]: what a
