@@ -531,7 +531,8 @@ pub fn report(
         "<p>{} — {}. Per-capita disposable income 人均可支配收入 in yuan per person per year, nominal; \
          the reform is the baseline plus the scenario's levers.</p>\n",
         escape(&scenario.profile.name),
-        escape(&scenario.profile.description)
+        // The sentence's own full stop follows: a description's final one goes.
+        escape(scenario.profile.description.trim_end().trim_end_matches('.'))
     ));
     h.push_str("<h2 id=\"run-section\">Run</h2>\n");
     h.push_str(&run_table(scenario, outcome, provenance, run_date));
