@@ -417,7 +417,32 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
+impl IntervalRow {
+    /// The row of one indicator from its values over the replications.
+    fn of(year: u16, group: &'static str, indicator: String, mut values: Vec<f64>) -> IntervalRow {
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        values.sort_by(f64::total_cmp);
+        IntervalRow {
+            year,
+            group,
+            indicator,
+            mean,
+            p05: quantile(&values, 0.05),
+            p95: quantile(&values, 0.95),
+            replications: values.len(),
+        }
+    }
+}
+
 impl Outcome {
+    /// Mean and 90% interval of one indicator of the reform across replications, as
+    /// in [`Outcome::intervals`]; `None` when no replication has it.
+    pub fn interval(&self, year: u16, group: &str, indicator: &str) -> Option<IntervalRow> {
+        let values: Vec<f64> = self.replications.iter().filter_map(|r| r.lookup(year, group, indicator)).collect();
+        let group = Group::ALL.iter().map(|g| g.as_str()).find(|g| *g == group)?;
+        (!values.is_empty()).then(|| IntervalRow::of(year, group, indicator.to_string(), values))
+    }
+
     /// Mean and 90% interval of every indicator of the reform across replications
     /// (with one replication the interval is the value itself).
     pub fn intervals(&self) -> Vec<IntervalRow> {
@@ -429,22 +454,7 @@ impl Outcome {
                 }
             }
         }
-        values
-            .into_iter()
-            .map(|((year, group, indicator), mut v)| {
-                let mean = v.iter().sum::<f64>() / v.len() as f64;
-                v.sort_by(f64::total_cmp);
-                IntervalRow {
-                    year,
-                    group,
-                    indicator,
-                    mean,
-                    p05: quantile(&v, 0.05),
-                    p95: quantile(&v, 0.95),
-                    replications: v.len(),
-                }
-            })
-            .collect()
+        values.into_iter().map(|((year, group, indicator), v)| IntervalRow::of(year, group, indicator, v)).collect()
     }
 
     /// Reform minus baseline for one indicator (first replication).
@@ -686,7 +696,6 @@ impl<'a> Projection<'a> {
             }
             set
         };
-        let set_for = |coalition: Coalition| set_with(&reform, coalition);
         let all: Coalition = if s.reform.is_empty() { 0 } else { (1u64 << s.reform.len()) - 1 };
         let n = s.reform.len();
         let shapley_wanted = s.shapley && n > 0;
@@ -712,7 +721,7 @@ impl<'a> Projection<'a> {
         let mut exporter = match &self.microdata {
             Some((year, dir)) => {
                 std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.clone(), source })?;
-                let names = if *year > s.profile.base_year { set_for(all) } else { base_rules.clone() };
+                let names = if *year > s.profile.base_year { set_with(&reform, all) } else { base_rules.clone() };
                 Some(crate::microdata::FileExporter::create(
                     &dir.join("households.csv"),
                     Some(&dir.join("persons.csv")),

@@ -217,11 +217,10 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
 /// per person), with its 90% range: `urban +383 (+272 to +479), rural …, all …`;
 /// `None` when a group lacks it.
 pub fn effect_over_replications(year: u16, outcome: &Outcome) -> Option<String> {
-    let rows = outcome.intervals();
     let parts = ["urban", "rural", "all"]
         .iter()
         .map(|g| {
-            let r = rows.iter().find(|r| r.year == year && r.group == *g && r.indicator == "mean_change_per_capita")?;
+            let r = outcome.interval(year, g, "mean_change_per_capita")?;
             Some(format!("{g} {:+.0} ({:+.0} to {:+.0})", r.mean, r.p05, r.p95))
         })
         .collect::<Option<Vec<String>>>()?;

@@ -105,11 +105,7 @@ pub fn write_sweep_charts(
     axes: &[crate::engine::sweep::Axis],
     points: &[crate::engine::sweep::SweepPoint],
 ) -> Result<Vec<PathBuf>> {
-    let charts = sweep_charts::charts(scenario, axes, points);
-    if charts.is_empty() {
-        return Ok(Vec::new());
-    }
-    write_charts(dir, &render_all(charts)?)
+    write_any(dir, sweep_charts::charts(scenario, axes, points))
 }
 
 /// Draws the chart of a sensitivity analysis ([`sensitivity_chart::charts`]) and
@@ -123,7 +119,11 @@ pub fn write_sensitivity_chart(
     central: &crate::engine::sweep::PointSummary,
     rows: &[crate::engine::sensitivity::SensitivityRow],
 ) -> Result<Vec<PathBuf>> {
-    let charts = sensitivity_chart::charts(scenario, central, rows);
+    write_any(dir, sensitivity_chart::charts(scenario, central, rows))
+}
+
+/// Draws `charts` and writes them (nothing, not even the folder, for none).
+fn write_any(dir: &Path, charts: Vec<Chart>) -> Result<Vec<PathBuf>> {
     if charts.is_empty() {
         return Ok(Vec::new());
     }
