@@ -842,8 +842,12 @@ fn check(path: &Path, strict: bool) -> Result<(), Failure> {
     let years: Vec<String> = s.dynamics.reweighting.iter().map(|r| r.year.to_string()).collect();
     let reweighted = if years.is_empty() { String::new() } else { format!(", re-weighted in {}", years.join(", ")) };
     let uncertain = s.uncertain_fields().len();
+    let correlated = match s.correlations.len() {
+        0 => String::new(),
+        n => format!(" with {n} correlation(s)"),
+    };
     let replications = if s.replications > 1 {
-        format!(", {} replications drawing {uncertain} uncertain value(s)", s.replications)
+        format!(", {} replications drawing {uncertain} uncertain value(s){correlated}", s.replications)
     } else {
         String::new()
     };

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod caseload;
+pub mod correlation;
 pub mod output;
 pub mod projection;
 pub mod report;

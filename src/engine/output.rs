@@ -242,6 +242,7 @@ pub fn write_outputs(
             "last_year": scenario.last_year,
             "replications": scenario.replications,
             "uncertain": scenario.uncertain_fields().iter().map(|(f, s)| serde_json::json!({"field": f, "spread": s})).collect::<Vec<_>>(),
+            "correlations": scenario.correlations.iter().map(|c| serde_json::json!({"between": c.between, "coefficient": c.coefficient})).collect::<Vec<_>>(),
             "levers": outcome.lever_names,
         },
         "shapley_method": outcome.contributions.as_ref().map(|c| c.method.describe()),

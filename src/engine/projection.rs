@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::correlation::{Correlation, JointDraws};
 use super::shapley::{self, Coalition, Contributions};
 use super::stream::{BlockPlan, Detail, PILOT_HOUSEHOLDS, PhaseTimings, ReplicationRun, StreamStats, VariantSpec};
 use super::targets::{Target, TargetResult};
@@ -152,6 +153,9 @@ pub struct Scenario {
     /// Uncertain parameters of the reform's levers, drawn per replication
     /// ([`super::uncertain_levers`]), in field order.
     pub lever_uncertainty: Vec<UncertainLever>,
+    /// Correlations of the uncertain values' draws ([`super::correlation`]; none:
+    /// independent draws).
+    pub correlations: Vec<Correlation>,
     /// The seeds of the replications (default: each its own).
     pub replication_seeds: ReplicationSeeds,
     /// The base population's microdata files, when the scenario reads its households
@@ -197,9 +201,78 @@ impl Scenario {
                 format!("sd {}{from}", crate::scenario::problem::shown_number(u.sd)),
             )
         });
-        let levers =
-            self.lever_uncertainty.iter().map(|u| (format!("levers.{}.{}", u.lever, u.parameter), u.describe()));
+        let levers = self.lever_draw_order().into_iter().map(|u| (u.path(), u.describe()));
         assumptions.chain(levers).collect()
+    }
+
+    /// The uncertain values in the order of their draws: each uncertain assumption
+    /// (`assumptions.NAME`, in the scenario's order), then each uncertain lever
+    /// parameter (`levers.LEVER.PARAMETER`) grouped by lever ([`Scenario::lever_draw_order`]).
+    /// [`Scenario::correlations`] name values so.
+    pub fn uncertain_paths(&self) -> Vec<String> {
+        let assumptions = self.uncertainty.iter().map(|u| format!("assumptions.{}", u.assumption));
+        assumptions.chain(self.lever_draw_order().into_iter().map(UncertainLever::path)).collect()
+    }
+
+    /// The uncertain lever parameters in the order of their draws: grouped by lever, the
+    /// levers in the order of their first entry, each lever's entries in their order
+    /// (a scenario file's are already so: by lever, then parameter).
+    pub fn lever_draw_order(&self) -> Vec<&UncertainLever> {
+        let mut levers: Vec<&str> = Vec::new();
+        for u in &self.lever_uncertainty {
+            if !levers.contains(&u.lever.as_str()) {
+                levers.push(&u.lever);
+            }
+        }
+        levers.iter().flat_map(|l| self.lever_uncertainty.iter().filter(move |u| u.lever == *l)).collect()
+    }
+
+    /// The factor of the correlations over [`Scenario::uncertain_paths`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming `uncertainty.correlations` (and the entry, by
+    /// its index) with the [`CorrelationProblem`](super::correlation::CorrelationProblem).
+    pub fn joint_draws(&self) -> Result<JointDraws> {
+        JointDraws::new(&self.uncertain_paths(), &self.correlations).map_err(|e| {
+            let field = match e.index() {
+                Some(i) => format!("uncertainty.correlations[{i}]"),
+                None => "uncertainty.correlations".to_string(),
+            };
+            Error::InvalidRequest(format!("{field}: {e}"))
+        })
+    }
+
+    /// The independent standard normal draws of the uncertain assumptions in
+    /// replication `r` (none in the first: it runs the central values), each keyed by
+    /// the replication's seed, the replication and the assumption's index.
+    pub fn assumption_draws(&self, r: usize) -> Vec<f64> {
+        if r == 0 {
+            return vec![0.0; self.uncertainty.len()];
+        }
+        let seed = self.replication_seed(r);
+        (0..self.uncertainty.len())
+            .map(|k| StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal())
+            .collect()
+    }
+
+    /// The reform of replication `r`: its levers with their uncertain parameters
+    /// drawn, correlated as [`Scenario::correlations`] say
+    /// ([`super::uncertain_levers::reform_of`]); the scenario's own in the first.
+    ///
+    /// # Errors
+    /// As [`Scenario::joint_draws`] and [`super::uncertain_levers::reform_of`].
+    pub fn drawn_reform(&self, r: usize, context: BuildContext<'_>) -> Result<Vec<ReformLever>> {
+        if r == 0 || self.lever_uncertainty.is_empty() {
+            return Ok(self.reform.clone());
+        }
+        let draws = super::uncertain_levers::Draws {
+            uncertain: &self.lever_draw_order(),
+            joint: &self.joint_draws()?,
+            assumptions: &self.assumption_draws(r),
+            seed: self.replication_seed(r),
+            replication: r,
+        };
+        super::uncertain_levers::reform_of(&self.reform, &draws, context)
     }
 
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
@@ -222,6 +295,7 @@ impl Scenario {
             poverty_lines: vec![6_000.0, 10_000.0],
             uncertainty: Vec::new(),
             lever_uncertainty: Vec::new(),
+            correlations: Vec::new(),
             replication_seeds: ReplicationSeeds::Each,
             microdata: None,
             profile,
@@ -663,6 +737,7 @@ impl<'a> Projection<'a> {
         if let Some((u, problem)) = s.lever_uncertainty.iter().find_map(|u| u.problem(&s.reform).map(|p| (u, p))) {
             return Err(Error::InvalidRequest(format!("{}: {problem}", u.field())));
         }
+        s.joint_draws()?;
         if let Some((year, _)) = &self.microdata
             && !(s.profile.base_year..=s.last_year).contains(year)
         {
@@ -742,14 +817,7 @@ impl<'a> Projection<'a> {
             coalitions.dedup();
             // A later replication's levers with their uncertain parameters drawn.
             let drawn = if r > 0 && !s.lever_uncertainty.is_empty() {
-                let seed = s.replication_seed(r);
-                Some(build_reform(&super::uncertain_levers::reform_of(
-                    &s.reform,
-                    &s.lever_uncertainty,
-                    seed,
-                    r,
-                    context,
-                )?)?)
+                Some(build_reform(&s.drawn_reform(r, context)?)?)
             } else {
                 None
             };
@@ -910,8 +978,7 @@ impl<'a> Projection<'a> {
                 .iter()
                 .map(|p| {
                     let mut set = baseline_rules.clone();
-                    let seed = s.replication_seed(r);
-                    for l in super::uncertain_levers::reform_of(&p.reform, &p.lever_uncertainty, seed, r, context)? {
+                    for l in p.drawn_reform(r, context)? {
                         set.insert_shared(Arc::from(registry::build(&l.name, context, &l.params)?));
                     }
                     Ok(set)
@@ -988,7 +1055,7 @@ impl Projection<'_> {
             scenario: self.scenario,
             generator: &generator,
             base_rules: pass.base_rules,
-            dynamics: self.dynamics_for(r, seed),
+            dynamics: self.dynamics_for(r)?,
             seed,
             options: pass.options,
             plan: pass.plan,
@@ -1003,16 +1070,19 @@ impl Projection<'_> {
     /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
     /// shifted by a keyed normal draw (none in the first replication) and clamped to
     /// the assumption's range ([`crate::scenario::assumption_range`]).
-    fn dynamics_for(&self, r: usize, seed: u64) -> Dynamics {
-        let mut d = self.scenario.dynamics.clone();
+    fn dynamics_for(&self, r: usize) -> Result<Dynamics> {
+        let s = self.scenario;
+        let mut d = s.dynamics.clone();
         if r == 0 {
-            return d;
+            return Ok(d);
         }
-        for (k, u) in self.scenario.uncertainty.iter().enumerate() {
-            let z = StreamRng::with_sub(seed, k as u64, r as u16, Purpose::Replication, 0x0a55).normal();
+        // The assumptions come first in the draw order: their correlated draws read
+        // their own independent ones only.
+        let z = s.joint_draws()?.values(&s.assumption_draws(r));
+        for (u, z) in s.uncertainty.iter().zip(z) {
             u.apply(&mut d, z);
         }
-        d
+        Ok(d)
     }
 }
 
@@ -1175,6 +1245,8 @@ pub(crate) fn baseline_key(s: &Scenario) -> String {
     same.name.clear();
     same.reform.clear();
     same.lever_uncertainty.clear();
+    // Correlations with a lever parameter move the reform's draws only.
+    same.correlations.retain(super::correlation::Correlation::between_assumptions);
     same.targets.clear();
     same.shapley = false;
     format!("{same:?}")
@@ -1221,7 +1293,7 @@ mod tests {
         s.uncertainty = vec![Uncertain::new("property_growth", 0.05)];
         s.replications = 3;
         let p = Projection::new(&s);
-        let (d0, d1) = (p.dynamics_for(0, s.seed), p.dynamics_for(1, s.seed));
+        let (d0, d1) = (p.dynamics_for(0).unwrap(), p.dynamics_for(1).unwrap());
         let y = YearMonth::start_of(2023);
         let shift = |r: usize| d1.property_growth[r].at(y) - d0.property_growth[r].at(y);
         assert!(shift(0).abs() > 1e-9, "replication 1 is shifted");

@@ -58,6 +58,10 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
         if !uncertain.is_empty() {
             out.push_str(&format!("(drawn anew by each later replication: {})\n", uncertain.join(", ")));
         }
+        if !scenario.correlations.is_empty() {
+            let pairs: Vec<String> = scenario.correlations.iter().map(|c| c.describe()).collect();
+            out.push_str(&format!("(their draws correlated: {})\n", pairs.join(", ")));
+        }
         if !outcome.lever_names.is_empty() {
             out.push_str(&effect_line(scenario.last_year, outcome));
         }

@@ -185,6 +185,7 @@ impl Plan {
         centre.shapley = false;
         centre.uncertainty.clear();
         centre.lever_uncertainty.clear();
+        centre.correlations.clear();
         let context = crate::policy::registry::BuildContext::new(&s.profile);
         let mut plan = Plan {
             moved: vec![Moved { field: None, spread: String::new(), z: 0.0 }],

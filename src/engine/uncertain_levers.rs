@@ -28,6 +28,7 @@
 //! hourly_gain = { relative_sd = 0.25 }         # the value × (1 + 0.25 z)
 //! ```
 
+use super::correlation::JointDraws;
 use super::projection::ReformLever;
 use crate::error::{Error, Result};
 use crate::model::bounds::{MAX_AMOUNT, MAX_NUMBER, MAX_RATE};
@@ -94,6 +95,12 @@ impl UncertainLever {
     /// `uncertainty.levers.LEVER.PARAMETER`, the field a scenario file writes.
     pub fn field(&self) -> String {
         format!("uncertainty.levers.{}.{}", self.lever, self.parameter)
+    }
+
+    /// `levers.LEVER.PARAMETER`, the value's path in reports and correlations
+    /// ([`super::projection::Scenario::uncertain_paths`]).
+    pub fn path(&self) -> String {
+        format!("levers.{}.{}", self.lever, self.parameter)
     }
 
     /// The spread as a report writes it: `sd 0.1` or `relative sd 25%`.
@@ -258,41 +265,75 @@ pub fn add_assumed_defaults(s: &mut super::projection::Scenario, relative_sd: f6
 /// Most tries at drawing a lever's uncertain parameters that it accepts as a whole.
 pub const MAX_DRAWS: u32 = 100;
 
-/// The reform of replication `replication` (seed `seed`): the scenario's levers, each
-/// uncertain parameter shifted by its draw. The first replication (0) runs them as
-/// written. A lever whose drawn parameters it refuses together (shares of farm income
-/// that add up to more than 1, each within its own range) draws all of them again, up
-/// to [`MAX_DRAWS`] times: its parameters then follow the distribution truncated to
-/// what the lever accepts.
+/// What a replication draws for its uncertain lever parameters
+/// ([`super::projection::Scenario::drawn_reform`] fills it from a scenario).
+#[derive(Debug, Clone, Copy)]
+pub struct Draws<'a> {
+    /// The uncertain lever parameters in draw order, grouped by lever
+    /// ([`super::projection::Scenario::lever_draw_order`]).
+    pub uncertain: &'a [&'a UncertainLever],
+    /// The correlations' factor over the scenario's uncertain values: its assumptions
+    /// first, then `uncertain`.
+    pub joint: &'a JointDraws,
+    /// The independent draws of the scenario's uncertain assumptions in this
+    /// replication ([`super::projection::Scenario::assumption_draws`]).
+    pub assumptions: &'a [f64],
+    /// The replication's seed.
+    pub seed: u64,
+    /// The replication.
+    pub replication: usize,
+}
+
+/// The reform of a replication (`draws`): the scenario's levers, each uncertain
+/// parameter shifted by its draw. The first replication (0) runs them as written. The
+/// levers draw in the order of `draws.uncertain`; a lever whose drawn parameters it
+/// refuses together (shares of farm income that add up to more than 1, each within
+/// its own range) draws its own again, given the values drawn before it, up to
+/// [`MAX_DRAWS`] times: its parameters then follow the distribution truncated to what
+/// the lever accepts. With correlations ([`super::correlation`]) a parameter's draw
+/// is `Σ L_ij z_j` over the independent draws of the values up to it.
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] naming the field: an entry for a lever the reform does
-/// not have, or no accepted draw in [`MAX_DRAWS`] tries (with the lever's last
-/// refusal).
+/// not have, correlations' factor of the wrong size, or no accepted draw in
+/// [`MAX_DRAWS`] tries (with the lever's last refusal).
 pub fn reform_of(
     reform: &[ReformLever],
-    uncertain: &[UncertainLever],
-    seed: u64,
-    replication: usize,
+    draws: &Draws<'_>,
     context: registry::BuildContext<'_>,
 ) -> Result<Vec<ReformLever>> {
     let mut out = reform.to_vec();
+    let (seed, replication) = (draws.seed, draws.replication);
     if replication == 0 {
         return Ok(out);
     }
-    if let Some(u) = uncertain.iter().find(|u| !reform.iter().any(|r| r.name == u.lever)) {
+    if let Some(u) = draws.uncertain.iter().find(|u| !reform.iter().any(|r| r.name == u.lever)) {
         return Err(Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever)));
     }
-    for lever in &mut out {
-        let mine: Vec<&UncertainLever> = uncertain.iter().filter(|u| u.lever == lever.name).collect();
-        if mine.is_empty() {
-            continue;
-        }
+    let first = draws.assumptions.len();
+    if draws.joint.len() != first + draws.uncertain.len() {
+        return Err(Error::InvalidRequest(format!(
+            "uncertainty.correlations: their factor covers {} values, the scenario draws {}",
+            draws.joint.len(),
+            first + draws.uncertain.len()
+        )));
+    }
+    // The independent draws of every value, in draw order.
+    let mut z: Vec<f64> = draws.assumptions.to_vec();
+    z.resize(first + draws.uncertain.len(), 0.0);
+    let mut start = 0;
+    while start < draws.uncertain.len() {
+        let name = &draws.uncertain[start].lever;
+        let end = start + draws.uncertain[start..].iter().take_while(|u| &u.lever == name).count();
+        let Some(lever) = out.iter_mut().find(|l| &l.name == name) else { break };
         let mut refusal = None;
         for attempt in 0..MAX_DRAWS {
+            for (i, u) in draws.uncertain.iter().enumerate().take(end).skip(start) {
+                z[first + i] = u.draw_again(seed, replication, attempt);
+            }
             let mut params = lever.params.clone();
-            for u in &mine {
-                u.shift(&mut params, u.draw_again(seed, replication, attempt))?;
+            for (i, u) in draws.uncertain.iter().enumerate().take(end).skip(start) {
+                u.shift(&mut params, draws.joint.value(first + i, &z))?;
             }
             match registry::build(&lever.name, context, &params) {
                 Ok(_) => {
@@ -310,6 +351,7 @@ pub fn reform_of(
                 lever.name
             )));
         }
+        start = end;
     }
     Ok(out)
 }
@@ -368,6 +410,19 @@ mod tests {
         registry::BuildContext::new(profile)
     }
 
+    /// [`reform_of`] with independent draws and no uncertain assumptions.
+    fn drawn(
+        reform: &[ReformLever],
+        uncertain: &[UncertainLever],
+        seed: u64,
+        replication: usize,
+        context: registry::BuildContext<'_>,
+    ) -> Result<Vec<ReformLever>> {
+        let uncertain: Vec<&UncertainLever> = uncertain.iter().collect();
+        let joint = JointDraws::independent(uncertain.len());
+        reform_of(reform, &Draws { uncertain: &uncertain, joint: &joint, assumptions: &[], seed, replication }, context)
+    }
+
     #[test]
     fn a_draw_the_lever_refuses_as_a_whole_is_drawn_again() {
         let profile = crate::region::Profile::builtin("liupanshui-2021").unwrap();
@@ -383,7 +438,7 @@ mod tests {
             .collect();
         let mut redrawn = 0;
         for r in 1..40 {
-            let drawn = reform_of(&reform, &shares, 7 + r as u64, r, context(&profile)).unwrap();
+            let drawn = drawn(&reform, &shares, 7 + r as u64, r, context(&profile)).unwrap();
             let sum: f64 = ["grain_share", "oilseed_share", "specialty_share"]
                 .iter()
                 .map(|p| drawn[0].params[*p].as_float().unwrap())
@@ -410,9 +465,9 @@ mod tests {
             .iter()
             .map(|p| UncertainLever::new("farm_productivity", *p, Spread::Relative(0.0)))
             .collect();
-        let err = reform_of(&over, &still, 7, 1, context(&profile)).unwrap_err().to_string();
+        let err = drawn(&over, &still, 7, 1, context(&profile)).unwrap_err().to_string();
         assert!(err.contains("uncertainty.levers.farm_productivity") && err.contains("100 tries"), "{err}");
-        let err = reform_of(&[], &still, 7, 1, context(&profile)).unwrap_err().to_string();
+        let err = drawn(&[], &still, 7, 1, context(&profile)).unwrap_err().to_string();
         assert!(err.contains("not one of the scenario's levers"), "{err}");
     }
 
@@ -466,9 +521,9 @@ mod tests {
         let b = UncertainLever::new("skills_training", "hourly_gain", Spread::Relative(0.2));
         let reform = training(toml::Table::new());
         let profile = crate::region::Profile::builtin("wuzhong-2022").unwrap();
-        assert_eq!(reform_of(&reform, &[a.clone(), b.clone()], 7, 0, context(&profile)).unwrap(), reform);
-        let both = reform_of(&reform, &[a.clone(), b.clone()], 8, 1, context(&profile)).unwrap();
-        let alone = reform_of(&reform, std::slice::from_ref(&a), 8, 1, context(&profile)).unwrap();
+        assert_eq!(drawn(&reform, &[a.clone(), b.clone()], 7, 0, context(&profile)).unwrap(), reform);
+        let both = drawn(&reform, &[a.clone(), b.clone()], 8, 1, context(&profile)).unwrap();
+        let alone = drawn(&reform, std::slice::from_ref(&a), 8, 1, context(&profile)).unwrap();
         // A second entry leaves the first one's draw as it was.
         assert_eq!(both[0].params["employment_probability"], alone[0].params["employment_probability"]);
         assert_ne!(both[0].params["employment_probability"].as_float(), Some(0.3));

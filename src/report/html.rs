@@ -95,6 +95,10 @@ fn run_table(scenario: &Scenario, outcome: &Outcome, provenance: &serde_json::Va
             let fields: Vec<String> = scenario.uncertain_fields().iter().map(|(f, s)| format!("{f} {s}")).collect();
             if fields.is_empty() { "nothing".into() } else { fields.join(", ") }
         }),
+        ("Correlated draws".to_string(), {
+            let pairs: Vec<String> = scenario.correlations.iter().map(|c| c.describe()).collect();
+            if pairs.is_empty() { "none (independent)".into() } else { pairs.join(", ") }
+        }),
         (
             "Reform levers".to_string(),
             if outcome.lever_names.is_empty() { "none".into() } else { outcome.lever_names.join(", ") },

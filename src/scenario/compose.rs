@@ -288,10 +288,24 @@ fn drop_levers(merged: &mut [Entry], drops: &Entry, problems: &mut Vec<Problem>)
             problems.push(Problem::at(&n.pos, field, ProblemKind::InvalidValue, message));
         }
     }
-    // A dropped lever's uncertain parameters go with it.
-    if let Some(Node { value: Value::Table(uncertainty), .. }) = find_mut(merged, "uncertainty")
-        && let Some(Node { value: Value::Table(levers), .. }) = find_mut(uncertainty, "levers")
-    {
-        levers.retain(|e| !dropped.contains(&e.key));
+    // A dropped lever's uncertain parameters go with it, and so do their correlations.
+    if let Some(Node { value: Value::Table(uncertainty), .. }) = find_mut(merged, "uncertainty") {
+        if let Some(Node { value: Value::Table(levers), .. }) = find_mut(uncertainty, "levers") {
+            levers.retain(|e| !dropped.contains(&e.key));
+        }
+        if let Some(Node { value: Value::Array(correlations), .. }) = find_mut(uncertainty, "correlations") {
+            correlations.retain(|c| !names_dropped_lever(c, &dropped));
+        }
     }
+}
+
+/// Whether a `[[uncertainty.correlations]]` entry names a parameter of one of the
+/// `dropped` levers in its `between`.
+fn names_dropped_lever(correlation: &Node, dropped: &[String]) -> bool {
+    let Some(Node { value: Value::Array(pair), .. }) = correlation.get("between") else { return false };
+    pair.iter().filter_map(Node::as_str).any(|p| {
+        p.strip_prefix("levers.")
+            .and_then(|rest| rest.split('.').next())
+            .is_some_and(|l| dropped.iter().any(|d| d == l))
+    })
 }

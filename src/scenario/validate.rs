@@ -8,6 +8,7 @@ use super::targets::Years;
 use super::tree::{Node, Value};
 use super::{ASSUMPTIONS, MicrodataFiles, assumption, assumption_range};
 use crate::dynamics::Dynamics;
+use crate::engine::correlation::{Correlation, JointDraws};
 use crate::engine::projection::{ReformLever, ReplicationSeeds, Scenario, Uncertain};
 use crate::engine::uncertain_levers::{Spread, UncertainLever, UncertaintyProblem};
 use crate::error::Error;
@@ -133,6 +134,14 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         Some(n) => lever_uncertainty(n, reform.as_deref(), &mut check),
         None => Some(Vec::new()),
     };
+    let correlations = match root.get("uncertainty").and_then(|n| n.get("correlations")) {
+        Some(n) => match (&uncertainty, &lever_uncertainty) {
+            (Some(u), Some(l)) => correlations(n, u, l, &mut check),
+            // The values to correlate could not be read (already reported).
+            _ => None,
+        },
+        None => Some(Vec::new()),
+    };
     let labels = poverty_lines.as_ref().and_then(|l| PovertyLines::new(l.clone()).ok()).map(|l| l.labels());
     let years = profile.as_ref().zip(last_year).map(|(p, last)| Years { base: p.base_year, last });
     let targets = root
@@ -162,6 +171,9 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
     else {
         return Err(missing());
     };
+    let Some(correlations) = correlations else {
+        return Err(missing());
+    };
     Ok(Scenario {
         name,
         profile,
@@ -181,6 +193,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Problem>> {
         poverty_lines,
         uncertainty,
         lever_uncertainty,
+        correlations,
         replication_seeds,
     })
 }
@@ -471,6 +484,83 @@ fn lever_uncertainty(node: &Node, reform: Option<&[ReformLever]>, check: &mut Ch
     (check.problems.len() == before).then_some(out)
 }
 
+/// Fields of a correlation.
+const CORRELATION_FIELDS: [&str; 2] = ["between", "coefficient"];
+
+/// Reads `[[uncertainty.correlations]]`: each `between` two uncertain values
+/// (`assumptions.NAME`, `levers.LEVER.PARAMETER`) with a `coefficient` from −1 to 1;
+/// then checks that they hold together ([`JointDraws::new`]).
+fn correlations(
+    node: &Node,
+    uncertainty: &[Uncertain],
+    lever_uncertainty: &[UncertainLever],
+    check: &mut Check,
+) -> Option<Vec<Correlation>> {
+    let field = "uncertainty.correlations";
+    let Value::Array(items) = &node.value else {
+        let message = format!(
+            "expected an array of tables (`[[uncertainty.correlations]]` with `between` and `coefficient`), found {}",
+            node.value.kind()
+        );
+        check.push(&node.pos, field, ProblemKind::WrongType, message);
+        return None;
+    };
+    let before = check.problems.len();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("{field}[{i}]");
+        if item.entries().is_none() {
+            let message = format!("expected a table with `between` and `coefficient`, found {}", item.value.kind());
+            check.push(&item.pos, &path, ProblemKind::WrongType, message);
+            continue;
+        }
+        check.unknown_fields(item, &path, &CORRELATION_FIELDS, "field of a correlation");
+        let expected_pair =
+            "two uncertain values, like [\"assumptions.wage_growth_urban\", \"assumptions.wage_growth_rural\"]";
+        let between = check.required(item, &path, "between", expected_pair).and_then(|n| {
+            let between_path = join(&path, "between");
+            match &n.value {
+                Value::Array(pair) if pair.len() == 2 => {
+                    let a = check.string(&pair[0], &format!("{between_path}[0]"), "the path of an uncertain value");
+                    let b = check.string(&pair[1], &format!("{between_path}[1]"), "the path of an uncertain value");
+                    a.zip(b)
+                }
+                other => {
+                    let message = format!("expected {expected_pair}, found {}", other.brief());
+                    check.push(&n.pos, &between_path, ProblemKind::InvalidValue, message);
+                    None
+                }
+            }
+        });
+        let expected = "a correlation coefficient from -1 to 1";
+        let coefficient = check
+            .required(item, &path, "coefficient", expected)
+            .and_then(|n| check.number(n, &join(&path, "coefficient"), |x| (-1.0..=1.0).contains(&x), expected));
+        if let (Some((a, b)), Some(coefficient)) = (between, coefficient) {
+            out.push(Correlation::new(a, b, coefficient));
+        }
+    }
+    if check.problems.len() != before {
+        return None;
+    }
+    // The values in draw order, as `Scenario::uncertain_paths` gives them (a file's
+    // lever entries are sorted by lever, then parameter: already grouped).
+    let paths: Vec<String> = uncertainty
+        .iter()
+        .map(|u| format!("assumptions.{}", u.assumption))
+        .chain(lever_uncertainty.iter().map(UncertainLever::path))
+        .collect();
+    if let Err(e) = JointDraws::new(&paths, &out) {
+        let (pos, at) = match e.index() {
+            Some(i) => (&items[i].pos, format!("{field}[{i}]")),
+            None => (&node.pos, field.to_string()),
+        };
+        check.push(pos, &at, ProblemKind::InvalidValue, e.to_string());
+        return None;
+    }
+    Some(out)
+}
+
 fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
     let Some(entries) = node.entries() else {
         let message = format!("expected a table of standard deviations by assumption, found {}", node.value.kind());
@@ -481,8 +571,9 @@ fn uncertainty(node: &Node, check: &mut Check) -> Option<Vec<Uncertain>> {
     let before = check.problems.len();
     for e in entries {
         let field = join("uncertainty", &e.key);
-        // `[uncertainty.levers.NAME]`: the levers' parameters, read by `lever_uncertainty`.
-        if e.key == "levers" {
+        // `[uncertainty.levers.NAME]`: the levers' parameters, read by `lever_uncertainty`;
+        // `[[uncertainty.correlations]]`, read by `correlations`.
+        if e.key == "levers" || e.key == "correlations" {
             continue;
         }
         if unknown_assumption(check, e, &field) {
