@@ -1,7 +1,8 @@
 //! The national outlook: the 2022 population projected to 2030 under the baseline
 //! (`scenarios/national-2022-outlook.toml`), urban and rural mean income and their
-//! ratio each year over the replications (mean and 5–95% range; wage growth uncertain
-//! from 2026), and the share of residents aged 60 and over, beside the published
+//! ratio each year over the replications (mean and 5–95% range; the urban and the rural
+//! wage growth uncertain from 2026, their draws correlated as the published rates are),
+//! and the share of residents aged 60 and over, beside the published
 //! figures of the years already published.
 //!
 //! Run with `cargo run --release --example outlook [HOUSEHOLDS]` (default: the
@@ -31,13 +32,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("{}: {} households, {} replications, seed {}\n", s.name, s.households, s.replications, s.seed);
     println!(
-        "{:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10} {:>7} {:>10}",
+        "{:<6} {:>26} {:>10} {:>26} {:>10} {:>20} {:>10} {:>7} {:>10}",
         "year",
         "urban mean (5-95%)",
         "published",
         "rural mean (5-95%)",
         "published",
-        "ratio",
+        "ratio (5-95%)",
         "published",
         "60+ %",
         "published"
@@ -51,20 +52,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let shown = |x: Option<f64>, digits: usize| x.map_or("".to_string(), |v| format!("{v:.digits$}"));
         let (urban, rural) = (published(year, "urban"), published(year, "rural"));
-        let ratio = find(year, "all", "urban_rural_ratio").map(|r| r.mean);
+        let ratio = find(year, "all", "urban_rural_ratio")
+            .map_or("".to_string(), |r| format!("{:.3} ({:.2}-{:.2})", r.mean, r.p05, r.p95));
         let published_ratio = urban.zip(rural).map(|(u, r)| u / r);
         let old = find(year, "all", "share_60_plus").map(|r| 100.0 * r.mean);
         println!(
-            "{year:<6} {:>26} {:>10} {:>26} {:>10} {:>8} {:>10} {:>7} {:>10}",
+            "{year:<6} {:>26} {:>10} {:>26} {:>10} {:>20} {:>10} {:>7} {:>10}",
             cell("urban"),
             shown(urban, 0),
             cell("rural"),
             shown(rural, 0),
-            shown(ratio, 3),
+            ratio,
             shown(published_ratio, 3),
             shown(old, 1),
             shown(published_60_plus.iter().find(|(y, _)| *y == year).map(|(_, v)| *v), 1)
         );
+    }
+    let drawn: Vec<String> = s.uncertain_fields().iter().map(|(f, spread)| format!("{f} {spread}")).collect();
+    println!("\ndrawn anew by each replication after the first: {}", drawn.join(", "));
+    for c in &s.correlations {
+        println!("their draws correlated: {}", c.describe());
     }
     println!("\nchecks against the published years (mean of the replications):");
     for t in &outcome.targets {

@@ -282,3 +282,55 @@ fn wage_growths_that_move_together_narrow_the_ratios_range() {
     let page = incomesim::report::html::report(&s, &outcome, &serde_json::json!({}), &[], "2026-01-02 03:04 UTC");
     assert!(page.contains("assumptions.wage_growth_urban ~ assumptions.wage_growth_rural 0.95"), "the report page");
 }
+
+#[test]
+fn the_outlooks_coefficient_is_the_published_wage_growths_correlation() {
+    // Urban and rural wage income per person, 2015-2023 (the years with parts).
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/published/national_income.csv"))
+        .expect("national series");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let wage = header.iter().position(|c| *c == "wage").expect("wage column");
+    let series = |group: &str| -> Vec<f64> {
+        let mut rows: Vec<(u16, f64)> = text
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[1] == group).then(|| Some((f[0].parse().ok()?, f[wage].parse().ok()?))).flatten()
+            })
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        assert_eq!(rows.first().map(|r| r.0), Some(2015));
+        assert_eq!(rows.last().map(|r| r.0), Some(2023));
+        rows.windows(2).map(|w| w[1].1 / w[0].1 - 1.0).collect()
+    };
+    let rho = correlation(&series("urban"), &series("rural"));
+    let outlook = incomesim::scenario::load_builtin("national-2022-outlook").expect("built-in");
+    let [c] = outlook.correlations.as_slice() else { panic!("one correlation: {:?}", outlook.correlations) };
+    assert_eq!(c.between, ["assumptions.wage_growth_urban", "assumptions.wage_growth_rural"]);
+    assert!((c.coefficient - rho).abs() < 0.005, "{} against the series' {rho}", c.coefficient);
+}
+
+#[test]
+fn the_sensitivity_moves_each_value_alone_and_says_so() {
+    use incomesim::engine::sensitivity::{Plan, RankBy};
+    let with = scenario(&format!(
+        "{}{}",
+        HEAD.replace("households = 1500", "households = 600"),
+        pair("assumptions.wage_growth_urban", "assumptions.wage_growth_rural", 0.85)
+    ));
+    let mut without = with.clone();
+    without.correlations.clear();
+    let generator = incomesim::generate::Generator::calibrate(&with.profile, with.seed).expect("calibrates");
+    let run = |s: &Scenario| {
+        let plan = Plan::new(s, 1.0).expect("plan");
+        let results = plan.run(&generator, Projection::new).expect("runs");
+        (serde_json::to_string(&results).expect("json"), plan, results)
+    };
+    let (a, plan, results) = run(&with);
+    let (b, _, _) = run(&without);
+    assert_eq!(a, b, "the same runs with and without the correlation");
+    let rows = plan.ranked_by(&results, RankBy::Rural);
+    let table = incomesim::engine::report::sensitivity_table(&with, &results[0], &rows, RankBy::Rural);
+    assert!(table.contains("1 correlation(s) are not applied here"), "{table}");
+}

@@ -439,6 +439,14 @@ pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[Se
         s.last_year,
         by.describe(s)
     );
+    if !s.correlations.is_empty() {
+        // One at a time: a correlated value does not follow the one moved.
+        out.push_str(&format!(
+            "(the scenario's {} correlation(s) are not applied here: each value moves alone; `run`'s replications \
+             draw them together)\n",
+            s.correlations.len()
+        ));
+    }
     let targets = central.targets.len();
     out.push_str(&format!(
         "central: urban {}, rural {}, ratio {:.3}, targets met {} of {targets}\n\n",
