@@ -88,8 +88,9 @@
 //!   after the first, each draws the uncertain baseline assumptions (`[uncertainty]`)
 //!   and the levers' own uncertain parameters ([`engine::uncertain_levers`]: what a
 //!   training place or a start-up does for a household, numbers the plans rely on and
-//!   nobody has published) anew; [`engine::sensitivity`] moves each of them alone to
-//!   rank them by their effect.
+//!   nobody has published) anew, independently or correlated as the scenario says
+//!   ([`engine::correlation`]: the urban and the rural wage growth move together);
+//!   [`engine::sensitivity`] moves each of them alone to rank them by their effect.
 //!
 //! ## Determinism
 //!
