@@ -270,3 +270,41 @@ fn compare_gives_each_targets_share_and_shares_the_baseline() {
     assert!(!text.contains("not compared with A's"), "one baseline: {text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// With one population and no assumption drawn, later replications' reforms run as
+/// extra variants of a shared pass (up to `FOLDED_PER_PASS` a pass, so 35 replications
+/// take two passes): each is still, bit for bit, its drawn reform run alone, on one
+/// thread as on two.
+#[test]
+fn a_replication_folded_into_a_shared_pass_is_its_drawn_reform_run_alone() {
+    use incomesim::engine::projection::FOLDED_PER_PASS;
+    let replications = FOLDED_PER_PASS + 4;
+    let s = scenario(&format!(
+        "replication_seeds = \"same\"\n{}[uncertainty.levers.skills_training]\nplaces_per_year = {{ relative_sd = 0.5 \
+         }}\nhourly_gain = {{ relative_sd = 0.3 }}\n",
+        HEAD.replace("households = 1500", "households = 400")
+            .replace("replications = 3", &format!("replications = {replications}"))
+    ));
+    // One calibration for every run: they share the profile and seed.
+    let generator = incomesim::generate::Generator::calibrate(&s.profile, s.seed).expect("calibrates");
+    let on = |s: &Scenario, threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| Projection::new(s).run_with_generator(&generator).expect("runs"))
+    };
+    let all = on(&s, 2);
+    assert_eq!(all.replications.len(), replications);
+    // Two passes, each with one baseline: every reform and two baselines.
+    assert_eq!(all.stream.variants, replications + 2);
+    let context = incomesim::policy::registry::BuildContext::new(&s.profile);
+    for r in [1, FOLDED_PER_PASS, FOLDED_PER_PASS + 1, replications - 1] {
+        let mut alone = s.clone();
+        alone.reform = s.drawn_reform(r, context).expect("drawn");
+        alone.lever_uncertainty.clear();
+        alone.replications = 1;
+        let one = on(&alone, 2);
+        assert_eq!(json(&one.replications[0]), json(&all.replications[r]), "replication {r}");
+        assert_eq!(json(&one.baseline), json(&all.baseline));
+    }
+    assert_ne!(json(&all.replications[1]), json(&all.replications[2]), "each draws its own levers");
+    assert_eq!(json(&all.replications), json(&on(&s, 1).replications), "the same on one thread");
+}

@@ -807,10 +807,32 @@ impl<'a> Projection<'a> {
             None => None,
         };
 
-        // One replication: its coalitions' results, with the stream's figures. The first
-        // carries the Shapley coalitions and writes the microdata; the others run the
-        // baseline and the reform only.
+        // With every replication on the scenario's seed and no assumption drawn, a later
+        // replication's population, dynamics and baseline are the first's, bit for bit:
+        // only its drawn levers differ. Its reform then runs as one more variant of an
+        // earlier replication's pass (the same results as a pass of its own, whatever
+        // variants run beside it), up to FOLDED_PER_PASS a pass, and the baseline runs
+        // once a pass instead of once a replication.
+        let per_pass = if s.replication_seeds == ReplicationSeeds::Same && s.uncertainty.is_empty() && all != 0 {
+            FOLDED_PER_PASS + 1
+        } else {
+            1
+        };
+        // The reform variant of a replication: kept in full and compared with its
+        // baseline, by quintile group too.
+        let reform_variant = |levers: &[Arc<dyn Lever>], export: Option<u16>| VariantSpec {
+            set: set_with(levers, all),
+            detail: Detail::Full,
+            export,
+            compare_with: None,
+            compare: all != 0,
+        };
+        // One replication: its coalitions' results and the reforms of the replications
+        // `folded` into its pass, with the stream's figures. The first carries the
+        // Shapley coalitions and writes the microdata; the others run the baseline and
+        // the reform only.
         let replicate = |r: usize,
+                         folded: &[usize],
                          progress: Option<&ProgressFn>,
                          exporter: Option<&mut crate::microdata::FileExporter>| {
             let mut coalitions: Vec<Coalition> = if r == 0 { wanted.iter().copied().collect() } else { vec![0, all] };
@@ -822,30 +844,46 @@ impl<'a> Projection<'a> {
                 None
             };
             let levers = drawn.as_deref().unwrap_or(&reform);
-            let variants: Vec<VariantSpec> = coalitions
+            let mut variants: Vec<VariantSpec> = coalitions
                 .iter()
-                .map(|&c| VariantSpec {
-                    set: set_with(levers, c),
-                    // Every replication's baseline keeps its quintile bounds, which its
-                    // reform's comparison reads.
-                    detail: if c == 0 || c == all { Detail::Full } else { Detail::Sums },
-                    export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
-                    // Each replication's reform against its baseline, by quintile group too.
-                    compare_with: None,
-                    compare: c == all && c != 0,
+                .map(|&c| {
+                    if c == all && c != 0 {
+                        return reform_variant(
+                            levers,
+                            if r == 0 { self.microdata.as_ref().map(|m| m.0) } else { None },
+                        );
+                    }
+                    VariantSpec {
+                        set: set_with(levers, c),
+                        // Every replication's baseline keeps its quintile bounds, which its
+                        // reform's comparison reads.
+                        detail: if c == 0 { Detail::Full } else { Detail::Sums },
+                        export: if r == 0 && c == all { self.microdata.as_ref().map(|m| m.0) } else { None },
+                        compare_with: None,
+                        compare: false,
+                    }
                 })
                 .collect();
+            for &q in folded {
+                variants.push(reform_variant(&build_reform(&s.drawn_reform(q, context)?)?, None));
+            }
             let pass =
                 Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
-            let (results, st, phases) = self.run_replication(&pass, r, progress, &variants, exporter)?;
+            let (mut results, st, phases) = self.run_replication(&pass, r, progress, &variants, exporter)?;
+            let later = results.split_off(coalitions.len());
             let by_coalition: std::collections::HashMap<Coalition, VariantResult> =
                 coalitions.iter().copied().zip(results).collect();
-            Ok::<_, Error>((by_coalition, st, phases))
+            Ok::<_, Error>((by_coalition, later, st, phases))
         };
 
-        let (mut by_coalition, mut stats, mut timings) = replicate(0, self.progress.as_deref(), exporter.as_mut())?;
+        // Replications in passes: each pass a replication and those folded into it.
+        let later: Vec<usize> = (1..s.replications.max(1)).collect();
+        let (first_folded, later) = later.split_at((per_pass - 1).min(later.len()));
+        let (mut by_coalition, folded_results, mut stats, mut timings) =
+            replicate(0, first_folded, self.progress.as_deref(), exporter.as_mut())?;
         let mut replications = Vec::with_capacity(s.replications.max(1));
         replications.push(by_coalition.get(&all).cloned().unwrap_or_else(empty_variant));
+        replications.extend(folded_results);
         let contributions = shapley_wanted.then(|| {
             contributions_of(&mut |c| {
                 by_coalition.get(&c).map_or_else(|| vec![0.0; SHAPLEY_OUTCOMES.len()], |v| v.shapley_outcomes())
@@ -853,25 +891,31 @@ impl<'a> Projection<'a> {
         });
         let baseline = by_coalition.remove(&0);
         drop(by_coalition);
-        // The other replications, in order. Each is independent (its own seed), so when
-        // one replication cannot keep every thread busy (fewer blocks than threads: a
-        // city) they run side by side, as many at a time as there are threads; results
-        // are the same either way.
-        let others: Vec<usize> = (1..s.replications.max(1)).collect();
+        // The other passes, in order. Each is independent (its own seed, or the same
+        // population with its own drawn levers), so when one pass cannot keep every
+        // thread busy (fewer blocks than threads: a city) they run side by side, as many
+        // at a time as there are threads; results are the same either way.
+        let passes: Vec<&[usize]> = later.chunks(per_pass).collect();
         let threads = rayon::current_num_threads();
-        let side_by_side = plan.blocks() < threads && !others.is_empty();
-        let reform_of = |r: usize, progress: Option<&ProgressFn>| {
-            replicate(r, progress, None)
-                .map(|(mut by, st, phases)| (by.remove(&all).unwrap_or_else(empty_variant), st, phases))
+        let side_by_side = plan.blocks() < threads && !passes.is_empty();
+        // A pass's reform results in replication order, with its figures.
+        let reforms_of = |pass: &[usize], progress: Option<&ProgressFn>| {
+            let (r, folded) =
+                pass.split_first().ok_or_else(|| Error::InvalidRequest("internal: an empty pass".into()))?;
+            replicate(*r, folded, progress, None).map(|(mut by, folded_results, st, phases)| {
+                let mut results = vec![by.remove(&all).unwrap_or_else(empty_variant)];
+                results.extend(folded_results);
+                (results, st, phases)
+            })
         };
-        let finished = std::sync::atomic::AtomicUsize::new(1);
-        for window in others.chunks(if side_by_side { threads } else { 1 }) {
+        let finished = std::sync::atomic::AtomicUsize::new(1 + first_folded.len());
+        for window in passes.chunks(if side_by_side { threads } else { 1 }) {
             let results: Vec<_> = if side_by_side {
                 window
                     .par_iter()
-                    .map(|&r| {
-                        let out = reform_of(r, None);
-                        let done = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    .map(|pass| {
+                        let out = reforms_of(pass, None);
+                        let done = finished.fetch_add(pass.len(), std::sync::atomic::Ordering::SeqCst) + pass.len();
                         if let Some(f) = self.progress.as_deref() {
                             f(Progress { done, total: s.replications, stage: "replications" });
                         }
@@ -879,12 +923,12 @@ impl<'a> Projection<'a> {
                     })
                     .collect::<Result<_>>()?
             } else {
-                window.iter().map(|&r| reform_of(r, self.progress.as_deref())).collect::<Result<_>>()?
+                window.iter().map(|pass| reforms_of(pass, self.progress.as_deref())).collect::<Result<_>>()?
             };
-            for (reform_result, st, phases) in results {
+            for (reform_results, st, phases) in results {
                 stats.add(&st);
                 timings.add(&phases);
-                replications.push(reform_result);
+                replications.extend(reform_results);
             }
         }
         if let Some(e) = exporter {
@@ -1085,6 +1129,12 @@ impl Projection<'_> {
         Ok(d)
     }
 }
+
+/// Most replications whose reforms run as extra variants of one pass when they share
+/// its population and baseline (`replication_seeds = "same"` with no assumption drawn):
+/// each keeps its year sums for the whole pass, about a megabyte, so the memory of a
+/// run of many replications stays bounded.
+pub const FOLDED_PER_PASS: usize = 31;
 
 /// What every replication's pass reads besides its seed and variants.
 struct Pass<'a> {
