@@ -307,4 +307,12 @@ fn a_replication_folded_into_a_shared_pass_is_its_drawn_reform_run_alone() {
     }
     assert_ne!(json(&all.replications[1]), json(&all.replications[2]), "each draws its own levers");
     assert_eq!(json(&all.replications), json(&on(&s, 1).replications), "the same on one thread");
+    // A sweep's shared pass folds them too (two points: 16 replications a pass), and
+    // each point's replications are those of its run alone.
+    let mut b = s.clone();
+    b.reform[0].params.insert("places_per_year".into(), toml::Value::Integer(12_000));
+    let together = Projection::new(&s).run_points_with_generator(&generator, &[s.clone(), b.clone()]).expect("runs");
+    assert_eq!(json(&together[0].replications), json(&all.replications));
+    assert_eq!(json(&together[1].replications), json(&on(&b, 2).replications));
+    assert_eq!(together[0].stream.variants, 2 * replications + 3, "three passes, a baseline each");
 }

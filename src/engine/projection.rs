@@ -1037,10 +1037,16 @@ impl<'a> Projection<'a> {
         let mut baseline = None;
         let mut replications: Vec<Vec<VariantResult>> = points.iter().map(|_| Vec::new()).collect();
         let (mut stats, mut timings) = (StreamStats::default(), PhaseTimings::default());
-        for r in 0..s.replications.max(1) {
-            let drawn =
-                if r > 0 && points.iter().any(|p| !p.lever_uncertainty.is_empty()) { Some(sets_of(r)?) } else { None };
-            let sets = drawn.as_ref().unwrap_or(&first_sets);
+        // Replications on one population with no assumption drawn share the baseline:
+        // several run their points in one pass (as `run_with_generator` folds them),
+        // up to about FOLDED_PER_PASS + 1 reform variants a pass.
+        let per_pass = if s.replication_seeds == ReplicationSeeds::Same && s.uncertainty.is_empty() {
+            ((FOLDED_PER_PASS + 1) / points.len().max(1)).max(1)
+        } else {
+            1
+        };
+        let all_replications: Vec<usize> = (0..s.replications.max(1)).collect();
+        for in_pass in all_replications.chunks(per_pass) {
             let mut variants = vec![VariantSpec {
                 set: baseline_rules.clone(),
                 // Full in every replication: its reform's comparison reads the quintile bounds.
@@ -1049,28 +1055,39 @@ impl<'a> Projection<'a> {
                 compare_with: None,
                 compare: false,
             }];
-            variants.extend(sets.iter().enumerate().map(|(k, set)| VariantSpec {
-                set: set.clone(),
-                detail: Detail::Full,
-                export: None,
-                // Point `w` is variant `w + 1`.
-                compare_with: against.get(k).copied().flatten().filter(|_| r == 0).map(|w| w + 1),
-                // Every replication's reform against its baseline, as a run of its own.
-                compare: true,
-            }));
+            for &r in in_pass {
+                let drawn = if r > 0 && points.iter().any(|p| !p.lever_uncertainty.is_empty()) {
+                    Some(sets_of(r)?)
+                } else {
+                    None
+                };
+                let sets = drawn.as_ref().unwrap_or(&first_sets);
+                variants.extend(sets.iter().enumerate().map(|(k, set)| VariantSpec {
+                    set: set.clone(),
+                    detail: Detail::Full,
+                    export: None,
+                    // Point `w` is variant `w + 1` (replication 0 is a pass's first).
+                    compare_with: against.get(k).copied().flatten().filter(|_| r == 0).map(|w| w + 1),
+                    // Every replication's reform against its baseline, as a run of its own.
+                    compare: true,
+                }));
+            }
             let pass =
                 Pass { generator, base_rules: &base_rules, options: &options, plan, microdata: microdata.as_deref() };
-            let progress = if r == 0 { self.progress.as_deref() } else { None };
-            let (results, st, phases) = self.run_replication(&pass, r, progress, &variants, None)?;
+            let first = in_pass.first().copied().unwrap_or(0);
+            let progress = if first == 0 { self.progress.as_deref() } else { None };
+            let (results, st, phases) = self.run_replication(&pass, first, progress, &variants, None)?;
             stats.add(&st);
             timings.add(&phases);
             let mut results = results.into_iter();
             let base = results.next().unwrap_or_else(empty_variant);
-            if r == 0 {
+            if first == 0 {
                 baseline = Some(base);
             }
-            for (kept, result) in replications.iter_mut().zip(results) {
-                kept.push(result);
+            for _ in in_pass {
+                for kept in replications.iter_mut() {
+                    kept.push(results.next().unwrap_or_else(empty_variant));
+                }
             }
         }
         let baseline = baseline.unwrap_or_else(empty_variant);
