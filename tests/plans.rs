@@ -56,7 +56,7 @@ fn every_scenario_runs_with_every_target_measured_and_finite_indicators() {
         s.households = HOUSEHOLDS;
         s.shapley = false;
         s.replications = 1;
-        s.uncertainty.clear();
+        s.clear_uncertainty();
         let o = Projection::new(&s).run().unwrap_or_else(|e| panic!("{name}: {e}"));
 
         let years: Vec<u16> = (s.profile.base_year..=s.last_year).collect();

@@ -205,6 +205,14 @@ impl Scenario {
         assumptions.chain(levers).collect()
     }
 
+    /// Leaves nothing uncertain: no uncertain assumption, lever parameter or
+    /// correlation (a correlation names uncertain values, so it goes with them).
+    pub fn clear_uncertainty(&mut self) {
+        self.uncertainty.clear();
+        self.lever_uncertainty.clear();
+        self.correlations.clear();
+    }
+
     /// The uncertain values in the order of their draws: each uncertain assumption
     /// (`assumptions.NAME`, in the scenario's order), then each uncertain lever
     /// parameter (`levers.LEVER.PARAMETER`) grouped by lever ([`Scenario::lever_draw_order`]).

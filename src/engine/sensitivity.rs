@@ -183,9 +183,7 @@ impl Plan {
         let mut centre = s.clone();
         centre.replications = 1;
         centre.shapley = false;
-        centre.uncertainty.clear();
-        centre.lever_uncertainty.clear();
-        centre.correlations.clear();
+        centre.clear_uncertainty();
         let context = crate::policy::registry::BuildContext::new(&s.profile);
         let mut plan = Plan {
             moved: vec![Moved { field: None, spread: String::new(), z: 0.0 }],
