@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod caseload;
 pub mod correlation;
+pub mod discovery;
 pub mod output;
 pub mod projection;
 pub mod report;

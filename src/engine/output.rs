@@ -174,6 +174,7 @@ pub fn write_outputs(
     }
     if outcome.replications.len() > 1 {
         put("indicators_intervals.csv", csv_bytes(&outcome.intervals())?)?;
+        put("replications.csv", super::discovery::replications_csv(scenario, outcome)?)?;
     }
 
     let targets: Vec<TargetCsv> = outcome

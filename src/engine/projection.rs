@@ -273,6 +273,16 @@ impl Scenario {
         if r == 0 || self.lever_uncertainty.is_empty() {
             return Ok(self.reform.clone());
         }
+        self.drawn(r, context).map(|d| d.reform)
+    }
+
+    /// Replication `r`'s drawn reform ([`Scenario::drawn_reform`]) with the draw of
+    /// every uncertain value, in the order of [`Scenario::uncertain_paths`]: standard
+    /// normal, correlated as [`Scenario::correlations`] say, 0 in the first replication.
+    ///
+    /// # Errors
+    /// As [`Scenario::drawn_reform`].
+    pub fn drawn(&self, r: usize, context: BuildContext<'_>) -> Result<super::uncertain_levers::Drawn> {
         let draws = super::uncertain_levers::Draws {
             uncertain: &self.lever_draw_order(),
             joint: &self.joint_draws()?,
@@ -280,7 +290,7 @@ impl Scenario {
             seed: self.replication_seed(r),
             replication: r,
         };
-        super::uncertain_levers::reform_of(&self.reform, &draws, context)
+        super::uncertain_levers::draw(&self.reform, &draws, context)
     }
 
     /// A scenario with no reform for a profile: 20,000 households, seed 7, three
@@ -457,6 +467,10 @@ pub struct Outcome {
     pub targets: Vec<TargetResult>,
     /// Reform results of every replication (the first is `reform`).
     pub replications: Vec<VariantResult>,
+    /// What each replication drew: per replication, the draw of each uncertain value in
+    /// the order of [`Scenario::uncertain_paths`] (standard normal, correlated as the
+    /// scenario says; all 0 in the first). Empty when nothing is uncertain.
+    pub draws: Vec<Vec<f64>>,
     /// Every assumption the run depends on: profile, base rules, dynamics.
     pub assumptions: Vec<(String, String)>,
     /// What the scenario sets that does not act as written, then what the results show
@@ -942,7 +956,10 @@ impl<'a> Projection<'a> {
         if let Some(e) = exporter {
             e.commit()?;
         }
-        Ok(outcome_of(s, plan, baseline.unwrap_or_else(empty_variant), replications, contributions, stats, timings))
+        let mut outcome =
+            outcome_of(s, plan, baseline.unwrap_or_else(empty_variant), replications, contributions, stats, timings);
+        outcome.draws = draws_of(s, context)?;
+        Ok(outcome)
     }
 
     /// Runs the baseline of the projection's scenario once and the reform of each of
@@ -1099,11 +1116,15 @@ impl<'a> Projection<'a> {
             }
         }
         let baseline = baseline.unwrap_or_else(empty_variant);
-        Ok(points
+        points
             .iter()
             .zip(replications)
-            .map(|(p, reps)| outcome_of(p, plan, baseline.clone(), reps, None, stats, timings.clone()))
-            .collect())
+            .map(|(p, reps)| {
+                let mut outcome = outcome_of(p, plan, baseline.clone(), reps, None, stats, timings.clone());
+                outcome.draws = draws_of(p, context)?;
+                Ok(outcome)
+            })
+            .collect()
     }
 }
 
@@ -1177,6 +1198,15 @@ struct Pass<'a> {
 
 /// What the projection reports once its variants have run: the targets checked over
 /// the replications, the assumptions the run depends on and the warnings.
+/// What each replication of `s` draws ([`Outcome::draws`]): empty when nothing is
+/// uncertain.
+fn draws_of(s: &Scenario, context: BuildContext<'_>) -> Result<Vec<Vec<f64>>> {
+    if s.uncertain_paths().is_empty() {
+        return Ok(Vec::new());
+    }
+    (0..s.replications.max(1)).map(|r| s.drawn(r, context).map(|d| d.values)).collect()
+}
+
 fn outcome_of(
     s: &Scenario,
     plan: BlockPlan,
@@ -1305,6 +1335,7 @@ fn outcome_of(
         lever_names: s.reform.iter().map(|r| r.name.clone()).collect(),
         targets,
         replications,
+        draws: Vec::new(),
         assumptions,
         warnings,
         stream: stats,

@@ -107,6 +107,11 @@ pub fn summary_table(scenario: &Scenario, outcome: &Outcome) -> String {
                 t.probability
             ));
         }
+        let drivers = super::discovery::drivers_text(scenario, outcome);
+        if !drivers.is_empty() {
+            out.push('\n');
+            out.push_str(&drivers);
+        }
     }
     if let Some(last) = outcome.reform.years.last() {
         out.push_str(&format!(

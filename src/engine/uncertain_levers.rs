@@ -302,15 +302,34 @@ pub fn reform_of(
     draws: &Draws<'_>,
     context: registry::BuildContext<'_>,
 ) -> Result<Vec<ReformLever>> {
+    draw(reform, draws, context).map(|d| d.reform)
+}
+
+/// A replication's drawn reform with the draws behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    /// The reform's levers with their uncertain parameters drawn.
+    pub reform: Vec<ReformLever>,
+    /// The draw of each uncertain value in draw order (standard normal, correlated
+    /// as the scenario says): the assumptions', then the lever parameters' (each the
+    /// one its lever accepted); all 0 in the first replication.
+    pub values: Vec<f64>,
+}
+
+/// [`reform_of`] with the draws behind it ([`Drawn`]).
+///
+/// # Errors
+/// As [`reform_of`].
+pub fn draw(reform: &[ReformLever], draws: &Draws<'_>, context: registry::BuildContext<'_>) -> Result<Drawn> {
     let mut out = reform.to_vec();
     let (seed, replication) = (draws.seed, draws.replication);
+    let first = draws.assumptions.len();
     if replication == 0 {
-        return Ok(out);
+        return Ok(Drawn { reform: out, values: vec![0.0; first + draws.uncertain.len()] });
     }
     if let Some(u) = draws.uncertain.iter().find(|u| !reform.iter().any(|r| r.name == u.lever)) {
         return Err(Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever)));
     }
-    let first = draws.assumptions.len();
     if draws.joint.len() != first + draws.uncertain.len() {
         return Err(Error::InvalidRequest(format!(
             "uncertainty.correlations: their factor covers {} values, the scenario draws {}",
@@ -318,9 +337,11 @@ pub fn reform_of(
             first + draws.uncertain.len()
         )));
     }
-    // The independent draws of every value, in draw order.
+    // The independent draws of every value, in draw order, and the correlated ones.
     let mut z: Vec<f64> = draws.assumptions.to_vec();
     z.resize(first + draws.uncertain.len(), 0.0);
+    let mut values = draws.joint.values(draws.assumptions);
+    values.resize(first + draws.uncertain.len(), 0.0);
     let mut start = 0;
     while start < draws.uncertain.len() {
         let name = &draws.uncertain[start].lever;
@@ -333,7 +354,8 @@ pub fn reform_of(
             }
             let mut params = lever.params.clone();
             for (i, u) in draws.uncertain.iter().enumerate().take(end).skip(start) {
-                u.shift(&mut params, draws.joint.value(first + i, &z))?;
+                values[first + i] = draws.joint.value(first + i, &z);
+                u.shift(&mut params, values[first + i])?;
             }
             match registry::build(&lever.name, context, &params) {
                 Ok(_) => {
@@ -353,7 +375,7 @@ pub fn reform_of(
         }
         start = end;
     }
-    Ok(out)
+    Ok(Drawn { reform: out, values })
 }
 
 /// What values a parameter of this kind takes: the lowest, the highest, the widest
