@@ -83,6 +83,8 @@ fn a_targets_misses_follow_the_value_that_moves_it() {
     let table = incomesim::engine::report::summary_table(&s, &outcome);
     assert!(table.contains("target 1 (rural income), met in"), "{table}");
     assert!(table.contains("levers.skills_training.places_per_year (+"), "{table}");
+    let page = incomesim::report::html::report(&s, &outcome, &serde_json::json!({}), &[], "2026-01-02 03:04 UTC");
+    assert!(page.contains("<code>levers.skills_training.places_per_year</code> (+"), "the report page");
     // Rank correlation, as a check of the helper: the same draws against themselves.
     let z: Vec<f64> = outcome.draws.iter().map(|d| d[1]).collect();
     assert_eq!(spearman(&z, &z), Some(1.0));

@@ -239,6 +239,27 @@ fn targets_table(scenario: &Scenario, outcome: &Outcome) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
+    // For a target met in some replications only, the draw its result follows most.
+    let drivers = crate::engine::discovery::drivers(scenario, outcome);
+    if !drivers.is_empty() {
+        out.push_str(&format!(
+            "<p class=\"note\">What a target's misses follow: the uncertain value whose draws go most closely with \
+             what it reached (Spearman's rank correlation over {} replications; <code>replications.csv</code> has every \
+             draw).</p>\n<ul>\n",
+            outcome.replications.len()
+        ));
+        for d in &drivers {
+            let name = scenario.targets.get(d.target).map_or("", |t| t.name.as_str());
+            out.push_str(&format!(
+                "<li>{}, met in {:.0}%: <code>{}</code> ({:+.2})</li>\n",
+                escape(name),
+                100.0 * d.share_met,
+                escape(&d.path),
+                d.correlation
+            ));
+        }
+        out.push_str("</ul>\n");
+    }
     out
 }
 
