@@ -331,6 +331,46 @@ fn the_sensitivity_moves_each_value_alone_and_says_so() {
     let (b, _, _) = run(&without);
     assert_eq!(a, b, "the same runs with and without the correlation");
     let rows = plan.ranked_by(&results, RankBy::Rural);
-    let table = incomesim::engine::report::sensitivity_table(&with, &results[0], &rows, RankBy::Rural);
+    let table = incomesim::engine::report::sensitivity_table(&with, &results[0], &rows, RankBy::Rural, false);
     assert!(table.contains("1 correlation(s) are not applied here"), "{table}");
+
+    // `--correlated`: moving the urban wage growth by +1 sd moves the rural one by 0.85 sd.
+    let together = Plan::correlated(&with, 1.0).expect("plan");
+    assert!(together.correlated);
+    let urban_up = together
+        .moved
+        .iter()
+        .position(|m| m.field.as_deref() == Some("assumptions.wage_growth_urban") && m.z > 0.0)
+        .expect("urban +1");
+    let mut want = together.points[0].1.dynamics.clone();
+    let spread = |name: &str| with.uncertainty.iter().find(|u| u.assumption == name).expect(name).clone();
+    spread("wage_growth_urban").apply(&mut want, 1.0);
+    spread("wage_growth_rural").apply(&mut want, 0.85);
+    assert_eq!(format!("{:?}", together.points[urban_up].1.dynamics), format!("{want:?}"));
+    // Its table says what moved; without correlations the plan is the plain one.
+    let results = together.run(&generator, Projection::new).expect("runs");
+    let rows = together.ranked_by(&results, RankBy::Rural);
+    let table = incomesim::engine::report::sensitivity_table(&with, &results[0], &rows, RankBy::Rural, true);
+    assert!(table.contains("correlated with it moved along"), "{table}");
+    let plain = |p: &Plan| format!("{:?}", p.points);
+    assert_eq!(plain(&Plan::correlated(&without, 1.0).expect("plan")), plain(&Plan::new(&without, 1.0).expect("plan")));
+}
+
+#[test]
+fn the_command_moves_correlated_values_along_when_asked() {
+    let out = std::env::temp_dir().join(format!("incomesim-correlated-sensitivity-{}", std::process::id()));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["sensitivity", "national-2022-outlook", "--households", "600", "--years", "2027", "--out"];
+        let dir = out.to_string_lossy().to_string();
+        args.push(&dir);
+        args.extend(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_incomesim")).args(&args).output().expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let alone = run(&[]);
+    assert!(alone.contains("not applied here"), "{alone}");
+    let along = run(&["--correlated"]);
+    assert!(along.contains("correlated with it moved along") && !along.contains("not applied here"), "{along}");
+    std::fs::remove_dir_all(&out).ok();
 }

@@ -124,10 +124,11 @@ fn each_run_is_the_run_of_its_scenario_alone_and_the_ranking_follows_the_swing()
     assert_eq!(by_target, by_rural);
     let rows_t = plan_t.ranked_by(&results_t, RankBy::Target(0));
     assert_eq!(rows_t[0].target_ends(0), [Some(rows_t[0].low.rural_mean), Some(rows_t[0].high.rural_mean)]);
-    let table_t = incomesim::engine::report::sensitivity_table(&targeted, &results_t[0], &rows_t, RankBy::Target(0));
+    let table_t =
+        incomesim::engine::report::sensitivity_table(&targeted, &results_t[0], &rows_t, RankBy::Target(0), false);
     assert!(table_t.contains("target 1 (- / +)") && table_t.contains("what target 1 reaches (`rural level`)"));
     // The table names the central run and every value; the CSV has a row per run.
-    let table = incomesim::engine::report::sensitivity_table(&s, &results[0], &rows, RankBy::Rural);
+    let table = incomesim::engine::report::sensitivity_table(&s, &results[0], &rows, RankBy::Rural, false);
     assert!(table.contains("central: urban"), "{table}");
     for r in &rows {
         assert!(table.contains(&r.field), "{table}");

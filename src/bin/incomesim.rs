@@ -194,6 +194,12 @@ enum Command {
         /// 1 or its name).
         #[arg(long, value_name = "rural|urban|TARGET", default_value = "rural")]
         rank_by: String,
+        /// Move the values correlated with each moved value along
+        /// (`[[uncertainty.correlations]]`), each to its mean given the moved one
+        /// (correlation × the move): a value's swing is then its effect with what moves
+        /// with it.
+        #[arg(long)]
+        correlated: bool,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -382,8 +388,9 @@ fn main() -> ExitCode {
         }
         Command::Compare { a, b, options } => compare(&a, &b, &options),
         Command::Sweep { scenario, vary, options } => sweep(scenario.as_deref(), &vary, &options),
-        Command::Sensitivity { scenario, standard_deviations, assumed_defaults, rank_by, options } => {
-            sensitivity(scenario.as_deref(), standard_deviations, assumed_defaults, &rank_by, &options)
+        Command::Sensitivity { scenario, standard_deviations, assumed_defaults, rank_by, correlated, options } => {
+            let how = SensitivityHow { z: standard_deviations, assumed_defaults, rank_by: &rank_by, correlated };
+            sensitivity(scenario.as_deref(), &how, &options)
         }
         Command::Solve { scenario, vary, target, tolerance, probability, options } => {
             solve(scenario.as_deref(), &vary, &target, tolerance, probability, &options)
@@ -730,16 +737,23 @@ fn sweep(path: Option<&Path>, vary: &[String], options: &RunOptions) -> Result<(
     Ok(())
 }
 
-/// `incomesim sensitivity`.
-fn sensitivity(
-    path: Option<&Path>,
+/// What `incomesim sensitivity` moves and how it ranks.
+struct SensitivityHow<'a> {
+    /// Standard deviations of each move.
     z: f64,
+    /// The relative spread of assumed lever defaults to move too.
     assumed_defaults: Option<f64>,
-    rank_by: &str,
-    options: &RunOptions,
-) -> Result<(), Failure> {
+    /// What the values are ranked by.
+    rank_by: &'a str,
+    /// Whether correlated values move along.
+    correlated: bool,
+}
+
+/// `incomesim sensitivity`.
+fn sensitivity(path: Option<&Path>, how: &SensitivityHow<'_>, options: &RunOptions) -> Result<(), Failure> {
     use incomesim::engine::sensitivity::{Plan, RankBy};
     use incomesim::engine::warnings::WarningKind;
+    let (z, assumed_defaults, rank_by) = (how.z, how.assumed_defaults, how.rank_by);
     use_threads(options.threads)?;
     let mut s = load_scenario(path, options)?.scenario;
     // The uncertain values are what a sensitivity moves, with replications or not.
@@ -753,7 +767,7 @@ fn sensitivity(
         eprintln!("moving {added} lever parameters at assumed defaults as well (relative sd {sd})");
     }
     // Every moved value checked before the first run.
-    let plan = Plan::new(&s, z).map_err(Failure::Input)?;
+    let plan = if how.correlated { Plan::correlated(&s, z) } else { Plan::new(&s, z) }.map_err(Failure::Input)?;
     let start = std::time::Instant::now();
     let generator = Generator::calibrate(&s.profile, s.seed).map_err(Failure::Model)?;
     let results = plan.run(&generator, |p| options.projection(p)).map_err(Failure::from_run)?;
@@ -761,7 +775,7 @@ fn sensitivity(
     let Some(central) = results.first() else {
         return Err(Failure::Model(incomesim::Error::InvalidRequest("sensitivity: no central run".into())));
     };
-    say(&incomesim::engine::report::sensitivity_table(&s, central, &rows, by))?;
+    say(&incomesim::engine::report::sensitivity_table(&s, central, &rows, by, plan.correlated))?;
     std::fs::create_dir_all(&options.out)
         .map_err(|source| Failure::Output(incomesim::Error::Io { path: options.out.clone(), source }))?;
     let csv_path = options.out.join("sensitivity.csv");

@@ -201,6 +201,20 @@ impl JointDraws {
         self.n == 0
     }
 
+    /// The correlation of the draws of values `i` and `j` (`Σ_k L_ik L_jk`: the one
+    /// given, or the one the given ones imply; 1 for a value with itself, 0 for
+    /// independent draws).
+    pub fn correlation(&self, i: usize, j: usize) -> f64 {
+        if i == j {
+            return 1.0;
+        }
+        if self.lower.is_empty() || i >= self.n || j >= self.n {
+            return 0.0;
+        }
+        let n = self.n;
+        (0..=i.min(j)).map(|k| self.lower[i * n + k] * self.lower[j * n + k]).sum()
+    }
+
     /// The draw of value `i` from the independent draws `z` of the values up to it
     /// (`z.len() > i`; later ones are not read): `Σ_{j ≤ i} L_ij z_j`, or `z_i` itself
     /// when the draws are independent.

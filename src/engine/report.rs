@@ -435,20 +435,33 @@ pub fn gains_table(year: u16, gains: &[Gains; 3], compared: Compared<'_>) -> Str
 /// The table of a sensitivity analysis ([`super::sensitivity`]): the central run's
 /// last-year income, ratio and targets met, then a row per uncertain value, largest
 /// swing of rural income first, with the results at both ends; then each target a
-/// move changes.
-pub fn sensitivity_table(s: &Scenario, central: &sweep::PointSummary, rows: &[SensitivityRow], by: RankBy) -> String {
+/// move changes. `correlated`: the plan moved the values correlated with each
+/// ([`super::sensitivity::Plan::correlated`]).
+pub fn sensitivity_table(
+    s: &Scenario,
+    central: &sweep::PointSummary,
+    rows: &[SensitivityRow],
+    by: RankBy,
+    correlated: bool,
+) -> String {
     let z = rows.first().map_or(1.0, |r| r.z);
+    let others = if correlated && !s.correlations.is_empty() {
+        "the values correlated with it moved along to their means given it (correlation × the move) and the others at \
+         their central values"
+    } else {
+        "the others at their central values"
+    };
     let mut out = format!(
-        "sensitivity of {} to each uncertain value, moved by -{z} and +{z} standard deviations with the others at \
-         their central values (one replication, the same population and seed); the largest swing of {} first\n",
+        "sensitivity of {} to each uncertain value, moved by -{z} and +{z} standard deviations with {others} (one \
+         replication, the same population and seed); the largest swing of {} first\n",
         s.last_year,
         by.describe(s)
     );
-    if !s.correlations.is_empty() {
+    if !s.correlations.is_empty() && !correlated {
         // One at a time: a correlated value does not follow the one moved.
         out.push_str(&format!(
-            "(the scenario's {} correlation(s) are not applied here: each value moves alone; `run`'s replications \
-             draw them together)\n",
+            "(the scenario's {} correlation(s) are not applied here: each value moves alone, `--correlated` moves \
+             the values correlated with it along; `run`'s replications draw them together)\n",
             s.correlations.len()
         ));
     }

@@ -56,6 +56,9 @@ pub struct Plan {
     /// as a sweep's points (a value of its own each, so that no point is compared
     /// with another on a sweep's line).
     pub points: Vec<(Vec<f64>, Scenario)>,
+    /// Whether a moved value takes the values correlated with it along
+    /// ([`Plan::correlated`]).
+    pub correlated: bool,
 }
 
 /// What a sensitivity ranks the values by: the swing of the last year's rural or
@@ -165,6 +168,24 @@ impl Plan {
     /// ([`super::uncertain_levers::UncertainLever::shift`], or the registry's when its
     /// builder refuses the moved value).
     pub fn new(s: &Scenario, z: f64) -> Result<Plan> {
+        Self::build(s, z, false)
+    }
+
+    /// As [`Plan::new`], but a moved value takes the values correlated with it along
+    /// (`[[uncertainty.correlations]]`), each to its mean given the moved one: `ρ × z`
+    /// standard deviations, with `ρ` their correlation (implied ones too: with a ~ b at
+    /// 0.8 and b ~ c at 0.5 given, c moves with a by what the factor implies). A value's
+    /// swing is then its effect with what moves with it; with no correlations the plan
+    /// is [`Plan::new`]'s.
+    ///
+    /// # Errors
+    /// As [`Plan::new`], and the scenario's correlations' error
+    /// ([`Scenario::joint_draws`]).
+    pub fn correlated(s: &Scenario, z: f64) -> Result<Plan> {
+        Self::build(s, z, true)
+    }
+
+    fn build(s: &Scenario, z: f64, correlated: bool) -> Result<Plan> {
         if !(z > 0.0 && z <= MAX_STANDARD_DEVIATIONS) {
             return Err(Error::InvalidRequest(format!(
                 "sensitivity: {} standard deviations: expected a number above 0 and at most {MAX_STANDARD_DEVIATIONS}",
@@ -180,6 +201,7 @@ impl Plan {
                     .into(),
             ));
         }
+        let joint = s.joint_draws()?;
         let mut centre = s.clone();
         centre.replications = 1;
         centre.shapley = false;
@@ -188,37 +210,55 @@ impl Plan {
         let mut plan = Plan {
             moved: vec![Moved { field: None, spread: String::new(), z: 0.0 }],
             points: vec![(vec![0.0, 0.0], centre.clone())],
+            correlated,
         };
-        let mut moved = |field: &str, spread: &str, sign: f64, scenario: Scenario| {
-            let i = plan.points.len() as f64;
-            plan.moved.push(Moved { field: Some(field.to_string()), spread: spread.to_string(), z: sign * z });
-            plan.points.push((vec![i, sign * z], scenario));
-        };
-        let mut names = fields.iter();
-        for u in &s.uncertainty {
-            let Some((field, spread)) = names.next() else { break };
+        // In the order `uncertain_fields` names them: the assumptions, then the lever
+        // parameters grouped by lever.
+        let levers = s.lever_draw_order();
+        let first_lever = s.uncertainty.len();
+        for (i, (field, spread)) in fields.iter().enumerate() {
             for sign in [-1.0, 1.0] {
+                let shift = |j: usize| match (i == j, correlated) {
+                    (true, _) => sign * z,
+                    (false, true) => joint.correlation(i, j) * sign * z,
+                    (false, false) => 0.0,
+                };
                 let mut point = centre.clone();
-                u.apply(&mut point.dynamics, sign * z);
-                moved(field, spread, sign, point);
-            }
-        }
-        for u in &s.lever_uncertainty {
-            let Some((field, spread)) = names.next() else { break };
-            for sign in [-1.0, 1.0] {
-                let mut point = centre.clone();
-                let lever = point.reform.iter_mut().find(|r| r.name == u.lever).ok_or_else(|| {
-                    Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever))
-                })?;
-                u.shift(&mut lever.params, sign * z)?;
-                crate::policy::registry::build(&lever.name, context, &lever.params).map_err(|e| {
-                    Error::InvalidRequest(format!(
-                        "sensitivity: {field} at {:+} standard deviations is a value the lever refuses ({e}); move \
-                         it less (--standard-deviations) or narrow its spread",
-                        sign * z
-                    ))
-                })?;
-                moved(field, spread, sign, point);
+                for (k, u) in s.uncertainty.iter().enumerate() {
+                    if shift(k) != 0.0 {
+                        u.apply(&mut point.dynamics, shift(k));
+                    }
+                }
+                let mut touched: Vec<String> = Vec::new();
+                for (m, u) in levers.iter().enumerate() {
+                    let x = shift(first_lever + m);
+                    if x == 0.0 {
+                        continue;
+                    }
+                    let lever = point.reform.iter_mut().find(|r| r.name == u.lever).ok_or_else(|| {
+                        Error::InvalidRequest(format!(
+                            "{}: `{}` is not one of the scenario's levers",
+                            u.field(),
+                            u.lever
+                        ))
+                    })?;
+                    u.shift(&mut lever.params, x)?;
+                    if !touched.contains(&u.lever) {
+                        touched.push(u.lever.clone());
+                    }
+                }
+                for lever in point.reform.iter().filter(|l| touched.contains(&l.name)) {
+                    crate::policy::registry::build(&lever.name, context, &lever.params).map_err(|e| {
+                        Error::InvalidRequest(format!(
+                            "sensitivity: {field} at {:+} standard deviations is a value the lever refuses ({e}); \
+                             move it less (--standard-deviations) or narrow its spread",
+                            sign * z
+                        ))
+                    })?;
+                }
+                let k = plan.points.len() as f64;
+                plan.moved.push(Moved { field: Some(field.clone()), spread: spread.clone(), z: sign * z });
+                plan.points.push((vec![k, sign * z], point));
             }
         }
         Ok(plan)
