@@ -244,8 +244,9 @@ fn the_examples_of_the_documentation_load() {
         }
     }
     assert_eq!(
-        loaded, 6,
-        "the annotated example, two variants, the re-weighting, the uncertain lever parameters and the JSON example"
+        loaded, 8,
+        "the annotated example, two variants, the re-weighting, the uncertain lever parameters, two correlations \
+         and the JSON example"
     );
 }
 
