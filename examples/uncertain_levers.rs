@@ -2,8 +2,9 @@
 //! Liupanshui 2022 plan with every lever parameter that stands at an assumed default
 //! (the `levers.…` assumptions a run lists) uncertain by ±25% (one standard
 //! deviation): 20 replications on one population (`replication_seeds = "same"`), so
-//! they differ by those values alone, give each target the share of them that meet it
-//! and the reform's effect a range; then each value moved alone ranks them.
+//! they differ by those values alone, give each target the share of them that meet it,
+//! the value a target's misses follow, and the reform's effect a range; then each value
+//! moved alone ranks them.
 //!
 //! Run with `cargo run --release --example uncertain_levers [HOUSEHOLDS]` (default
 //! 10,000).
@@ -52,6 +53,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\ntargets: the share of replications that meet each");
     for t in &outcome.targets {
         println!("  {:>4.0}%  {}", t.probability * 100.0, t.name);
+    }
+    // A target met in some replications only: the draw its result follows most.
+    for d in incomesim::engine::discovery::drivers(&s, &outcome) {
+        let name = s.targets.get(d.target).map_or("", |t| t.name.as_str());
+        println!(
+            "  {name}: met in {:.0}%, its result follows {} most (rank correlation {:+.2} over the replications)",
+            d.share_met * 100.0,
+            d.path,
+            d.correlation
+        );
     }
 
     let plan = Plan::new(&s, 1.0)?;
