@@ -85,6 +85,15 @@ fn a_targets_misses_follow_the_value_that_moves_it() {
     assert!(table.contains("levers.skills_training.places_per_year (+"), "{table}");
     let page = incomesim::report::html::report(&s, &outcome, &serde_json::json!({}), &[], "2026-01-02 03:04 UTC");
     assert!(page.contains("<code>levers.skills_training.places_per_year</code> (+"), "the report page");
+    // A chart of what the target reached against that draw, met and missed apart.
+    let charts = incomesim::report::figures::charts(&s, &outcome);
+    let chart = charts.iter().find(|c| c.stem == "target_1_draws").expect("the target's chart");
+    let points = |name: &str| chart.series.iter().find(|x| x.name == name).map_or(0, |x| x.points.len());
+    let met = (d.share_met * replications as f64).round() as usize;
+    assert_eq!((points("met 达到"), points("missed 未达到")), (met, replications - met));
+    assert!(chart.series.iter().any(|x| x.points.iter().all(|p| p.1 == central)), "the target's line");
+    assert!(chart.x_label.contains("levers.skills_training.places_per_year"), "{}", chart.x_label);
+    incomesim::report::render::svg(chart).expect("draws");
     // Rank correlation, as a check of the helper: the same draws against themselves.
     let z: Vec<f64> = outcome.draws.iter().map(|d| d[1]).collect();
     assert_eq!(spearman(&z, &z), Some(1.0));

@@ -66,6 +66,12 @@ pub enum SeriesStyle {
     Waterfall,
     /// Points with a text label each and no line (cost against effect).
     Labelled,
+    /// Points without labels or line, one colour per series (replications' results
+    /// against a draw).
+    Scatter {
+        /// Colour role.
+        tone: Tone,
+    },
 }
 
 /// One series of a chart.
@@ -92,7 +98,7 @@ impl Series {
 
     /// Whether every point of this series is drawn as a circle marker.
     pub fn has_circle_markers(&self) -> bool {
-        matches!(self.style, SeriesStyle::Path { .. } | SeriesStyle::Labelled)
+        matches!(self.style, SeriesStyle::Path { .. } | SeriesStyle::Labelled | SeriesStyle::Scatter { .. })
     }
 
     /// The points with finite coordinates, the ones drawn.

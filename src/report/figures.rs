@@ -23,6 +23,65 @@ pub fn charts(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
     out.extend(lorenz(outcome));
     out.extend(work_incentives(outcome));
     out.extend(target_paths(scenario, outcome));
+    out.extend(target_draws(scenario, outcome));
+    out
+}
+
+/// For each target met in some replications and missed in others, what it reached in
+/// each replication against the draw of the uncertain value it follows most
+/// ([`crate::engine::discovery::drivers`]), met and missed apart, with the target's
+/// value as a line.
+fn target_draws(scenario: &Scenario, outcome: &Outcome) -> Vec<Chart> {
+    let paths = scenario.uncertain_paths();
+    let mut out = Vec::new();
+    for d in crate::engine::discovery::drivers(scenario, outcome) {
+        let (Some(t), Some(j)) = (scenario.targets.get(d.target), paths.iter().position(|p| *p == d.path)) else {
+            continue;
+        };
+        let (mut met, mut missed) = (Vec::new(), Vec::new());
+        for (v, draws) in outcome.replications.iter().zip(&outcome.draws) {
+            let (Some(reached), Some(&z)) = (t.measure(&|y: u16, g: &str, i: &str| v.lookup(y, g, i)), draws.get(j))
+            else {
+                continue;
+            };
+            if t.is_met(reached) { met.push((z, reached)) } else { missed.push((z, reached)) }
+        }
+        let all = met.iter().chain(&missed);
+        let low = all.clone().map(|p| p.0).fold(f64::INFINITY, f64::min);
+        let high = all.map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+        let y_format = match t.measure {
+            crate::engine::targets::Measure::Growth { .. } => NumberFormat::Percent(2),
+            _ => indicator_format(&t.indicator),
+        };
+        let k = d.target + 1;
+        out.push(Chart {
+            stem: format!("target_{k}_draws"),
+            title: format!("Target {k} 目标 over the replications, against its most telling draw"),
+            x_label: format!("Draw of {} (standard deviations from its central value)", d.path),
+            y_label: format!("{} reached", t.name),
+            x_axis: XAxis::Span,
+            x_format: NumberFormat::Decimals(1),
+            y_format,
+            series: vec![
+                Series::new(format!("target value {}", y_format.format(t.value)), SeriesStyle::Reference, vec![
+                    (low, t.value),
+                    (high, t.value),
+                ]),
+                Series::new("met 达到", SeriesStyle::Scatter { tone: Tone::Rural }, met),
+                Series::new("missed 未达到", SeriesStyle::Scatter { tone: Tone::Target }, missed),
+            ],
+            caption: format!(
+                "Each replication's value of target {k} ({}) against its draw of {}, the uncertain value whose draws go \
+                 most closely with it (Spearman's rank correlation {:+.2} over {} replications; met in {:.0}%). A \
+                 draw of 0 is the central value; the first replication runs it. replications.csv has every draw.",
+                t.name,
+                d.path,
+                d.correlation,
+                outcome.replications.len(),
+                100.0 * d.share_met
+            ),
+        });
+    }
     out
 }
 

@@ -140,7 +140,8 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
     let has = |f: fn(&SeriesStyle) -> bool| chart.series.iter().any(|s| f(&s.style));
     let bars = has(|s| matches!(s, SeriesStyle::Bars { .. }));
     let labelled = has(|s| matches!(s, SeriesStyle::Labelled));
-    let lorenz = has(|s| matches!(s, SeriesStyle::Reference));
+    // A reference line on a continuous axis from zero: the Lorenz curve's equality line.
+    let lorenz = has(|s| matches!(s, SeriesStyle::Reference)) && chart.x_axis == XAxis::Continuous;
     let (x0, x1) = match &chart.x_axis {
         XAxis::Categories(c) => (-0.5, c.len() as f64 - 0.5),
         XAxis::Years => {
@@ -296,6 +297,10 @@ fn draw_xy<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) -> 
                     area.draw_text(label, &text(SMALL_SIZE).pos(Pos::new(anchor, VPos::Center)), (at, y))?;
                 }
             }
+            SeriesStyle::Scatter { tone } => {
+                let col = colour(tone, false);
+                c.draw_series(s.finite_points().map(|p| Circle::new(p, 5, col.filled())))?;
+            }
             SeriesStyle::Waterfall => {}
         }
     }
@@ -408,6 +413,9 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart)
             }
             SeriesStyle::Bars { tone, baseline } => {
                 area.draw(&Rectangle::new([(x + 5, y - 7), (x + 25, y + 7)], colour(tone, baseline).filled()))?;
+            }
+            SeriesStyle::Scatter { tone } => {
+                area.draw(&Circle::new((x + 15, y), 5, colour(tone, false).filled()))?;
             }
             SeriesStyle::Waterfall | SeriesStyle::Labelled => {}
         }
