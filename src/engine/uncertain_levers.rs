@@ -346,7 +346,14 @@ pub fn draw(reform: &[ReformLever], draws: &Draws<'_>, context: registry::BuildC
     while start < draws.uncertain.len() {
         let name = &draws.uncertain[start].lever;
         let end = start + draws.uncertain[start..].iter().take_while(|u| &u.lever == name).count();
-        let Some(lever) = out.iter_mut().find(|l| &l.name == name) else { break };
+        let Some(lever) = out.iter_mut().find(|l| &l.name == name) else {
+            let u = draws.uncertain[start];
+            return Err(Error::InvalidRequest(format!(
+                "{}: `{}` is not one of the scenario's levers",
+                u.field(),
+                name
+            )));
+        };
         let mut refusal = None;
         for attempt in 0..MAX_DRAWS {
             for (i, u) in draws.uncertain.iter().enumerate().take(end).skip(start) {
