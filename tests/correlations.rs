@@ -268,6 +268,14 @@ fn wage_growths_that_move_together_narrow_the_ratios_range() {
     let (together, outcome) = run(0.95);
     let (apart, _) = run(-0.95);
     assert!(together * 3.0 < apart, "5-95% width of the 2027 ratio: {together} together, {apart} apart");
+    // Each replication's wage growths in January 2027: the central value plus 1 point
+    // times the draw (the urban one second in the draw order).
+    for (draws, values) in outcome.draws.iter().zip(&outcome.drawn_values) {
+        for j in 0..2 {
+            let (central, value) = (outcome.drawn_values[0][j].expect("central"), values[j].expect("value"));
+            assert!((value - (central + 0.01 * draws[j])).abs() < 1e-12, "{value} against {central} and {draws:?}");
+        }
+    }
     // The run says what it correlated.
     let s = scenario(&format!(
         "base = \"national-2022-outlook\"\nhouseholds = 1500\nlast_year = 2027\nreplications = 16\n\

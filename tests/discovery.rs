@@ -34,12 +34,14 @@ fn the_table_has_each_replications_draws_and_results() {
     let mut rows = csv.lines();
     let header: Vec<&str> = rows.next().expect("header").split(',').collect();
     assert_eq!(
-        header[..5],
+        header[..7],
         [
             "replication",
             "seed",
             "levers.skills_training.employment_probability",
             "levers.skills_training.places_per_year",
+            "levers.skills_training.employment_probability.value",
+            "levers.skills_training.places_per_year.value",
             "year"
         ]
     );
@@ -51,6 +53,12 @@ fn the_table_has_each_replications_draws_and_results() {
         assert_eq!(row[column("seed")], s.seed.to_string(), "one population");
         let z: f64 = row[column("levers.skills_training.places_per_year")].parse().expect("draw");
         assert_eq!(z, outcome.draws[r][1]);
+        // The value drawn: 20,000 places × (1 + 0.5 z), at least 0; the job chance at
+        // its default whatever its draw (a spread of 0).
+        let places: f64 = row[column("levers.skills_training.places_per_year.value")].parse().expect("value");
+        assert!((places - (20_000.0 * (1.0 + 0.5 * z)).max(0.0)).abs() < 1e-6, "{places} at {z}");
+        let chance: f64 = row[column("levers.skills_training.employment_probability.value")].parse().expect("default");
+        assert!(chance > 0.0 && chance < 1.0 && Some(chance) == outcome.drawn_values[0][0], "{chance}");
         let rural: f64 = row[column("rural_mean")].parse().expect("rural");
         assert_eq!(Some(rural), outcome.replications[r].lookup(2024, "rural", "mean_disposable"));
         assert_eq!(row[column("target_1_reached")], row[column("rural_mean")]);

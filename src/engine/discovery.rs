@@ -92,7 +92,9 @@ pub fn drivers_text(s: &Scenario, outcome: &Outcome) -> String {
 
 /// `replications.csv`: a row per replication with its seed, the draw of every
 /// uncertain value (a column per [`Scenario::uncertain_paths`], standard normal, 0 at
-/// the central value), and in the last projected year urban and rural mean income,
+/// the central value), the value each gave (`PATH.value`: an assumption's value in
+/// January of the last year, a lever parameter's drawn number when it is one; empty
+/// for a dated value or a list), and in the last projected year urban and rural mean income,
 /// the urban-rural ratio, the reform's mean change of income per person against the
 /// replication's own baseline (urban, rural), and each target's reached value and
 /// whether it was met (`target_N_reached`, `target_N_met`, from 1).
@@ -106,6 +108,7 @@ pub fn replications_csv(s: &Scenario, outcome: &Outcome) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["replication".into(), "seed".into()];
     header.extend(paths.iter().cloned());
+    header.extend(paths.iter().map(|p| format!("{p}.value")));
     header.extend(
         ["year", "urban_mean", "rural_mean", "urban_rural_ratio", "urban_change_per_capita", "rural_change_per_capita"]
             .map(String::from),
@@ -120,6 +123,8 @@ pub fn replications_csv(s: &Scenario, outcome: &Outcome) -> Result<Vec<u8>> {
         let mut row = vec![r.to_string(), s.replication_seed(r).to_string()];
         let draws = outcome.draws.get(r);
         row.extend((0..paths.len()).map(|j| cell(draws.and_then(|d| d.get(j).copied()))));
+        let values = outcome.drawn_values.get(r);
+        row.extend((0..paths.len()).map(|j| cell(values.and_then(|v| v.get(j).copied().flatten()))));
         row.push(year.to_string());
         for (group, indicator) in [
             ("urban", "mean_disposable"),

@@ -263,6 +263,26 @@ impl Scenario {
             .collect()
     }
 
+    /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
+    /// shifted by its draw (correlated as [`Scenario::correlations`] say; none in the
+    /// first replication) and clamped to the assumption's range.
+    ///
+    /// # Errors
+    /// As [`Scenario::joint_draws`].
+    pub fn dynamics_of(&self, r: usize) -> Result<Dynamics> {
+        let mut d = self.dynamics.clone();
+        if r == 0 || self.uncertainty.is_empty() {
+            return Ok(d);
+        }
+        // The assumptions come first in the draw order: their correlated draws read
+        // their own independent ones only.
+        let z = self.joint_draws()?.values(&self.assumption_draws(r));
+        for (u, z) in self.uncertainty.iter().zip(z) {
+            u.apply(&mut d, z);
+        }
+        Ok(d)
+    }
+
     /// The reform of replication `r`: its levers with their uncertain parameters
     /// drawn, correlated as [`Scenario::correlations`] say
     /// ([`super::uncertain_levers::reform_of`]); the scenario's own in the first.
@@ -471,6 +491,10 @@ pub struct Outcome {
     /// the order of [`Scenario::uncertain_paths`] (standard normal, correlated as the
     /// scenario says; all 0 in the first). Empty when nothing is uncertain.
     pub draws: Vec<Vec<f64>>,
+    /// The value each of [`Outcome::draws`] gave, in the same order: an assumption's
+    /// value in force in January of the last year, a lever parameter's drawn number
+    /// when it is one number (`None` for a dated value or a list by county tier).
+    pub drawn_values: Vec<Vec<Option<f64>>>,
     /// Every assumption the run depends on: profile, base rules, dynamics.
     pub assumptions: Vec<(String, String)>,
     /// What the scenario sets that does not act as written, then what the results show
@@ -958,7 +982,7 @@ impl<'a> Projection<'a> {
         }
         let mut outcome =
             outcome_of(s, plan, baseline.unwrap_or_else(empty_variant), replications, contributions, stats, timings);
-        outcome.draws = draws_of(s, context)?;
+        set_draws(&mut outcome, s, context)?;
         Ok(outcome)
     }
 
@@ -1121,7 +1145,7 @@ impl<'a> Projection<'a> {
             .zip(replications)
             .map(|(p, reps)| {
                 let mut outcome = outcome_of(p, plan, baseline.clone(), reps, None, stats, timings.clone());
-                outcome.draws = draws_of(p, context)?;
+                set_draws(&mut outcome, p, context)?;
                 Ok(outcome)
             })
             .collect()
@@ -1161,18 +1185,7 @@ impl Projection<'_> {
     /// shifted by a keyed normal draw (none in the first replication) and clamped to
     /// the assumption's range ([`crate::scenario::assumption_range`]).
     fn dynamics_for(&self, r: usize) -> Result<Dynamics> {
-        let s = self.scenario;
-        let mut d = s.dynamics.clone();
-        if r == 0 {
-            return Ok(d);
-        }
-        // The assumptions come first in the draw order: their correlated draws read
-        // their own independent ones only.
-        let z = s.joint_draws()?.values(&s.assumption_draws(r));
-        for (u, z) in s.uncertainty.iter().zip(z) {
-            u.apply(&mut d, z);
-        }
-        Ok(d)
+        self.scenario.dynamics_of(r)
     }
 }
 
@@ -1198,13 +1211,47 @@ struct Pass<'a> {
 
 /// What the projection reports once its variants have run: the targets checked over
 /// the replications, the assumptions the run depends on and the warnings.
-/// What each replication of `s` draws ([`Outcome::draws`]): empty when nothing is
-/// uncertain.
-fn draws_of(s: &Scenario, context: BuildContext<'_>) -> Result<Vec<Vec<f64>>> {
+/// Sets what each replication of `s` drew ([`Outcome::draws`]) and the values they
+/// gave ([`Outcome::drawn_values`]): none when nothing is uncertain.
+fn set_draws(outcome: &mut Outcome, s: &Scenario, context: BuildContext<'_>) -> Result<()> {
     if s.uncertain_paths().is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
-    (0..s.replications.max(1)).map(|r| s.drawn(r, context).map(|d| d.values)).collect()
+    let january = YearMonth::start_of(s.last_year);
+    for r in 0..s.replications.max(1) {
+        let drawn = s.drawn(r, context)?;
+        let dynamics = s.dynamics_of(r)?;
+        let mut values: Vec<Option<f64>> = s
+            .uncertainty
+            .iter()
+            .map(|u| {
+                let mut d = dynamics.clone();
+                let mut first = None;
+                if let Some(a) = crate::scenario::assumption(&u.assumption) {
+                    a.for_each_field(&mut d, |slot| {
+                        first.get_or_insert(*slot.at(january));
+                    });
+                }
+                first
+            })
+            .collect();
+        values.extend(s.lever_draw_order().into_iter().map(|u| {
+            let lever = drawn.reform.iter().find(|l| l.name == u.lever)?;
+            match lever.params.get(&u.parameter) {
+                Some(toml::Value::Float(x)) => Some(*x),
+                Some(toml::Value::Integer(i)) => Some(*i as f64),
+                Some(_) => None,
+                // Left at its default: a number there (the scenario was checked).
+                None => match registry::find(&u.lever).ok()?.parameter(&u.parameter)?.default {
+                    registry::DefaultValue::Number(x) => Some(x),
+                    _ => None,
+                },
+            }
+        }));
+        outcome.draws.push(drawn.values);
+        outcome.drawn_values.push(values);
+    }
+    Ok(())
 }
 
 fn outcome_of(
@@ -1336,6 +1383,7 @@ fn outcome_of(
         targets,
         replications,
         draws: Vec::new(),
+        drawn_values: Vec::new(),
         assumptions,
         warnings,
         stream: stats,
