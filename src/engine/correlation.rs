@@ -16,7 +16,7 @@
 //! triangular, a value's draw reads the independent draws of the values before it
 //! only, so the assumptions' draws never depend on the levers', and a lever that
 //! refuses its drawn parameters draws its own again given the values before it
-//! ([`super::uncertain_levers::reform_of`]). Without correlations `L` is the identity
+//! ([`super::uncertain_levers::draw`]). Without correlations `L` is the identity
 //! and every draw is the independent one, bit for bit.
 //!
 //! In a scenario file:

@@ -190,6 +190,14 @@ impl Scenario {
         }
     }
 
+    /// Whether every replication has the first one's population, dynamics and baseline
+    /// (`replication_seeds = "same"` with no assumption drawn): they then differ by
+    /// their drawn lever parameters alone, and a run carries several in one pass with
+    /// one baseline ([`FOLDED_PER_PASS`]).
+    pub fn replications_share_baseline(&self) -> bool {
+        self.replication_seeds == ReplicationSeeds::Same && self.uncertainty.is_empty()
+    }
+
     /// What the replications after the first draw, as `(field, spread)`: each
     /// uncertain assumption (`assumptions.NAME`, `sd 0.01 from 2026-01`) and lever
     /// parameter (`levers.NAME.PARAMETER`, `relative sd 25%`), in field order.
@@ -218,21 +226,14 @@ impl Scenario {
     /// parameter (`levers.LEVER.PARAMETER`) grouped by lever ([`Scenario::lever_draw_order`]).
     /// [`Scenario::correlations`] name values so.
     pub fn uncertain_paths(&self) -> Vec<String> {
-        let assumptions = self.uncertainty.iter().map(|u| format!("assumptions.{}", u.assumption));
-        assumptions.chain(self.lever_draw_order().into_iter().map(UncertainLever::path)).collect()
+        uncertain_paths(&self.uncertainty, &self.lever_uncertainty)
     }
 
     /// The uncertain lever parameters in the order of their draws: grouped by lever, the
     /// levers in the order of their first entry, each lever's entries in their order
     /// (a scenario file's are already so: by lever, then parameter).
     pub fn lever_draw_order(&self) -> Vec<&UncertainLever> {
-        let mut levers: Vec<&str> = Vec::new();
-        for u in &self.lever_uncertainty {
-            if !levers.contains(&u.lever.as_str()) {
-                levers.push(&u.lever);
-            }
-        }
-        levers.iter().flat_map(|l| self.lever_uncertainty.iter().filter(move |u| u.lever == *l)).collect()
+        lever_draw_order(&self.lever_uncertainty)
     }
 
     /// The factor of the correlations over [`Scenario::uncertain_paths`].
@@ -285,10 +286,10 @@ impl Scenario {
 
     /// The reform of replication `r`: its levers with their uncertain parameters
     /// drawn, correlated as [`Scenario::correlations`] say
-    /// ([`super::uncertain_levers::reform_of`]); the scenario's own in the first.
+    /// ([`super::uncertain_levers::draw`]); the scenario's own in the first.
     ///
     /// # Errors
-    /// As [`Scenario::joint_draws`] and [`super::uncertain_levers::reform_of`].
+    /// As [`Scenario::joint_draws`] and [`super::uncertain_levers::draw`].
     pub fn drawn_reform(&self, r: usize, context: BuildContext<'_>) -> Result<Vec<ReformLever>> {
         if r == 0 || self.lever_uncertainty.is_empty() {
             return Ok(self.reform.clone());
@@ -859,11 +860,7 @@ impl<'a> Projection<'a> {
         // earlier replication's pass (the same results as a pass of its own, whatever
         // variants run beside it), up to FOLDED_PER_PASS a pass, and the baseline runs
         // once a pass instead of once a replication.
-        let per_pass = if s.replication_seeds == ReplicationSeeds::Same && s.uncertainty.is_empty() && all != 0 {
-            FOLDED_PER_PASS + 1
-        } else {
-            1
-        };
+        let per_pass = if s.replications_share_baseline() && all != 0 { FOLDED_PER_PASS + 1 } else { 1 };
         // The reform variant of a replication: kept in full and compared with its
         // baseline, by quintile group too.
         let reform_variant = |levers: &[Arc<dyn Lever>], export: Option<u16>| VariantSpec {
@@ -1089,11 +1086,8 @@ impl<'a> Projection<'a> {
         // Replications on one population with no assumption drawn share the baseline:
         // several run their points in one pass (as `run_with_generator` folds them),
         // up to about FOLDED_PER_PASS + 1 reform variants a pass.
-        let per_pass = if s.replication_seeds == ReplicationSeeds::Same && s.uncertainty.is_empty() {
-            ((FOLDED_PER_PASS + 1) / points.len().max(1)).max(1)
-        } else {
-            1
-        };
+        let per_pass =
+            if s.replications_share_baseline() { ((FOLDED_PER_PASS + 1) / points.len().max(1)).max(1) } else { 1 };
         let all_replications: Vec<usize> = (0..s.replications.max(1)).collect();
         for in_pass in all_replications.chunks(per_pass) {
             let mut variants = vec![VariantSpec {
@@ -1169,7 +1163,7 @@ impl Projection<'_> {
             scenario: self.scenario,
             generator: &generator,
             base_rules: pass.base_rules,
-            dynamics: self.dynamics_for(r)?,
+            dynamics: self.scenario.dynamics_of(r)?,
             seed,
             options: pass.options,
             plan: pass.plan,
@@ -1180,13 +1174,24 @@ impl Projection<'_> {
         };
         run.run(variants, exporter)
     }
+}
 
-    /// The dynamics of replication `r`: the scenario's, with each uncertain assumption
-    /// shifted by a keyed normal draw (none in the first replication) and clamped to
-    /// the assumption's range ([`crate::scenario::assumption_range`]).
-    fn dynamics_for(&self, r: usize) -> Result<Dynamics> {
-        self.scenario.dynamics_of(r)
+/// The paths of uncertain assumptions and lever parameters in draw order
+/// ([`Scenario::uncertain_paths`]); validation reads them before a scenario exists.
+pub(crate) fn uncertain_paths(uncertainty: &[Uncertain], levers: &[UncertainLever]) -> Vec<String> {
+    let assumptions = uncertainty.iter().map(|u| format!("assumptions.{}", u.assumption));
+    assumptions.chain(lever_draw_order(levers).into_iter().map(UncertainLever::path)).collect()
+}
+
+/// Uncertain lever parameters grouped by lever ([`Scenario::lever_draw_order`]).
+fn lever_draw_order(entries: &[UncertainLever]) -> Vec<&UncertainLever> {
+    let mut levers: Vec<&str> = Vec::new();
+    for u in entries {
+        if !levers.contains(&u.lever.as_str()) {
+            levers.push(&u.lever);
+        }
     }
+    levers.iter().flat_map(|l| entries.iter().filter(move |u| u.lever == *l)).collect()
 }
 
 /// Most replications whose reforms run as extra variants of one pass when they share
@@ -1209,8 +1214,6 @@ struct Pass<'a> {
     microdata: Option<&'a [Population]>,
 }
 
-/// What the projection reports once its variants have run: the targets checked over
-/// the replications, the assumptions the run depends on and the warnings.
 /// Sets what each replication of `s` drew ([`Outcome::draws`]) and the values they
 /// gave ([`Outcome::drawn_values`]): none when nothing is uncertain.
 fn set_draws(outcome: &mut Outcome, s: &Scenario, context: BuildContext<'_>) -> Result<()> {
@@ -1220,32 +1223,24 @@ fn set_draws(outcome: &mut Outcome, s: &Scenario, context: BuildContext<'_>) -> 
     let january = YearMonth::start_of(s.last_year);
     for r in 0..s.replications.max(1) {
         let drawn = s.drawn(r, context)?;
-        let dynamics = s.dynamics_of(r)?;
-        let mut values: Vec<Option<f64>> = s
-            .uncertainty
-            .iter()
-            .map(|u| {
-                let mut d = dynamics.clone();
-                let mut first = None;
-                if let Some(a) = crate::scenario::assumption(&u.assumption) {
-                    a.for_each_field(&mut d, |slot| {
-                        first.get_or_insert(*slot.at(january));
-                    });
-                }
-                first
-            })
-            .collect();
+        let mut dynamics = s.dynamics_of(r)?;
+        let mut values: Vec<Option<f64>> = Vec::with_capacity(drawn.values.len());
+        for u in &s.uncertainty {
+            // The first series the assumption sets (the urban one of a pair).
+            let mut first = None;
+            if let Some(a) = crate::scenario::assumption(&u.assumption) {
+                a.for_each_field(&mut dynamics, |slot| {
+                    first.get_or_insert(*slot.at(january));
+                });
+            }
+            values.push(first);
+        }
         values.extend(s.lever_draw_order().into_iter().map(|u| {
             let lever = drawn.reform.iter().find(|l| l.name == u.lever)?;
-            match lever.params.get(&u.parameter) {
-                Some(toml::Value::Float(x)) => Some(*x),
-                Some(toml::Value::Integer(i)) => Some(*i as f64),
-                Some(_) => None,
-                // Left at its default: a number there (the scenario was checked).
-                None => match registry::find(&u.lever).ok()?.parameter(&u.parameter)?.default {
-                    registry::DefaultValue::Number(x) => Some(x),
-                    _ => None,
-                },
+            match u.value_in(&lever.params).ok()? {
+                toml::Value::Float(x) => Some(x),
+                toml::Value::Integer(i) => Some(i as f64),
+                _ => None,
             }
         }));
         outcome.draws.push(drawn.values);
@@ -1254,6 +1249,8 @@ fn set_draws(outcome: &mut Outcome, s: &Scenario, context: BuildContext<'_>) -> 
     Ok(())
 }
 
+/// What the projection reports once its variants have run: the targets checked over
+/// the replications, the assumptions the run depends on and the warnings.
 fn outcome_of(
     s: &Scenario,
     plan: BlockPlan,
@@ -1446,8 +1443,7 @@ mod tests {
         let mut s = Scenario::baseline(Profile::builtin("liupanshui-2021").expect("profile"));
         s.uncertainty = vec![Uncertain::new("property_growth", 0.05)];
         s.replications = 3;
-        let p = Projection::new(&s);
-        let (d0, d1) = (p.dynamics_for(0).unwrap(), p.dynamics_for(1).unwrap());
+        let (d0, d1) = (s.dynamics_of(0).unwrap(), s.dynamics_of(1).unwrap());
         let y = YearMonth::start_of(2023);
         let shift = |r: usize| d1.property_growth[r].at(y) - d0.property_growth[r].at(y);
         assert!(shift(0).abs() > 1e-9, "replication 1 is shifted");

@@ -97,6 +97,27 @@ impl UncertainLever {
         format!("uncertainty.levers.{}.{}", self.lever, self.parameter)
     }
 
+    /// The parameter's value in `params` (a lever's table in a scenario): the one set,
+    /// or its default when that is a number.
+    ///
+    /// # Errors
+    /// The problem, as a sentence (the caller names the field): an unknown lever or
+    /// parameter, or a parameter left at a default that is not a number.
+    pub fn value_in(&self, params: &toml::Table) -> std::result::Result<toml::Value, String> {
+        let spec = registry::find(&self.lever).map_err(|e| e.to_string())?;
+        let p = spec.parameter(&self.parameter).ok_or_else(|| "unknown parameter".to_string())?;
+        Self::value_of(p, params)
+    }
+
+    /// The value of parameter `p` in `params`, set or a numeric default.
+    fn value_of(p: &ParameterSpec, params: &toml::Table) -> std::result::Result<toml::Value, String> {
+        match (params.get(p.name), p.default) {
+            (Some(v), _) => Ok(v.clone()),
+            (None, DefaultValue::Number(x)) => Ok(toml::Value::Float(x)),
+            (None, d) => Err(format!("not set, and its default ({d}) is not a number")),
+        }
+    }
+
     /// `levers.LEVER.PARAMETER`, the value's path in reports and correlations
     /// ([`super::projection::Scenario::uncertain_paths`]).
     pub fn path(&self) -> String {
@@ -118,7 +139,7 @@ impl UncertainLever {
     }
 
     /// The draw of try `attempt` (0 is [`UncertainLever::draw`]): a lever that refuses
-    /// its drawn parameters as a whole is drawn again ([`reform_of`]).
+    /// its drawn parameters as a whole is drawn again ([`draw`]).
     pub fn draw_again(&self, seed: u64, replication: usize, attempt: u32) -> f64 {
         let key = lever_sub(&format!("levers.{}.{}", self.lever, self.parameter));
         let key = key ^ u64::from(attempt).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -197,11 +218,7 @@ impl UncertainLever {
         let spec = registry::find(&self.lever).map_err(|e| bad(e.to_string()))?;
         let p: &ParameterSpec = spec.parameter(&self.parameter).ok_or_else(|| bad("unknown parameter".into()))?;
         let (low, high, _, whole) = bounds(p.kind).ok_or_else(|| bad("not a numeric parameter".into()))?;
-        let value = match (params.get(&self.parameter), p.default) {
-            (Some(v), _) => v.clone(),
-            (None, DefaultValue::Number(x)) => toml::Value::Float(x),
-            (None, d) => return Err(bad(format!("not set, and its default ({d}) is not a number"))),
-        };
+        let value = Self::value_of(p, params).map_err(bad)?;
         let spread = self.spread;
         let shifted = map_numbers(&value, &|x| {
             let y = match spread {
@@ -284,27 +301,6 @@ pub struct Draws<'a> {
     pub replication: usize,
 }
 
-/// The reform of a replication (`draws`): the scenario's levers, each uncertain
-/// parameter shifted by its draw. The first replication (0) runs them as written. The
-/// levers draw in the order of `draws.uncertain`; a lever whose drawn parameters it
-/// refuses together (shares of farm income that add up to more than 1, each within
-/// its own range) draws its own again, given the values drawn before it, up to
-/// [`MAX_DRAWS`] times: its parameters then follow the distribution truncated to what
-/// the lever accepts. With correlations ([`super::correlation`]) a parameter's draw
-/// is `Σ L_ij z_j` over the independent draws of the values up to it.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] naming the field: an entry for a lever the reform does
-/// not have, correlations' factor of the wrong size, or no accepted draw in
-/// [`MAX_DRAWS`] tries (with the lever's last refusal).
-pub fn reform_of(
-    reform: &[ReformLever],
-    draws: &Draws<'_>,
-    context: registry::BuildContext<'_>,
-) -> Result<Vec<ReformLever>> {
-    draw(reform, draws, context).map(|d| d.reform)
-}
-
 /// A replication's drawn reform with the draws behind it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
@@ -316,19 +312,25 @@ pub struct Drawn {
     pub values: Vec<f64>,
 }
 
-/// [`reform_of`] with the draws behind it ([`Drawn`]).
+/// The reform of a replication (`draws`) with the draws behind it ([`Drawn`]): the
+/// scenario's levers, each uncertain parameter shifted by its draw. The first replication (0) runs them as written. The
+/// levers draw in the order of `draws.uncertain`; a lever whose drawn parameters it
+/// refuses together (shares of farm income that add up to more than 1, each within
+/// its own range) draws its own again, given the values drawn before it, up to
+/// [`MAX_DRAWS`] times: its parameters then follow the distribution truncated to what
+/// the lever accepts. With correlations ([`super::correlation`]) a parameter's draw
+/// is `Σ L_ij z_j` over the independent draws of the values up to it.
 ///
 /// # Errors
-/// As [`reform_of`].
+/// [`Error::InvalidRequest`] naming the field: an entry for a lever the reform does
+/// not have, correlations' factor of the wrong size, or no accepted draw in
+/// [`MAX_DRAWS`] tries (with the lever's last refusal).
 pub fn draw(reform: &[ReformLever], draws: &Draws<'_>, context: registry::BuildContext<'_>) -> Result<Drawn> {
     let mut out = reform.to_vec();
     let (seed, replication) = (draws.seed, draws.replication);
     let first = draws.assumptions.len();
     if replication == 0 {
         return Ok(Drawn { reform: out, values: vec![0.0; first + draws.uncertain.len()] });
-    }
-    if let Some(u) = draws.uncertain.iter().find(|u| !reform.iter().any(|r| r.name == u.lever)) {
-        return Err(Error::InvalidRequest(format!("{}: `{}` is not one of the scenario's levers", u.field(), u.lever)));
     }
     if draws.joint.len() != first + draws.uncertain.len() {
         return Err(Error::InvalidRequest(format!(
@@ -439,7 +441,7 @@ mod tests {
         registry::BuildContext::new(profile)
     }
 
-    /// [`reform_of`] with independent draws and no uncertain assumptions.
+    /// [`draw`]'s reform with independent draws and no uncertain assumptions.
     fn drawn(
         reform: &[ReformLever],
         uncertain: &[UncertainLever],
@@ -449,7 +451,8 @@ mod tests {
     ) -> Result<Vec<ReformLever>> {
         let uncertain: Vec<&UncertainLever> = uncertain.iter().collect();
         let joint = JointDraws::independent(uncertain.len());
-        reform_of(reform, &Draws { uncertain: &uncertain, joint: &joint, assumptions: &[], seed, replication }, context)
+        let draws = Draws { uncertain: &uncertain, joint: &joint, assumptions: &[], seed, replication };
+        draw(reform, &draws, context).map(|d| d.reform)
     }
 
     #[test]

@@ -543,13 +543,7 @@ fn correlations(
     if check.problems.len() != before {
         return None;
     }
-    // The values in draw order, as `Scenario::uncertain_paths` gives them (a file's
-    // lever entries are sorted by lever, then parameter: already grouped).
-    let paths: Vec<String> = uncertainty
-        .iter()
-        .map(|u| format!("assumptions.{}", u.assumption))
-        .chain(lever_uncertainty.iter().map(UncertainLever::path))
-        .collect();
+    let paths = crate::engine::projection::uncertain_paths(uncertainty, lever_uncertainty);
     if let Err(e) = JointDraws::new(&paths, &out) {
         let (pos, at) = match e.index() {
             Some(i) => (&items[i].pos, format!("{field}[{i}]")),
