@@ -181,7 +181,7 @@ fn births_meet_each_years_rate_as_the_population_ages() {
     let (mut measured, mut fixed) = (pop.clone(), pop);
     let last = 2030;
     for y in 2023..=last {
-        let start = d.year_start_of(&[&measured], y);
+        let start = d.year_start_of(&[&measured], &ctx(y));
         assert_eq!(Some(start.fertile_weight), incomesim::dynamics::fertile_weight_of([&measured]));
         d.advance_with(&ctx(y), &start, &mut measured);
         d.advance(&ctx(y), &mut fixed);

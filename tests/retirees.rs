@@ -51,20 +51,34 @@ fn no_covered_employee_is_drawn_past_the_statutory_age() {
     let profile = Profile::builtin("national-2022").expect("profile");
     let generator = Generator::calibrate(&profile, SEED).expect("calibrates");
     let pop = generator.generate_chunk(0, HOUSEHOLDS, HOUSEHOLDS as u64).0;
-    let (mut past, mut women_retired_under_60) = (0, 0);
+    let line = generator.base_calibration().contribution_lines().informal_below;
+    let (mut covered_past, mut informal_past, mut women_retired_under_60) = (0, 0, 0);
     for h in 0..pop.household_count() {
         let residence = pop.households.residence[h];
         for i in pop.members(h) {
             let (e, age, sex) = (pop.persons.employment[i], pop.persons.age[i], pop.persons.sex[i]);
             if e.retires_at_statutory_age(residence) && StatutoryRetirement::CHINA_2024.reached(sex, e, age, 2022) {
-                past += 1;
+                if e.covered_by_employer_pension(residence, pop.persons.full_year_wage(i), line) {
+                    covered_past += 1;
+                } else {
+                    // Only an employee in a town paid below the informal-wage line keeps
+                    // the job: it pays no contributions to draw a pension on.
+                    assert_eq!(e, Employment::LocalEmployee);
+                    assert!(pop.persons.full_year_wage(i) < line, "{}", pop.persons.wage[i]);
+                    informal_past += 1;
+                }
             }
             women_retired_under_60 += usize::from(e == Employment::Retired && age < 60);
         }
     }
-    assert_eq!(past, 0, "covered employees past their statutory age");
-    // Women of 50–59 drawn into covered jobs are retirees instead.
+    assert_eq!(covered_past, 0, "covered employees past their statutory age");
+    // Women of 50–59 drawn into covered jobs are retirees instead, but for those whose
+    // job is informal.
     assert!(women_retired_under_60 > 0);
+    assert!(
+        informal_past > 0 && informal_past < women_retired_under_60 / 2,
+        "{informal_past} {women_retired_under_60}"
+    );
 }
 
 #[test]

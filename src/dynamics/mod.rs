@@ -227,6 +227,14 @@ pub struct Dynamics {
     /// income (1, the default, leaves the indexation alone; a published or planned path
     /// of thresholds sets it: the backtest's).
     pub dibao_threshold_multiple: [Dated<f64>; 2],
+    /// The base rules' informal-wage line in the base year, yuan per year: an employee
+    /// in a town whose full-year wage is below it (indexed as contributions index it,
+    /// by the urban income index) pays no contributions and draws no employer pension
+    /// at the statutory age ([`Employment::covered_by_employer_pension`]). The engine
+    /// sets it from the calibrated population
+    /// ([`crate::policy::registry::BaseCalibration::contribution_lines`]); 0 in
+    /// [`Dynamics::none`] (every covered employee retires with a pension).
+    pub informal_wage_below: f64,
     /// A new retiree's pension as a share of the final full-year wage, by residence
     /// `[urban, rural]`, where the year's own is not measured ([`YearStart`]):
     /// [`DEFAULT_REPLACEMENT_RATE`] until [`Dynamics::calibrate_replacement_on`]
@@ -426,6 +434,7 @@ impl Dynamics {
             dibao_caseload_alignment: Dated::constant(0.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
+            informal_wage_below: 0.0,
             replacement_rate: [0.0; 2],
             exit_rates: [0.0; 7],
             job_exit_rate_scale: Dated::constant(1.0),
@@ -543,7 +552,12 @@ impl Dynamics {
              1975 one month per two, to 55; the decision's tables), with birth months taken as uniform over the \
              year (the model counts whole years), unless the `retirement_delay` assumption is set below 1; \
              flexible early or late retirement (弹性退休) is not modelled; rural local employees, migrant \
-             workers and public-welfare post holders are not covered and keep working; covered employees who \
+             workers and public-welfare post holders are not covered and keep working, and so do employees in \
+             towns whose full-year wage is below the informal-wage line in force (rules.informal_wage_below, \
+             indexed as contributions index it): their job pays no contributions, so they lack the 15 years a \
+             monthly pension needs (社会保险法 art. 16; the model keeps no contribution history and reads it off \
+             the job held when the age is reached; the generator retires the base year's urban women past their \
+             age in such jobs by the same rule); covered employees who \
              passed their age without retiring (urban women drawn in a covered job after 50 or 55 in the base \
              year or hired after it, rural employees whose household became urban) retire at men's age, the \
              latest, so that no covered employee works past it, as the generator draws none; the generator \
@@ -868,6 +882,7 @@ impl Dynamics {
             dibao_caseload_alignment: Dated::constant(1.0),
             dibao_caseload_share_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
             dibao_threshold_multiple: [Dated::constant(1.0), Dated::constant(1.0)],
+            informal_wage_below: crate::policy::registry::BaseCalibration::NONE.contribution_lines().informal_below,
             replacement_rate: [DEFAULT_REPLACEMENT_RATE; 2],
             exit_rates: EXIT_RATES,
             job_exit_rate_scale: Dated::constant(1.0),
@@ -931,13 +946,14 @@ impl Dynamics {
         }
     }
 
-    /// What year `year` takes from the whole population at its start, measured on it
-    /// (blocks in order): [`nonfarm_share_of`] it, [`Dynamics::replacement_rates_of`] it
-    /// and [`fertile_weight_of`] it, each falling back to
-    /// [`Dynamics::fixed_year_start`]'s where it cannot be measured.
-    pub fn year_start_of(&self, blocks: &[&Population], year: u16) -> YearStart {
+    /// What the year of `ctx` takes from the whole population at its start, measured
+    /// on it (blocks in order): [`nonfarm_share_of`] it, [`Dynamics::replacement_rates_of`]
+    /// it (with the informal-wage line of `ctx`) and [`fertile_weight_of`] it, each
+    /// falling back to [`Dynamics::fixed_year_start`]'s where it cannot be measured.
+    pub fn year_start_of(&self, blocks: &[&Population], ctx: &YearContext) -> YearStart {
         let fixed = self.fixed_year_start();
-        let measured = self.replacement_rates_of(blocks.par_iter().copied(), year);
+        let line = self.informal_wage_line(ctx);
+        let measured = self.replacement_rates_of(blocks.par_iter().copied(), ctx.year, line);
         YearStart {
             nonfarm_share: nonfarm_share_of(blocks.iter().copied()).unwrap_or(fixed.nonfarm_share),
             replacement_rate: std::array::from_fn(|r| measured[r].unwrap_or(fixed.replacement_rate[r])),
@@ -948,12 +964,15 @@ impl Dynamics {
     /// Sets [`Dynamics::replacement_rate`] of each residence from the base population,
     /// cut into blocks (in block order): the weighted mean pension of its retirees over
     /// the weighted mean full-year wage of the covered employees due to retire in the
-    /// first projected year, each weighted by their probability of retiring then, so
-    /// that they start at the mean pension, at most [`MAX_REPLACEMENT_RATE`]. A
-    /// residence without retirees or without anyone due to retire keeps its rate. Call
-    /// it once on the whole base population (or a fixed sample), never per chunk.
+    /// first projected year (paid at least [`Dynamics::informal_wage_below`]:
+    /// [`Employment::covered_by_employer_pension`]), each weighted by their probability
+    /// of retiring then, so that they start at the mean pension, at most
+    /// [`MAX_REPLACEMENT_RATE`]. A residence without retirees or without anyone due to
+    /// retire keeps its rate. Call it once on the whole base population (or a fixed
+    /// sample), never per chunk, after setting [`Dynamics::informal_wage_below`].
     pub fn calibrate_replacement_on(&mut self, blocks: &[Population]) {
-        let measured = self.replacement_rates_of(blocks, self.base_year.saturating_add(1));
+        let line = self.informal_wage_below;
+        let measured = self.replacement_rates_of(blocks, self.base_year.saturating_add(1), line);
         for (rate, m) in self.replacement_rate.iter_mut().zip(measured) {
             if let Some(m) = m {
                 *rate = m;
@@ -962,11 +981,13 @@ impl Dynamics {
     }
 
     /// The replacement rate of each residence `[urban, rural]` that starts the covered
-    /// employees due to retire in `year` at the mean pension of the retirees, both as
-    /// the blocks stand at the start of `year` (in block order), at most
+    /// employees due to retire in `year` (paid at least `informal_wage_line`, the line
+    /// in force in `year`: [`Employment::covered_by_employer_pension`]) at the mean
+    /// pension of the retirees, both as the blocks stand at the start of `year` (in
+    /// block order), at most
     /// [`MAX_REPLACEMENT_RATE`]; `None` for a residence without retirees or without
     /// anyone due to retire.
-    pub fn replacement_rates_of<'a, B>(&self, blocks: B, year: u16) -> [Option<f64>; 2]
+    pub fn replacement_rates_of<'a, B>(&self, blocks: B, year: u16, informal_wage_line: f64) -> [Option<f64>; 2]
     where
         B: IntoParallelIterator<Item = &'a Population>,
         B::Iter: IndexedParallelIterator,
@@ -974,7 +995,8 @@ impl Dynamics {
         let hazards = self.retirement.hazards(year, at(&self.retirement_delay, year));
         // Each block's sums in parallel, added in block order: the same result whatever
         // the threads.
-        let sums: Vec<RetirementSums> = blocks.into_par_iter().map(|pop| retirement_sums(pop, &hazards)).collect();
+        let sums: Vec<RetirementSums> =
+            blocks.into_par_iter().map(|pop| retirement_sums(pop, &hazards, informal_wage_line)).collect();
         let total = sums.iter().fold(RetirementSums::default(), |mut total, block| {
             total.add(block);
             total
@@ -1076,7 +1098,8 @@ impl Dynamics {
         self.life_table.death_probability(sex, age, at(&self.mortality_scale, year))
     }
 
-    fn year_values(&self, year: u16, start: &YearStart) -> Year {
+    fn year_values(&self, ctx: &YearContext, start: &YearStart) -> Year {
+        let year = ctx.year;
         let nonfarm_share = start.nonfarm_share;
         let mut dest = [[0.0; 7]; 2];
         for (cdf, shares) in dest.iter_mut().zip(&self.activity_shares) {
@@ -1149,7 +1172,16 @@ impl Dynamics {
             },
             urbanise_any: nonfarm_share <= 0.0,
             retirement: self.retirement.hazards(year, at(&self.retirement_delay, year)),
+            informal_wage_line: self.informal_wage_line(ctx),
         }
+    }
+
+    /// The informal-wage line in force in the context's year, yuan per year:
+    /// [`Dynamics::informal_wage_below`] times the urban income index, as the base
+    /// rules' contributions index it
+    /// ([`crate::policy::tax::SocialContributions::in_year`]).
+    pub fn informal_wage_line(&self, ctx: &YearContext) -> f64 {
+        self.informal_wage_below * crate::policy::indexation::Indexation::Incomes.factor(ctx, Residence::Urban)
     }
 
     /// How much of the alignment of wage and operating income is per earner in `year`
@@ -1211,7 +1243,7 @@ impl Dynamics {
     /// of rural persons, the replacement rates that start new retirees at the mean
     /// pension, and the fertile weight that meets the year's crude birth rate.
     pub fn advance_with(&self, ctx: &YearContext, start: &YearStart, pop: &mut Population) {
-        let y = self.year_values(ctx.year, start);
+        let y = self.year_values(ctx, start);
         let mut scratch = step::Scratch::default();
         let mut rebuild = rebuild::Rebuild::default();
         for h in 0..pop.household_count() {
@@ -1290,7 +1322,7 @@ impl RetirementSums {
 }
 
 /// [`RetirementSums`] of one block at the start of the year whose hazards are given.
-fn retirement_sums(pop: &Population, hazards: &RetirementHazards) -> RetirementSums {
+fn retirement_sums(pop: &Population, hazards: &RetirementHazards, informal_wage_line: f64) -> RetirementSums {
     let mut sums = RetirementSums::default();
     let ps = &pop.persons;
     for h in 0..pop.household_count() {
@@ -1303,11 +1335,15 @@ fn retirement_sums(pop: &Population, hazards: &RetirementHazards) -> RetirementS
                 sums.pensions[r][0] += w;
                 sums.pensions[r][1] += w * ps.retiree_pension[i] as f64;
             } else if e.retires_at_statutory_age(residence) && ps.wage[i] > 0.0 {
+                let full_year = ps.full_year_wage(i);
+                if !e.covered_by_employer_pension(residence, full_year, informal_wage_line) {
+                    continue;
+                }
                 let age = ps.age[i].saturating_add(1).min(MAX_AGE as u8);
                 let p = hazards.get(ps.sex[i], e, age).min(1.0);
                 if p > 0.0 {
                     sums.wages[r][0] += w * p;
-                    sums.wages[r][1] += w * p * step::annualised(ps.wage[i], ps.months_in_job[i]) as f64;
+                    sums.wages[r][1] += w * p * full_year;
                 }
             }
         }
@@ -1372,6 +1408,10 @@ struct Year {
     urbanised_wage_factor: f64,
     /// Retirement probabilities of covered employees by group and age.
     retirement: RetirementHazards,
+    /// The informal-wage line in force ([`crate::policy::base::informal_wage_line`]):
+    /// an employee in a town paid less draws no pension at the statutory age
+    /// ([`Employment::covered_by_employer_pension`]).
+    informal_wage_line: f64,
 }
 
 #[cfg(test)]
@@ -1805,6 +1845,39 @@ mod tests {
     }
 
     #[test]
+    fn an_informal_job_draws_no_pension_at_the_statutory_age() {
+        let mut d = Dynamics::none();
+        d.replacement_rate = [0.5; 2];
+        d.informal_wage_below = 30_000.0;
+        let line = 30_000.0;
+        // Men of 59, turning 60: paid just below and at the line (a part year at it
+        // counts as its full year), and a public-sector worker paid below it.
+        let below = employee(59, Sex::Male, line - 1.0);
+        let part_year = PersonRecord { wage: line / 2.0, months_in_job: 6, ..below };
+        let public = PersonRecord { employment: Employment::PublicSector, ..below };
+        let mut pop = urban_household(&[below, part_year, public]);
+        let base = YearContext::base(2023, 1);
+        d.advance(&base, &mut pop);
+        assert_eq!(pop.persons.employment[..3], [Employment::LocalEmployee, Employment::Retired, Employment::Retired]);
+        assert_eq!(pop.persons.retiree_pension[0], 0.0);
+        // Not waiting for a statutory age: an informal worker past 60 leaves work as
+        // the uncovered do (every year here), without a pension.
+        d.old_age_exit_rate = 1.0;
+        d.advance(&YearContext::base(2024, 1), &mut pop);
+        assert_eq!(pop.persons.employment[0], Employment::NotInLabourForce);
+        assert_eq!(pop.persons.retiree_pension[0], 0.0);
+        // The line follows the urban income index: the same pay, with incomes doubled
+        // since the base year, is informal.
+        let doubled = YearContext { income_index: [2.0, 2.0], ..base };
+        for (ctx, retires) in [(&base, true), (&doubled, false)] {
+            let mut pop = urban_household(&[employee(59, Sex::Male, line * 1.5)]);
+            d.advance(ctx, &mut pop);
+            assert_eq!(pop.persons.employment[0] == Employment::Retired, retires);
+            assert_eq!(pop.persons.retiree_pension[0] > 0.0, retires);
+        }
+    }
+
+    #[test]
     fn new_retirees_start_at_the_mean_pension_of_the_base_population() {
         let mut d = Dynamics::none();
         d.base_year = 2022;
@@ -1846,13 +1919,13 @@ mod tests {
         let mut pop = Population::empty(0);
         pop.push_household(&urban, &[retiree(30_000.0), later]);
         let ctx = |year| YearContext::base(year, 1);
-        let start = d.year_start_of(&[&pop], 2023);
+        let start = d.year_start_of(&[&pop], &ctx(2023));
         // Nobody due in 2023: the urban rate falls back to the fixed one.
         assert_eq!(start.replacement_rate, [0.5, 0.5]);
         d.advance_with(&ctx(2023), &start, &mut pop);
         // The pensions rise (as the retiree adjustment raises them) before 2024.
         pop.persons.retiree_pension[0] = 33_000.0;
-        let start = d.year_start_of(&[&pop], 2024);
+        let start = d.year_start_of(&[&pop], &ctx(2024));
         assert!((start.replacement_rate[0] - 33_000.0 / 50_000.0).abs() < 1e-12, "{start:?}");
         d.advance_with(&ctx(2024), &start, &mut pop);
         assert_eq!(pop.persons.employment[1], Employment::Retired);

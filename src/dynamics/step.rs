@@ -188,10 +188,15 @@ impl Dynamics {
             if !e.retires_at_statutory_age(residence) {
                 continue;
             }
+            // An employee whose job pays below the informal-wage line has no
+            // contributions to draw a pension on, and keeps working.
+            let full_year = ps.full_year_wage(i);
+            if !e.covered_by_employer_pension(residence, full_year, y.informal_wage_line) {
+                continue;
+            }
             let p = y.retirement.get(ps.sex[i], e, ps.age[i]);
             if p >= 1.0 || (p > 0.0 && streams.rng(SUB_RETIRE, place).bernoulli(p)) {
-                let full_year = annualised(ps.wage[i], ps.months_in_job[i]);
-                ps.retiree_pension[i] += (y.replacement_rate[residence.index()] * full_year as f64) as f32;
+                ps.retiree_pension[i] += (y.replacement_rate[residence.index()] * full_year) as f32;
                 ps.employment[i] = Employment::Retired;
                 clear_job(ps, i);
             }
@@ -212,7 +217,7 @@ impl Dynamics {
                 continue;
             }
             if age >= 60 {
-                if employment.retires_at_statutory_age(residence) {
+                if employment.covered_by_employer_pension(residence, ps.full_year_wage(i), y.informal_wage_line) {
                     // Covered employees past 60 are waiting for their statutory age
                     // (step 4), not leaving work without a pension.
                     continue;

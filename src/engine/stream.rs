@@ -1068,6 +1068,8 @@ impl ReplicationRun<'_> {
         }
         // Fertility is calibrated on the pilot's base population, in household order.
         timings.time("fertility_calibration", true, || {
+            // Pensions at the statutory age follow the base rules' informal-wage line.
+            self.dynamics.informal_wage_below = self.generator.base_calibration().contribution_lines().informal_below;
             self.dynamics.calibrate_fertility_on(&pilot);
             self.dynamics.calibrate_urbanisation_on(&pilot);
             self.dynamics.calibrate_replacement_on(&pilot);
@@ -1443,7 +1445,7 @@ impl ReplicationRun<'_> {
             Some(start) => start,
             None => timings.time("year_start", true, || {
                 let blocks: Vec<&Population> = chunks.iter().map(|c| &c.pop).collect();
-                self.dynamics.year_start_of(&blocks, year)
+                self.dynamics.year_start_of(&blocks, &ctx)
             }),
         };
         st.out.paths.year_start.push(start);

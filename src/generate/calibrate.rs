@@ -8,8 +8,8 @@ use super::report::RetireeCounts;
 use super::{Generator, apply_base_rules, apply_base_rules_with_dibao, household, weights};
 use crate::error::{Error, Result};
 use crate::indicators::{HouseholdIncome, household_quintile_groups};
-use crate::model::{Accounts, HouseholdFlags, Population, Residence};
-use crate::policy::base::{NO_SUPPORTER_SHARE, base_rule_set};
+use crate::model::{Accounts, Employment, HouseholdFlags, Population, Residence};
+use crate::policy::base::{DEFAULT_URBAN_EMPLOYEE_WAGE, NO_SUPPORTER_SHARE, base_rule_set};
 use crate::policy::dibao::{need_weighted_draw, recipient_persons};
 use crate::policy::registry::BaseCalibration;
 use crate::policy::{LeverSet, YearContext};
@@ -437,6 +437,26 @@ fn fit_rate_and_priority(eligible: &[EligibleHousehold], persons: f64, depth: f6
     at(hi).map(|(rate, _)| (rate, hi))
 }
 
+/// The weighted mean full-year wage of the urban employees (local employees and
+/// public-sector staff in towns, with a wage) of a sample; `None` without any.
+fn urban_employee_wage(pop: &Population) -> Option<f64> {
+    let (mut weight, mut sum) = (0.0, 0.0);
+    for h in 0..pop.household_count() {
+        if pop.households.residence[h] != Residence::Urban {
+            continue;
+        }
+        let w = f64::from(pop.households.weight[h]);
+        for i in pop.members(h) {
+            let e = pop.persons.employment[i];
+            if matches!(e, Employment::LocalEmployee | Employment::PublicSector) && pop.persons.wage[i] > 0.0 {
+                weight += w;
+                sum += w * pop.persons.full_year_wage(i);
+            }
+        }
+    }
+    (weight > 0.0).then(|| sum / weight)
+}
+
 /// The base-year rules with the take-up and means-test error `gp` has reached.
 fn rules_for(profile: &Profile, gp: &GeneratorParams) -> Result<LeverSet> {
     base_rule_set(profile, &gp.base_calibration())
@@ -650,6 +670,7 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
         urban_household_share,
         areas: Residence::BOTH.map(|r| initial_area(profile, r, &age_density_in(profile, r))),
         extreme_poverty_no_supporter_share: NO_SUPPORTER_SHARE,
+        urban_employee_wage: DEFAULT_URBAN_EMPLOYEE_WAGE,
         raking_lambda: Vec::new(),
         base_weight_total: households,
     };
@@ -686,6 +707,11 @@ pub(super) fn calibrate(profile: &Profile, seed: u64, options: &CalibrationOptio
 
         // Errors and updates, area by area.
         let mut worst: f64 = 0.0;
+        // The contribution lines follow the urban employees' mean wage.
+        if let Some(wage) = urban_employee_wage(&pop) {
+            worst = worst.max(rel(wage, gp.urban_employee_wage).abs() * 0.1);
+            gp.urban_employee_wage = wage;
+        }
         for r in Residence::BOTH {
             let a = r.index();
             let t = profile.area(r);

@@ -8,6 +8,7 @@ use crate::dynamics::StatutoryRetirement;
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, Occupation, PersonRecord, Residence, Sex,
 };
+use crate::policy::base::ContributionLines;
 use crate::random::{Purpose, StreamRng, mix64};
 
 /// Largest household the generator draws.
@@ -116,7 +117,11 @@ pub fn draw_household(
         *w = s * place.map_or(1.0, |k| tilt_factors[k]);
         tilt_total += *w;
     }
-    for person in members.iter_mut() {
+    // Members in a covered job in a town past their statutory age: they retire if the
+    // job pays at least the informal-wage line (known once the wages are shared out,
+    // below), and keep it otherwise.
+    let mut past_statutory_age = 0u64;
+    for (m, person) in members.iter_mut().enumerate() {
         person.hukou = household_hukou;
         let age = person.age;
         person.education = draw_education(&mut rp, bp, age);
@@ -149,11 +154,15 @@ pub fn draw_household(
             }
             // A covered employee who has reached her statutory age (women workers 50,
             // cadres 55) has retired, as the dynamics retire them at it: the urban women
-            // of 50–59 drawn into covered jobs are retirees, the others keep their
-            // activity.
-            if chosen.retires_at_statutory_age(residence)
-                && StatutoryRetirement::CHINA_2024.reached(person.sex, chosen, age, base_year)
-            {
+            // of 50–59 drawn into public-sector jobs are retirees, those drawn into
+            // other jobs in towns are if the job pays at least the informal-wage line
+            // (decided below), the others keep their activity.
+            let past = chosen.retires_at_statutory_age(residence)
+                && StatutoryRetirement::CHINA_2024.reached(person.sex, chosen, age, base_year);
+            if past && chosen == Employment::LocalEmployee && person.disability != Disability::Severe && m < 64 {
+                past_statutory_age |= 1 << m;
+                chosen
+            } else if past {
                 Employment::Retired
             } else {
                 chosen
@@ -218,7 +227,7 @@ pub fn draw_household(
                 _ => 1.0,
             }
     };
-    let wage_weights: f64 = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
+    let mut wage_weights: f64 = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
     let op_weight = |m: &PersonRecord| match m.employment {
         Employment::SelfEmployed => 2.0,
         Employment::FarmerHerder => 1.0,
@@ -240,6 +249,19 @@ pub fn draw_household(
         let rest = operating_total - sideline;
         operating_total = 0.0;
         if wage_weights > 0.0 { wage_total += rest } else { private_total += rest }
+    }
+    if past_statutory_age != 0 && wage_weights > 0.0 {
+        // Each member past the statutory age retires if their share of the wages would
+        // be covered (at least the base rules' informal-wage line): their job paid
+        // contributions. The wages are then shared among the members still working.
+        let line = ContributionLines::of_average_wage(gp.urban_employee_wage).informal_below;
+        for (m, member) in members.iter_mut().enumerate() {
+            if past_statutory_age >> m & 1 == 1 && wage_total * earner_weight(member) / wage_weights >= line {
+                member.employment = Employment::Retired;
+                member.months_in_job = 0;
+            }
+        }
+        wage_weights = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
     }
     if wage_weights == 0.0 {
         if op_weights > 0.0 {

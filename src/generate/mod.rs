@@ -295,8 +295,12 @@ impl Generator {
             "extreme-poverty support: no-supporter share".into(),
             self.params.extreme_poverty_no_supporter_share,
         ));
+        let lines = self.base_calibration().contribution_lines();
+        r.calibrated.push(("urban employees' mean full-year wage".into(), self.params.urban_employee_wage));
+        r.calibrated.push(("informal-wage line (no contributions, no employer pension)".into(), lines.informal_below));
         // What a projection from this population measures on it before its first year.
         let mut dynamics = crate::dynamics::Dynamics::from_profile(&self.profile);
+        dynamics.informal_wage_below = self.base_calibration().contribution_lines().informal_below;
         dynamics.calibrate_replacement_on(std::slice::from_ref(pop));
         for (residence, rate) in [Residence::Urban, Residence::Rural].iter().zip(dynamics.replacement_rate) {
             r.calibrated.push((format!("{} replacement rate of new retirees", residence.as_str()), rate));

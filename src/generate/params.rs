@@ -83,7 +83,7 @@ pub struct AreaParams {
 
 impl GeneratorParams {
     /// The base-year rule parameters fitted so far (take-up, means-test error, priority
-    /// of need), by residence.
+    /// of need by residence; the urban employees' mean wage).
     pub fn base_calibration(&self) -> crate::policy::registry::BaseCalibration {
         let [u, r] = &self.areas;
         crate::policy::registry::BaseCalibration {
@@ -92,6 +92,7 @@ impl GeneratorParams {
             take_up_need_priority: [u.take_up_need_priority, r.take_up_need_priority],
             old_member_unit_line: [u.old_member_unit_line, r.old_member_unit_line],
             extreme_poverty_no_supporter_share: self.extreme_poverty_no_supporter_share,
+            urban_employee_wage: self.urban_employee_wage,
         }
     }
 }
@@ -113,6 +114,13 @@ pub struct GeneratorParams {
     /// Share of households without an able member that have no legal supporter
     /// (extreme-poverty support), fitted to the profile's count of supported persons.
     pub extreme_poverty_no_supporter_share: f64,
+    /// Mean full-year wage of the urban employees (local employees and public-sector
+    /// staff in towns) of the calibration sample, yuan per year: the base rules'
+    /// contribution lines are shares of it
+    /// ([`crate::policy::base::ContributionLines`]), and the generator retires an
+    /// employee in a town past the statutory age only if paid at least its informal
+    /// line.
+    pub urban_employee_wage: f64,
     /// Raking coefficients of the weight model (weight = base × exp(x·λ)).
     pub raking_lambda: Vec<f64>,
     /// Real households each generated household stands for before raking, per

@@ -136,12 +136,26 @@ impl Employment {
         self.earns_wage() || self.earns_operating()
     }
 
-    /// Whether the activity is covered by an employer pension scheme, so that the person
-    /// retires at the statutory age: public-sector staff anywhere and employees in towns
-    /// (rural local employees, migrant workers and public-welfare post holders are not
-    /// covered and keep working).
+    /// Whether the activity is one an employer pension scheme covers, so that the
+    /// person retires at the statutory age if the job pays contributions
+    /// ([`Employment::covered_by_employer_pension`]): public-sector staff anywhere and
+    /// employees in towns (rural local employees, migrant workers and public-welfare
+    /// post holders are not covered and keep working).
     pub fn retires_at_statutory_age(self, residence: Residence) -> bool {
         self == Employment::PublicSector || (self == Employment::LocalEmployee && residence == Residence::Urban)
+    }
+
+    /// Whether a person in this activity draws an employer pension on reaching the
+    /// statutory age: [`Employment::retires_at_statutory_age`], and for an employee in
+    /// a town a full-year wage of at least `informal_line`, the informal-wage line in
+    /// force ([`crate::policy::base::informal_wage_line`]), below which a job pays no
+    /// contributions: its holder has not the 15 years of contributions a monthly
+    /// pension needs (社会保险法 art. 16; read off the job held at the end, as the model
+    /// keeps no contribution history) and keeps working like the uncovered.
+    /// Public-sector staff are always covered.
+    pub fn covered_by_employer_pension(self, residence: Residence, full_year_wage: f64, informal_line: f64) -> bool {
+        self == Employment::PublicSector
+            || (self == Employment::LocalEmployee && residence == Residence::Urban && full_year_wage >= informal_line)
     }
 
     /// In the labour force: working or unemployed and looking for work (the NBS labour

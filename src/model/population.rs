@@ -242,6 +242,14 @@ impl Persons {
         self.age.is_empty()
     }
 
+    /// Person `i`'s wage as a full year's: the wage earned over `months_in_job`
+    /// months times 12 over them (the wage itself for 0 or 12 months).
+    #[inline]
+    pub fn full_year_wage(&self, i: usize) -> f64 {
+        let (wage, months) = (self.wage[i], self.months_in_job[i]);
+        f64::from(if months > 0 && months < 12 { wage * 12.0 / f32::from(months) } else { wage })
+    }
+
     /// Reserves room for `n` more persons in every column.
     pub fn reserve(&mut self, n: usize) {
         self.age.reserve(n);

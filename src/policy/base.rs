@@ -13,17 +13,53 @@ use super::{Dated, LeverSet, YearMonth};
 use crate::error::Result;
 use crate::region::Profile;
 
-/// Contribution-base floor in the base year, yuan per year. Assumed: 60% of an urban
-/// average wage of about 67,000 (the profile's wage per earner is not known before
-/// calibration); it follows the urban income index after the base year
-/// ([`SocialContributions::indexation`]).
-pub const CONTRIBUTION_BASE_MIN: f64 = 40_000.0;
-/// Contribution-base ceiling in the base year, yuan per year. Assumed: 300% of about
-/// 100,000; indexed as the floor.
-pub const CONTRIBUTION_BASE_MAX: f64 = 300_000.0;
-/// Wages below this (yuan per year in the base year, indexed as the floor after it) are
-/// treated as informal and uncovered. Assumed.
-pub const INFORMAL_WAGE_BELOW: f64 = 30_000.0;
+/// The contribution base's floor as a share of the base year's average wage of urban
+/// employees: provinces bound the base at 60% and 300% of the average wage
+/// (国办发〔2019〕13号, 降低社会保险费率综合方案, on the average wage of all urban
+/// employees); the model's average is that of its own urban employees
+/// ([`BaseCalibration::urban_employee_wage`]).
+pub const CONTRIBUTION_BASE_MIN_SHARE: f64 = 0.6;
+/// The contribution base's ceiling as a share of the same average wage (the same
+/// document).
+pub const CONTRIBUTION_BASE_MAX_SHARE: f64 = 3.0;
+/// Wages below this share of the same average wage are treated as informal and
+/// uncovered: they pay no contributions, and their holders draw no employer pension
+/// at the statutory age. Assumed (no published figure): 0.4 keeps national-2022's line
+/// at about the 30,000 yuan a year that every base year used before 2026-12-07 (39% of
+/// its urban employees' mean wage of 76,000), where 30,000 was 64% of national-2015's
+/// mean of 47,000 and left 38% of its urban employees uncovered.
+pub const INFORMAL_WAGE_SHARE: f64 = 0.4;
+/// The base year's average full-year wage of urban employees where no population has
+/// measured it ([`BaseCalibration::NONE`]), yuan per year. Assumed: about
+/// national-2022's (76,043 yuan in its calibrated population).
+pub const DEFAULT_URBAN_EMPLOYEE_WAGE: f64 = 75_000.0;
+
+/// The base year's amounts of the contribution rules, yuan per year: each a share of
+/// the average wage of urban employees ([`CONTRIBUTION_BASE_MIN_SHARE`],
+/// [`CONTRIBUTION_BASE_MAX_SHARE`], [`INFORMAL_WAGE_SHARE`]); after the base year they
+/// follow [`SocialContributions::indexation`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContributionLines {
+    /// Lowest contribution base.
+    pub base_min: f64,
+    /// Highest contribution base.
+    pub base_max: f64,
+    /// Wages below this are informal and uncovered.
+    pub informal_below: f64,
+}
+
+impl ContributionLines {
+    /// The lines of a base year whose urban employees' average full-year wage is
+    /// `average_wage`.
+    pub fn of_average_wage(average_wage: f64) -> Self {
+        ContributionLines {
+            base_min: CONTRIBUTION_BASE_MIN_SHARE * average_wage,
+            base_max: CONTRIBUTION_BASE_MAX_SHARE * average_wage,
+            informal_below: INFORMAL_WAGE_SHARE * average_wage,
+        }
+    }
+}
+
 /// Employee contribution rate: pension 8% + medical 2% + unemployment 0.5%
 /// (lever_parameters.md, "Employee social insurance"; unemployment is 0.2–0.5% by
 /// province, the upper end is taken). Housing fund (住房公积金) contributions are not
@@ -46,24 +82,28 @@ pub fn base_rule_assumptions() -> Vec<(String, String)> {
         (
             "rules.contribution_base_min".into(),
             format!(
-                "{CONTRIBUTION_BASE_MIN} yuan/yr in the base year: 60% of an assumed urban average wage; provinces \
-                 publish their own; after the base year it follows the urban income index (the base is set from the \
+                "{CONTRIBUTION_BASE_MIN_SHARE} of the base year's mean full-year wage of the population's urban \
+                 employees (local employees and public-sector staff in towns; measured by calibration): provinces \
+                 set it at 60% of the previous year's average wage (国办发〔2019〕13号), which the model's own \
+                 mean stands for; after the base year it follows the urban income index (the base is set from the \
                  previous year's average wage, whose growth that of urban mean disposable income stands for)"
             ),
         ),
         (
             "rules.contribution_base_max".into(),
             format!(
-                "{CONTRIBUTION_BASE_MAX} yuan/yr in the base year: 300% of an assumed average wage; follows the urban \
-                 income index after it"
+                "{CONTRIBUTION_BASE_MAX_SHARE} times the same mean wage (300%, 国办发〔2019〕13号); follows the urban \
+                 income index after the base year"
             ),
         ),
         (
             "rules.informal_wage_below".into(),
             format!(
-                "{INFORMAL_WAGE_BELOW} yuan/yr in the base year: wages below this are taken to be informal and \
-                 uncovered (no published figure); it follows the urban income index after the base year, so that \
-                 the covered share of jobs changes with the wage distribution, not with nominal growth"
+                "{INFORMAL_WAGE_SHARE} of the same mean wage: wages below this are taken to be informal and \
+                 uncovered (no published figure; about 30,000 yuan a year in national-2022), so they pay no \
+                 contributions and their holders draw no employer pension at the statutory age; it follows the \
+                 urban income index after the base year, so that the covered share of jobs changes with the wage \
+                 distribution, not with nominal growth"
             ),
         ),
         (
@@ -183,10 +223,12 @@ pub fn projection_rule_set(
 ) -> Result<LeverSet> {
     let mut set = rule_set(profile, calibration, Indexation::Incomes, threshold_multiple)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
-    set.insert(Box::new(ResidentPension::new(ResidentPension::projected_path(
+    let mut pension = ResidentPension::new(ResidentPension::projected_path(
         profile.rules.basic_pension_per_month.value,
         profile.base_year,
-    ))?));
+    ))?;
+    pension.informal_wage_below = calibration.contribution_lines().informal_below;
+    set.insert(Box::new(pension));
     Ok(set)
 }
 
@@ -236,15 +278,17 @@ fn rule_set(
         calibration.extreme_poverty_no_supporter_share,
     )?;
     extreme.dibao.take_up = [EXTREME_POVERTY_TAKE_UP; 2];
+    let lines = calibration.contribution_lines();
+    let base_pension = ResidentPension::new(Dated::constant(r.basic_pension_per_month.value))?;
     Ok(LeverSet::new()
         .with(Box::new(SocialContributions::new(
             EMPLOYEE_CONTRIBUTION_RATE,
-            CONTRIBUTION_BASE_MIN,
-            CONTRIBUTION_BASE_MAX,
-            INFORMAL_WAGE_BELOW,
+            lines.base_min,
+            lines.base_max,
+            lines.informal_below,
         )?))
         .with(Box::new(IncomeTax::default()))
-        .with(Box::new(ResidentPension::new(Dated::constant(r.basic_pension_per_month.value))?))
+        .with(Box::new(ResidentPension { informal_wage_below: lines.informal_below, ..base_pension }))
         .with(Box::new(OldAgeAllowance::new(
             Dated::constant(r.old_age_allowance_80_per_month.value),
             Dated::constant(0.0),

@@ -2,11 +2,12 @@
 //! government's support of residents' contributions.
 
 use super::dibao::{check_dated, member_on_dibao};
+use super::indexation::Indexation;
 use super::members::{count_members, with_household_index};
-use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
+use super::registry::{BaseCalibration, DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Disability, Employment, IncomePart, Population};
+use crate::model::{Disability, Employment, IncomePart, Population, Residence};
 
 /// Monthly basic pension for residents aged `min_age`+ who draw no employer pension,
 /// paid pro rata to the months each amount was in force, plus an optional fixed
@@ -24,11 +25,18 @@ pub struct ResidentPension {
     /// Month of the first increment; one more each year in the same month.
     pub increment_from: YearMonth,
     /// Whether employees covered by the employees' scheme (public-sector staff anywhere,
-    /// employees in urban households: [`Employment::retires_at_statutory_age`]) are
-    /// left out while they work: the residents' scheme is for those outside it
-    /// (国发〔2014〕8号), and such an employee is 60 or older only while waiting for a
-    /// statutory age that has risen. Default on.
+    /// employees in urban households paid at least the informal-wage line:
+    /// [`Employment::covered_by_employer_pension`]) are left out while they work: the
+    /// residents' scheme is for those outside it (国发〔2014〕8号), and such an employee
+    /// is 60 or older only while waiting for a statutory age that has risen. Default on.
     pub excludes_covered_employees: bool,
+    /// The base rules' informal-wage line in the base year, yuan per year, indexed by
+    /// the urban income index as contributions index it: an employee in a town paid
+    /// less is not covered by the employees' scheme
+    /// ([`ResidentPension::excludes_covered_employees`]). The base rules and the
+    /// registry set it from the calibrated population; [`ResidentPension::new`] takes
+    /// [`BaseCalibration::NONE`]'s.
+    pub informal_wage_below: f64,
 }
 
 /// The central minimum of the residents' basic pension, yuan per person per month, by
@@ -114,6 +122,7 @@ impl ResidentPension {
             yearly_increment_per_month: 0.0,
             increment_from: YearMonth { year: u16::MAX, month: 12 },
             excludes_covered_employees: true,
+            informal_wage_below: BaseCalibration::NONE.contribution_lines().informal_below,
         })
     }
 
@@ -177,8 +186,11 @@ impl Lever for ResidentPension {
         let min_age = self.min_age;
         let employment = &pop.persons.employment[..persons];
         let excludes_covered = self.excludes_covered_employees;
+        let ps = &pop.persons;
+        let line = self.informal_wage_below * Indexation::Incomes.factor(ctx, Residence::Urban);
         let eligible = |marks: &mut [u8]| {
-            // Marked employees, who may be covered: rare (only while a statutory age rises).
+            // Marked employees, who may be covered: rare (waiting for a statutory age that has
+            // risen, or informal workers past 60, who are not covered).
             let mut employees = 0u32;
             for (((mark, &age), &retiree), &e) in marks.iter_mut().zip(age).zip(retiree).zip(employment) {
                 *mark = u8::from(age >= min_age) & u8::from(retiree <= 0.0);
@@ -191,10 +203,10 @@ impl Lever for ResidentPension {
                 // when the persons are not stored household after household, every
                 // household's members are.
                 let looked_up = with_household_index(&hh.first_person, &hh.size, persons, |index| {
-                    for ((mark, &e), &h) in marks.iter_mut().zip(employment).zip(index) {
+                    for (i, ((mark, &e), &h)) in marks.iter_mut().zip(employment).zip(index).enumerate() {
                         if *mark != 0
                             && matches!(e, Employment::LocalEmployee | Employment::PublicSector)
-                            && e.retires_at_statutory_age(hh.residence[h as usize])
+                            && e.covered_by_employer_pension(hh.residence[h as usize], ps.full_year_wage(i), line)
                         {
                             *mark = 0;
                         }
@@ -207,7 +219,9 @@ impl Lever for ResidentPension {
                     let first = hh.first_person[h] as usize;
                     let residence = hh.residence[h];
                     for i in first..(first + usize::from(hh.size[h])).min(persons) {
-                        if marks[i] != 0 && employment[i].retires_at_statutory_age(residence) {
+                        if marks[i] != 0
+                            && employment[i].covered_by_employer_pension(residence, ps.full_year_wage(i), line)
+                        {
                             marks[i] = 0;
                         }
                     }
@@ -471,5 +485,6 @@ fn build_resident_pension(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let mut pension =
         ResidentPension::new(amount)?.with_yearly_increment(p.number("yearly_increment_per_month")?, from)?;
     pension.excludes_covered_employees = p.flag("excludes_covered_employees")?;
+    pension.informal_wage_below = c.calibration.unwrap_or(BaseCalibration::NONE).contribution_lines().informal_below;
     Ok(Box::new(pension))
 }

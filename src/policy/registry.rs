@@ -69,6 +69,9 @@ pub enum DefaultValue {
     Profile(&'static str),
     /// A dated schedule of national law or decisions, described (the lever builds it).
     Law(&'static str),
+    /// An amount the lever computes from what calibration measured on the population
+    /// ([`BaseCalibration`]), described.
+    Calibrated(&'static str),
     /// No default: the scenario must give it.
     Required,
 }
@@ -81,6 +84,7 @@ impl std::fmt::Display for DefaultValue {
             DefaultValue::Word(w) => f.write_str(w),
             DefaultValue::Profile(field) => write!(f, "profile: {field}"),
             DefaultValue::Law(l) => write!(f, "law: {l}"),
+            DefaultValue::Calibrated(c) => write!(f, "calibrated: {c}"),
             DefaultValue::Required => f.write_str("required"),
         }
     }
@@ -132,19 +136,32 @@ pub struct BaseCalibration {
     /// ([`ExtremePovertySupport::no_supporter_share`](crate::policy::dibao::ExtremePovertySupport::no_supporter_share)),
     /// fitted to the profile's count of supported persons.
     pub extreme_poverty_no_supporter_share: f64,
+    /// The base year's mean full-year wage of urban employees (local employees and
+    /// public-sector staff in towns), yuan per year: the contribution rules' lines are
+    /// shares of it ([`ContributionLines`](crate::policy::base::ContributionLines)).
+    pub urban_employee_wage: f64,
 }
 
 impl BaseCalibration {
     /// Nothing fitted: every eligible household takes dibao up, the means test is
-    /// exact, need does not weigh on take-up, and the assumed share of households
-    /// without an able member have no supporter ([`NO_SUPPORTER_SHARE`](crate::policy::base::NO_SUPPORTER_SHARE)).
+    /// exact, need does not weigh on take-up, the assumed share of households
+    /// without an able member have no supporter ([`NO_SUPPORTER_SHARE`](crate::policy::base::NO_SUPPORTER_SHARE)),
+    /// and urban employees earn the assumed
+    /// [`DEFAULT_URBAN_EMPLOYEE_WAGE`](crate::policy::base::DEFAULT_URBAN_EMPLOYEE_WAGE).
     pub const NONE: BaseCalibration = BaseCalibration {
         take_up: [1.0, 1.0],
         assessment_error_sigma: [0.0, 0.0],
         take_up_need_priority: [0.0, 0.0],
         old_member_unit_line: [0.0, 0.0],
         extreme_poverty_no_supporter_share: crate::policy::base::NO_SUPPORTER_SHARE,
+        urban_employee_wage: crate::policy::base::DEFAULT_URBAN_EMPLOYEE_WAGE,
     };
+
+    /// The base year's contribution lines, shares of
+    /// [`BaseCalibration::urban_employee_wage`].
+    pub fn contribution_lines(&self) -> crate::policy::base::ContributionLines {
+        crate::policy::base::ContributionLines::of_average_wage(self.urban_employee_wage)
+    }
 }
 
 impl<'a> BuildContext<'a> {
@@ -360,6 +377,11 @@ impl<'a> Params<'a> {
                 "(missing)",
                 format!("the default is a dated schedule ({schedule}): read it with `dated_or_path`"),
             )),
+            DefaultValue::Calibrated(amount) => Err(self.invalid(
+                p.name,
+                "(missing)",
+                format!("the default is computed from the calibrated population ({amount}): read it with `number_or`"),
+            )),
             DefaultValue::Word(w) => Err(self.invalid(p.name, w, "expected a number")),
         }
     }
@@ -407,6 +429,19 @@ impl<'a> Params<'a> {
         match self.raw(name) {
             Some(v) => self.as_number(p, v),
             None => self.default_number(p),
+        }
+    }
+
+    /// A number whose default the lever computes from its context (a
+    /// [`DefaultValue::Calibrated`]): the scenario's value, checked, or `fallback`.
+    ///
+    /// # Errors
+    /// As [`Params::number`] for a value the scenario gives.
+    pub fn number_or(&self, name: &'static str, fallback: f64) -> Result<f64> {
+        let p = self.spec_of(name)?;
+        match self.raw(name) {
+            Some(v) => self.as_number(p, v),
+            None => Ok(fallback),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::indexation::Indexation;
 use super::members::{pay_member_sums, pay_selected_member_sums};
-use super::registry::{DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
+use super::registry::{BaseCalibration, DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth, keep};
 use crate::error::{Error, Result};
 use crate::model::bounds::MAX_AMOUNT;
@@ -560,22 +560,26 @@ pub const SPECS: &[LeverSpec] = &[
                 name: "base_min",
                 kind: Kind::Money,
                 unit: "yuan/year",
-                default: DefaultValue::Number(super::base::CONTRIBUTION_BASE_MIN),
-                description: "Lowest contribution base; assumption: 60% of an assumed average wage",
+                default: DefaultValue::Calibrated("0.6 x the base year's mean wage of urban employees"),
+                description: "Lowest contribution base in the base year: 60% of the average wage \
+                              (国办发〔2019〕13号); assumption: the model's mean full-year wage of its urban \
+                              employees stands for the province's average wage",
             },
             ParameterSpec {
                 name: "base_max",
                 kind: Kind::Money,
                 unit: "yuan/year",
-                default: DefaultValue::Number(super::base::CONTRIBUTION_BASE_MAX),
-                description: "Highest contribution base; assumption: 300% of an assumed average wage",
+                default: DefaultValue::Calibrated("3 x the base year's mean wage of urban employees"),
+                description: "Highest contribution base in the base year: 300% of the average wage \
+                              (国办发〔2019〕13号); assumption: the model's mean wage stands for the average",
             },
             ParameterSpec {
                 name: "informal_below",
                 kind: Kind::Money,
                 unit: "yuan/year",
-                default: DefaultValue::Number(super::base::INFORMAL_WAGE_BELOW),
-                description: "Wages below this are informal and uncovered; assumption, no published figure",
+                default: DefaultValue::Calibrated("0.4 x the base year's mean wage of urban employees"),
+                description: "Wages below this (in the base year) are informal and uncovered; assumption, no \
+                              published figure (about 30,000 yuan a year in national-2022)",
             },
             ParameterSpec {
                 name: "indexation",
@@ -607,12 +611,15 @@ fn build_income_tax(p: &Params<'_>) -> Result<Box<dyn Lever>> {
 
 fn build_contributions(p: &Params<'_>) -> Result<Box<dyn Lever>> {
     let indexation = p.indexation("indexation")?;
+    // The base rules' lines where the scenario gives none: shares of the calibrated
+    // mean wage of urban employees.
+    let lines = p.context().calibration.unwrap_or(BaseCalibration::NONE).contribution_lines();
     Ok(Box::new(
         SocialContributions::new(
             p.number("employee_rate")?,
-            p.number("base_min")?,
-            p.number("base_max")?,
-            p.number("informal_below")?,
+            p.number_or("base_min", lines.base_min)?,
+            p.number_or("base_max", lines.base_max)?,
+            p.number_or("informal_below", lines.informal_below)?,
         )?
         .indexed(indexation),
     ))
