@@ -297,7 +297,7 @@ impl Generator {
         ));
         let lines = self.base_calibration().contribution_lines();
         r.calibrated.push(("urban employees' mean full-year wage".into(), self.params.urban_employee_wage));
-        r.calibrated.push(("informal-wage line (no contributions, no employer pension)".into(), lines.informal_below));
+        r.calibrated.push(("informal-wage line (base year, yuan)".into(), lines.informal_below));
         // What a projection from this population measures on it before its first year.
         let mut dynamics = crate::dynamics::Dynamics::from_profile(&self.profile);
         dynamics.informal_wage_below = self.base_calibration().contribution_lines().informal_below;
