@@ -250,18 +250,28 @@ pub fn draw_household(
         operating_total = 0.0;
         if wage_weights > 0.0 { wage_total += rest } else { private_total += rest }
     }
-    if past_statutory_age != 0 && wage_weights > 0.0 {
-        // Each member past the statutory age retires if their share of the wages would
-        // be covered (at least the base rules' informal-wage line): their job paid
-        // contributions. The wages are then shared among the members still working.
+    if past_statutory_age != 0 {
+        // Each member past the statutory age retires if their share of the wages (as
+        // paid, in whole yuan) would be covered, at least the base rules' informal-wage
+        // line: their job paid contributions. The wages are then shared among the
+        // members still working, whose shares grow: again until none retires.
         let line = ContributionLines::of_average_wage(gp.urban_employee_wage).informal_below;
-        for (m, member) in members.iter_mut().enumerate() {
-            if past_statutory_age >> m & 1 == 1 && wage_total * earner_weight(member) / wage_weights >= line {
-                member.employment = Employment::Retired;
-                member.months_in_job = 0;
+        let mut retired_one = true;
+        while retired_one && wage_weights > 0.0 {
+            retired_one = false;
+            for (m, member) in members.iter_mut().enumerate() {
+                let share = round_yuan(wage_total * earner_weight(member) / wage_weights);
+                if past_statutory_age >> m & 1 == 1
+                    && member.employment == Employment::LocalEmployee
+                    && f64::from(share) >= line
+                {
+                    member.employment = Employment::Retired;
+                    member.months_in_job = 0;
+                    retired_one = true;
+                }
             }
+            wage_weights = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
         }
-        wage_weights = members.iter().filter(|m| m.employment.earns_wage()).map(earner_weight).sum();
     }
     if wage_weights == 0.0 {
         if op_weights > 0.0 {
