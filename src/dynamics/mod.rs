@@ -1408,7 +1408,7 @@ struct Year {
     urbanised_wage_factor: f64,
     /// Retirement probabilities of covered employees by group and age.
     retirement: RetirementHazards,
-    /// The informal-wage line in force ([`crate::policy::base::informal_wage_line`]):
+    /// The informal-wage line in force ([`Dynamics::informal_wage_line`]):
     /// an employee in a town paid less draws no pension at the statutory age
     /// ([`Employment::covered_by_employer_pension`]).
     informal_wage_line: f64,

@@ -148,7 +148,7 @@ impl Employment {
     /// Whether a person in this activity draws an employer pension on reaching the
     /// statutory age: [`Employment::retires_at_statutory_age`], and for an employee in
     /// a town a full-year wage of at least `informal_line`, the informal-wage line in
-    /// force ([`crate::policy::base::informal_wage_line`]), below which a job pays no
+    /// force ([`crate::dynamics::Dynamics::informal_wage_line`]), below which a job pays no
     /// contributions: its holder has not the 15 years of contributions a monthly
     /// pension needs (社会保险法 art. 16; read off the job held at the end, as the model
     /// keeps no contribution history) and keeps working like the uncovered.
