@@ -120,10 +120,10 @@ fn backtest_runs_and_stays_within_its_current_error_band() {
 
 /// The national outlook projects the 2022 population through the years already
 /// published: its checks (the published urban and rural means of 2023 and 2025 within
-/// 2.5%, the 2025 ratio within 0.05, MOHRSS's retirees of 2023 within 2.5%) are met at
-/// the scenario's own size and seed. The check on the retirees' growth in 2023 is
-/// missed (README, "Limits": the model's intake is too large); it stays within the
-/// bounds measured when it was added (+5.9% against the published +4.0%).
+/// 2.5%, the 2025 ratio within 0.05, MOHRSS's retirees of 2023 within 2.5% and their
+/// growth in 2023 within a point of +4.05%) are met at the scenario's own size and
+/// seed. The growth check was missed (+5.9%) until session 45, when employees in
+/// informal jobs stopped retiring with an employer pension; it is +4.5% since.
 #[test]
 fn the_national_outlook_meets_its_checks_against_the_published_years() {
     let s = incomesim::scenario::load_builtin("national-2022-outlook").expect("scenario");
@@ -132,11 +132,6 @@ fn the_national_outlook_meets_its_checks_against_the_published_years() {
     assert_eq!(o.targets.len(), 7);
     for t in &o.targets {
         println!("{}: reached {:?}, met {}", t.name, t.reached, t.met);
-        if t.name.starts_with("retirees grow") {
-            let growth = t.reached.expect("measured");
-            assert!((0.03..0.07).contains(&growth), "{}: {growth}", t.name);
-        } else {
-            assert!(t.met, "{}: reached {:?}", t.name, t.reached);
-        }
+        assert!(t.met, "{}: reached {:?}", t.name, t.reached);
     }
 }
