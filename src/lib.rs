@@ -61,7 +61,9 @@
 //!   the figures, and warnings about what the scenario sets that does not act as written
 //!   ([`engine::warnings`]). Each year the population moves on by the [`dynamics`]:
 //!   ageing, births, deaths, retirement (at the statutory ages, rising by birth cohort
-//!   from 2025 as decided in 2024), an employment chain that keeps the profile's
+//!   from 2025 as decided in 2024, with an employer pension for covered employees: a
+//!   job paid below the informal-wage line, a share of the base year's mean wage of
+//!   urban employees, pays no contributions and gives none), an employment chain that keeps the profile's
 //!   activity shares (a new short-term migrant job pays the place's wage level times
 //!   the published premium of outgoing over local migrant pay), schooling, wage and
 //!   income growth, migration, urbanisation (of
