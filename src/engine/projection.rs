@@ -977,8 +977,17 @@ impl<'a> Projection<'a> {
         if let Some(e) = exporter {
             e.commit()?;
         }
-        let mut outcome =
-            outcome_of(s, plan, baseline.unwrap_or_else(empty_variant), replications, contributions, stats, timings);
+        let calibration = context.calibration.unwrap_or(crate::policy::registry::BaseCalibration::NONE);
+        let mut outcome = outcome_of(
+            s,
+            &calibration,
+            plan,
+            baseline.unwrap_or_else(empty_variant),
+            replications,
+            contributions,
+            stats,
+            timings,
+        );
         set_draws(&mut outcome, s, context)?;
         Ok(outcome)
     }
@@ -1138,7 +1147,9 @@ impl<'a> Projection<'a> {
             .iter()
             .zip(replications)
             .map(|(p, reps)| {
-                let mut outcome = outcome_of(p, plan, baseline.clone(), reps, None, stats, timings.clone());
+                let calibration = context.calibration.unwrap_or(crate::policy::registry::BaseCalibration::NONE);
+                let mut outcome =
+                    outcome_of(p, &calibration, plan, baseline.clone(), reps, None, stats, timings.clone());
                 set_draws(&mut outcome, p, context)?;
                 Ok(outcome)
             })
@@ -1250,9 +1261,12 @@ fn set_draws(outcome: &mut Outcome, s: &Scenario, context: BuildContext<'_>) -> 
 }
 
 /// What the projection reports once its variants have run: the targets checked over
-/// the replications, the assumptions the run depends on and the warnings.
+/// the replications, the assumptions the run depends on (the contribution lines in the
+/// yuan of the calibrated population) and the warnings.
+#[allow(clippy::too_many_arguments)]
 fn outcome_of(
     s: &Scenario,
+    calibration: &crate::policy::registry::BaseCalibration,
     plan: BlockPlan,
     baseline: VariantResult,
     replications: Vec<VariantResult>,
@@ -1263,7 +1277,7 @@ fn outcome_of(
     let lookups: Vec<_> = replications.iter().map(|v| move |y: u16, g: &str, i: &str| v.lookup(y, g, i)).collect();
     let targets: Vec<_> = s.targets.iter().map(|t| t.check(&lookups)).collect();
     let mut assumptions = s.profile.assumptions();
-    assumptions.extend(crate::policy::base::base_rule_assumptions());
+    assumptions.extend(crate::policy::base::base_rule_assumptions_with(calibration));
     // The reform levers' defaults that are assumptions, where the scenario leaves them.
     for lever in &s.reform {
         if let Ok(spec) = crate::policy::registry::find(&lever.name) {

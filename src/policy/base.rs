@@ -75,6 +75,27 @@ pub const NO_SUPPORTER_SHARE: f64 = 0.15;
 /// township (应养尽养, 国发〔2016〕14号); no published take-up rate.
 pub const EXTREME_POVERTY_TAKE_UP: f64 = 1.0;
 
+/// [`base_rule_assumptions`] with the contribution lines' amounts of a calibrated
+/// population written into their reasons: a run's report gives the yuan its rules
+/// used, and the mean wage they are shares of.
+pub fn base_rule_assumptions_with(calibration: &BaseCalibration) -> Vec<(String, String)> {
+    let lines = calibration.contribution_lines();
+    let mut list = base_rule_assumptions();
+    for (name, reason) in &mut list {
+        let amount = match name.as_str() {
+            "rules.contribution_base_min" => lines.base_min,
+            "rules.contribution_base_max" => lines.base_max,
+            "rules.informal_wage_below" => lines.informal_below,
+            _ => continue,
+        };
+        *reason = format!(
+            "{:.0} yuan/yr in this population's base year (its urban employees' mean full-year wage: {:.0}): {reason}",
+            amount, calibration.urban_employee_wage
+        );
+    }
+    list
+}
+
 /// The assumptions the base rules make beyond the profile, as `(name, reason)`, for
 /// every report that depends on them.
 pub fn base_rule_assumptions() -> Vec<(String, String)> {
