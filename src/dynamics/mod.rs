@@ -1181,7 +1181,7 @@ impl Dynamics {
     /// rules' contributions index it
     /// ([`crate::policy::tax::SocialContributions::in_year`]).
     pub fn informal_wage_line(&self, ctx: &YearContext) -> f64 {
-        self.informal_wage_below * crate::policy::indexation::Indexation::Incomes.factor(ctx, Residence::Urban)
+        crate::policy::base::informal_wage_line_in(self.informal_wage_below, ctx)
     }
 
     /// How much of the alignment of wage and operating income is per earner in `year`

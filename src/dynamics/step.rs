@@ -21,7 +21,7 @@ use super::{
 use crate::generate::rounding::{floor, round};
 use crate::model::{
     Disability, Education, Employment, HouseholdFlags, HouseholdRecord, Hukou, LogShock, PersonFlags, PersonRecord,
-    Persons, Population, Residence, Sex,
+    Persons, Population, Residence, Sex, annualised,
 };
 use crate::region::SCHOOL_LEAVING_AGE;
 
@@ -39,11 +39,6 @@ pub(super) struct Scratch {
 /// The living members of a household, in order: person indices.
 fn living(first: usize, dead: &[bool]) -> impl Iterator<Item = usize> + '_ {
     dead.iter().enumerate().filter(|(_, d)| !**d).map(move |(k, _)| first + k)
-}
-
-/// Full-year equivalent of a wage earned over `months` months.
-pub(super) fn annualised(wage: f32, months: u8) -> f32 {
-    if months > 0 && months < 12 { wage * 12.0 / months as f32 } else { wage }
 }
 
 /// Ends person `i`'s wage: no wage or wage shocks (months are left alone).
@@ -188,14 +183,17 @@ impl Dynamics {
             if !e.retires_at_statutory_age(residence) {
                 continue;
             }
+            let p = y.retirement.get(ps.sex[i], e, ps.age[i]);
+            if p <= 0.0 {
+                continue;
+            }
             // An employee whose job pays below the informal-wage line has no
             // contributions to draw a pension on, and keeps working.
             let full_year = ps.full_year_wage(i);
             if !e.covered_by_employer_pension(residence, full_year, y.informal_wage_line) {
                 continue;
             }
-            let p = y.retirement.get(ps.sex[i], e, ps.age[i]);
-            if p >= 1.0 || (p > 0.0 && streams.rng(SUB_RETIRE, place).bernoulli(p)) {
+            if p >= 1.0 || streams.rng(SUB_RETIRE, place).bernoulli(p) {
                 ps.retiree_pension[i] += (y.replacement_rate[residence.index()] * full_year) as f32;
                 ps.employment[i] = Employment::Retired;
                 clear_job(ps, i);
@@ -217,7 +215,9 @@ impl Dynamics {
                 continue;
             }
             if age >= 60 {
-                if employment.covered_by_employer_pension(residence, ps.full_year_wage(i), y.informal_wage_line) {
+                if employment.retires_at_statutory_age(residence)
+                    && employment.covered_by_employer_pension(residence, ps.full_year_wage(i), y.informal_wage_line)
+                {
                     // Covered employees past 60 are waiting for their statutory age
                     // (step 4), not leaving work without a pension.
                     continue;

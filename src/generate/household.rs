@@ -261,12 +261,10 @@ pub fn draw_household(
             retired_one = false;
             for (m, member) in members.iter_mut().enumerate() {
                 let share = round_yuan(wage_total * earner_weight(member) / wage_weights);
-                if past_statutory_age >> m & 1 == 1
-                    && member.employment == Employment::LocalEmployee
-                    && f64::from(share) >= line
-                {
+                if past_statutory_age >> m & 1 == 1 && f64::from(share) >= line {
                     member.employment = Employment::Retired;
                     member.months_in_job = 0;
+                    past_statutory_age &= !(1 << m);
                     retired_one = true;
                 }
             }

@@ -15,4 +15,6 @@ pub use attributes::{
     Disability, Education, Employment, HouseholdFlags, Hukou, Occupation, PersonAttributes, PersonFlags, Residence, Sex,
 };
 pub use income::{Accounts, IncomePart, IncomeParts};
-pub use population::{HouseholdIds, HouseholdRecord, Households, LogShock, PersonRecord, Persons, Population};
+pub use population::{
+    HouseholdIds, HouseholdRecord, Households, LogShock, PersonRecord, Persons, Population, annualised,
+};

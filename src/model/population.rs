@@ -231,6 +231,13 @@ pub struct Population {
     pub households: Households,
 }
 
+/// Full-year equivalent of an amount earned over `months` months: times 12 over them
+/// (the amount itself for 0 or 12 months).
+#[inline]
+pub fn annualised(amount: f32, months: u8) -> f32 {
+    if months > 0 && months < 12 { amount * 12.0 / f32::from(months) } else { amount }
+}
+
 impl Persons {
     /// Number of persons.
     pub fn len(&self) -> usize {
@@ -242,12 +249,10 @@ impl Persons {
         self.age.is_empty()
     }
 
-    /// Person `i`'s wage as a full year's: the wage earned over `months_in_job`
-    /// months times 12 over them (the wage itself for 0 or 12 months).
+    /// Person `i`'s wage as a full year's ([`annualised`] over `months_in_job`).
     #[inline]
     pub fn full_year_wage(&self, i: usize) -> f64 {
-        let (wage, months) = (self.wage[i], self.months_in_job[i]);
-        f64::from(if months > 0 && months < 12 { wage * 12.0 / f32::from(months) } else { wage })
+        f64::from(annualised(self.wage[i], self.months_in_job[i]))
     }
 
     /// Reserves room for `n` more persons in every column.

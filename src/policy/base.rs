@@ -60,6 +60,23 @@ impl ContributionLines {
     }
 }
 
+/// A base-year informal-wage line in force in the context's year: times the urban
+/// income index, as the base rules' contributions index it
+/// ([`SocialContributions::in_year`] with [`Indexation::Incomes`]). The dynamics
+/// ([`crate::dynamics::Dynamics::informal_wage_line`]) and the residents' pension read
+/// who is covered by it.
+pub fn informal_wage_line_in(base_year_line: f64, ctx: &super::YearContext) -> f64 {
+    base_year_line * Indexation::Incomes.factor(ctx, crate::model::Residence::Urban)
+}
+
+/// The residents' basic pension paying `amount_per_month`, leaving out the employees
+/// the calibrated population's informal-wage line covers.
+fn resident_pension(amount_per_month: Dated<f64>, calibration: &BaseCalibration) -> Result<ResidentPension> {
+    let mut pension = ResidentPension::new(amount_per_month)?;
+    pension.informal_wage_below = calibration.contribution_lines().informal_below;
+    Ok(pension)
+}
+
 /// Employee contribution rate: pension 8% + medical 2% + unemployment 0.5%
 /// (lever_parameters.md, "Employee social insurance"; unemployment is 0.2–0.5% by
 /// province, the upper end is taken). Housing fund (住房公积金) contributions are not
@@ -244,12 +261,10 @@ pub fn projection_rule_set(
 ) -> Result<LeverSet> {
     let mut set = rule_set(profile, calibration, Indexation::Incomes, threshold_multiple)?;
     set.insert(Box::new(RetireePensionAdjustment::national()));
-    let mut pension = ResidentPension::new(ResidentPension::projected_path(
-        profile.rules.basic_pension_per_month.value,
-        profile.base_year,
-    ))?;
-    pension.informal_wage_below = calibration.contribution_lines().informal_below;
-    set.insert(Box::new(pension));
+    set.insert(Box::new(resident_pension(
+        ResidentPension::projected_path(profile.rules.basic_pension_per_month.value, profile.base_year),
+        calibration,
+    )?));
     Ok(set)
 }
 
@@ -300,7 +315,6 @@ fn rule_set(
     )?;
     extreme.dibao.take_up = [EXTREME_POVERTY_TAKE_UP; 2];
     let lines = calibration.contribution_lines();
-    let base_pension = ResidentPension::new(Dated::constant(r.basic_pension_per_month.value))?;
     Ok(LeverSet::new()
         .with(Box::new(SocialContributions::new(
             EMPLOYEE_CONTRIBUTION_RATE,
@@ -309,7 +323,7 @@ fn rule_set(
             lines.informal_below,
         )?))
         .with(Box::new(IncomeTax::default()))
-        .with(Box::new(ResidentPension { informal_wage_below: lines.informal_below, ..base_pension }))
+        .with(Box::new(resident_pension(Dated::constant(r.basic_pension_per_month.value), calibration)?))
         .with(Box::new(OldAgeAllowance::new(
             Dated::constant(r.old_age_allowance_80_per_month.value),
             Dated::constant(0.0),

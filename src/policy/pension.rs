@@ -2,12 +2,11 @@
 //! government's support of residents' contributions.
 
 use super::dibao::{check_dated, member_on_dibao};
-use super::indexation::Indexation;
 use super::members::{count_members, with_household_index};
 use super::registry::{BaseCalibration, DefaultValue, Kind, LeverSpec, ParameterSpec, Params};
 use super::{Book, Dated, Lever, Stage, YearContext, YearMonth};
 use crate::error::{Error, Result};
-use crate::model::{Disability, Employment, IncomePart, Population, Residence};
+use crate::model::{Disability, Employment, IncomePart, Population};
 
 /// Monthly basic pension for residents aged `min_age`+ who draw no employer pension,
 /// paid pro rata to the months each amount was in force, plus an optional fixed
@@ -187,7 +186,7 @@ impl Lever for ResidentPension {
         let employment = &pop.persons.employment[..persons];
         let excludes_covered = self.excludes_covered_employees;
         let ps = &pop.persons;
-        let line = self.informal_wage_below * Indexation::Incomes.factor(ctx, Residence::Urban);
+        let line = super::base::informal_wage_line_in(self.informal_wage_below, ctx);
         let eligible = |marks: &mut [u8]| {
             // Marked employees, who may be covered: rare (waiting for a statutory age that has
             // risen, or informal workers past 60, who are not covered).
